@@ -1,0 +1,92 @@
+/**
+ * Target profile schema: a board or series as data (memories, engines, clocks), every number with its
+ * source. Profiles are validated on load; a bad profile becomes EdgefitError('BAD_PROFILE') naming the
+ * offending field (`memories[2].bytes: …`).
+ */
+import { z } from 'zod';
+import { EdgefitError } from '../analyzer/errors.ts';
+
+export const MEMORY_KINDS = ['internal-ram', 'internal-flash', 'external-ram', 'external-flash'] as const;
+export type MemoryKind = (typeof MEMORY_KINDS)[number];
+
+export const ENGINE_KINDS = ['mcu-m7', 'mcu-m33', 'mcu-m55', 'npu-n6', 'mpu-cpu', 'mpu-gpu-npu'] as const;
+export type EngineKind = (typeof ENGINE_KINDS)[number];
+
+const source = z.string().min(3, 'every number needs its source');
+
+export const memorySchema = z.object({
+  id: z.string().min(1),
+  /** As the datasheet / linker script names it (AXI SRAM, DTCM, SDRAM, octoFlash …). */
+  name: z.string().min(1),
+  kind: z.enum(MEMORY_KINDS),
+  bytes: z.number().int().positive(),
+  /** May hold the activation pool (ST's runtime places one contiguous buffer per region). */
+  activations: z.boolean().default(false),
+  /** May hold the weights. */
+  weights: z.boolean().default(false),
+  source,
+});
+
+export const engineSchema = z.object({
+  id: z.string().min(1),
+  name: z.string().min(1),
+  kind: z.enum(ENGINE_KINDS),
+  clockMHz: z.number().positive(),
+  /** Cores used by the published benchmark (MPU "2 CPU"). */
+  cores: z.number().int().positive().default(1),
+  /** Engines sharing a key share one fitted cost model in cycles (H747 and F769 are both Cortex-M7). */
+  calibrationKey: z.string().min(1),
+  source,
+});
+
+export const profileSchema = z
+  .object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case id (letters, digits, dashes)'),
+    /** Name as ST's benchmark tables print it. */
+    name: z.string().min(1),
+    /** Other spellings accepted by --target (case-insensitive), e.g. series names or table aliases. */
+    aliases: z.array(z.string()).default([]),
+    series: z.string().min(1),
+    class: z.enum(['mcu', 'npu', 'mpu']),
+    description: z.string().default(''),
+    memories: z.array(memorySchema).min(1),
+    engines: z.array(engineSchema).min(1),
+    /** Engine whose calibrated latency model is used for predictions. */
+    defaultEngine: z.string().min(1),
+    /**
+     * 'largest-region': the runtime puts activations in one contiguous region (MCU zoo apps: AXI SRAM on
+     * H7, facts §5); 'all-regions': the compiler spreads buffers over every activation pool (N6 Neural-ART).
+     */
+    activationPlacement: z.enum(['largest-region', 'all-regions']),
+    /** CMSIS-NN style scratch rules (facts §3): DSP on M7/M33, MVE on M55; 'none' for MPU/NPU runtimes. */
+    scratchEngine: z.enum(['dsp', 'mve', 'none']),
+    /** Targets whose published rows calibrate this one (a series profile borrows its board's). */
+    calibrationTargets: z.array(z.string()).default([]),
+    notes: z.array(z.string()).default([]),
+  })
+  .superRefine((p, ctx) => {
+    const ids = new Set<string>();
+    p.memories.forEach((m, i) => {
+      if (ids.has(m.id)) ctx.addIssue({ code: 'custom', path: ['memories', i, 'id'], message: `duplicate memory id '${m.id}'` });
+      ids.add(m.id);
+    });
+    if (!p.engines.some((e) => e.id === p.defaultEngine)) {
+      ctx.addIssue({ code: 'custom', path: ['defaultEngine'], message: `'${p.defaultEngine}' is not one of the engines` });
+    }
+    if (!p.memories.some((m) => m.activations)) {
+      ctx.addIssue({ code: 'custom', path: ['memories'], message: 'no memory may hold activations' });
+    }
+  });
+
+export type MemoryRegion = z.infer<typeof memorySchema>;
+export type Engine = z.infer<typeof engineSchema>;
+export type TargetProfile = z.infer<typeof profileSchema>;
+
+/** Validates raw JSON; `origin` (file path or profile name) goes into the error message. */
+export function parseProfile(raw: unknown, origin: string): TargetProfile {
+  const r = profileSchema.safeParse(raw);
+  if (r.success) return r.data;
+  const issue = r.error.issues[0]!;
+  const field = issue.path.length ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') : '(root)';
+  throw new EdgefitError('BAD_PROFILE', `bad target profile ${origin}: field '${field}': ${issue.message}`);
+}
