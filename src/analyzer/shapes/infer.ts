@@ -1,0 +1,181 @@
+/**
+ * Shape inference on the IR: walks nodes in file order and asks the rule table (registry.ts) for each
+ * node's output types. Constants carry their small values so exporters' shape sub-graphs fold.
+ *
+ * Unknown ops never throw: their outputs take the shapes declared in the file (value_info / graph outputs)
+ * when fully known, else stay untyped; nodes downstream of an untyped tensor are unknown too. Every such
+ * node is listed in `unknownNodes` with a warning, and callers label the analysis partial.
+ */
+import type { Dim, IRModel, IRNode, TensorInfo, TensorType } from '../ir.ts';
+import { EdgefitError } from '../errors.ts';
+import { decodeSmallConst } from '../const-data.ts';
+import { findShapeRule, type ShapeContext } from './registry.ts';
+import { MAX_VALUE_ELEMENTS } from './rule-helpers.ts';
+import './onnx-rules.ts';
+import './tflite-rules.ts';
+
+export interface ShapeOptions {
+  /** Overrides by graph-input name (`--input-shape name=1x3x224x224`). */
+  inputShapes?: Record<string, number[]>;
+  /** Value for symbolic or unknown input dims ('N', 'batch', 'unk__150'); default 1. */
+  defaultDim?: number;
+}
+
+export interface ShapeResult {
+  types: Map<string, TensorType>;
+  /** Names of nodes whose outputs could not be (fully) inferred. */
+  unknownNodes: string[];
+  warnings: string[];
+}
+
+/** Above this many elements a tensor is not real (2^40 ≈ 1.1e12). */
+export const MAX_TENSOR_ELEMENTS = 2 ** 40;
+
+/** Throws DIM_OVERFLOW unless every dim is a non-negative integer and the product stays below the cap. */
+export function checkShape(shape: readonly number[], nodeLabel: string, tensorName: string): void {
+  let n = 1;
+  for (const d of shape) {
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
+      throw new EdgefitError('DIM_OVERFLOW', `${nodeLabel}: tensor '${tensorName}' has an invalid dim ${d} in [${shape.join(', ')}]`);
+    }
+    n *= d;
+    if (n > MAX_TENSOR_ELEMENTS) {
+      throw new EdgefitError(
+        'DIM_OVERFLOW',
+        `${nodeLabel}: tensor '${tensorName}' of shape [${shape.join(', ')}] has more than 2^40 elements`,
+      );
+    }
+  }
+}
+
+function opsetOf(model: IRModel, domain: string): number {
+  const d = domain === 'ai.onnx' ? '' : domain;
+  return model.opsets[d] ?? (d === '' ? model.opsets['ai.onnx'] : undefined) ?? 1;
+}
+
+/** A declared shape usable as-is (all dims numeric and known), else undefined. */
+function declaredType(info: TensorInfo | undefined): TensorType | undefined {
+  if (!info?.shape || info.dtype === 'unknown') return undefined;
+  if (!info.shape.every((d): d is number => typeof d === 'number' && Number.isInteger(d) && d >= 0)) return undefined;
+  return { dtype: info.dtype, shape: [...info.shape] };
+}
+
+function parseDims(dims: Dim[], defaultDim: number): number[] {
+  return dims.map((d) => (typeof d === 'number' && Number.isInteger(d) && d >= 0 ? d : defaultDim));
+}
+
+function seedInputs(model: IRModel, opts: ShapeOptions, types: Map<string, TensorType>, warnings: string[]): void {
+  const g = model.graph;
+  const defaultDim = opts.defaultDim ?? 1;
+  const overrides = opts.inputShapes ?? {};
+  for (const [name, dims] of Object.entries(overrides)) {
+    if (!g.inputs.includes(name)) {
+      throw new EdgefitError(
+        'USAGE',
+        `--input-shape names '${name}', which is not an input of ${model.path} (inputs: ${g.inputs.join(', ') || 'none'})`,
+      );
+    }
+    const declared = g.tensors.get(name)?.shape;
+    if (declared && declared.length !== dims.length) {
+      throw new EdgefitError(
+        'USAGE',
+        `--input-shape ${name}=${dims.join('x')} has rank ${dims.length} but input '${name}' has rank ${declared.length} [${declared.join(', ')}]`,
+      );
+    }
+    if (dims.some((d) => !Number.isInteger(d) || d < 1)) {
+      throw new EdgefitError('USAGE', `--input-shape ${name}=${dims.join('x')}: dims must be positive integers`);
+    }
+  }
+  for (const name of g.inputs) {
+    const info = g.tensors.get(name);
+    const override = overrides[name];
+    let shape: number[] | undefined;
+    if (override) {
+      shape = [...override];
+    } else if (info?.shape) {
+      shape = parseDims(info.shape, defaultDim);
+      const symbolic = info.shape.filter((d) => typeof d !== 'number' || d < 0);
+      if (symbolic.length > 0) {
+        warnings.push(`input '${name}': dynamic dims ${symbolic.map((d) => `'${d}'`).join(', ')} set to ${defaultDim} (override with --input-shape)`);
+      }
+    }
+    if (!shape) {
+      warnings.push(`input '${name}' has no declared shape; give one with --input-shape ${name}=…`);
+      continue;
+    }
+    checkShape(shape, `input '${name}'`, name);
+    types.set(name, { dtype: info?.dtype ?? 'float32', shape });
+  }
+}
+
+function seedConstants(model: IRModel, types: Map<string, TensorType>): void {
+  for (const [name, info] of model.graph.tensors) {
+    if (!info.data) continue;
+    const shape = [...info.data.shape];
+    checkShape(shape, `constant '${name}'`, name);
+    const t: TensorType = { dtype: info.data.dtype, shape };
+    const value = decodeSmallConst(info.data, MAX_VALUE_ELEMENTS);
+    if (value) t.value = value;
+    types.set(name, t);
+  }
+}
+
+function contextFor(model: IRModel, node: IRNode, types: Map<string, TensorType>): ShapeContext {
+  return {
+    node,
+    inputs: node.inputs.map((n) => (n === '' ? undefined : types.get(n))),
+    opset: opsetOf(model, node.domain),
+    attr: (name) => node.attrs[name],
+  };
+}
+
+function opLabel(node: IRNode): string {
+  return node.domain && node.domain !== 'ai.onnx' ? `${node.domain}:${node.opType}` : node.opType;
+}
+
+export function inferShapes(model: IRModel, opts: ShapeOptions = {}): ShapeResult {
+  const types = new Map<string, TensorType>();
+  const unknownNodes: string[] = [];
+  const warnings: string[] = [];
+  const g = model.graph;
+  seedConstants(model, types);
+  seedInputs(model, opts, types, warnings);
+
+  for (const node of g.nodes) {
+    const label = `node '${node.name}' (${opLabel(node)})`;
+    const missing = node.inputs.filter((n) => n !== '' && !types.has(n));
+    const rule = findShapeRule(node.domain, node.opType);
+    let outs: (TensorType | undefined)[] | undefined;
+    let reason: string | undefined;
+    if (!rule) {
+      reason = `no shape rule for op ${opLabel(node)}`;
+    } else if (missing.length > 0) {
+      reason = `input${missing.length > 1 ? 's' : ''} ${missing.map((m) => `'${m}'`).join(', ')} of unknown shape`;
+    } else {
+      try {
+        outs = rule(contextFor(model, node, types));
+      } catch (e) {
+        if (e instanceof EdgefitError && e.code === 'DYNAMIC_DIM') reason = e.message;
+        else if (e instanceof EdgefitError) throw e;
+        else throw new EdgefitError('BAD_SHAPE', `${label}: ${(e as Error).message}`);
+      }
+    }
+    if (!outs) {
+      // Fall back on shapes the file declares; otherwise leave the outputs untyped.
+      const declared = node.outputs.map((o) => (o ? declaredType(g.tensors.get(o)) : undefined));
+      const typed = declared.filter((d) => d !== undefined).length;
+      unknownNodes.push(node.name);
+      warnings.push(
+        `${label}: ${reason}; ${typed === node.outputs.length && typed > 0 ? 'using the declared output shapes' : typed > 0 ? 'some outputs use declared shapes, others are unknown' : 'outputs unknown'} (partial)`,
+      );
+      outs = declared;
+    }
+    node.outputs.forEach((name, i) => {
+      const t = outs![i];
+      if (!name || !t) return;
+      checkShape(t.shape, label, name);
+      types.set(name, t);
+    });
+  }
+  return { types, unknownNodes, warnings };
+}

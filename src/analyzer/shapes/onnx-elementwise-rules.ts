@@ -1,0 +1,120 @@
+/**
+ * ONNX elementwise operators: unary activations and math (output = input shape), and the multidirectional
+ * broadcasting binary/variadic ops (Add, Mul, Equal, Where, Max, …). Small integer values are folded so
+ * exporters' shape arithmetic (Mul/Add/Div/Sub/Equal/Where on dims) stays known.
+ */
+import type { TensorType } from '../ir.ts';
+import type { DType } from '../dtype.ts';
+import { registerShapeRules, type ShapeContext, type ShapeRule } from './registry.ts';
+import { broadcastShapes, divFor, foldBroadcast, like, req, tensor } from './rule-helpers.ts';
+
+/** Output = input 0, same shape and dtype; optional fold of small values. */
+function unary(fold?: (x: number) => number): ShapeRule {
+  return (ctx) => {
+    const x = req(ctx, 0);
+    return [like(x, fold && x.value ? x.value.map(fold) : undefined)];
+  };
+}
+
+/** Broadcast over all present inputs; output dtype from `dtypeOf` (default: input 0). */
+function broadcasting(
+  fold?: (dtype: DType) => (...xs: number[]) => number,
+  dtypeOf: (ctx: ShapeContext) => DType = (ctx) => req(ctx, 0).dtype,
+): ShapeRule {
+  return (ctx) => {
+    const ins = ctx.inputs.filter((t): t is TensorType => t !== undefined);
+    if (ins.length === 0) req(ctx, 0);
+    const shape = broadcastShapes(ctx, ins.map((t) => t.shape));
+    const dtype = dtypeOf(ctx);
+    const value = fold ? foldBroadcast(ins, shape, fold(req(ctx, 0).dtype)) : undefined;
+    return [tensor(dtype, shape, value)];
+  };
+}
+
+const bool = (): DType => 'bool';
+const truthy = (b: boolean): number => (b ? 1 : 0);
+
+const unaryRules: Record<string, ShapeRule> = {
+  Identity: unary((x) => x),
+  Relu: unary((x) => Math.max(0, x)),
+  Neg: unary((x) => -x),
+  Abs: unary((x) => Math.abs(x)),
+  Floor: unary((x) => Math.floor(x)),
+  Ceil: unary((x) => Math.ceil(x)),
+  Round: unary((x) => {
+    // round half to even, as ONNX Round
+    const r = Math.round(x);
+    return Math.abs(x % 1) === 0.5 ? 2 * Math.round(x / 2) : r;
+  }),
+  Sign: unary((x) => Math.sign(x)),
+  Not: unary((x) => (x ? 0 : 1)),
+  Sqrt: unary(),
+  Exp: unary(),
+  Log: unary(),
+  Reciprocal: unary(),
+  Erf: unary(),
+  Sigmoid: unary(),
+  HardSigmoid: unary(),
+  HardSwish: unary(),
+  Tanh: unary(),
+  LeakyRelu: unary(),
+  Elu: unary(),
+  Selu: unary(),
+  Celu: unary(),
+  ThresholdedRelu: unary(),
+  Softplus: unary(),
+  Softsign: unary(),
+  Mish: unary(),
+  Gelu: unary(),
+  Sin: unary(),
+  Cos: unary(),
+  Tan: unary(),
+  Asin: unary(),
+  Acos: unary(),
+  Atan: unary(),
+  Sinh: unary(),
+  Cosh: unary(),
+  Asinh: unary(),
+  Acosh: unary(),
+  Atanh: unary(),
+  IsNaN: (ctx) => [tensor('bool', [...req(ctx, 0).shape])],
+  IsInf: (ctx) => [tensor('bool', [...req(ctx, 0).shape])],
+  /** Clip: opset < 11 min/max attributes, ≥ 11 optional min/max inputs; output always like input 0. */
+  Clip: unary(),
+  /** Elementwise with a learnt slope that broadcasts unidirectionally to X. */
+  PRelu: broadcasting(),
+  /** Output 0 like X; output 1 (mask, training only) bool of the same shape. */
+  Dropout: (ctx) => {
+    const x = req(ctx, 0);
+    return [like(x, x.value), tensor('bool', [...x.shape])];
+  },
+};
+
+const binaryRules: Record<string, ShapeRule> = {
+  Add: broadcasting(() => (a, b) => a + b),
+  Sub: broadcasting(() => (a, b) => a - b),
+  Mul: broadcasting(() => (a, b) => a * b),
+  Div: broadcasting((dt) => divFor(dt)),
+  Pow: broadcasting(() => (a, b) => a ** b),
+  Mod: broadcasting(),
+  BitShift: broadcasting(),
+  Max: broadcasting(() => (...xs) => Math.max(...xs)),
+  Min: broadcasting(() => (...xs) => Math.min(...xs)),
+  Sum: broadcasting(() => (...xs) => xs.reduce((a, b) => a + b, 0)),
+  Mean: broadcasting(),
+  Equal: broadcasting(() => (a, b) => truthy(a === b), bool),
+  Less: broadcasting(() => (a, b) => truthy(a < b), bool),
+  LessOrEqual: broadcasting(() => (a, b) => truthy(a <= b), bool),
+  Greater: broadcasting(() => (a, b) => truthy(a > b), bool),
+  GreaterOrEqual: broadcasting(() => (a, b) => truthy(a >= b), bool),
+  And: broadcasting(() => (a, b) => truthy(!!a && !!b), bool),
+  Or: broadcasting(() => (a, b) => truthy(!!a || !!b), bool),
+  Xor: broadcasting(() => (a, b) => truthy(!!a !== !!b), bool),
+  /** Where(cond, X, Y): three-way broadcast, dtype of X. */
+  Where: broadcasting(
+    () => (c, x, y) => (c ? x : y),
+    (ctx) => req(ctx, 1).dtype,
+  ),
+};
+
+registerShapeRules('', { ...unaryRules, ...binaryRules });
