@@ -1,0 +1,136 @@
+/**
+ * Structural check of an IR graph, shared by the ONNX and TFLite readers:
+ * - every non-empty node input (and every graph output) is a graph input, a constant, or produced by a node;
+ * - no tensor is produced twice, or produced by a node while also being a graph input or a constant;
+ * - no cycle.
+ * Returns the graph with its nodes in a topological order; a file already in topological order keeps its
+ * order (the same graph object is returned). O(nodes + edges), iterative (no recursion on the node chain).
+ * Sub-graph attributes (If/Loop bodies) count the outer tensors they read as dependencies of their node.
+ */
+import { EdgefitError } from './errors.ts';
+import type { IRGraph, IRNode } from './ir.ts';
+
+const MAX_CYCLE_NAMES = 12;
+
+function isGraph(v: unknown): v is IRGraph {
+  return typeof v === 'object' && v !== null && 'nodes' in v && 'tensors' in v && Array.isArray((v as IRGraph).nodes);
+}
+
+/** Outer-scope tensors read by a node's sub-graphs (names not defined inside them), iteratively. */
+function implicitInputs(node: IRNode): string[] {
+  const out: string[] = [];
+  const stack: IRGraph[] = Object.values(node.attrs).filter(isGraph);
+  // Names defined in an enclosing sub-graph shadow outer names for the graphs nested in it.
+  const scopes = new Map<IRGraph, Set<string>>();
+  for (const g of stack) scopes.set(g, new Set());
+  while (stack.length > 0) {
+    const g = stack.pop()!;
+    const defined = new Set(scopes.get(g));
+    for (const n of g.inputs) defined.add(n);
+    for (const [name, t] of g.tensors) if (t.data) defined.add(name);
+    for (const n of g.nodes) for (const o of n.outputs) if (o) defined.add(o);
+    for (const n of g.nodes) {
+      for (const i of n.inputs) if (i && !defined.has(i)) out.push(i);
+      for (const v of Object.values(n.attrs)) {
+        if (isGraph(v)) {
+          scopes.set(v, defined);
+          stack.push(v);
+        }
+      }
+    }
+  }
+  return out;
+}
+
+export function checkGraph(graph: IRGraph, path: string): IRGraph {
+  const { nodes } = graph;
+  const n = nodes.length;
+  const graphInputs = new Set(graph.inputs);
+  const isConstant = (name: string) => graph.tensors.get(name)?.data !== undefined;
+
+  // Producers, with duplicate checks.
+  const producer = new Map<string, number>();
+  for (let j = 0; j < n; j++) {
+    const node = nodes[j]!;
+    for (const out of node.outputs) {
+      if (!out) continue;
+      const prev = producer.get(out);
+      if (prev !== undefined) {
+        const other = nodes[prev]!.name;
+        const msg = prev === j
+          ? `node '${node.name}' lists output '${out}' twice`
+          : `tensor '${out}' is produced by both node '${other}' and node '${node.name}'`;
+        throw new EdgefitError('BAD_MODEL', `${path}: ${msg}`);
+      }
+      if (graphInputs.has(out)) throw new EdgefitError('BAD_MODEL', `${path}: node '${node.name}' produces '${out}', which is also a graph input`);
+      if (isConstant(out)) throw new EdgefitError('BAD_MODEL', `${path}: node '${node.name}' produces '${out}', which is also a constant`);
+      producer.set(out, j);
+    }
+  }
+
+  // Dependencies (edges producer → consumer), dangling-input check, and whether file order is topological.
+  const deps: number[][] = new Array(n);
+  let inFileOrder = true;
+  for (let j = 0; j < n; j++) {
+    const node = nodes[j]!;
+    const reads = Object.values(node.attrs).some(isGraph) ? [...node.inputs, ...implicitInputs(node)] : node.inputs;
+    const d: number[] = [];
+    for (const name of reads) {
+      if (!name) continue;
+      const p = producer.get(name);
+      if (p !== undefined) {
+        d.push(p);
+        if (p >= j) inFileOrder = false;
+      } else if (!graphInputs.has(name) && !isConstant(name)) {
+        throw new EdgefitError('BAD_MODEL', `${path}: node '${node.name}' reads '${name}', which no node produces and is not a graph input`);
+      }
+    }
+    deps[j] = d;
+  }
+  for (const out of graph.outputs) {
+    if (out && !producer.has(out) && !graphInputs.has(out) && !isConstant(out)) {
+      throw new EdgefitError('BAD_MODEL', `${path}: graph output '${out}' is not produced by any node`);
+    }
+  }
+  if (inFileOrder) return graph;
+
+  // Kahn's algorithm, seeded and fed in file order.
+  const indegree = new Int32Array(n);
+  const consumers: number[][] = Array.from({ length: n }, () => []);
+  for (let j = 0; j < n; j++) {
+    for (const p of deps[j]!) {
+      consumers[p]!.push(j);
+      indegree[j]!++;
+    }
+  }
+  const queue: number[] = [];
+  for (let j = 0; j < n; j++) if (indegree[j] === 0) queue.push(j);
+  const done = new Uint8Array(n);
+  for (let head = 0; head < queue.length; head++) {
+    const j = queue[head]!;
+    done[j] = 1;
+    for (const c of consumers[j]!) if (--indegree[c]! === 0) queue.push(c);
+  }
+  if (queue.length === n) return { ...graph, nodes: queue.map((j) => nodes[j]!) };
+
+  throw new EdgefitError('BAD_MODEL', `${path}: ${describeCycle(nodes, deps, done)}`);
+}
+
+/**
+ * Every node left after Kahn's algorithm has a predecessor that is also left, so walking predecessors
+ * from any of them must revisit a node: that closes a cycle. O(n).
+ */
+function describeCycle(nodes: IRNode[], deps: number[][], done: Uint8Array): string {
+  let j = done.indexOf(0);
+  const position = new Map<number, number>();
+  const walk: number[] = [];
+  while (!position.has(j)) {
+    position.set(j, walk.length);
+    walk.push(j);
+    j = deps[j]!.find((p) => done[p] === 0)!;
+  }
+  const cycle = walk.slice(position.get(j)!).reverse(); // producer → consumer order
+  const names = cycle.map((k) => `'${nodes[k]!.name}'`);
+  const shown = names.length > MAX_CYCLE_NAMES ? [...names.slice(0, MAX_CYCLE_NAMES), `… (${names.length} nodes)`] : names;
+  return `cycle through nodes ${[...shown, names[0]].join(' → ')}`;
+}

@@ -1,0 +1,76 @@
+/**
+ * ONNX AttributeProto → IR AttrValue. Ints and floats become numbers (int64 beyond 2^53 clamped),
+ * strings are decoded as UTF-8, tensors become ConstData, graphs (If/Loop bodies) become IRGraphs.
+ * Kinds the IR has no place for (lists of tensors or graphs, sparse tensors, type protos) are left out
+ * with a warning.
+ */
+import type { AttrValue, IRGraph } from '../ir.ts';
+import { int64Clamped, tensorData, type Int64, type TensorContext } from './tensor-data.ts';
+import type { AttributeProto, GraphProto } from './proto.ts';
+
+/** onnx.proto AttributeType numbers. */
+const T = {
+  FLOAT: 1,
+  INT: 2,
+  STRING: 3,
+  TENSOR: 4,
+  GRAPH: 5,
+  FLOATS: 6,
+  INTS: 7,
+  STRINGS: 8,
+  TENSORS: 9,
+  GRAPHS: 10,
+  SPARSE_TENSOR: 11,
+  SPARSE_TENSORS: 12,
+  TYPE_PROTO: 13,
+  TYPE_PROTOS: 14,
+} as const;
+
+const utf8 = new TextDecoder();
+
+/** Old files leave `type` unset (UNDEFINED): infer it from the field that holds a value. */
+function attrType(a: AttributeProto): number {
+  if (a.type) return a.type;
+  if (a.floats?.length) return T.FLOATS;
+  if (a.ints?.length) return T.INTS;
+  if (a.strings?.length) return T.STRINGS;
+  if (a.tensors?.length) return T.TENSORS;
+  if (a.graphs?.length) return T.GRAPHS;
+  if (a.t) return T.TENSOR;
+  if (a.g) return T.GRAPH;
+  if (a.sparseTensor) return T.SPARSE_TENSOR;
+  if (a.s?.length) return T.STRING;
+  if (a.f) return T.FLOAT;
+  return T.INT;
+}
+
+export interface AttrContext extends TensorContext {
+  warnings: string[];
+  convertGraph: (g: GraphProto) => IRGraph;
+}
+
+/** Converts one attribute; `undefined` when the IR cannot hold it (a warning says so). */
+export function convertAttribute(a: AttributeProto, nodeName: string, ctx: AttrContext): AttrValue | undefined {
+  const name = a.name ?? '';
+  switch (attrType(a)) {
+    case T.FLOAT:
+      return a.f ?? 0;
+    case T.INT:
+      return int64Clamped(a.i as Int64 | null | undefined);
+    case T.STRING:
+      return utf8.decode(a.s ?? new Uint8Array(0));
+    case T.TENSOR:
+      return tensorData(a.t ?? {}, `attribute '${name}' of node '${nodeName}'`, ctx);
+    case T.GRAPH:
+      return ctx.convertGraph(a.g ?? {});
+    case T.FLOATS:
+      return Array.from(a.floats ?? []);
+    case T.INTS:
+      return (a.ints ?? []).map((v) => int64Clamped(v as Int64));
+    case T.STRINGS:
+      return (a.strings ?? []).map((s) => utf8.decode(s));
+    default:
+      ctx.warnings.push(`node '${nodeName}': attribute '${name}' (ONNX attribute type ${a.type}) is not represented and was ignored`);
+      return undefined;
+  }
+}

@@ -1,0 +1,243 @@
+/**
+ * ONNX ModelProto bytes → IRModel. The only module (with its helpers in this folder) that sees protobuf.
+ *
+ * - Initializers: raw_data, typed fields (re-encoded as raw_data would store them), external data.
+ * - `Constant` nodes (value, value_float(s), value_int(s)) become constant tensors (origin 'constant-node')
+ *   and leave the node list; a sparse value is refused.
+ * - Initializers also listed as graph inputs are constants, not graph inputs.
+ * - Empty node names become `<opType>_<index>` (file index); clashing names get a `_<k>` suffix.
+ * - Bad bytes: an empty file or foreign bytes → NOT_A_MODEL, a cut file → TRUNCATED, damage inside a
+ *   well-framed file → BAD_MODEL; never an uncaught protobufjs exception.
+ * Graph validity (dangling inputs, duplicate producers, cycles) is checked by graph-check.ts, not here.
+ */
+import { EdgefitError, isEdgefitError } from '../errors.ts';
+import type { ConstData, Dim, IRGraph, IRModel, IRNode, TensorInfo } from '../ir.ts';
+import { convertAttribute, type AttrContext } from './attributes.ts';
+import { onnx, type GraphProto, type ModelProto, type NodeProto, type ValueInfoProto } from './proto.ts';
+import {
+  DEFAULT_MAX_TENSOR_BYTES,
+  int64ToNumber,
+  onnxDtype,
+  tensorData,
+  type Int64,
+  type TensorContext,
+} from './tensor-data.ts';
+import { scanModelWire } from './wire-scan.ts';
+
+export interface OnnxReadOptions {
+  /** Path as given by the user, for messages and IRModel.path. */
+  path: string;
+  /** The model's folder: external data locations are relative to it (and must stay inside it). */
+  baseDir?: string;
+  /** Cap on one tensor's storage bytes (default 1 GiB). */
+  maxTensorBytes?: number;
+}
+
+interface ReadContext extends TensorContext {
+  warnings: string[];
+  /** Sub-graph nesting depth (If/Loop bodies). */
+  depth: number;
+}
+
+function normDomain(d: string | null | undefined): string {
+  return !d || d === 'ai.onnx' ? '' : d;
+}
+
+function decodeModel(bytes: Uint8Array, path: string): ModelProto {
+  if (bytes.length === 0) throw new EdgefitError('NOT_A_MODEL', `${path} is empty, not an ONNX model`);
+  const verdict = scanModelWire(bytes);
+  if (verdict.kind === 'foreign') throw new EdgefitError('NOT_A_MODEL', `${path} is not an ONNX model (${verdict.detail})`);
+  if (verdict.kind === 'truncated') throw new EdgefitError('TRUNCATED', `${path} is truncated: ${verdict.detail}`);
+  if (!verdict.sawGraph) throw new EdgefitError('NOT_A_MODEL', `${path} is not an ONNX model: it has no graph`);
+  try {
+    return onnx.ModelProto.decode(bytes);
+  } catch (e) {
+    const msg = e instanceof Error ? e.message : String(e);
+    if (/call stack/i.test(msg)) throw new EdgefitError('BAD_MODEL', `${path} is a damaged ONNX file: messages nested too deeply`);
+    throw new EdgefitError('BAD_MODEL', `${path} is a damaged ONNX file (${msg})`);
+  }
+}
+
+const SCALAR_KINDS: Record<string, { dtype: ConstData['dtype']; list: boolean }> = {
+  value_float: { dtype: 'float32', list: false },
+  value_floats: { dtype: 'float32', list: true },
+  value_int: { dtype: 'int64', list: false },
+  value_ints: { dtype: 'int64', list: true },
+};
+
+/** The tensor a `Constant` node holds. */
+function constantNodeData(node: NodeProto, nodeName: string, ctx: ReadContext): ConstData {
+  const where = `${ctx.path}: Constant node '${nodeName}'`;
+  for (const a of node.attribute ?? []) {
+    const name = a.name ?? '';
+    if (name === 'value') return tensorData(a.t ?? {}, `Constant node '${nodeName}' value`, ctx, 'constant-node');
+    if (name === 'sparse_value') throw new EdgefitError('UNSUPPORTED', `${where} holds a sparse tensor, which edgefit does not read`);
+    if (name === 'value_string' || name === 'value_strings') {
+      const n = name === 'value_strings' ? (a.strings?.length ?? 0) : 0;
+      return { dtype: 'string', shape: name === 'value_strings' ? [n] : [], bytes: new Uint8Array(0), origin: 'constant-node' };
+    }
+    const kind = SCALAR_KINDS[name];
+    if (!kind) continue;
+    if (kind.dtype === 'float32') {
+      const values = kind.list ? Array.from(a.floats ?? []) : [a.f ?? 0];
+      const bytes = new Uint8Array(values.length * 4);
+      const view = new DataView(bytes.buffer);
+      values.forEach((v, i) => view.setFloat32(i * 4, v, true));
+      return { dtype: 'float32', shape: kind.list ? [values.length] : [], bytes, origin: 'constant-node' };
+    }
+    const values = (kind.list ? (a.ints ?? []) : [a.i ?? 0]) as Int64[];
+    const bytes = new Uint8Array(values.length * 8);
+    const view = new DataView(bytes.buffer);
+    values.forEach((v, i) => {
+      if (typeof v === 'object') {
+        view.setUint32(i * 8, v.low >>> 0, true);
+        view.setUint32(i * 8 + 4, v.high >>> 0, true);
+      } else {
+        view.setBigInt64(i * 8, BigInt.asIntN(64, BigInt(v)), true);
+      }
+    });
+    return { dtype: 'int64', shape: kind.list ? [values.length] : [], bytes, origin: 'constant-node' };
+  }
+  throw new EdgefitError('BAD_MODEL', `${where} has no value attribute`);
+}
+
+/** Graph input/output/value_info → TensorInfo (dtype and declared shape). */
+function valueInfoTensor(vi: ValueInfoProto, what: string, ctx: ReadContext): TensorInfo {
+  const name = vi.name ?? '';
+  const tt = vi.type?.tensorType;
+  if (!tt) return { name, dtype: 'unknown' };
+  const dtype = tt.elemType ? onnxDtype(tt.elemType, `${ctx.path}: ${what} '${name}'`) : 'unknown';
+  if (!tt.shape) return { name, dtype };
+  const shape: Dim[] = [];
+  let product = 1;
+  for (const d of tt.shape.dim ?? []) {
+    if (d.dimValue !== null && d.dimValue !== undefined) {
+      const n = int64ToNumber(d.dimValue as Int64);
+      if (n === undefined) throw new EdgefitError('DIM_OVERFLOW', `${ctx.path}: ${what} '${name}' has a dim beyond 2^53`);
+      if (n < 0) throw new EdgefitError('DIM_OVERFLOW', `${ctx.path}: ${what} '${name}' has a negative dim ${n}`);
+      product *= n;
+      if (!Number.isSafeInteger(product)) {
+        throw new EdgefitError('DIM_OVERFLOW', `${ctx.path}: ${what} '${name}' has dims whose product overflows 2^53`);
+      }
+      shape.push(n);
+    } else {
+      shape.push(d.dimParam || '?');
+    }
+  }
+  return { name, dtype, shape };
+}
+
+function convertGraph(g: GraphProto, ctx: ReadContext): IRGraph {
+  if (ctx.depth > 64) throw new EdgefitError('BAD_MODEL', `${ctx.path}: sub-graphs nested more than 64 deep`);
+  const tensors = new Map<string, TensorInfo>();
+  const graphName = g.name ?? '';
+  const attrCtx: AttrContext = { ...ctx, convertGraph: (sub) => convertGraph(sub, { ...ctx, depth: ctx.depth + 1 }) };
+
+  (g.initializer ?? []).forEach((init, i) => {
+    const name = init.name ?? '';
+    if (!name) throw new EdgefitError('BAD_MODEL', `${ctx.path}: initializer #${i} of graph '${graphName}' has no name`);
+    if (tensors.has(name)) throw new EdgefitError('BAD_MODEL', `${ctx.path}: initializer '${name}' is defined twice`);
+    const data = tensorData(init, `initializer '${name}'`, ctx);
+    if (data.dtype === 'string') ctx.warnings.push(`initializer '${name}' holds strings, which are not represented`);
+    tensors.set(name, { name, dtype: data.dtype, shape: data.shape, data });
+  });
+  if ((g.sparseInitializer ?? []).length > 0) {
+    const name = g.sparseInitializer![0]!.values?.name ?? '?';
+    throw new EdgefitError('UNSUPPORTED', `${ctx.path}: sparse initializer '${name}' is not supported`);
+  }
+
+  const inputs: string[] = [];
+  for (const vi of g.input ?? []) {
+    const name = vi.name ?? '';
+    if (!name) throw new EdgefitError('BAD_MODEL', `${ctx.path}: graph '${graphName}' has an input without a name`);
+    const existing = tensors.get(name);
+    if (existing?.data) continue; // an initializer listed as an input: a constant
+    if (existing) throw new EdgefitError('BAD_MODEL', `${ctx.path}: graph input '${name}' is listed twice`);
+    tensors.set(name, valueInfoTensor(vi, 'graph input', ctx));
+    inputs.push(name);
+  }
+  for (const vi of g.valueInfo ?? []) {
+    const name = vi.name ?? '';
+    if (name && !tensors.has(name)) tensors.set(name, valueInfoTensor(vi, 'value_info', ctx));
+  }
+  const outputs: string[] = [];
+  for (const vi of g.output ?? []) {
+    const name = vi.name ?? '';
+    if (!name) throw new EdgefitError('BAD_MODEL', `${ctx.path}: graph '${graphName}' has an output without a name`);
+    outputs.push(name);
+    const declared = valueInfoTensor(vi, 'graph output', ctx);
+    const existing = tensors.get(name);
+    if (!existing) tensors.set(name, declared);
+    else if (!existing.data && existing.shape === undefined && declared.shape) existing.shape = declared.shape;
+  }
+
+  const nodes: IRNode[] = [];
+  const usedNames = new Set<string>();
+  const inputSet = new Set(inputs);
+  (g.node ?? []).forEach((node, index) => {
+    const opType = node.opType ?? '';
+    if (!opType) throw new EdgefitError('BAD_MODEL', `${ctx.path}: node #${index} ('${node.name ?? ''}') has no op type`);
+    const domain = normDomain(node.domain);
+    let name = node.name || `${opType}_${index}`;
+    if (usedNames.has(name)) {
+      let k = 2;
+      while (usedNames.has(`${name}_${k}`)) k++;
+      name = `${name}_${k}`;
+    }
+    usedNames.add(name);
+    const outs = [...(node.output ?? [])];
+
+    if (opType === 'Constant' && domain === '') {
+      const out = outs[0];
+      if (!out) throw new EdgefitError('BAD_MODEL', `${ctx.path}: Constant node '${name}' has no output`);
+      const prior = tensors.get(out);
+      if (prior?.data || inputSet.has(out)) {
+        const what = prior?.data ? (prior.data.origin === 'constant-node' ? 'another Constant node' : 'an initializer') : 'a graph input';
+        throw new EdgefitError('BAD_MODEL', `${ctx.path}: Constant node '${name}' produces '${out}', which is also ${what}`);
+      }
+      const data = constantNodeData(node, name, ctx);
+      if (data.dtype === 'string') {
+        ctx.warnings.push(`Constant node '${name}' holds strings, which are not represented`);
+      }
+      tensors.set(out, { name: out, dtype: data.dtype, shape: data.shape, data });
+      return;
+    }
+
+    const attrs: IRNode['attrs'] = {};
+    for (const a of node.attribute ?? []) {
+      const v = convertAttribute(a, name, attrCtx);
+      if (v !== undefined) attrs[a.name ?? ''] = v;
+    }
+    nodes.push({ name, opType, domain, inputs: [...(node.input ?? [])], outputs: outs, attrs });
+  });
+
+  return { name: graphName, inputs, outputs, nodes, tensors };
+}
+
+/** Reads an ONNX model. Throws EdgefitError (one line naming the file and what is wrong) on bad input. */
+export function readOnnx(bytes: Uint8Array, opts: OnnxReadOptions): IRModel {
+  const { path } = opts;
+  const model = decodeModel(bytes, path);
+  const warnings: string[] = [];
+  const tensorCtx: TensorContext = { path, baseDir: opts.baseDir, maxTensorBytes: opts.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES };
+  const ctx: ReadContext = { ...tensorCtx, warnings, depth: 0 };
+  try {
+    const opsets: Record<string, number> = {};
+    for (const o of model.opsetImport ?? []) {
+      const version = int64ToNumber(o.version as Int64);
+      if (version === undefined || version < 0) throw new EdgefitError('BAD_MODEL', `${path}: opset import for domain '${o.domain ?? ''}' has an invalid version`);
+      opsets[normDomain(o.domain)] = version;
+    }
+    if (Object.keys(opsets).length === 0) warnings.push('the model declares no opset imports');
+    if ((model.functions ?? []).length > 0) {
+      warnings.push(`the model defines ${model.functions!.length} local function(s), which are not expanded: nodes calling them are unknown ops`);
+    }
+    const graph = convertGraph(model.graph!, ctx);
+    const producer = [model.producerName, model.producerVersion].filter((s) => s).join(' ');
+    return { format: 'onnx', path, fileBytes: bytes.length, opsets, producer, graph, warnings };
+  } catch (e) {
+    if (isEdgefitError(e)) throw e;
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new EdgefitError('BAD_MODEL', `${path} is a damaged ONNX model (${msg})`);
+  }
+}

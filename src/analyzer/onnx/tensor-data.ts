@@ -1,0 +1,189 @@
+/**
+ * ONNX TensorProto → ConstData: dims checked, size guarded before allocating, data taken from raw_data,
+ * from the typed fields (re-encoded exactly as raw_data would store them), or from external data.
+ */
+import { ONNX_DTYPES, storageBytes, type DType } from '../dtype.ts';
+import { EdgefitError } from '../errors.ts';
+import type { ConstData } from '../ir.ts';
+import { readExternalData } from './external-data.ts';
+import type { TensorProto } from './proto.ts';
+
+/** Default cap on one tensor's storage: 1 GiB. */
+export const DEFAULT_MAX_TENSOR_BYTES = 1 << 30;
+
+export interface TensorContext {
+  /** File name for messages. */
+  path: string;
+  baseDir?: string;
+  maxTensorBytes: number;
+}
+
+type LongLike = { low: number; high: number; unsigned?: boolean; toNumber?: () => number };
+export type Int64 = number | LongLike | string;
+
+/** protobufjs int64 (number or Long) → number; `undefined` when it is not a safe integer. */
+export function int64ToNumber(v: Int64 | null | undefined): number | undefined {
+  if (v === null || v === undefined) return 0;
+  if (typeof v === 'number') return Number.isSafeInteger(v) ? v : undefined;
+  if (typeof v === 'string') {
+    const n = Number(v);
+    return Number.isSafeInteger(n) ? n : undefined;
+  }
+  const n = v.unsigned ? (v.high >>> 0) * 0x100000000 + (v.low >>> 0) : v.high * 0x100000000 + (v.low >>> 0);
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/** int64 → number, clamped to ±(2^53 − 1) (for attributes such as Slice ends = INT64_MAX). */
+export function int64Clamped(v: Int64 | null | undefined): number {
+  const exact = int64ToNumber(v);
+  if (exact !== undefined) return exact;
+  const lv = v as LongLike | number | string;
+  const negative = typeof lv === 'number' ? lv < 0 : typeof lv === 'string' ? lv.trim().startsWith('-') : !lv.unsigned && lv.high < 0;
+  return negative ? -Number.MAX_SAFE_INTEGER : Number.MAX_SAFE_INTEGER;
+}
+
+export function onnxDtype(code: number | null | undefined, what: string): DType {
+  const dtype = code === null || code === undefined ? undefined : ONNX_DTYPES[code];
+  if (dtype === undefined) throw new EdgefitError('BAD_MODEL', `${what} has an unknown ONNX data type ${code ?? 0}`);
+  return dtype;
+}
+
+/** Dims → numbers: each a safe non-negative integer, product below 2^53. */
+export function checkedDims(dims: Int64[] | null | undefined, what: string): { shape: number[]; count: number } {
+  const shape: number[] = [];
+  let count = 1;
+  for (const d of dims ?? []) {
+    const n = int64ToNumber(d);
+    if (n === undefined) throw new EdgefitError('DIM_OVERFLOW', `${what} has a dim beyond 2^53`);
+    if (n < 0) throw new EdgefitError('DIM_OVERFLOW', `${what} has a negative dim ${n}`);
+    shape.push(n);
+    count *= n;
+    if (!Number.isSafeInteger(count)) {
+      throw new EdgefitError('DIM_OVERFLOW', `${what} has dims [${(dims ?? []).map((x) => int64ToNumber(x) ?? '>2^53').join(', ')}] whose product overflows 2^53`);
+    }
+  }
+  return { shape, count };
+}
+
+function guardSize(bytes: number, what: string, ctx: TensorContext): void {
+  if (bytes > ctx.maxTensorBytes) {
+    throw new EdgefitError(
+      'LIMIT',
+      `${what} needs ${bytes} bytes, above the ${ctx.maxTensorBytes}-byte tensor cap (raise it with --max-tensor-bytes / maxTensorBytes)`,
+    );
+  }
+}
+
+/** The typed field a TensorProto's data lives in, by dtype (onnx.proto comments). */
+function typedFieldOf(dtype: DType): 'floatData' | 'int32Data' | 'int64Data' | 'doubleData' | 'uint64Data' | undefined {
+  switch (dtype) {
+    case 'float32':
+    case 'complex64':
+      return 'floatData';
+    case 'float64':
+    case 'complex128':
+      return 'doubleData';
+    case 'int64':
+      return 'int64Data';
+    case 'uint32':
+    case 'uint64':
+      return 'uint64Data';
+    case 'string':
+    case 'unknown':
+      return undefined;
+    default:
+      return 'int32Data';
+  }
+}
+
+/** Number of typed-field elements that store `count` tensor elements. */
+function typedLength(dtype: DType, count: number): number {
+  if (dtype === 'int4' || dtype === 'uint4' || dtype === 'float4e2m1') return Math.ceil(count / 2); // packed byte per int32
+  if (dtype === 'complex64' || dtype === 'complex128') return count * 2;
+  return count;
+}
+
+function writeLong(view: DataView, offset: number, v: Int64): void {
+  if (typeof v === 'object') {
+    view.setUint32(offset, v.low >>> 0, true);
+    view.setUint32(offset + 4, v.high >>> 0, true);
+  } else {
+    view.setBigUint64(offset, BigInt.asUintN(64, BigInt(v)), true);
+  }
+}
+
+/** Typed-field values → raw storage bytes. */
+function encodeTyped(dtype: DType, values: ArrayLike<number | Int64>, byteLength: number): Uint8Array {
+  const bytes = new Uint8Array(byteLength);
+  const view = new DataView(bytes.buffer);
+  const n = values.length;
+  switch (dtype) {
+    case 'float32':
+    case 'complex64':
+      for (let i = 0; i < n; i++) view.setFloat32(i * 4, values[i] as number, true);
+      break;
+    case 'float64':
+    case 'complex128':
+      for (let i = 0; i < n; i++) view.setFloat64(i * 8, values[i] as number, true);
+      break;
+    case 'int64':
+    case 'uint64':
+      for (let i = 0; i < n; i++) writeLong(view, i * 8, values[i] as Int64);
+      break;
+    case 'uint32':
+      for (let i = 0; i < n; i++) view.setUint32(i * 4, int64ToNumber(values[i] as Int64) ?? 0, true);
+      break;
+    case 'int32':
+      for (let i = 0; i < n; i++) view.setInt32(i * 4, values[i] as number, true);
+      break;
+    case 'int16':
+    case 'uint16':
+    case 'float16':
+    case 'bfloat16':
+      for (let i = 0; i < n; i++) view.setUint16(i * 2, (values[i] as number) & 0xffff, true);
+      break;
+    default: // int8, uint8, bool, float8*, and packed int4/uint4/float4 bytes: one byte per element
+      for (let i = 0; i < n; i++) bytes[i] = (values[i] as number) & 0xff;
+  }
+  return bytes;
+}
+
+/**
+ * The data of a TensorProto as ConstData. `what` names the tensor in messages ("initializer 'w'").
+ * String tensors give empty bytes (the caller warns); segmented tensors are refused.
+ */
+export function tensorData(t: TensorProto, what: string, ctx: TensorContext, origin: ConstData['origin'] = 'inline'): ConstData {
+  const where = `${ctx.path}: ${what}`;
+  const dtype = onnxDtype(t.dataType, where);
+  const { shape, count } = checkedDims(t.dims as Int64[] | null | undefined, where);
+  if (t.segment) throw new EdgefitError('UNSUPPORTED', `${where} is a segmented tensor, which edgefit does not read`);
+  if (dtype === 'string') return { dtype, shape, bytes: new Uint8Array(0), origin };
+  const byteLength = storageBytes(dtype, count);
+  guardSize(byteLength, where, ctx);
+
+  const external = t.dataLocation === 1 || (t.externalData?.length ?? 0) > 0;
+  if (external) {
+    const bytes = readExternalData(t.externalData ?? [], byteLength, where, ctx.baseDir);
+    return { dtype, shape, bytes, origin: 'external' };
+  }
+  if (t.rawData && t.rawData.length > 0) {
+    if (t.rawData.length !== byteLength) {
+      throw new EdgefitError(
+        'BAD_MODEL',
+        `${where} holds ${t.rawData.length} bytes of raw data but its dims [${shape.join(', ')}] of ${dtype} need ${byteLength}`,
+      );
+    }
+    return { dtype, shape, bytes: t.rawData, origin };
+  }
+  const field = typedFieldOf(dtype);
+  const values = (field ? (t[field] as ArrayLike<number | Int64> | null | undefined) : undefined) ?? [];
+  const expected = typedLength(dtype, count);
+  if (values.length !== expected) {
+    const fieldName = field ? field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) : 'data';
+    throw new EdgefitError(
+      'BAD_MODEL',
+      `${where} has ${values.length} values in ${fieldName} (and no raw_data) but its dims [${shape.join(', ')}] need ${expected}`,
+    );
+  }
+  return { dtype, shape, bytes: encodeTyped(dtype, values, byteLength), origin };
+}
