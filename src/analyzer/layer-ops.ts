@@ -81,6 +81,7 @@ function hasBias(l: LayerShapeView): boolean {
 
 /** ST counts a fused activation as its own `nl_*` row of 1 × output elements (§1.7, R-N6 `nl_2_nl`). */
 function fusedActivationMacc(l: LayerShapeView): number {
+  if (l.op === 'Activation') return 0; // the layer is the activation
   return l.activation && l.activation !== 'none' ? outElements(l) : 0;
 }
 

@@ -1,0 +1,89 @@
+/**
+ * Lookups the ONNX fusion needs over one IR graph: who produces and who consumes each tensor, and which
+ * tensors are static (known before inference: initializers, Constant outputs, everything computed only from
+ * those — weight DequantizeLinear, fake-quant Q→DQ of weights, shape sub-graphs folded by shape inference).
+ * "Side" tensors are run-time scalars that belong to a kernel's quantization (DynamicQuantizeLinear's scale
+ * and zero point and the arithmetic on them): they are treated like constants and produce no layers.
+ */
+import type { IRGraph, IRNode, TensorType } from '../ir.ts';
+
+export class GraphIndex {
+  readonly graph: IRGraph;
+  readonly types: ReadonlyMap<string, TensorType>;
+  /** Tensor name → index of the node writing it. */
+  readonly producer = new Map<string, number>();
+  /** Tensor name → indices of the nodes reading it (file order, one entry per node). */
+  readonly consumers = new Map<string, number[]>();
+  /** Tensors known before inference (see file comment). */
+  readonly staticTensors = new Set<string>();
+  /** Run-time quantization scalars (DynamicQuantizeLinear scale/zero point and what is computed from them only). */
+  readonly sideTensors = new Set<string>();
+  readonly graphInputs: ReadonlySet<string>;
+  readonly graphOutputs: ReadonlySet<string>;
+
+  constructor(graph: IRGraph, types: ReadonlyMap<string, TensorType>) {
+    this.graph = graph;
+    this.types = types;
+    this.graphInputs = new Set(graph.inputs);
+    this.graphOutputs = new Set(graph.outputs);
+    graph.nodes.forEach((n, i) => {
+      for (const o of n.outputs) if (o) this.producer.set(o, i);
+      const seen = new Set<string>();
+      for (const t of n.inputs) {
+        if (!t || seen.has(t)) continue;
+        seen.add(t);
+        let list = this.consumers.get(t);
+        if (!list) this.consumers.set(t, (list = []));
+        list.push(i);
+      }
+    });
+    for (const [name, info] of graph.tensors) if (info.data && !this.graphInputs.has(name)) this.staticTensors.add(name);
+    // Forward pass in file order (ONNX requires topological order; the loader checks it).
+    for (const n of graph.nodes) {
+      const ins = n.inputs.filter((t) => t !== '');
+      const allStatic = ins.every((t) => this.isStatic(t));
+      const allStaticOrSide = ins.every((t) => this.isStatic(t) || this.sideTensors.has(t));
+      for (const o of n.outputs) {
+        if (!o) continue;
+        if (allStatic || (types.get(o)?.value !== undefined && !this.graphInputs.has(o))) this.staticTensors.add(o);
+        else if (allStaticOrSide) this.sideTensors.add(o);
+      }
+      if (n.opType === 'DynamicQuantizeLinear' && !allStatic) {
+        if (n.outputs[1]) this.sideTensors.add(n.outputs[1]);
+        if (n.outputs[2]) this.sideTensors.add(n.outputs[2]);
+      }
+    }
+  }
+
+  isStatic(name: string): boolean {
+    return this.staticTensors.has(name);
+  }
+
+  /** Static or side: not an activation buffer. */
+  isParameter(name: string): boolean {
+    return this.staticTensors.has(name) || this.sideTensors.has(name);
+  }
+
+  isActivation(name: string): boolean {
+    return name !== '' && !this.isParameter(name);
+  }
+
+  node(i: number): IRNode {
+    return this.graph.nodes[i]!;
+  }
+
+  producerOf(name: string): IRNode | undefined {
+    const i = this.producer.get(name);
+    return i === undefined ? undefined : this.graph.nodes[i];
+  }
+
+  consumersOf(name: string): number[] {
+    return this.consumers.get(name) ?? [];
+  }
+
+  /** The single node reading `name`, when it is not also a graph output. */
+  soleConsumer(name: string): number | undefined {
+    const c = this.consumersOf(name);
+    return c.length === 1 && !this.graphOutputs.has(name) ? c[0] : undefined;
+  }
+}

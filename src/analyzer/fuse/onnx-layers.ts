@@ -1,0 +1,597 @@
+/**
+ * ONNX graph (IR + inferred types) → fused layers, the way a deployment runtime executes them.
+ *
+ * - QDQ: DequantizeLinear(activation) → op → [Relu/Clip] → QuantizeLinear is one layer reading and writing
+ *   the quantized tensors; weight/bias DequantizeLinear (and fake-quant float → Q → DQ) fold into the layer.
+ *   A float graph input → QuantizeLinear is a 'Quantize' layer; DequantizeLinear → graph output a 'Dequantize'.
+ * - QOperator: QLinearConv/QLinearMatMul/QLinearAdd … one layer each; DynamicQuantizeLinear + ConvInteger/
+ *   MatMulInteger + their Cast → Mul(scale) → Add(bias) epilogue [+ Relu/Clip] one layer.
+ * - Float: Conv [+ BatchNormalization folded] [+ Relu/Clip]; MatMul(const) + Add(const) → Dense with bias.
+ * - Static sub-graphs (weights, shape arithmetic folded by shape inference) produce no layers.
+ * - Unknown ops: an 'Unknown' layer, a warning, and the result marked partial.
+ */
+import { storageBytes, type DType } from '../dtype.ts';
+import type { IRModel, IRNode, TensorType } from '../ir.ts';
+import type { Activation, ActivationTensor, ConvGeometry, Layer, LayerOp } from '../layer.ts';
+import { finishLayer, type LayerDraft } from '../layer-ops.ts';
+import { describeConst, tensorFootprint } from './const-operands.ts';
+import { GraphIndex } from './graph-index.ts';
+import { FUSABLE_ACTIVATIONS, isDequantizeOp, isQuantizeOp, onnxOpInfo, type OnnxOpInfo } from './onnx-op-table.ts';
+import { collectActivationTensors } from './tensors.ts';
+
+export interface LayerBuildResult {
+  layers: Layer[];
+  tensors: ActivationTensor[];
+  warnings: string[];
+  partial: boolean;
+}
+
+/** Activations that follow a quantized op without a QuantizeLinear between belong to the same kernel. */
+const ACTIVATION_OPS = new Set(['Relu', 'Clip', 'LeakyRelu', 'PRelu', 'Sigmoid', 'HardSigmoid', 'HardSwish', 'Tanh', 'Gelu']);
+const INTEGER_OPS = new Set(['ConvInteger', 'MatMulInteger']);
+
+interface Group {
+  core: number;
+  nodes: number[];
+  outputs: string[];
+  activation?: Activation;
+  /** Layer input overrides (DynamicQuantizeLinear input replaces its quantized output). */
+  inputOverride?: Map<string, string>;
+  /** Epilogue operand roles found while absorbing (tensor name → role). */
+  roles: Map<string, 'bias' | 'quant' | 'const' | 'ignore'>;
+  bnFolded: boolean;
+}
+
+export function buildOnnxLayers(model: IRModel, types: Map<string, TensorType>): LayerBuildResult {
+  return new OnnxFuser(model, types).run();
+}
+
+class OnnxFuser {
+  private readonly idx: GraphIndex;
+  private readonly claimed = new Set<number>();
+  private readonly alias = new Map<string, string>();
+  private readonly drafts: LayerDraft[] = [];
+  private readonly warnings: string[] = [];
+  private partial = false;
+
+  constructor(
+    private readonly model: IRModel,
+    private readonly types: Map<string, TensorType>,
+  ) {
+    this.idx = new GraphIndex(model.graph, types);
+  }
+
+  run(): LayerBuildResult {
+    const nodes = this.model.graph.nodes;
+    for (let i = 0; i < nodes.length; i++) {
+      if (this.claimed.has(i)) continue;
+      const n = nodes[i]!;
+      if (n.outputs.every((o) => !o || !this.idx.isActivation(o))) {
+        this.claimed.add(i); // static or side sub-graph: folded
+        continue;
+      }
+      this.claimed.add(i);
+      if (isDequantizeOp(n.domain, n.opType)) this.dequantize(n);
+      else if (isQuantizeOp(n.domain, n.opType)) this.quantize(n);
+      else if (n.opType === 'DynamicQuantizeLinear' && this.dynamicQuantizeAbsorbed(n)) this.claimed.delete(i); // its consumer claims it
+
+      else this.compute(i);
+    }
+    const layers = this.drafts.map((d, index) => finishLayer({ ...d, index }));
+    const tensors = collectActivationTensors(layers, this.model.graph.inputs, this.model.graph.outputs, this.types);
+    return { layers, tensors, warnings: this.warnings, partial: this.partial };
+  }
+
+  // ------------------------------------------------------------------------------------------- Q / DQ
+
+  private storage(t: string): string {
+    let s = t;
+    for (let guard = 0; guard < 10_000 && this.alias.has(s); guard++) s = this.alias.get(s)!;
+    return s;
+  }
+
+  private dequantize(n: IRNode): void {
+    const out = n.outputs[0]!;
+    const src = n.inputs[0]!;
+    if (this.idx.graphOutputs.has(out)) {
+      this.pushSimple('Dequantize', n, [this.storage(src)], [out], [n]);
+    } else {
+      this.alias.set(out, src); // consumers read the quantized tensor
+    }
+  }
+
+  private quantize(n: IRNode): void {
+    const src = n.inputs[0]!;
+    const out = n.outputs[0]!;
+    const s = this.storage(src);
+    if (s !== src) {
+      // DequantizeLinear → QuantizeLinear with no op between: a requantization unless the parameters agree.
+      const dq = this.idx.producerOf(src);
+      if (dq && this.sameQuantParams(dq, n)) {
+        this.alias.set(out, s);
+        return;
+      }
+      this.pushSimple('Quantize', n, [s], [out], dq ? [dq, n] : [n]);
+      return;
+    }
+    this.pushSimple('Quantize', n, [src], [out], [n]);
+  }
+
+  private sameQuantParams(dq: IRNode, q: IRNode): boolean {
+    for (const k of [1, 2]) {
+      const a = dq.inputs[k] ?? '';
+      const b = q.inputs[k] ?? '';
+      if (a === b) continue;
+      const va = this.constValues(a);
+      const vb = this.constValues(b);
+      if (!va || !vb || va.length !== vb.length || va.some((v, j) => v !== vb[j])) return false;
+    }
+    return true;
+  }
+
+  private constValues(name: string): number[] | undefined {
+    if (!name) return undefined;
+    const v = this.types.get(name)?.value;
+    if (v) return v;
+    const data = this.model.graph.tensors.get(name)?.data;
+    if (!data || data.bytes.byteLength > 64) return undefined;
+    return [...data.bytes];
+  }
+
+  /** DynamicQuantizeLinear feeding exactly one ConvInteger/MatMulInteger is absorbed by that layer. */
+  private dynamicQuantizeAbsorbed(n: IRNode): boolean {
+    const c = this.idx.soleConsumer(n.outputs[0]!);
+    if (c === undefined) return false;
+    const cn = this.idx.node(c);
+    return INTEGER_OPS.has(cn.opType) && cn.inputs[0] === n.outputs[0];
+  }
+
+  private pushSimple(op: LayerOp, n: IRNode, inputs: string[], outputs: string[], src: IRNode[]): void {
+    this.drafts.push(
+      this.draft({
+        op,
+        name: n.name,
+        sourceOps: src.map((s) => s.opType),
+        nodeNames: src.map((s) => s.name),
+        inputs,
+        outputs,
+      }),
+    );
+  }
+
+  private draft(p: { op: LayerOp; name: string; sourceOps: string[]; nodeNames: string[]; inputs: string[]; outputs: string[] }): LayerDraft {
+    const shape = (t: string) => [...(this.types.get(t)?.shape ?? [])];
+    const dtype = (t: string): DType => this.types.get(t)?.dtype ?? this.model.graph.tensors.get(t)?.dtype ?? 'unknown';
+    const outputDtypes = p.outputs.map(dtype);
+    return {
+      index: 0,
+      name: p.name,
+      op: p.op,
+      sourceOps: p.sourceOps,
+      nodeNames: p.nodeNames,
+      inputs: p.inputs,
+      outputs: p.outputs,
+      inputShapes: p.inputs.map(shape),
+      outputShapes: p.outputs.map(shape),
+      inputDtypes: p.inputs.map(dtype),
+      outputDtypes,
+      dtype: outputDtypes[0] ?? 'unknown',
+      layout: 'NCHW',
+    };
+  }
+
+  // ------------------------------------------------------------------------------------------- compute
+
+  private compute(i: number): void {
+    const n = this.idx.node(i);
+    const info = onnxOpInfo(n.domain, n.opType);
+    const group: Group = { core: i, nodes: [i], outputs: [], roles: new Map(), bnFolded: false };
+    if (info?.family === 'activation') {
+      const a = this.activationOf(n);
+      if (a !== 'none') group.activation = a;
+    }
+    if (info?.integerEpilogue) this.absorbDynamicQuantize(group, n);
+    const actOutputs = n.outputs.filter((o) => o && this.idx.isActivation(o));
+    let tail = actOutputs;
+    if (info && actOutputs.length === 1) tail = [this.absorbEpilogue(group, info, actOutputs[0]!)];
+    group.outputs = tail.flatMap((t) => this.absorbQuantize(group, t));
+    if (info && group.outputs.length === 1 && !group.activation && canFuseActivation(info)) {
+      group.outputs = this.absorbQdqActivation(group, group.outputs[0]!);
+    }
+    for (const k of group.nodes) this.claimed.add(k);
+    this.drafts.push(this.groupDraft(group, info));
+  }
+
+  private absorb(group: Group, k: number): IRNode {
+    group.nodes.push(k);
+    this.claimed.add(k);
+    return this.idx.node(k);
+  }
+
+  /** DynamicQuantizeLinear → ConvInteger/MatMulInteger: the layer reads the float tensor. */
+  private absorbDynamicQuantize(group: Group, n: IRNode): void {
+    const p = this.idx.producer.get(n.inputs[0] ?? '');
+    if (p === undefined) return;
+    const pn = this.idx.node(p);
+    if (pn.opType !== 'DynamicQuantizeLinear' || this.idx.soleConsumer(pn.outputs[0]!) === undefined) return;
+    group.nodes.unshift(p);
+    this.claimed.add(p);
+    group.inputOverride = new Map([[n.inputs[0]!, pn.inputs[0]!]]);
+  }
+
+  /** Follows single-consumer chains that a runtime executes inside the same kernel. Returns the last tensor. */
+  private absorbEpilogue(group: Group, info: OnnxOpInfo, start: string): string {
+    let cur = start;
+    const staticOther = (cn: IRNode, t: string) => cn.inputs.find((x) => x && x !== t && this.idx.isParameter(x));
+    const hasBias = () => info.bias !== undefined && !!this.idx.node(group.core).inputs[info.bias];
+    let biasSeen = hasBias();
+    if (info.integerEpilogue) {
+      // int32 result → Cast → Mul(scale) → Add(bias) [→ Mul/Add affine (un-folded BN)]
+      for (;;) {
+        const c = this.idx.soleConsumer(cur);
+        if (c === undefined) break;
+        const cn = this.idx.node(c);
+        const other = staticOther(cn, cur);
+        const binary = cn.inputs.filter((x) => x).length === 2;
+        if (cn.opType === 'Cast') {
+          /* dequantizing cast */
+        } else if ((cn.opType === 'Mul' || cn.opType === 'Add' || cn.opType === 'Div') && binary && other) {
+          if (cn.opType === 'Mul' && this.idx.sideTensors.has(other)) this.markScaleArithmetic(group, other);
+          else if (cn.opType === 'Add' && !biasSeen) {
+            group.roles.set(other, 'bias');
+            biasSeen = true;
+          } else if (cn.opType === 'Mul' && this.isScaleOperand(other)) group.roles.set(other, 'quant');
+          else group.roles.set(other, 'const');
+        } else break;
+        this.absorb(group, c);
+        cur = cn.outputs[0]!;
+      }
+    }
+    if (info.family === 'conv' || info.family === 'convT' || info.family === 'gemm') {
+      const c = this.idx.soleConsumer(cur);
+      const cn = c === undefined ? undefined : this.idx.node(c);
+      if (cn && cn.opType === 'BatchNormalization' && cn.inputs.slice(1).every((x) => !x || this.idx.isStatic(x))) {
+        this.absorb(group, c!);
+        for (const x of cn.inputs.slice(1)) if (x) group.roles.set(x, 'ignore');
+        group.bnFolded = true;
+        cur = cn.outputs[0]!;
+      } else if (cn && cn.opType === 'Add' && !biasSeen && info.family === 'gemm' && this.gemmWeightIsStatic(group)) {
+        const other = staticOther(cn, cur);
+        if (other && cn.inputs.filter((x) => x).length === 2) {
+          this.absorb(group, c!);
+          group.roles.set(other, 'bias');
+          cur = cn.outputs[0]!;
+        }
+      }
+    }
+    if (!group.activation && canFuseActivation(info)) {
+      const c = this.idx.soleConsumer(cur);
+      const cn = c === undefined ? undefined : this.idx.node(c);
+      if (cn && ACTIVATION_OPS.has(cn.opType) && cn.inputs[0] === cur) {
+        const direct = FUSABLE_ACTIVATIONS.has(cn.opType);
+        const quantizedAfter = this.allQuantize(cn.outputs[0]!);
+        const quantizedBefore = this.isQuantizedKernel(group);
+        if (direct || (quantizedAfter && quantizedBefore)) {
+          this.absorb(group, c!);
+          group.activation = this.activationOf(cn);
+          for (const x of cn.inputs.slice(1)) if (x) group.roles.set(x, cn.opType === 'PRelu' ? 'const' : 'ignore');
+          cur = cn.outputs[0]!;
+        }
+      }
+    }
+    return cur;
+  }
+
+  /** The kernel reads quantized data (QDQ or QOperator): activations after it belong to it until a Q. */
+  private isQuantizedKernel(group: Group): boolean {
+    const core = this.idx.node(group.core);
+    if (core.opType.startsWith('QLinear') || INTEGER_OPS.has(core.opType)) return true;
+    return core.inputs.some((t) => t && this.idx.producerOf(t) && isDequantizeOp(this.idx.producerOf(t)!.domain, this.idx.producerOf(t)!.opType));
+  }
+
+  private gemmWeightIsStatic(group: Group): boolean {
+    const core = this.idx.node(group.core);
+    const info = onnxOpInfo(core.domain, core.opType);
+    const w = info?.weight === undefined ? undefined : core.inputs[info.weight];
+    return !!w && this.idx.isStatic(w);
+  }
+
+  /** The Mul(x_scale, w_scale) of a dynamic-quant kernel: w_scale is the weight's quantization parameter. */
+  private markScaleArithmetic(group: Group, side: string): void {
+    const p = this.idx.producerOf(side);
+    if (!p) return;
+    for (const x of p.inputs) if (x && this.idx.isStatic(x)) group.roles.set(x, 'quant');
+  }
+
+  private isScaleOperand(name: string): boolean {
+    return /scale/i.test(name);
+  }
+
+  private allQuantize(t: string): boolean {
+    if (this.idx.graphOutputs.has(t)) return false;
+    const cons = this.idx.consumersOf(t);
+    return cons.length > 0 && cons.every((c) => !this.claimed.has(c) && isQuantizeOp(this.idx.node(c).domain, this.idx.node(c).opType) && this.idx.node(c).inputs[0] === t);
+  }
+
+  /** Output tensor consumed only by QuantizeLinear nodes: the layer writes the quantized tensor. */
+  private absorbQuantize(group: Group, t: string): string[] {
+    if (!this.allQuantize(t)) return [t];
+    const qs = this.idx.consumersOf(t);
+    const first = this.idx.node(qs[0]!).outputs[0]!;
+    for (const q of qs) {
+      const qn = this.absorb(group, q);
+      if (qn.outputs[0] !== first) this.alias.set(qn.outputs[0]!, first);
+      for (const x of qn.inputs.slice(1)) if (x) group.roles.set(x, 'ignore');
+    }
+    return [first];
+  }
+
+  /** QDQ form of a standalone activation: layer → Q → DQ → Relu/Clip → Q is still one kernel. */
+  private absorbQdqActivation(group: Group, q: string): string[] {
+    const d = this.idx.soleConsumer(q);
+    if (d === undefined) return [q];
+    const dn = this.idx.node(d);
+    if (!isDequantizeOp(dn.domain, dn.opType)) return [q];
+    const a = this.idx.soleConsumer(dn.outputs[0]!);
+    if (a === undefined) return [q];
+    const an = this.idx.node(a);
+    if (!FUSABLE_ACTIVATIONS.has(an.opType) || an.inputs[0] !== dn.outputs[0] || !this.allQuantize(an.outputs[0]!)) return [q];
+    this.absorb(group, d);
+    this.absorb(group, a);
+    for (const x of [...dn.inputs.slice(1), ...an.inputs.slice(1)]) if (x) group.roles.set(x, 'ignore');
+    group.activation = this.activationOf(an);
+    return this.absorbQuantize(group, an.outputs[0]!);
+  }
+
+  private activationOf(n: IRNode): Activation {
+    switch (n.opType) {
+      case 'Relu':
+        return 'relu';
+      case 'Clip': {
+        const lo = this.scalar(n, 1, 'min');
+        const hi = this.scalar(n, 2, 'max');
+        return lo === 0 && hi === 6 ? 'relu6' : lo === 0 && hi === undefined ? 'relu' : 'clip';
+      }
+      default:
+        return onnxOpInfo(n.domain, n.opType)?.activation ?? 'none';
+    }
+  }
+
+  /** A Clip bound: the attribute (opset < 11) or the static input, through a DequantizeLinear if quantized. */
+  private scalar(n: IRNode, input: number, attr: string): number | undefined {
+    const a = n.attrs[attr];
+    if (typeof a === 'number') return a;
+    const t = n.inputs[input];
+    if (!t) return undefined;
+    const v = this.types.get(t)?.value;
+    if (v && v.length === 1) return v[0];
+    const data = this.model.graph.tensors.get(t)?.data;
+    if (data && data.dtype === 'float32' && data.bytes.byteLength === 4) {
+      return new DataView(data.bytes.buffer, data.bytes.byteOffset, 4).getFloat32(0, true);
+    }
+    return undefined;
+  }
+
+  // ------------------------------------------------------------------------------------------- figures
+
+  private groupDraft(group: Group, info: OnnxOpInfo | undefined): LayerDraft {
+    const core = this.idx.node(group.core);
+    const inGroup = new Set<string>();
+    for (const k of group.nodes) for (const o of this.idx.node(k).outputs) if (o) inGroup.add(o);
+    const inputs: string[] = [];
+    for (const k of group.nodes) {
+      for (const t of this.idx.node(k).inputs) {
+        if (!t || !this.idx.isActivation(t)) continue;
+        const src = group.inputOverride?.get(t) ?? t;
+        if (inGroup.has(src)) continue;
+        const s = this.storage(src);
+        if (!inputs.includes(s)) inputs.push(s);
+      }
+    }
+    const op = this.layerOp(core, info, inputs);
+    const d = this.draft({
+      op,
+      name: core.name,
+      sourceOps: group.nodes.map((k) => this.idx.node(k).opType),
+      nodeNames: group.nodes.map((k) => this.idx.node(k).name),
+      inputs,
+      outputs: group.outputs,
+    });
+    if (group.activation) d.activation = group.activation;
+    if (op === 'Unknown') {
+      d.unknown = true;
+      this.partial = true;
+      const dom = core.domain && core.domain !== 'ai.onnx' ? `${core.domain}::` : '';
+      this.warnings.push(`node '${core.name}': op ${dom}${core.opType} is not known to edgefit; its figures are counted as 0`);
+    }
+    if (info && INTEGER_OPS.has(core.opType)) {
+      const q = this.types.get(core.inputs[0] ?? '')?.dtype;
+      if (q) d.dtype = q;
+    }
+    this.addWeights(d, group, core, info);
+    this.addGeometry(d, core, info);
+    return d;
+  }
+
+  private layerOp(core: IRNode, info: OnnxOpInfo | undefined, inputs: string[]): LayerOp {
+    if (!info) return 'Unknown';
+    if (info.family === 'conv') {
+      const group = numAttr(core, 'group', 1);
+      const cin = this.types.get(inputs[0] ?? '')?.shape[1];
+      return group > 1 && cin === group ? 'DepthwiseConv' : 'Conv';
+    }
+    if (info.family === 'gemm') {
+      const w = info.weight === undefined ? undefined : core.inputs[info.weight];
+      const a = core.inputs[0];
+      return (w && this.idx.isStatic(w)) || (a && this.idx.isStatic(a)) ? 'Dense' : 'MatMul';
+    }
+    return info.layerOp;
+  }
+
+  private addWeights(d: LayerDraft, group: Group, core: IRNode, info: OnnxOpInfo | undefined): void {
+    let params = 0;
+    let weightBytes = 0;
+    let biasBytes = 0;
+    let quantParamBytes = 0;
+    let constBytes = 0;
+    const seen = new Set<string>();
+    const family = info?.family;
+    let weightName = info?.weight === undefined ? undefined : core.inputs[info.weight];
+    if (family === 'gemm' && weightName && !this.idx.isStatic(weightName) && core.inputs[0] && this.idx.isStatic(core.inputs[0])) {
+      weightName = core.inputs[0];
+    }
+    if (weightName && this.idx.isStatic(weightName)) {
+      seen.add(weightName);
+      const w = describeConst(this.idx, weightName);
+      params += w.elements;
+      weightBytes += w.bytes;
+      quantParamBytes += w.quantParamBytes;
+      d.weightDtype = w.dtype;
+      if (w.scaleCount > 0) d.perChannel = w.scaleCount > 1;
+      d.nodeNames.push(...w.nodeNames);
+      d.sourceOps.push(...w.sourceOps);
+    }
+    const addBias = (name: string) => {
+      seen.add(name);
+      const b = describeConst(this.idx, name);
+      params += b.elements;
+      biasBytes += b.bytes;
+      quantParamBytes += b.quantParamBytes;
+      d.nodeNames.push(...b.nodeNames);
+      d.sourceOps.push(...b.sourceOps);
+    };
+    const biasName = info?.bias === undefined ? undefined : core.inputs[info.bias];
+    if (biasName && this.idx.isStatic(biasName)) addBias(biasName);
+    for (const [name, role] of group.roles) {
+      if (seen.has(name)) continue;
+      if (role === 'bias') addBias(name);
+      else if (role === 'quant') {
+        seen.add(name);
+        quantParamBytes += tensorFootprint(this.idx, name).bytes;
+      }
+    }
+    if (group.bnFolded && biasBytes === 0) {
+      // BatchNormalization folded into a bias-less conv adds one bias per output channel, in the weight type.
+      const cout = d.outputShapes[0]?.[1] ?? 0;
+      params += cout;
+      biasBytes += storageBytes(d.weightDtype ?? 'float32', cout);
+    }
+    for (const k of group.nodes) {
+      const n = this.idx.node(k);
+      const nInfo = onnxOpInfo(n.domain, n.opType);
+      n.inputs.forEach((t, j) => {
+        if (!t || seen.has(t) || !this.idx.isParameter(t)) return;
+        seen.add(t);
+        const role = group.roles.get(t);
+        if (role === 'ignore' || role === 'bias' || role === 'quant') return;
+        if (isQuantizeOp(n.domain, n.opType) || isDequantizeOp(n.domain, n.opType)) return;
+        if (this.idx.sideTensors.has(t)) return;
+        if (k === group.core) {
+          if (info?.weightQuant?.includes(j)) {
+            quantParamBytes += tensorFootprint(this.idx, t).bytes;
+            return;
+          }
+          if (info?.activationQuant?.includes(j)) return;
+        }
+        const fam = nInfo?.family;
+        if ((fam === 'move' || fam === 'view' || fam === 'shape' || fam === 'reduce' || fam === 'convert') && j >= 1 && n.opType !== 'Concat') return;
+        if (n.opType === 'Clip') return;
+        const c = describeConst(this.idx, t);
+        if (c.dtype === 'int64') return; // axes, shapes
+        constBytes += c.bytes + c.quantParamBytes;
+        d.nodeNames.push(...c.nodeNames);
+        d.sourceOps.push(...c.sourceOps);
+      });
+    }
+    d.params = params;
+    d.weightBytes = weightBytes + biasBytes;
+    d.biasBytes = biasBytes;
+    d.quantParamBytes = quantParamBytes;
+    d.constBytes = constBytes;
+  }
+
+  private addGeometry(d: LayerDraft, core: IRNode, info: OnnxOpInfo | undefined): void {
+    if (!info) return;
+    const inShape = d.inputShapes[0] ?? [];
+    const outShape = d.outputShapes[0] ?? [];
+    if (info.family === 'conv' || info.family === 'convT') {
+      const w = info.weight === undefined ? undefined : core.inputs[info.weight];
+      const wShape = w ? tensorFootprint(this.idx, w).shape : [];
+      const group = numAttr(core, 'group', 1);
+      const cin = inShape[1] ?? 0;
+      const cout = info.family === 'conv' ? (wShape[0] ?? outShape[1] ?? 0) : (wShape[1] ?? 0) * group || (outShape[1] ?? 0);
+      const kernel = listAttr(core, 'kernel_shape') ?? wShape.slice(2);
+      d.conv = geometry(core, kernel, inShape, outShape, group, cin, cout, info.family === 'convT');
+    } else if (info.family === 'pool') {
+      const kernel = listAttr(core, 'kernel_shape') ?? [1, 1];
+      const c = inShape[1] ?? 0;
+      d.conv = geometry(core, kernel, inShape, outShape, c, c, c, false);
+    } else if (info.family === 'gemm' && d.op === 'Dense' && numAttr(core, 'transA', 0) === 1) {
+      const k = inShape[0] ?? 0;
+      const nOut = outShape[outShape.length - 1] ?? 0;
+      d.conv = { kernel: [1, 1], strides: [1, 1], dilations: [1, 1], pads: [0, 0, 0, 0], group: 1, cin: k, cout: nOut };
+    }
+  }
+}
+
+function canFuseActivation(info: OnnxOpInfo): boolean {
+  return info.family === 'conv' || info.family === 'convT' || info.family === 'gemm' || info.family === 'eltwise' || info.family === 'batchnorm';
+}
+
+function numAttr(n: IRNode, name: string, dflt: number): number {
+  const v = n.attrs[name];
+  return typeof v === 'number' ? v : dflt;
+}
+
+function listAttr(n: IRNode, name: string): number[] | undefined {
+  const v = n.attrs[name];
+  return Array.isArray(v) && v.every((x) => typeof x === 'number') ? (v as number[]) : undefined;
+}
+
+/** Conv/pool geometry in 2-D terms: 1-D kernels become [1, k]; 3-D fold the leading dims into kh. */
+function geometry(
+  n: IRNode,
+  kernelNd: number[],
+  inShape: number[],
+  outShape: number[],
+  group: number,
+  cin: number,
+  cout: number,
+  transposed: boolean,
+): ConvGeometry {
+  const rank = kernelNd.length;
+  const to2 = (v: number[], fill: number): [number, number] =>
+    rank >= 2 ? [v.slice(0, rank - 1).reduce((a, b) => a * b, 1), v[rank - 1] ?? fill] : [fill, v[0] ?? fill];
+  const ones = kernelNd.map(() => 1);
+  const strides = listAttr(n, 'strides') ?? ones;
+  const dilations = listAttr(n, 'dilations') ?? ones;
+  let pads = listAttr(n, 'pads');
+  const autoPad = typeof n.attrs.auto_pad === 'string' ? n.attrs.auto_pad : 'NOTSET';
+  if (!pads || pads.length !== 2 * rank) {
+    pads = new Array<number>(2 * rank).fill(0);
+    if ((autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER') && !transposed) {
+      for (let a = 0; a < rank; a++) {
+        const inDim = inShape[2 + a] ?? 1;
+        const outDim = outShape[2 + a] ?? 1;
+        const eff = ((kernelNd[a] ?? 1) - 1) * (dilations[a] ?? 1) + 1;
+        const total = Math.max((outDim - 1) * (strides[a] ?? 1) + eff - inDim, 0);
+        const small = Math.floor(total / 2);
+        pads[a] = autoPad === 'SAME_UPPER' ? small : total - small;
+        pads[a + rank] = total - pads[a]!;
+      }
+    }
+  }
+  const begin = pads.slice(0, rank);
+  const end = pads.slice(rank);
+  const b2 = rank >= 2 ? [begin[rank - 2]!, begin[rank - 1]!] : [0, begin[0] ?? 0];
+  const e2 = rank >= 2 ? [end[rank - 2]!, end[rank - 1]!] : [0, end[0] ?? 0];
+  return {
+    kernel: to2(kernelNd, 1),
+    strides: to2(strides, 1),
+    dilations: to2(dilations, 1),
+    pads: [b2[0]!, b2[1]!, e2[0]!, e2[1]!],
+    group,
+    cin,
+    cout,
+  };
+}
