@@ -1,0 +1,45 @@
+/** Number formatting shared by the report's HTML (the page script has the same rules for its table and charts). */
+
+const KIB = 1024;
+const MIB = 1024 * 1024;
+const GIB = 1024 * 1024 * 1024;
+
+function grouped(value: number, decimals: number): string {
+  return value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+}
+
+/** Bytes as ST's tables print them (KiB) up to 16 MiB, then MiB / GiB. */
+export function formatBytes(bytes: number): string {
+  if (!Number.isFinite(bytes)) return '—';
+  const abs = Math.abs(bytes);
+  if (abs < KIB) return `${grouped(bytes, 0)} B`;
+  if (abs < 16 * MIB) return `${grouped(bytes / KIB, 1)} KiB`;
+  if (abs < 16 * GIB) return `${grouped(bytes / MIB, 1)} MiB`;
+  return `${grouped(bytes / GIB, 1)} GiB`;
+}
+
+/** Large counts with a unit prefix: 12.3 M, 456.7 k. */
+export function formatCount(count: number): string {
+  if (!Number.isFinite(count)) return '—';
+  const abs = Math.abs(count);
+  if (abs >= 1e9) return `${grouped(count / 1e9, 2)} G`;
+  if (abs >= 1e6) return `${grouped(count / 1e6, 2)} M`;
+  if (abs >= 1e4) return `${grouped(count / 1e3, 1)} k`;
+  return grouped(count, 0);
+}
+
+/** Milliseconds with three significant digits (at least one decimal below 100 ms). */
+export function formatMs(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
+  if (ms >= 100) return `${grouped(ms, 1)} ms`;
+  if (ms >= 1) return `${grouped(ms, 2)} ms`;
+  return `${Number(ms.toPrecision(3))} ms`;
+}
+
+export function formatPct(pct: number, decimals = 1): string {
+  return `${grouped(pct, decimals)} %`;
+}
+
+export function formatShape(shape: readonly number[]): string {
+  return shape.length === 0 ? 'scalar' : shape.join('×');
+}

@@ -1,0 +1,200 @@
+/**
+ * The data the page script draws from: the per-layer table, per-layer latency, live bytes over the
+ * schedule, the buffer plans and the resolution sweep, reduced from a ReportInput. Pure; embedded as JSON.
+ */
+import type { Layer } from '../analyzer/layer.ts';
+import type { ReportInput, ReportMemoryPlan, ReportTargetResult } from './types.ts';
+
+/** Colours per target, in the order targets appear (stable across charts of one report). */
+export const TARGET_COLORS = ['#1f6feb', '#d1242f', '#1a7f37', '#9a6700', '#8250df', '#bf3989', '#0a7d8c', '#6e7781', '#fb8500', '#3d5a80'];
+
+export interface PageLayer {
+  index: number;
+  op: string;
+  kind: string;
+  name: string;
+  inputShapes: number[][];
+  outputShapes: number[][];
+  dtypes: string;
+  macs: number;
+  macsUnit: 'mac' | 'op';
+  params: number;
+  weightBytes: number;
+  outputBytes: number;
+}
+
+export interface PageTarget {
+  id: string;
+  label: string;
+  color: string;
+  layerLatencyMs: number[] | null;
+  latencyErrorPct: number | null;
+}
+
+export interface PagePlan {
+  name: string;
+  peakBytes: number;
+  /** Live activation bytes at each step (steps firstStep..lastStep of all buffers). */
+  liveBytes: number[];
+  firstStep: number;
+  peakStep: number;
+  /** Label of the layer run at each step (for axes and tooltips). */
+  stepLabels: string[];
+  buffers: { name: string; sizeBytes: number; offsetBytes: number; firstStep: number; lastStep: number }[];
+  note: string | null;
+}
+
+/** Live bytes over one schedule; plans that run the same schedule share one curve. */
+export interface PageLiveCurve {
+  plans: string[];
+  firstStep: number;
+  liveBytes: number[];
+  peakStep: number;
+  stepLabels: string[];
+}
+
+export interface PageSweepSeries {
+  id: string;
+  label: string;
+  color: string;
+  ramBytes: (number | null)[];
+  ramCapacityBytes: (number | null)[];
+  flashBytes: (number | null)[];
+  flashCapacityBytes: (number | null)[];
+  latencyMs: (number | null)[];
+}
+
+export interface PageData {
+  layers: PageLayer[];
+  targets: PageTarget[];
+  memory: { plans: PagePlan[]; liveCurves: PageLiveCurve[]; lowerBoundBytes: number } | null;
+  sweep: { resolutions: number[]; macs: number[]; series: PageSweepSeries[] } | null;
+}
+
+export function targetLabel(t: ReportTargetResult): string {
+  return t.name && t.name !== t.id ? t.name : t.id;
+}
+
+function layerDtypes(layer: Layer): string {
+  const inputs = [...new Set(layer.inputDtypes)].join(',') || '—';
+  const outputs = [...new Set(layer.outputDtypes)].join(',') || '—';
+  const weights = layer.weightDtype ? ` w:${layer.weightDtype}` : '';
+  return `${inputs}→${outputs}${weights}`;
+}
+
+/** Live bytes per step: the sum of the sizes of the buffers live at that step (both ends inclusive). */
+export function liveBytesPerStep(plan: Pick<ReportMemoryPlan, 'buffers'>): { firstStep: number; liveBytes: number[] } {
+  if (plan.buffers.length === 0) return { firstStep: 0, liveBytes: [] };
+  const firstStep = Math.min(...plan.buffers.map((b) => b.firstStep));
+  const lastStep = Math.max(...plan.buffers.map((b) => b.lastStep));
+  const live = new Array<number>(lastStep - firstStep + 1).fill(0);
+  for (const b of plan.buffers) {
+    for (let s = b.firstStep; s <= b.lastStep; s++) live[s - firstStep]! += b.sizeBytes;
+  }
+  return { firstStep, liveBytes: live };
+}
+
+function pagePlan(name: string, plan: ReportMemoryPlan, layers: Layer[]): PagePlan {
+  const { firstStep, liveBytes } = liveBytesPerStep(plan);
+  let peakIndex = 0;
+  liveBytes.forEach((v, i) => {
+    if (v > liveBytes[peakIndex]!) peakIndex = i;
+  });
+  const schedule = plan.schedule ?? layers.map((l) => l.index);
+  const stepLabels = liveBytes.map((_, i) => {
+    const step = firstStep + i;
+    const layer = step >= 0 && step < schedule.length ? layers[schedule[step]!] : undefined;
+    return layer ? `#${layer.index} ${layer.op} ${layer.name}` : step < 0 ? 'input' : `step ${step}`;
+  });
+  return {
+    name,
+    peakBytes: plan.peakBytes,
+    liveBytes,
+    firstStep,
+    peakStep: firstStep + peakIndex,
+    stepLabels,
+    buffers: plan.buffers.map((b) => ({ name: b.name, sizeBytes: b.sizeBytes, offsetBytes: b.offsetBytes, firstStep: b.firstStep, lastStep: b.lastStep })),
+    note: plan.note ?? null,
+  };
+}
+
+/** Planner order on the page: ST's first, the best achievable last. */
+function plannerOrder(names: string[]): string[] {
+  const rank = (n: string): number => (n === 'st' ? 0 : n === 'best' ? 2 : 1);
+  return [...names].sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
+}
+
+function liveCurves(plans: PagePlan[]): PageLiveCurve[] {
+  const curves: PageLiveCurve[] = [];
+  for (const p of plans) {
+    if (p.liveBytes.length === 0) continue;
+    const same = curves.find((c) => c.firstStep === p.firstStep && c.liveBytes.length === p.liveBytes.length && c.liveBytes.every((v, i) => v === p.liveBytes[i]));
+    if (same) same.plans.push(p.name);
+    else curves.push({ plans: [p.name], firstStep: p.firstStep, liveBytes: p.liveBytes, peakStep: p.peakStep, stepLabels: p.stepLabels });
+  }
+  return curves;
+}
+
+export function buildPageData(input: ReportInput): PageData {
+  const layers = input.analysis.layers;
+  const targets = input.targets ?? [];
+  const colorOf = new Map<string, string>();
+  const ids = [...targets.map((t) => t.id), ...(input.sweep ?? []).flatMap((p) => p.targets.map((t) => t.id))];
+  for (const id of ids) if (!colorOf.has(id)) colorOf.set(id, TARGET_COLORS[colorOf.size % TARGET_COLORS.length]!);
+
+  let memory: PageData['memory'] = null;
+  if (input.memory) {
+    const plans = plannerOrder(Object.keys(input.memory.planners)).map((n) => pagePlan(n, input.memory!.planners[n]!, layers));
+    memory = { plans, liveCurves: liveCurves(plans), lowerBoundBytes: input.memory.lowerBoundBytes };
+  }
+
+  let sweep: PageData['sweep'] = null;
+  if (input.sweep && input.sweep.length > 0) {
+    const points = [...input.sweep].sort((a, b) => a.resolution - b.resolution);
+    const seriesIds = [...new Set(points.flatMap((p) => p.targets.map((t) => t.id)))];
+    sweep = {
+      resolutions: points.map((p) => p.resolution),
+      macs: points.map((p) => p.macs),
+      series: seriesIds.map((id) => {
+        const at = points.map((p) => p.targets.find((t) => t.id === id));
+        const first = at.find((t) => t !== undefined)!;
+        return {
+          id,
+          label: targetLabel(first),
+          color: colorOf.get(id)!,
+          ramBytes: at.map((t) => (t ? t.ram.internalBytes + t.ram.externalBytes : null)),
+          ramCapacityBytes: at.map((t) => (t ? t.ram.capacityBytes : null)),
+          flashBytes: at.map((t) => (t ? t.flash.internalBytes + t.flash.externalBytes : null)),
+          flashCapacityBytes: at.map((t) => (t ? t.flash.capacityBytes : null)),
+          latencyMs: at.map((t) => t?.latencyMs ?? null),
+        };
+      }),
+    };
+  }
+
+  return {
+    layers: layers.map((l) => ({
+      index: l.index,
+      op: l.op,
+      kind: l.kind,
+      name: l.name,
+      inputShapes: l.inputShapes,
+      outputShapes: l.outputShapes,
+      dtypes: layerDtypes(l),
+      macs: l.macs,
+      macsUnit: l.macsUnit,
+      params: l.params,
+      weightBytes: l.weightBytes,
+      outputBytes: l.outputBytes,
+    })),
+    targets: targets.map((t) => ({
+      id: t.id,
+      label: targetLabel(t),
+      color: colorOf.get(t.id)!,
+      layerLatencyMs: t.layerLatencyMs && t.layerLatencyMs.length === layers.length ? t.layerLatencyMs : null,
+      latencyErrorPct: t.latencyErrorPct,
+    })),
+    memory,
+    sweep,
+  };
+}

@@ -1,0 +1,250 @@
+/**
+ * renderReport: one ReportInput → one self-contained HTML page (chart.js, script and styles inlined; no
+ * request leaves the file when it is opened). Static text (summary, verdicts, sources) is rendered here with
+ * every model-derived string escaped; the sortable table and the charts are drawn by the page script from
+ * JSON embedded with `jsonForScript`, and that script writes names with textContent only.
+ */
+import { reportAssets } from './assets.ts';
+import { escapeHtml as esc, jsonForScript } from './escape.ts';
+import { formatBytes, formatCount, formatMs, formatPct, formatShape } from './format.ts';
+import { buildPageData, targetLabel, type PageData } from './page-data.ts';
+import type { PublishedFigure, ReportInput, ReportMemoryFit, ReportTargetResult } from './types.ts';
+
+function errorNote(errorPct: number | null | undefined): string {
+  if (errorPct === null || errorPct === undefined || !Number.isFinite(errorPct)) {
+    return '<span class="err none" title="No leave-one-model-out error available for this prediction">± n/a</span>';
+  }
+  return `<span class="err" title="Expected error: leave-one-model-out MAPE of the calibration">± ${esc(formatPct(errorPct))}</span>`;
+}
+
+function memoryBar(kind: 'RAM' | 'Flash', fit: ReportMemoryFit): string {
+  const used = fit.internalBytes + fit.externalBytes;
+  const scale = Math.max(fit.capacityBytes, used, 1);
+  const internalPct = (100 * fit.internalBytes) / scale;
+  const externalPct = (100 * fit.externalBytes) / scale;
+  const over = used > fit.capacityBytes;
+  const marginPct = fit.capacityBytes > 0 ? (100 * fit.marginBytes) / fit.capacityBytes : 0;
+  const split = fit.externalBytes > 0 ? ` (internal ${esc(formatBytes(fit.internalBytes))} + external ${esc(formatBytes(fit.externalBytes))})` : '';
+  const parts = fit.parts
+    ? `<div class="parts">${Object.entries(fit.parts)
+        .map(([k, v]) => `${esc(k)} ${esc(formatBytes(v))}`)
+        .join(' · ')}</div>`
+    : '';
+  const capacityMark = over ? `<div class="cap" style="left:${((100 * fit.capacityBytes) / scale).toFixed(2)}%" title="capacity"></div>` : '';
+  return `<div class="membar${over ? ' over' : ''}" role="img" aria-label="${kind} ${esc(formatBytes(used))} of ${esc(formatBytes(fit.capacityBytes))}">
+  <div class="track"><div class="seg internal" style="width:${internalPct.toFixed(2)}%"></div><div class="seg external" style="width:${externalPct.toFixed(2)}%"></div>${capacityMark}</div>
+  <div class="memtext"><strong>${esc(formatBytes(used))}</strong> ${errorNote(fit.errorPct)} of ${esc(formatBytes(fit.capacityBytes))}${split}</div>
+  <div class="margin ${fit.marginBytes < 0 ? 'neg' : 'pos'}">margin ${fit.marginBytes >= 0 ? '+' : '−'}${esc(formatBytes(Math.abs(fit.marginBytes)))} (${fit.marginBytes >= 0 ? '' : '−'}${esc(formatPct(Math.abs(marginPct), 0))} of capacity)</div>${parts}
+</div>`;
+}
+
+function targetRow(t: ReportTargetResult): string {
+  const verdict = t.fits ? '<span class="verdict fits">fits</span>' : '<span class="verdict nofit">does not fit</span>';
+  const notes = t.notes && t.notes.length ? `<ul class="tnotes">${t.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : '';
+  return `<tr>
+  <th scope="row"><div class="tname">${esc(targetLabel(t))}</div>${t.engine ? `<div class="engine">${esc(t.engine)}</div>` : ''}</th>
+  <td>${verdict}${t.limitingMemory ? `<div class="limiting">limited by ${esc(t.limitingMemory)}</div>` : ''}</td>
+  <td>${memoryBar('RAM', t.ram)}</td>
+  <td>${memoryBar('Flash', t.flash)}</td>
+  <td class="lat"><strong>${esc(formatMs(t.latencyMs))}</strong> ${t.latencyMs === null ? '' : errorNote(t.latencyErrorPct)}${notes}</td>
+</tr>`;
+}
+
+function summarySection(input: ReportInput): string {
+  const a = input.analysis;
+  const m = a.model;
+  const io = (list: typeof m.inputs): string => list.map((t) => `${esc(t.name)} <span class="muted">${esc(t.dtype)} ${esc(formatShape(t.shape))}</span>`).join('<br>');
+  const st = input.memory?.planners.st;
+  const best = input.memory?.planners.best;
+  const facts: [string, string][] = [
+    ['Model', esc(m.path)],
+    ...(input.modelOrigin ? ([['Origin', esc(input.modelOrigin)]] as [string, string][]) : []),
+    ['Format', `${esc(m.format)} · ${esc(formatBytes(m.fileBytes))} file · producer ${esc(m.producer || '—')} · opsets ${esc(Object.entries(m.opsets).map(([d, v]) => `${d || 'ai.onnx'} ${v}`).join(', ') || '—')}`],
+    ['Inputs', io(m.inputs) || '—'],
+    ['Outputs', io(m.outputs) || '—'],
+    ['Layers', esc(String(a.layers.length))],
+    ['MACs', `${esc(formatCount(a.totals.macsConvDense))} <span class="muted">conv/dense · ${esc(formatCount(a.totals.macs))} all ops · ST MACC ${esc(formatCount(a.totals.stMacc))}</span>`],
+    ['Parameters', esc(formatCount(a.totals.params))],
+    ['Weights', `${esc(formatBytes(a.totals.weightBytes))} <span class="muted">kernels + biases · ${esc(formatBytes(a.totals.quantParamBytes))} scales/zero points · ${esc(formatBytes(a.totals.fileConstBytes))} constants in file</span>`],
+    [
+      'Activation RAM',
+      st
+        ? `${esc(formatBytes(st.peakBytes))} <span class="muted">as ST allocates${best ? ` · best achievable ${esc(formatBytes(best.peakBytes))}` : ''} · lower bound ${esc(formatBytes(input.memory!.lowerBoundBytes))}</span>`
+        : a.totals.activationPeakBytes !== undefined
+          ? esc(formatBytes(a.totals.activationPeakBytes))
+          : '<span class="absent-inline">no memory plan</span>',
+    ],
+  ];
+  const partial = a.partial ? '<p class="warn">Partial analysis: some figures are missing or guessed (see warnings below).</p>' : '';
+  const targets = input.targets && input.targets.length
+    ? `<table class="targets"><thead><tr><th scope="col">Target</th><th scope="col">Verdict</th><th scope="col">RAM (activations + runtime)</th><th scope="col">Flash (weights + code)</th><th scope="col">Latency</th></tr></thead><tbody>
+${input.targets.map(targetRow).join('\n')}
+</tbody></table>
+<p class="legend"><span class="sw internal"></span> internal <span class="sw external"></span> external memory; bars are drawn against the target's capacity. "± x %" is the leave-one-model-out error of the calibrated model for that number; "± n/a" means no published data backs it.</p>`
+    : '<p class="absent">No target results: run with <code>--target</code> to check this model against STM32 targets.</p>';
+  return `<section id="summary"><h2>Summary</h2>${partial}
+<dl class="facts">${facts.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v}</dd>`).join('')}</dl>
+<h3>Fit per target</h3>
+${targets}
+</section>`;
+}
+
+const METRIC_LABELS: Record<PublishedFigure['metric'], string> = {
+  latencyMs: 'inference time',
+  activationRamBytes: 'activation RAM',
+  weightsFlashBytes: 'weights flash',
+  internalRamBytes: 'internal RAM',
+  externalRamBytes: 'external RAM',
+  totalRamBytes: 'total RAM',
+  totalFlashBytes: 'total flash',
+};
+
+function formatMetric(metric: PublishedFigure['metric'], value: number | null | undefined): string {
+  if (value === null || value === undefined) return '—';
+  return metric === 'latencyMs' ? formatMs(value) : formatBytes(value);
+}
+
+function sourceCell(zooRelease: string, table: string, full = false): string {
+  const at = table.lastIndexOf('@');
+  const short = !full && at > 0 && table.length - at > 12 ? `${table.slice(0, at + 9)}…` : table;
+  return `<span class="rel">zoo ${esc(zooRelease)}</span> <code title="${esc(table)}">${esc(short)}</code>`;
+}
+
+function publishedSection(input: ReportInput): string {
+  const figures = input.published ?? [];
+  const body = figures.length
+    ? `<table class="published"><thead><tr><th>Board</th><th>Res.</th><th>Metric</th><th class="num">Published</th><th class="num">edgefit</th><th class="num">Difference</th><th>Published row</th><th>Source (release, table)</th></tr></thead><tbody>
+${figures
+  .map((f) => {
+    const diff = f.predictedValue !== null && f.predictedValue !== undefined && f.publishedValue !== 0 ? (100 * (f.predictedValue - f.publishedValue)) / f.publishedValue : null;
+    return `<tr><td>${esc(f.board)}</td><td>${f.resolution ?? '—'}</td><td>${esc(METRIC_LABELS[f.metric])}</td><td class="num">${esc(formatMetric(f.metric, f.publishedValue))}</td><td class="num">${esc(formatMetric(f.metric, f.predictedValue))}</td><td class="num">${diff === null ? '—' : `${diff >= 0 ? '+' : ''}${esc(formatPct(diff))}`}</td><td>${esc(f.row)}</td><td>${sourceCell(f.source.zooRelease, f.source.table)}</td></tr>`;
+  })
+  .join('\n')}
+</tbody></table>`
+    : '<p class="absent">No published figure matches this model: ST publishes benchmark tables for its model-zoo files only.</p>';
+  return `<section id="published"><h2>Published by ST vs edgefit</h2>
+<p class="intro">Figures STMicroelectronics publishes in the STM32 model zoo for this network, beside edgefit's prediction. Published figures are copied as printed (KiB = 1,024 bytes).</p>
+${body}</section>`;
+}
+
+function chartFigure(id: string, title: string, caption: string, present: boolean, absentText: string, tall = false): string {
+  const body = present
+    ? `<div class="chartbox${tall ? ' tall' : ''}"><canvas id="${id}" aria-label="${esc(title)}"></canvas></div>`
+    : `<p class="absent">${esc(absentText)}</p>`;
+  return `<figure class="chart" data-chart="${id}"><h3>${esc(title)}</h3>${body}<figcaption>${esc(caption)}</figcaption></figure>`;
+}
+
+function layersSection(): string {
+  return `<section id="layers"><h2>Layers</h2>
+<p class="intro">One row per fused layer (what the runtime executes as one kernel). Click a column header to sort; click again to reverse.</p>
+<div class="tablewrap"><table id="layer-table" class="layers"><thead></thead><tbody></tbody></table></div>
+<noscript><p class="absent">The layer table needs JavaScript.</p></noscript>
+</section>`;
+}
+
+function chartsSection(data: PageData): string {
+  const hasLayerLatency = data.targets.some((t) => t.layerLatencyMs !== null);
+  const mem = data.memory;
+  const hasBuffers = !!mem && mem.plans.some((p) => p.buffers.length > 0);
+  const planSelect = hasBuffers
+    ? `<label class="plansel">Plan <select id="buffer-plan-select">${mem!.plans
+        .filter((p) => p.buffers.length > 0)
+        .map((p) => `<option value="${esc(p.name)}">${esc(p.name)}</option>`)
+        .join('')}</select></label>`
+    : '';
+  return `<section id="charts"><h2>Charts</h2>
+<div class="grid">
+${chartFigure('chart-macs', 'MACs per layer', 'Multiply-accumulates of each layer in schedule order (element operations for non-conv layers), coloured by layer kind. Hover a bar for the layer name.', data.layers.length > 0, 'No layers.')}
+${chartFigure('chart-latency', 'Predicted latency per layer', 'Predicted time of each layer on each target (log scale). The sum over layers is the latency in the summary.', hasLayerLatency, data.targets.length ? 'No per-layer latency: the target results give totals only.' : 'No target results.')}
+${chartFigure('chart-live', 'Activation memory over the schedule', 'Bytes of activation buffers live at each step, per plan schedule; the peak is marked. Dashed: arena size of the ST plan and the lower bound (largest live set over any schedule order the search found).', !!mem && mem.plans.length > 0, 'No memory plan.')}
+${chartFigure('chart-planners', 'ST plan vs best achievable', 'Peak activation RAM (arena size) of each planner: as ST allocates, other strategies, and the best achievable after re-ordering layers; the lower bound is the least any plan of the best schedule can use.', !!mem && mem.plans.length > 0, 'No memory plan.')}
+</div>
+<figure class="chart wide" data-chart="chart-buffers"><h3>Buffer plan ${planSelect}</h3>${
+    hasBuffers
+      ? '<div class="chartbox tall"><canvas id="chart-buffers" aria-label="Buffer plan"></canvas></div>'
+      : '<p class="absent">No memory plan.</p>'
+  }<figcaption>One box per activation buffer: horizontal extent = steps during which it is live, vertical extent = its bytes in the arena (offset to offset + size). Boxes never overlap in a valid plan; the top of the highest box is the arena size. Hover a box for the tensor name.</figcaption></figure>
+</section>`;
+}
+
+function sweepSection(input: ReportInput, data: PageData): string {
+  if (!data.sweep) {
+    return `<section id="resolutions"><h2>Resolutions</h2><p class="absent">No resolution sweep: run <code>edgefit report &lt;model&gt; --resolutions 96,128,160</code> to see RAM, flash and latency versus input size.</p></section>`;
+  }
+  const rows = [...input.sweep!].sort((a, b) => a.resolution - b.resolution);
+  const table = `<table class="sweep"><thead><tr><th>Resolution</th><th class="num">MACs</th><th class="num">Weights</th><th class="num">Activation RAM</th>${data.sweep.series.map((s) => `<th class="num">${esc(s.label)}</th>`).join('')}</tr></thead><tbody>
+${rows
+  .map(
+    (p) =>
+      `<tr><td>${p.resolution}×${p.resolution}</td><td class="num">${esc(formatCount(p.macs))}</td><td class="num">${esc(formatBytes(p.weightBytes))}</td><td class="num">${p.activationPeakBytes === undefined ? '—' : esc(formatBytes(p.activationPeakBytes))}</td>${data.sweep!.series
+        .map((s) => {
+          const t = p.targets.find((x) => x.id === s.id);
+          if (!t) return '<td class="num">—</td>';
+          return `<td class="num ${t.fits ? 'okc' : 'badc'}">${t.fits ? '✓' : '✗'} ${esc(formatMs(t.latencyMs))}${t.latencyMs !== null && t.latencyErrorPct !== null ? ` <span class="err">±${esc(formatPct(t.latencyErrorPct, 0))}</span>` : ''}</td>`;
+        })
+        .join('')}</tr>`,
+  )
+  .join('\n')}
+</tbody></table>`;
+  const caption = 'Solid: what the model needs on each target; dashed, same colour: that target\'s capacity. A solid line above its dashed line does not fit. Log scale.';
+  return `<section id="resolutions"><h2>Resolutions</h2>
+<p class="intro">The same network re-analysed at each input resolution (✓ fits, ✗ does not fit; predicted latency).</p>
+${table}
+<div class="grid grid3">
+${chartFigure('chart-sweep-ram', 'RAM versus resolution', caption, true, '')}
+${chartFigure('chart-sweep-flash', 'Flash versus resolution', caption, true, '')}
+${chartFigure('chart-sweep-latency', 'Latency versus resolution', 'Predicted inference time per target (log scale).', data.sweep.series.some((s) => s.latencyMs.some((v) => v !== null)), 'No latency predictions.')}
+</div></section>`;
+}
+
+function sourcesSection(input: ReportInput): string {
+  const cal = input.calibrationSources ?? [];
+  const calList = cal.length
+    ? `<ul>${cal.map((s) => `<li>${sourceCell(s.zooRelease, s.table, true)}</li>`).join('')}</ul>`
+    : '<p class="absent">No calibration sources listed.</p>';
+  const pubSources = [...new Map((input.published ?? []).map((f) => [`${f.source.zooRelease}|${f.source.table}`, f.source])).values()];
+  const notes = input.notes ?? [];
+  const warnings = input.analysis.warnings;
+  return `<section id="sources"><h2>Sources and notes</h2>
+<h3>Published figures shown in this report</h3>
+${pubSources.length ? `<ul>${pubSources.map((s) => `<li>${sourceCell(s.zooRelease, s.table, true)}</li>`).join('')}</ul>` : '<p class="absent">None.</p>'}
+<p class="muted">Tables from the STM32 AI model zoo (github.com/STMicroelectronics/stm32ai-modelzoo), data © STMicroelectronics, copied as published.</p>
+<h3>Calibration</h3>
+${calList}
+${notes.length ? `<h3>Notes</h3><ul>${notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : ''}
+${warnings.length ? `<h3>Analyzer warnings</h3><ul class="warnings">${warnings.map((w) => `<li>${esc(w)}</li>`).join('')}</ul>` : ''}
+</section>`;
+}
+
+export function renderReport(input: ReportInput): string {
+  const assets = reportAssets();
+  const data = buildPageData(input);
+  const title = input.title ?? `edgefit report: ${input.analysis.model.path}`;
+  const stamp = input.generatedAt ? ` on ${esc(input.generatedAt)}` : '';
+  return `<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:">
+<title>${esc(title)}</title>
+<style>${assets.css}</style>
+</head>
+<body>
+<header><h1>${esc(title)}</h1><p class="byline">Generated by ${esc(input.generatedBy)}${stamp}. Predictions carry their calibration error; published figures name their source.</p>
+<nav><a href="#summary">Summary</a><a href="#published">Published</a><a href="#layers">Layers</a><a href="#charts">Charts</a><a href="#resolutions">Resolutions</a><a href="#sources">Sources</a></nav></header>
+<main>
+${summarySection(input)}
+${publishedSection(input)}
+${chartsSection(data)}
+${sweepSection(input, data)}
+${layersSection()}
+${sourcesSection(input)}
+</main>
+<script type="application/json" id="report-data">${jsonForScript(data)}</script>
+<script>${assets.chartJs}</script>
+<script>${assets.pageJs}</script>
+</body>
+</html>
+`;
+}

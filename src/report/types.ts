@@ -1,0 +1,115 @@
+/**
+ * What a report is made of. `renderReport` turns one `ReportInput` into one self-contained HTML page.
+ * The shapes mirror the JSON that `edgefit analyze --json` (Analysis + memory, issue 6) and
+ * `edgefit check --json` (targets, issue 7) print, so a report can be rendered from saved JSON too.
+ * Every section is optional except the analysis; an absent section is shown as absent, never invented.
+ */
+import type { Analysis } from '../analyzer/layer.ts';
+
+/** One buffer of a memory plan: where it sits in the arena and when it is live (schedule steps, inclusive). */
+export interface ReportBuffer {
+  name: string;
+  sizeBytes: number;
+  offsetBytes: number;
+  firstStep: number;
+  lastStep: number;
+}
+
+/** One planner's result (issue 6 JSON: `memory.planners.<name>`). */
+export interface ReportMemoryPlan {
+  peakBytes: number;
+  /** Layer index (or name) at the peak. */
+  peakLayer?: number | string;
+  buffers: ReportBuffer[];
+  inputBytes?: number;
+  outputBytes?: number;
+  /** Layer indices in the order this plan executes them (the best plan may re-order); default: model order. */
+  schedule?: number[];
+  /** Free text: strategy, heuristic used, exactness. */
+  note?: string;
+}
+
+/** Activation memory (issue 6 JSON: `memory`). Planners by name: 'st', 'greedy', 'best', … */
+export interface ReportMemory {
+  planners: Record<string, ReportMemoryPlan>;
+  lowerBoundBytes: number;
+}
+
+/** A memory demand set against a target's capacity (issue 7 JSON `ram` / `flash`). */
+export interface ReportMemoryFit {
+  internalBytes: number;
+  externalBytes: number;
+  capacityBytes: number;
+  marginBytes: number;
+  /** Expected error of the prediction (leave-one-model-out MAPE, %), when calibrated. */
+  errorPct?: number | null;
+  /** Parts of the demand, e.g. { activations: …, runtime: … } or { weights: …, code: … }. */
+  parts?: Record<string, number>;
+}
+
+/** One target's verdict (issue 7 JSON: `targets[]` of `check --json`). */
+export interface ReportTargetResult {
+  id: string;
+  /** Board or series name as ST prints it. */
+  name?: string;
+  /** Engine the prediction is for (e.g. 'Cortex-M7 400 MHz', 'Neural-ART NPU'). */
+  engine?: string;
+  fits: boolean;
+  ram: ReportMemoryFit;
+  flash: ReportMemoryFit;
+  latencyMs: number | null;
+  /** Leave-one-model-out error of the latency model (MAPE, %); null when the data is too thin to say. */
+  latencyErrorPct: number | null;
+  limitingMemory: string | null;
+  /** Predicted time per layer, by layer index, when the latency model provides it. */
+  layerLatencyMs?: number[];
+  /** Caveats the target model attached (thin data, extrapolation, …). */
+  notes?: string[];
+}
+
+/** The model re-analysed at one input resolution (`compare --resolutions`). */
+export interface ResolutionPoint {
+  resolution: number;
+  macs: number;
+  weightBytes: number;
+  activationPeakBytes?: number;
+  targets: ReportTargetResult[];
+}
+
+/** Where a published figure comes from: the zoo release and the README table (path@commit). */
+export interface FigureSource {
+  zooRelease: string;
+  table: string;
+}
+
+/** A figure ST publishes, shown beside our prediction for the same model, board and resolution. */
+export interface PublishedFigure {
+  targetId: string;
+  board: string;
+  resolution?: number;
+  metric: 'latencyMs' | 'activationRamBytes' | 'weightsFlashBytes' | 'internalRamBytes' | 'externalRamBytes' | 'totalRamBytes' | 'totalFlashBytes';
+  publishedValue: number;
+  predictedValue?: number | null;
+  /** What the published row describes (model name, format, tool version), as published. */
+  row: string;
+  source: FigureSource;
+}
+
+export interface ReportInput {
+  /** Page title; default: the model path. */
+  title?: string;
+  /** Tool and version that produced the numbers. */
+  generatedBy: string;
+  /** ISO time stamp; omit for byte-identical reports. */
+  generatedAt?: string;
+  /** Where the model came from, e.g. "built by edgefit zoo: st_efficientnet_lc_v1, 224 px, 5 classes". */
+  modelOrigin?: string;
+  analysis: Analysis;
+  memory?: ReportMemory;
+  targets?: ReportTargetResult[];
+  sweep?: ResolutionPoint[];
+  published?: PublishedFigure[];
+  /** Sources behind the calibration (zoo releases and tables the latency/memory models were fitted on). */
+  calibrationSources?: FigureSource[];
+  notes?: string[];
+}
