@@ -1,18 +1,160 @@
-/** Activation memory planning (issue 6; being built). */
-import type { Analysis } from '../layer.ts';
+/**
+ * Activation memory planning (issue 6): liveness over a schedule, three planners behind one interface, the
+ * best schedule a re-ordering search finds, and the lower bound max-over-steps(resident bytes).
+ * docs/memory.md explains every rule and its evidence.
+ */
+import type { Analysis, Layer } from '../layer.ts';
+import { searchBestSchedule } from './best-schedule.ts';
+import { GreedyBySizePlanner } from './greedy-by-size.ts';
+import { LinearFirstFitPlanner } from './linear-first-fit.ts';
+import { computeLiveness, livenessLowerBoundBytes, type Liveness } from './liveness.ts';
+import { defaultSchedule, assertValidSchedule } from './schedule.ts';
+import { cmsisNnScratchBytes, type ScratchEngineName } from './scratch-rules.ts';
+import { StPlanner } from './st-plan.ts';
+import type { MemoryPlanner, PlacedBuffer } from './types.ts';
+
+export type { PlacedBuffer, LiveBuffer, MemoryPlanner, OverlapRule, BufferKind } from './types.ts';
+export { computeLiveness, livenessLowerBoundBytes } from './liveness.ts';
+export { searchBestSchedule, schedulePeakBytes } from './best-schedule.ts';
+export { GreedyBySizePlanner } from './greedy-by-size.ts';
+export { LinearFirstFitPlanner } from './linear-first-fit.ts';
+export { StPlanner } from './st-plan.ts';
+export { cmsisNnScratchBytes } from './scratch-rules.ts';
+export { formatMemorySummary } from './format.ts';
 
 export interface MemoryOptions {
-  /** Graph inputs/outputs inside the activation pool (ST's default "allocate inputs/outputs"). */
+  /** Graph inputs/outputs inside the activation pool (ST's default "allocate inputs/outputs"; default true). */
   allocateIo?: boolean;
+  /** Offset alignment of every buffer (bytes, default 4: the alignment seen in ST's generated offsets). */
   alignmentBytes?: number;
+  /** Engine whose CMSIS-NN scratch rules size the kernels' working buffers (default 'dsp'); 'off' = none. */
+  scratchEngine?: ScratchEngineName | 'off';
+  /** Execution order for the st/greedy/linear plans (layer indices; default the model's own order). */
+  schedule?: number[];
+  /** Largest number of states per level for the exact re-ordering search (default 1,000). */
+  searchStateLimit?: number;
 }
 
-/** JSON shape fixed by issue 6; filled in by the memory planner. */
-export interface MemoryReport {
-  planners: Record<string, unknown>;
+export type PlannerName = 'st' | 'greedy' | 'linear' | 'best';
+
+export interface PlannerReport {
+  strategy: string;
+  /** Activation pool size: the highest byte any buffer reaches. */
+  peakBytes: number;
+  /** Layer running when the pool's highest byte is in use. */
+  peakLayer: string;
+  peakStep: number;
+  /** Buffers live at that step (names). */
+  liveAtPeak: string[];
+  buffers: PlacedBuffer[];
+  /** Graph input/output bytes; inside `peakBytes` when `ioInPool`. */
+  inputBytes: number;
+  outputBytes: number;
+  ioInPool: boolean;
+  alignmentBytes: number;
+  /** max over steps of resident bytes for this plan's schedule: no allocator can do better on it. */
   lowerBoundBytes: number;
+  /** Layer names in execution order (best plan only). */
+  schedule?: string[];
+  /** Whether the schedule search was exhaustive (best plan only). */
+  exact?: boolean;
 }
 
-export function planMemory(_analysis: Analysis, _opts: MemoryOptions = {}): MemoryReport | undefined {
-  return undefined;
+/** JSON shape fixed by issue 6 (`analyze --json` → `memory`). */
+export interface MemoryReport {
+  planners: { st: PlannerReport; greedy: PlannerReport; linear: PlannerReport; best: PlannerReport };
+  /** max over steps of resident bytes in the model's own order. */
+  lowerBoundBytes: number;
+  scratchEngine: ScratchEngineName | 'off';
+  allocateIo: boolean;
+}
+
+export function scratchFunction(engine: ScratchEngineName | 'off'): (layer: Layer) => number {
+  return engine === 'off' ? () => 0 : (layer) => cmsisNnScratchBytes(layer, engine);
+}
+
+/** Runs one planner over a liveness analysis and describes the result. */
+export function runPlanner(analysis: Analysis, liveness: Liveness, planner: MemoryPlanner, alignmentBytes: number): PlannerReport {
+  const ids = liveness.buffers.map((b) => planner.addBuffer(b.sizeBytes, b.firstStep, b.lastStep));
+  if (planner.addOverlapRule) {
+    for (const o of liveness.overlaps) {
+      planner.addOverlapRule({ outputId: ids[o.output]!, inputId: ids[o.input]!, direction: o.direction, deltaBytes: o.deltaBytes });
+    }
+  }
+  if (planner instanceof StPlanner) {
+    liveness.buffers.forEach((b, i) => b.kind === 'scratch' && planner.markScratch(ids[i]!));
+  }
+  const buffers: PlacedBuffer[] = liveness.buffers.map((b, i) => ({
+    name: b.name,
+    kind: b.kind,
+    sizeBytes: b.sizeBytes,
+    offsetBytes: planner.offsetOf(ids[i]!),
+    firstStep: b.firstStep,
+    lastStep: b.lastStep,
+  }));
+  const peakBytes = planner.arenaBytes();
+  // The step at which the pool's top byte is in use (first such step).
+  let peakStep = 0;
+  let bestTop = -1;
+  const steps = liveness.schedule.length;
+  const topAt = new Array<number>(steps).fill(0);
+  for (const b of buffers) {
+    for (let s = b.firstStep; s <= b.lastStep; s++) topAt[s] = Math.max(topAt[s]!, b.offsetBytes + b.sizeBytes);
+  }
+  topAt.forEach((t, s) => {
+    if (t > bestTop) {
+      bestTop = t;
+      peakStep = s;
+    }
+  });
+  const layerIndex = liveness.schedule[peakStep];
+  return {
+    strategy: planner.name,
+    peakBytes,
+    peakLayer: layerIndex === undefined ? '' : analysis.layers[layerIndex]!.name,
+    peakStep,
+    liveAtPeak: buffers.filter((b) => b.firstStep <= peakStep && peakStep <= b.lastStep).map((b) => b.name),
+    buffers,
+    inputBytes: liveness.inputBytes,
+    outputBytes: liveness.outputBytes,
+    ioInPool: liveness.ioInPool,
+    alignmentBytes,
+    lowerBoundBytes: livenessLowerBoundBytes(liveness),
+  };
+}
+
+export function planMemory(analysis: Analysis, opts: MemoryOptions = {}): MemoryReport | undefined {
+  if (analysis.layers.length === 0) return undefined;
+  const allocateIo = opts.allocateIo ?? true;
+  const alignmentBytes = Math.max(1, Math.floor(opts.alignmentBytes ?? 4));
+  const scratchEngine = opts.scratchEngine ?? 'dsp';
+  const scratchBytes = scratchFunction(scratchEngine);
+  const schedule = opts.schedule ?? defaultSchedule(analysis);
+  assertValidSchedule(analysis, schedule);
+
+  const liveness = computeLiveness(analysis, schedule, { allocateIo, scratchBytes });
+  const st = runPlanner(analysis, liveness, new StPlanner({ alignmentBytes }), alignmentBytes);
+  const greedy = runPlanner(analysis, liveness, new GreedyBySizePlanner({ alignmentBytes }), alignmentBytes);
+  const linear = runPlanner(analysis, liveness, new LinearFirstFitPlanner({ alignmentBytes }), alignmentBytes);
+
+  const search = searchBestSchedule(analysis, { allocateIo, scratchBytes, stateLimit: opts.searchStateLimit ?? 1000 });
+  const bestLiveness = computeLiveness(analysis, search.schedule, { allocateIo, scratchBytes });
+  const candidates = [
+    runPlanner(analysis, bestLiveness, new StPlanner({ alignmentBytes }), alignmentBytes),
+    runPlanner(analysis, bestLiveness, new GreedyBySizePlanner({ alignmentBytes }), alignmentBytes),
+    st,
+  ];
+  const bestPlan = candidates.reduce((a, b) => (b.peakBytes < a.peakBytes ? b : a));
+  const best: PlannerReport = {
+    ...bestPlan,
+    strategy: `${bestPlan.strategy} on ${bestPlan === st ? "the model's own order" : 'the searched order'}`,
+    schedule: (bestPlan === st ? schedule : search.schedule).map((i) => analysis.layers[i]!.name),
+    exact: search.exact,
+  };
+  return {
+    planners: { st, greedy, linear, best },
+    lowerBoundBytes: livenessLowerBoundBytes(liveness),
+    scratchEngine,
+    allocateIo,
+  };
 }

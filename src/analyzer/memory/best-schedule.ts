@@ -1,0 +1,212 @@
+/**
+ * Re-orders layers to lower the peak resident bytes (the same per-step measure as liveness `stepBytes`).
+ *
+ * Exact search: dynamic programming over the set of executed layers. The resident bytes of a step depend only
+ * on which layers ran before it and which layer runs, so the best peak to reach a set S is
+ *   best(S ∪ {l}) = min over ready l of max(best(S), stepBytes(S, l)),
+ * memoised by S (states with the same executed set merge). States are expanded level by level (|S| = k).
+ * While every level holds at most `stateLimit` states the result is exact; past that the search keeps the
+ * `beamWidth` states with the lowest (peak, resident bytes) per level — a stated heuristic, flagged `exact: false`.
+ */
+import type { Analysis, Layer } from '../layer.ts';
+import { layerOverlap, OVERLAP_KIND, overlapSavingBytes } from './overlap-rules.ts';
+
+export interface ScheduleSearchOptions {
+  allocateIo?: boolean;
+  scratchBytes?: (layer: Layer) => number;
+  /** Largest number of states per level for the search to stay exact (default 4,000). */
+  stateLimit?: number;
+  /** States kept per level once the limit is passed (default 64). */
+  beamWidth?: number;
+}
+
+export interface ScheduleSearchResult {
+  schedule: number[];
+  /** max over steps of resident bytes for `schedule`. */
+  peakBytes: number;
+  exact: boolean;
+  statesExpanded: number;
+}
+
+interface Root {
+  sizeBytes: number;
+  /** Layers reading any alias of this buffer. */
+  consumers: number[];
+  producer: number; // -1: graph input
+  pinned: boolean; // graph output: never freed
+  inPool: boolean;
+}
+
+interface State {
+  done: Uint8Array;
+  remaining: Int32Array; // per root: consumers not yet run
+  liveBytes: number;
+  peak: number;
+  order: number[];
+}
+
+interface Model {
+  roots: Root[];
+  /** Per layer: output root (-1 for views / no pooled output), input roots per operand, scratch bytes. */
+  outRoot: number[];
+  inRoots: number[][];
+  scratch: number[];
+  /** Per layer: producer layers it waits for. */
+  deps: number[][];
+  layers: readonly Layer[];
+}
+
+function buildModel(analysis: Analysis, opts: ScheduleSearchOptions): Model {
+  const allocateIo = opts.allocateIo ?? true;
+  const rootName = new Map<string, string>();
+  const root = (n: string): string => {
+    let r = n;
+    for (let x = rootName.get(r); x !== undefined; x = rootName.get(r)) r = x;
+    return r;
+  };
+  for (const l of analysis.layers) {
+    if (OVERLAP_KIND[l.op] === 'view' && l.inputs.length >= 1 && l.outputs.length === 1 && l.inputs[0] !== l.outputs[0]) {
+      rootName.set(l.outputs[0]!, root(l.inputs[0]!));
+    }
+  }
+  const index = new Map<string, number>();
+  const roots: Root[] = [];
+  const producerOf = new Map<string, number>();
+  for (const t of analysis.tensors) producerOf.set(t.name, t.producer);
+  for (const t of analysis.tensors) {
+    const r = root(t.name);
+    let i = index.get(r);
+    if (i === undefined) {
+      i = roots.length;
+      index.set(r, i);
+      roots.push({ sizeBytes: 0, consumers: [], producer: producerOf.get(r) ?? -1, pinned: false, inPool: true });
+    }
+    const rt = roots[i]!;
+    if (t.name === r) rt.sizeBytes = t.bytes;
+    for (const c of t.consumers) if (!rt.consumers.includes(c)) rt.consumers.push(c);
+    if (t.isGraphOutput) rt.pinned = true;
+    if (!allocateIo && (t.isGraphInput || t.isGraphOutput)) rt.inPool = false;
+  }
+  const n = analysis.layers.length;
+  const outRoot = new Array<number>(n).fill(-1);
+  const inRoots: number[][] = [];
+  const scratch: number[] = [];
+  const deps: number[][] = [];
+  for (const l of analysis.layers) {
+    const ins = l.inputs.map((x) => index.get(root(x)) ?? -1);
+    inRoots.push(ins);
+    if (OVERLAP_KIND[l.op] !== 'view' && l.outputs.length >= 1) {
+      const o = index.get(root(l.outputs[0]!));
+      if (o !== undefined && roots[o]!.producer === l.index) outRoot[l.index] = o;
+    }
+    scratch.push(opts.scratchBytes ? opts.scratchBytes(l) : 0);
+    const d = new Set<number>();
+    for (const x of l.inputs) {
+      const p = producerOf.get(x);
+      if (p !== undefined && p >= 0) d.add(p);
+    }
+    deps.push([...d]);
+  }
+  return { roots, outRoot, inRoots, scratch, deps, layers: analysis.layers };
+}
+
+/** Bytes resident while layer `l` runs from state `s`, and the resident bytes after it. */
+function stepCost(m: Model, s: State, l: number): { stepBytes: number; after: number } {
+  const layer = m.layers[l]!;
+  let extra = m.scratch[l]!;
+  const out = m.outRoot[l]!;
+  const outSize = out >= 0 && m.roots[out]!.inPool ? m.roots[out]!.sizeBytes : 0;
+  extra += outSize;
+  let freed = 0;
+  let saving = 0;
+  const seen = new Set<number>();
+  m.inRoots[l]!.forEach((r, operand) => {
+    if (r < 0 || seen.has(r)) return;
+    seen.add(r);
+    const root = m.roots[r]!;
+    if (!root.inPool || root.pinned || s.remaining[r] !== 1) return;
+    freed += root.sizeBytes;
+    if (out >= 0 && outSize > 0 && r !== out) {
+      const rule = layerOverlap(layer, operand, root.sizeBytes, outSize);
+      if (rule) saving = Math.max(saving, overlapSavingBytes(root.sizeBytes, outSize, rule.direction, rule.deltaBytes));
+    }
+  });
+  const stepBytes = s.liveBytes + extra - saving;
+  return { stepBytes, after: s.liveBytes + outSize - freed };
+}
+
+function advance(m: Model, s: State, l: number): State {
+  const { stepBytes, after } = stepCost(m, s, l);
+  const done = s.done.slice();
+  done[l] = 1;
+  const remaining = s.remaining.slice();
+  const seen = new Set<number>();
+  for (const r of m.inRoots[l]!) {
+    if (r < 0 || seen.has(r)) continue;
+    seen.add(r);
+    remaining[r]!--;
+  }
+  return { done, remaining, liveBytes: after, peak: Math.max(s.peak, stepBytes), order: [...s.order, l] };
+}
+
+function initialState(m: Model): State {
+  const remaining = new Int32Array(m.roots.length);
+  let live = 0;
+  m.roots.forEach((r, i) => {
+    remaining[i] = r.consumers.length;
+    if (r.producer < 0 && r.inPool) live += r.sizeBytes;
+  });
+  return { done: new Uint8Array(m.layers.length), remaining, liveBytes: live, peak: live, order: [] };
+}
+
+function ready(m: Model, s: State): number[] {
+  const out: number[] = [];
+  for (let l = 0; l < m.layers.length; l++) {
+    if (s.done[l]) continue;
+    if (m.deps[l]!.every((d) => s.done[d] === 1)) out.push(l);
+  }
+  return out;
+}
+
+/** Peak resident bytes of a given schedule under the search's cost model. */
+export function schedulePeakBytes(analysis: Analysis, schedule: readonly number[], opts: ScheduleSearchOptions = {}): number {
+  const m = buildModel(analysis, opts);
+  let s = initialState(m);
+  for (const l of schedule) s = advance(m, s, l);
+  return s.peak;
+}
+
+export function searchBestSchedule(analysis: Analysis, opts: ScheduleSearchOptions = {}): ScheduleSearchResult {
+  const m = buildModel(analysis, opts);
+  const n = m.layers.length;
+  const stateLimit = opts.stateLimit ?? 4000;
+  const beamWidth = opts.beamWidth ?? 64;
+  let level: State[] = [initialState(m)];
+  let exact = true;
+  let expanded = 0;
+  for (let k = 0; k < n; k++) {
+    const next = new Map<string, State>();
+    for (const s of level) {
+      for (const l of ready(m, s)) {
+        expanded++;
+        const t = advance(m, s, l);
+        const key = Buffer.from(t.done.buffer, t.done.byteOffset, t.done.byteLength).toString('latin1');
+        const prev = next.get(key);
+        if (!prev || t.peak < prev.peak) next.set(key, t);
+      }
+    }
+    level = [...next.values()];
+    if (level.length === 0) break; // a cycle or a dangling input: keep what we have
+    if (level.length > stateLimit) {
+      exact = false;
+      level.sort((a, b) => a.peak - b.peak || a.liveBytes - b.liveBytes);
+      level = level.slice(0, beamWidth);
+    }
+  }
+  const best = level.reduce<State | undefined>((b, s) => (!b || s.peak < b.peak ? s : b), undefined);
+  if (!best || best.order.length !== n) {
+    const order = analysis.layers.map((l) => l.index);
+    return { schedule: order, peakBytes: schedulePeakBytes(analysis, order, opts), exact: false, statesExpanded: expanded };
+  }
+  return { schedule: best.order, peakBytes: best.peak, exact, statesExpanded: expanded };
+}

@@ -1,0 +1,30 @@
+/** Text summary of a memory report for the CLI: per planner the peak, the layer at the peak and the buffers live there. */
+import type { MemoryReport, PlannerReport } from './index.ts';
+
+const kib = (bytes: number): string => `${(bytes / 1024).toFixed(2)} KiB`;
+
+function plannerLine(name: string, p: PlannerReport, lowerBound: number): string[] {
+  const gap = lowerBound > 0 ? ` (+${(((p.peakBytes - lowerBound) / lowerBound) * 100).toFixed(1)}% over the bound)` : '';
+  const live = [...p.buffers]
+    .filter((b) => p.liveAtPeak.includes(b.name))
+    .sort((a, b) => b.sizeBytes - a.sizeBytes)
+    .map((b) => `${b.name} ${b.sizeBytes} B @${b.offsetBytes}`);
+  const lines = [`  ${name.padEnd(7)} ${String(p.peakBytes).padStart(10)} B  ${kib(p.peakBytes).padStart(12)}${gap}  peak at '${p.peakLayer}' (step ${p.peakStep}), ${p.strategy}${p.exact === false ? ', heuristic search' : ''}`];
+  const shown = live.slice(0, 6);
+  lines.push(`          live: ${shown.join(', ')}${live.length > shown.length ? `, … ${live.length - shown.length} more` : ''}`);
+  return lines;
+}
+
+export function formatMemorySummary(report: MemoryReport): string {
+  const { st, greedy, linear, best } = report.planners;
+  const lines = [
+    `Activation memory (inputs/outputs ${report.allocateIo ? 'inside' : 'outside'} the pool, scratch: ${report.scratchEngine})`,
+    ...plannerLine('st', st, report.lowerBoundBytes),
+    ...plannerLine('greedy', greedy, report.lowerBoundBytes),
+    ...plannerLine('linear', linear, report.lowerBoundBytes),
+    ...plannerLine('best', best, report.lowerBoundBytes),
+    `  lower bound (model order, max over steps of resident bytes): ${report.lowerBoundBytes} B (${kib(report.lowerBoundBytes)})`,
+  ];
+  if (!st.ioInPool) lines.push(`  outside the pool: inputs ${st.inputBytes} B, outputs ${st.outputBytes} B`);
+  return lines.join('\n');
+}

@@ -1,0 +1,163 @@
+/**
+ * Liveness of activation buffers over a schedule, computed once and shared by every planner.
+ *
+ * - One buffer per activation tensor; views (Reshape-kind layers) share their input's buffer.
+ * - A buffer lives from the step that writes it (graph inputs: step 0) to the last step that reads it (graph
+ *   outputs: the last step), both inclusive.
+ * - A layer's scratch buffer lives during that layer's step only.
+ * - An overlap rule is emitted for each layer whose input dies at that layer, when the op allows its output
+ *   to share bytes with that input (overlap-rules.ts).
+ * - With `allocateIo` false, graph inputs and outputs live outside the pool: they are reported separately and
+ *   never overlap pool buffers.
+ */
+import type { Analysis, Layer } from '../layer.ts';
+import { layerOverlap, OVERLAP_KIND, overlapSavingBytes } from './overlap-rules.ts';
+import type { BufferKind, LiveBuffer } from './types.ts';
+
+export interface BufferOverlap {
+  /** Indices into `Liveness.buffers`. */
+  output: number;
+  input: number;
+  direction: 'forward' | 'backward';
+  deltaBytes: number;
+  step: number;
+}
+
+export interface Liveness {
+  /** Layer index run at each step. */
+  schedule: number[];
+  /** Buffers inside the activation pool (I/O included when allocateIo). */
+  buffers: LiveBuffer[];
+  overlaps: BufferOverlap[];
+  /** Bytes that must be resident at each step (live buffers, minus the best overlap saving of that step). */
+  stepBytes: number[];
+  /** Graph inputs / outputs bytes (inside the pool or not, see `ioInPool`). */
+  inputBytes: number;
+  outputBytes: number;
+  ioInPool: boolean;
+}
+
+export interface LivenessOptions {
+  allocateIo?: boolean;
+  /** Scratch bytes a layer's kernel needs (0 when omitted). */
+  scratchBytes?: (layer: Layer) => number;
+  /** Model overlap rules (true by default). */
+  overlaps?: boolean;
+}
+
+export function computeLiveness(analysis: Analysis, schedule: readonly number[], opts: LivenessOptions = {}): Liveness {
+  const allocateIo = opts.allocateIo ?? true;
+  const useOverlaps = opts.overlaps ?? true;
+  const layers = analysis.layers;
+  const n = schedule.length;
+  const stepOf = new Array<number>(layers.length).fill(-1);
+  schedule.forEach((l, s) => (stepOf[l] = s));
+
+  // Views share their input's buffer: union tensors into roots.
+  const rootOf = new Map<string, string>();
+  const root = (name: string): string => {
+    let r = name;
+    for (let next = rootOf.get(r); next !== undefined; next = rootOf.get(r)) r = next;
+    return r;
+  };
+  for (const l of layers) {
+    if (OVERLAP_KIND[l.op] === 'view' && l.inputs.length >= 1 && l.outputs.length === 1 && l.inputs[0] !== l.outputs[0]) {
+      rootOf.set(l.outputs[0]!, root(l.inputs[0]!));
+    }
+  }
+
+  interface Acc {
+    name: string;
+    aliases: string[];
+    sizeBytes: number;
+    first: number;
+    last: number;
+    isInput: boolean;
+    isOutput: boolean;
+  }
+  const accs = new Map<string, Acc>();
+  for (const t of analysis.tensors) {
+    const r = root(t.name);
+    let a = accs.get(r);
+    if (!a) {
+      a = { name: r, aliases: [], sizeBytes: 0, first: Infinity, last: -Infinity, isInput: false, isOutput: false };
+      accs.set(r, a);
+    }
+    a.aliases.push(t.name);
+    if (t.name === r) a.sizeBytes = t.bytes;
+    a.isInput ||= t.isGraphInput;
+    a.isOutput ||= t.isGraphOutput;
+    const written = t.producer < 0 ? 0 : stepOf[t.producer]!;
+    if (written >= 0) a.first = Math.min(a.first, written);
+    for (const c of t.consumers) if (stepOf[c]! >= 0) a.last = Math.max(a.last, stepOf[c]!);
+    if (t.isGraphOutput) a.last = Math.max(a.last, n - 1);
+  }
+
+  let inputBytes = 0;
+  let outputBytes = 0;
+  const buffers: LiveBuffer[] = [];
+  const bufferOf = new Map<string, number>();
+  for (const a of accs.values()) {
+    if (a.isInput) inputBytes += a.sizeBytes;
+    if (a.isOutput && !a.isInput) outputBytes += a.sizeBytes;
+    if (!allocateIo && (a.isInput || a.isOutput)) continue;
+    if (a.sizeBytes <= 0 || !Number.isFinite(a.first)) continue;
+    const kind: BufferKind = a.isInput ? 'input' : a.isOutput ? 'output' : 'activation';
+    bufferOf.set(a.name, buffers.length);
+    buffers.push({
+      name: a.name,
+      kind,
+      sizeBytes: a.sizeBytes,
+      firstStep: a.first,
+      lastStep: Math.max(a.first, a.last),
+      aliases: a.aliases.filter((x) => x !== a.name),
+    });
+  }
+
+  const overlaps: BufferOverlap[] = [];
+  const scratchOfStep = new Array<number>(n).fill(-1);
+  for (let s = 0; s < n; s++) {
+    const layer = layers[schedule[s]!]!;
+    const scratch = opts.scratchBytes ? opts.scratchBytes(layer) : 0;
+    if (scratch > 0) {
+      scratchOfStep[s] = buffers.length;
+      buffers.push({ name: `${layer.name}#scratch`, kind: 'scratch', sizeBytes: scratch, firstStep: s, lastStep: s, aliases: [] });
+    }
+    if (!useOverlaps || OVERLAP_KIND[layer.op] === 'view' || layer.outputs.length !== 1) continue;
+    const out = bufferOf.get(root(layer.outputs[0]!));
+    if (out === undefined) continue;
+    layer.inputs.forEach((name, operand) => {
+      const inp = bufferOf.get(root(name));
+      if (inp === undefined || inp === out) return;
+      const ib = buffers[inp]!;
+      if (ib.lastStep !== s || ib.kind === 'output') return;
+      const rule = layerOverlap(layer, operand, ib.sizeBytes, buffers[out]!.sizeBytes);
+      if (rule) overlaps.push({ output: out, input: inp, direction: rule.direction, deltaBytes: rule.deltaBytes, step: s });
+    });
+  }
+
+  // Resident bytes per step (sweep over buffer intervals), minus the step's best overlap saving.
+  const delta = new Array<number>(n + 1).fill(0);
+  for (const b of buffers) {
+    delta[b.firstStep]! += b.sizeBytes;
+    delta[b.lastStep + 1]! -= b.sizeBytes;
+  }
+  const saving = new Array<number>(n).fill(0);
+  for (const o of overlaps) {
+    const save = overlapSavingBytes(buffers[o.input]!.sizeBytes, buffers[o.output]!.sizeBytes, o.direction, o.deltaBytes);
+    saving[o.step] = Math.max(saving[o.step]!, save);
+  }
+  const stepBytes: number[] = [];
+  let run = 0;
+  for (let s = 0; s < n; s++) {
+    run += delta[s]!;
+    stepBytes.push(run - saving[s]!);
+  }
+
+  return { schedule: [...schedule], buffers, overlaps, stepBytes, inputBytes, outputBytes, ioInPool: allocateIo };
+}
+
+/** max over steps of resident bytes: no allocator running this schedule can use less. */
+export function livenessLowerBoundBytes(liveness: Liveness): number {
+  return liveness.stepBytes.reduce((m, b) => Math.max(m, b), 0);
+}

@@ -1,0 +1,137 @@
+/**
+ * Shared bookkeeping for planners: buffers added through the TFLM-style interface, offsets computed lazily on
+ * the first `offsetOf`/`arenaBytes` call (as TFLM's GreedyMemoryPlanner does), and the forbidden offset
+ * intervals a placed buffer imposes on another one.
+ */
+import type { MemoryPlanner, OverlapRule, PlannerOptions } from './types.ts';
+
+export interface PlannedBuffer {
+  id: number;
+  sizeBytes: number;
+  firstStep: number;
+  lastStep: number;
+}
+
+export abstract class PlannerBase implements MemoryPlanner {
+  abstract readonly name: string;
+  protected readonly buffers: PlannedBuffer[] = [];
+  protected readonly alignment: number;
+  private offsets: number[] | undefined;
+
+  constructor(opts: PlannerOptions = {}) {
+    this.alignment = Math.max(1, Math.floor(opts.alignmentBytes ?? 4));
+  }
+
+  addBuffer(sizeBytes: number, firstStep: number, lastStep: number): number {
+    if (!(sizeBytes >= 0) || !Number.isFinite(sizeBytes) || lastStep < firstStep) {
+      throw new RangeError(`bad buffer: size ${sizeBytes}, steps ${firstStep}..${lastStep}`);
+    }
+    this.offsets = undefined;
+    this.buffers.push({ id: this.buffers.length, sizeBytes, firstStep, lastStep });
+    return this.buffers.length - 1;
+  }
+
+  offsetOf(id: number): number {
+    const offsets = this.plan();
+    const o = offsets[id];
+    if (o === undefined) throw new RangeError(`no buffer ${id}`);
+    return o;
+  }
+
+  arenaBytes(): number {
+    const offsets = this.plan();
+    let top = 0;
+    for (const b of this.buffers) top = Math.max(top, offsets[b.id]! + b.sizeBytes);
+    return top;
+  }
+
+  protected invalidate(): void {
+    this.offsets = undefined;
+  }
+
+  private plan(): number[] {
+    this.offsets ??= this.computeOffsets();
+    return this.offsets;
+  }
+
+  /** Offsets, indexed by buffer id, all ≥ 0 and multiples of the alignment. */
+  protected abstract computeOffsets(): number[];
+
+  protected alignUp(n: number): number {
+    return Math.ceil(n / this.alignment) * this.alignment;
+  }
+
+  protected alignDown(n: number): number {
+    return Math.floor(n / this.alignment) * this.alignment;
+  }
+}
+
+export function liveTogether(a: PlannedBuffer, b: PlannedBuffer): boolean {
+  return a.firstStep <= b.lastStep && b.firstStep <= a.lastStep;
+}
+
+/**
+ * Lowest aligned offset ≥ 0 at which a buffer of `size` fits among `placed` intervals [offset, offset+size)
+ * (TFLM's first fit over the buffers already placed, sorted by offset).
+ */
+export function firstFitOffset(size: number, placed: { offset: number; size: number }[], alignUp: (n: number) => number): number {
+  const sorted = [...placed].sort((a, b) => a.offset - b.offset);
+  let candidate = 0;
+  for (const p of sorted) {
+    if (p.size === 0) continue;
+    if (candidate + size <= p.offset) break;
+    candidate = Math.max(candidate, alignUp(p.offset + p.size));
+  }
+  return candidate;
+}
+
+/** Rules keyed by unordered buffer pair. */
+export class OverlapRuleIndex {
+  private readonly rules = new Map<string, OverlapRule>();
+
+  add(rule: OverlapRule): void {
+    this.rules.set(OverlapRuleIndex.key(rule.outputId, rule.inputId), rule);
+  }
+
+  get(a: number, b: number): OverlapRule | undefined {
+    return this.rules.get(OverlapRuleIndex.key(a, b));
+  }
+
+  get size(): number {
+    return this.rules.size;
+  }
+
+  private static key(a: number, b: number): string {
+    return a < b ? `${a}:${b}` : `${b}:${a}`;
+  }
+}
+
+/**
+ * Open interval of offsets forbidden to buffer `x` (size xSize) by placed buffer `y` at yOffset (size ySize),
+ * given an optional overlap rule between them; undefined when nothing is forbidden.
+ */
+export function forbiddenInterval(
+  xId: number,
+  xSize: number,
+  yId: number,
+  yOffset: number,
+  ySize: number,
+  rule: OverlapRule | undefined,
+): [number, number] | undefined {
+  if (xSize === 0 || ySize === 0) return undefined;
+  let lo = yOffset - xSize;
+  let hi = yOffset + ySize;
+  if (rule) {
+    const d = rule.deltaBytes;
+    if (rule.outputId === xId && rule.inputId === yId) {
+      // x = output, y = input
+      if (rule.direction === 'forward') lo = Math.max(lo, yOffset + d);
+      else hi = Math.min(hi, yOffset + d);
+    } else if (rule.outputId === yId && rule.inputId === xId) {
+      // x = input, y = output: forward safe when y − x ≤ d ⇔ x ≥ y − d; backward safe when x ≤ y − d
+      if (rule.direction === 'forward') hi = Math.min(hi, yOffset - d);
+      else lo = Math.max(lo, yOffset - d);
+    }
+  }
+  return lo < hi ? [lo, hi] : undefined;
+}

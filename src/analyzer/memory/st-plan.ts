@@ -1,0 +1,99 @@
+/**
+ * The "st" strategy: our reconstruction of how ST Edge AI / X-CUBE-AI lays out its activation pool, checked
+ * against ST's published activation RAM (test/memory-vs-published.test.ts, docs/memory.md).
+ *
+ * What is known (../shared/st-toolchain-facts.md §2) and what this planner does:
+ * - One pool; inputs/outputs inside it when "allocate inputs/outputs" is on (the caller decides which buffers
+ *   are added); scratch buffers inside it (`conv2d_scratch0 … activations/**default**`).
+ * - A layer's output may overlap the input it consumes last, at the relative offsets overlap-rules.ts allows
+ *   (generated network.c offsets show conv/depthwise outputs below and overlapping their inputs, a Pad output
+ *   ending where its input ends, a conversion in place).
+ * - Buffers are placed in execution order (patent US 12,462,149: "placed by execution order"), activations
+ *   before the step's scratch (scratch "in the free area"). Each goes to the aligned position, among the edges
+ *   of the live buffers and the overlap-preferred offsets, that grows the pool's extent least; the pool may
+ *   grow downwards (negative offsets) and is shifted to start at 0 at the end. A chain of overlapping
+ *   layers therefore stacks downwards as in the generated code (input highest, deepest layer at offset 0).
+ * Offsets are 4-byte aligned by default (an observed `conv2d_4_output` offset 7,460 = align4(7,457)).
+ */
+import { forbiddenInterval, liveTogether, OverlapRuleIndex, PlannerBase, type PlannedBuffer } from './planner-base.ts';
+import type { OverlapRule } from './types.ts';
+
+export class StPlanner extends PlannerBase {
+  readonly name = 'st';
+  private readonly rules = new OverlapRuleIndex();
+  private readonly scratchIds = new Set<number>();
+
+  addOverlapRule(rule: OverlapRule): void {
+    this.rules.add(rule);
+    this.invalidate();
+  }
+
+  /** Marks a buffer as a kernel scratch buffer (placed after the step's activations). */
+  markScratch(id: number): void {
+    this.scratchIds.add(id);
+    this.invalidate();
+  }
+
+  protected computeOffsets(): number[] {
+    const isScratch = (b: PlannedBuffer) => (this.scratchIds.has(b.id) ? 1 : 0);
+    const order = [...this.buffers].sort(
+      (a, b) => a.firstStep - b.firstStep || isScratch(a) - isScratch(b) || b.sizeBytes - a.sizeBytes || a.id - b.id,
+    );
+    const offsets = new Array<number>(this.buffers.length).fill(0);
+    const placed: PlannedBuffer[] = [];
+    let bottom = 0;
+    let top = 0;
+    let first = true;
+    for (const x of order) {
+      if (x.sizeBytes === 0) {
+        offsets[x.id] = 0;
+        continue;
+      }
+      if (first) {
+        offsets[x.id] = 0;
+        top = x.sizeBytes;
+        first = false;
+        placed.push(x);
+        continue;
+      }
+      const intervals: [number, number][] = [];
+      const candidates = new Set<number>([this.alignDown(bottom), this.alignUp(top)]);
+      const preferred = new Set<number>();
+      for (const y of placed) {
+        if (!liveTogether(x, y)) continue;
+        const rule = this.rules.get(x.id, y.id);
+        const yOff = offsets[y.id]!;
+        const f = forbiddenInterval(x.id, x.sizeBytes, y.id, yOff, y.sizeBytes, rule);
+        if (f) {
+          intervals.push(f);
+          candidates.add(this.alignDown(f[0]));
+          candidates.add(this.alignUp(f[1]));
+        }
+        if (rule && rule.outputId === x.id) {
+          const p = rule.direction === 'forward' ? this.alignDown(yOff + rule.deltaBytes) : this.alignUp(yOff + rule.deltaBytes);
+          candidates.add(p);
+          preferred.add(p);
+        }
+      }
+      let best: number | undefined;
+      let bestKey: [number, number, number] | undefined;
+      for (const c of candidates) {
+        if (intervals.some(([lo, hi]) => c > lo && c < hi)) continue;
+        const extent = Math.max(top, c + x.sizeBytes) - Math.min(bottom, c);
+        const key: [number, number, number] = [extent, preferred.has(c) ? 0 : 1, Math.abs(c - bottom)];
+        if (!bestKey || key[0] < bestKey[0] || (key[0] === bestKey[0] && (key[1] < bestKey[1] || (key[1] === bestKey[1] && key[2] < bestKey[2])))) {
+          best = c;
+          bestKey = key;
+        }
+      }
+      // alignUp(top of every interval) is always free, so a candidate exists; keep a defensive fallback.
+      const off = best ?? this.alignUp(Math.max(top, ...intervals.map((i) => i[1])));
+      offsets[x.id] = off;
+      bottom = Math.min(bottom, off);
+      top = Math.max(top, off + x.sizeBytes);
+      placed.push(x);
+    }
+    const shift = -this.alignDown(bottom);
+    return offsets.map((o) => o + shift);
+  }
+}
