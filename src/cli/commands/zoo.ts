@@ -1,12 +1,89 @@
+/**
+ * `edgefit zoo list` and `edgefit zoo build <net> …`: the built-in ST networks as QDQ ONNX files.
+ */
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { EdgefitError } from '../../analyzer/errors.ts';
+import { buildZooModel, listNetworks } from '../../zoo/index.ts';
+
+function numberOption(flag: string, integer: boolean) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || (integer && !Number.isInteger(n))) {
+      throw new EdgefitError('USAGE', `${flag} expects ${integer ? 'an integer' : 'a number'}, got '${value}'`);
+    }
+    return n;
+  };
+}
+
+function printList(json: boolean): void {
+  const nets = listNetworks();
+  if (json) {
+    process.stdout.write(`${JSON.stringify(nets, null, 2)}\n`);
+    return;
+  }
+  const table = new Table({ head: ['network', 'what', 'parameters (default; usual values)', 'resolution'], wordWrap: true, colWidths: [24, 40, 44, 34], style: { head: [], border: [] } });
+  for (const n of nets) {
+    const params = n.params
+      .map((p) => `${p.name} ${p.default}${p.usual ? ` (${p.usual.join(', ')})` : ''}`)
+      .join('\n');
+    table.push([n.id, `${n.title}: ${n.description}`, params, n.resolutionConstraint]);
+  }
+  process.stdout.write(`${table.toString()}\n`);
+  process.stdout.write('Build one: edgefit zoo build <network> --resolution 160 --classes 101 [--alpha 0.35] [--w4 26.1] -o net.onnx\n');
+}
+
+interface BuildFlags {
+  resolution?: number;
+  classes?: number;
+  alpha?: number;
+  depth?: number;
+  channels?: number;
+  w4?: number;
+  seed?: number;
+  output?: string;
+}
+
+function build(net: string, flags: BuildFlags): void {
+  const model = buildZooModel(net, {
+    resolution: flags.resolution,
+    classes: flags.classes,
+    alpha: flags.alpha,
+    depth: flags.depth,
+    channels: flags.channels,
+    w4Percent: flags.w4,
+    seed: flags.seed,
+  });
+  const path = resolve(flags.output ?? `${model.name}.onnx`);
+  try {
+    writeFileSync(path, model.bytes);
+  } catch (e) {
+    throw new EdgefitError('USAGE', `cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  process.stdout.write(`${model.description}\nwrote ${path} (${model.bytes.length} bytes)\n`);
+  if (model.int4Layers.length > 0) process.stdout.write(`int4 weights: ${model.int4Layers.join(', ')}\n`);
+}
 
 export function registerZoo(program: Command): void {
-  program
-    .command('zoo')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new EdgefitError('UNSUPPORTED', 'zoo is not built yet');
-    });
+  const zoo = program.command('zoo').description('Build ST model-zoo networks as QDQ ONNX files at any resolution (seeded weights)');
+  zoo
+    .command('list')
+    .description('List the buildable networks, their parameters and resolution rules')
+    .option('--json', 'print JSON')
+    .action((flags: { json?: boolean }) => printList(Boolean(flags.json)));
+  zoo
+    .command('build')
+    .description('Write one network as an ONNX QDQ model')
+    .argument('<network>', 'network id (see `edgefit zoo list`)')
+    .option('-r, --resolution <px>', 'input side R (input R×R)', numberOption('--resolution', true))
+    .option('-c, --classes <n>', 'number of classes', numberOption('--classes', true))
+    .option('--alpha <a>', 'width multiplier (MobileNet v1/v2, FD-MobileNet)', numberOption('--alpha', false))
+    .option('--depth <d>', 'ResNet v1 depth (6n+2: 8, 20, 32)', numberOption('--depth', true))
+    .option('--channels <n>', 'input channels: 3 (RGB) or 1 (grayscale)', numberOption('--channels', true))
+    .option('--w4 <percent>', 'store this share of the weight count as INT4, largest tensors first (opset 21)', numberOption('--w4', false))
+    .option('--seed <n>', 'seed of the random weights', numberOption('--seed', true))
+    .option('-o, --output <file>', 'output .onnx path (default: <name>.onnx)')
+    .action((net: string, flags: BuildFlags) => build(net, flags));
 }
