@@ -1,0 +1,69 @@
+/**
+ * The one place targets learn a model's activation RAM. Preference order:
+ *   1. `analysis.totals.activationPeakBytes` (analyze fills it from the "st" plan),
+ *   2. H6's planMemory(analysis).planners.st (peak/arena bytes),
+ *   3. FALLBACK: the maximum over the schedule of live activation bytes (every tensor from its producer to
+ *      its last consumer, views aliased). This over-estimates ST for many nets (facts §2.2) and is labelled
+ *      'fallback-max-live' wherever it is used.
+ */
+import type { Analysis } from '../analyzer/layer.ts';
+import { planMemory } from '../analyzer/memory/index.ts';
+
+export interface PeakEstimate {
+  bytes: number;
+  source: 'st-plan' | 'fallback-max-live';
+}
+
+function stPlanBytes(a: Analysis): number | undefined {
+  if (typeof a.totals.activationPeakBytes === 'number' && a.totals.activationPeakBytes > 0) return a.totals.activationPeakBytes;
+  let report: ReturnType<typeof planMemory>;
+  try {
+    report = planMemory(a);
+  } catch {
+    return undefined;
+  }
+  const st = report?.planners?.st as Record<string, unknown> | undefined;
+  if (!st) return undefined;
+  for (const k of ['peakBytes', 'arenaBytes', 'bytes', 'totalBytes']) {
+    const v = st[k];
+    if (typeof v === 'number' && v > 0) return v;
+  }
+  return undefined;
+}
+
+/** FALLBACK until the st planner is available: max live activation bytes over the schedule. */
+export function fallbackMaxLiveBytes(a: Analysis): number {
+  const viewOf = new Map<string, string>();
+  for (const l of a.layers) if (l.kind === 'view' && l.inputs[0] && l.outputs[0]) viewOf.set(l.outputs[0], l.inputs[0]);
+  const root = (n: string): string => {
+    let r = n;
+    for (let i = 0; i < 1000 && viewOf.has(r); i++) r = viewOf.get(r)!;
+    return r;
+  };
+  const bytes = new Map<string, number>();
+  const first = new Map<string, number>();
+  const last = new Map<string, number>();
+  const n = a.layers.length;
+  for (const t of a.tensors) {
+    const r = root(t.name);
+    bytes.set(r, Math.max(bytes.get(r) ?? 0, t.bytes));
+    const f = t.producer < 0 ? 0 : t.producer;
+    first.set(r, Math.min(first.get(r) ?? f, f));
+    const l = t.isGraphOutput ? n - 1 : Math.max(f, ...t.consumers);
+    last.set(r, Math.max(last.get(r) ?? l, l));
+  }
+  let peak = 0;
+  for (let step = 0; step < n; step++) {
+    if (a.layers[step]!.kind === 'view') continue;
+    let live = 0;
+    for (const [r, b] of bytes) if (first.get(r)! <= step && last.get(r)! >= step) live += b;
+    peak = Math.max(peak, live);
+  }
+  return peak;
+}
+
+export function activationPeakBytes(a: Analysis): PeakEstimate {
+  const st = stPlanBytes(a);
+  if (st !== undefined) return { bytes: st, source: 'st-plan' };
+  return { bytes: fallbackMaxLiveBytes(a), source: 'fallback-max-live' };
+}

@@ -1,0 +1,115 @@
+/**
+ * Computes the per-model features of every stand-in named in data/published/*.csv with our own analyzer and
+ * writes them to data/features/<key>.json, so calibration runs without ../shared (model files are never
+ * committed; these derived figures are).
+ *
+ *   node --import tsx src/targets/calibration/extract-features.ts [sharedDir]
+ *
+ * Files are read from <sharedDir>/models; `zoo:` stand-ins are built by src/zoo (buildZooModel) into a
+ * temporary ONNX file and analyzed like any user file.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { analyzeForTargets } from '../analyze-model.ts';
+import type { Analysis } from '../../analyzer/layer.ts';
+import { modelFeatures, type ModelFeatures } from '../model-features.ts';
+import { parseCsv } from './csv.ts';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+export const FEATURES_DIR = join(REPO, 'data/features');
+export const PUBLISHED_DIR = join(REPO, 'data/published');
+
+export interface FeatureRecord {
+  ref: string;
+  /** sha256 of the analyzed file (for zoo stand-ins: of the generated ONNX bytes). */
+  sha256: string;
+  fileBytes: number;
+  analyzer: string;
+  features: ModelFeatures;
+}
+
+export function featureFileName(ref: string): string {
+  return ref.replace(/^zoo:/, 'zoo__').replace(/[/\\]/g, '__').replace(/[^A-Za-z0-9._-]/g, '_') + '.json';
+}
+
+type AnalyzeFile = (path: string) => Analysis | Promise<Analysis>;
+
+async function analyzer(): Promise<AnalyzeFile> {
+  return (path) => analyzeForTargets(path);
+}
+
+function zooOptions(ref: string): { id: string; opts: Record<string, number> } {
+  // zoo:<net>[_a<alpha>][_d<depth>]_<H>x<W>x<C>_c<classes>
+  const m = /^zoo:(.+?)(?:_a([\d.]+))?(?:_d(\d+))?_(\d+)x(\d+)x(\d+)_c(\d+)$/.exec(ref);
+  if (!m) throw new Error(`bad zoo ref ${ref}`);
+  const opts: Record<string, number> = { resolution: Number(m[4]), channels: Number(m[6]), classes: Number(m[7]) };
+  if (m[2]) opts.alpha = Number(m[2]);
+  if (m[3]) opts.depth = Number(m[3]);
+  return { id: m[1]!, opts };
+}
+
+export async function extractOne(ref: string, sharedDir: string, analyze: AnalyzeFile): Promise<FeatureRecord> {
+  let path: string;
+  let tmp: string | undefined;
+  if (ref.startsWith('zoo:')) {
+    const { buildZooModel } = await import('../../zoo/index.ts');
+    const { id, opts } = zooOptions(ref);
+    const model = buildZooModel(id, opts);
+    tmp = mkdtempSync(join(tmpdir(), 'edgefit-zoo-'));
+    path = join(tmp, `${model.name}.onnx`);
+    writeFileSync(path, model.bytes);
+  } else {
+    path = join(sharedDir, 'models', ref);
+  }
+  try {
+    const bytes = readFileSync(path);
+    const analysis = await analyze(path);
+    return {
+      ref,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+      fileBytes: bytes.length,
+      analyzer: 'edgefit analyzeFile',
+      features: modelFeatures(analysis),
+    };
+  } finally {
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+export function referencedModels(): string[] {
+  const refs = new Set<string>();
+  for (const f of readdirSync(PUBLISHED_DIR).filter((n) => n.endsWith('.csv'))) {
+    for (const r of parseCsv(readFileSync(join(PUBLISHED_DIR, f), 'utf8'))) {
+      if (r.stand_in_ref) refs.add(r.stand_in_ref);
+      if (r.fallback_ref) refs.add(r.fallback_ref);
+    }
+  }
+  return [...refs].sort();
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) {
+  const shared = resolve(process.argv[2] ?? join(REPO, '../shared'));
+  const only = process.argv[3];
+  const analyze = await analyzer();
+  let ok = 0;
+  for (const ref of referencedModels()) {
+    if (only && !ref.includes(only)) continue;
+    const out = join(FEATURES_DIR, featureFileName(ref));
+    if (!ref.startsWith('zoo:') && !existsSync(join(shared, 'models', ref))) {
+      console.log(`skip ${ref}: not in ${shared}/models`);
+      continue;
+    }
+    try {
+      const rec = await extractOne(ref, shared, analyze);
+      writeFileSync(out, JSON.stringify(rec, null, 1) + '\n');
+      ok++;
+      console.log(`${ref}: ${rec.features.macs} MACs, ${rec.features.weightBytes} B weights, peak ${rec.features.activationPeakBytes} B (${rec.features.activationPeakSource})${rec.features.partial ? ' PARTIAL' : ''}`);
+    } catch (e) {
+      console.log(`FAILED ${ref}: ${(e as Error).message.split('\n')[0]}`);
+    }
+  }
+  console.log(`${ok} feature files in ${FEATURES_DIR}`);
+}

@@ -1,0 +1,165 @@
+/**
+ * Places a model's memory needs onto a target's memories, the way ST's runtimes do:
+ * - activations: one contiguous pool in the largest internal RAM region (MCU zoo apps: AXI SRAM on H7,
+ *   facts §5); if it does not fit, the whole pool goes to external RAM. N6 ('all-regions'): buffers spread
+ *   over every internal pool, the overflow spills to hyperRAM (the N6 tables publish internal/external RAM).
+ * - runtime RAM (library .data/.bss): another internal RAM region when one has room, else beside activations.
+ * - weights: internal flash when weights + code fit, else external flash; code flash stays internal.
+ * - MPU: everything in DDR (weights are read from the file system).
+ */
+import type { MemoryRegion, TargetProfile } from './profile-schema.ts';
+
+export interface MemoryNeeds {
+  activationBytes: number;
+  weightBytes: number;
+  runtimeRamBytes: number;
+  codeFlashBytes: number;
+}
+
+export type MemoryRole = 'activations' | 'runtime-ram' | 'weights' | 'code';
+
+export interface Placement {
+  role: MemoryRole;
+  memoryId: string;
+  memoryName: string;
+  external: boolean;
+  bytes: number;
+}
+
+export interface RoleSummary {
+  internalBytes: number;
+  externalBytes: number;
+  /** Bytes of every memory this role may use on the target (internal + external). */
+  capacityBytes: number;
+  marginBytes: number;
+  marginPct: number;
+  /** Internal-only view: what fits without external memory. */
+  internalCapacityBytes: number;
+  internalMarginBytes: number;
+}
+
+export interface MemoryMapping {
+  needs: MemoryNeeds;
+  placements: Placement[];
+  ram: RoleSummary;
+  flash: RoleSummary;
+  /** Name of the memory with the least room left (relative), e.g. 'AXI SRAM (D1)'. */
+  limitingMemory: string;
+  fits: boolean;
+  /** Activations or weights had to go to external memory. */
+  usesExternal: boolean;
+  notes: string[];
+}
+
+const isExternal = (m: MemoryRegion): boolean => m.kind.startsWith('external');
+
+export function mapMemory(profile: TargetProfile, needs: MemoryNeeds): MemoryMapping {
+  const mems = profile.memories;
+  const used = new Map<string, number>(mems.map((m) => [m.id, 0]));
+  const placements: Placement[] = [];
+  const notes: string[] = [];
+  const put = (role: MemoryRole, m: MemoryRegion, bytes: number): void => {
+    if (bytes <= 0) return;
+    used.set(m.id, used.get(m.id)! + bytes);
+    placements.push({ role, memoryId: m.id, memoryName: m.name, external: isExternal(m), bytes });
+  };
+  const room = (m: MemoryRegion): number => m.bytes - used.get(m.id)!;
+
+  // --- activations
+  const actInternal = mems.filter((m) => m.activations && m.kind === 'internal-ram').sort((a, b) => b.bytes - a.bytes);
+  const actExternal = mems.filter((m) => m.activations && m.kind === 'external-ram').sort((a, b) => b.bytes - a.bytes);
+  const actRegions = profile.activationPlacement === 'largest-region' ? actInternal.slice(0, 1) : actInternal;
+  const ramRoleMems = new Set<MemoryRegion>([...actRegions, ...actExternal]);
+  let need = needs.activationBytes;
+  if (profile.activationPlacement === 'largest-region') {
+    const region = actRegions[0];
+    if (region && need <= region.bytes) put('activations', region, need);
+    else if (actExternal[0]) {
+      put('activations', actExternal[0], need);
+      if (region) notes.push(`activations (${need} B) exceed ${region.name} (${region.bytes} B): the pool goes to ${actExternal[0].name}`);
+    } else if (region) put('activations', region, need); // does not fit: over-commit, reported by margins
+  } else {
+    for (const m of actRegions) {
+      const b = Math.min(need, m.bytes);
+      put('activations', m, b);
+      need -= b;
+    }
+    if (need > 0) {
+      const ext = actExternal[0];
+      if (ext) {
+        put('activations', ext, need);
+        notes.push(`${need} B of activations spill to ${ext.name}`);
+      } else if (actRegions[0]) put('activations', actRegions[0], need);
+    }
+  }
+
+  // --- runtime RAM: an internal region not holding activations if one has room, else with the activations
+  if (needs.runtimeRamBytes > 0) {
+    const other = mems
+      .filter((m) => m.kind === 'internal-ram' && !actRegions.includes(m) && room(m) >= needs.runtimeRamBytes)
+      .sort((a, b) => b.bytes - a.bytes)[0];
+    const actHome = placements.find((p) => p.role === 'activations');
+    const target = other ?? (actHome ? mems.find((m) => m.id === actHome.memoryId)! : (actRegions[0] ?? mems[0]!));
+    put('runtime-ram', target, needs.runtimeRamBytes);
+    ramRoleMems.add(target);
+  }
+
+  // --- weights and code
+  const wInternal = mems.filter((m) => m.weights && m.kind === 'internal-flash').sort((a, b) => b.bytes - a.bytes);
+  const wExternal = mems.filter((m) => m.weights && (m.kind === 'external-flash' || m.kind === 'external-ram')).sort((a, b) => b.bytes - a.bytes);
+  const flashRoleMems = new Set<MemoryRegion>([...wInternal, ...wExternal]);
+  const codeHome = wInternal[0] ?? wExternal[0];
+  if (codeHome && needs.codeFlashBytes > 0) put('code', codeHome, needs.codeFlashBytes);
+  const inF = wInternal[0];
+  if (inF && room(inF) >= needs.weightBytes) put('weights', inF, needs.weightBytes);
+  else if (wExternal[0]) {
+    put('weights', wExternal[0], needs.weightBytes);
+    if (inF) notes.push(`weights (${needs.weightBytes} B) do not fit ${inF.name} beside the code: they go to ${wExternal[0].name}`);
+  } else if (inF) put('weights', inF, needs.weightBytes);
+
+  const summary = (roles: MemoryRole[], roleMems: Set<MemoryRegion>): RoleSummary => {
+    const ps = placements.filter((p) => roles.includes(p.role));
+    const internalBytes = ps.filter((p) => !p.external).reduce((s, p) => s + p.bytes, 0);
+    const externalBytes = ps.filter((p) => p.external).reduce((s, p) => s + p.bytes, 0);
+    const memsList = [...roleMems];
+    const capacityBytes = memsList.reduce((s, m) => s + m.bytes, 0);
+    // room left in this role's memories (other roles sharing a memory, e.g. MPU DDR, count against it)
+    const marginBytes = memsList.reduce((s, m) => s + room(m), 0);
+    const internalMems = memsList.filter((m) => !isExternal(m));
+    const internalCapacityBytes = internalMems.reduce((s, m) => s + m.bytes, 0);
+    const internalMarginBytes = internalCapacityBytes - internalBytes - externalBytes;
+    return {
+      internalBytes,
+      externalBytes,
+      capacityBytes,
+      marginBytes,
+      marginPct: capacityBytes ? (100 * marginBytes) / capacityBytes : 0,
+      internalCapacityBytes,
+      internalMarginBytes,
+    };
+  };
+  const ram = summary(['activations', 'runtime-ram'], ramRoleMems);
+  const flash = summary(['weights', 'code'], flashRoleMems);
+
+  // limiting memory: the used memory with the least relative room
+  let limiting = '';
+  let worst = Infinity;
+  for (const m of mems) {
+    const u = used.get(m.id)!;
+    if (u === 0) continue;
+    const rel = (m.bytes - u) / m.bytes;
+    if (rel < worst) (worst = rel), (limiting = m.name);
+  }
+  const overfull = mems.filter((m) => used.get(m.id)! > m.bytes);
+  for (const m of overfull) notes.push(`${m.name} over by ${used.get(m.id)! - m.bytes} B`);
+  return {
+    needs,
+    placements,
+    ram,
+    flash,
+    limitingMemory: limiting,
+    fits: overfull.length === 0,
+    usesExternal: placements.some((p) => p.external && (p.role === 'activations' || p.role === 'weights') && profile.class !== 'mpu'),
+    notes,
+  };
+}

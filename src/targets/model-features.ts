@@ -1,0 +1,95 @@
+/**
+ * The per-model figures targets need, computed once from an Analysis: work per layer kind, bytes moved,
+ * weights, activation peak and the kernel kinds a runtime must link. Stored as derived data
+ * (data/features/*.json) so calibration runs without the model files; computed live for `check`.
+ */
+import type { Analysis, Layer, LayerKind } from '../analyzer/layer.ts';
+import { activationPeakBytes } from './activation-peak.ts';
+
+export const LAYER_KINDS: LayerKind[] = ['conv', 'pointwise', 'depthwise', 'dense', 'matmul', 'eltwise', 'pool', 'globalpool', 'activation', 'softmax', 'datamove', 'view', 'convert', 'other', 'unknown'];
+
+export interface ModelFeatures {
+  /** Sum of layer.macs per kind (MACs for conv/dense/matmul, elementary ops for the rest). */
+  macsByKind: Record<LayerKind, number>;
+  layersByKind: Record<LayerKind, number>;
+  /** Layers that execute a kernel (views excluded). */
+  kernelLayers: number;
+  macs: number;
+  stMacc: number;
+  params: number;
+  /** Kernel weights + biases (ST's MCU "Weights Flash"). */
+  weightBytes: number;
+  quantParamBytes: number;
+  fileConstBytes: number;
+  /** Σ over kernel layers of (input activation bytes + output bytes): traffic through activation memory. */
+  activationBytesMoved: number;
+  /** Peak activation RAM of the "st" plan, or the fallback (see activation-peak.ts). */
+  activationPeakBytes: number;
+  activationPeakSource: 'st-plan' | 'fallback-max-live';
+  /** Distinct kernels a runtime links: op + kind + dtype (+ kernel size for convs), sorted. */
+  kernelKinds: string[];
+  /** Any layer with per-channel weights (decides NPU vs GPU on the MP2, facts §4.5). */
+  perChannel: boolean;
+  /** 'int8', 'float32', 'mixed-int4' … the dominant weight type. */
+  weightFormat: string;
+  inputShapes: number[][];
+  partial: boolean;
+}
+
+export function kernelKindOf(l: Layer): string {
+  const k = l.conv ? `${l.conv.kernel[0]}x${l.conv.kernel[1]}` : '';
+  return [l.op, l.kind, k, l.dtype].filter(Boolean).join(':');
+}
+
+function inputBytes(l: Layer): number {
+  let b = 0;
+  l.inputShapes.forEach((s, i) => {
+    const n = s.reduce((p, d) => p * d, 1);
+    const dt = l.inputDtypes[i];
+    const bytes = dt === 'float32' || dt === 'int32' ? 4 : dt === 'float16' || dt === 'int16' ? 2 : 1;
+    b += n * bytes;
+  });
+  return b;
+}
+
+export function modelFeatures(a: Analysis): ModelFeatures {
+  const macsByKind = Object.fromEntries(LAYER_KINDS.map((k) => [k, 0])) as Record<LayerKind, number>;
+  const layersByKind = Object.fromEntries(LAYER_KINDS.map((k) => [k, 0])) as Record<LayerKind, number>;
+  const kinds = new Set<string>();
+  let moved = 0;
+  let kernelLayers = 0;
+  let perChannel = false;
+  const wtypes = new Map<string, number>();
+  for (const l of a.layers) {
+    macsByKind[l.kind] += l.macs;
+    layersByKind[l.kind] += 1;
+    if (l.kind === 'view') continue;
+    kernelLayers++;
+    kinds.add(kernelKindOf(l));
+    moved += inputBytes(l) + l.outputBytes;
+    perChannel ||= !!l.perChannel;
+    if (l.weightDtype) wtypes.set(l.weightDtype, (wtypes.get(l.weightDtype) ?? 0) + l.weightBytes);
+  }
+  const peak = activationPeakBytes(a);
+  const wsorted = [...wtypes.entries()].sort((x, y) => y[1] - x[1]);
+  const weightFormat = wtypes.has('int4') && wtypes.size > 1 ? 'mixed-int4' : (wsorted[0]?.[0] ?? 'none');
+  return {
+    macsByKind,
+    layersByKind,
+    kernelLayers,
+    macs: a.totals.macs,
+    stMacc: a.totals.stMacc,
+    params: a.totals.params,
+    weightBytes: a.totals.weightBytes,
+    quantParamBytes: a.totals.quantParamBytes,
+    fileConstBytes: a.totals.fileConstBytes,
+    activationBytesMoved: moved,
+    activationPeakBytes: peak.bytes,
+    activationPeakSource: peak.source,
+    kernelKinds: [...kinds].sort(),
+    perChannel,
+    weightFormat,
+    inputShapes: a.model.inputs.map((t) => t.shape),
+    partial: a.partial,
+  };
+}
