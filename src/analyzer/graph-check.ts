@@ -129,7 +129,10 @@ function describeCycle(nodes: IRNode[], deps: number[][], done: Uint8Array): str
     walk.push(j);
     j = deps[j]!.find((p) => done[p] === 0)!;
   }
-  const cycle = walk.slice(position.get(j)!).reverse(); // producer → consumer order
+  const loop = walk.slice(position.get(j)!).reverse(); // producer → consumer order
+  let start = 0;
+  for (let k = 1; k < loop.length; k++) if (loop[k]! < loop[start]!) start = k;
+  const cycle = [...loop.slice(start), ...loop.slice(0, start)]; // from the node earliest in the file
   const names = cycle.map((k) => `'${nodes[k]!.name}'`);
   const shown = names.length > MAX_CYCLE_NAMES ? [...names.slice(0, MAX_CYCLE_NAMES), `… (${names.length} nodes)`] : names;
   return `cycle through nodes ${[...shown, names[0]].join(' → ')}`;
