@@ -1,0 +1,100 @@
+/**
+ * The analyzer's front door: model file or IR → shapes → fused layers → per-layer figures and totals.
+ *
+ * ```ts
+ * const a = analyzeFile('net.onnx', { inputShapes: { input: [1, 3, 224, 224] } });
+ * a.totals.macsConvDense; a.layers[3].weightBytes;
+ * ```
+ * The result is deterministic: the same model gives byte-identical `JSON.stringify(analysis)`.
+ */
+import type { IRModel, TensorType } from './ir.ts';
+import type { Analysis, Layer, ModelSummary, TensorSummary, Totals } from './layer.ts';
+import { loadModel, type LoadOptions } from './load.ts';
+import { inferShapes } from './shapes/infer.ts';
+import { buildLayers } from './fuse/index.ts';
+
+export interface AnalyzeOptions {
+  /** Overrides of graph-input shapes by name (`--input-shape name=1x3x224x224`). */
+  inputShapes?: Record<string, number[]>;
+}
+
+export function analyzeFile(path: string, opts: AnalyzeOptions & LoadOptions = {}): Analysis {
+  const model = loadModel(path, opts);
+  return analyzeModel(model, opts);
+}
+
+export function analyzeModel(model: IRModel, opts: AnalyzeOptions = {}): Analysis {
+  const shapes = inferShapes(model, { inputShapes: opts.inputShapes });
+  const built = buildLayers(model, shapes.types);
+  const warnings = unique([...model.warnings, ...shapes.warnings, ...built.warnings]);
+  return {
+    model: summarizeModel(model, shapes.types),
+    layers: built.layers,
+    tensors: built.tensors,
+    totals: computeTotals(built.layers, fileConstBytes(model)),
+    partial: built.partial || shapes.unknownNodes.length > 0,
+    warnings,
+  };
+}
+
+export function computeTotals(layers: readonly Layer[], fileConstBytesTotal: number): Totals {
+  const t: Totals = { macs: 0, macsConvDense: 0, stMacc: 0, params: 0, weightBytes: 0, quantParamBytes: 0, fileConstBytes: fileConstBytesTotal };
+  for (const l of layers) {
+    t.macs += l.macs;
+    if (l.macsUnit === 'mac') t.macsConvDense += l.macs;
+    t.stMacc += l.stMacc;
+    t.params += l.params;
+    t.weightBytes += l.weightBytes;
+    t.quantParamBytes += l.quantParamBytes;
+  }
+  return t;
+}
+
+/**
+ * Every constant byte the file stores: initializers and Constant-node values (ONNX), constant buffers
+ * (TFLite; a buffer shared by several tensors is counted once).
+ */
+export function fileConstBytes(model: IRModel): number {
+  // Views of one underlying buffer at the same offset are the same stored bytes.
+  const seen = new Map<ArrayBufferLike, Set<string>>();
+  let bytes = 0;
+  for (const t of model.graph.tensors.values()) {
+    const d = t.data;
+    if (!d) continue;
+    let offsets = seen.get(d.bytes.buffer);
+    if (!offsets) seen.set(d.bytes.buffer, (offsets = new Set()));
+    const key = `${d.bytes.byteOffset}:${d.bytes.byteLength}`;
+    if (offsets.has(key)) continue;
+    offsets.add(key);
+    bytes += d.bytes.byteLength;
+  }
+  return bytes;
+}
+
+function summarizeModel(model: IRModel, types: Map<string, TensorType>): ModelSummary {
+  const describe = (name: string): TensorSummary => {
+    const t = types.get(name);
+    const info = model.graph.tensors.get(name);
+    const shape = t?.shape ?? info?.shape?.map((d) => (typeof d === 'number' ? d : 1)) ?? [];
+    return { name, shape: [...shape], dtype: t?.dtype ?? info?.dtype ?? 'unknown' };
+  };
+  return {
+    path: model.path,
+    format: model.format,
+    fileBytes: model.fileBytes,
+    producer: model.producer,
+    opsets: sortedRecord(model.opsets),
+    inputs: model.graph.inputs.map(describe),
+    outputs: model.graph.outputs.map(describe),
+  };
+}
+
+function sortedRecord(r: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of Object.keys(r).sort()) out[k] = r[k]!;
+  return out;
+}
+
+function unique(list: string[]): string[] {
+  return [...new Set(list)];
+}
