@@ -467,7 +467,9 @@ class OnnxFuser {
       if (role === 'bias') addBias(name);
       else if (role === 'quant') {
         seen.add(name);
-        quantParamBytes += tensorFootprint(this.idx, name).bytes;
+        const f = tensorFootprint(this.idx, name);
+        quantParamBytes += f.bytes;
+        if (d.weightDtype) d.perChannel = (d.perChannel ?? false) || f.elements > 1;
       }
     }
     if (group.bnFolded && biasBytes === 0) {
@@ -488,7 +490,9 @@ class OnnxFuser {
         if (this.idx.sideTensors.has(t)) return;
         if (k === group.core) {
           if (info?.weightQuant?.includes(j)) {
-            quantParamBytes += tensorFootprint(this.idx, t).bytes;
+            const f = tensorFootprint(this.idx, t);
+            quantParamBytes += f.bytes;
+            if (d.weightDtype) d.perChannel = (d.perChannel ?? false) || f.elements > 1;
             return;
           }
           if (info?.activationQuant?.includes(j)) return;
