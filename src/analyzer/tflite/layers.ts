@@ -29,20 +29,6 @@ export interface TfliteLayers {
   partial: boolean;
 }
 
-/** Every constant byte the file stores for subgraph 0 (buffers shared by several tensors counted once). */
-export function tfliteFileConstBytes(model: IRModel): number {
-  const seen = new Set<string>();
-  let bytes = 0;
-  for (const t of model.graph.tensors.values()) {
-    if (!t.data) continue;
-    const key = `${t.data.bytes.byteOffset}:${t.data.bytes.byteLength}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    bytes += t.data.bytes.byteLength;
-  }
-  return bytes;
-}
-
 function quantParamBytes(info: TensorInfo | undefined): number {
   const q = info?.quant;
   if (!q) return 0;

@@ -15,7 +15,7 @@
  */
 import { storageBytes, type DType } from '../dtype.ts';
 import { EdgefitError } from '../errors.ts';
-// checkGraph (H1, src/analyzer/graph-check.ts) is called once it lands.
+import { checkGraph } from '../graph-check.ts';
 import type { ConstData, Dim, IRGraph, IRModel, IRNode, Quantization, TensorInfo } from '../ir.ts';
 import { CheckedByteBuffer, OutOfBoundsError } from './checked-byte-buffer.ts';
 import { BuiltinOperator } from './gen/tflite/builtin-operator.ts';
@@ -86,8 +86,8 @@ export function readTflite(bytes: Uint8Array, opts: TfliteReadOptions): IRModel 
     if (e instanceof RangeError) throw new EdgefitError('BAD_MODEL', `${path}: corrupt TFLite file at ${reader.where}: ${e.message}`);
     throw e;
   }
-  // checkGraph(model);
-  return model;
+  const graph = checkGraph(model.graph, path);
+  return graph === model.graph ? model : { ...model, graph };
 }
 
 class TfliteDecoder {
