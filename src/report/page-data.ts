@@ -40,7 +40,7 @@ export interface PagePlan {
   peakStep: number;
   /** Label of the layer run at each step (for axes and tooltips). */
   stepLabels: string[];
-  buffers: { name: string; sizeBytes: number; offsetBytes: number; firstStep: number; lastStep: number }[];
+  buffers: { name: string; sizeBytes: number; offsetBytes: number; firstStep: number; lastStep: number; kind: string | null }[];
   note: string | null;
 }
 
@@ -113,7 +113,7 @@ function pagePlan(name: string, plan: ReportMemoryPlan, layers: Layer[]): PagePl
     firstStep,
     peakStep: firstStep + peakIndex,
     stepLabels,
-    buffers: plan.buffers.map((b) => ({ name: b.name, sizeBytes: b.sizeBytes, offsetBytes: b.offsetBytes, firstStep: b.firstStep, lastStep: b.lastStep })),
+    buffers: plan.buffers.map((b) => ({ name: b.name, sizeBytes: b.sizeBytes, offsetBytes: b.offsetBytes, firstStep: b.firstStep, lastStep: b.lastStep, kind: b.kind ?? null })),
     note: plan.note ?? null,
   };
 }

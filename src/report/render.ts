@@ -99,9 +99,11 @@ const METRIC_LABELS: Record<PublishedFigure['metric'], string> = {
   totalFlashBytes: 'total flash',
 };
 
+/** Published tables print KiB with two decimals; show both columns that way so they compare digit by digit. */
 function formatMetric(metric: PublishedFigure['metric'], value: number | null | undefined): string {
   if (value === null || value === undefined) return '—';
-  return metric === 'latencyMs' ? formatMs(value) : formatBytes(value);
+  if (metric === 'latencyMs') return formatMs(value);
+  return `${(value / 1024).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} KiB`;
 }
 
 function sourceCell(zooRelease: string, table: string, full = false): string {

@@ -13,6 +13,8 @@ export interface ReportBuffer {
   offsetBytes: number;
   firstStep: number;
   lastStep: number;
+  /** 'activation', 'scratch', 'input', 'output' … as the planner labels it. */
+  kind?: string;
 }
 
 /** One planner's result (issue 6 JSON: `memory.planners.<name>`). */

@@ -1,12 +1,91 @@
+/**
+ * `edgefit demo`: the README's first command, needing no file from the user. Builds ST EfficientNet LC v1
+ * (5 classes, as ST's tf_flowers benchmark models) at 128 and 224 px with the zoo builder, analyses both,
+ * checks every built-in target, compares the two resolutions beside ST's published figures, writes
+ * reports/demo-st_efficientnet_lc_v1.html, and prints a short summary and the report's path.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
-import { EdgefitError } from '../../analyzer/errors.ts';
+import { buildReportInput } from '../../report/build-input.ts';
+import { formatBytes, formatMs, formatPct } from '../../report/format.ts';
+import { renderReport } from '../../report/render.ts';
+import type { ReportInput } from '../../report/types.ts';
+import { writeReport } from '../../report/write.ts';
+import { buildZooModel } from '../../zoo/index.ts';
+import { renderTable } from '../format/table.ts';
+
+export const DEMO_NETWORK = 'st_efficientnet_lc_v1';
+export const DEMO_RESOLUTIONS = [128, 224] as const;
+export const DEMO_CLASSES = 5;
+
+interface DemoCliOptions {
+  output?: string;
+  modelsDir?: string;
+}
+
+/** Builds the demo models into `modelsDir` and returns the report input (main model: the largest resolution). */
+export async function buildDemoInput(modelsDir: string): Promise<ReportInput> {
+  mkdirSync(modelsDir, { recursive: true });
+  const built = DEMO_RESOLUTIONS.map((resolution) => {
+    const m = buildZooModel(DEMO_NETWORK, { resolution, classes: DEMO_CLASSES });
+    const path = join(modelsDir, `${m.name}.onnx`);
+    writeFileSync(path, m.bytes);
+    return { resolution, path, description: m.description };
+  });
+  const main = built[built.length - 1]!;
+  return buildReportInput(main.path, {
+    title: `edgefit demo: ST EfficientNet LC v1 at ${DEMO_RESOLUTIONS.join(' and ')} px`,
+    resolutionModels: built.map(({ resolution, path }) => ({ resolution, path })),
+    modelOrigin: main.description,
+    published: { arch: DEMO_NETWORK, resolutions: [...DEMO_RESOLUTIONS], datasets: ['tf_flowers'] },
+    notes: [
+      `Built by 'edgefit demo' with the zoo builder: ${DEMO_NETWORK}, ${DEMO_CLASSES} classes, at ${DEMO_RESOLUTIONS.join(' and ')} px (other resolutions: 'edgefit zoo build ${DEMO_NETWORK} --resolution N').`,
+      'Weights are seeded random values: the structure, shapes and byte counts equal ST\'s network, the accuracy does not.',
+      'Published rows compared: ST\'s tf_flowers (5-class) benchmark of the same network; the N6 tables benchmark the 101-class food101 model and are not shown beside this 5-class model.',
+    ],
+  });
+}
+
+function summaryTable(input: ReportInput): string {
+  const points = input.sweep ?? [];
+  const ids = input.targets?.map((t) => t.id) ?? [];
+  if (ids.length === 0) return 'No target results (target evaluation is not available).';
+  const rows = ids.map((id) => {
+    const first = input.targets!.find((t) => t.id === id)!;
+    return [
+      first.name ?? id,
+      ...points.map((p) => {
+        const t = p.targets.find((x) => x.id === id);
+        if (!t) return '—';
+        const err = t.latencyMs !== null && t.latencyErrorPct !== null ? ` ±${formatPct(t.latencyErrorPct, 0)}` : '';
+        return `${t.fits ? 'fits' : 'NO FIT'}  ${formatMs(t.latencyMs)}${err}`;
+      }),
+    ];
+  });
+  return renderTable([{ header: 'target' }, ...points.map((p) => ({ header: `${p.resolution} px`, align: 'left' as const }))], rows);
+}
 
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new EdgefitError('UNSUPPORTED', 'demo is not built yet');
+    .description('Build ST EfficientNet LC v1 at 128 and 224 px, check every STM32 target, and write an HTML report')
+    .option('-o, --output <file>', 'where to write the report', join('reports', `demo-${DEMO_NETWORK}.html`))
+    .option('--models-dir <dir>', 'where to write the built ONNX models', join('reports', 'demo-models'))
+    .action(async (opts: DemoCliOptions) => {
+      const input = await buildDemoInput(opts.modelsDir ?? join('reports', 'demo-models'));
+      const written = writeReport(opts.output ?? join('reports', `demo-${DEMO_NETWORK}.html`), renderReport(input));
+      const a = input.analysis;
+      const lines = [
+        `ST EfficientNet LC v1, ${DEMO_CLASSES} classes, QDQ int8 (built by the edgefit zoo)`,
+        ...(input.sweep ?? []).map((p) => `  ${p.resolution} px: ${(p.macs / 1e6).toFixed(1)} M MACs, weights ${formatBytes(p.weightBytes)}${p.activationPeakBytes !== undefined ? `, activations ${formatBytes(p.activationPeakBytes)}` : ''}`),
+        '',
+        summaryTable(input),
+        '',
+        `${a.layers.length} layers at ${DEMO_RESOLUTIONS[DEMO_RESOLUTIONS.length - 1]} px; full report with charts:`,
+        `  ${written.path}`,
+        `  ${written.url}`,
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
     });
 }

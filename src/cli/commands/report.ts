@@ -1,12 +1,46 @@
+/**
+ * `edgefit report <model> [--target <t>]… [--resolutions 96,128,…] [-o reports/<name>.html]`: writes one
+ * self-contained HTML report (docs/report.md) and prints its path. Exit 0 when written, 2 on bad input.
+ */
+import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
 import { EdgefitError } from '../../analyzer/errors.ts';
+import { buildReportInput } from '../../report/build-input.ts';
+import { renderReport } from '../../report/render.ts';
+import { writeReport } from '../../report/write.ts';
+
+interface ReportCliOptions {
+  target?: string[];
+  resolutions?: string;
+  output?: string;
+}
+
+/** '96,128,160' → [96, 128, 160]; each an integer in 8..4096. */
+export function parseResolutions(text: string): number[] {
+  const parts = text.split(',').map((s) => s.trim()).filter(Boolean);
+  if (parts.length === 0 || parts.some((p) => !/^\d+$/.test(p) || Number(p) < 8 || Number(p) > 4096)) {
+    throw new EdgefitError('USAGE', `--resolutions '${text}': give input sizes in pixels separated by commas, e.g. 96,128,160 (each 8..4096)`);
+  }
+  return [...new Set(parts.map(Number))].sort((a, b) => a - b);
+}
+
+export function defaultReportPath(modelPath: string): string {
+  const stem = basename(modelPath, extname(modelPath)).replace(/[^A-Za-z0-9._-]+/g, '_') || 'model';
+  return join('reports', `${stem}.html`);
+}
 
 export function registerReport(program: Command): void {
   program
     .command('report')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new EdgefitError('UNSUPPORTED', 'report is not built yet');
+    .description('Write a self-contained HTML report: fit per target, per-layer table, memory and latency charts')
+    .argument('<model>', 'model file (.onnx or .tflite)')
+    .option('-t, --target <name>', 'target board/series or ./profile.json (repeatable; default: every built-in target)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--resolutions <list>', 'also re-analyse at these square input sizes, e.g. 96,128,160,192,224')
+    .option('-o, --output <file>', 'where to write the HTML (default: reports/<model>.html)')
+    .action(async (modelPath: string, opts: ReportCliOptions) => {
+      const resolutions = opts.resolutions !== undefined ? parseResolutions(opts.resolutions) : undefined;
+      const input = await buildReportInput(modelPath, { targets: opts.target, resolutions });
+      const written = writeReport(opts.output ?? defaultReportPath(modelPath), renderReport(input));
+      process.stdout.write(`report written: ${written.path}\n${written.url}\n`);
     });
 }

@@ -345,8 +345,9 @@
         var x0 = x.getPixelForValue(b.firstStep - 0.45), x1 = x.getPixelForValue(b.lastStep + 0.45);
         var y0 = y.getPixelForValue(b.offsetBytes + b.sizeBytes), y1 = y.getPixelForValue(b.offsetBytes);
         var hh = hue(b.name);
-        ctx.fillStyle = 'hsla(' + hh + ', 60%, 55%, 0.55)';
-        ctx.strokeStyle = 'hsl(' + hh + ', 60%, 35%)';
+        var scratch = b.kind === 'scratch';
+        ctx.fillStyle = scratch ? 'rgba(110, 119, 129, 0.35)' : 'hsla(' + hh + ', 60%, 55%, 0.55)';
+        ctx.strokeStyle = scratch ? '#6e7781' : 'hsl(' + hh + ', 60%, 35%)';
         ctx.lineWidth = 1;
         ctx.fillRect(x0, y0, x1 - x0, Math.max(1, y1 - y0));
         ctx.strokeRect(x0, y0, x1 - x0, Math.max(1, y1 - y0));
@@ -387,7 +388,7 @@
           title: { display: true, text: plan.name + ' plan: arena ' + fmtBytes(plan.peakBytes) + ', ' + plan.buffers.length + ' buffers' + (plan.note ? ' — ' + plan.note : ''), font: { weight: 'normal' } },
           tooltip: {
             callbacks: {
-              title: function (items) { return items[0].raw.b.name; },
+              title: function (items) { var b = items[0].raw.b; return b.name + (b.kind && b.kind !== 'activation' ? ' (' + b.kind + ')' : ''); },
               label: function (item) { var b = item.raw.b; return fmtBytes(b.sizeBytes) + ' at offset ' + fmtBytes(b.offsetBytes) + ', steps ' + b.firstStep + '–' + b.lastStep; },
             },
           },

@@ -1,0 +1,234 @@
+/**
+ * Assembles a ReportInput from a model file: analysis, activation memory plans, per-target verdicts and an
+ * optional resolution sweep, plus the published figures that match the model. The memory planner and the
+ * target evaluation are other modules (issues 6 and 7); their results are adapted here to the report's types,
+ * and a missing piece becomes an absent section, never an invented number.
+ */
+import { analyzeModel } from '../analyzer/analyze.ts';
+import { EdgefitError } from '../analyzer/errors.ts';
+import type { IRModel } from '../analyzer/ir.ts';
+import type { Analysis } from '../analyzer/layer.ts';
+import { loadModel } from '../analyzer/load.ts';
+import { planMemory } from '../analyzer/memory/index.ts';
+import { listTargets } from '../targets/resolve.ts';
+import { findPublishedFigures, type PublishedQuery } from './published.ts';
+import type { PublishedFigure, ReportInput, ReportMemory, ReportMemoryPlan, ReportTargetResult, ResolutionPoint } from './types.ts';
+
+export const EDGEFIT_VERSION = 'edgefit 0.1.0';
+
+export interface ReportBuildOptions {
+  /** Target names or profile paths; default: every built-in target. */
+  targets?: string[];
+  /** Re-analyse the model at these square input resolutions (shapes re-inferred, no new file). */
+  resolutions?: number[];
+  /** Separately built model files per resolution (used instead of re-inference, e.g. by the demo). */
+  resolutionModels?: { resolution: number; path: string }[];
+  modelOrigin?: string;
+  /** Published rows to show beside the predictions (looked up in data/published when a query is given). */
+  published?: PublishedQuery | PublishedFigure[];
+  notes?: string[];
+  title?: string;
+  generatedAt?: string;
+}
+
+/** One analysed model with its memory plans and target verdicts. */
+export interface EvaluatedModel {
+  analysis: Analysis;
+  memory?: ReportMemory;
+  targets?: ReportTargetResult[];
+}
+
+// ---------- memory (issue 6) ----------
+
+function isPlan(x: unknown): x is ReportMemoryPlan {
+  const p = x as ReportMemoryPlan;
+  return !!p && typeof p.peakBytes === 'number' && Array.isArray(p.buffers);
+}
+
+/**
+ * Adapts the planner's JSON (`memory` of `analyze --json`) to the report's memory type; undefined when absent.
+ * A plan's schedule may list layer names (the best plan's re-ordering); they become layer indices.
+ */
+export function toReportMemory(report: unknown, analysis?: Analysis): ReportMemory | undefined {
+  const r = report as { planners?: Record<string, unknown>; lowerBoundBytes?: number } | undefined;
+  if (!r || typeof r !== 'object' || !r.planners || typeof r.lowerBoundBytes !== 'number') return undefined;
+  const indexByName = new Map((analysis?.layers ?? []).map((l) => [l.name, l.index]));
+  const planners: Record<string, ReportMemoryPlan> = {};
+  for (const [name, plan] of Object.entries(r.planners)) {
+    if (!isPlan(plan)) continue;
+    const extra = plan as ReportMemoryPlan & { strategy?: string; exact?: boolean; schedule?: (number | string)[] };
+    let schedule: number[] | undefined;
+    if (Array.isArray(extra.schedule)) {
+      const mapped = extra.schedule.map((s) => (typeof s === 'number' ? s : indexByName.get(s)));
+      if (mapped.every((i): i is number => i !== undefined)) schedule = mapped;
+    }
+    const note = typeof extra.note === 'string' ? extra.note : [extra.strategy, extra.exact === undefined ? undefined : extra.exact ? 'exact search' : 'heuristic search'].filter(Boolean).join(', ');
+    planners[name] = {
+      peakBytes: plan.peakBytes,
+      peakLayer: plan.peakLayer,
+      buffers: plan.buffers.map((b) => ({
+        name: String(b.name),
+        sizeBytes: b.sizeBytes,
+        offsetBytes: b.offsetBytes,
+        firstStep: b.firstStep,
+        lastStep: b.lastStep,
+        ...(typeof b.kind === 'string' ? { kind: b.kind } : {}),
+      })),
+      inputBytes: plan.inputBytes,
+      outputBytes: plan.outputBytes,
+      ...(schedule ? { schedule } : {}),
+      ...(note ? { note } : {}),
+    };
+  }
+  if (Object.keys(planners).length === 0) return undefined;
+  return { planners, lowerBoundBytes: r.lowerBoundBytes };
+}
+
+// ---------- targets (issue 7) ----------
+
+type EvaluateTargets = (analysis: Analysis, targetIds: string[]) => unknown;
+
+// Loaded lazily so that the report works (without target sections) before/without the targets module.
+const TARGETS_MODULE = '../targets/index.ts';
+let evaluateTargetsFn: EvaluateTargets | null | undefined;
+
+async function targetEvaluator(): Promise<EvaluateTargets | null> {
+  if (evaluateTargetsFn !== undefined) return evaluateTargetsFn;
+  try {
+    const mod = (await import(TARGETS_MODULE)) as { evaluateTargets?: EvaluateTargets };
+    evaluateTargetsFn = typeof mod.evaluateTargets === 'function' ? mod.evaluateTargets : null;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw e;
+    evaluateTargetsFn = null;
+  }
+  return evaluateTargetsFn;
+}
+
+function fitOf(x: unknown): ReportTargetResult['ram'] {
+  const f = (x ?? {}) as Partial<ReportTargetResult['ram']>;
+  return {
+    internalBytes: f.internalBytes ?? 0,
+    externalBytes: f.externalBytes ?? 0,
+    capacityBytes: f.capacityBytes ?? 0,
+    marginBytes: f.marginBytes ?? 0,
+    errorPct: f.errorPct ?? null,
+    ...(f.parts ? { parts: f.parts } : {}),
+  };
+}
+
+/** Adapts one `check --json` target entry to the report's type. */
+export function toReportTarget(x: unknown): ReportTargetResult {
+  const t = x as Partial<ReportTargetResult> & { id: string };
+  return {
+    id: t.id,
+    name: t.name,
+    engine: t.engine,
+    fits: !!t.fits,
+    ram: fitOf(t.ram),
+    flash: fitOf(t.flash),
+    latencyMs: typeof t.latencyMs === 'number' ? t.latencyMs : null,
+    latencyErrorPct: typeof t.latencyErrorPct === 'number' ? t.latencyErrorPct : null,
+    limitingMemory: t.limitingMemory ?? null,
+    ...(Array.isArray(t.layerLatencyMs) ? { layerLatencyMs: t.layerLatencyMs } : {}),
+    ...(Array.isArray(t.notes) ? { notes: t.notes.map(String) } : {}),
+  };
+}
+
+// ---------- analysis ----------
+
+/** Input shape for a square resolution: NCHW for ONNX (unless the input is clearly NHWC), NHWC for TFLite. */
+export function inputShapeAt(analysis: Analysis, resolution: number): Record<string, number[]> {
+  if (!Number.isInteger(resolution) || resolution < 8 || resolution > 4096) {
+    throw new EdgefitError('USAGE', `resolution ${resolution} is out of range (8..4096)`);
+  }
+  const input = analysis.model.inputs[0];
+  if (!input || input.shape.length !== 4) {
+    throw new EdgefitError('USAGE', `--resolutions needs a 4-D image input; ${analysis.model.path} input ${input ? `'${input.name}' has shape [${input.shape.join(', ')}]` : 'is missing'}`);
+  }
+  const [n, a, , d] = input.shape as [number, number, number, number];
+  const channelsLast = analysis.model.format === 'tflite' || (d <= 4 && a > 4);
+  return { [input.name]: channelsLast ? [n, resolution, resolution, d] : [n, a, resolution, resolution] };
+}
+
+/** The side of a square image input (NCHW or NHWC), if the model has one. */
+export function squareResolutionOf(analysis: Analysis): number | undefined {
+  const s = analysis.model.inputs[0]?.shape;
+  if (!s || s.length !== 4) return undefined;
+  if (s[2] === s[3] && s[1]! <= 4) return s[2];
+  if (s[1] === s[2] && s[3]! <= 4) return s[1];
+  return undefined;
+}
+
+async function evaluate(model: IRModel, targetIds: string[], inputShapes?: Record<string, number[]>): Promise<EvaluatedModel> {
+  const analysis = analyzeModel(model, { inputShapes });
+  const memory = toReportMemory(planMemory(analysis, { allocateIo: true }), analysis);
+  if (memory?.planners.st && analysis.totals.activationPeakBytes === undefined) analysis.totals.activationPeakBytes = memory.planners.st.peakBytes;
+  const evaluator = await targetEvaluator();
+  const raw = evaluator && targetIds.length ? evaluator(analysis, targetIds) : undefined;
+  const list = Array.isArray(raw) ? raw : (raw as { targets?: unknown[] } | undefined)?.targets;
+  return { analysis, memory, targets: list ? list.map(toReportTarget) : undefined };
+}
+
+function sweepPoint(resolution: number, e: EvaluatedModel): ResolutionPoint {
+  return {
+    resolution,
+    macs: e.analysis.totals.macsConvDense,
+    weightBytes: e.analysis.totals.weightBytes,
+    activationPeakBytes: e.memory?.planners.st?.peakBytes ?? e.analysis.totals.activationPeakBytes,
+    targets: e.targets ?? [],
+  };
+}
+
+/** Predictions to set beside published figures, taken from the matching resolution's results. */
+function attachPredictions(figures: PublishedFigure[], byResolution: Map<number, EvaluatedModel>): PublishedFigure[] {
+  return figures.map((f) => {
+    const e = f.resolution !== undefined ? byResolution.get(f.resolution) : undefined;
+    if (!e) return f;
+    const t = e.targets?.find((x) => x.id === f.targetId);
+    let predicted: number | null = null;
+    if (f.metric === 'latencyMs') predicted = t?.latencyMs ?? null;
+    else if (f.metric === 'weightsFlashBytes') predicted = t?.flash.parts?.weights ?? e.analysis.totals.weightBytes;
+    else if (f.metric === 'activationRamBytes') predicted = t?.ram.parts?.activations ?? e.memory?.planners.st?.peakBytes ?? null;
+    else if (f.metric === 'internalRamBytes') predicted = t ? t.ram.internalBytes : null;
+    else if (f.metric === 'externalRamBytes') predicted = t ? t.ram.externalBytes : null;
+    return { ...f, predictedValue: predicted };
+  });
+}
+
+export async function buildReportInput(modelPath: string, opts: ReportBuildOptions = {}): Promise<ReportInput> {
+  const targetIds = opts.targets ?? listTargets().map((t) => t.id);
+  const model = loadModel(modelPath);
+  const main = await evaluate(model, targetIds);
+  const notes = [...(opts.notes ?? [])];
+  if (targetIds.length && !main.targets) notes.push('Target evaluation is not available in this build: no fit verdicts or latency.');
+  if (!main.memory) notes.push('Activation memory planning is not available in this build: no memory plan.');
+
+  const byResolution = new Map<number, EvaluatedModel>();
+  const mainResolution = squareResolutionOf(main.analysis);
+  if (mainResolution !== undefined) byResolution.set(mainResolution, main);
+  for (const r of opts.resolutionModels ?? []) {
+    byResolution.set(r.resolution, r.path === modelPath ? main : await evaluate(loadModel(r.path), targetIds));
+  }
+  for (const r of opts.resolutions ?? []) {
+    if (!byResolution.has(r)) byResolution.set(r, await evaluate(model, targetIds, inputShapeAt(main.analysis, r)));
+  }
+  const sweepResolutions = [...new Set([...(opts.resolutions ?? []), ...(opts.resolutionModels ?? []).map((r) => r.resolution)])].sort((a, b) => a - b);
+  const sweep = sweepResolutions.length ? sweepResolutions.map((r) => sweepPoint(r, byResolution.get(r)!)) : undefined;
+
+  let published: PublishedFigure[] = [];
+  if (Array.isArray(opts.published)) published = opts.published;
+  else if (opts.published) published = attachPredictions(findPublishedFigures(opts.published), byResolution);
+
+  return {
+    ...(opts.title ? { title: opts.title } : {}),
+    generatedBy: EDGEFIT_VERSION,
+    ...(opts.generatedAt ? { generatedAt: opts.generatedAt } : {}),
+    ...(opts.modelOrigin ? { modelOrigin: opts.modelOrigin } : {}),
+    analysis: main.analysis,
+    ...(main.memory ? { memory: main.memory } : {}),
+    ...(main.targets ? { targets: main.targets } : {}),
+    ...(sweep ? { sweep } : {}),
+    published,
+    notes,
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * Published figures for a report: the rows of ST's benchmark tables (data/published/*.csv, copied from
+ * the STM32 model zoo READMEs with their source) that describe the same network, resolution and data set
+ * as the model in the report. Only like-for-like rows: a 101-class table row is not shown beside a
+ * 5-class model. For each board, metric and resolution the newest zoo release wins.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseCsv } from '../targets/calibration/csv.ts';
+import { builtinProfiles } from '../targets/resolve.ts';
+import type { PublishedFigure } from './types.ts';
+
+const KIB = 1024;
+/** The project's data folder (data/published holds ST's tables as CSV with their sources). */
+const DATA_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../data');
+
+export interface PublishedQuery {
+  /** Architecture id as in the data (`st_efficientnet_lc_v1`). */
+  arch: string;
+  resolutions: number[];
+  /** Data sets whose rows match the model (class count decides weights flash), e.g. ['tf_flowers']. */
+  datasets: string[];
+  /** Published format, default 'Int8'. */
+  format?: string;
+}
+
+const METRIC_COLUMNS: [PublishedFigure['metric'], string, number][] = [
+  ['latencyMs', 'inference_ms', 1],
+  ['activationRamBytes', 'activation_ram_kib', KIB],
+  ['weightsFlashBytes', 'weights_flash_kib', KIB],
+  ['internalRamBytes', 'internal_ram_kib', KIB],
+  ['externalRamBytes', 'external_ram_kib', KIB],
+];
+
+/** Zoo releases newest first: '4.1' > '4.0' > 'legacy-2024' > 'legacy-2023'. */
+function releaseRank(release: string): number {
+  const m = /^(\d+)\.(\d+)/.exec(release);
+  if (m) return 10_000 + Number(m[1]) * 100 + Number(m[2]);
+  const y = /(\d{4})/.exec(release);
+  return y ? Number(y[1]) : 0;
+}
+
+function resolutionOf(text: string): number | undefined {
+  const m = /^(\d+)x(\d+)/.exec(text);
+  return m && m[1] === m[2] ? Number(m[1]) : undefined;
+}
+
+function boardNames(): Map<string, string> {
+  try {
+    return new Map(builtinProfiles().map((p) => [p.id, p.name]));
+  } catch {
+    return new Map();
+  }
+}
+
+export function findPublishedFigures(query: PublishedQuery, dataDir = DATA_DIR): PublishedFigure[] {
+  const names = boardNames();
+  const format = query.format ?? 'Int8';
+  const best = new Map<string, { rank: number; figure: PublishedFigure }>();
+  for (const table of ['mcu', 'npu', 'mpu']) {
+    const path = join(dataDir, 'published', `${table}.csv`);
+    if (!existsSync(path)) continue;
+    for (const r of parseCsv(readFileSync(path, 'utf8'))) {
+      if (r.arch !== query.arch || r.format !== format || !query.datasets.includes(r.dataset ?? '')) continue;
+      const resolution = resolutionOf(r.resolution ?? '');
+      if (resolution === undefined || !query.resolutions.includes(resolution)) continue;
+      for (const [metric, column, scale] of METRIC_COLUMNS) {
+        const raw = r[column];
+        if (raw === undefined || raw.trim() === '' || !Number.isFinite(Number(raw))) continue;
+        const key = `${r.target}|${resolution}|${metric}`;
+        const rank = releaseRank(r.zoo_release ?? '');
+        const prior = best.get(key);
+        if (prior && prior.rank >= rank) continue;
+        const tool = r.tool_version ? `, ${r.tool_version}` : '';
+        best.set(key, {
+          rank,
+          figure: {
+            targetId: r.target ?? '',
+            board: names.get(r.target ?? '') ?? r.target ?? '',
+            resolution,
+            metric,
+            publishedValue: Number(raw) * scale,
+            row: `${r.model} (${r.dataset}, ${r.format}, ${r.resolution}${tool})`,
+            source: { zooRelease: r.zoo_release ?? '', table: r.source ?? '' },
+          },
+        });
+      }
+    }
+  }
+  const metricOrder = METRIC_COLUMNS.map(([m]) => m);
+  return [...best.values()]
+    .map((b) => b.figure)
+    .sort((a, b) => (a.resolution ?? 0) - (b.resolution ?? 0) || a.targetId.localeCompare(b.targetId) || metricOrder.indexOf(a.metric) - metricOrder.indexOf(b.metric));
+}
