@@ -6,7 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { OnnxGraphBuilder } from '../src/analyzer/onnx/builder.ts';
 import { storageBytes, type DType } from '../src/analyzer/dtype.ts';
 import { inferShapes, type ShapeOptions } from '../src/analyzer/shapes/infer.ts';
-import { decodeForTest, runOracle } from './shapes-oracle-helpers.ts';
+import { runOracle } from './shapes-oracle-helpers.ts';
+import { loadModelBytes } from '../src/analyzer/load.ts';
 
 type Build = (g: OnnxGraphBuilder) => void;
 interface Case {
@@ -627,10 +628,10 @@ describe('per-op shape oracle (onnxruntime-node)', () => {
       const g = new OnnxGraphBuilder({ name: 'case', opsets: c.opsets ?? { '': 17 } });
       c.build(g);
       const bytes = g.toBytes();
-      const ir = decodeForTest(bytes, `case:${c.name}`);
+      const ir = loadModelBytes(bytes, `case:${c.name}`);
       const result = inferShapes(ir, c.opts);
       expect(result.unknownNodes, result.warnings.join('\n')).toEqual([]);
-      const report = await runOracle(bytes, ir, result);
+      const report = await runOracle(bytes, result);
       summary.push(`${c.name.padEnd(100)} ${report.compared} tensors, ${report.mismatches.length} mismatches`);
       expect(report.mismatches).toEqual([]);
       expect(report.untyped).toEqual([]);

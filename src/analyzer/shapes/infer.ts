@@ -64,7 +64,9 @@ function parseDims(dims: Dim[], defaultDim: number): number[] {
   return dims.map((d) => (typeof d === 'number' && Number.isInteger(d) && d >= 0 ? d : defaultDim));
 }
 
-function seedInputs(model: IRModel, opts: ShapeOptions, types: Map<string, TensorType>, warnings: string[]): void {
+/** Returns a hint naming the inputs whose dynamic dims were defaulted ('' when none). */
+function seedInputs(model: IRModel, opts: ShapeOptions, types: Map<string, TensorType>, warnings: string[]): string {
+  const defaulted: string[] = [];
   const g = model.graph;
   const defaultDim = opts.defaultDim ?? 1;
   const overrides = opts.inputShapes ?? {};
@@ -97,6 +99,7 @@ function seedInputs(model: IRModel, opts: ShapeOptions, types: Map<string, Tenso
       const symbolic = info.shape.filter((d) => typeof d !== 'number' || d < 0);
       if (symbolic.length > 0) {
         warnings.push(`input '${name}': dynamic dims ${symbolic.map((d) => `'${d}'`).join(', ')} set to ${defaultDim} (override with --input-shape)`);
+        defaulted.push(`${name}=${info.shape.map((d) => (typeof d === 'number' && d >= 0 ? d : `<${d}>`)).join('x')}`);
       }
     }
     if (!shape) {
@@ -106,6 +109,9 @@ function seedInputs(model: IRModel, opts: ShapeOptions, types: Map<string, Tenso
     checkShape(shape, `input '${name}'`, name);
     types.set(name, { dtype: info?.dtype ?? 'float32', shape });
   }
+  return defaulted.length === 0
+    ? ''
+    : ` (dynamic input dims were set to ${defaultDim}; give real sizes with --input-shape ${defaulted.join(' ')})`;
 }
 
 function seedConstants(model: IRModel, types: Map<string, TensorType>): void {
@@ -139,7 +145,7 @@ export function inferShapes(model: IRModel, opts: ShapeOptions = {}): ShapeResul
   const warnings: string[] = [];
   const g = model.graph;
   seedConstants(model, types);
-  seedInputs(model, opts, types, warnings);
+  const defaultedHint = seedInputs(model, opts, types, warnings);
 
   for (const node of g.nodes) {
     const label = `node '${node.name}' (${opLabel(node)})`;
@@ -156,8 +162,8 @@ export function inferShapes(model: IRModel, opts: ShapeOptions = {}): ShapeResul
         outs = rule(contextFor(model, node, types));
       } catch (e) {
         if (e instanceof EdgefitError && e.code === 'DYNAMIC_DIM') reason = e.message;
-        else if (e instanceof EdgefitError) throw e;
-        else throw new EdgefitError('BAD_SHAPE', `${label}: ${(e as Error).message}`);
+        else if (e instanceof EdgefitError) throw new EdgefitError(e.code, e.message + defaultedHint, e.exitCode);
+        else throw new EdgefitError('BAD_SHAPE', `${label}: ${(e as Error).message}${defaultedHint}`);
       }
     }
     if (!outs) {
@@ -173,7 +179,11 @@ export function inferShapes(model: IRModel, opts: ShapeOptions = {}): ShapeResul
     node.outputs.forEach((name, i) => {
       const t = outs![i];
       if (!name || !t) return;
-      checkShape(t.shape, label, name);
+      try {
+        checkShape(t.shape, label, name);
+      } catch (e) {
+        throw new EdgefitError('DIM_OVERFLOW', (e as Error).message + defaultedHint);
+      }
       types.set(name, t);
     });
   }
