@@ -9,7 +9,7 @@ import type { ModelFeatures } from '../model-features.ts';
 import type { TargetProfile } from '../profile-schema.ts';
 import { builtinProfiles } from '../resolve.ts';
 import { parseCsv } from './csv.ts';
-import { featureFileName, type FeatureRecord } from './extract-features.ts';
+import { featureFileName, type FeatureRecord } from './feature-store.ts';
 import type { StandInKind } from './model-sources.ts';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -94,6 +94,8 @@ export function loadCalibrationRows(opts: { dataDir?: string; profiles?: TargetP
       }
       let key = engine.calibrationKey;
       if (engine.kind === 'mpu-gpu-npu') key += mp2KeySuffix(r.quantization === 'per-tensor');
+      // MPU runtimes (TFLite in X-LINUX-AI 5 vs 6) differ per model, not by one factor: one fit per version
+      if (table === 'mpu') key += `@${r.tool_version ?? ''}`;
       rows.push({
         rowId: r.row_id!,
         table,

@@ -15,25 +15,15 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyzeForTargets } from '../analyze-model.ts';
 import type { Analysis } from '../../analyzer/layer.ts';
-import { modelFeatures, type ModelFeatures } from '../model-features.ts';
+import { modelFeatures } from '../model-features.ts';
+import { featureFileName, type FeatureRecord } from './feature-store.ts';
 import { parseCsv } from './csv.ts';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const FEATURES_DIR = join(REPO, 'data/features');
 export const PUBLISHED_DIR = join(REPO, 'data/published');
 
-export interface FeatureRecord {
-  ref: string;
-  /** sha256 of the analyzed file (for zoo stand-ins: of the generated ONNX bytes). */
-  sha256: string;
-  fileBytes: number;
-  analyzer: string;
-  features: ModelFeatures;
-}
-
-export function featureFileName(ref: string): string {
-  return ref.replace(/^zoo:/, 'zoo__').replace(/[/\\]/g, '__').replace(/[^A-Za-z0-9._-]/g, '_') + '.json';
-}
+export { featureFileName, type FeatureRecord };
 
 type AnalyzeFile = (path: string) => Analysis | Promise<Analysis>;
 

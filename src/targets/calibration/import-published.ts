@@ -85,12 +85,20 @@ function build(table: 'mcu' | 'npu' | 'mpu', origin: PublishedRowKey['origin'], 
   if (/FLOAT32/i.test(r.format ?? '') || /\.(h5|keras)$/.test(r.model_file ?? '')) return undefined;
   const file = (r.model_file || r.model_file_inferred || '').split('/').pop()!.split(':').pop()!;
   let tool = '';
-  if (table === 'mpu') tool = r.xlinux_ai_version ? `x-linux-ai-${r.xlinux_ai_version.replace(/^v/, '')}` : '';
+  const xlinux = (v: string) => `x-linux-ai-${v.replace(/^X-LINUX-AI\s*/i, '').replace(/^v/, '')}`;
+  if (table === 'mpu' && r.xlinux_ai_version) tool = xlinux(r.xlinux_ai_version);
+  else if (table === 'mpu' && r.stm32cubeai_version) tool = `cubeai-${majorMinor(r.stm32cubeai_version)}`;
   else if (origin === 'zoo-4') tool = r.stedgeai_version ? `stedgeai-${majorMinor(r.stedgeai_version)}` : '';
-  else if (r.xlinux_ai_version) tool = `x-linux-ai-${r.xlinux_ai_version.replace(/^X-LINUX-AI v/i, '')}`;
+  else if (r.xlinux_ai_version) tool = xlinux(r.xlinux_ai_version);
   else if (r.stm32cubeai_version) tool = `cubeai-${majorMinor(r.stm32cubeai_version)}`;
   const key: PublishedRowKey = { model: r.model ?? '', file, resolution: r.resolution ?? '', dataset: r.dataset ?? '', format: r.format ?? '', origin, table };
-  const s = standInFor(key);
+  let s = standInFor(key);
+  // calibration README caveat: the N6 "Person" time row prints 224x224x3 for the 128 model; keep it, unused
+  const fileRes = [...file.matchAll(/_(\d{2,3})(?=[_.])/g)].pop()?.[1];
+  const square = /^(\d+)x\1x[13]$/.exec(key.resolution);
+  if (fileRes && square && Number(fileRes) >= 96 && fileRes !== square[1]) {
+    s = { kind: 'none', arch: s.arch, ref: '', memoryComparable: false, note: `published resolution ${key.resolution} contradicts the file name (${file}); not used` };
+  }
   const out: Out = {
     row_id: `${table}-${origin}-${idx}`,
     table,

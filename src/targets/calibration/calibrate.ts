@@ -1,0 +1,197 @@
+/**
+ * `edgefit calibrate`: refits every model on the published rows and measures each target's
+ * leave-one-MODEL-out error (latency, activation RAM, weights flash; runtime RAM and code flash too).
+ * In-sample error is never reported. The result is stored as data/calibration-error.json so every
+ * prediction the tool prints can carry its expected error.
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { referenceVersionOf } from '../latency/fit.ts';
+import { BORROW, fitEngineModels, latencyRows, MIN_MODELS_FOR_FIT, predictMs, type EngineModel } from '../latency/engine-models.ts';
+import type { TargetProfile } from '../profile-schema.ts';
+import { builtinProfiles } from '../resolve.ts';
+import { fitRuntimeMemory, predictRuntimeBytes, type RuntimeMemoryFit } from '../runtime-memory.ts';
+import { DATA_DIR, loadCalibrationRows, type CalibrationRow } from './dataset.ts';
+import { looByGroup, summarizeErrors, type ErrorSummary, type LooOutcome } from './loo.ts';
+
+export type Quantity = 'latency' | 'activationRam' | 'weightsFlash' | 'runtimeRam' | 'codeFlash';
+export const QUANTITIES: Quantity[] = ['latency', 'activationRam', 'weightsFlash', 'runtimeRam', 'codeFlash'];
+
+export interface QuantityError {
+  /** 'loo' = leave-one-model-out of a fitted model; 'direct' = no fitted parameter (analyzer figure vs published). */
+  method: 'loo' | 'direct';
+  /** 'ok', or 'thin' when fewer than MIN_MODELS_FOR_FIT distinct models back the number, or 'none'. */
+  status: 'ok' | 'thin' | 'none';
+  /** Rows of the newest tool version present (what predictions use). */
+  toolVersion?: string;
+  summary?: ErrorSummary;
+  /** Rows of every tool version (older STM32Cube.AI / X-LINUX-AI tables included). */
+  allVersions?: ErrorSummary;
+  note: string;
+}
+
+export interface TargetCalibration {
+  target: string;
+  name: string;
+  errors: Record<Quantity, QuantityError>;
+}
+
+export interface LooRecord {
+  quantity: Quantity;
+  target: string;
+  rowId: string;
+  arch: string;
+  model: string;
+  resolution: string;
+  toolVersion: string;
+  standIn: string;
+  published: number;
+  predicted: number;
+  errorPct: number;
+}
+
+export interface CalibrationReport {
+  description: string;
+  minModelsForFit: number;
+  rowsUsed: Record<Quantity, number>;
+  targets: TargetCalibration[];
+  records: LooRecord[];
+}
+
+const round = (v: number, d = 2): number => Math.round(v * 10 ** d) / 10 ** d;
+
+function toRecords(q: Quantity, outs: LooOutcome<CalibrationRow>[]): LooRecord[] {
+  return outs.map((o) => ({
+    quantity: q,
+    target: o.item.target,
+    rowId: o.item.rowId,
+    arch: o.item.arch,
+    model: o.item.model,
+    resolution: o.item.resolution,
+    toolVersion: o.item.toolVersion,
+    standIn: o.item.standIn,
+    published: round(o.actual, 3),
+    predicted: round(o.predicted, 3),
+    errorPct: round(o.errorPct, 2),
+  }));
+}
+
+/** Leave-one-model-out latency predictions for every row whose engine has a model. */
+export function latencyLoo(rows: CalibrationRow[], profiles: Map<string, TargetProfile>): LooOutcome<CalibrationRow>[] {
+  const lrows = latencyRows(rows);
+  return looByGroup(
+    lrows,
+    (r) => r.arch,
+    (train) => fitEngineModels(train, profiles),
+    (models: Map<string, EngineModel>, r) => {
+      const m = models.get(r.calibrationKey);
+      if (!m) return undefined;
+      // a borrowed model must have its ratio fitted without the held-out model: fitEngineModels saw only `train`
+      return predictMs(m, r.features!, profiles.get(r.target)!, r.clockMHz, r.toolVersion);
+    },
+    (r) => r.published.inferenceMs!,
+  );
+}
+
+function runtimeLoo(rows: CalibrationRow[], quantity: 'runtimeRam' | 'codeFlash'): LooOutcome<CalibrationRow>[] {
+  const pick = (r: CalibrationRow) => (quantity === 'runtimeRam' ? r.published.runtimeRamBytes : r.published.codeFlashBytes);
+  const usable = rows.filter((r) => r.table === 'mcu' && r.features && (pick(r) ?? 0) > 0 && r.toolVersion && !r.approximate);
+  const out: LooOutcome<CalibrationRow>[] = [];
+  for (const version of new Set(usable.map((r) => r.toolVersion))) {
+    const vrows = usable.filter((r) => r.toolVersion === version);
+    out.push(
+      ...looByGroup(
+        vrows,
+        (r) => r.arch,
+        (train) => fitRuntimeMemory(quantity === 'runtimeRam' ? 'runtime-ram' : 'code-flash', version, train.map((r) => ({ features: r.features!, bytes: pick(r)! })), new Set(train.map((r) => r.arch)).size),
+        (fit: RuntimeMemoryFit, r) => predictRuntimeBytes(fit, r.features!),
+        (r) => pick(r)!,
+      ),
+    );
+  }
+  return out;
+}
+
+/** Analyzer figures against published memory (nothing fitted: the error is direct, not in-sample). */
+function directMemory(rows: CalibrationRow[], quantity: 'activationRam' | 'weightsFlash'): LooOutcome<CalibrationRow>[] {
+  const out: LooOutcome<CalibrationRow>[] = [];
+  for (const r of rows) {
+    if (!r.features || !r.memoryComparable || r.approximate || r.features.partial) continue;
+    let actual: number | undefined;
+    let predicted: number;
+    if (quantity === 'weightsFlash') {
+      actual = r.published.weightsFlashBytes;
+      predicted = r.features.weightBytes;
+    } else {
+      actual = r.table === 'npu' ? (r.published.internalRamBytes ?? 0) + (r.published.externalRamBytes ?? 0) : r.published.activationRamBytes;
+      predicted = r.features.activationPeakBytes;
+    }
+    if (!actual || actual <= 0) continue;
+    out.push({ item: r, predicted, actual, errorPct: (100 * (predicted - actual)) / actual });
+  }
+  return out;
+}
+
+export function calibrate(opts: { rows?: CalibrationRow[]; profiles?: TargetProfile[] } = {}): CalibrationReport {
+  const profileList = opts.profiles ?? builtinProfiles();
+  const profiles = new Map(profileList.map((p) => [p.id, p]));
+  const rows = opts.rows ?? loadCalibrationRows({ profiles: profileList });
+  const outcomes: Record<Quantity, LooOutcome<CalibrationRow>[]> = {
+    latency: latencyLoo(rows, profiles),
+    activationRam: directMemory(rows, 'activationRam'),
+    weightsFlash: directMemory(rows, 'weightsFlash'),
+    runtimeRam: runtimeLoo(rows, 'runtimeRam'),
+    codeFlash: runtimeLoo(rows, 'codeFlash'),
+  };
+  const allModels = fitEngineModels(latencyRows(rows), profiles);
+  const targets: TargetCalibration[] = [];
+  for (const p of profileList) {
+    const calib = new Set(p.calibrationTargets.length ? p.calibrationTargets : [p.id]);
+    const errors = {} as Record<Quantity, QuantityError>;
+    for (const q of QUANTITIES) {
+      const all = outcomes[q].filter((o) => calib.has(o.item.target));
+      const toolVersion = referenceVersionOf(all.map((o) => o.item.toolVersion)) || undefined;
+      const outs = all.filter((o) => o.item.toolVersion === toolVersion);
+      const summary = summarizeErrors(outs, (r) => r.arch);
+      const allVersions = summarizeErrors(all, (r) => r.arch);
+      const method = q === 'activationRam' || q === 'weightsFlash' ? 'direct' : 'loo';
+      let note = '';
+      let status: QuantityError['status'] = summary ? 'ok' : 'none';
+      if (q === 'latency') {
+        const keys = [...new Set(p.engines.map((e) => e.calibrationKey))];
+        const models = keys.flatMap((k) => [...allModels.values()].filter((m) => m.key === k || m.key.startsWith(`${k}:`)));
+        const borrowed = models.filter((m) => m.kind === 'borrowed');
+        if (borrowed.length) {
+          note = borrowed.map((m) => `${m.key}: ${m.models.length} model(s) only; ${m.borrowedFrom} cycles × ${m.ratio!.toFixed(3)}`).join('; ');
+          status = 'thin';
+        }
+        if (!models.length) note = `no published time with a model we can analyze for ${keys.join(', ')}`;
+      }
+      if (summary && summary.models < MIN_MODELS_FOR_FIT) {
+        status = 'thin';
+        note = [note, `only ${summary.models} model(s) behind this figure`].filter(Boolean).join('; ');
+      }
+      if (!summary && q === 'latency' && status !== 'thin') note ||= 'no leave-one-out prediction possible';
+      if (!summary && status === 'thin') note ||= 'too few models for leave-one-out';
+      const r2 = (e: ErrorSummary | undefined) => e && { ...e, mapePct: round(e.mapePct), worstPct: round(e.worstPct) };
+      errors[q] = { method, status, toolVersion, summary: r2(summary), allVersions: r2(allVersions), note };
+    }
+    targets.push({ target: p.id, name: p.name, errors });
+  }
+  return {
+    description:
+      'Leave-one-model-out error per target: each architecture (all its resolutions, datasets, boards and tool versions) predicted by a fit that never saw it. activationRam and weightsFlash have no fitted parameter: their error is the analyzer figure against the published one (rows whose stand-in has the same head). Borrowed engines (BORROW) are flagged thin.',
+    minModelsForFit: MIN_MODELS_FOR_FIT,
+    rowsUsed: Object.fromEntries(QUANTITIES.map((q) => [q, outcomes[q].length])) as Record<Quantity, number>,
+    targets,
+    records: QUANTITIES.flatMap((q) => toRecords(q, outcomes[q])),
+  };
+}
+
+export const CALIBRATION_ERROR_PATH = join(DATA_DIR, 'calibration-error.json');
+
+export function writeCalibrationError(report: CalibrationReport, path = CALIBRATION_ERROR_PATH): void {
+  writeFileSync(path, JSON.stringify(report, null, 1) + '\n');
+}
+
+export { BORROW };

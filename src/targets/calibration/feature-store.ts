@@ -1,0 +1,15 @@
+/** The derived per-model feature files (data/features/<key>.json) and how they are named. */
+import type { ModelFeatures } from '../model-features.ts';
+
+export interface FeatureRecord {
+  ref: string;
+  /** sha256 of the analyzed file (for zoo stand-ins: of the generated ONNX bytes). */
+  sha256: string;
+  fileBytes: number;
+  analyzer: string;
+  features: ModelFeatures;
+}
+
+export function featureFileName(ref: string): string {
+  return ref.replace(/^zoo:/, 'zoo__').replace(/[/\\]/g, '__').replace(/[^A-Za-z0-9._-]/g, '_') + '.json';
+}

@@ -1,0 +1,105 @@
+/**
+ * One latency model per calibration key (engine family, in cycles). A key with enough distinct models gets
+ * its own NNLS fit; a thin key (fewer than MIN_MODELS_FOR_FIT architectures) borrows a related key's fit
+ * times one fitted ratio (e.g. Cortex-M33 = r × Cortex-M7 cycles) and is flagged as such.
+ */
+import type { CalibrationRow } from '../calibration/dataset.ts';
+import { mapMemory } from '../memory-map.ts';
+import type { ModelFeatures } from '../model-features.ts';
+import type { TargetProfile } from '../profile-schema.ts';
+import { latencyFeatureVector, placementOf } from './features.ts';
+import { fitScaled, predictScaled, versionRank, type FitRow, type ScaledFit } from './fit.ts';
+
+export const MIN_MODELS_FOR_FIT = 5;
+/** Ridge (column-normalised units) keeping 13 coefficients stable on ~10–20 models. */
+export const LATENCY_RIDGE = 1e-3;
+
+/** Thin keys borrow the cycle model of a related engine (hardware knowledge, not fitted). */
+export const BORROW: Record<string, string> = {
+  'cortex-m33': 'cortex-m7',
+  'cortex-m55': 'cortex-m7',
+  'cortex-a35x2': 'cortex-a7x2',
+  'mp2-npu-gpu:per-tensor': 'mp2-npu-gpu:per-channel',
+};
+
+export interface EngineModel {
+  key: string;
+  kind: 'fitted' | 'borrowed';
+  fit: ScaledFit;
+  /** For borrowed models: the key whose fit is scaled, and the ratio. */
+  borrowedFrom?: string;
+  ratio?: number;
+  models: string[];
+  rows: number;
+}
+
+export function featureVectorFor(f: ModelFeatures, profile: TargetProfile): number[] {
+  const mapping = mapMemory(profile, { activationBytes: f.activationPeakBytes, weightBytes: f.weightBytes, runtimeRamBytes: 0, codeFlashBytes: 0 });
+  return latencyFeatureVector(f, placementOf(mapping));
+}
+
+export function latencyRows(rows: CalibrationRow[]): CalibrationRow[] {
+  return rows.filter((r) => r.features && r.published.inferenceMs && r.published.inferenceMs > 0 && r.toolVersion !== '' && !r.features.partial);
+}
+
+function toFitRow(r: CalibrationRow, profiles: Map<string, TargetProfile>): FitRow {
+  return { x: featureVectorFor(r.features!, profiles.get(r.target)!), y: r.published.inferenceMs!, version: r.toolVersion, clockMHz: r.clockMHz };
+}
+
+function archCount(rows: CalibrationRow[]): number {
+  return new Set(rows.map((r) => r.arch)).size;
+}
+
+/** Fits every key present in `rows` (already filtered by latencyRows). */
+export function fitEngineModels(rows: CalibrationRow[], profiles: Map<string, TargetProfile>): Map<string, EngineModel> {
+  const byKey = new Map<string, CalibrationRow[]>();
+  for (const r of rows) byKey.set(r.calibrationKey, [...(byKey.get(r.calibrationKey) ?? []), r]);
+  const models = new Map<string, EngineModel>();
+  for (const [key, rs] of byKey) {
+    if (archCount(rs) < MIN_MODELS_FOR_FIT) continue;
+    models.set(key, {
+      key,
+      kind: 'fitted',
+      fit: fitScaled(rs.map((r) => toFitRow(r, profiles)), { ridge: LATENCY_RIDGE }),
+      models: [...new Set(rs.map((r) => r.arch))].sort(),
+      rows: rs.length,
+    });
+  }
+  for (const [key, rs] of byKey) {
+    if (models.has(key)) continue;
+    const [baseKey, version] = key.split('@');
+    const borrow = BORROW[baseKey!];
+    const base = borrow ? models.get(version !== undefined ? `${borrow}@${version}` : borrow) : undefined;
+    if (!base) continue;
+    // one ratio on relative error: r = Σ(p/y) / Σ(p/y)²
+    let num = 0;
+    let den = 0;
+    for (const r of rs) {
+      const fr = toFitRow(r, profiles);
+      const q = predictScaled(base.fit, fr.x, fr.clockMHz, base.fit.referenceVersion) / fr.y;
+      num += q;
+      den += q * q;
+    }
+    if (!(den > 0)) continue;
+    models.set(key, { key, kind: 'borrowed', fit: base.fit, borrowedFrom: base.key, ratio: num / den, models: [...new Set(rs.map((r) => r.arch))].sort(), rows: rs.length });
+  }
+  return models;
+}
+
+/** The model used for predictions on an engine: its own key, the MP2 NPU/GPU split, the newest MPU version. */
+export function modelForEngine(models: Map<string, EngineModel>, calibrationKey: string, f: ModelFeatures, engineKind: string): EngineModel | undefined {
+  let key = calibrationKey;
+  if (engineKind === 'mpu-gpu-npu') key += f.perChannel ? ':per-channel' : ':per-tensor';
+  const direct = models.get(key);
+  if (direct) return direct;
+  const versions = [...models.keys()].filter((k) => k.startsWith(`${key}@`));
+  versions.sort((a, b) => versionRank(b.split('@')[1]!) - versionRank(a.split('@')[1]!));
+  return versions.length ? models.get(versions[0]!) : undefined;
+}
+
+/** Predicted ms for a model on an engine; the tool version defaults to the newest seen (factor 1). */
+export function predictMs(m: EngineModel, f: ModelFeatures, profile: TargetProfile, clockMHz: number, version?: string): number {
+  const x = featureVectorFor(f, profile);
+  if (m.kind === 'borrowed') return predictScaled(m.fit, x, clockMHz, m.fit.referenceVersion) * m.ratio!;
+  return predictScaled(m.fit, x, clockMHz, version);
+}
