@@ -60,40 +60,55 @@ describe('zoo models run in onnxruntime', () => {
   }
 });
 
+/** The parts of the ModelProto these checks read, with protobuf's optional fields resolved. */
+function decode(bytes: Uint8Array) {
+  const model = onnx.ModelProto.decode(bytes);
+  const g = model.graph ?? {};
+  return {
+    irVersion: Number(model.irVersion),
+    opsets: (model.opsetImport ?? []).map((o) => [o.domain ?? '', Number(o.version)] as [string, number]),
+    inputs: (g.input ?? []).map((v) => ({
+      elemType: v.type?.tensorType?.elemType,
+      dims: (v.type?.tensorType?.shape?.dim ?? []).map((d) => Number(d.dimValue)),
+    })),
+    nodes: (g.node ?? []).map((n) => ({ opType: n.opType ?? '', input: n.input ?? [], output: n.output ?? [] })),
+    inits: (g.initializer ?? []).map((t) => ({ name: t.name ?? '', dataType: t.dataType ?? 0, dims: (t.dims ?? []).map(Number), rawBytes: t.rawData?.length ?? 0 })),
+  };
+}
+
+const INT8 = 3;
+const INT32 = 6;
+const FLOAT = 1;
+const INT4 = 22; // TensorProto.INT4 (onnx.proto IR 10)
+
 describe('zoo models are QDQ as ST writes them', () => {
   it('int8 build: opset 17, IR 8, float NCHW input, int8 weights and int32 biases feeding DequantizeLinear', () => {
-    const m = buildZooModel('st_efficientnet_lc_v1', { resolution: 160, classes: 101 });
-    const model = onnx.ModelProto.decode(m.bytes);
-    expect(Number(model.irVersion)).toBe(8);
-    expect(model.opsetImport.map((o) => [o.domain, Number(o.version)])).toEqual([['', 17]]);
-    const g = model.graph!;
-    const dims = g.input[0]!.type!.tensorType!.shape!.dim.map((d) => Number(d.dimValue));
-    expect(dims).toEqual([1, 3, 160, 160]);
-    expect(g.input[0]!.type!.tensorType!.elemType).toBe(onnx.TensorProto.DataType.FLOAT);
-    const ops = new Set(g.node.map((n) => n.opType));
+    const m = decode(buildZooModel('st_efficientnet_lc_v1', { resolution: 160, classes: 101 }).bytes);
+    expect(m.irVersion).toBe(8);
+    expect(m.opsets).toEqual([['', 17]]);
+    expect(m.inputs).toEqual([{ elemType: FLOAT, dims: [1, 3, 160, 160] }]);
+    const ops = new Set(m.nodes.map((n) => n.opType));
     for (const absent of ['Relu', 'Clip', 'Pad', 'MatMul', 'BatchNormalization']) expect(ops.has(absent)).toBe(false);
-    const init = new Map(g.initializer.map((t) => [t.name!, t]));
-    const dqInputs = g.node.filter((n) => n.opType === 'DequantizeLinear').map((n) => init.get(n.input[0]!)).filter((t) => t !== undefined);
-    const types = new Set(dqInputs.map((t) => t!.dataType));
-    expect(types).toEqual(new Set([onnx.TensorProto.DataType.INT8, onnx.TensorProto.DataType.INT32]));
-    // Every Conv/Gemm reads its weight and bias through DequantizeLinear
-    const producers = new Map(g.node.flatMap((n) => n.output.map((o) => [o, n.opType] as const)));
-    for (const n of g.node.filter((x) => x.opType === 'Conv' || x.opType === 'Gemm')) {
-      expect(n.input.map((i) => producers.get(i))).toEqual(['DequantizeLinear', 'DequantizeLinear', 'DequantizeLinear']);
-    }
+    const init = new Map(m.inits.map((t) => [t.name, t]));
+    const dqConstTypes = new Set(m.nodes.filter((n) => n.opType === 'DequantizeLinear').flatMap((n) => init.get(n.input[0]!)?.dataType ?? []));
+    expect(dqConstTypes).toEqual(new Set([INT8, INT32]));
+    // Every Conv/Gemm reads its input, weight and bias through DequantizeLinear
+    const producers = new Map(m.nodes.flatMap((n) => n.output.map((o) => [o, n.opType] as const)));
+    const compute = m.nodes.filter((x) => x.opType === 'Conv' || x.opType === 'Gemm');
+    expect(compute.length).toBe(65 + 16 + 1); // ST's TFLite: 65 CONV_2D + 16 DEPTHWISE_CONV_2D + 1 FULLY_CONNECTED (architectures.md §2.4)
+    for (const n of compute) expect(n.input.map((i) => producers.get(i))).toEqual(['DequantizeLinear', 'DequantizeLinear', 'DequantizeLinear']);
   });
 
   it('w4 build: opset 21, IR 10, INT4 initializers only for the chosen weights', () => {
-    const m = buildZooModel('st_efficientnet_lc_v1', { resolution: 224, classes: 101, w4Percent: 26.1 });
-    const model = onnx.ModelProto.decode(m.bytes);
-    expect(Number(model.irVersion)).toBe(10);
-    expect(model.opsetImport.map((o) => [o.domain, Number(o.version)])).toEqual([['', 21]]);
-    const INT4 = 22; // TensorProto.INT4 (onnx.proto IR 10)
-    const int4 = model.graph!.initializer.filter((t) => t.dataType === INT4);
-    // two weight tensors and their zero points
-    expect(int4.map((t) => t.dims!.map(Number))).toEqual([[576, 144, 1, 1], [576], [576, 101], [101]]);
-    expect(int4[0]!.rawData!.length).toBe((576 * 144) / 2);
-    expect(m.name).toContain('w4_26.10%');
+    const built = buildZooModel('st_efficientnet_lc_v1', { resolution: 224, classes: 101, w4Percent: 26.1 });
+    const m = decode(built.bytes);
+    expect(m.irVersion).toBe(10);
+    expect(m.opsets).toEqual([['', 21]]);
+    const int4 = m.inits.filter((t) => t.dataType === INT4);
+    // the top conv 144→576 and the classifier 576→101 (Gemm weight [Cin, P]), each with its int4 zero points
+    expect(int4.map((t) => t.dims)).toEqual([[576, 144, 1, 1], [576], [576, 101], [101]]);
+    expect(int4[0]!.rawBytes).toBe((576 * 144) / 2);
+    expect(built.name).toContain('w4_26.10%');
   });
 
   it('is deterministic for the same arguments and changes with the seed', () => {
