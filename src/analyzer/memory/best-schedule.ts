@@ -127,8 +127,8 @@ function stepCost(m: Model, s: State, l: number): { stepBytes: number; after: nu
     if (!root.inPool || root.pinned || s.remaining[r] !== 1) return;
     freed += root.sizeBytes;
     if (out >= 0 && outSize > 0 && r !== out) {
-      const rule = layerOverlap(layer, operand, root.sizeBytes, outSize);
-      if (rule) saving = Math.max(saving, overlapSavingBytes(root.sizeBytes, outSize, rule.direction, rule.deltaBytes));
+      const rule = layerOverlap(layer, operand);
+      if (rule) saving = Math.max(saving, overlapSavingBytes(root.sizeBytes, outSize, rule));
     }
   });
   const stepBytes = s.liveBytes + extra - saving;

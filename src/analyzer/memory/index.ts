@@ -78,7 +78,12 @@ export function runPlanner(analysis: Analysis, liveness: Liveness, planner: Memo
   const ids = liveness.buffers.map((b) => planner.addBuffer(b.sizeBytes, b.firstStep, b.lastStep));
   if (planner.addOverlapRule) {
     for (const o of liveness.overlaps) {
-      planner.addOverlapRule({ outputId: ids[o.output]!, inputId: ids[o.input]!, direction: o.direction, deltaBytes: o.deltaBytes });
+      planner.addOverlapRule({
+        outputId: ids[o.output]!,
+        inputId: ids[o.input]!,
+        forwardDeltaBytes: o.forwardDeltaBytes,
+        backwardDeltaBytes: o.backwardDeltaBytes,
+      });
     }
   }
   if (planner instanceof StPlanner) {
@@ -137,7 +142,7 @@ export function planMemory(analysis: Analysis, opts: MemoryOptions = {}): Memory
   const greedy = runPlanner(analysis, liveness, new GreedyBySizePlanner({ alignmentBytes }), alignmentBytes);
   const linear = runPlanner(analysis, liveness, new LinearFirstFitPlanner({ alignmentBytes }), alignmentBytes);
 
-  const search = searchBestSchedule(analysis, { allocateIo, scratchBytes, stateLimit: opts.searchStateLimit ?? 1000 });
+  const search = searchBestSchedule(analysis, { allocateIo, scratchBytes, stateLimit: opts.searchStateLimit ?? 300 });
   const bestLiveness = computeLiveness(analysis, search.schedule, { allocateIo, scratchBytes });
   const candidates = [
     runPlanner(analysis, bestLiveness, new StPlanner({ alignmentBytes }), alignmentBytes),

@@ -18,8 +18,8 @@ export interface BufferOverlap {
   /** Indices into `Liveness.buffers`. */
   output: number;
   input: number;
-  direction: 'forward' | 'backward';
-  deltaBytes: number;
+  forwardDeltaBytes?: number;
+  backwardDeltaBytes?: number;
   step: number;
 }
 
@@ -131,8 +131,8 @@ export function computeLiveness(analysis: Analysis, schedule: readonly number[],
       if (inp === undefined || inp === out) return;
       const ib = buffers[inp]!;
       if (ib.lastStep !== s || ib.kind === 'output') return;
-      const rule = layerOverlap(layer, operand, ib.sizeBytes, buffers[out]!.sizeBytes);
-      if (rule) overlaps.push({ output: out, input: inp, direction: rule.direction, deltaBytes: rule.deltaBytes, step: s });
+      const rule = layerOverlap(layer, operand);
+      if (rule) overlaps.push({ output: out, input: inp, ...rule, step: s });
     });
   }
 
@@ -144,7 +144,7 @@ export function computeLiveness(analysis: Analysis, schedule: readonly number[],
   }
   const saving = new Array<number>(n).fill(0);
   for (const o of overlaps) {
-    const save = overlapSavingBytes(buffers[o.input]!.sizeBytes, buffers[o.output]!.sizeBytes, o.direction, o.deltaBytes);
+    const save = overlapSavingBytes(buffers[o.input]!.sizeBytes, buffers[o.output]!.sizeBytes, o);
     saving[o.step] = Math.max(saving[o.step]!, save);
   }
   const stepBytes: number[] = [];

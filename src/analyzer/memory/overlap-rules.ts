@@ -3,26 +3,27 @@
  * areas", ST patent US 11,500,767; ../shared/st-toolchain-facts.md §2). One entry per LayerOp.
  *
  * - view: no kernel; the output is the input buffer (Reshape/Flatten/Squeeze/Unsqueeze/Identity/Dropout).
- * - elementwise: element i of the output is written after element i of the input is read, both walked
- *   upwards, so the output may start at the input's offset (true in place when sizes match; a wider output,
- *   e.g. int8 → float32 Dequantize, must start |O − I| bytes lower). Activations, Quantize/Dequantize/Cast,
- *   BatchNorm, Softmax (row-wise: reads a row before writing it) and elementwise binary ops whose operand has
- *   the output's element count.
- * - rows: a window kernel (Conv, DepthwiseConv, MaxPool, AveragePool) writes output row y after which it only
- *   reads input rows ≥ y·stride − pad_top; see `rowOverlapDeltaBytes`.
- * - backward: Pad fills its output from the last row to the first, so the output may end where the input ends.
+ * - elementwise: element i of the output is written after element i of the input is read, so the output may
+ *   sit on the input (true in place when the element sizes match; int8 → float32 Dequantize may start at the
+ *   input's offset when walked from the end). Activations, Quantize/Dequantize/Cast, BatchNorm, Softmax
+ *   (row-wise: reads a row before writing it) and elementwise binary ops whose operand has the output's
+ *   element count.
+ * - rows: a window kernel (Conv, DepthwiseConv, MaxPool, AveragePool) and Pad write output row by row; once
+ *   row y is written, walking forward, it only reads input rows ≥ y·stride − pad_top; walking backward, rows
+ *   ≤ y·stride − pad_top + (Kh−1)·dilation. See `rowOverlap`.
  * - none: the kernel reads the whole input for each output element (Dense, MatMul, global pooling, reductions),
  *   or moves data in an order we do not model (Concat, Split, Slice, Gather, Transpose, Resize, ConvTranspose).
  *
  * Evidence: an X-CUBE-AI generated network.c (borealis-zhe/STM32H7_EMNIST_with_touchscreen@8cb19983,
  * CM7/X-CUBE-AI/App/network.c, `network_configure_activations`) places `conversion_0` at the input's offset
  * (elementwise in place), each conv/depthwise output below and overlapping its input, and the Pad output
- * ending exactly where its input ends. docs/memory.md lists the offsets.
+ * 960 B below its input, ending where it ends: exactly the forward bound `rowOverlap` computes for that Pad
+ * (14×14×16 → 16×16×16). docs/memory.md lists the offsets.
  */
 import type { Layer, LayerOp } from '../layer.ts';
 import { hwc } from './scratch-rules.ts';
 
-export type OverlapKind = 'view' | 'elementwise' | 'rows' | 'backward' | 'none';
+export type OverlapKind = 'view' | 'elementwise' | 'rows' | 'none';
 
 export const OVERLAP_KIND: Record<LayerOp, OverlapKind> = {
   Conv: 'rows',
@@ -49,7 +50,7 @@ export const OVERLAP_KIND: Record<LayerOp, OverlapKind> = {
   Split: 'none',
   Slice: 'none',
   Gather: 'none',
-  Pad: 'backward',
+  Pad: 'rows',
   Resize: 'none',
   Transpose: 'none',
   Reshape: 'view',
@@ -62,32 +63,78 @@ export const OVERLAP_KIND: Record<LayerOp, OverlapKind> = {
 
 const product = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
 
-/**
- * Largest `offset(output) − offset(input)` at which a row-walking window kernel never overwrites input it
- * still needs: output row y (Ro bytes) is written once rows < y·s − pad_top of the input (Ri bytes each) are
- * dead, so the condition is  out + (y+1)·Ro ≤ in + max(0, y·s − pad_top)·Ri  for every output row y.
- * Layout-neutral: rows are H, a row holds W·C elements (ST runs channel-last kernels).
- */
-export function rowOverlapDeltaBytes(layer: Layer, inputOperand: number): number | undefined {
-  const g = layer.conv;
-  const inDims = hwc(layer.inputShapes[inputOperand], layer.layout);
-  const outDims = hwc(layer.outputShapes[0], layer.layout);
-  if (!g || !inDims || !outDims) return undefined;
-  const inBytes = elementBytes(layer.inputDtypes[inputOperand]);
-  const outBytes = elementBytes(layer.outputDtypes[0]);
-  if (inBytes <= 0 || outBytes <= 0) return undefined;
-  const rowIn = inDims[1] * inDims[2] * inBytes;
-  const rowOut = outDims[1] * outDims[2] * outBytes;
-  const stride = g.strides[0];
-  const padTop = g.pads[0];
-  let delta = Infinity;
-  for (let y = 0; y < outDims[0]; y++) {
-    delta = Math.min(delta, Math.max(0, y * stride - padTop) * rowIn - (y + 1) * rowOut);
-  }
-  return Number.isFinite(delta) ? delta : undefined;
+/** Offset bounds of an output relative to an input it may overlap (see OverlapRule). */
+export interface OverlapBounds {
+  /** Safe when offset(output) − offset(input) ≤ this (walking upwards). */
+  forwardDeltaBytes?: number;
+  /** Safe when offset(output) − offset(input) ≥ this (walking downwards). */
+  backwardDeltaBytes?: number;
 }
 
-function elementBytes(dtype: string | undefined): number {
+interface RowGeometry {
+  kh: number;
+  stride: number;
+  dilation: number;
+  padTop: number;
+}
+
+function rowGeometry(layer: Layer): RowGeometry | undefined {
+  if (layer.conv) {
+    return { kh: layer.conv.kernel[0], stride: layer.conv.strides[0], dilation: layer.conv.dilations[0], padTop: layer.conv.pads[0] };
+  }
+  if (layer.op === 'Pad') {
+    const i = hwc(layer.inputShapes[0], layer.layout);
+    const o = hwc(layer.outputShapes[0], layer.layout);
+    if (!i || !o || o[0] < i[0]) return undefined;
+    // The split of the H padding is not on the layer; symmetric (TF SAME puts the odd row at the bottom).
+    return { kh: 1, stride: 1, dilation: 1, padTop: Math.floor((o[0] - i[0]) / 2) };
+  }
+  return undefined;
+}
+
+/**
+ * Row-walking bounds. With Ri, Ro the bytes of an input/output row (W·C elements; layout-neutral since ST
+ * runs channel-last kernels) and Hin input rows:
+ *   forward  F = min over output rows y of  clamp(y·s − pt, 0, Hin)·Ri − (y+1)·Ro
+ *   backward B = max over output rows y of  clamp(y·s − pt + (Kh−1)·dil + 1, 0, Hin)·Ri − y·Ro
+ * i.e. the output row just written never covers an input row a later output row still reads.
+ */
+export function rowOverlap(layer: Layer, inputOperand: number): OverlapBounds | undefined {
+  const geo = rowGeometry(layer);
+  const inDims = hwc(layer.inputShapes[inputOperand], layer.layout);
+  const outDims = hwc(layer.outputShapes[0], layer.layout);
+  if (!geo || !inDims || !outDims) return undefined;
+  const inBytes = elementBytes(layer.inputDtypes[inputOperand]);
+  const outBytes = elementBytes(layer.outputDtypes[0]);
+  if (inBytes <= 0 || outBytes <= 0 || outDims[0] <= 0) return undefined;
+  const rowIn = inDims[1] * inDims[2] * inBytes;
+  const rowOut = outDims[1] * outDims[2] * outBytes;
+  const hin = inDims[0];
+  const clamp = (r: number) => Math.min(hin, Math.max(0, r));
+  let forward = Infinity;
+  let backward = -Infinity;
+  for (let y = 0; y < outDims[0]; y++) {
+    const firstRow = y * geo.stride - geo.padTop;
+    forward = Math.min(forward, clamp(firstRow) * rowIn - (y + 1) * rowOut);
+    backward = Math.max(backward, clamp(firstRow + (geo.kh - 1) * geo.dilation + 1) * rowIn - y * rowOut);
+  }
+  return { forwardDeltaBytes: forward, backwardDeltaBytes: backward };
+}
+
+/**
+ * Elementwise bounds for N elements of ei input bytes and eo output bytes: forward, element i is written after
+ * it is read and must not cover element i+1: F = min over i of (i+1)(ei − eo); backward, it must not cover
+ * element i−1: B = max over i of i(ei − eo).
+ */
+export function elementwiseOverlap(count: number, inElementBytes: number, outElementBytes: number): OverlapBounds {
+  const diff = inElementBytes - outElementBytes;
+  return {
+    forwardDeltaBytes: diff >= 0 ? diff : count * diff,
+    backwardDeltaBytes: diff >= 0 ? (count - 1) * diff : 0,
+  };
+}
+
+export function elementBytes(dtype: string | undefined): number {
   switch (dtype) {
     case 'float64':
     case 'int64':
@@ -115,55 +162,58 @@ function elementBytes(dtype: string | undefined): number {
   }
 }
 
-/** An overlap allowance between a layer's output and one of its inputs (offset difference output − input). */
-export interface LayerOverlap {
-  inputOperand: number;
-  direction: 'forward' | 'backward';
-  deltaBytes: number;
+/**
+ * ST overlaps a 1×1 convolution's output with its input when the output is at most twice the input, and not
+ * beyond (inferred from the published activation RAM: MobileNet v1 0.25's 8→16 pointwise at 112×112 must
+ * overlap to reach 206,991 B, while MobileNet v2 0.35's 8→48 at 112×112 (702,976 B = 100,352 + 602,112 + 512)
+ * and EfficientNet LC v1's 8→24 do not). Above 2× we keep the two buffers disjoint.
+ */
+export const POINTWISE_MAX_OVERLAP_EXPANSION = 2;
+
+function pointwiseExpansionTooLarge(layer: Layer): boolean {
+  const g = layer.conv;
+  if (layer.op !== 'Conv' || !g || g.kernel[0] !== 1 || g.kernel[1] !== 1) return false;
+  const i = layer.inputShapes[0];
+  const o = layer.outputShapes[0];
+  if (!i || !o) return false;
+  return product(o) * elementBytes(layer.outputDtypes[0]) > POINTWISE_MAX_OVERLAP_EXPANSION * product(i) * elementBytes(layer.inputDtypes[0]);
 }
 
 /**
  * The overlap a layer allows between its (single) output and its input operand `operand`, or undefined.
  * Callers check that the input dies at this layer.
  */
-export function layerOverlap(layer: Layer, operand: number, inputSizeBytes: number, outputSizeBytes: number): LayerOverlap | undefined {
+export function layerOverlap(layer: Layer, operand: number): OverlapBounds | undefined {
   if (layer.outputs.length !== 1) return undefined;
   switch (OVERLAP_KIND[layer.op]) {
     case 'elementwise': {
       const inShape = layer.inputShapes[operand];
       const outShape = layer.outputShapes[0];
       if (!inShape || !outShape || product(inShape) !== product(outShape)) return undefined;
-      return { inputOperand: operand, direction: 'forward', deltaBytes: Math.min(0, inputSizeBytes - outputSizeBytes) };
+      const ei = elementBytes(layer.inputDtypes[operand]);
+      const eo = elementBytes(layer.outputDtypes[0]);
+      if (ei <= 0 || eo <= 0) return undefined;
+      return elementwiseOverlap(product(outShape), ei, eo);
     }
-    case 'rows': {
-      if (operand !== 0) return undefined;
-      const delta = rowOverlapDeltaBytes(layer, operand);
-      return delta === undefined ? undefined : { inputOperand: 0, direction: 'forward', deltaBytes: delta };
-    }
-    case 'backward':
-      if (operand !== 0) return undefined;
-      return { inputOperand: 0, direction: 'backward', deltaBytes: inputSizeBytes - outputSizeBytes };
+    case 'rows':
+      if (operand !== 0 || pointwiseExpansionTooLarge(layer)) return undefined;
+      return rowOverlap(layer, 0);
     default:
       return undefined;
   }
 }
 
 /**
- * Bytes a forward/backward overlap saves compared with two disjoint buffers: I + O − span, where the span
- * is the smallest extent covering both at a safe relative offset.
+ * Bytes an allowed overlap saves compared with two disjoint buffers: I + O − (smallest span covering both at a
+ * safe relative offset d, span(d) = max(I, d + O) − min(0, d)).
  */
-export function overlapSavingBytes(inputBytes: number, outputBytes: number, direction: 'forward' | 'backward', deltaBytes: number): number {
-  // forward: out = in + d with d ≤ delta; span = max(in+I, out+O) − min(in, out).
-  // backward: out = in + d with d ≥ delta.
+export function overlapSavingBytes(inputBytes: number, outputBytes: number, bounds: OverlapBounds): number {
   const spanAt = (d: number) => Math.max(inputBytes, d + outputBytes) - Math.min(0, d);
   let best = inputBytes + outputBytes;
-  const candidates =
-    direction === 'forward'
-      ? [Math.min(deltaBytes, 0), Math.min(deltaBytes, inputBytes - outputBytes), deltaBytes]
-      : [Math.max(deltaBytes, 0), Math.max(deltaBytes, inputBytes - outputBytes), deltaBytes];
-  for (const d of candidates) {
-    const ok = direction === 'forward' ? d <= deltaBytes : d >= deltaBytes;
-    if (ok) best = Math.min(best, spanAt(d));
-  }
+  const ideal = [0, inputBytes - outputBytes];
+  const f = bounds.forwardDeltaBytes;
+  const b = bounds.backwardDeltaBytes;
+  if (f !== undefined) for (const d of [...ideal, f]) best = Math.min(best, spanAt(Math.min(d, f)));
+  if (b !== undefined) for (const d of [...ideal, b]) best = Math.min(best, spanAt(Math.max(d, b)));
   return Math.max(0, inputBytes + outputBytes - best);
 }

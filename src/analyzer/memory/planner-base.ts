@@ -122,15 +122,16 @@ export function forbiddenInterval(
   let lo = yOffset - xSize;
   let hi = yOffset + ySize;
   if (rule) {
-    const d = rule.deltaBytes;
+    const f = rule.forwardDeltaBytes;
+    const b = rule.backwardDeltaBytes;
     if (rule.outputId === xId && rule.inputId === yId) {
-      // x = output, y = input
-      if (rule.direction === 'forward') lo = Math.max(lo, yOffset + d);
-      else hi = Math.min(hi, yOffset + d);
+      // x = output: safe when x − y ≤ F or x − y ≥ B
+      if (f !== undefined) lo = Math.max(lo, yOffset + f);
+      if (b !== undefined) hi = Math.min(hi, yOffset + b);
     } else if (rule.outputId === yId && rule.inputId === xId) {
-      // x = input, y = output: forward safe when y − x ≤ d ⇔ x ≥ y − d; backward safe when x ≤ y − d
-      if (rule.direction === 'forward') hi = Math.min(hi, yOffset - d);
-      else lo = Math.max(lo, yOffset - d);
+      // x = input: safe when y − x ≤ F (x ≥ y − F) or y − x ≥ B (x ≤ y − B)
+      if (f !== undefined) hi = Math.min(hi, yOffset - f);
+      if (b !== undefined) lo = Math.max(lo, yOffset - b);
     }
   }
   return lo < hi ? [lo, hi] : undefined;

@@ -34,30 +34,51 @@ export class StPlanner extends PlannerBase {
     this.invalidate();
   }
 
+  /** Placement sequences tried; the smallest pool wins (patent US 11,609,851: sequences minimising the area). */
+  static readonly SEQUENCES = ['execution', 'size', 'reverse'] as const;
+
   protected computeOffsets(): number[] {
+    let best: { offsets: number[]; extent: number } | undefined;
+    for (const seq of StPlanner.SEQUENCES) {
+      const r = this.place(this.sequence(seq));
+      if (!best || r.extent < best.extent) best = r;
+    }
+    return best!.offsets;
+  }
+
+  private sequence(kind: (typeof StPlanner.SEQUENCES)[number]): PlannedBuffer[] {
     const isScratch = (b: PlannedBuffer) => (this.scratchIds.has(b.id) ? 1 : 0);
-    const order = [...this.buffers].sort(
-      (a, b) => a.firstStep - b.firstStep || isScratch(a) - isScratch(b) || b.sizeBytes - a.sizeBytes || a.id - b.id,
-    );
+    const bufs = [...this.buffers];
+    switch (kind) {
+      case 'execution':
+        return bufs.sort((a, b) => a.firstStep - b.firstStep || isScratch(a) - isScratch(b) || b.sizeBytes - a.sizeBytes || a.id - b.id);
+      case 'reverse':
+        return bufs.sort((a, b) => b.lastStep - a.lastStep || isScratch(a) - isScratch(b) || b.sizeBytes - a.sizeBytes || a.id - b.id);
+      case 'size':
+        return bufs.sort((a, b) => isScratch(a) - isScratch(b) || b.sizeBytes - a.sizeBytes || a.firstStep - b.firstStep || a.id - b.id);
+    }
+  }
+
+  /**
+   * Places buffers in the given sequence, each at the aligned candidate (edges of conflicting live buffers,
+   * overlap-preferred offsets, the pool's current ends) that grows the pool's extent least; ties go to an
+   * overlap-preferred offset, then to the offset nearest the pool's bottom. Returns offsets shifted to ≥ 0.
+   */
+  private place(order: PlannedBuffer[]): { offsets: number[]; extent: number } {
     const offsets = new Array<number>(this.buffers.length).fill(0);
     const placed: PlannedBuffer[] = [];
     let bottom = 0;
     let top = 0;
-    let first = true;
     for (const x of order) {
-      if (x.sizeBytes === 0) {
-        offsets[x.id] = 0;
-        continue;
-      }
-      if (first) {
+      if (x.sizeBytes === 0) continue;
+      if (placed.length === 0) {
         offsets[x.id] = 0;
         top = x.sizeBytes;
-        first = false;
         placed.push(x);
         continue;
       }
       const intervals: [number, number][] = [];
-      const candidates = new Set<number>([this.alignDown(bottom), this.alignUp(top)]);
+      const candidates = new Set<number>([this.alignDown(bottom), this.alignUp(top), this.alignDown(bottom - x.sizeBytes)]);
       const preferred = new Set<number>();
       for (const y of placed) {
         if (!liveTogether(x, y)) continue;
@@ -69,13 +90,24 @@ export class StPlanner extends PlannerBase {
           candidates.add(this.alignDown(f[0]));
           candidates.add(this.alignUp(f[1]));
         }
-        if (rule && rule.outputId === x.id) {
-          const p = rule.direction === 'forward' ? this.alignDown(yOff + rule.deltaBytes) : this.alignUp(yOff + rule.deltaBytes);
-          candidates.add(p);
-          preferred.add(p);
+        if (rule) {
+          // The offsets at which x touches the bound of an allowed overlap with y.
+          const asOutput = rule.outputId === x.id;
+          const f = rule.forwardDeltaBytes;
+          const b = rule.backwardDeltaBytes;
+          if (f !== undefined) {
+            const c = asOutput ? this.alignDown(yOff + f) : this.alignUp(yOff - f);
+            candidates.add(c);
+            preferred.add(c);
+          }
+          if (b !== undefined) {
+            const c = asOutput ? this.alignUp(yOff + b) : this.alignDown(yOff - b);
+            candidates.add(c);
+            preferred.add(c);
+          }
         }
       }
-      let best: number | undefined;
+      let best = this.alignUp(top);
       let bestKey: [number, number, number] | undefined;
       for (const c of candidates) {
         if (intervals.some(([lo, hi]) => c > lo && c < hi)) continue;
@@ -86,14 +118,12 @@ export class StPlanner extends PlannerBase {
           bestKey = key;
         }
       }
-      // alignUp(top of every interval) is always free, so a candidate exists; keep a defensive fallback.
-      const off = best ?? this.alignUp(Math.max(top, ...intervals.map((i) => i[1])));
-      offsets[x.id] = off;
-      bottom = Math.min(bottom, off);
-      top = Math.max(top, off + x.sizeBytes);
+      offsets[x.id] = best;
+      bottom = Math.min(bottom, best);
+      top = Math.max(top, best + x.sizeBytes);
       placed.push(x);
     }
     const shift = -this.alignDown(bottom);
-    return offsets.map((o) => o + shift);
+    return { offsets: offsets.map((o) => o + shift), extent: top - this.alignDown(bottom) };
   }
 }

@@ -8,18 +8,16 @@ export type BufferKind = 'input' | 'output' | 'activation' | 'scratch';
 
 /**
  * A layer's output may share bytes with an input that dies at that layer, because the kernel reads the input
- * before it overwrites it (see docs/memory.md "Overlap rules").
- * - `forward`: the kernel walks both tensors from low to high addresses (conv, pooling, elementwise):
- *   safe when `offset(output) − offset(input) ≤ deltaBytes`.
- * - `backward`: the kernel walks from high to low addresses (Pad writes its last row first):
- *   safe when `offset(output) − offset(input) ≥ deltaBytes`.
- * Disjoint placements are always safe.
+ * before it overwrites it (see docs/memory.md "Overlap rules"). With d = offset(output) − offset(input):
+ * - `forwardDeltaBytes` F: the kernel can walk both tensors from low to high addresses; safe when d ≤ F.
+ * - `backwardDeltaBytes` B: the kernel can walk both from high to low addresses; safe when d ≥ B.
+ * A missing bound means that direction is not available. Disjoint placements are always safe.
  */
 export interface OverlapRule {
   outputId: number;
   inputId: number;
-  direction: 'forward' | 'backward';
-  deltaBytes: number;
+  forwardDeltaBytes?: number;
+  backwardDeltaBytes?: number;
 }
 
 /**
