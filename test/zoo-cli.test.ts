@@ -1,0 +1,55 @@
+/**
+ * `edgefit zoo list` / `edgefit zoo build` as a user runs them: exit codes, one-line errors, and a written
+ * file that onnxruntime loads.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ort from 'onnxruntime-node';
+import { afterAll, describe, expect, it } from 'vitest';
+import { REPO_ROOT } from './helpers/shared.ts';
+
+const BIN = join(REPO_ROOT, 'bin/edgefit.js');
+const tmp = mkdtempSync(join(tmpdir(), 'edgefit-zoo-cli-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function edgefit(...args: string[]) {
+  return spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8', cwd: tmp });
+}
+
+const IDS = ['st_efficientnet_lc_v1', 'mobilenet_v1', 'mobilenet_v2', 'fdmobilenet', 'st_fdmobilenet_v1', 'resnet_v1', 'squeezenet_v1_0', 'squeezenet_v1_1', 'st_mnist_v1'];
+
+describe('edgefit zoo', () => {
+  it('list prints every network id; --json is machine-readable', () => {
+    const r = edgefit('zoo', 'list');
+    expect(r.status).toBe(0);
+    for (const id of IDS) expect(r.stdout).toContain(id);
+    const j = edgefit('zoo', 'list', '--json');
+    expect(j.status).toBe(0);
+    expect((JSON.parse(j.stdout) as { id: string }[]).map((n) => n.id)).toEqual(IDS);
+  });
+
+  it('build writes an ONNX file that onnxruntime runs', async () => {
+    const out = join(tmp, 'mnist.onnx');
+    const r = edgefit('zoo', 'build', 'st_mnist_v1', '--resolution', '32', '--classes', '10', '--seed', '7', '-o', out);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(out);
+    const session = await ort.InferenceSession.create(readFileSync(out));
+    const y = await session.run({ input: new ort.Tensor('float32', new Float32Array(32 * 32), [1, 1, 32, 32]) });
+    expect(y.output!.dims).toEqual([1, 10]);
+  });
+
+  it('bad options exit 2 with one line naming the problem', () => {
+    for (const [args, msg] of [
+      [['zoo', 'build', 'fdmobilenet', '--resolution', '100'], /multiple of 32/],
+      [['zoo', 'build', 'mobilenet_v2', '--alpha', 'wide'], /--alpha expects a number/],
+      [['zoo', 'build', 'lenet'], /unknown zoo network 'lenet'/],
+    ] as [string[], RegExp][]) {
+      const r = edgefit(...args);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(msg);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    }
+  });
+});
