@@ -88,7 +88,7 @@ describe('renderReport', () => {
 });
 
 describe('liveBytesPerStep', () => {
-  it('sums the buffers live at each step, both ends inclusive', () => {
+  it('sums the bytes of the buffers live at each step, both ends inclusive', () => {
     const { firstStep, liveBytes } = liveBytesPerStep({
       buffers: [
         { name: 'a', sizeBytes: 100, offsetBytes: 0, firstStep: 0, lastStep: 1 },
@@ -98,6 +98,16 @@ describe('liveBytesPerStep', () => {
     });
     expect(firstStep).toBe(0);
     expect(liveBytes).toEqual([100, 130, 30, 35]);
+  });
+
+  it('counts bytes shared by buffers placed over each other (in-place kernels) once', () => {
+    const { liveBytes } = liveBytesPerStep({
+      buffers: [
+        { name: 'in', sizeBytes: 100, offsetBytes: 0, firstStep: 0, lastStep: 1 },
+        { name: 'out', sizeBytes: 100, offsetBytes: 20, firstStep: 1, lastStep: 2 },
+      ],
+    });
+    expect(liveBytes).toEqual([100, 120, 100]);
   });
 });
 

@@ -82,14 +82,29 @@ function layerDtypes(layer: Layer): string {
   return `${inputs}→${outputs}${weights}`;
 }
 
-/** Live bytes per step: the sum of the sizes of the buffers live at that step (both ends inclusive). */
+/**
+ * Live bytes per step: the arena bytes in use at that step, i.e. the union of [offset, offset + size) of the
+ * buffers live then (both ends inclusive). A buffer placed over its input (in-place kernels) shares bytes
+ * with it, so shared bytes count once; the curve never exceeds the plan's arena size.
+ */
 export function liveBytesPerStep(plan: Pick<ReportMemoryPlan, 'buffers'>): { firstStep: number; liveBytes: number[] } {
   if (plan.buffers.length === 0) return { firstStep: 0, liveBytes: [] };
   const firstStep = Math.min(...plan.buffers.map((b) => b.firstStep));
   const lastStep = Math.max(...plan.buffers.map((b) => b.lastStep));
-  const live = new Array<number>(lastStep - firstStep + 1).fill(0);
-  for (const b of plan.buffers) {
-    for (let s = b.firstStep; s <= b.lastStep; s++) live[s - firstStep]! += b.sizeBytes;
+  const live: number[] = [];
+  for (let s = firstStep; s <= lastStep; s++) {
+    const spans = plan.buffers
+      .filter((b) => b.firstStep <= s && s <= b.lastStep && b.sizeBytes > 0)
+      .map((b) => [b.offsetBytes, b.offsetBytes + b.sizeBytes] as const)
+      .sort((a, b) => a[0] - b[0]);
+    let used = 0;
+    let end = -Infinity;
+    for (const [lo, hi] of spans) {
+      if (hi <= end) continue;
+      used += hi - Math.max(lo, end);
+      end = hi;
+    }
+    live.push(used);
   }
   return { firstStep, liveBytes: live };
 }

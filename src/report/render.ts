@@ -158,8 +158,8 @@ function chartsSection(data: PageData): string {
 <div class="grid">
 ${chartFigure('chart-macs', 'MACs per layer', 'Multiply-accumulates of each layer in schedule order (element operations for non-conv layers), coloured by layer kind. Hover a bar for the layer name.', data.layers.length > 0, 'No layers.')}
 ${chartFigure('chart-latency', 'Predicted latency per layer', 'Predicted time of each layer on each target (log scale). The sum over layers is the latency in the summary.', hasLayerLatency, data.targets.length ? 'No per-layer latency: the target results give totals only.' : 'No target results.')}
-${chartFigure('chart-live', 'Activation memory over the schedule', 'Bytes of activation buffers live at each step, per plan schedule; the peak is marked. Dashed: arena size of the ST plan and the lower bound (largest live set over any schedule order the search found).', !!mem && mem.plans.length > 0, 'No memory plan.')}
-${chartFigure('chart-planners', 'ST plan vs best achievable', 'Peak activation RAM (arena size) of each planner: as ST allocates, other strategies, and the best achievable after re-ordering layers; the lower bound is the least any plan of the best schedule can use.', !!mem && mem.plans.length > 0, 'No memory plan.')}
+${chartFigure('chart-live', 'Activation memory over the schedule', 'Arena bytes in use at each step of the schedule (buffers live at that step; bytes shared by in-place kernels counted once), per plan; the peak is marked. Dashed: arena size of the ST plan, and the lower bound on any plan of this schedule.', !!mem && mem.plans.length > 0, 'No memory plan.')}
+${chartFigure('chart-planners', 'ST plan vs best achievable', 'Peak activation RAM (arena size) of each planner: as ST allocates, other allocation strategies, and the best achievable after re-ordering layers. Lower bound: bytes resident at the busiest step of the model\'s own order; no allocator can use less on that schedule.', !!mem && mem.plans.length > 0, 'No memory plan.')}
 </div>
 <figure class="chart wide" data-chart="chart-buffers"><h3>Buffer plan ${planSelect}</h3>${
     hasBuffers
@@ -193,9 +193,9 @@ ${rows
 <p class="intro">The same network re-analysed at each input resolution (✓ fits, ✗ does not fit; predicted latency).</p>
 ${table}
 <div class="grid grid3">
-${chartFigure('chart-sweep-ram', 'RAM versus resolution', caption, true, '')}
-${chartFigure('chart-sweep-flash', 'Flash versus resolution', caption, true, '')}
-${chartFigure('chart-sweep-latency', 'Latency versus resolution', 'Predicted inference time per target (log scale).', data.sweep.series.some((s) => s.latencyMs.some((v) => v !== null)), 'No latency predictions.')}
+${chartFigure('chart-sweep-ram', 'RAM versus resolution', caption, data.sweep.series.length > 0, 'No target results: RAM against capacity needs target verdicts.')}
+${chartFigure('chart-sweep-flash', 'Flash versus resolution', caption, data.sweep.series.length > 0, 'No target results: flash against capacity needs target verdicts.')}
+${chartFigure('chart-sweep-latency', 'Latency versus resolution', 'Predicted inference time per target (log scale).', data.sweep.series.some((s) => s.latencyMs.some((v) => v !== null)), data.sweep.series.length ? 'No latency predictions.' : 'No target results: no latency predictions.')}
 </div></section>`;
 }
 

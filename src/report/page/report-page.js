@@ -205,6 +205,8 @@
             grouped: false,
             skipNull: true,
             minBarLength: 1,
+            barPercentage: 1,
+            categoryPercentage: 0.9,
           };
         }),
       },
@@ -385,7 +387,7 @@
         },
         plugins: {
           legend: { display: false },
-          title: { display: true, text: plan.name + ' plan: arena ' + fmtBytes(plan.peakBytes) + ', ' + plan.buffers.length + ' buffers' + (plan.note ? ' — ' + plan.note : ''), font: { weight: 'normal' } },
+          title: { display: true, text: plan.name + ' plan: arena ' + fmtBytes(plan.peakBytes) + ', ' + plan.buffers.length + ' buffers' + (plan.note && plan.note !== plan.name ? ' (' + plan.note + ')' : ''), font: { weight: 'normal' } },
           tooltip: {
             callbacks: {
               title: function (items) { var b = items[0].raw.b; return b.name + (b.kind && b.kind !== 'activation' ? ' (' + b.kind + ')' : ''); },
