@@ -235,7 +235,7 @@ describe.skipIf(!HAVE_SHARED)('mutated bytes of a real file (stmnist_v1_int8.tfl
     new DataView(bytes.buffer).setUint32(0, 0x7ffffff0, true);
     const e = edgefitError(() => read(bytes));
     expect(e.code).toBe('TRUNCATED');
-    expect(e.message).toMatch(/points outside the file \(offset \d+, file 19832 bytes\)/);
+    expect(e.message).toMatch(/^bad\.tflite: truncated or corrupt TFLite file: reading the root table led outside the file \(offset \d+, file 19832 bytes\)$/);
   });
 
   it('refuses a vtable offset pointing outside the file', () => {

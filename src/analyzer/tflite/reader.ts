@@ -80,7 +80,7 @@ export function readTflite(bytes: Uint8Array, opts: TfliteReadOptions): IRModel 
     if (e instanceof OutOfBoundsError) {
       throw new EdgefitError(
         'TRUNCATED',
-        `${path}: truncated or corrupt TFLite file: ${reader.where} points outside the file (offset ${e.offset}, file ${bytes.length} bytes)`,
+        `${path}: truncated or corrupt TFLite file: reading ${reader.where} led outside the file (offset ${e.offset}, file ${bytes.length} bytes)`,
       );
     }
     if (e instanceof RangeError) throw new EdgefitError('BAD_MODEL', `${path}: corrupt TFLite file at ${reader.where}: ${e.message}`);
