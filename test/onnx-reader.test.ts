@@ -6,7 +6,7 @@
  * constants = initializers + Constant nodes; inputs = graph.input minus initializers) on 2026-11-26.
  * Tests never run python.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -17,6 +17,10 @@ import type { IRGraph, IRNode } from '../src/analyzer/ir.ts';
 import { loadModel, loadModelBytes } from '../src/analyzer/load.ts';
 import { OnnxGraphBuilder, encodeRaw } from '../src/analyzer/onnx/builder.ts';
 import { readOnnx } from '../src/analyzer/onnx/reader.ts';
+import { onnx } from '../src/analyzer/onnx/proto.ts';
+import { DEFAULT_MAX_TENSOR_BYTES, tensorData } from '../src/analyzer/onnx/tensor-data.ts';
+import { decodeTensorProto } from '../src/analyzer/onnx/tensor-proto-decode.ts';
+import protobuf from 'protobufjs/minimal.js';
 import { HAVE_SHARED, MODELS_DIR, modelLabel, sharedModels } from './helpers/shared.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'edgefit-reader-'));
@@ -110,6 +114,29 @@ describe.skipIf(!HAVE_SHARED)('every shared ONNX model loads', () => {
     });
   }
 
+  it('the packed-view decoder gives the same initializer bytes as onnx-proto\'s generated decoder', () => {
+    for (const label of [
+      'object_detection/yolo26_256_qdq_int8_od_coco-person-st.onnx', // int8 weights in int32_data
+      'onnx_public/ort_testdata/conv.int4_weights.qdq.onnx', // int4 in int32_data
+      'onnx_public/whole_networks/squeezenet_tensor_input.onnx', // float_data
+      'onnx_public/whole_networks/mobilenetv2_quant_dynamic.onnx',
+    ]) {
+      const bytes = readFileSync(join(MODELS_DIR, label));
+      const ours = readOnnx(bytes, { path: label });
+      const generated = onnx.ModelProto.decode(bytes);
+      let typed = 0;
+      for (const init of generated.graph?.initializer ?? []) {
+        const name = init.name ?? '';
+        if (init.dataType === 8) continue;
+        if (!init.rawData?.length) typed++;
+        const reference = tensorData(init, name, { path: label, maxTensorBytes: DEFAULT_MAX_TENSOR_BYTES });
+        const mine = ours.graph.tensors.get(name)!.data!.bytes;
+        expect(Buffer.compare(mine, reference.bytes), `${label} ${name}`).toBe(0);
+      }
+      expect(typed, label).toBeGreaterThan(0);
+    }
+  });
+
   it('keeps opset imports including com.microsoft and the declared input shapes', () => {
     const m = loadModel(join(MODELS_DIR, 'object_detection/yolov8n_256_qdq_w4_85.59%_w8_14.41%_a8_100%_map_52.36.onnx'));
     expect(m.opsets['']).toBe(21);
@@ -156,6 +183,23 @@ describe('initializer data', () => {
       expect(Array.from(typed.bytes), dtype).toEqual(Array.from(raw.bytes));
       expect(Array.from(raw.bytes), dtype).toEqual(Array.from(encodeRaw(dtype, 3, values)));
     }
+  });
+
+  it('reads unpacked repeated typed fields too (legal protobuf, rare in ONNX files)', () => {
+    const w = protobuf.Writer.create();
+    w.uint32((1 << 3) | 0).int64(3); // dims: [3]
+    w.uint32((2 << 3) | 0).int32(3); // data_type INT8
+    for (const v of [-128, 5, 127]) w.uint32((5 << 3) | 0).int32(v); // int32_data, one tag per element
+    w.uint32((8 << 3) | 2).string('u');
+    const t = decodeTensorProto(w.finish());
+    const data = tensorData(t, 'u', { path: 'u.onnx', maxTensorBytes: 100 });
+    expect(Array.from(data.bytes)).toEqual([0x80, 5, 127]);
+    const f = protobuf.Writer.create();
+    f.uint32((1 << 3) | 0).int64(2);
+    f.uint32((2 << 3) | 0).int32(1); // FLOAT
+    f.uint32((4 << 3) | 5).float(1.5);
+    f.uint32((4 << 3) | 5).float(-2);
+    expect(Array.from(new Float32Array(tensorData(decodeTensorProto(f.finish()), 'f', { path: 'f.onnx', maxTensorBytes: 100 }).bytes.slice().buffer))).toEqual([1.5, -2]);
   });
 
   it('stores int4 packed two per byte, low nibble first', () => {

@@ -13,7 +13,7 @@
 import { EdgefitError, isEdgefitError } from '../errors.ts';
 import type { ConstData, Dim, IRGraph, IRModel, IRNode, TensorInfo } from '../ir.ts';
 import { convertAttribute, type AttrContext } from './attributes.ts';
-import { onnx, type GraphProto, type ModelProto, type NodeProto, type ValueInfoProto } from './proto.ts';
+import { type GraphProto, type ModelProto, type NodeProto, type ValueInfoProto } from './proto.ts';
 import {
   DEFAULT_MAX_TENSOR_BYTES,
   int64ToNumber,
@@ -22,6 +22,7 @@ import {
   type Int64,
   type TensorContext,
 } from './tensor-data.ts';
+import { decodeModelForReading } from './tensor-proto-decode.ts';
 import { scanModelWire } from './wire-scan.ts';
 
 export interface OnnxReadOptions {
@@ -50,7 +51,7 @@ function decodeModel(bytes: Uint8Array, path: string): ModelProto {
   if (verdict.kind === 'truncated') throw new EdgefitError('TRUNCATED', `${path} is truncated: ${verdict.detail}`);
   if (!verdict.sawGraph) throw new EdgefitError('NOT_A_MODEL', `${path} is not an ONNX model: it has no graph`);
   try {
-    return onnx.ModelProto.decode(bytes);
+    return decodeModelForReading(bytes);
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
     if (/call stack/i.test(msg)) throw new EdgefitError('BAD_MODEL', `${path} is a damaged ONNX file: messages nested too deeply`);

@@ -6,7 +6,9 @@ import { ONNX_DTYPES, storageBytes, type DType } from '../dtype.ts';
 import { EdgefitError } from '../errors.ts';
 import type { ConstData } from '../ir.ts';
 import { readExternalData } from './external-data.ts';
+import protobuf from 'protobufjs/minimal.js';
 import type { TensorProto } from './proto.ts';
+import type { ReadTensorProto } from './tensor-proto-decode.ts';
 
 /** Default cap on one tensor's storage: 1 GiB. */
 export const DEFAULT_MAX_TENSOR_BYTES = 1 << 30;
@@ -176,14 +178,67 @@ export function tensorData(t: TensorProto, what: string, ctx: TensorContext, ori
     return { dtype, shape, bytes: t.rawData, origin };
   }
   const field = typedFieldOf(dtype);
-  const values = (field ? (t[field] as ArrayLike<number | Int64> | null | undefined) : undefined) ?? [];
   const expected = typedLength(dtype, count);
-  if (values.length !== expected) {
-    const fieldName = field ? field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) : 'data';
-    throw new EdgefitError(
+  const fieldName = field ? field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) : 'data';
+  const mismatch = (have: number) =>
+    new EdgefitError(
       'BAD_MODEL',
-      `${where} has ${values.length} values in ${fieldName} (and no raw_data) but its dims [${shape.join(', ')}] need ${expected}`,
+      `${where} has ${have} values in ${fieldName} (and no raw_data) but its dims [${shape.join(', ')}] need ${expected}`,
     );
-  }
+  const packed = field ? (t as ReadTensorProto).packed?.[field] : undefined;
+  const values = (field ? (t[field] as ArrayLike<number | Int64> | null | undefined) : undefined) ?? [];
+  if (packed && values.length > 0) throw new EdgefitError('BAD_MODEL', `${where} mixes packed and unpacked ${fieldName}`);
+  if (packed) return { dtype, shape, bytes: decodePacked(dtype, field!, packed, expected, byteLength, mismatch), origin };
+  if (values.length !== expected) throw mismatch(values.length);
   return { dtype, shape, bytes: encodeTyped(dtype, values, byteLength), origin };
+}
+
+/** Number of varints in a packed field (each ends with a byte below 0x80). */
+function countVarints(view: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < view.length; i++) if (view[i]! < 0x80) n++;
+  return n;
+}
+
+/** Packed typed-field bytes → raw storage bytes, checking the element count first. */
+function decodePacked(
+  dtype: DType,
+  field: NonNullable<ReturnType<typeof typedFieldOf>>,
+  view: Uint8Array,
+  expected: number,
+  byteLength: number,
+  mismatch: (have: number) => EdgefitError,
+): Uint8Array {
+  if (field === 'floatData' || field === 'doubleData') {
+    const width = field === 'floatData' ? 4 : 8;
+    if (view.length !== expected * width) throw mismatch(view.length / width);
+    return view; // packed little-endian floats are exactly raw_data's layout
+  }
+  const n = countVarints(view);
+  if (n !== expected || (view.length > 0 && view[view.length - 1]! >= 0x80)) throw mismatch(n);
+  if (field === 'int64Data' || dtype === 'uint64') {
+    const r = protobuf.Reader.create(view);
+    const longs: Int64[] = [];
+    for (let i = 0; i < n; i++) longs.push(field === 'int64Data' ? r.int64() : r.uint64());
+    return encodeTyped(dtype, longs, byteLength);
+  }
+  // int32_data (and uint32 in uint64_data): the low 32 bits of each varint.
+  const out = new Uint8Array(byteLength);
+  const dv = new DataView(out.buffer);
+  const width = dtype === 'int32' || dtype === 'uint32' ? 4 : dtype === 'int16' || dtype === 'uint16' || dtype === 'float16' || dtype === 'bfloat16' ? 2 : 1;
+  let pos = 0;
+  for (let i = 0; i < n; i++) {
+    let v = 0;
+    let shift = 0;
+    let b: number;
+    do {
+      b = view[pos++]!;
+      if (shift < 32) v |= (b & 0x7f) << shift;
+      shift += 7;
+    } while (b & 0x80);
+    if (width === 4) dv.setInt32(i * 4, v, true);
+    else if (width === 2) dv.setUint16(i * 2, v & 0xffff, true);
+    else out[i] = v & 0xff;
+  }
+  return out;
 }

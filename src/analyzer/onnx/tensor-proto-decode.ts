@@ -1,0 +1,127 @@
+/**
+ * A TensorProto decoder for reading models: packed typed fields (float_data, int32_data, int64_data,
+ * double_data, uint64_data) are kept as views of the file's bytes instead of being expanded element by
+ * element into JS arrays. That makes typed-field models load as fast as raw_data ones, and it means no
+ * memory is spent on a tensor before its declared size has been checked against the cap.
+ *
+ * `decodeModelForReading` swaps this decoder into the onnx-proto bindings for the duration of one
+ * synchronous decode and restores the generated one after, so other users of `onnx.ModelProto.decode`
+ * (tests that decode, edit and re-encode a model) keep the standard behaviour.
+ */
+import protobuf from 'protobufjs/minimal.js';
+import { onnx, type ModelProto, type TensorProto } from './proto.ts';
+
+/** The packed typed fields, as byte views (varints for int32/int64/uint64, little-endian for float/double). */
+export interface PackedFields {
+  floatData?: Uint8Array;
+  int32Data?: Uint8Array;
+  int64Data?: Uint8Array;
+  doubleData?: Uint8Array;
+  uint64Data?: Uint8Array;
+}
+
+export type ReadTensorProto = TensorProto & { packed?: PackedFields };
+
+type Reader = protobuf.Reader;
+
+const PACKED_FIELDS: Record<number, keyof PackedFields> = {
+  4: 'floatData',
+  5: 'int32Data',
+  7: 'int64Data',
+  10: 'doubleData',
+  11: 'uint64Data',
+};
+
+function outOfRange(reader: Reader, length: number): RangeError {
+  return new RangeError(`index out of range: ${reader.pos} + ${length} > ${reader.len}`);
+}
+
+/** Same wire format as the generated TensorProto.decode; typed fields stay packed views. */
+export function decodeTensorProto(readerOrBytes: Reader | Uint8Array, length?: number): ReadTensorProto {
+  const reader = readerOrBytes instanceof Uint8Array ? protobuf.Reader.create(readerOrBytes) : readerOrBytes;
+  const end = length === undefined ? reader.len : reader.pos + length;
+  if (end > reader.len) throw outOfRange(reader, length ?? 0);
+  const t: ReadTensorProto = { dims: [], externalData: [] };
+  const unpacked: Record<string, (number | object)[]> = {};
+  while (reader.pos < end) {
+    const tag = reader.uint32();
+    const field = tag >>> 3;
+    const wire = tag & 7;
+    const packedName = PACKED_FIELDS[field];
+    if (packedName !== undefined && wire === 2) {
+      const len = reader.uint32();
+      const start = reader.pos;
+      if (start + len > end) throw outOfRange(reader, len);
+      const prior = t.packed?.[packedName];
+      const view = reader.buf.subarray(start, start + len);
+      (t.packed ??= {})[packedName] = prior ? concat(prior, view) : view;
+      reader.pos = start + len;
+      continue;
+    }
+    if (packedName !== undefined) {
+      // A non-packed repeated element (legal protobuf, rare in ONNX files).
+      const list = (unpacked[packedName] ??= []);
+      if (field === 4 && wire === 5) list.push(reader.float());
+      else if (field === 10 && wire === 1) list.push(reader.double());
+      else if (field === 5 && wire === 0) list.push(reader.int32());
+      else if (field === 7 && wire === 0) list.push(reader.int64());
+      else if (field === 11 && wire === 0) list.push(reader.uint64());
+      else reader.skipType(wire);
+      continue;
+    }
+    switch (field) {
+      case 1:
+        if (wire === 2) {
+          const end2 = reader.uint32() + reader.pos;
+          while (reader.pos < end2) t.dims!.push(reader.int64());
+        } else t.dims!.push(reader.int64());
+        break;
+      case 2:
+        t.dataType = reader.int32();
+        break;
+      case 3:
+        t.segment = onnx.TensorProto.Segment.decode(reader, reader.uint32());
+        break;
+      case 6:
+        (t.stringData ??= []).push(reader.bytes());
+        break;
+      case 8:
+        t.name = reader.string();
+        break;
+      case 9:
+        t.rawData = reader.bytes();
+        break;
+      case 12:
+        t.docString = reader.string();
+        break;
+      case 13:
+        t.externalData!.push(onnx.StringStringEntryProto.decode(reader, reader.uint32()));
+        break;
+      case 14:
+        t.dataLocation = reader.int32();
+        break;
+      default:
+        reader.skipType(wire);
+    }
+  }
+  for (const [name, list] of Object.entries(unpacked)) (t as Record<string, unknown>)[name] = list;
+  return t;
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
+/** Decodes a ModelProto with typed tensor fields kept as packed views (see the file header). */
+export function decodeModelForReading(bytes: Uint8Array): ModelProto {
+  const generated = onnx.TensorProto.decode;
+  (onnx.TensorProto as { decode: unknown }).decode = decodeTensorProto;
+  try {
+    return onnx.ModelProto.decode(bytes);
+  } finally {
+    (onnx.TensorProto as { decode: unknown }).decode = generated;
+  }
+}
