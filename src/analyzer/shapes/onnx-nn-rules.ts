@@ -32,8 +32,8 @@ function windowAttrs(ctx: ShapeContext, spatial: number, kernel: number[]): Wind
   return { kernel, strides, dilations, pads, autoPad };
 }
 
-/** Spatial output sizes of a sliding window (Conv, pooling). `ceil` for pooling ceil_mode. */
-function windowOutput(ctx: ShapeContext, inSpatial: number[], w: Window, ceil: boolean): number[] {
+/** Spatial output sizes of a convolution window (ONNX spec; ORT refuses dilations with SAME_*). */
+function convOutput(ctx: ShapeContext, inSpatial: number[], w: Window): number[] {
   return inSpatial.map((inSize, i) => {
     const s = w.strides[i]!;
     const dk = (w.kernel[i]! - 1) * w.dilations[i]! + 1;
@@ -47,21 +47,50 @@ function windowOutput(ctx: ShapeContext, inSpatial: number[], w: Window, ceil: b
         out = Math.ceil((inSize - dk + 1) / s);
         break;
       case 'NOTSET':
-      case '': {
-        const padBegin = w.pads[i]!;
-        const padded = inSize + padBegin + w.pads[i + inSpatial.length]!;
-        if (ceil) {
-          out = Math.ceil((padded - dk) / s) + 1;
-          // the last window must start inside the input or the leading padding (ONNX ≥ 1.16, ORT, PyTorch)
-          if ((out - 1) * s >= inSize + padBegin) out--;
-        } else {
-          out = Math.floor((padded - dk) / s) + 1;
-        }
+      case '':
+        out = Math.floor((inSize + w.pads[i]! + w.pads[i + inSpatial.length]! - dk) / s) + 1;
         break;
-      }
       default:
         badShape(ctx, `unknown auto_pad '${w.autoPad}'`);
     }
+    if (out < 1) badShape(ctx, `window of ${dk} does not fit input size ${inSize} (output ${out})`);
+    return out;
+  });
+}
+
+/**
+ * Spatial output sizes of a pooling window, as onnxruntime computes them (pool_attributes.h): SAME pads
+ * are sized from the undilated kernel, then the dilated window slides over the padded input; ceil_mode
+ * rounds up but drops a last window that would start beyond the input and its leading padding.
+ */
+function poolOutput(ctx: ShapeContext, inSpatial: number[], w: Window, ceil: boolean): number[] {
+  return inSpatial.map((inSize, i) => {
+    const s = w.strides[i]!;
+    const k = w.kernel[i]!;
+    const dk = (k - 1) * w.dilations[i]! + 1;
+    let padTotal: number;
+    let padBegin: number;
+    switch (w.autoPad) {
+      case 'SAME_UPPER':
+      case 'SAME_LOWER':
+        padTotal = (Math.ceil(inSize / s) - 1) * s + k - inSize;
+        padBegin = w.autoPad === 'SAME_LOWER' ? Math.floor((padTotal + 1) / 2) : Math.floor(padTotal / 2);
+        break;
+      case 'VALID':
+        padTotal = 0;
+        padBegin = 0;
+        break;
+      case 'NOTSET':
+      case '':
+        padBegin = w.pads[i]!;
+        padTotal = padBegin + w.pads[i + inSpatial.length]!;
+        break;
+      default:
+        badShape(ctx, `unknown auto_pad '${w.autoPad}'`);
+    }
+    const span = (inSize + padTotal - dk) / s;
+    let out = (ceil ? Math.ceil(span) : Math.floor(span)) + 1;
+    if (ceil && (out - 1) * s >= inSize + padBegin) out--;
     if (out < 1) badShape(ctx, `window of ${dk} does not fit input size ${inSize} (output ${out})`);
     return out;
   });
@@ -78,7 +107,7 @@ export function convShape(ctx: ShapeContext, x: TensorType, w: TensorType): numb
   }
   const kernel = attrInts(ctx, 'kernel_shape') ?? w.shape.slice(2);
   const win = windowAttrs(ctx, spatial, kernel);
-  return [x.shape[0]!, w.shape[0]!, ...windowOutput(ctx, x.shape.slice(2), win, false)];
+  return [x.shape[0]!, w.shape[0]!, ...convOutput(ctx, x.shape.slice(2), win)];
 }
 
 /** Pooling output shape over [N, C, D1…Dn] (kernel_shape required; ceil_mode; dilations). */
@@ -89,7 +118,7 @@ export function poolShape(ctx: ShapeContext, x: TensorType): number[] {
   if (!kernel) badShape(ctx, `kernel_shape attribute is required`);
   const win = windowAttrs(ctx, spatial, kernel);
   const ceil = attrInt(ctx, 'ceil_mode', 0) === 1;
-  return [x.shape[0]!, x.shape[1]!, ...windowOutput(ctx, x.shape.slice(2), win, ceil)];
+  return [x.shape[0]!, x.shape[1]!, ...poolOutput(ctx, x.shape.slice(2), win, ceil)];
 }
 
 /** numpy matmul: 1-D operands promoted then squeezed, batch dims broadcast. */
