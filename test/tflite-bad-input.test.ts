@@ -37,7 +37,8 @@ interface TinyOp {
   outputs: number[];
 }
 interface TinyModel {
-  opcodes: BuiltinOperator[];
+  /** Builtin codes, or `{ custom }` for a custom op. */
+  opcodes: (BuiltinOperator | { custom: string })[];
   tensors: TinyTensor[];
   ops: TinyOp[];
   inputs: number[];
@@ -82,7 +83,11 @@ function buildTflite(m: TinyModel): Uint8Array {
       ),
     );
   }
-  const opcodes = m.opcodes.map((c) => OperatorCode.createOperatorCode(b, Math.min(c, 127), 0, 1, c));
+  const opcodes = m.opcodes.map((c) =>
+    typeof c === 'number'
+      ? OperatorCode.createOperatorCode(b, Math.min(c, 127), 0, 1, c)
+      : OperatorCode.createOperatorCode(b, BuiltinOperator.CUSTOM, b.createString(c.custom), 1, BuiltinOperator.CUSTOM),
+  );
   const buffers = (m.buffers ?? [undefined]).map((d) => Buffer.createBuffer(b, d ? Buffer.createDataVector(b, d) : 0, 0n, 0n));
   const model = Model.createModel(
     b,
@@ -138,6 +143,30 @@ describe('tiny TFLite files built with the generated builder', () => {
     expect(m.graph.nodes.map((n) => n.opType)).toEqual(['ADD']);
     expect(m.graph.inputs).toEqual(['x']);
     expect(m.graph.tensors.get('c')!.data!.bytes.byteLength).toBe(16);
+  });
+
+  it('custom ops and builtins newer than the schema become Unknown layers, with a warning, partial', () => {
+    const t = validTiny();
+    t.opcodes = [{ custom: 'TFLite_Detection_PostProcess' }, 250];
+    t.tensors.push({ name: 'z', shape: [1, 4] });
+    t.ops = [
+      { opcode: 0, inputs: [0, 1], outputs: [2] },
+      { opcode: 1, inputs: [2], outputs: [3] },
+    ];
+    t.outputs = [3];
+    const model = read(buildTflite(t));
+    expect(model.graph.nodes.map((n) => n.opType)).toEqual(['CUSTOM:TFLite_Detection_PostProcess', 'BUILTIN_250']);
+    const shapes = inferShapes(model);
+    const built = buildTfliteLayers(model, shapes.types);
+    expect(built.partial).toBe(true);
+    expect(built.layers.map((l) => [l.op, l.unknown])).toEqual([
+      ['Unknown', true],
+      ['Unknown', true],
+    ]);
+    expect(built.warnings.join('\n')).toMatch(/CUSTOM:TFLite_Detection_PostProcess.*unknown.*partial/);
+    expect(model.warnings.join('\n')).toMatch(/BUILTIN_250/);
+    // Shapes fall back on the declared ones.
+    expect(shapes.types.get('z')?.shape).toEqual([1, 4]);
   });
 
   it('refuses a tensor whose buffer index is out of range', () => {
