@@ -1,6 +1,14 @@
 #!/usr/bin/env node
 // Entry point: registers tsx so the TypeScript sources run without a build step.
 import { register } from 'tsx/esm/api';
+
 register();
-const { main } = await import('../src/cli/main.ts');
-process.exitCode = await main(process.argv);
+try {
+  const { main } = await import('../src/cli/main.ts');
+  process.exitCode = await main(process.argv);
+} catch (e) {
+  // Only reached when the CLI itself fails to load (a bug, not bad input): one line, exit 3.
+  process.stderr.write(`edgefit: internal error: ${String(e?.message ?? e).split('\n')[0]}\n`);
+  if (process.env.EDGEFIT_DEBUG) process.stderr.write(`${e?.stack ?? ''}\n`);
+  process.exitCode = 3;
+}
