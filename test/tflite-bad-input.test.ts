@@ -147,7 +147,7 @@ describe('tiny TFLite files built with the generated builder', () => {
 
   it('custom ops and builtins newer than the schema become Unknown layers, with a warning, partial', () => {
     const t = validTiny();
-    t.opcodes = [{ custom: 'TFLite_Detection_PostProcess' }, 250];
+    t.opcodes = [{ custom: 'TFLite_Detection_PostProcess' }, 250 as BuiltinOperator];
     t.tensors.push({ name: 'z', shape: [1, 4] });
     t.ops = [
       { opcode: 0, inputs: [0, 1], outputs: [2] },
