@@ -1,12 +1,45 @@
+/**
+ * `edgefit calibrate [--json] [--write]`: refits every latency and memory model on the published rows
+ * (data/published, data/features) and prints each target's leave-one-MODEL-out error. `--write` stores the
+ * table as data/calibration-error.json, the expected error every prediction carries.
+ */
 import type { Command } from 'commander';
-import { EdgefitError } from '../../analyzer/errors.ts';
+import { calibrate, CALIBRATION_ERROR_PATH, QUANTITIES, writeCalibrationError, type QuantityError } from '../../targets/calibration/calibrate.ts';
+import { renderTable } from '../format/table.ts';
+
+const LABEL = { latency: 'latency', activationRam: 'activation RAM', weightsFlash: 'weights flash', runtimeRam: 'runtime RAM', codeFlash: 'code flash' } as const;
+
+function cell(e: QuantityError): string {
+  if (!e.summary) return e.status === 'thin' ? 'too thin' : '—';
+  const s = e.summary;
+  return `${s.mapePct.toFixed(1)}% / ${s.worstPct >= 0 ? '+' : ''}${s.worstPct.toFixed(0)}% (${s.models}m ${s.rows}r)${e.status === 'thin' ? ' THIN' : ''}`;
+}
 
 export function registerCalibrate(program: Command): void {
   program
     .command('calibrate')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new EdgefitError('UNSUPPORTED', 'calibrate is not built yet');
+    .description('Refit on ST\'s published tables and print the leave-one-model-out error per target')
+    .option('--json', 'print the full report (per-row predictions included) as JSON')
+    .option('--write', `store the error table as ${CALIBRATION_ERROR_PATH.replace(/.*\/data\//, 'data/')}`)
+    .action((opts: { json?: boolean; write?: boolean }) => {
+      const report = calibrate();
+      if (opts.write) writeCalibrationError(report);
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+        return;
+      }
+      const rows = report.targets.map((t) => [t.name, t.errors.latency.toolVersion ?? '', ...QUANTITIES.map((q) => cell(t.errors[q]))]);
+      const notes = report.targets.flatMap((t) => QUANTITIES.filter((q) => t.errors[q].note).map((q) => `  ${t.name} ${LABEL[q]}: ${t.errors[q].note}`));
+      process.stdout.write(
+        [
+          'Leave-one-model-out error (MAPE / worst, models, rows) per target, newest tool version. Each architecture is predicted by a fit that never saw it.',
+          'activation RAM and weights flash have no fitted parameter: analyzer figure vs published.',
+          renderTable([{ header: 'target' }, { header: 'tool' }, ...QUANTITIES.map((q) => ({ header: LABEL[q], align: 'right' as const }))], rows),
+          notes.length ? `notes:\n${notes.join('\n')}` : '',
+          opts.write ? `written: ${CALIBRATION_ERROR_PATH}` : '',
+        ]
+          .filter(Boolean)
+          .join('\n') + '\n',
+      );
     });
 }

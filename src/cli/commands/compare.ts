@@ -1,12 +1,98 @@
+/**
+ * `edgefit compare <model> --resolutions 96,128,160` re-infers shapes at each input size (no new file) and
+ * tabulates MACs, activation RAM, weights, fit and latency per target; `edgefit compare a.onnx b.tflite`
+ * compares variants (each at every resolution when both are given). A progress bar (cli-progress) shows on
+ * long sweeps when stderr is a TTY and --json is off. Exit codes: 0, or 2 on bad input.
+ */
+import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { EdgefitError } from '../../analyzer/errors.ts';
+import { DEFAULT_TARGETS, evaluateTargets, type TargetResult } from '../../targets/evaluate.ts';
+import { analyzeAt, formatBytes, formatCount, latencyCell, parseResolutions, roleCell, resultJson } from '../../targets/present.ts';
+import { renderTable } from '../format/table.ts';
+
+interface CompareOptions {
+  resolutions?: string;
+  target?: string[];
+  json?: boolean;
+  progress?: boolean;
+}
+
+export interface CompareVariant {
+  model: string;
+  resolution: number | null;
+  macs: number;
+  activationBytes: number;
+  weightBytes: number;
+  partial: boolean;
+  targets: TargetResult[];
+}
 
 export function registerCompare(program: Command): void {
   program
     .command('compare')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new EdgefitError('UNSUPPORTED', 'compare is not built yet');
+    .description('Compare input resolutions of one model, or several model variants, across targets')
+    .argument('<models...>', 'model files (.onnx or .tflite)')
+    .option('--resolutions <list>', 'input sizes to re-infer shapes at, e.g. 96,128,160,192,224')
+    .option('-t, --target <name|profile.json>', 'target (repeatable; default: every board)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--json', 'print JSON')
+    .option('--no-progress', 'never show the progress bar')
+    .action((models: string[], opts: CompareOptions) => {
+      const resolutions: (number | undefined)[] = opts.resolutions ? parseResolutions(opts.resolutions) : [undefined];
+      if (models.length === 1 && !opts.resolutions) throw new EdgefitError('USAGE', 'compare: give --resolutions for one model, or several models to compare');
+      const targets = opts.target?.length ? opts.target : DEFAULT_TARGETS;
+      const jobs = models.flatMap((m) => resolutions.map((r) => ({ model: m, resolution: r })));
+      const showBar = !opts.json && opts.progress !== false && process.stderr.isTTY === true && jobs.length > 1;
+      const bar = showBar ? new cliProgress.SingleBar({ stream: process.stderr, format: 'compare [{bar}] {value}/{total} {job}', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic) : undefined;
+      bar?.start(jobs.length, 0, { job: '' });
+      const variants: CompareVariant[] = [];
+      try {
+        for (const j of jobs) {
+          bar?.update(variants.length, { job: `${j.model}${j.resolution ? ` @${j.resolution}` : ''}` });
+          const a = analyzeAt(j.model, j.resolution);
+          const results = evaluateTargets(a, targets);
+          variants.push({ model: j.model, resolution: j.resolution ?? null, macs: a.totals.macs, activationBytes: results[0]?.activationBytes ?? 0, weightBytes: a.totals.weightBytes, partial: a.partial, targets: results });
+          bar?.update(variants.length);
+        }
+      } finally {
+        bar?.stop();
+      }
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify({ variants: variants.map((v) => ({ ...v, targets: v.targets.map(resultJson) })) }, null, 2)}\n`);
+        return;
+      }
+      const rows: string[][] = [];
+      for (const v of variants) {
+        v.targets.forEach((r, i) => {
+          const label = i === 0 ? `${v.model.split('/').pop()}${v.resolution ? ` @${v.resolution}` : ''}${v.partial ? ' PARTIAL' : ''}` : '';
+          rows.push([
+            label,
+            i === 0 ? formatCount(v.macs) : '',
+            i === 0 ? formatBytes(v.activationBytes) : '',
+            i === 0 ? formatBytes(v.weightBytes) : '',
+            r.name,
+            r.fits ? 'yes' : 'NO',
+            roleCell(r, 'ram'),
+            roleCell(r, 'flash'),
+            latencyCell(r),
+          ]);
+        });
+      }
+      process.stdout.write(
+        renderTable(
+          [
+            { header: 'variant' },
+            { header: 'MACs', align: 'right' },
+            { header: 'activations', align: 'right' },
+            { header: 'weights', align: 'right' },
+            { header: 'target' },
+            { header: 'fits' },
+            { header: 'RAM (margin)' },
+            { header: 'flash (margin)' },
+            { header: 'latency ±LOO', align: 'right' },
+          ],
+          rows,
+        ) + '\n',
+      );
     });
 }

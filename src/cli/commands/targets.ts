@@ -1,12 +1,35 @@
+/** `edgefit targets [--json]`: the built-in target profiles, their memories, engines and calibration error. */
 import type { Command } from 'commander';
-import { EdgefitError } from '../../analyzer/errors.ts';
+import { calibratedModels } from '../../targets/evaluate.ts';
+import { listTargets } from '../../targets/resolve.ts';
+import { formatBytes } from '../format/numbers.ts';
+import { renderTable } from '../format/table.ts';
 
 export function registerTargets(program: Command): void {
   program
     .command('targets')
-    .description('(not built yet)')
-    .allowUnknownOption()
-    .action(() => {
-      throw new EdgefitError('UNSUPPORTED', 'targets is not built yet');
+    .description('List target profiles with their memories, engines and leave-one-model-out calibration error')
+    .option('--json', 'print JSON')
+    .action((opts: { json?: boolean }) => {
+      const profiles = listTargets();
+      const { errors } = calibratedModels();
+      const errOf = (id: string, calib: string[]) => errors.targets.find((t) => t.target === id) ?? errors.targets.find((t) => calib.includes(t.target));
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify({ targets: profiles.map((p) => ({ ...p, calibration: errOf(p.id, p.calibrationTargets)?.errors ?? null })) }, null, 2)}\n`);
+        return;
+      }
+      const rows = profiles.map((p) => {
+        const e = errOf(p.id, p.calibrationTargets)?.errors;
+        const lat = e?.latency;
+        const latCell = !lat?.summary ? `— (${lat?.note || 'no data'})` : `${lat.summary.mapePct.toFixed(1)}% / worst ${lat.summary.worstPct.toFixed(0)}% (${lat.summary.models} models)${lat.status === 'thin' ? ' THIN' : ''}`;
+        const mem = (q: 'activationRam' | 'weightsFlash') => (e?.[q].summary ? `${e[q].summary!.mapePct.toFixed(1)}%` : '—');
+        const memories = p.memories.map((m) => `${m.name} ${formatBytes(m.bytes)}${m.activations ? ' [act]' : ''}${m.weights ? ' [w]' : ''}`).join('\n');
+        const engines = p.engines.map((g) => `${g.name} ${g.clockMHz} MHz${g.cores > 1 ? ` ×${g.cores}` : ''}`).join('\n');
+        return [`${p.name}\n(${p.aliases.slice(0, 3).join(', ')})`, p.class, engines, memories, latCell, `act ${mem('activationRam')}\nweights ${mem('weightsFlash')}`];
+      });
+      process.stdout.write(
+        renderTable([{ header: 'target (aliases)' }, { header: 'class' }, { header: 'engines' }, { header: 'memories ([act] activations, [w] weights)' }, { header: 'latency LOO MAPE' }, { header: 'memory error' }], rows) +
+          '\nErrors: leave-one-model-out on ST\'s published tables, newest tool version (edgefit calibrate). THIN = too few models to trust.\n',
+      );
     });
 }

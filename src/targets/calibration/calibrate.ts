@@ -159,11 +159,11 @@ export function calibrate(opts: { rows?: CalibrationRow[]; profiles?: TargetProf
       let status: QuantityError['status'] = summary ? 'ok' : 'none';
       if (q === 'latency') {
         const keys = [...new Set(p.engines.map((e) => e.calibrationKey))];
-        const models = keys.flatMap((k) => [...allModels.values()].filter((m) => m.key === k || m.key.startsWith(`${k}:`)));
+        const models = keys.flatMap((k) => [...allModels.values()].filter((m) => m.key === k || m.key.startsWith(`${k}:`) || m.key.startsWith(`${k}@`)));
         const borrowed = models.filter((m) => m.kind === 'borrowed');
         if (borrowed.length) {
           note = borrowed.map((m) => `${m.key}: ${m.models.length} model(s) only; ${m.borrowedFrom} cycles × ${m.ratio!.toFixed(3)}`).join('; ');
-          status = 'thin';
+          if (borrowed.length === models.length) status = 'thin';
         }
         if (!models.length) note = `no published time with a model we can analyze for ${keys.join(', ')}`;
       }

@@ -1,0 +1,149 @@
+/**
+ * The library API `check`, `compare` and the report use: does an analyzed model fit each target, where
+ * does it go, how long does it take — with the leave-one-model-out error of every predicted figure.
+ *
+ * ```ts
+ * const results = evaluateTargets(analysis, ['STM32H747I-DISCO', 'stm32n6570-dk']);
+ * results[0].fits; results[0].ram.marginBytes; results[0].latencyMs; results[0].latencyErrorPct;
+ * ```
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import type { Analysis } from '../analyzer/layer.ts';
+import { CALIBRATION_ERROR_PATH, calibrate, type CalibrationReport, type QuantityError } from './calibration/calibrate.ts';
+import { loadCalibrationRows } from './calibration/dataset.ts';
+import { referenceVersionOf } from './latency/fit.ts';
+import { fitEngineModels, latencyRows, modelForEngine, predictMs, type EngineModel } from './latency/engine-models.ts';
+import { mapMemory, type Placement, type RoleSummary } from './memory-map.ts';
+import { modelFeatures, type ModelFeatures } from './model-features.ts';
+import type { TargetProfile } from './profile-schema.ts';
+import { builtinProfiles, resolveTarget } from './resolve.ts';
+import { fitRuntimeMemory, predictRuntimeBytes, type RuntimeMemoryFit } from './runtime-memory.ts';
+
+export { listTargets, resolveTarget } from './resolve.ts';
+
+export interface TargetResult {
+  id: string;
+  name: string;
+  class: TargetProfile['class'];
+  engine: { id: string; name: string; kind: string; clockMHz: number };
+  fits: boolean;
+  ram: RoleSummary;
+  flash: RoleSummary;
+  limitingMemory: string;
+  activationBytes: number;
+  activationSource: ModelFeatures['activationPeakSource'];
+  weightBytes: number;
+  /** Estimated runtime-library RAM and code flash (MCU; 0 where ST's tables do not publish them). */
+  runtimeRamBytes: number;
+  codeFlashBytes: number;
+  latencyMs: number | null;
+  /** Leave-one-model-out MAPE of this target's latency model (newest tool version); null when unknown. */
+  latencyErrorPct: number | null;
+  latencyWorstPct: number | null;
+  latencyStatus: QuantityError['status'];
+  /** Why the latency figure is thin or missing, and what it is based on. */
+  latencyNote: string;
+  /** Expected error of the memory figures (leave-one-out / direct, newest tool version). */
+  memoryErrorPct: { activationRam: number | null; weightsFlash: number | null };
+  toolVersion: string;
+  placements: Placement[];
+  notes: string[];
+}
+
+interface Calibrated {
+  engineModels: Map<string, EngineModel>;
+  runtime: { codeFlash?: RuntimeMemoryFit; runtimeRam?: RuntimeMemoryFit };
+  errors: CalibrationReport;
+}
+
+let cached: Calibrated | undefined;
+
+/** Models fitted on every published row (fast), and the stored leave-one-out error table. */
+export function calibratedModels(): Calibrated {
+  if (cached) return cached;
+  const profiles = builtinProfiles();
+  const rows = loadCalibrationRows({ profiles });
+  const engineModels = fitEngineModels(latencyRows(rows), new Map(profiles.map((p) => [p.id, p])));
+  const mcu = rows.filter((r) => r.table === 'mcu' && r.features && !r.approximate && r.toolVersion);
+  const newest = referenceVersionOf(mcu.map((r) => r.toolVersion));
+  const vrows = mcu.filter((r) => r.toolVersion === newest);
+  const fitFor = (q: 'code-flash' | 'runtime-ram') => {
+    const sel = vrows.flatMap((r) => {
+      const b = q === 'code-flash' ? r.published.codeFlashBytes : r.published.runtimeRamBytes;
+      return b && b > 0 ? [{ features: r.features!, bytes: b }] : [];
+    });
+    return fitRuntimeMemory(q, newest, sel, new Set(vrows.map((r) => r.arch)).size);
+  };
+  const errors = existsSync(CALIBRATION_ERROR_PATH) ? (JSON.parse(readFileSync(CALIBRATION_ERROR_PATH, 'utf8')) as CalibrationReport) : calibrate({ rows, profiles });
+  cached = { engineModels, runtime: { codeFlash: fitFor('code-flash'), runtimeRam: fitFor('runtime-ram') }, errors };
+  return cached;
+}
+
+function errorFor(profile: TargetProfile, errors: CalibrationReport): CalibrationReport['targets'][number] | undefined {
+  const ids = [profile.id, ...profile.calibrationTargets];
+  for (const id of ids) {
+    const t = errors.targets.find((x) => x.target === id);
+    if (t) return t;
+  }
+  return undefined;
+}
+
+export function evaluateProfile(features: ModelFeatures, profile: TargetProfile): TargetResult {
+  const cal = calibratedModels();
+  const engine = profile.engines.find((e) => e.id === profile.defaultEngine)!;
+  const isMcu = profile.class === 'mcu';
+  const runtimeRamBytes = isMcu && cal.runtime.runtimeRam ? Math.round(predictRuntimeBytes(cal.runtime.runtimeRam, features)) : 0;
+  const codeFlashBytes = isMcu && cal.runtime.codeFlash ? Math.round(predictRuntimeBytes(cal.runtime.codeFlash, features)) : 0;
+  const mapping = mapMemory(profile, { activationBytes: features.activationPeakBytes, weightBytes: features.weightBytes, runtimeRamBytes, codeFlashBytes });
+  const model = modelForEngine(cal.engineModels, engine.calibrationKey, features, engine.kind);
+  const err = errorFor(profile, cal.errors);
+  const lat = err?.errors.latency;
+  const notes = [...mapping.notes];
+  if (features.activationPeakSource === 'fallback-max-live') notes.push('activation RAM from the max-live fallback (no st plan): an over-estimate for many nets');
+  if (features.partial) notes.push('analysis is partial (unknown ops): figures are lower bounds');
+  let latencyMs: number | null = null;
+  let latencyNote = lat?.note ?? '';
+  if (model) {
+    latencyMs = predictMs(model, features, profile, engine.clockMHz);
+    if (model.kind === 'borrowed') latencyNote = `thin data (${model.models.length} model(s)): ${model.borrowedFrom} cycles × ${model.ratio!.toFixed(3)}`;
+  } else latencyNote ||= `no calibrated latency model for ${engine.calibrationKey}`;
+  const perTensorOnMp2 = engine.kind === 'mpu-gpu-npu' && !features.perChannel;
+  if (engine.kind === 'mpu-gpu-npu') notes.push(perTensorOnMp2 ? 'per-tensor model: runs on the NPU' : 'per-channel model: runs mainly on the GPU (the NPU takes per-tensor int8 only)');
+  const thin = lat?.status === 'thin' || model?.kind === 'borrowed';
+  return {
+    id: profile.id,
+    name: profile.name,
+    class: profile.class,
+    engine: { id: engine.id, name: engine.name, kind: engine.kind, clockMHz: engine.clockMHz },
+    fits: mapping.fits,
+    ram: mapping.ram,
+    flash: mapping.flash,
+    limitingMemory: mapping.limitingMemory,
+    activationBytes: features.activationPeakBytes,
+    activationSource: features.activationPeakSource,
+    weightBytes: features.weightBytes,
+    runtimeRamBytes,
+    codeFlashBytes,
+    latencyMs,
+    latencyErrorPct: latencyMs !== null && lat?.summary && !thin ? lat.summary.mapePct : null,
+    latencyWorstPct: latencyMs !== null && lat?.summary && !thin ? lat.summary.worstPct : null,
+    latencyStatus: latencyMs === null ? 'none' : thin ? 'thin' : (lat?.status ?? 'none'),
+    latencyNote,
+    memoryErrorPct: {
+      activationRam: err?.errors.activationRam.summary?.mapePct ?? null,
+      weightsFlash: err?.errors.weightsFlash.summary?.mapePct ?? null,
+    },
+    toolVersion: lat?.toolVersion ?? '',
+    placements: mapping.placements,
+    notes,
+  };
+}
+
+/** Evaluates one analysis on each target (ids, names as ST prints them, or profile paths). */
+export function evaluateTargets(analysis: Analysis, targetIds: string[]): TargetResult[] {
+  const features = modelFeatures(analysis);
+  return targetIds.map((t) => evaluateProfile(features, resolveTarget(t)));
+}
+
+/** Boards `compare` and `check` use when no --target is given (series profiles left out). */
+export const DEFAULT_TARGETS = ['stm32h747i-disco', 'stm32f769i-disco', 'b-u585i-iot02a', 'stm32n6570-dk', 'stm32mp257f-dk2', 'stm32mp157f-dk2', 'stm32mp135f-dk2'];
