@@ -7,6 +7,7 @@ import { OnnxGraphBuilder } from '../src/analyzer/onnx/builder.ts';
 import { loadModelBytes } from '../src/analyzer/load.ts';
 import { inferShapes, type ShapeOptions } from '../src/analyzer/shapes/infer.ts';
 import { registeredOps } from '../src/analyzer/shapes/registry.ts';
+import { registerOnce } from '../src/analyzer/shapes/rule-helpers.ts';
 import { EdgefitError, type ErrorCode } from '../src/analyzer/errors.ts';
 import { runOracle } from './shapes-oracle-helpers.ts';
 
@@ -189,6 +190,13 @@ describe('rule coverage', () => {
     for (const op of ['QuantizeLinear', 'DequantizeLinear', 'QLinearAdd', 'QLinearMul', 'QLinearGlobalAveragePool', 'QLinearSigmoid']) {
       expect(ms.has(op), op).toBe(true);
     }
+  });
+});
+
+describe('one entry per op type', () => {
+  it('registering a second rule for an op type is refused', () => {
+    expect(() => registerOnce('', { Conv: () => [] })).toThrow(/Conv registered twice/);
+    expect(() => registerOnce('com.microsoft', { QLinearAdd: () => [] })).toThrow(/registered twice/);
   });
 });
 

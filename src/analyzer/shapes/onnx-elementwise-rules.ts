@@ -5,8 +5,8 @@
  */
 import type { TensorType } from '../ir.ts';
 import type { DType } from '../dtype.ts';
-import { registerShapeRules, type ShapeContext, type ShapeRule } from './registry.ts';
-import { broadcastShapes, divFor, foldBroadcast, like, req, tensor } from './rule-helpers.ts';
+import type { ShapeContext, ShapeRule } from './registry.ts';
+import { broadcastShapes, divFor, foldBroadcast, like, req, tensor , registerOnce } from './rule-helpers.ts';
 
 /** Output = input 0, same shape and dtype; optional fold of small values. */
 function unary(fold?: (x: number) => number): ShapeRule {
@@ -117,4 +117,4 @@ const binaryRules: Record<string, ShapeRule> = {
   ),
 };
 
-registerShapeRules('', { ...unaryRules, ...binaryRules });
+registerOnce('', { ...unaryRules, ...binaryRules });

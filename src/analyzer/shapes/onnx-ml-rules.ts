@@ -1,8 +1,8 @@
 /** ai.onnx.ml operators that appear at the tail of classic classifier exports (squeezenet → ArgMax → ZipMap). */
-import { registerShapeRules } from './registry.ts';
-import { req, tensor } from './rule-helpers.ts';
 
-registerShapeRules('ai.onnx.ml', {
+import { registerOnce, req, tensor } from './rule-helpers.ts';
+
+registerOnce('ai.onnx.ml', {
   /** ArrayFeatureExtractor(X, Y indices): last dim of X replaced by the number of indices. */
   ArrayFeatureExtractor: (ctx) => {
     const x = req(ctx, 0);

@@ -6,8 +6,8 @@
  * The shape functions (convShape, poolShape, matmulShape) are exported for the quantized variants
  * (QLinearConv, ConvInteger, QLinearMatMul, …) in onnx-quant-rules.ts.
  */
-import { registerShapeRules, type ShapeContext, type ShapeRule } from './registry.ts';
-import { attrInt, attrInts, attrString, badShape, broadcastShapes, like, normAxis, req, tensor } from './rule-helpers.ts';
+import type { ShapeContext, ShapeRule } from './registry.ts';
+import { attrInt, attrInts, attrString, badShape, broadcastShapes, like, normAxis, req, tensor , registerOnce } from './rule-helpers.ts';
 import type { TensorType } from '../ir.ts';
 
 interface Window {
@@ -210,7 +210,7 @@ const layerNorm: ShapeRule = (ctx) => {
 
 const sameAsInput: ShapeRule = (ctx) => [like(req(ctx, 0))];
 
-registerShapeRules('', {
+registerOnce('', {
   Conv: (ctx) => [tensor(req(ctx, 0).dtype, convShape(ctx, req(ctx, 0), req(ctx, 1)))],
   ConvTranspose: convTranspose,
   MaxPool: pool,

@@ -6,9 +6,9 @@
  */
 import { ONNX_DTYPES, type DType } from '../dtype.ts';
 import type { TensorType } from '../ir.ts';
-import { registerShapeRules, type ShapeContext, type ShapeRule } from './registry.ts';
+import type { ShapeContext, ShapeRule } from './registry.ts';
 import { convShape, matmulShape, poolShape } from './onnx-nn-rules.ts';
-import { attrInt, badShape, broadcastShapes, dtypeOfInput, normAxis, req, tensor } from './rule-helpers.ts';
+import { attrInt, badShape, broadcastShapes, dtypeOfInput, normAxis, req, tensor , registerOnce } from './rule-helpers.ts';
 
 /** QuantizeLinear(x, y_scale, y_zero_point?): dtype from output_dtype (opset ≥ 21), else zero point, else uint8. */
 const quantizeLinear: ShapeRule = (ctx) => {
@@ -91,7 +91,7 @@ const qlinearConcat: ShapeRule = (ctx) => {
   return [tensor(dtypeOfInput(ctx, 1, xs[0]!.dtype), shape)];
 };
 
-registerShapeRules('', {
+registerOnce('', {
   QuantizeLinear: quantizeLinear,
   DequantizeLinear: dequantizeLinear,
   DynamicQuantizeLinear: dynamicQuantizeLinear,
@@ -101,7 +101,7 @@ registerShapeRules('', {
   MatMulInteger: (ctx) => [tensor('int32', matmulShape(ctx, req(ctx, 0).shape, req(ctx, 1).shape))],
 });
 
-registerShapeRules('com.microsoft', {
+registerOnce('com.microsoft', {
   QuantizeLinear: quantizeLinear,
   DequantizeLinear: dequantizeLinear,
   QLinearAdd: qlinearBinary,

@@ -6,7 +6,7 @@
  */
 import type { TensorType } from '../ir.ts';
 import { ONNX_DTYPES, type DType } from '../dtype.ts';
-import { registerShapeRules, type ShapeContext, type ShapeRule } from './registry.ts';
+import type { ShapeContext, ShapeRule } from './registry.ts';
 import {
   attrInt,
   attrInts,
@@ -22,6 +22,7 @@ import {
   needsRuntime,
   normAxis,
   opt,
+  registerOnce,
   product,
   req,
   tensor,
@@ -453,7 +454,7 @@ const gatherND: ShapeRule = (ctx) => {
 
 const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
 
-registerShapeRules('', {
+registerOnce('', {
   Constant: constant,
   Shape: shapeOp,
   Size: (ctx) => [tensor('int64', [], [product(req(ctx, 0).shape)])],

@@ -7,7 +7,7 @@ import type { ConstData, TensorType } from '../ir.ts';
 import type { DType } from '../dtype.ts';
 import { EdgefitError } from '../errors.ts';
 import { decodeSmallConst } from '../const-data.ts';
-import type { ShapeContext } from './registry.ts';
+import { findShapeRule, registerShapeRules, type ShapeContext, type ShapeRule } from './registry.ts';
 
 /** Tensors up to this many elements carry their folded `value` (shape vectors, axes, scales). */
 export const MAX_VALUE_ELEMENTS = 64;
@@ -186,4 +186,12 @@ export function attrTensorValue(data: ConstData): number[] | undefined {
 /** The dtype a zero-point-like optional input implies, else `def`. */
 export function dtypeOfInput(ctx: ShapeContext, i: number, def: DType): DType {
   return ctx.inputs[i]?.dtype ?? def;
+}
+
+/** registerShapeRules, refusing an op type that already has a rule (one entry per op type, STYLE.md). */
+export function registerOnce(domain: string, table: Record<string, ShapeRule>): void {
+  for (const op of Object.keys(table)) {
+    if (findShapeRule(domain, op)) throw new Error(`shape rule for ${domain || 'ai.onnx'}:${op} registered twice`);
+  }
+  registerShapeRules(domain, table);
 }
