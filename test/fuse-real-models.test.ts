@@ -70,6 +70,8 @@ describe('real ONNX models', () => {
     expect(a.totals.weightBytes).toBe(4 * (389_088 + 1_281 * 5));
     expect(a.layers.every((l) => l.dtype === 'float32')).toBe(true);
     expect(a.partial).toBe(false);
+    // deterministic: a second analysis serialises byte for byte the same
+    expect(JSON.stringify(analyzeFile(model('image_classification/mobilenet_v2_0.35_128_tfs_channel_first.onnx')))).toBe(JSON.stringify(a));
   });
 
   for (const rel of [
