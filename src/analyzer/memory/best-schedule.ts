@@ -14,9 +14,9 @@ import { layerOverlap, OVERLAP_KIND, overlapSavingBytes } from './overlap-rules.
 export interface ScheduleSearchOptions {
   allocateIo?: boolean;
   scratchBytes?: (layer: Layer) => number;
-  /** Largest number of states per level for the search to stay exact (default 4,000). */
+  /** Largest number of states per level for the search to stay exact (default 200). */
   stateLimit?: number;
-  /** States kept per level once the limit is passed (default 64). */
+  /** States kept per level once the limit is passed (default 16). */
   beamWidth?: number;
 }
 
@@ -39,6 +39,8 @@ interface Root {
 
 interface State {
   done: Uint8Array;
+  /** Per layer: producers not yet run. */
+  pending: Int32Array;
   remaining: Int32Array; // per root: consumers not yet run
   liveBytes: number;
   peak: number;
@@ -51,8 +53,9 @@ interface Model {
   outRoot: number[];
   inRoots: number[][];
   scratch: number[];
-  /** Per layer: producer layers it waits for. */
+  /** Per layer: producer layers it waits for, and the layers waiting for it. */
   deps: number[][];
+  succ: number[][];
   layers: readonly Layer[];
 }
 
@@ -107,7 +110,9 @@ function buildModel(analysis: Analysis, opts: ScheduleSearchOptions): Model {
     }
     deps.push([...d]);
   }
-  return { roots, outRoot, inRoots, scratch, deps, layers: analysis.layers };
+  const succ: number[][] = deps.map(() => []);
+  deps.forEach((ds, l) => ds.forEach((d) => succ[d]!.push(l)));
+  return { roots, outRoot, inRoots, scratch, deps, succ, layers: analysis.layers };
 }
 
 /** Bytes resident while layer `l` runs from state `s`, and the resident bytes after it. */
@@ -139,6 +144,8 @@ function advance(m: Model, s: State, l: number): State {
   const { stepBytes, after } = stepCost(m, s, l);
   const done = s.done.slice();
   done[l] = 1;
+  const pending = s.pending.slice();
+  for (const x of m.succ[l]!) pending[x]!--;
   const remaining = s.remaining.slice();
   const seen = new Set<number>();
   for (const r of m.inRoots[l]!) {
@@ -146,7 +153,7 @@ function advance(m: Model, s: State, l: number): State {
     seen.add(r);
     remaining[r]!--;
   }
-  return { done, remaining, liveBytes: after, peak: Math.max(s.peak, stepBytes), order: [...s.order, l] };
+  return { done, pending, remaining, liveBytes: after, peak: Math.max(s.peak, stepBytes), order: [...s.order, l] };
 }
 
 function initialState(m: Model): State {
@@ -156,14 +163,14 @@ function initialState(m: Model): State {
     remaining[i] = r.consumers.length;
     if (r.producer < 0 && r.inPool) live += r.sizeBytes;
   });
-  return { done: new Uint8Array(m.layers.length), remaining, liveBytes: live, peak: live, order: [] };
+  const pending = Int32Array.from(m.deps.map((d) => d.length));
+  return { done: new Uint8Array(m.layers.length), pending, remaining, liveBytes: live, peak: live, order: [] };
 }
 
 function ready(m: Model, s: State): number[] {
   const out: number[] = [];
   for (let l = 0; l < m.layers.length; l++) {
-    if (s.done[l]) continue;
-    if (m.deps[l]!.every((d) => s.done[d] === 1)) out.push(l);
+    if (!s.done[l] && s.pending[l] === 0) out.push(l);
   }
   return out;
 }
@@ -179,8 +186,8 @@ export function schedulePeakBytes(analysis: Analysis, schedule: readonly number[
 export function searchBestSchedule(analysis: Analysis, opts: ScheduleSearchOptions = {}): ScheduleSearchResult {
   const m = buildModel(analysis, opts);
   const n = m.layers.length;
-  const stateLimit = opts.stateLimit ?? 4000;
-  const beamWidth = opts.beamWidth ?? 64;
+  const stateLimit = opts.stateLimit ?? 200;
+  const beamWidth = opts.beamWidth ?? 16;
   let level: State[] = [initialState(m)];
   let exact = true;
   let expanded = 0;

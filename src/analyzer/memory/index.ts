@@ -31,7 +31,7 @@ export interface MemoryOptions {
   scratchEngine?: ScratchEngineName | 'off';
   /** Execution order for the st/greedy/linear plans (layer indices; default the model's own order). */
   schedule?: number[];
-  /** Largest number of states per level for the exact re-ordering search (default 1,000). */
+  /** Largest number of states per level for the exact re-ordering search (default 200). */
   searchStateLimit?: number;
 }
 
@@ -142,7 +142,7 @@ export function planMemory(analysis: Analysis, opts: MemoryOptions = {}): Memory
   const greedy = runPlanner(analysis, liveness, new GreedyBySizePlanner({ alignmentBytes }), alignmentBytes);
   const linear = runPlanner(analysis, liveness, new LinearFirstFitPlanner({ alignmentBytes }), alignmentBytes);
 
-  const search = searchBestSchedule(analysis, { allocateIo, scratchBytes, stateLimit: opts.searchStateLimit ?? 300 });
+  const search = searchBestSchedule(analysis, { allocateIo, scratchBytes, stateLimit: opts.searchStateLimit ?? 200 });
   const bestLiveness = computeLiveness(analysis, search.schedule, { allocateIo, scratchBytes });
   const candidates = [
     runPlanner(analysis, bestLiveness, new StPlanner({ alignmentBytes }), alignmentBytes),

@@ -97,6 +97,7 @@ export function computeLiveness(analysis: Analysis, schedule: readonly number[],
   let outputBytes = 0;
   const buffers: LiveBuffer[] = [];
   const bufferOf = new Map<string, number>();
+  const graphOutputBuffers = new Set<number>();
   for (const a of accs.values()) {
     if (a.isInput) inputBytes += a.sizeBytes;
     if (a.isOutput && !a.isInput) outputBytes += a.sizeBytes;
@@ -104,6 +105,7 @@ export function computeLiveness(analysis: Analysis, schedule: readonly number[],
     if (a.sizeBytes <= 0 || !Number.isFinite(a.first)) continue;
     const kind: BufferKind = a.isInput ? 'input' : a.isOutput ? 'output' : 'activation';
     bufferOf.set(a.name, buffers.length);
+    if (a.isOutput) graphOutputBuffers.add(buffers.length);
     buffers.push({
       name: a.name,
       kind,
@@ -130,7 +132,7 @@ export function computeLiveness(analysis: Analysis, schedule: readonly number[],
       const inp = bufferOf.get(root(name));
       if (inp === undefined || inp === out) return;
       const ib = buffers[inp]!;
-      if (ib.lastStep !== s || ib.kind === 'output') return;
+      if (ib.lastStep !== s || graphOutputBuffers.has(inp)) return;
       const rule = layerOverlap(layer, operand);
       if (rule) overlaps.push({ output: out, input: inp, ...rule, step: s });
     });
