@@ -82,13 +82,18 @@ export interface ChannelAffineLayer {
   channels: number;
 }
 
-/** Reshape to [-1, ...shape] (view); `transposeToNhwc` first reorders [C,H,W] → [H,W,C] as Keras' Flatten does. */
+/**
+ * A view: Reshape to [-1, ...shape], or Squeeze of the unit spatial dims after a global pool (tf2onnx's
+ * spelling of Keras' GlobalAveragePooling2D: GlobalAveragePool + Squeeze). `transposeToNhwc` first
+ * reorders [C,H,W] → [H,W,C] as Keras' Flatten does on NHWC data.
+ */
 export interface ReshapeLayer {
   kind: 'reshape';
   name: string;
   input: string;
   output: string;
   shape: number[];
+  squeeze?: boolean;
   transposeToNhwc?: boolean;
 }
 
@@ -218,6 +223,16 @@ export class NetBuilder {
     const transposeToNhwc = s.length === 3 && s[1]! * s[2]! > 1;
     this.layers.push({ kind: 'reshape', name, input, output: name, shape: [f], transposeToNhwc });
     this.shapes.set(name, [f]);
+    return name;
+  }
+
+  /** [C,1,1] → [C]: the Squeeze tf2onnx writes after Keras' GlobalAveragePooling2D. */
+  squeezeSpatial(input: string, name: string): string {
+    this.claim(name);
+    const [c, h, w] = this.shape(input) as [number, number, number];
+    if (h !== 1 || w !== 1) throw new Error(`zoo ${this.id}: squeeze '${name}' needs a [C,1,1] input`);
+    this.layers.push({ kind: 'reshape', name, input, output: name, shape: [c], squeeze: true });
+    this.shapes.set(name, [c]);
     return name;
   }
 

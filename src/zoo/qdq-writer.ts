@@ -231,8 +231,13 @@ class QdqWriter {
           this.quantize(t, this.params(src));
           src = t;
         }
-        g.initializer(`${layer.name}_shape`, 'int64', [layer.shape.length + 1], [-1, ...layer.shape]);
-        g.node('Reshape', [this.input(src), `${layer.name}_shape`], [layer.output], {}, { name: layer.name });
+        if (layer.squeeze) {
+          g.initializer(`${layer.name}_axes`, 'int64', [2], [2, 3]);
+          g.node('Squeeze', [this.input(src), `${layer.name}_axes`], [layer.output], {}, { name: layer.name });
+        } else {
+          g.initializer(`${layer.name}_shape`, 'int64', [layer.shape.length + 1], [-1, ...layer.shape]);
+          g.node('Reshape', [this.input(src), `${layer.name}_shape`], [layer.output], {}, { name: layer.name });
+        }
         this.quantize(layer.output, this.params(src));
         return;
       }

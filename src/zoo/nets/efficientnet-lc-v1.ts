@@ -57,6 +57,6 @@ export function buildEfficientNetLcV1(o: { resolution: number; classes: number; 
   }
   x = b.conv(x, { name: 'top_conv', cout: roundFilters(1280), k: 1, padding: 'same', act: 'relu6' });
   x = b.gap(x, 'avg_pool');
-  x = b.flatten(x, 'avg_pool_flat');
+  x = b.squeezeSpatial(x, 'avg_pool_squeeze');
   return b.finish(denseHead(b, x, o.classes, false));
 }

@@ -20,6 +20,6 @@ export function buildMobileNetV1(o: { resolution: number; classes: number; chann
     x = b.conv(x, { name: `conv_pw_${id}`, cout: Math.trunc(c * o.alpha), k: 1, padding: 'same', act: 'relu6' });
   });
   x = b.gap(x, 'global_average_pooling');
-  x = b.flatten(x, 'features');
+  x = b.squeezeSpatial(x, 'features');
   return b.finish(denseHead(b, x, o.classes, true));
 }

@@ -41,6 +41,6 @@ export function buildMobileNetV2(o: { resolution: number; classes: number; chann
   const last = o.alpha > 1 ? makeDivisible(1280 * o.alpha) : 1280;
   x = b.conv(x, { name: 'Conv_1', cout: last, k: 1, padding: 'valid', act: 'relu6' });
   x = b.gap(x, 'global_average_pooling');
-  x = b.flatten(x, 'features');
+  x = b.squeezeSpatial(x, 'features');
   return b.finish(denseHead(b, x, o.classes, true));
 }

@@ -18,7 +18,7 @@ function head(b: NetBuilder, x: string, classes: number, bn: boolean): NetSpec {
   x = b.conv(x, { name: 'conv10', cout: classes, k: 1, padding: 'valid', act: 'relu' });
   if (bn) x = b.affine(x, 'conv10_bn');
   x = b.gap(x, 'global_average_pooling');
-  x = b.reshape(x, 'features', [classes]);
+  x = b.squeezeSpatial(x, 'features');
   return b.finish(b.unary('softmax', x, 'softmax', -1));
 }
 

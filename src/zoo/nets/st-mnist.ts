@@ -12,6 +12,6 @@ export function buildStMnistV1(o: { resolution: number; classes: number; channel
   x = b.conv(x, { name: 'dw2', k: 3, s: 2, padding: 'same', depthwise: true, act: 'relu' });
   x = b.conv(x, { name: 'conv3', cout: 64, k: 1, padding: 'valid', act: 'relu' });
   x = b.gap(x, 'global_average_pooling');
-  x = b.flatten(x, 'features');
+  x = b.squeezeSpatial(x, 'features');
   return b.finish(denseHead(b, x, o.classes, false));
 }
