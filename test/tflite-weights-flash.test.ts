@@ -107,14 +107,18 @@ interface Ours {
   anchors?: number;
 }
 
+const measured = new Map<string, Ours>();
+
 function measure(path: string): Ours {
+  const cached = measured.get(path);
+  if (cached) return cached;
   const model = readTflite(new Uint8Array(readFileSync(path)), { path });
   const { layers } = buildTfliteLayers(model, inferShapes(model).types);
   const sum = (f: (l: (typeof layers)[number]) => number) => layers.reduce((a, l) => a + f(l), 0);
   const kernelBytes = sum((l) => l.weightBytes);
   const layerConstBytes = sum((l) => l.constBytes);
   const boxes = layers.filter((l) => l.op === 'Concat' && l.outputShapes[0]?.length === 3 && l.outputShapes[0][2] === 4);
-  return {
+  const ours: Ours = {
     kernelBytes,
     layerConstBytes,
     weightsFlashBytes: kernelBytes + layerConstBytes,
@@ -122,6 +126,8 @@ function measure(path: string): Ours {
     biasBytes: sum((l) => l.biasBytes),
     anchors: boxes[0]?.outputShapes[0]![1],
   };
+  measured.set(path, ours);
+  return ours;
 }
 
 /**
