@@ -127,6 +127,20 @@ describe('invalid graphs', () => {
     expectError(() => loadModelBytes(g.toBytes(), 'dangling.onnx'), 'BAD_MODEL', /^dangling\.onnx: node 'conv3' reads 'x7', which no node produces and is not a graph input$/);
   });
 
+  it('names holding newlines are shown escaped, huge names cut, so the message stays one line', () => {
+    const g = tiny((b) => {
+      b.node('Add', ['y', 'evil\nname'], ['z'], {}, { name: `n${'x'.repeat(5000)}` });
+      b.output('z', 'float32', [1, 4]);
+    });
+    const err = expectError(() => loadModelBytes(g.toBytes(), 'nl.onnx'), 'BAD_MODEL', /^nl\.onnx: node 'nxxx.*…/);
+    expect(err.message.length).toBeLessThan(400);
+    const short = tiny((b) => {
+      b.node('Add', ['y', 'evil\nname'], ['z'], {}, { name: 'add' });
+      b.output('z', 'float32', [1, 4]);
+    });
+    expectError(() => loadModelBytes(short.toBytes(), 'nl.onnx'), 'BAD_MODEL', /node 'add' reads 'evil\\nname', which no node produces/);
+  });
+
   it('a graph output nobody produces', () => {
     const g = tiny((b) => b.output('ghost', 'float32', [1]));
     expectError(() => loadModelBytes(g.toBytes(), 'ghost.onnx'), 'BAD_MODEL', /graph output 'ghost' is not produced by any node/);

@@ -11,6 +11,22 @@ import { EdgefitError } from './errors.ts';
 import type { IRGraph, IRNode } from './ir.ts';
 
 const MAX_CYCLE_NAMES = 12;
+const MAX_MESSAGE_CHARS = 360;
+
+/**
+ * A message fit for one line: names read from a file may hold newlines or control characters (shown
+ * escaped) and may be huge (the middle is cut).
+ */
+export function oneLine(message: string): string {
+  const clean = message.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => (c === '\n' ? '\\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  if (clean.length <= MAX_MESSAGE_CHARS) return clean;
+  const half = Math.floor((MAX_MESSAGE_CHARS - 1) / 2);
+  return `${clean.slice(0, half)}…${clean.slice(clean.length - half)}`;
+}
+
+function bad(path: string, what: string): EdgefitError {
+  return new EdgefitError('BAD_MODEL', oneLine(`${path}: ${what}`));
+}
 
 function isGraph(v: unknown): v is IRGraph {
   return typeof v === 'object' && v !== null && 'nodes' in v && 'tensors' in v && Array.isArray((v as IRGraph).nodes);
@@ -60,10 +76,10 @@ export function checkGraph(graph: IRGraph, path: string): IRGraph {
         const msg = prev === j
           ? `node '${node.name}' lists output '${out}' twice`
           : `tensor '${out}' is produced by both node '${other}' and node '${node.name}'`;
-        throw new EdgefitError('BAD_MODEL', `${path}: ${msg}`);
+        throw bad(path, msg);
       }
-      if (graphInputs.has(out)) throw new EdgefitError('BAD_MODEL', `${path}: node '${node.name}' produces '${out}', which is also a graph input`);
-      if (isConstant(out)) throw new EdgefitError('BAD_MODEL', `${path}: node '${node.name}' produces '${out}', which is also a constant`);
+      if (graphInputs.has(out)) throw bad(path, `node '${node.name}' produces '${out}', which is also a graph input`);
+      if (isConstant(out)) throw bad(path, `node '${node.name}' produces '${out}', which is also a constant`);
       producer.set(out, j);
     }
   }
@@ -82,14 +98,14 @@ export function checkGraph(graph: IRGraph, path: string): IRGraph {
         d.push(p);
         if (p >= j) inFileOrder = false;
       } else if (!graphInputs.has(name) && !isConstant(name)) {
-        throw new EdgefitError('BAD_MODEL', `${path}: node '${node.name}' reads '${name}', which no node produces and is not a graph input`);
+        throw bad(path, `node '${node.name}' reads '${name}', which no node produces and is not a graph input`);
       }
     }
     deps[j] = d;
   }
   for (const out of graph.outputs) {
     if (out && !producer.has(out) && !graphInputs.has(out) && !isConstant(out)) {
-      throw new EdgefitError('BAD_MODEL', `${path}: graph output '${out}' is not produced by any node`);
+      throw bad(path, `graph output '${out}' is not produced by any node`);
     }
   }
   if (inFileOrder) return graph;
@@ -113,7 +129,7 @@ export function checkGraph(graph: IRGraph, path: string): IRGraph {
   }
   if (queue.length === n) return { ...graph, nodes: queue.map((j) => nodes[j]!) };
 
-  throw new EdgefitError('BAD_MODEL', `${path}: ${describeCycle(nodes, deps, done)}`);
+  throw bad(path, describeCycle(nodes, deps, done));
 }
 
 /**

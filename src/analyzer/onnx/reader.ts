@@ -11,6 +11,7 @@
  * Graph validity (dangling inputs, duplicate producers, cycles) is checked by graph-check.ts, not here.
  */
 import { EdgefitError, isEdgefitError } from '../errors.ts';
+import { oneLine } from '../graph-check.ts';
 import type { ConstData, Dim, IRGraph, IRModel, IRNode, TensorInfo } from '../ir.ts';
 import { convertAttribute, type AttrContext } from './attributes.ts';
 import { type GraphProto, type ModelProto, type NodeProto, type ValueInfoProto } from './proto.ts';
@@ -218,11 +219,11 @@ function convertGraph(g: GraphProto, ctx: ReadContext): IRGraph {
 /** Reads an ONNX model. Throws EdgefitError (one line naming the file and what is wrong) on bad input. */
 export function readOnnx(bytes: Uint8Array, opts: OnnxReadOptions): IRModel {
   const { path } = opts;
-  const model = decodeModel(bytes, path);
   const warnings: string[] = [];
   const tensorCtx: TensorContext = { path, baseDir: opts.baseDir, maxTensorBytes: opts.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES };
   const ctx: ReadContext = { ...tensorCtx, warnings, depth: 0 };
   try {
+    const model = decodeModel(bytes, path);
     const opsets: Record<string, number> = {};
     for (const o of model.opsetImport ?? []) {
       const version = int64ToNumber(o.version as Int64);
@@ -237,8 +238,8 @@ export function readOnnx(bytes: Uint8Array, opts: OnnxReadOptions): IRModel {
     const producer = [model.producerName, model.producerVersion].filter((s) => s).join(' ');
     return { format: 'onnx', path, fileBytes: bytes.length, opsets, producer, graph, warnings };
   } catch (e) {
-    if (isEdgefitError(e)) throw e;
+    if (isEdgefitError(e)) throw new EdgefitError(e.code, oneLine(e.message), e.exitCode);
     const msg = e instanceof Error ? e.message : String(e);
-    throw new EdgefitError('BAD_MODEL', `${path} is a damaged ONNX model (${msg})`);
+    throw new EdgefitError('BAD_MODEL', oneLine(`${path} is a damaged ONNX model (${msg})`));
   }
 }
