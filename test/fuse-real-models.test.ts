@@ -3,12 +3,12 @@
  * Oracles are independent of our code: the MobileNetV2 architecture table (../shared/architectures.md §3),
  * its parameter formulas, and the int4 share that ST writes into the w4/w8 file names.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeFile } from '../src/analyzer/analyze.ts';
 import type { Analysis } from '../src/analyzer/layer.ts';
-import { HAVE_SHARED, MODELS_DIR, modelLabel, sharedModels } from './helpers/shared.ts';
+import { CALIBRATION_DIR, HAVE_SHARED, MODELS_DIR, modelLabel, sharedModels } from './helpers/shared.ts';
 
 /**
  * MobileNetV2 MACs from the architecture table alone: stem 3×3 s2, inverted residual stages (t, c, n, s),
@@ -116,6 +116,21 @@ describe('real ONNX models', () => {
       expect(a.partial).toBe(false);
     });
   }
+
+  itIf('object_detection/yolo26_256_qdq_int8_od_coco-person-st.onnx')("YOLO26n 256 QDQ int8: weight bytes beside ST's published N6 Weights Flash for this exact file", () => {
+    const csvPath = join(CALIBRATION_DIR, 'published_npu.csv');
+    if (!existsSync(csvPath)) return;
+    const lines = readFileSync(csvPath, 'utf8').split('\n');
+    const header = lines[0]!.split(',');
+    const row = lines.find((l) => l.includes('yolo26_256_qdq_int8_od_coco-person-st.onnx'))!.split(',');
+    const publishedKib = Number(row[header.indexOf('weights_flash_kib')]);
+    expect(publishedKib).toBeGreaterThan(0);
+    const a = analyzeFile(model('object_detection/yolo26_256_qdq_int8_od_coco-person-st.onnx'));
+    const oursKib = a.totals.weightBytes / 1024;
+    console.log(`YOLO26n 256 int8: weightBytes ${oursKib.toFixed(2)} KiB vs ST N6 Weights Flash ${publishedKib} KiB (${((oursKib / publishedKib - 1) * 100).toFixed(2)} %)`);
+    // int8 kernels + int32 biases, as stored; ST's NPU compiler may repack a little
+    expect(Math.abs(oursKib / publishedKib - 1)).toBeLessThan(0.005);
+  });
 
   it('every shared ONNX model analyzes; per-model totals', () => {
     const rows: string[] = [];

@@ -16,6 +16,7 @@ import { renderKeyValues, renderTable } from '../format/table.ts';
 interface AnalyzeCliOptions {
   json?: boolean;
   inputShape?: string[];
+  maxFileBytes?: string;
 }
 
 export function registerAnalyze(program: Command): void {
@@ -29,8 +30,9 @@ export function registerAnalyze(program: Command): void {
       'set a graph input shape, e.g. input=1x3x224x224 (repeatable; the name may be left out for a single-input model)',
       (value: string, prev: string[] = []) => [...prev, value],
     )
+    .option('--max-file-bytes <bytes>', 'refuse model files larger than this (default 2 GiB)')
     .action((path: string, opts: AnalyzeCliOptions) => {
-      const model = loadModel(path);
+      const model = loadModel(path, { maxFileBytes: parseByteCount(opts.maxFileBytes, '--max-file-bytes') });
       const inputShapes = parseInputShapes(opts.inputShape ?? [], model.graph.inputs);
       const analysis = analyzeModel(model, { inputShapes });
       const memory = planMemory(analysis);
@@ -39,6 +41,16 @@ export function registerAnalyze(program: Command): void {
       if (opts.json) process.stdout.write(`${JSON.stringify(analysisToJson(analysis, memory), null, 2)}\n`);
       else process.stdout.write(`${renderAnalysis(analysis, memory)}\n`);
     });
+}
+
+/** A positive integer byte count from the command line, or undefined when the option was not given. */
+export function parseByteCount(text: string | undefined, option: string): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < 1) {
+    throw new EdgefitError('USAGE', `${option} '${text}': expected a positive whole number of bytes`);
+  }
+  return n;
 }
 
 /** `name=1x3x224x224` (or `1x3x224x224` when the model has one input) → { name: [1, 3, 224, 224] }. */
