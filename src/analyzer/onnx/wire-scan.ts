@@ -24,6 +24,16 @@ const MODEL_FIELDS: Record<number, number> = {
   26: 2, // configuration (onnx ≥ 1.18)
 };
 
+const FIELD_NAMES: Record<number, string> = {
+  1: 'ir_version', 2: 'producer_name', 3: 'producer_version', 4: 'domain', 5: 'model_version', 6: 'doc_string',
+  7: 'graph', 8: 'opset_import', 14: 'metadata_props', 20: 'training_info', 25: 'functions', 26: 'configuration',
+};
+
+function fieldLabel(field: number): string {
+  const name = FIELD_NAMES[field];
+  return name ? `the ${name} field (${field})` : `field ${field}`;
+}
+
 /** Field numbers above this are not ModelProto fields any ONNX version defines or is likely to. */
 const MAX_PLAUSIBLE_FIELD = 64;
 
@@ -79,7 +89,7 @@ export function scanModelWire(bytes: Uint8Array): WireVerdict {
         const need = len === -1 ? 'its length' : `${len} bytes`;
         return {
           kind: truncated ? 'truncated' : 'foreign',
-          detail: `field ${field} at byte ${fieldStart} needs ${need} but the file has ${n - pos} left`,
+          detail: `${fieldLabel(field)} at byte ${fieldStart} needs ${need} but the file has ${Math.max(0, n - pos)} left`,
           sawGraph,
         };
       }
