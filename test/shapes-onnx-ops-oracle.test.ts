@@ -319,6 +319,32 @@ const cases: Case[] = [
       g.node('Upsample', ['x', 'scales'], ['y'], { mode: 'nearest' });
     },
   },
+  {
+    name: 'Upsample opset 7 scales attribute',
+    opsets: { '': 7 },
+    build: (g) => {
+      g.input('x', 'float32', [1, 2, 3, 5]);
+      g.node('Upsample', ['x'], ['y'], { mode: 'nearest', scales: { floats: [1, 1, 2, 2] } });
+    },
+  },
+  {
+    name: 'Constant node forms (value, value_ints, value_int, value_float, value_floats) feeding shape ops',
+    opsets: { '': 13 },
+    build: (g) => {
+      g.input('x', 'float32', [2, 3, 4]);
+      g.node('Constant', [], ['shape'], { value_ints: [4, -1] });
+      g.node('Reshape', ['x', 'shape'], ['y']);
+      g.node('Constant', [], ['axis'], { value_int: 1 });
+      g.node('Constant', [], ['f'], { value_float: { float: 2 } });
+      g.node('Constant', [], ['fs'], { value_floats: { floats: [1, 2, 3, 4] } });
+      g.node('Mul', ['x', 'fs'], ['m']);
+      g.node('Mul', ['m', 'f'], ['m2']);
+      g.node('Gather', ['m2', 'axis'], ['row'], { axis: 0 });
+      g.constant('st', 'int64', [1], [1]);
+      g.node('Unsqueeze', ['axis', 'st'], ['ax1']);
+      g.node('Shape', ['ax1'], ['ax1s']);
+    },
+  },
   unaryCase('Slice', [5, 6, 7], { starts: [1, -3], ends: [100, -1], axes: [0, 2] }, { '': 9 }),
   {
     name: 'Slice input form, negative/INT_MAX ends, steps',
