@@ -18,7 +18,6 @@
 import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeFile, analyzeModel } from '../src/analyzer/analyze.ts';
-import { isEdgefitError } from '../src/analyzer/errors.ts';
 import type { Analysis, Layer, LayerKind } from '../src/analyzer/layer.ts';
 import { loadModelBytes } from '../src/analyzer/load.ts';
 import { buildZooModel, type ZooBuildOptions } from '../src/zoo/index.ts';
@@ -80,21 +79,8 @@ function facts(l: Layer, layout: 'NCHW' | 'NHWC'): LayerFacts {
 const files = sharedModels('tflite').filter((p) => p.includes('image_classification'));
 const summary: string[] = [];
 
-/** TEMPORARY until the analyzer builds TFLite layers (issue 3/4): skip with a printed reason, never pass silently. */
-function tfliteAnalyzerMissing(): string | undefined {
-  if (files.length === 0) return undefined;
-  try {
-    analyzeFile(files[0]!);
-    return undefined;
-  } catch (e) {
-    if (isEdgefitError(e) && e.code === 'UNSUPPORTED') return e.message;
-    throw e;
-  }
-}
-const missing = tfliteAnalyzerMissing();
-if (missing) console.warn(`[zoo-vs-tflite] skipped: the analyzer cannot read TFLite layers yet (${missing})`);
 
-describe.skipIf(!HAVE_SHARED || missing !== undefined)(`zoo builds equal ST's real TFLite files layer by layer (${MODELS_DIR})`, () => {
+describe.skipIf(!HAVE_SHARED)(`zoo builds equal ST's real TFLite files layer by layer (${MODELS_DIR})`, () => {
   it('finds the ST image-classification TFLite files and knows each network', () => {
     expect(files.length).toBeGreaterThanOrEqual(17);
     for (const f of files) expect(FILE_RULES.some((r) => r.pattern.test(basename(f))), basename(f)).toBe(true);
