@@ -340,7 +340,7 @@ const cases: Case[] = [
       g.node('Mul', ['x', 'fs'], ['m']);
       g.node('Mul', ['m', 'f'], ['m2']);
       g.node('Gather', ['m2', 'axis'], ['row'], { axis: 0 });
-      g.constant('st', 'int64', [1], [1]);
+      g.constant('st', 'int64', [1], [0]);
       g.node('Unsqueeze', ['axis', 'st'], ['ax1']);
       g.node('Shape', ['ax1'], ['ax1s']);
     },
