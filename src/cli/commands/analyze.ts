@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { analyzeModel } from '../../analyzer/analyze.ts';
 import { EdgefitError } from '../../analyzer/errors.ts';
-import type { Analysis } from '../../analyzer/layer.ts';
+import type { Analysis, Layer } from '../../analyzer/layer.ts';
 import { loadModel } from '../../analyzer/load.ts';
 import { planMemory } from '../../analyzer/memory/index.ts';
 import { analysisToJson, stPeakBytes } from '../format/analysis-json.ts';
@@ -78,6 +78,13 @@ export function parseInputShapes(specs: string[], graphInputs: readonly string[]
   return out;
 }
 
+/** `Conv+relu6` for a fused activation, `Activation:sigmoid` for a standalone one, the source op for an unknown one. */
+function opLabel(l: Layer): string {
+  if (l.unknown) return `${l.sourceOps[0] ?? 'Unknown'} (unknown)`;
+  if (!l.activation || l.activation === 'none') return l.op;
+  return l.op === 'Activation' ? `Activation:${l.activation}` : `${l.op}+${l.activation}`;
+}
+
 function macsCell(macs: number, unit: 'mac' | 'op'): string {
   return unit === 'mac' ? formatCount(macs) : `${formatCount(macs)} op`;
 }
@@ -104,7 +111,7 @@ export function renderAnalysis(a: Analysis, memory?: unknown): string {
       ],
       a.layers.map((l) => [
         l.index,
-        l.unknown ? `${l.sourceOps[0] ?? 'Unknown'} (unknown)` : l.activation && l.op !== 'Activation' ? `${l.op}+${l.activation}` : l.op,
+        opLabel(l),
         truncateLeft(l.name, 40),
         l.outputShapes.map(formatShape).join(', '),
         l.weightDtype ? `${l.dtype}/w:${l.weightDtype}` : l.dtype,
