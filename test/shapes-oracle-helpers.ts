@@ -10,6 +10,8 @@ import type { ShapeResult } from '../src/analyzer/shapes/infer.ts';
 import type { DType } from '../src/analyzer/dtype.ts';
 
 export interface OracleReport {
+  /** Node outputs in the file (every one is fetched from ORT unless it is not a tensor). */
+  exposed: number;
   compared: number;
   mismatches: string[];
   /** Our untyped tensors (unknown nodes), listed rather than compared. */
@@ -100,7 +102,7 @@ export async function runOracle(bytes: Uint8Array, result: ShapeResult, opts: { 
   // Non-tensor outputs (ZipMap's sequence of maps) cannot be fetched by onnxruntime-node: leave them out.
   const fetches = session.outputMetadata.filter((m) => m.isTensor).map((m) => m.name);
   const out = await session.run(feeds, fetches);
-  const report: OracleReport = { compared: 0, mismatches: [], untyped: [] };
+  const report: OracleReport = { exposed: exposed.names.length, compared: 0, mismatches: [], untyped: [] };
   for (const name of exposed.names) {
     const real = out[name];
     if (!real || !('dims' in real)) continue;
