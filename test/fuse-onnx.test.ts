@@ -167,6 +167,50 @@ describe('QDQ fusion', () => {
   });
 });
 
+describe('QDQ special forms', () => {
+  it('a Relu kept in QDQ form (Conv → Q → DQ → Relu → Q) fuses into the conv; a DQ → Q with new parameters is a requantize layer', () => {
+    const g = new OnnxGraphBuilder({ opsets: { '': 17 } });
+    const x = qdqInput(g, [1, 2, 4, 4]);
+    g.initializer('w_q', 'int8', [3, 2, 1, 1], fill(6));
+    g.initializer('w_s', 'float32', [], [0.01]);
+    g.initializer('w_zp', 'int8', [], [0]);
+    g.node('DequantizeLinear', ['w_q', 'w_s', 'w_zp'], ['w']);
+    g.node('Conv', [x, 'w'], ['c'], {}, { name: 'pw' });
+    g.initializer('c_s', 'float32', [], [0.1]);
+    g.initializer('c_zp', 'int8', [], [0]);
+    g.node('QuantizeLinear', ['c', 'c_s', 'c_zp'], ['c_q']);
+    g.node('DequantizeLinear', ['c_q', 'c_s', 'c_zp'], ['c_dq']);
+    g.node('Relu', ['c_dq'], ['r'], {}, { name: 'relu' });
+    g.initializer('r_s', 'float32', [], [0.05]);
+    g.initializer('r_zp', 'int8', [], [-128]);
+    g.node('QuantizeLinear', ['r', 'r_s', 'r_zp'], ['r_q']);
+    g.node('DequantizeLinear', ['r_q', 'r_s', 'r_zp'], ['r_dq']);
+    // same parameters again: nothing to run; new parameters: a requantization
+    g.node('QuantizeLinear', ['r_dq', 'r_s', 'r_zp'], ['same_q']);
+    g.node('DequantizeLinear', ['same_q', 'r_s', 'r_zp'], ['same_dq']);
+    g.node('QuantizeLinear', ['same_dq', 'y_s', 'y_zp'], ['y_q'], {}, { name: 'requant' });
+    g.initializer('y_s', 'float32', [], [0.2]);
+    g.initializer('y_zp', 'int8', [], [0]);
+    g.node('DequantizeLinear', ['y_q', 'y_s', 'y_zp'], ['y']);
+    g.output('y', 'float32', [1, 3, 4, 4]);
+    const a = analyze(g);
+    expect(a.layers.map((l) => l.op)).toEqual(['Quantize', 'Conv', 'Quantize', 'Dequantize']);
+    expect(a.layers[1]).toMatchObject({ name: 'pw', activation: 'relu', outputs: ['r_q'] });
+    expect(a.layers[2]).toMatchObject({ name: 'requant', inputs: ['r_q'], outputs: ['y_q'] });
+  });
+
+  it('MatMul of two activations is a MatMul layer (M·N·K MACs, no weights)', () => {
+    const g = new OnnxGraphBuilder({ opsets: { '': 13 } });
+    g.input('a', 'float32', [1, 4, 6, 8]);
+    g.input('b', 'float32', [1, 4, 8, 5]);
+    g.node('MatMul', ['a', 'b'], ['y'], {}, { name: 'attn' });
+    g.output('y', 'float32', [1, 4, 6, 5]);
+    const [mm] = analyze(g).layers;
+    expect(mm).toMatchObject({ op: 'MatMul', kind: 'matmul', macsUnit: 'mac', params: 0, weightBytes: 0, inputs: ['a', 'b'] });
+    expect(mm!.macs).toBe(4 * 6 * 5 * 8);
+  });
+});
+
 describe('QOperator fusion', () => {
   it('QLinearConv is one layer with int8 weights and int32 bias', () => {
     const g = new OnnxGraphBuilder({ opsets: { '': 13 } });
