@@ -9,14 +9,14 @@
  * `beamWidth` states with the lowest (peak, resident bytes) per level — a stated heuristic, flagged `exact: false`.
  */
 import type { Analysis, Layer } from '../layer.ts';
-import { layerOverlap, OVERLAP_KIND, overlapSavingBytes } from './overlap-rules.ts';
+import { layerOverlap, OVERLAP_KIND, overlapSavingBytes, type OverlapBounds } from './overlap-rules.ts';
 
 export interface ScheduleSearchOptions {
   allocateIo?: boolean;
   scratchBytes?: (layer: Layer) => number;
   /** Largest number of states per level for the search to stay exact (default 200). */
   stateLimit?: number;
-  /** States kept per level once the limit is passed (default 16). */
+  /** States kept per level once the limit is passed (default 8). */
   beamWidth?: number;
 }
 
@@ -37,6 +37,11 @@ interface Root {
   inPool: boolean;
 }
 
+interface OrderNode {
+  layer: number;
+  prev: OrderNode | undefined;
+}
+
 interface State {
   done: Uint8Array;
   /** Per layer: producers not yet run. */
@@ -44,7 +49,9 @@ interface State {
   remaining: Int32Array; // per root: consumers not yet run
   liveBytes: number;
   peak: number;
-  order: number[];
+  order: OrderNode | undefined;
+  /** Zobrist hash of `done` (52 bits): the memo key. */
+  hash: number;
 }
 
 interface Model {
@@ -57,6 +64,12 @@ interface Model {
   deps: number[][];
   succ: number[][];
   layers: readonly Layer[];
+  /** Per layer: random 52-bit key for Zobrist hashing of executed sets. */
+  zobrist: number[];
+  /** Per layer: distinct input roots, flattened as [root, operand, root, operand, …]. */
+  uniqueInputs: number[][];
+  /** Per layer and operand: the overlap the layer allows with that input. */
+  overlapOf: (OverlapBounds | undefined)[][];
 }
 
 function buildModel(analysis: Analysis, opts: ScheduleSearchOptions): Model {
@@ -112,48 +125,75 @@ function buildModel(analysis: Analysis, opts: ScheduleSearchOptions): Model {
   }
   const succ: number[][] = deps.map(() => []);
   deps.forEach((ds, l) => ds.forEach((d) => succ[d]!.push(l)));
-  return { roots, outRoot, inRoots, scratch, deps, succ, layers: analysis.layers };
+  let seed = 0x2545f491;
+  const rand26 = () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed >>> 6;
+  };
+  const zobrist = analysis.layers.map(() => rand26() * 2 ** 26 + rand26());
+  const uniqueInputs = inRoots.map((ins) => {
+    const flat: number[] = [];
+    ins.forEach((r, operand) => {
+      if (r < 0) return;
+      for (let i = 0; i < flat.length; i += 2) if (flat[i] === r) return;
+      flat.push(r, operand);
+    });
+    return flat;
+  });
+  const overlapOf = analysis.layers.map((l) => l.inputs.map((_, operand) => layerOverlap(l, operand)));
+  return { roots, outRoot, inRoots, scratch, deps, succ, layers: analysis.layers, zobrist, uniqueInputs, overlapOf };
 }
 
 /** Bytes resident while layer `l` runs from state `s`, and the resident bytes after it. */
 function stepCost(m: Model, s: State, l: number): { stepBytes: number; after: number } {
-  const layer = m.layers[l]!;
-  let extra = m.scratch[l]!;
   const out = m.outRoot[l]!;
   const outSize = out >= 0 && m.roots[out]!.inPool ? m.roots[out]!.sizeBytes : 0;
-  extra += outSize;
   let freed = 0;
   let saving = 0;
-  const seen = new Set<number>();
-  m.inRoots[l]!.forEach((r, operand) => {
-    if (r < 0 || seen.has(r)) return;
-    seen.add(r);
+  const ins = m.uniqueInputs[l]!;
+  for (let i = 0; i < ins.length; i += 2) {
+    const r = ins[i]!;
     const root = m.roots[r]!;
-    if (!root.inPool || root.pinned || s.remaining[r] !== 1) return;
+    if (!root.inPool || root.pinned || s.remaining[r] !== 1) continue;
     freed += root.sizeBytes;
     if (out >= 0 && outSize > 0 && r !== out) {
-      const rule = layerOverlap(layer, operand);
+      const rule = m.overlapOf[l]![ins[i + 1]!];
       if (rule) saving = Math.max(saving, overlapSavingBytes(root.sizeBytes, outSize, rule));
     }
-  });
-  const stepBytes = s.liveBytes + extra - saving;
-  return { stepBytes, after: s.liveBytes + outSize - freed };
+  }
+  return { stepBytes: s.liveBytes + m.scratch[l]! + outSize - saving, after: s.liveBytes + outSize - freed };
 }
 
-function advance(m: Model, s: State, l: number): State {
-  const { stepBytes, after } = stepCost(m, s, l);
+function advance(m: Model, s: State, l: number, cost = stepCost(m, s, l)): State {
   const done = s.done.slice();
   done[l] = 1;
   const pending = s.pending.slice();
   for (const x of m.succ[l]!) pending[x]!--;
   const remaining = s.remaining.slice();
-  const seen = new Set<number>();
-  for (const r of m.inRoots[l]!) {
-    if (r < 0 || seen.has(r)) continue;
-    seen.add(r);
-    remaining[r]!--;
-  }
-  return { done, pending, remaining, liveBytes: after, peak: Math.max(s.peak, stepBytes), order: [...s.order, l] };
+  const ins = m.uniqueInputs[l]!;
+  for (let i = 0; i < ins.length; i += 2) remaining[ins[i]!]!--;
+  return {
+    done,
+    pending,
+    remaining,
+    liveBytes: cost.after,
+    peak: Math.max(s.peak, cost.stepBytes),
+    order: { layer: l, prev: s.order },
+    hash: xorHash(s.hash, m.zobrist[l]!),
+  };
+}
+
+/** XOR of two non-negative integers below 2^52. */
+function xorHash(a: number, b: number): number {
+  const hi = (Math.floor(a / 2 ** 26) ^ Math.floor(b / 2 ** 26)) >>> 0;
+  const lo = ((a % 2 ** 26) ^ (b % 2 ** 26)) >>> 0;
+  return hi * 2 ** 26 + lo;
+}
+
+function orderOf(s: State): number[] {
+  const out: number[] = [];
+  for (let n = s.order; n; n = n.prev) out.push(n.layer);
+  return out.reverse();
 }
 
 function initialState(m: Model): State {
@@ -164,7 +204,7 @@ function initialState(m: Model): State {
     if (r.producer < 0 && r.inPool) live += r.sizeBytes;
   });
   const pending = Int32Array.from(m.deps.map((d) => d.length));
-  return { done: new Uint8Array(m.layers.length), pending, remaining, liveBytes: live, peak: live, order: [] };
+  return { done: new Uint8Array(m.layers.length), pending, remaining, liveBytes: live, peak: live, order: undefined, hash: 0 };
 }
 
 function ready(m: Model, s: State): number[] {
@@ -187,33 +227,41 @@ export function searchBestSchedule(analysis: Analysis, opts: ScheduleSearchOptio
   const m = buildModel(analysis, opts);
   const n = m.layers.length;
   const stateLimit = opts.stateLimit ?? 200;
-  const beamWidth = opts.beamWidth ?? 16;
+  const beamWidth = opts.beamWidth ?? 8;
   let level: State[] = [initialState(m)];
   let exact = true;
   let expanded = 0;
   for (let k = 0; k < n; k++) {
-    const next = new Map<string, State>();
+    // Cost every transition first (cheap); materialise only the states kept.
+    const moves: { s: State; l: number; hash: number; peak: number; after: number; cost: ReturnType<typeof stepCost> }[] = [];
+    const bestByHash = new Map<number, number>(); // hash → index in moves
     for (const s of level) {
       for (const l of ready(m, s)) {
         expanded++;
-        const t = advance(m, s, l);
-        const key = Buffer.from(t.done.buffer, t.done.byteOffset, t.done.byteLength).toString('latin1');
-        const prev = next.get(key);
-        if (!prev || t.peak < prev.peak) next.set(key, t);
+        const cost = stepCost(m, s, l);
+        const move = { s, l, hash: xorHash(s.hash, m.zobrist[l]!), peak: Math.max(s.peak, cost.stepBytes), after: cost.after, cost };
+        const prev = bestByHash.get(move.hash);
+        if (prev === undefined) {
+          bestByHash.set(move.hash, moves.length);
+          moves.push(move);
+        } else if (move.peak < moves[prev]!.peak) {
+          moves[prev] = move;
+        }
       }
     }
-    level = [...next.values()];
-    if (level.length === 0) break; // a cycle or a dangling input: keep what we have
-    if (level.length > stateLimit) {
+    if (moves.length === 0) break; // a cycle or a dangling input: keep what we have
+    let kept = moves;
+    if (moves.length > stateLimit) {
       exact = false;
-      level.sort((a, b) => a.peak - b.peak || a.liveBytes - b.liveBytes);
-      level = level.slice(0, beamWidth);
+      kept = [...moves].sort((a, b) => a.peak - b.peak || a.after - b.after).slice(0, beamWidth);
     }
+    level = kept.map((mv) => advance(m, mv.s, mv.l, mv.cost));
   }
   const best = level.reduce<State | undefined>((b, s) => (!b || s.peak < b.peak ? s : b), undefined);
-  if (!best || best.order.length !== n) {
+  const bestOrder = best ? orderOf(best) : [];
+  if (!best || bestOrder.length !== n) {
     const order = analysis.layers.map((l) => l.index);
     return { schedule: order, peakBytes: schedulePeakBytes(analysis, order, opts), exact: false, statesExpanded: expanded };
   }
-  return { schedule: best.order, peakBytes: best.peak, exact, statesExpanded: expanded };
+  return { schedule: bestOrder, peakBytes: best.peak, exact, statesExpanded: expanded };
 }

@@ -87,22 +87,21 @@ export function firstFitOffset(size: number, placed: { offset: number; size: num
 
 /** Rules keyed by unordered buffer pair. */
 export class OverlapRuleIndex {
-  private readonly rules = new Map<string, OverlapRule>();
+  private readonly byBuffer = new Map<number, Map<number, OverlapRule>>();
 
   add(rule: OverlapRule): void {
-    this.rules.set(OverlapRuleIndex.key(rule.outputId, rule.inputId), rule);
+    for (const [a, b] of [
+      [rule.outputId, rule.inputId],
+      [rule.inputId, rule.outputId],
+    ] as const) {
+      let m = this.byBuffer.get(a);
+      if (!m) this.byBuffer.set(a, (m = new Map()));
+      m.set(b, rule);
+    }
   }
 
   get(a: number, b: number): OverlapRule | undefined {
-    return this.rules.get(OverlapRuleIndex.key(a, b));
-  }
-
-  get size(): number {
-    return this.rules.size;
-  }
-
-  private static key(a: number, b: number): string {
-    return a < b ? `${a}:${b}` : `${b}:${a}`;
+    return this.byBuffer.get(a)?.get(b);
   }
 }
 

@@ -107,10 +107,11 @@ export class StPlanner extends PlannerBase {
           }
         }
       }
+      const blocked = mergeOpenIntervals(intervals);
       let best = this.alignUp(top);
       let bestKey: [number, number, number] | undefined;
       for (const c of candidates) {
-        if (intervals.some(([lo, hi]) => c > lo && c < hi)) continue;
+        if (insideAny(blocked, c)) continue;
         const extent = Math.max(top, c + x.sizeBytes) - Math.min(bottom, c);
         const key: [number, number, number] = [extent, preferred.has(c) ? 0 : 1, Math.abs(c - bottom)];
         if (!bestKey || key[0] < bestKey[0] || (key[0] === bestKey[0] && (key[1] < bestKey[1] || (key[1] === bestKey[1] && key[2] < bestKey[2])))) {
@@ -126,4 +127,31 @@ export class StPlanner extends PlannerBase {
     const shift = -this.alignDown(bottom);
     return { offsets: offsets.map((o) => o + shift), extent: top - this.alignDown(bottom) };
   }
+}
+
+/** Sorted union of open intervals (touching ends stay separate: the shared point is free). */
+function mergeOpenIntervals(intervals: [number, number][]): [number, number][] {
+  const sorted = [...intervals].sort((a, b) => a[0] - b[0]);
+  const out: [number, number][] = [];
+  for (const [lo, hi] of sorted) {
+    const last = out[out.length - 1];
+    if (last && lo < last[1]) last[1] = Math.max(last[1], hi);
+    else out.push([lo, hi]);
+  }
+  return out;
+}
+
+/** Whether `x` lies strictly inside one of the sorted, merged open intervals. */
+function insideAny(merged: [number, number][], x: number): boolean {
+  let lo = 0;
+  let hi = merged.length - 1;
+  let idx = -1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (merged[mid]![0] < x) {
+      idx = mid;
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return idx >= 0 && x < merged[idx]![1];
 }
