@@ -1,0 +1,167 @@
+/**
+ * Our "st" plan against ST's published MCU activation RAM (../shared/calibration: published_mcu.csv and
+ * published_legacy_tflite.csv, "Activation RAM (KiB)"), for every model file in ../shared/models that a
+ * published row names (joined by file name; the manifest's sha256 identities add three zoo 4.1 aliases).
+ * Prints ours (st, greedy, best, lower bound) vs published with the error for every row. Rows we reproduce
+ * are asserted within ±3 %; every other row carries the explanation we found (docs/memory.md "Misses").
+ */
+import { readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyzeFile } from '../src/analyzer/analyze.ts';
+import { planMemory, type MemoryReport } from '../src/analyzer/memory/index.ts';
+import { CALIBRATION_DIR, HAVE_SHARED, modelLabel, sharedModels } from './helpers/shared.ts';
+
+/** Zoo 4.1 file names of byte-identical files we hold under another name (models/manifest.csv, sha256 == LFS oid). */
+const ZOO_ALIASES: Record<string, string> = {
+  'resnet8_32_tfs_int8.tflite': 'resnet_v1_8_32_tfs_int8.tflite',
+  'resnet32_32_tfs_int8.tflite': 'resnet_v1_32_32_tfs_int8.tflite',
+  'st_mnistv1_28_tfs_int8.tflite': 'st_mnist_v1_28_tfs_int8.tflite',
+};
+
+/** Why a row is not reproduced within ±3 % (key: file name; `@version` narrows to one tool version). */
+const EXPLAINED_MISSES: Record<string, string> = {
+  'resnet_v1_8_32_tfs_int8.tflite':
+    'ResNet8 at 32×32 (16 KiB tensors): the same file is published at 45.41 KiB (8.1.0) and 62.51 KiB (3.0/4.0): version-dependent int8 kernel scratch, which ST does not publish and which dwarfs CMSIS-NN\'s (a generated network.c shows 6,144 B for a 3×3 16→32 conv vs 576 B in CMSIS-NN). Without the Add overlap we would be +5.7 % (8.1.0).',
+  'resnet_v1_32_32_tfs_int8.tflite': 'as ResNet8: version-dependent int8 conv scratch on 32×32 16-channel tensors; the table prints ResNet8\'s figure for ResNet32 in 8.1.0.',
+  'resnet_v1_8_32_int8.tflite': 'as resnet_v1_8_32_tfs (7.3.0: 55.28 KiB): scratch-dominated small model.',
+  'resnet_v1_32_32_int8.tflite': 'the legacy table repeats ResNet8\'s 55.28 KiB for ResNet32; scratch-dominated small model.',
+  'st_mnist_v1_28_tfs_int8.tflite':
+    'ST MNIST (28×28): the peak is kernel scratch. A generated network.c of the same architecture (EMNIST, 13,376 B arena) holds 6,144 + 593 + 548 B of conv scratch; CMSIS-NN\'s rules give far less.',
+  'stmnist_v1_int8.tflite': 'as st_mnist_v1_28_tfs: scratch-dominated.',
+  'yamnet_e256_64x96_tl_int8.tflite':
+    'three rows for one file differ by 23 % (U5 112,200 B, U3 with HSP 103,045 B, U3 without 126,740 B): target-specific kernels and scratch; ours is −3.6 % from the HSP row.',
+  'yolov8n_256_quant_pc_uf_od_coco-person.tflite':
+    'ours −21.7 %, no-overlap liveness +17.5 %: ST overlaps only some SiLU (LOGISTIC → MUL) pairs; the rule that decides which was not found.',
+  'fdmobilenet_0.25_128_int8.tflite':
+    'peak at the input QUANTIZE and the first 3×3/2 conv; ST keeps 3–5 KB more, growing with the image width (first-conv row buffers or int8 scratch of ST\'s runtime).',
+  'fdmobilenet_0.25_128_tfs_int8.tflite': 'as fdmobilenet_0.25_128: a few KB of first-layer scratch.',
+  'st_fdmobilenet_v1_224_tfs_int8.tflite': 'as fdmobilenet: first 3×3/2 conv (3→16) needs ~9.7 KB more in ST (row buffers/scratch).',
+  'st_fdmobilenet_v1_128_tfs_int8.tflite': 'as st_fdmobilenet_v1_224: first-conv scratch (~6 KB).',
+  'mobilenet_v1_0.25_96_int8.tflite': 'at 96×96 the first-layer scratch (~1.7 KB) is 4 % of the pool.',
+  'mobilenet_v1_0.25_96_fft_int8.tflite':
+    '8.1.0 publishes 51,405 B for the architecture 7.3.0 publishes at 40,509 B: a tool-version change, not the model.',
+  'squeezenet_v1.1_128_int8.tflite':
+    'ours +4.1 %: ST writes the fire modules\' expand1×1/expand3×3 outputs straight into the Concat output (zero-copy concat), which we do not model.',
+  'squeezenetv1.1_128_tfs_int8.tflite': 'as squeezenet_v1.1_128: zero-copy Concat in the fire modules (+3.3 %).',
+  'squeezenetv1.1_224_tfs_int8.tflite':
+    '8.1.0 publishes 862,269 B where 7.3.0 publishes 774,400 B for the same architecture (ours 792,176 B): a tool-version change.',
+  'ssd_mobilenet_v1_025_192_int8.tflite':
+    'not explained: ST\'s figure lies between ours (−40 %) and the no-overlap liveness (+17 %); our peak is in the backbone while ST\'s is higher, so some overlaps we allow there (pointwise/depthwise) are not taken by ST for this model, or the detection head keeps more alive.',
+  'ssd_mobilenet_v1_025_256_int8.tflite': 'as ssd_mobilenet_v1_025_192: not explained (between our plan and no-overlap liveness).',
+  'st_ssd_mobilenet_v1_025_192_int8.tflite': 'as ssd_mobilenet_v1_025_192: not explained (between our plan and no-overlap liveness).',
+  'st_ssd_mobilenet_v1_025_256_int8.tflite': 'as ssd_mobilenet_v1_025_192: not explained (between our plan and no-overlap liveness).',
+  'ssd_mobilenet_v2_fpnlite_035_192_int8.tflite': 'FPN-lite: −10.8 %, not explained (upsampling + Add of the FPN levels).',
+  'st_yolo_lc_v1_192_int8.tflite': 'peak at the input QUANTIZE and first conv: ST keeps ~13 KB more (first-layer scratch/row buffers).',
+  'st_yolo_lc_v1_256_int8.tflite': 'as st_yolo_lc_v1_192 (~14 KB more).',
+};
+
+interface PublishedRow {
+  file: string;
+  label: string;
+  version: string;
+  series: string;
+  activationBytes: number;
+  source: string;
+}
+
+/** Minimal RFC 4180 CSV reader (quoted fields, doubled quotes). */
+function readCsv(path: string): Record<string, string>[] {
+  const text = readFileSync(path, 'utf8');
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
+      else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') row.push(field), (field = '');
+    else if (ch === '\n') row.push(field), rows.push(row), (row = []), (field = '');
+    else if (ch !== '\r') field += ch;
+  }
+  if (field !== '' || row.length > 0) row.push(field), rows.push(row);
+  const [header, ...body] = rows;
+  return body.filter((r) => r.length === header!.length).map((r) => Object.fromEntries(header!.map((h, i) => [h, r[i]!])));
+}
+
+function publishedRows(models: string[]): PublishedRow[] {
+  const out: PublishedRow[] = [];
+  const byName = (name: string, fork?: string) =>
+    models.filter((m) => basename(m) === name && (fork === undefined ? !m.includes('/legacy_tflite/bvenreply/') : m.includes(`/${fork}/`)));
+  for (const r of readCsv(join(CALIBRATION_DIR, 'published_mcu.csv'))) {
+    if (!r.activation_ram_kib) continue;
+    const name = ZOO_ALIASES[basename(r.model_file!)] ?? basename(r.model_file!);
+    for (const m of byName(name)) {
+      out.push({ file: m, label: `${r.model} ${r.resolution}`, version: r.stedgeai_version!, series: `${r.series} ${r.board}`, activationBytes: Number(r.activation_ram_kib) * 1024, source: r.source! });
+    }
+  }
+  for (const r of readCsv(join(CALIBRATION_DIR, 'published_legacy_tflite.csv'))) {
+    if (!r.activation_ram_kib) continue;
+    const fork = r.source!.split(':')[0]!.split('/')[0]!;
+    const name = basename(r.model_file || r.model_file_inferred || '');
+    for (const m of byName(name, fork)) {
+      out.push({ file: m, label: `${r.model} ${r.resolution}`, version: r.stm32cubeai_version!, series: r.board || r.series!, activationBytes: Number(r.activation_ram_kib) * 1024, source: r.source! });
+    }
+  }
+  return out;
+}
+
+const pct = (ours: number, published: number) => ((ours - published) / published) * 100;
+
+describe('st plan vs ST published activation RAM', () => {
+  const models = sharedModels('tflite');
+  it.skipIf(!HAVE_SHARED || models.length === 0)('prints every row and reproduces the matched ones within ±3 %', () => {
+    const rows = publishedRows(models);
+    expect(rows.length).toBeGreaterThan(30);
+    const reports = new Map<string, MemoryReport | string>();
+    const lines: string[] = [];
+    let matched = 0;
+    let asserted = 0;
+    lines.push('model | res | tool | series | published B | st B | err % | greedy err % | best B | lower bound err % | note');
+    for (const row of rows) {
+      if (!reports.has(row.file)) {
+        try {
+          reports.set(row.file, planMemory(analyzeFile(row.file), { searchStateLimit: 50 })!);
+        } catch (e) {
+          reports.set(row.file, (e as Error).message.split('\n')[0]!);
+        }
+      }
+      const report = reports.get(row.file)!;
+      const name = basename(row.file);
+      if (typeof report === 'string') {
+        lines.push(`${modelLabel(row.file)} | not analysed: ${report}`);
+        continue;
+      }
+      const st = report.planners.st.peakBytes;
+      const err = pct(st, row.activationBytes);
+      const why = EXPLAINED_MISSES[`${name}@${row.version}`] ?? EXPLAINED_MISSES[name];
+      const within = Math.abs(err) <= 3;
+      if (within) matched++;
+      lines.push(
+        [
+          name,
+          row.label,
+          row.version || '?',
+          row.series,
+          row.activationBytes.toFixed(0),
+          st,
+          err.toFixed(1),
+          pct(report.planners.greedy.peakBytes, row.activationBytes).toFixed(1),
+          report.planners.best.peakBytes,
+          pct(report.lowerBoundBytes, row.activationBytes).toFixed(1),
+          within ? 'ok' : (why ?? 'UNEXPLAINED'),
+        ].join(' | '),
+      );
+      if (!why) {
+        asserted++;
+        expect(Math.abs(err), `${name} ${row.version} ${row.series}: st ${st} B vs published ${row.activationBytes.toFixed(0)} B`).toBeLessThanOrEqual(3);
+      }
+    }
+    console.log(`[memory-vs-published]\n${lines.join('\n')}\n${matched}/${rows.length} rows within ±3 %; ${asserted} asserted`);
+    expect(asserted).toBeGreaterThanOrEqual(10);
+  });
+});
