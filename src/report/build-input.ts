@@ -10,14 +10,14 @@ import type { IRModel } from '../analyzer/ir.ts';
 import type { Analysis } from '../analyzer/layer.ts';
 import { loadModel } from '../analyzer/load.ts';
 import { planMemory } from '../analyzer/memory/index.ts';
-import { listTargets } from '../targets/resolve.ts';
-import { findPublishedFigures, type PublishedQuery } from './published.ts';
+import { DEFAULT_TARGETS, evaluateTargets } from '../targets/evaluate.ts';
+import { calibrationSources, findPublishedFigures, type PublishedQuery } from './published.ts';
 import type { PublishedFigure, ReportInput, ReportMemory, ReportMemoryPlan, ReportTargetResult, ResolutionPoint } from './types.ts';
 
 export const EDGEFIT_VERSION = 'edgefit 0.1.0';
 
 export interface ReportBuildOptions {
-  /** Target names or profile paths; default: every built-in target. */
+  /** Target names or profile paths; default: the default boards of the targets module (every board). */
   targets?: string[];
   /** Re-analyse the model at these square input resolutions (shapes re-inferred, no new file). */
   resolutions?: number[];
@@ -86,51 +86,56 @@ export function toReportMemory(report: unknown, analysis?: Analysis): ReportMemo
 
 // ---------- targets (issue 7) ----------
 
-type EvaluateTargets = (analysis: Analysis, targetIds: string[]) => unknown;
-
-// Loaded lazily so that the report works (without target sections) before/without the targets module.
-const TARGETS_MODULE = '../targets/index.ts';
-let evaluateTargetsFn: EvaluateTargets | null | undefined;
-
-async function targetEvaluator(): Promise<EvaluateTargets | null> {
-  if (evaluateTargetsFn !== undefined) return evaluateTargetsFn;
-  try {
-    const mod = (await import(TARGETS_MODULE)) as { evaluateTargets?: EvaluateTargets };
-    evaluateTargetsFn = typeof mod.evaluateTargets === 'function' ? mod.evaluateTargets : null;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw e;
-    evaluateTargetsFn = null;
-  }
-  return evaluateTargetsFn;
+/** Target ids evaluated when the user names none: the targets module's default boards (series left out). */
+export function defaultTargetIds(): string[] {
+  return [...DEFAULT_TARGETS];
 }
 
-function fitOf(x: unknown): ReportTargetResult['ram'] {
+function fitOf(x: unknown, errorPct: number | null | undefined, parts: Record<string, number> | undefined): ReportTargetResult['ram'] {
   const f = (x ?? {}) as Partial<ReportTargetResult['ram']>;
-  return {
+  const out: ReportTargetResult['ram'] = {
     internalBytes: f.internalBytes ?? 0,
     externalBytes: f.externalBytes ?? 0,
     capacityBytes: f.capacityBytes ?? 0,
     marginBytes: f.marginBytes ?? 0,
-    errorPct: f.errorPct ?? null,
-    ...(f.parts ? { parts: f.parts } : {}),
+    errorPct: typeof f.errorPct === 'number' ? f.errorPct : (errorPct ?? null),
   };
+  if (typeof f.internalCapacityBytes === 'number') out.internalCapacityBytes = f.internalCapacityBytes;
+  const p = f.parts ?? parts;
+  if (p && Object.values(p).some((v) => v > 0)) out.parts = Object.fromEntries(Object.entries(p).filter(([, v]) => v > 0));
+  return out;
 }
 
-/** Adapts one `check --json` target entry to the report's type. */
+/** The fields of the targets module's result (issue 7) beyond the `check --json` core the report uses. */
+interface TargetResultExtras {
+  engine?: string | { name?: string; clockMHz?: number };
+  memoryErrorPct?: { activationRam?: number | null; weightsFlash?: number | null };
+  activationBytes?: number;
+  runtimeRamBytes?: number;
+  weightBytes?: number;
+  codeFlashBytes?: number;
+  latencyNote?: string;
+}
+
+/** Adapts one target result (`evaluateTargets` / `check --json` entry) to the report's type. */
 export function toReportTarget(x: unknown): ReportTargetResult {
-  const t = x as Partial<ReportTargetResult> & { id: string };
+  const t = x as Omit<Partial<ReportTargetResult>, 'engine'> & TargetResultExtras & { id: string };
+  const engine = typeof t.engine === 'string' ? t.engine : t.engine?.name ? `${t.engine.name}${t.engine.clockMHz ? ` ${t.engine.clockMHz} MHz` : ''}` : undefined;
+  const ramParts = t.activationBytes !== undefined ? { activations: t.activationBytes, runtime: t.runtimeRamBytes ?? 0 } : undefined;
+  const flashParts = t.weightBytes !== undefined ? { weights: t.weightBytes, code: t.codeFlashBytes ?? 0 } : undefined;
+  const notes = [...(t.latencyNote ? [t.latencyNote] : []), ...(Array.isArray(t.notes) ? t.notes.map(String) : [])];
   return {
     id: t.id,
-    name: t.name,
-    engine: t.engine,
+    ...(t.name ? { name: t.name } : {}),
+    ...(engine ? { engine } : {}),
     fits: !!t.fits,
-    ram: fitOf(t.ram),
-    flash: fitOf(t.flash),
+    ram: fitOf(t.ram, t.memoryErrorPct?.activationRam, ramParts),
+    flash: fitOf(t.flash, t.memoryErrorPct?.weightsFlash, flashParts),
     latencyMs: typeof t.latencyMs === 'number' ? t.latencyMs : null,
     latencyErrorPct: typeof t.latencyErrorPct === 'number' ? t.latencyErrorPct : null,
     limitingMemory: t.limitingMemory ?? null,
     ...(Array.isArray(t.layerLatencyMs) ? { layerLatencyMs: t.layerLatencyMs } : {}),
-    ...(Array.isArray(t.notes) ? { notes: t.notes.map(String) } : {}),
+    ...(notes.length ? { notes } : {}),
   };
 }
 
@@ -159,14 +164,12 @@ export function squareResolutionOf(analysis: Analysis): number | undefined {
   return undefined;
 }
 
-async function evaluate(model: IRModel, targetIds: string[], inputShapes?: Record<string, number[]>): Promise<EvaluatedModel> {
+function evaluate(model: IRModel, targetIds: string[], inputShapes?: Record<string, number[]>): EvaluatedModel {
   const analysis = analyzeModel(model, { inputShapes });
   const memory = toReportMemory(planMemory(analysis, { allocateIo: true }), analysis);
   if (memory?.planners.st && analysis.totals.activationPeakBytes === undefined) analysis.totals.activationPeakBytes = memory.planners.st.peakBytes;
-  const evaluator = await targetEvaluator();
-  const raw = evaluator && targetIds.length ? evaluator(analysis, targetIds) : undefined;
-  const list = Array.isArray(raw) ? raw : (raw as { targets?: unknown[] } | undefined)?.targets;
-  return { analysis, memory, targets: list ? list.map(toReportTarget) : undefined };
+  const targets = targetIds.length ? evaluateTargets(analysis, targetIds).map(toReportTarget) : undefined;
+  return { analysis, memory, targets };
 }
 
 function sweepPoint(resolution: number, e: EvaluatedModel): ResolutionPoint {
@@ -186,31 +189,37 @@ function attachPredictions(figures: PublishedFigure[], byResolution: Map<number,
     if (!e) return f;
     const t = e.targets?.find((x) => x.id === f.targetId);
     let predicted: number | null = null;
-    if (f.metric === 'latencyMs') predicted = t?.latencyMs ?? null;
-    else if (f.metric === 'weightsFlashBytes') predicted = t?.flash.parts?.weights ?? e.analysis.totals.weightBytes;
-    else if (f.metric === 'activationRamBytes') predicted = t?.ram.parts?.activations ?? e.memory?.planners.st?.peakBytes ?? null;
-    else if (f.metric === 'internalRamBytes') predicted = t ? t.ram.internalBytes : null;
+    let errorPct: number | null = null;
+    if (f.metric === 'latencyMs') {
+      predicted = t?.latencyMs ?? null;
+      errorPct = t?.latencyErrorPct ?? null;
+    } else if (f.metric === 'weightsFlashBytes') {
+      predicted = t?.flash.parts?.weights ?? e.analysis.totals.weightBytes;
+      errorPct = t?.flash.errorPct ?? null;
+    } else if (f.metric === 'activationRamBytes') {
+      predicted = t?.ram.parts?.activations ?? e.memory?.planners.st?.peakBytes ?? null;
+      errorPct = t?.ram.errorPct ?? null;
+    } else if (f.metric === 'internalRamBytes') predicted = t ? t.ram.internalBytes : null;
     else if (f.metric === 'externalRamBytes') predicted = t ? t.ram.externalBytes : null;
-    return { ...f, predictedValue: predicted };
+    return { ...f, predictedValue: predicted, predictedErrorPct: errorPct };
   });
 }
 
 export async function buildReportInput(modelPath: string, opts: ReportBuildOptions = {}): Promise<ReportInput> {
-  const targetIds = opts.targets ?? listTargets().map((t) => t.id);
+  const targetIds = opts.targets ?? defaultTargetIds();
   const model = loadModel(modelPath);
-  const main = await evaluate(model, targetIds);
+  const main = evaluate(model, targetIds);
   const notes = [...(opts.notes ?? [])];
-  if (targetIds.length && !main.targets) notes.push('Target evaluation is not available in this build: no fit verdicts or latency.');
   if (!main.memory) notes.push('Activation memory planning is not available in this build: no memory plan.');
 
   const byResolution = new Map<number, EvaluatedModel>();
   const mainResolution = squareResolutionOf(main.analysis);
   if (mainResolution !== undefined) byResolution.set(mainResolution, main);
   for (const r of opts.resolutionModels ?? []) {
-    byResolution.set(r.resolution, r.path === modelPath ? main : await evaluate(loadModel(r.path), targetIds));
+    byResolution.set(r.resolution, r.path === modelPath ? main : evaluate(loadModel(r.path), targetIds));
   }
   for (const r of opts.resolutions ?? []) {
-    if (!byResolution.has(r)) byResolution.set(r, await evaluate(model, targetIds, inputShapeAt(main.analysis, r)));
+    if (!byResolution.has(r)) byResolution.set(r, evaluate(model, targetIds, inputShapeAt(main.analysis, r)));
   }
   const sweepResolutions = [...new Set([...(opts.resolutions ?? []), ...(opts.resolutionModels ?? []).map((r) => r.resolution)])].sort((a, b) => a - b);
   const sweep = sweepResolutions.length ? sweepResolutions.map((r) => sweepPoint(r, byResolution.get(r)!)) : undefined;
@@ -229,6 +238,7 @@ export async function buildReportInput(modelPath: string, opts: ReportBuildOptio
     ...(main.targets ? { targets: main.targets } : {}),
     ...(sweep ? { sweep } : {}),
     published,
+    ...(main.targets ? { calibrationSources: calibrationSources(main.targets.map((t) => t.id)) } : {}),
     notes,
   };
 }

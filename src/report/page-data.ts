@@ -150,6 +150,11 @@ function liveCurves(plans: PagePlan[]): PageLiveCurve[] {
   return curves;
 }
 
+/** The capacity line of the sweep charts: internal memory when the target has some for the role, else all of it. */
+function onChipCapacity(fit: ReportTargetResult['ram']): number {
+  return fit.internalCapacityBytes !== undefined && fit.internalCapacityBytes > 0 ? fit.internalCapacityBytes : fit.capacityBytes;
+}
+
 export function buildPageData(input: ReportInput): PageData {
   const layers = input.analysis.layers;
   const targets = input.targets ?? [];
@@ -178,9 +183,9 @@ export function buildPageData(input: ReportInput): PageData {
           label: targetLabel(first),
           color: colorOf.get(id)!,
           ramBytes: at.map((t) => (t ? t.ram.internalBytes + t.ram.externalBytes : null)),
-          ramCapacityBytes: at.map((t) => (t ? t.ram.capacityBytes : null)),
+          ramCapacityBytes: at.map((t) => (t ? onChipCapacity(t.ram) : null)),
           flashBytes: at.map((t) => (t ? t.flash.internalBytes + t.flash.externalBytes : null)),
-          flashCapacityBytes: at.map((t) => (t ? t.flash.capacityBytes : null)),
+          flashCapacityBytes: at.map((t) => (t ? onChipCapacity(t.flash) : null)),
           latencyMs: at.map((t) => t?.latencyMs ?? null),
         };
       }),

@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCsv } from '../targets/calibration/csv.ts';
 import { builtinProfiles } from '../targets/resolve.ts';
-import type { PublishedFigure } from './types.ts';
+import type { FigureSource, PublishedFigure } from './types.ts';
 
 const KIB = 1024;
 /** The project's data folder (data/published holds ST's tables as CSV with their sources). */
@@ -92,4 +92,23 @@ export function findPublishedFigures(query: PublishedQuery, dataDir = DATA_DIR):
   return [...best.values()]
     .map((b) => b.figure)
     .sort((a, b) => (a.resolution ?? 0) - (b.resolution ?? 0) || a.targetId.localeCompare(b.targetId) || metricOrder.indexOf(a.metric) - metricOrder.indexOf(b.metric));
+}
+
+/**
+ * The published tables behind the calibration of the given targets: distinct (zoo release, README@commit) of
+ * the rows for those targets that have a model behind them (the rows the latency and memory fits can use).
+ */
+export function calibrationSources(targetIds: string[], dataDir = DATA_DIR): FigureSource[] {
+  const wanted = new Set(targetIds);
+  const seen = new Map<string, FigureSource>();
+  for (const table of ['mcu', 'npu', 'mpu']) {
+    const path = join(dataDir, 'published', `${table}.csv`);
+    if (!existsSync(path)) continue;
+    for (const r of parseCsv(readFileSync(path, 'utf8'))) {
+      if (!wanted.has(r.target ?? '') || !r.stand_in || r.stand_in === 'none' || !r.source) continue;
+      const key = `${r.zoo_release}|${r.source}`;
+      if (!seen.has(key)) seen.set(key, { zooRelease: r.zoo_release ?? '', table: r.source });
+    }
+  }
+  return [...seen.values()].sort((a, b) => releaseRank(b.zooRelease) - releaseRank(a.zooRelease) || a.table.localeCompare(b.table));
 }

@@ -8,7 +8,7 @@ import { reportAssets } from './assets.ts';
 import { escapeHtml as esc, jsonForScript } from './escape.ts';
 import { formatBytes, formatCount, formatMs, formatPct, formatShape } from './format.ts';
 import { buildPageData, targetLabel, type PageData } from './page-data.ts';
-import type { PublishedFigure, ReportInput, ReportMemoryFit, ReportTargetResult } from './types.ts';
+import type { PublishedFigure, ReportInput, ReportMemoryFit, ReportTargetResult, ResolutionPoint } from './types.ts';
 
 function errorNote(errorPct: number | null | undefined): string {
   if (errorPct === null || errorPct === undefined || !Number.isFinite(errorPct)) {
@@ -31,9 +31,15 @@ function memoryBar(kind: 'RAM' | 'Flash', fit: ReportMemoryFit): string {
         .join(' · ')}</div>`
     : '';
   const capacityMark = over ? `<div class="cap" style="left:${((100 * fit.capacityBytes) / scale).toFixed(2)}%" title="capacity"></div>` : '';
+  const internalCap = fit.internalCapacityBytes;
+  const showInternal = internalCap !== undefined && internalCap > 0 && internalCap < fit.capacityBytes;
+  const internalMark = showInternal ? `<div class="icap" style="left:${Math.min(100, (100 * internalCap) / scale).toFixed(2)}%" title="internal capacity ${esc(formatBytes(internalCap))}"></div>` : '';
+  const internalLine = showInternal
+    ? `<div class="parts">internal ${esc(formatBytes(fit.internalBytes))} of ${esc(formatBytes(internalCap))}${fit.externalBytes > 0 ? ` · external ${esc(formatBytes(fit.externalBytes))}` : ''}</div>`
+    : '';
   return `<div class="membar${over ? ' over' : ''}" role="img" aria-label="${kind} ${esc(formatBytes(used))} of ${esc(formatBytes(fit.capacityBytes))}">
-  <div class="track"><div class="seg internal" style="width:${internalPct.toFixed(2)}%"></div><div class="seg external" style="width:${externalPct.toFixed(2)}%"></div>${capacityMark}</div>
-  <div class="memtext"><strong>${esc(formatBytes(used))}</strong> ${errorNote(fit.errorPct)} of ${esc(formatBytes(fit.capacityBytes))}${split}</div>
+  <div class="track"><div class="seg internal" style="width:${internalPct.toFixed(2)}%"></div><div class="seg external" style="width:${externalPct.toFixed(2)}%"></div>${internalMark}${capacityMark}</div>
+  <div class="memtext"><strong>${esc(formatBytes(used))}</strong> ${errorNote(fit.errorPct)} of ${esc(formatBytes(fit.capacityBytes))}${showInternal ? '' : split}</div>
   <div class="margin ${fit.marginBytes < 0 ? 'neg' : 'pos'}">margin ${fit.marginBytes >= 0 ? '+' : '−'}${esc(formatBytes(Math.abs(fit.marginBytes)))} (${fit.marginBytes >= 0 ? '' : '−'}${esc(formatPct(Math.abs(marginPct), 0))} of capacity)</div>${parts}
 </div>`;
 }
@@ -43,7 +49,7 @@ function targetRow(t: ReportTargetResult): string {
   const notes = t.notes && t.notes.length ? `<ul class="tnotes">${t.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : '';
   return `<tr>
   <th scope="row"><div class="tname">${esc(targetLabel(t))}</div>${t.engine ? `<div class="engine">${esc(t.engine)}</div>` : ''}</th>
-  <td>${verdict}${t.limitingMemory ? `<div class="limiting">limited by ${esc(t.limitingMemory)}</div>` : ''}</td>
+  <td>${verdict}${t.limitingMemory ? (t.fits ? `<div class="limiting ok">tightest: ${esc(t.limitingMemory)}</div>` : `<div class="limiting">limited by ${esc(t.limitingMemory)}</div>`) : ''}</td>
   <td>${memoryBar('RAM', t.ram)}</td>
   <td>${memoryBar('Flash', t.flash)}</td>
   <td class="lat"><strong>${esc(formatMs(t.latencyMs))}</strong> ${t.latencyMs === null ? '' : errorNote(t.latencyErrorPct)}${notes}</td>
@@ -106,9 +112,16 @@ function formatMetric(metric: PublishedFigure['metric'], value: number | null | 
   return `${(value / 1024).toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} KiB`;
 }
 
+/** 'zoo 4.1' and the table as path@commit; in tables shortened to the last two path parts and 8 hex digits. */
 function sourceCell(zooRelease: string, table: string, full = false): string {
   const at = table.lastIndexOf('@');
-  const short = !full && at > 0 && table.length - at > 12 ? `${table.slice(0, at + 9)}…` : table;
+  let short = table;
+  if (!full && at > 0) {
+    const path = table.slice(0, at);
+    const commit = table.slice(at + 1);
+    const tail = path.split(/[/:]/).slice(-2).join('/');
+    short = `${tail}@${commit.slice(0, 8)}${commit.length > 8 ? '…' : ''}`;
+  }
   return `<span class="rel">zoo ${esc(zooRelease)}</span> <code title="${esc(table)}">${esc(short)}</code>`;
 }
 
@@ -119,7 +132,8 @@ function publishedSection(input: ReportInput): string {
 ${figures
   .map((f) => {
     const diff = f.predictedValue !== null && f.predictedValue !== undefined && f.publishedValue !== 0 ? (100 * (f.predictedValue - f.publishedValue)) / f.publishedValue : null;
-    return `<tr><td>${esc(f.board)}</td><td>${f.resolution ?? '—'}</td><td>${esc(METRIC_LABELS[f.metric])}</td><td class="num">${esc(formatMetric(f.metric, f.publishedValue))}</td><td class="num">${esc(formatMetric(f.metric, f.predictedValue))}</td><td class="num">${diff === null ? '—' : `${diff >= 0 ? '+' : ''}${esc(formatPct(diff))}`}</td><td>${esc(f.row)}</td><td>${sourceCell(f.source.zooRelease, f.source.table)}</td></tr>`;
+    const err = f.predictedValue !== null && f.predictedValue !== undefined ? ` ${errorNote(f.predictedErrorPct)}` : '';
+    return `<tr><td class="board">${esc(f.board)}</td><td>${f.resolution ?? '—'}</td><td>${esc(METRIC_LABELS[f.metric])}</td><td class="num">${esc(formatMetric(f.metric, f.publishedValue))}</td><td class="num">${esc(formatMetric(f.metric, f.predictedValue))}${err}</td><td class="num">${diff === null ? '—' : `${diff >= 0 ? '+' : ''}${esc(formatPct(diff))}`}</td><td>${esc(f.row)}</td><td>${sourceCell(f.source.zooRelease, f.source.table)}</td></tr>`;
   })
   .join('\n')}
 </tbody></table>`
@@ -169,28 +183,35 @@ ${chartFigure('chart-planners', 'ST plan vs best achievable', 'Peak activation R
 </section>`;
 }
 
+function sweepCell(t: ReportTargetResult | undefined): string {
+  if (!t) return '<td>—</td>';
+  const ram = t.ram.internalBytes + t.ram.externalBytes;
+  const err = t.latencyMs !== null && t.latencyErrorPct !== null ? ` <span class="err">±${esc(formatPct(t.latencyErrorPct, 0))}</span>` : '';
+  const spill = t.ram.externalBytes > 0 ? ' <span class="muted">(external RAM)</span>' : '';
+  return `<td class="${t.fits ? 'okc' : 'badc'}"><span class="mark">${t.fits ? '✓' : '✗'}</span> ${esc(formatMs(t.latencyMs))}${err}<div class="sub">RAM ${esc(formatBytes(ram))}${spill}</div></td>`;
+}
+
 function sweepSection(input: ReportInput, data: PageData): string {
   if (!data.sweep) {
     return `<section id="resolutions"><h2>Resolutions</h2><p class="absent">No resolution sweep: run <code>edgefit report &lt;model&gt; --resolutions 96,128,160</code> to see RAM, flash and latency versus input size.</p></section>`;
   }
-  const rows = [...input.sweep!].sort((a, b) => a.resolution - b.resolution);
-  const table = `<table class="sweep"><thead><tr><th>Resolution</th><th class="num">MACs</th><th class="num">Weights</th><th class="num">Activation RAM</th>${data.sweep.series.map((s) => `<th class="num">${esc(s.label)}</th>`).join('')}</tr></thead><tbody>
-${rows
-  .map(
-    (p) =>
-      `<tr><td>${p.resolution}×${p.resolution}</td><td class="num">${esc(formatCount(p.macs))}</td><td class="num">${esc(formatBytes(p.weightBytes))}</td><td class="num">${p.activationPeakBytes === undefined ? '—' : esc(formatBytes(p.activationPeakBytes))}</td>${data.sweep!.series
-        .map((s) => {
-          const t = p.targets.find((x) => x.id === s.id);
-          if (!t) return '<td class="num">—</td>';
-          return `<td class="num ${t.fits ? 'okc' : 'badc'}">${t.fits ? '✓' : '✗'} ${esc(formatMs(t.latencyMs))}${t.latencyMs !== null && t.latencyErrorPct !== null ? ` <span class="err">±${esc(formatPct(t.latencyErrorPct, 0))}</span>` : ''}</td>`;
-        })
-        .join('')}</tr>`,
-  )
+  const points = [...input.sweep!].sort((a, b) => a.resolution - b.resolution);
+  const head = points.map((p) => `<th>${p.resolution}×${p.resolution}</th>`).join('');
+  const modelRows = [
+    ['MACs', (p: ResolutionPoint) => formatCount(p.macs)],
+    ['Weights', (p: ResolutionPoint) => formatBytes(p.weightBytes)],
+    ['Activation RAM', (p: ResolutionPoint) => (p.activationPeakBytes === undefined ? '—' : formatBytes(p.activationPeakBytes))],
+  ] as const;
+  const table = `<table class="sweep"><thead><tr><th>Resolution</th>${head}</tr></thead><tbody>
+${modelRows.map(([label, f]) => `<tr class="model"><th scope="row">${label}</th>${points.map((p) => `<td>${esc(f(p))}</td>`).join('')}</tr>`).join('\n')}
+${data.sweep.series
+  .map((s) => `<tr><th scope="row">${esc(s.label)}</th>${points.map((p) => sweepCell(p.targets.find((t) => t.id === s.id))).join('')}</tr>`)
   .join('\n')}
 </tbody></table>`;
-  const caption = 'Solid: what the model needs on each target; dashed, same colour: that target\'s capacity. A solid line above its dashed line does not fit. Log scale.';
+  const caption =
+    'Solid: what the model needs on each target. Dashed, same colour: the target\'s internal (on-chip) capacity for it, or its total capacity where it has no internal memory for that role (MPU DDR). Above the dashed line, the model spills to external memory or does not fit (see the table). Log scale; capacities more than 16× the need are off the top.';
   return `<section id="resolutions"><h2>Resolutions</h2>
-<p class="intro">The same network re-analysed at each input resolution (✓ fits, ✗ does not fit; predicted latency).</p>
+<p class="intro">The same network analysed at each input resolution: per target, ✓ fits / ✗ does not fit, predicted latency with its error, and the RAM it needs.</p>
 ${table}
 <div class="grid grid3">
 ${chartFigure('chart-sweep-ram', 'RAM versus resolution', caption, data.sweep.series.length > 0, 'No target results: RAM against capacity needs target verdicts.')}
@@ -201,8 +222,9 @@ ${chartFigure('chart-sweep-latency', 'Latency versus resolution', 'Predicted inf
 
 function sourcesSection(input: ReportInput): string {
   const cal = input.calibrationSources ?? [];
+  const releases = [...new Set(cal.map((s) => s.zooRelease))];
   const calList = cal.length
-    ? `<ul>${cal.map((s) => `<li>${sourceCell(s.zooRelease, s.table, true)}</li>`).join('')}</ul>`
+    ? `<details><summary>${cal.length} published tables (zoo releases ${esc(releases.join(', '))}) hold the rows the latency and memory models of these targets were fitted on; errors are leave-one-model-out.</summary><ul class="sources">${cal.map((s) => `<li>${sourceCell(s.zooRelease, s.table, true)}</li>`).join('')}</ul></details>`
     : '<p class="absent">No calibration sources listed.</p>';
   const pubSources = [...new Map((input.published ?? []).map((f) => [`${f.source.zooRelease}|${f.source.table}`, f.source])).values()];
   const notes = input.notes ?? [];

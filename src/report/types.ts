@@ -41,8 +41,11 @@ export interface ReportMemory {
 export interface ReportMemoryFit {
   internalBytes: number;
   externalBytes: number;
+  /** Every memory this role may use on the target (internal + external). */
   capacityBytes: number;
   marginBytes: number;
+  /** Internal memory only: what fits without external memory (absent: not given). */
+  internalCapacityBytes?: number;
   /** Expected error of the prediction (leave-one-model-out MAPE, %), when calibrated. */
   errorPct?: number | null;
   /** Parts of the demand, e.g. { activations: …, runtime: … } or { weights: …, code: … }. */
@@ -92,6 +95,8 @@ export interface PublishedFigure {
   metric: 'latencyMs' | 'activationRamBytes' | 'weightsFlashBytes' | 'internalRamBytes' | 'externalRamBytes' | 'totalRamBytes' | 'totalFlashBytes';
   publishedValue: number;
   predictedValue?: number | null;
+  /** Expected error of the prediction (leave-one-model-out MAPE, %). */
+  predictedErrorPct?: number | null;
   /** What the published row describes (model name, format, tool version), as published. */
   row: string;
   source: FigureSource;

@@ -58,7 +58,7 @@ function summaryTable(input: ReportInput): string {
       ...points.map((p) => {
         const t = p.targets.find((x) => x.id === id);
         if (!t) return '—';
-        const err = t.latencyMs !== null && t.latencyErrorPct !== null ? ` ±${formatPct(t.latencyErrorPct, 0)}` : '';
+        const err = t.latencyMs === null ? '' : t.latencyErrorPct !== null ? ` ±${formatPct(t.latencyErrorPct, 0)}` : ' ± n/a';
         return `${t.fits ? 'fits' : 'NO FIT'}  ${formatMs(t.latencyMs)}${err}`;
       }),
     ];

@@ -409,6 +409,15 @@
       if (capacityPick) datasets.push({ label: s.label + ' capacity', capacity: true, data: data.sweep.resolutions.map(function (r, i) { return { x: r, y: capacityPick(s)[i] }; }), borderColor: s.color, borderDash: [6, 4], borderWidth: 1, pointRadius: 0 });
     });
     var res = data.sweep.resolutions;
+    if (capacityPick) {
+      // Keep the needs readable: show capacities up to 16× the largest need (MPU DDR in GiB would flatten the rest).
+      var needs = [];
+      data.sweep.series.forEach(function (s) { pick(s).forEach(function (v) { if (v > 0) needs.push(v); }); });
+      if (needs.length) {
+        axis.min = Math.pow(2, Math.floor(Math.log2(Math.min.apply(null, needs) / 2)));
+        axis.max = Math.pow(2, Math.ceil(Math.log2(Math.max.apply(null, needs) * 16)));
+      }
+    }
     new Chart(c, {
       type: 'line',
       data: { datasets: datasets },
