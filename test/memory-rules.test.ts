@@ -1,0 +1,128 @@
+/**
+ * Per-op memory rules against published facts:
+ * - CMSIS-NN scratch sizes (../shared/st-toolchain-facts.md §3, CMSIS-NN @99f736a6): worked values.
+ * - Overlap bounds against the offsets X-CUBE-AI generated for an int8 MNIST-like network
+ *   (borealis-zhe/STM32H7_EMNIST_with_touchscreen@8cb19983, CM7/X-CUBE-AI/App/network.c,
+ *   network_configure_activations): every observed output/input offset difference must be safe under our
+ *   rule, and the Pad's (−960 B) must be exactly our bound.
+ */
+import { describe, expect, it } from 'vitest';
+import type { ConvGeometry, Layer, LayerOp } from '../src/analyzer/layer.ts';
+import { cmsisNnScratchBytes } from '../src/analyzer/memory/scratch-rules.ts';
+import { elementwiseOverlap, layerOverlap, overlapSavingBytes, rowOverlap } from '../src/analyzer/memory/overlap-rules.ts';
+
+function layer(op: LayerOp, inShape: number[], outShape: number[], conv?: Partial<ConvGeometry>, dtypes: [string, string] = ['int8', 'int8']): Layer {
+  const g: ConvGeometry | undefined = conv && {
+    kernel: [1, 1],
+    strides: [1, 1],
+    dilations: [1, 1],
+    pads: [0, 0, 0, 0],
+    group: 1,
+    cin: inShape[3]!,
+    cout: outShape[3]!,
+    ...conv,
+  };
+  return {
+    index: 0,
+    name: op,
+    op,
+    kind: 'other',
+    sourceOps: [],
+    nodeNames: [],
+    inputs: ['x'],
+    outputs: ['y'],
+    inputShapes: [inShape],
+    outputShapes: [outShape],
+    inputDtypes: [dtypes[0] as 'int8'],
+    outputDtypes: [dtypes[1] as 'int8'],
+    dtype: 'int8',
+    layout: 'NHWC',
+    conv: g,
+    macs: 0,
+    macsUnit: 'op',
+    stMacc: 0,
+    params: 0,
+    weightBytes: 0,
+    biasBytes: 0,
+    quantParamBytes: 0,
+    constBytes: 0,
+    outputBytes: 0,
+  };
+}
+
+describe('CMSIS-NN scratch rules (st-toolchain-facts §3)', () => {
+  const conv3x3x3 = layer('Conv', [1, 32, 32, 3], [1, 32, 32, 16], { kernel: [3, 3], pads: [1, 1, 1, 1] });
+  it('general conv: DSP 2·align4(Kh·Kw·Cin)·2, MVE 4·ceil(col/16)·16, no-DSP as DSP', () => {
+    expect(cmsisNnScratchBytes(conv3x3x3, 'dsp')).toBe(2 * 28 * 2); // col 27 → align4 28
+    expect(cmsisNnScratchBytes(conv3x3x3, 'mve')).toBe(4 * 2 * 16); // ceil(27/16) = 2
+    expect(cmsisNnScratchBytes(conv3x3x3, 'none')).toBe(112);
+  });
+  it('1×1 stride-1 unpadded conv needs none (GCC), on every engine', () => {
+    const pw = layer('Conv', [1, 8, 8, 32], [1, 8, 8, 64], {});
+    for (const e of ['dsp', 'mve', 'none'] as const) expect(cmsisNnScratchBytes(pw, e)).toBe(0);
+  });
+  it('depthwise: DSP 0 for 3×3 pad ≤ 1, else Cin·Kh·Kw·2; MVE 4·124·Kh·Kw (4,464 B for 3×3)', () => {
+    const dw3 = layer('DepthwiseConv', [1, 16, 16, 32], [1, 16, 16, 32], { kernel: [3, 3], pads: [1, 1, 1, 1], group: 32 });
+    const dw5 = layer('DepthwiseConv', [1, 16, 16, 32], [1, 16, 16, 32], { kernel: [5, 5], pads: [2, 2, 2, 2], group: 32 });
+    expect(cmsisNnScratchBytes(dw3, 'dsp')).toBe(0);
+    expect(cmsisNnScratchBytes(dw5, 'dsp')).toBe(32 * 25 * 2);
+    expect(cmsisNnScratchBytes(dw3, 'mve')).toBe(4464);
+    expect(cmsisNnScratchBytes(dw5, 'none')).toBe(0);
+  });
+  it('fully connected: MVE Cout·4; average pool: DSP ch·4; max pool / softmax: none', () => {
+    const fc = layer('Dense', [1, 256], [1, 10]);
+    expect(cmsisNnScratchBytes(fc, 'mve')).toBe(40);
+    expect(cmsisNnScratchBytes(fc, 'dsp')).toBe(0);
+    const avg = layer('AveragePool', [1, 8, 8, 24], [1, 4, 4, 24], { kernel: [2, 2], strides: [2, 2], group: 24 });
+    expect(cmsisNnScratchBytes(avg, 'dsp')).toBe(96);
+    expect(cmsisNnScratchBytes(avg, 'mve')).toBe(0);
+    expect(cmsisNnScratchBytes(layer('MaxPool', [1, 8, 8, 24], [1, 4, 4, 24], { kernel: [2, 2], strides: [2, 2] }), 'dsp')).toBe(0);
+    expect(cmsisNnScratchBytes(layer('Softmax', [1, 10], [1, 10]), 'dsp')).toBe(0);
+  });
+});
+
+describe('overlap bounds vs X-CUBE-AI generated offsets (EMNIST network.c)', () => {
+  // offset(output) − offset(input) in ST's network_configure_activations.
+  it('Pad 14×14×16 → 16×16×16: ST puts the output 960 B below the input, exactly our forward bound', () => {
+    const pad = layer('Pad', [1, 14, 14, 16], [1, 16, 16, 16]);
+    expect(rowOverlap(pad, 0)!.forwardDeltaBytes).toBe(3136 - 4096); // 3,136 (conv2d_3_pad_before) − 4,096 (conv2d_2)
+  });
+  it('conv 3×3/2 1→16, depthwise 3×3 16 ch, conv 3×3 16→32: ST\'s offsets are safe under our bounds', () => {
+    const conv1 = layer('Conv', [1, 28, 28, 1], [1, 14, 14, 16], { kernel: [3, 3], strides: [2, 2], pads: [0, 0, 1, 1] });
+    const dw = layer('DepthwiseConv', [1, 14, 14, 16], [1, 14, 14, 16], { kernel: [3, 3], pads: [1, 1, 1, 1], group: 16 });
+    const conv3 = layer('Conv', [1, 16, 16, 16], [1, 14, 14, 32], { kernel: [3, 3] });
+    // observed: conv2d_1 4,576 − conversion_0 7,168; conv2d_2 4,096 − 4,576; conv2d_3 0 − 3,136
+    expect(4576 - 7168).toBeLessThanOrEqual(rowOverlap(conv1, 0)!.forwardDeltaBytes!);
+    expect(4096 - 4576).toBeLessThanOrEqual(rowOverlap(dw, 0)!.forwardDeltaBytes!);
+    expect(0 - 3136).toBeLessThanOrEqual(rowOverlap(conv3, 0)!.forwardDeltaBytes!);
+    // and our bound is within one output row of ST's choice (ST keeps a small margin)
+    expect(rowOverlap(conv1, 0)!.forwardDeltaBytes! - (4576 - 7168)).toBeLessThan(14 * 16);
+    expect(rowOverlap(dw, 0)!.forwardDeltaBytes! - (4096 - 4576)).toBeLessThan(14 * 16);
+    expect(rowOverlap(conv3, 0)!.forwardDeltaBytes! - (0 - 3136)).toBeLessThan(14 * 32);
+  });
+  it('the int8 input conversion runs in place (ST: both at offset 7,168)', () => {
+    const q = layer('Quantize', [1, 28, 28, 1], [1, 28, 28, 1], undefined, ['uint8', 'int8']);
+    expect(layerOverlap(q, 0)!.forwardDeltaBytes).toBeGreaterThanOrEqual(0);
+    expect(overlapSavingBytes(784, 784, layerOverlap(q, 0)!)).toBe(784);
+  });
+});
+
+describe('overlap bounds by hand', () => {
+  it('elementwise int8 → float32 fits in the output when walked backwards', () => {
+    const b = elementwiseOverlap(100, 1, 4);
+    expect(b.backwardDeltaBytes).toBe(0);
+    expect(b.forwardDeltaBytes).toBe(-300);
+    expect(overlapSavingBytes(100, 400, b)).toBe(100);
+  });
+  it('a 1×1 conv expanding more than 2× keeps its input apart (MobileNet v2 8→48, published 702,976 B)', () => {
+    const expand = layer('Conv', [1, 112, 112, 8], [1, 112, 112, 48], {});
+    const double = layer('Conv', [1, 112, 112, 8], [1, 112, 112, 16], {});
+    expect(layerOverlap(expand, 0)).toBeUndefined();
+    // 8→16: the best safe placement costs one input row (112·8 B) over the output alone
+    const b = layerOverlap(double, 0)!;
+    expect(200704 + 100352 - overlapSavingBytes(100352, 200704, b)).toBe(200704 + 112 * 8);
+  });
+  it('Dense never overlaps its input', () => {
+    expect(layerOverlap(layer('Dense', [1, 256], [1, 10]), 0)).toBeUndefined();
+  });
+});
