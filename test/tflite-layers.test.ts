@@ -125,6 +125,18 @@ describe.skipIf(!HAVE_SHARED)('TFLite layers vs architecture facts', () => {
     expect(layers.find((l) => l.op === 'Dense')!.conv).toMatchObject({ cin: 64, cout: 10 });
   });
 
+  it('YOLO11n attention BATCH_MATMUL (adj_x): reduction length from the transposed operand', () => {
+    const { layers } = build('object_detection/yolo11n_256_quant_pc_uf_od_coco-person-st.tflite');
+    const mm = layers.find((l) => l.sourceOps[0] === 'BATCH_MATMUL')!;
+    expect(mm.op).toBe('MatMul');
+    expect(mm.inputShapes).toEqual([
+      [1, 2, 32, 64],
+      [1, 2, 32, 64],
+    ]);
+    expect(mm.outputShapes).toEqual([[1, 2, 64, 64]]);
+    expect(mm.conv).toMatchObject({ cin: 32, cout: 64 }); // aᵀ·b: K = 32
+  });
+
   it('activation tensors: graph input first, every layer output once, consumers in schedule order', () => {
     const { layers, tensors, model } = build(`${MH}/efficientnet/st_efficientnet_lc_v1_128_tfs_int8.tflite`);
     expect(tensors[0]!.isGraphInput).toBe(true);

@@ -101,6 +101,17 @@ function geometry(kind: TfliteOpInfo['geometry'], node: IRNode, x: number[], w: 
   return { kernel: [kh, kw], strides: [sh, sw], dilations: [dh, dw], pads, group, cin, cout };
 }
 
+/**
+ * BATCH_MATMUL: the reduction length K depends on adj_x (K = a's second-last dim when set), so it is recorded
+ * as `conv.cin` (and N as `cout`) like a Dense layer's, for MAC counting.
+ */
+function matmulGeometry(node: IRNode, a: number[], b: number[]): ConvGeometry | undefined {
+  if (a.length < 2 || b.length < 2) return undefined;
+  const k = node.attrs.adj_x ? a[a.length - 2]! : a[a.length - 1]!;
+  const n = node.attrs.adj_y ? b[b.length - 2]! : b[b.length - 1]!;
+  return { kernel: [1, 1], strides: [1, 1], dilations: [1, 1], pads: [0, 0, 0, 0], group: 1, cin: k, cout: n };
+}
+
 export function buildTfliteLayers(model: IRModel, types: Map<string, TensorType>): TfliteLayers {
   const g = model.graph;
   const warnings: string[] = [];
@@ -194,7 +205,8 @@ export function buildTfliteLayers(model: IRModel, types: Map<string, TensorType>
     const w = weightIndex !== undefined && node.inputs[weightIndex] ? shapeOf(typed, model, node.inputs[weightIndex]!) : undefined;
     if (layerOp === 'MatMul') geometryKind = undefined;
     // The data input of TRANSPOSE_CONV is operand 2 (operand 0 is output_shape, a parameter).
-    const conv = geometry(geometryKind, node, x, w, outShapes[0] ?? []);
+    let conv = geometry(geometryKind, node, x, w, outShapes[0] ?? []);
+    if (node.opType === 'BATCH_MATMUL') conv = matmulGeometry(node, x, node.inputs[1] ? shapeOf(typed, model, node.inputs[1]) : []);
 
     const fusedName = node.attrs.fused_activation_function;
     let activation = info.activation;
