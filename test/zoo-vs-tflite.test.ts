@@ -2,8 +2,8 @@
  * Structure oracle: for every ST image-classification network whose real int8 TFLite file is in
  * ../shared/models, the zoo build with the file's resolution, input channels and class count must give
  * the same compute layers as the real file, layer by layer, as our analyzer sees both: op, kind, output
- * shape (NCHW → NHWC), MACs, weight and bias bytes, parameter count, kernel and strides. Weights differ;
- * structure must not.
+ * shape (NCHW → NHWC), MACs, weight and bias bytes, parameter count, kernel, strides and padding (a
+ * TFLite PAD before a 'valid' conv counted into that conv's pads). Weights differ; structure must not.
  *
  * Compared: conv, pointwise, depthwise, dense, pool, globalpool, eltwise, activation and softmax layers.
  * Not compared (they hold no compute or differ by format, not by network):
@@ -19,7 +19,7 @@ import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeFile, analyzeModel } from '../src/analyzer/analyze.ts';
 import type { Analysis, Layer, LayerKind } from '../src/analyzer/layer.ts';
-import { loadModelBytes } from '../src/analyzer/load.ts';
+import { loadModel, loadModelBytes } from '../src/analyzer/load.ts';
 import { buildZooModel, type ZooBuildOptions } from '../src/zoo/index.ts';
 import { HAVE_SHARED, MODELS_DIR, modelLabel, sharedModels } from './helpers/shared.ts';
 
@@ -55,6 +55,23 @@ function nhwc(l: Layer, layout: 'NCHW' | 'NHWC'): number[] {
   return s;
 }
 
+type Pads = [number, number, number, number];
+
+/** TFLite PAD output tensor → its [top, left, bottom, right] spatial padding (NHWC paddings constant [4, 2]). */
+function tflitePads(file: string): Map<string, Pads> {
+  const ir = loadModel(file);
+  const out = new Map<string, Pads>();
+  for (const n of ir.graph.nodes) {
+    if (n.opType !== 'PAD') continue;
+    const d = ir.graph.tensors.get(n.inputs[1]!)?.data;
+    expect(d?.dtype, `${n.name} paddings`).toBe('int32');
+    const view = new DataView(d!.bytes.buffer, d!.bytes.byteOffset, d!.bytes.byteLength);
+    const v = Array.from({ length: 8 }, (_, i) => view.getInt32(i * 4, true)); // [[0,0],[top,bottom],[left,right],[0,0]]
+    out.set(n.outputs[0]!, [v[2]!, v[4]!, v[3]!, v[5]!]);
+  }
+  return out;
+}
+
 interface LayerFacts {
   op: string;
   kind: string;
@@ -65,13 +82,16 @@ interface LayerFacts {
   params: number;
   kernel?: number[];
   strides?: number[];
+  pads?: number[];
   cout?: number;
 }
 
-function facts(l: Layer, layout: 'NCHW' | 'NHWC'): LayerFacts {
+function facts(l: Layer, layout: 'NCHW' | 'NHWC', padOutputs = new Map<string, Pads>()): LayerFacts {
   const f: LayerFacts = { op: l.op, kind: l.kind, shape: nhwc(l, layout), macs: l.macs, weightBytes: l.weightBytes, biasBytes: l.biasBytes, params: l.params };
   if (l.conv && (l.kind === 'conv' || l.kind === 'pointwise' || l.kind === 'depthwise')) {
-    Object.assign(f, { kernel: l.conv.kernel, strides: l.conv.strides, cout: l.conv.cout });
+    const before = padOutputs.get(l.inputs[0]!) ?? [0, 0, 0, 0];
+    const pads = l.conv.pads.map((p, i) => p + before[i]!);
+    Object.assign(f, { kernel: l.conv.kernel, strides: l.conv.strides, pads, cout: l.conv.cout });
   }
   return f;
 }
@@ -103,7 +123,8 @@ describe.skipIf(!HAVE_SHARED)(`zoo builds equal ST's real TFLite files layer by 
       expect(real.partial).toBe(false);
 
       const ours = computeLayers(built, 'onnx').map((l) => facts(l, 'NCHW'));
-      const theirs = computeLayers(real, 'tflite').map((l) => facts(l, 'NHWC'));
+      const padOutputs = tflitePads(file);
+      const theirs = computeLayers(real, 'tflite').map((l) => facts(l, 'NHWC', padOutputs));
       for (let i = 0; i < Math.max(ours.length, theirs.length); i++) {
         expect(ours[i], `compute layer ${i} of ${ours.length} (real file has ${theirs.length})`).toEqual(theirs[i]);
       }
