@@ -1,0 +1,59 @@
+/**
+ * `edgefit demo` and `edgefit report` as a user runs them (node bin/edgefit.js): files written, path printed,
+ * exit codes, one-line errors.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildZooModel } from '../src/zoo/index.ts';
+import { REPO_ROOT } from './helpers/shared.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'edgefit-report-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function edgefit(...args: string[]): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [join(REPO_ROOT, 'bin/edgefit.js'), ...args], { cwd: dir, encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('edgefit demo / report CLI', () => {
+  it('demo builds the models, writes the report and prints its path and a per-target summary', () => {
+    const r = edgefit('demo');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const report = join(dir, 'reports', 'demo-st_efficientnet_lc_v1.html');
+    expect(existsSync(report)).toBe(true);
+    expect(r.stdout).toContain('reports/demo-st_efficientnet_lc_v1.html');
+    expect(r.stdout).toMatch(/128 px: 19\.8 M MACs/);
+    expect(r.stdout).toMatch(/STM32H747I-DISCO\s*│\s*(fits|NO FIT)/);
+    expect(existsSync(join(dir, 'reports', 'demo-models', 'st_efficientnet_lc_v1_128_5cls_qdq_int8.onnx'))).toBe(true);
+    const html = readFileSync(report, 'utf8');
+    // ST's published H747 time for this network at 224 px (459.99 ms, zoo 4.1) is in the report with its source
+    expect(html).toContain('<td class="num">460.0 ms</td>');
+    expect(html).toContain('efficientnet/README.md@e9fc1c2f');
+  });
+
+  it('report writes the file given with -o, with a resolution sweep, and prints its path', () => {
+    const model = buildZooModel('st_mnist_v1', { resolution: 28, classes: 10 });
+    const path = join(dir, 'mnist.onnx');
+    writeFileSync(path, model.bytes);
+    const r = edgefit('report', path, '--target', 'STM32H747I-DISCO', '--resolutions', '28,32', '-o', 'out/mnist.html');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('report written: out/mnist.html');
+    const html = readFileSync(join(dir, 'out', 'mnist.html'), 'utf8');
+    expect(html).toContain('<canvas id="chart-sweep-ram"');
+    expect(html).toContain('STM32H747I-DISCO');
+    expect(html).not.toContain('STM32N6570-DK'); // only the target asked for
+  });
+
+  it('refuses a missing model with one line naming it and exit code 2', () => {
+    const missing = edgefit('report', 'nope.onnx');
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+    expect(missing.stderr).toMatch(/^edgefit: .*nope\.onnx/);
+    expect(existsSync(join(dir, 'reports', 'nope.html'))).toBe(false);
+  });
+});
