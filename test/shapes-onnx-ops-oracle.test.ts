@@ -623,6 +623,105 @@ const cases: Case[] = [
       g.node('DequantizeLinear', ['cat', 'sc', 'zu'], ['dq'], {}, ms);
     },
   },
+  // --- less common ONNX ops -------------------------------------------------------------------------
+  ...['Round', 'Sign', 'Elu', 'Selu', 'Softplus', 'Softsign', 'Log', 'Reciprocal', 'Sin', 'Cos', 'Celu'].map((op) => unaryCase(op, [2, 5])),
+  unaryCase('Mish', [2, 5], {}, { '': 18 }),
+  unaryCase('Gelu', [2, 5], {}, { '': 20 }),
+  unaryCase('IsNaN', [2, 5]),
+  unaryCase('Hardmax', [2, 5, 3], { axis: 1 }),
+  unaryCase('LRN', [1, 6, 4, 4], { size: 3 }),
+  unaryCase('ArgMax', [2, 5, 3], { axis: 1, keepdims: 0 }),
+  unaryCase('ArgMin', [2, 5, 3], { axis: -1 }),
+  unaryCase('ReduceL2', [2, 5, 3], { axes: [0, 2] }, { '': 13 }),
+  unaryCase('ReduceProd', [2, 5, 3], { axes: [1], keepdims: 0 }, { '': 13 }),
+  unaryCase('DepthToSpace', [1, 8, 3, 4], { blocksize: 2 }),
+  unaryCase('SpaceToDepth', [1, 2, 6, 4], { blocksize: 2 }),
+  unaryCase('GlobalLpPool', [1, 2, 6, 4]),
+  unaryCase('LpPool', [1, 2, 7, 7], { kernel_shape: [3, 3], strides: [2, 2] }, { '': 18 }),
+  {
+    name: 'Mod fmod (float, zeros give NaN rather than an integer division by zero)',
+    build: (g) => {
+      g.input('a', 'float32', [2, 3]);
+      g.input('b', 'float32', [3]);
+      g.node('Mod', ['a', 'b'], ['y'], { fmod: 1 });
+    },
+  },
+  binaryCase('And', [2, 1], [3], 'bool'),
+  binaryCase('Xor', [2, 1], [3], 'bool'),
+  binaryCase('LessOrEqual', [2, 1], [3]),
+  {
+    name: 'Sum/Mean variadic, CastLike, CumSum, Trilu, TopK, GatherElements, GatherND, ScatterND',
+    opsets: { '': 18 },
+    build: (g) => {
+      g.input('a', 'float32', [3, 1]);
+      g.input('b', 'float32', [4]);
+      g.node('Sum', ['a', 'b', 'a'], ['s']);
+      g.node('Mean', ['a', 'b'], ['m']);
+      g.input('i', 'int32', [2, 2]);
+      g.node('CastLike', ['i', 'a'], ['cl']);
+      s(g, 'ax', 'int32', 1);
+      g.node('CumSum', ['s', 'ax'], ['cs']);
+      g.node('Trilu', ['s'], ['tr']);
+      v(g, 'k', 'int64', [1], [2]);
+      g.node('TopK', ['s', 'k'], ['tv', 'ti'], { axis: 1 });
+      w(g, 'gi', 'int64', [2, 4]);
+      g.node('GatherElements', ['s', 'gi'], ['ge'], { axis: 0 });
+      w(g, 'ndi', 'int64', [5, 1]);
+      g.node('GatherND', ['s', 'ndi'], ['gnd']);
+      w(g, 'upd', 'float32', [5, 4]);
+      g.node('ScatterND', ['s', 'ndi', 'upd'], ['snd']);
+      w(g, 'sei', 'int64', [2, 2]);
+      w(g, 'seu', 'float32', [2, 2]);
+      g.node('ScatterElements', ['s', 'sei', 'seu'], ['se']);
+    },
+  },
+  {
+    name: 'InstanceNormalization, LayerNormalization with Mean/InvStdDev, GroupNormalization',
+    opsets: { '': 18 },
+    build: (g) => {
+      g.input('x', 'float32', [2, 4, 3, 5]);
+      w(g, 'sc', 'float32', [4]);
+      w(g, 'bi', 'float32', [4]);
+      g.node('InstanceNormalization', ['x', 'sc', 'bi'], ['in']);
+      w(g, 'ls', 'float32', [3, 5]);
+      g.node('LayerNormalization', ['x', 'ls'], ['ln', 'mean', 'inv'], { axis: 2 });
+      w(g, 'gs', 'float32', [2]);
+      g.node('GroupNormalization', ['x', 'gs', 'gs'], ['gn'], { num_groups: 2 });
+    },
+  },
+  {
+    name: 'com.microsoft QGemm, FusedConv, FusedMatMul, NhwcMaxPool, GELU variants, MatMulIntegerToFloat, DynamicQuantizeMatMul',
+    opsets: { '': 17, 'com.microsoft': 1 },
+    build: (g) => {
+      const ms = { domain: 'com.microsoft' };
+      g.input('a', 'uint8', [3, 5]);
+      s(g, 'sc', 'float32', 1);
+      s(g, 'zu', 'uint8', 0);
+      s(g, 'zi', 'int8', 0);
+      w(g, 'b', 'int8', [4, 5]);
+      w(g, 'c', 'int32', [4]);
+      g.node('QGemm', ['a', 'sc', 'zu', 'b', 'sc', 'zi', 'c'], ['qf'], { transB: 1 }, ms);
+      g.node('QGemm', ['a', 'sc', 'zu', 'b', 'sc', 'zi', '', 'sc', 'zu'], ['qq'], { transB: 1 }, ms);
+      g.input('x', 'float32', [1, 3, 9, 9]);
+      w(g, 'cw', 'float32', [4, 3, 3, 3]);
+      g.node('FusedConv', ['x', 'cw'], ['fc'], { activation: 'Relu', strides: [2, 2] }, ms);
+      g.input('m', 'float32', [2, 5, 3]);
+      g.input('n', 'float32', [2, 4, 5]);
+      g.node('FusedMatMul', ['m', 'n'], ['fm'], { transA: 1, transB: 1, alpha: { float: 0.5 } }, ms);
+      g.input('h', 'uint8', [1, 9, 8, 3]);
+      g.node('NhwcMaxPool', ['h'], ['nm'], { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] }, ms);
+      g.node('Gelu', ['x'], ['ge'], {}, ms);
+      g.node('FastGelu', ['x'], ['fg'], {}, ms);
+      w(g, 'gb', 'float32', [9]);
+      g.node('BiasGelu', ['x', 'gb'], ['bg'], {}, ms);
+      g.node('QuickGelu', ['x'], ['qg'], {}, ms);
+      g.input('ia', 'uint8', [2, 3, 5]);
+      w(g, 'ib', 'int8', [5, 4]);
+      g.node('MatMulIntegerToFloat', ['ia', 'ib', 'sc', 'sc'], ['mf'], {}, ms);
+      g.input('fa', 'float32', [2, 3, 5]);
+      g.node('DynamicQuantizeMatMul', ['fa', 'ib', 'sc'], ['dqm'], {}, ms);
+    },
+  },
   // --- symbolic dims ---------------------------------------------------------------------------------
   {
     name: 'symbolic batch dim defaults to 1',

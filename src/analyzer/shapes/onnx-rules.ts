@@ -7,3 +7,4 @@ import './onnx-nn-rules.ts';
 import './onnx-tensor-rules.ts';
 import './onnx-quant-rules.ts';
 import './onnx-ml-rules.ts';
+import './onnx-contrib-rules.ts';
