@@ -12,6 +12,14 @@ export interface ModelFeatures {
   /** Sum of layer.macs per kind (MACs for conv/dense/matmul, elementary ops for the rest). */
   macsByKind: Record<LayerKind, number>;
   layersByKind: Record<LayerKind, number>;
+  /** Output elements per kind (each costs a requantize + store whatever its MACs). */
+  outputElementsByKind: Record<LayerKind, number>;
+  /** MACs of conv/dense layers whose reduction (Kh·Kw·Cin per group) is shorter than 32: poorly vectorised. */
+  macsShortReduction: number;
+  /** MACs of conv/dense layers whose reduction is 256 or longer: well vectorised (GEMM-like). */
+  macsLongReduction: number;
+  /** Σ MACs / Cout over k×k and 1×1 convolutions: the im2col / input-window reads a kernel makes. */
+  convWindowReads: number;
   /** Layers that execute a kernel (views excluded). */
   kernelLayers: number;
   macs: number;
@@ -55,6 +63,10 @@ function inputBytes(l: Layer): number {
 export function modelFeatures(a: Analysis): ModelFeatures {
   const macsByKind = Object.fromEntries(LAYER_KINDS.map((k) => [k, 0])) as Record<LayerKind, number>;
   const layersByKind = Object.fromEntries(LAYER_KINDS.map((k) => [k, 0])) as Record<LayerKind, number>;
+  const outputElementsByKind = Object.fromEntries(LAYER_KINDS.map((k) => [k, 0])) as Record<LayerKind, number>;
+  let macsShortReduction = 0;
+  let convWindowReads = 0;
+  let macsLongReduction = 0;
   const kinds = new Set<string>();
   let moved = 0;
   let kernelLayers = 0;
@@ -63,6 +75,11 @@ export function modelFeatures(a: Analysis): ModelFeatures {
   for (const l of a.layers) {
     macsByKind[l.kind] += l.macs;
     layersByKind[l.kind] += 1;
+    outputElementsByKind[l.kind] += l.outputShapes.reduce((s, sh) => s + sh.reduce((p, d) => p * d, 1), 0);
+    const reduction = l.conv ? (l.conv.kernel[0] * l.conv.kernel[1] * l.conv.cin) / Math.max(1, l.conv.group) : l.kind === 'dense' ? (l.inputShapes[0]?.at(-1) ?? 0) : Infinity;
+    if (l.macsUnit === 'mac' && reduction < 32) macsShortReduction += l.macs;
+    if (l.macsUnit === 'mac' && Number.isFinite(reduction) && reduction >= 256) macsLongReduction += l.macs;
+    if ((l.kind === 'conv' || l.kind === 'pointwise') && l.conv) convWindowReads += l.macs / Math.max(1, l.conv.cout);
     if (l.kind === 'view') continue;
     kernelLayers++;
     kinds.add(kernelKindOf(l));
@@ -76,6 +93,10 @@ export function modelFeatures(a: Analysis): ModelFeatures {
   return {
     macsByKind,
     layersByKind,
+    outputElementsByKind,
+    macsShortReduction,
+    convWindowReads,
+    macsLongReduction,
     kernelLayers,
     macs: a.totals.macs,
     stMacc: a.totals.stMacc,

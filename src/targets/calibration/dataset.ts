@@ -94,6 +94,7 @@ export function loadCalibrationRows(opts: { dataDir?: string; profiles?: TargetP
       }
       let key = engine.calibrationKey;
       if (engine.kind === 'mpu-gpu-npu') key += mp2KeySuffix(r.quantization === 'per-tensor');
+      else if (table === 'mpu' && r.quantization === 'per-tensor') key += ':per-tensor'; // TFLite CPU kernels differ too
       // MPU runtimes (TFLite in X-LINUX-AI 5 vs 6) differ per model, not by one factor: one fit per version
       if (table === 'mpu') key += `@${r.tool_version ?? ''}`;
       rows.push({

@@ -20,6 +20,8 @@ export const BORROW: Record<string, string> = {
   'cortex-m55': 'cortex-m7',
   'cortex-a35x2': 'cortex-a7x2',
   'mp2-npu-gpu:per-tensor': 'mp2-npu-gpu:per-channel',
+  'cortex-a7x2:per-tensor': 'cortex-a7x2',
+  'cortex-a7x1:per-tensor': 'cortex-a7x1',
 };
 
 export interface EngineModel {
@@ -33,9 +35,9 @@ export interface EngineModel {
   rows: number;
 }
 
-export function featureVectorFor(f: ModelFeatures, profile: TargetProfile): number[] {
+export function featureVectorFor(f: ModelFeatures, profile: TargetProfile, key: string): number[] {
   const mapping = mapMemory(profile, { activationBytes: f.activationPeakBytes, weightBytes: f.weightBytes, runtimeRamBytes: 0, codeFlashBytes: 0 });
-  return latencyFeatureVector(f, placementOf(mapping));
+  return latencyFeatureVector(f, placementOf(mapping), key);
 }
 
 export function latencyRows(rows: CalibrationRow[]): CalibrationRow[] {
@@ -43,7 +45,7 @@ export function latencyRows(rows: CalibrationRow[]): CalibrationRow[] {
 }
 
 function toFitRow(r: CalibrationRow, profiles: Map<string, TargetProfile>): FitRow {
-  return { x: featureVectorFor(r.features!, profiles.get(r.target)!), y: r.published.inferenceMs!, version: r.toolVersion, clockMHz: r.clockMHz };
+  return { x: featureVectorFor(r.features!, profiles.get(r.target)!, r.calibrationKey), y: r.published.inferenceMs!, version: r.toolVersion, clockMHz: r.clockMHz };
 }
 
 function archCount(rows: CalibrationRow[]): number {
@@ -75,7 +77,7 @@ export function fitEngineModels(rows: CalibrationRow[], profiles: Map<string, Ta
     let num = 0;
     let den = 0;
     for (const r of rs) {
-      const fr = toFitRow(r, profiles);
+      const fr = { ...toFitRow(r, profiles), x: featureVectorFor(r.features!, profiles.get(r.target)!, base.key) };
       const q = predictScaled(base.fit, fr.x, fr.clockMHz, base.fit.referenceVersion) / fr.y;
       num += q;
       den += q * q;
@@ -90,6 +92,7 @@ export function fitEngineModels(rows: CalibrationRow[], profiles: Map<string, Ta
 export function modelForEngine(models: Map<string, EngineModel>, calibrationKey: string, f: ModelFeatures, engineKind: string): EngineModel | undefined {
   let key = calibrationKey;
   if (engineKind === 'mpu-gpu-npu') key += f.perChannel ? ':per-channel' : ':per-tensor';
+  else if (engineKind === 'mpu-cpu' && !f.perChannel) key += ':per-tensor';
   const direct = models.get(key);
   if (direct) return direct;
   const versions = [...models.keys()].filter((k) => k.startsWith(`${key}@`));
@@ -99,7 +102,7 @@ export function modelForEngine(models: Map<string, EngineModel>, calibrationKey:
 
 /** Predicted ms for a model on an engine; the tool version defaults to the newest seen (factor 1). */
 export function predictMs(m: EngineModel, f: ModelFeatures, profile: TargetProfile, clockMHz: number, version?: string): number {
-  const x = featureVectorFor(f, profile);
+  const x = featureVectorFor(f, profile, m.kind === 'borrowed' ? m.borrowedFrom! : m.key);
   if (m.kind === 'borrowed') return predictScaled(m.fit, x, clockMHz, m.fit.referenceVersion) * m.ratio!;
   return predictScaled(m.fit, x, clockMHz, version);
 }
