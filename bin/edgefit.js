@@ -3,6 +3,13 @@
 import { register } from 'tsx/esm/api';
 
 register();
+// A closed pipe (`edgefit … | head`) ends the output quietly, as with any Unix tool.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e) => {
+    if (e && e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw e;
+  });
+}
 try {
   const { main } = await import('../src/cli/main.ts');
   process.exitCode = await main(process.argv);
