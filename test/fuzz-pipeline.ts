@@ -1,0 +1,72 @@
+/**
+ * One fuzz case through everything a user's command runs on a model: load (reader + graph check) → analyze
+ * (shapes, layers, totals) → plan activation memory → evaluate every target → the analyze JSON document and
+ * table. The outcome is 'ok' / 'ok-partial', the EdgefitError code, or a failure: 'crash' (any other
+ * exception), 'bad-message' (a typed error whose message is empty or spans lines) or 'bad-figure' (a total,
+ * peak or latency that is negative, NaN or infinite in a result presented as valid).
+ */
+import { analyzeModel } from '../src/analyzer/analyze.ts';
+import { EdgefitError } from '../src/analyzer/errors.ts';
+import { loadModelBytes } from '../src/analyzer/load.ts';
+import { planMemory } from '../src/analyzer/memory/index.ts';
+import { analysisToJson, stPeakBytes } from '../src/cli/format/analysis-json.ts';
+import { renderAnalysis } from '../src/cli/commands/analyze.ts';
+import { evaluateTargets, listTargets } from '../src/targets/evaluate.ts';
+import type { FuzzCase } from './fuzz-mutations.ts';
+
+export type FailureOutcome = 'crash' | 'bad-message' | 'bad-figure' | 'timeout' | 'out-of-memory';
+export const FAILURES: readonly string[] = ['crash', 'bad-message', 'bad-figure', 'timeout', 'out-of-memory'];
+
+export interface CaseResult {
+  /** 'ok', 'ok-partial', 'error:<CODE>' or a FailureOutcome. */
+  outcome: string;
+  message?: string;
+  stack?: string;
+  /** Pipeline stage reached when it ended. */
+  stage: string;
+  ms: number;
+}
+
+/** Model files are read relative to a folder that does not exist: external data can only fail, never read. */
+const NO_DIR = '/nonexistent-edgefit-fuzz-dir';
+/** Lower than the defaults so a mutated dim cannot make the reader allocate a lot (the cap is what is tested). */
+export const FUZZ_MAX_TENSOR_BYTES = 64 * 2 ** 20;
+
+const badNumber = (v: unknown) => typeof v === 'number' && (!Number.isFinite(v) || v < 0);
+
+export function runCase(c: FuzzCase): CaseResult {
+  const start = performance.now();
+  let stage = 'load';
+  const done = (outcome: string, extra: Partial<CaseResult> = {}): CaseResult => ({ outcome, stage, ms: performance.now() - start, ...extra });
+  try {
+    const model = loadModelBytes(c.bytes, `fuzz-${c.index}.${c.format}`, { baseDir: NO_DIR, maxTensorBytes: FUZZ_MAX_TENSOR_BYTES });
+    stage = 'analyze';
+    const analysis = analyzeModel(model, c.inputShapes ? { inputShapes: c.inputShapes } : {});
+    stage = 'plan';
+    const memory = planMemory(analysis);
+    const peak = stPeakBytes(memory);
+    if (peak !== undefined) analysis.totals.activationPeakBytes = peak;
+    stage = 'targets';
+    const results = evaluateTargets(analysis, listTargets().map((t) => t.id));
+    stage = 'render';
+    JSON.stringify(analysisToJson(analysis, memory));
+    renderAnalysis(analysis, memory);
+    stage = 'check';
+    const bad: string[] = [];
+    for (const [k, v] of Object.entries(analysis.totals)) if (badNumber(v)) bad.push(`totals.${k}=${v}`);
+    for (const [k, p] of Object.entries(memory.planners)) if (badNumber(p.peakBytes)) bad.push(`memory.${k}.peakBytes=${p.peakBytes}`);
+    for (const r of results) {
+      if (badNumber(r.latencyMs)) bad.push(`${r.id}.latencyMs=${r.latencyMs}`);
+      if (badNumber(r.activationBytes)) bad.push(`${r.id}.activationBytes=${r.activationBytes}`);
+    }
+    if (bad.length) return done('bad-figure', { message: bad.slice(0, 4).join(', ') });
+    return done(analysis.partial ? 'ok-partial' : 'ok');
+  } catch (e) {
+    if (e instanceof EdgefitError) {
+      if (!e.message || e.message.includes('\n') || e.message.includes('\r')) return done('bad-message', { message: JSON.stringify(e.message).slice(0, 300) });
+      return done(`error:${e.code}`, { message: e.message });
+    }
+    const err = e as Error;
+    return done('crash', { message: `${err?.name ?? typeof e}: ${String(err?.message ?? e).split('\n')[0]}`, stack: err?.stack?.split('\n').slice(0, 8).join('\n') });
+  }
+}
