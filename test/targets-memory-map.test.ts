@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { mapMemory } from '../src/targets/memory-map.ts';
+import { resolveTarget } from '../src/targets/resolve.ts';
+
+const KiB = 1024;
+const MiB = 1024 * 1024;
+
+describe('memory mapping', () => {
+  const h747 = resolveTarget('STM32H747I-DISCO');
+
+  it('puts activations in the largest contiguous internal region (H7 AXI SRAM) and weights in internal flash', () => {
+    const m = mapMemory(h747, { activationBytes: 400 * KiB, weightBytes: 500 * KiB, runtimeRamBytes: 16 * KiB, codeFlashBytes: 100 * KiB });
+    const act = m.placements.find((p) => p.role === 'activations')!;
+    expect(act.memoryName).toBe('AXI SRAM (D1)');
+    expect(m.placements.find((p) => p.role === 'weights')!.memoryId).toBe('flash');
+    expect(m.placements.find((p) => p.role === 'runtime-ram')!.memoryId).not.toBe('axisram');
+    expect(m.fits).toBe(true);
+    expect(m.usesExternal).toBe(false);
+    expect(m.limitingMemory).toBe('AXI SRAM (D1)');
+    expect(m.ram.internalBytes).toBe(416 * KiB);
+    expect(m.ram.externalBytes).toBe(0);
+    // AXI SRAM 512 KiB (activations) + D2 SRAM 288 KiB (runtime, the largest other region); SDRAM external
+    expect(m.placements.find((p) => p.role === 'runtime-ram')!.memoryId).toBe('sram123');
+    expect(m.ram.internalCapacityBytes).toBe(800 * KiB);
+    expect(m.ram.capacityBytes).toBe(800 * KiB + 32 * MiB);
+  });
+
+  it('moves the whole activation pool to external SDRAM when it exceeds the AXI SRAM', () => {
+    const m = mapMemory(h747, { activationBytes: 513 * KiB, weightBytes: 500 * KiB, runtimeRamBytes: 0, codeFlashBytes: 0 });
+    expect(m.placements.filter((p) => p.role === 'activations').map((p) => [p.memoryId, p.bytes])).toEqual([['sdram', 513 * KiB]]);
+    expect(m.ram.externalBytes).toBe(513 * KiB);
+    expect(m.usesExternal).toBe(true);
+    expect(m.fits).toBe(true);
+  });
+
+  it('sends weights to external flash when weights + code exceed the internal flash', () => {
+    const m = mapMemory(h747, { activationBytes: 100 * KiB, weightBytes: 2 * MiB - 10 * KiB, runtimeRamBytes: 0, codeFlashBytes: 100 * KiB });
+    expect(m.placements.find((p) => p.role === 'weights')!.memoryId).toBe('qspi');
+    expect(m.placements.find((p) => p.role === 'code')!.memoryId).toBe('flash');
+    expect(m.flash.externalBytes).toBe(2 * MiB - 10 * KiB);
+  });
+
+  it('spreads N6 activations over the NPU pools and spills only the overflow to hyperRAM', () => {
+    const n6 = resolveTarget('STM32N6570-DK');
+    const internal = 1024 * KiB + 4 * 448 * KiB;
+    const m = mapMemory(n6, { activationBytes: internal + 300 * KiB, weightBytes: 3 * MiB, runtimeRamBytes: 0, codeFlashBytes: 0 });
+    expect(m.ram.internalBytes).toBe(internal);
+    expect(m.ram.externalBytes).toBe(300 * KiB);
+    expect(m.placements.find((p) => p.role === 'weights')!.memoryName).toMatch(/octoFlash/);
+  });
+
+  it('reports a model that fits nowhere as not fitting, naming the memory', () => {
+    const f7 = resolveTarget('STM32F769I-DISCO');
+    const m = mapMemory(f7, { activationBytes: 20 * MiB, weightBytes: 1 * MiB, runtimeRamBytes: 0, codeFlashBytes: 0 });
+    expect(m.fits).toBe(false);
+    expect(m.limitingMemory).toBe('FMC SDRAM');
+    expect(m.ram.marginBytes).toBeLessThan(0);
+    expect(m.notes.join(' ')).toMatch(/over by/);
+  });
+});
