@@ -17,30 +17,40 @@ function errorNote(errorPct: number | null | undefined): string {
   return `<span class="err" title="Expected error: leave-one-model-out MAPE of the calibration">± ${esc(formatPct(errorPct))}</span>`;
 }
 
+function track(cls: string, usedBytes: number, capacityBytes: number, label: string): string {
+  const scale = Math.max(capacityBytes, usedBytes, 1);
+  const over = usedBytes > capacityBytes;
+  const mark = over ? `<div class="cap" style="left:${((100 * capacityBytes) / scale).toFixed(2)}%" title="capacity"></div>` : '';
+  return `<div class="trackrow"><span class="tlabel">${label}</span><div class="track${over ? ' over' : ''}" title="${esc(formatBytes(usedBytes))} of ${esc(formatBytes(capacityBytes))}"><div class="seg ${cls}" style="width:${((100 * usedBytes) / scale).toFixed(2)}%"></div>${mark}</div></div>`;
+}
+
+/**
+ * RAM or flash demand against capacity. With internal and external memory, one bar each (internal use
+ * against on-chip capacity, external use against the external memory), so a spill is visible at a glance.
+ */
 function memoryBar(kind: 'RAM' | 'Flash', fit: ReportMemoryFit): string {
   const used = fit.internalBytes + fit.externalBytes;
-  const scale = Math.max(fit.capacityBytes, used, 1);
-  const internalPct = (100 * fit.internalBytes) / scale;
-  const externalPct = (100 * fit.externalBytes) / scale;
   const over = used > fit.capacityBytes;
   const marginPct = fit.capacityBytes > 0 ? (100 * fit.marginBytes) / fit.capacityBytes : 0;
-  const split = fit.externalBytes > 0 ? ` (internal ${esc(formatBytes(fit.internalBytes))} + external ${esc(formatBytes(fit.externalBytes))})` : '';
+  const internalCap = fit.internalCapacityBytes;
+  const split = internalCap !== undefined && internalCap > 0 && internalCap < fit.capacityBytes;
+  const bars = split
+    ? track('internal', fit.internalBytes, internalCap, 'int') + track('external', fit.externalBytes, fit.capacityBytes - internalCap, 'ext')
+    : track(fit.externalBytes > fit.internalBytes ? 'external' : 'internal', used, fit.capacityBytes, '');
+  const where = split
+    ? `<div class="parts">internal ${esc(formatBytes(fit.internalBytes))} of ${esc(formatBytes(internalCap))} · external ${esc(formatBytes(fit.externalBytes))} of ${esc(formatBytes(fit.capacityBytes - internalCap))}</div>`
+    : fit.externalBytes > 0 && fit.internalBytes > 0
+      ? `<div class="parts">internal ${esc(formatBytes(fit.internalBytes))} + external ${esc(formatBytes(fit.externalBytes))}</div>`
+      : '';
   const parts = fit.parts
     ? `<div class="parts">${Object.entries(fit.parts)
         .map(([k, v]) => `${esc(k)} ${esc(formatBytes(v))}`)
         .join(' · ')}</div>`
     : '';
-  const capacityMark = over ? `<div class="cap" style="left:${((100 * fit.capacityBytes) / scale).toFixed(2)}%" title="capacity"></div>` : '';
-  const internalCap = fit.internalCapacityBytes;
-  const showInternal = internalCap !== undefined && internalCap > 0 && internalCap < fit.capacityBytes;
-  const internalMark = showInternal ? `<div class="icap" style="left:${Math.min(100, (100 * internalCap) / scale).toFixed(2)}%" title="internal capacity ${esc(formatBytes(internalCap))}"></div>` : '';
-  const internalLine = showInternal
-    ? `<div class="parts">internal ${esc(formatBytes(fit.internalBytes))} of ${esc(formatBytes(internalCap))}${fit.externalBytes > 0 ? ` · external ${esc(formatBytes(fit.externalBytes))}` : ''}</div>`
-    : '';
   return `<div class="membar${over ? ' over' : ''}" role="img" aria-label="${kind} ${esc(formatBytes(used))} of ${esc(formatBytes(fit.capacityBytes))}">
-  <div class="track"><div class="seg internal" style="width:${internalPct.toFixed(2)}%"></div><div class="seg external" style="width:${externalPct.toFixed(2)}%"></div>${internalMark}${capacityMark}</div>
-  <div class="memtext"><strong>${esc(formatBytes(used))}</strong> ${errorNote(fit.errorPct)} of ${esc(formatBytes(fit.capacityBytes))}${showInternal ? '' : split}</div>
-  <div class="margin ${fit.marginBytes < 0 ? 'neg' : 'pos'}">margin ${fit.marginBytes >= 0 ? '+' : '−'}${esc(formatBytes(Math.abs(fit.marginBytes)))} (${fit.marginBytes >= 0 ? '' : '−'}${esc(formatPct(Math.abs(marginPct), 0))} of capacity)</div>${parts}
+  ${bars}
+  <div class="memtext"><strong>${esc(formatBytes(used))}</strong> ${errorNote(fit.errorPct)} of ${esc(formatBytes(fit.capacityBytes))}${!split && fit.externalBytes > 0 && fit.internalBytes === 0 ? ' (external)' : ''}</div>
+  <div class="margin ${fit.marginBytes < 0 ? 'neg' : 'pos'}">margin ${fit.marginBytes >= 0 ? '+' : '−'}${esc(formatBytes(Math.abs(fit.marginBytes)))} (${fit.marginBytes >= 0 ? '' : '−'}${esc(formatPct(Math.abs(marginPct), 0))} of capacity)</div>${where}${parts}
 </div>`;
 }
 
@@ -131,7 +141,8 @@ function publishedSection(input: ReportInput): string {
     ? `<table class="published"><thead><tr><th>Board</th><th>Res.</th><th>Metric</th><th class="num">Published</th><th class="num">edgefit</th><th class="num">Difference</th><th>Published row</th><th>Source (release, table)</th></tr></thead><tbody>
 ${figures
   .map((f) => {
-    const diff = f.predictedValue !== null && f.predictedValue !== undefined && f.publishedValue !== 0 ? (100 * (f.predictedValue - f.publishedValue)) / f.publishedValue : null;
+    const rawDiff = f.predictedValue !== null && f.predictedValue !== undefined && f.publishedValue !== 0 ? (100 * (f.predictedValue - f.publishedValue)) / f.publishedValue : null;
+    const diff = rawDiff !== null && Math.abs(rawDiff) < 0.05 ? 0 : rawDiff;
     const err = f.predictedValue !== null && f.predictedValue !== undefined ? ` ${errorNote(f.predictedErrorPct)}` : '';
     return `<tr><td class="board">${esc(f.board)}</td><td>${f.resolution ?? '—'}</td><td>${esc(METRIC_LABELS[f.metric])}</td><td class="num">${esc(formatMetric(f.metric, f.publishedValue))}</td><td class="num">${esc(formatMetric(f.metric, f.predictedValue))}${err}</td><td class="num">${diff === null ? '—' : `${diff >= 0 ? '+' : ''}${esc(formatPct(diff))}`}</td><td>${esc(f.row)}</td><td>${sourceCell(f.source.zooRelease, f.source.table)}</td></tr>`;
   })
