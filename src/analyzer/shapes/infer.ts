@@ -163,7 +163,7 @@ export function inferShapes(model: IRModel, opts: ShapeOptions = {}): ShapeResul
       } catch (e) {
         if (e instanceof EdgefitError && e.code === 'DYNAMIC_DIM') reason = e.message;
         else if (e instanceof EdgefitError) throw new EdgefitError(e.code, e.message + defaultedHint, e.exitCode);
-        else throw new EdgefitError('BAD_SHAPE', `${label}: ${(e as Error).message}${defaultedHint}`);
+        else throw new EdgefitError('BAD_SHAPE', `${label}: shape rule failed on these operands (${(e as Error).message})${defaultedHint}`);
       }
     }
     if (!outs) {

@@ -204,6 +204,7 @@ const split: ShapeRule = (ctx) => {
   let sizes = ctx.node.inputs[1] ? valueOf(ctx, 1, 'split sizes') : attrInts(ctx, 'split');
   if (!sizes) {
     const numOutputs = attrInt(ctx, 'num_outputs', nOut);
+    if (numOutputs !== nOut || nOut < 1) badShape(ctx, `num_outputs ${numOutputs} but the node has ${nOut} outputs`);
     const chunk = Math.ceil(dim / numOutputs);
     sizes = Array.from({ length: numOutputs }, (_, i) => Math.max(0, Math.min(chunk, dim - i * chunk)));
   }
