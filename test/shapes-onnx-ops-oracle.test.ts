@@ -625,6 +625,30 @@ const cases: Case[] = [
   },
   // --- less common ONNX ops -------------------------------------------------------------------------
   ...['Round', 'Sign', 'Elu', 'Selu', 'Softplus', 'Softsign', 'Log', 'Reciprocal', 'Sin', 'Cos', 'Celu'].map((op) => unaryCase(op, [2, 5])),
+  ...['Tan', 'Asin', 'Acos', 'Atan', 'Sinh', 'Cosh', 'Asinh', 'Acosh', 'Atanh', 'IsInf', 'ThresholdedRelu'].map((op) => unaryCase(op, [3, 2])),
+  unaryCase('LpNormalization', [2, 5], { axis: 0 }),
+  unaryCase('MeanVarianceNormalization', [2, 3, 4, 4]),
+  ...['ReduceL1', 'ReduceLogSum', 'ReduceLogSumExp', 'ReduceSumSquare', 'ReduceMin'].map((op) => unaryCase(op, [2, 5, 3], { axes: [1] }, { '': 13 })),
+  binaryCase('Or', [2, 1], [3], 'bool'),
+  binaryCase('GreaterOrEqual', [2, 1], [3]),
+  {
+    name: 'BitShift',
+    build: (g) => {
+      g.input('a', 'uint8', [2, 3]);
+      g.input('b', 'uint8', [3]);
+      g.node('BitShift', ['a', 'b'], ['y'], { direction: 'LEFT' });
+    },
+  },
+  {
+    name: 'com.microsoft QLinearSoftmax',
+    opsets: { '': 13, 'com.microsoft': 1 },
+    build: (g) => {
+      g.input('x', 'uint8', [2, 5]);
+      s(g, 'sc', 'float32', 1);
+      s(g, 'zu', 'uint8', 0);
+      g.node('QLinearSoftmax', ['x', 'sc', 'zu', 'sc', 'zu'], ['y'], { axis: -1, opset: 13 }, { domain: 'com.microsoft' });
+    },
+  },
   unaryCase('Mish', [2, 5], {}, { '': 18 }),
   unaryCase('Gelu', [2, 5], {}, { '': 20 }),
   unaryCase('IsNaN', [2, 5]),
