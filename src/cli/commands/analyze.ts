@@ -5,35 +5,25 @@
  */
 import type { Command } from 'commander';
 import { analyzeModel } from '../../analyzer/analyze.ts';
-import { EdgefitError } from '../../analyzer/errors.ts';
 import type { Analysis, Layer } from '../../analyzer/layer.ts';
-import { loadModel } from '../../analyzer/load.ts';
+import { addModelOptions, loadModelForCli, type ModelCliOptions } from '../model-options.ts';
 import { planMemory } from '../../analyzer/memory/index.ts';
 import { analysisToJson, stPeakBytes } from '../format/analysis-json.ts';
 import { formatBytesExact, formatCompact, formatCount, formatShape, truncateLeft } from '../format/numbers.ts';
 import { renderKeyValues, renderTable } from '../format/table.ts';
 
-interface AnalyzeCliOptions {
+interface AnalyzeCliOptions extends ModelCliOptions {
   json?: boolean;
-  inputShape?: string[];
-  maxFileBytes?: string;
 }
 
 export function registerAnalyze(program: Command): void {
-  program
+  const cmd = program
     .command('analyze')
     .description('Per-layer shapes, MACs, parameters, weight and activation bytes of an ONNX or TFLite model')
     .argument('<model>', 'model file (.onnx or .tflite)')
-    .option('--json', 'print the analysis as JSON (schema: docs/json.md)')
-    .option(
-      '--input-shape <name=dims>',
-      'set a graph input shape, e.g. input=1x3x224x224 (repeatable; the name may be left out for a single-input model)',
-      (value: string, prev: string[] = []) => [...prev, value],
-    )
-    .option('--max-file-bytes <bytes>', 'refuse model files larger than this (default 2 GiB)')
-    .action((path: string, opts: AnalyzeCliOptions) => {
-      const model = loadModel(path, { maxFileBytes: parseByteCount(opts.maxFileBytes, '--max-file-bytes') });
-      const inputShapes = parseInputShapes(opts.inputShape ?? [], model.graph.inputs);
+    .option('--json', 'print the analysis as JSON (schema: docs/json.md)');
+  addModelOptions(cmd).action((path: string, opts: AnalyzeCliOptions) => {
+      const { model, inputShapes } = loadModelForCli(path, opts);
       const analysis = analyzeModel(model, { inputShapes });
       const memory = planMemory(analysis);
       const peak = stPeakBytes(memory);
@@ -43,40 +33,7 @@ export function registerAnalyze(program: Command): void {
     });
 }
 
-/** A positive integer byte count from the command line, or undefined when the option was not given. */
-export function parseByteCount(text: string | undefined, option: string): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < 1) {
-    throw new EdgefitError('USAGE', `${option} '${text}': expected a positive whole number of bytes`);
-  }
-  return n;
-}
-
-/** `name=1x3x224x224` (or `1x3x224x224` when the model has one input) → { name: [1, 3, 224, 224] }. */
-export function parseInputShapes(specs: string[], graphInputs: readonly string[]): Record<string, number[]> {
-  const out: Record<string, number[]> = {};
-  for (const spec of specs) {
-    const eq = spec.lastIndexOf('=');
-    let name = eq >= 0 ? spec.slice(0, eq) : '';
-    const dimsText = eq >= 0 ? spec.slice(eq + 1) : spec;
-    if (!name) {
-      if (graphInputs.length !== 1) {
-        throw new EdgefitError('USAGE', `--input-shape '${spec}': name the input (the model has inputs: ${graphInputs.join(', ') || 'none'})`);
-      }
-      name = graphInputs[0]!;
-    }
-    if (!graphInputs.includes(name)) {
-      throw new EdgefitError('USAGE', `--input-shape '${spec}': the model has no input named '${name}' (inputs: ${graphInputs.join(', ') || 'none'})`);
-    }
-    const dims = dimsText.split(/[x,]/).map((d) => d.trim());
-    if (dims.length === 0 || dims.some((d) => !/^\d+$/.test(d) || Number(d) < 1 || !Number.isSafeInteger(Number(d)))) {
-      throw new EdgefitError('USAGE', `--input-shape '${spec}': dims must be positive integers separated by 'x', e.g. ${name}=1x3x224x224`);
-    }
-    out[name] = dims.map(Number);
-  }
-  return out;
-}
+export { parseByteCount, parseInputShapes } from '../model-options.ts';
 
 /** `Conv+relu6` for a fused activation, `Activation:sigmoid` for a standalone one, the source op for an unknown one. */
 function opLabel(l: Layer): string {
