@@ -13,7 +13,7 @@ import { CALIBRATION_ERROR_PATH, calibrate, type CalibrationReport, type Quantit
 import { loadCalibrationRows } from './calibration/dataset.ts';
 import { referenceVersionOf } from './latency/fit.ts';
 import { fitEngineModels, latencyRows, modelForEngine, predictMs, type EngineModel } from './latency/engine-models.ts';
-import { mapMemory, type Placement, type RoleSummary } from './memory-map.ts';
+import { mapMemory, type MemoryUse, type Placement, type RoleSummary } from './memory-map.ts';
 import { modelFeatures, type ModelFeatures } from './model-features.ts';
 import type { TargetProfile } from './profile-schema.ts';
 import { builtinProfiles, resolveTarget } from './resolve.ts';
@@ -47,6 +47,8 @@ export interface TargetResult {
   memoryErrorPct: { activationRam: number | null; weightsFlash: number | null };
   toolVersion: string;
   placements: Placement[];
+  /** Every memory of the target with its capacity and the bytes placed in it. */
+  memories: MemoryUse[];
   notes: string[];
 }
 
@@ -135,6 +137,7 @@ export function evaluateProfile(features: ModelFeatures, profile: TargetProfile)
     },
     toolVersion: lat?.toolVersion ?? '',
     placements: mapping.placements,
+    memories: mapping.memories,
     notes,
   };
 }

@@ -38,8 +38,18 @@ export interface RoleSummary {
   internalMarginBytes: number;
 }
 
+export interface MemoryUse {
+  id: string;
+  name: string;
+  kind: MemoryRegion['kind'];
+  capacityBytes: number;
+  usedBytes: number;
+}
+
 export interface MemoryMapping {
   needs: MemoryNeeds;
+  /** Every memory of the target with the bytes placed in it (all roles). */
+  memories: MemoryUse[];
   placements: Placement[];
   ram: RoleSummary;
   flash: RoleSummary;
@@ -123,8 +133,11 @@ export function mapMemory(profile: TargetProfile, needs: MemoryNeeds): MemoryMap
     const externalBytes = ps.filter((p) => p.external).reduce((s, p) => s + p.bytes, 0);
     const memsList = [...roleMems];
     const capacityBytes = memsList.reduce((s, m) => s + m.bytes, 0);
-    // room left in this role's memories (other roles sharing a memory, e.g. MPU DDR, count against it)
-    const marginBytes = memsList.reduce((s, m) => s + room(m), 0);
+    // room left in this role's memories (other roles sharing a memory, e.g. MPU DDR, count against it);
+    // when one of them is over-full, the shortfall of the worst one (free bytes elsewhere do not help a
+    // pool that must be contiguous)
+    const worstRoom = Math.min(...memsList.map(room));
+    const marginBytes = worstRoom < 0 ? worstRoom : memsList.reduce((s, m) => s + room(m), 0);
     const internalMems = memsList.filter((m) => !isExternal(m));
     const internalCapacityBytes = internalMems.reduce((s, m) => s + m.bytes, 0);
     const internalMarginBytes = internalCapacityBytes - internalBytes - externalBytes;
@@ -154,6 +167,7 @@ export function mapMemory(profile: TargetProfile, needs: MemoryNeeds): MemoryMap
   for (const m of overfull) notes.push(`${m.name} over by ${used.get(m.id)! - m.bytes} B`);
   return {
     needs,
+    memories: mems.map((m) => ({ id: m.id, name: m.name, kind: m.kind, capacityBytes: m.bytes, usedBytes: used.get(m.id)! })),
     placements,
     ram,
     flash,

@@ -55,14 +55,32 @@ export function marginCell(used: number, capacity: number, margin: number): stri
   return `${formatBytes(used)} / ${formatBytes(capacity)} (${margin >= 0 ? '+' : ''}${pct.toFixed(0)}%)`;
 }
 
-/** MCU/NPU: internal memory view, and where the overflow goes; MPU: DDR. */
+/**
+ * MCU/NPU: the tightest internal memory this role uses ("392 KiB / 512 KiB AXI SRAM (+23%)"), or where the
+ * overflow went; MPU: DDR.
+ */
 export function roleCell(r: TargetResult, role: 'ram' | 'flash'): string {
   const s = r[role];
-  const used = s.internalBytes + s.externalBytes;
-  if (r.class === 'mpu' || s.internalCapacityBytes === 0) return marginCell(used, s.capacityBytes, s.marginBytes);
-  if (s.externalBytes === 0) return marginCell(used, s.internalCapacityBytes, s.internalMarginBytes);
-  const ext = r.placements.find((p) => p.external && (p.role === 'activations' || p.role === 'weights') && (role === 'ram' ? p.role === 'activations' : p.role === 'weights'));
-  return `${formatBytes(used)}: over internal ${formatBytes(s.internalCapacityBytes)} → ${ext?.memoryName ?? 'external'} (${s.marginBytes >= 0 ? '+' : ''}${((100 * s.marginBytes) / s.capacityBytes).toFixed(0)}% left)`;
+  const roles = role === 'ram' ? ['activations', 'runtime-ram'] : ['weights', 'code'];
+  const ids = new Set(r.placements.filter((p) => roles.includes(p.role)).map((p) => p.memoryId));
+  const used = r.memories.filter((m) => ids.has(m.id));
+  if (r.class === 'mpu' || !used.length) return marginCell(s.internalBytes + s.externalBytes, s.capacityBytes, s.marginBytes);
+  const internal = used.filter((m) => !m.kind.startsWith('external'));
+  const external = used.filter((m) => m.kind.startsWith('external'));
+  const pick = (ms: typeof used) => ms.reduce((a, b) => (b.usedBytes / b.capacityBytes > a.usedBytes / a.capacityBytes ? b : a));
+  if (external.length && r.class !== 'npu') {
+    const e = pick(external);
+    return `${formatBytes(e.usedBytes)} in ${e.name} (${formatBytes(e.capacityBytes)}, ${(100 - (100 * e.usedBytes) / e.capacityBytes).toFixed(0)}% free)`;
+  }
+  if (r.class === 'npu') {
+    const pools = role === 'ram' ? r.memories.filter((m) => m.kind === 'internal-ram') : internal;
+    const cap = pools.reduce((a, m) => a + m.capacityBytes, 0);
+    const u = pools.reduce((a, m) => a + m.usedBytes, 0);
+    const ext = external.reduce((a, m) => a + m.usedBytes, 0);
+    return internal.length ? `${marginCell(u, cap, cap - u)}${ext ? ` + ${formatBytes(ext)} ${external[0]!.name}` : ''}` : `${formatBytes(ext)} in ${external[0]!.name}`;
+  }
+  const t = pick(internal);
+  return `${marginCell(t.usedBytes, t.capacityBytes, t.capacityBytes - t.usedBytes)} ${t.name}`;
 }
 
 /** The JSON shape of `check --json` targets[] (issue 7), with a few extra fields. */

@@ -1,0 +1,123 @@
+/**
+ * check / compare / targets / calibrate through the CLI entry point (in-process), on the real EfficientNet
+ * LC v1 flowers TFLite files; the oracle for resolution sweeps is the analyzer on the real 224 file.
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { main } from '../src/cli/main.ts';
+import { analyzeForTargets } from '../src/targets/analyze-model.ts';
+import { PROFILES_DIR } from '../src/targets/resolve.ts';
+import { HAVE_SHARED, MODELS_DIR } from './helpers/shared.ts';
+
+const EFF = join(MODELS_DIR, 'legacy_tflite/MohamedElhadidy0019/image_classification/efficientnet');
+const EFF128 = join(EFF, 'st_efficientnet_lc_v1_128_tfs_int8.tflite');
+const EFF224 = join(EFF, 'st_efficientnet_lc_v1_224_tfs_int8.tflite');
+
+let out = '';
+let err = '';
+beforeEach(() => {
+  out = '';
+  err = '';
+  process.exitCode = undefined;
+  vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+  process.exitCode = undefined;
+});
+
+const run = (...args: string[]) => main(['node', 'edgefit', ...args]);
+
+describe('edgefit check', () => {
+  it.skipIf(!HAVE_SHARED)('exit 0 when the model fits every target, JSON with the documented fields', async () => {
+    expect(await run('check', EFF128, '--target', 'STM32H747I-DISCO', '--target', 'stm32n6570-dk', '--json')).toBe(0);
+    const j = JSON.parse(out);
+    expect(j.targets.map((t: { id: string }) => t.id)).toEqual(['stm32h747i-disco', 'stm32n6570-dk']);
+    for (const t of j.targets) {
+      expect(t.fits).toBe(true);
+      for (const k of ['internalBytes', 'externalBytes', 'capacityBytes', 'marginBytes']) {
+        expect(typeof t.ram[k]).toBe('number');
+        expect(typeof t.flash[k]).toBe('number');
+      }
+      expect(t.ram.marginBytes).toBe(t.ram.capacityBytes - t.ram.internalBytes - t.ram.externalBytes);
+      expect(t.latencyMs).toBeGreaterThan(0);
+      expect(typeof t.latencyErrorPct).toBe('number');
+      expect(t.limitingMemory).toBeTruthy();
+    }
+    // weights flash on the H747 is the file's int8 weights + int32 biases (505.29 KiB, ST's published figure)
+    expect(j.targets[0].flash.internalBytes - 0).toBeGreaterThan(517412);
+    expect(j.weightBytes).toBe(517412);
+  });
+
+  it.skipIf(!HAVE_SHARED)('exit 1 when a target is too small (a user profile), naming the limiting memory', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edgefit-check-'));
+    const tiny = JSON.parse(readFileSync(join(PROFILES_DIR, 'stm32h747i-disco.json'), 'utf8'));
+    tiny.id = 'tiny';
+    tiny.name = 'Tiny board';
+    tiny.aliases = [];
+    tiny.memories = tiny.memories.filter((m: { kind: string }) => m.kind.startsWith('internal'));
+    tiny.memories[0].bytes = 64 * 1024;
+    writeFileSync(join(dir, 'tiny.json'), JSON.stringify(tiny));
+    expect(await run('check', EFF128, '--target', join(dir, 'tiny.json'), '--target', 'H747', '--json')).toBe(1);
+    const j = JSON.parse(out);
+    expect(j.targets[0].fits).toBe(false);
+    expect(j.targets[0].limitingMemory).toBe('AXI SRAM (D1)');
+    expect(j.targets[0].ram.marginBytes).toBeLessThan(0);
+    expect(j.targets[1].fits).toBe(true);
+  });
+
+  it('exit 2 on bad input: missing model, unknown target, broken profile', async () => {
+    expect(await run('check', '/nonexistent/model.tflite', '--target', 'H747')).toBe(2);
+    expect(err).toMatch(/^edgefit: .*model\.tflite/);
+    if (HAVE_SHARED) {
+      err = '';
+      expect(await run('check', EFF128, '--target', 'STM32L4R9')).toBe(2);
+      expect(err).toMatch(/unknown target 'STM32L4R9'/);
+      const dir = mkdtempSync(join(tmpdir(), 'edgefit-check-'));
+      writeFileSync(join(dir, 'bad.json'), JSON.stringify({ id: 'bad', name: 'Bad', series: 'X', class: 'mcu', memories: [], engines: [] }));
+      err = '';
+      expect(await run('check', EFF128, '--target', join(dir, 'bad.json'))).toBe(2);
+      expect(err).toMatch(/bad target profile .*bad\.json: field '/);
+    }
+  });
+});
+
+describe('edgefit compare', () => {
+  it.skipIf(!HAVE_SHARED)('re-infers shapes per resolution: the 128 file at 224 has the analyzer figures of the real 224 file', async () => {
+    expect(await run('compare', EFF128, '--resolutions', '128,224', '--target', 'H747', '--target', 'MP135', '--json')).toBe(0);
+    const j = JSON.parse(out);
+    const [v128, v224] = j.variants;
+    const real224 = analyzeForTargets(EFF224);
+    const real128 = analyzeForTargets(EFF128);
+    expect(v128.macs).toBe(real128.totals.macs);
+    expect(v224.macs).toBe(real224.totals.macs);
+    expect(v224.weightBytes).toBe(real224.totals.weightBytes);
+    // convolution work grows with the pixel count (dense head excepted): within 1 % of (224/128)²
+    expect(v224.macs / v128.macs).toBeGreaterThan(0.99 * (224 / 128) ** 2);
+    expect(v224.macs / v128.macs).toBeLessThan(1.01 * (224 / 128) ** 2);
+    // so do activation RAM and latency on every target
+    expect(v224.activationBytes).toBeGreaterThan(2 * v128.activationBytes);
+    v224.targets.forEach((t: { latencyMs: number }, i: number) => expect(t.latencyMs).toBeGreaterThan(2 * v128.targets[i].latencyMs));
+  });
+
+  it.skipIf(!HAVE_SHARED)('compares two files and needs --resolutions for one', async () => {
+    expect(await run('compare', EFF128, EFF224, '--target', 'N6', '--json')).toBe(0);
+    expect(JSON.parse(out).variants).toHaveLength(2);
+    expect(await run('compare', EFF128)).toBe(2);
+    expect(await run('compare', EFF128, '--resolutions', '128,abc')).toBe(2);
+  });
+});
+
+describe('edgefit targets / calibrate', () => {
+  it('lists every profile with its calibration error', async () => {
+    expect(await run('targets', '--json')).toBe(0);
+    const j = JSON.parse(out);
+    const h7 = j.targets.find((t: { id: string }) => t.id === 'stm32h747i-disco');
+    expect(h7.calibration.latency.summary.models).toBeGreaterThanOrEqual(10);
+    const u5 = j.targets.find((t: { id: string }) => t.id === 'b-u585i-iot02a');
+    expect(u5.calibration.latency.status).toBe('thin');
+  });
+});
