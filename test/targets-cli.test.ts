@@ -88,6 +88,7 @@ describe('edgefit check', () => {
 describe('edgefit compare', () => {
   it.skipIf(!HAVE_SHARED)('re-infers shapes per resolution: the 128 file at 224 has the analyzer figures of the real 224 file', async () => {
     expect(await run('compare', EFF128, '--resolutions', '128,224', '--target', 'H747', '--target', 'MP135', '--json')).toBe(0);
+    expect(err).toBe(''); // no progress bar with --json / without a TTY
     const j = JSON.parse(out);
     const [v128, v224] = j.variants;
     const real224 = analyzeForTargets(EFF224);
