@@ -70,7 +70,15 @@ export function loadModelBytes(bytes: Uint8Array, path: string, opts: LoadBytesO
   const maxTensorBytes = opts.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES;
   let model: IRModel;
   if (isTflite(bytes)) {
-    model = readTflite(bytes, { path, maxTensorBytes });
+    try {
+      model = readTflite(bytes, { path, maxTensorBytes });
+    } catch (e) {
+      // every tensor-cap refusal says how to raise the cap, whichever reader made it
+      if (isEdgefitError(e) && e.code === 'LIMIT' && !e.message.includes('--max-tensor-bytes')) {
+        throw new EdgefitError('LIMIT', `${e.message} (raise it with --max-tensor-bytes / maxTensorBytes)`);
+      }
+      throw e;
+    }
   } else {
     try {
       model = readOnnx(bytes, { path, baseDir: opts.baseDir ?? dirname(resolve(path)), maxTensorBytes });
