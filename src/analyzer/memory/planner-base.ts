@@ -103,6 +103,11 @@ export class OverlapRuleIndex {
   get(a: number, b: number): OverlapRule | undefined {
     return this.byBuffer.get(a)?.get(b);
   }
+
+  /** Rules involving buffer `a`, keyed by the other buffer (undefined when none). */
+  partnersOf(a: number): ReadonlyMap<number, OverlapRule> | undefined {
+    return this.byBuffer.get(a);
+  }
 }
 
 /**

@@ -15,7 +15,7 @@
  *   layers therefore stacks downwards as in the generated code (input highest, deepest layer at offset 0).
  * Offsets are 4-byte aligned by default (an observed `conv2d_4_output` offset 7,460 = align4(7,457)).
  */
-import { forbiddenInterval, liveTogether, OverlapRuleIndex, PlannerBase, type PlannedBuffer } from './planner-base.ts';
+import { forbiddenInterval, OverlapRuleIndex, PlannerBase, type PlannedBuffer } from './planner-base.ts';
 import type { OverlapRule } from './types.ts';
 
 export class StPlanner extends PlannerBase {
@@ -38,9 +38,10 @@ export class StPlanner extends PlannerBase {
   static readonly SEQUENCES = ['execution', 'size', 'reverse'] as const;
 
   protected computeOffsets(): number[] {
+    const conflicts = conflictLists(this.buffers);
     let best: { offsets: number[]; extent: number } | undefined;
     for (const seq of StPlanner.SEQUENCES) {
-      const r = this.place(this.sequence(seq));
+      const r = this.place(this.sequence(seq), conflicts);
       if (!best || r.extent < best.extent) best = r;
     }
     return best!.offsets;
@@ -64,9 +65,10 @@ export class StPlanner extends PlannerBase {
    * overlap-preferred offsets, the pool's current ends) that grows the pool's extent least; ties go to an
    * overlap-preferred offset, then to the offset nearest the pool's bottom. Returns offsets shifted to ≥ 0.
    */
-  private place(order: PlannedBuffer[]): { offsets: number[]; extent: number } {
+  private place(order: PlannedBuffer[], conflicts: number[][]): { offsets: number[]; extent: number } {
     const offsets = new Array<number>(this.buffers.length).fill(0);
     const placed: PlannedBuffer[] = [];
+    const isPlaced = new Uint8Array(this.buffers.length);
     let bottom = 0;
     let top = 0;
     for (const x of order) {
@@ -75,54 +77,58 @@ export class StPlanner extends PlannerBase {
         offsets[x.id] = 0;
         top = x.sizeBytes;
         placed.push(x);
+        isPlaced[x.id] = 1;
         continue;
       }
       const intervals: [number, number][] = [];
-      const candidates = new Set<number>([this.alignDown(bottom), this.alignUp(top), this.alignDown(bottom - x.sizeBytes)]);
-      const preferred = new Set<number>();
-      for (const y of placed) {
-        if (!liveTogether(x, y)) continue;
-        const rule = this.rules.get(x.id, y.id);
+      const candidates: number[] = [this.alignDown(bottom), this.alignUp(top), this.alignDown(bottom - x.sizeBytes)];
+      const preferred: number[] = [];
+      const partners = this.rules.partnersOf(x.id);
+      for (const yId of conflicts[x.id]!) {
+        if (!isPlaced[yId]) continue;
+        const y = this.buffers[yId]!;
+        const rule = partners?.get(y.id);
         const yOff = offsets[y.id]!;
         const f = forbiddenInterval(x.id, x.sizeBytes, y.id, yOff, y.sizeBytes, rule);
         if (f) {
           intervals.push(f);
-          candidates.add(this.alignDown(f[0]));
-          candidates.add(this.alignUp(f[1]));
+          candidates.push(this.alignDown(f[0]), this.alignUp(f[1]));
         }
         if (rule) {
           // The offsets at which x touches the bound of an allowed overlap with y.
           const asOutput = rule.outputId === x.id;
-          const f = rule.forwardDeltaBytes;
-          const b = rule.backwardDeltaBytes;
-          if (f !== undefined) {
-            const c = asOutput ? this.alignDown(yOff + f) : this.alignUp(yOff - f);
-            candidates.add(c);
-            preferred.add(c);
-          }
-          if (b !== undefined) {
-            const c = asOutput ? this.alignUp(yOff + b) : this.alignDown(yOff - b);
-            candidates.add(c);
-            preferred.add(c);
-          }
+          const fw = rule.forwardDeltaBytes;
+          const bw = rule.backwardDeltaBytes;
+          if (fw !== undefined) preferred.push(asOutput ? this.alignDown(yOff + fw) : this.alignUp(yOff - fw));
+          if (bw !== undefined) preferred.push(asOutput ? this.alignUp(yOff + bw) : this.alignDown(yOff - bw));
         }
       }
       const blocked = mergeOpenIntervals(intervals);
       let best = this.alignUp(top);
-      let bestKey: [number, number, number] | undefined;
-      for (const c of candidates) {
-        if (insideAny(blocked, c)) continue;
+      let bestExtent = Infinity;
+      let bestPreferred = 1;
+      let bestDistance = Infinity;
+      const consider = (c: number, pref: number) => {
+        if (insideAny(blocked, c)) return;
         const extent = Math.max(top, c + x.sizeBytes) - Math.min(bottom, c);
-        const key: [number, number, number] = [extent, preferred.has(c) ? 0 : 1, Math.abs(c - bottom)];
-        if (!bestKey || key[0] < bestKey[0] || (key[0] === bestKey[0] && (key[1] < bestKey[1] || (key[1] === bestKey[1] && key[2] < bestKey[2])))) {
+        const distance = Math.abs(c - bottom);
+        if (
+          extent < bestExtent ||
+          (extent === bestExtent && (pref < bestPreferred || (pref === bestPreferred && distance < bestDistance)))
+        ) {
           best = c;
-          bestKey = key;
+          bestExtent = extent;
+          bestPreferred = pref;
+          bestDistance = distance;
         }
-      }
+      };
+      for (const c of preferred) consider(c, 0);
+      for (const c of candidates) consider(c, 1);
       offsets[x.id] = best;
       bottom = Math.min(bottom, best);
       top = Math.max(top, best + x.sizeBytes);
       placed.push(x);
+      isPlaced[x.id] = 1;
     }
     const shift = -this.alignDown(bottom);
     return { offsets: offsets.map((o) => o + shift), extent: top - this.alignDown(bottom) };
@@ -154,4 +160,20 @@ function insideAny(merged: [number, number][], x: number): boolean {
     } else hi = mid - 1;
   }
   return idx >= 0 && x < merged[idx]![1];
+}
+
+/** For each buffer, the ids of the buffers whose lifetimes intersect its own (sweep over first steps). */
+function conflictLists(buffers: readonly PlannedBuffer[]): number[][] {
+  const out: number[][] = buffers.map(() => []);
+  const byFirst = [...buffers].sort((a, b) => a.firstStep - b.firstStep);
+  const active: PlannedBuffer[] = [];
+  for (const b of byFirst) {
+    for (let i = active.length - 1; i >= 0; i--) if (active[i]!.lastStep < b.firstStep) active.splice(i, 1);
+    for (const a of active) {
+      out[a.id]!.push(b.id);
+      out[b.id]!.push(a.id);
+    }
+    active.push(b);
+  }
+  return out;
 }

@@ -1,0 +1,69 @@
+/**
+ * Memory planning benchmarks (tinybench; figures printed, never asserted):
+ * - planning time of a generated 1,000-layer graph (target < 100 ms): liveness + st + greedy planners, and
+ *   the full planMemory (with the schedule search);
+ * - the re-ordering search time on the largest shared model where the search is exact.
+ * Run: node --import tsx bench/memory.bench.ts   (bench/run.ts may call runMemoryBench()).
+ */
+import { Bench } from 'tinybench';
+import { analyzeFile } from '../src/analyzer/analyze.ts';
+import type { Analysis } from '../src/analyzer/layer.ts';
+import {
+  computeLiveness,
+  GreedyBySizePlanner,
+  planMemory,
+  runPlanner,
+  scratchFunction,
+  searchBestSchedule,
+  StPlanner,
+} from '../src/analyzer/memory/index.ts';
+import { modelLabel, sharedModels } from '../test/helpers/shared.ts';
+import { generatedGraph } from '../test/memory-random-graphs.ts';
+
+export async function runMemoryBench(): Promise<void> {
+  const graph = generatedGraph(1000);
+  const scratch = scratchFunction('dsp');
+  const order = graph.layers.map((l) => l.index);
+
+  // Largest shared model (by layer count) on which the search stays exact.
+  let exactModel: { label: string; analysis: Analysis; states: number } | undefined;
+  for (const path of [...sharedModels('tflite'), ...sharedModels('onnx')]) {
+    let analysis: Analysis;
+    try {
+      analysis = analyzeFile(path);
+    } catch {
+      continue;
+    }
+    if (exactModel && analysis.layers.length <= exactModel.analysis.layers.length) continue;
+    const r = searchBestSchedule(analysis, { scratchBytes: scratch });
+    if (r.exact) exactModel = { label: modelLabel(path), analysis, states: r.statesExpanded };
+  }
+
+  const bench = new Bench({ time: 1000, iterations: 5 });
+  bench
+    .add('1,000-layer graph: liveness + st + greedy plans', () => {
+      const liveness = computeLiveness(graph, order, { scratchBytes: scratch });
+      runPlanner(graph, liveness, new StPlanner(), 4);
+      runPlanner(graph, liveness, new GreedyBySizePlanner(), 4);
+    })
+    .add('1,000-layer graph: planMemory (all planners + schedule search)', () => {
+      planMemory(graph);
+    });
+  if (exactModel) {
+    const a = exactModel.analysis;
+    bench.add(`exact schedule search: ${exactModel.label} (${a.layers.length} layers)`, () => {
+      searchBestSchedule(a, { scratchBytes: scratch });
+    });
+  }
+  await bench.run();
+  console.log('memory planning (ms per run):');
+  for (const task of bench.tasks) {
+    const r = task.result as { latency?: { mean?: number }; mean?: number } | undefined;
+    const mean = r?.latency?.mean ?? r?.mean;
+    console.log(`  ${task.name.padEnd(90)} ${mean === undefined ? 'n/a' : mean.toFixed(1).padStart(9)} ms`);
+  }
+  if (exactModel) console.log(`  (exact search on ${exactModel.label}: ${exactModel.states} states expanded)`);
+  else console.log('  no shared model found for the exact-search benchmark (../shared/models absent?)');
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await runMemoryBench();
