@@ -10,6 +10,7 @@ import { registeredOps } from '../src/analyzer/shapes/registry.ts';
 import { registerOnce } from '../src/analyzer/shapes/rule-helpers.ts';
 import { EdgefitError, type ErrorCode } from '../src/analyzer/errors.ts';
 import { runOracle } from './shapes-oracle-helpers.ts';
+import type { IRModel } from '../src/analyzer/ir.ts';
 
 function model(build: (g: OnnxGraphBuilder) => void, opsets: Record<string, number> = { '': 17 }) {
   const g = new OnnxGraphBuilder({ name: 't', opsets });
@@ -81,6 +82,29 @@ describe('unknown operators', () => {
     const r = inferShapes(ir);
     expect(r.unknownNodes).toEqual(['dyn', 'nz']);
     expect(r.warnings.join('\n')).toMatch(/target shape .* only known at run time/);
+  });
+});
+
+describe('forms the rules do not model', () => {
+  it('a Constant holding a sparse tensor is partial, not an error', () => {
+    const ir: IRModel = {
+      format: 'onnx',
+      path: 'mem.onnx',
+      fileBytes: 0,
+      opsets: { '': 17 },
+      producer: 'test',
+      graph: {
+        name: 'g',
+        inputs: [],
+        outputs: ['c'],
+        nodes: [{ name: 'sparse', opType: 'Constant', domain: '', inputs: [], outputs: ['c'], attrs: {} }],
+        tensors: new Map(),
+      },
+      warnings: [],
+    };
+    const r = inferShapes(ir);
+    expect(r.unknownNodes).toEqual(['sparse']);
+    expect(r.warnings[0]).toMatch(/sparse_value.*not supported/);
   });
 });
 

@@ -5,7 +5,7 @@
  */
 import type { ShapeContext, ShapeRule } from './registry.ts';
 import { convShape, matmulShape, poolShape } from './onnx-nn-rules.ts';
-import { attrInt, badShape, dtypeOfInput, like, needsRuntime, registerOnce, req, tensor } from './rule-helpers.ts';
+import { attrInt, badShape, dtypeOfInput, like, registerOnce, req, tensor, unsupportedForm } from './rule-helpers.ts';
 
 function transposedLast2(shape: number[]): number[] {
   if (shape.length < 2) return shape;
@@ -28,7 +28,7 @@ const qgemm: ShapeRule = (ctx) => {
 
 /** FusedMatMul(A, B): transA/transB swap the last two dims; the batch-transposing forms are left partial. */
 const fusedMatMul: ShapeRule = (ctx) => {
-  if (attrInt(ctx, 'transBatchA', 0) || attrInt(ctx, 'transBatchB', 0)) needsRuntime(ctx, 'the transBatch layout');
+  if (attrInt(ctx, 'transBatchA', 0) || attrInt(ctx, 'transBatchB', 0)) unsupportedForm(ctx, 'FusedMatMul with transBatchA/transBatchB');
   const a = attrInt(ctx, 'transA', 0) ? transposedLast2(req(ctx, 0).shape) : req(ctx, 0).shape;
   const b = attrInt(ctx, 'transB', 0) ? transposedLast2(req(ctx, 1).shape) : req(ctx, 1).shape;
   return [tensor(req(ctx, 0).dtype, matmulShape(ctx, a, b))];

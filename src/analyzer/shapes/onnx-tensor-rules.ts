@@ -23,6 +23,7 @@ import {
   normAxis,
   opt,
   registerOnce,
+  unsupportedForm,
   product,
   req,
   tensor,
@@ -75,7 +76,7 @@ const constant: ShapeRule = (ctx) => {
   if (typeof s === 'string') return [tensor('string', [])];
   const ss = ctx.attr('value_strings');
   if (Array.isArray(ss)) return [tensor('string', [ss.length])];
-  badShape(ctx, `Constant has no value attribute this analyser understands`);
+  unsupportedForm(ctx, `a Constant without value/value_float(s)/value_int(s)/value_string(s) (e.g. sparse_value)`);
 };
 
 const shapeOp: ShapeRule = (ctx) => {

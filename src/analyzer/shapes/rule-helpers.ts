@@ -28,6 +28,11 @@ export function needsRuntime(ctx: ShapeContext, what: string): never {
   throw new EdgefitError('DYNAMIC_DIM', `${where(ctx)}: ${what} is only known at run time`);
 }
 
+/** A legal form this analyser does not model (sparse constants, batch-transposed matmuls): partial result. */
+export function unsupportedForm(ctx: ShapeContext, what: string): never {
+  throw new EdgefitError('DYNAMIC_DIM', `${where(ctx)}: ${what} is not supported by the shape rules`);
+}
+
 /** Required input i (throws BAD_SHAPE when absent). */
 export function req(ctx: ShapeContext, i: number): TensorType {
   const t = ctx.inputs[i];
