@@ -38,13 +38,14 @@ export function analyzeModel(model: IRModel, opts: AnalyzeOptions = {}): Analysi
 }
 
 export function computeTotals(layers: readonly Layer[], fileConstBytesTotal: number): Totals {
-  const t: Totals = { macs: 0, macsConvDense: 0, stMacc: 0, params: 0, weightBytes: 0, quantParamBytes: 0, fileConstBytes: fileConstBytesTotal };
+  const t: Totals = { macs: 0, macsConvDense: 0, stMacc: 0, params: 0, weightBytes: 0, weightsFlashBytes: 0, quantParamBytes: 0, fileConstBytes: fileConstBytesTotal };
   for (const l of layers) {
     t.macs += l.macs;
     if (l.macsUnit === 'mac') t.macsConvDense += l.macs;
     t.stMacc += l.stMacc;
     t.params += l.params;
     t.weightBytes += l.weightBytes;
+    t.weightsFlashBytes = (t.weightsFlashBytes ?? 0) + l.weightBytes + l.constBytes;
     t.quantParamBytes += l.quantParamBytes;
   }
   return t;

@@ -190,16 +190,9 @@ export const LAYER_OPS: Record<LayerOp, LayerOpEntry> = {
   MatMul: {
     kind: () => 'matmul',
     macsUnit: 'mac',
-    macs: (l) => {
-      const a = l.inputShapes[0];
-      const k = a && a.length > 0 ? a[a.length - 1]! : 0;
-      return outElements(l) * k;
-    },
-    stMacc: (l) => {
-      const a = l.inputShapes[0];
-      const k = a && a.length > 0 ? a[a.length - 1]! : 0;
-      return outElements(l) * k + fusedActivationMacc(l);
-    },
+    // K as for Dense: the reader's geometry when set (BATCH_MATMUL with adjoint operands), else A's last dim.
+    macs: (l) => outElements(l) * denseK(l),
+    stMacc: (l) => outElements(l) * denseK(l) + fusedActivationMacc(l),
     stMaccSource: 'assumed: M·N·K like Dense without bias; not seen in an ST report',
     inPlace: never,
     scratchBytes: zeroScratch,

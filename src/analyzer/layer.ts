@@ -157,6 +157,11 @@ export interface Totals {
   params: number;
   /** Kernel weights + biases: ST's "Weights Flash" convention for MCU int8 models. */
   weightBytes: number;
+  /**
+   * ST's MCU "Weights Flash" estimate: kernel weights + biases + the other constants layers read
+   * (elementwise operands, un-folded BN, anchor tables). Equals weightBytes for plain conv/dense nets.
+   */
+  weightsFlashBytes?: number;
   quantParamBytes: number;
   /** Every constant byte stored in the file (weights, biases, scales, zero points, scalars, shapes). */
   fileConstBytes: number;
