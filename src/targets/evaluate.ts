@@ -111,7 +111,12 @@ export function evaluateProfile(features: ModelFeatures, profile: TargetProfile)
   } else latencyNote ||= `no calibrated latency model for ${engine.calibrationKey}`;
   const perTensorOnMp2 = engine.kind === 'mpu-gpu-npu' && !features.perChannel;
   if (engine.kind === 'mpu-gpu-npu') notes.push(perTensorOnMp2 ? 'per-tensor model: runs on the NPU' : 'per-channel model: runs mainly on the GPU (the NPU takes per-tensor int8 only)');
-  const thin = lat?.status === 'thin' || model?.kind === 'borrowed';
+  let thin = lat?.status === 'thin' || model?.kind === 'borrowed';
+  if (latencyMs !== null && features.weightFormat !== 'int8') {
+    // every calibration row is an int8 model: float kernels (several × slower on MCU) or int4 weights are extrapolation
+    thin = true;
+    latencyNote = `${features.weightFormat} weights: latency models are calibrated on int8 models only, expect a large error`;
+  }
   return {
     id: profile.id,
     name: profile.name,

@@ -68,6 +68,8 @@ export function mapMemory(profile: TargetProfile, needs: MemoryNeeds): MemoryMap
   const used = new Map<string, number>(mems.map((m) => [m.id, 0]));
   const placements: Placement[] = [];
   const notes: string[] = [];
+  /** Internal memories whose content had to move to external memory (they are what limits the model). */
+  const overflowed: string[] = [];
   const put = (role: MemoryRole, m: MemoryRegion, bytes: number): void => {
     if (bytes <= 0) return;
     used.set(m.id, used.get(m.id)! + bytes);
@@ -86,7 +88,10 @@ export function mapMemory(profile: TargetProfile, needs: MemoryNeeds): MemoryMap
     if (region && need <= region.bytes) put('activations', region, need);
     else if (actExternal[0]) {
       put('activations', actExternal[0], need);
-      if (region) notes.push(`activations (${need} B) exceed ${region.name} (${region.bytes} B): the pool goes to ${actExternal[0].name}`);
+      if (region) {
+        notes.push(`activations (${need} B) exceed ${region.name} (${region.bytes} B): the pool goes to ${actExternal[0].name}`);
+        overflowed.push(region.name);
+      }
     } else if (region) put('activations', region, need); // does not fit: over-commit, reported by margins
   } else {
     for (const m of actRegions) {
@@ -99,6 +104,7 @@ export function mapMemory(profile: TargetProfile, needs: MemoryNeeds): MemoryMap
       if (ext) {
         put('activations', ext, need);
         notes.push(`${need} B of activations spill to ${ext.name}`);
+        overflowed.push(...actRegions.map((m) => m.name));
       } else if (actRegions[0]) put('activations', actRegions[0], need);
     }
   }
@@ -124,7 +130,10 @@ export function mapMemory(profile: TargetProfile, needs: MemoryNeeds): MemoryMap
   if (inF && room(inF) >= needs.weightBytes) put('weights', inF, needs.weightBytes);
   else if (wExternal[0]) {
     put('weights', wExternal[0], needs.weightBytes);
-    if (inF) notes.push(`weights (${needs.weightBytes} B) do not fit ${inF.name} beside the code: they go to ${wExternal[0].name}`);
+    if (inF) {
+      notes.push(`weights (${needs.weightBytes} B) do not fit ${inF.name} beside the code: they go to ${wExternal[0].name}`);
+      overflowed.push(inF.name);
+    }
   } else if (inF) put('weights', inF, needs.weightBytes);
 
   const summary = (roles: MemoryRole[], roleMems: Set<MemoryRegion>): RoleSummary => {
@@ -164,6 +173,7 @@ export function mapMemory(profile: TargetProfile, needs: MemoryNeeds): MemoryMap
     if (rel < worst) (worst = rel), (limiting = m.name);
   }
   const overfull = mems.filter((m) => used.get(m.id)! > m.bytes);
+  if (!overfull.length && overflowed.length) limiting = `${overflowed[0]} (overflowed to external memory)`;
   for (const m of overfull) notes.push(`${m.name} over by ${used.get(m.id)! - m.bytes} B`);
   return {
     needs,
