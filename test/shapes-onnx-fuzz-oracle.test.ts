@@ -11,7 +11,7 @@ import { inferShapes } from '../src/analyzer/shapes/infer.ts';
 import { runOracle } from './shapes-oracle-helpers.ts';
 
 const SEED = Number(process.env.EDGEFIT_FUZZ_SEED ?? 20261126);
-const RUNS = Number(process.env.EDGEFIT_FUZZ_RUNS ?? 40);
+const RUNS = Number(process.env.EDGEFIT_FUZZ_RUNS ?? 25);
 
 async function agrees(build: (g: OnnxGraphBuilder) => void, opsets: Record<string, number> = { '': 17 }): Promise<void> {
   const g = new OnnxGraphBuilder({ name: 'fuzz', opsets });
