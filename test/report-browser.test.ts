@@ -138,6 +138,9 @@ describe.skipIf(!HAVE_CHROMIUM)('HTML report in Chromium', () => {
     const ops = (await firstColumn(page)).map((i) => layers[i]!.op);
     expect(ops).toEqual([...ops].sort((a, b) => a.localeCompare(b)));
 
+    // the latency selector redraws another target's layers
+    await page.selectOption('#latency-target-select', 'stm32n6570-dk');
+    expect((await canvasInk(page)).find((c) => c.id === 'chart-latency')!.colored).toBeGreaterThan(200);
     // the buffer-plan selector redraws another planner's plan
     await page.selectOption('#buffer-plan-select', 'greedy');
     const after = (await canvasInk(page)).find((c) => c.id === 'chart-buffers')!;

@@ -11,7 +11,9 @@ import type { Analysis } from '../analyzer/layer.ts';
 import { loadModel } from '../analyzer/load.ts';
 import { planMemory } from '../analyzer/memory/index.ts';
 import { DEFAULT_TARGETS, evaluateTargets } from '../targets/evaluate.ts';
+import { layerLatencyFor } from './layer-latency.ts';
 import { calibrationSources, findPublishedFigures, type PublishedQuery } from './published.ts';
+import { formatMs } from './format.ts';
 import type { PublishedFigure, ReportInput, ReportMemory, ReportMemoryPlan, ReportTargetResult, ResolutionPoint } from './types.ts';
 
 export const EDGEFIT_VERSION = 'edgefit 0.1.0';
@@ -164,6 +166,16 @@ export function squareResolutionOf(analysis: Analysis): number | undefined {
   return undefined;
 }
 
+/** Adds the per-layer attribution of each target's predicted latency (see layer-latency.ts). */
+function attachLayerLatency(e: EvaluatedModel): void {
+  for (const t of e.targets ?? []) {
+    const per = layerLatencyFor(e.analysis, t.id, t.latencyMs);
+    if (!per) continue;
+    t.layerLatencyMs = per.layerMs;
+    if (per.perInferenceMs > 0) (t.notes ??= []).push(`per-inference overhead ${formatMs(per.perInferenceMs)} (not in any layer)`);
+  }
+}
+
 function evaluate(model: IRModel, targetIds: string[], inputShapes?: Record<string, number[]>): EvaluatedModel {
   const analysis = analyzeModel(model, { inputShapes });
   const memory = toReportMemory(planMemory(analysis, { allocateIo: true }), analysis);
@@ -209,6 +221,7 @@ export async function buildReportInput(modelPath: string, opts: ReportBuildOptio
   const targetIds = opts.targets ?? defaultTargetIds();
   const model = loadModel(modelPath);
   const main = evaluate(model, targetIds);
+  attachLayerLatency(main);
   const notes = [...(opts.notes ?? [])];
   if (!main.memory) notes.push('Activation memory planning is not available in this build: no memory plan.');
 

@@ -169,6 +169,18 @@ function layersSection(): string {
 </section>`;
 }
 
+function latencyFigure(data: PageData, hasLayerLatency: boolean): string {
+  const options = data.targets
+    .filter((t) => t.layerLatencyMs !== null)
+    .map((t) => `<option value="${esc(t.id)}">${esc(t.label)}</option>`)
+    .join('');
+  const select = hasLayerLatency ? `<label class="plansel">Target <select id="latency-target-select">${options}</select></label>` : '';
+  const body = hasLayerLatency
+    ? '<div class="chartbox"><canvas id="chart-latency" aria-label="Predicted latency per layer"></canvas></div>'
+    : `<p class="absent">${data.targets.length ? 'No per-layer latency: the target results give totals only.' : 'No target results.'}</p>`;
+  return `<figure class="chart" data-chart="chart-latency"><h3>Predicted latency per layer ${select}</h3>${body}<figcaption>Predicted time of each layer on the selected target, coloured by layer kind: the calibrated linear model applied to each layer\'s work, with the whole model\'s memory placement. Layers plus the per-inference overhead add up to the latency in the summary; its error applies to the total, not to single layers.</figcaption></figure>`;
+}
+
 function chartsSection(data: PageData): string {
   const hasLayerLatency = data.targets.some((t) => t.layerLatencyMs !== null);
   const mem = data.memory;
@@ -182,7 +194,7 @@ function chartsSection(data: PageData): string {
   return `<section id="charts"><h2>Charts</h2>
 <div class="grid">
 ${chartFigure('chart-macs', 'MACs per layer', 'Multiply-accumulates of each layer in schedule order (element operations for non-conv layers), coloured by layer kind. Hover a bar for the layer name.', data.layers.length > 0, 'No layers.')}
-${chartFigure('chart-latency', 'Predicted latency per layer', 'Predicted time of each layer on each target (log scale). The sum over layers is the latency in the summary.', hasLayerLatency, data.targets.length ? 'No per-layer latency: the target results give totals only.' : 'No target results.')}
+${latencyFigure(data, hasLayerLatency)}
 ${chartFigure('chart-live', 'Activation memory over the schedule', 'Arena bytes in use at each step of the schedule (buffers live at that step; bytes shared by in-place kernels counted once), per plan; the peak is marked. Dashed: arena size of the ST plan, and the lower bound on any plan of this schedule.', !!mem && mem.plans.length > 0, 'No memory plan.')}
 ${chartFigure('chart-planners', 'ST plan vs best achievable', 'Peak activation RAM (arena size) of each planner: as ST allocates, other allocation strategies, and the best achievable after re-ordering layers. Lower bound: bytes resident at the busiest step of the model\'s own order; no allocator can use less on that schedule.', !!mem && mem.plans.length > 0, 'No memory plan.')}
 </div>

@@ -220,28 +220,36 @@
     });
   }
 
-  function latencyChart() {
+  // Time per layer on one target (select box), bars coloured by layer kind: where the time goes.
+  var latencyChartObj = null;
+  function drawLatency(targetId) {
     var c = canvas('chart-latency');
     if (!c) return;
-    var targets = data.targets.filter(function (t) { return t.layerLatencyMs; });
-    new Chart(c, {
-      type: 'line',
+    var t = data.targets.find(function (x) { return x.id === targetId && x.layerLatencyMs; });
+    if (!t) return;
+    if (latencyChartObj) latencyChartObj.destroy();
+    var total = t.layerLatencyMs.reduce(function (a, b) { return a + b; }, 0);
+    var kinds = [];
+    data.layers.forEach(function (l) { if (kinds.indexOf(l.kind) < 0) kinds.push(l.kind); });
+    latencyChartObj = new Chart(c, {
+      type: 'bar',
       data: {
         labels: data.layers.map(function (l) { return '#' + l.index; }),
-        datasets: targets.map(function (t) {
+        datasets: kinds.map(function (k) {
           return {
-            label: t.label,
-            data: t.layerLatencyMs.map(function (v) { return v > 0 ? v : null; }),
-            borderColor: t.color, backgroundColor: t.color, borderWidth: 1.5, pointRadius: 1.5, spanGaps: true,
+            label: k,
+            data: data.layers.map(function (l) { return l.kind === k ? t.layerLatencyMs[l.index] : null; }),
+            backgroundColor: KIND_COLORS[k] || '#999999',
+            grouped: false, skipNull: true, minBarLength: 1, barPercentage: 1, categoryPercentage: 0.9,
           };
         }),
       },
       options: {
-        interaction: { mode: 'index', intersect: false },
-        scales: { x: { ticks: { maxRotation: 0, autoSkipPadding: 8 } }, y: { type: 'logarithmic', title: { display: true, text: 'ms per layer' }, ticks: { callback: logTick(fmtMs) } } },
+        scales: { x: { ticks: { maxRotation: 0, autoSkipPadding: 8 } }, y: { beginAtZero: true, title: { display: true, text: 'ms per layer' }, ticks: { callback: function (v) { return Number(Number(v).toPrecision(3)) + ' ms'; } } } },
         plugins: {
           legend: { position: 'bottom', labels: { boxWidth: 10 } },
-          tooltip: { callbacks: { title: function (items) { return layerTitle(items[0].dataIndex); }, label: function (item) { return item.dataset.label + ': ' + fmtMs(item.parsed.y); } } },
+          title: { display: true, text: t.label + ': ' + fmtMs(total) + ' in layers' + (t.latencyErrorPct !== null ? ' (total ±' + grouped(t.latencyErrorPct, 1) + ' %)' : ''), font: { weight: 'normal' } },
+          tooltip: { callbacks: { title: function (items) { return layerTitle(items[0].dataIndex); }, label: function (item) { return fmtMs(item.parsed.y) + ' (' + grouped((100 * item.parsed.y) / total, 1) + ' % of the layers\' time)'; } } },
         },
       },
     });
@@ -436,7 +444,11 @@
 
   buildTable();
   macsChart();
-  latencyChart();
+  var latencySelect = document.getElementById('latency-target-select');
+  if (latencySelect) {
+    latencySelect.addEventListener('change', function () { drawLatency(latencySelect.value); });
+    drawLatency(latencySelect.value);
+  }
   liveChart();
   plannersChart();
   var select = document.getElementById('buffer-plan-select');
