@@ -161,7 +161,7 @@ export function inferShapes(model: IRModel, opts: ShapeOptions = {}): ShapeResul
       try {
         outs = rule(contextFor(model, node, types));
       } catch (e) {
-        if (e instanceof EdgefitError && e.code === 'DYNAMIC_DIM') reason = e.message;
+        if (e instanceof EdgefitError && e.code === 'DYNAMIC_DIM') reason = e.message.replace(`${label}: `, '');
         else if (e instanceof EdgefitError) throw new EdgefitError(e.code, e.message + defaultedHint, e.exitCode);
         else throw new EdgefitError('BAD_SHAPE', `${label}: shape rule failed on these operands (${(e as Error).message})${defaultedHint}`);
       }
