@@ -66,6 +66,12 @@ function targetRow(t: ReportTargetResult): string {
 </tr>`;
 }
 
+/** The activation-RAM error of the calibration (same for every MCU target: leave-one-out against ST's tables). */
+function activationError(input: ReportInput): string {
+  const withError = (input.targets ?? []).find((t) => typeof t.ram.errorPct === 'number');
+  return errorNote(withError?.ram.errorPct ?? null);
+}
+
 function summarySection(input: ReportInput): string {
   const a = input.analysis;
   const m = a.model;
@@ -85,7 +91,7 @@ function summarySection(input: ReportInput): string {
     [
       'Activation RAM',
       st
-        ? `${esc(formatBytes(st.peakBytes))} <span class="muted">as ST allocates${best ? ` · best achievable ${esc(formatBytes(best.peakBytes))}` : ''} · lower bound ${esc(formatBytes(input.memory!.lowerBoundBytes))}</span>`
+        ? `${esc(formatBytes(st.peakBytes))} ${activationError(input)} <span class="muted">as ST allocates${best ? ` · best achievable ${esc(formatBytes(best.peakBytes))}` : ''} · lower bound ${esc(formatBytes(input.memory!.lowerBoundBytes))}</span>`
         : a.totals.activationPeakBytes !== undefined
           ? esc(formatBytes(a.totals.activationPeakBytes))
           : '<span class="absent-inline">no memory plan</span>',
