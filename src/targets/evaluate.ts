@@ -96,7 +96,7 @@ export function evaluateProfile(features: ModelFeatures, profile: TargetProfile)
   const isMcu = profile.class === 'mcu';
   const runtimeRamBytes = isMcu && cal.runtime.runtimeRam ? Math.round(predictRuntimeBytes(cal.runtime.runtimeRam, features)) : 0;
   const codeFlashBytes = isMcu && cal.runtime.codeFlash ? Math.round(predictRuntimeBytes(cal.runtime.codeFlash, features)) : 0;
-  const mapping = mapMemory(profile, { activationBytes: features.activationPeakBytes, weightBytes: features.weightBytes, runtimeRamBytes, codeFlashBytes });
+  const mapping = mapMemory(profile, { activationBytes: features.activationPeakBytes, weightBytes: features.weightsFlashBytes ?? features.weightBytes, runtimeRamBytes, codeFlashBytes });
   const model = modelForEngine(cal.engineModels, engine.calibrationKey, features, engine.kind);
   const err = errorFor(profile, cal.errors);
   const lat = err?.errors.latency;
@@ -128,7 +128,7 @@ export function evaluateProfile(features: ModelFeatures, profile: TargetProfile)
     limitingMemory: mapping.limitingMemory,
     activationBytes: features.activationPeakBytes,
     activationSource: features.activationPeakSource,
-    weightBytes: features.weightBytes,
+    weightBytes: features.weightsFlashBytes ?? features.weightBytes,
     runtimeRamBytes,
     codeFlashBytes,
     latencyMs,

@@ -25,8 +25,10 @@ export interface ModelFeatures {
   macs: number;
   stMacc: number;
   params: number;
-  /** Kernel weights + biases (ST's MCU "Weights Flash"). */
+  /** Kernel weights + biases. */
   weightBytes: number;
+  /** What ST's MCU tables call Weights Flash: kernels + biases + layer constants (anchor tables …). */
+  weightsFlashBytes: number;
   quantParamBytes: number;
   fileConstBytes: number;
   /** Σ over kernel layers of (input activation bytes + output bytes): traffic through activation memory. */
@@ -102,6 +104,7 @@ export function modelFeatures(a: Analysis): ModelFeatures {
     stMacc: a.totals.stMacc,
     params: a.totals.params,
     weightBytes: a.totals.weightBytes,
+    weightsFlashBytes: a.totals.weightsFlashBytes ?? a.totals.weightBytes,
     quantParamBytes: a.totals.quantParamBytes,
     fileConstBytes: a.totals.fileConstBytes,
     activationBytesMoved: moved,

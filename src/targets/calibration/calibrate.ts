@@ -121,7 +121,7 @@ function directMemory(rows: CalibrationRow[], quantity: 'activationRam' | 'weigh
     let predicted: number;
     if (quantity === 'weightsFlash') {
       actual = r.published.weightsFlashBytes;
-      predicted = r.features.weightBytes;
+      predicted = r.features.weightsFlashBytes ?? r.features.weightBytes;
     } else {
       actual = r.table === 'npu' ? (r.published.internalRamBytes ?? 0) + (r.published.externalRamBytes ?? 0) : r.published.activationRamBytes;
       predicted = r.features.activationPeakBytes;

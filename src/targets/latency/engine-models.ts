@@ -36,7 +36,7 @@ export interface EngineModel {
 }
 
 export function featureVectorFor(f: ModelFeatures, profile: TargetProfile, key: string): number[] {
-  const mapping = mapMemory(profile, { activationBytes: f.activationPeakBytes, weightBytes: f.weightBytes, runtimeRamBytes: 0, codeFlashBytes: 0 });
+  const mapping = mapMemory(profile, { activationBytes: f.activationPeakBytes, weightBytes: f.weightsFlashBytes ?? f.weightBytes, runtimeRamBytes: 0, codeFlashBytes: 0 });
   return latencyFeatureVector(f, placementOf(mapping), key);
 }
 
