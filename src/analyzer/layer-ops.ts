@@ -16,6 +16,8 @@
  */
 import { storageBytes, type DType } from './dtype.ts';
 import type { Layer, LayerKind, LayerOp } from './layer.ts';
+import { sameElementsAndBytes } from './memory/overlap-rules.ts';
+import { cmsisNnScratchBytes } from './memory/scratch-rules.ts';
 
 /** The engine a kernel runs on, for scratch-buffer rules (CMSIS-NN DSP = Cortex-M4/M7/M33, MVE = Helium/M55). */
 export type ScratchEngine = 'dsp' | 'mve' | 'none';
@@ -92,7 +94,8 @@ function denseK(l: LayerShapeView): number {
   return s && s.length > 0 ? s[s.length - 1]! : 0;
 }
 
-const zeroScratch = (): number => 0;
+/** Scratch bytes: CMSIS-NN's get_buffer_size rules per op and engine (memory/scratch-rules.ts, st-toolchain-facts §3). */
+const scratchRule = (l: LayerShapeView, engine: ScratchEngine): number => cmsisNnScratchBytes(l, engine);
 const never = (): boolean => false;
 
 function convLike(kindOf: (l: LayerShapeView) => LayerKind): LayerOpEntry {
@@ -108,7 +111,7 @@ function convLike(kindOf: (l: LayerShapeView) => LayerKind): LayerOpEntry {
     stMaccSource:
       'st-toolchain-facts §1.7 Conv2D/DepthwiseConv2D: Hout·Wout·Cout·Kh·Kw·Cin/group + Cout (bias once), fused activation +1×out',
     inPlace: never,
-    scratchBytes: zeroScratch,
+    scratchBytes: scratchRule,
   };
 }
 
@@ -119,8 +122,8 @@ function elementwise(kind: LayerKind, stFactor: number, source: string, inPlace 
     macs: (l) => outElements(l),
     stMacc: (l) => stFactor * outElements(l) + fusedActivationMacc(l),
     stMaccSource: source,
-    inPlace: () => inPlace,
-    scratchBytes: zeroScratch,
+    inPlace: (l) => inPlace || sameElementsAndBytes(l), // memory/overlap-rules.ts
+    scratchBytes: scratchRule,
   };
 }
 
@@ -132,7 +135,7 @@ function dataMove(kind: LayerKind, source: string, inPlace = false): LayerOpEntr
     stMacc: () => 0,
     stMaccSource: source,
     inPlace: () => inPlace,
-    scratchBytes: zeroScratch,
+    scratchBytes: scratchRule,
   };
 }
 
@@ -144,7 +147,7 @@ function windowPool(): LayerOpEntry {
     stMacc: (l) => outElements(l) * kernelArea(l) + fusedActivationMacc(l),
     stMaccSource: 'st-toolchain-facts §1.7 MaxPool/AvgPool: out_elements·Kh·Kw (R-N6 25·32·16·4 = 51,200)',
     inPlace: never,
-    scratchBytes: zeroScratch,
+    scratchBytes: scratchRule,
   };
 }
 
@@ -156,7 +159,7 @@ function reduction(): LayerOpEntry {
     stMacc: (l) => inElements(l),
     stMaccSource: 'st-toolchain-facts §1.7 global average (MEAN): input elements (6·8·64 = 3,072)',
     inPlace: never,
-    scratchBytes: zeroScratch,
+    scratchBytes: scratchRule,
   };
 }
 
@@ -173,7 +176,7 @@ export const LAYER_OPS: Record<LayerOp, LayerOpEntry> = {
       l.conv ? inElements(l) * (l.conv.cout / l.conv.group) * kernelArea(l) + (hasBias(l) ? l.conv.cout : 0) + fusedActivationMacc(l) : 0,
     stMaccSource: 'assumed: our MACs + Cout (bias), like Conv2D; not seen in an ST report',
     inPlace: never,
-    scratchBytes: zeroScratch,
+    scratchBytes: scratchRule,
   },
   Dense: {
     kind: () => 'dense',
@@ -185,7 +188,7 @@ export const LAYER_OPS: Record<LayerOp, LayerOpEntry> = {
     },
     stMaccSource: 'st-toolchain-facts §1.7 Dense/Gemm/FullyConnected: Cin·Cout + Cout (792·12 + 12 = 9,516)',
     inPlace: never,
-    scratchBytes: zeroScratch,
+    scratchBytes: scratchRule,
   },
   MatMul: {
     kind: () => 'matmul',
@@ -195,7 +198,7 @@ export const LAYER_OPS: Record<LayerOp, LayerOpEntry> = {
     stMacc: (l) => outElements(l) * denseK(l) + fusedActivationMacc(l),
     stMaccSource: 'assumed: M·N·K like Dense without bias; not seen in an ST report',
     inPlace: never,
-    scratchBytes: zeroScratch,
+    scratchBytes: scratchRule,
   },
   Add: elementwise('eltwise', 1, 'st-toolchain-facts §1.7 Eltwise ADD: 1 × output elements (64·64·16 = 65,536)'),
   Sub: elementwise('eltwise', 1, 'assumed like Eltwise ADD: 1 × output elements'),
@@ -230,7 +233,7 @@ export const LAYER_OPS: Record<LayerOp, LayerOpEntry> = {
     stMacc: (l) => 4 * outElements(l),
     stMaccSource: 'st-toolchain-facts §1.7 Resize (bilinear): 4 × output elements (256·256·2·4 = 524,288)',
     inPlace: never,
-    scratchBytes: zeroScratch,
+    scratchBytes: scratchRule,
   },
   Reshape: dataMove('view', 'st-toolchain-facts §1.7 Reshape/Flatten: 0', true),
   Quantize: elementwise('convert', 1, 'st-toolchain-facts §1.7 Quantize/Cast: 1 × elements (6,400 = 50·64)'),
@@ -244,7 +247,7 @@ export const LAYER_OPS: Record<LayerOp, LayerOpEntry> = {
     stMacc: () => 0,
     stMaccSource: 'unknown op: not counted',
     inPlace: never,
-    scratchBytes: zeroScratch,
+    scratchBytes: scratchRule,
   },
 };
 

@@ -4,12 +4,13 @@
  * docs/memory.md explains every rule and its evidence.
  */
 import type { Analysis, Layer } from '../layer.ts';
+import { LAYER_OPS } from '../layer-ops.ts';
 import { searchBestSchedule } from './best-schedule.ts';
 import { GreedyBySizePlanner } from './greedy-by-size.ts';
 import { LinearFirstFitPlanner } from './linear-first-fit.ts';
 import { computeLiveness, livenessLowerBoundBytes, type Liveness } from './liveness.ts';
 import { defaultSchedule, assertValidSchedule } from './schedule.ts';
-import { cmsisNnScratchBytes, type ScratchEngineName } from './scratch-rules.ts';
+import type { ScratchEngineName } from './scratch-rules.ts';
 import { StPlanner } from './st-plan.ts';
 import type { MemoryPlanner, PlacedBuffer } from './types.ts';
 
@@ -69,8 +70,9 @@ export interface MemoryReport {
   allocateIo: boolean;
 }
 
+/** Scratch bytes per layer, read from the per-op table (layer-ops.ts `scratchBytes`, CMSIS-NN rules). */
 export function scratchFunction(engine: ScratchEngineName | 'off'): (layer: Layer) => number {
-  return engine === 'off' ? () => 0 : (layer) => cmsisNnScratchBytes(layer, engine);
+  return engine === 'off' ? () => 0 : (layer) => LAYER_OPS[layer.op].scratchBytes(layer, engine);
 }
 
 /** Runs one planner over a liveness analysis and describes the result. */

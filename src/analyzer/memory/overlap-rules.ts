@@ -217,3 +217,23 @@ export function overlapSavingBytes(inputBytes: number, outputBytes: number, boun
   if (b !== undefined) for (const d of [...ideal, b]) best = Math.min(best, spanAt(Math.max(d, b)));
   return Math.max(0, inputBytes + outputBytes - best);
 }
+
+/**
+ * Whether a layer runs truly in place (output at its input's offset, same bytes): views, and elementwise ops
+ * whose output has the input's element count and element size (activations, int8 ↔ uint8 Quantize, …).
+ * The per-op table (layer-ops.ts `inPlace`) reads this; planning uses the finer bounds above.
+ */
+export function runsInPlace(layer: Pick<Layer, 'op' | 'inputShapes' | 'outputShapes' | 'inputDtypes' | 'outputDtypes'>): boolean {
+  const kind = OVERLAP_KIND[layer.op];
+  if (kind === 'view') return true;
+  return kind === 'elementwise' && sameElementsAndBytes(layer);
+}
+
+/** Output 0 has input 0's element count and element size (an elementwise kernel can then run in place). */
+export function sameElementsAndBytes(layer: Pick<Layer, 'inputShapes' | 'outputShapes' | 'inputDtypes' | 'outputDtypes'>): boolean {
+  const i = layer.inputShapes[0];
+  const o = layer.outputShapes[0];
+  if (!i || !o || product(i) !== product(o)) return false;
+  const ei = elementBytes(layer.inputDtypes[0]);
+  return ei > 0 && ei === elementBytes(layer.outputDtypes[0]);
+}
