@@ -781,7 +781,7 @@ describe('per-op shape oracle (onnxruntime-node)', () => {
       const result = inferShapes(ir, c.opts);
       expect(result.unknownNodes, result.warnings.join('\n')).toEqual([]);
       const report = await runOracle(bytes, result);
-      summary.push(`${c.name.padEnd(100)} ${report.compared} tensors, ${report.mismatches.length} mismatches`);
+      summary.push(`${c.name.padEnd(100)} ${report.compared} tensors, ${report.valuesCompared} values, ${report.mismatches.length} mismatches`);
       expect(report.mismatches).toEqual([]);
       expect(report.untyped).toEqual([]);
       expect(report.compared).toBe(report.exposed);
@@ -789,6 +789,7 @@ describe('per-op shape oracle (onnxruntime-node)', () => {
   }
   afterAll(() => {
     const total = summary.reduce((n, l) => n + Number(/ (\d+) tensors/.exec(l)?.[1] ?? 0), 0);
-    console.log(`\nper-op oracle: ${summary.length} models, ${total} tensors compared with onnxruntime-node`);
+    const values = summary.reduce((n, l) => n + Number(/ (\d+) values/.exec(l)?.[1] ?? 0), 0);
+    console.log(`\nper-op oracle: ${summary.length} models, ${total} tensors (${values} folded values) compared with onnxruntime-node`);
   });
 });

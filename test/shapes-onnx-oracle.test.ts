@@ -27,7 +27,7 @@ async function check(path: string, opts: ShapeOptions = {}, label = modelLabel(p
   const result = inferShapes(ir, opts);
   const report = await runOracle(bytes, result, { relaxInputs });
   summary.push(
-    `${label.padEnd(90)} compared ${String(report.compared).padStart(5)}/${String(report.exposed).padEnd(5)} mismatches ${report.mismatches.length}  untyped ${report.untyped.length}  unknown nodes ${result.unknownNodes.length}`,
+    `${label.padEnd(90)} compared ${String(report.compared).padStart(5)}/${String(report.exposed).padEnd(5)} values ${String(report.valuesCompared).padStart(4)}  mismatches ${report.mismatches.length}  untyped ${report.untyped.length}  unknown nodes ${result.unknownNodes.length}`,
   );
   expect(report.mismatches, report.mismatches.slice(0, 10).join('\n')).toEqual([]);
   expect(report.compared).toBeGreaterThan(0);

@@ -14,6 +14,8 @@ export interface OracleReport {
   exposed: number;
   compared: number;
   mismatches: string[];
+  /** Tensors whose folded `value` (shape sub-graphs) was compared element by element with ORT's data. */
+  valuesCompared: number;
   /** Our untyped tensors (unknown nodes), listed rather than compared. */
   untyped: string[];
 }
@@ -88,6 +90,17 @@ function ortType(t: string): string {
   return t;
 }
 
+/** Element values of an ORT tensor as numbers (int64 via Number; float16 stays raw bits and is skipped). */
+function ortValues(t: ort.Tensor): number[] | undefined {
+  if (t.type === 'float16' || t.type === 'string' || t.type === 'int4' || t.type === 'uint4') return undefined;
+  return Array.from(t.data as ArrayLike<number | bigint>, (v) => Number(v));
+}
+
+function sameValue(a: number, b: number): boolean {
+  if (Number.isNaN(a) || Number.isNaN(b)) return Number.isNaN(a) && Number.isNaN(b);
+  return a === b || Math.abs(a - b) <= 1e-6 * Math.max(1, Math.abs(a), Math.abs(b));
+}
+
 /** Runs the model in ORT on zeros and compares every tensor's dims and dtype with `result`. */
 export async function runOracle(bytes: Uint8Array, result: ShapeResult, opts: { relaxInputs?: boolean } = {}): Promise<OracleReport> {
   const exposed = exposeAllTensors(bytes, opts.relaxInputs);
@@ -102,7 +115,7 @@ export async function runOracle(bytes: Uint8Array, result: ShapeResult, opts: { 
   // Non-tensor outputs (ZipMap's sequence of maps) cannot be fetched by onnxruntime-node: leave them out.
   const fetches = session.outputMetadata.filter((m) => m.isTensor).map((m) => m.name);
   const out = await session.run(feeds, fetches);
-  const report: OracleReport = { exposed: exposed.names.length, compared: 0, mismatches: [], untyped: [] };
+  const report: OracleReport = { exposed: exposed.names.length, compared: 0, valuesCompared: 0, mismatches: [], untyped: [] };
   for (const name of exposed.names) {
     const real = out[name];
     if (!real || !('dims' in real)) continue;
@@ -116,6 +129,15 @@ export async function runOracle(bytes: Uint8Array, result: ShapeResult, opts: { 
     const same = dims.length === ours.shape.length && dims.every((d, i) => d === ours.shape[i]);
     if (!same || ortType(real.type) !== ours.dtype) {
       report.mismatches.push(`${name}: ours ${ours.dtype}[${ours.shape.join(',')}] vs ORT ${real.type}[${dims.join(',')}]`);
+    }
+    // Folded values come from constants and shapes only (inputs carry none), so they do not depend on
+    // the zeros fed in: they must equal what ORT computes.
+    const realValues = ours.value ? ortValues(real) : undefined;
+    if (ours.value && realValues) {
+      report.valuesCompared++;
+      if (realValues.length !== ours.value.length || realValues.some((v, i) => !sameValue(v, ours.value![i]!))) {
+        report.mismatches.push(`${name}: folded value [${ours.value.join(',')}] vs ORT [${realValues.join(',')}]`);
+      }
     }
   }
   await session.release();
