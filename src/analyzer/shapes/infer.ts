@@ -10,7 +10,7 @@ import type { Dim, IRModel, IRNode, TensorInfo, TensorType } from '../ir.ts';
 import { EdgefitError } from '../errors.ts';
 import { decodeSmallConst } from '../const-data.ts';
 import { findShapeRule, type ShapeContext } from './registry.ts';
-import { MAX_VALUE_ELEMENTS } from './rule-helpers.ts';
+import { MAX_VALUE_ELEMENTS, opLabel } from './rule-helpers.ts';
 import './onnx-rules.ts';
 import './tflite-rules.ts';
 
@@ -133,10 +133,6 @@ function contextFor(model: IRModel, node: IRNode, types: Map<string, TensorType>
     opset: opsetOf(model, node.domain),
     attr: (name) => node.attrs[name],
   };
-}
-
-function opLabel(node: IRNode): string {
-  return node.domain && node.domain !== 'ai.onnx' ? `${node.domain}:${node.opType}` : node.opType;
 }
 
 export function inferShapes(model: IRModel, opts: ShapeOptions = {}): ShapeResult {

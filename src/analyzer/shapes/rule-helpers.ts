@@ -15,10 +15,15 @@ export const MAX_VALUE_ELEMENTS = 64;
 /** ONNX uses INT64_MAX / INT64_MIN as "to the end" in Slice; decoded int64 arrive as ±9.223372036854776e18. */
 export const INT64_MAX_AS_NUMBER = 9223372036854775807;
 
-/** `node 'name' (Op)`, with the domain for non-ONNX ops (`com.microsoft:QLinearAdd`); infer.ts labels nodes the same way. */
+/** Op type as users read it: contrib domains prefixed (`com.microsoft:QLinearAdd`), ONNX and TFLite ops bare. */
+export function opLabel(node: { domain: string; opType: string }): string {
+  const d = node.domain;
+  return d && d !== 'ai.onnx' && d !== 'tflite' ? `${d}:${node.opType}` : node.opType;
+}
+
+/** `node 'name' (Op)`; infer.ts labels nodes the same way. */
 export function where(ctx: ShapeContext): string {
-  const d = ctx.node.domain;
-  return `node '${ctx.node.name}' (${d && d !== 'ai.onnx' ? `${d}:` : ''}${ctx.node.opType})`;
+  return `node '${ctx.node.name}' (${opLabel(ctx.node)})`;
 }
 
 export function badShape(ctx: ShapeContext, message: string): never {
