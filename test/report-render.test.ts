@@ -85,6 +85,13 @@ describe('renderReport', () => {
     expect(summary).toContain('± 5.8 %'); // H747 latency error of the fixture
     expect(summary).toContain('± n/a'); // MP157 has none
   });
+
+  it('opens the target table with a one-line verdict', () => {
+    // fixture: the F769 profile has 96 KiB of RAM, less than the 176 KiB of activations
+    const markup = markupOnly(renderReport(fixtureReportInput()));
+    expect(markup).toContain('<strong>Fits 3 of 4 targets</strong>. Does not fit: STM32F769I-DISCO (internal RAM).');
+    expect(markup).toMatch(/Fastest: STM32N6570-DK, 0\.406 ms <span class="err"[^>]*>± 14\.2 %<\/span>\./);
+  });
 });
 
 describe('liveBytesPerStep', () => {

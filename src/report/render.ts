@@ -72,6 +72,19 @@ function activationError(input: ReportInput): string {
   return errorNote(withError?.ram.errorPct ?? null);
 }
 
+/** One sentence above the target table: how many targets fit, which spill to external memory, the fastest. */
+function verdictLine(targets: ReportTargetResult[]): string {
+  const fitting = targets.filter((t) => t.fits);
+  const spill = fitting.filter((t) => t.ram.externalBytes > 0 && (t.ram.internalCapacityBytes ?? 0) > 0);
+  const timed = fitting.filter((t) => t.latencyMs !== null).sort((a, b) => a.latencyMs! - b.latencyMs!);
+  const parts = [`<strong>Fits ${fitting.length} of ${targets.length} target${targets.length === 1 ? '' : 's'}</strong>.`];
+  const nofit = targets.filter((t) => !t.fits);
+  if (nofit.length) parts.push(`Does not fit: ${nofit.map((t) => `${esc(targetLabel(t))}${t.limitingMemory ? ` (${esc(t.limitingMemory)})` : ''}`).join(', ')}.`);
+  if (spill.length) parts.push(`Activations need external RAM on ${spill.map((t) => esc(targetLabel(t))).join(', ')}.`);
+  if (timed.length) parts.push(`Fastest: ${esc(targetLabel(timed[0]!))}, ${esc(formatMs(timed[0]!.latencyMs))} ${errorNote(timed[0]!.latencyErrorPct)}.`);
+  return `<p class="verdictline">${parts.join(' ')}</p>`;
+}
+
 function summarySection(input: ReportInput): string {
   const a = input.analysis;
   const m = a.model;
@@ -99,7 +112,7 @@ function summarySection(input: ReportInput): string {
   ];
   const partial = a.partial ? '<p class="warn">Partial analysis: some figures are missing or guessed (see warnings below).</p>' : '';
   const targets = input.targets && input.targets.length
-    ? `<table class="targets"><thead><tr><th scope="col">Target</th><th scope="col">Verdict</th><th scope="col">RAM (activations + runtime)</th><th scope="col">Flash (weights + code)</th><th scope="col">Latency</th></tr></thead><tbody>
+    ? `${verdictLine(input.targets)}<table class="targets"><thead><tr><th scope="col">Target</th><th scope="col">Verdict</th><th scope="col">RAM (activations + runtime)</th><th scope="col">Flash (weights + code)</th><th scope="col">Latency</th></tr></thead><tbody>
 ${input.targets.map(targetRow).join('\n')}
 </tbody></table>
 <p class="legend"><span class="sw internal"></span> internal <span class="sw external"></span> external memory; bars are drawn against the target's capacity. "± x %" is the leave-one-model-out error of the calibrated model for that number; "± n/a" means no published data backs it.</p>`
