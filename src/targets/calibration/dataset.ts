@@ -127,7 +127,21 @@ export function loadCalibrationRows(opts: { dataDir?: string; profiles?: TargetP
       });
     }
   }
-  return rows;
+  return dedupeRelabelled(rows);
+}
+
+/**
+ * Zoo 4.1 relabelled many 4.0 rows without re-measuring (calibration README): the same measurement under two
+ * releases must count once, or it would weigh double in fits and error figures. The later row is kept.
+ */
+export function dedupeRelabelled(rows: CalibrationRow[]): CalibrationRow[] {
+  const byKey = new Map<string, CalibrationRow>();
+  for (const r of rows) {
+    const key = [r.target, r.engine, r.calibrationKey, r.toolVersion, r.featuresRef ?? r.model, r.resolution, r.quantization, JSON.stringify(r.published)].join('|');
+    byKey.delete(key);
+    byKey.set(key, r);
+  }
+  return [...byKey.values()];
 }
 
 export { featureFileName };
