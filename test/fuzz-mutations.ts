@@ -118,22 +118,22 @@ function byteMutation(seed: SeedModel, seeds: readonly SeedModel[], r: Rand): [s
     case 0: {
       const k = 1 + int(r, 16);
       for (let i = 0; i < k; i++) b[int(r, n)]! ^= 1 << int(r, 8);
-      return [`bit flips ×${k}`, b];
+      return [`bit flips: ×${k}`, b];
     }
     case 1: {
       const at = int(r, n);
-      return [`truncation at ${at}/${n}`, b.subarray(0, at)];
+      return [`truncation: at ${at}/${n}`, b.subarray(0, at)];
     }
     case 2: {
       const k = 1 + int(r, 8);
       for (let i = 0; i < k; i++) b[int(r, n)] = pick(r, [0x00, 0xff, 0x7f, 0x80, int(r, 256)]);
-      return [`overwritten bytes ×${k}`, b];
+      return [`overwritten bytes: ×${k}`, b];
     }
     case 3: {
       const at = int(r, n);
       const from = int(r, n);
       const piece = b.slice(from, from + 1 + int(r, 256));
-      return [`splice inside (${piece.length} B from ${from} to ${at})`, concat(b.subarray(0, at), piece, b.subarray(at))];
+      return [`splice inside: ${piece.length} B from ${from} to ${at}`, concat(b.subarray(0, at), piece, b.subarray(at))];
     }
     case 4: {
       // a byte range copied from another seed file, over-writing this one's bytes
@@ -143,13 +143,13 @@ function byteMutation(seed: SeedModel, seeds: readonly SeedModel[], r: Rand): [s
       const at = int(r, n);
       const out = new Uint8Array(b);
       out.set(piece.subarray(0, Math.max(0, n - at)), at);
-      return [`spliced ${piece.length} B from ${other.label}@${from} over @${at}`, out];
+      return [`spliced from another file: ${piece.length} B of ${other.label}@${from} over @${at}`, out];
     }
     default: {
       // a range removed from the middle: every length prefix after it now points past its field
       const at = int(r, n);
       const len = 1 + int(r, 64);
-      return [`deleted ${len} B at ${at}`, concat(b.subarray(0, at), b.subarray(at + len))];
+      return [`deleted range: ${len} B at ${at}`, concat(b.subarray(0, at), b.subarray(at + len))];
     }
   }
 }
@@ -503,7 +503,7 @@ function tfliteStructural(seed: SeedModel, r: Rand): [string, Uint8Array] {
       done.push(`${s.what}: ${old}→${v | 0}`);
     }
   }
-  return [`tflite fields: ${done.join('; ')}`, b];
+  return [`tflite field: ${done.join('; ')}`, b];
 }
 
 // ------------------------------------------------------------------------------------- input shapes
@@ -532,7 +532,7 @@ function absurdInputShapes(seed: SeedModel, r: Rand): [string, Uint8Array, Recor
     [1],
     [1, 3, 2 ** 31, 2],
   ]);
-  return [`input shape ${name}=${dims.join('x')}`, seed.bytes, { [name]: dims }];
+  return [`absurd input shape: ${name}=${dims.join('x')}`, seed.bytes, { [name]: dims }];
 }
 
 // -------------------------------------------------------------------------------------------- cases
@@ -540,7 +540,11 @@ function absurdInputShapes(seed: SeedModel, r: Rand): [string, Uint8Array, Recor
 /** The deterministic case `index` under base seed `seed`. */
 export function makeCase(seeds: readonly SeedModel[], seed: number, index: number): FuzzCase {
   const r = prng(caseSeed(seed, index));
-  const base = seeds[int(r, seeds.length)]!;
+  // half the cases on each format (when both are present), then a seed file of that format
+  const formats = [...new Set(seeds.map((s) => s.format))].sort();
+  const format = formats[int(r, formats.length)]!;
+  const ofFormat = seeds.filter((s) => s.format === format);
+  const base = ofFormat[int(r, ofFormat.length)]!;
   const roll = r();
   let mutation: string;
   let bytes: Uint8Array;

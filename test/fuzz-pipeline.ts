@@ -54,7 +54,7 @@ export function runCase(c: FuzzCase): CaseResult {
     stage = 'check';
     const bad: string[] = [];
     for (const [k, v] of Object.entries(analysis.totals)) if (badNumber(v)) bad.push(`totals.${k}=${v}`);
-    for (const [k, p] of Object.entries(memory.planners)) if (badNumber(p.peakBytes)) bad.push(`memory.${k}.peakBytes=${p.peakBytes}`);
+    for (const [k, p] of Object.entries(memory?.planners ?? {})) if (badNumber(p.peakBytes)) bad.push(`memory.${k}.peakBytes=${p.peakBytes}`);
     for (const r of results) {
       if (badNumber(r.latencyMs)) bad.push(`${r.id}.latencyMs=${r.latencyMs}`);
       if (badNumber(r.activationBytes)) bad.push(`${r.id}.activationBytes=${r.activationBytes}`);
