@@ -11,6 +11,7 @@ import type { Analysis } from '../analyzer/layer.ts';
 import { loadModel } from '../analyzer/load.ts';
 import { planMemory } from '../analyzer/memory/index.ts';
 import { DEFAULT_TARGETS, evaluateTargets } from '../targets/evaluate.ts';
+import { resolveTarget } from '../targets/resolve.ts';
 import { layerLatencyFor } from './layer-latency.ts';
 import { calibrationSources, findPublishedFigures, type PublishedQuery } from './published.ts';
 import { formatMs } from './format.ts';
@@ -219,6 +220,7 @@ function attachPredictions(figures: PublishedFigure[], byResolution: Map<number,
 
 export async function buildReportInput(modelPath: string, opts: ReportBuildOptions = {}): Promise<ReportInput> {
   const targetIds = opts.targets ?? defaultTargetIds();
+  for (const t of targetIds) resolveTarget(t); // a bad --target fails before the model is analysed
   const model = loadModel(modelPath);
   const main = evaluate(model, targetIds);
   attachLayerLatency(main);
