@@ -14,11 +14,12 @@ export interface PeakEstimate {
   source: 'st-plan' | 'fallback-max-live';
 }
 
-function stPlanBytes(a: Analysis): number | undefined {
-  if (typeof a.totals.activationPeakBytes === 'number' && a.totals.activationPeakBytes > 0) return a.totals.activationPeakBytes;
+function stPlanBytes(a: Analysis, scratchEngine?: 'dsp' | 'mve' | 'none'): number | undefined {
+  // analyze's own figure is the default (DSP) plan; another scratch engine needs its own plan
+  if (!scratchEngine && typeof a.totals.activationPeakBytes === 'number' && a.totals.activationPeakBytes > 0) return a.totals.activationPeakBytes;
   let report: ReturnType<typeof planMemory>;
   try {
-    report = planMemory(a);
+    report = planMemory(a, scratchEngine ? { scratchEngine } : {});
   } catch {
     return undefined;
   }
@@ -62,8 +63,9 @@ export function fallbackMaxLiveBytes(a: Analysis): number {
   return peak;
 }
 
-export function activationPeakBytes(a: Analysis): PeakEstimate {
-  const st = stPlanBytes(a);
+/** `scratchEngine` (the target's CMSIS-NN build: DSP on M7/M33, MVE on M55/N6) changes kernel scratch sizes. */
+export function activationPeakBytes(a: Analysis, scratchEngine?: 'dsp' | 'mve' | 'none'): PeakEstimate {
+  const st = stPlanBytes(a, scratchEngine);
   if (st !== undefined) return { bytes: st, source: 'st-plan' };
   return { bytes: fallbackMaxLiveBytes(a), source: 'fallback-max-live' };
 }

@@ -14,6 +14,7 @@ import { loadCalibrationRows } from './calibration/dataset.ts';
 import { referenceVersionOf } from './latency/fit.ts';
 import { fitEngineModels, latencyRows, modelForEngine, predictMs, type EngineModel } from './latency/engine-models.ts';
 import { mapMemory, type MemoryUse, type Placement, type RoleSummary } from './memory-map.ts';
+import { activationPeakBytes } from './activation-peak.ts';
 import { modelFeatures, type ModelFeatures } from './model-features.ts';
 import type { TargetProfile } from './profile-schema.ts';
 import { builtinProfiles, resolveTarget } from './resolve.ts';
@@ -149,8 +150,20 @@ export function evaluateProfile(features: ModelFeatures, profile: TargetProfile)
 
 /** Evaluates one analysis on each target (ids, names as ST prints them, or profile paths). */
 export function evaluateTargets(analysis: Analysis, targetIds: string[]): TargetResult[] {
-  const features = modelFeatures(analysis);
-  return targetIds.map((t) => evaluateProfile(features, resolveTarget(t)));
+  const base = modelFeatures(analysis);
+  const byScratch = new Map<string, ModelFeatures>([['dsp', base]]);
+  return targetIds.map((t) => {
+    const profile = resolveTarget(t);
+    // the activation plan depends on the target's kernel scratch rules (CMSIS-NN DSP vs MVE, facts §3)
+    let f = byScratch.get(profile.scratchEngine);
+    if (!f) byScratch.set(profile.scratchEngine, (f = { ...base, ...peakOnly(analysis, profile.scratchEngine) }));
+    return evaluateProfile(f, profile);
+  });
+}
+
+function peakOnly(a: Analysis, engine: TargetProfile['scratchEngine']): Pick<ModelFeatures, 'activationPeakBytes' | 'activationPeakSource'> {
+  const p = activationPeakBytes(a, engine);
+  return { activationPeakBytes: p.bytes, activationPeakSource: p.source };
 }
 
 /** Boards `compare` and `check` use when no --target is given (series profiles left out). */

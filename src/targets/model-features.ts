@@ -62,7 +62,8 @@ function inputBytes(l: Layer): number {
   return b;
 }
 
-export function modelFeatures(a: Analysis): ModelFeatures {
+/** Features of an analysis; `scratchEngine` selects the kernel scratch rules of the activation plan. */
+export function modelFeatures(a: Analysis, scratchEngine?: 'dsp' | 'mve' | 'none'): ModelFeatures {
   const macsByKind = Object.fromEntries(LAYER_KINDS.map((k) => [k, 0])) as Record<LayerKind, number>;
   const layersByKind = Object.fromEntries(LAYER_KINDS.map((k) => [k, 0])) as Record<LayerKind, number>;
   const outputElementsByKind = Object.fromEntries(LAYER_KINDS.map((k) => [k, 0])) as Record<LayerKind, number>;
@@ -89,7 +90,7 @@ export function modelFeatures(a: Analysis): ModelFeatures {
     perChannel ||= !!l.perChannel;
     if (l.weightDtype) wtypes.set(l.weightDtype, (wtypes.get(l.weightDtype) ?? 0) + l.weightBytes);
   }
-  const peak = activationPeakBytes(a);
+  const peak = activationPeakBytes(a, scratchEngine);
   const wsorted = [...wtypes.entries()].sort((x, y) => y[1] - x[1]);
   const weightFormat = wtypes.has('int4') && wtypes.size > 1 ? 'mixed-int4' : (wsorted[0]?.[0] ?? 'none');
   return {
