@@ -66,6 +66,20 @@ function summaryTable(input: ReportInput): string {
   return renderTable([{ header: 'target' }, ...points.map((p) => ({ header: `${p.resolution} px`, align: 'left' as const }))], rows);
 }
 
+/** One line: how far edgefit is from ST's published figures for this network (median and worst difference). */
+export function publishedLine(input: ReportInput): string | undefined {
+  const diffs = (input.published ?? [])
+    .filter((f) => f.predictedValue !== null && f.predictedValue !== undefined && f.publishedValue !== 0)
+    .map((f) => ({ f, pct: (100 * (f.predictedValue! - f.publishedValue)) / f.publishedValue }));
+  if (diffs.length === 0) return undefined;
+  const abs = diffs.map((d) => Math.abs(d.pct)).sort((a, b) => a - b);
+  const median = abs.length % 2 ? abs[(abs.length - 1) / 2]! : (abs[abs.length / 2 - 1]! + abs[abs.length / 2]!) / 2;
+  const worst = diffs.reduce((w, d) => (Math.abs(d.pct) > Math.abs(w.pct) ? d : w));
+  const metric = worst.f.metric === 'latencyMs' ? 'time' : worst.f.metric === 'activationRamBytes' ? 'activation RAM' : worst.f.metric === 'weightsFlashBytes' ? 'weights flash' : worst.f.metric;
+  const sign = worst.pct >= 0 ? '+' : '';
+  return `Against ST's ${diffs.length} published figures for this network: median |difference| ${median.toFixed(1)} %, worst ${sign}${worst.pct.toFixed(1)} % (${worst.f.board} ${metric}, ${worst.f.resolution} px).`;
+}
+
 export function registerDemo(program: Command): void {
   program
     .command('demo')
@@ -81,6 +95,7 @@ export function registerDemo(program: Command): void {
         ...(input.sweep ?? []).map((p) => `  ${p.resolution} px: ${(p.macs / 1e6).toFixed(1)} M MACs, weights ${formatBytes(p.weightBytes)}${p.activationPeakBytes !== undefined ? `, activations ${formatBytes(p.activationPeakBytes)}` : ''}`),
         '',
         summaryTable(input),
+        ...(publishedLine(input) ? ['', publishedLine(input)!] : []),
         '',
         `${a.layers.length} layers at ${DEMO_RESOLUTIONS[DEMO_RESOLUTIONS.length - 1]} px; full report with charts:`,
         `  ${written.path}`,
