@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { analyzeModel } from '../../analyzer/analyze.ts';
 import type { Analysis, Layer } from '../../analyzer/layer.ts';
 import { addModelOptions, loadModelForCli, type ModelCliOptions } from '../model-options.ts';
-import { planMemory } from '../../analyzer/memory/index.ts';
+import { formatMemorySummary, planMemory, type MemoryReport } from '../../analyzer/memory/index.ts';
 import { analysisToJson, stPeakBytes } from '../format/analysis-json.ts';
 import { formatBytesExact, formatCompact, formatCount, formatShape, truncateLeft } from '../format/numbers.ts';
 import { renderKeyValues, renderTable } from '../format/table.ts';
@@ -46,7 +46,7 @@ function macsCell(macs: number, unit: 'mac' | 'op'): string {
   return unit === 'mac' ? formatCount(macs) : `${formatCount(macs)} op`;
 }
 
-export function renderAnalysis(a: Analysis, memory?: unknown): string {
+export function renderAnalysis(a: Analysis, memory?: MemoryReport): string {
   const parts: string[] = [];
   const banner = a.partial ? 'PARTIAL ANALYSIS: some ops are unknown to edgefit; their figures are missing (see warnings)' : '';
   if (banner) parts.push(banner, '');
@@ -93,22 +93,13 @@ export function renderAnalysis(a: Analysis, memory?: unknown): string {
   if (t.activationPeakBytes !== undefined) totals.push(['activation peak (ST plan)', formatBytesExact(t.activationPeakBytes)]);
   parts.push('', 'Totals', renderKeyValues(totals));
   const mem = renderMemory(memory);
-  if (mem) parts.push('', 'Activation memory', mem);
+  if (mem) parts.push('', mem);
   if (a.warnings.length > 0) parts.push('', `Warnings (${a.warnings.length})`, ...a.warnings.map((w) => `- ${w}`));
   if (banner) parts.push('', banner);
   return parts.join('\n');
 }
 
-/** One line per memory planner: peak bytes and the layer where it is reached. */
-function renderMemory(memory: unknown): string {
-  const planners = (memory as { planners?: Record<string, { peakBytes?: unknown; peakLayer?: unknown }> } | undefined)?.planners;
-  if (!planners) return '';
-  const pairs: [string, string][] = [];
-  for (const [name, p] of Object.entries(planners)) {
-    if (typeof p?.peakBytes !== 'number') continue;
-    pairs.push([name, `${formatBytesExact(p.peakBytes)}${typeof p.peakLayer === 'string' && p.peakLayer ? ` at ${p.peakLayer}` : ''}`]);
-  }
-  const lower = (memory as { lowerBoundBytes?: unknown }).lowerBoundBytes;
-  if (typeof lower === 'number') pairs.push(['lower bound', formatBytesExact(lower)]);
-  return renderKeyValues(pairs);
+/** Per planner: peak bytes, the layer at the peak and the buffers live there (memory/format.ts). */
+function renderMemory(memory: MemoryReport | undefined): string {
+  return memory ? formatMemorySummary(memory) : '';
 }
