@@ -1,0 +1,267 @@
+/**
+ * `npm run bench`: how fast edgefit is, printed as tables of medians (tinybench; figures are printed, never
+ * asserted). docs/bench.md explains each figure and holds the latest run.
+ *
+ * 1. Per model in ../shared/models: load (read + reader + graph check), analyze (shapes + layers + totals),
+ *    plan (planMemory: st/greedy/linear + schedule search) and map onto every target (evaluateTargets).
+ * 2. python onnx 1.x (Debian's /usr/bin/python3, when it has `onnx`): onnx.load + infer_shapes on the same
+ *    ONNX files, timed in Python (bench/onnx_python.py), and the ratio ours (load + analyze) / python.
+ * 3. A 16-resolution × every-target sweep of the zoo EfficientNet LC v1 (analyze + plan + targets each).
+ * 4. Generated 500- and 1,000-layer QDQ models (bench/generated-model.ts): analyze, plan, targets, all three.
+ * 5. H6's memory-planning benchmarks (bench/memory.bench.ts).
+ * The goals of issue 9 are checked at the end. Besides the wall-clock median, each row gives the CPU time per
+ * run (process CPU over the task's runs), which stays meaningful on a machine shared with other jobs.
+ *
+ * Options: --filter <text> (models whose path contains it), --quick (fewer repetitions, no memory bench),
+ * --no-python, --json <file> (also write every figure as JSON).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Bench } from 'tinybench';
+import { analyzeModel } from '../src/analyzer/analyze.ts';
+import type { IRModel } from '../src/analyzer/ir.ts';
+import type { Analysis } from '../src/analyzer/layer.ts';
+import { loadModel, loadModelBytes } from '../src/analyzer/load.ts';
+import { planMemory } from '../src/analyzer/memory/index.ts';
+import { evaluateTargets, listTargets } from '../src/targets/evaluate.ts';
+import { buildZooModel } from '../src/zoo/index.ts';
+import { HAVE_SHARED, MODELS_DIR, modelLabel, sharedModels } from '../test/helpers/shared.ts';
+import { generatedQdqModel } from './generated-model.ts';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const argv = process.argv.slice(2);
+const flag = (name: string) => argv.includes(name);
+const option = (name: string) => {
+  const i = argv.indexOf(name);
+  return i >= 0 ? argv[i + 1] : undefined;
+};
+const QUICK = flag('--quick');
+const FILTER = option('--filter');
+const JSON_OUT = option('--json');
+const PYTHON = '/usr/bin/python3';
+
+const TARGET_IDS = listTargets().map((t) => t.id);
+const SWEEP_RESOLUTIONS = [96, 104, 112, 120, 128, 136, 144, 152, 160, 176, 192, 200, 208, 224, 240, 256];
+
+interface Timing {
+  /** Median wall-clock milliseconds of one run. */
+  medianMs: number;
+  /** Process CPU milliseconds per run (user + system, averaged over the task's runs). */
+  cpuMs: number;
+  runs: number;
+}
+
+/** Times each task with tinybench; returns medians and CPU per run, by task name. */
+async function time(tasks: Record<string, () => unknown>, opts: { iterations?: number; timeMs?: number } = {}): Promise<Record<string, Timing>> {
+  const out: Record<string, Timing> = {};
+  for (const [name, fn] of Object.entries(tasks)) {
+    const bench = new Bench({
+      time: opts.timeMs ?? (QUICK ? 50 : 200),
+      iterations: opts.iterations ?? (QUICK ? 2 : 5),
+      warmupIterations: 1,
+      warmupTime: 0,
+      throws: true,
+    });
+    bench.add(name, fn);
+    const cpu0 = process.cpuUsage();
+    await bench.run();
+    const cpu = process.cpuUsage(cpu0);
+    const task = bench.tasks[0]!;
+    const r = task.result as unknown as { latency: { p50: number; samplesCount?: number }; totalTime?: number };
+    const runs = (task.runs ?? r.latency.samplesCount ?? 1) + 1; // + the warm-up run, which the CPU figure includes
+    out[name] = { medianMs: r.latency.p50, cpuMs: (cpu.user + cpu.system) / 1000 / runs, runs: runs - 1 };
+  }
+  return out;
+}
+
+const ms = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? '—' : v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2));
+
+function table(headers: string[], rows: (string | number)[][], rightFrom = 1): string {
+  const cells = [headers, ...rows.map((r) => r.map(String))];
+  const widths = headers.map((_, c) => Math.max(...cells.map((r) => (r[c] ?? '').length)));
+  const line = (r: string[]) => r.map((v, c) => (c >= rightFrom ? v.padStart(widths[c]!) : v.padEnd(widths[c]!))).join('  ');
+  return [line(cells[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...cells.slice(1).map(line)].join('\n');
+}
+
+/** The analysis with its st-plan peak filled in, as `analyze` and `check` hand it to the targets. */
+function analyzedAndPlanned(model: IRModel, inputShapes?: Record<string, number[]>): Analysis {
+  const a = analyzeModel(model, inputShapes ? { inputShapes } : {});
+  const mem = planMemory(a);
+  if (mem) a.totals.activationPeakBytes = mem.planners.st.peakBytes;
+  return a;
+}
+
+interface ModelRow {
+  label: string;
+  format: string;
+  layers: number;
+  load: Timing;
+  analyze: Timing;
+  plan: Timing;
+  targets: Timing;
+  pythonMs?: number;
+  error?: string;
+}
+
+async function perModel(): Promise<ModelRow[]> {
+  const rows: ModelRow[] = [];
+  const paths = [...sharedModels('onnx'), ...sharedModels('tflite')].filter((p) => !FILTER || p.includes(FILTER));
+  for (const path of paths) {
+    const label = modelLabel(path);
+    let model: IRModel;
+    let analysis: Analysis;
+    try {
+      model = loadModel(path);
+      analysis = analyzedAndPlanned(model);
+    } catch (e) {
+      rows.push({ label, format: '', layers: 0, error: (e as Error).message } as ModelRow);
+      continue;
+    }
+    const t = await time({
+      load: () => loadModel(path),
+      analyze: () => analyzeModel(model),
+      plan: () => planMemory(analysis),
+      targets: () => evaluateTargets(analysis, TARGET_IDS),
+    }, { iterations: QUICK ? 1 : 3, timeMs: QUICK ? 20 : 100 });
+    rows.push({ label, format: model.format, layers: analysis.layers.length, load: t.load!, analyze: t.analyze!, plan: t.plan!, targets: t.targets! });
+    process.stderr.write('.');
+  }
+  process.stderr.write('\n');
+  return rows;
+}
+
+function pythonOnnx(files: string[]): Record<string, { median_ms?: number; error?: string }> | string {
+  if (!existsSync(PYTHON)) return `${PYTHON} is absent`;
+  try {
+    execFileSync(PYTHON, ['-c', 'import onnx, onnx.shape_inference'], { stdio: 'ignore' });
+  } catch {
+    return `${PYTHON} has no onnx module (Debian: apt-get install python3-onnx)`;
+  }
+  const out = execFileSync(PYTHON, [join(HERE, 'onnx_python.py'), ...files], { encoding: 'utf8', maxBuffer: 16 * 2 ** 20, timeout: 600_000 });
+  return JSON.parse(out) as Record<string, { median_ms?: number; error?: string }>;
+}
+
+async function sweep(): Promise<{ label: string; timing: Timing; perPointMs: number }> {
+  const zoo = buildZooModel('st_efficientnet_lc_v1');
+  const model = loadModelBytes(zoo.bytes, `${zoo.name}.onnx`);
+  const input = model.graph.inputs[0]!;
+  const shapeOf = (r: number) => ({ [input]: [1, 3, r, r] });
+  const t = await time(
+    {
+      sweep: () => {
+        for (const r of SWEEP_RESOLUTIONS) evaluateTargets(analyzedAndPlanned(model, shapeOf(r)), TARGET_IDS);
+      },
+    },
+    { iterations: QUICK ? 1 : 3, timeMs: 0 },
+  );
+  return { label: `${zoo.name} × ${SWEEP_RESOLUTIONS.length} resolutions (${SWEEP_RESOLUTIONS[0]}…${SWEEP_RESOLUTIONS.at(-1)}) × ${TARGET_IDS.length} targets`, timing: t.sweep!, perPointMs: t.sweep!.medianMs / SWEEP_RESOLUTIONS.length };
+}
+
+async function generated(layers: number): Promise<{ layers: number; fileBytes: number; t: Record<string, Timing> }> {
+  const bytes = generatedQdqModel(layers);
+  const model = loadModelBytes(bytes, `generated-${layers}.onnx`);
+  const a = analyzedAndPlanned(model);
+  const t = await time(
+    {
+      load: () => loadModelBytes(bytes, `generated-${layers}.onnx`),
+      analyze: () => analyzeModel(model),
+      plan: () => planMemory(a),
+      targets: () => evaluateTargets(a, TARGET_IDS),
+      'analyze + plan + targets': () => evaluateTargets(analyzedAndPlanned(model), TARGET_IDS),
+    },
+    { iterations: QUICK ? 2 : 5, timeMs: QUICK ? 50 : 300 },
+  );
+  return { layers: a.layers.length, fileBytes: bytes.length, t };
+}
+
+async function main(): Promise<void> {
+  const started = performance.now();
+  const cpu = cpus()[0]?.model ?? 'unknown CPU';
+  console.log(`edgefit bench — node ${process.version}, ${cpus().length} × ${cpu}, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}${QUICK ? ', --quick' : ''}`);
+  console.log(`targets: ${TARGET_IDS.join(', ')}`);
+  const report: Record<string, unknown> = { node: process.version, cpu, loadavg: loadavg(), targets: TARGET_IDS };
+
+  // 1 + 2: per model, with python beside the ONNX files
+  let rows: ModelRow[] = [];
+  let pythonNote = '';
+  if (!HAVE_SHARED) console.log(`\n${MODELS_DIR} is absent: per-model benchmarks skipped`);
+  else {
+    rows = await perModel();
+    if (!flag('--no-python')) {
+      const onnxRows = rows.filter((r) => r.format === 'onnx');
+      const py = pythonOnnx(onnxRows.map((r) => join(MODELS_DIR, r.label)));
+      if (typeof py === 'string') pythonNote = py;
+      else for (const r of onnxRows) r.pythonMs = py[join(MODELS_DIR, r.label)]?.median_ms;
+    } else pythonNote = '--no-python';
+    const body = rows.map((r) => {
+      if (r.error) return [r.label, '', '', 'error', r.error.slice(0, 60), '', '', '', '', ''];
+      const ours = r.load.medianMs + r.analyze.medianMs;
+      return [
+        r.label,
+        r.format,
+        r.layers,
+        ms(r.load.medianMs),
+        ms(r.analyze.medianMs),
+        ms(r.plan.medianMs),
+        ms(r.targets.medianMs),
+        ms(r.load.cpuMs + r.analyze.cpuMs + r.plan.cpuMs + r.targets.cpuMs),
+        r.pythonMs !== undefined ? ms(r.pythonMs) : '',
+        r.pythonMs !== undefined ? (ours / r.pythonMs).toFixed(2) : '',
+      ];
+    });
+    console.log(`\nPer model (median ms; cpu = CPU ms of all four per run; python = onnx.load + infer_shapes; ratio = ours (load + analyze) / python)`);
+    console.log(table(['model', 'fmt', 'layers', 'load', 'analyze', 'plan', 'targets', 'cpu', 'python', 'ratio'], body, 2));
+    if (pythonNote) console.log(`python onnx not timed: ${pythonNote}`);
+    const withPy = rows.filter((r) => r.pythonMs !== undefined && !r.error);
+    if (withPy.length) {
+      const ours = withPy.reduce((s, r) => s + r.load.medianMs + r.analyze.medianMs, 0);
+      const python = withPy.reduce((s, r) => s + r.pythonMs!, 0);
+      const ratios = withPy.map((r) => (r.load.medianMs + r.analyze.medianMs) / r.pythonMs!).sort((a, b) => a - b);
+      console.log(
+        `ONNX files with python figures: ${withPy.length}; summed medians ours ${ms(ours)} ms vs python ${ms(python)} ms → ours/python ${(ours / python).toFixed(2)}; per-file ratio median ${ratios[Math.floor(ratios.length / 2)]!.toFixed(2)} (best ${ratios[0]!.toFixed(2)}, worst ${ratios.at(-1)!.toFixed(2)})`,
+      );
+      report.python = { files: withPy.length, oursMs: ours, pythonMs: python, ratio: ours / python, medianRatio: ratios[Math.floor(ratios.length / 2)] };
+    }
+    report.models = rows;
+  }
+
+  // 3: sweep
+  const sw = await sweep();
+  console.log(`\nSweep: ${sw.label}`);
+  console.log(table(['what', 'median ms', 'cpu ms', 'per point ms'], [['analyze + plan + every target, 16 points', ms(sw.timing.medianMs), ms(sw.timing.cpuMs), ms(sw.perPointMs)]]));
+  report.sweep = sw;
+
+  // 4: generated models
+  const gens = [];
+  for (const n of [500, 1000]) gens.push(await generated(n));
+  console.log('\nGenerated QDQ models (median ms, cpu ms in brackets)');
+  const tasks = ['load', 'analyze', 'plan', 'targets', 'analyze + plan + targets'];
+  console.log(table(['layers', 'file bytes', ...tasks], gens.map((g) => [g.layers, g.fileBytes, ...tasks.map((k) => `${ms(g.t[k]!.medianMs)} (${ms(g.t[k]!.cpuMs)})`)])));
+  report.generated = gens;
+
+  // goals (issue 9)
+  const g500 = gens[0]!.t['analyze + plan + targets']!;
+  const goals: (string | number)[][] = [
+    ['500-layer model analyzed + planned for every target', '< 50 ms', `${ms(g500.medianMs)} ms (cpu ${ms(g500.cpuMs)})`, g500.medianMs < 50 ? 'met' : 'MISSED'],
+    ['16 resolutions × every target', '< 1000 ms', `${ms(sw.timing.medianMs)} ms (cpu ${ms(sw.timing.cpuMs)})`, sw.timing.medianMs < 1000 ? 'met' : 'MISSED'],
+  ];
+  const py = report.python as { ratio: number } | undefined;
+  goals.push(['ours / python onnx (load + shapes), summed over the ONNX files', '≤ 0.10', py ? py.ratio.toFixed(2) : `not measured (${pythonNote})`, py ? (py.ratio <= 0.1 ? 'met' : 'MISSED') : '—']);
+  console.log('\nGoals');
+  console.log(table(['goal', 'target', 'measured', ''], goals));
+  report.goals = goals;
+
+  // 5: H6's memory benchmarks
+  if (!QUICK && !FILTER) {
+    console.log('');
+    const { runMemoryBench } = await import('./memory.bench.ts');
+    await runMemoryBench();
+  }
+  if (JSON_OUT) writeFileSync(JSON_OUT, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(`\nbench finished in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+}
+
+await main();
