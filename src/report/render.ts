@@ -169,7 +169,7 @@ ${figures
 </tbody></table>`
     : '<p class="absent">No published figure matches this model: ST publishes benchmark tables for its model-zoo files only.</p>';
   return `<section id="published"><h2>Published by ST vs edgefit</h2>
-<p class="intro">Figures STMicroelectronics publishes in the STM32 model zoo for this network, beside edgefit's prediction. Published figures are copied as printed (KiB = 1,024 bytes).</p>
+<p class="intro">Figures STMicroelectronics publishes in the STM32 model zoo for this network, beside edgefit's prediction (with its error). Figures are copied as printed (KiB = 1,024 bytes); what each row describes and how it compares is in <a href="#sources">Sources and notes</a>.</p>
 ${body}</section>`;
 }
 

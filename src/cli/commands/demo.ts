@@ -34,6 +34,8 @@ export async function buildDemoInput(modelsDir: string): Promise<ReportInput> {
     return { resolution, path, description: m.description };
   });
   const main = built[built.length - 1]!;
+  const side = DEMO_RESOLUTIONS[DEMO_RESOLUTIONS.length - 1]!;
+  const floatInputKib = (side * side * 3 * 4) / 1024;
   return buildReportInput(main.path, {
     title: `edgefit demo: ST EfficientNet LC v1 at ${DEMO_RESOLUTIONS.join(' and ')} px`,
     resolutionModels: built.map(({ resolution, path }) => ({ resolution, path })),
@@ -43,6 +45,7 @@ export async function buildDemoInput(modelsDir: string): Promise<ReportInput> {
       `Built by 'edgefit demo' with the zoo builder: ${DEMO_NETWORK}, ${DEMO_CLASSES} classes, at ${DEMO_RESOLUTIONS.join(' and ')} px (other resolutions: 'edgefit zoo build ${DEMO_NETWORK} --resolution N').`,
       'Weights are seeded random values: the structure, shapes and byte counts equal ST\'s network, the accuracy does not.',
       'Published rows compared: ST\'s tf_flowers (5-class) benchmark of the same network; the N6 tables benchmark the 101-class food101 model and are not shown beside this 5-class model.',
+      `ST's MCU and MPU rows benchmark the int8 TFLite file, whose input is int8. The demo model is QDQ ONNX as ST's ONNX pipeline writes it: a float32 input quantized by its first layer, so its activation RAM holds a float32 input buffer (${floatInputKib.toFixed(0)} KiB at ${side} px, 4× the int8 one). Compare the activation-RAM rows with that in mind.`,
     ],
   });
 }
