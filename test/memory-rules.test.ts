@@ -9,6 +9,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ConvGeometry, Layer, LayerOp } from '../src/analyzer/layer.ts';
 import { cmsisNnScratchBytes } from '../src/analyzer/memory/scratch-rules.ts';
+import { stScratchBytes } from '../src/analyzer/memory/st-scratch-rules.ts';
 import { elementwiseOverlap, layerOverlap, overlapSavingBytes, rowOverlap } from '../src/analyzer/memory/overlap-rules.ts';
 
 function layer(op: LayerOp, inShape: number[], outShape: number[], conv?: Partial<ConvGeometry>, dtypes: [string, string] = ['int8', 'int8']): Layer {
@@ -79,6 +80,48 @@ describe('CMSIS-NN scratch rules (st-toolchain-facts §3)', () => {
     expect(cmsisNnScratchBytes(layer('MaxPool', [1, 8, 8, 24], [1, 4, 4, 24], { kernel: [2, 2], strides: [2, 2] }), 'dsp')).toBe(0);
     expect(cmsisNnScratchBytes(layer('Softmax', [1, 10], [1, 10]), 'dsp')).toBe(0);
   });
+});
+
+/**
+ * ST runtime scratch arrays (`<layer>_scratch0`, bytes) read from public X-CUBE-AI / ST Edge AI generated
+ * network.c files (src/analyzer/memory/st-scratch-rules.ts names them): [EM] st_mnist_v1 by ST Edge AI 9.0,
+ * [MV2] MobileNet v2 0.35 96 by stm.ai 8.1.0, [YH] a detector by ST Edge AI 2.2, [DF] a MobileNet-like net by
+ * X-CUBE-AI 6.0, [CNN] a 64×64 CNN. Each row: op, input NHWC, output NHWC, geometry, per-channel, observed bytes.
+ */
+const ST_OBSERVED: [string, LayerOp, number[], number[], Partial<ConvGeometry> | undefined, boolean, number][] = [
+  ['EM conv2d_1 3×3/2 1→16', 'Conv', [1, 28, 28, 1], [1, 14, 14, 16], { kernel: [3, 3], strides: [2, 2], pads: [0, 0, 1, 1] }, true, 548],
+  ['DF conv2d_0 3×3/2 1→8', 'Conv', [1, 96, 96, 1], [1, 48, 48, 8], { kernel: [3, 3], strides: [2, 2], pads: [0, 0, 1, 1] }, true, 292],
+  ['CNN conv2d_1 3×3 1→32', 'Conv', [1, 64, 64, 1], [1, 62, 62, 32], { kernel: [3, 3] }, true, 1060],
+  ['MV2 conv2d_1 rgb 3×3/2 3→16', 'Conv', [1, 96, 96, 3], [1, 48, 48, 16], { kernel: [3, 3], strides: [2, 2], pads: [0, 0, 1, 1] }, true, 1196],
+  ['EM conv2d_3 3×3 16→32', 'Conv', [1, 16, 16, 16], [1, 14, 14, 32], { kernel: [3, 3] }, true, 6144],
+  ['CNN conv2d_3 deep 3×3 32→64', 'Conv', [1, 31, 31, 32], [1, 29, 29, 64], { kernel: [3, 3] }, true, 7168],
+  ['CNN conv2d_5 deep 3×3 64→128', 'Conv', [1, 14, 14, 64], [1, 12, 12, 128], { kernel: [3, 3] }, true, 9216],
+  ['MV2 conv2d_4 pw 8→48', 'Conv', [1, 48, 48, 8], [1, 48, 48, 48], {}, true, 512],
+  ['MV2 conv2d_57 pw 336→56', 'Conv', [1, 3, 3, 336], [1, 3, 3, 56], {}, true, 1904],
+  ['YH conv2d_47 pw 48→5', 'Conv', [1, 24, 24, 48], [1, 24, 24, 5], {}, true, 242],
+  ['DF conv2d_28 pw 256→2', 'Conv', [1, 1, 1, 256], [1, 1, 1, 2], {}, true, 1044],
+  ['EM conv2d_5 pw 32→64', 'Conv', [1, 7, 7, 32], [1, 7, 7, 64], {}, true, 768],
+  ['DF conv2d_1 dw 3×3 8', 'DepthwiseConv', [1, 48, 48, 8], [1, 48, 48, 8], { kernel: [3, 3], pads: [1, 1, 1, 1], group: 8 }, true, 297],
+  ['EM conv2d_2 dw 3×3 16', 'DepthwiseConv', [1, 14, 14, 16], [1, 14, 14, 16], { kernel: [3, 3], pads: [1, 1, 1, 1], group: 16 }, true, 593],
+  ['MV2 conv2d_29 dw 3×3 144', 'DepthwiseConv', [1, 8, 8, 144], [1, 6, 6, 144], { kernel: [3, 3], group: 144 }, true, 5329],
+  ['MV2 conv2d_56 dw 3×3 336', 'DepthwiseConv', [1, 5, 5, 336], [1, 3, 3, 336], { kernel: [3, 3], group: 336 }, true, 12433],
+  ['EM gemm_7 dense 64→36 per-tensor', 'Dense', [1, 64], [1, 36], undefined, false, 128],
+  ['MV2 gemm_68 dense 1280→15 per-tensor', 'Dense', [1, 1280], [1, 15], undefined, false, 2560],
+  ['CNN gemm_11 dense 4608→32 per-channel', 'Dense', [1, 4608], [1, 32], undefined, true, 9536],
+  ['CNN gemm_12 dense 32→64 per-channel', 'Dense', [1, 32], [1, 64], undefined, true, 704],
+  ['EM nl_8 softmax 36', 'Softmax', [1, 36], [1, 36], undefined, false, 144],
+  ['MV2 nl_69 softmax 15', 'Softmax', [1, 15], [1, 15], undefined, false, 60],
+  ['MV2 pool_67 average pool 3×3', 'AveragePool', [1, 3, 3, 1280], [1, 1, 1, 1280], { kernel: [3, 3], group: 1280 }, false, 0],
+];
+
+describe('ST runtime scratch rules vs generated network.c scratch arrays', () => {
+  for (const [label, op, inShape, outShape, conv, perChannel, bytes] of ST_OBSERVED) {
+    it(`${label}: ${bytes} B`, () => {
+      const l = layer(op, inShape, outShape, conv);
+      l.perChannel = perChannel;
+      expect(stScratchBytes(l)).toBe(bytes);
+    });
+  }
 });
 
 describe('overlap bounds vs X-CUBE-AI generated offsets (EMNIST network.c)', () => {

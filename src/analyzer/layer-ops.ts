@@ -17,10 +17,13 @@
 import { storageBytes, type DType } from './dtype.ts';
 import type { Layer, LayerKind, LayerOp } from './layer.ts';
 import { sameElementsAndBytes } from './memory/overlap-rules.ts';
-import { cmsisNnScratchBytes } from './memory/scratch-rules.ts';
+import { kernelScratchBytes, type ScratchEngineName } from './memory/scratch-rules.ts';
 
-/** The engine a kernel runs on, for scratch-buffer rules (CMSIS-NN DSP = Cortex-M4/M7/M33, MVE = Helium/M55). */
-export type ScratchEngine = 'dsp' | 'mve' | 'none';
+/**
+ * The kernel library a layer runs on, for scratch-buffer rules: 'st' = ST's MCU runtime (rules read off generated
+ * code, memory/st-scratch-rules.ts); CMSIS-NN 'dsp' = Cortex-M4/M7/M33, 'mve' = Helium/M55, 'none' = M0/M3.
+ */
+export type ScratchEngine = ScratchEngineName;
 
 /** Figures a reader supplies; `finishLayer` computes the rest. Weight figures default to 0. */
 export type LayerDraft = Omit<
@@ -43,7 +46,7 @@ export interface LayerOpEntry {
   stMaccSource: string;
   /** Runs in place over its (single) input: views and elementwise activations. Memory planning may refine. */
   inPlace(layer: LayerShapeView): boolean;
-  /** Kernel scratch buffer bytes on the given engine (CMSIS-NN rules; filled in by memory planning). */
+  /** Kernel scratch buffer bytes on the given engine (ST runtime or CMSIS-NN rules; read by memory planning). */
   scratchBytes(layer: LayerShapeView, engine: ScratchEngine): number;
 }
 
@@ -94,8 +97,11 @@ function denseK(l: LayerShapeView): number {
   return s && s.length > 0 ? s[s.length - 1]! : 0;
 }
 
-/** Scratch bytes: CMSIS-NN's get_buffer_size rules per op and engine (memory/scratch-rules.ts, st-toolchain-facts §3). */
-const scratchRule = (l: LayerShapeView, engine: ScratchEngine): number => cmsisNnScratchBytes(l, engine);
+/**
+ * Scratch bytes per op and engine: ST's runtime rules (memory/st-scratch-rules.ts, from generated network.c files)
+ * or CMSIS-NN's get_buffer_size rules (memory/scratch-rules.ts, st-toolchain-facts §3).
+ */
+const scratchRule = (l: LayerShapeView, engine: ScratchEngine): number => kernelScratchBytes(l, engine);
 const never = (): boolean => false;
 
 function convLike(kindOf: (l: LayerShapeView) => LayerKind): LayerOpEntry {

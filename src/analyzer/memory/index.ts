@@ -20,7 +20,8 @@ export { searchBestSchedule, schedulePeakBytes } from './best-schedule.ts';
 export { GreedyBySizePlanner } from './greedy-by-size.ts';
 export { LinearFirstFitPlanner } from './linear-first-fit.ts';
 export { StPlanner } from './st-plan.ts';
-export { cmsisNnScratchBytes } from './scratch-rules.ts';
+export { cmsisNnScratchBytes, kernelScratchBytes } from './scratch-rules.ts';
+export { stScratchBytes } from './st-scratch-rules.ts';
 export { formatMemorySummary } from './format.ts';
 
 export interface MemoryOptions {
@@ -28,7 +29,10 @@ export interface MemoryOptions {
   allocateIo?: boolean;
   /** Offset alignment of every buffer (bytes, default 4: the alignment seen in ST's generated offsets). */
   alignmentBytes?: number;
-  /** Engine whose CMSIS-NN scratch rules size the kernels' working buffers (default 'dsp'); 'off' = none. */
+  /**
+   * Kernel library whose scratch rules size the working buffers: 'st' (default) = ST's MCU runtime, as the
+   * published tables use; CMSIS-NN 'dsp' / 'mve' / 'none'; 'off' = no scratch.
+   */
   scratchEngine?: ScratchEngineName | 'off';
   /** Execution order for the st/greedy/linear plans (layer indices; default the model's own order). */
   schedule?: number[];
@@ -70,7 +74,7 @@ export interface MemoryReport {
   allocateIo: boolean;
 }
 
-/** Scratch bytes per layer, read from the per-op table (layer-ops.ts `scratchBytes`, CMSIS-NN rules). */
+/** Scratch bytes per layer, read from the per-op table (layer-ops.ts `scratchBytes`). */
 export function scratchFunction(engine: ScratchEngineName | 'off'): (layer: Layer) => number {
   return engine === 'off' ? () => 0 : (layer) => LAYER_OPS[layer.op].scratchBytes(layer, engine);
 }
@@ -134,7 +138,7 @@ export function planMemory(analysis: Analysis, opts: MemoryOptions = {}): Memory
   if (analysis.layers.length === 0) return undefined;
   const allocateIo = opts.allocateIo ?? true;
   const alignmentBytes = Math.max(1, Math.floor(opts.alignmentBytes ?? 4));
-  const scratchEngine = opts.scratchEngine ?? 'dsp';
+  const scratchEngine = opts.scratchEngine ?? 'st';
   const scratchBytes = scratchFunction(scratchEngine);
   const schedule = opts.schedule ?? defaultSchedule(analysis);
   assertValidSchedule(analysis, schedule);

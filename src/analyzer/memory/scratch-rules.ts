@@ -8,15 +8,27 @@
  * ST's runtime (NetworkRuntime*.a) is not CMSIS-NN: its scratch arrays are listed per layer in its reports and
  * differ (docs/memory.md "Scratch"). These rules are the public, documented approximation.
  *
- * This module has no imports but types so the per-op table (layer-ops.ts) can reference it without a cycle.
+ * This module imports only types and st-scratch-rules.ts so the per-op table (layer-ops.ts) can reference it without a cycle.
  */
 import type { ConvGeometry, LayerOp } from '../layer.ts';
+import { stScratchBytes } from './st-scratch-rules.ts';
 
-export type ScratchEngineName = 'dsp' | 'mve' | 'none';
+/**
+ * Kernel library whose scratch rules apply: 'st' = ST's own runtime (NetworkRuntime*.a, the `*_sssa8_ch`
+ * kernels X-CUBE-AI / ST Edge AI generate calls to on STM32 MCUs; st-scratch-rules.ts), or CMSIS-NN built for
+ * 'dsp' (Cortex-M4/M7/M33), 'mve' (Cortex-M55/M85) or 'none' (M0/M3).
+ */
+export type ScratchEngineName = 'st' | 'dsp' | 'mve' | 'none';
+
+/** The CMSIS-NN builds. */
+export type CmsisNnEngine = 'dsp' | 'mve' | 'none';
 
 /** The layer fields the rules read (a Layer or a reader's draft). */
 export interface ScratchLayerView {
   op: LayerOp;
+  /** Compute dtype (float32 layers use ST's float kernels under the 'st' engine). */
+  dtype?: string;
+  perChannel?: boolean;
   inputShapes: number[][];
   outputShapes: number[][];
   layout: 'NCHW' | 'NHWC';
@@ -38,7 +50,7 @@ export function hwc(shape: readonly number[] | undefined, layout: 'NCHW' | 'NHWC
  * `arm_convolve_s8_get_buffer_size` (general im2col path, arm_convolve_get_buffer_sizes_s8.c):
  * DSP / no-DSP: 2·align4(Kh·Kw·Cin)·sizeof(int16) bytes; MVE: 4·ceil(Kh·Kw·Cin/16)·16 bytes.
  */
-export function convGeneralScratchBytes(kh: number, kw: number, cin: number, engine: ScratchEngineName): number {
+export function convGeneralScratchBytes(kh: number, kw: number, cin: number, engine: CmsisNnEngine): number {
   const col = kh * kw * cin;
   if (engine === 'mve') return 4 * Math.ceil(col / 16) * 16;
   return 2 * align4(col) * 2;
@@ -51,7 +63,7 @@ export function convGeneralScratchBytes(kh: number, kw: number, cin: number, eng
  * uses `arm_convolve_1_x_n_s8`: max(Kw·Cin + pad_x·Cin, (Kw−1)·Cin + pad_right·Cin); everything else the
  * general im2col buffer.
  */
-export function convScratchBytes(layer: ScratchLayerView, engine: ScratchEngineName): number {
+export function convScratchBytes(layer: ScratchLayerView, engine: CmsisNnEngine): number {
   const g = layer.conv;
   if (!g || g.group !== 1) return 0;
   const [kh, kw] = g.kernel;
@@ -73,7 +85,7 @@ export function convScratchBytes(layer: ScratchLayerView, engine: ScratchEngineN
  * MVE: 4·CH_IN_BLOCK_MVE·Kh·Kw; no DSP: 0. MVE with Cin = 1 and Cout > 1 runs as a convolution: conv buffer
  * + Kh·Kw·Cout. Other cases (multiplier > 1, dilation) use `arm_depthwise_conv_s8`: 0.
  */
-export function depthwiseScratchBytes(layer: ScratchLayerView, engine: ScratchEngineName): number {
+export function depthwiseScratchBytes(layer: ScratchLayerView, engine: CmsisNnEngine): number {
   const g = layer.conv;
   if (!g) return 0;
   const [kh, kw] = g.kernel;
@@ -93,7 +105,7 @@ export function depthwiseScratchBytes(layer: ScratchLayerView, engine: ScratchEn
 }
 
 /** `arm_fully_connected_s8_get_buffer_size`: MVE keeps a kernel-sum buffer of Cout·4 bytes; DSP/no-DSP 0. */
-export function denseScratchBytes(layer: ScratchLayerView, engine: ScratchEngineName): number {
+export function denseScratchBytes(layer: ScratchLayerView, engine: CmsisNnEngine): number {
   if (engine !== 'mve') return 0;
   const out = layer.outputShapes[0];
   const cout = out && out.length > 0 ? out[out.length - 1]! : 0;
@@ -101,17 +113,22 @@ export function denseScratchBytes(layer: ScratchLayerView, engine: ScratchEngine
 }
 
 /** `arm_avgpool_s8_get_buffer_size(output_x, ch)`: DSP ch·4 bytes (an int32 row accumulator); MVE / no-DSP 0. */
-export function avgPoolScratchBytes(layer: ScratchLayerView, engine: ScratchEngineName): number {
+export function avgPoolScratchBytes(layer: ScratchLayerView, engine: CmsisNnEngine): number {
   if (engine !== 'dsp') return 0;
   const out = hwc(layer.outputShapes[0], layer.layout);
   return out ? out[2] * 4 : 0;
 }
 
+/** Scratch bytes for one layer: ST's runtime rules for 'st', CMSIS-NN's for the other engines. */
+export function kernelScratchBytes(layer: ScratchLayerView, engine: ScratchEngineName): number {
+  return engine === 'st' ? stScratchBytes(layer) : cmsisNnScratchBytes(layer, engine);
+}
+
 /**
- * Scratch bytes for one layer on one engine. Max pooling, softmax and elementwise kernels have no
+ * Scratch bytes for one layer on one CMSIS-NN engine. Max pooling, softmax and elementwise kernels have no
  * get_buffer_size function in CMSIS-NN, so they need none.
  */
-export function cmsisNnScratchBytes(layer: ScratchLayerView, engine: ScratchEngineName): number {
+export function cmsisNnScratchBytes(layer: ScratchLayerView, engine: CmsisNnEngine): number {
   switch (layer.op) {
     case 'Conv':
       return convScratchBytes(layer, engine);
