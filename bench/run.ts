@@ -129,7 +129,7 @@ async function perModel(): Promise<ModelRow[]> {
       analyze: () => analyzeModel(model),
       plan: () => planMemory(analysis),
       targets: () => evaluateTargets(analysis, TARGET_IDS),
-    }, { iterations: QUICK ? 1 : 3, timeMs: QUICK ? 20 : 100 });
+    }, { iterations: QUICK ? 1 : 3, timeMs: QUICK ? 20 : 60 });
     rows.push({ label, format: model.format, layers: analysis.layers.length, load: t.load!, shapes: t.shapes!, analyze: t.analyze!, plan: t.plan!, targets: t.targets! });
     process.stderr.write('.');
   }
