@@ -5,6 +5,7 @@
  */
 import type { Analysis, Layer, LayerKind } from '../analyzer/layer.ts';
 import { activationPeakBytes } from './activation-peak.ts';
+import { modelWork, type LayerWork } from './latency/layer-work.ts';
 
 export const LAYER_KINDS: LayerKind[] = ['conv', 'pointwise', 'depthwise', 'dense', 'matmul', 'eltwise', 'pool', 'globalpool', 'activation', 'softmax', 'datamove', 'view', 'convert', 'other', 'unknown'];
 
@@ -44,6 +45,8 @@ export interface ModelFeatures {
   weightFormat: string;
   inputShapes: number[][];
   partial: boolean;
+  /** Σ over layers of the latency model's per-layer work terms (latency/layer-work.ts). */
+  latencyWork: LayerWork;
 }
 
 export function kernelKindOf(l: Layer): string {
@@ -116,5 +119,6 @@ export function modelFeatures(a: Analysis, scratchEngine?: 'dsp' | 'mve' | 'none
     weightFormat,
     inputShapes: a.model.inputs.map((t) => t.shape),
     partial: a.partial,
+    latencyWork: modelWork(a.layers),
   };
 }

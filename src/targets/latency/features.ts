@@ -7,17 +7,21 @@
  */
 import type { ModelFeatures } from '../model-features.ts';
 import type { MemoryMapping } from '../memory-map.ts';
+import type { LayerWork } from './layer-work.ts';
 
 export const LATENCY_FEATURES = [
   'macs_conv', // k×k convolution (k > 1)
   'macs_pointwise', // 1×1 convolution
   'macs_depthwise',
   'macs_dense', // dense + activation×activation matmul
+  'macs_gemm', // conv + pointwise + dense: one GEMM kernel family (XNNPACK on the MPU CPUs)
   'macs_short', // conv/dense MACs whose reduction is < 32 long (poorly vectorised; counted again here)
   'macs_long', // conv/dense MACs whose reduction is ≥ 256 long (GEMM-like; counted again here)
+  'macs_dw_s2_same', // stride-2 depthwise with implicit TF-SAME padding (counted again here; see docs/targets.md)
   'ops_eltwise', // add, mul … (elementary ops)
   'ops_pool', // pooling + global pooling
   'ops_other', // activation, softmax, quantize/dequantize, data movement
+  'elems_stream', // input + output elements of non-MAC kernels (memory-streaming ops)
   'out_conv', // output elements of conv/pointwise/depthwise/dense layers
   'reads_conv', // Σ MACs/Cout of k×k and 1×1 convs: input-window (im2col) reads
   'bytes_act_internal', // activation bytes read+written while the pool sits in internal RAM
@@ -30,22 +34,25 @@ export const LATENCY_FEATURES = [
 export type LatencyFeature = (typeof LATENCY_FEATURES)[number];
 
 /** Features each calibration key uses (base key before ':' / '@'); others use DEFAULT_FEATURES. */
-export const DEFAULT_FEATURES: LatencyFeature[] = [...LATENCY_FEATURES];
+const MCU_ERA_FEATURES = LATENCY_FEATURES.filter((f) => f !== 'macs_gemm' && f !== 'macs_dw_s2_same' && f !== 'elems_stream');
+export const DEFAULT_FEATURES: LatencyFeature[] = [...MCU_ERA_FEATURES];
+const MPU_CPU_FEATURES: LatencyFeature[] = ['macs_gemm', 'macs_depthwise', 'macs_dw_s2_same', 'elems_stream', 'layers', 'inference'];
 const KIND_MACS: LatencyFeature[] = ['macs_conv', 'macs_pointwise', 'macs_depthwise', 'macs_dense', 'ops_eltwise', 'ops_pool', 'ops_other'];
 /**
- * Chosen among ~8 candidate sets by the leave-one-model-out error itself (so the reported error is mildly
- * optimistic); fewer features where the data are few or erratic. 2026-11-26, data/published as committed.
+ * MCU, N6 and MP2 sets: chosen among ~8 candidate sets by the leave-one-model-out error itself (so their
+ * reported error is mildly optimistic). The Cortex-A7 set is fixed by what TFLite + XNNPACK does (see
+ * docs/targets.md "MPU CPU"): one GEMM family, depthwise, the slow stride-2 depthwise, streaming ops, calls.
  */
 export const FEATURE_SETS: Record<string, LatencyFeature[]> = {
   // M7: per-kind MACs, GEMM-like MACs, im2col reads; SDRAM / external-flash traffic; per layer and per inference
   'cortex-m7': [...KIND_MACS, 'macs_long', 'reads_conv', 'bytes_act_external', 'bytes_weights_external', 'layers', 'inference'],
   // N6 NPU: everything (weights always stream from octoFlash; epochs per layer)
-  'n6-neural-art': [...LATENCY_FEATURES],
+  'n6-neural-art': [...MCU_ERA_FEATURES],
   // MP2 GPU/NPU: conv MACs, outputs, per layer (the GPU rows are few and erratic)
   'mp2-npu-gpu': ['macs_conv', 'macs_pointwise', 'macs_depthwise', 'out_conv', 'layers', 'inference'],
-  // A7 TFLite (XNNPACK): per-kind MACs and im2col reads
-  'cortex-a7x2': [...KIND_MACS, 'reads_conv', 'bytes_act_external', 'bytes_weights_external', 'layers', 'inference'],
-  'cortex-a7x1': [...KIND_MACS, 'reads_conv', 'bytes_act_external', 'bytes_weights_external', 'layers', 'inference'],
+  // A7 TFLite 2.18 + XNNPACK: GEMM MACs, depthwise MACs, stride-2 TF-SAME depthwise, streaming elements, calls
+  'cortex-a7x2': MPU_CPU_FEATURES,
+  'cortex-a7x1': MPU_CPU_FEATURES,
 };
 
 export function featuresFor(key: string): LatencyFeature[] {
@@ -68,29 +75,42 @@ export function placementOf(m: MemoryMapping): Placement01 {
   };
 }
 
-export function latencyFeatureValues(f: ModelFeatures, place: Placement01): Record<LatencyFeature, number> {
-  const k = f.macsByKind;
-  const o = f.outputElementsByKind;
-  const moved = f.activationBytesMoved;
+/** Feature values of a work sum (a whole model, or one layer with inference = 0) at a placement. */
+export function featureValuesOfWork(w: LayerWork, place: Placement01, inference: number): Record<LatencyFeature, number> {
+  const ext = place.activationExternalShare;
   return {
-    macs_conv: k.conv,
-    macs_pointwise: k.pointwise,
-    macs_depthwise: k.depthwise,
-    macs_dense: k.dense + k.matmul,
-    macs_short: f.macsShortReduction,
-    macs_long: f.macsLongReduction ?? 0,
-    ops_eltwise: k.eltwise,
-    ops_pool: k.pool + k.globalpool,
-    ops_other: k.activation + k.softmax + k.convert + k.datamove + k.other,
-    out_conv: o.conv + o.pointwise + o.depthwise + o.dense + o.matmul,
-    reads_conv: f.convWindowReads ?? 0,
-    bytes_act_internal: moved * (1 - place.activationExternalShare),
-    bytes_act_external: moved * place.activationExternalShare,
-    bytes_weights_internal: place.weightsExternal ? 0 : f.weightBytes,
-    bytes_weights_external: place.weightsExternal ? f.weightBytes : 0,
-    layers: f.kernelLayers,
-    inference: 1,
+    macs_conv: w.macs_conv,
+    macs_pointwise: w.macs_pointwise,
+    macs_depthwise: w.macs_depthwise,
+    macs_dense: w.macs_dense,
+    macs_gemm: w.macs_gemm,
+    macs_short: w.macs_short,
+    macs_long: w.macs_long,
+    macs_dw_s2_same: w.macs_dw_s2_same,
+    ops_eltwise: w.ops_eltwise,
+    ops_pool: w.ops_pool,
+    ops_other: w.ops_other,
+    elems_stream: w.elems_stream,
+    out_conv: w.out_conv,
+    reads_conv: w.reads_conv,
+    bytes_act_internal: w.bytes_act * (1 - ext),
+    bytes_act_external: w.bytes_act * ext,
+    bytes_weights_internal: place.weightsExternal ? 0 : w.bytes_weights,
+    bytes_weights_external: place.weightsExternal ? w.bytes_weights : 0,
+    layers: w.layers,
+    inference,
   };
+}
+
+export function latencyFeatureValues(f: ModelFeatures, place: Placement01): Record<LatencyFeature, number> {
+  return featureValuesOfWork(f.latencyWork, place, 1);
+}
+
+/** The feature vector of one work sum for `key` (features the key does not use are 0). */
+export function workFeatureVector(w: LayerWork, place: Placement01, key: string, inference: number): number[] {
+  const v = featureValuesOfWork(w, place, inference);
+  const use = new Set(featuresFor(key));
+  return LATENCY_FEATURES.map((n) => (use.has(n) ? v[n] : 0));
 }
 
 /** The feature vector of `key`'s model (features not used by the key are 0, so their coefficient is 0). */

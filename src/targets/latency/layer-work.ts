@@ -1,0 +1,78 @@
+/**
+ * The work one layer asks of an engine, in the units the latency model prices: MACs by kind, output
+ * elements, bytes moved, elements streamed by non-MAC kernels, one kernel call. A model's latency features
+ * are the sums of these over its layers (ModelFeatures.latencyWork), so the fitted linear model can be
+ * applied to each layer alone: Σ per-layer time + per-inference constant = the predicted total, exactly.
+ */
+import type { Layer } from '../../analyzer/layer.ts';
+
+export const WORK_TERMS = [
+  'macs_conv', // k×k convolution (k > 1)
+  'macs_pointwise', // 1×1 convolution
+  'macs_depthwise',
+  'macs_dense', // dense + activation×activation matmul
+  'macs_gemm', // conv + pointwise + dense + matmul: what a GEMM library (XNNPACK, CMSIS-NN) runs as one kernel family
+  'macs_short', // conv/dense MACs whose reduction is < 32 long
+  'macs_long', // conv/dense MACs whose reduction is ≥ 256 long
+  'macs_dw_s2_same', // stride-2 depthwise with TensorFlow SAME padding left implicit (asymmetric pads)
+  'ops_eltwise',
+  'ops_pool',
+  'ops_other', // activation, softmax, quantize/dequantize, data movement
+  'elems_stream', // input + output elements of non-MAC kernels (eltwise, pool, reduce, activation, convert, data movement)
+  'out_conv', // output elements of conv/pointwise/depthwise/dense layers
+  'reads_conv', // Σ MACs/Cout of k×k and 1×1 convs (input-window reads)
+  'bytes_act', // activation bytes read + written
+  'bytes_weights', // kernel weights + biases
+  'layers', // kernel calls (views excluded)
+] as const;
+export type WorkTerm = (typeof WORK_TERMS)[number];
+export type LayerWork = Record<WorkTerm, number>;
+
+const elems = (shapes: number[][]): number => shapes.reduce((s, sh) => s + sh.reduce((p, d) => p * d, 1), 0);
+
+function dtypeBytes(dt: string | undefined): number {
+  return dt === 'float32' || dt === 'int32' ? 4 : dt === 'float16' || dt === 'int16' ? 2 : 1;
+}
+
+export function emptyWork(): LayerWork {
+  return Object.fromEntries(WORK_TERMS.map((t) => [t, 0])) as LayerWork;
+}
+
+export function layerWork(l: Layer): LayerWork {
+  const w = emptyWork();
+  if (l.kind === 'view') return w;
+  const outputs = elems(l.outputShapes);
+  const k = l.kind;
+  if (k === 'conv') w.macs_conv = l.macs;
+  else if (k === 'pointwise') w.macs_pointwise = l.macs;
+  else if (k === 'depthwise') w.macs_depthwise = l.macs;
+  else if (k === 'dense' || k === 'matmul') w.macs_dense = l.macs;
+  else if (k === 'eltwise') w.ops_eltwise = l.macs;
+  else if (k === 'pool' || k === 'globalpool') w.ops_pool = l.macs;
+  else w.ops_other = l.macs;
+  if (k === 'conv' || k === 'pointwise' || k === 'dense' || k === 'matmul') w.macs_gemm = l.macs;
+  const c = l.conv;
+  const reduction = c ? (c.kernel[0] * c.kernel[1] * c.cin) / Math.max(1, c.group) : k === 'dense' ? (l.inputShapes[0]?.at(-1) ?? 0) : Infinity;
+  if (l.macsUnit === 'mac' && reduction < 32) w.macs_short = l.macs;
+  if (l.macsUnit === 'mac' && Number.isFinite(reduction) && reduction >= 256) w.macs_long = l.macs;
+  if (k === 'depthwise' && c && (c.strides[0] > 1 || c.strides[1] > 1) && (c.pads[0] !== c.pads[2] || c.pads[1] !== c.pads[3])) w.macs_dw_s2_same = l.macs;
+  if (l.macsUnit === 'mac') w.out_conv = outputs;
+  else w.elems_stream = elems(l.inputShapes) + outputs;
+  if ((k === 'conv' || k === 'pointwise') && c) w.reads_conv = l.macs / Math.max(1, c.cout);
+  let inBytes = 0;
+  l.inputShapes.forEach((s, i) => (inBytes += s.reduce((p, d) => p * d, 1) * dtypeBytes(l.inputDtypes[i])));
+  w.bytes_act = inBytes + l.outputBytes;
+  w.bytes_weights = l.weightBytes;
+  w.layers = 1;
+  return w;
+}
+
+/** Σ layerWork over the layers. */
+export function modelWork(layers: Layer[]): LayerWork {
+  const sum = emptyWork();
+  for (const l of layers) {
+    const w = layerWork(l);
+    for (const t of WORK_TERMS) sum[t] += w[t];
+  }
+  return sum;
+}
