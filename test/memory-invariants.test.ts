@@ -19,9 +19,10 @@ import {
   searchBestSchedule,
   type MemoryReport,
   type PlannerReport,
+  SEARCH_LAYER_LIMIT,
 } from '../src/analyzer/memory/index.ts';
 import { modelLabel, sharedModels } from './helpers/shared.ts';
-import { buildGraph, recipeArb } from './memory-random-graphs.ts';
+import { buildGraph, generatedGraph, recipeArb } from './memory-random-graphs.ts';
 
 const SEED = 20261126;
 
@@ -134,6 +135,26 @@ describe('memory plans on random DAGs', () => {
     const report = planMemory(analysis)!;
     checkAll(analysis, report);
     expect(report.planners.best.lowerBoundBytes).toBeLessThanOrEqual(report.lowerBoundBytes);
+  });
+});
+
+describe('schedule search bound', () => {
+  it('beyond searchLayerLimit the best plan is the st plan on the model order, flagged searchSkipped', () => {
+    const analysis = generatedGraph(1000);
+    const report = planMemory(analysis)!;
+    expect(analysis.layers.length).toBeGreaterThan(SEARCH_LAYER_LIMIT);
+    expect(report.planners.best.searchSkipped).toBe(true);
+    expect(report.planners.best.exact).toBe(false);
+    expect(report.planners.best.peakBytes).toBe(report.planners.st.peakBytes);
+    expect(report.planners.best.strategy).toContain('skipped');
+    checkPlan(analysis, report, 'st');
+    checkPlan(analysis, report, 'greedy');
+    checkPlan(analysis, report, 'linear');
+    // a limit above the size lets the search run
+    const small = generatedGraph(60);
+    const searched = planMemory(small, { searchLayerLimit: 100 })!;
+    expect(searched.planners.best.searchSkipped).toBeUndefined();
+    expect(searched.planners.best.peakBytes).toBeLessThanOrEqual(searched.planners.st.peakBytes);
   });
 });
 

@@ -5,20 +5,13 @@
  * already-placed buffers whose lifetimes intersect its own. Overlap rules are ignored: TFLM never lets a
  * layer's output share bytes with its input.
  */
-import { firstFitOffset, liveTogether, PlannerBase } from './planner-base.ts';
+import { firstFitInOrder, PlannerBase } from './planner-base.ts';
 
 export class GreedyBySizePlanner extends PlannerBase {
   readonly name = 'greedy';
 
   protected computeOffsets(): number[] {
     const order = [...this.buffers].sort((a, b) => b.sizeBytes - a.sizeBytes || a.firstStep - b.firstStep || a.id - b.id);
-    const offsets = new Array<number>(this.buffers.length).fill(0);
-    const placed: typeof order = [];
-    for (const b of order) {
-      const conflicts = placed.filter((p) => liveTogether(p, b)).map((p) => ({ offset: offsets[p.id]!, size: p.sizeBytes }));
-      offsets[b.id] = firstFitOffset(b.sizeBytes, conflicts, (n) => this.alignUp(n));
-      placed.push(b);
-    }
-    return offsets;
+    return firstFitInOrder(this.buffers, order, (n) => this.alignUp(n));
   }
 }

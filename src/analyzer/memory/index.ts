@@ -38,7 +38,15 @@ export interface MemoryOptions {
   schedule?: number[];
   /** Largest number of states per level for the exact re-ordering search (default 200). */
   searchStateLimit?: number;
+  /**
+   * Largest layer count for which the re-ordering search runs (default 400). Beyond it the `best` plan is the
+   * st plan on the model's own order, flagged `searchSkipped` (the beam search costs seconds on 1,000 layers).
+   */
+  searchLayerLimit?: number;
 }
+
+/** Default of `MemoryOptions.searchLayerLimit`. */
+export const SEARCH_LAYER_LIMIT = 400;
 
 export type PlannerName = 'st' | 'greedy' | 'linear' | 'best';
 
@@ -63,6 +71,8 @@ export interface PlannerReport {
   schedule?: string[];
   /** Whether the schedule search was exhaustive (best plan only). */
   exact?: boolean;
+  /** Best plan only: the search did not run (more layers than `searchLayerLimit`); the plan is the model's order. */
+  searchSkipped?: boolean;
 }
 
 /** JSON shape fixed by issue 6 (`analyze --json` → `memory`). */
@@ -148,20 +158,32 @@ export function planMemory(analysis: Analysis, opts: MemoryOptions = {}): Memory
   const greedy = runPlanner(analysis, liveness, new GreedyBySizePlanner({ alignmentBytes }), alignmentBytes);
   const linear = runPlanner(analysis, liveness, new LinearFirstFitPlanner({ alignmentBytes }), alignmentBytes);
 
-  const search = searchBestSchedule(analysis, { allocateIo, scratchBytes, stateLimit: opts.searchStateLimit ?? 200 });
-  const bestLiveness = computeLiveness(analysis, search.schedule, { allocateIo, scratchBytes });
-  const candidates = [
-    runPlanner(analysis, bestLiveness, new StPlanner({ alignmentBytes }), alignmentBytes),
-    runPlanner(analysis, bestLiveness, new GreedyBySizePlanner({ alignmentBytes }), alignmentBytes),
-    st,
-  ];
-  const bestPlan = candidates.reduce((a, b) => (b.peakBytes < a.peakBytes ? b : a));
-  const best: PlannerReport = {
-    ...bestPlan,
-    strategy: `${bestPlan.strategy} on ${bestPlan === st ? "the model's own order" : 'the searched order'}`,
-    schedule: (bestPlan === st ? schedule : search.schedule).map((i) => analysis.layers[i]!.name),
-    exact: search.exact,
-  };
+  const layerLimit = opts.searchLayerLimit ?? SEARCH_LAYER_LIMIT;
+  let best: PlannerReport;
+  if (analysis.layers.length > layerLimit) {
+    best = {
+      ...st,
+      strategy: `st on the model's own order (re-ordering search skipped: ${analysis.layers.length} layers > ${layerLimit})`,
+      schedule: schedule.map((i) => analysis.layers[i]!.name),
+      exact: false,
+      searchSkipped: true,
+    };
+  } else {
+    const search = searchBestSchedule(analysis, { allocateIo, scratchBytes, stateLimit: opts.searchStateLimit ?? 200 });
+    const bestLiveness = computeLiveness(analysis, search.schedule, { allocateIo, scratchBytes });
+    const candidates = [
+      runPlanner(analysis, bestLiveness, new StPlanner({ alignmentBytes }), alignmentBytes),
+      runPlanner(analysis, bestLiveness, new GreedyBySizePlanner({ alignmentBytes }), alignmentBytes),
+      st,
+    ];
+    const bestPlan = candidates.reduce((a, b) => (b.peakBytes < a.peakBytes ? b : a));
+    best = {
+      ...bestPlan,
+      strategy: `${bestPlan.strategy} on ${bestPlan === st ? "the model's own order" : 'the searched order'}`,
+      schedule: (bestPlan === st ? schedule : search.schedule).map((i) => analysis.layers[i]!.name),
+      exact: search.exact,
+    };
+  }
   return {
     planners: { st, greedy, linear, best },
     lowerBoundBytes: livenessLowerBoundBytes(liveness),

@@ -66,16 +66,57 @@ export abstract class PlannerBase implements MemoryPlanner {
   }
 }
 
+/**
+ * For each buffer, the ids of the buffers whose lifetimes intersect its own: a sweep over first steps keeping
+ * the active buffers in a list (O(n log n + pairs)).
+ */
+export function conflictLists(buffers: readonly PlannedBuffer[]): number[][] {
+  const out: number[][] = buffers.map(() => []);
+  const byFirst = [...buffers].sort((a, b) => a.firstStep - b.firstStep || a.id - b.id);
+  let active: PlannedBuffer[] = [];
+  for (const b of byFirst) {
+    if (active.some((a) => a.lastStep < b.firstStep)) active = active.filter((a) => a.lastStep >= b.firstStep);
+    for (const a of active) {
+      out[a.id]!.push(b.id);
+      out[b.id]!.push(a.id);
+    }
+    active.push(b);
+  }
+  return out;
+}
+
+/**
+ * First fit in a given placement order (TFLM's greedy planner and the linear planner): each buffer goes to the
+ * lowest aligned offset clear of the already-placed buffers whose lifetimes intersect its own.
+ */
+export function firstFitInOrder(
+  buffers: readonly PlannedBuffer[],
+  order: readonly PlannedBuffer[],
+  alignUp: (n: number) => number,
+): number[] {
+  const conflicts = conflictLists(buffers);
+  const offsets = new Array<number>(buffers.length).fill(0);
+  const isPlaced = new Uint8Array(buffers.length);
+  const placed: { offset: number; size: number }[] = [];
+  for (const b of order) {
+    placed.length = 0;
+    for (const id of conflicts[b.id]!) if (isPlaced[id]) placed.push({ offset: offsets[id]!, size: buffers[id]!.sizeBytes });
+    offsets[b.id] = firstFitOffset(b.sizeBytes, placed, alignUp);
+    isPlaced[b.id] = 1;
+  }
+  return offsets;
+}
+
 export function liveTogether(a: PlannedBuffer, b: PlannedBuffer): boolean {
   return a.firstStep <= b.lastStep && b.firstStep <= a.lastStep;
 }
 
 /**
  * Lowest aligned offset ≥ 0 at which a buffer of `size` fits among `placed` intervals [offset, offset+size)
- * (TFLM's first fit over the buffers already placed, sorted by offset).
+ * (TFLM's first fit over the buffers already placed, sorted by offset). Sorts `placed` in place.
  */
 export function firstFitOffset(size: number, placed: { offset: number; size: number }[], alignUp: (n: number) => number): number {
-  const sorted = [...placed].sort((a, b) => a.offset - b.offset);
+  const sorted = placed.sort((a, b) => a.offset - b.offset);
   let candidate = 0;
   for (const p of sorted) {
     if (p.size === 0) continue;

@@ -15,7 +15,7 @@
  *   layers therefore stacks downwards as in the generated code (input highest, deepest layer at offset 0).
  * Offsets are 4-byte aligned by default (an observed `conv2d_4_output` offset 7,460 = align4(7,457)).
  */
-import { forbiddenInterval, OverlapRuleIndex, PlannerBase, type PlannedBuffer } from './planner-base.ts';
+import { conflictLists, forbiddenInterval, OverlapRuleIndex, PlannerBase, type PlannedBuffer } from './planner-base.ts';
 import type { OverlapRule } from './types.ts';
 
 export class StPlanner extends PlannerBase {
@@ -64,35 +64,54 @@ export class StPlanner extends PlannerBase {
    * Places buffers in the given sequence, each at the aligned candidate (edges of conflicting live buffers,
    * overlap-preferred offsets, the pool's current ends) that grows the pool's extent least; ties go to an
    * overlap-preferred offset, then to the offset nearest the pool's bottom. Returns offsets shifted to ≥ 0.
+   *
+   * Per buffer: the candidates are sorted (numeric typed-array sort), each forbidden open interval (lo, hi)
+   * marks the candidates strictly inside it through a difference array over candidate ranks (binary search),
+   * so a placement costs O(k log k) for k conflicting buffers, with no per-buffer allocation.
    */
   private place(order: PlannedBuffer[], conflicts: number[][]): { offsets: number[]; extent: number } {
-    const offsets = new Array<number>(this.buffers.length).fill(0);
-    const placed: PlannedBuffer[] = [];
-    const isPlaced = new Uint8Array(this.buffers.length);
+    const n = this.buffers.length;
+    const offsets = new Array<number>(n).fill(0);
+    const isPlaced = new Uint8Array(n);
+    let maxConflicts = 0;
+    for (const c of conflicts) maxConflicts = Math.max(maxConflicts, c.length);
+    const cap = 4 * maxConflicts + 8;
+    const cand = new Float64Array(cap);
+    const lo = new Float64Array(maxConflicts + 1);
+    const hi = new Float64Array(maxConflicts + 1);
+    const blockedDiff = new Int32Array(cap + 1);
+    const preferred: number[] = [];
     let bottom = 0;
     let top = 0;
+    let placedAny = false;
     for (const x of order) {
       if (x.sizeBytes === 0) continue;
-      if (placed.length === 0) {
+      if (!placedAny) {
         offsets[x.id] = 0;
         top = x.sizeBytes;
-        placed.push(x);
         isPlaced[x.id] = 1;
+        placedAny = true;
         continue;
       }
-      const intervals: [number, number][] = [];
-      const candidates: number[] = [this.alignDown(bottom), this.alignUp(top), this.alignDown(bottom - x.sizeBytes)];
-      const preferred: number[] = [];
+      let m = 0;
+      let k = 0;
+      preferred.length = 0;
+      cand[m++] = this.alignDown(bottom);
+      cand[m++] = this.alignUp(top);
+      cand[m++] = this.alignDown(bottom - x.sizeBytes);
       const partners = this.rules.partnersOf(x.id);
       for (const yId of conflicts[x.id]!) {
         if (!isPlaced[yId]) continue;
         const y = this.buffers[yId]!;
-        const rule = partners?.get(y.id);
-        const yOff = offsets[y.id]!;
-        const f = forbiddenInterval(x.id, x.sizeBytes, y.id, yOff, y.sizeBytes, rule);
+        const rule = partners?.get(yId);
+        const yOff = offsets[yId]!;
+        const f = forbiddenInterval(x.id, x.sizeBytes, yId, yOff, y.sizeBytes, rule);
         if (f) {
-          intervals.push(f);
-          candidates.push(this.alignDown(f[0]), this.alignUp(f[1]));
+          lo[k] = f[0];
+          hi[k] = f[1];
+          k++;
+          cand[m++] = this.alignDown(f[0]);
+          cand[m++] = this.alignUp(f[1]);
         }
         if (rule) {
           // The offsets at which x touches the bound of an allowed overlap with y.
@@ -103,31 +122,41 @@ export class StPlanner extends PlannerBase {
           if (bw !== undefined) preferred.push(asOutput ? this.alignUp(yOff + bw) : this.alignDown(yOff - bw));
         }
       }
-      const blocked = mergeOpenIntervals(intervals);
+      for (const p of preferred) cand[m++] = p;
+      const sorted = cand.subarray(0, m).sort();
+      blockedDiff.fill(0, 0, m + 1);
+      for (let i = 0; i < k; i++) {
+        // candidates c with lo < c < hi: ranks [firstAbove(lo), firstAtOrAbove(hi))
+        const a = upperBound(sorted, lo[i]!);
+        const b = lowerBound(sorted, hi[i]!);
+        if (a < b) {
+          blockedDiff[a]!++;
+          blockedDiff[b]!--;
+        }
+      }
       let best = this.alignUp(top);
       let bestExtent = Infinity;
       let bestPreferred = 1;
       let bestDistance = Infinity;
-      const consider = (c: number, pref: number) => {
-        if (insideAny(blocked, c)) return;
+      let blocked = 0;
+      for (let i = 0; i < m; i++) {
+        blocked += blockedDiff[i]!;
+        if (blocked > 0) continue;
+        const c = sorted[i]!;
         const extent = Math.max(top, c + x.sizeBytes) - Math.min(bottom, c);
+        if (extent > bestExtent) continue;
+        const pref = preferred.includes(c) ? 0 : 1;
         const distance = Math.abs(c - bottom);
-        if (
-          extent < bestExtent ||
-          (extent === bestExtent && (pref < bestPreferred || (pref === bestPreferred && distance < bestDistance)))
-        ) {
+        if (extent < bestExtent || pref < bestPreferred || (pref === bestPreferred && distance < bestDistance)) {
           best = c;
           bestExtent = extent;
           bestPreferred = pref;
           bestDistance = distance;
         }
-      };
-      for (const c of preferred) consider(c, 0);
-      for (const c of candidates) consider(c, 1);
+      }
       offsets[x.id] = best;
       bottom = Math.min(bottom, best);
       top = Math.max(top, best + x.sizeBytes);
-      placed.push(x);
       isPlaced[x.id] = 1;
     }
     const shift = -this.alignDown(bottom);
@@ -135,45 +164,26 @@ export class StPlanner extends PlannerBase {
   }
 }
 
-/** Sorted union of open intervals (touching ends stay separate: the shared point is free). */
-function mergeOpenIntervals(intervals: [number, number][]): [number, number][] {
-  const sorted = [...intervals].sort((a, b) => a[0] - b[0]);
-  const out: [number, number][] = [];
-  for (const [lo, hi] of sorted) {
-    const last = out[out.length - 1];
-    if (last && lo < last[1]) last[1] = Math.max(last[1], hi);
-    else out.push([lo, hi]);
+/** First index whose value is > x (sorted ascending). */
+function upperBound(a: Float64Array, x: number): number {
+  let l = 0;
+  let r = a.length;
+  while (l < r) {
+    const mid = (l + r) >> 1;
+    if (a[mid]! <= x) l = mid + 1;
+    else r = mid;
   }
-  return out;
+  return l;
 }
 
-/** Whether `x` lies strictly inside one of the sorted, merged open intervals. */
-function insideAny(merged: [number, number][], x: number): boolean {
-  let lo = 0;
-  let hi = merged.length - 1;
-  let idx = -1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    if (merged[mid]![0] < x) {
-      idx = mid;
-      lo = mid + 1;
-    } else hi = mid - 1;
+/** First index whose value is ≥ x (sorted ascending). */
+function lowerBound(a: Float64Array, x: number): number {
+  let l = 0;
+  let r = a.length;
+  while (l < r) {
+    const mid = (l + r) >> 1;
+    if (a[mid]! < x) l = mid + 1;
+    else r = mid;
   }
-  return idx >= 0 && x < merged[idx]![1];
-}
-
-/** For each buffer, the ids of the buffers whose lifetimes intersect its own (sweep over first steps). */
-function conflictLists(buffers: readonly PlannedBuffer[]): number[][] {
-  const out: number[][] = buffers.map(() => []);
-  const byFirst = [...buffers].sort((a, b) => a.firstStep - b.firstStep);
-  const active: PlannedBuffer[] = [];
-  for (const b of byFirst) {
-    for (let i = active.length - 1; i >= 0; i--) if (active[i]!.lastStep < b.firstStep) active.splice(i, 1);
-    for (const a of active) {
-      out[a.id]!.push(b.id);
-      out[b.id]!.push(a.id);
-    }
-    active.push(b);
-  }
-  return out;
+  return l;
 }
