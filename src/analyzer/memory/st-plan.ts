@@ -15,7 +15,7 @@
  *   layers therefore stacks downwards as in the generated code (input highest, deepest layer at offset 0).
  * Offsets are 4-byte aligned by default (an observed `conv2d_4_output` offset 7,460 = align4(7,457)).
  */
-import { conflictLists, forbiddenInterval, OverlapRuleIndex, PlannerBase, type PlannedBuffer } from './planner-base.ts';
+import { conflictLists, OverlapRuleIndex, PlannerBase, type PlannedBuffer } from './planner-base.ts';
 import type { OverlapRule } from './types.ts';
 
 export class StPlanner extends PlannerBase {
@@ -105,13 +105,26 @@ export class StPlanner extends PlannerBase {
         const y = this.buffers[yId]!;
         const rule = partners?.get(yId);
         const yOff = offsets[yId]!;
-        const f = forbiddenInterval(x.id, x.sizeBytes, yId, yOff, y.sizeBytes, rule);
-        if (f) {
-          lo[k] = f[0];
-          hi[k] = f[1];
+        // forbiddenInterval() inlined (no tuple per pair): x may not start in (fLo, fHi).
+        let fLo = yOff - x.sizeBytes;
+        let fHi = yOff + y.sizeBytes;
+        if (rule) {
+          const fw = rule.forwardDeltaBytes;
+          const bw = rule.backwardDeltaBytes;
+          if (rule.outputId === x.id) {
+            if (fw !== undefined) fLo = Math.max(fLo, yOff + fw);
+            if (bw !== undefined) fHi = Math.min(fHi, yOff + bw);
+          } else {
+            if (fw !== undefined) fHi = Math.min(fHi, yOff - fw);
+            if (bw !== undefined) fLo = Math.max(fLo, yOff - bw);
+          }
+        }
+        if (y.sizeBytes > 0 && fLo < fHi) {
+          lo[k] = fLo;
+          hi[k] = fHi;
           k++;
-          cand[m++] = this.alignDown(f[0]);
-          cand[m++] = this.alignUp(f[1]);
+          cand[m++] = this.alignDown(fLo);
+          cand[m++] = this.alignUp(fHi);
         }
         if (rule) {
           // The offsets at which x touches the bound of an allowed overlap with y.
