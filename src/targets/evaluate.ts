@@ -9,10 +9,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { Analysis } from '../analyzer/layer.ts';
+import { layerWork, type LayerWork } from './latency/layer-work.ts';
 import { CALIBRATION_ERROR_PATH, calibrate, type CalibrationReport, type QuantityError } from './calibration/calibrate.ts';
 import { loadCalibrationRows } from './calibration/dataset.ts';
 import { referenceVersionOf } from './latency/fit.ts';
-import { fitEngineModels, latencyRows, modelForEngine, predictMs, type EngineModel } from './latency/engine-models.ts';
+import { fitEngineModels, latencyRows, modelForEngine, predictLayerMs, predictMs, type EngineModel } from './latency/engine-models.ts';
 import { mapMemory, type MemoryUse, type Placement, type RoleSummary } from './memory-map.ts';
 import { activationPeakBytes } from './activation-peak.ts';
 import { modelFeatures, type ModelFeatures } from './model-features.ts';
@@ -38,6 +39,14 @@ export interface TargetResult {
   runtimeRamBytes: number;
   codeFlashBytes: number;
   latencyMs: number | null;
+  /**
+   * latencyMs split over the analysis layers (one entry per layer, views 0): the calibrated linear model
+   * applied to each layer's work alone. Σ layerLatencyMs + perInferenceMs = latencyMs. Null without a
+   * latency model, or when evaluateProfile was given no layers.
+   */
+  layerLatencyMs: number[] | null;
+  /** The model's per-inference constant (interpreter invoke, input/output handling), in no layer. */
+  perInferenceMs: number | null;
   /** Leave-one-model-out MAPE of this target's latency model (newest tool version); null when unknown. */
   latencyErrorPct: number | null;
   latencyWorstPct: number | null;
@@ -91,7 +100,8 @@ function errorFor(profile: TargetProfile, errors: CalibrationReport): Calibratio
   return undefined;
 }
 
-export function evaluateProfile(features: ModelFeatures, profile: TargetProfile): TargetResult {
+/** `layerWorks` (layerWork of each analysis layer) adds the per-layer split of the latency. */
+export function evaluateProfile(features: ModelFeatures, profile: TargetProfile, layerWorks?: LayerWork[]): TargetResult {
   const cal = calibratedModels();
   const engine = profile.engines.find((e) => e.id === profile.defaultEngine)!;
   const isMcu = profile.class === 'mcu';
@@ -105,9 +115,16 @@ export function evaluateProfile(features: ModelFeatures, profile: TargetProfile)
   if (features.activationPeakSource === 'fallback-max-live') notes.push('activation RAM from the max-live fallback (no st plan): an over-estimate for many nets');
   if (features.partial) notes.push('analysis is partial (unknown ops): figures are lower bounds');
   let latencyMs: number | null = null;
+  let layerLatencyMs: number[] | null = null;
+  let perInferenceMs: number | null = null;
   let latencyNote = lat?.note ?? '';
   if (model) {
     latencyMs = predictMs(model, features, profile, engine.clockMHz);
+    if (layerWorks) {
+      const split = predictLayerMs(model, features, profile, engine.clockMHz, layerWorks);
+      layerLatencyMs = split.layerMs;
+      perInferenceMs = split.perInferenceMs;
+    }
     if (model.kind === 'borrowed') latencyNote = `thin data (${model.models.length} model(s)): ${model.borrowedFrom} cycles × ${model.ratio!.toFixed(3)}`;
   } else latencyNote ||= `no calibrated latency model for ${engine.calibrationKey}`;
   const perTensorOnMp2 = engine.kind === 'mpu-gpu-npu' && !features.perChannel;
@@ -133,6 +150,8 @@ export function evaluateProfile(features: ModelFeatures, profile: TargetProfile)
     runtimeRamBytes,
     codeFlashBytes,
     latencyMs,
+    layerLatencyMs,
+    perInferenceMs,
     latencyErrorPct: latencyMs !== null && lat?.summary && !thin ? lat.summary.mapePct : null,
     latencyWorstPct: latencyMs !== null && lat?.summary && !thin ? lat.summary.worstPct : null,
     latencyStatus: latencyMs === null ? 'none' : thin ? 'thin' : (lat?.status ?? 'none'),
@@ -151,13 +170,14 @@ export function evaluateProfile(features: ModelFeatures, profile: TargetProfile)
 /** Evaluates one analysis on each target (ids, names as ST prints them, or profile paths). */
 export function evaluateTargets(analysis: Analysis, targetIds: string[]): TargetResult[] {
   const base = modelFeatures(analysis);
+  const works = analysis.layers.map(layerWork);
   const byScratch = new Map<string, ModelFeatures>([['dsp', base]]);
   return targetIds.map((t) => {
     const profile = resolveTarget(t);
     // the activation plan depends on the target's kernel scratch rules (CMSIS-NN DSP vs MVE, facts §3)
     let f = byScratch.get(profile.scratchEngine);
     if (!f) byScratch.set(profile.scratchEngine, (f = { ...base, ...peakOnly(analysis, profile.scratchEngine) }));
-    return evaluateProfile(f, profile);
+    return evaluateProfile(f, profile, works);
   });
 }
 

@@ -7,7 +7,8 @@ import type { CalibrationRow } from '../calibration/dataset.ts';
 import { mapMemory } from '../memory-map.ts';
 import type { ModelFeatures } from '../model-features.ts';
 import type { TargetProfile } from '../profile-schema.ts';
-import { latencyFeatureVector, placementOf } from './features.ts';
+import { latencyFeatureVector, placementOf, workFeatureVector } from './features.ts';
+import { emptyWork, type LayerWork } from './layer-work.ts';
 import { fitScaled, predictScaled, versionRank, type FitRow, type ScaledFit } from './fit.ts';
 
 export const MIN_MODELS_FOR_FIT = 5;
@@ -35,9 +36,12 @@ export interface EngineModel {
   rows: number;
 }
 
+function placementFor(f: ModelFeatures, profile: TargetProfile) {
+  return placementOf(mapMemory(profile, { activationBytes: f.activationPeakBytes, weightBytes: f.weightsFlashBytes ?? f.weightBytes, runtimeRamBytes: 0, codeFlashBytes: 0 }));
+}
+
 export function featureVectorFor(f: ModelFeatures, profile: TargetProfile, key: string): number[] {
-  const mapping = mapMemory(profile, { activationBytes: f.activationPeakBytes, weightBytes: f.weightsFlashBytes ?? f.weightBytes, runtimeRamBytes: 0, codeFlashBytes: 0 });
-  return latencyFeatureVector(f, placementOf(mapping), key);
+  return latencyFeatureVector(f, placementFor(f, profile), key);
 }
 
 export function latencyRows(rows: CalibrationRow[]): CalibrationRow[] {
@@ -105,4 +109,28 @@ export function predictMs(m: EngineModel, f: ModelFeatures, profile: TargetProfi
   const x = featureVectorFor(f, profile, m.kind === 'borrowed' ? m.borrowedFrom! : m.key);
   if (m.kind === 'borrowed') return predictScaled(m.fit, x, clockMHz, m.fit.referenceVersion) * m.ratio!;
   return predictScaled(m.fit, x, clockMHz, version);
+}
+
+export interface LayerLatencySplit {
+  /** ms per layer (views 0), in layer order. */
+  layerMs: number[];
+  /** The per-inference constant (invoke overhead), not attributed to any layer. */
+  perInferenceMs: number;
+}
+
+/**
+ * The same prediction as predictMs split over layers: the model is linear in the per-layer work, so each
+ * layer's work priced alone (at the whole model's memory placement) plus the per-inference constant adds up
+ * to predictMs exactly. `works` are layerWork(l) of the layers whose sum is f.latencyWork.
+ */
+export function predictLayerMs(m: EngineModel, f: ModelFeatures, profile: TargetProfile, clockMHz: number, works: LayerWork[]): LayerLatencySplit {
+  const key = m.kind === 'borrowed' ? m.borrowedFrom! : m.key;
+  const place = placementFor(f, profile);
+  const scale = m.kind === 'borrowed' ? m.ratio! : 1;
+  const version = m.kind === 'borrowed' ? m.fit.referenceVersion : undefined;
+  const ms = (x: number[]) => predictScaled(m.fit, x, clockMHz, version) * scale;
+  return {
+    layerMs: works.map((w) => ms(workFeatureVector(w, place, key, 0))),
+    perInferenceMs: ms(workFeatureVector(emptyWork(), place, key, 1)),
+  };
 }
