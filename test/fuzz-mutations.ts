@@ -484,7 +484,35 @@ function tfliteSlots(bytes: Uint8Array): Slot[] {
   return slots.filter((s) => s.pos >= 0 && s.pos + s.size <= bytes.length);
 }
 
+/** Rewires operators of the first subgraph in place: a cycle, a self loop, or two producers of one tensor. */
+function tfliteRewire(seed: SeedModel, r: Rand): [string, Uint8Array] | undefined {
+  const b = new Uint8Array(seed.bytes);
+  const bb = new ByteBuffer(b);
+  const sg = Model.getRootAsModel(bb).subgraphs(0);
+  const n = sg?.operatorsLength() ?? 0;
+  if (!sg || n < 2) return undefined;
+  const i = int(r, n - 1);
+  const j = i + 1 + int(r, n - i - 1);
+  const opI = sg.operators(i)!;
+  const opJ = sg.operators(j)!;
+  const slot = (op: typeof opI, vt: number, k: number) => {
+    const o = bb.__offset(op.bb_pos, vt);
+    return o && k < bb.__vector_len(op.bb_pos + o) ? bb.__vector(op.bb_pos + o) + 4 * k : -1;
+  };
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const kind = pick(r, ['cycle', 'self loop', 'two producers'] as const);
+  const [pos, value] =
+    kind === 'cycle' ? [slot(opI, 6, 0), opJ.outputs(0)] : kind === 'self loop' ? [slot(opI, 6, 0), opI.outputs(0)] : [slot(opJ, 8, 0), opI.outputs(0)];
+  if (pos < 0 || value === null) return undefined;
+  dv.setInt32(pos, value, true);
+  return [`tflite rewire: ${kind} (ops ${i}, ${j}, tensor ${value})`, b];
+}
+
 function tfliteStructural(seed: SeedModel, r: Rand): [string, Uint8Array] {
+  if (r() < 0.25) {
+    const rewired = tfliteRewire(seed, r);
+    if (rewired) return rewired;
+  }
   const b = new Uint8Array(seed.bytes);
   const slots = tfliteSlots(b);
   const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
