@@ -2,7 +2,7 @@
  * Runtime RAM and code flash of ST's MCU runtime, which the MCU tables publish beside activations and
  * weights (facts §1.5: code flash = the linked kernels + network.c + toolchain objects; runtime RAM = their
  * .data/.bss). Modelled per tool version as
- *     bytes = base + per_layer × kernel layers + Σ per-kernel-family cost × [family used]
+ *     bytes = base + per_layer × kernel layers + q × per-channel quant-param bytes + Σ per-kernel-family cost × [family used]
  * with non-negative coefficients fitted on the published rows (relative error), so a model that links
  * depthwise and softmax kernels pays for them once, whatever its size.
  */
@@ -22,11 +22,16 @@ export const KERNEL_FAMILIES: { name: string; ops: LayerOp[] }[] = [
   { name: 'convert', ops: ['Quantize', 'Dequantize', 'Cast'] },
 ];
 
-export const RUNTIME_FEATURES = ['base', 'layers', ...KERNEL_FAMILIES.map((f) => `uses_${f.name}`)];
+/**
+ * quant_param_bytes: per-channel requantization parameters. ST's generated code keeps them with the code, not
+ * with the weights: across MobileNet widths (same kernels, same layer count) code flash grows by ≈ 0.3 B per
+ * byte of our per-channel scale/zero-point figure (v1 0.5→1.0: +21.5 KiB; v2 0.35→1.4: +66.5 KiB).
+ */
+export const RUNTIME_FEATURES = ['base', 'layers', 'quant_param_bytes', ...KERNEL_FAMILIES.map((f) => `uses_${f.name}`)];
 
 export function runtimeFeatureVector(f: ModelFeatures): number[] {
   const ops = new Set(f.kernelKinds.map((k) => k.split(':')[0] as LayerOp));
-  return [1, f.kernelLayers, ...KERNEL_FAMILIES.map((fam) => (fam.ops.some((o) => ops.has(o)) ? 1 : 0))];
+  return [1, f.kernelLayers, f.quantParamBytes, ...KERNEL_FAMILIES.map((fam) => (fam.ops.some((o) => ops.has(o)) ? 1 : 0))];
 }
 
 export interface RuntimeMemoryFit {
