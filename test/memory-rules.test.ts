@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { ConvGeometry, Layer, LayerOp } from '../src/analyzer/layer.ts';
 import { cmsisNnScratchBytes } from '../src/analyzer/memory/scratch-rules.ts';
 import { stScratchBytes } from '../src/analyzer/memory/st-scratch-rules.ts';
-import { elementwiseOverlap, layerOverlap, overlapSavingBytes, rowOverlap } from '../src/analyzer/memory/overlap-rules.ts';
+import { elementwiseOverlap, layerOverlap, overlapSavingBytes, padRowOverlap, rowOverlap, splitPadding, stSplitsPadding } from '../src/analyzer/memory/overlap-rules.ts';
 
 function layer(op: LayerOp, inShape: number[], outShape: number[], conv?: Partial<ConvGeometry>, dtypes: [string, string] = ['int8', 'int8']): Layer {
   const g: ConvGeometry | undefined = conv && {
@@ -147,6 +147,27 @@ describe('overlap bounds vs X-CUBE-AI generated offsets (EMNIST network.c)', () 
     const q = layer('Quantize', [1, 28, 28, 1], [1, 28, 28, 1], undefined, ['uint8', 'int8']);
     expect(layerOverlap(q, 0)!.forwardDeltaBytes).toBeGreaterThanOrEqual(0);
     expect(overlapSavingBytes(784, 784, layerOverlap(q, 0)!)).toBe(784);
+  });
+});
+
+describe('padded convolutions ST splits into Pad + unpadded kernel (generated network.c files)', () => {
+  it('3×3 16→32 SAME conv (st_mnist conv2d_3, ST Edge AI 9.0): split; the Pad copy is 16×16×16 and sits 960 B below its input', () => {
+    const conv = layer('Conv', [1, 14, 14, 16], [1, 14, 14, 32], { kernel: [3, 3], pads: [1, 1, 1, 1] });
+    expect(stSplitsPadding(conv)).toBe(true);
+    const split = splitPadding(conv);
+    expect(split.paddedBytes).toBe(4096); // conv2d_3_pad_before_output: 4,096 B
+    expect(split.conv.conv!.pads).toEqual([0, 0, 0, 0]);
+    expect(padRowOverlap(split.pad, 1)!.forwardDeltaBytes).toBe(3136 - 4096);
+  });
+  it('padded 3×3 depthwise (MobileNet v2, stm.ai 8.1.0): split; RGB first conv and 1×1 convs: not split', () => {
+    const dw = layer('DepthwiseConv', [1, 48, 48, 16], [1, 48, 48, 16], { kernel: [3, 3], pads: [1, 1, 1, 1], group: 16 });
+    expect(stSplitsPadding(dw)).toBe(true);
+    expect(splitPadding(dw).paddedBytes).toBe(50 * 50 * 16); // conv2d_2_pad_before: (1,16,50,50)
+    const rgb = layer('Conv', [1, 96, 96, 3], [1, 48, 48, 16], { kernel: [3, 3], strides: [2, 2], pads: [0, 0, 1, 1] });
+    expect(stSplitsPadding(rgb)).toBe(false);
+    expect(stSplitsPadding(layer('Conv', [1, 8, 8, 16], [1, 8, 8, 32], {}))).toBe(false);
+    const valid = layer('DepthwiseConv', [1, 49, 49, 48], [1, 24, 24, 48], { kernel: [3, 3], strides: [2, 2], group: 48 });
+    expect(stSplitsPadding(valid)).toBe(false);
   });
 });
 

@@ -43,6 +43,11 @@ export interface MemoryOptions {
    * st plan on the model's own order, flagged `searchSkipped` (the beam search costs seconds on 1,000 layers).
    */
   searchLayerLimit?: number;
+  /**
+   * The st plan runs the padded convolutions ST's code generator splits into Pad + unpadded kernel as two steps
+   * with a padded copy (overlap-rules.ts `stSplitsPadding`; default true).
+   */
+  stSplitPads?: boolean;
 }
 
 /** Default of `MemoryOptions.searchLayerLimit`. */
@@ -82,6 +87,8 @@ export interface MemoryReport {
   lowerBoundBytes: number;
   scratchEngine: ScratchEngineName | 'off';
   allocateIo: boolean;
+  /** Whether the st plan splits padded convolutions as ST does (the st plan's buffers then include `<layer>#pad`). */
+  stSplitPads: boolean;
 }
 
 /** Scratch bytes per layer, read from the per-op table (layer-ops.ts `scratchBytes`). */
@@ -154,7 +161,9 @@ export function planMemory(analysis: Analysis, opts: MemoryOptions = {}): Memory
   assertValidSchedule(analysis, schedule);
 
   const liveness = computeLiveness(analysis, schedule, { allocateIo, scratchBytes });
-  const st = runPlanner(analysis, liveness, new StPlanner({ alignmentBytes }), alignmentBytes);
+  const splitPads = opts.stSplitPads ?? true;
+  const stLiveness = splitPads ? computeLiveness(analysis, schedule, { allocateIo, scratchBytes, splitPads }) : liveness;
+  const st = runPlanner(analysis, stLiveness, new StPlanner({ alignmentBytes }), alignmentBytes);
   const greedy = runPlanner(analysis, liveness, new GreedyBySizePlanner({ alignmentBytes }), alignmentBytes);
   const linear = runPlanner(analysis, liveness, new LinearFirstFitPlanner({ alignmentBytes }), alignmentBytes);
 
@@ -171,8 +180,9 @@ export function planMemory(analysis: Analysis, opts: MemoryOptions = {}): Memory
   } else {
     const search = searchBestSchedule(analysis, { allocateIo, scratchBytes, stateLimit: opts.searchStateLimit ?? 200 });
     const bestLiveness = computeLiveness(analysis, search.schedule, { allocateIo, scratchBytes });
+    const bestStLiveness = splitPads ? computeLiveness(analysis, search.schedule, { allocateIo, scratchBytes, splitPads }) : bestLiveness;
     const candidates = [
-      runPlanner(analysis, bestLiveness, new StPlanner({ alignmentBytes }), alignmentBytes),
+      runPlanner(analysis, bestStLiveness, new StPlanner({ alignmentBytes }), alignmentBytes),
       runPlanner(analysis, bestLiveness, new GreedyBySizePlanner({ alignmentBytes }), alignmentBytes),
       st,
     ];
@@ -189,5 +199,6 @@ export function planMemory(analysis: Analysis, opts: MemoryOptions = {}): Memory
     lowerBoundBytes: livenessLowerBoundBytes(liveness),
     scratchEngine,
     allocateIo,
+    stSplitPads: splitPads,
   };
 }

@@ -11,7 +11,7 @@
  *   never overlap pool buffers.
  */
 import type { Analysis, Layer } from '../layer.ts';
-import { layerOverlap, OVERLAP_KIND, overlapSavingBytes } from './overlap-rules.ts';
+import { layerOverlap, OVERLAP_KIND, overlapSavingBytes, padRowOverlap, splitPadding, stSplitsPadding } from './overlap-rules.ts';
 import type { BufferKind, LiveBuffer } from './types.ts';
 
 export interface BufferOverlap {
@@ -24,7 +24,7 @@ export interface BufferOverlap {
 }
 
 export interface Liveness {
-  /** Layer index run at each step. */
+  /** Layer index run at each step (a layer whose padding is split runs two steps: pad, kernel). */
   schedule: number[];
   /** Buffers inside the activation pool (I/O included when allocateIo). */
   buffers: LiveBuffer[];
@@ -43,15 +43,29 @@ export interface LivenessOptions {
   scratchBytes?: (layer: Layer) => number;
   /** Model overlap rules (true by default). */
   overlaps?: boolean;
+  /**
+   * Run the padded convolutions ST splits (overlap-rules.ts `stSplitsPadding`) as a Pad step writing a padded
+   * copy (`<layer>#pad`) followed by the unpadded kernel; the st plan uses this (default false).
+   */
+  splitPads?: boolean;
 }
 
 export function computeLiveness(analysis: Analysis, schedule: readonly number[], opts: LivenessOptions = {}): Liveness {
   const allocateIo = opts.allocateIo ?? true;
   const useOverlaps = opts.overlaps ?? true;
   const layers = analysis.layers;
-  const n = schedule.length;
-  const stepOf = new Array<number>(layers.length).fill(-1);
-  schedule.forEach((l, s) => (stepOf[l] = s));
+  // Steps: one per scheduled layer, two (pad, kernel) for a layer whose padding ST splits off.
+  const splits = opts.splitPads ? schedule.map((l) => stSplitsPadding(layers[l]!)) : schedule.map(() => false);
+  const stepOf = new Array<number>(layers.length).fill(-1); // the step that writes the layer's output
+  const readStepOf = new Array<number>(layers.length).fill(-1); // the step that reads its inputs
+  const steps: number[] = [];
+  schedule.forEach((l, s) => {
+    if (splits[s]) steps.push(l);
+    readStepOf[l] = steps.length - (splits[s] ? 1 : 0);
+    stepOf[l] = steps.length;
+    steps.push(l);
+  });
+  const n = steps.length;
 
   // Views share their input's buffer: union tensors into roots.
   const rootOf = new Map<string, string>();
@@ -89,7 +103,7 @@ export function computeLiveness(analysis: Analysis, schedule: readonly number[],
     a.isOutput ||= t.isGraphOutput;
     const written = t.producer < 0 ? 0 : stepOf[t.producer]!;
     if (written >= 0) a.first = Math.min(a.first, written);
-    for (const c of t.consumers) if (stepOf[c]! >= 0) a.last = Math.max(a.last, stepOf[c]!);
+    for (const c of t.consumers) if (readStepOf[c]! >= 0) a.last = Math.max(a.last, readStepOf[c]!);
     if (t.isGraphOutput) a.last = Math.max(a.last, n - 1);
   }
 
@@ -117,26 +131,39 @@ export function computeLiveness(analysis: Analysis, schedule: readonly number[],
   }
 
   const overlaps: BufferOverlap[] = [];
-  const scratchOfStep = new Array<number>(n).fill(-1);
-  for (let s = 0; s < n; s++) {
-    const layer = layers[schedule[s]!]!;
+  schedule.forEach((layerIndex, pos) => {
+    let layer = layers[layerIndex]!;
+    const s = stepOf[layerIndex]!;
     const scratch = opts.scratchBytes ? opts.scratchBytes(layer) : 0;
     if (scratch > 0) {
-      scratchOfStep[s] = buffers.length;
       buffers.push({ name: `${layer.name}#scratch`, kind: 'scratch', sizeBytes: scratch, firstStep: s, lastStep: s, aliases: [] });
     }
-    if (!useOverlaps || OVERLAP_KIND[layer.op] === 'view' || layer.outputs.length !== 1) continue;
+    if (OVERLAP_KIND[layer.op] === 'view' || layer.outputs.length !== 1) return;
     const out = bufferOf.get(root(layer.outputs[0]!));
-    if (out === undefined) continue;
+    if (out === undefined) return;
+    let padBuffer = -1;
+    if (splits[pos]) {
+      // Pad step s − 1 reads the input and writes the padded copy; the kernel at s reads the copy.
+      const split = splitPadding(layer);
+      padBuffer = buffers.length;
+      buffers.push({ name: `${layer.name}#pad`, kind: 'activation', sizeBytes: split.paddedBytes, firstStep: s - 1, lastStep: s, aliases: [] });
+      const inp = bufferOf.get(root(layer.inputs[0]!));
+      if (useOverlaps && inp !== undefined && buffers[inp]!.lastStep === s - 1 && !graphOutputBuffers.has(inp)) {
+        const rule = padRowOverlap(split.pad, layer.conv!.pads[0]);
+        if (rule) overlaps.push({ output: padBuffer, input: inp, ...rule, step: s - 1 });
+      }
+      layer = split.conv;
+    }
+    if (!useOverlaps) return;
     layer.inputs.forEach((name, operand) => {
-      const inp = bufferOf.get(root(name));
+      const inp = padBuffer >= 0 && operand === 0 ? padBuffer : bufferOf.get(root(name));
       if (inp === undefined || inp === out) return;
       const ib = buffers[inp]!;
       if (ib.lastStep !== s || graphOutputBuffers.has(inp)) return;
       const rule = layerOverlap(layer, operand);
       if (rule) overlaps.push({ output: out, input: inp, ...rule, step: s });
     });
-  }
+  });
 
   // Resident bytes per step (sweep over buffer intervals), minus the step's best overlap saving.
   const delta = new Array<number>(n + 1).fill(0);
@@ -156,7 +183,7 @@ export function computeLiveness(analysis: Analysis, schedule: readonly number[],
     stepBytes.push(run - saving[s]!);
   }
 
-  return { schedule: [...schedule], buffers, overlaps, stepBytes, inputBytes, outputBytes, ioInPool: allocateIo };
+  return { schedule: steps, buffers, overlaps, stepBytes, inputBytes, outputBytes, ioInPool: allocateIo };
 }
 
 /** max over steps of resident bytes: no allocator running this schedule can use less. */

@@ -100,7 +100,10 @@ function rowGeometry(layer: Layer): RowGeometry | undefined {
  * i.e. the output row just written never covers an input row a later output row still reads.
  */
 export function rowOverlap(layer: Layer, inputOperand: number): OverlapBounds | undefined {
-  const geo = rowGeometry(layer);
+  return rowOverlapWith(layer, inputOperand, rowGeometry(layer));
+}
+
+function rowOverlapWith(layer: Layer, inputOperand: number, geo: RowGeometry | undefined): OverlapBounds | undefined {
   const inDims = hwc(layer.inputShapes[inputOperand], layer.layout);
   const outDims = hwc(layer.outputShapes[0], layer.layout);
   if (!geo || !inDims || !outDims) return undefined;
@@ -236,4 +239,40 @@ export function sameElementsAndBytes(layer: Pick<Layer, 'inputShapes' | 'outputS
   if (!i || !o || product(i) !== product(o)) return false;
   const ei = elementBytes(layer.inputDtypes[0]);
   return ei > 0 && ei === elementBytes(layer.outputDtypes[0]);
+}
+
+/**
+ * ST's code generator splits some padded convolutions into a Pad layer and an unpadded convolution
+ * (`conv2d_N_pad_before` + `forward_pad`, then the kernel with filter_pad 0): every padded 3×3 depthwise in
+ * stm.ai 8.1.0 / ST Edge AI 2.2 output (Flora233333/STM32-Infer-MobileNetV2@8d17cc77,
+ * hajimi-yzy/YOLO-Human-Detection-Project-Based-on-STM32H750@7b6db1ef: `forward_dw_3x3_sssa8_ch` only runs
+ * unpadded) and the padded 3×3 16→32 convolution of st_mnist_v1 in ST Edge AI 9.0
+ * (borealis-zhe/STM32H7_EMNIST_with_touchscreen@70ec3071). The RGB first layer (`forward_conv2d_rgb_sssa8_ch`,
+ * Cin = 3) and 1×1 convolutions keep their padding inside the kernel in those files. Float layers are not split.
+ */
+export function stSplitsPadding(layer: Layer): boolean {
+  const g = layer.conv;
+  if (!g || (layer.op !== 'Conv' && layer.op !== 'DepthwiseConv')) return false;
+  if (!g.pads.some((p) => p > 0)) return false;
+  if (layer.dtype !== 'int8' && layer.dtype !== 'uint8') return false;
+  if (layer.op === 'Conv' && (g.cin === 3 || (g.kernel[0] === 1 && g.kernel[1] === 1))) return false;
+  return hwc(layer.inputShapes[0], layer.layout) !== undefined;
+}
+
+/** The Pad and the unpadded convolution ST runs for a layer `stSplitsPadding` accepts (synthetic layers). */
+export function splitPadding(layer: Layer): { pad: Layer; conv: Layer; paddedBytes: number } {
+  const g = layer.conv!;
+  const [h, w, c] = hwc(layer.inputShapes[0], layer.layout)!;
+  const [pt, pl, pb, pr] = g.pads;
+  const hp = h + pt + pb;
+  const wp = w + pl + pr;
+  const paddedShape = layer.layout === 'NHWC' ? [1, hp, wp, c] : [1, c, hp, wp];
+  const pad: Layer = { ...layer, op: 'Pad', conv: undefined, outputShapes: [paddedShape], outputDtypes: [layer.inputDtypes[0]!] };
+  const conv: Layer = { ...layer, inputShapes: [paddedShape, ...layer.inputShapes.slice(1)], conv: { ...g, pads: [0, 0, 0, 0] } };
+  return { pad, conv, paddedBytes: hp * wp * c * elementBytes(layer.inputDtypes[0]) };
+}
+
+/** Row bounds of a Pad whose top padding is known (rowOverlap assumes symmetric padding for Pad layers). */
+export function padRowOverlap(pad: Layer, padTop: number): OverlapBounds | undefined {
+  return rowOverlapWith(pad, 0, { kh: 1, stride: 1, dilation: 1, padTop });
 }
