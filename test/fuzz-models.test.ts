@@ -21,7 +21,7 @@ import { loadSeedModels, makeCase, type FuzzCase, type SeedOptions } from './fuz
 import { FAILURES, FUZZ_MAX_TENSOR_BYTES, type CaseResult } from './fuzz-pipeline.ts';
 import { HAVE_SHARED, MODELS_DIR } from './helpers/shared.ts';
 
-const DEFAULT_CASES = 240;
+const DEFAULT_CASES = 320;
 const SEED = Number(process.env.EDGEFIT_FUZZ_SEED ?? 20261126);
 const SECONDS = process.env.EDGEFIT_FUZZ_SECONDS ? Number(process.env.EDGEFIT_FUZZ_SECONDS) : undefined;
 const CASES = Number(process.env.EDGEFIT_FUZZ_CASES ?? (SECONDS ? Number.MAX_SAFE_INTEGER : DEFAULT_CASES));

@@ -1,16 +1,21 @@
 /**
  * One fuzz case through everything a user's command runs on a model: load (reader + graph check) → analyze
  * (shapes, layers, totals) → plan activation memory → evaluate every target → the analyze JSON document and
- * table. The outcome is 'ok' / 'ok-partial', the EdgefitError code, or a failure: 'crash' (any other
+ * table; for one case in four that got this far, also the HTML report (`edgefit report`). The outcome is 'ok' / 'ok-partial', the EdgefitError code, or a failure: 'crash' (any other
  * exception), 'bad-message' (a typed error whose message is empty or spans lines) or 'bad-figure' (a total,
  * peak or latency that is negative, NaN or infinite in a result presented as valid).
  */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { analyzeModel } from '../src/analyzer/analyze.ts';
 import { EdgefitError } from '../src/analyzer/errors.ts';
 import { loadModelBytes } from '../src/analyzer/load.ts';
 import { planMemory } from '../src/analyzer/memory/index.ts';
 import { analysisToJson, stPeakBytes } from '../src/cli/format/analysis-json.ts';
 import { renderAnalysis } from '../src/cli/commands/analyze.ts';
+import { buildReportInput } from '../src/report/build-input.ts';
+import { renderReport } from '../src/report/render.ts';
 import { evaluateTargets, listTargets } from '../src/targets/evaluate.ts';
 import type { FuzzCase } from './fuzz-mutations.ts';
 
@@ -68,5 +73,32 @@ export function runCase(c: FuzzCase): CaseResult {
     }
     const err = e as Error;
     return done('crash', { message: `${err?.name ?? typeof e}: ${String(err?.message ?? e).split('\n')[0]}`, stack: err?.stack?.split('\n').slice(0, 8).join('\n') });
+  }
+}
+
+/** Cases whose index is a multiple of this also render the HTML report when the pipeline succeeded. */
+export const REPORT_EVERY = 4;
+
+/** runCase, then (for one case in REPORT_EVERY that succeeded) the report built from the file as `edgefit report` does. */
+export async function runCaseWithReport(c: FuzzCase): Promise<CaseResult> {
+  const result = runCase(c);
+  if (!result.outcome.startsWith('ok') || c.index % REPORT_EVERY !== 0 || c.inputShapes) return result;
+  const start = performance.now();
+  const dir = mkdtempSync(join(tmpdir(), 'edgefit-fuzz-report-'));
+  try {
+    const path = join(dir, `fuzz-${c.index}.${c.format}`);
+    writeFileSync(path, c.bytes);
+    const html = renderReport(await buildReportInput(path));
+    if (!html.includes('</html>')) return { ...result, outcome: 'crash', stage: 'report', message: 'report without </html>' };
+    return { ...result, ms: result.ms + performance.now() - start };
+  } catch (e) {
+    if (e instanceof EdgefitError) {
+      // the analysis succeeded: the report must not refuse what analyze and check accept
+      return { ...result, outcome: 'crash', stage: 'report', message: `report refused an analyzable model: ${e.code}: ${e.message}` };
+    }
+    const err = e as Error;
+    return { ...result, outcome: 'crash', stage: 'report', message: `${err?.name}: ${String(err?.message ?? e).split('\n')[0]}`, stack: err?.stack?.split('\n').slice(0, 8).join('\n') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }

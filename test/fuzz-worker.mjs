@@ -5,10 +5,10 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { loadSeedModels, makeCase } = await import('./fuzz-mutations.ts');
-const { runCase } = await import('./fuzz-pipeline.ts');
+const { runCaseWithReport } = await import('./fuzz-pipeline.ts');
 const seeds = loadSeedModels(workerData.seedOptions);
 
-parentPort.on('message', ({ index }) => {
+parentPort.on('message', async ({ index }) => {
   let c;
   try {
     c = makeCase(seeds, workerData.seed, index);
@@ -17,7 +17,7 @@ parentPort.on('message', ({ index }) => {
     return;
   }
   parentPort.postMessage({ index, mutation: c.mutation, seedLabel: c.seedLabel, started: true });
-  const result = runCase(c);
+  const result = await runCaseWithReport(c);
   parentPort.postMessage({ index, mutation: c.mutation, seedLabel: c.seedLabel, result });
 });
 parentPort.postMessage({ ready: true, seeds: seeds.length });
