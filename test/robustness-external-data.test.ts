@@ -37,17 +37,17 @@ function withExternalBias(location: string): OnnxGraphBuilder {
   return g;
 }
 
-// Which command runs which hostile file: analyze and check see every kind; compare and report one each.
+// Which command runs which hostile file: every kind through two commands, every command at least once
+// (each run starts node + tsx; analyze with '..' is also in test/cli-analyze.test.ts).
 const CASES: [kind: string, command: string][] = [
   ['absolute', 'analyze'],
-  ['dotdot', 'analyze'],
   ['symlinkFile', 'analyze'],
   ['symlinkDir', 'analyze'],
   ['absolute', 'check'],
   ['dotdot', 'check'],
-  ['symlinkFile', 'check'],
-  ['symlinkDir', 'compare'],
+  ['dotdot', 'compare'],
   ['symlinkFile', 'report'],
+  ['symlinkDir', 'report'],
 ];
 
 beforeAll(async () => {
