@@ -30,8 +30,13 @@ function checkPlan(analysis: Analysis, report: MemoryReport, name: keyof MemoryR
   const plan: PlannerReport = report.planners[name];
   const byName = new Map(analysis.layers.map((l) => [l.name, l.index]));
   const schedule = plan.schedule ? plan.schedule.map((n) => byName.get(n)!) : analysis.layers.map((l) => l.index);
-  const splitPads = report.stSplitPads && plan.strategy.startsWith('st');
-  const liveness = computeLiveness(analysis, schedule, { allocateIo: report.allocateIo, scratchBytes: scratchFunction(report.scratchEngine), splitPads });
+  const st = plan.strategy.startsWith('st');
+  const liveness = computeLiveness(analysis, schedule, {
+    allocateIo: report.allocateIo,
+    scratchBytes: scratchFunction(report.scratchEngine),
+    splitPads: st && report.stSplitPads,
+    fuseConvPool: st && report.stFuseConvPool,
+  });
   const rules = new Map<string, (typeof liveness.overlaps)[number]>();
   for (const o of liveness.overlaps) rules.set(`${liveness.buffers[o.output]!.name}|${liveness.buffers[o.input]!.name}`, o);
   const overlapAllowed = plan.strategy.startsWith('st');

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { ConvGeometry, Layer, LayerOp } from '../src/analyzer/layer.ts';
 import { cmsisNnScratchBytes } from '../src/analyzer/memory/scratch-rules.ts';
 import { stScratchBytes } from '../src/analyzer/memory/st-scratch-rules.ts';
-import { elementwiseOverlap, layerOverlap, overlapSavingBytes, padRowOverlap, rowOverlap, splitPadding, stSplitsPadding } from '../src/analyzer/memory/overlap-rules.ts';
+import { elementwiseOverlap, layerOverlap, overlapSavingBytes, padRowOverlap, rowOverlap, splitPadding, stFusedPoolRowsBytes, stSplitsPadding } from '../src/analyzer/memory/overlap-rules.ts';
 
 function layer(op: LayerOp, inShape: number[], outShape: number[], conv?: Partial<ConvGeometry>, dtypes: [string, string] = ['int8', 'int8']): Layer {
   const g: ConvGeometry | undefined = conv && {
@@ -168,6 +168,24 @@ describe('padded convolutions ST splits into Pad + unpadded kernel (generated ne
     expect(stSplitsPadding(layer('Conv', [1, 8, 8, 16], [1, 8, 8, 32], {}))).toBe(false);
     const valid = layer('DepthwiseConv', [1, 49, 49, 48], [1, 24, 24, 48], { kernel: [3, 3], strides: [2, 2], group: 48 });
     expect(stSplitsPadding(valid)).toBe(false);
+  });
+});
+
+describe('conv + pool fused as ST does (conv2d_nl_pool): rows kept = `<layer>_scratch1` of generated code', () => {
+  it('3×3 conv 1→32 at 64×64 + 2×2 max pool: 62·2·32 = 3,968 B; 32→64 + pool: 29·2·64 = 3,712 B [CNN]', () => {
+    const conv = layer('Conv', [1, 64, 64, 1], [1, 62, 62, 32], { kernel: [3, 3] });
+    const pool = layer('MaxPool', [1, 62, 62, 32], [1, 31, 31, 32], { kernel: [2, 2], strides: [2, 2], group: 32 });
+    expect(stFusedPoolRowsBytes(conv, pool)).toBe(3968);
+    const conv3 = layer('Conv', [1, 31, 31, 32], [1, 29, 29, 64], { kernel: [3, 3] });
+    const pool3 = layer('MaxPool', [1, 29, 29, 64], [1, 14, 14, 64], { kernel: [2, 2], strides: [2, 2], group: 64 });
+    expect(stFusedPoolRowsBytes(conv3, pool3)).toBe(3712);
+  });
+  it('st_mnist pointwise 32→64 + MEAN (global average): 7·7·64 = 3,136 B [EM]; depthwise is not fused', () => {
+    const pw = layer('Conv', [1, 7, 7, 32], [1, 7, 7, 64], {});
+    const gap = layer('GlobalAveragePool', [1, 7, 7, 64], [1, 64]);
+    expect(stFusedPoolRowsBytes(pw, gap)).toBe(3136);
+    const dw = layer('DepthwiseConv', [1, 7, 7, 64], [1, 7, 7, 64], { kernel: [3, 3], pads: [1, 1, 1, 1], group: 64 });
+    expect(stFusedPoolRowsBytes(dw, gap)).toBeUndefined();
   });
 });
 

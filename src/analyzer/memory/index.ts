@@ -48,6 +48,8 @@ export interface MemoryOptions {
    * with a padded copy (overlap-rules.ts `stSplitsPadding`; default true).
    */
   stSplitPads?: boolean;
+  /** The st plan fuses a conv with the pool that alone reads it, as ST does (overlap-rules.ts; default true). */
+  stFuseConvPool?: boolean;
 }
 
 /** Default of `MemoryOptions.searchLayerLimit`. */
@@ -89,6 +91,8 @@ export interface MemoryReport {
   allocateIo: boolean;
   /** Whether the st plan splits padded convolutions as ST does (the st plan's buffers then include `<layer>#pad`). */
   stSplitPads: boolean;
+  /** Whether the st plan fuses conv + pool pairs as ST does (the pooled output is written at the conv step). */
+  stFuseConvPool: boolean;
 }
 
 /** Scratch bytes per layer, read from the per-op table (layer-ops.ts `scratchBytes`). */
@@ -162,7 +166,9 @@ export function planMemory(analysis: Analysis, opts: MemoryOptions = {}): Memory
 
   const liveness = computeLiveness(analysis, schedule, { allocateIo, scratchBytes });
   const splitPads = opts.stSplitPads ?? true;
-  const stLiveness = splitPads ? computeLiveness(analysis, schedule, { allocateIo, scratchBytes, splitPads }) : liveness;
+  const fuseConvPool = opts.stFuseConvPool ?? true;
+  const stOpts = { allocateIo, scratchBytes, splitPads, fuseConvPool };
+  const stLiveness = splitPads || fuseConvPool ? computeLiveness(analysis, schedule, stOpts) : liveness;
   const st = runPlanner(analysis, stLiveness, new StPlanner({ alignmentBytes }), alignmentBytes);
   const greedy = runPlanner(analysis, liveness, new GreedyBySizePlanner({ alignmentBytes }), alignmentBytes);
   const linear = runPlanner(analysis, liveness, new LinearFirstFitPlanner({ alignmentBytes }), alignmentBytes);
@@ -180,7 +186,7 @@ export function planMemory(analysis: Analysis, opts: MemoryOptions = {}): Memory
   } else {
     const search = searchBestSchedule(analysis, { allocateIo, scratchBytes, stateLimit: opts.searchStateLimit ?? 200 });
     const bestLiveness = computeLiveness(analysis, search.schedule, { allocateIo, scratchBytes });
-    const bestStLiveness = splitPads ? computeLiveness(analysis, search.schedule, { allocateIo, scratchBytes, splitPads }) : bestLiveness;
+    const bestStLiveness = splitPads || fuseConvPool ? computeLiveness(analysis, search.schedule, stOpts) : bestLiveness;
     const candidates = [
       runPlanner(analysis, bestStLiveness, new StPlanner({ alignmentBytes }), alignmentBytes),
       runPlanner(analysis, bestLiveness, new GreedyBySizePlanner({ alignmentBytes }), alignmentBytes),
@@ -200,5 +206,6 @@ export function planMemory(analysis: Analysis, opts: MemoryOptions = {}): Memory
     scratchEngine,
     allocateIo,
     stSplitPads: splitPads,
+    stFuseConvPool: fuseConvPool,
   };
 }

@@ -11,8 +11,19 @@
  *   never overlap pool buffers.
  */
 import type { Analysis, Layer } from '../layer.ts';
-import { layerOverlap, OVERLAP_KIND, overlapSavingBytes, padRowOverlap, splitPadding, stSplitsPadding } from './overlap-rules.ts';
+import {
+  fusedPoolRowOverlap,
+  layerOverlap,
+  OVERLAP_KIND,
+  overlapSavingBytes,
+  padRowOverlap,
+  splitPadding,
+  stFusedPoolRowsBytes,
+  stSplitsPadding,
+} from './overlap-rules.ts';
 import type { BufferKind, LiveBuffer } from './types.ts';
+
+const POOLED_BY_FUSION = new Set(['MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool']);
 
 export interface BufferOverlap {
   /** Indices into `Liveness.buffers`. */
@@ -48,14 +59,40 @@ export interface LivenessOptions {
    * copy (`<layer>#pad`) followed by the unpadded kernel; the st plan uses this (default false).
    */
   splitPads?: boolean;
+  /**
+   * Fuse a convolution with the pooling layer that alone reads it, as ST does (overlap-rules.ts
+   * `stFusedPoolRowsBytes`): the conv output becomes a rows buffer living at the conv step and the pool's output
+   * is written at the conv step (default false; the st plan uses it).
+   */
+  fuseConvPool?: boolean;
 }
 
 export function computeLiveness(analysis: Analysis, schedule: readonly number[], opts: LivenessOptions = {}): Liveness {
   const allocateIo = opts.allocateIo ?? true;
   const useOverlaps = opts.overlaps ?? true;
   const layers = analysis.layers;
+  // Conv + pool pairs ST fuses: the pool runs (reads and writes) at the conv's step; the conv output shrinks
+  // to the rows the fused kernel keeps. A fused conv keeps its padding inside the kernel (not split).
+  const posOf = new Array<number>(layers.length).fill(-1);
+  schedule.forEach((l, pos) => (posOf[l] = pos));
+  const fusedRowsBytes = new Map<string, number>(); // conv output tensor → rows bytes
+  const fusedPoolOf = new Map<number, number>(); // conv layer → pool layer
+  if (opts.fuseConvPool) {
+    const tensorByName = new Map(analysis.tensors.map((t) => [t.name, t]));
+    for (const l of layers) {
+      if (l.op !== 'Conv' || l.outputs.length !== 1 || posOf[l.index]! < 0) continue;
+      const t = tensorByName.get(l.outputs[0]!);
+      if (!t || t.isGraphOutput || t.consumers.length !== 1) continue;
+      const pool = layers[t.consumers[0]!]!;
+      const rows = stFusedPoolRowsBytes(l, pool);
+      if (rows === undefined || pool.inputs.length !== 1 || posOf[pool.index]! < posOf[l.index]!) continue;
+      fusedRowsBytes.set(t.name, rows);
+      fusedPoolOf.set(l.index, pool.index);
+    }
+  }
+
   // Steps: one per scheduled layer, two (pad, kernel) for a layer whose padding ST splits off.
-  const splits = opts.splitPads ? schedule.map((l) => stSplitsPadding(layers[l]!)) : schedule.map(() => false);
+  const splits = schedule.map((l) => !!opts.splitPads && !fusedPoolOf.has(l) && stSplitsPadding(layers[l]!));
   const stepOf = new Array<number>(layers.length).fill(-1); // the step that writes the layer's output
   const readStepOf = new Array<number>(layers.length).fill(-1); // the step that reads its inputs
   const steps: number[] = [];
@@ -66,6 +103,10 @@ export function computeLiveness(analysis: Analysis, schedule: readonly number[],
     steps.push(l);
   });
   const n = steps.length;
+  for (const [conv, pool] of fusedPoolOf) {
+    stepOf[pool] = stepOf[conv]!;
+    readStepOf[pool] = stepOf[conv]!;
+  }
 
   // Views share their input's buffer: union tensors into roots.
   const rootOf = new Map<string, string>();
@@ -98,7 +139,7 @@ export function computeLiveness(analysis: Analysis, schedule: readonly number[],
       accs.set(r, a);
     }
     a.aliases.push(t.name);
-    if (t.name === r) a.sizeBytes = t.bytes;
+    if (t.name === r) a.sizeBytes = fusedRowsBytes.get(t.name) ?? t.bytes;
     a.isInput ||= t.isGraphInput;
     a.isOutput ||= t.isGraphOutput;
     const written = t.producer < 0 ? 0 : stepOf[t.producer]!;
@@ -139,6 +180,19 @@ export function computeLiveness(analysis: Analysis, schedule: readonly number[],
       buffers.push({ name: `${layer.name}#scratch`, kind: 'scratch', sizeBytes: scratch, firstStep: s, lastStep: s, aliases: [] });
     }
     if (OVERLAP_KIND[layer.op] === 'view' || layer.outputs.length !== 1) return;
+    if (fusedRowsBytes.has(layer.inputs[0] ?? '') && POOLED_BY_FUSION.has(layer.op)) return; // runs inside the conv
+    const fusedPool = fusedPoolOf.get(layerIndex);
+    if (fusedPool !== undefined) {
+      // The conv writes the pooled output directly; its input may overlap it row-wise.
+      const pool = layers[fusedPool]!;
+      const pooledOut = bufferOf.get(root(pool.outputs[0]!));
+      const inp = bufferOf.get(root(layer.inputs[0]!));
+      if (!useOverlaps || pooledOut === undefined || inp === undefined || graphOutputBuffers.has(inp)) return;
+      if (buffers[inp]!.lastStep !== s) return;
+      const rule = fusedPoolRowOverlap(layer, pool);
+      if (rule) overlaps.push({ output: pooledOut, input: inp, ...rule, step: s });
+      return;
+    }
     const out = bufferOf.get(root(layer.outputs[0]!));
     if (out === undefined) return;
     let padBuffer = -1;

@@ -276,3 +276,44 @@ export function splitPadding(layer: Layer): { pad: Layer; conv: Layer; paddedByt
 export function padRowOverlap(pad: Layer, padTop: number): OverlapBounds | undefined {
   return rowOverlapWith(pad, 0, { kh: 1, stride: 1, dilation: 1, padTop });
 }
+
+const POOL_OPS = new Set<LayerOp>(['MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool']);
+
+/**
+ * ST fuses a convolution with the pooling layer that alone reads its output (`conv2d_nl_pool`,
+ * `forward_conv2d_*_sssa8_ch_nl_pool`, `forward_pw_sssa8_ch_nl_pool`): the full convolution output never exists;
+ * the kernel keeps `pool_kh` rows of it in `<layer>_scratch1` (Wconv·pool_kh·Cout bytes: 62·2·32 = 3,968,
+ * 29·2·64 = 3,712 and 12·2·128 = 3,072 for 2×2 max pools in the 64×64 CNN [CNN]; 32·2·8 = 512 and, for a
+ * global average pool, 16·16·16 = 4,096 in a 32×32 CNN (search corpus id 38900538860); 7·7·64 = 3,136 for the
+ * pointwise conv + MEAN of st_mnist in ST Edge AI 9.0 [EM]; X-CUBE-AI 6.0 `forward_conv2d_nl_pool_integer_SSSA_ch`
+ * [DF]). Returns the bytes of those rows, or undefined when the pair is not fused.
+ */
+export function stFusedPoolRowsBytes(conv: Layer, pool: Layer): number | undefined {
+  if (conv.op !== 'Conv' || !conv.conv || conv.conv.group !== 1 || !POOL_OPS.has(pool.op)) return undefined;
+  if (conv.dtype !== 'int8' && conv.dtype !== 'uint8') return undefined;
+  const out = hwc(conv.outputShapes[0], conv.layout);
+  if (!out) return undefined;
+  const global = pool.op === 'GlobalAveragePool' || pool.op === 'GlobalMaxPool';
+  const poolKh = global ? out[0] : pool.conv?.kernel[0];
+  if (poolKh === undefined) return undefined;
+  return out[1] * Math.min(poolKh, out[0]) * out[2] * elementBytes(conv.outputDtypes[0]);
+}
+
+/**
+ * Row bounds between a fused conv+pool's input and its pooled output: the pair reads input rows as one window
+ * of height (pool_kh − 1)·s_conv + Kh·dil, stride s_conv·s_pool (pool padding ignored: ST's pools here are VALID).
+ */
+export function fusedPoolRowOverlap(conv: Layer, pool: Layer): OverlapBounds | undefined {
+  const g = conv.conv!;
+  const out = hwc(conv.outputShapes[0], conv.layout)!;
+  const global = pool.op === 'GlobalAveragePool' || pool.op === 'GlobalMaxPool';
+  const poolKh = global ? out[0] : pool.conv!.kernel[0];
+  const poolStride = global ? out[0] : pool.conv!.strides[0];
+  const fused: Layer = { ...conv, outputShapes: pool.outputShapes.map((s) => (s.length === 4 ? s : [1, 1, 1, s[s.length - 1]!])), outputDtypes: pool.outputDtypes };
+  return rowOverlapWith(fused, 0, {
+    kh: (poolKh - 1) * g.strides[0] + (g.kernel[0] - 1) * g.dilations[0] + 1,
+    stride: g.strides[0] * poolStride,
+    dilation: 1,
+    padTop: g.pads[0],
+  });
+}
