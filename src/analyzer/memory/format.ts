@@ -4,12 +4,13 @@ import type { MemoryReport, PlannerReport } from './index.ts';
 const kib = (bytes: number): string => `${(bytes / 1024).toFixed(2)} KiB`;
 
 function plannerLine(name: string, p: PlannerReport, lowerBound: number): string[] {
-  const gap = lowerBound > 0 ? ` (+${(((p.peakBytes - lowerBound) / lowerBound) * 100).toFixed(1)}% over the bound)` : '';
+  const pct = lowerBound > 0 ? ((p.peakBytes - lowerBound) / lowerBound) * 100 : 0;
+  const gap = lowerBound > 0 ? ` (${pct >= 0 ? '+' : '−'}${Math.abs(pct).toFixed(1)}% ${pct >= 0 ? 'over' : 'under'} the bound)` : '';
   const live = [...p.buffers]
     .filter((b) => p.liveAtPeak.includes(b.name))
     .sort((a, b) => b.sizeBytes - a.sizeBytes)
     .map((b) => `${b.name} ${b.sizeBytes} B @${b.offsetBytes}`);
-  const lines = [`  ${name.padEnd(7)} ${String(p.peakBytes).padStart(10)} B  ${kib(p.peakBytes).padStart(12)}${gap}  peak at '${p.peakLayer}' (step ${p.peakStep}), ${p.strategy}${p.exact === false ? ', heuristic search' : ''}`];
+  const lines = [`  ${name.padEnd(7)} ${String(p.peakBytes).padStart(10)} B  ${kib(p.peakBytes).padStart(12)}${gap}  peak at '${p.peakLayer}' (step ${p.peakStep}), ${p.strategy}${p.searchSkipped ? '' : p.exact === false ? ', heuristic search' : ''}`];
   const shown = live.slice(0, 6);
   lines.push(`          live: ${shown.join(', ')}${live.length > shown.length ? `, … ${live.length - shown.length} more` : ''}`);
   return lines;

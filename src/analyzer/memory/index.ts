@@ -85,7 +85,10 @@ export interface PlannerReport {
 /** JSON shape fixed by issue 6 (`analyze --json` → `memory`). */
 export interface MemoryReport {
   planners: { st: PlannerReport; greedy: PlannerReport; linear: PlannerReport; best: PlannerReport };
-  /** max over steps of resident bytes in the model's own order. */
+  /**
+   * max over steps of resident bytes in the model's own order, with convolutions fused with their pooling layer
+   * when `stFuseConvPool` (a kernel fusion any runtime may do; ST's split paddings are not counted).
+   */
   lowerBoundBytes: number;
   scratchEngine: ScratchEngineName | 'off';
   allocateIo: boolean;
@@ -202,7 +205,7 @@ export function planMemory(analysis: Analysis, opts: MemoryOptions = {}): Memory
   }
   return {
     planners: { st, greedy, linear, best },
-    lowerBoundBytes: livenessLowerBoundBytes(liveness),
+    lowerBoundBytes: livenessLowerBoundBytes(fuseConvPool ? computeLiveness(analysis, schedule, { allocateIo, scratchBytes, fuseConvPool }) : liveness),
     scratchEngine,
     allocateIo,
     stSplitPads: splitPads,
