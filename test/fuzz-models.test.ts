@@ -220,7 +220,8 @@ describe('fuzzing the whole pipeline with mutated models', () => {
         ].join('\n'),
       );
     }
-    expect(records.length).toBe(ONLY ? ONLY.length : Math.min(CASES, records.length));
+    expect(records.length).toBeGreaterThan(0);
+    if (!SECONDS) expect(records.length).toBe(ONLY ? ONLY.length : CASES);
     expect(failures.map((f) => `#${f.index} ${f.result.outcome}: ${f.mutation} of ${f.seedLabel}: ${f.result.message}`)).toEqual([]);
   }, 3_600_000);
 });
