@@ -86,13 +86,15 @@ describe('CMSIS-NN scratch rules (st-toolchain-facts §3)', () => {
  * ST runtime scratch arrays (`<layer>_scratch0`, bytes) read from public X-CUBE-AI / ST Edge AI generated
  * network.c files (src/analyzer/memory/st-scratch-rules.ts names them): [EM] st_mnist_v1 by ST Edge AI 9.0,
  * [MV2] MobileNet v2 0.35 96 by stm.ai 8.1.0, [YH] a detector by ST Edge AI 2.2, [DF] a MobileNet-like net by
- * X-CUBE-AI 6.0, [CNN] a 64×64 CNN. Each row: op, input NHWC, output NHWC, geometry, per-channel, observed bytes.
+ * X-CUBE-AI 6.0, [CNN] a 64×64 CNN, [GS] a 64×64 RGB gesture CNN. Each row: op, input NHWC, output NHWC, geometry, per-channel, observed bytes.
  */
 const ST_OBSERVED: [string, LayerOp, number[], number[], Partial<ConvGeometry> | undefined, boolean, number][] = [
   ['EM conv2d_1 3×3/2 1→16', 'Conv', [1, 28, 28, 1], [1, 14, 14, 16], { kernel: [3, 3], strides: [2, 2], pads: [0, 0, 1, 1] }, true, 548],
   ['DF conv2d_0 3×3/2 1→8', 'Conv', [1, 96, 96, 1], [1, 48, 48, 8], { kernel: [3, 3], strides: [2, 2], pads: [0, 0, 1, 1] }, true, 292],
   ['CNN conv2d_1 3×3 1→32', 'Conv', [1, 64, 64, 1], [1, 62, 62, 32], { kernel: [3, 3] }, true, 1060],
   ['MV2 conv2d_1 rgb 3×3/2 3→16', 'Conv', [1, 96, 96, 3], [1, 48, 48, 16], { kernel: [3, 3], strides: [2, 2], pads: [0, 0, 1, 1] }, true, 1196],
+  ['32×32 CNN conv2d_1 3×3 3→8 (+max pool), corpus id 38900538860', 'Conv', [1, 32, 32, 3], [1, 32, 32, 8], { kernel: [3, 3], pads: [1, 1, 1, 1] }, true, 652],
+  ['GS conv2d_1 rgb 3×3/1 3→16 at 64×64', 'Conv', [1, 64, 64, 3], [1, 64, 64, 16], { kernel: [3, 3], pads: [1, 1, 1, 1] }, true, 1196],
   ['EM conv2d_3 3×3 16→32', 'Conv', [1, 16, 16, 16], [1, 14, 14, 32], { kernel: [3, 3] }, true, 6144],
   ['CNN conv2d_3 deep 3×3 32→64', 'Conv', [1, 31, 31, 32], [1, 29, 29, 64], { kernel: [3, 3] }, true, 7168],
   ['CNN conv2d_5 deep 3×3 64→128', 'Conv', [1, 14, 14, 64], [1, 12, 12, 128], { kernel: [3, 3] }, true, 9216],

@@ -10,17 +10,13 @@
  * - [YH]  hajimi-yzy/YOLO-Human-Detection-Project-Based-on-STM32H750@7b6db1ef — ST Edge AI 2.2, int8 detector.
  * - [DF]  darkyfoxy/AI_on_STM32@e5c767a2 — X-CUBE-AI 6.0, MobileNet v1-like int8 (`*_integer_SSSA_ch`).
  * - [CNN] an X-CUBE-AI network.c for a 64×64 CNN (conv2d_nl_pool ×3, gemm_11..13; search corpus id 66931226037).
+ * - [GS]  a generated `gesture` network.c, 64×64 RGB int8 CNN with pad_before layers (search corpus id 54628393116).
  * The rules hold across 6.0 → 9.0 / Edge AI 2.2 wherever the same layer shape appears in several files.
  */
 import type { ScratchLayerView } from './scratch-rules.ts';
 
 /** Bytes one ST int8 kernel budget holds for the im2col of deep convolutions (observed constant, see convInt8). */
 export const ST_DEEP_CONV_IM2COL_BYTES = 5120;
-
-function hwcOf(shape: readonly number[] | undefined, layout: 'NCHW' | 'NHWC'): [number, number, number] | undefined {
-  if (!shape || shape.length !== 4) return undefined;
-  return layout === 'NHWC' ? [shape[1]!, shape[2]!, shape[3]!] : [shape[2]!, shape[3]!, shape[1]!];
-}
 
 const isFloat = (l: ScratchLayerView) => l.dtype === 'float32' || l.dtype === 'float16' || l.dtype === 'float64';
 
@@ -31,10 +27,12 @@ const isFloat = (l: ScratchLayerView) => l.dtype === 'float32' || l.dtype === 'f
  *   336→56: 1,904, 48→5: 242 [MV2, YH]; 16→32: 384, 128→128: 1,792, 256→2: 1,044 [DF]; 32→64: 768 [EM].
  *   This is the 512 B above input + output in ST's published MobileNet v2 0.35 figures (8→48 expansion).
  * - Cin = 1: 4·Kh·Kw·Cin + 32·Cout: 3×3 1→16: 548 [EM], 1→8: 292 [DF], 1→32: 1,060 [CNN].
- * - Cin = 3 (the RGB first layer, `forward_conv2d_rgb_sssa8_ch`): 4·Kh·Kw·Cin + 32·Cout + 2·Win·Cin:
- *   3×3/2 3→16 on 96×96: 1,196 [MV2, YH]. One input shape observed: the width term is inferred from it.
+ * - Cin = 3 (the RGB first layer, `forward_conv2d_rgb_sssa8_ch`): 4·Kh·Kw·(Cin + Cout) + 32·Cout:
+ *   3×3/2 3→16 on 96×96: 1,196 [MV2, YH], 3×3/1 3→16 on 64×64: 1,196 [GS] — no width or stride term — and
+ *   3×3/1 3→8 on 32×32 (fused with a max pool): 652 (search corpus id 38900538860).
  * - deeper inputs: 32·Cout + 5,120: 3×3 16→32: 6,144 [EM], 32→64: 7,168 and 64→128: 9,216 [CNN] (the
- *   5,120 B im2col budget is the same for all three, whatever Kh·Kw·Cin).
+ *   5,120 B im2col budget is the same for all three, whatever Kh·Kw·Cin). [GS] has 16→24: 6,032 and 24→32:
+ *   6,432, i.e. 144 B and 288 B (2–5 %) above this rule: not explained.
  */
 function convInt8(l: ScratchLayerView): number {
   const g = l.conv!;
@@ -42,10 +40,7 @@ function convInt8(l: ScratchLayerView): number {
   const noPad = g.pads.every((p) => p === 0);
   if (kh === 1 && kw === 1 && noPad) return 4 * g.cin + 10 * g.cout;
   if (g.cin === 1) return 4 * kh * kw * g.cin + 32 * g.cout;
-  if (g.cin === 3) {
-    const win = hwcOf(l.inputShapes[0], l.layout)?.[1] ?? 0;
-    return 4 * kh * kw * g.cin + 32 * g.cout + 2 * win * g.cin;
-  }
+  if (g.cin === 3) return 4 * kh * kw * (g.cin + g.cout) + 32 * g.cout;
   return 32 * g.cout + ST_DEEP_CONV_IM2COL_BYTES;
 }
 
