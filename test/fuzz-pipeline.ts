@@ -1,7 +1,8 @@
 /**
  * One fuzz case through everything a user's command runs on a model: load (reader + graph check) → analyze
  * (shapes, layers, totals) → plan activation memory → evaluate every target → the analyze JSON document and
- * table; for one case in four that got this far, also the HTML report (`edgefit report`). The outcome is 'ok' / 'ok-partial', the EdgefitError code, or a failure: 'crash' (any other
+ * table; for one case in four that got this far, also the HTML report (`edgefit report`), and for another one
+in four the model re-analysed at a 97×97 input (`check --resolution`). The outcome is 'ok' / 'ok-partial', the EdgefitError code, or a failure: 'crash' (any other
  * exception), 'bad-message' (a typed error whose message is empty or spans lines) or 'bad-figure' (a total,
  * peak or latency that is negative, NaN or infinite in a result presented as valid).
  */
@@ -17,6 +18,7 @@ import { renderAnalysis } from '../src/cli/commands/analyze.ts';
 import { buildReportInput } from '../src/report/build-input.ts';
 import { renderReport } from '../src/report/render.ts';
 import { evaluateTargets, listTargets } from '../src/targets/evaluate.ts';
+import { resolutionOverrides } from '../src/targets/present.ts';
 import type { FuzzCase } from './fuzz-mutations.ts';
 
 export type FailureOutcome = 'crash' | 'bad-message' | 'bad-figure' | 'timeout' | 'out-of-memory';
@@ -31,6 +33,9 @@ export interface CaseResult {
   stage: string;
   ms: number;
 }
+
+/** Cases whose index is 1 modulo this also re-analyse the model at a 97×97 input (check --resolution's path). */
+export const RESOLUTION_EVERY = 4;
 
 /** Model files are read relative to a folder that does not exist: external data can only fail, never read. */
 const NO_DIR = '/nonexistent-edgefit-fuzz-dir';
@@ -65,6 +70,28 @@ export function runCase(c: FuzzCase): CaseResult {
       if (badNumber(r.activationBytes)) bad.push(`${r.id}.activationBytes=${r.activationBytes}`);
     }
     if (bad.length) return done('bad-figure', { message: bad.slice(0, 4).join(', ') });
+    if (c.index % RESOLUTION_EVERY === 1 && !c.inputShapes) {
+      // `check --resolution` / `compare --resolutions`: the same model re-inferred at an odd input size;
+      // refusing it (e.g. a fixed Reshape) is fine, anything but an EdgefitError is not
+      stage = 'resolution';
+      let overrides: Record<string, number[]> | undefined;
+      try {
+        overrides = resolutionOverrides(analysis, 97);
+      } catch (e) {
+        if (!(e instanceof EdgefitError)) throw e;
+      }
+      if (overrides) {
+        try {
+          const resized = analyzeModel(model, { inputShapes: overrides });
+          const resizedMemory = planMemory(resized);
+          const resizedPeak = stPeakBytes(resizedMemory);
+          if (resizedPeak !== undefined) resized.totals.activationPeakBytes = resizedPeak;
+          evaluateTargets(resized, listTargets().map((t) => t.id));
+        } catch (e) {
+          if (!(e instanceof EdgefitError)) throw e;
+        }
+      }
+    }
     return done(analysis.partial ? 'ok-partial' : 'ok');
   } catch (e) {
     if (e instanceof EdgefitError) {
