@@ -272,7 +272,7 @@ async function main(): Promise<void> {
     ['16 resolutions × every target', '< 1000 ms', `${ms(sw.timing.medianMs)} ms (cpu ${ms(sw.timing.cpuMs)})`, sw.timing.medianMs < 1000 ? 'met' : 'MISSED'],
   ];
   const py = (report.python as { loadShapes: { ratio: number } } | undefined)?.loadShapes;
-  goals.push(['ours / python onnx (load + shapes), summed over the ONNX files', '≤ 0.10', py ? py.ratio.toFixed(2) : `not measured (${pythonNote})`, py ? (py.ratio <= 0.1 ? 'met' : 'MISSED') : '—']);
+  goals.push(['ours / python onnx (load + shapes), summed over the ONNX files', '≤ 0.10', py ? py.ratio.toFixed(2) : `not measured (${pythonNote || 'no ONNX file timed'})`, py ? (py.ratio <= 0.1 ? 'met' : 'MISSED') : '—']);
   console.log('\nGoals');
   console.log(table(['goal', 'target', 'measured', ''], goals));
   report.goals = goals;
