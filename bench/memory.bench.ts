@@ -5,6 +5,7 @@
  * - the re-ordering search time on the largest shared model where the search is exact.
  * Run: node --import tsx bench/memory.bench.ts   (bench/run.ts may call runMemoryBench()).
  */
+import { loadavg } from 'node:os';
 import { Bench } from 'tinybench';
 import { analyzeFile } from '../src/analyzer/analyze.ts';
 import type { Analysis } from '../src/analyzer/layer.ts';
@@ -62,6 +63,20 @@ export async function runMemoryBench(): Promise<void> {
     const mean = r?.latency?.mean ?? r?.mean;
     console.log(`  ${task.name.padEnd(90)} ${mean === undefined ? 'n/a' : mean.toFixed(1).padStart(9)} ms`);
   }
+  // CPU time per run (process.cpuUsage), less sensitive than wall time to other processes on a shared machine.
+  const cpuMs = (f: () => void, runs: number): number => {
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < runs; i++) f();
+    const c = process.cpuUsage(c0);
+    return (c.user + c.system) / 1000 / runs;
+  };
+  const plansCpu = cpuMs(() => {
+    const liveness = computeLiveness(graph, order, { scratchBytes: scratch });
+    runPlanner(graph, liveness, new StPlanner(), 4);
+    runPlanner(graph, liveness, new GreedyBySizePlanner(), 4);
+  }, 10);
+  const planMemoryCpu = cpuMs(() => planMemory(graph), 5);
+  console.log(`  CPU per run: liveness + st + greedy ${plansCpu.toFixed(1)} ms; planMemory ${planMemoryCpu.toFixed(1)} ms (load average ${loadavg()[0]!.toFixed(1)})`);
   if (exactModel) console.log(`  (exact search on ${exactModel.label}: ${exactModel.states} states expanded)`);
   else console.log('  no shared model found for the exact-search benchmark (../shared/models absent?)');
 }
