@@ -49,6 +49,22 @@ describe('edgefit demo / report CLI', () => {
     expect(html).not.toContain('STM32N6570-DK'); // only the target asked for
   });
 
+  it('an output path that cannot be written: one line naming it, exit 2, no hang', () => {
+    writeFileSync(join(dir, 'plain-file'), 'x');
+    const cases: [string[], RegExp][] = [
+      [['demo', '--models-dir', join(dir, 'plain-file')], /^edgefit: cannot write the demo models into .*plain-file is not a folder$/],
+      [['demo', '-o', join(dir, 'plain-file', 'demo.html'), '--models-dir', join(dir, 'dm')], /^edgefit: cannot write report .*plain-file is not a folder$/],
+    ];
+    // Node's mkdirSync(…, { recursive: true }) never returns under /proc: this once hung `edgefit demo`
+    if (existsSync('/proc')) cases.push([['demo', '--models-dir', '/proc/edgefit-none/models'], /^edgefit: cannot write the demo models into .*cannot create folder \/proc\/edgefit-none/]);
+    for (const [args, message] of cases) {
+      const r = edgefit(...args);
+      expect(r.code, args.join(' ')).toBe(2);
+      expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(r.stderr.trim()).toMatch(message);
+    }
+  });
+
   it('refuses a missing model with one line naming it and exit code 2', () => {
     const missing = edgefit('report', 'nope.onnx');
     expect(missing.code).toBe(2);

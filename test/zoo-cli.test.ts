@@ -3,7 +3,7 @@
  * file that onnxruntime loads.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ort from 'onnxruntime-node';
@@ -40,11 +40,24 @@ describe('edgefit zoo', () => {
     expect(y.output!.dims).toEqual([1, 10]);
   });
 
+  it('build creates a missing output folder', () => {
+    const out = join(tmp, 'new', 'deeper', 'mnist.onnx');
+    const r = edgefit('zoo', 'build', 'st_mnist_v1', '-o', out);
+    expect(r.status).toBe(0);
+    expect(existsSync(out)).toBe(true);
+  });
+
   it('bad options exit 2 with one line naming the problem', () => {
+    writeFileSync(join(tmp, 'a-file'), 'x');
     for (const [args, msg] of [
       [['zoo', 'build', 'fdmobilenet', '--resolution', '100'], /multiple of 32/],
       [['zoo', 'build', 'mobilenet_v2', '--alpha', 'wide'], /--alpha expects a number/],
       [['zoo', 'build', 'lenet'], /unknown zoo network 'lenet'/],
+      // -o under a file, or onto a folder: the path and the reason on one line
+      [['zoo', 'build', 'st_mnist_v1', '-o', join(tmp, 'a-file', 'm.onnx')], /a-file is not a folder/],
+      [['zoo', 'build', 'st_mnist_v1', '-o', tmp], /cannot write .*: it is a folder/],
+      // a folder that cannot be created (Node's recursive mkdir never returns under /proc)
+      ...(existsSync('/proc') ? [[['zoo', 'build', 'st_mnist_v1', '-o', '/proc/edgefit-none/m.onnx'], /cannot create folder \/proc\/edgefit-none/]] : []),
     ] as [string[], RegExp][]) {
       const r = edgefit(...args);
       expect(r.status).toBe(2);

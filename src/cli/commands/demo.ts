@@ -4,7 +4,6 @@
  * checks every built-in target, compares the two resolutions beside ST's published figures, writes
  * reports/demo-st_efficientnet_lc_v1.html, and prints a short summary and the report's path.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { buildReportInput } from '../../report/build-input.ts';
@@ -14,6 +13,7 @@ import type { ReportInput } from '../../report/types.ts';
 import { writeReport } from '../../report/write.ts';
 import { buildZooModel } from '../../zoo/index.ts';
 import { renderTable } from '../format/table.ts';
+import { ensureFolder, writeOutputFile } from '../output-file.ts';
 
 export const DEMO_NETWORK = 'st_efficientnet_lc_v1';
 export const DEMO_RESOLUTIONS = [128, 224] as const;
@@ -26,11 +26,11 @@ interface DemoCliOptions {
 
 /** Builds the demo models into `modelsDir` and returns the report input (main model: the largest resolution). */
 export async function buildDemoInput(modelsDir: string): Promise<ReportInput> {
-  mkdirSync(modelsDir, { recursive: true });
+  ensureFolder(modelsDir, `the demo models into ${modelsDir}`);
   const built = DEMO_RESOLUTIONS.map((resolution) => {
     const m = buildZooModel(DEMO_NETWORK, { resolution, classes: DEMO_CLASSES });
     const path = join(modelsDir, `${m.name}.onnx`);
-    writeFileSync(path, m.bytes);
+    writeOutputFile(path, m.bytes, `demo model ${path}`);
     return { resolution, path, description: m.description };
   });
   const main = built[built.length - 1]!;

@@ -1,12 +1,12 @@
 /**
  * `edgefit zoo list` and `edgefit zoo build <net> …`: the built-in ST networks as QDQ ONNX files.
  */
-import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { EdgefitError } from '../../analyzer/errors.ts';
 import { buildZooModel, listNetworks } from '../../zoo/index.ts';
+import { writeOutputFile } from '../output-file.ts';
 
 function numberOption(flag: string, integer: boolean) {
   return (value: string): number => {
@@ -57,11 +57,7 @@ function build(net: string, flags: BuildFlags): void {
     seed: flags.seed,
   });
   const path = resolve(flags.output ?? `${model.name}.onnx`);
-  try {
-    writeFileSync(path, model.bytes);
-  } catch (e) {
-    throw new EdgefitError('USAGE', `cannot write ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
+  writeOutputFile(path, model.bytes);
   process.stdout.write(`${model.description}\nwrote ${path} (${model.bytes.length} bytes)\n`);
   if (model.int4Layers.length > 0) process.stdout.write(`int4 weights: ${model.int4Layers.join(', ')}\n`);
 }

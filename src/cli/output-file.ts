@@ -1,0 +1,62 @@
+/**
+ * Writing the files the CLI produces (reports, built models): missing folders are created one level at a
+ * time, and every failure becomes one EdgefitError line naming the path. Node's own
+ * `mkdirSync(…, { recursive: true })` is not used: under some parents (e.g. /proc) it never returns.
+ */
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { EdgefitError } from '../analyzer/errors.ts';
+
+function reason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT': return 'no such folder';
+    case 'EISDIR': return 'it is a folder';
+    case 'ENOTDIR': return 'a parent is not a folder';
+    case 'EACCES':
+    case 'EPERM': return 'permission denied';
+    case 'EROFS': return 'read-only file system';
+    case 'ENOSPC': return 'no space left on the device';
+    default: return code ?? (e as Error).message.split('\n')[0]!;
+  }
+}
+
+/** Creates `dir` and any missing parents; `what` names the file being written, for the error line. */
+export function ensureFolder(dir: string, what: string): void {
+  const missing: string[] = [];
+  let cur = resolve(dir);
+  for (;;) {
+    let st;
+    try {
+      st = statSync(cur);
+    } catch {
+      st = undefined;
+    }
+    if (st) {
+      if (!st.isDirectory()) throw new EdgefitError('USAGE', `cannot write ${what}: ${cur} is not a folder`);
+      break;
+    }
+    const parent = dirname(cur);
+    if (parent === cur) break;
+    missing.push(cur);
+    cur = parent;
+  }
+  for (const d of missing.reverse()) {
+    try {
+      mkdirSync(d);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EEXIST') continue;
+      throw new EdgefitError('USAGE', `cannot write ${what}: cannot create folder ${d}: ${reason(e)}`);
+    }
+  }
+}
+
+/** Writes `data` to `path`, creating missing folders; `what` names the file in the error line ("report x.html"). */
+export function writeOutputFile(path: string, data: string | Uint8Array, what = path): void {
+  ensureFolder(dirname(resolve(path)), what);
+  try {
+    writeFileSync(path, data);
+  } catch (e) {
+    throw new EdgefitError('USAGE', `cannot write ${what}: ${reason(e)}`);
+  }
+}
