@@ -11,6 +11,8 @@
  * - Unknown ops: an 'Unknown' layer, a warning, and the result marked partial.
  */
 import { storageBytes, type DType } from '../dtype.ts';
+import { EdgefitError } from '../errors.ts';
+import { oneLine } from '../graph-check.ts';
 import type { IRModel, IRNode, TensorType } from '../ir.ts';
 import type { Activation, ActivationTensor, ConvGeometry, Layer, LayerOp } from '../layer.ts';
 import { finishLayer, type LayerDraft } from '../layer-ops.ts';
@@ -514,6 +516,16 @@ class OnnxFuser {
     d.constBytes = constBytes;
   }
 
+  /** A kernel of positive whole sizes that, for a convolution, matches its weight's spatial dims (else MACs go wrong). */
+  private checkKernel(core: IRNode, kernel: number[], weightSpatial: number[] | undefined): void {
+    const bad = kernel.some((k) => !Number.isSafeInteger(k) || k < 1)
+      ? `kernel_shape [${kernel.join(', ')}] is not a list of positive sizes`
+      : weightSpatial && (weightSpatial.length !== kernel.length || weightSpatial.some((w, i) => w !== kernel[i]))
+        ? `kernel_shape [${kernel.join(', ')}] disagrees with its weight's spatial dims [${weightSpatial.join(', ')}]`
+        : undefined;
+    if (bad) throw new EdgefitError('BAD_MODEL', oneLine(`${this.model.path}: node '${core.name}' (${core.opType}): ${bad}`));
+  }
+
   private addGeometry(d: LayerDraft, core: IRNode, info: OnnxOpInfo | undefined): void {
     if (!info) return;
     const inShape = d.inputShapes[0] ?? [];
@@ -525,9 +537,11 @@ class OnnxFuser {
       const cin = inShape[1] ?? 0;
       const cout = info.family === 'conv' ? (wShape[0] ?? outShape[1] ?? 0) : (wShape[1] ?? 0) * group || (outShape[1] ?? 0);
       const kernel = listAttr(core, 'kernel_shape') ?? wShape.slice(2);
+      this.checkKernel(core, kernel, wShape.length > 2 ? wShape.slice(2) : undefined);
       d.conv = geometry(core, kernel, inShape, outShape, group, cin, cout, info.family === 'convT');
     } else if (info.family === 'pool') {
       const kernel = listAttr(core, 'kernel_shape') ?? [1, 1];
+      this.checkKernel(core, kernel, undefined);
       const c = inShape[1] ?? 0;
       d.conv = geometry(core, kernel, inShape, outShape, c, c, c, false);
     } else if (info.family === 'gemm' && d.op === 'Dense' && numAttr(core, 'transA', 0) === 1) {

@@ -1,0 +1,62 @@
+/**
+ * Reproducers of failures the fuzz test (test/fuzz-models.test.ts) found, kept as regression tests. Each
+ * names the seed and case that found it.
+ */
+import { describe, expect, it } from 'vitest';
+import { analyzeModel } from '../src/analyzer/analyze.ts';
+import { EdgefitError } from '../src/analyzer/errors.ts';
+import { loadModelBytes } from '../src/analyzer/load.ts';
+import { OnnxGraphBuilder } from '../src/analyzer/onnx/builder.ts';
+
+function analyzeBytes(bytes: Uint8Array) {
+  return analyzeModel(loadModelBytes(bytes, 'reg.onnx'));
+}
+
+function refusal(fn: () => unknown): EdgefitError {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof EdgefitError) return e;
+    throw e;
+  }
+  throw new Error('expected an EdgefitError, got a result');
+}
+
+/** x [1,3,24,24] → Conv (8 out, 3×3 float weights, kernel_shape attribute as given) → y. */
+function convWithKernelAttr(kernelShape: number[]): Uint8Array {
+  const g = new OnnxGraphBuilder({ opsets: { '': 13 } });
+  g.input('x', 'float32', [1, 3, 24, 24]);
+  g.initializer('w', 'float32', [8, 3, 3, 3], new Float32Array(216).fill(0.1));
+  g.node('Conv', ['x', 'w'], ['y'], { kernel_shape: kernelShape, pads: [1, 1, 1, 1] }, { name: 'conv0' });
+  g.output('y', 'float32', null);
+  return g.toBytes();
+}
+
+describe('fuzz reproducers', () => {
+  it('a Conv kernel_shape with a negative size is refused, not counted as negative MACs (seed 6, case 148)', () => {
+    const e = refusal(() => analyzeBytes(convWithKernelAttr([-3, 3])));
+    expect(e.code).toBe('BAD_MODEL');
+    expect(e.message).toBe("reg.onnx: node 'conv0' (Conv): kernel_shape [-3, 3] is not a list of positive sizes");
+  });
+
+  it("a Conv kernel_shape that disagrees with the weight's spatial dims is refused", () => {
+    const e = refusal(() => analyzeBytes(convWithKernelAttr([5, 5])));
+    expect(e.code).toBe('BAD_MODEL');
+    expect(e.message).toMatch(/node 'conv0' \(Conv\): kernel_shape \[5, 5\] disagrees with its weight's spatial dims \[3, 3\]/);
+  });
+
+  it('a pooling kernel_shape with a negative size is refused', () => {
+    const g = new OnnxGraphBuilder({ opsets: { '': 13 } });
+    g.input('x', 'float32', [1, 3, 24, 24]);
+    g.node('MaxPool', ['x'], ['y'], { kernel_shape: [-2, 2] }, { name: 'pool0' });
+    g.output('y', 'float32', null);
+    const e = refusal(() => analyzeBytes(g.toBytes()));
+    expect(e.code).toMatch(/^(BAD_MODEL|BAD_SHAPE)$/);
+    expect(e.message).toMatch(/pool0.*kernel/);
+  });
+
+  it('the matching kernel_shape still analyzes (3×3, 8 out on 24×24: 8·24·24·27 MACs)', () => {
+    const a = analyzeBytes(convWithKernelAttr([3, 3]));
+    expect(a.totals.macsConvDense).toBe(8 * 24 * 24 * 27);
+  });
+});
