@@ -64,6 +64,9 @@ export function runCase(c: FuzzCase): CaseResult {
     stage = 'check';
     const bad: string[] = [];
     for (const [k, v] of Object.entries(analysis.totals)) if (badNumber(v)) bad.push(`totals.${k}=${v}`);
+    for (const l of analysis.layers) {
+      for (const k of ['macs', 'stMacc', 'params', 'weightBytes', 'outputBytes'] as const) if (badNumber(l[k])) bad.push(`layer ${l.index} (${l.op}).${k}=${l[k]}`);
+    }
     for (const [k, p] of Object.entries(memory?.planners ?? {})) if (badNumber(p.peakBytes)) bad.push(`memory.${k}.peakBytes=${p.peakBytes}`);
     for (const r of results) {
       if (badNumber(r.latencyMs)) bad.push(`${r.id}.latencyMs=${r.latencyMs}`);
