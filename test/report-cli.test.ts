@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildZooModel } from '../src/zoo/index.ts';
-import { REPO_ROOT } from './helpers/shared.ts';
+import { HAVE_SHARED, MODELS_DIR, REPO_ROOT } from './helpers/shared.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'edgefit-report-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -47,6 +47,19 @@ describe('edgefit demo / report CLI', () => {
     expect(html).toContain('<canvas id="chart-sweep-ram"');
     expect(html).toContain('STM32H747I-DISCO');
     expect(html).not.toContain('STM32N6570-DK'); // only the target asked for
+  });
+
+  it.skipIf(!HAVE_SHARED)("report on ST's own benchmarked file shows ST's published figures beside ours", () => {
+    const file = join(MODELS_DIR, 'legacy_tflite/MohamedElhadidy0019/image_classification/efficientnet/st_efficientnet_lc_v1_224_tfs_int8.tflite');
+    const r = edgefit('report', file, '--target', 'STM32H747I-DISCO', '-o', 'eff224.html');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const html = readFileSync(join(dir, 'eff224.html'), 'utf8');
+    expect(html).not.toContain('No published figure matches this model');
+    // ST EfficientNet LC v1 224 tf_flowers on the H747, zoo 4.1: 459.99 ms, 466.01 KiB activations, 505.29 KiB weights
+    expect(html).toContain('<td class="num">460.0 ms</td>');
+    expect(html).toContain('466.01 KiB');
+    expect(html).toContain('505.29 KiB');
   });
 
   it('an output path that cannot be written: one line naming it, exit 2, no hang', () => {

@@ -5,7 +5,7 @@
  * 5-class model. For each board, metric and resolution the newest zoo release wins.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCsv } from '../targets/calibration/csv.ts';
 import { builtinProfiles } from '../targets/resolve.ts';
@@ -92,6 +92,35 @@ export function findPublishedFigures(query: PublishedQuery, dataDir = DATA_DIR):
   return [...best.values()]
     .map((b) => b.figure)
     .sort((a, b) => (a.resolution ?? 0) - (b.resolution ?? 0) || a.targetId.localeCompare(b.targetId) || metricOrder.indexOf(a.metric) - metricOrder.indexOf(b.metric));
+}
+
+/**
+ * The published query for a model file that ST's tables were measured on (or stand in for, row by row in the
+ * data: `stand_in_ref`), matched by file name: `edgefit report st_efficientnet_lc_v1_224_tfs_int8.tflite`
+ * shows ST's figures for that network and resolution. Undefined when no row names the file.
+ */
+export function publishedQueryForFile(modelPath: string, dataDir = DATA_DIR): PublishedQuery | undefined {
+  const name = basename(modelPath);
+  const archs = new Set<string>();
+  const formats = new Set<string>();
+  const datasets = new Set<string>();
+  const resolutions = new Set<number>();
+  for (const table of ['mcu', 'npu', 'mpu']) {
+    const path = join(dataDir, 'published', `${table}.csv`);
+    if (!existsSync(path)) continue;
+    for (const r of parseCsv(readFileSync(path, 'utf8'))) {
+      if (r.stand_in !== 'exact-file' && r.stand_in !== 'same-arch-file') continue;
+      if (!r.stand_in_ref || basename(r.stand_in_ref) !== name) continue;
+      const resolution = resolutionOf(r.resolution ?? '');
+      if (!r.arch || resolution === undefined) continue;
+      archs.add(r.arch);
+      formats.add(r.format ?? 'Int8');
+      datasets.add(r.dataset ?? '');
+      resolutions.add(resolution);
+    }
+  }
+  if (archs.size !== 1 || formats.size !== 1) return undefined;
+  return { arch: [...archs][0]!, format: [...formats][0]!, datasets: [...datasets], resolutions: [...resolutions] };
 }
 
 /**

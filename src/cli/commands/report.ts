@@ -6,6 +6,7 @@ import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
 import { EdgefitError } from '../../analyzer/errors.ts';
 import { buildReportInput } from '../../report/build-input.ts';
+import { publishedQueryForFile } from '../../report/published.ts';
 import { renderReport } from '../../report/render.ts';
 import { writeReport } from '../../report/write.ts';
 
@@ -39,7 +40,9 @@ export function registerReport(program: Command): void {
     .option('-o, --output <file>', 'where to write the HTML (default: reports/<model>.html)')
     .action(async (modelPath: string, opts: ReportCliOptions) => {
       const resolutions = opts.resolutions !== undefined ? parseResolutions(opts.resolutions) : undefined;
-      const input = await buildReportInput(modelPath, { targets: opts.target, resolutions });
+      // ST's own benchmarked files (named row by row in data/published) get their published figures beside ours
+      const published = publishedQueryForFile(modelPath);
+      const input = await buildReportInput(modelPath, { targets: opts.target, resolutions, ...(published ? { published } : {}) });
       const written = writeReport(opts.output ?? defaultReportPath(modelPath), renderReport(input));
       process.stdout.write(`report written: ${written.path}\n${written.url}\n`);
     });
