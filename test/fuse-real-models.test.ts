@@ -119,7 +119,8 @@ describe('real ONNX models', () => {
 
   itIf('object_detection/yolo26_256_qdq_int8_od_coco-person-st.onnx')("YOLO26n 256 QDQ int8: weight bytes beside ST's published N6 Weights Flash for this exact file", () => {
     const csvPath = join(CALIBRATION_DIR, 'published_npu.csv');
-    if (!existsSync(csvPath)) return;
+    // the model file is present, so ../shared is: its calibration table must be too (no silent pass)
+    expect(existsSync(csvPath), `${csvPath} is missing`).toBe(true);
     const lines = readFileSync(csvPath, 'utf8').split('\n');
     const header = lines[0]!.split(',');
     const row = lines.find((l) => l.includes('yolo26_256_qdq_int8_od_coco-person-st.onnx'))!.split(',');
