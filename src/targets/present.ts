@@ -101,6 +101,7 @@ export function resultJson(r: TargetResult): Record<string, unknown> {
     ram: role(r.ram),
     flash: role(r.flash),
     latencyMs: r.latencyMs === null ? null : Number(r.latencyMs.toFixed(3)),
+    perInferenceMs: r.perInferenceMs,
     latencyErrorPct: r.latencyErrorPct,
     latencyStatus: r.latencyStatus,
     latencyNote: r.latencyNote,
@@ -114,6 +115,7 @@ export function resultJson(r: TargetResult): Record<string, unknown> {
     memoryErrorPct: r.memoryErrorPct,
     toolVersion: r.toolVersion,
     placements: r.placements,
+    memories: r.memories,
     notes: r.notes,
   };
 }

@@ -36,7 +36,8 @@ export function registerCheck(program: Command): void {
           macs: analysis.totals.macs,
           weightBytes: analysis.totals.weightBytes,
           allFit,
-          targets: results.map(resultJson),
+          // per-layer split only here (docs/targets.md): compare's sweeps would repeat it per variant
+          targets: results.map((r) => ({ ...resultJson(r), layerLatencyMs: r.layerLatencyMs })),
         };
         process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
       } else {
