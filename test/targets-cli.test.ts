@@ -50,6 +50,15 @@ describe('edgefit check', () => {
     // weights flash on the H747 is the file's int8 weights + int32 biases (505.29 KiB, ST's published figure)
     expect(j.targets[0].flash.internalBytes - 0).toBeGreaterThan(517412);
     expect(j.weightBytes).toBe(517412);
+    expect(Math.abs(j.targets[0].weightBytes / (505.29 * 1024) - 1)).toBeLessThan(0.005);
+    for (const t of j.targets) {
+      // the documented per-target fields are there, and the RAM/flash figures are the sums of their parts
+      expect(t.ram.internalBytes + t.ram.externalBytes, t.id).toBe(t.activationBytes + t.runtimeRamBytes);
+      expect(t.flash.internalBytes + t.flash.externalBytes, t.id).toBe(t.weightBytes + t.codeFlashBytes);
+      expect(t.memories.length, t.id).toBeGreaterThan(0);
+      const split = t.layerLatencyMs.reduce((a: number, b: number) => a + b, 0) + t.perInferenceMs;
+      expect(Math.abs(split - t.latencyMs), t.id).toBeLessThan(0.001);
+    }
   });
 
   it.skipIf(!HAVE_SHARED)('exit 1 when a target is too small (a user profile), naming the limiting memory', async () => {
@@ -81,6 +90,10 @@ describe('edgefit check', () => {
       err = '';
       expect(await run('check', EFF128, '--target', join(dir, 'bad.json'))).toBe(2);
       expect(err).toMatch(/bad target profile .*bad\.json: field '/);
+      // a folder given as the profile: named as such, not as invalid JSON (EISDIR)
+      err = '';
+      expect(await run('check', EFF128, '--target', dir)).toBe(2);
+      expect(err).toMatch(/^edgefit: target profile .* is not a file\n$/);
     }
   });
 });

@@ -26,6 +26,7 @@ export function builtinProfiles(): TargetProfile[] {
 
 export function loadProfileFile(path: string): TargetProfile {
   if (!existsSync(path)) throw new EdgefitError('FILE_NOT_FOUND', `target profile ${path} not found`);
+  if (!statSync(path).isFile()) throw new EdgefitError('BAD_PROFILE', `target profile ${path} is not a file`);
   if (statSync(path).size > MAX_PROFILE_BYTES) throw new EdgefitError('BAD_PROFILE', `target profile ${path} is larger than 1 MiB`);
   let raw: unknown;
   try {
