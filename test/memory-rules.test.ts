@@ -94,6 +94,7 @@ const ST_OBSERVED: [string, LayerOp, number[], number[], Partial<ConvGeometry> |
   ['CNN conv2d_1 3×3 1→32', 'Conv', [1, 64, 64, 1], [1, 62, 62, 32], { kernel: [3, 3] }, true, 1060],
   ['MV2 conv2d_1 rgb 3×3/2 3→16', 'Conv', [1, 96, 96, 3], [1, 48, 48, 16], { kernel: [3, 3], strides: [2, 2], pads: [0, 0, 1, 1] }, true, 1196],
   ['32×32 CNN conv2d_1 3×3 3→8 (+max pool), corpus id 38900538860', 'Conv', [1, 32, 32, 3], [1, 32, 32, 8], { kernel: [3, 3], pads: [1, 1, 1, 1] }, true, 652],
+  ['C3 conv2d_1 rgb 3×3/1 3→16 at 32×32 (corpus id 18445407568)', 'Conv', [1, 32, 32, 3], [1, 32, 32, 16], { kernel: [3, 3], pads: [1, 1, 1, 1] }, true, 1196],
   ['GS conv2d_1 rgb 3×3/1 3→16 at 64×64', 'Conv', [1, 64, 64, 3], [1, 64, 64, 16], { kernel: [3, 3], pads: [1, 1, 1, 1] }, true, 1196],
   ['EM conv2d_3 3×3 16→32', 'Conv', [1, 16, 16, 16], [1, 14, 14, 32], { kernel: [3, 3] }, true, 6144],
   ['CNN conv2d_3 deep 3×3 32→64', 'Conv', [1, 31, 31, 32], [1, 29, 29, 64], { kernel: [3, 3] }, true, 7168],

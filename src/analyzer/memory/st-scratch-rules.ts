@@ -28,11 +28,13 @@ const isFloat = (l: ScratchLayerView) => l.dtype === 'float32' || l.dtype === 'f
  *   This is the 512 B above input + output in ST's published MobileNet v2 0.35 figures (8→48 expansion).
  * - Cin = 1: 4·Kh·Kw·Cin + 32·Cout: 3×3 1→16: 548 [EM], 1→8: 292 [DF], 1→32: 1,060 [CNN].
  * - Cin = 3 (the RGB first layer, `forward_conv2d_rgb_sssa8_ch`): 4·Kh·Kw·(Cin + Cout) + 32·Cout:
- *   3×3/2 3→16 on 96×96: 1,196 [MV2, YH], 3×3/1 3→16 on 64×64: 1,196 [GS] — no width or stride term — and
+ *   3×3/2 3→16 on 96×96: 1,196 [MV2, YH], 3×3/1 3→16 on 64×64 [GS] and 32×32 [C3]: 1,196 — no width or
+ *   stride term — and
  *   3×3/1 3→8 on 32×32 (fused with a max pool): 652 (search corpus id 38900538860).
  * - deeper inputs: 32·Cout + 5,120: 3×3 16→32: 6,144 [EM], 32→64: 7,168 and 64→128: 9,216 [CNN] (the
- *   5,120 B im2col budget is the same for all three, whatever Kh·Kw·Cin). [GS] has 16→24: 6,032 and 24→32:
- *   6,432, i.e. 144 B and 288 B (2–5 %) above this rule: not explained.
+ *   5,120 B im2col budget is the same for all three, whatever Kh·Kw·Cin). Five more observations deviate by
+ *   −288…+448 B (−5…+7 %), unexplained: [GS] 16→24: 6,032, 24→32: 6,432; [C3] (search corpus id 18445407568,
+ *   32×32 RGB CNN) 16→16: 5,344, 16→32: 6,016, 32→32: 6,592.
  */
 function convInt8(l: ScratchLayerView): number {
   const g = l.conv!;
