@@ -6,6 +6,7 @@
  *      its last consumer, views aliased). This over-estimates ST for many nets (facts §2.2) and is labelled
  *      'fallback-max-live' wherever it is used.
  */
+import type { ScratchEngineName } from '../analyzer/memory/scratch-rules.ts';
 import type { Analysis } from '../analyzer/layer.ts';
 import { planMemory } from '../analyzer/memory/index.ts';
 
@@ -14,9 +15,9 @@ export interface PeakEstimate {
   source: 'st-plan' | 'fallback-max-live';
 }
 
-function stPlanBytes(a: Analysis, scratchEngine?: 'dsp' | 'mve' | 'none'): number | undefined {
-  // analyze's own figure is the default (DSP) plan; another scratch engine needs its own plan
-  if (!scratchEngine && typeof a.totals.activationPeakBytes === 'number' && a.totals.activationPeakBytes > 0) return a.totals.activationPeakBytes;
+function stPlanBytes(a: Analysis, scratchEngine?: ScratchEngineName): number | undefined {
+  // analyze's own figure is the default ('st' scratch) plan; another scratch engine needs its own plan
+  if ((!scratchEngine || scratchEngine === 'st') && typeof a.totals.activationPeakBytes === 'number' && a.totals.activationPeakBytes > 0) return a.totals.activationPeakBytes;
   let report: ReturnType<typeof planMemory>;
   try {
     report = planMemory(a, scratchEngine ? { scratchEngine } : {});
@@ -63,8 +64,8 @@ export function fallbackMaxLiveBytes(a: Analysis): number {
   return peak;
 }
 
-/** `scratchEngine` (the target's CMSIS-NN build: DSP on M7/M33, MVE on M55/N6) changes kernel scratch sizes. */
-export function activationPeakBytes(a: Analysis, scratchEngine?: 'dsp' | 'mve' | 'none'): PeakEstimate {
+/** `scratchEngine` (ST's MCU runtime 'st', or a CMSIS-NN build: DSP on M7/M33, MVE on M55/N6) changes kernel scratch sizes. */
+export function activationPeakBytes(a: Analysis, scratchEngine?: ScratchEngineName): PeakEstimate {
   const st = stPlanBytes(a, scratchEngine);
   if (st !== undefined) return { bytes: st, source: 'st-plan' };
   return { bytes: fallbackMaxLiveBytes(a), source: 'fallback-max-live' };

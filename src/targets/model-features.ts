@@ -3,6 +3,7 @@
  * weights, activation peak and the kernel kinds a runtime must link. Stored as derived data
  * (data/features/*.json) so calibration runs without the model files; computed live for `check`.
  */
+import type { ScratchEngineName } from '../analyzer/memory/scratch-rules.ts';
 import type { Analysis, Layer, LayerKind } from '../analyzer/layer.ts';
 import { activationPeakBytes } from './activation-peak.ts';
 import { modelWork, type LayerWork } from './latency/layer-work.ts';
@@ -66,7 +67,7 @@ function inputBytes(l: Layer): number {
 }
 
 /** Features of an analysis; `scratchEngine` selects the kernel scratch rules of the activation plan. */
-export function modelFeatures(a: Analysis, scratchEngine?: 'dsp' | 'mve' | 'none'): ModelFeatures {
+export function modelFeatures(a: Analysis, scratchEngine?: ScratchEngineName): ModelFeatures {
   const macsByKind = Object.fromEntries(LAYER_KINDS.map((k) => [k, 0])) as Record<LayerKind, number>;
   const layersByKind = Object.fromEntries(LAYER_KINDS.map((k) => [k, 0])) as Record<LayerKind, number>;
   const outputElementsByKind = Object.fromEntries(LAYER_KINDS.map((k) => [k, 0])) as Record<LayerKind, number>;

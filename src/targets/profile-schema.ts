@@ -58,8 +58,8 @@ export const profileSchema = z
      * H7, facts §5); 'all-regions': the compiler spreads buffers over every activation pool (N6 Neural-ART).
      */
     activationPlacement: z.enum(['largest-region', 'all-regions']),
-    /** CMSIS-NN style scratch rules (facts §3): DSP on M7/M33, MVE on M55; 'none' for MPU/NPU runtimes. */
-    scratchEngine: z.enum(['dsp', 'mve', 'none']),
+    /** Kernel scratch rules of the activation plan: 'st' = ST's MCU runtime (docs/memory.md), CMSIS-NN 'dsp' (M7/M33) or 'mve' (M55); 'none' for MPU/NPU runtimes. */
+    scratchEngine: z.enum(['st', 'dsp', 'mve', 'none']),
     /** Targets whose published rows calibrate this one (a series profile borrows its board's). */
     calibrationTargets: z.array(z.string()).default([]),
     notes: z.array(z.string()).default([]),
