@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { PROFILES_DIR } from '../src/targets/resolve.ts';
 import { buildZooModel } from '../src/zoo/index.ts';
 import { HAVE_SHARED, MODELS_DIR, REPO_ROOT } from './helpers/shared.ts';
 
@@ -47,6 +48,20 @@ describe('edgefit demo / report CLI', () => {
     expect(html).toContain('<canvas id="chart-sweep-ram"');
     expect(html).toContain('STM32H747I-DISCO');
     expect(html).not.toContain('STM32N6570-DK'); // only the target asked for
+  });
+
+  it('report takes a user profile given as a path (docs/report.md), with a resolution sweep', () => {
+    const model = buildZooModel('st_mnist_v1', { resolution: 28, classes: 10 });
+    writeFileSync(join(dir, 'mnist-u.onnx'), model.bytes);
+    const profile = JSON.parse(readFileSync(join(PROFILES_DIR, 'stm32h747i-disco.json'), 'utf8'));
+    Object.assign(profile, { id: 'my-board', name: 'My board', aliases: [] });
+    writeFileSync(join(dir, 'my-board.json'), JSON.stringify(profile));
+    // this once failed with "unknown target 'my-board'": the per-layer latency looked the target up again by id
+    const r = edgefit('report', 'mnist-u.onnx', '--target', './my-board.json', '--resolutions', '28,32', '-o', 'mine.html');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const html = readFileSync(join(dir, 'mine.html'), 'utf8');
+    expect(html).toContain('My board');
   });
 
   it.skipIf(!HAVE_SHARED)("report on ST's own benchmarked file shows ST's published figures beside ours", () => {

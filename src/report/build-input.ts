@@ -10,9 +10,9 @@ import type { IRModel } from '../analyzer/ir.ts';
 import type { Analysis } from '../analyzer/layer.ts';
 import { loadModel } from '../analyzer/load.ts';
 import { planMemory } from '../analyzer/memory/index.ts';
-import { DEFAULT_TARGETS, evaluateTargets } from '../targets/evaluate.ts';
+import { DEFAULT_TARGETS, evaluateTargets, type TargetResult } from '../targets/evaluate.ts';
 import { resolveTarget } from '../targets/resolve.ts';
-import { layerLatencyFor } from './layer-latency.ts';
+import { layerLatencyOf } from './layer-latency.ts';
 import { calibrationSources, findPublishedFigures, type PublishedQuery } from './published.ts';
 import { formatMs } from './format.ts';
 import type { PublishedFigure, ReportInput, ReportMemory, ReportMemoryPlan, ReportTargetResult, ResolutionPoint } from './types.ts';
@@ -39,6 +39,8 @@ export interface EvaluatedModel {
   analysis: Analysis;
   memory?: ReportMemory;
   targets?: ReportTargetResult[];
+  /** The targets module's results behind `targets`, same order. */
+  results?: TargetResult[];
 }
 
 // ---------- memory (issue 6) ----------
@@ -169,20 +171,25 @@ export function squareResolutionOf(analysis: Analysis): number | undefined {
 
 /** Adds the per-layer attribution of each target's predicted latency (see layer-latency.ts). */
 function attachLayerLatency(e: EvaluatedModel): void {
-  for (const t of e.targets ?? []) {
-    const per = layerLatencyFor(e.analysis, t.id, t.latencyMs);
-    if (!per) continue;
+  (e.targets ?? []).forEach((t, i) => {
+    const r = e.results?.[i];
+    const per = r ? layerLatencyOf(r, t.latencyMs) : undefined;
+    if (!per) {
+      delete t.layerLatencyMs; // the split does not add up: no per-layer figures rather than wrong ones
+      return;
+    }
     t.layerLatencyMs = per.layerMs;
     if (per.perInferenceMs > 0) (t.notes ??= []).push(`per-inference overhead ${formatMs(per.perInferenceMs)} (not in any layer)`);
-  }
+  });
 }
 
 function evaluate(model: IRModel, targetIds: string[], inputShapes?: Record<string, number[]>): EvaluatedModel {
   const analysis = analyzeModel(model, { inputShapes });
   const memory = toReportMemory(planMemory(analysis, { allocateIo: true }), analysis);
   if (memory?.planners.st && analysis.totals.activationPeakBytes === undefined) analysis.totals.activationPeakBytes = memory.planners.st.peakBytes;
-  const targets = targetIds.length ? evaluateTargets(analysis, targetIds).map(toReportTarget) : undefined;
-  return { analysis, memory, targets };
+  const results = targetIds.length ? evaluateTargets(analysis, targetIds) : undefined;
+  const targets = results?.map(toReportTarget);
+  return { analysis, memory, targets, ...(results ? { results } : {}) };
 }
 
 function sweepPoint(resolution: number, e: EvaluatedModel): ResolutionPoint {

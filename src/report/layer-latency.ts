@@ -4,7 +4,7 @@
  * That identity is checked here; if it ever fails, no per-layer figures are given rather than wrong ones.
  */
 import type { Analysis } from '../analyzer/layer.ts';
-import { evaluateTargets } from '../targets/evaluate.ts';
+import { evaluateTargets, type TargetResult } from '../targets/evaluate.ts';
 
 export interface LayerLatency {
   /** ms per layer, by layer index. */
@@ -17,7 +17,16 @@ export interface LayerLatency {
 export function layerLatencyFor(analysis: Analysis, target: string, expectedTotalMs: number | null): LayerLatency | undefined {
   if (expectedTotalMs === null) return undefined;
   const [r] = evaluateTargets(analysis, [target]);
-  if (!r?.layerLatencyMs || r.perInferenceMs === null) return undefined;
+  return r ? layerLatencyOf(r, expectedTotalMs) : undefined;
+}
+
+/**
+ * The same from a result already evaluated (no second evaluation: a user's profile given as a path has an id
+ * that `evaluateTargets` cannot look up again).
+ */
+export function layerLatencyOf(r: TargetResult, expectedTotalMs: number | null = r.latencyMs): LayerLatency | undefined {
+  if (expectedTotalMs === null) return undefined;
+  if (!r.layerLatencyMs || r.perInferenceMs === null) return undefined;
   const layerMs = r.layerLatencyMs;
   const perInferenceMs = r.perInferenceMs;
   const sum = layerMs.reduce((a, b) => a + b, 0) + perInferenceMs;
