@@ -33,7 +33,7 @@ export function registerCheck(program: Command): void {
         const json = {
           model: analysis.model.path,
           partial: analysis.partial,
-          macs: analysis.totals.macs,
+          macs: analysis.totals.macsConvDense,
           weightBytes: analysis.totals.weightBytes,
           allFit,
           // per-layer split only here (docs/targets.md): compare's sweeps would repeat it per variant
@@ -41,7 +41,7 @@ export function registerCheck(program: Command): void {
         };
         process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
       } else {
-        const head = `${analysis.model.path}: ${formatCount(analysis.totals.macs)} MACs, weights ${formatBytes(analysis.totals.weightBytes)}, activations ${formatBytes(results[0]?.activationBytes ?? 0)}${analysis.partial ? ' (PARTIAL analysis)' : ''}`;
+        const head = `${analysis.model.path}: ${formatCount(analysis.totals.macsConvDense)} MACs, weights ${formatBytes(analysis.totals.weightBytes)}, activations ${formatBytes(results[0]?.activationBytes ?? 0)}${analysis.partial ? ' (PARTIAL analysis)' : ''}`;
         const rows = results.map((r) => [
           r.name,
           r.fits ? 'yes' : 'NO',

@@ -51,7 +51,7 @@ export function registerCompare(program: Command): void {
           bar?.update(variants.length, { job: `${j.model}${j.resolution ? ` @${j.resolution}` : ''}` });
           const a = analyzeAt(j.model, j.resolution);
           const results = evaluateTargets(a, targets);
-          variants.push({ model: j.model, resolution: j.resolution ?? null, macs: a.totals.macs, activationBytes: results[0]?.activationBytes ?? 0, weightBytes: a.totals.weightBytes, partial: a.partial, targets: results });
+          variants.push({ model: j.model, resolution: j.resolution ?? null, macs: a.totals.macsConvDense, activationBytes: results[0]?.activationBytes ?? 0, weightBytes: a.totals.weightBytes, partial: a.partial, targets: results });
           bar?.update(variants.length);
         }
       } finally {
