@@ -122,6 +122,10 @@ describe('edgefit compare', () => {
     expect(JSON.parse(out).variants).toHaveLength(2);
     expect(await run('compare', EFF128)).toBe(2);
     expect(await run('compare', EFF128, '--resolutions', '128,abc')).toBe(2);
+    // check's option is singular: the error names the option the user typed
+    err = '';
+    expect(await run('check', EFF128, '--resolution', '1e9')).toBe(2);
+    expect(err).toBe("edgefit: --resolution '1e9': give sizes in pixels, e.g. 96,128,160 (8 … 4096)\n");
   });
 });
 

@@ -28,11 +28,11 @@ export function analyzeAt(path: string, res?: number): Analysis {
   return analyzeForTargets(path, { inputShapes: resolutionOverrides(base, res) });
 }
 
-export function parseResolutions(spec: string): number[] {
+export function parseResolutions(spec: string, flag = '--resolutions'): number[] {
   const list = spec.split(',').map((s) => s.trim());
   const out = list.map((s) => Number(s));
   if (!list.length || out.some((n, i) => !/^\d+$/.test(list[i]!) || n < 8 || n > 4096)) {
-    throw new EdgefitError('USAGE', `--resolutions '${spec}': give sizes in pixels, e.g. 96,128,160 (8 … 4096)`);
+    throw new EdgefitError('USAGE', `${flag} '${spec}': give sizes in pixels, e.g. 96,128,160 (8 … 4096)`);
   }
   return out;
 }

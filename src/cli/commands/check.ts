@@ -24,7 +24,7 @@ export function registerCheck(program: Command): void {
     .option('--resolution <px>', 're-infer shapes at this input size')
     .option('--json', 'print JSON (targets[] with id, fits, ram, flash, latencyMs, latencyErrorPct, limitingMemory)')
     .action((path: string, opts: CheckOptions) => {
-      const res = opts.resolution !== undefined ? parseResolutions(opts.resolution) : undefined;
+      const res = opts.resolution !== undefined ? parseResolutions(opts.resolution, '--resolution') : undefined;
       if (res && res.length !== 1) throw new EdgefitError('USAGE', '--resolution takes one size; use compare for a sweep');
       const analysis = analyzeAt(path, res?.[0]);
       const results = evaluateTargets(analysis, opts.target?.length ? opts.target : DEFAULT_TARGETS);
