@@ -14,9 +14,17 @@ describe('edgefit CLI shell', () => {
     }
   });
 
-  it('rejects an unknown command with exit code 2 and no stack trace', () => {
-    const r = spawnSync(process.execPath, [BIN, 'frobnicate'], { encoding: 'utf8' });
+  it.each([
+    [['frobnicate'], /unknown command 'frobnicate'/],
+    [['analyze'], /missing required argument 'model'/],
+    [['check', 'm.tflite', '--resolutions', '96'], /unknown option '--resolutions'.*Did you mean --resolution\?/],
+    [['targets', '--bogus'], /unknown option '--bogus'/],
+  ])('usage error %j: one edgefit line on stderr, exit code 2', (args, message) => {
+    const r = spawnSync(process.execPath, [BIN, ...args], { encoding: 'utf8' });
     expect(r.status).toBe(2);
-    expect(r.stderr).not.toMatch(/\n\s+at /);
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^edgefit: /);
+    expect(lines[0]).toMatch(message);
   });
 });

@@ -21,7 +21,7 @@ export function buildProgram(): Command {
     .description('Will this quantized network fit an STM32 target, and how fast will it run?')
     .version('0.1.0')
     .exitOverride()
-    .configureOutput({ outputError: (str, write) => write(str) })
+    .configureOutput({ outputError: (str, write) => write(usageLine(str)) })
     .showHelpAfterError(false);
   registerAnalyze(program);
   registerZoo(program);
@@ -32,6 +32,12 @@ export function buildProgram(): Command {
   registerCalibrate(program);
   registerReport(program);
   return program;
+}
+
+/** Commander's usage errors ("error: unknown option '--x'\n(Did you mean --y?)") as one `edgefit:` line. */
+export function usageLine(text: string): string {
+  const oneLine = text.replace(/^error:\s*/i, '').split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
+  return `edgefit: ${oneLine} (see edgefit --help)\n`;
 }
 
 /** Runs the CLI and returns the process exit code. Commands set `process.exitCode` for non-error outcomes. */

@@ -32,6 +32,10 @@ export interface ReportBuildOptions {
   notes?: string[];
   title?: string;
   generatedAt?: string;
+  /** The model already loaded (with the CLI's size caps); loaded from `modelPath` when absent. */
+  model?: IRModel;
+  /** Input shape overrides (--input-shape) applied to every analysis, resolutions on top. */
+  inputShapes?: Record<string, number[]>;
 }
 
 /** One analysed model with its memory plans and target verdicts. */
@@ -228,8 +232,8 @@ function attachPredictions(figures: PublishedFigure[], byResolution: Map<number,
 export async function buildReportInput(modelPath: string, opts: ReportBuildOptions = {}): Promise<ReportInput> {
   const targetIds = opts.targets ?? defaultTargetIds();
   for (const t of targetIds) resolveTarget(t); // a bad --target fails before the model is analysed
-  const model = loadModel(modelPath);
-  const main = evaluate(model, targetIds);
+  const model = opts.model ?? loadModel(modelPath);
+  const main = evaluate(model, targetIds, opts.inputShapes);
   attachLayerLatency(main);
   const notes = [...(opts.notes ?? [])];
   if (!main.memory) notes.push('Activation memory planning is not available in this build: no memory plan.');
@@ -241,7 +245,7 @@ export async function buildReportInput(modelPath: string, opts: ReportBuildOptio
     byResolution.set(r.resolution, r.path === modelPath ? main : evaluate(loadModel(r.path), targetIds));
   }
   for (const r of opts.resolutions ?? []) {
-    if (!byResolution.has(r)) byResolution.set(r, evaluate(model, targetIds, inputShapeAt(main.analysis, r)));
+    if (!byResolution.has(r)) byResolution.set(r, evaluate(model, targetIds, { ...opts.inputShapes, ...inputShapeAt(main.analysis, r) }));
   }
   const sweepResolutions = [...new Set([...(opts.resolutions ?? []), ...(opts.resolutionModels ?? []).map((r) => r.resolution)])].sort((a, b) => a - b);
   const sweep = sweepResolutions.length ? sweepResolutions.map((r) => sweepPoint(r, byResolution.get(r)!)) : undefined;

@@ -2,6 +2,8 @@
  * Shared by the check / compare / targets commands: analyzing a model at a given input resolution, and
  * turning TargetResults into table cells and JSON.
  */
+import { analyzeModel } from '../analyzer/analyze.ts';
+import type { IRModel } from '../analyzer/ir.ts';
 import { EdgefitError } from '../analyzer/errors.ts';
 import type { Analysis } from '../analyzer/layer.ts';
 import { formatBytes, formatCount } from '../cli/format/numbers.ts';
@@ -19,6 +21,16 @@ export function resolutionOverrides(a: Analysis, h: number, w = h): Record<strin
   }
   if (!Object.keys(out).length) throw new EdgefitError('USAGE', `${a.model.path}: no 4-D image input whose resolution could be changed`);
   return out;
+}
+
+/**
+ * Analysis of a loaded model with the user's input-shape overrides, optionally re-inferred at resolution
+ * `res` on top of them (no new file needed).
+ */
+export function analyzeLoadedAt(model: IRModel, res?: number, inputShapes: Record<string, number[]> = {}): Analysis {
+  const base = analyzeModel(model, { inputShapes });
+  if (res === undefined) return base;
+  return analyzeModel(model, { inputShapes: { ...inputShapes, ...resolutionOverrides(base, res) } });
 }
 
 /** Analysis of `path`, optionally re-inferred at resolution `res` (no new file needed). */

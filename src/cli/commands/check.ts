@@ -4,29 +4,31 @@
  * leave-one-model-out error. Exit codes: 0 all targets fit, 1 any does not, 2 bad input or usage.
  */
 import type { Command } from 'commander';
+import { addModelOptions, loadModelForCli, type ModelCliOptions } from '../model-options.ts';
 import { EdgefitError } from '../../analyzer/errors.ts';
 import { DEFAULT_TARGETS, evaluateTargets } from '../../targets/evaluate.ts';
-import { analyzeAt, formatBytes, formatCount, latencyCell, parseResolutions, roleCell, resultJson } from '../../targets/present.ts';
+import { analyzeLoadedAt, formatBytes, formatCount, latencyCell, parseResolutions, roleCell, resultJson } from '../../targets/present.ts';
 import { renderTable } from '../format/table.ts';
 
-interface CheckOptions {
+interface CheckOptions extends ModelCliOptions {
   target?: string[];
   json?: boolean;
   resolution?: string;
 }
 
 export function registerCheck(program: Command): void {
-  program
+  const cmd = program
     .command('check')
     .description('Does the model fit each target (RAM, flash, margins, limiting memory) and how fast will it run')
     .argument('<model>', 'model file (.onnx or .tflite)')
     .option('-t, --target <name|profile.json>', 'target board/series as ST prints it, or a profile file (repeatable; default: every board)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--resolution <px>', 're-infer shapes at this input size')
-    .option('--json', 'print JSON (targets[] with id, fits, ram, flash, latencyMs, latencyErrorPct, limitingMemory)')
-    .action((path: string, opts: CheckOptions) => {
+    .option('--json', 'print JSON (targets[] with id, fits, ram, flash, latencyMs, latencyErrorPct, limitingMemory)');
+  addModelOptions(cmd).action((path: string, opts: CheckOptions) => {
       const res = opts.resolution !== undefined ? parseResolutions(opts.resolution, '--resolution') : undefined;
       if (res && res.length !== 1) throw new EdgefitError('USAGE', '--resolution takes one size; use compare for a sweep');
-      const analysis = analyzeAt(path, res?.[0]);
+      const { model, inputShapes } = loadModelForCli(path, opts);
+      const analysis = analyzeLoadedAt(model, res?.[0], inputShapes);
       const results = evaluateTargets(analysis, opts.target?.length ? opts.target : DEFAULT_TARGETS);
       const allFit = results.every((r) => r.fits);
       if (opts.json) {

@@ -6,12 +6,13 @@
  */
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
+import { addModelOptions, loadModelForCli, type ModelCliOptions } from '../model-options.ts';
 import { EdgefitError } from '../../analyzer/errors.ts';
 import { DEFAULT_TARGETS, evaluateTargets, type TargetResult } from '../../targets/evaluate.ts';
-import { analyzeAt, formatBytes, formatCount, latencyCell, parseResolutions, roleCell, resultJson } from '../../targets/present.ts';
+import { analyzeLoadedAt, formatBytes, formatCount, latencyCell, parseResolutions, roleCell, resultJson } from '../../targets/present.ts';
 import { renderTable } from '../format/table.ts';
 
-interface CompareOptions {
+interface CompareOptions extends ModelCliOptions {
   resolutions?: string;
   target?: string[];
   json?: boolean;
@@ -29,15 +30,15 @@ export interface CompareVariant {
 }
 
 export function registerCompare(program: Command): void {
-  program
+  const cmd = program
     .command('compare')
     .description('Compare input resolutions of one model, or several model variants, across targets')
     .argument('<models...>', 'model files (.onnx or .tflite)')
     .option('--resolutions <list>', 'input sizes to re-infer shapes at, e.g. 96,128,160,192,224')
     .option('-t, --target <name|profile.json>', 'target (repeatable; default: every board)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--json', 'print JSON')
-    .option('--no-progress', 'never show the progress bar')
-    .action((models: string[], opts: CompareOptions) => {
+    .option('--no-progress', 'never show the progress bar');
+  addModelOptions(cmd).action((models: string[], opts: CompareOptions) => {
       const resolutions: (number | undefined)[] = opts.resolutions ? parseResolutions(opts.resolutions) : [undefined];
       if (models.length === 1 && !opts.resolutions) throw new EdgefitError('USAGE', 'compare: give --resolutions for one model, or several models to compare');
       const targets = opts.target?.length ? opts.target : DEFAULT_TARGETS;
@@ -46,10 +47,14 @@ export function registerCompare(program: Command): void {
       const bar = showBar ? new cliProgress.SingleBar({ stream: process.stderr, format: 'compare [{bar}] {value}/{total} {job}', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic) : undefined;
       bar?.start(jobs.length, 0, { job: '' });
       const variants: CompareVariant[] = [];
+      // each file is read once (with the size caps); --input-shape applies to every file and resolutions on top
+      const loaded = new Map<string, ReturnType<typeof loadModelForCli>>();
+      const load = (path: string) => loaded.get(path) ?? loaded.set(path, loadModelForCli(path, opts)).get(path)!;
       try {
         for (const j of jobs) {
           bar?.update(variants.length, { job: `${j.model}${j.resolution ? ` @${j.resolution}` : ''}` });
-          const a = analyzeAt(j.model, j.resolution);
+          const { model, inputShapes } = load(j.model);
+          const a = analyzeLoadedAt(model, j.resolution, inputShapes);
           const results = evaluateTargets(a, targets);
           variants.push({ model: j.model, resolution: j.resolution ?? null, macs: a.totals.macsConvDense, activationBytes: results[0]?.activationBytes ?? 0, weightBytes: a.totals.weightBytes, partial: a.partial, targets: results });
           bar?.update(variants.length);

@@ -4,13 +4,14 @@
  */
 import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
+import { addModelOptions, loadModelForCli, type ModelCliOptions } from '../model-options.ts';
 import { EdgefitError } from '../../analyzer/errors.ts';
 import { buildReportInput } from '../../report/build-input.ts';
 import { publishedQueryForFile } from '../../report/published.ts';
 import { renderReport } from '../../report/render.ts';
 import { writeReport } from '../../report/write.ts';
 
-interface ReportCliOptions {
+interface ReportCliOptions extends ModelCliOptions {
   target?: string[];
   resolutions?: string;
   output?: string;
@@ -31,18 +32,19 @@ export function defaultReportPath(modelPath: string): string {
 }
 
 export function registerReport(program: Command): void {
-  program
+  const cmd = program
     .command('report')
     .description('Write a self-contained HTML report: fit per target, per-layer table, memory and latency charts')
     .argument('<model>', 'model file (.onnx or .tflite)')
     .option('-t, --target <name>', 'target board/series or ./profile.json (repeatable; default: every built-in board)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--resolutions <list>', 'also re-analyse at these square input sizes, e.g. 96,128,160,192,224')
-    .option('-o, --output <file>', 'where to write the HTML (default: reports/<model>.html)')
-    .action(async (modelPath: string, opts: ReportCliOptions) => {
+    .option('-o, --output <file>', 'where to write the HTML (default: reports/<model>.html)');
+  addModelOptions(cmd).action(async (modelPath: string, opts: ReportCliOptions) => {
       const resolutions = opts.resolutions !== undefined ? parseResolutions(opts.resolutions) : undefined;
       // ST's own benchmarked files (named row by row in data/published) get their published figures beside ours
       const published = publishedQueryForFile(modelPath);
-      const input = await buildReportInput(modelPath, { targets: opts.target, resolutions, ...(published ? { published } : {}) });
+      const { model, inputShapes } = loadModelForCli(modelPath, opts);
+      const input = await buildReportInput(modelPath, { targets: opts.target, resolutions, model, inputShapes, ...(published ? { published } : {}) });
       const written = writeReport(opts.output ?? defaultReportPath(modelPath), renderReport(input));
       process.stdout.write(`report written: ${written.path}\n${written.url}\n`);
     });
