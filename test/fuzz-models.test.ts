@@ -188,7 +188,8 @@ describe('fuzzing the whole pipeline with mutated models', () => {
     }
     const failures = failing.filter((f) => !known.has(f.index));
 
-    const counts = new Map<string, number>();
+    // the failure outcomes are always listed, with 0 when none occurred
+    const counts = new Map<string, number>([['ok', 0], ['ok-partial', 0], ...FAILURES.map((f): [string, number] => [f, 0])]);
     for (const r of records) counts.set(r.result.outcome, (counts.get(r.result.outcome) ?? 0) + 1);
     const table = [...counts].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
     const finished = records.filter((r) => r.result.outcome !== 'timeout');
