@@ -1,10 +1,12 @@
 /**
  * One fuzz case through everything a user's command runs on a model: load (reader + graph check) → analyze
  * (shapes, layers, totals) → plan activation memory → evaluate every target → the analyze JSON document and
- * table; for one case in four that got this far, also the HTML report (`edgefit report`), and for another one
-in four the model re-analysed at a 97×97 input (`check --resolution`). The outcome is 'ok' / 'ok-partial', the EdgefitError code, or a failure: 'crash' (any other
- * exception), 'bad-message' (a typed error whose message is empty or spans lines) or 'bad-figure' (a total,
- * peak or latency that is negative, NaN or infinite in a result presented as valid).
+ * table. Of the cases that get that far, one in four also builds the HTML report from the file (`edgefit
+ * report`), another one in four is re-analysed at a 97×97 input (`check --resolution`), and a third one in four
+ * is loaded and analysed again, whose JSON must be byte-identical.
+ * The outcome is 'ok' / 'ok-partial', the EdgefitError code, or a failure: 'crash' (any other exception),
+ * 'bad-message' (a typed error whose message is empty or spans lines), 'bad-figure' (a total, layer figure,
+ * peak or latency that is negative, NaN or infinite in a result presented as valid) or 'nondeterministic'.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,8 +23,8 @@ import { evaluateTargets, listTargets } from '../src/targets/evaluate.ts';
 import { resolutionOverrides } from '../src/targets/present.ts';
 import type { FuzzCase } from './fuzz-mutations.ts';
 
-export type FailureOutcome = 'crash' | 'bad-message' | 'bad-figure' | 'timeout' | 'out-of-memory';
-export const FAILURES: readonly string[] = ['crash', 'bad-message', 'bad-figure', 'timeout', 'out-of-memory'];
+export type FailureOutcome = 'crash' | 'bad-message' | 'bad-figure' | 'nondeterministic' | 'timeout' | 'out-of-memory';
+export const FAILURES: readonly string[] = ['crash', 'bad-message', 'bad-figure', 'nondeterministic', 'timeout', 'out-of-memory'];
 
 export interface CaseResult {
   /** 'ok', 'ok-partial', 'error:<CODE>' or a FailureOutcome. */
@@ -36,6 +38,9 @@ export interface CaseResult {
 
 /** Cases whose index is 1 modulo this also re-analyse the model at a 97×97 input (check --resolution's path). */
 export const RESOLUTION_EVERY = 4;
+
+/** Cases whose index is 2 modulo this are loaded and analysed a second time: the JSON must be byte-identical. */
+export const DETERMINISM_EVERY = 4;
 
 /** Model files are read relative to a folder that does not exist: external data can only fail, never read. */
 const NO_DIR = '/nonexistent-edgefit-fuzz-dir';
@@ -59,7 +64,7 @@ export function runCase(c: FuzzCase): CaseResult {
     stage = 'targets';
     const results = evaluateTargets(analysis, listTargets().map((t) => t.id));
     stage = 'render';
-    JSON.stringify(analysisToJson(analysis, memory));
+    const json = JSON.stringify(analysisToJson(analysis, memory));
     renderAnalysis(analysis, memory);
     stage = 'check';
     const bad: string[] = [];
@@ -73,6 +78,20 @@ export function runCase(c: FuzzCase): CaseResult {
       if (badNumber(r.activationBytes)) bad.push(`${r.id}.activationBytes=${r.activationBytes}`);
     }
     if (bad.length) return done('bad-figure', { message: bad.slice(0, 4).join(', ') });
+    if (c.index % DETERMINISM_EVERY === 2) {
+      // the same bytes, loaded and analysed again: byte-identical analyze --json
+      stage = 'determinism';
+      const again = analyzeModel(loadModelBytes(c.bytes, `fuzz-${c.index}.${c.format}`, { baseDir: NO_DIR, maxTensorBytes: FUZZ_MAX_TENSOR_BYTES }), c.inputShapes ? { inputShapes: c.inputShapes } : {});
+      const againMemory = planMemory(again);
+      const againPeak = stPeakBytes(againMemory);
+      if (againPeak !== undefined) again.totals.activationPeakBytes = againPeak;
+      const json2 = JSON.stringify(analysisToJson(again, againMemory));
+      if (json2 !== json) {
+        let at = 0;
+        while (at < json.length && json[at] === json2[at]) at++;
+        return done('nondeterministic', { message: `analyze JSON differs at char ${at}: …${json.slice(Math.max(0, at - 60), at + 40)}… vs …${json2.slice(Math.max(0, at - 60), at + 40)}…` });
+      }
+    }
     if (c.index % RESOLUTION_EVERY === 1 && !c.inputShapes) {
       // `check --resolution` / `compare --resolutions`: the same model re-inferred at an odd input size;
       // refusing it (e.g. a fixed Reshape) is fine, anything but an EdgefitError is not
