@@ -15,10 +15,8 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { analyzeModel } from '../src/analyzer/analyze.ts';
-import { loadModelBytes } from '../src/analyzer/load.ts';
 import { loadSeedModels, makeCase, type FuzzCase, type SeedOptions } from './fuzz-mutations.ts';
-import { FAILURES, FUZZ_MAX_TENSOR_BYTES, type CaseResult } from './fuzz-pipeline.ts';
+import { FAILURES, type CaseResult } from './fuzz-pipeline.ts';
 import { HAVE_SHARED, MODELS_DIR } from './helpers/shared.ts';
 
 const DEFAULT_CASES = 320;
@@ -126,26 +124,9 @@ async function runPool(next: () => number | undefined): Promise<Record_[]> {
  * Failures already reported to their owner, recognised precisely (not by mutation name): they are printed as
  * KNOWN with the owner and do not fail the run; anything else does. Remove an entry once fixed.
  */
-const KNOWN_ISSUES: { owner: string; what: string; matches: (r: Record_, c: FuzzCase) => boolean }[] = [
-  {
-    owner: 'H6 (memory)',
-    what:
-      'rowOverlap (src/analyzer/memory/overlap-rules.ts) loops once per output row, so computeLiveness on a conv/pool ' +
-      'whose output has ~2^31 rows (a huge input dim in the file or from --input-shape) runs for minutes',
-    matches: (r, c) => r.result.outcome === 'timeout' && hasHugeRowWalkingLayer(c),
-  },
-];
-
-/** Whether the case analyses (quickly, in this thread) to a conv/pool layer with more than 2^24 output rows. */
-function hasHugeRowWalkingLayer(c: FuzzCase): boolean {
-  try {
-    const model = loadModelBytes(c.bytes, 'known.onnx', { baseDir: '/nonexistent-edgefit-fuzz-dir', maxTensorBytes: FUZZ_MAX_TENSOR_BYTES });
-    const a = analyzeModel(model, c.inputShapes ? { inputShapes: c.inputShapes } : {});
-    return a.layers.some((l) => ['conv', 'pointwise', 'depthwise', 'pool'].includes(l.kind) && l.outputShapes.some((s) => s.some((d) => d > 2 ** 24)));
-  } catch {
-    return false;
-  }
-}
+// Known, reported-but-unfixed failures would be listed here (owner, what, matcher); none remain: the row-walking
+// overlap hang (2^31-row conv) was fixed in overlap-rules.ts and is covered by test/memory-row-bounds.test.ts.
+const KNOWN_ISSUES: { owner: string; what: string; matches: (r: Record_, c: FuzzCase) => boolean }[] = [];
 
 /** Writes each failing case's bytes where `edgefit analyze` can be run on them; returns the paths. */
 function writeReproducers(failures: Record_[]): Map<number, string> {

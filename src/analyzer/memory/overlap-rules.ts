@@ -114,14 +114,32 @@ function rowOverlapWith(layer: Layer, inputOperand: number, geo: RowGeometry | u
   const rowOut = outDims[1] * outDims[2] * outBytes;
   const hin = inDims[0];
   const clamp = (r: number) => Math.min(hin, Math.max(0, r));
+  const lastRowSpan = (geo.kh - 1) * geo.dilation + 1;
   let forward = Infinity;
   let backward = -Infinity;
-  for (let y = 0; y < outDims[0]; y++) {
+  for (const y of rowCandidates(outDims[0], geo.stride, [geo.padTop, geo.padTop + hin, geo.padTop - lastRowSpan, geo.padTop + hin - lastRowSpan])) {
     const firstRow = y * geo.stride - geo.padTop;
     forward = Math.min(forward, clamp(firstRow) * rowIn - (y + 1) * rowOut);
-    backward = Math.max(backward, clamp(firstRow + (geo.kh - 1) * geo.dilation + 1) * rowIn - y * rowOut);
+    backward = Math.max(backward, clamp(firstRow + lastRowSpan) * rowIn - y * rowOut);
   }
   return { forwardDeltaBytes: forward, backwardDeltaBytes: backward };
+}
+
+/**
+ * Output rows at which the row bounds can reach their extremes. Both bounds are piecewise linear in the row
+ * index y, the pieces changing only where y·stride crosses one of `crossings` (where the clamp to [0, Hin]
+ * starts or stops acting); a linear piece has its extremes at its ends. So the first and last rows and the
+ * integers around each crossing give the same min/max as visiting every row, in O(1) for any height (a
+ * hostile 2^40-row tensor no longer loops). Small heights are visited row by row.
+ */
+function rowCandidates(rows: number, stride: number, crossings: number[]): number[] {
+  if (rows <= 4096) return Array.from({ length: rows }, (_, y) => y);
+  const out = new Set<number>([0, rows - 1]);
+  for (const c of crossings) {
+    const y = c / stride;
+    for (const k of [Math.floor(y) - 1, Math.floor(y), Math.ceil(y), Math.ceil(y) + 1]) if (k >= 0 && k < rows) out.add(k);
+  }
+  return [...out];
 }
 
 /**
