@@ -1,14 +1,14 @@
 /**
  * The one place targets learn a model's activation RAM. Preference order:
  *   1. `analysis.totals.activationPeakBytes` (analyze fills it from the "st" plan),
- *   2. H6's planMemory(analysis).planners.st (peak/arena bytes),
+ *   2. planStPeakBytes(analysis) (the memory planner's st plan alone, per scratch engine),
  *   3. FALLBACK: the maximum over the schedule of live activation bytes (every tensor from its producer to
  *      its last consumer, views aliased). This over-estimates ST for many nets (facts §2.2) and is labelled
  *      'fallback-max-live' wherever it is used.
  */
 import type { ScratchEngineName } from '../analyzer/memory/scratch-rules.ts';
 import type { Analysis } from '../analyzer/layer.ts';
-import { planMemory } from '../analyzer/memory/index.ts';
+import { planStPeakBytes } from '../analyzer/memory/index.ts';
 
 export interface PeakEstimate {
   bytes: number;
@@ -18,19 +18,13 @@ export interface PeakEstimate {
 function stPlanBytes(a: Analysis, scratchEngine?: ScratchEngineName): number | undefined {
   // analyze's own figure is the default ('st' scratch) plan; another scratch engine needs its own plan
   if ((!scratchEngine || scratchEngine === 'st') && typeof a.totals.activationPeakBytes === 'number' && a.totals.activationPeakBytes > 0) return a.totals.activationPeakBytes;
-  let report: ReturnType<typeof planMemory>;
+  let peak: number | undefined;
   try {
-    report = planMemory(a, scratchEngine ? { scratchEngine } : {});
+    peak = planStPeakBytes(a, scratchEngine ? { scratchEngine } : {});
   } catch {
     return undefined;
   }
-  const st = report?.planners?.st as Record<string, unknown> | undefined;
-  if (!st) return undefined;
-  for (const k of ['peakBytes', 'arenaBytes', 'bytes', 'totalBytes']) {
-    const v = st[k];
-    if (typeof v === 'number' && v > 0) return v;
-  }
-  return undefined;
+  return peak !== undefined && peak > 0 ? peak : undefined;
 }
 
 /** FALLBACK until the st planner is available: max live activation bytes over the schedule. */

@@ -158,6 +158,21 @@ export function runPlanner(analysis: Analysis, liveness: Liveness, planner: Memo
   };
 }
 
+/**
+ * Only the "st" plan's pool size (what targets need per scratch engine): the same plan as
+ * `planMemory(...).planners.st.peakBytes` without the other planners and the re-ordering search.
+ */
+export function planStPeakBytes(analysis: Analysis, opts: MemoryOptions = {}): number | undefined {
+  if (analysis.layers.length === 0) return undefined;
+  const allocateIo = opts.allocateIo ?? true;
+  const alignmentBytes = Math.max(1, Math.floor(opts.alignmentBytes ?? 4));
+  const scratchBytes = scratchFunction(opts.scratchEngine ?? 'st');
+  const schedule = opts.schedule ?? defaultSchedule(analysis);
+  assertValidSchedule(analysis, schedule);
+  const stOpts = { allocateIo, scratchBytes, splitPads: opts.stSplitPads ?? true, fuseConvPool: opts.stFuseConvPool ?? true };
+  return runPlanner(analysis, computeLiveness(analysis, schedule, stOpts), new StPlanner({ alignmentBytes }), alignmentBytes).peakBytes;
+}
+
 export function planMemory(analysis: Analysis, opts: MemoryOptions = {}): MemoryReport | undefined {
   if (analysis.layers.length === 0) return undefined;
   const allocateIo = opts.allocateIo ?? true;
