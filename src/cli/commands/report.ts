@@ -4,8 +4,8 @@
  */
 import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
+import { parseResolutions as parseResolutionList } from '../../targets/present.ts';
 import { addModelOptions, loadModelForCli, type ModelCliOptions } from '../model-options.ts';
-import { EdgefitError } from '../../analyzer/errors.ts';
 import { buildReportInput } from '../../report/build-input.ts';
 import { publishedQueryForFile } from '../../report/published.ts';
 import { renderReport } from '../../report/render.ts';
@@ -17,13 +17,9 @@ interface ReportCliOptions extends ModelCliOptions {
   output?: string;
 }
 
-/** '96,128,160' → [96, 128, 160]; each an integer in 8..4096. */
+/** The sweep sizes of --resolutions (same rules as compare), sorted and without repeats. */
 export function parseResolutions(text: string): number[] {
-  const parts = text.split(',').map((s) => s.trim()).filter(Boolean);
-  if (parts.length === 0 || parts.some((p) => !/^\d+$/.test(p) || Number(p) < 8 || Number(p) > 4096)) {
-    throw new EdgefitError('USAGE', `--resolutions '${text}': give input sizes in pixels separated by commas, e.g. 96,128,160 (each 8..4096)`);
-  }
-  return [...new Set(parts.map(Number))].sort((a, b) => a - b);
+  return [...new Set(parseResolutionList(text))].sort((a, b) => a - b);
 }
 
 export function defaultReportPath(modelPath: string): string {
