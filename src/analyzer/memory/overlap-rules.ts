@@ -113,17 +113,24 @@ function rowOverlapWith(layer: Layer, inputOperand: number, geo: RowGeometry | u
   const rowIn = inDims[1] * inDims[2] * inBytes;
   const rowOut = outDims[1] * outDims[2] * outBytes;
   const hin = inDims[0];
-  const clamp = (r: number) => Math.min(hin, Math.max(0, r));
   const lastRowSpan = (geo.kh - 1) * geo.dilation + 1;
   let forward = Infinity;
   let backward = -Infinity;
-  for (const y of rowCandidates(outDims[0], geo.stride, [geo.padTop, geo.padTop + hin, geo.padTop - lastRowSpan, geo.padTop + hin - lastRowSpan])) {
+  const rows = outDims[0];
+  // (no closures here: this runs for every row-walking layer of every plan)
+  const candidates = rows <= ROW_BY_ROW_LIMIT ? undefined : rowCandidates(rows, geo.stride, [geo.padTop, geo.padTop + hin, geo.padTop - lastRowSpan, geo.padTop + hin - lastRowSpan]);
+  const count = candidates ? candidates.length : rows;
+  for (let i = 0; i < count; i++) {
+    const y = candidates ? candidates[i]! : i;
     const firstRow = y * geo.stride - geo.padTop;
-    forward = Math.min(forward, clamp(firstRow) * rowIn - (y + 1) * rowOut);
-    backward = Math.max(backward, clamp(firstRow + lastRowSpan) * rowIn - y * rowOut);
+    forward = Math.min(forward, Math.min(hin, Math.max(0, firstRow)) * rowIn - (y + 1) * rowOut);
+    backward = Math.max(backward, Math.min(hin, Math.max(0, firstRow + lastRowSpan)) * rowIn - y * rowOut);
   }
   return { forwardDeltaBytes: forward, backwardDeltaBytes: backward };
 }
+
+/** Heights up to this are visited row by row (see rowCandidates). */
+const ROW_BY_ROW_LIMIT = 4096;
 
 /**
  * Output rows at which the row bounds can reach their extremes. Both bounds are piecewise linear in the row
@@ -133,7 +140,7 @@ function rowOverlapWith(layer: Layer, inputOperand: number, geo: RowGeometry | u
  * hostile 2^40-row tensor no longer loops). Small heights are visited row by row.
  */
 function rowCandidates(rows: number, stride: number, crossings: number[]): number[] {
-  if (rows <= 4096) return Array.from({ length: rows }, (_, y) => y);
+  if (rows <= ROW_BY_ROW_LIMIT) return Array.from({ length: rows }, (_, y) => y);
   const out = new Set<number>([0, rows - 1]);
   for (const c of crossings) {
     const y = c / stride;
@@ -229,14 +236,22 @@ export function layerOverlap(layer: Layer, operand: number): OverlapBounds | und
  * safe relative offset d, span(d) = max(I, d + O) − min(0, d)).
  */
 export function overlapSavingBytes(inputBytes: number, outputBytes: number, bounds: OverlapBounds): number {
-  const spanAt = (d: number) => Math.max(inputBytes, d + outputBytes) - Math.min(0, d);
   let best = inputBytes + outputBytes;
-  const ideal = [0, inputBytes - outputBytes];
+  const ideal = inputBytes - outputBytes; // the candidate offsets: 0, ideal, and the bound itself
   const f = bounds.forwardDeltaBytes;
   const b = bounds.backwardDeltaBytes;
-  if (f !== undefined) for (const d of [...ideal, f]) best = Math.min(best, spanAt(Math.min(d, f)));
-  if (b !== undefined) for (const d of [...ideal, b]) best = Math.min(best, spanAt(Math.max(d, b)));
+  if (f !== undefined) {
+    best = Math.min(best, spanBytesAt(Math.min(0, f), inputBytes, outputBytes), spanBytesAt(Math.min(ideal, f), inputBytes, outputBytes), spanBytesAt(f, inputBytes, outputBytes));
+  }
+  if (b !== undefined) {
+    best = Math.min(best, spanBytesAt(Math.max(0, b), inputBytes, outputBytes), spanBytesAt(Math.max(ideal, b), inputBytes, outputBytes), spanBytesAt(b, inputBytes, outputBytes));
+  }
   return Math.max(0, inputBytes + outputBytes - best);
+}
+
+/** span(d) = max(I, d + O) − min(0, d): bytes covering an input and an output placed d bytes above it. */
+function spanBytesAt(d: number, inputBytes: number, outputBytes: number): number {
+  return Math.max(inputBytes, d + outputBytes) - Math.min(0, d);
 }
 
 /**
