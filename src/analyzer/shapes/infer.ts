@@ -6,7 +6,7 @@
  * when fully known, else stay untyped; nodes downstream of an untyped tensor are unknown too. Every such
  * node is listed in `unknownNodes` with a warning, and callers label the analysis partial.
  */
-import type { Dim, IRModel, IRNode, TensorInfo, TensorType } from '../ir.ts';
+import type { AttrValue, Dim, IRModel, IRNode, TensorInfo, TensorType } from '../ir.ts';
 import { EdgefitError } from '../errors.ts';
 import { decodeSmallConst } from '../const-data.ts';
 import { findShapeRule, type ShapeContext } from './registry.ts';
@@ -126,13 +126,25 @@ function seedConstants(model: IRModel, types: Map<string, TensorType>): void {
   }
 }
 
+/** A class rather than an object literal with an `attr` arrow: one closure per node was a measurable cost. */
+class NodeShapeContext implements ShapeContext {
+  readonly inputs: (TensorType | undefined)[];
+  readonly opset: number;
+  constructor(
+    readonly node: IRNode,
+    model: IRModel,
+    types: Map<string, TensorType>,
+  ) {
+    this.inputs = node.inputs.map((n) => (n === '' ? undefined : types.get(n)));
+    this.opset = opsetOf(model, node.domain);
+  }
+  attr(name: string): AttrValue | undefined {
+    return this.node.attrs[name];
+  }
+}
+
 function contextFor(model: IRModel, node: IRNode, types: Map<string, TensorType>): ShapeContext {
-  return {
-    node,
-    inputs: node.inputs.map((n) => (n === '' ? undefined : types.get(n))),
-    opset: opsetOf(model, node.domain),
-    attr: (name) => node.attrs[name],
-  };
+  return new NodeShapeContext(node, model, types);
 }
 
 export function inferShapes(model: IRModel, opts: ShapeOptions = {}): ShapeResult {
