@@ -162,9 +162,8 @@ class OnnxFuser {
   }
 
   private draft(p: { op: LayerOp; name: string; sourceOps: string[]; nodeNames: string[]; inputs: string[]; outputs: string[] }): LayerDraft {
-    const shape = (t: string) => [...(this.types.get(t)?.shape ?? [])];
-    const dtype = (t: string): DType => this.types.get(t)?.dtype ?? this.model.graph.tensors.get(t)?.dtype ?? 'unknown';
-    const outputDtypes = p.outputs.map(dtype);
+    // (methods, not per-call named arrows: tsx's keepNames wraps each arrow creation in a defineProperty call)
+    const outputDtypes = p.outputs.map((t) => this.dtypeOf(t));
     return {
       index: 0,
       name: p.name,
@@ -173,13 +172,21 @@ class OnnxFuser {
       nodeNames: p.nodeNames,
       inputs: p.inputs,
       outputs: p.outputs,
-      inputShapes: p.inputs.map(shape),
-      outputShapes: p.outputs.map(shape),
-      inputDtypes: p.inputs.map(dtype),
+      inputShapes: p.inputs.map((t) => this.shapeOf(t)),
+      outputShapes: p.outputs.map((t) => this.shapeOf(t)),
+      inputDtypes: p.inputs.map((t) => this.dtypeOf(t)),
       outputDtypes,
       dtype: outputDtypes[0] ?? 'unknown',
       layout: 'NCHW',
     };
+  }
+
+  private shapeOf(t: string): number[] {
+    return [...(this.types.get(t)?.shape ?? [])];
+  }
+
+  private dtypeOf(t: string): DType {
+    return this.types.get(t)?.dtype ?? this.model.graph.tensors.get(t)?.dtype ?? 'unknown';
   }
 
   // ------------------------------------------------------------------------------------------- compute
@@ -224,16 +231,14 @@ class OnnxFuser {
   /** Follows single-consumer chains that a runtime executes inside the same kernel. Returns the last tensor. */
   private absorbEpilogue(group: Group, info: OnnxOpInfo, start: string): string {
     let cur = start;
-    const staticOther = (cn: IRNode, t: string) => cn.inputs.find((x) => x && x !== t && this.idx.isParameter(x));
-    const hasBias = () => info.bias !== undefined && !!this.idx.node(group.core).inputs[info.bias];
-    let biasSeen = hasBias();
+    let biasSeen = info.bias !== undefined && !!this.idx.node(group.core).inputs[info.bias];
     if (info.integerEpilogue) {
       // int32 result → Cast → Mul(scale) → Add(bias) [→ Mul/Add affine (un-folded BN)]
       for (;;) {
         const c = this.idx.soleConsumer(cur);
         if (c === undefined) break;
         const cn = this.idx.node(c);
-        const other = staticOther(cn, cur);
+        const other = this.staticOther(cn, cur);
         const binary = cn.inputs.filter((x) => x).length === 2;
         if (cn.opType === 'Cast') {
           /* dequantizing cast */
@@ -258,7 +263,7 @@ class OnnxFuser {
         group.bnFolded = true;
         cur = cn.outputs[0]!;
       } else if (cn && cn.opType === 'Add' && !biasSeen && info.family === 'gemm' && this.gemmWeightIsStatic(group)) {
-        const other = staticOther(cn, cur);
+        const other = this.staticOther(cn, cur);
         if (other && cn.inputs.filter((x) => x).length === 2) {
           this.absorb(group, c!);
           group.roles.set(other, 'bias');
@@ -282,6 +287,11 @@ class OnnxFuser {
       }
     }
     return cur;
+  }
+
+  /** An input of `cn` other than `t` that is a parameter (initializer or constant), if any. */
+  private staticOther(cn: IRNode, t: string): string | undefined {
+    return cn.inputs.find((x) => x && x !== t && this.idx.isParameter(x));
   }
 
   /** The kernel reads quantized data (QDQ or QOperator): activations after it belong to it until a Q. */
@@ -578,8 +588,6 @@ function geometry(
   transposed: boolean,
 ): ConvGeometry {
   const rank = kernelNd.length;
-  const to2 = (v: number[], fill: number): [number, number] =>
-    rank >= 2 ? [v.slice(0, rank - 1).reduce((a, b) => a * b, 1), v[rank - 1] ?? fill] : [fill, v[0] ?? fill];
   const ones = kernelNd.map(() => 1);
   const strides = listAttr(n, 'strides') ?? ones;
   const dilations = listAttr(n, 'dilations') ?? ones;
@@ -604,12 +612,17 @@ function geometry(
   const b2 = rank >= 2 ? [begin[rank - 2]!, begin[rank - 1]!] : [0, begin[0] ?? 0];
   const e2 = rank >= 2 ? [end[rank - 2]!, end[rank - 1]!] : [0, end[0] ?? 0];
   return {
-    kernel: to2(kernelNd, 1),
-    strides: to2(strides, 1),
-    dilations: to2(dilations, 1),
+    kernel: to2(kernelNd, rank, 1),
+    strides: to2(strides, rank, 1),
+    dilations: to2(dilations, rank, 1),
     pads: [b2[0]!, b2[1]!, e2[0]!, e2[1]!],
     group,
     cin,
     cout,
   };
+}
+
+/** An N-d attribute in 2-D terms (the leading dims multiplied into the first). */
+function to2(v: number[], rank: number, fill: number): [number, number] {
+  return rank >= 2 ? [v.slice(0, rank - 1).reduce((a, b) => a * b, 1), v[rank - 1] ?? fill] : [fill, v[0] ?? fill];
 }
