@@ -7,7 +7,7 @@ import type { CalibrationRow } from '../calibration/dataset.ts';
 import { mapMemory } from '../memory-map.ts';
 import type { ModelFeatures } from '../model-features.ts';
 import type { TargetProfile } from '../profile-schema.ts';
-import { latencyFeatureVector, placementOf, workFeatureVector } from './features.ts';
+import { featuresFor, latencyFeatureVector, placementOf, workFeatureVectorUsing } from './features.ts';
 import { emptyWork, type LayerWork } from './layer-work.ts';
 import { fitScaled, predictScaled, versionRank, type FitRow, type ScaledFit } from './fit.ts';
 
@@ -128,9 +128,9 @@ export function predictLayerMs(m: EngineModel, f: ModelFeatures, profile: Target
   const place = placementFor(f, profile);
   const scale = m.kind === 'borrowed' ? m.ratio! : 1;
   const version = m.kind === 'borrowed' ? m.fit.referenceVersion : undefined;
-  const ms = (x: number[]) => predictScaled(m.fit, x, clockMHz, version) * scale;
+  const use = new Set(featuresFor(key));
   return {
-    layerMs: works.map((w) => ms(workFeatureVector(w, place, key, 0))),
-    perInferenceMs: ms(workFeatureVector(emptyWork(), place, key, 1)),
+    layerMs: works.map((w) => predictScaled(m.fit, workFeatureVectorUsing(w, place, use, 0), clockMHz, version) * scale),
+    perInferenceMs: predictScaled(m.fit, workFeatureVectorUsing(emptyWork(), place, use, 1), clockMHz, version) * scale,
   };
 }

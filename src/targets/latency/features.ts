@@ -108,8 +108,12 @@ export function latencyFeatureValues(f: ModelFeatures, place: Placement01): Reco
 
 /** The feature vector of one work sum for `key` (features the key does not use are 0). */
 export function workFeatureVector(w: LayerWork, place: Placement01, key: string, inference: number): number[] {
+  return workFeatureVectorUsing(w, place, new Set(featuresFor(key)), inference);
+}
+
+/** workFeatureVector with the key's feature set built once (per-layer callers). */
+export function workFeatureVectorUsing(w: LayerWork, place: Placement01, use: ReadonlySet<LatencyFeature>, inference: number): number[] {
   const v = featureValuesOfWork(w, place, inference);
-  const use = new Set(featuresFor(key));
   return LATENCY_FEATURES.map((n) => (use.has(n) ? v[n] : 0));
 }
 

@@ -35,7 +35,26 @@ function dtypeBytes(dt: string | undefined): number {
 }
 
 export function emptyWork(): LayerWork {
-  return Object.fromEntries(WORK_TERMS.map((t) => [t, 0])) as LayerWork;
+  // A literal in WORK_TERMS order (Object.fromEntries made dictionary-mode objects, slow to read per layer).
+  return {
+    macs_conv: 0,
+    macs_pointwise: 0,
+    macs_depthwise: 0,
+    macs_dense: 0,
+    macs_gemm: 0,
+    macs_short: 0,
+    macs_long: 0,
+    macs_dw_s2_same: 0,
+    ops_eltwise: 0,
+    ops_pool: 0,
+    ops_other: 0,
+    elems_stream: 0,
+    out_conv: 0,
+    reads_conv: 0,
+    bytes_act: 0,
+    bytes_weights: 0,
+    layers: 0,
+  };
 }
 
 export function layerWork(l: Layer): LayerWork {
