@@ -320,9 +320,13 @@ const LAYER_KEY_ORDER: (keyof Layer)[] = [
   'unknown',
 ];
 
+const LAYER_KEYS = new Set<string>(LAYER_KEY_ORDER);
+
 function orderLayerKeys(layer: Layer): Layer {
   const out: Record<string, unknown> = {};
   for (const k of LAYER_KEY_ORDER) if (layer[k] !== undefined) out[k] = layer[k];
-  for (const [k, v] of Object.entries(layer)) if (!(k in out) && v !== undefined) out[k] = v;
+  // Then any other defined key, in the layer's own order (a set lookup, no entries array per layer).
+  const rest = layer as unknown as Record<string, unknown>;
+  for (const k in rest) if (!LAYER_KEYS.has(k) && rest[k] !== undefined) out[k] = rest[k];
   return out as unknown as Layer;
 }
