@@ -8,7 +8,7 @@ import { LAYER_OPS } from '../layer-ops.ts';
 import { searchBestSchedule } from './best-schedule.ts';
 import { GreedyBySizePlanner } from './greedy-by-size.ts';
 import { LinearFirstFitPlanner } from './linear-first-fit.ts';
-import { computeLiveness, livenessLowerBoundBytes, type Liveness } from './liveness.ts';
+import { computeLiveness, fusedConvPoolPairs, livenessLowerBoundBytes, type Liveness } from './liveness.ts';
 import { defaultSchedule, assertValidSchedule } from './schedule.ts';
 import type { ScratchEngineName } from './scratch-rules.ts';
 import { StPlanner } from './st-plan.ts';
@@ -103,8 +103,8 @@ export function scratchFunction(engine: ScratchEngineName | 'off'): (layer: Laye
   return engine === 'off' ? () => 0 : (layer) => LAYER_OPS[layer.op].scratchBytes(layer, engine);
 }
 
-/** Runs one planner over a liveness analysis and describes the result. */
-export function runPlanner(analysis: Analysis, liveness: Liveness, planner: MemoryPlanner, alignmentBytes: number): PlannerReport {
+/** Gives a planner the liveness's buffers, overlap rules and (st) scratch marks; returns the planner's buffer ids. */
+function loadPlanner(liveness: Liveness, planner: MemoryPlanner): number[] {
   const ids = liveness.buffers.map((b) => planner.addBuffer(b.sizeBytes, b.firstStep, b.lastStep));
   if (planner.addOverlapRule) {
     for (const o of liveness.overlaps) {
@@ -119,7 +119,14 @@ export function runPlanner(analysis: Analysis, liveness: Liveness, planner: Memo
   if (planner instanceof StPlanner) {
     liveness.buffers.forEach((b, i) => b.kind === 'scratch' && planner.markScratch(ids[i]!));
   }
+  return ids;
+}
+
+/** Runs one planner over a liveness analysis and describes the result. */
+export function runPlanner(analysis: Analysis, liveness: Liveness, planner: MemoryPlanner, alignmentBytes: number): PlannerReport {
+  const ids = loadPlanner(liveness, planner);
   const buffers: PlacedBuffer[] = liveness.buffers.map((b, i) => ({
+
     name: b.name,
     kind: b.kind,
     sizeBytes: b.sizeBytes,
@@ -170,7 +177,10 @@ export function planStPeakBytes(analysis: Analysis, opts: MemoryOptions = {}): n
   const schedule = opts.schedule ?? defaultSchedule(analysis);
   assertValidSchedule(analysis, schedule);
   const stOpts = { allocateIo, scratchBytes, splitPads: opts.stSplitPads ?? true, fuseConvPool: opts.stFuseConvPool ?? true };
-  return runPlanner(analysis, computeLiveness(analysis, schedule, stOpts), new StPlanner({ alignmentBytes }), alignmentBytes).peakBytes;
+  // runPlanner's peakBytes is the planner's arena; the per-buffer report is not needed here.
+  const planner = new StPlanner({ alignmentBytes });
+  loadPlanner(computeLiveness(analysis, schedule, stOpts), planner);
+  return planner.arenaBytes();
 }
 
 export function planMemory(analysis: Analysis, opts: MemoryOptions = {}): MemoryReport | undefined {
@@ -220,7 +230,10 @@ export function planMemory(analysis: Analysis, opts: MemoryOptions = {}): Memory
   }
   return {
     planners: { st, greedy, linear, best },
-    lowerBoundBytes: livenessLowerBoundBytes(fuseConvPool ? computeLiveness(analysis, schedule, { allocateIo, scratchBytes, fuseConvPool }) : liveness),
+    // With no conv + pool pair to fuse, that liveness is `liveness` itself (same options otherwise).
+    lowerBoundBytes: livenessLowerBoundBytes(
+      fuseConvPool && fusedConvPoolPairs(analysis, schedule).fusedPoolOf.size > 0 ? computeLiveness(analysis, schedule, { allocateIo, scratchBytes, fuseConvPool }) : liveness,
+    ),
     scratchEngine,
     allocateIo,
     stSplitPads: splitPads,

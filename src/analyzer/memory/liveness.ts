@@ -67,29 +67,41 @@ export interface LivenessOptions {
   fuseConvPool?: boolean;
 }
 
+export interface FusedConvPoolPairs {
+  /** conv output tensor → bytes of the rows the fused kernel keeps */
+  fusedRowsBytes: Map<string, number>;
+  /** conv layer index → pool layer index */
+  fusedPoolOf: Map<number, number>;
+}
+
+/** The conv + pool pairs ST fuses on this schedule (`LivenessOptions.fuseConvPool`); empty maps when none. */
+export function fusedConvPoolPairs(analysis: Analysis, schedule: readonly number[]): FusedConvPoolPairs {
+  const layers = analysis.layers;
+  const posOf = new Array<number>(layers.length).fill(-1);
+  schedule.forEach((l, pos) => (posOf[l] = pos));
+  const fusedRowsBytes = new Map<string, number>();
+  const fusedPoolOf = new Map<number, number>();
+  const tensorByName = new Map(analysis.tensors.map((t) => [t.name, t]));
+  for (const l of layers) {
+    if (l.op !== 'Conv' || l.outputs.length !== 1 || posOf[l.index]! < 0) continue;
+    const t = tensorByName.get(l.outputs[0]!);
+    if (!t || t.isGraphOutput || t.consumers.length !== 1) continue;
+    const pool = layers[t.consumers[0]!]!;
+    const rows = stFusedPoolRowsBytes(l, pool);
+    if (rows === undefined || pool.inputs.length !== 1 || posOf[pool.index]! < posOf[l.index]!) continue;
+    fusedRowsBytes.set(t.name, rows);
+    fusedPoolOf.set(l.index, pool.index);
+  }
+  return { fusedRowsBytes, fusedPoolOf };
+}
+
 export function computeLiveness(analysis: Analysis, schedule: readonly number[], opts: LivenessOptions = {}): Liveness {
   const allocateIo = opts.allocateIo ?? true;
   const useOverlaps = opts.overlaps ?? true;
   const layers = analysis.layers;
   // Conv + pool pairs ST fuses: the pool runs (reads and writes) at the conv's step; the conv output shrinks
   // to the rows the fused kernel keeps. A fused conv keeps its padding inside the kernel (not split).
-  const posOf = new Array<number>(layers.length).fill(-1);
-  schedule.forEach((l, pos) => (posOf[l] = pos));
-  const fusedRowsBytes = new Map<string, number>(); // conv output tensor → rows bytes
-  const fusedPoolOf = new Map<number, number>(); // conv layer → pool layer
-  if (opts.fuseConvPool) {
-    const tensorByName = new Map(analysis.tensors.map((t) => [t.name, t]));
-    for (const l of layers) {
-      if (l.op !== 'Conv' || l.outputs.length !== 1 || posOf[l.index]! < 0) continue;
-      const t = tensorByName.get(l.outputs[0]!);
-      if (!t || t.isGraphOutput || t.consumers.length !== 1) continue;
-      const pool = layers[t.consumers[0]!]!;
-      const rows = stFusedPoolRowsBytes(l, pool);
-      if (rows === undefined || pool.inputs.length !== 1 || posOf[pool.index]! < posOf[l.index]!) continue;
-      fusedRowsBytes.set(t.name, rows);
-      fusedPoolOf.set(l.index, pool.index);
-    }
-  }
+  const { fusedRowsBytes, fusedPoolOf } = opts.fuseConvPool ? fusedConvPoolPairs(analysis, schedule) : { fusedRowsBytes: new Map<string, number>(), fusedPoolOf: new Map<number, number>() };
 
   // Steps: one per scheduled layer, two (pad, kernel) for a layer whose padding ST splits off.
   const splits = schedule.map((l) => !!opts.splitPads && !fusedPoolOf.has(l) && stSplitsPadding(layers[l]!));
