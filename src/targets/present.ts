@@ -7,7 +7,6 @@ import type { IRModel } from '../analyzer/ir.ts';
 import { EdgefitError } from '../analyzer/errors.ts';
 import type { Analysis } from '../analyzer/layer.ts';
 import { formatBytes, formatCount } from '../cli/format/numbers.ts';
-import { analyzeForTargets } from './analyze-model.ts';
 import type { TargetResult } from './evaluate.ts';
 
 /** Input shape overrides that set the spatial size of a model's image input(s) to res × res (or H × W). */
@@ -31,13 +30,6 @@ export function analyzeLoadedAt(model: IRModel, res?: number, inputShapes: Recor
   const base = analyzeModel(model, { inputShapes });
   if (res === undefined) return base;
   return analyzeModel(model, { inputShapes: { ...inputShapes, ...resolutionOverrides(base, res) } });
-}
-
-/** Analysis of `path`, optionally re-inferred at resolution `res` (no new file needed). */
-export function analyzeAt(path: string, res?: number): Analysis {
-  const base = analyzeForTargets(path);
-  if (res === undefined) return base;
-  return analyzeForTargets(path, { inputShapes: resolutionOverrides(base, res) });
 }
 
 export function parseResolutions(spec: string, flag = '--resolutions'): number[] {
