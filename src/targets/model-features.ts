@@ -7,6 +7,7 @@ import type { ScratchEngineName } from '../analyzer/memory/scratch-rules.ts';
 import type { Analysis, Layer, LayerKind } from '../analyzer/layer.ts';
 import { activationPeakBytes } from './activation-peak.ts';
 import { modelWork, type LayerWork } from './latency/layer-work.ts';
+import { runtimeShapeOps } from './latency/runtime-path.ts';
 
 export const LAYER_KINDS: LayerKind[] = ['conv', 'pointwise', 'depthwise', 'dense', 'matmul', 'eltwise', 'pool', 'globalpool', 'activation', 'softmax', 'datamove', 'view', 'convert', 'other', 'unknown'];
 
@@ -48,6 +49,8 @@ export interface ModelFeatures {
   partial: boolean;
   /** Σ over layers of the latency model's per-layer work terms (latency/layer-work.ts). */
   latencyWork: LayerWork;
+  /** TFLite SHAPE operators (run-time shape arithmetic): the graph has dynamic tensors, so TFLite runs it without XNNPACK (latency/runtime-path.ts). */
+  runtimeShapeOps?: number;
 }
 
 export function kernelKindOf(l: Layer): string {
@@ -121,5 +124,6 @@ export function modelFeatures(a: Analysis, scratchEngine?: ScratchEngineName): M
     inputShapes: a.model.inputs.map((t) => t.shape),
     partial: a.partial,
     latencyWork: modelWork(a.layers),
+    runtimeShapeOps: runtimeShapeOps(a),
   };
 }

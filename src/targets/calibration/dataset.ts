@@ -11,6 +11,7 @@ import { builtinProfiles } from '../resolve.ts';
 import { parseCsv } from './csv.ts';
 import { featureFileName, type FeatureRecord } from './feature-store.ts';
 import type { StandInKind } from './model-sources.ts';
+import { mpuCpuPath } from '../latency/runtime-path.ts';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const DATA_DIR = join(REPO, 'data');
@@ -41,6 +42,10 @@ export interface CalibrationRow {
   /** Stand-in whose features are used (the fallback file when the primary has none). */
   featuresRef?: string;
   memoryComparable: boolean;
+  /** False where ST's own tables contradict the stand-in's timing on this engine (model-sources TIMING_CONTRADICTIONS). */
+  latencyComparable: boolean;
+  /** MPU tables: share of the time ST measured on the NPU (MP2), when published. */
+  npuPct?: number;
   model: string;
   resolution: string;
   quantization: string;
@@ -66,9 +71,21 @@ const num = (v: string | undefined, scale = 1): number | undefined => {
   return Number.isFinite(n) ? n * scale : undefined;
 };
 
-/** MP2 NPU/GPU: per-tensor models run on the NPU, per-channel ones mainly on the GPU (facts §4.5). */
-export function mp2KeySuffix(perTensor: boolean): string {
-  return perTensor ? ':per-tensor' : ':per-channel';
+/**
+ * MP2 NPU/GPU: per-tensor models run on the NPU, per-channel ones mainly on the GPU (facts §4.5). Where ST's
+ * table says where the time went (%NPU), that measurement decides: a few per-channel models ran ≥ 90 % on
+ * the NPU (ST YOLO LC v1, YOLOv8n-seg, tiny YOLO v2), and a GPU cost model cannot describe them.
+ */
+export function mp2KeySuffix(perTensor: boolean, npuPct?: number): string {
+  if (npuPct !== undefined) return npuPct >= 50 ? ':npu' : ':gpu';
+  return perTensor ? ':npu' : ':gpu';
+}
+
+/** The calibration key of an MPU row: engine family, then runtime path (CPU) or NPU/GPU regime (MP2). */
+export function mpuKey(baseKey: string, engineKind: string, toolVersion: string, perTensor: boolean, f: ModelFeatures | undefined, npuPct?: number): string {
+  if (engineKind === 'mpu-gpu-npu') return baseKey + mp2KeySuffix(perTensor, npuPct);
+  // TFLite on the Cortex-A: XNNPACK or the built-in kernels (latency/runtime-path.ts); per-tensor kernels differ too
+  return `${baseKey}:${mpuCpuPath(f?.runtimeShapeOps, toolVersion)}${perTensor ? ':per-tensor' : ''}`;
 }
 
 export function loadCalibrationRows(opts: { dataDir?: string; profiles?: TargetProfile[] } = {}): CalibrationRow[] {
@@ -92,11 +109,10 @@ export function loadCalibrationRows(opts: { dataDir?: string; profiles?: TargetP
         standIn = 'same-arch-file';
         memoryComparable = false;
       }
+      const features = featuresRef ? store.get(featuresRef)!.features : undefined;
+      const npuPct = num(r.npu_pct);
       let key = engine.calibrationKey;
-      if (engine.kind === 'mpu-gpu-npu') key += mp2KeySuffix(r.quantization === 'per-tensor');
-      else if (table === 'mpu' && r.quantization === 'per-tensor') key += ':per-tensor'; // TFLite CPU kernels differ too
-      // MPU runtimes (TFLite in X-LINUX-AI 5 vs 6) differ per model, not by one factor: one fit per version
-      if (table === 'mpu') key += `@${r.tool_version ?? ''}`;
+      if (table === 'mpu') key = mpuKey(key, engine.kind, r.tool_version ?? '', r.quantization === 'per-tensor', features, npuPct);
       rows.push({
         rowId: r.row_id!,
         table,
@@ -109,12 +125,14 @@ export function loadCalibrationRows(opts: { dataDir?: string; profiles?: TargetP
         standIn,
         featuresRef,
         memoryComparable,
+        latencyComparable: r.latency_comparable !== 'false',
+        npuPct,
         model: r.model ?? '',
         resolution: r.resolution ?? '',
         quantization: r.quantization ?? '',
         source: r.source ?? '',
         approximate: r.approximate === 'true',
-        features: featuresRef ? store.get(featuresRef)!.features : undefined,
+        features,
         published: {
           inferenceMs: num(r.inference_ms),
           activationRamBytes: num(r.activation_ram_kib, KIB),
@@ -127,7 +145,18 @@ export function loadCalibrationRows(opts: { dataDir?: string; profiles?: TargetP
       });
     }
   }
-  return dedupeRelabelled(rows);
+  return dedupeLegacyCopies(dedupeRelabelled(rows));
+}
+
+/**
+ * The 2024 fork's MP157 tables (labelled X-LINUX-AI 5.0) repeat the 2023 fork's image-classification times to
+ * the digit (138.1, 46.8, 23.55, 39.48 … ms): one measurement, copied, not a 5.0 measurement. The copy is
+ * dropped and the 2023 row kept; rows that differ (the object-detection ones, re-measured) stay.
+ */
+export function dedupeLegacyCopies(rows: CalibrationRow[]): CalibrationRow[] {
+  const key = (r: CalibrationRow) => [r.table, r.target, r.engine, r.arch, r.resolution, r.published.inferenceMs].join('|');
+  const older = new Set(rows.filter((r) => r.rowId.startsWith('mpu-legacy-bvenreply-') && r.published.inferenceMs).map(key));
+  return rows.filter((r) => !(r.rowId.startsWith('mpu-legacy-elhadidy-') && r.published.inferenceMs && older.has(key(r))));
 }
 
 /**

@@ -11,7 +11,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCsv, toCsv } from './csv.ts';
-import { standInFor, type PublishedRowKey } from './model-sources.ts';
+import { standInFor, timingContradiction, type PublishedRowKey } from './model-sources.ts';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -27,6 +27,7 @@ export const PUBLISHED_COLUMNS = [
   'stand_in_ref',
   'fallback_ref',
   'memory_comparable',
+  'latency_comparable',
   'stand_in_note',
   'model',
   'model_file',
@@ -42,6 +43,10 @@ export const PUBLISHED_COLUMNS = [
   'code_flash_kib',
   'internal_ram_kib',
   'external_ram_kib',
+  'npu_pct',
+  'gpu_pct',
+  'cpu_pct',
+  'framework',
   'approximate',
   'source',
   'row_kind',
@@ -99,6 +104,7 @@ function build(table: 'mcu' | 'npu' | 'mpu', origin: PublishedRowKey['origin'], 
   if (fileRes && square && Number(fileRes) >= 96 && fileRes !== square[1]) {
     s = { kind: 'none', arch: s.arch, ref: '', memoryComparable: false, note: `published resolution ${key.resolution} contradicts the file name (${file}); not used` };
   }
+  const contradiction = timingContradiction(s.arch, table, t.engine, tool);
   const out: Out = {
     row_id: `${table}-${origin}-${idx}`,
     table,
@@ -111,7 +117,8 @@ function build(table: 'mcu' | 'npu' | 'mpu', origin: PublishedRowKey['origin'], 
     stand_in_ref: s.ref,
     fallback_ref: s.fallbackRef ?? '',
     memory_comparable: String(s.memoryComparable),
-    stand_in_note: s.note,
+    latency_comparable: String(!contradiction),
+    stand_in_note: contradiction ? `${s.note}; latency not comparable on this engine: ${contradiction.evidence}` : s.note,
     model: r.model ?? '',
     model_file: r.model_file || (r.model_file_inferred ? `${r.model_file_inferred} (inferred)` : ''),
     dataset: r.dataset ?? '',
@@ -130,6 +137,8 @@ function build(table: 'mcu' | 'npu' | 'mpu', origin: PublishedRowKey['origin'], 
     approx ||= k.approx;
   }
   out.approximate = String(approx);
+  // MPU tables: where ST measured the time (share of NPU / GPU / CPU) and with which framework
+  for (const c of ['npu_pct', 'gpu_pct', 'cpu_pct', 'framework']) out[c] = (r[c] ?? '').trim();
   if (!out.inference_ms && !out.activation_ram_kib && !out.weights_flash_kib && !out.internal_ram_kib) return undefined;
   return out;
 }

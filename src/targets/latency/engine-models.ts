@@ -3,7 +3,7 @@
  * its own NNLS fit; a thin key (fewer than MIN_MODELS_FOR_FIT architectures) borrows a related key's fit
  * times one fitted ratio (e.g. Cortex-M33 = r × Cortex-M7 cycles) and is flagged as such.
  */
-import type { CalibrationRow } from '../calibration/dataset.ts';
+import { mpuKey, type CalibrationRow } from '../calibration/dataset.ts';
 import { mapMemory } from '../memory-map.ts';
 import type { ModelFeatures } from '../model-features.ts';
 import type { TargetProfile } from '../profile-schema.ts';
@@ -12,6 +12,8 @@ import { emptyWork, type LayerWork } from './layer-work.ts';
 import { fitScaled, predictScaled, versionRank, type FitRow, type ScaledFit } from './fit.ts';
 
 export const MIN_MODELS_FOR_FIT = 5;
+/** The MPU tool version predictions are made for (the newest in the tables). */
+export const NEWEST_MPU_TOOL = 'x-linux-ai-6.1.0';
 /** Ridge (column-normalised units) keeping 13 coefficients stable on ~10–20 models. */
 export const LATENCY_RIDGE = 1e-3;
 
@@ -19,10 +21,15 @@ export const LATENCY_RIDGE = 1e-3;
 export const BORROW: Record<string, string> = {
   'cortex-m33': 'cortex-m7',
   'cortex-m55': 'cortex-m7',
-  'cortex-a35x2': 'cortex-a7x2',
-  'mp2-npu-gpu:per-tensor': 'mp2-npu-gpu:per-channel',
-  'cortex-a7x2:per-tensor': 'cortex-a7x2',
-  'cortex-a7x1:per-tensor': 'cortex-a7x1',
+  'cortex-a35x2:xnnpack': 'cortex-a7x2:xnnpack',
+  'cortex-a35x2:builtin': 'cortex-a7x2:builtin',
+  'mp2-npu-gpu:npu': 'mp2-npu-gpu:gpu',
+  'cortex-a7x2:xnnpack:per-tensor': 'cortex-a7x2:xnnpack',
+  'cortex-a7x1:xnnpack:per-tensor': 'cortex-a7x1:xnnpack',
+  'cortex-a7x2:builtin:per-tensor': 'cortex-a7x2:builtin',
+  'cortex-a7x1:builtin:per-tensor': 'cortex-a7x1:builtin',
+  // one core at 1 GHz vs two at 800 MHz: the same built-in kernels, one fitted ratio (their threading)
+  'cortex-a7x1:builtin': 'cortex-a7x2:builtin',
 };
 
 export interface EngineModel {
@@ -44,8 +51,14 @@ export function featureVectorFor(f: ModelFeatures, profile: TargetProfile, key: 
   return latencyFeatureVector(f, placementFor(f, profile), key);
 }
 
-export function latencyRows(rows: CalibrationRow[]): CalibrationRow[] {
+/** Rows a latency model can use: a stand-in with features, a published time, a tool version. */
+export function timedRows(rows: CalibrationRow[]): CalibrationRow[] {
   return rows.filter((r) => r.features && r.published.inferenceMs && r.published.inferenceMs > 0 && r.toolVersion !== '' && !r.features.partial);
+}
+
+/** timedRows whose stand-in ST's tables do not contradict (the rows fitted and scored). */
+export function latencyRows(rows: CalibrationRow[]): CalibrationRow[] {
+  return timedRows(rows).filter((r) => r.latencyComparable);
 }
 
 function toFitRow(r: CalibrationRow, profiles: Map<string, TargetProfile>): FitRow {
@@ -92,11 +105,10 @@ export function fitEngineModels(rows: CalibrationRow[], profiles: Map<string, Ta
   return models;
 }
 
-/** The model used for predictions on an engine: its own key, the MP2 NPU/GPU split, the newest MPU version. */
+/** The model used for predictions on an engine: its own key, the MP2 NPU/GPU regime, the MPU CPU runtime path. */
 export function modelForEngine(models: Map<string, EngineModel>, calibrationKey: string, f: ModelFeatures, engineKind: string): EngineModel | undefined {
   let key = calibrationKey;
-  if (engineKind === 'mpu-gpu-npu') key += f.perChannel ? ':per-channel' : ':per-tensor';
-  else if (engineKind === 'mpu-cpu' && !f.perChannel) key += ':per-tensor';
+  if (engineKind === 'mpu-gpu-npu' || engineKind === 'mpu-cpu') key = mpuKey(calibrationKey, engineKind, NEWEST_MPU_TOOL, !f.perChannel, f);
   const direct = models.get(key);
   if (direct) return direct;
   const versions = [...models.keys()].filter((k) => k.startsWith(`${key}@`));

@@ -36,7 +36,10 @@ export type LatencyFeature = (typeof LATENCY_FEATURES)[number];
 /** Features each calibration key uses (base key before ':' / '@'); others use DEFAULT_FEATURES. */
 const MCU_ERA_FEATURES = LATENCY_FEATURES.filter((f) => f !== 'macs_gemm' && f !== 'macs_dw_s2_same' && f !== 'elems_stream');
 export const DEFAULT_FEATURES: LatencyFeature[] = [...MCU_ERA_FEATURES];
-const MPU_CPU_FEATURES: LatencyFeature[] = ['macs_gemm', 'macs_depthwise', 'macs_dw_s2_same', 'elems_stream', 'layers', 'inference'];
+/** TFLite + XNNPACK: one GEMM kernel family, depthwise kernels, streaming ops, per-op dispatch, invoke. */
+const XNNPACK_FEATURES: LatencyFeature[] = ['macs_gemm', 'macs_depthwise', 'elems_stream', 'layers', 'inference'];
+/** TFLite built-in kernels: the same, plus a cost per conv output element (per-channel requantization, the ARM32 generic depthwise loop). */
+const TFLITE_BUILTIN_FEATURES: LatencyFeature[] = ['macs_gemm', 'macs_depthwise', 'out_conv', 'elems_stream', 'layers', 'inference'];
 const KIND_MACS: LatencyFeature[] = ['macs_conv', 'macs_pointwise', 'macs_depthwise', 'macs_dense', 'ops_eltwise', 'ops_pool', 'ops_other'];
 /**
  * MCU, N6 and MP2 sets: chosen among ~8 candidate sets by the leave-one-model-out error itself (so their
@@ -48,15 +51,25 @@ export const FEATURE_SETS: Record<string, LatencyFeature[]> = {
   'cortex-m7': [...KIND_MACS, 'macs_long', 'reads_conv', 'bytes_act_external', 'bytes_weights_external', 'layers', 'inference'],
   // N6 NPU: everything (weights always stream from octoFlash; epochs per layer)
   'n6-neural-art': [...MCU_ERA_FEATURES],
-  // MP2 GPU/NPU: conv MACs, outputs, per layer (the GPU rows are few and erratic)
-  'mp2-npu-gpu': ['macs_conv', 'macs_pointwise', 'macs_depthwise', 'out_conv', 'layers', 'inference'],
-  // A7 TFLite 2.18 + XNNPACK: GEMM MACs, depthwise MACs, stride-2 TF-SAME depthwise, streaming elements, calls
-  'cortex-a7x2': MPU_CPU_FEATURES,
-  'cortex-a7x1': MPU_CPU_FEATURES,
+  // MP2 GPU (OpenVX): GEMM-family MACs, depthwise MACs (slow on the GPU), per layer, per inference
+  'mp2-npu-gpu': ['macs_gemm', 'macs_depthwise', 'layers', 'inference'],
+  // Cortex-A7/A35, TFLite: by runtime path (latency/runtime-path.ts)
+  'cortex-a7x2:xnnpack': XNNPACK_FEATURES,
+  'cortex-a7x1:xnnpack': XNNPACK_FEATURES,
+  'cortex-a35x2:xnnpack': XNNPACK_FEATURES,
+  'cortex-a7x2:builtin': TFLITE_BUILTIN_FEATURES,
+  'cortex-a7x1:builtin': TFLITE_BUILTIN_FEATURES,
+  'cortex-a35x2:builtin': TFLITE_BUILTIN_FEATURES,
 };
 
+/** The feature set of a key: the longest ':'-prefix of the key (version '@…' dropped) that has one. */
 export function featuresFor(key: string): LatencyFeature[] {
-  return FEATURE_SETS[key] ?? FEATURE_SETS[key.split(/[:@]/)[0]!] ?? DEFAULT_FEATURES;
+  const parts = key.split('@')[0]!.split(':');
+  for (let n = parts.length; n > 0; n--) {
+    const set = FEATURE_SETS[parts.slice(0, n).join(':')];
+    if (set) return set;
+  }
+  return DEFAULT_FEATURES;
 }
 
 export interface Placement01 {
