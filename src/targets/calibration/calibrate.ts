@@ -7,7 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { referenceVersionOf } from '../latency/fit.ts';
-import { BORROW, fitEngineModels, latencyRows, MIN_MODELS_FOR_FIT, predictMs, type EngineModel } from '../latency/engine-models.ts';
+import { BORROW, fitEngineModels, latencyRows, MIN_MODELS_FOR_FIT, predictMs, timedRows, type EngineModel } from '../latency/engine-models.ts';
 import type { TargetProfile } from '../profile-schema.ts';
 import { builtinProfiles } from '../resolve.ts';
 import { fitRuntimeMemory, predictRuntimeBytes, type RuntimeMemoryFit } from '../runtime-memory.ts';
@@ -45,6 +45,14 @@ export interface LooRecord {
   resolution: string;
   toolVersion: string;
   standIn: string;
+  /** Latency: the cost model's key (engine family, runtime path / regime). */
+  calibrationKey?: string;
+  /**
+   * Latency: 'scored' rows make the target's figure; 'thin' rows were predicted by a borrowed model (too few
+   * models of their own, flagged thin wherever printed); 'contradicted' rows have a stand-in whose timing ST's
+   * tables contradict (model-sources TIMING_CONTRADICTIONS): never fitted, predicted only to report the error.
+   */
+  role: 'scored' | 'thin' | 'contradicted';
   published: number;
   predicted: number;
   errorPct: number;
@@ -60,7 +68,7 @@ export interface CalibrationReport {
 
 const round = (v: number, d = 2): number => Math.round(v * 10 ** d) / 10 ** d;
 
-function toRecords(q: Quantity, outs: LooOutcome<CalibrationRow>[]): LooRecord[] {
+function toRecords(q: Quantity, outs: LooOutcome<CalibrationRow>[], roleOf: (r: CalibrationRow) => LooRecord['role'] = () => 'scored'): LooRecord[] {
   return outs.map((o) => ({
     quantity: q,
     target: o.item.target,
@@ -70,6 +78,8 @@ function toRecords(q: Quantity, outs: LooOutcome<CalibrationRow>[]): LooRecord[]
     resolution: o.item.resolution,
     toolVersion: o.item.toolVersion,
     standIn: o.item.standIn,
+    ...(q === 'latency' ? { calibrationKey: o.item.calibrationKey } : {}),
+    role: roleOf(o.item),
     published: round(o.actual, 3),
     predicted: round(o.predicted, 3),
     errorPct: round(o.errorPct, 2),
@@ -92,6 +102,32 @@ export function latencyLoo(rows: CalibrationRow[], profiles: Map<string, TargetP
     (r) => r.published.inferenceMs!,
   );
 }
+
+/**
+ * Rows whose stand-in ST's tables contradict (timedRows minus latencyRows): each architecture predicted by the
+ * fit on every usable row of the other architectures. Reported beside the figure, never part of it.
+ */
+export function contradictedLoo(rows: CalibrationRow[], profiles: Map<string, TargetProfile>): LooOutcome<CalibrationRow>[] {
+  const usable = latencyRows(rows);
+  const odd = timedRows(rows).filter((r) => !r.latencyComparable);
+  const out: LooOutcome<CalibrationRow>[] = [];
+  for (const arch of new Set(odd.map((r) => r.arch))) {
+    const models = fitEngineModels(
+      usable.filter((r) => r.arch !== arch),
+      profiles,
+    );
+    for (const r of odd.filter((x) => x.arch === arch)) {
+      const m = models.get(r.calibrationKey);
+      if (!m) continue;
+      const p = predictMs(m, r.features!, profiles.get(r.target)!, r.clockMHz, r.toolVersion);
+      const a = r.published.inferenceMs!;
+      out.push({ item: r, predicted: p, actual: a, errorPct: (100 * (p - a)) / a });
+    }
+  }
+  return out;
+}
+
+const pct = (e: ErrorSummary | undefined): string => (e ? `${round(e.mapePct, 1)} % / ${e.worstPct >= 0 ? '+' : ''}${round(e.worstPct, 0)} % ${e.worstModel} (${e.models} models, ${e.rows} rows)` : '—');
 
 function runtimeLoo(rows: CalibrationRow[], quantity: 'runtimeRam' | 'codeFlash'): LooOutcome<CalibrationRow>[] {
   const pick = (r: CalibrationRow) => (quantity === 'runtimeRam' ? r.published.runtimeRamBytes : r.published.codeFlashBytes);
@@ -144,13 +180,19 @@ export function calibrate(opts: { rows?: CalibrationRow[]; profiles?: TargetProf
     codeFlash: runtimeLoo(rows, 'codeFlash'),
   };
   const allModels = fitEngineModels(latencyRows(rows), profiles);
+  const contradicted = contradictedLoo(rows, profiles);
+  // a row whose key borrows another engine's fit is predicted `thin` (check prints no error figure for it)
+  const latencyRole = (r: CalibrationRow): LooRecord['role'] => (!r.latencyComparable ? 'contradicted' : allModels.get(r.calibrationKey)?.kind === 'borrowed' ? 'thin' : 'scored');
   const targets: TargetCalibration[] = [];
   for (const p of profileList) {
     const calib = new Set(p.calibrationTargets.length ? p.calibrationTargets : [p.id]);
     const errors = {} as Record<Quantity, QuantityError>;
     for (const q of QUANTITIES) {
-      const all = outcomes[q].filter((o) => calib.has(o.item.target));
-      const toolVersion = referenceVersionOf(all.map((o) => o.item.toolVersion)) || undefined;
+      const every = outcomes[q].filter((o) => calib.has(o.item.target));
+      const toolVersion = referenceVersionOf(every.map((o) => o.item.toolVersion)) || undefined;
+      // latency: the figure is over rows predicted by a model fitted on their own engine ('scored'), when there are any
+      const hasScored = q === 'latency' && every.some((o) => latencyRole(o.item) === 'scored');
+      const all = hasScored ? every.filter((o) => latencyRole(o.item) === 'scored') : every;
       const outs = all.filter((o) => o.item.toolVersion === toolVersion);
       const summary = summarizeErrors(outs, (r) => r.arch);
       const allVersions = summarizeErrors(all, (r) => r.arch);
@@ -166,6 +208,18 @@ export function calibrate(opts: { rows?: CalibrationRow[]; profiles?: TargetProf
           if (borrowed.length === models.length) status = 'thin';
         }
         if (!models.length) note = `no published time with a model we can analyze for ${keys.join(', ')}`;
+        const newest = every.filter((o) => o.item.toolVersion === toolVersion);
+        const parts: string[] = [];
+        const byKey = new Map<string, LooOutcome<CalibrationRow>[]>();
+        for (const o of newest) byKey.set(o.item.calibrationKey, [...(byKey.get(o.item.calibrationKey) ?? []), o]);
+        if (byKey.size > 1) for (const [k, os] of [...byKey].sort()) parts.push(`${k}${latencyRole(os[0]!.item) === 'thin' ? ' (thin)' : ''} ${pct(summarizeErrors(os, (r) => r.arch))}`);
+        if (hasScored && newest.length > outs.length) parts.push(`all rows incl. thin ${pct(summarizeErrors(newest, (r) => r.arch))}`);
+        const odd = contradicted.filter((o) => calib.has(o.item.target) && o.item.toolVersion === toolVersion);
+        if (odd.length) {
+          parts.push(`not in the figure, stand-in timing contradicted by ST's tables: ${[...new Set(odd.map((o) => o.item.arch))].join(', ')} ${pct(summarizeErrors(odd, (r) => r.arch))}`);
+          parts.push(`with them ${pct(summarizeErrors([...newest, ...odd], (r) => r.arch))}`);
+        }
+        if (parts.length) note = [note, ...parts].filter(Boolean).join('; ');
       }
       if (summary && summary.models < MIN_MODELS_FOR_FIT) {
         status = 'thin';
@@ -184,7 +238,7 @@ export function calibrate(opts: { rows?: CalibrationRow[]; profiles?: TargetProf
     minModelsForFit: MIN_MODELS_FOR_FIT,
     rowsUsed: Object.fromEntries(QUANTITIES.map((q) => [q, outcomes[q].length])) as Record<Quantity, number>,
     targets,
-    records: QUANTITIES.flatMap((q) => toRecords(q, outcomes[q])),
+    records: [...QUANTITIES.flatMap((q) => toRecords(q, outcomes[q], q === 'latency' ? latencyRole : undefined)), ...toRecords('latency', contradicted, latencyRole)],
   };
 }
 
