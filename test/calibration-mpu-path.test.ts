@@ -61,7 +61,7 @@ describe('MPU CPU runtime path (XNNPACK vs TFLite built-in kernels)', () => {
       const e = report.targets.find((t) => t.target === id)!.errors.latency;
       expect(e.summary!.models, id).toBeGreaterThanOrEqual(8);
       expect(e.summary!.mapePct, id).toBeLessThan(10);
-      expect(e.note, id).toMatch(/contradicted/);
+      expect(e.details?.join('\n'), id).toMatch(/contradicted/);
     }
     const odd = report.records.filter((r) => r.role === 'contradicted');
     expect(odd.length).toBeGreaterThan(0);

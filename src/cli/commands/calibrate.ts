@@ -29,7 +29,12 @@ export function registerCalibrate(program: Command): void {
         return;
       }
       const rows = report.targets.map((t) => [t.name, t.errors.latency.toolVersion ?? '', ...QUANTITIES.map((q) => cell(t.errors[q]))]);
-      const notes = report.targets.flatMap((t) => QUANTITIES.filter((q) => t.errors[q].note).map((q) => `  ${t.name} ${LABEL[q]}: ${t.errors[q].note}`));
+      const notes = report.targets.flatMap((t) =>
+        QUANTITIES.filter((q) => t.errors[q].note || t.errors[q].details).flatMap((q) => [
+          ...(t.errors[q].note ? [`  ${t.name} ${LABEL[q]}: ${t.errors[q].note}`] : []),
+          ...(t.errors[q].details ?? []).map((d) => `  ${t.name} ${LABEL[q]}: ${d}`),
+        ]),
+      );
       process.stdout.write(
         [
           'Leave-one-model-out error (MAPE / worst, models, rows) per target, newest tool version. Each architecture is predicted by a fit that never saw it.',

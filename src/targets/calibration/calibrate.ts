@@ -28,6 +28,8 @@ export interface QuantityError {
   /** Rows of every tool version (older STM32Cube.AI / X-LINUX-AI tables included). */
   allVersions?: ErrorSummary;
   note: string;
+  /** Latency: the figure broken down per cost-model key, the all-rows figure, rows reported outside the figure. */
+  details?: string[];
 }
 
 export interface TargetCalibration {
@@ -198,6 +200,7 @@ export function calibrate(opts: { rows?: CalibrationRow[]; profiles?: TargetProf
       const allVersions = summarizeErrors(all, (r) => r.arch);
       const method = q === 'activationRam' || q === 'weightsFlash' ? 'direct' : 'loo';
       let note = '';
+      let details: string[] | undefined;
       let status: QuantityError['status'] = summary ? 'ok' : 'none';
       if (q === 'latency') {
         const keys = [...new Set(p.engines.map((e) => e.calibrationKey))];
@@ -219,7 +222,7 @@ export function calibrate(opts: { rows?: CalibrationRow[]; profiles?: TargetProf
           parts.push(`not in the figure, stand-in timing contradicted by ST's tables: ${[...new Set(odd.map((o) => o.item.arch))].join(', ')} ${pct(summarizeErrors(odd, (r) => r.arch))}`);
           parts.push(`with them ${pct(summarizeErrors([...newest, ...odd], (r) => r.arch))}`);
         }
-        if (parts.length) note = [note, ...parts].filter(Boolean).join('; ');
+        if (parts.length) details = parts;
       }
       if (summary && summary.models < MIN_MODELS_FOR_FIT) {
         status = 'thin';
@@ -228,7 +231,7 @@ export function calibrate(opts: { rows?: CalibrationRow[]; profiles?: TargetProf
       if (!summary && q === 'latency' && status !== 'thin') note ||= 'no leave-one-out prediction possible';
       if (!summary && status === 'thin') note ||= 'too few models for leave-one-out';
       const r2 = (e: ErrorSummary | undefined) => e && { ...e, mapePct: round(e.mapePct), worstPct: round(e.worstPct) };
-      errors[q] = { method, status, toolVersion, summary: r2(summary), allVersions: r2(allVersions), note };
+      errors[q] = { method, status, toolVersion, summary: r2(summary), allVersions: r2(allVersions), note, ...(details ? { details } : {}) };
     }
     targets.push({ target: p.id, name: p.name, errors });
   }
