@@ -16,13 +16,33 @@
  * 1.5–2.7× faster.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { loadModelBytes } from '../../analyzer/load.ts';
 import type { Analysis } from '../../analyzer/layer.ts';
+import { CheckedByteBuffer } from '../../analyzer/tflite/checked-byte-buffer.ts';
+import { BuiltinOperator } from '../../analyzer/tflite/gen/tflite/builtin-operator.ts';
+import { Model } from '../../analyzer/tflite/gen/tflite/model.ts';
 
 export type MpuCpuPath = 'xnnpack' | 'builtin';
 
 /** TFLite operators whose output is a run-time shape (the start of a dynamic-shape chain). */
-const RUNTIME_SHAPE_OPS = new Set(['SHAPE']);
+const RUNTIME_SHAPE_OPS = new Set<number>([BuiltinOperator.SHAPE]);
+
+/**
+ * Counts the operators of subgraph 0 whose builtin code is in RUNTIME_SHAPE_OPS. Reads only the operator-code
+ * table and the operators' opcode indices (no tensors, no buffers), bounds-checked like the analyzer's reader.
+ */
+export function countRuntimeShapeOps(bytes: Uint8Array): number {
+  const model = Model.getRootAsModel(new CheckedByteBuffer(bytes));
+  const hit = new Set<number>();
+  for (let i = 0; i < model.operatorCodesLength(); i++) {
+    const oc = model.operatorCodes(i)!;
+    if (RUNTIME_SHAPE_OPS.has(Math.max(oc.deprecatedBuiltinCode(), oc.builtinCode()))) hit.add(i);
+  }
+  if (!hit.size || model.subgraphsLength() < 1) return 0;
+  const sg = model.subgraphs(0)!;
+  let n = 0;
+  for (let i = 0; i < sg.operatorsLength(); i++) if (hit.has(sg.operators(i)!.opcodeIndex())) n++;
+  return n;
+}
 
 const cache = new Map<string, { mtimeMs: number; size: number; count: number }>();
 
@@ -39,8 +59,7 @@ export function runtimeShapeOpsOfFile(path: string, format: string): number {
   if (hit && hit.mtimeMs === st.mtimeMs && hit.size === st.size) return hit.count;
   let count = 0;
   try {
-    const model = loadModelBytes(readFileSync(path), path);
-    count = model.graph.nodes.filter((n) => RUNTIME_SHAPE_OPS.has(n.opType)).length;
+    count = countRuntimeShapeOps(readFileSync(path));
   } catch {
     count = 0; // the analysis already read this file; a failure here only loses the path hint
   }
