@@ -13,7 +13,7 @@
  * Evidence in ST's tables (docs/targets.md, "MPU CPU"): the three architectures whose files carry SHAPE ops
  * (ST EfficientNet LC v1, FD-MobileNet 0.25, ST FD-MobileNet v1) did not get faster from the pre-6.x tables to
  * X-LINUX-AI 6.1 (138 → 137 ms, 23.6 → 25.0 ms, 39.5 → 43.1 ms), while every static-shaped file became
- * 1.5–2.7× faster.
+ * 1.5–2.9× faster.
  */
 import { readFileSync, statSync } from 'node:fs';
 import type { Analysis } from '../../analyzer/layer.ts';
