@@ -129,6 +129,31 @@ export function contradictedLoo(rows: CalibrationRow[], profiles: Map<string, Ta
   return out;
 }
 
+/**
+ * MP2 rows ST ran mostly on the NPU although the model is per-channel, priced the way a user's per-channel model
+ * is (the GPU regime's fit, architecture held out): what we would print for them, since the file does not say
+ * that ST's toolchain will map the model onto the NPU.
+ */
+export function mp2EngineChoiceLoo(rows: CalibrationRow[], profiles: Map<string, TargetProfile>): LooOutcome<CalibrationRow>[] {
+  const usable = latencyRows(rows);
+  const odd = usable.filter((r) => r.calibrationKey.endsWith(':npu') && r.quantization === 'per-channel');
+  const out: LooOutcome<CalibrationRow>[] = [];
+  for (const arch of new Set(odd.map((r) => r.arch))) {
+    const models = fitEngineModels(
+      usable.filter((r) => r.arch !== arch),
+      profiles,
+    );
+    for (const r of odd.filter((x) => x.arch === arch)) {
+      const m = models.get(r.calibrationKey.replace(/:npu$/, ':gpu'));
+      if (!m) continue;
+      const p = predictMs(m, r.features!, profiles.get(r.target)!, r.clockMHz, r.toolVersion);
+      const a = r.published.inferenceMs!;
+      out.push({ item: r, predicted: p, actual: a, errorPct: (100 * (p - a)) / a });
+    }
+  }
+  return out;
+}
+
 const pct = (e: ErrorSummary | undefined): string => (e ? `${round(e.mapePct, 1)} % / ${e.worstPct >= 0 ? '+' : ''}${round(e.worstPct, 0)} % ${e.worstModel} (${e.models} models, ${e.rows} rows)` : '—');
 
 function runtimeLoo(rows: CalibrationRow[], quantity: 'runtimeRam' | 'codeFlash'): LooOutcome<CalibrationRow>[] {
@@ -183,6 +208,7 @@ export function calibrate(opts: { rows?: CalibrationRow[]; profiles?: TargetProf
   };
   const allModels = fitEngineModels(latencyRows(rows), profiles);
   const contradicted = contradictedLoo(rows, profiles);
+  const engineChoice = mp2EngineChoiceLoo(rows, profiles);
   // a row whose key borrows another engine's fit is predicted `thin` (check prints no error figure for it)
   const latencyRole = (r: CalibrationRow): LooRecord['role'] => (!r.latencyComparable ? 'contradicted' : allModels.get(r.calibrationKey)?.kind === 'borrowed' ? 'thin' : 'scored');
   const targets: TargetCalibration[] = [];
@@ -221,6 +247,11 @@ export function calibrate(opts: { rows?: CalibrationRow[]; profiles?: TargetProf
         if (odd.length) {
           parts.push(`not in the figure, stand-in timing contradicted by ST's tables: ${[...new Set(odd.map((o) => o.item.arch))].join(', ')} ${pct(summarizeErrors(odd, (r) => r.arch))}`);
           parts.push(`with them ${pct(summarizeErrors([...newest, ...odd], (r) => r.arch))}`);
+        }
+        const onNpu = engineChoice.filter((o) => calib.has(o.item.target) && o.item.toolVersion === toolVersion);
+        if (onNpu.length) {
+          const each = onNpu.map((o) => `${o.item.arch} ${o.item.resolution.split('x')[0]} ${o.errorPct >= 0 ? '+' : ''}${round(o.errorPct, 0)} %`).join(', ');
+          parts.push(`per-channel models ST ran on the NPU, priced as any per-channel model (GPU regime): ${pct(summarizeErrors(onNpu, (r) => r.arch))}: ${each}`);
         }
         if (parts.length) details = parts;
       }
