@@ -36,8 +36,12 @@ export type LatencyFeature = (typeof LATENCY_FEATURES)[number];
 /** Features each calibration key uses (base key before ':' / '@'); others use DEFAULT_FEATURES. */
 const MCU_ERA_FEATURES = LATENCY_FEATURES.filter((f) => f !== 'macs_gemm' && f !== 'macs_dw_s2_same' && f !== 'elems_stream');
 export const DEFAULT_FEATURES: LatencyFeature[] = [...MCU_ERA_FEATURES];
-/** TFLite + XNNPACK: one GEMM kernel family, depthwise kernels, streaming ops, per-op dispatch, invoke. */
-const XNNPACK_FEATURES: LatencyFeature[] = ['macs_gemm', 'macs_depthwise', 'elems_stream', 'layers', 'inference'];
+/**
+ * TFLite + XNNPACK: one GEMM kernel family, depthwise kernels, streaming ops, the packed weights streamed from
+ * DDR once per inference (far more than the A7's L2 in total; on the MPUs all memory is DDR, placed 'external'),
+ * per-op dispatch, invoke.
+ */
+const XNNPACK_FEATURES: LatencyFeature[] = ['macs_gemm', 'macs_depthwise', 'elems_stream', 'bytes_weights_internal', 'bytes_weights_external', 'layers', 'inference'];
 /** TFLite built-in kernels: the same, plus a cost per conv output element (per-channel requantization, the ARM32 generic depthwise loop). */
 const TFLITE_BUILTIN_FEATURES: LatencyFeature[] = ['macs_gemm', 'macs_depthwise', 'out_conv', 'elems_stream', 'layers', 'inference'];
 const KIND_MACS: LatencyFeature[] = ['macs_conv', 'macs_pointwise', 'macs_depthwise', 'macs_dense', 'ops_eltwise', 'ops_pool', 'ops_other'];
