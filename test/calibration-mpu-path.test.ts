@@ -6,7 +6,9 @@
  */
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { analyzeForTargets } from '../src/targets/analyze-model.ts';
 import { calibrate } from '../src/targets/calibration/calibrate.ts';
+import { evaluateTargets } from '../src/targets/evaluate.ts';
 import { loadCalibrationRows, mpuKey } from '../src/targets/calibration/dataset.ts';
 import { mpuCpuPath, runtimeShapeOpsOfFile } from '../src/targets/latency/runtime-path.ts';
 import { HAVE_SHARED, MODELS_DIR } from './helpers/shared.ts';
@@ -72,5 +74,16 @@ describe('MPU CPU runtime path (XNNPACK vs TFLite built-in kernels)', () => {
     const odd = report.records.filter((r) => r.role === 'contradicted');
     expect(odd.length).toBeGreaterThan(0);
     expect(new Set(odd.map((r) => r.arch))).toEqual(new Set(['st_yolo_lc_v1']));
+  });
+
+  it.skipIf(!HAVE_SHARED)('check picks the path from the user file: a Keras-Flatten TFLite is priced on the built-in kernels', () => {
+    // FD-MobileNet 0.25 224 (SHAPE ops): ST publishes 24.96 ms on the MP157 (6.1); the XNNPACK fit would say ~8 ms
+    const fd = evaluateTargets(analyzeForTargets(join(MODELS_DIR, ME, 'fdmobilenet/fdmobilenet_0.25_224_tfs_int8.tflite')), ['stm32mp157f-dk2'])[0]!;
+    expect(fd.latencyMs!).toBeGreaterThan(24.96 * 0.8);
+    expect(fd.latencyMs!).toBeLessThan(24.96 * 1.2);
+    // MobileNet v1 0.25 224 (static): 31.7 ms published; the built-in fit would say ~70 ms
+    const mb = evaluateTargets(analyzeForTargets(join(MODELS_DIR, ME, 'mobilenetv1/mobilenet_v1_0.25_224_fft_int8.tflite')), ['stm32mp157f-dk2'])[0]!;
+    expect(mb.latencyMs!).toBeGreaterThan(31.7 * 0.8);
+    expect(mb.latencyMs!).toBeLessThan(31.7 * 1.2);
   });
 });
