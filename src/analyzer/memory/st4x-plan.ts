@@ -30,14 +30,15 @@ import { StPlanner } from './st-plan.ts';
 export type StAllocatorFamily = 'cubeai-8' | 'stedgeai-lite';
 
 /**
- * The allocator family of a tool version as ST's tables print it: STM32Cube.AI 7.x/8.x and ST Edge AI Core
- * 9.x / 1.x (X-CUBE-AI 9) → 'cubeai-8'; STEdgeAI Core 2.x, 3.x, 4.x → 'stedgeai-lite'. The lite code generator is
- * the default from 3.0 (`use-lite-runtime, use-st-ai` in every 3.0/4.0 report); 2.x files use the legacy one,
- * so 2.x is grouped with 'cubeai-8' unless it names the lite options (no 2.x MCU table exists to check).
+ * The allocator family of a tool version as ST's tables print it. STEdgeAI Core 3.x / 4.x — X-CUBE-AI 11.x / 12.x
+ * ("STM32CubeAI 11.0.0" is what 3.0 reports, 12.0.0 for 4.0) → 'stedgeai-lite': the lite code generator is the
+ * default there (`use-lite-runtime, use-st-ai` in every 3.0/4.0 report). Everything else → 'cubeai-8':
+ * STM32Cube.AI 7.x/8.x, ST Edge AI Core 9.x (X-CUBE-AI 9) and 2.x / X-CUBE-AI 10.x, whose generated files use the
+ * legacy generator (no 2.x MCU table exists to check).
  */
 export function stAllocatorFamily(toolVersion: string): StAllocatorFamily {
   const major = Number(/^\s*v?(\d+)/.exec(toolVersion)?.[1]);
-  return major === 3 || major === 4 ? 'stedgeai-lite' : 'cubeai-8';
+  return major === 3 || major === 4 || major === 11 || major === 12 ? 'stedgeai-lite' : 'cubeai-8';
 }
 
 /** A regular convolution: ST's lite code generator keeps its output apart from its input. */
