@@ -7,7 +7,8 @@
  *   rule, and the Pad's (−960 B) must be exactly our bound.
  */
 import { describe, expect, it } from 'vitest';
-import type { ConvGeometry, Layer, LayerOp } from '../src/analyzer/layer.ts';
+import type { Analysis, ConvGeometry, Layer, LayerOp } from '../src/analyzer/layer.ts';
+import { stExecutionOrder } from '../src/analyzer/memory/st-plan.ts';
 import { cmsisNnScratchBytes } from '../src/analyzer/memory/scratch-rules.ts';
 import { stScratchBytes } from '../src/analyzer/memory/st-scratch-rules.ts';
 import { elementwiseOverlap, layerOverlap, overlapSavingBytes, padRowOverlap, rowOverlap, splitPadding, stFusedPoolRowsBytes, stSplitsPadding } from '../src/analyzer/memory/overlap-rules.ts';
@@ -209,5 +210,24 @@ describe('overlap bounds by hand', () => {
   });
   it('Dense never overlaps its input', () => {
     expect(layerOverlap(layer('Dense', [1, 256], [1, 10]), 0)).toBeUndefined();
+  });
+});
+
+describe("ST's execution order (st-plan.ts stExecutionOrder)", () => {
+  // x → q → conv → concat(conv, tile); tile (constants only) → dequantize (graph output)
+  const names = ['q', 'conv', 'tile', 'concat', 'dequant'];
+  const inputs = [['x'], ['q_out'], [], ['conv_out', 'tile_out'], ['tile_out']];
+  const analysis = {
+    layers: names.map((n, i) => ({ index: i, name: n, inputs: inputs[i]!, outputs: [`${n}_out`] })),
+    tensors: [{ name: 'x', producer: -1 }, ...names.map((n, i) => ({ name: `${n}_out`, producer: i }))],
+  } as unknown as Analysis;
+
+  it('runs the layers that depend on no graph input first (an SSD anchor chain), keeping both relative orders', () => {
+    expect(stExecutionOrder(analysis, [0, 1, 2, 3, 4])).toEqual([2, 4, 0, 1, 3]);
+  });
+
+  it('leaves an order without such layers as it is', () => {
+    const chain = { layers: analysis.layers.slice(0, 2), tensors: analysis.tensors.slice(0, 3) } as unknown as Analysis;
+    expect(stExecutionOrder(chain, [0, 1])).toEqual([0, 1]);
   });
 });

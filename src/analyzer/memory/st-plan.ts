@@ -16,6 +16,7 @@
  * Offsets are 4-byte aligned by default (an observed `conv2d_4_output` offset 7,460 = align4(7,457)).
  */
 import { conflictLists, OverlapRuleIndex, PlannerBase, type PlannedBuffer } from './planner-base.ts';
+import type { Analysis } from '../layer.ts';
 import type { OverlapRule } from './types.ts';
 
 export class StPlanner extends PlannerBase {
@@ -199,4 +200,27 @@ function lowerBound(a: Float64Array, x: number): number {
     else r = mid;
   }
   return l;
+}
+
+/**
+ * ST's execution order for a model's own order `schedule`: the layers that depend on no graph input (every
+ * activation they read comes from such layers, or they read constants only) run first, in their relative
+ * order; the others follow in theirs. In SSD heads this is the anchor chain (TILE of a constant → Reshape →
+ * Concatenation → Dequantize to a float graph output): its output then stays resident over the whole backbone.
+ * Inferred, not read off a generated file: a topological sort that starts from every layer with no pending
+ * producer (Kahn's algorithm) emits these layers at the start, and ST's published SSD MobileNet v2 FPN-lite 192
+ * figure (578,816 B, stm.ai 8.1.0) is the backbone's 8→48 expansion (516,608 B, exact in MobileNet v2 0.35)
+ * plus that 61,520 B float anchor output to 0.1 % (docs/memory.md "ST's graph rewrites").
+ */
+export function stExecutionOrder(analysis: Analysis, schedule: readonly number[]): number[] {
+  const producerOf = new Map<string, number>();
+  for (const t of analysis.tensors) producerOf.set(t.name, t.producer);
+  const inputFree = new Array<boolean>(analysis.layers.length).fill(false);
+  for (const l of schedule) {
+    inputFree[l] = analysis.layers[l]!.inputs.every((name) => {
+      const p = producerOf.get(name);
+      return p !== undefined && p >= 0 && inputFree[p]!;
+    });
+  }
+  return [...schedule.filter((l) => inputFree[l]), ...schedule.filter((l) => !inputFree[l])];
 }
