@@ -11,7 +11,7 @@ import type { Analysis, ConvGeometry, Layer, LayerOp } from '../src/analyzer/lay
 import { stExecutionOrder } from '../src/analyzer/memory/st-plan.ts';
 import { cmsisNnScratchBytes } from '../src/analyzer/memory/scratch-rules.ts';
 import { stScratchBytes } from '../src/analyzer/memory/st-scratch-rules.ts';
-import { elementwiseOverlap, layerOverlap, overlapSavingBytes, padRowOverlap, rowOverlap, splitPadding, stFusedPoolRowsBytes, stSplitsPadding } from '../src/analyzer/memory/overlap-rules.ts';
+import { elementwiseOverlap, layerOverlap, overlapSavingBytes, padRowOverlap, rowOverlap, splitPadding, stFusedPoolRowsBytes, stRgbConvMarginBytes, stSplitsPadding } from '../src/analyzer/memory/overlap-rules.ts';
 
 function layer(op: LayerOp, inShape: number[], outShape: number[], conv?: Partial<ConvGeometry>, dtypes: [string, string] = ['int8', 'int8']): Layer {
   const g: ConvGeometry | undefined = conv && {
@@ -229,5 +229,31 @@ describe("ST's execution order (st-plan.ts stExecutionOrder)", () => {
   it('leaves an order without such layers as it is', () => {
     const chain = { layers: analysis.layers.slice(0, 2), tensors: analysis.tensors.slice(0, 3) } as unknown as Analysis;
     expect(stExecutionOrder(chain, [0, 1])).toEqual([0, 1]);
+  });
+});
+
+describe('ST row kernels walk forward (overlap-rules.ts forwardOnly)', () => {
+  it('a conv, a depthwise and a Pad may overlap their input only from below: no backward bound', () => {
+    const dw = layer('DepthwiseConv', [1, 113, 113, 16], [1, 56, 56, 16], { kernel: [3, 3], strides: [2, 2], group: 16 });
+    const pw = layer('Conv', [1, 112, 112, 8], [1, 112, 112, 16], {});
+    const pad = layer('Pad', [1, 112, 112, 16], [1, 113, 113, 16]);
+    for (const l of [dw, pw, pad]) {
+      const b = layerOverlap(l, 0)!;
+      expect(b.backwardDeltaBytes).toBeUndefined();
+      expect(b.forwardDeltaBytes).toBe(rowOverlap(l, 0)!.forwardDeltaBytes);
+    }
+    // stride-2 depthwise on its padded input: one output row below (MobileNet v2 8.1.0 conv2d_6: exactly −1,152 B)
+    expect(layerOverlap(layer('DepthwiseConv', [1, 49, 49, 48], [1, 24, 24, 48], { kernel: [3, 3], strides: [2, 2], group: 48 }), 0)).toEqual({ forwardDeltaBytes: -1152 });
+    const split = splitPadding(layer('DepthwiseConv', [1, 48, 48, 48], [1, 24, 24, 48], { kernel: [3, 3], strides: [2, 2], pads: [0, 0, 1, 1], group: 48 }));
+    // `conv2d_6_pad_before` 4,656 B below `conv2d_4_output`, ending where it ends; above it would be unsafe
+    expect(padRowOverlap(split.pad, 0)).toEqual({ forwardDeltaBytes: -4656 });
+  });
+
+  it('the RGB first conv keeps 3·(Wout+1)·Cout below its input (FD-MobileNet 0.25: 2,712 B at 224, 1,560 B at 128)', () => {
+    const rgb = (w: number) => layer('Conv', [1, 2 * w, 2 * w, 3], [1, w, w, 8], { kernel: [3, 3], strides: [2, 2], pads: [0, 0, 1, 1] });
+    expect(stRgbConvMarginBytes(rgb(112))).toBe(2712);
+    expect(layerOverlap(rgb(112), 0)).toEqual({ forwardDeltaBytes: -2712 });
+    expect(layerOverlap(rgb(64), 0)).toEqual({ forwardDeltaBytes: -1560 });
+    expect(stRgbConvMarginBytes(layer('Conv', [1, 28, 28, 1], [1, 14, 14, 16], { kernel: [3, 3], strides: [2, 2] }))).toBeUndefined();
   });
 });
