@@ -11,7 +11,7 @@ import type { Analysis, ConvGeometry, Layer, LayerOp } from '../src/analyzer/lay
 import { stExecutionOrder } from '../src/analyzer/memory/st-plan.ts';
 import { cmsisNnScratchBytes } from '../src/analyzer/memory/scratch-rules.ts';
 import { stScratchBytes } from '../src/analyzer/memory/st-scratch-rules.ts';
-import { elementwiseOverlap, layerOverlap, overlapSavingBytes, padRowOverlap, rowOverlap, splitPadding, stFusedPoolRowsBytes, stRgbConvMarginBytes, stSplitsPadding } from '../src/analyzer/memory/overlap-rules.ts';
+import { elementwiseOverlap, layerOverlap, overlapSavingBytes, padRowOverlap, rowOverlap, splitPadding, stFusedPoolRowsBytes, stRgbConvMarginBytes, stRowEndBoundBytes, stSplitsPadding } from '../src/analyzer/memory/overlap-rules.ts';
 
 function layer(op: LayerOp, inShape: number[], outShape: number[], conv?: Partial<ConvGeometry>, dtypes: [string, string] = ['int8', 'int8']): Layer {
   const g: ConvGeometry | undefined = conv && {
@@ -146,6 +146,19 @@ describe('overlap bounds vs X-CUBE-AI generated offsets (EMNIST network.c)', () 
     expect(rowOverlap(conv1, 0)!.forwardDeltaBytes! - (4576 - 7168)).toBeLessThan(14 * 16);
     expect(rowOverlap(dw, 0)!.forwardDeltaBytes! - (4096 - 4576)).toBeLessThan(14 * 16);
     expect(rowOverlap(conv3, 0)!.forwardDeltaBytes! - (0 - 3136)).toBeLessThan(14 * 32);
+  });
+  it("with ST's last-rows bound (stRowEndBoundBytes) the st rule gives exactly ST's offsets: −2,592, −480, −3,136 B", () => {
+    const conv1 = layer('Conv', [1, 28, 28, 1], [1, 14, 14, 16], { kernel: [3, 3], strides: [2, 2], pads: [0, 0, 1, 1] });
+    const dw = layer('DepthwiseConv', [1, 14, 14, 16], [1, 14, 14, 16], { kernel: [3, 3], pads: [1, 1, 1, 1], group: 16 });
+    const conv3 = layer('Conv', [1, 16, 16, 16], [1, 14, 14, 32], { kernel: [3, 3] });
+    expect(layerOverlap(conv1, 0)).toEqual({ forwardDeltaBytes: 4576 - 7168 });
+    expect(layerOverlap(dw, 0)).toEqual({ forwardDeltaBytes: 4096 - 4576 });
+    expect(layerOverlap(conv3, 0)).toEqual({ forwardDeltaBytes: 0 - 3136 });
+    // stm.ai 8.1.0 MobileNet v2 (Flora233333/STM32-Infer-MobileNetV2@8d17cc77): conv2d_1 (RGB 3×3/2 3→16 at 96²)
+    // at 4,288, its input conversion at 14,288
+    const rgb = layer('Conv', [1, 96, 96, 3], [1, 48, 48, 16], { kernel: [3, 3], strides: [2, 2], pads: [0, 0, 1, 1] });
+    expect(stRowEndBoundBytes(rgb)).toBe(4288 - 14288);
+    expect(layerOverlap(rgb, 0)).toEqual({ forwardDeltaBytes: 4288 - 14288 });
   });
   it('the int8 input conversion runs in place (ST: both at offset 7,168)', () => {
     const q = layer('Quantize', [1, 28, 28, 1], [1, 28, 28, 1], undefined, ['uint8', 'int8']);

@@ -226,12 +226,36 @@ export function layerOverlap(layer: Layer, operand: number): OverlapBounds | und
     case 'rows': {
       if (operand !== 0 || pointwiseExpansionTooLarge(layer)) return undefined;
       const bounds = forwardOnly(rowOverlap(layer, 0));
+      if (!bounds) return undefined;
+      const endBound = stRowEndBoundBytes(layer) ?? Infinity;
       const margin = stRgbConvMarginBytes(layer);
-      return bounds && margin !== undefined ? { forwardDeltaBytes: Math.min(bounds.forwardDeltaBytes!, -margin) } : bounds;
+      return { forwardDeltaBytes: Math.min(bounds.forwardDeltaBytes!, endBound, margin === undefined ? Infinity : -margin) };
     }
     default:
       return undefined;
   }
+}
+
+/**
+ * ST's bound at the last rows of a row kernel: its output ends at least (Kh_eff − stride)·(Wout + 1)·Cout bytes
+ * below its input's end (Kh_eff = (Kh − 1)·dilation + 1; a row of Wout + 1 pixels), i.e.
+ * d ≤ I − O − (Kh_eff − stride)·(Wout + 1)·Cout, which is 1 pixel per row stricter than the exact bound where the last
+ * rows decide it (an output larger than its input). It reproduces every such offset in the generated files:
+ * borealis-zhe/STM32H7_EMNIST_with_touchscreen@70ec3071 (ST Edge AI 9.0, the zoo's st_mnist_v1_28_tfs_int8.tflite)
+ * `conv2d_1` 3×3/2 1→16 at d = −2,592 (exact bound −2,408), depthwise `conv2d_2` 3×3/1 at −480 (−448), `conv2d_3`
+ * 3×3/1 16→32 after its pad copy at −3,136 (−2,944), the Pad at −960 (= exact); Flora233333/STM32-Infer-MobileNetV2
+ * @8d17cc77 (stm.ai 8.1.0) `conv2d_1` RGB 3×3/2 3→16 at −10,000 (−9,792) and every pad copy. With it our st plan for
+ * st_mnist is 13,376 B, the pool ST generated for that file (13,184 B before). Undefined when the shapes are unknown.
+ */
+export function stRowEndBoundBytes(layer: Layer): number | undefined {
+  const geo = rowGeometry(layer);
+  const i = hwc(layer.inputShapes[0], layer.layout);
+  const o = hwc(layer.outputShapes[0], layer.layout);
+  const ei = elementBytes(layer.inputDtypes[0]);
+  const eo = elementBytes(layer.outputDtypes[0]);
+  if (!geo || !i || !o || ei <= 0 || eo <= 0) return undefined;
+  const lastRows = Math.max(0, (geo.kh - 1) * geo.dilation + 1 - geo.stride);
+  return i[0] * i[1] * i[2] * ei - o[0] * o[1] * o[2] * eo - lastRows * (o[1] + 1) * o[2] * eo;
 }
 
 /** Output rows (each Wout + 1 pixels) ST keeps between an int8 RGB first convolution's output and its input. */
