@@ -7,10 +7,11 @@
  *   rule, and the Pad's (−960 B) must be exactly our bound.
  */
 import { describe, expect, it } from 'vitest';
-import type { ConvGeometry, Layer, LayerOp } from '../src/analyzer/layer.ts';
+import type { Analysis, ConvGeometry, Layer, LayerOp } from '../src/analyzer/layer.ts';
+import { stExecutionOrder } from '../src/analyzer/memory/st-plan.ts';
 import { cmsisNnScratchBytes } from '../src/analyzer/memory/scratch-rules.ts';
 import { stScratchBytes } from '../src/analyzer/memory/st-scratch-rules.ts';
-import { elementwiseOverlap, layerOverlap, overlapSavingBytes, padRowOverlap, rowOverlap, splitPadding, stFusedPoolRowsBytes, stSplitsPadding } from '../src/analyzer/memory/overlap-rules.ts';
+import { elementwiseOverlap, layerOverlap, overlapSavingBytes, padRowOverlap, rowOverlap, splitPadding, stFusedPoolRowsBytes, stRgbConvMarginBytes, stRowEndBoundBytes, stSplitsPadding } from '../src/analyzer/memory/overlap-rules.ts';
 
 function layer(op: LayerOp, inShape: number[], outShape: number[], conv?: Partial<ConvGeometry>, dtypes: [string, string] = ['int8', 'int8']): Layer {
   const g: ConvGeometry | undefined = conv && {
@@ -146,6 +147,19 @@ describe('overlap bounds vs X-CUBE-AI generated offsets (EMNIST network.c)', () 
     expect(rowOverlap(dw, 0)!.forwardDeltaBytes! - (4096 - 4576)).toBeLessThan(14 * 16);
     expect(rowOverlap(conv3, 0)!.forwardDeltaBytes! - (0 - 3136)).toBeLessThan(14 * 32);
   });
+  it("with ST's last-rows bound (stRowEndBoundBytes) the st rule gives exactly ST's offsets: −2,592, −480, −3,136 B", () => {
+    const conv1 = layer('Conv', [1, 28, 28, 1], [1, 14, 14, 16], { kernel: [3, 3], strides: [2, 2], pads: [0, 0, 1, 1] });
+    const dw = layer('DepthwiseConv', [1, 14, 14, 16], [1, 14, 14, 16], { kernel: [3, 3], pads: [1, 1, 1, 1], group: 16 });
+    const conv3 = layer('Conv', [1, 16, 16, 16], [1, 14, 14, 32], { kernel: [3, 3] });
+    expect(layerOverlap(conv1, 0)).toEqual({ forwardDeltaBytes: 4576 - 7168 });
+    expect(layerOverlap(dw, 0)).toEqual({ forwardDeltaBytes: 4096 - 4576 });
+    expect(layerOverlap(conv3, 0)).toEqual({ forwardDeltaBytes: 0 - 3136 });
+    // stm.ai 8.1.0 MobileNet v2 (Flora233333/STM32-Infer-MobileNetV2@8d17cc77): conv2d_1 (RGB 3×3/2 3→16 at 96²)
+    // at 4,288, its input conversion at 14,288
+    const rgb = layer('Conv', [1, 96, 96, 3], [1, 48, 48, 16], { kernel: [3, 3], strides: [2, 2], pads: [0, 0, 1, 1] });
+    expect(stRowEndBoundBytes(rgb)).toBe(4288 - 14288);
+    expect(layerOverlap(rgb, 0)).toEqual({ forwardDeltaBytes: 4288 - 14288 });
+  });
   it('the int8 input conversion runs in place (ST: both at offset 7,168)', () => {
     const q = layer('Quantize', [1, 28, 28, 1], [1, 28, 28, 1], undefined, ['uint8', 'int8']);
     expect(layerOverlap(q, 0)!.forwardDeltaBytes).toBeGreaterThanOrEqual(0);
@@ -209,5 +223,50 @@ describe('overlap bounds by hand', () => {
   });
   it('Dense never overlaps its input', () => {
     expect(layerOverlap(layer('Dense', [1, 256], [1, 10]), 0)).toBeUndefined();
+  });
+});
+
+describe("ST's execution order (st-plan.ts stExecutionOrder)", () => {
+  // x → q → conv → concat(conv, tile); tile (constants only) → dequantize (graph output)
+  const names = ['q', 'conv', 'tile', 'concat', 'dequant'];
+  const inputs = [['x'], ['q_out'], [], ['conv_out', 'tile_out'], ['tile_out']];
+  const analysis = {
+    layers: names.map((n, i) => ({ index: i, name: n, inputs: inputs[i]!, outputs: [`${n}_out`] })),
+    tensors: [{ name: 'x', producer: -1 }, ...names.map((n, i) => ({ name: `${n}_out`, producer: i }))],
+  } as unknown as Analysis;
+
+  it('runs the layers that depend on no graph input first (an SSD anchor chain), keeping both relative orders', () => {
+    expect(stExecutionOrder(analysis, [0, 1, 2, 3, 4])).toEqual([2, 4, 0, 1, 3]);
+  });
+
+  it('leaves an order without such layers as it is', () => {
+    const chain = { layers: analysis.layers.slice(0, 2), tensors: analysis.tensors.slice(0, 3) } as unknown as Analysis;
+    expect(stExecutionOrder(chain, [0, 1])).toEqual([0, 1]);
+  });
+});
+
+describe('ST row kernels walk forward (overlap-rules.ts forwardOnly)', () => {
+  it('a conv, a depthwise and a Pad may overlap their input only from below: no backward bound', () => {
+    const dw = layer('DepthwiseConv', [1, 113, 113, 16], [1, 56, 56, 16], { kernel: [3, 3], strides: [2, 2], group: 16 });
+    const pw = layer('Conv', [1, 112, 112, 8], [1, 112, 112, 16], {});
+    const pad = layer('Pad', [1, 112, 112, 16], [1, 113, 113, 16]);
+    for (const l of [dw, pw, pad]) {
+      const b = layerOverlap(l, 0)!;
+      expect(b.backwardDeltaBytes).toBeUndefined();
+      expect(b.forwardDeltaBytes).toBe(rowOverlap(l, 0)!.forwardDeltaBytes);
+    }
+    // stride-2 depthwise on its padded input: one output row below (MobileNet v2 8.1.0 conv2d_6: exactly −1,152 B)
+    expect(layerOverlap(layer('DepthwiseConv', [1, 49, 49, 48], [1, 24, 24, 48], { kernel: [3, 3], strides: [2, 2], group: 48 }), 0)).toEqual({ forwardDeltaBytes: -1152 });
+    const split = splitPadding(layer('DepthwiseConv', [1, 48, 48, 48], [1, 24, 24, 48], { kernel: [3, 3], strides: [2, 2], pads: [0, 0, 1, 1], group: 48 }));
+    // `conv2d_6_pad_before` 4,656 B below `conv2d_4_output`, ending where it ends; above it would be unsafe
+    expect(padRowOverlap(split.pad, 0)).toEqual({ forwardDeltaBytes: -4656 });
+  });
+
+  it('the RGB first conv keeps 3·(Wout+1)·Cout below its input (FD-MobileNet 0.25: 2,712 B at 224, 1,560 B at 128)', () => {
+    const rgb = (w: number) => layer('Conv', [1, 2 * w, 2 * w, 3], [1, w, w, 8], { kernel: [3, 3], strides: [2, 2], pads: [0, 0, 1, 1] });
+    expect(stRgbConvMarginBytes(rgb(112))).toBe(2712);
+    expect(layerOverlap(rgb(112), 0)).toEqual({ forwardDeltaBytes: -2712 });
+    expect(layerOverlap(rgb(64), 0)).toEqual({ forwardDeltaBytes: -1560 });
+    expect(stRgbConvMarginBytes(layer('Conv', [1, 28, 28, 1], [1, 14, 14, 16], { kernel: [3, 3], strides: [2, 2] }))).toBeUndefined();
   });
 });

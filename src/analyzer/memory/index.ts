@@ -11,7 +11,7 @@ import { LinearFirstFitPlanner } from './linear-first-fit.ts';
 import { computeLiveness, fusedConvPoolPairs, livenessLowerBoundBytes, type Liveness } from './liveness.ts';
 import { defaultSchedule, assertValidSchedule } from './schedule.ts';
 import type { ScratchEngineName } from './scratch-rules.ts';
-import { StPlanner } from './st-plan.ts';
+import { StPlanner, stExecutionOrder } from './st-plan.ts';
 import type { MemoryPlanner, PlacedBuffer } from './types.ts';
 
 export type { PlacedBuffer, LiveBuffer, MemoryPlanner, OverlapRule, BufferKind } from './types.ts';
@@ -179,7 +179,7 @@ export function planStPeakBytes(analysis: Analysis, opts: MemoryOptions = {}): n
   const stOpts = { allocateIo, scratchBytes, splitPads: opts.stSplitPads ?? true, fuseConvPool: opts.stFuseConvPool ?? true };
   // runPlanner's peakBytes is the planner's arena; the per-buffer report is not needed here.
   const planner = new StPlanner({ alignmentBytes });
-  loadPlanner(computeLiveness(analysis, schedule, stOpts), planner);
+  loadPlanner(computeLiveness(analysis, opts.schedule ? schedule : stExecutionOrder(analysis, schedule), stOpts), planner);
   return planner.arenaBytes();
 }
 
@@ -196,7 +196,9 @@ export function planMemory(analysis: Analysis, opts: MemoryOptions = {}): Memory
   const splitPads = opts.stSplitPads ?? true;
   const fuseConvPool = opts.stFuseConvPool ?? true;
   const stOpts = { allocateIo, scratchBytes, splitPads, fuseConvPool };
-  const stLiveness = splitPads || fuseConvPool ? computeLiveness(analysis, schedule, stOpts) : liveness;
+  // ST's own order (st-plan.ts stExecutionOrder) unless the caller fixed one.
+  const stSchedule = opts.schedule ? schedule : stExecutionOrder(analysis, schedule);
+  const stLiveness = splitPads || fuseConvPool || stSchedule.some((l, i) => l !== schedule[i]) ? computeLiveness(analysis, stSchedule, stOpts) : liveness;
   const st = runPlanner(analysis, stLiveness, new StPlanner({ alignmentBytes }), alignmentBytes);
   const greedy = runPlanner(analysis, liveness, new GreedyBySizePlanner({ alignmentBytes }), alignmentBytes);
   const linear = runPlanner(analysis, liveness, new LinearFirstFitPlanner({ alignmentBytes }), alignmentBytes);
@@ -207,7 +209,7 @@ export function planMemory(analysis: Analysis, opts: MemoryOptions = {}): Memory
     best = {
       ...st,
       strategy: `st on the model's own order (re-ordering search skipped: ${analysis.layers.length} layers > ${layerLimit})`,
-      schedule: schedule.map((i) => analysis.layers[i]!.name),
+      schedule: stSchedule.map((i) => analysis.layers[i]!.name),
       exact: false,
       searchSkipped: true,
     };
@@ -224,7 +226,7 @@ export function planMemory(analysis: Analysis, opts: MemoryOptions = {}): Memory
     best = {
       ...bestPlan,
       strategy: `${bestPlan.strategy} on ${bestPlan === st ? "the model's own order" : 'the searched order'}`,
-      schedule: (bestPlan === st ? schedule : search.schedule).map((i) => analysis.layers[i]!.name),
+      schedule: (bestPlan === st ? stSchedule : search.schedule).map((i) => analysis.layers[i]!.name),
       exact: search.exact,
     };
   }

@@ -223,12 +223,66 @@ export function layerOverlap(layer: Layer, operand: number): OverlapBounds | und
       if (ei <= 0 || eo <= 0) return undefined;
       return elementwiseOverlap(product(outShape), ei, eo);
     }
-    case 'rows':
+    case 'rows': {
       if (operand !== 0 || pointwiseExpansionTooLarge(layer)) return undefined;
-      return rowOverlap(layer, 0);
+      const bounds = forwardOnly(rowOverlap(layer, 0));
+      if (!bounds) return undefined;
+      const endBound = stRowEndBoundBytes(layer) ?? Infinity;
+      const margin = stRgbConvMarginBytes(layer);
+      return { forwardDeltaBytes: Math.min(bounds.forwardDeltaBytes!, endBound, margin === undefined ? Infinity : -margin) };
+    }
     default:
       return undefined;
   }
+}
+
+/**
+ * ST's bound at the last rows of a row kernel: its output ends at least (Kh_eff − stride)·(Wout + 1)·Cout bytes
+ * below its input's end (Kh_eff = (Kh − 1)·dilation + 1; a row of Wout + 1 pixels), i.e.
+ * d ≤ I − O − (Kh_eff − stride)·(Wout + 1)·Cout, which is 1 pixel per row stricter than the exact bound where the last
+ * rows decide it (an output larger than its input). It reproduces every such offset in the generated files:
+ * borealis-zhe/STM32H7_EMNIST_with_touchscreen@70ec3071 (ST Edge AI 9.0, the zoo's st_mnist_v1_28_tfs_int8.tflite)
+ * `conv2d_1` 3×3/2 1→16 at d = −2,592 (exact bound −2,408), depthwise `conv2d_2` 3×3/1 at −480 (−448), `conv2d_3`
+ * 3×3/1 16→32 after its pad copy at −3,136 (−2,944), the Pad at −960 (= exact); Flora233333/STM32-Infer-MobileNetV2
+ * @8d17cc77 (stm.ai 8.1.0) `conv2d_1` RGB 3×3/2 3→16 at −10,000 (−9,792) and every pad copy. With it our st plan for
+ * st_mnist is 13,376 B, the pool ST generated for that file (13,184 B before). Undefined when the shapes are unknown.
+ */
+export function stRowEndBoundBytes(layer: Layer): number | undefined {
+  const geo = rowGeometry(layer);
+  const i = hwc(layer.inputShapes[0], layer.layout);
+  const o = hwc(layer.outputShapes[0], layer.layout);
+  const ei = elementBytes(layer.inputDtypes[0]);
+  const eo = elementBytes(layer.outputDtypes[0]);
+  if (!geo || !i || !o || ei <= 0 || eo <= 0) return undefined;
+  const lastRows = Math.max(0, (geo.kh - 1) * geo.dilation + 1 - geo.stride);
+  return i[0] * i[1] * i[2] * ei - o[0] * o[1] * o[2] * eo - lastRows * (o[1] + 1) * o[2] * eo;
+}
+
+/** Output rows (each Wout + 1 pixels) ST keeps between an int8 RGB first convolution's output and its input. */
+export const ST_RGB_CONV_MARGIN_ROWS = 3;
+
+/**
+ * ST's RGB first-layer kernel (`forward_conv2d_rgb_sssa8_ch`: int8, groups 1, Cin = 3) starts its output at least
+ * 3·(Wout + 1)·Cout bytes below its input's start, where the exact forward row bound (rowOverlap) allows one output
+ * row (Wout·Cout). Measured, not derived: FD-MobileNet 0.25's first conv (3→8, 3×3/2, output smaller than the
+ * input) is the peak of its stm.ai 8.1.0 rows, 155,699 B at 224 and 52,408 B at 128 = the uint8 input (150,528 /
+ * 49,152) + the 652 B scratch (placed after the input's end, as `conv2d_1_scratch0` in
+ * Flora233333/STM32-Infer-MobileNetV2@8d17cc77) + the forward step of the next layer's pad copy (1,800 / 1,032 B,
+ * exact as for every `_pad_before` copy in that file) + this margin: 2,715 / 1,568 B (±5 B of KiB rounding) against
+ * 3·113·8 = 2,712 and 3·65·8 = 1,560 (one constant for both widths). ST's generated offsets count margins in the
+ * same (Wout + 1)·Cout units elsewhere (output end = input end − (Kh − stride)·(Wout + 1)·Cout for
+ * borealis-zhe/STM32H7_EMNIST_with_touchscreen@70ec3071 conv2d_1, conv2d_2, conv2d_3 and the MobileNet v2 file's
+ * conv2d_1). Why the RGB kernel needs two rows more than the exact bound is not known.
+ * Undefined for any other layer.
+ */
+export function stRgbConvMarginBytes(layer: Layer): number | undefined {
+  const g = layer.conv;
+  if (layer.op !== 'Conv' || !g || g.group !== 1 || g.cin !== 3) return undefined;
+  if (layer.dtype !== 'int8' && layer.dtype !== 'uint8') return undefined;
+  const out = hwc(layer.outputShapes[0], layer.layout);
+  const eo = elementBytes(layer.outputDtypes[0]);
+  if (!out || eo <= 0) return undefined;
+  return ST_RGB_CONV_MARGIN_ROWS * (out[1] + 1) * out[2] * eo;
 }
 
 /**
@@ -305,9 +359,22 @@ export function splitPadding(layer: Layer): { pad: Layer; conv: Layer; paddedByt
   return { pad, conv, paddedBytes: hp * wp * c * elementBytes(layer.inputDtypes[0]) };
 }
 
-/** Row bounds of a Pad whose top padding is known (rowOverlap assumes symmetric padding for Pad layers). */
+/** Row bounds of a Pad whose top padding is known (rowOverlap assumes symmetric padding for Pad layers); forward only. */
 export function padRowOverlap(pad: Layer, padTop: number): OverlapBounds | undefined {
-  return rowOverlapWith(pad, 0, { kh: 1, stride: 1, dilation: 1, padTop });
+  return forwardOnly(rowOverlapWith(pad, 0, { kh: 1, stride: 1, dilation: 1, padTop }));
+}
+
+/**
+ * ST's row kernels (convolution, depthwise, pooling, pad, conv + pool) walk their rows forward, from the first to
+ * the last, so an output may overlap its input only from below (d ≤ F): placed above the input's start, output
+ * row 0 would overwrite input rows that later output rows still read, and only a kernel walking backwards could
+ * use the backward bound B. Every overlap in the generated activation offsets we hold is of the forward kind
+ * (borealis-zhe/STM32H7_EMNIST_with_touchscreen@70ec3071, ST Edge AI 9.0: conv2d_1, conv2d_2, the Pad, conv2d_3;
+ * Flora233333/STM32-Infer-MobileNetV2@8d17cc77, stm.ai 8.1.0: conv2d_1, every `_pad_before` copy, the stride-2
+ * depthwise conv2d_6); no output sits above and across its input in either file.
+ */
+export function forwardOnly(bounds: OverlapBounds | undefined): OverlapBounds | undefined {
+  return bounds && bounds.forwardDeltaBytes !== undefined ? { forwardDeltaBytes: bounds.forwardDeltaBytes } : undefined;
 }
 
 const POOL_OPS = new Set<LayerOp>(['MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool']);
@@ -343,10 +410,12 @@ export function fusedPoolRowOverlap(conv: Layer, pool: Layer): OverlapBounds | u
   const poolKh = global ? out[0] : pool.conv!.kernel[0];
   const poolStride = global ? out[0] : pool.conv!.strides[0];
   const fused: Layer = { ...conv, outputShapes: pool.outputShapes.map((s) => (s.length === 4 ? s : [1, 1, 1, s[s.length - 1]!])), outputDtypes: pool.outputDtypes };
-  return rowOverlapWith(fused, 0, {
-    kh: (poolKh - 1) * g.strides[0] + (g.kernel[0] - 1) * g.dilations[0] + 1,
-    stride: g.strides[0] * poolStride,
-    dilation: 1,
-    padTop: g.pads[0],
-  });
+  return forwardOnly(
+    rowOverlapWith(fused, 0, {
+      kh: (poolKh - 1) * g.strides[0] + (g.kernel[0] - 1) * g.dilations[0] + 1,
+      stride: g.strides[0] * poolStride,
+      dilation: 1,
+      padTop: g.pads[0],
+    }),
+  );
 }
