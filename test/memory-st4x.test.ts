@@ -139,6 +139,8 @@ describe('lite pool model (st4x-plan) against networks ST generated', () => {
   it('tool versions map to allocator families', () => {
     expect(['8.1.0', '7.3.0', '9.0.0', '10.0.0', '2.2.0'].map(stAllocatorFamily)).toEqual(Array(5).fill('cubeai-8'));
     expect(['3.0.0', '4.0.0', 'v4.0.1', '11.0.0', '12.0.0'].map(stAllocatorFamily)).toEqual(Array(5).fill('stedgeai-lite'));
+    expect(['stedgeai-3.0', 'stedgeai-4.0'].map(stAllocatorFamily)).toEqual(['stedgeai-lite', 'stedgeai-lite']);
+    expect(['cubeai-8.1', 'cubeai-7.3', 'stedgeai-2.0'].map(stAllocatorFamily)).toEqual(Array(3).fill('cubeai-8'));
   });
 });
 

@@ -9,6 +9,7 @@
 import type { ScratchEngineName } from '../analyzer/memory/scratch-rules.ts';
 import type { Analysis } from '../analyzer/layer.ts';
 import { planStPeakBytes } from '../analyzer/memory/index.ts';
+import { planStLitePeakBytes } from '../analyzer/memory/st4x-plan.ts';
 
 export interface PeakEstimate {
   bytes: number;
@@ -63,4 +64,23 @@ export function activationPeakBytes(a: Analysis, scratchEngine?: ScratchEngineNa
   const st = stPlanBytes(a, scratchEngine);
   if (st !== undefined) return { bytes: st, source: 'st-plan' };
   return { bytes: fallbackMaxLiveBytes(a), source: 'fallback-max-live' };
+}
+
+const litePeaks = new WeakMap<Analysis, number | undefined>();
+
+/**
+ * The pool STEdgeAI Core 3.0/4.0 (lite code generator, ST's MCU runtime scratch rules) allocates, memoised per
+ * analysis; undefined when that plan cannot be made (the 8.1 figure stands then, labelled by the caller).
+ */
+export function litePeakBytes(a: Analysis): number | undefined {
+  if (litePeaks.has(a)) return litePeaks.get(a);
+  let bytes: number | undefined;
+  try {
+    const b = planStLitePeakBytes(a);
+    bytes = b !== undefined && b > 0 ? b : undefined;
+  } catch {
+    bytes = undefined;
+  }
+  litePeaks.set(a, bytes);
+  return bytes;
 }

@@ -5,7 +5,7 @@
  */
 import type { ScratchEngineName } from '../analyzer/memory/scratch-rules.ts';
 import type { Analysis, Layer, LayerKind } from '../analyzer/layer.ts';
-import { activationPeakBytes } from './activation-peak.ts';
+import { activationPeakBytes, litePeakBytes } from './activation-peak.ts';
 import { modelWork, type LayerWork } from './latency/layer-work.ts';
 import { runtimeShapeOps } from './latency/runtime-path.ts';
 
@@ -39,6 +39,11 @@ export interface ModelFeatures {
   /** Peak activation RAM of the "st" plan, or the fallback (see activation-peak.ts). */
   activationPeakBytes: number;
   activationPeakSource: 'st-plan' | 'fallback-max-live';
+  /**
+   * Peak activation RAM as STEdgeAI Core 3.0/4.0 allocates it on an MCU (the "lite" code generator's pool,
+   * memory/st4x-plan.ts, docs/memory-4x.md); present when computed (MCU 'st' scratch rules, the plan succeeded).
+   */
+  activationPeakBytesLite?: number;
   /** Distinct kernels a runtime links: op + kind + dtype (+ kernel size for convs), sorted. */
   kernelKinds: string[];
   /** Any layer with per-channel weights (decides NPU vs GPU on the MP2, facts §4.5). */
@@ -69,8 +74,12 @@ function inputBytes(l: Layer): number {
   return b;
 }
 
-/** Features of an analysis; `scratchEngine` selects the kernel scratch rules of the activation plan. */
-export function modelFeatures(a: Analysis, scratchEngine?: ScratchEngineName): ModelFeatures {
+/**
+ * Features of an analysis; `scratchEngine` selects the kernel scratch rules of the activation plan.
+ * `withLitePeak` adds the STEdgeAI 3.0/4.0 pool (one more plan: asked for by calibration and by MCU targets
+ * predicted for those tool versions).
+ */
+export function modelFeatures(a: Analysis, scratchEngine?: ScratchEngineName, withLitePeak = false): ModelFeatures {
   const macsByKind = Object.fromEntries(LAYER_KINDS.map((k) => [k, 0])) as Record<LayerKind, number>;
   const layersByKind = Object.fromEntries(LAYER_KINDS.map((k) => [k, 0])) as Record<LayerKind, number>;
   const outputElementsByKind = Object.fromEntries(LAYER_KINDS.map((k) => [k, 0])) as Record<LayerKind, number>;
@@ -118,6 +127,7 @@ export function modelFeatures(a: Analysis, scratchEngine?: ScratchEngineName): M
     activationBytesMoved: moved,
     activationPeakBytes: peak.bytes,
     activationPeakSource: peak.source,
+    ...(withLitePeak ? liteField(a) : {}),
     kernelKinds: [...kinds].sort(),
     perChannel,
     weightFormat,
@@ -126,4 +136,9 @@ export function modelFeatures(a: Analysis, scratchEngine?: ScratchEngineName): M
     latencyWork: modelWork(a.layers),
     runtimeShapeOps: runtimeShapeOps(a),
   };
+}
+
+function liteField(a: Analysis): Pick<ModelFeatures, 'activationPeakBytesLite'> {
+  const bytes = litePeakBytes(a);
+  return bytes === undefined ? {} : { activationPeakBytesLite: bytes };
 }

@@ -37,7 +37,8 @@ export type StAllocatorFamily = 'cubeai-8' | 'stedgeai-lite';
  * legacy generator (no 2.x MCU table exists to check).
  */
 export function stAllocatorFamily(toolVersion: string): StAllocatorFamily {
-  const major = Number(/^\s*v?(\d+)/.exec(toolVersion)?.[1]);
+  // '4.0.0', 'v3.0', or a product-prefixed id as the calibration data spells it ('stedgeai-4.0', 'cubeai-8.1')
+  const major = Number(/(\d+)(?:\.\d+)*\s*$/.exec(toolVersion)?.[1]);
   return major === 3 || major === 4 || major === 11 || major === 12 ? 'stedgeai-lite' : 'cubeai-8';
 }
 

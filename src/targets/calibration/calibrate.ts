@@ -6,6 +6,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { stAllocatorFamily } from '../../analyzer/memory/st4x-plan.ts';
 import { referenceVersionOf } from '../latency/fit.ts';
 import { BORROW, fitEngineModels, latencyRows, MIN_MODELS_FOR_FIT, predictMs, timedRows, type EngineModel } from '../latency/engine-models.ts';
 import type { TargetProfile } from '../profile-schema.ts';
@@ -195,6 +196,19 @@ function directMemory(rows: CalibrationRow[], quantity: 'activationRam' | 'weigh
   return out;
 }
 
+/**
+ * The same rows as directMemory('activationRam'), rows of STEdgeAI 3.0/4.0 only, predicted by that tool family's
+ * pool (st4x-plan.ts, the lite code generator: a partial model, docs/memory-4x.md). Reported beside the figure
+ * `check` prints (the 8.1 st plan), so users see how far each allocator model is from the newest tables.
+ */
+function liteActivationMemory(rows: CalibrationRow[]): LooOutcome<CalibrationRow>[] {
+  return directMemory(rows, 'activationRam').flatMap((o) => {
+    const lite = o.item.features!.activationPeakBytesLite;
+    if (o.item.table !== 'mcu' || stAllocatorFamily(o.item.toolVersion) !== 'stedgeai-lite' || lite === undefined) return [];
+    return [{ ...o, predicted: lite, errorPct: (100 * (lite - o.actual)) / o.actual }];
+  });
+}
+
 export function calibrate(opts: { rows?: CalibrationRow[]; profiles?: TargetProfile[] } = {}): CalibrationReport {
   const profileList = opts.profiles ?? builtinProfiles();
   const profiles = new Map(profileList.map((p) => [p.id, p]));
@@ -209,6 +223,7 @@ export function calibrate(opts: { rows?: CalibrationRow[]; profiles?: TargetProf
   const allModels = fitEngineModels(latencyRows(rows), profiles);
   const contradicted = contradictedLoo(rows, profiles);
   const engineChoice = mp2EngineChoiceLoo(rows, profiles);
+  const liteActivation = liteActivationMemory(rows);
   // a row whose key borrows another engine's fit is predicted `thin` (check prints no error figure for it)
   const latencyRole = (r: CalibrationRow): LooRecord['role'] => (!r.latencyComparable ? 'contradicted' : allModels.get(r.calibrationKey)?.kind === 'borrowed' ? 'thin' : 'scored');
   const targets: TargetCalibration[] = [];
@@ -254,6 +269,10 @@ export function calibrate(opts: { rows?: CalibrationRow[]; profiles?: TargetProf
           parts.push(`per-channel models ST ran on the NPU, priced as any per-channel model (GPU regime): ${pct(summarizeErrors(onNpu, (r) => r.arch))}: ${each}`);
         }
         if (parts.length) details = parts;
+      }
+      if (q === 'activationRam') {
+        const lite = liteActivation.filter((o) => calib.has(o.item.target) && o.item.toolVersion === toolVersion);
+        if (lite.length) details = [`the STEdgeAI 3.0/4.0 lite-pool model (st4x-plan.ts, partial) on the same rows: ${pct(summarizeErrors(lite, (r) => r.arch))}`];
       }
       if (summary && summary.models < MIN_MODELS_FOR_FIT) {
         status = 'thin';
