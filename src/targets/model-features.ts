@@ -8,6 +8,7 @@ import type { Analysis, Layer, LayerKind } from '../analyzer/layer.ts';
 import { activationPeakBytes, litePeakBytes } from './activation-peak.ts';
 import { modelWork, type LayerWork } from './latency/layer-work.ts';
 import { runtimeShapeOps } from './latency/runtime-path.ts';
+import { runtimeObjectCounts, type RuntimeObjectCounts } from './runtime-lite.ts';
 
 export const LAYER_KINDS: LayerKind[] = ['conv', 'pointwise', 'depthwise', 'dense', 'matmul', 'eltwise', 'pool', 'globalpool', 'activation', 'softmax', 'datamove', 'view', 'convert', 'other', 'unknown'];
 
@@ -56,6 +57,8 @@ export interface ModelFeatures {
   latencyWork: LayerWork;
   /** TFLite SHAPE operators (run-time shape arithmetic): the graph has dynamic tensors, so TFLite runs it without XNNPACK (latency/runtime-path.ts). */
   runtimeShapeOps?: number;
+  /** Objects ST's generated MCU code declares (runtime RAM / code flash model, runtime-lite.ts). */
+  runtimeObjects?: RuntimeObjectCounts;
 }
 
 export function kernelKindOf(l: Layer): string {
@@ -135,6 +138,7 @@ export function modelFeatures(a: Analysis, scratchEngine?: ScratchEngineName, wi
     partial: a.partial,
     latencyWork: modelWork(a.layers),
     runtimeShapeOps: runtimeShapeOps(a),
+    runtimeObjects: runtimeObjectCounts(a),
   };
 }
 

@@ -11,6 +11,7 @@ import { referenceVersionOf } from '../latency/fit.ts';
 import { BORROW, fitEngineModels, latencyRows, MIN_MODELS_FOR_FIT, predictMs, timedRows, type EngineModel } from '../latency/engine-models.ts';
 import type { TargetProfile } from '../profile-schema.ts';
 import { builtinProfiles } from '../resolve.ts';
+import { relabelledCopies } from '../runtime-copies.ts';
 import { fitRuntimeMemory, predictRuntimeBytes, type RuntimeMemoryFit } from '../runtime-memory.ts';
 import { DATA_DIR, loadCalibrationRows, type CalibrationRow } from './dataset.ts';
 import { looByGroup, summarizeErrors, type ErrorSummary, type LooOutcome } from './loo.ts';
@@ -157,9 +158,17 @@ export function mp2EngineChoiceLoo(rows: CalibrationRow[], profiles: Map<string,
 
 const pct = (e: ErrorSummary | undefined): string => (e ? `${round(e.mapePct, 1)} % / ${e.worstPct >= 0 ? '+' : ''}${round(e.worstPct, 0)} % ${e.worstModel} (${e.models} models, ${e.rows} rows)` : '—');
 
+/**
+ * Runtime RAM / code flash, leave-one-model-out per tool version (runtime-memory.ts). Rows used: MCU rows with
+ * features, a tool version and an exact figure, whose stand-in is memory-comparable (zoo-builder QDQ builds of
+ * int8 TFLite files are not: their float I/O and per-channel Gemm are the build's, not ST's file's) and which
+ * are not relabelled copies of an older table (runtime-copies.ts). STEdgeAI 3.x/4.x runtime RAM has no fitted
+ * parameter (objects counted per hybrid layer), so its leave-one-out prediction is the model itself.
+ */
 function runtimeLoo(rows: CalibrationRow[], quantity: 'runtimeRam' | 'codeFlash'): LooOutcome<CalibrationRow>[] {
   const pick = (r: CalibrationRow) => (quantity === 'runtimeRam' ? r.published.runtimeRamBytes : r.published.codeFlashBytes);
-  const usable = rows.filter((r) => r.table === 'mcu' && r.features && (pick(r) ?? 0) > 0 && r.toolVersion && !r.approximate);
+  const copies = relabelledCopies(rows);
+  const usable = rows.filter((r) => r.table === 'mcu' && r.features && (pick(r) ?? 0) > 0 && r.toolVersion && !r.approximate && r.memoryComparable && !copies.has(r.rowId));
   const out: LooOutcome<CalibrationRow>[] = [];
   for (const version of new Set(usable.map((r) => r.toolVersion))) {
     const vrows = usable.filter((r) => r.toolVersion === version);

@@ -1,0 +1,180 @@
+/**
+ * Runtime RAM of the STEdgeAI Core 3.x / 4.x "lite" code generator (every 3.0/4.0 zoo report lists
+ * `use-lite-runtime, use-st-ai`), counted from the structures it leaves in RAM.
+ *
+ * Mechanism (ST's own generated files, docs/targets.md "Runtime RAM and code flash"):
+ * - A lite kernel is called with all its parameters as `static const` values or literals
+ *   (`forward_lite_conv2d_*`, `forward_lite_dense_is8os8ws8`, `forward_lite_nl_softmax_is8os8`,
+ *   `forward_lite_maxpool_is8os8_*`, `forward_lite_pad_*`, conversions): nothing in RAM.
+ * - A layer without a lite kernel stays a "hybrid layer": network.c declares its `ai_array`, `ai_tensor`,
+ *   `ai_intq_info_list` and `ai_layer` objects `AI_STATIC` (writable: `.data` pointers are patched per call in
+ *   `forward_lite_<layer>()`), so they land in network.o `.data`. The runtime library itself has no
+ *   `.data`/`.bss` in lite builds. Runtime RAM = network.o `.data + .bss`.
+ * - Each tensor a hybrid layer touches is declared once, whatever the number of hybrid layers sharing it.
+ *
+ * Object sizes (Cortex-M, GCC, 32-bit pointers), solved exactly from ST's "Requested memory size by section"
+ * tables of 10 STEdgeAI 3.0.0 lite reports against the objects declared in their network.c
+ * (data/st-generated/runtime-lite-3.0.0-reports.json): ai_array 16 B + ai_tensor with its 4-D shape and stride
+ * 60 B, ai_intq_info_list 8 B per quantized tensor, ai_layer 96 B (eltwise int8, dense int8) or 116 B
+ * (transpose), `.bss` 8–16 B.
+ *
+ * Which layers stay hybrid (int8 graphs) is read off the same files plus the lite generated code found in the
+ * search corpus: eltwise with two operands (`forward_eltwise_integer_INT8`), average / global-average pools and
+ * MEAN (`forward_ap_integer_INT8`), dense with per-channel weights (`forward_dense_integer_SSSA_ch`; per-tensor
+ * dense is lite), LUT non-linearities (`forward_nl_integer`: sigmoid, tanh, swish, hard-swish …), concat,
+ * slice/split/gather, transpose, resize (upsample), matmul, reduce. Lite: conv / depthwise / pointwise, per-tensor
+ * dense, softmax, max pool, pad, ReLU/ReLU6/clip (fused), quantize / dequantize.
+ */
+import type { Analysis, Layer } from '../analyzer/layer.ts';
+
+/** Bytes of the writable objects network.c declares per hybrid tensor / layer (see header). */
+export const LITE_OBJECT_BYTES = {
+  /** ai_array (16) + ai_tensor with its 4-D shape and stride arrays (60). */
+  tensor: 76,
+  /** ai_intq_info_list of a quantized tensor (its scale / zero-point arrays are const). */
+  intq: 8,
+  /** ai_layer of an eltwise / dense / pool / … hybrid layer. */
+  layer: 96,
+  /** ai_layer of a transpose (carries its permutation). */
+  transposeLayer: 116,
+  /** ai_layer of a pool: the common 88 B (eltwise 96 = 88 + two function pointers) + pool_size 8 + pool_stride 8 + pool_pad (ai_shape 8 + 4-D data 16) + count_include_pad 4. */
+  poolLayer: 132,
+  /** ai_layer of a convolution: the common 88 B + groups 4 + nl_func 4 + filter_stride 8 + dilation 8 + filter_pad (8 + 16) + in/out channel formats 8. */
+  convLayer: 144,
+  /** network.o .bss when any hybrid layer exists. */
+  bss: 8,
+} as const;
+
+const LUT_ACTIVATIONS = new Set(['sigmoid', 'tanh', 'hardswish', 'hardsigmoid', 'swish', 'gelu', 'leakyrelu', 'prelu']);
+
+/** Why a layer has no lite kernel in STEdgeAI 3.x/4.x (undefined: lite, nothing in RAM). */
+export function liteHybridReason(l: Layer): string | undefined {
+  switch (l.op) {
+    case 'Max':
+    case 'Min':
+      // against a constant: a clip, folded into the lite kernel before it (ReLU6 written as MINIMUM/MAXIMUM)
+      return l.inputs.length > 1 ? 'eltwise' : undefined;
+    case 'Add':
+    case 'Sub':
+    case 'Mul':
+    case 'Div':
+      return 'eltwise';
+    case 'AveragePool':
+    case 'GlobalAveragePool':
+    case 'ReduceMean':
+    case 'ReduceSum':
+      return 'pool';
+    case 'Dense':
+      return l.perChannel ? 'dense-per-channel' : undefined;
+    case 'Conv':
+    case 'DepthwiseConv':
+      // every lite convolution kernel is per-channel (`forward_lite_conv2d_*_sssa8_ch`, `forward_lite_dw_sssa8_ch`);
+      // an int8 convolution with one weight scale keeps a layer object (`forward_conv2d_sssa8`-style)
+      return l.weightDtype === 'int8' && l.perChannel === false ? 'conv-per-tensor' : undefined;
+    case 'MatMul':
+      return 'matmul';
+    case 'Activation':
+      return l.activation && LUT_ACTIVATIONS.has(l.activation) ? 'nl-lut' : undefined;
+    case 'Concat':
+    case 'Split':
+    case 'Slice':
+    case 'Gather':
+      return 'datamove';
+    case 'Transpose':
+      return 'transpose';
+    case 'Resize':
+      return 'resize';
+    default:
+      return undefined;
+  }
+}
+
+export interface LiteHybridCount {
+  /** Hybrid layers per reason. */
+  layersByReason: Record<string, number>;
+  layers: number;
+  transposeLayers: number;
+  poolLayers: number;
+  convLayers: number;
+  /** Distinct tensors touched by hybrid layers (activations, and a dense layer's weights, bias and scratch). */
+  tensors: number;
+  /** Of which quantized (carry an ai_intq_info_list). */
+  quantizedTensors: number;
+}
+
+const isQuantized = (dtype: string): boolean => dtype === 'int8' || dtype === 'uint8' || dtype === 'int16' || dtype === 'int4';
+
+export function liteHybridCount(a: Analysis): LiteHybridCount {
+  const layersByReason: Record<string, number> = {};
+  const tensors = new Map<string, boolean>();
+  let layers = 0;
+  let transposeLayers = 0;
+  let poolLayers = 0;
+  let convLayers = 0;
+  for (const l of a.layers) {
+    if (l.kind === 'view') continue;
+    const why = liteHybridReason(l);
+    if (!why) continue;
+    layers++;
+    if (why === 'transpose') transposeLayers++;
+    if (why === 'pool') poolLayers++;
+    if (why === 'conv-per-tensor') convLayers++;
+    layersByReason[why] = (layersByReason[why] ?? 0) + 1;
+    l.inputs.forEach((t, i) => tensors.set(t, isQuantized(l.inputDtypes[i] ?? l.dtype)));
+    l.outputs.forEach((t, i) => tensors.set(t, isQuantized(l.outputDtypes[i] ?? l.dtype)));
+    if (why === 'eltwise' && l.inputs.length === 1) tensors.set(`${l.name}#constant`, true); // the constant operand (e.g. a folded BatchNorm scale)
+    if (why === 'dense-per-channel' || why === 'conv-per-tensor') {
+      // weights (quantized), bias (int32, no intq), scratch (int16, no intq): ST's gemm_<n>_{weights,bias,scratch0}
+      tensors.set(`${l.name}#weights`, true);
+      tensors.set(`${l.name}#bias`, false);
+      tensors.set(`${l.name}#scratch`, false);
+    }
+  }
+  const quantizedTensors = [...tensors.values()].filter(Boolean).length;
+  return { layersByReason, layers, transposeLayers, poolLayers, convLayers, tensors: tensors.size, quantizedTensors };
+}
+
+/** network.o .data + .bss of the lite generator for these hybrid objects. */
+export function liteRuntimeRamBytes(c: LiteHybridCount): number {
+  if (c.layers === 0) return 0;
+  const b = LITE_OBJECT_BYTES;
+  return c.tensors * b.tensor + c.quantizedTensors * b.intq + (c.layers - c.transposeLayers - c.poolLayers - (c.convLayers ?? 0)) * b.layer +
+    c.transposeLayers * b.transposeLayer +
+    c.poolLayers * b.poolLayer +
+    (c.convLayers ?? 0) * b.convLayer +
+    b.bss;
+}
+
+/**
+ * What ST's generated code declares for a model, counted on our analysis: the legacy runtime (STM32Cube.AI
+ * 7.x/8.x) keeps every layer, tensor and parameter tensor as writable objects in RAM; the lite generator keeps
+ * only the hybrid ones (`lite`). `perChannelScales` (one float per output channel of a per-channel layer) is
+ * what the lite generator writes into flash beside each kernel call (`…_t_weight_0_fmt_scale_const_f32[]`).
+ */
+export interface RuntimeObjectCounts {
+  /** Layers that execute a kernel (views excluded). */
+  layers: number;
+  /** Distinct activation tensors the layers read or write (graph input and output included). */
+  activationTensors: number;
+  /** Weight and bias tensors of layers with parameters. */
+  paramTensors: number;
+  /** Output channels of per-channel quantized layers. */
+  perChannelScales: number;
+  lite: LiteHybridCount;
+}
+
+export function runtimeObjectCounts(a: Analysis): RuntimeObjectCounts {
+  const acts = new Set<string>();
+  let layers = 0;
+  let paramTensors = 0;
+  let perChannelScales = 0;
+  for (const l of a.layers) {
+    if (l.kind === 'view') continue;
+    layers++;
+    l.inputs.forEach((t) => acts.add(t));
+    l.outputs.forEach((t) => acts.add(t));
+    if (l.weightBytes > 0) paramTensors += l.biasBytes > 0 ? 2 : 1;
+    if (l.perChannel) perChannelScales += l.conv?.cout ?? l.outputShapes[0]?.at(-1) ?? 0;
+  }
+  return { layers, activationTensors: acts.size, paramTensors, perChannelScales, lite: liteHybridCount(a) };
+}
