@@ -29,7 +29,11 @@ import type { Analysis, Layer } from '../analyzer/layer.ts';
 
 /** Bytes of the writable objects network.c declares per hybrid tensor / layer (see header). */
 export const LITE_OBJECT_BYTES = {
-  /** ai_array (16) + ai_tensor with its 4-D shape and stride arrays (60). */
+  /** ai_array: format, size, data, data_start. */
+  array: 16,
+  /** ai_tensor with its 4-D shape and stride arrays. */
+  tensorDescriptor: 60,
+  /** One tensor as network.c declares it: an ai_array + an ai_tensor. */
   tensor: 76,
   /** ai_intq_info_list of a quantized tensor (its scale / zero-point arrays are const). */
   intq: 8,

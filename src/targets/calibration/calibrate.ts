@@ -165,7 +165,7 @@ const pct = (e: ErrorSummary | undefined): string => (e ? `${round(e.mapePct, 1)
  * are not relabelled copies of an older table (runtime-copies.ts). STEdgeAI 3.x/4.x runtime RAM has no fitted
  * parameter (objects counted per hybrid layer), so its leave-one-out prediction is the model itself.
  */
-function runtimeLoo(rows: CalibrationRow[], quantity: 'runtimeRam' | 'codeFlash'): LooOutcome<CalibrationRow>[] {
+export function runtimeLoo(rows: CalibrationRow[], quantity: 'runtimeRam' | 'codeFlash'): LooOutcome<CalibrationRow>[] {
   const pick = (r: CalibrationRow) => (quantity === 'runtimeRam' ? r.published.runtimeRamBytes : r.published.codeFlashBytes);
   const copies = relabelledCopies(rows);
   const usable = rows.filter((r) => r.table === 'mcu' && r.features && (pick(r) ?? 0) > 0 && r.toolVersion && !r.approximate && r.memoryComparable && !copies.has(r.rowId));

@@ -1,0 +1,100 @@
+/**
+ * Runtime RAM of ST's lite code generator (STEdgeAI Core 3.x/4.x): object sizes against ST's own reports, the
+ * hybrid-layer count against ST's published zoo figures, and the relabelled-copy rule against the tables.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { analyzeForTargets } from '../src/targets/analyze-model.ts';
+import { DATA_DIR, loadCalibrationRows } from '../src/targets/calibration/dataset.ts';
+import { relabelledCopies } from '../src/targets/runtime-copies.ts';
+import { LITE_OBJECT_BYTES, liteHybridCount, liteRuntimeRamBytes } from '../src/targets/runtime-lite.ts';
+import { fitRuntimeMemory, predictRuntimeBytes } from '../src/targets/runtime-memory.ts';
+import { HAVE_SHARED, MODELS_DIR } from './helpers/shared.ts';
+
+interface ReportRecord {
+  report: string;
+  networkO: { data: number; bss: number };
+  runtimeLibrary: { data: number; bss: number };
+  writableObjects: { ai_array: number; ai_tensor: number; ai_intq_info_list: number; ai_layer: string[] };
+}
+
+const LAYER_BYTES: Record<string, number> = { ELTWISE_INTEGER_TYPE: LITE_OBJECT_BYTES.layer, DENSE_TYPE: LITE_OBJECT_BYTES.layer, TRANSPOSE_TYPE: LITE_OBJECT_BYTES.transposeLayer };
+
+describe('lite generator objects (ST Edge AI Core 3.0.0 reports)', () => {
+  const doc = JSON.parse(readFileSync(join(DATA_DIR, 'st-generated/runtime-lite-3.0.0-reports.json'), 'utf8')) as { records: ReportRecord[] };
+
+  it('the runtime library has no .data/.bss: runtime RAM is network.o alone', () => {
+    expect(doc.records.length).toBeGreaterThanOrEqual(15);
+    for (const r of doc.records) expect(r.runtimeLibrary.data + r.runtimeLibrary.bss, r.report).toBe(0);
+  });
+
+  it('network.o .data is the writable objects of network.c priced with the struct sizes', () => {
+    const priced = doc.records.filter((r) => r.writableObjects.ai_layer.every((t) => t in LAYER_BYTES));
+    expect(priced.length).toBeGreaterThanOrEqual(14);
+    for (const r of priced) {
+      const o = r.writableObjects;
+      const bytes = o.ai_array * LITE_OBJECT_BYTES.array + o.ai_tensor * LITE_OBJECT_BYTES.tensorDescriptor + o.ai_intq_info_list * LITE_OBJECT_BYTES.intq + o.ai_layer.reduce((s, t) => s + LAYER_BYTES[t]!, 0);
+      // a float dense layer object is 4 B smaller than the int8 one (396 vs 400 B): the only deviation
+      expect(Math.abs(bytes - r.networkO.data), r.report).toBeLessThanOrEqual(4);
+    }
+    // a graph whose every layer has a lite kernel leaves nothing in RAM
+    expect(doc.records.some((r) => r.writableObjects.ai_layer.length === 0 && r.networkO.data + r.networkO.bss === 0)).toBe(true);
+  });
+});
+
+describe('lite runtime RAM against the published zoo 4.x rows', () => {
+  const rows = loadCalibrationRows();
+  const lite = rows.filter((r) => r.table === 'mcu' && /^stedgeai-4/.test(r.toolVersion) && r.features?.runtimeObjects && r.published.runtimeRamBytes !== undefined);
+
+  it('files ST published (exact stand-ins) are within ±3 % (ST MNIST, ResNet v1 8, Yamnet on the U5, YOLOv8n)', () => {
+    const exact = lite.filter((r) => r.standIn === 'exact-file' && r.arch !== 'resnet_v1_32' && r.published.runtimeRamBytes! > 0);
+    expect(new Set(exact.map((r) => r.arch))).toEqual(new Set(['st_mnist_v1', 'resnet_v1_8', 'yamnet_256', 'yolov8n']));
+    for (const r of exact) {
+      const p = liteRuntimeRamBytes(r.features!.runtimeObjects!.lite);
+      expect(Math.abs(p - r.published.runtimeRamBytes!) / r.published.runtimeRamBytes!, `${r.rowId} ${r.model}: ${p} vs ${r.published.runtimeRamBytes}`).toBeLessThan(0.03);
+    }
+  });
+
+  it('a graph of lite kernels only has no runtime RAM (ST YOLO LC v1: 0 KiB published)', () => {
+    const yolo = lite.filter((r) => r.arch === 'st_yolo_lc_v1');
+    expect(yolo.length).toBe(3);
+    for (const r of yolo) {
+      expect(r.published.runtimeRamBytes).toBe(0);
+      expect(liteRuntimeRamBytes(r.features!.runtimeObjects!.lite)).toBe(0);
+    }
+  });
+
+  it('check uses the object count for the newest (lite) tool version, with no fitted parameter', () => {
+    const fit = fitRuntimeMemory('runtime-ram', 'stedgeai-4.0', [], 0)!;
+    expect(fit.method).toBe('lite-objects');
+    const resnet8 = lite.find((r) => r.arch === 'resnet_v1_8')!;
+    expect(predictRuntimeBytes(fit, resnet8.features!)).toBe(liteRuntimeRamBytes(resnet8.features!.runtimeObjects!.lite));
+  });
+
+  it.skipIf(!HAVE_SHARED)('ResNet v1 8: three ADDs and the 8×8 average pool stay hybrid; convs, per-tensor FC and softmax are lite', async () => {
+    // the file's operators: CONV_2D ×9, ADD ×3, AVERAGE_POOL_2D, RESHAPE, FULLY_CONNECTED (one weight scale), SOFTMAX
+    const a = await analyzeForTargets(join(MODELS_DIR, 'legacy_tflite/MohamedElhadidy0019/image_classification/resnetv1/resnet_v1_8_32_tfs_int8.tflite'));
+    const c = liteHybridCount(a);
+    expect(c.layersByReason).toEqual({ eltwise: 3, pool: 1 });
+    // 3 ADDs read 6 distinct tensors and write 3; the pool reads the last ADD's output: 10 tensors, all int8
+    expect(c.tensors).toBe(10);
+    expect(c.quantizedTensors).toBe(10);
+  });
+});
+
+describe('relabelled copies', () => {
+  it('the zoo 4.x ResNet v1 32 rows repeat the 8.1-era row figure for figure, and no other row does', () => {
+    const rows = loadCalibrationRows();
+    const copies = relabelledCopies(rows);
+    const byId = new Map(rows.map((r) => [r.rowId, r]));
+    expect([...copies.keys()].map((id) => byId.get(id)!.arch)).toEqual(['resnet_v1_32', 'resnet_v1_32']);
+    for (const [id, src] of copies) {
+      const a = byId.get(id)!.published;
+      const b = byId.get(src)!.published;
+      expect(a.runtimeRamBytes).toBe(b.runtimeRamBytes);
+      expect(a.codeFlashBytes).toBe(b.codeFlashBytes);
+      expect(byId.get(src)!.source).toMatch(/MohamedElhadidy0019/);
+    }
+  });
+});
