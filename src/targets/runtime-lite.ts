@@ -12,11 +12,12 @@
  *   `.data`/`.bss` in lite builds. Runtime RAM = network.o `.data + .bss`.
  * - Each tensor a hybrid layer touches is declared once, whatever the number of hybrid layers sharing it.
  *
- * Object sizes (Cortex-M, GCC, 32-bit pointers), solved exactly from ST's "Requested memory size by section"
- * tables of 10 STEdgeAI 3.0.0 lite reports against the objects declared in their network.c
- * (data/st-generated/runtime-lite-3.0.0-reports.json): ai_array 16 B + ai_tensor with its 4-D shape and stride
- * 60 B, ai_intq_info_list 8 B per quantized tensor, ai_layer 96 B (eltwise int8, dense int8) or 116 B
- * (transpose), `.bss` 8–16 B.
+ * Object sizes (Cortex-M, GCC, 32-bit pointers), solved from ST's "Requested memory size by section" tables of 20
+ * STEdgeAI 3.0.0 lite reports against the objects declared in their network.c
+ * (data/st-generated/runtime-lite-3.0.0-reports.json; exact on 10, within 4 B on 6): ai_array 16 B + ai_tensor
+ * with its 4-D shape and stride 60 B, ai_intq_info_list 8 B per quantized tensor, ai_layer 96 B (eltwise int8,
+ * dense int8) or 116 B (transpose), `.bss` 8–16 B. Pool (132 B) and conv (144 B) objects: the same common 88 B
+ * plus their fields (inferred from the layout, see LITE_OBJECT_BYTES).
  *
  * Which layers stay hybrid (int8 graphs) is read off the same files plus the lite generated code found in the
  * search corpus: eltwise with two operands (`forward_eltwise_integer_INT8`), average / global-average pools and

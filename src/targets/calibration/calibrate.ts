@@ -11,7 +11,7 @@ import { referenceVersionOf } from '../latency/fit.ts';
 import { BORROW, fitEngineModels, latencyRows, MIN_MODELS_FOR_FIT, predictMs, timedRows, type EngineModel } from '../latency/engine-models.ts';
 import type { TargetProfile } from '../profile-schema.ts';
 import { builtinProfiles } from '../resolve.ts';
-import { relabelledCopies } from '../runtime-copies.ts';
+import { runtimeRows } from '../runtime-copies.ts';
 import { fitRuntimeMemory, predictRuntimeBytes, type RuntimeMemoryFit } from '../runtime-memory.ts';
 import { DATA_DIR, loadCalibrationRows, type CalibrationRow } from './dataset.ts';
 import { looByGroup, summarizeErrors, type ErrorSummary, type LooOutcome } from './loo.ts';
@@ -167,8 +167,7 @@ const pct = (e: ErrorSummary | undefined): string => (e ? `${round(e.mapePct, 1)
  */
 export function runtimeLoo(rows: CalibrationRow[], quantity: 'runtimeRam' | 'codeFlash'): LooOutcome<CalibrationRow>[] {
   const pick = (r: CalibrationRow) => (quantity === 'runtimeRam' ? r.published.runtimeRamBytes : r.published.codeFlashBytes);
-  const copies = relabelledCopies(rows);
-  const usable = rows.filter((r) => r.table === 'mcu' && r.features && (pick(r) ?? 0) > 0 && r.toolVersion && !r.approximate && r.memoryComparable && !copies.has(r.rowId));
+  const usable = runtimeRows(rows, quantity);
   const out: LooOutcome<CalibrationRow>[] = [];
   for (const version of new Set(usable.map((r) => r.toolVersion))) {
     const vrows = usable.filter((r) => r.toolVersion === version);
