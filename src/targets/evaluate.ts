@@ -16,6 +16,7 @@ import { referenceVersionOf } from './latency/fit.ts';
 import { fitEngineModels, latencyRows, modelForEngine, predictLayerMs, predictMs, type EngineModel } from './latency/engine-models.ts';
 import { mapMemory, type MemoryUse, type Placement, type RoleSummary } from './memory-map.ts';
 import { activationPeakBytes } from './activation-peak.ts';
+import { runtimeRows } from './runtime-copies.ts';
 import { modelFeatures, type ModelFeatures } from './model-features.ts';
 import type { TargetProfile } from './profile-schema.ts';
 import { builtinProfiles, resolveTarget } from './resolve.ts';
@@ -80,7 +81,9 @@ export function calibratedModels(): Calibrated {
   const newest = referenceVersionOf(mcu.map((r) => r.toolVersion));
   const vrows = mcu.filter((r) => r.toolVersion === newest);
   const fitFor = (q: 'code-flash' | 'runtime-ram') => {
-    const sel = vrows.flatMap((r) => {
+    // the rows calibrate's leave-one-out scores (runtime-copies.ts: no zoo-builder stand-ins, no relabelled copies)
+    const usable = new Set(runtimeRows(rows, q === 'code-flash' ? 'codeFlash' : 'runtimeRam'));
+    const sel = vrows.filter((r) => usable.has(r)).flatMap((r) => {
       const b = q === 'code-flash' ? r.published.codeFlashBytes : r.published.runtimeRamBytes;
       return b && b > 0 ? [{ features: r.features!, bytes: b }] : [];
     });
