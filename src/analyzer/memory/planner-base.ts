@@ -71,11 +71,19 @@ export abstract class PlannerBase implements MemoryPlanner {
  * the active buffers in a list (O(n log n + pairs)).
  */
 export function conflictLists(buffers: readonly PlannedBuffer[]): number[][] {
-  const out: number[][] = buffers.map(() => []);
-  const byFirst = [...buffers].sort((a, b) => a.firstStep - b.firstStep || a.id - b.id);
+  const out: number[][] = new Array(buffers.length);
+  for (let i = 0; i < buffers.length; i++) out[i] = [];
+  const byFirst = buffers.slice().sort((a, b) => a.firstStep - b.firstStep || a.id - b.id);
   let active: PlannedBuffer[] = [];
   for (const b of byFirst) {
-    if (active.some((a) => a.lastStep < b.firstStep)) active = active.filter((a) => a.lastStep >= b.firstStep);
+    // drop the buffers dead before b starts (kept in insertion order, as a filter would)
+    let kept = 0;
+    for (let i = 0; i < active.length; i++) if (active[i]!.lastStep >= b.firstStep) kept++;
+    if (kept < active.length) {
+      const next: PlannedBuffer[] = [];
+      for (const a of active) if (a.lastStep >= b.firstStep) next.push(a);
+      active = next;
+    }
     for (const a of active) {
       out[a.id]!.push(b.id);
       out[b.id]!.push(a.id);

@@ -48,15 +48,16 @@ export class StPlanner extends PlannerBase {
   }
 
   private sequence(kind: (typeof StPlanner.SEQUENCES)[number]): PlannedBuffer[] {
-    const isScratch = (b: PlannedBuffer) => (this.scratchIds.has(b.id) ? 1 : 0);
-    const bufs = [...this.buffers];
+    const scratch = new Uint8Array(this.buffers.length);
+    for (const id of this.scratchIds) if (id < scratch.length) scratch[id] = 1;
+    const bufs = this.buffers.slice();
     switch (kind) {
       case 'execution':
-        return bufs.sort((a, b) => a.firstStep - b.firstStep || isScratch(a) - isScratch(b) || b.sizeBytes - a.sizeBytes || a.id - b.id);
+        return bufs.sort((a, b) => a.firstStep - b.firstStep || scratch[a.id]! - scratch[b.id]! || b.sizeBytes - a.sizeBytes || a.id - b.id);
       case 'reverse':
-        return bufs.sort((a, b) => b.lastStep - a.lastStep || isScratch(a) - isScratch(b) || b.sizeBytes - a.sizeBytes || a.id - b.id);
+        return bufs.sort((a, b) => b.lastStep - a.lastStep || scratch[a.id]! - scratch[b.id]! || b.sizeBytes - a.sizeBytes || a.id - b.id);
       case 'size':
-        return bufs.sort((a, b) => isScratch(a) - isScratch(b) || b.sizeBytes - a.sizeBytes || a.firstStep - b.firstStep || a.id - b.id);
+        return bufs.sort((a, b) => scratch[a.id]! - scratch[b.id]! || b.sizeBytes - a.sizeBytes || a.firstStep - b.firstStep || a.id - b.id);
     }
   }
 
@@ -65,7 +66,7 @@ export class StPlanner extends PlannerBase {
    * overlap-preferred offsets, the pool's current ends) that grows the pool's extent least; ties go to an
    * overlap-preferred offset, then to the offset nearest the pool's bottom. Returns offsets shifted to ≥ 0.
    *
-   * Per buffer: the candidates are sorted (numeric typed-array sort), each forbidden open interval (lo, hi)
+   * Per buffer: the candidates are sorted (ascending, insertion sort), each forbidden open interval (lo, hi)
    * marks the candidates strictly inside it through a difference array over candidate ranks (binary search),
    * so a placement costs O(k log k) for k conflicting buffers, with no per-buffer allocation.
    */
@@ -136,12 +137,15 @@ export class StPlanner extends PlannerBase {
         }
       }
       for (const p of preferred) cand[m++] = p;
-      const sorted = cand.subarray(0, m).sort();
+      // A few dozen candidates at most: an insertion sort beats the typed-array sort's call overhead here
+      // (same ascending order; -0 and 0, the only equal values it may order differently, place identically).
+      sortAscending(cand, m);
+      const sorted = cand;
       blockedDiff.fill(0, 0, m + 1);
       for (let i = 0; i < k; i++) {
         // candidates c with lo < c < hi: ranks [firstAbove(lo), firstAtOrAbove(hi))
-        const a = upperBound(sorted, lo[i]!);
-        const b = lowerBound(sorted, hi[i]!);
+        const a = upperBound(sorted, m, lo[i]!);
+        const b = lowerBound(sorted, m, hi[i]!);
         if (a < b) {
           blockedDiff[a]!++;
           blockedDiff[b]!--;
@@ -177,10 +181,23 @@ export class StPlanner extends PlannerBase {
   }
 }
 
-/** First index whose value is > x (sorted ascending). */
-function upperBound(a: Float64Array, x: number): number {
+/** Sorts a[0 .. n) ascending in place (insertion sort). */
+function sortAscending(a: Float64Array, n: number): void {
+  for (let i = 1; i < n; i++) {
+    const v = a[i]!;
+    let j = i - 1;
+    while (j >= 0 && a[j]! > v) {
+      a[j + 1] = a[j]!;
+      j--;
+    }
+    a[j + 1] = v;
+  }
+}
+
+/** First index in a[0 .. n) whose value is > x (sorted ascending). */
+function upperBound(a: Float64Array, n: number, x: number): number {
   let l = 0;
-  let r = a.length;
+  let r = n;
   while (l < r) {
     const mid = (l + r) >> 1;
     if (a[mid]! <= x) l = mid + 1;
@@ -189,10 +206,10 @@ function upperBound(a: Float64Array, x: number): number {
   return l;
 }
 
-/** First index whose value is ≥ x (sorted ascending). */
-function lowerBound(a: Float64Array, x: number): number {
+/** First index in a[0 .. n) whose value is ≥ x (sorted ascending). */
+function lowerBound(a: Float64Array, n: number, x: number): number {
   let l = 0;
-  let r = a.length;
+  let r = n;
   while (l < r) {
     const mid = (l + r) >> 1;
     if (a[mid]! < x) l = mid + 1;
