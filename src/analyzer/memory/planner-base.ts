@@ -139,14 +139,14 @@ export class OverlapRuleIndex {
   private readonly byBuffer = new Map<number, Map<number, OverlapRule>>();
 
   add(rule: OverlapRule): void {
-    for (const [a, b] of [
-      [rule.outputId, rule.inputId],
-      [rule.inputId, rule.outputId],
-    ] as const) {
-      let m = this.byBuffer.get(a);
-      if (!m) this.byBuffer.set(a, (m = new Map()));
-      m.set(b, rule);
-    }
+    this.addOneWay(rule.outputId, rule.inputId, rule);
+    this.addOneWay(rule.inputId, rule.outputId, rule);
+  }
+
+  private addOneWay(a: number, b: number, rule: OverlapRule): void {
+    const m = this.byBuffer.get(a);
+    if (m) m.set(b, rule);
+    else this.byBuffer.set(a, new Map([[b, rule]]));
   }
 
   get(a: number, b: number): OverlapRule | undefined {

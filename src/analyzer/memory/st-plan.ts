@@ -38,13 +38,43 @@ export class StPlanner extends PlannerBase {
   static readonly SEQUENCES = ['execution', 'size', 'reverse'] as const;
 
   protected computeOffsets(): number[] {
-    const conflicts = conflictLists(this.buffers);
+    const graph = this.conflictGraph();
     let best: { offsets: number[]; extent: number } | undefined;
     for (const seq of StPlanner.SEQUENCES) {
-      const r = this.place(this.sequence(seq), conflicts);
+      const r = this.place(this.sequence(seq), graph);
       if (!best || r.extent < best.extent) best = r;
     }
     return best!.offsets;
+  }
+
+  /** Conflict lists in flat arrays, each conflict with its overlap rule (if any), shared by the three sequences. */
+  private conflictGraph(): ConflictGraph {
+    const lists = conflictLists(this.buffers);
+    const n = lists.length;
+    const start = new Int32Array(n + 1);
+    let total = 0;
+    let maxConflicts = 0;
+    for (let i = 0; i < n; i++) {
+      start[i] = total;
+      total += lists[i]!.length;
+      maxConflicts = Math.max(maxConflicts, lists[i]!.length);
+    }
+    start[n] = total;
+    const other = new Int32Array(total);
+    const rule: (OverlapRule | undefined)[] = new Array(total).fill(undefined);
+    for (let i = 0; i < n; i++) {
+      const list = lists[i]!;
+      const partners = this.rules.partnersOf(i);
+      let at = start[i]!;
+      for (const y of list) {
+        other[at] = y;
+        if (partners) rule[at] = partners.get(y);
+        at++;
+      }
+    }
+    const sizeBytes = new Float64Array(n);
+    for (const b of this.buffers) sizeBytes[b.id] = b.sizeBytes;
+    return { start, other, rule, sizeBytes, maxConflicts };
   }
 
   private sequence(kind: (typeof StPlanner.SEQUENCES)[number]): PlannedBuffer[] {
@@ -70,49 +100,52 @@ export class StPlanner extends PlannerBase {
    * marks the candidates strictly inside it through a difference array over candidate ranks (binary search),
    * so a placement costs O(k log k) for k conflicting buffers, with no per-buffer allocation.
    */
-  private place(order: PlannedBuffer[], conflicts: number[][]): { offsets: number[]; extent: number } {
+  private place(order: PlannedBuffer[], graph: ConflictGraph): { offsets: number[]; extent: number } {
     const n = this.buffers.length;
+    const al = this.alignment;
+    const { start, other, rule: ruleOf, sizeBytes, maxConflicts } = graph;
     const offsets = new Array<number>(n).fill(0);
     const isPlaced = new Uint8Array(n);
-    let maxConflicts = 0;
-    for (const c of conflicts) maxConflicts = Math.max(maxConflicts, c.length);
     const cap = 4 * maxConflicts + 8;
     const cand = new Float64Array(cap);
     const lo = new Float64Array(maxConflicts + 1);
     const hi = new Float64Array(maxConflicts + 1);
     const blockedDiff = new Int32Array(cap + 1);
-    const preferred: number[] = [];
+    const preferred = new Float64Array(2 * maxConflicts + 1);
     let bottom = 0;
     let top = 0;
     let placedAny = false;
     for (const x of order) {
-      if (x.sizeBytes === 0) continue;
+      const xSize = x.sizeBytes;
+      if (xSize === 0) continue;
+      const xId = x.id;
       if (!placedAny) {
-        offsets[x.id] = 0;
-        top = x.sizeBytes;
-        isPlaced[x.id] = 1;
+        offsets[xId] = 0;
+        top = xSize;
+        isPlaced[xId] = 1;
         placedAny = true;
         continue;
       }
       let m = 0;
       let k = 0;
-      preferred.length = 0;
-      cand[m++] = this.alignDown(bottom);
-      cand[m++] = this.alignUp(top);
-      cand[m++] = this.alignDown(bottom - x.sizeBytes);
-      const partners = this.rules.partnersOf(x.id);
-      for (const yId of conflicts[x.id]!) {
+      let np = 0;
+      // alignDown(v) = floor(v / al) * al, alignUp(v) = ceil(v / al) * al (PlannerBase)
+      cand[m++] = Math.floor(bottom / al) * al;
+      cand[m++] = Math.ceil(top / al) * al;
+      cand[m++] = Math.floor((bottom - xSize) / al) * al;
+      for (let c = start[xId]!, end = start[xId + 1]!; c < end; c++) {
+        const yId = other[c]!;
         if (!isPlaced[yId]) continue;
-        const y = this.buffers[yId]!;
-        const rule = partners?.get(yId);
+        const ySize = sizeBytes[yId]!;
+        const rule = ruleOf[c];
         const yOff = offsets[yId]!;
         // forbiddenInterval() inlined (no tuple per pair): x may not start in (fLo, fHi).
-        let fLo = yOff - x.sizeBytes;
-        let fHi = yOff + y.sizeBytes;
+        let fLo = yOff - xSize;
+        let fHi = yOff + ySize;
         if (rule) {
           const fw = rule.forwardDeltaBytes;
           const bw = rule.backwardDeltaBytes;
-          if (rule.outputId === x.id) {
+          if (rule.outputId === xId) {
             if (fw !== undefined) fLo = Math.max(fLo, yOff + fw);
             if (bw !== undefined) fHi = Math.min(fHi, yOff + bw);
           } else {
@@ -120,38 +153,37 @@ export class StPlanner extends PlannerBase {
             if (bw !== undefined) fLo = Math.max(fLo, yOff - bw);
           }
         }
-        if (y.sizeBytes > 0 && fLo < fHi) {
+        if (ySize > 0 && fLo < fHi) {
           lo[k] = fLo;
           hi[k] = fHi;
           k++;
-          cand[m++] = this.alignDown(fLo);
-          cand[m++] = this.alignUp(fHi);
+          cand[m++] = Math.floor(fLo / al) * al;
+          cand[m++] = Math.ceil(fHi / al) * al;
         }
         if (rule) {
           // The offsets at which x touches the bound of an allowed overlap with y.
-          const asOutput = rule.outputId === x.id;
+          const asOutput = rule.outputId === xId;
           const fw = rule.forwardDeltaBytes;
           const bw = rule.backwardDeltaBytes;
-          if (fw !== undefined) preferred.push(asOutput ? this.alignDown(yOff + fw) : this.alignUp(yOff - fw));
-          if (bw !== undefined) preferred.push(asOutput ? this.alignUp(yOff + bw) : this.alignDown(yOff - bw));
+          if (fw !== undefined) preferred[np++] = asOutput ? Math.floor((yOff + fw) / al) * al : Math.ceil((yOff - fw) / al) * al;
+          if (bw !== undefined) preferred[np++] = asOutput ? Math.ceil((yOff + bw) / al) * al : Math.floor((yOff - bw) / al) * al;
         }
       }
-      for (const p of preferred) cand[m++] = p;
+      for (let i = 0; i < np; i++) cand[m++] = preferred[i]!;
       // A few dozen candidates at most: an insertion sort beats the typed-array sort's call overhead here
       // (same ascending order; -0 and 0, the only equal values it may order differently, place identically).
       sortAscending(cand, m);
-      const sorted = cand;
-      blockedDiff.fill(0, 0, m + 1);
+      for (let i = 0; i <= m; i++) blockedDiff[i] = 0;
       for (let i = 0; i < k; i++) {
         // candidates c with lo < c < hi: ranks [firstAbove(lo), firstAtOrAbove(hi))
-        const a = upperBound(sorted, m, lo[i]!);
-        const b = lowerBound(sorted, m, hi[i]!);
+        const a = upperBound(cand, m, lo[i]!);
+        const b = lowerBound(cand, m, hi[i]!);
         if (a < b) {
           blockedDiff[a]!++;
           blockedDiff[b]!--;
         }
       }
-      let best = this.alignUp(top);
+      let best = Math.ceil(top / al) * al;
       let bestExtent = Infinity;
       let bestPreferred = 1;
       let bestDistance = Infinity;
@@ -159,10 +191,16 @@ export class StPlanner extends PlannerBase {
       for (let i = 0; i < m; i++) {
         blocked += blockedDiff[i]!;
         if (blocked > 0) continue;
-        const c = sorted[i]!;
-        const extent = Math.max(top, c + x.sizeBytes) - Math.min(bottom, c);
+        const c = cand[i]!;
+        const extent = Math.max(top, c + xSize) - Math.min(bottom, c);
         if (extent > bestExtent) continue;
-        const pref = preferred.includes(c) ? 0 : 1;
+        let pref = 1;
+        for (let j = 0; j < np; j++) {
+          if (preferred[j] === c) {
+            pref = 0;
+            break;
+          }
+        }
         const distance = Math.abs(c - bottom);
         if (extent < bestExtent || pref < bestPreferred || (pref === bestPreferred && distance < bestDistance)) {
           best = c;
@@ -171,14 +209,25 @@ export class StPlanner extends PlannerBase {
           bestDistance = distance;
         }
       }
-      offsets[x.id] = best;
+      offsets[xId] = best;
       bottom = Math.min(bottom, best);
-      top = Math.max(top, best + x.sizeBytes);
-      isPlaced[x.id] = 1;
+      top = Math.max(top, best + xSize);
+      isPlaced[xId] = 1;
     }
-    const shift = -this.alignDown(bottom);
-    return { offsets: offsets.map((o) => o + shift), extent: top - this.alignDown(bottom) };
+    const floorBottom = Math.floor(bottom / al) * al;
+    const shift = -floorBottom;
+    for (let i = 0; i < n; i++) offsets[i] = offsets[i]! + shift;
+    return { offsets, extent: top - floorBottom };
   }
+}
+
+/** Conflicts of every buffer as flat arrays: buffer i's are other[start[i] .. start[i+1]), with rule[] beside. */
+interface ConflictGraph {
+  start: Int32Array;
+  other: Int32Array;
+  rule: (OverlapRule | undefined)[];
+  sizeBytes: Float64Array;
+  maxConflicts: number;
 }
 
 /** Sorts a[0 .. n) ascending in place (insertion sort). */
