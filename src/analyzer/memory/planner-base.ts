@@ -71,20 +71,43 @@ export abstract class PlannerBase implements MemoryPlanner {
  * the active buffers in a list (O(n log n + pairs)).
  */
 export function conflictLists(buffers: readonly PlannedBuffer[]): number[][] {
-  const out: number[][] = new Array(buffers.length);
-  for (let i = 0; i < buffers.length; i++) out[i] = [];
-  const byFirst = buffers.slice().sort((a, b) => a.firstStep - b.firstStep || a.id - b.id);
-  let active: PlannedBuffer[] = [];
-  for (const b of byFirst) {
-    // drop the buffers dead before b starts (kept in insertion order, as a filter would)
-    let kept = 0;
-    for (let i = 0; i < active.length; i++) if (active[i]!.lastStep >= b.firstStep) kept++;
-    if (kept < active.length) {
-      const next: PlannedBuffer[] = [];
-      for (const a of active) if (a.lastStep >= b.firstStep) next.push(a);
-      active = next;
+  const n = buffers.length;
+  const out: number[][] = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = [];
+  // Buffers by (firstStep, id): a counting sort over first steps when ids are the positions (as PlannerBase
+  // numbers them) and the steps small non-negative integers (always, from a liveness); else a comparison sort.
+  let maxStep = -1;
+  let countable = true;
+  for (let i = 0; i < n; i++) {
+    const b = buffers[i]!;
+    if (b.id !== i || !Number.isInteger(b.firstStep) || b.firstStep < 0 || b.firstStep > 4 * n + 1024) {
+      countable = false;
+      break;
     }
-    for (const a of active) {
+    if (b.firstStep > maxStep) maxStep = b.firstStep;
+  }
+  let byFirst: readonly PlannedBuffer[];
+  if (countable) {
+    const next = new Int32Array(maxStep + 2);
+    for (const b of buffers) next[b.firstStep + 1]!++;
+    for (let s = 1; s < next.length; s++) next[s]! += next[s - 1]!;
+    const sorted = new Array<PlannedBuffer>(n);
+    for (const b of buffers) sorted[next[b.firstStep]!++] = b;
+    byFirst = sorted;
+  } else {
+    byFirst = buffers.slice().sort((a, b) => a.firstStep - b.firstStep || a.id - b.id);
+  }
+  const active: PlannedBuffer[] = [];
+  for (const b of byFirst) {
+    // drop the buffers dead before b starts, keeping the others in insertion order
+    let kept = 0;
+    for (let i = 0; i < active.length; i++) {
+      const a = active[i]!;
+      if (a.lastStep >= b.firstStep) active[kept++] = a;
+    }
+    active.length = kept;
+    for (let i = 0; i < kept; i++) {
+      const a = active[i]!;
       out[a.id]!.push(b.id);
       out[b.id]!.push(a.id);
     }
@@ -103,13 +126,43 @@ export function firstFitInOrder(
   alignUp: (n: number) => number,
 ): number[] {
   const conflicts = conflictLists(buffers);
+  let maxConflicts = 0;
+  for (const c of conflicts) maxConflicts = Math.max(maxConflicts, c.length);
   const offsets = new Array<number>(buffers.length).fill(0);
   const isPlaced = new Uint8Array(buffers.length);
-  const placed: { offset: number; size: number }[] = [];
+  const placedOffset = new Float64Array(maxConflicts + 1);
+  const placedSize = new Float64Array(maxConflicts + 1);
   for (const b of order) {
-    placed.length = 0;
-    for (const id of conflicts[b.id]!) if (isPlaced[id]) placed.push({ offset: offsets[id]!, size: buffers[id]!.sizeBytes });
-    offsets[b.id] = firstFitOffset(b.sizeBytes, placed, alignUp);
+    let k = 0;
+    for (const id of conflicts[b.id]!) {
+      if (!isPlaced[id]) continue;
+      // kept sorted by offset (firstFitOffset's sort; the order among equal offsets does not change its result)
+      const off = offsets[id]!;
+      const size = buffers[id]!.sizeBytes;
+      let lo = 0;
+      let hi = k;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (placedOffset[mid]! <= off) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo < k) {
+        placedOffset.copyWithin(lo + 1, lo, k);
+        placedSize.copyWithin(lo + 1, lo, k);
+      }
+      placedOffset[lo] = off;
+      placedSize[lo] = size;
+      k++;
+    }
+    let candidate = 0;
+    for (let i = 0; i < k; i++) {
+      const size = placedSize[i]!;
+      if (size === 0) continue;
+      const off = placedOffset[i]!;
+      if (candidate + b.sizeBytes <= off) break;
+      candidate = Math.max(candidate, alignUp(off + size));
+    }
+    offsets[b.id] = candidate;
     isPlaced[b.id] = 1;
   }
   return offsets;

@@ -170,7 +170,7 @@ export class StPlanner extends PlannerBase {
         }
       }
       for (let i = 0; i < np; i++) cand[m++] = preferred[i]!;
-      // A few dozen candidates at most: an insertion sort beats the typed-array sort's call overhead here
+      // Usually a few dozen candidates: an insertion sort beats the typed-array sort's call overhead there
       // (same ascending order; -0 and 0, the only equal values it may order differently, place identically).
       sortAscending(cand, m);
       for (let i = 0; i <= m; i++) blockedDiff[i] = 0;
@@ -230,8 +230,12 @@ interface ConflictGraph {
   maxConflicts: number;
 }
 
-/** Sorts a[0 .. n) ascending in place (insertion sort). */
+/** Sorts a[0 .. n) ascending in place: insertion sort for the usual few candidates, the typed-array sort beyond. */
 function sortAscending(a: Float64Array, n: number): void {
+  if (n > 24) {
+    a.subarray(0, n).sort();
+    return;
+  }
   for (let i = 1; i < n; i++) {
     const v = a[i]!;
     let j = i - 1;
