@@ -25,6 +25,7 @@ import { evaluateTargets, listTargets } from '../src/targets/evaluate.ts';
 import { analyzeLoadedAt, resultJson } from '../src/targets/present.ts';
 import { buildZooModel } from '../src/zoo/index.ts';
 import { MODELS_DIR, modelLabel, REPO_ROOT, sharedModels } from '../test/helpers/shared.ts';
+import { generatedGraph } from '../test/memory-random-graphs.ts';
 import { generatedQdqModel } from './generated-model.ts';
 
 const argv = process.argv.slice(2);
@@ -136,6 +137,20 @@ for (const n of [500, 1000]) {
 
 mkdirSync(outDir, { recursive: true });
 let files = 0;
+// The memory benchmark's random DAGs (test/memory-random-graphs.ts): many long-lived buffers, ~90 candidate
+// offsets per placement, paths real networks do not take.
+if (!filter || 'random-graphs'.includes(filter)) {
+  for (const [n, seed] of [[60, 1], [300, 2], [1000, 1]] as const) {
+    const graph = generatedGraph(n, seed);
+    const out = {
+      plan: planMemory(graph, { searchLayerLimit: n <= 60 ? 400 : 0 }),
+      ioOutside: planMemory(generatedGraph(n, seed), { allocateIo: false, scratchEngine: 'mve', searchLayerLimit: 0 }),
+      stPeaks: (['st', 'dsp', 'mve', 'none', 'off'] as const).map((e) => planStPeakBytes(graph, { scratchEngine: e })),
+    };
+    writeFileSync(join(outDir, `random-graph-${n}-${seed}.memory.json`), `${JSON.stringify(out, null, 1)}\n`);
+    files++;
+  }
+}
 const started = performance.now();
 for (const c of cases) {
   if (filter && !c.label.includes(filter)) continue;

@@ -112,6 +112,9 @@ export class StPlanner extends PlannerBase {
     const hi = new Float64Array(maxConflicts + 1);
     const blockedDiff = new Int32Array(cap + 1);
     const preferred = new Float64Array(2 * maxConflicts + 1);
+    const extentOf = new Float64Array(cap);
+    const prefOf = new Uint8Array(cap);
+    const tried = new Uint8Array(cap);
     let bottom = 0;
     let top = 0;
     let placedAny = false;
@@ -170,8 +173,74 @@ export class StPlanner extends PlannerBase {
         }
       }
       for (let i = 0; i < np; i++) cand[m++] = preferred[i]!;
+
+      // The sweep below keeps the first candidate, in ascending order, of least (extent, not preferred, distance
+      // to the bottom) among the unblocked ones: the unblocked candidate of least (extent, not preferred,
+      // distance, value, -0 before 0 as the typed-array sort orders them). Most placements find it among the
+      // first few candidates in that order, each checked against the k forbidden intervals, without a sort;
+      // after LAZY_TRIES blocked ones the sorted sweep decides. Only worth it for many candidates (random DAGs
+      // have ~90); real networks have about ten, which the insertion sort and sweep handle faster.
+      const lazy = m > LAZY_MIN_CANDIDATES;
+      for (let i = 0; lazy && i < m; i++) {
+        const c = cand[i]!;
+        extentOf[i] = Math.max(top, c + xSize) - Math.min(bottom, c);
+        let pref = 1;
+        for (let j = 0; j < np; j++) {
+          if (preferred[j] === c) {
+            pref = 0;
+            break;
+          }
+        }
+        prefOf[i] = pref;
+        tried[i] = 0;
+      }
+      let chosen = NaN;
+      for (let t = 0; lazy && t < LAZY_TRIES; t++) {
+        let bi = -1;
+        let bE = Infinity;
+        let bP = 2;
+        let bD = Infinity;
+        let bC = Infinity;
+        for (let i = 0; i < m; i++) {
+          if (tried[i]) continue;
+          const e = extentOf[i]!;
+          if (e > bE) continue;
+          const c = cand[i]!;
+          const p = prefOf[i]!;
+          const d = Math.abs(c - bottom);
+          if (e < bE || p < bP || (p === bP && (d < bD || (d === bD && (c < bC || (c === 0 && bC === 0 && 1 / c < 0 && 1 / bC > 0)))))) {
+            bi = i;
+            bE = e;
+            bP = p;
+            bD = d;
+            bC = c;
+          }
+        }
+        if (bi < 0) break;
+        let isBlocked = false;
+        for (let i = 0; i < k; i++) {
+          if (lo[i]! < bC && bC < hi[i]!) {
+            isBlocked = true;
+            break;
+          }
+        }
+        if (!isBlocked) {
+          chosen = bC;
+          break;
+        }
+        tried[bi] = 1;
+      }
+      if (chosen === chosen) {
+        // (not NaN: found without the sweep)
+        offsets[xId] = chosen;
+        bottom = Math.min(bottom, chosen);
+        top = Math.max(top, chosen + xSize);
+        isPlaced[xId] = 1;
+        continue;
+      }
+
       // Usually a few dozen candidates: an insertion sort beats the typed-array sort's call overhead there
-      // (same ascending order; -0 and 0, the only equal values it may order differently, place identically).
+      // (the same ascending order, -0 before 0 included).
       sortAscending(cand, m);
       for (let i = 0; i <= m; i++) blockedDiff[i] = 0;
       for (let i = 0; i < k; i++) {
@@ -230,7 +299,15 @@ interface ConflictGraph {
   maxConflicts: number;
 }
 
-/** Sorts a[0 .. n) ascending in place: insertion sort for the usual few candidates, the typed-array sort beyond. */
+/** Candidates checked one by one before `place` sorts them all (see there). */
+const LAZY_TRIES = 4;
+/** Fewer candidates than this go straight to the sorted sweep. */
+const LAZY_MIN_CANDIDATES = 24;
+
+/**
+ * Sorts a[0 .. n) ascending in place as Float64Array.prototype.sort does (-0 before 0): insertion sort for the
+ * usual few candidates, the typed-array sort beyond.
+ */
 function sortAscending(a: Float64Array, n: number): void {
   if (n > 24) {
     a.subarray(0, n).sort();
@@ -239,7 +316,7 @@ function sortAscending(a: Float64Array, n: number): void {
   for (let i = 1; i < n; i++) {
     const v = a[i]!;
     let j = i - 1;
-    while (j >= 0 && a[j]! > v) {
+    while (j >= 0 && (a[j]! > v || (v === 0 && a[j] === 0 && 1 / v < 0 && 1 / a[j]! > 0))) {
       a[j + 1] = a[j]!;
       j--;
     }
