@@ -146,9 +146,14 @@ export function firstFitInOrder(
         if (placedOffset[mid]! <= off) lo = mid + 1;
         else hi = mid;
       }
-      if (lo < k) {
+      if (k - lo > 12) {
         placedOffset.copyWithin(lo + 1, lo, k);
         placedSize.copyWithin(lo + 1, lo, k);
+      } else {
+        for (let j = k; j > lo; j--) {
+          placedOffset[j] = placedOffset[j - 1]!;
+          placedSize[j] = placedSize[j - 1]!;
+        }
       }
       placedOffset[lo] = off;
       placedSize[lo] = size;

@@ -39,12 +39,67 @@ export class StPlanner extends PlannerBase {
 
   protected computeOffsets(): number[] {
     const graph = this.conflictGraph();
+    const keyed = this.sequenceKeys();
     let best: { offsets: number[]; extent: number } | undefined;
     for (const seq of StPlanner.SEQUENCES) {
-      const r = this.place(this.sequence(seq), graph);
+      const r = this.place(keyed ? keyed(seq) : this.sequence(seq), graph);
       if (!best || r.extent < best.extent) best = r;
     }
     return best!.offsets;
+  }
+
+  /**
+   * The three sequences of `sequence` by one native numeric sort each: every buffer's sort key packed into one
+   * integer (steps, scratch mark, rank of its size among the distinct sizes, id), exact below 2^53; undefined
+   * (use `sequence`) when the steps are not small non-negative integers or the packed key would not be exact.
+   */
+  private sequenceKeys(): ((kind: (typeof StPlanner.SEQUENCES)[number]) => PlannedBuffer[]) | undefined {
+    const bufs = this.buffers;
+    const n = bufs.length;
+    if (n === 0) return undefined;
+    let maxFirst = 0;
+    let maxLast = 0;
+    for (let i = 0; i < n; i++) {
+      const b = bufs[i]!;
+      if (b.id !== i || !Number.isSafeInteger(b.firstStep) || !Number.isSafeInteger(b.lastStep) || b.firstStep < 0 || b.lastStep < 0) return undefined;
+      if (b.firstStep > maxFirst) maxFirst = b.firstStep;
+      if (b.lastStep > maxLast) maxLast = b.lastStep;
+    }
+    // rank of each size among the distinct sizes, largest first (0)
+    const sizes = new Float64Array(n);
+    for (let i = 0; i < n; i++) sizes[i] = bufs[i]!.sizeBytes;
+    sizes.sort();
+    let distinct = 0;
+    for (let i = 0; i < n; i++) if (i === 0 || sizes[i] !== sizes[distinct - 1]) sizes[distinct++] = sizes[i]!;
+    const rank = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = bufs[i]!.sizeBytes;
+      let lo = 0;
+      let hi = distinct - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (sizes[mid]! < v) lo = mid + 1;
+        else hi = mid;
+      }
+      rank[i] = distinct - 1 - lo;
+    }
+    const steps = Math.max(maxFirst, maxLast) + 1;
+    if (2 * steps * distinct * n >= Number.MAX_SAFE_INTEGER) return undefined;
+    const scratch = new Uint8Array(n);
+    for (const id of this.scratchIds) if (id < n) scratch[id] = 1;
+    const keys = new Float64Array(n);
+    return (kind) => {
+      for (let i = 0; i < n; i++) {
+        const b = bufs[i]!;
+        const sc = scratch[i]!;
+        const primary = kind === 'execution' ? b.firstStep * 2 + sc : kind === 'reverse' ? (maxLast - b.lastStep) * 2 + sc : (sc * distinct + rank[i]!) * steps + b.firstStep;
+        keys[i] = kind === 'size' ? primary * n + i : (primary * distinct + rank[i]!) * n + i;
+      }
+      keys.sort();
+      const out = new Array<PlannedBuffer>(n);
+      for (let i = 0; i < n; i++) out[i] = bufs[keys[i]! % n]!;
+      return out;
+    };
   }
 
   /** Conflict lists in flat arrays, each conflict with its overlap rule (if any), shared by the three sequences. */
