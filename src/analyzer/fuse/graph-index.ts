@@ -39,7 +39,7 @@ export class GraphIndex {
         else this.consumers.set(t, [i]);
       }
     }
-    for (const [name, info] of graph.tensors) if (info.data && !this.graphInputs.has(name)) this.staticTensors.add(name);
+    graph.tensors.forEach(this.addIfStatic, this);
     // Forward pass in file order (ONNX requires topological order; the loader checks it).
     for (const n of nodes) {
       let allStatic = true;
@@ -63,6 +63,11 @@ export class GraphIndex {
         if (n.outputs[2]) this.sideTensors.add(n.outputs[2]);
       }
     }
+  }
+
+  /** (a method, not a closure per graph: Map.forEach callback) */
+  private addIfStatic(info: { data?: unknown }, name: string): void {
+    if (info.data && !this.graphInputs.has(name)) this.staticTensors.add(name);
   }
 
   isStatic(name: string): boolean {
