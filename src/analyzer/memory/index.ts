@@ -8,7 +8,7 @@ import { LAYER_OPS } from '../layer-ops.ts';
 import { searchBestSchedule } from './best-schedule.ts';
 import { GreedyBySizePlanner } from './greedy-by-size.ts';
 import { LinearFirstFitPlanner } from './linear-first-fit.ts';
-import { assembleLiveness, computeLiveness, livenessLowerBoundBytes, livenessSkeleton, type Liveness, type LivenessSkeleton } from './liveness.ts';
+import { assembleLiveness, computeLiveness, livenessLowerBoundBytes, livenessSkeleton, PAD_BUFFER, type Liveness, type LivenessSkeleton } from './liveness.ts';
 import { defaultSchedule, assertValidSchedule } from './schedule.ts';
 import type { ScratchEngineName } from './scratch-rules.ts';
 import { StPlanner } from './st-plan.ts';
@@ -125,6 +125,42 @@ function loadPlanner(liveness: Liveness, planner: MemoryPlanner): number[] {
     for (let i = 0; i < buffers.length; i++) if (buffers[i]!.kind === 'scratch') planner.markScratch(ids[i]!);
   }
   return ids;
+}
+
+/**
+ * `loadPlanner(assembleLiveness(skeleton, analysis, scratchBytes), planner)` for the st planner, without building
+ * the Liveness (buffer and overlap objects, names, per-step bytes) that only reports read: the same buffers, ids,
+ * overlap rules (same order) and scratch marks. The st pool of a target's scratch engine needs nothing else.
+ */
+function loadStPlannerFromSkeleton(skeleton: LivenessSkeleton, analysis: Analysis, scratchBytes: (layer: Layer) => number, planner: StPlanner): void {
+  const layers = analysis.layers;
+  const { schedule, stepOf, positions } = skeleton;
+  for (const b of skeleton.baseBuffers) planner.addBuffer(b.sizeBytes, b.firstStep, b.lastStep);
+  let next = skeleton.baseBuffers.length;
+  for (let pos = 0; pos < schedule.length; pos++) {
+    const layerIndex = schedule[pos]!;
+    const s = stepOf[layerIndex]!;
+    const scratch = scratchBytes(layers[layerIndex]!);
+    if (scratch > 0) {
+      planner.addBuffer(scratch, s, s);
+      planner.markScratch(next++);
+    }
+    const p = positions[pos];
+    if (p === undefined) continue;
+    let padBuffer = PAD_BUFFER;
+    if (p.pad) {
+      padBuffer = next++;
+      planner.addBuffer(p.pad.sizeBytes, p.pad.firstStep, p.pad.lastStep);
+    }
+    for (const o of p.overlaps) {
+      planner.addOverlapRule({
+        outputId: o.output === PAD_BUFFER ? padBuffer : o.output,
+        inputId: o.input === PAD_BUFFER ? padBuffer : o.input,
+        forwardDeltaBytes: o.rule.forwardDeltaBytes,
+        backwardDeltaBytes: o.rule.backwardDeltaBytes,
+      });
+    }
+  }
 }
 
 /**
@@ -254,7 +290,7 @@ export function planStPeakBytes(analysis: Analysis, opts: MemoryOptions = {}): n
   const skeleton = skeletonFor(analysis, schedule, memo, { allocateIo, splitPads, fuseConvPool });
   // runPlanner's peakBytes is the planner's arena; the per-buffer report is not needed here.
   const planner = new StPlanner({ alignmentBytes });
-  loadPlanner(assembleLiveness(skeleton, analysis, scratchFunction(scratchEngine)), planner);
+  loadStPlannerFromSkeleton(skeleton, analysis, scratchFunction(scratchEngine), planner);
   const peak = planner.arenaBytes();
   memo?.stPeakBytes.set(key, peak);
   return peak;

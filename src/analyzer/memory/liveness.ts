@@ -101,19 +101,20 @@ export function computeLiveness(analysis: Analysis, schedule: readonly number[],
 }
 
 /** An overlap rule of the skeleton; `PAD_BUFFER` as output/input stands for the position's padded copy. */
-interface SkeletonOverlap {
+export interface SkeletonOverlap {
   output: number;
   input: number;
   rule: OverlapBounds;
 }
 
 /** What one schedule position adds after its scratch buffer: a padded copy (split padding) and overlap rules. */
-interface SkeletonPosition {
+export interface SkeletonPosition {
   pad?: LiveBuffer;
   overlaps: SkeletonOverlap[];
 }
 
-const PAD_BUFFER = -1;
+/** Stands for a position's padded copy in `SkeletonPosition.overlaps` (its index is known at assembly). */
+export const PAD_BUFFER = -1;
 
 /**
  * Everything of a liveness that does not depend on the kernel scratch sizes: steps, the activation buffers,
