@@ -71,49 +71,74 @@ export abstract class PlannerBase implements MemoryPlanner {
  * the active buffers in a list (O(n log n + pairs)).
  */
 export function conflictLists(buffers: readonly PlannedBuffer[]): number[][] {
+  const { start, other } = conflictGraphOf(buffers);
+  const out: number[][] = [];
+  for (let i = 0; i < buffers.length; i++) out.push(Array.from(other.subarray(start[i]!, start[i + 1]!)));
+  return out;
+}
+
+/**
+ * The same conflicts as `conflictLists`, in the same order, as flat arrays: buffer id i's conflicts are
+ * other[start[i] .. start[i+1]). Two sweeps (count, then fill) and no array per buffer.
+ */
+export function conflictGraphOf(buffers: readonly PlannedBuffer[]): { start: Int32Array; other: Int32Array } {
   const n = buffers.length;
-  const out: number[][] = new Array(n);
-  for (let i = 0; i < n; i++) out[i] = [];
-  // Buffers by (firstStep, id): a counting sort over first steps when ids are the positions (as PlannerBase
-  // numbers them) and the steps small non-negative integers (always, from a liveness); else a comparison sort.
-  let maxStep = -1;
-  let countable = true;
-  for (let i = 0; i < n; i++) {
-    const b = buffers[i]!;
-    if (b.id !== i || !Number.isInteger(b.firstStep) || b.firstStep < 0 || b.firstStep > 4 * n + 1024) {
-      countable = false;
-      break;
-    }
-    if (b.firstStep > maxStep) maxStep = b.firstStep;
-  }
-  let byFirst: readonly PlannedBuffer[];
-  if (countable) {
-    const next = new Int32Array(maxStep + 2);
-    for (const b of buffers) next[b.firstStep + 1]!++;
-    for (let s = 1; s < next.length; s++) next[s]! += next[s - 1]!;
-    const sorted = new Array<PlannedBuffer>(n);
-    for (const b of buffers) sorted[next[b.firstStep]!++] = b;
-    byFirst = sorted;
-  } else {
-    byFirst = buffers.slice().sort((a, b) => a.firstStep - b.firstStep || a.id - b.id);
-  }
+  const byFirst = buffersByFirstStep(buffers);
+  // Two sweeps: for each buffer b in byFirst order, the buffers still live when b starts (in start order)
+  // conflict with it; the first sweep counts, the second fills.
+  const count = new Int32Array(n + 1);
   const active: PlannedBuffer[] = [];
   for (const b of byFirst) {
-    // drop the buffers dead before b starts, keeping the others in insertion order
-    let kept = 0;
-    for (let i = 0; i < active.length; i++) {
-      const a = active[i]!;
-      if (a.lastStep >= b.firstStep) active[kept++] = a;
-    }
-    active.length = kept;
+    const kept = dropDead(active, b.firstStep);
+    for (let i = 0; i < kept; i++) count[active[i]!.id]!++;
+    count[b.id]! += kept;
+    active.push(b);
+  }
+  const start = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) start[i + 1] = start[i]! + count[i]!;
+  const cursor = start.slice(0, n);
+  const other = new Int32Array(start[n]!);
+  active.length = 0;
+  for (const b of byFirst) {
+    const kept = dropDead(active, b.firstStep);
     for (let i = 0; i < kept; i++) {
-      const a = active[i]!;
-      out[a.id]!.push(b.id);
-      out[b.id]!.push(a.id);
+      const a = active[i]!.id;
+      other[cursor[a]!++] = b.id;
+      other[cursor[b.id]!++] = a;
     }
     active.push(b);
   }
-  return out;
+  return { start, other };
+}
+
+/** Buffers by (firstStep, id): a counting sort when ids are positions and steps small non-negative integers. */
+function buffersByFirstStep(buffers: readonly PlannedBuffer[]): readonly PlannedBuffer[] {
+  const n = buffers.length;
+  let maxStep = -1;
+  for (let i = 0; i < n; i++) {
+    const b = buffers[i]!;
+    if (b.id !== i || !Number.isInteger(b.firstStep) || b.firstStep < 0 || b.firstStep > 4 * n + 1024) {
+      return buffers.slice().sort((x, y) => x.firstStep - y.firstStep || x.id - y.id);
+    }
+    if (b.firstStep > maxStep) maxStep = b.firstStep;
+  }
+  const next = new Int32Array(maxStep + 2);
+  for (const b of buffers) next[b.firstStep + 1]!++;
+  for (let s = 1; s < next.length; s++) next[s]! += next[s - 1]!;
+  const sorted = new Array<PlannedBuffer>(n);
+  for (const b of buffers) sorted[next[b.firstStep]!++] = b;
+  return sorted;
+}
+
+/** Removes from `active` (keeping the order) the buffers dead before `step`; returns how many remain. */
+function dropDead(active: PlannedBuffer[], step: number): number {
+  let kept = 0;
+  for (let i = 0; i < active.length; i++) {
+    const a = active[i]!;
+    if (a.lastStep >= step) active[kept++] = a;
+  }
+  active.length = kept;
+  return kept;
 }
 
 /**
@@ -125,16 +150,17 @@ export function firstFitInOrder(
   order: readonly PlannedBuffer[],
   alignUp: (n: number) => number,
 ): number[] {
-  const conflicts = conflictLists(buffers);
+  const { start, other } = conflictGraphOf(buffers);
   let maxConflicts = 0;
-  for (const c of conflicts) maxConflicts = Math.max(maxConflicts, c.length);
+  for (let i = 0; i < buffers.length; i++) maxConflicts = Math.max(maxConflicts, start[i + 1]! - start[i]!);
   const offsets = new Array<number>(buffers.length).fill(0);
   const isPlaced = new Uint8Array(buffers.length);
   const placedOffset = new Float64Array(maxConflicts + 1);
   const placedSize = new Float64Array(maxConflicts + 1);
   for (const b of order) {
     let k = 0;
-    for (const id of conflicts[b.id]!) {
+    for (let c = start[b.id]!, end = start[b.id + 1]!; c < end; c++) {
+      const id = other[c]!;
       if (!isPlaced[id]) continue;
       // kept sorted by offset (firstFitOffset's sort; the order among equal offsets does not change its result)
       const off = offsets[id]!;

@@ -15,7 +15,7 @@
  *   layers therefore stacks downwards as in the generated code (input highest, deepest layer at offset 0).
  * Offsets are 4-byte aligned by default (an observed `conv2d_4_output` offset 7,460 = align4(7,457)).
  */
-import { conflictLists, OverlapRuleIndex, PlannerBase, type PlannedBuffer } from './planner-base.ts';
+import { conflictGraphOf, OverlapRuleIndex, PlannerBase, type PlannedBuffer } from './planner-base.ts';
 import type { OverlapRule } from './types.ts';
 
 export class StPlanner extends PlannerBase {
@@ -104,28 +104,15 @@ export class StPlanner extends PlannerBase {
 
   /** Conflict lists in flat arrays, each conflict with its overlap rule (if any), shared by the three sequences. */
   private conflictGraph(): ConflictGraph {
-    const lists = conflictLists(this.buffers);
-    const n = lists.length;
-    const start = new Int32Array(n + 1);
-    let total = 0;
+    const { start, other } = conflictGraphOf(this.buffers);
+    const n = this.buffers.length;
     let maxConflicts = 0;
+    for (let i = 0; i < n; i++) maxConflicts = Math.max(maxConflicts, start[i + 1]! - start[i]!);
+    const rule: (OverlapRule | undefined)[] = new Array(other.length).fill(undefined);
     for (let i = 0; i < n; i++) {
-      start[i] = total;
-      total += lists[i]!.length;
-      maxConflicts = Math.max(maxConflicts, lists[i]!.length);
-    }
-    start[n] = total;
-    const other = new Int32Array(total);
-    const rule: (OverlapRule | undefined)[] = new Array(total).fill(undefined);
-    for (let i = 0; i < n; i++) {
-      const list = lists[i]!;
       const partners = this.rules.partnersOf(i);
-      let at = start[i]!;
-      for (const y of list) {
-        other[at] = y;
-        if (partners) rule[at] = partners.get(y);
-        at++;
-      }
+      if (!partners) continue;
+      for (let at = start[i]!, end = start[i + 1]!; at < end; at++) rule[at] = partners.get(other[at]!);
     }
     const sizeBytes = new Float64Array(n);
     for (const b of this.buffers) sizeBytes[b.id] = b.sizeBytes;
