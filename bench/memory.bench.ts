@@ -1,7 +1,9 @@
 /**
  * Memory planning benchmarks (tinybench; figures printed, never asserted):
  * - planning time of a generated 1,000-layer graph (target < 100 ms): liveness + st + greedy planners, and
- *   the full planMemory (the schedule search is skipped beyond SEARCH_LAYER_LIMIT layers, as reported);
+ *   the full planMemory (the schedule search is skipped beyond SEARCH_LAYER_LIMIT layers, as reported), cold:
+ *   each run plans a fresh Analysis object (`{ ...graph }`), so nothing comes from the planner's per-analysis
+ *   memo; `planMemory + st pools for mve and none` is what analyze + check ask of the planner per model;
  * - the re-ordering search time on the largest shared model where the search is exact.
  * Run: node --import tsx bench/memory.bench.ts   (bench/run.ts may call runMemoryBench()).
  */
@@ -13,6 +15,7 @@ import {
   computeLiveness,
   GreedyBySizePlanner,
   planMemory,
+  planStPeakBytes,
   runPlanner,
   scratchFunction,
   searchBestSchedule,
@@ -48,7 +51,13 @@ export async function runMemoryBench(): Promise<void> {
       runPlanner(graph, liveness, new GreedyBySizePlanner(), 4);
     })
     .add('1,000-layer graph: planMemory (all planners; search skipped > 400 layers)', () => {
-      planMemory(graph);
+      planMemory({ ...graph });
+    })
+    .add('1,000-layer graph: planMemory + st pools for the mve and none scratch engines', () => {
+      const fresh = { ...graph };
+      planMemory(fresh);
+      planStPeakBytes(fresh, { scratchEngine: 'mve' });
+      planStPeakBytes(fresh, { scratchEngine: 'none' });
     });
   if (exactModel) {
     const a = exactModel.analysis;
@@ -75,7 +84,7 @@ export async function runMemoryBench(): Promise<void> {
     runPlanner(graph, liveness, new StPlanner(), 4);
     runPlanner(graph, liveness, new GreedyBySizePlanner(), 4);
   }, 10);
-  const planMemoryCpu = cpuMs(() => planMemory(graph), 5);
+  const planMemoryCpu = cpuMs(() => planMemory({ ...graph }), 10);
   console.log(`  CPU per run: liveness + st + greedy ${plansCpu.toFixed(1)} ms; planMemory ${planMemoryCpu.toFixed(1)} ms (load average ${loadavg()[0]!.toFixed(1)})`);
   if (exactModel) console.log(`  (exact search on ${exactModel.label}: ${exactModel.states} states expanded)`);
   else console.log('  no shared model found for the exact-search benchmark (../shared/models absent?)');

@@ -56,18 +56,26 @@ export function computeTotals(layers: readonly Layer[], fileConstBytesTotal: num
  * (TFLite; a buffer shared by several tensors is counted once).
  */
 export function fileConstBytes(model: IRModel): number {
-  // Views of one underlying buffer at the same offset are the same stored bytes.
-  const seen = new Map<ArrayBufferLike, Set<string>>();
+  // Views of one underlying buffer at the same offset are the same stored bytes: buffer → offset → lengths seen.
+  const seen = new Map<ArrayBufferLike, Map<number, number | Set<number>>>();
   let bytes = 0;
   for (const t of model.graph.tensors.values()) {
     const d = t.data;
     if (!d) continue;
-    let offsets = seen.get(d.bytes.buffer);
-    if (!offsets) seen.set(d.bytes.buffer, (offsets = new Set()));
-    const key = `${d.bytes.byteOffset}:${d.bytes.byteLength}`;
-    if (offsets.has(key)) continue;
-    offsets.add(key);
-    bytes += d.bytes.byteLength;
+    const view = d.bytes;
+    let offsets = seen.get(view.buffer);
+    if (!offsets) seen.set(view.buffer, (offsets = new Map()));
+    const length = view.byteLength;
+    const lengths = offsets.get(view.byteOffset);
+    if (lengths === undefined) offsets.set(view.byteOffset, length);
+    else if (typeof lengths === 'number') {
+      if (lengths === length) continue;
+      offsets.set(view.byteOffset, new Set([lengths, length]));
+    } else {
+      if (lengths.has(length)) continue;
+      lengths.add(length);
+    }
+    bytes += length;
   }
   return bytes;
 }

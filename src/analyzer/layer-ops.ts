@@ -269,21 +269,73 @@ export function tensorBytes(shapes: readonly number[][], dtypes: readonly DType[
 /** Completes a reader's layer draft: kind, MACs, ST MACC and output bytes from shapes, dtypes and conv geometry. */
 export function finishLayer(draft: LayerDraft): Layer {
   const entry = LAYER_OPS[draft.op];
-  const base = {
-    ...draft,
-    params: draft.params ?? 0,
-    weightBytes: draft.weightBytes ?? 0,
-    biasBytes: draft.biasBytes ?? 0,
-    quantParamBytes: draft.quantParamBytes ?? 0,
-    constBytes: draft.constBytes ?? 0,
-  };
-  const kind = entry.kind(base);
-  const macs = entry.macs(base);
-  const stMacc = entry.stMacc(base);
-  // Completed in place (a second spread of every key per layer showed in profiles); orderLayerKeys copies anyway.
-  const layer = Object.assign(base, { kind, macs, macsUnit: entry.macsUnit, stMacc, outputBytes: tensorBytes(draft.outputShapes, draft.outputDtypes) }) as Layer;
+  // The op entries read shapes, geometry, activation and biasBytes (`?? 0`), never the other defaulted figures,
+  // so they run on the draft itself.
+  const kind = entry.kind(draft);
+  const macs = entry.macs(draft);
+  const stMacc = entry.stMacc(draft);
+  const outputBytes = tensorBytes(draft.outputShapes, draft.outputDtypes);
+  if (hasOnlyLayerKeys(draft)) return layerInKeyOrder(draft, kind, macs, entry.macsUnit, stMacc, outputBytes);
+  const layer = Object.assign(
+    {
+      ...draft,
+      params: draft.params ?? 0,
+      weightBytes: draft.weightBytes ?? 0,
+      biasBytes: draft.biasBytes ?? 0,
+      quantParamBytes: draft.quantParamBytes ?? 0,
+      constBytes: draft.constBytes ?? 0,
+    },
+    { kind, macs, macsUnit: entry.macsUnit, stMacc, outputBytes },
+  ) as Layer;
   // Keep a stable key order for deterministic JSON: the Layer interface's order.
   return orderLayerKeys(layer);
+}
+
+/**
+ * The common case of `finishLayer`, built as one object in `LAYER_KEY_ORDER` (what `orderLayerKeys` yields for a
+ * draft whose keys are all Layer keys and whose required keys are defined), without the two intermediate copies.
+ */
+function layerInKeyOrder(d: LayerDraft, kind: LayerKind, macs: number, macsUnit: 'mac' | 'op', stMacc: number, outputBytes: number): Layer {
+  const layer: Partial<Layer> = {
+    index: d.index,
+    name: d.name,
+    op: d.op,
+    kind,
+    sourceOps: d.sourceOps,
+    nodeNames: d.nodeNames,
+    inputs: d.inputs,
+    outputs: d.outputs,
+    inputShapes: d.inputShapes,
+    outputShapes: d.outputShapes,
+    inputDtypes: d.inputDtypes,
+    outputDtypes: d.outputDtypes,
+    dtype: d.dtype,
+    layout: d.layout,
+  };
+  if (d.weightDtype !== undefined) layer.weightDtype = d.weightDtype;
+  if (d.perChannel !== undefined) layer.perChannel = d.perChannel;
+  if (d.conv !== undefined) layer.conv = d.conv;
+  if (d.activation !== undefined) layer.activation = d.activation;
+  layer.macs = macs;
+  layer.macsUnit = macsUnit;
+  layer.stMacc = stMacc;
+  layer.params = d.params ?? 0;
+  layer.weightBytes = d.weightBytes ?? 0;
+  layer.biasBytes = d.biasBytes ?? 0;
+  layer.quantParamBytes = d.quantParamBytes ?? 0;
+  layer.constBytes = d.constBytes ?? 0;
+  layer.outputBytes = outputBytes;
+  if (d.unknown !== undefined) layer.unknown = d.unknown;
+  return layer as Layer;
+}
+
+/** Keys of a Layer that are never optional: `layerInKeyOrder` writes them unconditionally. */
+const REQUIRED_DRAFT_KEYS = ['index', 'name', 'op', 'sourceOps', 'nodeNames', 'inputs', 'outputs', 'inputShapes', 'outputShapes', 'inputDtypes', 'outputDtypes', 'dtype', 'layout'] as const;
+
+function hasOnlyLayerKeys(d: LayerDraft): boolean {
+  for (const k of REQUIRED_DRAFT_KEYS) if (d[k] === undefined) return false;
+  for (const k in d) if (!LAYER_KEYS.has(k)) return false;
+  return true;
 }
 
 const LAYER_KEY_ORDER: (keyof Layer)[] = [

@@ -4,7 +4,8 @@
  *   2. planStPeakBytes(analysis) (the memory planner's st plan alone, per scratch engine),
  *   3. FALLBACK: the maximum over the schedule of live activation bytes (every tensor from its producer to
  *      its last consumer, views aliased). This over-estimates ST for many nets (facts §2.2) and is labelled
- *      'fallback-max-live' wherever it is used.
+ *      'fallback-max-live' wherever it is used. When the planner threw, its message is kept
+ *      (`PeakEstimate.planError`) and `evaluateTargets` adds it to each affected target's notes.
  */
 import type { ScratchEngineName } from '../analyzer/memory/scratch-rules.ts';
 import type { Analysis } from '../analyzer/layer.ts';
@@ -14,18 +15,22 @@ import { planStLitePeakBytes } from '../analyzer/memory/st4x-plan.ts';
 export interface PeakEstimate {
   bytes: number;
   source: 'st-plan' | 'fallback-max-live';
+  /** Why the st plan is missing when the planner failed (its error message); the fallback is used then. */
+  planError?: string;
 }
 
-function stPlanBytes(a: Analysis, scratchEngine?: ScratchEngineName): number | undefined {
+function stPlanBytes(a: Analysis, scratchEngine?: ScratchEngineName): { bytes?: number; error?: string } {
   // analyze's own figure is the default ('st' scratch) plan; another scratch engine needs its own plan
-  if ((!scratchEngine || scratchEngine === 'st') && typeof a.totals.activationPeakBytes === 'number' && a.totals.activationPeakBytes > 0) return a.totals.activationPeakBytes;
+  if ((!scratchEngine || scratchEngine === 'st') && typeof a.totals.activationPeakBytes === 'number' && a.totals.activationPeakBytes > 0) return { bytes: a.totals.activationPeakBytes };
   let peak: number | undefined;
   try {
+    // memoised per analysis and engine (memory/index.ts): a check asks once per distinct scratch engine
     peak = planStPeakBytes(a, scratchEngine ? { scratchEngine } : {});
-  } catch {
-    return undefined;
+  } catch (e) {
+    // Not swallowed: the fallback is labelled and the planner's message travels with it (PeakEstimate.planError).
+    return { error: e instanceof Error ? e.message : String(e) };
   }
-  return peak !== undefined && peak > 0 ? peak : undefined;
+  return { bytes: peak !== undefined && peak > 0 ? peak : undefined };
 }
 
 /** FALLBACK until the st planner is available: max live activation bytes over the schedule. */
@@ -62,8 +67,10 @@ export function fallbackMaxLiveBytes(a: Analysis): number {
 /** `scratchEngine` (ST's MCU runtime 'st', or a CMSIS-NN build: DSP on M7/M33, MVE on M55/N6) changes kernel scratch sizes. */
 export function activationPeakBytes(a: Analysis, scratchEngine?: ScratchEngineName): PeakEstimate {
   const st = stPlanBytes(a, scratchEngine);
-  if (st !== undefined) return { bytes: st, source: 'st-plan' };
-  return { bytes: fallbackMaxLiveBytes(a), source: 'fallback-max-live' };
+  if (st.bytes !== undefined) return { bytes: st.bytes, source: 'st-plan' };
+  const fallback: PeakEstimate = { bytes: fallbackMaxLiveBytes(a), source: 'fallback-max-live' };
+  if (st.error !== undefined) fallback.planError = st.error;
+  return fallback;
 }
 
 const litePeaks = new WeakMap<Analysis, number | undefined>();

@@ -174,19 +174,26 @@ export function evaluateProfile(features: ModelFeatures, profile: TargetProfile,
 export function evaluateTargets(analysis: Analysis, targetIds: string[]): TargetResult[] {
   const base = modelFeatures(analysis);
   const works = analysis.layers.map(layerWork);
-  const byScratch = new Map<string, ModelFeatures>([['dsp', base]]);
-  return targetIds.map((t) => {
+  // modelFeatures plans with the default scratch rules ('st', ST's MCU runtime); every other engine plans its
+  // own pool (memoised per analysis and engine by the memory planner), once per distinct engine
+  const byScratch = new Map<string, { features: ModelFeatures; planError?: string }>();
+  const results: TargetResult[] = [];
+  for (const t of targetIds) {
     const profile = resolveTarget(t);
     // the activation plan depends on the target's kernel scratch rules (CMSIS-NN DSP vs MVE, facts §3)
     let f = byScratch.get(profile.scratchEngine);
-    if (!f) byScratch.set(profile.scratchEngine, (f = { ...base, ...peakOnly(analysis, profile.scratchEngine) }));
-    return evaluateProfile(f, profile, works);
-  });
+    if (!f) byScratch.set(profile.scratchEngine, (f = peakFor(analysis, base, profile.scratchEngine)));
+    const r = evaluateProfile(f.features, profile, works);
+    if (f.planError !== undefined) r.notes.push(`st activation plan failed (${profile.scratchEngine} scratch rules): ${f.planError}`);
+    results.push(r);
+  }
+  return results;
 }
 
-function peakOnly(a: Analysis, engine: TargetProfile['scratchEngine']): Pick<ModelFeatures, 'activationPeakBytes' | 'activationPeakSource'> {
+function peakFor(a: Analysis, base: ModelFeatures, engine: TargetProfile['scratchEngine']): { features: ModelFeatures; planError?: string } {
   const p = activationPeakBytes(a, engine);
-  return { activationPeakBytes: p.bytes, activationPeakSource: p.source };
+  const features = p.bytes === base.activationPeakBytes && p.source === base.activationPeakSource ? base : { ...base, activationPeakBytes: p.bytes, activationPeakSource: p.source };
+  return p.planError === undefined ? { features } : { features, planError: p.planError };
 }
 
 /** Boards `compare` and `check` use when no --target is given (series profiles left out). */

@@ -26,23 +26,33 @@ export class GraphIndex {
     this.types = types;
     this.graphInputs = new Set(graph.inputs);
     this.graphOutputs = new Set(graph.outputs);
-    graph.nodes.forEach((n, i) => {
+    const nodes = graph.nodes;
+    for (let i = 0; i < nodes.length; i++) {
+      const n = nodes[i]!;
       for (const o of n.outputs) if (o) this.producer.set(o, i);
-      const seen = new Set<string>();
-      for (const t of n.inputs) {
-        if (!t || seen.has(t)) continue;
-        seen.add(t);
-        let list = this.consumers.get(t);
-        if (!list) this.consumers.set(t, (list = []));
-        list.push(i);
+      const ins = n.inputs;
+      for (let j = 0; j < ins.length; j++) {
+        const t = ins[j]!;
+        if (!t || ins.indexOf(t) < j) continue; // one entry per node
+        const list = this.consumers.get(t);
+        if (list) list.push(i);
+        else this.consumers.set(t, [i]);
       }
-    });
-    for (const [name, info] of graph.tensors) if (info.data && !this.graphInputs.has(name)) this.staticTensors.add(name);
+    }
+    graph.tensors.forEach(this.addIfStatic, this);
     // Forward pass in file order (ONNX requires topological order; the loader checks it).
-    for (const n of graph.nodes) {
-      const ins = n.inputs.filter((t) => t !== '');
-      const allStatic = ins.every((t) => this.isStatic(t));
-      const allStaticOrSide = ins.every((t) => this.isStatic(t) || this.sideTensors.has(t));
+    for (const n of nodes) {
+      let allStatic = true;
+      let allStaticOrSide = true;
+      for (const t of n.inputs) {
+        if (t === '') continue;
+        if (this.staticTensors.has(t)) continue;
+        allStatic = false;
+        if (!this.sideTensors.has(t)) {
+          allStaticOrSide = false;
+          break;
+        }
+      }
       for (const o of n.outputs) {
         if (!o) continue;
         if (allStatic || (types.get(o)?.value !== undefined && !this.graphInputs.has(o))) this.staticTensors.add(o);
@@ -53,6 +63,11 @@ export class GraphIndex {
         if (n.outputs[2]) this.sideTensors.add(n.outputs[2]);
       }
     }
+  }
+
+  /** (a method, not a closure per graph: Map.forEach callback) */
+  private addIfStatic(info: { data?: unknown }, name: string): void {
+    if (info.data && !this.graphInputs.has(name)) this.staticTensors.add(name);
   }
 
   isStatic(name: string): boolean {

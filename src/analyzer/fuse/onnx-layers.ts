@@ -68,7 +68,7 @@ class OnnxFuser {
     for (let i = 0; i < nodes.length; i++) {
       if (this.claimed.has(i)) continue;
       const n = nodes[i]!;
-      if (n.outputs.every((o) => !o || !this.idx.isActivation(o))) {
+      if (!this.writesActivation(n)) {
         this.claimed.add(i); // static or side sub-graph: folded
         continue;
       }
@@ -79,9 +79,19 @@ class OnnxFuser {
 
       else this.compute(i);
     }
-    const layers = this.drafts.map((d, index) => finishLayer({ ...d, index }));
+    const layers: Layer[] = [];
+    for (let index = 0; index < this.drafts.length; index++) {
+      const d = this.drafts[index]!;
+      d.index = index; // drafts are this fuser's own objects
+      layers.push(finishLayer(d));
+    }
     const tensors = collectActivationTensors(layers, this.model.graph.inputs, this.model.graph.outputs, this.types);
     return { layers, tensors, warnings: this.warnings, partial: this.partial };
+  }
+
+  private writesActivation(n: IRNode): boolean {
+    for (const o of n.outputs) if (o && this.idx.isActivation(o)) return true;
+    return false;
   }
 
   // ------------------------------------------------------------------------------------------- Q / DQ
@@ -162,8 +172,19 @@ class OnnxFuser {
   }
 
   private draft(p: { op: LayerOp; name: string; sourceOps: string[]; nodeNames: string[]; inputs: string[]; outputs: string[] }): LayerDraft {
-    // (methods, not per-call named arrows: tsx's keepNames wraps each arrow creation in a defineProperty call)
-    const outputDtypes = p.outputs.map((t) => this.dtypeOf(t));
+    // (plain loops over methods: no closure per draft)
+    const inputShapes: number[][] = [];
+    const inputDtypes: DType[] = [];
+    for (const t of p.inputs) {
+      inputShapes.push(this.shapeOf(t));
+      inputDtypes.push(this.dtypeOf(t));
+    }
+    const outputShapes: number[][] = [];
+    const outputDtypes: DType[] = [];
+    for (const t of p.outputs) {
+      outputShapes.push(this.shapeOf(t));
+      outputDtypes.push(this.dtypeOf(t));
+    }
     return {
       index: 0,
       name: p.name,
@@ -172,9 +193,9 @@ class OnnxFuser {
       nodeNames: p.nodeNames,
       inputs: p.inputs,
       outputs: p.outputs,
-      inputShapes: p.inputs.map((t) => this.shapeOf(t)),
-      outputShapes: p.outputs.map((t) => this.shapeOf(t)),
-      inputDtypes: p.inputs.map((t) => this.dtypeOf(t)),
+      inputShapes,
+      outputShapes,
+      inputDtypes,
       outputDtypes,
       dtype: outputDtypes[0] ?? 'unknown',
       layout: 'NCHW',
@@ -182,7 +203,8 @@ class OnnxFuser {
   }
 
   private shapeOf(t: string): number[] {
-    return [...(this.types.get(t)?.shape ?? [])];
+    const shape = this.types.get(t)?.shape;
+    return shape ? shape.slice() : [];
   }
 
   private dtypeOf(t: string): DType {
@@ -200,10 +222,11 @@ class OnnxFuser {
       if (a !== 'none') group.activation = a;
     }
     if (info?.integerEpilogue) this.absorbDynamicQuantize(group, n);
-    const actOutputs = n.outputs.filter((o) => o && this.idx.isActivation(o));
+    const actOutputs: string[] = [];
+    for (const o of n.outputs) if (o && this.idx.isActivation(o)) actOutputs.push(o);
     let tail = actOutputs;
     if (info && actOutputs.length === 1) tail = [this.absorbEpilogue(group, info, actOutputs[0]!)];
-    group.outputs = tail.flatMap((t) => this.absorbQuantize(group, t));
+    group.outputs = tail.length === 1 ? this.absorbQuantize(group, tail[0]!) : tail.flatMap((t) => this.absorbQuantize(group, t));
     if (info && group.outputs.length === 1 && !group.activation && canFuseActivation(info)) {
       group.outputs = this.absorbQdqActivation(group, group.outputs[0]!);
     }
@@ -322,7 +345,13 @@ class OnnxFuser {
   private allQuantize(t: string): boolean {
     if (this.idx.graphOutputs.has(t)) return false;
     const cons = this.idx.consumersOf(t);
-    return cons.length > 0 && cons.every((c) => !this.claimed.has(c) && isQuantizeOp(this.idx.node(c).domain, this.idx.node(c).opType) && this.idx.node(c).inputs[0] === t);
+    if (cons.length === 0) return false;
+    for (const c of cons) {
+      if (this.claimed.has(c)) return false;
+      const cn = this.idx.node(c);
+      if (!isQuantizeOp(cn.domain, cn.opType) || cn.inputs[0] !== t) return false;
+    }
+    return true;
   }
 
   /** Output tensor consumed only by QuantizeLinear nodes: the layer writes the quantized tensor. */
@@ -401,14 +430,14 @@ class OnnxFuser {
       }
     }
     const op = this.layerOp(core, info, inputs);
-    const d = this.draft({
-      op,
-      name: core.name,
-      sourceOps: group.nodes.map((k) => this.idx.node(k).opType),
-      nodeNames: group.nodes.map((k) => this.idx.node(k).name),
-      inputs,
-      outputs: group.outputs,
-    });
+    const sourceOps: string[] = [];
+    const nodeNames: string[] = [];
+    for (const k of group.nodes) {
+      const gn = this.idx.node(k);
+      sourceOps.push(gn.opType);
+      nodeNames.push(gn.name);
+    }
+    const d = this.draft({ op, name: core.name, sourceOps, nodeNames, inputs, outputs: group.outputs });
     if (group.activation) d.activation = group.activation;
     if (op === 'Unknown') {
       d.unknown = true;
@@ -441,12 +470,8 @@ class OnnxFuser {
   }
 
   private addWeights(d: LayerDraft, group: Group, core: IRNode, info: OnnxOpInfo | undefined): void {
-    let params = 0;
-    let weightBytes = 0;
-    let biasBytes = 0;
-    let quantParamBytes = 0;
-    let constBytes = 0;
-    const seen = new Set<string>();
+    const w: WeightTally = { params: 0, weightBytes: 0, biasBytes: 0, quantParamBytes: 0, constBytes: 0, seen: new Set<string>() };
+    const seen = w.seen;
     const family = info?.family;
     let weightName = info?.weight === undefined ? undefined : core.inputs[info.weight];
     if (family === 'gemm' && weightName && !this.idx.isStatic(weightName) && core.inputs[0] && this.idx.isStatic(core.inputs[0])) {
@@ -454,76 +479,82 @@ class OnnxFuser {
     }
     if (weightName && this.idx.isStatic(weightName)) {
       seen.add(weightName);
-      const w = describeConst(this.idx, weightName);
-      params += w.elements;
-      weightBytes += w.bytes;
-      quantParamBytes += w.quantParamBytes;
-      d.weightDtype = w.dtype;
-      if (w.scaleCount > 0) d.perChannel = w.scaleCount > 1;
-      d.nodeNames.push(...w.nodeNames);
-      d.sourceOps.push(...w.sourceOps);
+      const c = describeConst(this.idx, weightName);
+      w.params += c.elements;
+      w.weightBytes += c.bytes;
+      w.quantParamBytes += c.quantParamBytes;
+      d.weightDtype = c.dtype;
+      if (c.scaleCount > 0) d.perChannel = c.scaleCount > 1;
+      d.nodeNames.push(...c.nodeNames);
+      d.sourceOps.push(...c.sourceOps);
     }
-    const addBias = (name: string) => {
-      seen.add(name);
-      const b = describeConst(this.idx, name);
-      params += b.elements;
-      biasBytes += b.bytes;
-      quantParamBytes += b.quantParamBytes;
-      d.nodeNames.push(...b.nodeNames);
-      d.sourceOps.push(...b.sourceOps);
-    };
     const biasName = info?.bias === undefined ? undefined : core.inputs[info.bias];
-    if (biasName && this.idx.isStatic(biasName)) addBias(biasName);
+    if (biasName && this.idx.isStatic(biasName)) this.addBias(d, w, biasName);
     for (const [name, role] of group.roles) {
       if (seen.has(name)) continue;
-      if (role === 'bias') addBias(name);
+      if (role === 'bias') this.addBias(d, w, name);
       else if (role === 'quant') {
         seen.add(name);
         const f = tensorFootprint(this.idx, name);
-        quantParamBytes += f.bytes;
+        w.quantParamBytes += f.bytes;
         if (d.weightDtype) d.perChannel = (d.perChannel ?? false) || f.elements > 1;
       }
     }
-    if (group.bnFolded && biasBytes === 0) {
+    if (group.bnFolded && w.biasBytes === 0) {
       // BatchNormalization folded into a bias-less conv adds one bias per output channel, in the weight type.
       const cout = d.outputShapes[0]?.[1] ?? 0;
-      params += cout;
-      biasBytes += storageBytes(d.weightDtype ?? 'float32', cout);
+      w.params += cout;
+      w.biasBytes += storageBytes(d.weightDtype ?? 'float32', cout);
     }
     for (const k of group.nodes) {
       const n = this.idx.node(k);
       const nInfo = onnxOpInfo(n.domain, n.opType);
-      n.inputs.forEach((t, j) => {
-        if (!t || seen.has(t) || !this.idx.isParameter(t)) return;
-        seen.add(t);
-        const role = group.roles.get(t);
-        if (role === 'ignore' || role === 'bias' || role === 'quant') return;
-        if (isQuantizeOp(n.domain, n.opType) || isDequantizeOp(n.domain, n.opType)) return;
-        if (this.idx.sideTensors.has(t)) return;
-        if (k === group.core) {
-          if (info?.weightQuant?.includes(j)) {
-            const f = tensorFootprint(this.idx, t);
-            quantParamBytes += f.bytes;
-            if (d.weightDtype) d.perChannel = (d.perChannel ?? false) || f.elements > 1;
-            return;
-          }
-          if (info?.activationQuant?.includes(j)) return;
-        }
-        const fam = nInfo?.family;
-        if ((fam === 'move' || fam === 'view' || fam === 'shape' || fam === 'reduce' || fam === 'convert') && j >= 1 && n.opType !== 'Concat') return;
-        if (n.opType === 'Clip') return;
-        const c = describeConst(this.idx, t);
-        if (c.dtype === 'int64') return; // axes, shapes
-        constBytes += c.bytes + c.quantParamBytes;
-        d.nodeNames.push(...c.nodeNames);
-        d.sourceOps.push(...c.sourceOps);
-      });
+      for (let j = 0; j < n.inputs.length; j++) this.addNodeConstant(d, w, group, info, k, n, nInfo, j);
     }
-    d.params = params;
-    d.weightBytes = weightBytes + biasBytes;
-    d.biasBytes = biasBytes;
-    d.quantParamBytes = quantParamBytes;
-    d.constBytes = constBytes;
+    d.params = w.params;
+    d.weightBytes = w.weightBytes + w.biasBytes;
+    d.biasBytes = w.biasBytes;
+    d.quantParamBytes = w.quantParamBytes;
+    d.constBytes = w.constBytes;
+  }
+
+  private addBias(d: LayerDraft, w: WeightTally, name: string): void {
+    w.seen.add(name);
+    const b = describeConst(this.idx, name);
+    w.params += b.elements;
+    w.biasBytes += b.bytes;
+    w.quantParamBytes += b.quantParamBytes;
+    d.nodeNames.push(...b.nodeNames);
+    d.sourceOps.push(...b.sourceOps);
+  }
+
+  /** Operand j of group node k (`n`): a weight quantization parameter or a layer constant, unless it is neither. */
+  private addNodeConstant(d: LayerDraft, w: WeightTally, group: Group, info: OnnxOpInfo | undefined, k: number, n: IRNode, nInfo: OnnxOpInfo | undefined, j: number): void {
+    const t = n.inputs[j];
+    const seen = w.seen;
+    if (!t || seen.has(t) || !this.idx.isParameter(t)) return;
+    seen.add(t);
+    const role = group.roles.get(t);
+    if (role === 'ignore' || role === 'bias' || role === 'quant') return;
+    if (isQuantizeOp(n.domain, n.opType) || isDequantizeOp(n.domain, n.opType)) return;
+    if (this.idx.sideTensors.has(t)) return;
+    if (k === group.core) {
+      if (info?.weightQuant?.includes(j)) {
+        const f = tensorFootprint(this.idx, t);
+        w.quantParamBytes += f.bytes;
+        if (d.weightDtype) d.perChannel = (d.perChannel ?? false) || f.elements > 1;
+        return;
+      }
+      if (info?.activationQuant?.includes(j)) return;
+    }
+    const fam = nInfo?.family;
+    if ((fam === 'move' || fam === 'view' || fam === 'shape' || fam === 'reduce' || fam === 'convert') && j >= 1 && n.opType !== 'Concat') return;
+    if (n.opType === 'Clip') return;
+    const c = describeConst(this.idx, t);
+    if (c.dtype === 'int64') return; // axes, shapes
+    w.constBytes += c.bytes + c.quantParamBytes;
+    d.nodeNames.push(...c.nodeNames);
+    d.sourceOps.push(...c.sourceOps);
   }
 
   /** A kernel of positive whole sizes that, for a convolution, matches its weight's spatial dims (else MACs go wrong). */
@@ -560,6 +591,17 @@ class OnnxFuser {
       d.conv = { kernel: [1, 1], strides: [1, 1], dilations: [1, 1], pads: [0, 0, 0, 0], group: 1, cin: k, cout: nOut };
     }
   }
+}
+
+/** Running totals of addWeights. */
+interface WeightTally {
+  params: number;
+  weightBytes: number;
+  biasBytes: number;
+  quantParamBytes: number;
+  constBytes: number;
+  /** Operands already counted. */
+  seen: Set<string>;
 }
 
 function canFuseActivation(info: OnnxOpInfo): boolean {

@@ -3,19 +3,19 @@
  * best schedule a re-ordering search finds, and the lower bound max-over-steps(resident bytes).
  * docs/memory.md explains every rule and its evidence.
  */
-import type { Analysis, Layer } from '../layer.ts';
+import type { ActivationTensor, Analysis, Layer } from '../layer.ts';
 import { LAYER_OPS } from '../layer-ops.ts';
 import { searchBestSchedule } from './best-schedule.ts';
 import { GreedyBySizePlanner } from './greedy-by-size.ts';
 import { LinearFirstFitPlanner } from './linear-first-fit.ts';
-import { computeLiveness, fusedConvPoolPairs, livenessLowerBoundBytes, type Liveness } from './liveness.ts';
+import { assembleLiveness, computeLiveness, livenessLowerBoundBytes, livenessSkeleton, PAD_BUFFER, type Liveness, type LivenessSkeleton } from './liveness.ts';
 import { defaultSchedule, assertValidSchedule } from './schedule.ts';
 import type { ScratchEngineName } from './scratch-rules.ts';
 import { StPlanner, stExecutionOrder } from './st-plan.ts';
 import type { MemoryPlanner, PlacedBuffer } from './types.ts';
 
 export type { PlacedBuffer, LiveBuffer, MemoryPlanner, OverlapRule, BufferKind } from './types.ts';
-export { computeLiveness, livenessLowerBoundBytes } from './liveness.ts';
+export { assembleLiveness, computeLiveness, livenessLowerBoundBytes, livenessSkeleton, type LivenessSkeleton } from './liveness.ts';
 export { searchBestSchedule, schedulePeakBytes } from './best-schedule.ts';
 export { GreedyBySizePlanner } from './greedy-by-size.ts';
 export { LinearFirstFitPlanner } from './linear-first-fit.ts';
@@ -105,7 +105,12 @@ export function scratchFunction(engine: ScratchEngineName | 'off'): (layer: Laye
 
 /** Gives a planner the liveness's buffers, overlap rules and (st) scratch marks; returns the planner's buffer ids. */
 function loadPlanner(liveness: Liveness, planner: MemoryPlanner): number[] {
-  const ids = liveness.buffers.map((b) => planner.addBuffer(b.sizeBytes, b.firstStep, b.lastStep));
+  const buffers = liveness.buffers;
+  const ids = new Array<number>(buffers.length);
+  for (let i = 0; i < buffers.length; i++) {
+    const b = buffers[i]!;
+    ids[i] = planner.addBuffer(b.sizeBytes, b.firstStep, b.lastStep);
+  }
   if (planner.addOverlapRule) {
     for (const o of liveness.overlaps) {
       planner.addOverlapRule({
@@ -117,9 +122,126 @@ function loadPlanner(liveness: Liveness, planner: MemoryPlanner): number[] {
     }
   }
   if (planner instanceof StPlanner) {
-    liveness.buffers.forEach((b, i) => b.kind === 'scratch' && planner.markScratch(ids[i]!));
+    for (let i = 0; i < buffers.length; i++) if (buffers[i]!.kind === 'scratch') planner.markScratch(ids[i]!);
   }
   return ids;
+}
+
+/**
+ * `loadPlanner(assembleLiveness(skeleton, analysis, scratchBytes), planner)` for the st planner, without building
+ * the Liveness (buffer and overlap objects, names, per-step bytes) that only reports read: the same buffers, ids,
+ * overlap rules (same order) and scratch marks. The st pool of a target's scratch engine needs nothing else.
+ */
+function loadStPlannerFromSkeleton(skeleton: LivenessSkeleton, analysis: Analysis, scratchBytes: (layer: Layer) => number, planner: StPlanner): void {
+  const layers = analysis.layers;
+  const { schedule, stepOf, positions } = skeleton;
+  for (const b of skeleton.baseBuffers) planner.addBuffer(b.sizeBytes, b.firstStep, b.lastStep);
+  let next = skeleton.baseBuffers.length;
+  for (let pos = 0; pos < schedule.length; pos++) {
+    const layerIndex = schedule[pos]!;
+    const s = stepOf[layerIndex]!;
+    const scratch = scratchBytes(layers[layerIndex]!);
+    if (scratch > 0) {
+      planner.addBuffer(scratch, s, s);
+      planner.markScratch(next++);
+    }
+    const p = positions[pos];
+    if (p === undefined) continue;
+    let padBuffer = PAD_BUFFER;
+    if (p.pad) {
+      padBuffer = next++;
+      planner.addBuffer(p.pad.sizeBytes, p.pad.firstStep, p.pad.lastStep);
+    }
+    for (const o of p.overlaps) {
+      planner.addOverlapRule({
+        outputId: o.output === PAD_BUFFER ? padBuffer : o.output,
+        inputId: o.input === PAD_BUFFER ? padBuffer : o.input,
+        forwardDeltaBytes: o.rule.forwardDeltaBytes,
+        backwardDeltaBytes: o.rule.backwardDeltaBytes,
+      });
+    }
+  }
+}
+
+/**
+ * Per-analysis memo of the work that does not depend on the scratch engine, for the model's own order: the
+ * schedule check, the liveness skeletons (per allocateIo / splitPads / fuseConvPool) and the st pool sizes
+ * `planStPeakBytes` computed. `analyze` plans once and each target's scratch engine plans again: they share the
+ * graph walk. An Analysis is not modified after analysis (only `totals.activationPeakBytes` is filled in, which
+ * planning does not read); the memo is dropped when its layer or tensor list is replaced.
+ */
+interface PlanningMemo {
+  layers: readonly Layer[];
+  tensors: readonly ActivationTensor[];
+  layerCount: number;
+  tensorCount: number;
+  scheduleChecked: boolean;
+  skeletons: Map<string, LivenessSkeleton>;
+  stPeakBytes: Map<string, number>;
+  /** ST's execution order on the model's own schedule (stScheduleFor). */
+  stSchedule?: number[];
+}
+
+const MEMO = new WeakMap<Analysis, PlanningMemo>();
+
+function memoFor(analysis: Analysis): PlanningMemo {
+  let m = MEMO.get(analysis);
+  if (!m || m.layers !== analysis.layers || m.tensors !== analysis.tensors || m.layerCount !== analysis.layers.length || m.tensorCount !== analysis.tensors.length) {
+    m = {
+      layers: analysis.layers,
+      tensors: analysis.tensors,
+      layerCount: analysis.layers.length,
+      tensorCount: analysis.tensors.length,
+      scheduleChecked: false,
+      skeletons: new Map(),
+      stPeakBytes: new Map(),
+    };
+    MEMO.set(analysis, m);
+  }
+  return m;
+}
+
+/** The schedule to plan: the caller's (checked each time) or the model's own order (checked once per analysis). */
+function checkedSchedule(analysis: Analysis, schedule: number[] | undefined, memo: PlanningMemo | undefined): number[] {
+  if (schedule) {
+    assertValidSchedule(analysis, schedule);
+    return schedule;
+  }
+  const own = defaultSchedule(analysis);
+  if (!memo?.scheduleChecked) {
+    assertValidSchedule(analysis, own);
+    if (memo) memo.scheduleChecked = true;
+  }
+  return own;
+}
+
+interface SkeletonOptions {
+  allocateIo: boolean;
+  splitPads?: boolean;
+  fuseConvPool?: boolean;
+}
+
+/** `stOrder`: the schedule is ST's execution order (stExecutionOrder), not the model's own; memoised apart. */
+function skeletonFor(analysis: Analysis, schedule: number[], memo: PlanningMemo | undefined, opts: SkeletonOptions, stOrder = false): LivenessSkeleton {
+  if (!memo) return livenessSkeleton(analysis, schedule, opts);
+  const key = `${opts.allocateIo}|${!!opts.splitPads}|${!!opts.fuseConvPool}|${stOrder}`;
+  let sk = memo.skeletons.get(key);
+  if (!sk) memo.skeletons.set(key, (sk = livenessSkeleton(analysis, schedule, opts)));
+  return sk;
+}
+
+/**
+ * The order the st plan runs: ST's execution order (st-plan.ts stExecutionOrder: layers that depend on no graph
+ * input first) unless the caller fixed a schedule. The same array as `schedule` when nothing moves, so callers
+ * can test identity; memoised per analysis on the model's own order.
+ */
+function stScheduleFor(analysis: Analysis, schedule: number[], callerFixed: boolean, memo: PlanningMemo | undefined): number[] {
+  if (callerFixed) return schedule;
+  if (memo?.stSchedule) return memo.stSchedule;
+  const order = stExecutionOrder(analysis, schedule);
+  const result = order.length === schedule.length && order.every((l, i) => l === schedule[i]) ? schedule : order;
+  if (memo) memo.stSchedule = result;
+  return result;
 }
 
 /** Runs one planner over a liveness analysis and describes the result. */
@@ -167,20 +289,29 @@ export function runPlanner(analysis: Analysis, liveness: Liveness, planner: Memo
 
 /**
  * Only the "st" plan's pool size (what targets need per scratch engine): the same plan as
- * `planMemory(...).planners.st.peakBytes` without the other planners and the re-ordering search.
+ * `planMemory(...).planners.st.peakBytes` without the other planners and the re-ordering search. On the model's
+ * own order the graph walk is shared with `planMemory` and the other engines, and the result is memoised.
  */
 export function planStPeakBytes(analysis: Analysis, opts: MemoryOptions = {}): number | undefined {
   if (analysis.layers.length === 0) return undefined;
   const allocateIo = opts.allocateIo ?? true;
   const alignmentBytes = Math.max(1, Math.floor(opts.alignmentBytes ?? 4));
-  const scratchBytes = scratchFunction(opts.scratchEngine ?? 'st');
-  const schedule = opts.schedule ?? defaultSchedule(analysis);
-  assertValidSchedule(analysis, schedule);
-  const stOpts = { allocateIo, scratchBytes, splitPads: opts.stSplitPads ?? true, fuseConvPool: opts.stFuseConvPool ?? true };
+  const scratchEngine = opts.scratchEngine ?? 'st';
+  const splitPads = opts.stSplitPads ?? true;
+  const fuseConvPool = opts.stFuseConvPool ?? true;
+  const memo = opts.schedule ? undefined : memoFor(analysis);
+  const key = `${scratchEngine}|${allocateIo}|${alignmentBytes}|${splitPads}|${fuseConvPool}`;
+  const known = memo?.stPeakBytes.get(key);
+  if (known !== undefined) return known;
+  const schedule = checkedSchedule(analysis, opts.schedule, memo);
+  const stSchedule = stScheduleFor(analysis, schedule, opts.schedule !== undefined, memo);
+  const skeleton = skeletonFor(analysis, stSchedule, memo, { allocateIo, splitPads, fuseConvPool }, stSchedule !== schedule);
   // runPlanner's peakBytes is the planner's arena; the per-buffer report is not needed here.
   const planner = new StPlanner({ alignmentBytes });
-  loadPlanner(computeLiveness(analysis, opts.schedule ? schedule : stExecutionOrder(analysis, schedule), stOpts), planner);
-  return planner.arenaBytes();
+  loadStPlannerFromSkeleton(skeleton, analysis, scratchFunction(scratchEngine), planner);
+  const peak = planner.arenaBytes();
+  memo?.stPeakBytes.set(key, peak);
+  return peak;
 }
 
 export function planMemory(analysis: Analysis, opts: MemoryOptions = {}): MemoryReport | undefined {
@@ -189,17 +320,20 @@ export function planMemory(analysis: Analysis, opts: MemoryOptions = {}): Memory
   const alignmentBytes = Math.max(1, Math.floor(opts.alignmentBytes ?? 4));
   const scratchEngine = opts.scratchEngine ?? 'st';
   const scratchBytes = scratchFunction(scratchEngine);
-  const schedule = opts.schedule ?? defaultSchedule(analysis);
-  assertValidSchedule(analysis, schedule);
+  const memo = opts.schedule ? undefined : memoFor(analysis);
+  const schedule = checkedSchedule(analysis, opts.schedule, memo);
 
-  const liveness = computeLiveness(analysis, schedule, { allocateIo, scratchBytes });
+  const liveness = assembleLiveness(skeletonFor(analysis, schedule, memo, { allocateIo }), analysis, scratchBytes);
   const splitPads = opts.stSplitPads ?? true;
   const fuseConvPool = opts.stFuseConvPool ?? true;
   const stOpts = { allocateIo, scratchBytes, splitPads, fuseConvPool };
   // ST's own order (st-plan.ts stExecutionOrder) unless the caller fixed one.
-  const stSchedule = opts.schedule ? schedule : stExecutionOrder(analysis, schedule);
-  const stLiveness = splitPads || fuseConvPool || stSchedule.some((l, i) => l !== schedule[i]) ? computeLiveness(analysis, stSchedule, stOpts) : liveness;
+  const stSchedule = stScheduleFor(analysis, schedule, opts.schedule !== undefined, memo);
+  const reordered = stSchedule !== schedule;
+  const stSkeleton = splitPads || fuseConvPool || reordered ? skeletonFor(analysis, stSchedule, memo, { allocateIo, splitPads, fuseConvPool }, reordered) : undefined;
+  const stLiveness = stSkeleton ? assembleLiveness(stSkeleton, analysis, scratchBytes) : liveness;
   const st = runPlanner(analysis, stLiveness, new StPlanner({ alignmentBytes }), alignmentBytes);
+  memo?.stPeakBytes.set(`${scratchEngine}|${allocateIo}|${alignmentBytes}|${splitPads}|${fuseConvPool}`, st.peakBytes);
   const greedy = runPlanner(analysis, liveness, new GreedyBySizePlanner({ alignmentBytes }), alignmentBytes);
   const linear = runPlanner(analysis, liveness, new LinearFirstFitPlanner({ alignmentBytes }), alignmentBytes);
 
@@ -230,11 +364,13 @@ export function planMemory(analysis: Analysis, opts: MemoryOptions = {}): Memory
       exact: search.exact,
     };
   }
+  // With no conv + pool pair to fuse, that liveness is `liveness` itself (same options otherwise); the st
+  // skeleton (fuseConvPool on) found the pairs on this schedule already.
+  const fusedPairs = fuseConvPool ? (stSkeleton ?? livenessSkeleton(analysis, schedule, { allocateIo, fuseConvPool })).fusedPairCount : 0;
   return {
     planners: { st, greedy, linear, best },
-    // With no conv + pool pair to fuse, that liveness is `liveness` itself (same options otherwise).
     lowerBoundBytes: livenessLowerBoundBytes(
-      fuseConvPool && fusedConvPoolPairs(analysis, schedule).fusedPoolOf.size > 0 ? computeLiveness(analysis, schedule, { allocateIo, scratchBytes, fuseConvPool }) : liveness,
+      fusedPairs > 0 ? assembleLiveness(skeletonFor(analysis, schedule, memo, { allocateIo, fuseConvPool }), analysis, scratchBytes) : liveness,
     ),
     scratchEngine,
     allocateIo,

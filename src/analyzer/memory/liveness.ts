@@ -21,6 +21,7 @@ import {
   stFusedPoolRowsBytes,
   stSplitsPadding,
 } from './overlap-rules.ts';
+import type { OverlapBounds } from './overlap-rules.ts';
 import type { BufferKind, LiveBuffer } from './types.ts';
 
 const POOLED_BY_FUSION = new Set(['MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool']);
@@ -96,6 +97,68 @@ export function fusedConvPoolPairs(analysis: Analysis, schedule: readonly number
 }
 
 export function computeLiveness(analysis: Analysis, schedule: readonly number[], opts: LivenessOptions = {}): Liveness {
+  return assembleLiveness(livenessSkeleton(analysis, schedule, opts), analysis, opts.scratchBytes);
+}
+
+/** An overlap rule of the skeleton; `PAD_BUFFER` as output/input stands for the position's padded copy. */
+export interface SkeletonOverlap {
+  output: number;
+  input: number;
+  rule: OverlapBounds;
+}
+
+/** What one schedule position adds after its scratch buffer: a padded copy (split padding) and overlap rules. */
+export interface SkeletonPosition {
+  pad?: LiveBuffer;
+  overlaps: SkeletonOverlap[];
+}
+
+/** Stands for a position's padded copy in `SkeletonPosition.overlaps` (its index is known at assembly). */
+export const PAD_BUFFER = -1;
+
+/**
+ * Everything of a liveness that does not depend on the kernel scratch sizes: steps, the activation buffers,
+ * each position's padded copy and overlap rules, and each step's best overlap saving. One skeleton serves every
+ * scratch engine (`assembleLiveness`), so the st plan of several engines walks the graph once.
+ */
+export interface LivenessSkeleton {
+  /** The schedule it was built for (layer indices). */
+  schedule: readonly number[];
+  /** Layer index run at each step. */
+  steps: number[];
+  /** The step that writes each layer's output (−1 when not scheduled). */
+  stepOf: number[];
+  /** Buffers of activation tensors (scratch and padded copies come at assembly). */
+  baseBuffers: LiveBuffer[];
+  /** Per schedule position: padded copy and overlap rules, or undefined when it adds neither. */
+  positions: (SkeletonPosition | undefined)[];
+  /** Best overlap saving per step (bytes). */
+  savingBytes: number[];
+  /** Conv + pool pairs fused (fuseConvPool). */
+  fusedPairCount: number;
+  inputBytes: number;
+  outputBytes: number;
+  ioInPool: boolean;
+}
+
+interface Acc {
+  name: string;
+  aliases: string[];
+  sizeBytes: number;
+  first: number;
+  last: number;
+  isInput: boolean;
+  isOutput: boolean;
+}
+
+/** Root buffer of a tensor: views share their input's buffer (`rootOf` maps a view output to its input). */
+function rootName(rootOf: Map<string, string>, name: string): string {
+  let r = name;
+  for (let next = rootOf.get(r); next !== undefined; next = rootOf.get(r)) r = next;
+  return r;
+}
+
+export function livenessSkeleton(analysis: Analysis, schedule: readonly number[], opts: Omit<LivenessOptions, 'scratchBytes'> = {}): LivenessSkeleton {
   const allocateIo = opts.allocateIo ?? true;
   const useOverlaps = opts.overlaps ?? true;
   const layers = analysis.layers;
@@ -104,16 +167,20 @@ export function computeLiveness(analysis: Analysis, schedule: readonly number[],
   const { fusedRowsBytes, fusedPoolOf } = opts.fuseConvPool ? fusedConvPoolPairs(analysis, schedule) : { fusedRowsBytes: new Map<string, number>(), fusedPoolOf: new Map<number, number>() };
 
   // Steps: one per scheduled layer, two (pad, kernel) for a layer whose padding ST splits off.
-  const splits = schedule.map((l) => !!opts.splitPads && !fusedPoolOf.has(l) && stSplitsPadding(layers[l]!));
+  const splitPads = !!opts.splitPads;
+  const splits = new Uint8Array(schedule.length);
   const stepOf = new Array<number>(layers.length).fill(-1); // the step that writes the layer's output
   const readStepOf = new Array<number>(layers.length).fill(-1); // the step that reads its inputs
   const steps: number[] = [];
-  schedule.forEach((l, s) => {
-    if (splits[s]) steps.push(l);
-    readStepOf[l] = steps.length - (splits[s] ? 1 : 0);
+  for (let pos = 0; pos < schedule.length; pos++) {
+    const l = schedule[pos]!;
+    const split = splitPads && !fusedPoolOf.has(l) && stSplitsPadding(layers[l]!);
+    splits[pos] = split ? 1 : 0;
+    if (split) steps.push(l);
+    readStepOf[l] = steps.length - (split ? 1 : 0);
     stepOf[l] = steps.length;
     steps.push(l);
-  });
+  }
   const n = steps.length;
   for (const [conv, pool] of fusedPoolOf) {
     stepOf[pool] = stepOf[conv]!;
@@ -122,29 +189,15 @@ export function computeLiveness(analysis: Analysis, schedule: readonly number[],
 
   // Views share their input's buffer: union tensors into roots.
   const rootOf = new Map<string, string>();
-  const root = (name: string): string => {
-    let r = name;
-    for (let next = rootOf.get(r); next !== undefined; next = rootOf.get(r)) r = next;
-    return r;
-  };
   for (const l of layers) {
     if (OVERLAP_KIND[l.op] === 'view' && l.inputs.length >= 1 && l.outputs.length === 1 && l.inputs[0] !== l.outputs[0]) {
-      rootOf.set(l.outputs[0]!, root(l.inputs[0]!));
+      rootOf.set(l.outputs[0]!, rootName(rootOf, l.inputs[0]!));
     }
   }
 
-  interface Acc {
-    name: string;
-    aliases: string[];
-    sizeBytes: number;
-    first: number;
-    last: number;
-    isInput: boolean;
-    isOutput: boolean;
-  }
   const accs = new Map<string, Acc>();
   for (const t of analysis.tensors) {
-    const r = root(t.name);
+    const r = rootOf.size === 0 ? t.name : rootName(rootOf, t.name);
     let a = accs.get(r);
     if (!a) {
       a = { name: r, aliases: [], sizeBytes: 0, first: Infinity, last: -Infinity, isInput: false, isOutput: false };
@@ -173,83 +226,125 @@ export function computeLiveness(analysis: Analysis, schedule: readonly number[],
     const kind: BufferKind = a.isInput ? 'input' : a.isOutput ? 'output' : 'activation';
     bufferOf.set(a.name, buffers.length);
     if (a.isOutput) graphOutputBuffers.add(buffers.length);
-    buffers.push({
-      name: a.name,
-      kind,
-      sizeBytes: a.sizeBytes,
-      firstStep: a.first,
-      lastStep: Math.max(a.first, a.last),
-      aliases: a.aliases.filter((x) => x !== a.name),
-    });
+    const aliases: string[] = [];
+    for (const x of a.aliases) if (x !== a.name) aliases.push(x);
+    buffers.push({ name: a.name, kind, sizeBytes: a.sizeBytes, firstStep: a.first, lastStep: Math.max(a.first, a.last), aliases });
   }
+  const bufferOfTensor = (name: string): number | undefined => bufferOf.get(rootOf.size === 0 ? name : rootName(rootOf, name));
 
-  const overlaps: BufferOverlap[] = [];
-  schedule.forEach((layerIndex, pos) => {
+  const positions: (SkeletonPosition | undefined)[] = new Array(schedule.length).fill(undefined);
+  const savingBytes = new Array<number>(n).fill(0);
+  const saveAt = (step: number, inputBytesOf: number, outputBytesOf: number, rule: OverlapBounds) => {
+    savingBytes[step] = Math.max(savingBytes[step]!, overlapSavingBytes(inputBytesOf, outputBytesOf, rule));
+  };
+  for (let pos = 0; pos < schedule.length; pos++) {
+    const layerIndex = schedule[pos]!;
     let layer = layers[layerIndex]!;
     const s = stepOf[layerIndex]!;
-    const scratch = opts.scratchBytes ? opts.scratchBytes(layer) : 0;
-    if (scratch > 0) {
-      buffers.push({ name: `${layer.name}#scratch`, kind: 'scratch', sizeBytes: scratch, firstStep: s, lastStep: s, aliases: [] });
-    }
-    if (OVERLAP_KIND[layer.op] === 'view' || layer.outputs.length !== 1) return;
-    if (fusedRowsBytes.has(layer.inputs[0] ?? '') && POOLED_BY_FUSION.has(layer.op)) return; // runs inside the conv
+    if (OVERLAP_KIND[layer.op] === 'view' || layer.outputs.length !== 1) continue;
+    if (POOLED_BY_FUSION.has(layer.op) && fusedRowsBytes.has(layer.inputs[0] ?? '')) continue; // runs inside the conv
     const fusedPool = fusedPoolOf.get(layerIndex);
     if (fusedPool !== undefined) {
       // The conv writes the pooled output directly; its input may overlap it row-wise.
       const pool = layers[fusedPool]!;
-      const pooledOut = bufferOf.get(root(pool.outputs[0]!));
-      const inp = bufferOf.get(root(layer.inputs[0]!));
-      if (!useOverlaps || pooledOut === undefined || inp === undefined || graphOutputBuffers.has(inp)) return;
-      if (buffers[inp]!.lastStep !== s) return;
+      const pooledOut = bufferOfTensor(pool.outputs[0]!);
+      const inp = bufferOfTensor(layer.inputs[0]!);
+      if (!useOverlaps || pooledOut === undefined || inp === undefined || graphOutputBuffers.has(inp)) continue;
+      if (buffers[inp]!.lastStep !== s) continue;
       const rule = fusedPoolRowOverlap(layer, pool);
-      if (rule) overlaps.push({ output: pooledOut, input: inp, ...rule, step: s });
-      return;
+      if (rule) {
+        positions[pos] = { overlaps: [{ output: pooledOut, input: inp, rule }] };
+        saveAt(s, buffers[inp]!.sizeBytes, buffers[pooledOut]!.sizeBytes, rule);
+      }
+      continue;
     }
-    const out = bufferOf.get(root(layer.outputs[0]!));
-    if (out === undefined) return;
-    let padBuffer = -1;
+    const out = bufferOfTensor(layer.outputs[0]!);
+    if (out === undefined) continue;
+    let pad: LiveBuffer | undefined;
+    const overlaps: SkeletonOverlap[] = [];
     if (splits[pos]) {
       // Pad step s − 1 reads the input and writes the padded copy; the kernel at s reads the copy.
       const split = splitPadding(layer);
-      padBuffer = buffers.length;
-      buffers.push({ name: `${layer.name}#pad`, kind: 'activation', sizeBytes: split.paddedBytes, firstStep: s - 1, lastStep: s, aliases: [] });
-      const inp = bufferOf.get(root(layer.inputs[0]!));
+      pad = { name: `${layer.name}#pad`, kind: 'activation', sizeBytes: split.paddedBytes, firstStep: s - 1, lastStep: s, aliases: [] };
+      const inp = bufferOfTensor(layer.inputs[0]!);
       if (useOverlaps && inp !== undefined && buffers[inp]!.lastStep === s - 1 && !graphOutputBuffers.has(inp)) {
         const rule = padRowOverlap(split.pad, layer.conv!.pads[0]);
-        if (rule) overlaps.push({ output: padBuffer, input: inp, ...rule, step: s - 1 });
+        if (rule) {
+          overlaps.push({ output: PAD_BUFFER, input: inp, rule });
+          saveAt(s - 1, buffers[inp]!.sizeBytes, pad.sizeBytes, rule);
+        }
       }
       layer = split.conv;
     }
-    if (!useOverlaps) return;
-    layer.inputs.forEach((name, operand) => {
-      const inp = padBuffer >= 0 && operand === 0 ? padBuffer : bufferOf.get(root(name));
-      if (inp === undefined || inp === out) return;
-      const ib = buffers[inp]!;
-      if (ib.lastStep !== s || graphOutputBuffers.has(inp)) return;
-      const rule = layerOverlap(layer, operand);
-      if (rule) overlaps.push({ output: out, input: inp, ...rule, step: s });
-    });
-  });
+    if (useOverlaps) {
+      const inputs = layer.inputs;
+      for (let operand = 0; operand < inputs.length; operand++) {
+        const inp = pad && operand === 0 ? PAD_BUFFER : bufferOfTensor(inputs[operand]!);
+        if (inp === undefined || inp === out) continue;
+        const ib = inp === PAD_BUFFER ? pad! : buffers[inp]!;
+        if (ib.lastStep !== s || graphOutputBuffers.has(inp)) continue;
+        const rule = layerOverlap(layer, operand);
+        if (rule) {
+          overlaps.push({ output: out, input: inp, rule });
+          saveAt(s, ib.sizeBytes, buffers[out]!.sizeBytes, rule);
+        }
+      }
+    }
+    if (pad || overlaps.length > 0) positions[pos] = { pad, overlaps };
+  }
+
+  return { schedule, steps, stepOf, baseBuffers: buffers, positions, savingBytes, fusedPairCount: fusedPoolOf.size, inputBytes, outputBytes, ioInPool: allocateIo };
+}
+
+/**
+ * The liveness of a skeleton with the given kernel scratch sizes: the activation buffers, then per schedule
+ * position its scratch buffer (when > 0) and its padded copy, as `computeLiveness` lists them.
+ */
+export function assembleLiveness(skeleton: LivenessSkeleton, analysis: Analysis, scratchBytes?: (layer: Layer) => number): Liveness {
+  const layers = analysis.layers;
+  const { schedule, stepOf, positions } = skeleton;
+  const buffers = skeleton.baseBuffers.slice();
+  const overlaps: BufferOverlap[] = [];
+  for (let pos = 0; pos < schedule.length; pos++) {
+    const layerIndex = schedule[pos]!;
+    const s = stepOf[layerIndex]!;
+    if (scratchBytes) {
+      const layer = layers[layerIndex]!;
+      const scratch = scratchBytes(layer);
+      if (scratch > 0) buffers.push({ name: `${layer.name}#scratch`, kind: 'scratch', sizeBytes: scratch, firstStep: s, lastStep: s, aliases: [] });
+    }
+    const p = positions[pos];
+    if (p === undefined) continue;
+    let padBuffer = PAD_BUFFER;
+    if (p.pad) {
+      padBuffer = buffers.length;
+      buffers.push(p.pad);
+    }
+    for (const o of p.overlaps) {
+      overlaps.push({
+        output: o.output === PAD_BUFFER ? padBuffer : o.output,
+        input: o.input === PAD_BUFFER ? padBuffer : o.input,
+        ...o.rule,
+        step: o.output === PAD_BUFFER ? s - 1 : s,
+      });
+    }
+  }
 
   // Resident bytes per step (sweep over buffer intervals), minus the step's best overlap saving.
+  const n = skeleton.steps.length;
   const delta = new Array<number>(n + 1).fill(0);
   for (const b of buffers) {
     delta[b.firstStep]! += b.sizeBytes;
     delta[b.lastStep + 1]! -= b.sizeBytes;
   }
-  const saving = new Array<number>(n).fill(0);
-  for (const o of overlaps) {
-    const save = overlapSavingBytes(buffers[o.input]!.sizeBytes, buffers[o.output]!.sizeBytes, o);
-    saving[o.step] = Math.max(saving[o.step]!, save);
-  }
-  const stepBytes: number[] = [];
+  const stepBytes = new Array<number>(n);
   let run = 0;
   for (let s = 0; s < n; s++) {
     run += delta[s]!;
-    stepBytes.push(run - saving[s]!);
+    stepBytes[s] = run - skeleton.savingBytes[s]!;
   }
 
-  return { schedule: steps, buffers, overlaps, stepBytes, inputBytes, outputBytes, ioInPool: allocateIo };
+  return { schedule: skeleton.steps, buffers, overlaps, stepBytes, inputBytes: skeleton.inputBytes, outputBytes: skeleton.outputBytes, ioInPool: skeleton.ioInPool };
 }
 
 /** max over steps of resident bytes: no allocator running this schedule can use less. */

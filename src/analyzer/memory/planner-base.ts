@@ -71,18 +71,74 @@ export abstract class PlannerBase implements MemoryPlanner {
  * the active buffers in a list (O(n log n + pairs)).
  */
 export function conflictLists(buffers: readonly PlannedBuffer[]): number[][] {
-  const out: number[][] = buffers.map(() => []);
-  const byFirst = [...buffers].sort((a, b) => a.firstStep - b.firstStep || a.id - b.id);
-  let active: PlannedBuffer[] = [];
+  const { start, other } = conflictGraphOf(buffers);
+  const out: number[][] = [];
+  for (let i = 0; i < buffers.length; i++) out.push(Array.from(other.subarray(start[i]!, start[i + 1]!)));
+  return out;
+}
+
+/**
+ * The same conflicts as `conflictLists`, in the same order, as flat arrays: buffer id i's conflicts are
+ * other[start[i] .. start[i+1]). Two sweeps (count, then fill) and no array per buffer.
+ */
+export function conflictGraphOf(buffers: readonly PlannedBuffer[]): { start: Int32Array; other: Int32Array } {
+  const n = buffers.length;
+  const byFirst = buffersByFirstStep(buffers);
+  // Two sweeps: for each buffer b in byFirst order, the buffers still live when b starts (in start order)
+  // conflict with it; the first sweep counts, the second fills.
+  const count = new Int32Array(n + 1);
+  const active: PlannedBuffer[] = [];
   for (const b of byFirst) {
-    if (active.some((a) => a.lastStep < b.firstStep)) active = active.filter((a) => a.lastStep >= b.firstStep);
-    for (const a of active) {
-      out[a.id]!.push(b.id);
-      out[b.id]!.push(a.id);
+    const kept = dropDead(active, b.firstStep);
+    for (let i = 0; i < kept; i++) count[active[i]!.id]!++;
+    count[b.id]! += kept;
+    active.push(b);
+  }
+  const start = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) start[i + 1] = start[i]! + count[i]!;
+  const cursor = start.slice(0, n);
+  const other = new Int32Array(start[n]!);
+  active.length = 0;
+  for (const b of byFirst) {
+    const kept = dropDead(active, b.firstStep);
+    for (let i = 0; i < kept; i++) {
+      const a = active[i]!.id;
+      other[cursor[a]!++] = b.id;
+      other[cursor[b.id]!++] = a;
     }
     active.push(b);
   }
-  return out;
+  return { start, other };
+}
+
+/** Buffers by (firstStep, id): a counting sort when ids are positions and steps small non-negative integers. */
+function buffersByFirstStep(buffers: readonly PlannedBuffer[]): readonly PlannedBuffer[] {
+  const n = buffers.length;
+  let maxStep = -1;
+  for (let i = 0; i < n; i++) {
+    const b = buffers[i]!;
+    if (b.id !== i || !Number.isInteger(b.firstStep) || b.firstStep < 0 || b.firstStep > 4 * n + 1024) {
+      return buffers.slice().sort((x, y) => x.firstStep - y.firstStep || x.id - y.id);
+    }
+    if (b.firstStep > maxStep) maxStep = b.firstStep;
+  }
+  const next = new Int32Array(maxStep + 2);
+  for (const b of buffers) next[b.firstStep + 1]!++;
+  for (let s = 1; s < next.length; s++) next[s]! += next[s - 1]!;
+  const sorted = new Array<PlannedBuffer>(n);
+  for (const b of buffers) sorted[next[b.firstStep]!++] = b;
+  return sorted;
+}
+
+/** Removes from `active` (keeping the order) the buffers dead before `step`; returns how many remain. */
+function dropDead(active: PlannedBuffer[], step: number): number {
+  let kept = 0;
+  for (let i = 0; i < active.length; i++) {
+    const a = active[i]!;
+    if (a.lastStep >= step) active[kept++] = a;
+  }
+  active.length = kept;
+  return kept;
 }
 
 /**
@@ -94,14 +150,50 @@ export function firstFitInOrder(
   order: readonly PlannedBuffer[],
   alignUp: (n: number) => number,
 ): number[] {
-  const conflicts = conflictLists(buffers);
+  const { start, other } = conflictGraphOf(buffers);
+  let maxConflicts = 0;
+  for (let i = 0; i < buffers.length; i++) maxConflicts = Math.max(maxConflicts, start[i + 1]! - start[i]!);
   const offsets = new Array<number>(buffers.length).fill(0);
   const isPlaced = new Uint8Array(buffers.length);
-  const placed: { offset: number; size: number }[] = [];
+  const placedOffset = new Float64Array(maxConflicts + 1);
+  const placedSize = new Float64Array(maxConflicts + 1);
   for (const b of order) {
-    placed.length = 0;
-    for (const id of conflicts[b.id]!) if (isPlaced[id]) placed.push({ offset: offsets[id]!, size: buffers[id]!.sizeBytes });
-    offsets[b.id] = firstFitOffset(b.sizeBytes, placed, alignUp);
+    let k = 0;
+    for (let c = start[b.id]!, end = start[b.id + 1]!; c < end; c++) {
+      const id = other[c]!;
+      if (!isPlaced[id]) continue;
+      // kept sorted by offset (firstFitOffset's sort; the order among equal offsets does not change its result)
+      const off = offsets[id]!;
+      const size = buffers[id]!.sizeBytes;
+      let lo = 0;
+      let hi = k;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (placedOffset[mid]! <= off) lo = mid + 1;
+        else hi = mid;
+      }
+      if (k - lo > 12) {
+        placedOffset.copyWithin(lo + 1, lo, k);
+        placedSize.copyWithin(lo + 1, lo, k);
+      } else {
+        for (let j = k; j > lo; j--) {
+          placedOffset[j] = placedOffset[j - 1]!;
+          placedSize[j] = placedSize[j - 1]!;
+        }
+      }
+      placedOffset[lo] = off;
+      placedSize[lo] = size;
+      k++;
+    }
+    let candidate = 0;
+    for (let i = 0; i < k; i++) {
+      const size = placedSize[i]!;
+      if (size === 0) continue;
+      const off = placedOffset[i]!;
+      if (candidate + b.sizeBytes <= off) break;
+      candidate = Math.max(candidate, alignUp(off + size));
+    }
+    offsets[b.id] = candidate;
     isPlaced[b.id] = 1;
   }
   return offsets;
@@ -131,14 +223,14 @@ export class OverlapRuleIndex {
   private readonly byBuffer = new Map<number, Map<number, OverlapRule>>();
 
   add(rule: OverlapRule): void {
-    for (const [a, b] of [
-      [rule.outputId, rule.inputId],
-      [rule.inputId, rule.outputId],
-    ] as const) {
-      let m = this.byBuffer.get(a);
-      if (!m) this.byBuffer.set(a, (m = new Map()));
-      m.set(b, rule);
-    }
+    this.addOneWay(rule.outputId, rule.inputId, rule);
+    this.addOneWay(rule.inputId, rule.outputId, rule);
+  }
+
+  private addOneWay(a: number, b: number, rule: OverlapRule): void {
+    const m = this.byBuffer.get(a);
+    if (m) m.set(b, rule);
+    else this.byBuffer.set(a, new Map([[b, rule]]));
   }
 
   get(a: number, b: number): OverlapRule | undefined {

@@ -15,7 +15,7 @@
  *   layers therefore stacks downwards as in the generated code (input highest, deepest layer at offset 0).
  * Offsets are 4-byte aligned by default (an observed `conv2d_4_output` offset 7,460 = align4(7,457)).
  */
-import { conflictLists, OverlapRuleIndex, PlannerBase, type PlannedBuffer } from './planner-base.ts';
+import { conflictGraphOf, OverlapRuleIndex, PlannerBase, type PlannedBuffer } from './planner-base.ts';
 import type { Analysis } from '../layer.ts';
 import type { OverlapRule } from './types.ts';
 
@@ -44,25 +44,99 @@ export class StPlanner extends PlannerBase {
   static readonly SEQUENCES = ['execution', 'size', 'reverse', 'outward'] as const;
 
   protected computeOffsets(): number[] {
-    const conflicts = conflictLists(this.buffers);
+    const graph = this.conflictGraph();
+    const keyed = this.sequenceKeys();
     let best: { offsets: number[]; extent: number } | undefined;
     for (const seq of StPlanner.SEQUENCES) {
-      const r = this.place(this.sequence(seq), conflicts);
+      // the packed-key sort covers the three classic orders; 'outward' sorts by its own comparator
+      const r = this.place(keyed && seq !== 'outward' ? keyed(seq) : this.sequence(seq), graph);
       if (!best || r.extent < best.extent) best = r;
     }
     return best!.offsets;
   }
 
+  /**
+   * The three sequences of `sequence` by one native numeric sort each: every buffer's sort key packed into one
+   * integer (steps, scratch mark, rank of its size among the distinct sizes, id), exact below 2^53; undefined
+   * (use `sequence`) when the steps are not small non-negative integers or the packed key would not be exact.
+   */
+  private sequenceKeys(): ((kind: Exclude<(typeof StPlanner.SEQUENCES)[number], 'outward'>) => PlannedBuffer[]) | undefined {
+    const bufs = this.buffers;
+    const n = bufs.length;
+    if (n === 0) return undefined;
+    let maxFirst = 0;
+    let maxLast = 0;
+    for (let i = 0; i < n; i++) {
+      const b = bufs[i]!;
+      if (b.id !== i || !Number.isSafeInteger(b.firstStep) || !Number.isSafeInteger(b.lastStep) || b.firstStep < 0 || b.lastStep < 0) return undefined;
+      if (b.firstStep > maxFirst) maxFirst = b.firstStep;
+      if (b.lastStep > maxLast) maxLast = b.lastStep;
+    }
+    // rank of each size among the distinct sizes, largest first (0)
+    const sizes = new Float64Array(n);
+    for (let i = 0; i < n; i++) sizes[i] = bufs[i]!.sizeBytes;
+    sizes.sort();
+    let distinct = 0;
+    for (let i = 0; i < n; i++) if (i === 0 || sizes[i] !== sizes[distinct - 1]) sizes[distinct++] = sizes[i]!;
+    const rank = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = bufs[i]!.sizeBytes;
+      let lo = 0;
+      let hi = distinct - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (sizes[mid]! < v) lo = mid + 1;
+        else hi = mid;
+      }
+      rank[i] = distinct - 1 - lo;
+    }
+    const steps = Math.max(maxFirst, maxLast) + 1;
+    if (2 * steps * distinct * n >= Number.MAX_SAFE_INTEGER) return undefined;
+    const scratch = new Uint8Array(n);
+    for (const id of this.scratchIds) if (id < n) scratch[id] = 1;
+    const keys = new Float64Array(n);
+    return (kind) => {
+      for (let i = 0; i < n; i++) {
+        const b = bufs[i]!;
+        const sc = scratch[i]!;
+        const primary = kind === 'execution' ? b.firstStep * 2 + sc : kind === 'reverse' ? (maxLast - b.lastStep) * 2 + sc : (sc * distinct + rank[i]!) * steps + b.firstStep;
+        keys[i] = kind === 'size' ? primary * n + i : (primary * distinct + rank[i]!) * n + i;
+      }
+      keys.sort();
+      const out = new Array<PlannedBuffer>(n);
+      for (let i = 0; i < n; i++) out[i] = bufs[keys[i]! % n]!;
+      return out;
+    };
+  }
+
+  /** Conflict lists in flat arrays, each conflict with its overlap rule (if any), shared by the three sequences. */
+  private conflictGraph(): ConflictGraph {
+    const { start, other } = conflictGraphOf(this.buffers);
+    const n = this.buffers.length;
+    let maxConflicts = 0;
+    for (let i = 0; i < n; i++) maxConflicts = Math.max(maxConflicts, start[i + 1]! - start[i]!);
+    const rule: (OverlapRule | undefined)[] = new Array(other.length).fill(undefined);
+    for (let i = 0; i < n; i++) {
+      const partners = this.rules.partnersOf(i);
+      if (!partners) continue;
+      for (let at = start[i]!, end = start[i + 1]!; at < end; at++) rule[at] = partners.get(other[at]!);
+    }
+    const sizeBytes = new Float64Array(n);
+    for (const b of this.buffers) sizeBytes[b.id] = b.sizeBytes;
+    return { start, other, rule, sizeBytes, maxConflicts };
+  }
+
   private sequence(kind: (typeof StPlanner.SEQUENCES)[number]): PlannedBuffer[] {
-    const isScratch = (b: PlannedBuffer) => (this.scratchIds.has(b.id) ? 1 : 0);
-    const bufs = [...this.buffers];
+    const scratch = new Uint8Array(this.buffers.length);
+    for (const id of this.scratchIds) if (id < scratch.length) scratch[id] = 1;
+    const bufs = this.buffers.slice();
     switch (kind) {
       case 'execution':
-        return bufs.sort((a, b) => a.firstStep - b.firstStep || isScratch(a) - isScratch(b) || b.sizeBytes - a.sizeBytes || a.id - b.id);
+        return bufs.sort((a, b) => a.firstStep - b.firstStep || scratch[a.id]! - scratch[b.id]! || b.sizeBytes - a.sizeBytes || a.id - b.id);
       case 'reverse':
-        return bufs.sort((a, b) => b.lastStep - a.lastStep || isScratch(a) - isScratch(b) || b.sizeBytes - a.sizeBytes || a.id - b.id);
+        return bufs.sort((a, b) => b.lastStep - a.lastStep || scratch[a.id]! - scratch[b.id]! || b.sizeBytes - a.sizeBytes || a.id - b.id);
       case 'size':
-        return bufs.sort((a, b) => isScratch(a) - isScratch(b) || b.sizeBytes - a.sizeBytes || a.firstStep - b.firstStep || a.id - b.id);
+        return bufs.sort((a, b) => scratch[a.id]! - scratch[b.id]! || b.sizeBytes - a.sizeBytes || a.firstStep - b.firstStep || a.id - b.id);
       case 'outward': {
         // From the most crowded step outwards, so that each buffer is placed after the consumer it may overlap and
         // lands just above it: a chain of forward overlaps then descends from the peak instead of towards it.
@@ -76,7 +150,7 @@ export class StPlanner extends PlannerBase {
           }
         }
         const dist = (b: PlannedBuffer) => (b.lastStep < peak ? peak - b.lastStep : b.firstStep > peak ? b.firstStep - peak : 0);
-        return bufs.sort((a, b) => isScratch(a) - isScratch(b) || dist(a) - dist(b) || pressure[b.id]! - pressure[a.id]! || b.sizeBytes - a.sizeBytes || a.id - b.id);
+        return bufs.sort((a, b) => scratch[a.id]! - scratch[b.id]! || dist(a) - dist(b) || pressure[b.id]! - pressure[a.id]! || b.sizeBytes - a.sizeBytes || a.id - b.id);
       }
     }
   }
@@ -86,53 +160,59 @@ export class StPlanner extends PlannerBase {
    * overlap-preferred offsets, the pool's current ends) that grows the pool's extent least; ties go to an
    * overlap-preferred offset, then to the offset nearest the pool's bottom. Returns offsets shifted to ≥ 0.
    *
-   * Per buffer: the candidates are sorted (numeric typed-array sort), each forbidden open interval (lo, hi)
+   * Per buffer: the candidates are sorted (ascending, insertion sort), each forbidden open interval (lo, hi)
    * marks the candidates strictly inside it through a difference array over candidate ranks (binary search),
    * so a placement costs O(k log k) for k conflicting buffers, with no per-buffer allocation.
    */
-  private place(order: PlannedBuffer[], conflicts: number[][]): { offsets: number[]; extent: number } {
+  private place(order: PlannedBuffer[], graph: ConflictGraph): { offsets: number[]; extent: number } {
     const n = this.buffers.length;
+    const al = this.alignment;
+    const { start, other, rule: ruleOf, sizeBytes, maxConflicts } = graph;
     const offsets = new Array<number>(n).fill(0);
     const isPlaced = new Uint8Array(n);
-    let maxConflicts = 0;
-    for (const c of conflicts) maxConflicts = Math.max(maxConflicts, c.length);
     const cap = 4 * maxConflicts + 8;
     const cand = new Float64Array(cap);
     const lo = new Float64Array(maxConflicts + 1);
     const hi = new Float64Array(maxConflicts + 1);
     const blockedDiff = new Int32Array(cap + 1);
-    const preferred: number[] = [];
+    const preferred = new Float64Array(2 * maxConflicts + 1);
+    const extentOf = new Float64Array(cap);
+    const prefOf = new Uint8Array(cap);
+    const tried = new Uint8Array(cap);
     let bottom = 0;
     let top = 0;
     let placedAny = false;
     for (const x of order) {
-      if (x.sizeBytes === 0) continue;
+      const xSize = x.sizeBytes;
+      if (xSize === 0) continue;
+      const xId = x.id;
       if (!placedAny) {
-        offsets[x.id] = 0;
-        top = x.sizeBytes;
-        isPlaced[x.id] = 1;
+        offsets[xId] = 0;
+        top = xSize;
+        isPlaced[xId] = 1;
         placedAny = true;
         continue;
       }
       let m = 0;
       let k = 0;
-      preferred.length = 0;
-      cand[m++] = this.alignDown(bottom);
-      cand[m++] = this.alignUp(top);
-      cand[m++] = this.alignDown(bottom - x.sizeBytes);
-      const partners = this.rules.partnersOf(x.id);
-      for (const yId of conflicts[x.id]!) {
+      let np = 0;
+      // alignDown(v) = floor(v / al) * al, alignUp(v) = ceil(v / al) * al (PlannerBase)
+      cand[m++] = Math.floor(bottom / al) * al;
+      cand[m++] = Math.ceil(top / al) * al;
+      cand[m++] = Math.floor((bottom - xSize) / al) * al;
+      for (let c = start[xId]!, end = start[xId + 1]!; c < end; c++) {
+        const yId = other[c]!;
         if (!isPlaced[yId]) continue;
-        const y = this.buffers[yId]!;
-        const rule = partners?.get(yId);
+        const ySize = sizeBytes[yId]!;
+        const rule = ruleOf[c];
         const yOff = offsets[yId]!;
         // forbiddenInterval() inlined (no tuple per pair): x may not start in (fLo, fHi).
-        let fLo = yOff - x.sizeBytes;
-        let fHi = yOff + y.sizeBytes;
+        let fLo = yOff - xSize;
+        let fHi = yOff + ySize;
         if (rule) {
           const fw = rule.forwardDeltaBytes;
           const bw = rule.backwardDeltaBytes;
-          if (rule.outputId === x.id) {
+          if (rule.outputId === xId) {
             if (fw !== undefined) fLo = Math.max(fLo, yOff + fw);
             if (bw !== undefined) fHi = Math.min(fHi, yOff + bw);
           } else {
@@ -140,35 +220,103 @@ export class StPlanner extends PlannerBase {
             if (bw !== undefined) fLo = Math.max(fLo, yOff - bw);
           }
         }
-        if (y.sizeBytes > 0 && fLo < fHi) {
+        if (ySize > 0 && fLo < fHi) {
           lo[k] = fLo;
           hi[k] = fHi;
           k++;
-          cand[m++] = this.alignDown(fLo);
-          cand[m++] = this.alignUp(fHi);
+          cand[m++] = Math.floor(fLo / al) * al;
+          cand[m++] = Math.ceil(fHi / al) * al;
         }
         if (rule) {
           // The offsets at which x touches the bound of an allowed overlap with y.
-          const asOutput = rule.outputId === x.id;
+          const asOutput = rule.outputId === xId;
           const fw = rule.forwardDeltaBytes;
           const bw = rule.backwardDeltaBytes;
-          if (fw !== undefined) preferred.push(asOutput ? this.alignDown(yOff + fw) : this.alignUp(yOff - fw));
-          if (bw !== undefined) preferred.push(asOutput ? this.alignUp(yOff + bw) : this.alignDown(yOff - bw));
+          if (fw !== undefined) preferred[np++] = asOutput ? Math.floor((yOff + fw) / al) * al : Math.ceil((yOff - fw) / al) * al;
+          if (bw !== undefined) preferred[np++] = asOutput ? Math.ceil((yOff + bw) / al) * al : Math.floor((yOff - bw) / al) * al;
         }
       }
-      for (const p of preferred) cand[m++] = p;
-      const sorted = cand.subarray(0, m).sort();
-      blockedDiff.fill(0, 0, m + 1);
+      for (let i = 0; i < np; i++) cand[m++] = preferred[i]!;
+
+      // The sweep below keeps the first candidate, in ascending order, of least (extent, not preferred, distance
+      // to the bottom) among the unblocked ones: the unblocked candidate of least (extent, not preferred,
+      // distance, value, -0 before 0 as the typed-array sort orders them). Most placements find it among the
+      // first few candidates in that order, each checked against the k forbidden intervals, without a sort;
+      // after LAZY_TRIES blocked ones the sorted sweep decides. Only worth it for many candidates (random DAGs
+      // have ~90); real networks have about ten, which the insertion sort and sweep handle faster.
+      const lazy = m > LAZY_MIN_CANDIDATES;
+      for (let i = 0; lazy && i < m; i++) {
+        const c = cand[i]!;
+        extentOf[i] = Math.max(top, c + xSize) - Math.min(bottom, c);
+        let pref = 1;
+        for (let j = 0; j < np; j++) {
+          if (preferred[j] === c) {
+            pref = 0;
+            break;
+          }
+        }
+        prefOf[i] = pref;
+        tried[i] = 0;
+      }
+      let chosen = NaN;
+      for (let t = 0; lazy && t < LAZY_TRIES; t++) {
+        let bi = -1;
+        let bE = Infinity;
+        let bP = 2;
+        let bD = Infinity;
+        let bC = Infinity;
+        for (let i = 0; i < m; i++) {
+          if (tried[i]) continue;
+          const e = extentOf[i]!;
+          if (e > bE) continue;
+          const c = cand[i]!;
+          const p = prefOf[i]!;
+          const d = Math.abs(c - bottom);
+          if (e < bE || p < bP || (p === bP && (d < bD || (d === bD && (c < bC || (c === 0 && bC === 0 && 1 / c < 0 && 1 / bC > 0)))))) {
+            bi = i;
+            bE = e;
+            bP = p;
+            bD = d;
+            bC = c;
+          }
+        }
+        if (bi < 0) break;
+        let isBlocked = false;
+        for (let i = 0; i < k; i++) {
+          if (lo[i]! < bC && bC < hi[i]!) {
+            isBlocked = true;
+            break;
+          }
+        }
+        if (!isBlocked) {
+          chosen = bC;
+          break;
+        }
+        tried[bi] = 1;
+      }
+      if (chosen === chosen) {
+        // (not NaN: found without the sweep)
+        offsets[xId] = chosen;
+        bottom = Math.min(bottom, chosen);
+        top = Math.max(top, chosen + xSize);
+        isPlaced[xId] = 1;
+        continue;
+      }
+
+      // Usually a few dozen candidates: an insertion sort beats the typed-array sort's call overhead there
+      // (the same ascending order, -0 before 0 included).
+      sortAscending(cand, m);
+      for (let i = 0; i <= m; i++) blockedDiff[i] = 0;
       for (let i = 0; i < k; i++) {
         // candidates c with lo < c < hi: ranks [firstAbove(lo), firstAtOrAbove(hi))
-        const a = upperBound(sorted, lo[i]!);
-        const b = lowerBound(sorted, hi[i]!);
+        const a = upperBound(cand, m, lo[i]!);
+        const b = lowerBound(cand, m, hi[i]!);
         if (a < b) {
           blockedDiff[a]!++;
           blockedDiff[b]!--;
         }
       }
-      let best = this.alignUp(top);
+      let best = Math.ceil(top / al) * al;
       let bestExtent = Infinity;
       let bestPreferred = 1;
       let bestDistance = Infinity;
@@ -176,10 +324,16 @@ export class StPlanner extends PlannerBase {
       for (let i = 0; i < m; i++) {
         blocked += blockedDiff[i]!;
         if (blocked > 0) continue;
-        const c = sorted[i]!;
-        const extent = Math.max(top, c + x.sizeBytes) - Math.min(bottom, c);
+        const c = cand[i]!;
+        const extent = Math.max(top, c + xSize) - Math.min(bottom, c);
         if (extent > bestExtent) continue;
-        const pref = preferred.includes(c) ? 0 : 1;
+        let pref = 1;
+        for (let j = 0; j < np; j++) {
+          if (preferred[j] === c) {
+            pref = 0;
+            break;
+          }
+        }
         const distance = Math.abs(c - bottom);
         if (extent < bestExtent || pref < bestPreferred || (pref === bestPreferred && distance < bestDistance)) {
           best = c;
@@ -188,13 +342,15 @@ export class StPlanner extends PlannerBase {
           bestDistance = distance;
         }
       }
-      offsets[x.id] = best;
+      offsets[xId] = best;
       bottom = Math.min(bottom, best);
-      top = Math.max(top, best + x.sizeBytes);
-      isPlaced[x.id] = 1;
+      top = Math.max(top, best + xSize);
+      isPlaced[xId] = 1;
     }
-    const shift = -this.alignDown(bottom);
-    return { offsets: offsets.map((o) => o + shift), extent: top - this.alignDown(bottom) };
+    const floorBottom = Math.floor(bottom / al) * al;
+    const shift = -floorBottom;
+    for (let i = 0; i < n; i++) offsets[i] = offsets[i]! + shift;
+    return { offsets, extent: top - floorBottom };
   }
 }
 
@@ -232,10 +388,44 @@ function maxLivePressure(bufs: readonly PlannedBuffer[]): number[] {
   return out;
 }
 
-/** First index whose value is > x (sorted ascending). */
-function upperBound(a: Float64Array, x: number): number {
+/** Conflicts of every buffer as flat arrays: buffer i's are other[start[i] .. start[i+1]), with rule[] beside. */
+interface ConflictGraph {
+  start: Int32Array;
+  other: Int32Array;
+  rule: (OverlapRule | undefined)[];
+  sizeBytes: Float64Array;
+  maxConflicts: number;
+}
+
+/** Candidates checked one by one before `place` sorts them all (see there). */
+const LAZY_TRIES = 4;
+/** Fewer candidates than this go straight to the sorted sweep. */
+const LAZY_MIN_CANDIDATES = 24;
+
+/**
+ * Sorts a[0 .. n) ascending in place as Float64Array.prototype.sort does (-0 before 0): insertion sort for the
+ * usual few candidates, the typed-array sort beyond.
+ */
+function sortAscending(a: Float64Array, n: number): void {
+  if (n > 24) {
+    a.subarray(0, n).sort();
+    return;
+  }
+  for (let i = 1; i < n; i++) {
+    const v = a[i]!;
+    let j = i - 1;
+    while (j >= 0 && (a[j]! > v || (v === 0 && a[j] === 0 && 1 / v < 0 && 1 / a[j]! > 0))) {
+      a[j + 1] = a[j]!;
+      j--;
+    }
+    a[j + 1] = v;
+  }
+}
+
+/** First index in a[0 .. n) whose value is > x (sorted ascending). */
+function upperBound(a: Float64Array, n: number, x: number): number {
   let l = 0;
-  let r = a.length;
+  let r = n;
   while (l < r) {
     const mid = (l + r) >> 1;
     if (a[mid]! <= x) l = mid + 1;
@@ -244,10 +434,10 @@ function upperBound(a: Float64Array, x: number): number {
   return l;
 }
 
-/** First index whose value is ≥ x (sorted ascending). */
-function lowerBound(a: Float64Array, x: number): number {
+/** First index in a[0 .. n) whose value is ≥ x (sorted ascending). */
+function lowerBound(a: Float64Array, n: number, x: number): number {
   let l = 0;
-  let r = a.length;
+  let r = n;
   while (l < r) {
     const mid = (l + r) >> 1;
     if (a[mid]! < x) l = mid + 1;
