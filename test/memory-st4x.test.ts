@@ -221,12 +221,13 @@ interface ConvOverlapObservation {
   inOffset: number;
   outOffset: number;
   kind: 'atBound' | 'belowBound' | 'apart';
+  blockedBy?: { start?: number; end?: number; reason: string };
 }
 
 describe("regular convolutions in ST's lite network.c files (data/st-generated/conv-overlaps-lite.json)", () => {
   const obs = (JSON.parse(readFileSync(join(DATA, 'conv-overlaps-lite.json'), 'utf8')) as { observations: ConvOverlapObservation[] }).observations;
 
-  it("ST's offsets: overlapping outputs start exactly at our forward row bound F (or below it), the others share no byte", () => {
+  it("ST's offsets: an output starts at our forward row bound F (or below it) whenever that position is free, and shares no byte when it is taken", () => {
     const lines = ['tool | layer | kernel | d = out − in B | F B | ST'];
     for (const o of obs) {
       const id = `${o.source.split(' (')[0]} ${o.layer}`;
@@ -239,6 +240,14 @@ describe("regular convolutions in ST's lite network.c files (data/st-generated/c
       expect(shares, id).toBe(o.kind !== 'apart');
       if (o.kind === 'atBound') expect(d, id).toBe(f);
       if (o.kind === 'belowBound') expect(d, id).toBeLessThan(f);
+      if (o.kind === 'apart') {
+        // ST keeps a conv apart exactly when the bound position is taken: below offset 0, or by a live buffer.
+        const at = o.inOffset + f;
+        const b = o.blockedBy!;
+        expect(b, id).toBeDefined();
+        if (b.start === undefined) expect(at, id).toBeLessThan(0);
+        else expect(at < b.end! && b.start < at + o.outBytes, id).toBe(true);
+      }
     }
     // Rule 1 of st4x-plan.ts is not a kernel property: deep 3×3 and generic deep kernels share bytes with their input.
     expect(obs.filter((o) => o.kind === 'atBound' && o.kernel.includes('deep_3x3')).length).toBeGreaterThanOrEqual(5);

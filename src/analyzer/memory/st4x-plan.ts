@@ -17,7 +17,8 @@
  *    Strided convolutions with Cin ≥ 8 whose padding is bottom/right only (TF 'same' at stride 2) are exempt and do
  *    not split their padding: the 3.0.0 ResNet runs its 3×3/2 16→32 conv as `forward_lite_conv2d_sssa8_ch` with the
  *    padding inside the kernel (no `_pad_before`) and writes the output 480 B (one output row + one pixel) below its
- *    input (`liteStridedConvKeepsPaddingInside`).
+ *    input (`liteStridedConvKeepsPaddingInside`; the same file splits its 3×3/2 32→64 conv, so this split choice is
+ *    one case each way — the predicate follows the 16→32 one, the analog of ST YOLO LC v1's peak conv).
  * 2. No conv + pool fusion: 4.0.1 runs `forward_lite_maxpool_is8os8_scalepos` on the full conv output.
  * 3. A split padding (`<layer>_pad_before`, `forward_lite_pad_constant`) always writes (H + Kh − 1) × (W + Kw − 1)
  *    with the model's top/left padding: 30×30 for a stride-2 3×3 depthwise on 28×28 whose SAME padding is (0, 1)
