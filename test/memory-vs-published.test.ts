@@ -30,7 +30,7 @@ const EXPLAINED_MISSES: Record<string, string> = {
   'yamnet_e256_64x96_tl_int8.tflite@STM32U3 NUCLEO-U3C5ZI-Q (Without HSP)':
     'as the U3 HSP row: on the U3 without HSP the same file and tool need 13 % more than on the U5 (target-specific kernels).',
   'resnet_v1_8_32_tfs_int8.tflite':
-    'the same file is published at 45.41 KiB (8.1.0), 55.28 KiB (7.3.0) and 62.51 KiB (3.0/4.0): tool-version changes. The 8.1.0 row lands within ±3 % (47,136 B) but is not asserted: the result depends on the placement heuristic (other placement orders give 43,648…45,968 B, −6.1…−1.1 %), so no rule of ours decides it; no generated residual network was found.',
+    'the same file is published at 45.41 KiB (8.1.0), 55.28 KiB (7.3.0) and 62.51 KiB (3.0/4.0): tool-version changes. The 8.1.0 row lands within ±3 % (47,136 B) but is not asserted: the result depends on the placement heuristic (other placement orders give 43,648…45,968 B, −6.1…−1.1 %), so no rule of ours decides it; the one generated residual network found is a 3.0.0 lite MNIST ResNet (search id 66833973634, docs/memory-4x.md), no 8.1.0 one.',
   'resnet_v1_32_32_tfs_int8.tflite':
     'as ResNet8 (the table repeats ResNet8\'s figures for ResNet32).',
   'resnet_v1_8_32_int8.tflite':
@@ -41,7 +41,7 @@ const EXPLAINED_MISSES: Record<string, string> = {
   'stmnist_v1_int8.tflite':
     'as st_mnist_v1_28_tfs (7.3.0, balanced): our plan equals the 13,376 B ST Edge AI 9.0 -O ram generates for the zoo file.',
   'yolov8n_256_quant_pc_uf_od_coco-person.tflite':
-    'ours −21.7 %, no-overlap liveness +17.5 %: ST overlaps only some SiLU (LOGISTIC → MUL) pairs; the rule that decides which was not found.',
+    "ours −21.7 %, no-overlap liveness +17.5 %: the first SiLU costs 524,288 B with the MUL in place and 786,432 B with it apart, ST's 669,358 B is neither; ST's lite files put elementwise outputs in place in some cases and beside their operands in others (3 of 7 binary, 4 of 7 sigmoid), so ST's placement decides (docs/memory-4x.md, 'Elementwise outputs and YOLOv8n').",
   'st_fdmobilenet_v1_128_tfs_int8.tflite':
     'peak at the RGB first conv (3→16 at 128) and the padded copy of its output for the stride-2 depthwise; ST keeps 3.7 KB more there (placement of the depthwise output relative to the padded copy).',
   'mobilenet_v1_0.25_96_fft_int8.tflite':
