@@ -23,8 +23,9 @@ import {
   type Int64,
   type TensorContext,
 } from './tensor-data.ts';
-import { decodeModelForReading } from './tensor-proto-decode.ts';
-import { scanModelWire } from './wire-scan.ts';
+import { decodeModel as decodeWireModel } from './wire-decode.ts';
+import { readLazyRange, WireError, WireReader, type FileIdentity } from './wire-reader.ts';
+import { scanModelWire, scanModelWireAt } from './wire-scan.ts';
 
 export interface OnnxReadOptions {
   /** Path as given by the user, for messages and IRModel.path. */
@@ -45,18 +46,20 @@ function normDomain(d: string | null | undefined): string {
   return !d || d === 'ai.onnx' ? '' : d;
 }
 
-function decodeModel(bytes: Uint8Array, path: string): ModelProto {
-  if (bytes.length === 0) throw new EdgefitError('NOT_A_MODEL', `${path} is empty, not an ONNX model`);
-  const verdict = scanModelWire(bytes);
+function decodeModel(r: WireReader, path: string): ModelProto {
+  if (r.size === 0) throw new EdgefitError('NOT_A_MODEL', `${path} is empty, not an ONNX model`);
+  const verdict = r.file ? scanModelWireAt(r.size, (p) => r.byteAt(p)) : scanModelWire(r.buf);
   if (verdict.kind === 'foreign') throw new EdgefitError('NOT_A_MODEL', `${path} is not an ONNX model (${verdict.detail})`);
   if (verdict.kind === 'truncated') throw new EdgefitError('TRUNCATED', `${path} is truncated: ${verdict.detail}`);
   if (!verdict.sawGraph) throw new EdgefitError('NOT_A_MODEL', `${path} is not an ONNX model: it has no graph`);
   try {
-    return decodeModelForReading(bytes);
+    return decodeWireModel(r, readLazyRange);
   } catch (e) {
+    if (isEdgefitError(e)) throw e;
     const msg = e instanceof Error ? e.message : String(e);
-    if (/call stack/i.test(msg)) throw new EdgefitError('BAD_MODEL', `${path} is a damaged ONNX file: messages nested too deeply`);
-    throw new EdgefitError('BAD_MODEL', `${path} is a damaged ONNX file (${msg})`);
+    if (/call stack|nested too deeply/i.test(msg)) throw new EdgefitError('BAD_MODEL', `${path} is a damaged ONNX file: messages nested too deeply`);
+    if (e instanceof WireError || e instanceof RangeError) throw new EdgefitError('BAD_MODEL', `${path} is a damaged ONNX file (${msg})`);
+    throw e;
   }
 }
 
@@ -187,7 +190,7 @@ function convertGraph(g: GraphProto, ctx: ReadContext): IRGraph {
       name = `${name}_${k}`;
     }
     usedNames.add(name);
-    const outs = [...(node.output ?? [])];
+    const outs = node.output as string[];
 
     if (opType === 'Constant' && domain === '') {
       const out = outs[0];
@@ -210,20 +213,33 @@ function convertGraph(g: GraphProto, ctx: ReadContext): IRGraph {
       const v = convertAttribute(a, name, attrCtx);
       if (v !== undefined) attrs[a.name ?? ''] = v;
     }
-    nodes.push({ name, opType, domain, inputs: [...(node.input ?? [])], outputs: outs, attrs });
+    nodes.push({ name, opType, domain, inputs: node.input as string[], outputs: outs, attrs });
   });
 
   return { name: graphName, inputs, outputs, nodes, tensors };
 }
 
-/** Reads an ONNX model. Throws EdgefitError (one line naming the file and what is wrong) on bad input. */
+/** Reads an ONNX model held in memory. Throws EdgefitError (one line naming the file and what is wrong) on bad input. */
 export function readOnnx(bytes: Uint8Array, opts: OnnxReadOptions): IRModel {
+  return readOnnxWire(new WireReader(bytes), opts);
+}
+
+/**
+ * Reads an ONNX model from an open file descriptor (the caller opens and closes it): the structure is read
+ * in windows, large initializer payloads stay on disk until something reads their `bytes` (then they are
+ * read from `file.path`, which must be unchanged). `head` is the file's first bytes, already read.
+ */
+export function readOnnxFile(fd: number, file: FileIdentity, head: Uint8Array, opts: OnnxReadOptions): IRModel {
+  return readOnnxWire(new WireReader(head, { fd, identity: file }), opts);
+}
+
+function readOnnxWire(r: WireReader, opts: OnnxReadOptions): IRModel {
   const { path } = opts;
   const warnings: string[] = [];
   const tensorCtx: TensorContext = { path, baseDir: opts.baseDir, maxTensorBytes: opts.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES };
   const ctx: ReadContext = { ...tensorCtx, warnings, depth: 0 };
   try {
-    const model = decodeModel(bytes, path);
+    const model = decodeModel(r, path);
     const opsets: Record<string, number> = {};
     for (const o of model.opsetImport ?? []) {
       const version = int64ToNumber(o.version as Int64);
@@ -236,7 +252,7 @@ export function readOnnx(bytes: Uint8Array, opts: OnnxReadOptions): IRModel {
     }
     const graph = convertGraph(model.graph!, ctx);
     const producer = [model.producerName, model.producerVersion].filter((s) => s).join(' ');
-    return { format: 'onnx', path, fileBytes: bytes.length, opsets, producer, graph, warnings };
+    return { format: 'onnx', path, fileBytes: r.size, opsets, producer, graph, warnings };
   } catch (e) {
     if (isEdgefitError(e)) throw new EdgefitError(e.code, oneLine(e.message), e.exitCode);
     const msg = e instanceof Error ? e.message : String(e);

@@ -9,6 +9,8 @@ import { readExternalData } from './external-data.ts';
 import protobuf from 'protobufjs/minimal.js';
 import type { TensorProto } from './proto.ts';
 import type { ReadTensorProto } from './tensor-proto-decode.ts';
+import type { LazyPacked } from './wire-decode.ts';
+import { readLazyRange, type LazyRange } from './wire-reader.ts';
 
 /** Default cap on one tensor's storage: 1 GiB. */
 export const DEFAULT_MAX_TENSOR_BYTES = 1 << 30;
@@ -168,14 +170,16 @@ export function tensorData(t: TensorProto, what: string, ctx: TensorContext, ori
     const bytes = readExternalData(t.externalData ?? [], byteLength, where, ctx.baseDir);
     return { dtype, shape, bytes, origin: 'external' };
   }
-  if (t.rawData && t.rawData.length > 0) {
-    if (t.rawData.length !== byteLength) {
+  const lazyRaw = (t as { lazyRaw?: LazyRange }).lazyRaw;
+  const rawLength = lazyRaw ? lazyRaw.length : (t.rawData?.length ?? 0);
+  if (rawLength > 0) {
+    if (rawLength !== byteLength) {
       throw new EdgefitError(
         'BAD_MODEL',
-        `${where} holds ${t.rawData.length} bytes of raw data but its dims [${shape.join(', ')}] of ${dtype} need ${byteLength}`,
+        `${where} holds ${rawLength} bytes of raw data but its dims [${shape.join(', ')}] of ${dtype} need ${byteLength}`,
       );
     }
-    return { dtype, shape, bytes: t.rawData, origin };
+    return lazyRaw ? lazyConstData(dtype, shape, origin, lazyRaw) : { dtype, shape, bytes: t.rawData!, origin };
   }
   const field = typedFieldOf(dtype);
   const expected = typedLength(dtype, count);
@@ -186,11 +190,40 @@ export function tensorData(t: TensorProto, what: string, ctx: TensorContext, ori
       `${where} has ${have} values in ${fieldName} (and no raw_data) but its dims [${shape.join(', ')}] need ${expected}`,
     );
   const packed = field ? (t as ReadTensorProto).packed?.[field] : undefined;
+  const lazyPacked = field ? (t as { lazyPacked?: LazyPacked }).lazyPacked?.[field] : undefined;
   const values = (field ? (t[field] as ArrayLike<number | Int64> | null | undefined) : undefined) ?? [];
-  if (packed && values.length > 0) throw new EdgefitError('BAD_MODEL', `${where} mixes packed and unpacked ${fieldName}`);
+  if ((packed || lazyPacked) && values.length > 0) throw new EdgefitError('BAD_MODEL', `${where} mixes packed and unpacked ${fieldName}`);
+  if (lazyPacked) {
+    // left on disk only for fixed-width fields (float_data, double_data), whose bytes are raw_data's layout
+    const width = field === 'doubleData' ? 8 : 4;
+    if (lazyPacked.length !== expected * width) throw mismatch(lazyPacked.length / width);
+    return lazyConstData(dtype, shape, origin, lazyPacked);
+  }
   if (packed) return { dtype, shape, bytes: decodePacked(dtype, field!, packed, expected, byteLength, mismatch), origin };
   if (values.length !== expected) throw mismatch(values.length);
   return { dtype, shape, bytes: encodeTyped(dtype, values, byteLength), origin };
+}
+
+/**
+ * ConstData whose bytes stay in the model file until first read: `bytes` is an enumerable getter that reads
+ * them (readLazyRange: same file, unchanged) and then becomes a plain property. Spreading or serialising
+ * the object reads them too, so every consumer sees ordinary bytes.
+ */
+export function lazyConstData(dtype: DType, shape: number[], origin: ConstData['origin'], range: LazyRange): ConstData {
+  const data = { dtype, shape, bytes: undefined as unknown as Uint8Array, origin };
+  Object.defineProperty(data, 'bytes', {
+    enumerable: true,
+    configurable: true,
+    get(this: ConstData) {
+      const bytes = readLazyRange(range);
+      Object.defineProperty(this, 'bytes', { value: bytes, enumerable: true, configurable: true, writable: true });
+      return bytes;
+    },
+    set(this: ConstData, value: Uint8Array) {
+      Object.defineProperty(this, 'bytes', { value, enumerable: true, configurable: true, writable: true });
+    },
+  });
+  return data;
 }
 
 /** Number of varints in a packed field (each ends with a byte below 0x80). */

@@ -40,7 +40,14 @@ const MAX_PLAUSIBLE_FIELD = 64;
 export type WireVerdict = { kind: 'model' | 'truncated' | 'foreign'; detail: string; sawGraph: boolean };
 
 export function scanModelWire(bytes: Uint8Array): WireVerdict {
-  const n = bytes.length;
+  return scanModelWireAt(bytes.length, (i) => bytes[i]!);
+}
+
+/**
+ * The same scan over `n` bytes read through `byteAt` (a file read in windows): only the top-level tags and
+ * lengths are read, never the payloads they frame.
+ */
+export function scanModelWireAt(n: number, byteAt: (pos: number) => number): WireVerdict {
   let pos = 0;
   let known = 0;
   let sawGraph = false;
@@ -51,7 +58,7 @@ export function scanModelWire(bytes: Uint8Array): WireVerdict {
     let mul = 1;
     for (let i = 0; i < 10; i++) {
       if (pos >= n) return -1;
-      const b = bytes[pos++]!;
+      const b = byteAt(pos++);
       result += (b & 0x7f) * mul;
       if ((b & 0x80) === 0) return result;
       mul *= 128;

@@ -1,0 +1,276 @@
+/**
+ * Protobuf wire-format primitives over a model held in memory or read from a file descriptor through a
+ * window, for the lazy ONNX reader (wire-decode.ts). Positions are absolute file offsets.
+ *
+ * - Memory: the window is the whole buffer; views (subarray) cost nothing.
+ * - File: the window is a fresh buffer read with readSync at the position asked for (never reused, so views
+ *   into an older window stay valid). A caller that meets a long payload it does not need now (initializer
+ *   raw_data, packed float_data) asks `payload`, which returns a view when the bytes are already in the window
+ *   or small, and otherwise a `LazyRange` (offset + length) without reading them.
+ * Every length is checked against the end of the message that holds it, so a damaged or truncated file is
+ * refused before anything is allocated from a declared size.
+ */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { EdgefitError } from '../errors.ts';
+
+/** Bytes read per window refill in file mode. */
+const WINDOW_BYTES = 16 * 1024;
+/** Payloads up to this many bytes are read with the structure; longer ones outside the window stay on disk. */
+const INLINE_PAYLOAD_BYTES = 4 * 1024;
+
+/** The identity of a model file at load time: a lazy payload is read only from the same, unchanged file. */
+export interface FileIdentity {
+  /** Absolute path (the working directory may change before a payload is read). */
+  path: string;
+  /** Path as the user gave it, for messages. */
+  shown: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/** A payload left on disk: `length` bytes at `offset` of `file`. */
+export interface LazyRange {
+  file: FileIdentity;
+  offset: number;
+  length: number;
+}
+
+/** Reads a lazy payload: opens the file, checks it is the one loaded, reads, closes (no descriptor kept). */
+export function readLazyRange(r: LazyRange): Uint8Array {
+  const { file } = r;
+  const out = new Uint8Array(r.length);
+  let fd: number;
+  try {
+    fd = openSync(file.path, 'r');
+  } catch (e) {
+    throw new EdgefitError('FILE_NOT_FOUND', `${file.shown} cannot be read again for its tensor data (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size !== file.size || st.mtimeMs !== file.mtimeMs) {
+      throw new EdgefitError('BAD_MODEL', `${file.shown} changed on disk after it was loaded; load it again`);
+    }
+    let done = 0;
+    while (done < r.length) {
+      const got = readSync(fd, out, done, r.length - done, r.offset + done);
+      if (got === 0) throw new EdgefitError('TRUNCATED', `${file.shown} ended while reading tensor data at byte ${r.offset + done}`);
+      done += got;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return out;
+}
+
+/** A damaged message inside a well-framed file (the caller turns it into BAD_MODEL with the path). */
+export class WireError extends Error {}
+
+
+export class WireReader {
+  /** Current window; buf[i] is the byte at absolute offset base + i. */
+  buf: Buffer;
+  base = 0;
+  /** Absolute end of the window. */
+  wend: number;
+  /** Absolute read position. */
+  pos = 0;
+  readonly size: number;
+  private readonly fd: number | undefined;
+  readonly file: FileIdentity | undefined;
+
+  constructor(bytes: Uint8Array, file?: { fd: number; identity: FileIdentity }) {
+    // a Buffer view (no copy) for its native utf8Slice
+    this.buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.wend = bytes.length;
+    this.fd = file?.fd;
+    this.file = file?.identity;
+    this.size = file ? file.identity.size : bytes.length;
+  }
+
+  /** Makes [pos, pos + n) readable (n ≤ size − pos). */
+  need(n: number): void {
+    if (this.pos + n <= this.wend && this.pos >= this.base) return;
+    this.refill(n);
+  }
+
+  private refill(n: number): void {
+    if (this.fd === undefined) throw new WireError(`needs ${n} bytes at byte ${this.pos} but the data ends at ${this.size}`);
+    const len = Math.min(Math.max(n, WINDOW_BYTES), this.size - this.pos);
+    if (len < n) throw new WireError(`needs ${n} bytes at byte ${this.pos} but the file ends at ${this.size}`);
+    const buf = Buffer.allocUnsafe(len);
+    let done = 0;
+    while (done < len) {
+      const got = readSync(this.fd, buf, done, len - done, this.pos + done);
+      if (got === 0) throw new WireError(`the file ended at byte ${this.pos + done} while reading`);
+      done += got;
+    }
+    this.buf = buf;
+    this.base = this.pos;
+    this.wend = this.pos + len;
+  }
+
+  /** The byte at absolute offset `p` (moves the read position there). */
+  byteAt(p: number): number {
+    this.pos = p;
+    this.need(1);
+    return this.buf[p - this.base]!;
+  }
+
+  /** Unsigned varint up to 2^53 (tags, lengths, enums); longer or unterminated varints are damage. */
+  uint(end: number): number {
+    const avail = Math.min(10, end - this.pos);
+    if (avail <= 0) throw new WireError(`a varint at byte ${this.pos} runs past the end of its message`);
+    this.need(avail);
+    const buf = this.buf;
+    let i = this.pos - this.base;
+    let b = buf[i++]!;
+    if (b < 0x80) {
+      this.pos++;
+      return b;
+    }
+    let result = b & 0x7f;
+    let mul = 128;
+    const stop = i - 1 + avail;
+    while (i < stop) {
+      b = buf[i++]!;
+      result += (b & 0x7f) * mul;
+      if (b < 0x80) {
+        this.pos = this.base + i;
+        return result;
+      }
+      mul *= 128;
+    }
+    throw new WireError(`a varint at byte ${this.pos} runs past the end of its message or is longer than 10 bytes`);
+  }
+
+  /** int32 field (enums, data_type, elem_type): the low 32 bits of the varint, signed. */
+  int32(end: number): number {
+    const [lo] = this.varint64(end);
+    return lo | 0;
+  }
+
+  /**
+   * int64 field: a number when it is a safe integer, else a Long-like { low, high } (what tensor-data.ts's
+   * int64ToNumber / int64Clamped expect from protobufjs).
+   */
+  int64(end: number): number | { low: number; high: number; unsigned: boolean } {
+    const [lo, hi] = this.varint64(end);
+    const n = (hi | 0) * 0x100000000 + (lo >>> 0);
+    if (Number.isSafeInteger(n)) return n;
+    return { low: lo | 0, high: hi | 0, unsigned: false };
+  }
+
+  uint64(end: number): number | { low: number; high: number; unsigned: boolean } {
+    const [lo, hi] = this.varint64(end);
+    const n = (hi >>> 0) * 0x100000000 + (lo >>> 0);
+    if (Number.isSafeInteger(n)) return n;
+    return { low: lo | 0, high: hi | 0, unsigned: true };
+  }
+
+  private readonly pair: [number, number] = [0, 0];
+
+  /** A varint as two 32-bit halves (low, high), like protobufjs's LongBits. */
+  varint64(end: number): [number, number] {
+    const avail = Math.min(10, end - this.pos);
+    if (avail <= 0) throw new WireError(`a varint at byte ${this.pos} runs past the end of its message`);
+    this.need(avail);
+    const buf = this.buf;
+    const start = this.pos - this.base;
+    let lo = 0;
+    let hi = 0;
+    let i = 0;
+    for (; i < avail; i++) {
+      const b = buf[start + i]!;
+      if (i < 4) lo |= (b & 0x7f) << (i * 7);
+      else if (i === 4) {
+        lo |= (b & 0x7f) << 28;
+        hi |= (b & 0x7f) >>> 4;
+      } else hi |= (b & 0x7f) << (i * 7 - 32);
+      if (b < 0x80) {
+        this.pos += i + 1;
+        this.pair[0] = lo >>> 0;
+        this.pair[1] = hi >>> 0;
+        return this.pair;
+      }
+    }
+    throw new WireError(`a varint at byte ${this.pos} runs past the end of its message or is longer than 10 bytes`);
+  }
+
+  float(end: number): number {
+    if (end - this.pos < 4) throw new WireError(`a float at byte ${this.pos} runs past the end of its message`);
+    this.need(4);
+    const i = this.pos - this.base;
+    const v = new DataView(this.buf.buffer, this.buf.byteOffset + i, 4).getFloat32(0, true);
+    this.pos += 4;
+    return v;
+  }
+
+  /** Length of a length-delimited field, checked against `end`. */
+  len(end: number): number {
+    const at = this.pos;
+    const n = this.uint(end);
+    if (n > end - this.pos) throw new WireError(`a field at byte ${at} needs ${n} bytes but its message has ${end - this.pos} left`);
+    return n;
+  }
+
+  /** Reads a length and returns the absolute end of the sub-message it frames. */
+  sub(end: number): number {
+    const n = this.len(end);
+    return this.pos + n;
+  }
+
+  /** Reads a length and skips the payload. */
+  skipLen(end: number): void {
+    const n = this.len(end);
+    this.pos += n;
+  }
+
+  /** A length-delimited payload as a view (in memory now). */
+  view(n: number): Uint8Array {
+    this.need(n);
+    const i = this.pos - this.base;
+    this.pos += n;
+    return this.buf.subarray(i, i + n);
+  }
+
+  /** A payload: a view when it is in the window or small, else left on disk as a LazyRange. */
+  payload(n: number): Uint8Array | LazyRange {
+    if (this.file && n > INLINE_PAYLOAD_BYTES && this.pos + n > this.wend) {
+      const r: LazyRange = { file: this.file, offset: this.pos, length: n };
+      this.pos += n;
+      return r;
+    }
+    return this.view(n);
+  }
+
+  string(n: number): string {
+    if (n === 0) return '';
+    this.need(n);
+    const start = this.pos - this.base;
+    this.pos += n;
+    // invalid UTF-8 becomes U+FFFD, as protobufjs decoded it
+    return (this.buf as Buffer & { utf8Slice(s: number, e: number): string }).utf8Slice(start, start + n);
+  }
+
+  /** Skips a field of wire type `wire` (no reading of length-delimited payloads). */
+  skip(wire: number, end: number): void {
+    switch (wire) {
+      case 0:
+        this.varint64(end);
+        return;
+      case 1:
+      case 5: {
+        const n = wire === 1 ? 8 : 4;
+        if (end - this.pos < n) throw new WireError(`a fixed-size field at byte ${this.pos} runs past the end of its message`);
+        this.pos += n;
+        return;
+      }
+      case 2:
+        this.skipLen(end);
+        return;
+      default:
+        throw new WireError(`invalid wire type ${wire} at byte ${this.pos}`);
+    }
+  }
+}
+
