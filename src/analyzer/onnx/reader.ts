@@ -16,6 +16,7 @@ import type { ConstData, Dim, IRGraph, IRModel, IRNode, TensorInfo } from '../ir
 import { convertAttribute, type AttrContext } from './attributes.ts';
 import { type GraphProto, type ModelProto, type NodeProto, type ValueInfoProto } from './proto.ts';
 import {
+  ByteArena,
   DEFAULT_MAX_TENSOR_BYTES,
   int64ToNumber,
   onnxDtype,
@@ -138,14 +139,16 @@ function convertGraph(g: GraphProto, ctx: ReadContext): IRGraph {
   const graphName = g.name ?? '';
   const attrCtx: AttrContext = { ...ctx, convertGraph: (sub) => convertGraph(sub, { ...ctx, depth: ctx.depth + 1 }) };
 
-  (g.initializer ?? []).forEach((init, i) => {
+  const initializers = g.initializer ?? [];
+  for (let i = 0; i < initializers.length; i++) {
+    const init = initializers[i]!;
     const name = init.name ?? '';
     if (!name) throw new EdgefitError('BAD_MODEL', `${ctx.path}: initializer #${i} of graph '${graphName}' has no name`);
     if (tensors.has(name)) throw new EdgefitError('BAD_MODEL', `${ctx.path}: initializer '${name}' is defined twice`);
     const data = tensorData(init, `initializer '${name}'`, ctx);
     if (data.dtype === 'string') ctx.warnings.push(`initializer '${name}' holds strings, which are not represented`);
     tensors.set(name, { name, dtype: data.dtype, shape: data.shape, data });
-  });
+  }
   if ((g.sparseInitializer ?? []).length > 0) {
     const name = g.sparseInitializer![0]!.values?.name ?? '?';
     throw new EdgefitError('UNSUPPORTED', `${ctx.path}: sparse initializer '${name}' is not supported`);
@@ -179,7 +182,9 @@ function convertGraph(g: GraphProto, ctx: ReadContext): IRGraph {
   const nodes: IRNode[] = [];
   const usedNames = new Set<string>();
   const inputSet = new Set(inputs);
-  (g.node ?? []).forEach((node, index) => {
+  const fileNodes = g.node ?? [];
+  for (let index = 0; index < fileNodes.length; index++) {
+    const node = fileNodes[index]!;
     const opType = node.opType ?? '';
     if (!opType) throw new EdgefitError('BAD_MODEL', `${ctx.path}: node #${index} ('${node.name ?? ''}') has no op type`);
     const domain = normDomain(node.domain);
@@ -205,16 +210,20 @@ function convertGraph(g: GraphProto, ctx: ReadContext): IRGraph {
         ctx.warnings.push(`Constant node '${name}' holds strings, which are not represented`);
       }
       tensors.set(out, { name: out, dtype: data.dtype, shape: data.shape, data });
-      return;
+      continue;
     }
 
     const attrs: IRNode['attrs'] = {};
-    for (const a of node.attribute ?? []) {
-      const v = convertAttribute(a, name, attrCtx);
-      if (v !== undefined) attrs[a.name ?? ''] = v;
+    const fileAttrs = node.attribute;
+    if (fileAttrs) {
+      for (let k = 0; k < fileAttrs.length; k++) {
+        const a = fileAttrs[k]!;
+        const v = convertAttribute(a, name, attrCtx);
+        if (v !== undefined) attrs[a.name ?? ''] = v;
+      }
     }
     nodes.push({ name, opType, domain, inputs: node.input as string[], outputs: outs, attrs });
-  });
+  }
 
   return { name: graphName, inputs, outputs, nodes, tensors };
 }
@@ -236,7 +245,7 @@ export function readOnnxFile(fd: number, file: FileIdentity, head: Uint8Array, o
 function readOnnxWire(r: WireReader, opts: OnnxReadOptions): IRModel {
   const { path } = opts;
   const warnings: string[] = [];
-  const tensorCtx: TensorContext = { path, baseDir: opts.baseDir, maxTensorBytes: opts.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES };
+  const tensorCtx: TensorContext = { path, baseDir: opts.baseDir, maxTensorBytes: opts.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES, arena: new ByteArena() };
   const ctx: ReadContext = { ...tensorCtx, warnings, depth: 0 };
   try {
     const model = decodeModel(r, path);

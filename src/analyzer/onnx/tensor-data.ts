@@ -20,6 +20,28 @@ export interface TensorContext {
   path: string;
   baseDir?: string;
   maxTensorBytes: number;
+  /** Where small decoded tensors are allocated (one buffer shared by many), when given. */
+  arena?: ByteArena;
+}
+
+/**
+ * Hands out small zeroed byte ranges carved from shared 64 KiB buffers (8-byte aligned): one allocation for
+ * hundreds of decoded scales, zero points and biases instead of one ArrayBuffer each.
+ */
+export class ByteArena {
+  private chunk = new Uint8Array(0);
+  private used = 0;
+
+  alloc(n: number): Uint8Array {
+    if (n > 4096) return new Uint8Array(n);
+    if (this.used + n > this.chunk.length) {
+      this.chunk = new Uint8Array(64 * 1024);
+      this.used = 0;
+    }
+    const out = new Uint8Array(this.chunk.buffer, this.used, n);
+    this.used = (this.used + n + 7) & ~7;
+    return out;
+  }
 }
 
 type LongLike = { low: number; high: number; unsigned?: boolean; toNumber?: () => number };
@@ -152,6 +174,31 @@ function encodeTyped(dtype: DType, values: ArrayLike<number | Int64>, byteLength
   return bytes;
 }
 
+const FIELD_NAMES: Record<string, string> = {
+  floatData: 'float_data',
+  int32Data: 'int32_data',
+  int64Data: 'int64_data',
+  doubleData: 'double_data',
+  uint64Data: 'uint64_data',
+};
+
+/** The error for typed data of the wrong length (built only when thrown). */
+class Mismatch {
+  constructor(
+    private readonly where: string,
+    private readonly fieldName: string,
+    private readonly shape: number[],
+    private readonly expected: number,
+  ) {}
+
+  error(have: number): EdgefitError {
+    return new EdgefitError(
+      'BAD_MODEL',
+      `${this.where} has ${have} values in ${this.fieldName} (and no raw_data) but its dims [${this.shape.join(', ')}] need ${this.expected}`,
+    );
+  }
+}
+
 /**
  * The data of a TensorProto as ConstData. `what` names the tensor in messages ("initializer 'w'").
  * String tensors give empty bytes (the caller warns); segmented tensors are refused.
@@ -183,12 +230,8 @@ export function tensorData(t: TensorProto, what: string, ctx: TensorContext, ori
   }
   const field = typedFieldOf(dtype);
   const expected = typedLength(dtype, count);
-  const fieldName = field ? field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) : 'data';
-  const mismatch = (have: number) =>
-    new EdgefitError(
-      'BAD_MODEL',
-      `${where} has ${have} values in ${fieldName} (and no raw_data) but its dims [${shape.join(', ')}] need ${expected}`,
-    );
+  const fieldName = field ? FIELD_NAMES[field] : 'data';
+  const mismatch = new Mismatch(where, fieldName, shape, expected);
   const packed = field ? (t as ReadTensorProto).packed?.[field] : undefined;
   const lazyPacked = field ? (t as { lazyPacked?: LazyPacked }).lazyPacked?.[field] : undefined;
   const values = (field ? (t[field] as ArrayLike<number | Int64> | null | undefined) : undefined) ?? [];
@@ -196,11 +239,11 @@ export function tensorData(t: TensorProto, what: string, ctx: TensorContext, ori
   if (lazyPacked) {
     // left on disk only for fixed-width fields (float_data, double_data), whose bytes are raw_data's layout
     const width = field === 'doubleData' ? 8 : 4;
-    if (lazyPacked.length !== expected * width) throw mismatch(lazyPacked.length / width);
+    if (lazyPacked.length !== expected * width) throw mismatch.error(lazyPacked.length / width);
     return lazyConstData(dtype, shape, origin, lazyPacked);
   }
-  if (packed) return { dtype, shape, bytes: decodePacked(dtype, field!, packed, expected, byteLength, mismatch), origin };
-  if (values.length !== expected) throw mismatch(values.length);
+  if (packed) return { dtype, shape, bytes: decodePacked(dtype, field!, packed, expected, byteLength, mismatch, ctx.arena), origin };
+  if (values.length !== expected) throw mismatch.error(values.length);
   return { dtype, shape, bytes: encodeTyped(dtype, values, byteLength), origin };
 }
 
@@ -240,15 +283,16 @@ function decodePacked(
   view: Uint8Array,
   expected: number,
   byteLength: number,
-  mismatch: (have: number) => EdgefitError,
+  mismatch: Mismatch,
+  arena: ByteArena | undefined,
 ): Uint8Array {
   if (field === 'floatData' || field === 'doubleData') {
     const width = field === 'floatData' ? 4 : 8;
-    if (view.length !== expected * width) throw mismatch(view.length / width);
+    if (view.length !== expected * width) throw mismatch.error(view.length / width);
     return view; // packed little-endian floats are exactly raw_data's layout
   }
   const n = countVarints(view);
-  if (n !== expected || (view.length > 0 && view[view.length - 1]! >= 0x80)) throw mismatch(n);
+  if (n !== expected || (view.length > 0 && view[view.length - 1]! >= 0x80)) throw mismatch.error(n);
   if (field === 'int64Data' || dtype === 'uint64') {
     const r = protobuf.Reader.create(view);
     const longs: Int64[] = [];
@@ -256,8 +300,7 @@ function decodePacked(
     return encodeTyped(dtype, longs, byteLength);
   }
   // int32_data (and uint32 in uint64_data): the low 32 bits of each varint.
-  const out = new Uint8Array(byteLength);
-  const dv = new DataView(out.buffer);
+  const out = arena ? arena.alloc(byteLength) : new Uint8Array(byteLength);
   const width = dtype === 'int32' || dtype === 'uint32' ? 4 : dtype === 'int16' || dtype === 'uint16' || dtype === 'float16' || dtype === 'bfloat16' ? 2 : 1;
   let pos = 0;
   for (let i = 0; i < n; i++) {
@@ -269,9 +312,16 @@ function decodePacked(
       if (shift < 32) v |= (b & 0x7f) << shift;
       shift += 7;
     } while (b & 0x80);
-    if (width === 4) dv.setInt32(i * 4, v, true);
-    else if (width === 2) dv.setUint16(i * 2, v & 0xffff, true);
-    else out[i] = v & 0xff;
+    if (width === 1) out[i] = v & 0xff;
+    else if (width === 2) {
+      out[i * 2] = v & 0xff;
+      out[i * 2 + 1] = (v >>> 8) & 0xff;
+    } else {
+      out[i * 4] = v & 0xff;
+      out[i * 4 + 1] = (v >>> 8) & 0xff;
+      out[i * 4 + 2] = (v >>> 16) & 0xff;
+      out[i * 4 + 3] = (v >>> 24) & 0xff;
+    }
   }
   return out;
 }

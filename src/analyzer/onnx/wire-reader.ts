@@ -230,7 +230,8 @@ export class WireReader {
     this.need(n);
     const i = this.pos - this.base;
     this.pos += n;
-    return this.buf.subarray(i, i + n);
+    // a plain Uint8Array view (Buffer#subarray builds a slower FastBuffer)
+    return new Uint8Array(this.buf.buffer, this.buf.byteOffset + i, n);
   }
 
   /** A payload: a view when it is in the window or small, else left on disk as a LazyRange. */

@@ -9,7 +9,7 @@
 import type { AttrValue, Dim, IRModel, IRNode, TensorInfo, TensorType } from '../ir.ts';
 import { EdgefitError } from '../errors.ts';
 import { decodeSmallConst } from '../const-data.ts';
-import { findShapeRule, type ShapeContext } from './registry.ts';
+import { findShapeRule, type ShapeContext, type ShapeRule } from './registry.ts';
 import { MAX_VALUE_ELEMENTS, opLabel } from './rule-helpers.ts';
 import './onnx-rules.ts';
 import './tflite-rules.ts';
@@ -154,21 +154,30 @@ export function inferShapes(model: IRModel, opts: ShapeOptions = {}): ShapeResul
   const g = model.graph;
   seedConstants(model, types);
   const defaultedHint = seedInputs(model, opts, types, warnings);
+  // rules by domain then op type, looked up once per distinct op in this call (the registry may grow between calls)
+  const rulesByDomain = new Map<string, Map<string, ShapeRule | undefined>>();
 
   for (const node of g.nodes) {
-    const label = `node '${node.name}' (${opLabel(node)})`;
-    const missing = node.inputs.filter((n) => n !== '' && !types.has(n));
-    const rule = findShapeRule(node.domain, node.opType);
+    let missing: string[] | undefined;
+    for (const n of node.inputs) if (n !== '' && !types.has(n)) (missing ??= []).push(n);
+    let byOp = rulesByDomain.get(node.domain);
+    if (!byOp) rulesByDomain.set(node.domain, (byOp = new Map()));
+    let rule = byOp.get(node.opType);
+    if (rule === undefined && !byOp.has(node.opType)) {
+      rule = findShapeRule(node.domain, node.opType);
+      byOp.set(node.opType, rule);
+    }
     let outs: (TensorType | undefined)[] | undefined;
     let reason: string | undefined;
     if (!rule) {
       reason = `no shape rule for op ${opLabel(node)}`;
-    } else if (missing.length > 0) {
+    } else if (missing) {
       reason = `input${missing.length > 1 ? 's' : ''} ${missing.map((m) => `'${m}'`).join(', ')} of unknown shape`;
     } else {
       try {
         outs = rule(contextFor(model, node, types));
       } catch (e) {
+        const label = nodeLabel(node);
         if (e instanceof EdgefitError && e.code === 'DYNAMIC_DIM') reason = e.message.replace(`${label}: `, '');
         else if (e instanceof EdgefitError) throw new EdgefitError(e.code, e.message + defaultedHint, e.exitCode);
         else throw new EdgefitError('BAD_SHAPE', `${label}: shape rule failed on these operands (${(e as Error).message})${defaultedHint}`);
@@ -180,20 +189,26 @@ export function inferShapes(model: IRModel, opts: ShapeOptions = {}): ShapeResul
       const typed = declared.filter((d) => d !== undefined).length;
       unknownNodes.push(node.name);
       warnings.push(
-        `${label}: ${reason}; ${typed === node.outputs.length && typed > 0 ? 'using the declared output shapes' : typed > 0 ? 'some outputs use declared shapes, others are unknown' : 'outputs unknown'} (partial)`,
+        `${nodeLabel(node)}: ${reason}; ${typed === node.outputs.length && typed > 0 ? 'using the declared output shapes' : typed > 0 ? 'some outputs use declared shapes, others are unknown' : 'outputs unknown'} (partial)`,
       );
       outs = declared;
     }
-    node.outputs.forEach((name, i) => {
-      const t = outs![i];
-      if (!name || !t) return;
+    const outputs = node.outputs;
+    for (let i = 0; i < outputs.length; i++) {
+      const name = outputs[i]!;
+      const t = outs[i];
+      if (!name || !t) continue;
       try {
-        checkShape(t.shape, label, name);
+        checkShape(t.shape, nodeLabel(node), name);
       } catch (e) {
         throw new EdgefitError('DIM_OVERFLOW', (e as Error).message + defaultedHint);
       }
       types.set(name, t);
-    });
+    }
   }
   return { types, unknownNodes, warnings };
+}
+
+function nodeLabel(node: IRNode): string {
+  return `node '${node.name}' (${opLabel(node)})`;
 }
