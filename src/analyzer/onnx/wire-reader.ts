@@ -33,12 +33,35 @@ export interface LazyRange {
   file: FileIdentity;
   offset: number;
   length: number;
+  /** The payloads left on disk by the same load (read together once a second one is asked for). */
+  group?: LazyGroup;
+  /** The bytes, once read. */
+  bytes?: Uint8Array;
 }
 
-/** Reads a lazy payload: opens the file, checks it is the one loaded, reads, closes (no descriptor kept). */
+/** The payloads one load left on disk, and how many reads were asked for. */
+export interface LazyGroup {
+  ranges: LazyRange[];
+  reads: number;
+}
+
+/**
+ * Reads a lazy payload: opens the file, checks it is the one loaded, reads, closes (no descriptor kept).
+ * The first payload asked for is read alone (shape inference may need one constant); from the second on,
+ * every payload of the same load still on disk is read in the same open (analysis reads every weight).
+ */
 export function readLazyRange(r: LazyRange): Uint8Array {
-  const { file } = r;
-  const out = new Uint8Array(r.length);
+  if (r.bytes) return r.bytes;
+  const group = r.group;
+  const batch = group && group.reads++ > 0 ? group.ranges.filter((x) => !x.bytes) : [r];
+  withUnchangedFile(r.file, (fd) => {
+    for (const x of batch) x.bytes = readAt(fd, x);
+  });
+  if (group && batch.length > 1) group.ranges = [];
+  return r.bytes!;
+}
+
+function withUnchangedFile(file: FileIdentity, read: (fd: number) => void): void {
   let fd: number;
   try {
     fd = openSync(file.path, 'r');
@@ -50,14 +73,19 @@ export function readLazyRange(r: LazyRange): Uint8Array {
     if (!st.isFile() || st.size !== file.size || st.mtimeMs !== file.mtimeMs) {
       throw new EdgefitError('BAD_MODEL', `${file.shown} changed on disk after it was loaded; load it again`);
     }
-    let done = 0;
-    while (done < r.length) {
-      const got = readSync(fd, out, done, r.length - done, r.offset + done);
-      if (got === 0) throw new EdgefitError('TRUNCATED', `${file.shown} ended while reading tensor data at byte ${r.offset + done}`);
-      done += got;
-    }
+    read(fd);
   } finally {
     closeSync(fd);
+  }
+}
+
+function readAt(fd: number, r: LazyRange): Uint8Array {
+  const out = new Uint8Array(r.length);
+  let done = 0;
+  while (done < r.length) {
+    const got = readSync(fd, out, done, r.length - done, r.offset + done);
+    if (got === 0) throw new EdgefitError('TRUNCATED', `${r.file.shown} ended while reading tensor data at byte ${r.offset + done}`);
+    done += got;
   }
   return out;
 }
@@ -77,6 +105,7 @@ export class WireReader {
   readonly size: number;
   private readonly fd: number | undefined;
   readonly file: FileIdentity | undefined;
+  private readonly group: LazyGroup | undefined;
 
   constructor(bytes: Uint8Array, file?: { fd: number; identity: FileIdentity }) {
     // a Buffer view (no copy) for its native utf8Slice
@@ -85,6 +114,7 @@ export class WireReader {
     this.fd = file?.fd;
     this.file = file?.identity;
     this.size = file ? file.identity.size : bytes.length;
+    this.group = file ? { ranges: [], reads: 0 } : undefined;
   }
 
   /** Makes [pos, pos + n) readable (n ≤ size − pos). */
@@ -237,7 +267,8 @@ export class WireReader {
   /** A payload: a view when it is in the window or small, else left on disk as a LazyRange. */
   payload(n: number): Uint8Array | LazyRange {
     if (this.file && n > INLINE_PAYLOAD_BYTES && this.pos + n > this.wend) {
-      const r: LazyRange = { file: this.file, offset: this.pos, length: n };
+      const r: LazyRange = { file: this.file, offset: this.pos, length: n, group: this.group };
+      this.group!.ranges.push(r);
       this.pos += n;
       return r;
     }
