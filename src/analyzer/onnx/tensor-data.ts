@@ -10,7 +10,9 @@ import protobuf from 'protobufjs/minimal.js';
 import type { TensorProto } from './proto.ts';
 import type { ReadTensorProto } from './tensor-proto-decode.ts';
 import type { LazyPacked } from './wire-decode.ts';
-import { readLazyRange, type LazyRange } from './wire-reader.ts';
+import { ByteArena, readLazyRange, type LazyRange } from './wire-reader.ts';
+
+export { ByteArena };
 
 /** Default cap on one tensor's storage: 1 GiB. */
 export const DEFAULT_MAX_TENSOR_BYTES = 1 << 30;
@@ -24,25 +26,6 @@ export interface TensorContext {
   arena?: ByteArena;
 }
 
-/**
- * Hands out small zeroed byte ranges carved from shared 64 KiB buffers (8-byte aligned): one allocation for
- * hundreds of decoded scales, zero points and biases instead of one ArrayBuffer each.
- */
-export class ByteArena {
-  private chunk = new Uint8Array(0);
-  private used = 0;
-
-  alloc(n: number): Uint8Array {
-    if (n > 4096) return new Uint8Array(n);
-    if (this.used + n > this.chunk.length) {
-      this.chunk = new Uint8Array(64 * 1024);
-      this.used = 0;
-    }
-    const out = new Uint8Array(this.chunk.buffer, this.used, n);
-    this.used = (this.used + n + 7) & ~7;
-    return out;
-  }
-}
 
 type LongLike = { low: number; high: number; unsigned?: boolean; toNumber?: () => number };
 export type Int64 = number | LongLike | string;

@@ -90,6 +90,34 @@ function readAt(fd: number, r: LazyRange): Uint8Array {
   return out;
 }
 
+/**
+ * Hands out small zeroed byte ranges carved from shared 64 KiB buffers (8-byte aligned): one allocation for
+ * hundreds of decoded scales, zero points and biases instead of one ArrayBuffer each.
+ */
+export class ByteArena {
+  private chunk = new Uint8Array(0);
+  private used = 0;
+
+  alloc(n: number): Uint8Array {
+    if (n > 4096) return new Uint8Array(n);
+    if (this.used + n > this.chunk.length) {
+      this.chunk = new Uint8Array(64 * 1024);
+      this.used = 0;
+    }
+    const out = new Uint8Array(this.chunk.buffer, this.used, n);
+    this.used = (this.used + n + 7) & ~7;
+    return out;
+  }
+}
+
+/**
+ * The window buffer of file mode, reused from one load to the next (loads are synchronous): nothing read
+ * through it escapes as a view (view() copies, payload() copies or leaves on disk, strings are copies).
+ */
+let scratch = Buffer.allocUnsafe(WINDOW_BYTES);
+/** A window needed larger than this is allocated for the occasion and not kept. */
+const MAX_KEPT_SCRATCH = 1 << 20;
+
 /** A damaged message inside a well-framed file (the caller turns it into BAD_MODEL with the path). */
 export class WireError extends Error {}
 
@@ -106,8 +134,10 @@ export class WireReader {
   private readonly fd: number | undefined;
   readonly file: FileIdentity | undefined;
   private readonly group: LazyGroup | undefined;
+  /** Where copies of small file-mode payloads go. */
+  readonly arena: ByteArena | undefined;
 
-  constructor(bytes: Uint8Array, file?: { fd: number; identity: FileIdentity }) {
+  constructor(bytes: Uint8Array, file?: { fd: number; identity: FileIdentity }, arena?: ByteArena) {
     // a Buffer view (no copy) for its native utf8Slice
     this.buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.wend = bytes.length;
@@ -115,6 +145,7 @@ export class WireReader {
     this.file = file?.identity;
     this.size = file ? file.identity.size : bytes.length;
     this.group = file ? { ranges: [], reads: 0 } : undefined;
+    this.arena = file ? (arena ?? new ByteArena()) : undefined;
   }
 
   /** Makes [pos, pos + n) readable (n ≤ size − pos). */
@@ -127,7 +158,8 @@ export class WireReader {
     if (this.fd === undefined) throw new WireError(`needs ${n} bytes at byte ${this.pos} but the data ends at ${this.size}`);
     const len = Math.min(Math.max(n, WINDOW_BYTES), this.size - this.pos);
     if (len < n) throw new WireError(`needs ${n} bytes at byte ${this.pos} but the file ends at ${this.size}`);
-    const buf = Buffer.allocUnsafe(len);
+    if (len > scratch.length && len <= MAX_KEPT_SCRATCH) scratch = Buffer.allocUnsafe(len);
+    const buf = len <= scratch.length ? scratch : Buffer.allocUnsafe(len);
     let done = 0;
     while (done < len) {
       const got = readSync(this.fd, buf, done, len - done, this.pos + done);
@@ -260,13 +292,19 @@ export class WireReader {
     this.need(n);
     const i = this.pos - this.base;
     this.pos += n;
+    if (this.arena) {
+      // file mode: the window is reused, so the bytes are copied out
+      const out = this.arena.alloc(n);
+      out.set(this.buf.subarray(i, i + n));
+      return out;
+    }
     // a plain Uint8Array view (Buffer#subarray builds a slower FastBuffer)
     return new Uint8Array(this.buf.buffer, this.buf.byteOffset + i, n);
   }
 
-  /** A payload: a view when it is in the window or small, else left on disk as a LazyRange. */
+  /** A payload: in memory, a view; from a file, a copy when small, else left on disk as a LazyRange. */
   payload(n: number): Uint8Array | LazyRange {
-    if (this.file && n > INLINE_PAYLOAD_BYTES && this.pos + n > this.wend) {
+    if (this.file && n > INLINE_PAYLOAD_BYTES) {
       const r: LazyRange = { file: this.file, offset: this.pos, length: n, group: this.group };
       this.group!.ranges.push(r);
       this.pos += n;
