@@ -5,6 +5,7 @@
  * and refuse to read a payload from a file that changed after loading.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -134,5 +135,13 @@ describe('lazy ONNX file reader', () => {
       counts[key] = (counts[key] ?? 0) + 1;
     }
     console.log(`lazy file reader vs in-memory on 120 mutated files: ${JSON.stringify(counts)}`);
+  });
+
+  it('a FIFO is refused as not a file at once, without waiting for a writer', () => {
+    const fifo = join(tmp, 'pipe.onnx');
+    execFileSync('mkfifo', [fifo]);
+    const before = openFds();
+    expect(() => loadModel(fifo)).toThrow(/pipe\.onnx is not a file/);
+    expect(openFds()).toBe(before);
   });
 });

@@ -6,7 +6,7 @@
  * const model = loadModel('net.onnx', { maxFileBytes: 4 * 2 ** 30 });
  * ```
  */
-import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { EdgefitError, isEdgefitError } from './errors.ts';
 import { checkGraph } from './graph-check.ts';
@@ -55,25 +55,20 @@ function readFully(fd: number, into: Uint8Array, from: number, position: number,
  * are not read until something asks for their bytes (see onnx/wire-reader.ts); TFLite files are read whole.
  */
 export function loadModel(path: string, opts: LoadOptions = {}): IRModel {
-  let size: number;
-  try {
-    const st = statSync(path);
-    if (!st.isFile()) throw new EdgefitError('FILE_NOT_FOUND', `${path} is not a file`);
-    size = st.size;
-  } catch (e) {
-    if (isEdgefitError(e)) throw e;
-    throw new EdgefitError('FILE_NOT_FOUND', `${path}: no such file`);
-  }
   const cap = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  if (size > cap) throw tooLarge(path, size, cap);
   const cannotRead = (e: unknown) => new EdgefitError('FILE_NOT_FOUND', `${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   let fd: number;
   try {
-    fd = openSync(path, 'r');
+    // non-blocking, so a FIFO opens at once (and is refused below as not a regular file)
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new EdgefitError('FILE_NOT_FOUND', `${path}: no such file`);
     throw cannotRead(e);
   }
-  const baseDir = dirname(resolve(path));
+  let size: number;
+  const absolute = resolve(path);
+  const baseDir = dirname(absolute);
   try {
     let head: Uint8Array;
     let mtimeMs: number;
@@ -101,7 +96,7 @@ export function loadModel(path: string, opts: LoadOptions = {}): IRModel {
       return loadModelBytes(bytes, path, { ...opts, baseDir });
     }
     const maxTensorBytes = opts.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES;
-    const identity = { path: resolve(path), shown: path, size, mtimeMs };
+    const identity = { path: absolute, shown: path, size, mtimeMs };
     const model = withOnnxMessages(() => readOnnxFile(fd, identity, head, { path, baseDir, maxTensorBytes }));
     return checked(model, path);
   } finally {

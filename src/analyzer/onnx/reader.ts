@@ -245,7 +245,7 @@ export function readOnnxFile(fd: number, file: FileIdentity, head: Uint8Array, o
 function readOnnxWire(r: WireReader, opts: OnnxReadOptions): IRModel {
   const { path } = opts;
   const warnings: string[] = [];
-  const tensorCtx: TensorContext = { path, baseDir: opts.baseDir, maxTensorBytes: opts.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES, arena: r.arena ?? new ByteArena() };
+  const tensorCtx: TensorContext = { path, baseDir: opts.baseDir, maxTensorBytes: opts.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES, arena: r.arena ?? new ByteArena(r.size) };
   const ctx: ReadContext = { ...tensorCtx, warnings, depth: 0 };
   try {
     const model = decodeModel(r, path);

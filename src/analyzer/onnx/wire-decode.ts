@@ -47,7 +47,7 @@ function readInt64s(r: WireReader, wire: number, end: number, out: unknown[]): v
 }
 
 export function decodeTensor(r: WireReader, end: number, materialise: (lazy: LazyRange) => Uint8Array): WireTensorProto {
-  const t: WireTensorProto = { dims: [], externalData: [] };
+  const t: WireTensorProto = { dims: [] };
   let unpacked: Record<string, unknown[]> | undefined;
   while (r.pos < end) {
     const tag = r.uint(end);
@@ -129,7 +129,7 @@ export function decodeTensor(r: WireReader, end: number, materialise: (lazy: Laz
             else if (tg === ((2 << 3) | 2)) entry.value = r.string(r.len(e));
             else r.skip(tg & 7, e);
           }
-          t.externalData!.push(entry);
+          (t.externalData ??= []).push(entry);
         } else r.skip(wire, end);
         break;
       case 14:

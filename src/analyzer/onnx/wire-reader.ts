@@ -97,11 +97,17 @@ function readAt(fd: number, r: LazyRange): Uint8Array {
 export class ByteArena {
   private chunk = new Uint8Array(0);
   private used = 0;
+  private readonly chunkBytes: number;
+
+  /** `sizeHint`: the model's size, so a small model does not get a 64 KiB chunk. */
+  constructor(sizeHint = 64 * 1024) {
+    this.chunkBytes = Math.min(64 * 1024, Math.max(4096, sizeHint));
+  }
 
   alloc(n: number): Uint8Array {
     if (n > 4096) return new Uint8Array(n);
     if (this.used + n > this.chunk.length) {
-      this.chunk = new Uint8Array(64 * 1024);
+      this.chunk = new Uint8Array(this.chunkBytes);
       this.used = 0;
     }
     const out = new Uint8Array(this.chunk.buffer, this.used, n);
@@ -145,7 +151,7 @@ export class WireReader {
     this.file = file?.identity;
     this.size = file ? file.identity.size : bytes.length;
     this.group = file ? { ranges: [], reads: 0 } : undefined;
-    this.arena = file ? (arena ?? new ByteArena()) : undefined;
+    this.arena = file ? (arena ?? new ByteArena(this.size)) : undefined;
   }
 
   /** Makes [pos, pos + n) readable (n ≤ size − pos). */
