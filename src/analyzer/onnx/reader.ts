@@ -1,5 +1,7 @@
 /**
- * ONNX ModelProto bytes → IRModel. The only module (with its helpers in this folder) that sees protobuf.
+ * ONNX ModelProto → IRModel, from bytes in memory (`readOnnx`) or from a file read lazily (`readOnnxFile`:
+ * structure through a window, large initializer payloads left on disk until read; docs/onnx-reader.md).
+ * The only module (with its helpers in this folder) that sees protobuf; decoding is wire-decode.ts.
  *
  * - Initializers: raw_data, typed fields (re-encoded as raw_data would store them), external data.
  * - `Constant` nodes (value, value_float(s), value_int(s)) become constant tensors (origin 'constant-node')
@@ -7,7 +9,7 @@
  * - Initializers also listed as graph inputs are constants, not graph inputs.
  * - Empty node names become `<opType>_<index>` (file index); clashing names get a `_<k>` suffix.
  * - Bad bytes: an empty file or foreign bytes → NOT_A_MODEL, a cut file → TRUNCATED, damage inside a
- *   well-framed file → BAD_MODEL; never an uncaught protobufjs exception.
+ *   well-framed file → BAD_MODEL; never an uncaught exception.
  * Graph validity (dangling inputs, duplicate producers, cycles) is checked by graph-check.ts, not here.
  */
 import { EdgefitError, isEdgefitError } from '../errors.ts';

@@ -5,7 +5,7 @@
  * Only what the reader uses is decoded: doc strings, metadata, training info, quantization annotations,
  * sequence/map type protos and the bodies of local functions (counted) are skipped without being read.
  * Initializer payloads (raw_data, packed float_data/double_data) may stay on disk as LazyRange
- * (`ReadTensorProto.lazy`): tensor-data.ts checks their length against the dims and materialises them on
+ * (`WireTensorProto.lazyRaw` / `lazyPacked`): tensor-data.ts checks their length against the dims and reads them on
  * first use. Semantics follow protobuf: a repeated scalar field may be packed or not, the last value of a
  * singular field wins.
  */

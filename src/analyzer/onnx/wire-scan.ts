@@ -1,10 +1,10 @@
 /**
- * Classifies bytes that might be an ONNX ModelProto before protobufjs decodes them, by walking the
+ * Classifies bytes that might be an ONNX ModelProto before they are decoded (wire-decode.ts), by walking the
  * top-level protobuf fields only (O(number of top-level fields), no allocation):
  * - 'model':     every top-level field is well formed and at least one is a known ModelProto field;
  * - 'truncated': known ModelProto fields, then a field whose length (or varint) runs past the end;
  * - 'foreign':   an impossible tag, a wire type a ModelProto field never has, or nothing ONNX-like.
- * protobufjs alone cannot tell these apart: it skips unknown fields and throws the same RangeError for a
+ * A message decoder alone cannot tell these apart: it skips unknown fields and fails the same way for a
  * random length as for a cut file.
  */
 
