@@ -184,11 +184,13 @@ function element(dtype: DType, view: DataView, bytes: Uint8Array, i: number): nu
 
 /** Decodes a constant only when it holds at most `maxElements` elements; otherwise undefined (no throw). */
 export function decodeSmallConst(data: ConstData, maxElements: number): number[] | undefined {
-  let count: number;
-  try {
-    count = constElementCount(data);
-  } catch {
-    return undefined;
+  // the element count without constElementCount's throw (an invalid dim means: no value)
+  let count = 1;
+  const shape = data.shape;
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i]!;
+    if (!Number.isInteger(d) || d < 0) return undefined;
+    count *= d;
   }
   if (count > maxElements) return undefined;
   if (data.dtype === 'string' || data.dtype.startsWith('complex') || data.dtype === 'unknown') return undefined;

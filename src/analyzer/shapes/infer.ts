@@ -48,6 +48,18 @@ export function checkShape(shape: readonly number[], nodeLabel: string, tensorNa
   }
 }
 
+/** The same test as checkShape without building its message: true when checkShape would not throw. */
+function shapeOk(shape: readonly number[]): boolean {
+  let n = 1;
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i]!;
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) return false;
+    n *= d;
+    if (n > MAX_TENSOR_ELEMENTS) return false;
+  }
+  return true;
+}
+
 function opsetOf(model: IRModel, domain: string): number {
   const d = domain === 'ai.onnx' ? '' : domain;
   return model.opsets[d] ?? (d === '' ? model.opsets['ai.onnx'] : undefined) ?? 1;
@@ -118,7 +130,7 @@ function seedConstants(model: IRModel, types: Map<string, TensorType>): void {
   for (const [name, info] of model.graph.tensors) {
     if (!info.data) continue;
     const shape = [...info.data.shape];
-    checkShape(shape, `constant '${name}'`, name);
+    if (!shapeOk(shape)) checkShape(shape, `constant '${name}'`, name);
     const t: TensorType = { dtype: info.data.dtype, shape };
     const value = decodeSmallConst(info.data, MAX_VALUE_ELEMENTS);
     if (value) t.value = value;
@@ -135,7 +147,10 @@ class NodeShapeContext implements ShapeContext {
     model: IRModel,
     types: Map<string, TensorType>,
   ) {
-    this.inputs = node.inputs.map((n) => (n === '' ? undefined : types.get(n)));
+    const names = node.inputs;
+    const inputs = new Array<TensorType | undefined>(names.length);
+    for (let i = 0; i < names.length; i++) inputs[i] = names[i] === '' ? undefined : types.get(names[i]!);
+    this.inputs = inputs;
     this.opset = opsetOf(model, node.domain);
   }
   attr(name: string): AttrValue | undefined {
@@ -198,10 +213,12 @@ export function inferShapes(model: IRModel, opts: ShapeOptions = {}): ShapeResul
       const name = outputs[i]!;
       const t = outs[i];
       if (!name || !t) continue;
-      try {
-        checkShape(t.shape, nodeLabel(node), name);
-      } catch (e) {
-        throw new EdgefitError('DIM_OVERFLOW', (e as Error).message + defaultedHint);
+      if (!shapeOk(t.shape)) {
+        try {
+          checkShape(t.shape, nodeLabel(node), name);
+        } catch (e) {
+          throw new EdgefitError('DIM_OVERFLOW', (e as Error).message + defaultedHint);
+        }
       }
       types.set(name, t);
     }
