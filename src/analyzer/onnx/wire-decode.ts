@@ -53,8 +53,8 @@ export function decodeTensor(r: WireReader, end: number, materialise: (lazy: Laz
     const tag = r.uint(end);
     const field = tag >>> 3;
     const wire = tag & 7;
-    const packedName = PACKED_FIELDS[field];
-    if (packedName !== undefined) {
+    if (field === 4 || field === 5 || field === 7 || field === 10 || field === 11) {
+      const packedName = PACKED_FIELDS[field]!;
       if (wire === 2) {
         const n = r.len(end);
         const fixed = field === 4 || field === 10;
@@ -125,8 +125,8 @@ export function decodeTensor(r: WireReader, end: number, materialise: (lazy: Laz
           const entry: { key?: string; value?: string } = {};
           while (r.pos < e) {
             const tg = r.uint(e);
-            if (tg === ((1 << 3) | 2)) entry.key = r.string(r.len(e));
-            else if (tg === ((2 << 3) | 2)) entry.value = r.string(r.len(e));
+            if (tg === 10 /* field 1, wire 2 */) entry.key = r.string(r.len(e));
+            else if (tg === 18 /* field 2, wire 2 */) entry.value = r.string(r.len(e));
             else r.skip(tg & 7, e);
           }
           (t.externalData ??= []).push(entry);
@@ -229,24 +229,24 @@ function decodeNode(r: WireReader, end: number, depth: number, materialise: (laz
   while (r.pos < end) {
     const tag = r.uint(end);
     switch (tag) {
-      case (1 << 3) | 2:
+      case 10 /* field 1, wire 2 */:
         input.push(r.string(r.len(end)));
         break;
-      case (2 << 3) | 2:
+      case 18 /* field 2, wire 2 */:
         output.push(r.string(r.len(end)));
         break;
-      case (3 << 3) | 2:
+      case 26 /* field 3, wire 2 */:
         n.name = r.string(r.len(end));
         break;
-      case (4 << 3) | 2:
+      case 34 /* field 4, wire 2 */:
         n.opType = r.string(r.len(end));
         break;
-      case (5 << 3) | 2: {
+      case 42 /* field 5, wire 2 */: {
         const e = r.sub(end);
         (n.attribute ??= []).push(decodeAttribute(r, e, depth, materialise));
         break;
       }
-      case (7 << 3) | 2:
+      case 58 /* field 7, wire 2 */:
         n.domain = r.string(r.len(end));
         break;
       default:
@@ -261,15 +261,15 @@ function decodeShape(r: WireReader, end: number): { dim: { dimValue?: unknown; d
   const dim: { dimValue?: unknown; dimParam?: string }[] = [];
   while (r.pos < end) {
     const tag = r.uint(end);
-    if (tag === ((1 << 3) | 2)) {
+    if (tag === 10 /* field 1, wire 2 */) {
       const e = r.sub(end);
       const d: { dimValue?: unknown; dimParam?: string } = {};
       while (r.pos < e) {
         const tg = r.uint(e);
-        if (tg === ((1 << 3) | 0)) {
+        if (tg === 8 /* field 1, wire 0 */) {
           d.dimValue = r.int64(e);
           d.dimParam = undefined;
-        } else if (tg === ((2 << 3) | 2)) {
+        } else if (tg === 18 /* field 2, wire 2 */) {
           d.dimParam = r.string(r.len(e));
           d.dimValue = undefined;
         } else r.skip(tg & 7, e);
@@ -284,19 +284,19 @@ function decodeValueInfo(r: WireReader, end: number): ValueInfoProto {
   const vi: ValueInfoProto = {};
   while (r.pos < end) {
     const tag = r.uint(end);
-    if (tag === ((1 << 3) | 2)) vi.name = r.string(r.len(end));
-    else if (tag === ((2 << 3) | 2)) {
+    if (tag === 10 /* field 1, wire 2 */) vi.name = r.string(r.len(end));
+    else if (tag === 18 /* field 2, wire 2 */) {
       const e = r.sub(end);
       let tensorType: { elemType?: number; shape?: ReturnType<typeof decodeShape> } | undefined;
       while (r.pos < e) {
         const tg = r.uint(e);
-        if (tg === ((1 << 3) | 2)) {
+        if (tg === 10 /* field 1, wire 2 */) {
           const te = r.sub(e);
           tensorType = {};
           while (r.pos < te) {
             const t3 = r.uint(te);
-            if (t3 === ((1 << 3) | 0)) tensorType.elemType = r.int32(te);
-            else if (t3 === ((2 << 3) | 2)) {
+            if (t3 === 8 /* field 1, wire 0 */) tensorType.elemType = r.int32(te);
+            else if (t3 === 18 /* field 2, wire 2 */) {
               const se = r.sub(te);
               tensorType.shape = decodeShape(r, se);
             } else r.skip(t3 & 7, te);
@@ -345,7 +345,7 @@ export function decodeGraph(r: WireReader, end: number, depth: number, materiali
         const sparse: { values?: { name?: string | null } } = {};
         while (r.pos < e) {
           const tg = r.uint(e);
-          if (tg === ((1 << 3) | 2)) {
+          if (tg === 10 /* field 1, wire 2 */) {
             const te = r.sub(e);
             sparse.values = decodeTensor(r, te, materialise);
           } else r.skip(tg & 7, e);
@@ -370,30 +370,30 @@ export function decodeModel(r: WireReader, materialise: (lazy: LazyRange) => Uin
   while (r.pos < end) {
     const tag = r.uint(end);
     switch (tag) {
-      case (2 << 3) | 2:
+      case 18 /* field 2, wire 2 */:
         m.producerName = r.string(r.len(end));
         break;
-      case (3 << 3) | 2:
+      case 26 /* field 3, wire 2 */:
         m.producerVersion = r.string(r.len(end));
         break;
-      case (7 << 3) | 2: {
+      case 58 /* field 7, wire 2 */: {
         const e = r.sub(end);
         m.graph = decodeGraph(r, e, 0, materialise);
         break;
       }
-      case (8 << 3) | 2: {
+      case 66 /* field 8, wire 2 */: {
         const e = r.sub(end);
         const o: { domain?: string; version?: unknown } = {};
         while (r.pos < e) {
           const tg = r.uint(e);
-          if (tg === ((1 << 3) | 2)) o.domain = r.string(r.len(e));
-          else if (tg === ((2 << 3) | 0)) o.version = r.int64(e);
+          if (tg === 10 /* field 1, wire 2 */) o.domain = r.string(r.len(e));
+          else if (tg === 16 /* field 2, wire 0 */) o.version = r.int64(e);
           else r.skip(tg & 7, e);
         }
         m.opsetImport!.push(o as never);
         break;
       }
-      case (25 << 3) | 2:
+      case 202 /* field 25, wire 2 */:
         r.skipLen(end);
         functions++;
         break;

@@ -186,6 +186,25 @@ export class WireReader {
 
   /** Unsigned varint up to 2^53 (tags, lengths, enums); longer or unterminated varints are damage. */
   uint(end: number): number {
+    // one- and two-byte varints (tags, name lengths, most message lengths) without a call
+    const p = this.pos;
+    if (p + 1 < end && p + 1 < this.wend && p >= this.base) {
+      const buf = this.buf;
+      const b = buf[p - this.base]!;
+      if (b < 0x80) {
+        this.pos = p + 1;
+        return b;
+      }
+      const b2 = buf[p + 1 - this.base]!;
+      if (b2 < 0x80) {
+        this.pos = p + 2;
+        return (b & 0x7f) | (b2 << 7);
+      }
+    }
+    return this.uintSlow(end);
+  }
+
+  private uintSlow(end: number): number {
     const avail = Math.min(10, end - this.pos);
     if (avail <= 0) throw new WireError(`a varint at byte ${this.pos} runs past the end of its message`);
     this.need(avail);
@@ -321,7 +340,7 @@ export class WireReader {
 
   string(n: number): string {
     if (n === 0) return '';
-    this.need(n);
+    if (this.pos + n > this.wend || this.pos < this.base) this.refill(n);
     const start = this.pos - this.base;
     this.pos += n;
     // invalid UTF-8 becomes U+FFFD, as protobufjs decoded it
