@@ -240,3 +240,29 @@ describe('the oracle itself', () => {
     expect(report.mismatches[0]).toContain('ORT float32[1,3,4,4]');
   });
 });
+
+describe('pooling kernel_shape', () => {
+  const pool = (op: string, kernel: number[]) =>
+    model((g) => {
+      g.input('x', 'float32', [1, 3, 24, 24]);
+      g.node(op, ['x'], ['y'], { kernel_shape: kernel }, { name: 'pool0' });
+      g.output('y', 'float32', null);
+    }).ir;
+
+  it('a non-positive size is refused by the shape rule itself (BAD_SHAPE naming the node)', () => {
+    for (const op of ['MaxPool', 'AveragePool', 'LpPool']) {
+      for (const kernel of [[-2, 2], [0, 3], [2, -1]]) {
+        expectError(() => inferShapes(pool(op, kernel)), 'BAD_SHAPE', `node 'pool0' (${op})`, `kernel_shape [${kernel.join(', ')}] is not a list of positive sizes`);
+      }
+    }
+  });
+
+  it('a positive one still infers (24 → 12 with a 2×2 kernel, stride 2)', () => {
+    const ir = model((g) => {
+      g.input('x', 'float32', [1, 3, 24, 24]);
+      g.node('MaxPool', ['x'], ['y'], { kernel_shape: [2, 2], strides: [2, 2] }, { name: 'pool0' });
+      g.output('y', 'float32', null);
+    }).ir;
+    expect(inferShapes(ir).types.get('y')?.shape).toEqual([1, 3, 12, 12]);
+  });
+});

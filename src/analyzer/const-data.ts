@@ -90,10 +90,45 @@ export function decodeConst(data: ConstData, maxElements = DEFAULT_MAX_DECODE_EL
       `constant tensor of shape [${data.shape.join(', ')}] ${dtype} needs ${needBytes} bytes but holds ${bytes.byteLength}`,
     );
   }
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return decodeElements(dtype, bytes, count);
+}
+
+/** The first `count` elements of `bytes` (already checked to hold them), with a loop per common dtype. */
+function decodeElements(dtype: DType, bytes: Uint8Array, count: number): number[] {
   const out = new Array<number>(count);
-  for (let i = 0; i < count; i++) out[i] = element(dtype, view, bytes, i);
-  return out;
+  switch (dtype) {
+    case 'uint8':
+      for (let i = 0; i < count; i++) out[i] = bytes[i]!;
+      return out;
+    case 'int8':
+      for (let i = 0; i < count; i++) out[i] = (bytes[i]! << 24) >> 24;
+      return out;
+    default:
+  }
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  switch (dtype) {
+    case 'float32':
+      for (let i = 0; i < count; i++) out[i] = view.getFloat32(i * 4, true);
+      return out;
+    case 'int32':
+      for (let i = 0; i < count; i++) out[i] = view.getInt32(i * 4, true);
+      return out;
+    case 'int64':
+      for (let i = 0; i < count; i++) out[i] = int64At(view, i * 8);
+      return out;
+    default:
+      for (let i = 0; i < count; i++) out[i] = element(dtype, view, bytes, i);
+      return out;
+  }
+}
+
+/** int64 little-endian → number, as Number(getBigInt64) gives it (exact below 2^53), without a BigInt when it fits. */
+function int64At(view: DataView, offset: number): number {
+  const lo = view.getUint32(offset, true);
+  const hi = view.getInt32(offset + 4, true);
+  // |hi| < 2^21 keeps hi·2^32 + lo below 2^53 in magnitude: exact in a double, like Number(bigint)
+  if (hi >= -0x200000 && hi < 0x200000) return hi * 0x100000000 + lo;
+  return Number(view.getBigInt64(offset, true));
 }
 
 function element(dtype: DType, view: DataView, bytes: Uint8Array, i: number): number {
@@ -149,11 +184,13 @@ function element(dtype: DType, view: DataView, bytes: Uint8Array, i: number): nu
 
 /** Decodes a constant only when it holds at most `maxElements` elements; otherwise undefined (no throw). */
 export function decodeSmallConst(data: ConstData, maxElements: number): number[] | undefined {
-  let count: number;
-  try {
-    count = constElementCount(data);
-  } catch {
-    return undefined;
+  // the element count without constElementCount's throw (an invalid dim means: no value)
+  let count = 1;
+  const shape = data.shape;
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i]!;
+    if (!Number.isInteger(d) || d < 0) return undefined;
+    count *= d;
   }
   if (count > maxElements) return undefined;
   if (data.dtype === 'string' || data.dtype.startsWith('complex') || data.dtype === 'unknown') return undefined;

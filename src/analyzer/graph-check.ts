@@ -32,6 +32,12 @@ function isGraph(v: unknown): v is IRGraph {
   return typeof v === 'object' && v !== null && 'nodes' in v && 'tensors' in v && Array.isArray((v as IRGraph).nodes);
 }
 
+function hasGraphAttr(node: IRNode): boolean {
+  const attrs = node.attrs;
+  for (const k in attrs) if (isGraph(attrs[k])) return true;
+  return false;
+}
+
 /** Outer-scope tensors read by a node's sub-graphs (names not defined inside them), iteratively. */
 function implicitInputs(node: IRNode): string[] {
   const out: string[] = [];
@@ -84,24 +90,22 @@ export function checkGraph(graph: IRGraph, path: string): IRGraph {
     }
   }
 
-  // Dependencies (edges producer → consumer), dangling-input check, and whether file order is topological.
-  const deps: number[][] = new Array(n);
+  // Dangling-input check, and whether file order is topological.
   let inFileOrder = true;
+  const reads = (node: IRNode) => (hasGraphAttr(node) ? [...node.inputs, ...implicitInputs(node)] : node.inputs);
   for (let j = 0; j < n; j++) {
     const node = nodes[j]!;
-    const reads = Object.values(node.attrs).some(isGraph) ? [...node.inputs, ...implicitInputs(node)] : node.inputs;
-    const d: number[] = [];
-    for (const name of reads) {
+    const names = reads(node);
+    for (let k = 0; k < names.length; k++) {
+      const name = names[k]!;
       if (!name) continue;
       const p = producer.get(name);
       if (p !== undefined) {
-        d.push(p);
         if (p >= j) inFileOrder = false;
       } else if (!graphInputs.has(name) && !isConstant(name)) {
         throw bad(path, `node '${node.name}' reads '${name}', which no node produces and is not a graph input`);
       }
     }
-    deps[j] = d;
   }
   for (const out of graph.outputs) {
     if (out && !producer.has(out) && !graphInputs.has(out) && !isConstant(out)) {
@@ -109,6 +113,17 @@ export function checkGraph(graph: IRGraph, path: string): IRGraph {
     }
   }
   if (inFileOrder) return graph;
+
+  // Dependencies (edges producer → consumer), only for a file out of topological order.
+  const deps: number[][] = new Array(n);
+  for (let j = 0; j < n; j++) {
+    const d: number[] = [];
+    for (const name of reads(nodes[j]!)) {
+      const p = name ? producer.get(name) : undefined;
+      if (p !== undefined) d.push(p);
+    }
+    deps[j] = d;
+  }
 
   // Kahn's algorithm, seeded and fed in file order.
   const indegree = new Int32Array(n);

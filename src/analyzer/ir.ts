@@ -19,7 +19,12 @@ export type Dim = number | string;
 export interface ConstData {
   dtype: DType;
   shape: number[];
-  /** Raw storage bytes. For ONNX typed fields (float_data, int32_data, …) the reader re-encodes them here. */
+  /**
+   * Raw storage bytes. For ONNX typed fields (float_data, int32_data, …) the reader re-encodes them here.
+   * For an ONNX file read by `loadModel`, large initializers' bytes stay on disk until first read: `bytes`
+   * is then a getter that reads them (EdgefitError if the file changed since loading). Code that needs only
+   * the size should use dtype and shape (storageBytes) rather than `bytes.byteLength`.
+   */
   bytes: Uint8Array;
   /** Where the bytes came from, for reports and error messages. */
   origin?: 'inline' | 'external' | 'constant-node' | 'tflite-buffer';

@@ -6,12 +6,12 @@
  * const model = loadModel('net.onnx', { maxFileBytes: 4 * 2 ** 30 });
  * ```
  */
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { EdgefitError, isEdgefitError } from './errors.ts';
 import { checkGraph } from './graph-check.ts';
 import type { IRModel } from './ir.ts';
-import { readOnnx } from './onnx/reader.ts';
+import { readOnnx, readOnnxFile } from './onnx/reader.ts';
 import { DEFAULT_MAX_TENSOR_BYTES } from './onnx/tensor-data.ts';
 import { readTflite } from './tflite/reader.ts';
 
@@ -38,26 +38,86 @@ function tooLarge(path: string, size: number, cap: number): EdgefitError {
   return new EdgefitError('FILE_TOO_LARGE', `${path} has ${size} bytes, above the ${cap}-byte file cap (raise it with --max-file-bytes / maxFileBytes)`);
 }
 
-/** Reads and checks a model file. */
+/** Bytes read first: enough to tell TFLite from ONNX, and the start of an ONNX file's structure. */
+const HEAD_BYTES = 16 * 1024;
+
+function readFully(fd: number, into: Uint8Array, from: number, position: number, path: string): void {
+  let done = from;
+  while (done < into.length) {
+    const got = readSync(fd, into, done, into.length - done, position + done - from);
+    if (got === 0) throw new EdgefitError('TRUNCATED', `${path} ended after ${done} bytes while it was being read`);
+    done += got;
+  }
+}
+
+/**
+ * Reads and checks a model file. ONNX files are read structure first: initializer payloads above a few KiB
+ * are not read until something asks for their bytes (see onnx/wire-reader.ts); TFLite files are read whole.
+ */
 export function loadModel(path: string, opts: LoadOptions = {}): IRModel {
-  let size: number;
-  try {
-    const st = statSync(path);
-    if (!st.isFile()) throw new EdgefitError('FILE_NOT_FOUND', `${path} is not a file`);
-    size = st.size;
-  } catch (e) {
-    if (isEdgefitError(e)) throw e;
-    throw new EdgefitError('FILE_NOT_FOUND', `${path}: no such file`);
-  }
   const cap = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  if (size > cap) throw tooLarge(path, size, cap);
-  let bytes: Uint8Array;
+  const cannotRead = (e: unknown) => new EdgefitError('FILE_NOT_FOUND', `${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  let fd: number;
   try {
-    bytes = readFileSync(path);
+    // non-blocking, so a FIFO opens at once (and is refused below as not a regular file)
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
-    throw new EdgefitError('FILE_NOT_FOUND', `${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') throw new EdgefitError('FILE_NOT_FOUND', `${path}: no such file`);
+    throw cannotRead(e);
   }
-  return loadModelBytes(bytes, path, { ...opts, baseDir: dirname(resolve(path)) });
+  let size: number;
+  const absolute = resolve(path);
+  const baseDir = dirname(absolute);
+  try {
+    let head: Uint8Array;
+    let mtimeMs: number;
+    try {
+      const st = fstatSync(fd);
+      if (!st.isFile()) throw new EdgefitError('FILE_NOT_FOUND', `${path} is not a file`);
+      size = st.size;
+      mtimeMs = st.mtimeMs;
+      if (size > cap) throw tooLarge(path, size, cap);
+      head = Buffer.allocUnsafe(Math.min(size, HEAD_BYTES));
+      readFully(fd, head, 0, 0, path);
+    } catch (e) {
+      if (isEdgefitError(e)) throw e;
+      throw cannotRead(e);
+    }
+    if (isTflite(head) || size === 0) {
+      const bytes = Buffer.allocUnsafe(size);
+      bytes.set(head, 0);
+      try {
+        readFully(fd, bytes, head.length, head.length, path);
+      } catch (e) {
+        if (isEdgefitError(e)) throw e;
+        throw cannotRead(e);
+      }
+      return loadModelBytes(bytes, path, { ...opts, baseDir });
+    }
+    const maxTensorBytes = opts.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES;
+    const identity = { path: absolute, shown: path, size, mtimeMs };
+    const model = withOnnxMessages(() => readOnnxFile(fd, identity, head, { path, baseDir, maxTensorBytes }));
+    return checked(model, path);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function withOnnxMessages(read: () => IRModel): IRModel {
+  try {
+    return read();
+  } catch (e) {
+    if (isEdgefitError(e) && e.code === 'NOT_A_MODEL') {
+      throw new EdgefitError('NOT_A_MODEL', e.message.replace('not an ONNX model', 'not an ONNX or TFLite model'));
+    }
+    throw e;
+  }
+}
+
+function checked(model: IRModel, path: string): IRModel {
+  const graph = checkGraph(model.graph, path);
+  return graph === model.graph ? model : { ...model, graph };
 }
 
 /**
@@ -80,15 +140,7 @@ export function loadModelBytes(bytes: Uint8Array, path: string, opts: LoadBytesO
       throw e;
     }
   } else {
-    try {
-      model = readOnnx(bytes, { path, baseDir: opts.baseDir ?? dirname(resolve(path)), maxTensorBytes });
-    } catch (e) {
-      if (isEdgefitError(e) && e.code === 'NOT_A_MODEL') {
-        throw new EdgefitError('NOT_A_MODEL', e.message.replace('not an ONNX model', 'not an ONNX or TFLite model'));
-      }
-      throw e;
-    }
+    model = withOnnxMessages(() => readOnnx(bytes, { path, baseDir: opts.baseDir ?? dirname(resolve(path)), maxTensorBytes }));
   }
-  const graph = checkGraph(model.graph, path);
-  return graph === model.graph ? model : { ...model, graph };
+  return checked(model, path);
 }

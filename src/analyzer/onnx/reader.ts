@@ -1,5 +1,7 @@
 /**
- * ONNX ModelProto bytes → IRModel. The only module (with its helpers in this folder) that sees protobuf.
+ * ONNX ModelProto → IRModel, from bytes in memory (`readOnnx`) or from a file read lazily (`readOnnxFile`:
+ * structure through a window, large initializer payloads left on disk until read; docs/onnx-reader.md).
+ * The only module (with its helpers in this folder) that sees protobuf; decoding is wire-decode.ts.
  *
  * - Initializers: raw_data, typed fields (re-encoded as raw_data would store them), external data.
  * - `Constant` nodes (value, value_float(s), value_int(s)) become constant tensors (origin 'constant-node')
@@ -7,7 +9,7 @@
  * - Initializers also listed as graph inputs are constants, not graph inputs.
  * - Empty node names become `<opType>_<index>` (file index); clashing names get a `_<k>` suffix.
  * - Bad bytes: an empty file or foreign bytes → NOT_A_MODEL, a cut file → TRUNCATED, damage inside a
- *   well-framed file → BAD_MODEL; never an uncaught protobufjs exception.
+ *   well-framed file → BAD_MODEL; never an uncaught exception.
  * Graph validity (dangling inputs, duplicate producers, cycles) is checked by graph-check.ts, not here.
  */
 import { EdgefitError, isEdgefitError } from '../errors.ts';
@@ -16,6 +18,7 @@ import type { ConstData, Dim, IRGraph, IRModel, IRNode, TensorInfo } from '../ir
 import { convertAttribute, type AttrContext } from './attributes.ts';
 import { type GraphProto, type ModelProto, type NodeProto, type ValueInfoProto } from './proto.ts';
 import {
+  ByteArena,
   DEFAULT_MAX_TENSOR_BYTES,
   int64ToNumber,
   onnxDtype,
@@ -23,8 +26,9 @@ import {
   type Int64,
   type TensorContext,
 } from './tensor-data.ts';
-import { decodeModelForReading } from './tensor-proto-decode.ts';
-import { scanModelWire } from './wire-scan.ts';
+import { decodeModel as decodeWireModel } from './wire-decode.ts';
+import { readLazyRange, WireError, WireReader, type FileIdentity } from './wire-reader.ts';
+import { scanModelWire, scanModelWireAt } from './wire-scan.ts';
 
 export interface OnnxReadOptions {
   /** Path as given by the user, for messages and IRModel.path. */
@@ -45,18 +49,20 @@ function normDomain(d: string | null | undefined): string {
   return !d || d === 'ai.onnx' ? '' : d;
 }
 
-function decodeModel(bytes: Uint8Array, path: string): ModelProto {
-  if (bytes.length === 0) throw new EdgefitError('NOT_A_MODEL', `${path} is empty, not an ONNX model`);
-  const verdict = scanModelWire(bytes);
+function decodeModel(r: WireReader, path: string): ModelProto {
+  if (r.size === 0) throw new EdgefitError('NOT_A_MODEL', `${path} is empty, not an ONNX model`);
+  const verdict = r.file ? scanModelWireAt(r.size, (p) => r.byteAt(p)) : scanModelWire(r.buf);
   if (verdict.kind === 'foreign') throw new EdgefitError('NOT_A_MODEL', `${path} is not an ONNX model (${verdict.detail})`);
   if (verdict.kind === 'truncated') throw new EdgefitError('TRUNCATED', `${path} is truncated: ${verdict.detail}`);
   if (!verdict.sawGraph) throw new EdgefitError('NOT_A_MODEL', `${path} is not an ONNX model: it has no graph`);
   try {
-    return decodeModelForReading(bytes);
+    return decodeWireModel(r, readLazyRange);
   } catch (e) {
+    if (isEdgefitError(e)) throw e;
     const msg = e instanceof Error ? e.message : String(e);
-    if (/call stack/i.test(msg)) throw new EdgefitError('BAD_MODEL', `${path} is a damaged ONNX file: messages nested too deeply`);
-    throw new EdgefitError('BAD_MODEL', `${path} is a damaged ONNX file (${msg})`);
+    if (/call stack|nested too deeply/i.test(msg)) throw new EdgefitError('BAD_MODEL', `${path} is a damaged ONNX file: messages nested too deeply`);
+    if (e instanceof WireError || e instanceof RangeError) throw new EdgefitError('BAD_MODEL', `${path} is a damaged ONNX file (${msg})`);
+    throw e;
   }
 }
 
@@ -135,14 +141,16 @@ function convertGraph(g: GraphProto, ctx: ReadContext): IRGraph {
   const graphName = g.name ?? '';
   const attrCtx: AttrContext = { ...ctx, convertGraph: (sub) => convertGraph(sub, { ...ctx, depth: ctx.depth + 1 }) };
 
-  (g.initializer ?? []).forEach((init, i) => {
+  const initializers = g.initializer ?? [];
+  for (let i = 0; i < initializers.length; i++) {
+    const init = initializers[i]!;
     const name = init.name ?? '';
     if (!name) throw new EdgefitError('BAD_MODEL', `${ctx.path}: initializer #${i} of graph '${graphName}' has no name`);
     if (tensors.has(name)) throw new EdgefitError('BAD_MODEL', `${ctx.path}: initializer '${name}' is defined twice`);
     const data = tensorData(init, `initializer '${name}'`, ctx);
     if (data.dtype === 'string') ctx.warnings.push(`initializer '${name}' holds strings, which are not represented`);
     tensors.set(name, { name, dtype: data.dtype, shape: data.shape, data });
-  });
+  }
   if ((g.sparseInitializer ?? []).length > 0) {
     const name = g.sparseInitializer![0]!.values?.name ?? '?';
     throw new EdgefitError('UNSUPPORTED', `${ctx.path}: sparse initializer '${name}' is not supported`);
@@ -176,7 +184,9 @@ function convertGraph(g: GraphProto, ctx: ReadContext): IRGraph {
   const nodes: IRNode[] = [];
   const usedNames = new Set<string>();
   const inputSet = new Set(inputs);
-  (g.node ?? []).forEach((node, index) => {
+  const fileNodes = g.node ?? [];
+  for (let index = 0; index < fileNodes.length; index++) {
+    const node = fileNodes[index]!;
     const opType = node.opType ?? '';
     if (!opType) throw new EdgefitError('BAD_MODEL', `${ctx.path}: node #${index} ('${node.name ?? ''}') has no op type`);
     const domain = normDomain(node.domain);
@@ -187,7 +197,7 @@ function convertGraph(g: GraphProto, ctx: ReadContext): IRGraph {
       name = `${name}_${k}`;
     }
     usedNames.add(name);
-    const outs = [...(node.output ?? [])];
+    const outs = node.output as string[];
 
     if (opType === 'Constant' && domain === '') {
       const out = outs[0];
@@ -202,28 +212,45 @@ function convertGraph(g: GraphProto, ctx: ReadContext): IRGraph {
         ctx.warnings.push(`Constant node '${name}' holds strings, which are not represented`);
       }
       tensors.set(out, { name: out, dtype: data.dtype, shape: data.shape, data });
-      return;
+      continue;
     }
 
     const attrs: IRNode['attrs'] = {};
-    for (const a of node.attribute ?? []) {
-      const v = convertAttribute(a, name, attrCtx);
-      if (v !== undefined) attrs[a.name ?? ''] = v;
+    const fileAttrs = node.attribute;
+    if (fileAttrs) {
+      for (let k = 0; k < fileAttrs.length; k++) {
+        const a = fileAttrs[k]!;
+        const v = convertAttribute(a, name, attrCtx);
+        if (v !== undefined) attrs[a.name ?? ''] = v;
+      }
     }
-    nodes.push({ name, opType, domain, inputs: [...(node.input ?? [])], outputs: outs, attrs });
-  });
+    nodes.push({ name, opType, domain, inputs: node.input as string[], outputs: outs, attrs });
+  }
 
   return { name: graphName, inputs, outputs, nodes, tensors };
 }
 
-/** Reads an ONNX model. Throws EdgefitError (one line naming the file and what is wrong) on bad input. */
+/** Reads an ONNX model held in memory. Throws EdgefitError (one line naming the file and what is wrong) on bad input. */
 export function readOnnx(bytes: Uint8Array, opts: OnnxReadOptions): IRModel {
+  return readOnnxWire(new WireReader(bytes), opts);
+}
+
+/**
+ * Reads an ONNX model from an open file descriptor (the caller opens and closes it): the structure is read
+ * in windows, large initializer payloads stay on disk until something reads their `bytes` (then they are
+ * read from `file.path`, which must be unchanged). `head` is the file's first bytes, already read.
+ */
+export function readOnnxFile(fd: number, file: FileIdentity, head: Uint8Array, opts: OnnxReadOptions): IRModel {
+  return readOnnxWire(new WireReader(head, { fd, identity: file }), opts);
+}
+
+function readOnnxWire(r: WireReader, opts: OnnxReadOptions): IRModel {
   const { path } = opts;
   const warnings: string[] = [];
-  const tensorCtx: TensorContext = { path, baseDir: opts.baseDir, maxTensorBytes: opts.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES };
+  const tensorCtx: TensorContext = { path, baseDir: opts.baseDir, maxTensorBytes: opts.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES, arena: r.arena ?? new ByteArena(r.size) };
   const ctx: ReadContext = { ...tensorCtx, warnings, depth: 0 };
   try {
-    const model = decodeModel(bytes, path);
+    const model = decodeModel(r, path);
     const opsets: Record<string, number> = {};
     for (const o of model.opsetImport ?? []) {
       const version = int64ToNumber(o.version as Int64);
@@ -236,7 +263,7 @@ export function readOnnx(bytes: Uint8Array, opts: OnnxReadOptions): IRModel {
     }
     const graph = convertGraph(model.graph!, ctx);
     const producer = [model.producerName, model.producerVersion].filter((s) => s).join(' ');
-    return { format: 'onnx', path, fileBytes: bytes.length, opsets, producer, graph, warnings };
+    return { format: 'onnx', path, fileBytes: r.size, opsets, producer, graph, warnings };
   } catch (e) {
     if (isEdgefitError(e)) throw new EdgefitError(e.code, oneLine(e.message), e.exitCode);
     const msg = e instanceof Error ? e.message : String(e);

@@ -9,6 +9,10 @@ import { readExternalData } from './external-data.ts';
 import protobuf from 'protobufjs/minimal.js';
 import type { TensorProto } from './proto.ts';
 import type { ReadTensorProto } from './tensor-proto-decode.ts';
+import type { LazyPacked } from './wire-decode.ts';
+import { ByteArena, readLazyRange, type LazyRange } from './wire-reader.ts';
+
+export { ByteArena };
 
 /** Default cap on one tensor's storage: 1 GiB. */
 export const DEFAULT_MAX_TENSOR_BYTES = 1 << 30;
@@ -18,7 +22,10 @@ export interface TensorContext {
   path: string;
   baseDir?: string;
   maxTensorBytes: number;
+  /** Where small decoded tensors are allocated (one buffer shared by many), when given. */
+  arena?: ByteArena;
 }
+
 
 type LongLike = { low: number; high: number; unsigned?: boolean; toNumber?: () => number };
 export type Int64 = number | LongLike | string;
@@ -150,6 +157,31 @@ function encodeTyped(dtype: DType, values: ArrayLike<number | Int64>, byteLength
   return bytes;
 }
 
+const FIELD_NAMES: Record<string, string> = {
+  floatData: 'float_data',
+  int32Data: 'int32_data',
+  int64Data: 'int64_data',
+  doubleData: 'double_data',
+  uint64Data: 'uint64_data',
+};
+
+/** The error for typed data of the wrong length (built only when thrown). */
+class Mismatch {
+  constructor(
+    private readonly where: string,
+    private readonly fieldName: string,
+    private readonly shape: number[],
+    private readonly expected: number,
+  ) {}
+
+  error(have: number): EdgefitError {
+    return new EdgefitError(
+      'BAD_MODEL',
+      `${this.where} has ${have} values in ${this.fieldName} (and no raw_data) but its dims [${this.shape.join(', ')}] need ${this.expected}`,
+    );
+  }
+}
+
 /**
  * The data of a TensorProto as ConstData. `what` names the tensor in messages ("initializer 'w'").
  * String tensors give empty bytes (the caller warns); segmented tensors are refused.
@@ -168,29 +200,56 @@ export function tensorData(t: TensorProto, what: string, ctx: TensorContext, ori
     const bytes = readExternalData(t.externalData ?? [], byteLength, where, ctx.baseDir);
     return { dtype, shape, bytes, origin: 'external' };
   }
-  if (t.rawData && t.rawData.length > 0) {
-    if (t.rawData.length !== byteLength) {
+  const lazyRaw = (t as { lazyRaw?: LazyRange }).lazyRaw;
+  const rawLength = lazyRaw ? lazyRaw.length : (t.rawData?.length ?? 0);
+  if (rawLength > 0) {
+    if (rawLength !== byteLength) {
       throw new EdgefitError(
         'BAD_MODEL',
-        `${where} holds ${t.rawData.length} bytes of raw data but its dims [${shape.join(', ')}] of ${dtype} need ${byteLength}`,
+        `${where} holds ${rawLength} bytes of raw data but its dims [${shape.join(', ')}] of ${dtype} need ${byteLength}`,
       );
     }
-    return { dtype, shape, bytes: t.rawData, origin };
+    return lazyRaw ? lazyConstData(dtype, shape, origin, lazyRaw) : { dtype, shape, bytes: t.rawData!, origin };
   }
   const field = typedFieldOf(dtype);
   const expected = typedLength(dtype, count);
-  const fieldName = field ? field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`) : 'data';
-  const mismatch = (have: number) =>
-    new EdgefitError(
-      'BAD_MODEL',
-      `${where} has ${have} values in ${fieldName} (and no raw_data) but its dims [${shape.join(', ')}] need ${expected}`,
-    );
+  const fieldName = field ? FIELD_NAMES[field] : 'data';
+  const mismatch = new Mismatch(where, fieldName, shape, expected);
   const packed = field ? (t as ReadTensorProto).packed?.[field] : undefined;
+  const lazyPacked = field ? (t as { lazyPacked?: LazyPacked }).lazyPacked?.[field] : undefined;
   const values = (field ? (t[field] as ArrayLike<number | Int64> | null | undefined) : undefined) ?? [];
-  if (packed && values.length > 0) throw new EdgefitError('BAD_MODEL', `${where} mixes packed and unpacked ${fieldName}`);
-  if (packed) return { dtype, shape, bytes: decodePacked(dtype, field!, packed, expected, byteLength, mismatch), origin };
-  if (values.length !== expected) throw mismatch(values.length);
+  if ((packed || lazyPacked) && values.length > 0) throw new EdgefitError('BAD_MODEL', `${where} mixes packed and unpacked ${fieldName}`);
+  if (lazyPacked) {
+    // left on disk only for fixed-width fields (float_data, double_data), whose bytes are raw_data's layout
+    const width = field === 'doubleData' ? 8 : 4;
+    if (lazyPacked.length !== expected * width) throw mismatch.error(lazyPacked.length / width);
+    return lazyConstData(dtype, shape, origin, lazyPacked);
+  }
+  if (packed) return { dtype, shape, bytes: decodePacked(dtype, field!, packed, expected, byteLength, mismatch, ctx.arena), origin };
+  if (values.length !== expected) throw mismatch.error(values.length);
   return { dtype, shape, bytes: encodeTyped(dtype, values, byteLength), origin };
+}
+
+/**
+ * ConstData whose bytes stay in the model file until first read: `bytes` is an enumerable getter that reads
+ * them (readLazyRange: same file, unchanged) and then becomes a plain property. Spreading or serialising
+ * the object reads them too, so every consumer sees ordinary bytes.
+ */
+export function lazyConstData(dtype: DType, shape: number[], origin: ConstData['origin'], range: LazyRange): ConstData {
+  const data = { dtype, shape, bytes: undefined as unknown as Uint8Array, origin };
+  Object.defineProperty(data, 'bytes', {
+    enumerable: true,
+    configurable: true,
+    get(this: ConstData) {
+      const bytes = readLazyRange(range);
+      Object.defineProperty(this, 'bytes', { value: bytes, enumerable: true, configurable: true, writable: true });
+      return bytes;
+    },
+    set(this: ConstData, value: Uint8Array) {
+      Object.defineProperty(this, 'bytes', { value, enumerable: true, configurable: true, writable: true });
+    },
+  });
+  return data;
 }
 
 /** Number of varints in a packed field (each ends with a byte below 0x80). */
@@ -207,15 +266,16 @@ function decodePacked(
   view: Uint8Array,
   expected: number,
   byteLength: number,
-  mismatch: (have: number) => EdgefitError,
+  mismatch: Mismatch,
+  arena: ByteArena | undefined,
 ): Uint8Array {
   if (field === 'floatData' || field === 'doubleData') {
     const width = field === 'floatData' ? 4 : 8;
-    if (view.length !== expected * width) throw mismatch(view.length / width);
+    if (view.length !== expected * width) throw mismatch.error(view.length / width);
     return view; // packed little-endian floats are exactly raw_data's layout
   }
   const n = countVarints(view);
-  if (n !== expected || (view.length > 0 && view[view.length - 1]! >= 0x80)) throw mismatch(n);
+  if (n !== expected || (view.length > 0 && view[view.length - 1]! >= 0x80)) throw mismatch.error(n);
   if (field === 'int64Data' || dtype === 'uint64') {
     const r = protobuf.Reader.create(view);
     const longs: Int64[] = [];
@@ -223,8 +283,7 @@ function decodePacked(
     return encodeTyped(dtype, longs, byteLength);
   }
   // int32_data (and uint32 in uint64_data): the low 32 bits of each varint.
-  const out = new Uint8Array(byteLength);
-  const dv = new DataView(out.buffer);
+  const out = arena ? arena.alloc(byteLength) : new Uint8Array(byteLength);
   const width = dtype === 'int32' || dtype === 'uint32' ? 4 : dtype === 'int16' || dtype === 'uint16' || dtype === 'float16' || dtype === 'bfloat16' ? 2 : 1;
   let pos = 0;
   for (let i = 0; i < n; i++) {
@@ -236,9 +295,16 @@ function decodePacked(
       if (shift < 32) v |= (b & 0x7f) << shift;
       shift += 7;
     } while (b & 0x80);
-    if (width === 4) dv.setInt32(i * 4, v, true);
-    else if (width === 2) dv.setUint16(i * 2, v & 0xffff, true);
-    else out[i] = v & 0xff;
+    if (width === 1) out[i] = v & 0xff;
+    else if (width === 2) {
+      out[i * 2] = v & 0xff;
+      out[i * 2 + 1] = (v >>> 8) & 0xff;
+    } else {
+      out[i * 4] = v & 0xff;
+      out[i * 4 + 1] = (v >>> 8) & 0xff;
+      out[i * 4 + 2] = (v >>> 16) & 0xff;
+      out[i * 4 + 3] = (v >>> 24) & 0xff;
+    }
   }
   return out;
 }

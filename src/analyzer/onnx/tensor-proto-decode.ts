@@ -1,15 +1,11 @@
 /**
- * A TensorProto decoder for reading models: packed typed fields (float_data, int32_data, int64_data,
- * double_data, uint64_data) are kept as views of the file's bytes instead of being expanded element by
- * element into JS arrays. That makes typed-field models load as fast as raw_data ones, and it means no
- * memory is spent on a tensor before its declared size has been checked against the cap.
- *
- * `decodeModelForReading` swaps this decoder into the onnx-proto bindings for the duration of one
- * synchronous decode and restores the generated one after, so other users of `onnx.ModelProto.decode`
- * (tests that decode, edit and re-encode a model) keep the standard behaviour.
+ * A protobufjs TensorProto decoder that keeps packed typed fields (float_data, int32_data, int64_data,
+ * double_data, uint64_data) as byte views, and the `ReadTensorProto` / `PackedFields` types tensor-data.ts
+ * reads. The model reader itself decodes with wire-decode.ts (same representation); this decoder remains
+ * for tests that build a TensorProto with protobufjs and convert it with tensorData.
  */
 import protobuf from 'protobufjs/minimal.js';
-import { onnx, type ModelProto, type TensorProto } from './proto.ts';
+import { onnx, type TensorProto } from './proto.ts';
 
 /** The packed typed fields, as byte views (varints for int32/int64/uint64, little-endian for float/double). */
 export interface PackedFields {
@@ -113,15 +109,4 @@ function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
   out.set(a, 0);
   out.set(b, a.length);
   return out;
-}
-
-/** Decodes a ModelProto with typed tensor fields kept as packed views (see the file header). */
-export function decodeModelForReading(bytes: Uint8Array): ModelProto {
-  const generated = onnx.TensorProto.decode;
-  (onnx.TensorProto as { decode: unknown }).decode = decodeTensorProto;
-  try {
-    return onnx.ModelProto.decode(bytes);
-  } finally {
-    (onnx.TensorProto as { decode: unknown }).decode = generated;
-  }
 }

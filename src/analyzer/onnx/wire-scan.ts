@@ -1,10 +1,10 @@
 /**
- * Classifies bytes that might be an ONNX ModelProto before protobufjs decodes them, by walking the
+ * Classifies bytes that might be an ONNX ModelProto before they are decoded (wire-decode.ts), by walking the
  * top-level protobuf fields only (O(number of top-level fields), no allocation):
  * - 'model':     every top-level field is well formed and at least one is a known ModelProto field;
  * - 'truncated': known ModelProto fields, then a field whose length (or varint) runs past the end;
  * - 'foreign':   an impossible tag, a wire type a ModelProto field never has, or nothing ONNX-like.
- * protobufjs alone cannot tell these apart: it skips unknown fields and throws the same RangeError for a
+ * A message decoder alone cannot tell these apart: it skips unknown fields and fails the same way for a
  * random length as for a cut file.
  */
 
@@ -40,7 +40,14 @@ const MAX_PLAUSIBLE_FIELD = 64;
 export type WireVerdict = { kind: 'model' | 'truncated' | 'foreign'; detail: string; sawGraph: boolean };
 
 export function scanModelWire(bytes: Uint8Array): WireVerdict {
-  const n = bytes.length;
+  return scanModelWireAt(bytes.length, (i) => bytes[i]!);
+}
+
+/**
+ * The same scan over `n` bytes read through `byteAt` (a file read in windows): only the top-level tags and
+ * lengths are read, never the payloads they frame.
+ */
+export function scanModelWireAt(n: number, byteAt: (pos: number) => number): WireVerdict {
   let pos = 0;
   let known = 0;
   let sawGraph = false;
@@ -51,7 +58,7 @@ export function scanModelWire(bytes: Uint8Array): WireVerdict {
     let mul = 1;
     for (let i = 0; i < 10; i++) {
       if (pos >= n) return -1;
-      const b = bytes[pos++]!;
+      const b = byteAt(pos++);
       result += (b & 0x7f) * mul;
       if ((b & 0x80) === 0) return result;
       mul *= 128;

@@ -9,7 +9,7 @@
 import type { AttrValue, Dim, IRModel, IRNode, TensorInfo, TensorType } from '../ir.ts';
 import { EdgefitError } from '../errors.ts';
 import { decodeSmallConst } from '../const-data.ts';
-import { findShapeRule, type ShapeContext } from './registry.ts';
+import { findShapeRule, type ShapeContext, type ShapeRule } from './registry.ts';
 import { MAX_VALUE_ELEMENTS, opLabel } from './rule-helpers.ts';
 import './onnx-rules.ts';
 import './tflite-rules.ts';
@@ -46,6 +46,18 @@ export function checkShape(shape: readonly number[], nodeLabel: string, tensorNa
       );
     }
   }
+}
+
+/** The same test as checkShape without building its message: true when checkShape would not throw. */
+function shapeOk(shape: readonly number[]): boolean {
+  let n = 1;
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i]!;
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) return false;
+    n *= d;
+    if (n > MAX_TENSOR_ELEMENTS) return false;
+  }
+  return true;
 }
 
 function opsetOf(model: IRModel, domain: string): number {
@@ -118,7 +130,7 @@ function seedConstants(model: IRModel, types: Map<string, TensorType>): void {
   for (const [name, info] of model.graph.tensors) {
     if (!info.data) continue;
     const shape = [...info.data.shape];
-    checkShape(shape, `constant '${name}'`, name);
+    if (!shapeOk(shape)) checkShape(shape, `constant '${name}'`, name);
     const t: TensorType = { dtype: info.data.dtype, shape };
     const value = decodeSmallConst(info.data, MAX_VALUE_ELEMENTS);
     if (value) t.value = value;
@@ -135,7 +147,10 @@ class NodeShapeContext implements ShapeContext {
     model: IRModel,
     types: Map<string, TensorType>,
   ) {
-    this.inputs = node.inputs.map((n) => (n === '' ? undefined : types.get(n)));
+    const names = node.inputs;
+    const inputs = new Array<TensorType | undefined>(names.length);
+    for (let i = 0; i < names.length; i++) inputs[i] = names[i] === '' ? undefined : types.get(names[i]!);
+    this.inputs = inputs;
     this.opset = opsetOf(model, node.domain);
   }
   attr(name: string): AttrValue | undefined {
@@ -154,21 +169,30 @@ export function inferShapes(model: IRModel, opts: ShapeOptions = {}): ShapeResul
   const g = model.graph;
   seedConstants(model, types);
   const defaultedHint = seedInputs(model, opts, types, warnings);
+  // rules by domain then op type, looked up once per distinct op in this call (the registry may grow between calls)
+  const rulesByDomain = new Map<string, Map<string, ShapeRule | undefined>>();
 
   for (const node of g.nodes) {
-    const label = `node '${node.name}' (${opLabel(node)})`;
-    const missing = node.inputs.filter((n) => n !== '' && !types.has(n));
-    const rule = findShapeRule(node.domain, node.opType);
+    let missing: string[] | undefined;
+    for (const n of node.inputs) if (n !== '' && !types.has(n)) (missing ??= []).push(n);
+    let byOp = rulesByDomain.get(node.domain);
+    if (!byOp) rulesByDomain.set(node.domain, (byOp = new Map()));
+    let rule = byOp.get(node.opType);
+    if (rule === undefined && !byOp.has(node.opType)) {
+      rule = findShapeRule(node.domain, node.opType);
+      byOp.set(node.opType, rule);
+    }
     let outs: (TensorType | undefined)[] | undefined;
     let reason: string | undefined;
     if (!rule) {
       reason = `no shape rule for op ${opLabel(node)}`;
-    } else if (missing.length > 0) {
+    } else if (missing) {
       reason = `input${missing.length > 1 ? 's' : ''} ${missing.map((m) => `'${m}'`).join(', ')} of unknown shape`;
     } else {
       try {
         outs = rule(contextFor(model, node, types));
       } catch (e) {
+        const label = nodeLabel(node);
         if (e instanceof EdgefitError && e.code === 'DYNAMIC_DIM') reason = e.message.replace(`${label}: `, '');
         else if (e instanceof EdgefitError) throw new EdgefitError(e.code, e.message + defaultedHint, e.exitCode);
         else throw new EdgefitError('BAD_SHAPE', `${label}: shape rule failed on these operands (${(e as Error).message})${defaultedHint}`);
@@ -180,20 +204,28 @@ export function inferShapes(model: IRModel, opts: ShapeOptions = {}): ShapeResul
       const typed = declared.filter((d) => d !== undefined).length;
       unknownNodes.push(node.name);
       warnings.push(
-        `${label}: ${reason}; ${typed === node.outputs.length && typed > 0 ? 'using the declared output shapes' : typed > 0 ? 'some outputs use declared shapes, others are unknown' : 'outputs unknown'} (partial)`,
+        `${nodeLabel(node)}: ${reason}; ${typed === node.outputs.length && typed > 0 ? 'using the declared output shapes' : typed > 0 ? 'some outputs use declared shapes, others are unknown' : 'outputs unknown'} (partial)`,
       );
       outs = declared;
     }
-    node.outputs.forEach((name, i) => {
-      const t = outs![i];
-      if (!name || !t) return;
-      try {
-        checkShape(t.shape, label, name);
-      } catch (e) {
-        throw new EdgefitError('DIM_OVERFLOW', (e as Error).message + defaultedHint);
+    const outputs = node.outputs;
+    for (let i = 0; i < outputs.length; i++) {
+      const name = outputs[i]!;
+      const t = outs[i];
+      if (!name || !t) continue;
+      if (!shapeOk(t.shape)) {
+        try {
+          checkShape(t.shape, nodeLabel(node), name);
+        } catch (e) {
+          throw new EdgefitError('DIM_OVERFLOW', (e as Error).message + defaultedHint);
+        }
       }
       types.set(name, t);
-    });
+    }
   }
   return { types, unknownNodes, warnings };
+}
+
+function nodeLabel(node: IRNode): string {
+  return `node '${node.name}' (${opLabel(node)})`;
 }

@@ -116,6 +116,7 @@ export function poolShape(ctx: ShapeContext, x: TensorType): number[] {
   if (spatial < 1) badShape(ctx, `input rank ${x.shape.length} is too small for pooling`);
   const kernel = attrInts(ctx, 'kernel_shape');
   if (!kernel) badShape(ctx, `kernel_shape attribute is required`);
+  if (kernel.some((k) => !Number.isInteger(k) || k <= 0)) badShape(ctx, `kernel_shape [${kernel.join(', ')}] is not a list of positive sizes`);
   const win = windowAttrs(ctx, spatial, kernel);
   const ceil = attrInt(ctx, 'ceil_mode', 0) === 1;
   return [x.shape[0]!, x.shape[1]!, ...poolOutput(ctx, x.shape.slice(2), win, ceil)];

@@ -1,0 +1,371 @@
+/**
+ * Protobuf wire-format primitives over a model held in memory or read from a file descriptor through a
+ * window, for the lazy ONNX reader (wire-decode.ts). Positions are absolute file offsets.
+ *
+ * - Memory: the window is the whole buffer; views (subarray) cost nothing.
+ * - File: the window is a fresh buffer read with readSync at the position asked for (never reused, so views
+ *   into an older window stay valid). A caller that meets a long payload it does not need now (initializer
+ *   raw_data, packed float_data) asks `payload`, which returns a view when the bytes are already in the window
+ *   or small, and otherwise a `LazyRange` (offset + length) without reading them.
+ * Every length is checked against the end of the message that holds it, so a damaged or truncated file is
+ * refused before anything is allocated from a declared size.
+ */
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { EdgefitError } from '../errors.ts';
+
+/** Bytes read per window refill in file mode. */
+const WINDOW_BYTES = 16 * 1024;
+/** Payloads up to this many bytes are read with the structure; longer ones outside the window stay on disk. */
+const INLINE_PAYLOAD_BYTES = 4 * 1024;
+
+/** The identity of a model file at load time: a lazy payload is read only from the same, unchanged file. */
+export interface FileIdentity {
+  /** Absolute path (the working directory may change before a payload is read). */
+  path: string;
+  /** Path as the user gave it, for messages. */
+  shown: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/** A payload left on disk: `length` bytes at `offset` of `file`. */
+export interface LazyRange {
+  file: FileIdentity;
+  offset: number;
+  length: number;
+  /** The payloads left on disk by the same load (read together once a second one is asked for). */
+  group?: LazyGroup;
+  /** The bytes, once read. */
+  bytes?: Uint8Array;
+}
+
+/** The payloads one load left on disk, and how many reads were asked for. */
+export interface LazyGroup {
+  ranges: LazyRange[];
+  reads: number;
+}
+
+/**
+ * Reads a lazy payload: opens the file, checks it is the one loaded, reads, closes (no descriptor kept).
+ * The first payload asked for is read alone (shape inference may need one constant); from the second on,
+ * every payload of the same load still on disk is read in the same open (analysis reads every weight).
+ */
+export function readLazyRange(r: LazyRange): Uint8Array {
+  if (r.bytes) return r.bytes;
+  const group = r.group;
+  const batch = group && group.reads++ > 0 ? group.ranges.filter((x) => !x.bytes) : [r];
+  withUnchangedFile(r.file, (fd) => {
+    for (const x of batch) x.bytes = readAt(fd, x);
+  });
+  if (group && batch.length > 1) group.ranges = [];
+  return r.bytes!;
+}
+
+function withUnchangedFile(file: FileIdentity, read: (fd: number) => void): void {
+  let fd: number;
+  try {
+    fd = openSync(file.path, 'r');
+  } catch (e) {
+    throw new EdgefitError('FILE_NOT_FOUND', `${file.shown} cannot be read again for its tensor data (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile() || st.size !== file.size || st.mtimeMs !== file.mtimeMs) {
+      throw new EdgefitError('BAD_MODEL', `${file.shown} changed on disk after it was loaded; load it again`);
+    }
+    read(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function readAt(fd: number, r: LazyRange): Uint8Array {
+  const out = new Uint8Array(r.length);
+  let done = 0;
+  while (done < r.length) {
+    const got = readSync(fd, out, done, r.length - done, r.offset + done);
+    if (got === 0) throw new EdgefitError('TRUNCATED', `${r.file.shown} ended while reading tensor data at byte ${r.offset + done}`);
+    done += got;
+  }
+  return out;
+}
+
+/**
+ * Hands out small zeroed byte ranges carved from shared 64 KiB buffers (8-byte aligned): one allocation for
+ * hundreds of decoded scales, zero points and biases instead of one ArrayBuffer each.
+ */
+export class ByteArena {
+  private chunk = new Uint8Array(0);
+  private used = 0;
+  private readonly chunkBytes: number;
+
+  /** `sizeHint`: the model's size, so a small model does not get a 64 KiB chunk. */
+  constructor(sizeHint = 64 * 1024) {
+    this.chunkBytes = Math.min(64 * 1024, Math.max(4096, sizeHint));
+  }
+
+  alloc(n: number): Uint8Array {
+    if (n > 4096) return new Uint8Array(n);
+    if (this.used + n > this.chunk.length) {
+      this.chunk = new Uint8Array(this.chunkBytes);
+      this.used = 0;
+    }
+    const out = new Uint8Array(this.chunk.buffer, this.used, n);
+    this.used = (this.used + n + 7) & ~7;
+    return out;
+  }
+}
+
+/**
+ * The window buffer of file mode, reused from one load to the next (loads are synchronous): nothing read
+ * through it escapes as a view (view() copies, payload() copies or leaves on disk, strings are copies).
+ */
+let scratch = Buffer.allocUnsafe(WINDOW_BYTES);
+/** A window needed larger than this is allocated for the occasion and not kept. */
+const MAX_KEPT_SCRATCH = 1 << 20;
+
+/** A damaged message inside a well-framed file (the caller turns it into BAD_MODEL with the path). */
+export class WireError extends Error {}
+
+
+export class WireReader {
+  /** Current window; buf[i] is the byte at absolute offset base + i. */
+  buf: Buffer;
+  base = 0;
+  /** Absolute end of the window. */
+  wend: number;
+  /** Absolute read position. */
+  pos = 0;
+  readonly size: number;
+  private readonly fd: number | undefined;
+  readonly file: FileIdentity | undefined;
+  private readonly group: LazyGroup | undefined;
+  /** Where copies of small file-mode payloads go. */
+  readonly arena: ByteArena | undefined;
+
+  constructor(bytes: Uint8Array, file?: { fd: number; identity: FileIdentity }, arena?: ByteArena) {
+    // a Buffer view (no copy) for its native utf8Slice
+    this.buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.wend = bytes.length;
+    this.fd = file?.fd;
+    this.file = file?.identity;
+    this.size = file ? file.identity.size : bytes.length;
+    this.group = file ? { ranges: [], reads: 0 } : undefined;
+    this.arena = file ? (arena ?? new ByteArena(this.size)) : undefined;
+  }
+
+  /** Makes [pos, pos + n) readable (n ≤ size − pos). */
+  need(n: number): void {
+    if (this.pos + n <= this.wend && this.pos >= this.base) return;
+    this.refill(n);
+  }
+
+  private refill(n: number): void {
+    if (this.fd === undefined) throw new WireError(`needs ${n} bytes at byte ${this.pos} but the data ends at ${this.size}`);
+    const len = Math.min(Math.max(n, WINDOW_BYTES), this.size - this.pos);
+    if (len < n) throw new WireError(`needs ${n} bytes at byte ${this.pos} but the file ends at ${this.size}`);
+    if (len > scratch.length && len <= MAX_KEPT_SCRATCH) scratch = Buffer.allocUnsafe(len);
+    const buf = len <= scratch.length ? scratch : Buffer.allocUnsafe(len);
+    let done = 0;
+    while (done < len) {
+      const got = readSync(this.fd, buf, done, len - done, this.pos + done);
+      if (got === 0) throw new WireError(`the file ended at byte ${this.pos + done} while reading`);
+      done += got;
+    }
+    this.buf = buf;
+    this.base = this.pos;
+    this.wend = this.pos + len;
+  }
+
+  /** The byte at absolute offset `p` (moves the read position there). */
+  byteAt(p: number): number {
+    this.pos = p;
+    this.need(1);
+    return this.buf[p - this.base]!;
+  }
+
+  /** Unsigned varint up to 2^53 (tags, lengths, enums); longer or unterminated varints are damage. */
+  uint(end: number): number {
+    // one- and two-byte varints (tags, name lengths, most message lengths) without a call
+    const p = this.pos;
+    if (p + 1 < end && p + 1 < this.wend && p >= this.base) {
+      const buf = this.buf;
+      const b = buf[p - this.base]!;
+      if (b < 0x80) {
+        this.pos = p + 1;
+        return b;
+      }
+      const b2 = buf[p + 1 - this.base]!;
+      if (b2 < 0x80) {
+        this.pos = p + 2;
+        return (b & 0x7f) | (b2 << 7);
+      }
+    }
+    return this.uintSlow(end);
+  }
+
+  private uintSlow(end: number): number {
+    const avail = Math.min(10, end - this.pos);
+    if (avail <= 0) throw new WireError(`a varint at byte ${this.pos} runs past the end of its message`);
+    this.need(avail);
+    const buf = this.buf;
+    let i = this.pos - this.base;
+    let b = buf[i++]!;
+    if (b < 0x80) {
+      this.pos++;
+      return b;
+    }
+    let result = b & 0x7f;
+    let mul = 128;
+    const stop = i - 1 + avail;
+    while (i < stop) {
+      b = buf[i++]!;
+      result += (b & 0x7f) * mul;
+      if (b < 0x80) {
+        this.pos = this.base + i;
+        return result;
+      }
+      mul *= 128;
+    }
+    throw new WireError(`a varint at byte ${this.pos} runs past the end of its message or is longer than 10 bytes`);
+  }
+
+  /** int32 field (enums, data_type, elem_type): the low 32 bits of the varint, signed. */
+  int32(end: number): number {
+    const [lo] = this.varint64(end);
+    return lo | 0;
+  }
+
+  /**
+   * int64 field: a number when it is a safe integer, else a Long-like { low, high } (what tensor-data.ts's
+   * int64ToNumber / int64Clamped expect from protobufjs).
+   */
+  int64(end: number): number | { low: number; high: number; unsigned: boolean } {
+    const [lo, hi] = this.varint64(end);
+    const n = (hi | 0) * 0x100000000 + (lo >>> 0);
+    if (Number.isSafeInteger(n)) return n;
+    return { low: lo | 0, high: hi | 0, unsigned: false };
+  }
+
+  uint64(end: number): number | { low: number; high: number; unsigned: boolean } {
+    const [lo, hi] = this.varint64(end);
+    const n = (hi >>> 0) * 0x100000000 + (lo >>> 0);
+    if (Number.isSafeInteger(n)) return n;
+    return { low: lo | 0, high: hi | 0, unsigned: true };
+  }
+
+  private readonly pair: [number, number] = [0, 0];
+
+  /** A varint as two 32-bit halves (low, high), like protobufjs's LongBits. */
+  varint64(end: number): [number, number] {
+    const avail = Math.min(10, end - this.pos);
+    if (avail <= 0) throw new WireError(`a varint at byte ${this.pos} runs past the end of its message`);
+    this.need(avail);
+    const buf = this.buf;
+    const start = this.pos - this.base;
+    let lo = 0;
+    let hi = 0;
+    let i = 0;
+    for (; i < avail; i++) {
+      const b = buf[start + i]!;
+      if (i < 4) lo |= (b & 0x7f) << (i * 7);
+      else if (i === 4) {
+        lo |= (b & 0x7f) << 28;
+        hi |= (b & 0x7f) >>> 4;
+      } else hi |= (b & 0x7f) << (i * 7 - 32);
+      if (b < 0x80) {
+        this.pos += i + 1;
+        this.pair[0] = lo >>> 0;
+        this.pair[1] = hi >>> 0;
+        return this.pair;
+      }
+    }
+    throw new WireError(`a varint at byte ${this.pos} runs past the end of its message or is longer than 10 bytes`);
+  }
+
+  float(end: number): number {
+    if (end - this.pos < 4) throw new WireError(`a float at byte ${this.pos} runs past the end of its message`);
+    this.need(4);
+    const i = this.pos - this.base;
+    const v = new DataView(this.buf.buffer, this.buf.byteOffset + i, 4).getFloat32(0, true);
+    this.pos += 4;
+    return v;
+  }
+
+  /** Length of a length-delimited field, checked against `end`. */
+  len(end: number): number {
+    const at = this.pos;
+    const n = this.uint(end);
+    if (n > end - this.pos) throw new WireError(`a field at byte ${at} needs ${n} bytes but its message has ${end - this.pos} left`);
+    return n;
+  }
+
+  /** Reads a length and returns the absolute end of the sub-message it frames. */
+  sub(end: number): number {
+    const n = this.len(end);
+    return this.pos + n;
+  }
+
+  /** Reads a length and skips the payload. */
+  skipLen(end: number): void {
+    const n = this.len(end);
+    this.pos += n;
+  }
+
+  /** A length-delimited payload as a view (in memory now). */
+  view(n: number): Uint8Array {
+    this.need(n);
+    const i = this.pos - this.base;
+    this.pos += n;
+    if (this.arena) {
+      // file mode: the window is reused, so the bytes are copied out
+      const out = this.arena.alloc(n);
+      out.set(this.buf.subarray(i, i + n));
+      return out;
+    }
+    // a plain Uint8Array view (Buffer#subarray builds a slower FastBuffer)
+    return new Uint8Array(this.buf.buffer, this.buf.byteOffset + i, n);
+  }
+
+  /** A payload: in memory, a view; from a file, a copy when small, else left on disk as a LazyRange. */
+  payload(n: number): Uint8Array | LazyRange {
+    if (this.file && n > INLINE_PAYLOAD_BYTES) {
+      const r: LazyRange = { file: this.file, offset: this.pos, length: n, group: this.group };
+      this.group!.ranges.push(r);
+      this.pos += n;
+      return r;
+    }
+    return this.view(n);
+  }
+
+  string(n: number): string {
+    if (n === 0) return '';
+    if (this.pos + n > this.wend || this.pos < this.base) this.refill(n);
+    const start = this.pos - this.base;
+    this.pos += n;
+    // invalid UTF-8 becomes U+FFFD, as protobufjs decoded it
+    return (this.buf as Buffer & { utf8Slice(s: number, e: number): string }).utf8Slice(start, start + n);
+  }
+
+  /** Skips a field of wire type `wire` (no reading of length-delimited payloads). */
+  skip(wire: number, end: number): void {
+    switch (wire) {
+      case 0:
+        this.varint64(end);
+        return;
+      case 1:
+      case 5: {
+        const n = wire === 1 ? 8 : 4;
+        if (end - this.pos < n) throw new WireError(`a fixed-size field at byte ${this.pos} runs past the end of its message`);
+        this.pos += n;
+        return;
+      }
+      case 2:
+        this.skipLen(end);
+        return;
+      default:
+        throw new WireError(`invalid wire type ${wire} at byte ${this.pos}`);
+    }
+  }
+}
+
