@@ -32,7 +32,7 @@ const EXPLAINED_MISSES: Record<string, string> = {
   'resnet_v1_8_32_tfs_int8.tflite':
     'the same file is published at 45.41 KiB (8.1.0), 55.28 KiB (7.3.0) and 62.51 KiB (3.0/4.0): tool-version changes. The 8.1.0 row lands within ±3 % (47,136 B) but is not asserted: the result depends on the placement heuristic (other placement orders give 43,648…45,968 B, −6.1…−1.1 %), so no rule of ours decides it; the one generated residual network found is a 3.0.0 lite MNIST ResNet (search id 66833973634, docs/memory-4x.md), no 8.1.0 one.',
   'resnet_v1_32_32_tfs_int8.tflite':
-    'as ResNet8 (the table repeats ResNet8\'s figures for ResNet32).',
+    'not a measurement of this file: its 3.0/4.0 rows copy the 8.1-era row of the 2024 fork digit for digit (45.41 / 24.98 / 464.38 / 78.65 KiB, 177.7 ms; src/targets/runtime-copies.ts), whose 45.41 KiB equals ResNet8\'s own 8.1 figure; ResNet32\'s plan is 50,704 B.',
   'resnet_v1_8_32_int8.tflite':
     'as resnet_v1_8_32_tfs: 7.3.0 publishes 55.28 KiB for the file 8.1.0 publishes at 45.41 KiB.',
   'resnet_v1_32_32_int8.tflite': 'the legacy table repeats ResNet8\'s 55.28 KiB for ResNet32; scratch-dominated small model.',
