@@ -112,23 +112,8 @@ export function latencyLoo(rows: CalibrationRow[], profiles: Map<string, TargetP
  * fit on every usable row of the other architectures. Reported beside the figure, never part of it.
  */
 export function contradictedLoo(rows: CalibrationRow[], profiles: Map<string, TargetProfile>): LooOutcome<CalibrationRow>[] {
-  const usable = latencyRows(rows);
   const odd = timedRows(rows).filter((r) => !r.latencyComparable);
-  const out: LooOutcome<CalibrationRow>[] = [];
-  for (const arch of new Set(odd.map((r) => r.arch))) {
-    const models = fitEngineModels(
-      usable.filter((r) => r.arch !== arch),
-      profiles,
-    );
-    for (const r of odd.filter((x) => x.arch === arch)) {
-      const m = models.get(r.calibrationKey);
-      if (!m) continue;
-      const p = predictMs(m, r.features!, profiles.get(r.target)!, r.clockMHz, r.toolVersion);
-      const a = r.published.inferenceMs!;
-      out.push({ item: r, predicted: p, actual: a, errorPct: (100 * (p - a)) / a });
-    }
-  }
-  return out;
+  return heldOutPredictions(latencyRows(rows), odd, profiles, (r) => r.calibrationKey);
 }
 
 /**
@@ -139,6 +124,11 @@ export function contradictedLoo(rows: CalibrationRow[], profiles: Map<string, Ta
 export function mp2EngineChoiceLoo(rows: CalibrationRow[], profiles: Map<string, TargetProfile>): LooOutcome<CalibrationRow>[] {
   const usable = latencyRows(rows);
   const odd = usable.filter((r) => r.calibrationKey.endsWith(':npu') && r.quantization === 'per-channel');
+  return heldOutPredictions(usable, odd, profiles, (r) => r.calibrationKey.replace(/:npu$/, ':gpu'));
+}
+
+/** Each architecture of `odd` predicted by the models fitted on `usable` without it, under the key `keyOf` names. */
+function heldOutPredictions(usable: CalibrationRow[], odd: CalibrationRow[], profiles: Map<string, TargetProfile>, keyOf: (r: CalibrationRow) => string): LooOutcome<CalibrationRow>[] {
   const out: LooOutcome<CalibrationRow>[] = [];
   for (const arch of new Set(odd.map((r) => r.arch))) {
     const models = fitEngineModels(
@@ -146,7 +136,7 @@ export function mp2EngineChoiceLoo(rows: CalibrationRow[], profiles: Map<string,
       profiles,
     );
     for (const r of odd.filter((x) => x.arch === arch)) {
-      const m = models.get(r.calibrationKey.replace(/:npu$/, ':gpu'));
+      const m = models.get(keyOf(r));
       if (!m) continue;
       const p = predictMs(m, r.features!, profiles.get(r.target)!, r.clockMHz, r.toolVersion);
       const a = r.published.inferenceMs!;
