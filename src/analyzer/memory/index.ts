@@ -338,11 +338,13 @@ export function planMemory(analysis: Analysis, opts: MemoryOptions = {}): Memory
   const linear = runPlanner(analysis, liveness, new LinearFirstFitPlanner({ alignmentBytes }), alignmentBytes);
 
   const layerLimit = opts.searchLayerLimit ?? SEARCH_LAYER_LIMIT;
+  // the st plan runs ST's execution order when that moved a layer (stScheduleFor), the model's own order otherwise
+  const stOrderName = stSchedule === schedule ? "the model's own order" : "ST's execution order";
   let best: PlannerReport;
   if (analysis.layers.length > layerLimit) {
     best = {
       ...st,
-      strategy: `st on the model's own order (re-ordering search skipped: ${analysis.layers.length} layers > ${layerLimit})`,
+      strategy: `st on ${stOrderName} (re-ordering search skipped: ${analysis.layers.length} layers > ${layerLimit})`,
       schedule: stSchedule.map((i) => analysis.layers[i]!.name),
       exact: false,
       searchSkipped: true,
@@ -359,7 +361,7 @@ export function planMemory(analysis: Analysis, opts: MemoryOptions = {}): Memory
     const bestPlan = candidates.reduce((a, b) => (b.peakBytes < a.peakBytes ? b : a));
     best = {
       ...bestPlan,
-      strategy: `${bestPlan.strategy} on ${bestPlan === st ? "the model's own order" : 'the searched order'}`,
+      strategy: `${bestPlan.strategy} on ${bestPlan === st ? stOrderName : 'the searched order'}`,
       schedule: (bestPlan === st ? stSchedule : search.schedule).map((i) => analysis.layers[i]!.name),
       exact: search.exact,
     };
