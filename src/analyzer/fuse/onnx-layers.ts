@@ -17,6 +17,7 @@ import type { IRModel, IRNode, TensorType } from '../ir.ts';
 import type { Activation, ActivationTensor, ConvGeometry, Layer, LayerOp } from '../layer.ts';
 import { finishLayer, type LayerDraft } from '../layer-ops.ts';
 import { describeConst, tensorFootprint } from './const-operands.ts';
+import { constByteLength } from './const-size.ts';
 import { GraphIndex } from './graph-index.ts';
 import { FUSABLE_ACTIVATIONS, isDequantizeOp, isQuantizeOp, onnxOpInfo, type OnnxOpInfo } from './onnx-op-table.ts';
 import { collectActivationTensors } from './tensors.ts';
@@ -146,7 +147,7 @@ class OnnxFuser {
     const v = this.types.get(name)?.value;
     if (v) return v;
     const data = this.model.graph.tensors.get(name)?.data;
-    if (!data || data.bytes.byteLength > 64) return undefined;
+    if (!data || constByteLength(data) > 64) return undefined;
     return [...data.bytes];
   }
 
@@ -407,7 +408,7 @@ class OnnxFuser {
     const v = this.types.get(t)?.value;
     if (v && v.length === 1) return v[0];
     const data = this.model.graph.tensors.get(t)?.data;
-    if (data && data.dtype === 'float32' && data.bytes.byteLength === 4) {
+    if (data && data.dtype === 'float32' && constByteLength(data) === 4) {
       return new DataView(data.bytes.buffer, data.bytes.byteOffset, 4).getFloat32(0, true);
     }
     return undefined;
