@@ -267,7 +267,7 @@ class OnnxFuser {
         if (cn.opType === 'Cast') {
           /* dequantizing cast */
         } else if ((cn.opType === 'Mul' || cn.opType === 'Add' || cn.opType === 'Div') && binary && other) {
-          if (cn.opType === 'Mul' && this.idx.sideTensors.has(other)) this.markScaleArithmetic(group, other);
+          if (cn.opType === 'Mul' && this.idx.isSide(other)) this.markScaleArithmetic(group, other);
           else if (cn.opType === 'Add' && !biasSeen) {
             group.roles.set(other, 'bias');
             biasSeen = true;
@@ -538,7 +538,7 @@ class OnnxFuser {
     const role = group.roles.get(t);
     if (role === 'ignore' || role === 'bias' || role === 'quant') return;
     if (isQuantizeOp(n.domain, n.opType) || isDequantizeOp(n.domain, n.opType)) return;
-    if (this.idx.sideTensors.has(t)) return;
+    if (this.idx.isSide(t)) return;
     if (k === group.core) {
       if (info?.weightQuant?.includes(j)) {
         const f = tensorFootprint(this.idx, t);
