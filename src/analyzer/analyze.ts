@@ -12,6 +12,7 @@ import type { Analysis, Layer, ModelSummary, TensorSummary, Totals } from './lay
 import { loadModel, type LoadOptions } from './load.ts';
 import { inferShapes } from './shapes/infer.ts';
 import { buildLayers } from './fuse/index.ts';
+import { constByteLength, isUnreadConst } from './fuse/const-size.ts';
 
 export interface AnalyzeOptions {
   /** Overrides of graph-input shapes by name (`--input-shape name=1x3x224x224`). */
@@ -62,6 +63,11 @@ export function fileConstBytes(model: IRModel): number {
   for (const t of model.graph.tensors.values()) {
     const d = t.data;
     if (!d) continue;
+    // a payload still on disk is a file range of its own: counted by its size, not read
+    if (isUnreadConst(d)) {
+      bytes += constByteLength(d);
+      continue;
+    }
     const view = d.bytes;
     let offsets = seen.get(view.buffer);
     if (!offsets) seen.set(view.buffer, (offsets = new Map()));

@@ -10,6 +10,7 @@
  */
 import { storageBytes, type DType } from '../dtype.ts';
 import { elementCount } from '../layer-ops.ts';
+import { constByteLength } from './const-size.ts';
 import type { GraphIndex } from './graph-index.ts';
 
 export interface ConstOperand {
@@ -31,7 +32,7 @@ const PASS_THROUGH = new Set(['Reshape', 'Transpose', 'Squeeze', 'Unsqueeze', 'I
 /** Element count and stored bytes of any tensor, from its data or its inferred type. */
 export function tensorFootprint(idx: GraphIndex, name: string): { elements: number; dtype: DType; bytes: number; shape: number[] } {
   const data = idx.graph.tensors.get(name)?.data;
-  if (data) return { elements: elementCount(data.shape), dtype: data.dtype, bytes: data.bytes.byteLength, shape: [...data.shape] };
+  if (data) return { elements: elementCount(data.shape), dtype: data.dtype, bytes: constByteLength(data), shape: [...data.shape] };
   const t = idx.types.get(name);
   const shape = t?.shape ?? idx.graph.tensors.get(name)?.shape?.map((d) => (typeof d === 'number' ? d : 1)) ?? [];
   const dtype: DType = t?.dtype ?? idx.graph.tensors.get(name)?.dtype ?? 'unknown';

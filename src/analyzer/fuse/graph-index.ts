@@ -7,6 +7,9 @@
  */
 import type { IRGraph, IRNode, TensorType } from '../ir.ts';
 
+const STATIC = 1;
+const SIDE = 2;
+
 export class GraphIndex {
   readonly graph: IRGraph;
   readonly types: ReadonlyMap<string, TensorType>;
@@ -14,10 +17,12 @@ export class GraphIndex {
   readonly producer = new Map<string, number>();
   /** Tensor name → indices of the nodes reading it (file order, one entry per node). */
   readonly consumers = new Map<string, number[]>();
-  /** Tensors known before inference (see file comment). */
-  readonly staticTensors = new Set<string>();
-  /** Run-time quantization scalars (DynamicQuantizeLinear scale/zero point and what is computed from them only). */
-  readonly sideTensors = new Set<string>();
+  /**
+   * Flags: STATIC for tensors known before inference (see file comment), SIDE for run-time quantization
+   * scalars (DynamicQuantizeLinear scale/zero point and what is computed from them only); both can be set;
+   * absent when neither. One map for both: "is it a parameter" is one lookup.
+   */
+  private readonly kind = new Map<string, number>();
   readonly graphInputs: ReadonlySet<string>;
   readonly graphOutputs: ReadonlySet<string>;
 
@@ -40,43 +45,55 @@ export class GraphIndex {
       }
     }
     graph.tensors.forEach(this.addIfStatic, this);
+    const kind = this.kind;
     // Forward pass in file order (ONNX requires topological order; the loader checks it).
     for (const n of nodes) {
       let allStatic = true;
       let allStaticOrSide = true;
       for (const t of n.inputs) {
         if (t === '') continue;
-        if (this.staticTensors.has(t)) continue;
+        const k = kind.get(t) ?? 0;
+        if (k & STATIC) continue;
         allStatic = false;
-        if (!this.sideTensors.has(t)) {
+        if (!(k & SIDE)) {
           allStaticOrSide = false;
           break;
         }
       }
       for (const o of n.outputs) {
         if (!o) continue;
-        if (allStatic || (types.get(o)?.value !== undefined && !this.graphInputs.has(o))) this.staticTensors.add(o);
-        else if (allStaticOrSide) this.sideTensors.add(o);
+        if (allStatic || (types.get(o)?.value !== undefined && !this.graphInputs.has(o))) this.addFlag(o, STATIC);
+        else if (allStaticOrSide) this.addFlag(o, SIDE);
       }
       if (n.opType === 'DynamicQuantizeLinear' && !allStatic) {
-        if (n.outputs[1]) this.sideTensors.add(n.outputs[1]);
-        if (n.outputs[2]) this.sideTensors.add(n.outputs[2]);
+        if (n.outputs[1]) this.addFlag(n.outputs[1], SIDE);
+        if (n.outputs[2]) this.addFlag(n.outputs[2], SIDE);
       }
     }
   }
 
   /** (a method, not a closure per graph: Map.forEach callback) */
   private addIfStatic(info: { data?: unknown }, name: string): void {
-    if (info.data && !this.graphInputs.has(name)) this.staticTensors.add(name);
+    // the first flags set, and tensor names are unique keys: a plain set
+    if (info.data && !this.graphInputs.has(name)) this.kind.set(name, STATIC);
+  }
+
+  private addFlag(name: string, flag: number): void {
+    this.kind.set(name, (this.kind.get(name) ?? 0) | flag);
   }
 
   isStatic(name: string): boolean {
-    return this.staticTensors.has(name);
+    return ((this.kind.get(name) ?? 0) & STATIC) !== 0;
+  }
+
+  /** A run-time quantization scalar (see `kind`). */
+  isSide(name: string): boolean {
+    return ((this.kind.get(name) ?? 0) & SIDE) !== 0;
   }
 
   /** Static or side: not an activation buffer. */
   isParameter(name: string): boolean {
-    return this.staticTensors.has(name) || this.sideTensors.has(name);
+    return this.kind.has(name);
   }
 
   isActivation(name: string): boolean {

@@ -17,6 +17,7 @@ import type { IRModel, IRNode, TensorType } from '../ir.ts';
 import type { Activation, ActivationTensor, ConvGeometry, Layer, LayerOp } from '../layer.ts';
 import { finishLayer, type LayerDraft } from '../layer-ops.ts';
 import { describeConst, tensorFootprint } from './const-operands.ts';
+import { constByteLength } from './const-size.ts';
 import { GraphIndex } from './graph-index.ts';
 import { FUSABLE_ACTIVATIONS, isDequantizeOp, isQuantizeOp, onnxOpInfo, type OnnxOpInfo } from './onnx-op-table.ts';
 import { collectActivationTensors } from './tensors.ts';
@@ -146,7 +147,7 @@ class OnnxFuser {
     const v = this.types.get(name)?.value;
     if (v) return v;
     const data = this.model.graph.tensors.get(name)?.data;
-    if (!data || data.bytes.byteLength > 64) return undefined;
+    if (!data || constByteLength(data) > 64) return undefined;
     return [...data.bytes];
   }
 
@@ -266,7 +267,7 @@ class OnnxFuser {
         if (cn.opType === 'Cast') {
           /* dequantizing cast */
         } else if ((cn.opType === 'Mul' || cn.opType === 'Add' || cn.opType === 'Div') && binary && other) {
-          if (cn.opType === 'Mul' && this.idx.sideTensors.has(other)) this.markScaleArithmetic(group, other);
+          if (cn.opType === 'Mul' && this.idx.isSide(other)) this.markScaleArithmetic(group, other);
           else if (cn.opType === 'Add' && !biasSeen) {
             group.roles.set(other, 'bias');
             biasSeen = true;
@@ -407,7 +408,7 @@ class OnnxFuser {
     const v = this.types.get(t)?.value;
     if (v && v.length === 1) return v[0];
     const data = this.model.graph.tensors.get(t)?.data;
-    if (data && data.dtype === 'float32' && data.bytes.byteLength === 4) {
+    if (data && data.dtype === 'float32' && constByteLength(data) === 4) {
       return new DataView(data.bytes.buffer, data.bytes.byteOffset, 4).getFloat32(0, true);
     }
     return undefined;
@@ -537,7 +538,7 @@ class OnnxFuser {
     const role = group.roles.get(t);
     if (role === 'ignore' || role === 'bias' || role === 'quant') return;
     if (isQuantizeOp(n.domain, n.opType) || isDequantizeOp(n.domain, n.opType)) return;
-    if (this.idx.sideTensors.has(t)) return;
+    if (this.idx.isSide(t)) return;
     if (k === group.core) {
       if (info?.weightQuant?.includes(j)) {
         const f = tensorFootprint(this.idx, t);

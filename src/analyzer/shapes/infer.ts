@@ -138,28 +138,28 @@ function seedConstants(model: IRModel, types: Map<string, TensorType>): void {
   }
 }
 
+/** Per domain in one inferShapes call: its opset and its rules by op type. */
+interface DomainRules {
+  domain: string;
+  opset: number;
+  rules: Map<string, ShapeRule | undefined>;
+}
+
 /** A class rather than an object literal with an `attr` arrow: one closure per node was a measurable cost. */
 class NodeShapeContext implements ShapeContext {
   readonly inputs: (TensorType | undefined)[];
   readonly opset: number;
   constructor(
     readonly node: IRNode,
-    model: IRModel,
-    types: Map<string, TensorType>,
+    inputs: (TensorType | undefined)[],
+    opset: number,
   ) {
-    const names = node.inputs;
-    const inputs = new Array<TensorType | undefined>(names.length);
-    for (let i = 0; i < names.length; i++) inputs[i] = names[i] === '' ? undefined : types.get(names[i]!);
     this.inputs = inputs;
-    this.opset = opsetOf(model, node.domain);
+    this.opset = opset;
   }
   attr(name: string): AttrValue | undefined {
     return this.node.attrs[name];
   }
-}
-
-function contextFor(model: IRModel, node: IRNode, types: Map<string, TensorType>): ShapeContext {
-  return new NodeShapeContext(node, model, types);
 }
 
 export function inferShapes(model: IRModel, opts: ShapeOptions = {}): ShapeResult {
@@ -169,14 +169,30 @@ export function inferShapes(model: IRModel, opts: ShapeOptions = {}): ShapeResul
   const g = model.graph;
   seedConstants(model, types);
   const defaultedHint = seedInputs(model, opts, types, warnings);
-  // rules by domain then op type, looked up once per distinct op in this call (the registry may grow between calls)
-  const rulesByDomain = new Map<string, Map<string, ShapeRule | undefined>>();
+  // rules by domain then op type, looked up once per distinct op in this call (the registry may grow between
+  // calls); the domain's opset with them. Consecutive nodes mostly share a domain: the last one is kept at hand.
+  const byDomain = new Map<string, DomainRules>();
+  let lastDomain: DomainRules | undefined;
 
   for (const node of g.nodes) {
+    // the input types, once: a name without a type is missing (types never holds undefined)
+    const names = node.inputs;
+    const inputs = new Array<TensorType | undefined>(names.length);
     let missing: string[] | undefined;
-    for (const n of node.inputs) if (n !== '' && !types.has(n)) (missing ??= []).push(n);
-    let byOp = rulesByDomain.get(node.domain);
-    if (!byOp) rulesByDomain.set(node.domain, (byOp = new Map()));
+    for (let i = 0; i < names.length; i++) {
+      const n = names[i]!;
+      if (n === '') {
+        inputs[i] = undefined; // a real element, not a hole (rules may call every/some/map on inputs)
+        continue;
+      }
+      const t = types.get(n);
+      if (t === undefined) (missing ??= []).push(n);
+      inputs[i] = t;
+    }
+    let dom = lastDomain !== undefined && lastDomain.domain === node.domain ? lastDomain : byDomain.get(node.domain);
+    if (!dom) byDomain.set(node.domain, (dom = { domain: node.domain, opset: opsetOf(model, node.domain), rules: new Map() }));
+    lastDomain = dom;
+    const byOp = dom.rules;
     let rule = byOp.get(node.opType);
     if (rule === undefined && !byOp.has(node.opType)) {
       rule = findShapeRule(node.domain, node.opType);
@@ -190,7 +206,7 @@ export function inferShapes(model: IRModel, opts: ShapeOptions = {}): ShapeResul
       reason = `input${missing.length > 1 ? 's' : ''} ${missing.map((m) => `'${m}'`).join(', ')} of unknown shape`;
     } else {
       try {
-        outs = rule(contextFor(model, node, types));
+        outs = rule(new NodeShapeContext(node, inputs, dom.opset));
       } catch (e) {
         const label = nodeLabel(node);
         if (e instanceof EdgefitError && e.code === 'DYNAMIC_DIM') reason = e.message.replace(`${label}: `, '');

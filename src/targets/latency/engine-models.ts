@@ -8,7 +8,7 @@ import { mpuKey, type CalibrationRow } from '../calibration/dataset.ts';
 import { mapMemory } from '../memory-map.ts';
 import type { ModelFeatures } from '../model-features.ts';
 import type { TargetProfile } from '../profile-schema.ts';
-import { featuresFor, latencyFeatureVector, placementOf, workFeatureVectorUsing } from './features.ts';
+import { featureMask, featuresFor, fillWorkFeatureVector, LATENCY_FEATURES, latencyFeatureVector, placementOf, workFeatureVectorUsing } from './features.ts';
 import { emptyWork, type LayerWork } from './layer-work.ts';
 import { fitScaled, predictScaled, versionRank, type FitRow, type ScaledFit } from './fit.ts';
 
@@ -143,9 +143,22 @@ export function predictLayerMs(m: EngineModel, f: ModelFeatures, profile: Target
   const place = placementFor(f, profile);
   const scale = m.kind === 'borrowed' ? m.ratio! : 1;
   const version = m.kind === 'borrowed' ? m.fit.referenceVersion : undefined;
-  const use = new Set(featuresFor(key));
+  const mask = featureMask(new Set(featuresFor(key)));
+  // predictScaled's arithmetic, term for term, over one reused feature vector (no arrays or closures per layer)
+  const coef = m.fit.coef;
+  const factor = (version !== undefined ? m.fit.versionFactor[version] : undefined) ?? 1;
+  const perMs = clockMHz * 1000;
+  const x = new Array<number>(LATENCY_FEATURES.length).fill(0);
+  const n = x.length;
+  const layerMs = new Array<number>(works.length);
+  for (let i = 0; i < works.length; i++) {
+    fillWorkFeatureVector(x, works[i]!, place, mask, 0);
+    let s = 0;
+    for (let j = 0; j < n; j++) s = s + x[j]! * coef[j]!;
+    layerMs[i] = ((factor * s) / perMs) * scale;
+  }
   return {
-    layerMs: works.map((w) => predictScaled(m.fit, workFeatureVectorUsing(w, place, use, 0), clockMHz, version) * scale),
-    perInferenceMs: predictScaled(m.fit, workFeatureVectorUsing(emptyWork(), place, use, 1), clockMHz, version) * scale,
+    layerMs,
+    perInferenceMs: predictScaled(m.fit, workFeatureVectorUsing(emptyWork(), place, new Set(featuresFor(key)), 1), clockMHz, version) * scale,
   };
 }

@@ -119,6 +119,41 @@ export function featureValuesOfWork(w: LayerWork, place: Placement01, inference:
   };
 }
 
+/** `use` as a mask in LATENCY_FEATURES order (per-layer callers build it once). */
+export function featureMask(use: ReadonlySet<LatencyFeature>): boolean[] {
+  return LATENCY_FEATURES.map((n) => use.has(n));
+}
+
+/**
+ * workFeatureVectorUsing written into `out` (reused across layers) with no per-layer objects: the same
+ * values as featureValuesOfWork, in LATENCY_FEATURES order, 0 where `mask` is false.
+ */
+export function fillWorkFeatureVector(out: number[], w: LayerWork, place: Placement01, mask: readonly boolean[], inference: number): number[] {
+  const ext = place.activationExternalShare;
+  const wx = place.weightsExternal;
+  out[0] = mask[0] ? w.macs_conv : 0;
+  out[1] = mask[1] ? w.macs_pointwise : 0;
+  out[2] = mask[2] ? w.macs_depthwise : 0;
+  out[3] = mask[3] ? w.macs_dense : 0;
+  out[4] = mask[4] ? w.macs_gemm : 0;
+  out[5] = mask[5] ? w.macs_short : 0;
+  out[6] = mask[6] ? w.macs_long : 0;
+  out[7] = mask[7] ? w.macs_dw_s2_same : 0;
+  out[8] = mask[8] ? w.ops_eltwise : 0;
+  out[9] = mask[9] ? w.ops_pool : 0;
+  out[10] = mask[10] ? w.ops_other : 0;
+  out[11] = mask[11] ? w.elems_stream : 0;
+  out[12] = mask[12] ? w.out_conv : 0;
+  out[13] = mask[13] ? w.reads_conv : 0;
+  out[14] = mask[14] ? w.bytes_act * (1 - ext) : 0;
+  out[15] = mask[15] ? w.bytes_act * ext : 0;
+  out[16] = mask[16] ? (wx ? 0 : w.bytes_weights) : 0;
+  out[17] = mask[17] ? (wx ? w.bytes_weights : 0) : 0;
+  out[18] = mask[18] ? w.layers : 0;
+  out[19] = mask[19] ? inference : 0;
+  return out;
+}
+
 export function latencyFeatureValues(f: ModelFeatures, place: Placement01): Record<LatencyFeature, number> {
   return featureValuesOfWork(f.latencyWork, place, 1);
 }
