@@ -12,6 +12,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { EdgefitError } from '../src/analyzer/errors.ts';
 import type { IRGraph } from '../src/analyzer/ir.ts';
 import { loadModel, loadModelBytes } from '../src/analyzer/load.ts';
+import { analyzeModel } from '../src/analyzer/analyze.ts';
+import { planMemory } from '../src/analyzer/memory/index.ts';
+import { evaluateTargets, listTargets } from '../src/targets/evaluate.ts';
 import { OnnxGraphBuilder } from '../src/analyzer/onnx/builder.ts';
 import { HAVE_SHARED, modelLabel, sharedModels } from './helpers/shared.ts';
 
@@ -65,6 +68,20 @@ describe('lazy ONNX file reader', () => {
     expect(Object.getOwnPropertyDescriptor(w, 'bytes')!.get, 'w was read once and kept').toBeUndefined();
     expect(openFds()).toBe(before);
     expect(new Float32Array(w.bytes.slice().buffer)[7]).toBeCloseTo(1);
+  });
+
+  it.skipIf(!HAVE_SHARED)('analyze, plan and every target leave the weights of a real model on disk (sizes come from dtype × shape)', () => {
+    const path = sharedModels('onnx').find((p) => p.endsWith('mobilenetv2-7.quant.onnx'));
+    if (!path) return;
+    const m = loadModel(path);
+    const onDisk = () => [...m.graph.tensors.values()].filter((t) => t.data && Object.getOwnPropertyDescriptor(t.data, 'bytes')?.get !== undefined).length;
+    const before = onDisk();
+    expect(before, 'the 3.5 MB model has large initializers left on disk at load').toBeGreaterThan(20);
+    const a = analyzeModel(m);
+    planMemory(a);
+    evaluateTargets(a, listTargets().map((t) => t.id));
+    expect(onDisk(), 'no payload read by analyze + plan + targets').toBe(before);
+    expect(a.totals.weightBytes).toBe(3541984); // the figure the in-memory reader gives (closing note of the first stop)
   });
 
   it('a file cut anywhere is refused at load (TRUNCATED or damaged), not when a payload is read', () => {

@@ -13,6 +13,7 @@ import { planMemory } from '../analyzer/memory/index.ts';
 import { DEFAULT_TARGETS, evaluateTargets, type TargetResult } from '../targets/evaluate.ts';
 import { resolveTarget } from '../targets/resolve.ts';
 import { layerLatencyOf } from './layer-latency.ts';
+import { mpuCpuPath, runtimeShapeOps } from '../targets/latency/runtime-path.ts';
 import { calibrationSources, findPublishedFigures, type PublishedQuery } from './published.ts';
 import { formatMs } from './format.ts';
 import type { PublishedFigure, ReportInput, ReportMemory, ReportMemoryPlan, ReportTargetResult, ResolutionPoint } from './types.ts';
@@ -217,6 +218,17 @@ function attachPredictions(figures: PublishedFigure[], byResolution: Map<number,
     if (f.metric === 'latencyMs') {
       predicted = t?.latencyMs ?? null;
       errorPct = t?.latencyErrorPct ?? null;
+      const ours = f.publishedCpuPath ? mpuCpuPath(runtimeShapeOps(e.analysis)) : undefined;
+      if (ours && ours !== f.publishedCpuPath) {
+        const kernels = (p: string) => (p === 'builtin' ? "TFLite's built-in kernels" : 'XNNPACK');
+        return {
+          ...f,
+          predictedValue: predicted,
+          predictedErrorPct: errorPct,
+          comparable: false,
+          comparabilityNote: `not like for like: ST's file ran on ${kernels(f.publishedCpuPath!)}${f.publishedCpuPath === 'builtin' ? ' (a run-time SHAPE op makes TFLite drop XNNPACK)' : ''}, this model is priced on ${kernels(ours)}`,
+        };
+      }
     } else if (f.metric === 'weightsFlashBytes') {
       predicted = t?.flash.parts?.weights ?? e.analysis.totals.weightBytes;
       errorPct = t?.flash.errorPct ?? null;

@@ -8,6 +8,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCsv } from '../targets/calibration/csv.ts';
+import { featureFileName, type FeatureRecord } from '../targets/calibration/feature-store.ts';
+import { mpuCpuPath } from '../targets/latency/runtime-path.ts';
 import { builtinProfiles } from '../targets/resolve.ts';
 import type { FigureSource, PublishedFigure } from './types.ts';
 
@@ -73,9 +75,11 @@ export function findPublishedFigures(query: PublishedQuery, dataDir = DATA_DIR):
         const prior = best.get(key);
         if (prior && prior.rank >= rank) continue;
         const tool = r.tool_version ? `, ${r.tool_version}` : '';
+        const cpuPath = metric === 'latencyMs' && table === 'mpu' && r.engine === 'a7' ? publishedCpuPath(dataDir, r.stand_in_ref, r.tool_version) : undefined;
         best.set(key, {
           rank,
           figure: {
+            ...(cpuPath ? { publishedCpuPath: cpuPath } : {}),
             targetId: r.target ?? '',
             board: names.get(r.target ?? '') ?? r.target ?? '',
             resolution,
@@ -92,6 +96,19 @@ export function findPublishedFigures(query: PublishedQuery, dataDir = DATA_DIR):
   return [...best.values()]
     .map((b) => b.figure)
     .sort((a, b) => (a.resolution ?? 0) - (b.resolution ?? 0) || a.targetId.localeCompare(b.targetId) || metricOrder.indexOf(a.metric) - metricOrder.indexOf(b.metric));
+}
+
+/** The A7 kernel path of the file a published MPU row was timed on, from its stand-in's stored features. */
+function publishedCpuPath(dataDir: string, ref: string | undefined, toolVersion: string | undefined): 'xnnpack' | 'builtin' | undefined {
+  if (!ref) return undefined;
+  const path = join(dataDir, 'features', featureFileName(ref));
+  if (!existsSync(path)) return undefined;
+  try {
+    const rec = JSON.parse(readFileSync(path, 'utf8')) as FeatureRecord;
+    return mpuCpuPath(rec.features.runtimeShapeOps, toolVersion || undefined);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -100,6 +100,14 @@ export interface PublishedFigure {
   /** What the published row describes (model name, format, tool version), as published. */
   row: string;
   source: FigureSource;
+  /**
+   * MPU Cortex-A7 times: the TFLite kernels ST's benchmarked file ran on ('builtin' when the file has a run-time
+   * SHAPE op, which makes TFLite drop XNNPACK; latency/runtime-path.ts), read from its stand-in's features.
+   */
+  publishedCpuPath?: 'xnnpack' | 'builtin';
+  /** False when the prediction is not like for like (another runtime path than ST's file); said in `comparabilityNote`. */
+  comparable?: boolean;
+  comparabilityNote?: string;
 }
 
 export interface ReportInput {

@@ -71,8 +71,9 @@ function summaryTable(input: ReportInput): string {
 
 /** One line: how far edgefit is from ST's published figures for this network (median and worst difference). */
 export function publishedLine(input: ReportInput): string | undefined {
+  const unlike = (input.published ?? []).filter((f) => f.comparable === false);
   const diffs = (input.published ?? [])
-    .filter((f) => f.predictedValue !== null && f.predictedValue !== undefined && f.publishedValue !== 0)
+    .filter((f) => f.comparable !== false && f.predictedValue !== null && f.predictedValue !== undefined && f.publishedValue !== 0)
     .map((f) => ({ f, pct: (100 * (f.predictedValue! - f.publishedValue)) / f.publishedValue }));
   if (diffs.length === 0) return undefined;
   const abs = diffs.map((d) => Math.abs(d.pct)).sort((a, b) => a - b);
@@ -80,7 +81,8 @@ export function publishedLine(input: ReportInput): string | undefined {
   const worst = diffs.reduce((w, d) => (Math.abs(d.pct) > Math.abs(w.pct) ? d : w));
   const metric = worst.f.metric === 'latencyMs' ? 'time' : worst.f.metric === 'activationRamBytes' ? 'activation RAM' : worst.f.metric === 'weightsFlashBytes' ? 'weights flash' : worst.f.metric;
   const sign = worst.pct >= 0 ? '+' : '';
-  return `Against ST's ${diffs.length} published figures for this network: median |difference| ${median.toFixed(1)} %, worst ${sign}${worst.pct.toFixed(1)} % (${worst.f.board} ${metric}, ${worst.f.resolution} px).`;
+  const left = unlike.length ? ` ${unlike.length} more not like for like (${[...new Set(unlike.map((f) => f.board))].join(', ')} times: ST's TFLite file ran TFLite's built-in kernels, this ONNX build is priced on XNNPACK; see the report).` : '';
+  return `Against ST's ${diffs.length} published figures for this network: median |difference| ${median.toFixed(1)} %, worst ${sign}${worst.pct.toFixed(1)} % (${worst.f.board} ${metric}, ${worst.f.resolution} px).${left}`;
 }
 
 export function registerDemo(program: Command): void {

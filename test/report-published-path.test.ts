@@ -1,0 +1,51 @@
+/**
+ * Published MPU times beside a prediction are like for like only when the model runs the same TFLite kernels as
+ * the file ST timed. ST's EfficientNet LC v1 TFLite has a run-time SHAPE op (Keras Flatten), so TFLite on the
+ * Cortex-A7 drops XNNPACK for it (latency/runtime-path.ts, evidence in docs/targets.md); a QDQ ONNX build of the
+ * same network has no such op and is priced on XNNPACK: its A7 rows are flagged, the held file's are not.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { buildReportInput } from '../src/report/build-input.ts';
+import { publishedLine } from '../src/cli/commands/demo.ts';
+import { buildZooModel } from '../src/zoo/index.ts';
+import { sharedModels } from './helpers/shared.ts';
+
+const tmp = mkdtempSync(join(tmpdir(), 'edgefit-published-path-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const QUERY = { arch: 'st_efficientnet_lc_v1', resolutions: [224], datasets: ['tf_flowers'] };
+const TARGETS = ['stm32mp157f-dk2', 'stm32mp135f-dk2', 'stm32h747i-disco'];
+
+describe('published MPU times and the runtime path', () => {
+  it('flags the A7 times of ST\'s TFLite file beside a QDQ ONNX build, and leaves them out of the demo line', async () => {
+    const m = buildZooModel('st_efficientnet_lc_v1', { resolution: 224, classes: 5 });
+    const path = join(tmp, `${m.name}.onnx`);
+    writeFileSync(path, m.bytes);
+    const input = await buildReportInput(path, { targets: TARGETS, published: QUERY });
+    const a7 = (input.published ?? []).filter((f) => f.metric === 'latencyMs' && f.targetId.startsWith('stm32mp1'));
+    expect(a7.map((f) => f.targetId).sort()).toEqual(['stm32mp135f-dk2', 'stm32mp157f-dk2']);
+    for (const f of a7) {
+      expect(f.publishedCpuPath, f.targetId).toBe('builtin');
+      expect(f.comparable, f.targetId).toBe(false);
+      expect(f.comparabilityNote).toMatch(/SHAPE op/);
+    }
+    const h7 = (input.published ?? []).find((f) => f.metric === 'latencyMs' && f.targetId === 'stm32h747i-disco');
+    expect(h7?.comparable, 'MCU times have no such path choice').toBeUndefined();
+    expect(publishedLine(input)).toMatch(/2 more not like for like \(STM32MP1/);
+  });
+
+  const file = sharedModels('tflite').find((p) => p.endsWith('st_efficientnet_lc_v1_224_tfs_int8.tflite'));
+  it.skipIf(!file)('the TFLite file ST timed is compared as is (same path)', async () => {
+    const input = await buildReportInput(file!, { targets: TARGETS, published: QUERY });
+    const a7 = (input.published ?? []).filter((f) => f.metric === 'latencyMs' && f.targetId.startsWith('stm32mp1'));
+    expect(a7.length).toBe(2);
+    for (const f of a7) {
+      expect(f.publishedCpuPath).toBe('builtin');
+      expect(f.comparable, f.targetId).toBeUndefined();
+      expect(Math.abs((f.predictedValue! - f.publishedValue) / f.publishedValue), f.targetId).toBeLessThan(0.1);
+    }
+  });
+});
