@@ -25,6 +25,17 @@ describe('memory mapping', () => {
     expect(m.ram.capacityBytes).toBe(800 * KiB + 32 * MiB);
   });
 
+  it('F769: runtime .data/.bss stay in the RAM at 0x20000000 beside the activations, never in the 16 KiB ITCM', () => {
+    const f769 = resolveTarget('STM32F769I-DISCO');
+    const m = mapMemory(f769, { activationBytes: 401_680, weightBytes: 517_415, runtimeRamBytes: 15_008, codeFlashBytes: 100_832 });
+    expect(m.placements.filter((p) => p.role !== 'weights' && p.role !== 'code').map((p) => [p.role, p.memoryId])).toEqual([
+      ['activations', 'sram'],
+      ['runtime-ram', 'sram'],
+    ]);
+    expect(m.ram.internalBytes).toBe(401_680 + 15_008);
+    expect(m.limitingMemory).toBe('DTCM + SRAM1 + SRAM2 (contiguous from 0x20000000)');
+  });
+
   it('moves the whole activation pool to external SDRAM when it exceeds the AXI SRAM', () => {
     const m = mapMemory(h747, { activationBytes: 513 * KiB, weightBytes: 500 * KiB, runtimeRamBytes: 0, codeFlashBytes: 0 });
     expect(m.placements.filter((p) => p.role === 'activations').map((p) => [p.memoryId, p.bytes])).toEqual([['sdram', 513 * KiB]]);

@@ -3,7 +3,8 @@
  * - activations: one contiguous pool in the largest internal RAM region (MCU zoo apps: AXI SRAM on H7,
  *   facts §5); if it does not fit, the whole pool goes to external RAM. N6 ('all-regions'): buffers spread
  *   over every internal pool, the overflow spills to hyperRAM (the N6 tables publish internal/external RAM).
- * - runtime RAM (library .data/.bss): another internal RAM region when one has room, else beside activations.
+ * - runtime RAM (library .data/.bss): another internal data RAM region when one has room, else beside
+ *   activations (never an instruction TCM the linker script keeps for code: profile `data: false`).
  * - weights: internal flash when weights + code fit, else external flash; code flash stays internal.
  * - MPU: everything in DDR (weights are read from the file system).
  */
@@ -112,7 +113,7 @@ export function mapMemory(profile: TargetProfile, needs: MemoryNeeds): MemoryMap
   // --- runtime RAM: an internal region not holding activations if one has room, else with the activations
   if (needs.runtimeRamBytes > 0) {
     const other = mems
-      .filter((m) => m.kind === 'internal-ram' && !actRegions.includes(m) && room(m) >= needs.runtimeRamBytes)
+      .filter((m) => m.kind === 'internal-ram' && m.data && !actRegions.includes(m) && room(m) >= needs.runtimeRamBytes)
       .sort((a, b) => b.bytes - a.bytes)[0];
     const actHome = placements.find((p) => p.role === 'activations');
     const target = other ?? (actHome ? mems.find((m) => m.id === actHome.memoryId)! : (actRegions[0] ?? mems[0]!));

@@ -24,6 +24,11 @@ export const memorySchema = z.object({
   activations: z.boolean().default(false),
   /** May hold the weights. */
   weights: z.boolean().default(false),
+  /**
+   * May hold the runtime's .data/.bss (default true for internal RAM). False for an instruction TCM that the
+   * board's linker script does not use for data (F7 ITCM RAM: .data/.bss go to RAM at 0x20000000).
+   */
+  data: z.boolean().default(true),
   source,
 });
 
