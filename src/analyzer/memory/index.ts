@@ -104,7 +104,7 @@ export function scratchFunction(engine: ScratchEngineName | 'off'): (layer: Laye
 }
 
 /** Gives a planner the liveness's buffers, overlap rules and (st) scratch marks; returns the planner's buffer ids. */
-function loadPlanner(liveness: Liveness, planner: MemoryPlanner): number[] {
+export function loadPlanner(liveness: Liveness, planner: MemoryPlanner): number[] {
   const buffers = liveness.buffers;
   const ids = new Array<number>(buffers.length);
   for (let i = 0; i < buffers.length; i++) {
@@ -368,7 +368,7 @@ export function planMemory(analysis: Analysis, opts: MemoryOptions = {}): Memory
   }
   // With no conv + pool pair to fuse, that liveness is `liveness` itself (same options otherwise); the st
   // skeleton (fuseConvPool on) found the pairs on this schedule already.
-  const fusedPairs = fuseConvPool ? (stSkeleton ?? livenessSkeleton(analysis, schedule, { allocateIo, fuseConvPool })).fusedPairCount : 0;
+  const fusedPairs = fuseConvPool ? stSkeleton!.fusedPairCount : 0; // stSkeleton is built whenever fuseConvPool is on
   return {
     planners: { st, greedy, linear, best },
     lowerBoundBytes: livenessLowerBoundBytes(

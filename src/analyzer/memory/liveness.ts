@@ -17,14 +17,13 @@ import {
   OVERLAP_KIND,
   overlapSavingBytes,
   padRowOverlap,
+  POOL_OPS,
   splitPadding,
   stFusedPoolRowsBytes,
   stSplitsPadding,
 } from './overlap-rules.ts';
 import type { OverlapBounds } from './overlap-rules.ts';
 import type { BufferKind, LiveBuffer } from './types.ts';
-
-const POOLED_BY_FUSION = new Set(['MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool']);
 
 export interface BufferOverlap {
   /** Indices into `Liveness.buffers`. */
@@ -242,7 +241,7 @@ export function livenessSkeleton(analysis: Analysis, schedule: readonly number[]
     let layer = layers[layerIndex]!;
     const s = stepOf[layerIndex]!;
     if (OVERLAP_KIND[layer.op] === 'view' || layer.outputs.length !== 1) continue;
-    if (POOLED_BY_FUSION.has(layer.op) && fusedRowsBytes.has(layer.inputs[0] ?? '')) continue; // runs inside the conv
+    if (POOL_OPS.has(layer.op) && fusedRowsBytes.has(layer.inputs[0] ?? '')) continue; // runs inside the conv
     const fusedPool = fusedPoolOf.get(layerIndex);
     if (fusedPool !== undefined) {
       // The conv writes the pooled output directly; its input may overlap it row-wise.

@@ -377,7 +377,8 @@ export function forwardOnly(bounds: OverlapBounds | undefined): OverlapBounds | 
   return bounds && bounds.forwardDeltaBytes !== undefined ? { forwardDeltaBytes: bounds.forwardDeltaBytes } : undefined;
 }
 
-const POOL_OPS = new Set<LayerOp>(['MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool']);
+/** Pools ST's conv + pool fusion runs inside the conv (stFusedPoolRowsBytes; liveness.ts skips their buffers). */
+export const POOL_OPS = new Set<LayerOp>(['MaxPool', 'AveragePool', 'GlobalAveragePool', 'GlobalMaxPool']);
 
 /**
  * ST fuses a convolution with the pooling layer that alone reads its output (`conv2d_nl_pool`,

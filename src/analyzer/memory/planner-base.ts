@@ -67,19 +67,9 @@ export abstract class PlannerBase implements MemoryPlanner {
 }
 
 /**
- * For each buffer, the ids of the buffers whose lifetimes intersect its own: a sweep over first steps keeping
- * the active buffers in a list (O(n log n + pairs)).
- */
-export function conflictLists(buffers: readonly PlannedBuffer[]): number[][] {
-  const { start, other } = conflictGraphOf(buffers);
-  const out: number[][] = [];
-  for (let i = 0; i < buffers.length; i++) out.push(Array.from(other.subarray(start[i]!, start[i + 1]!)));
-  return out;
-}
-
-/**
- * The same conflicts as `conflictLists`, in the same order, as flat arrays: buffer id i's conflicts are
- * other[start[i] .. start[i+1]). Two sweeps (count, then fill) and no array per buffer.
+ * For each buffer, the buffers whose lifetimes intersect its own (a sweep over first steps keeping the active
+ * buffers, O(n log n + pairs)), as flat arrays: buffer id i's conflicts are other[start[i] .. start[i+1]).
+ * Two sweeps (count, then fill) and no array per buffer.
  */
 export function conflictGraphOf(buffers: readonly PlannedBuffer[]): { start: Int32Array; other: Int32Array } {
   const n = buffers.length;
@@ -162,16 +152,10 @@ export function firstFitInOrder(
     for (let c = start[b.id]!, end = start[b.id + 1]!; c < end; c++) {
       const id = other[c]!;
       if (!isPlaced[id]) continue;
-      // kept sorted by offset (firstFitOffset's sort; the order among equal offsets does not change its result)
+      // kept sorted by offset (the order among equal offsets does not change the first fit)
       const off = offsets[id]!;
       const size = buffers[id]!.sizeBytes;
-      let lo = 0;
-      let hi = k;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (placedOffset[mid]! <= off) lo = mid + 1;
-        else hi = mid;
-      }
+      const lo = upperBound(placedOffset, k, off);
       if (k - lo > 12) {
         placedOffset.copyWithin(lo + 1, lo, k);
         placedSize.copyWithin(lo + 1, lo, k);
@@ -203,19 +187,28 @@ export function liveTogether(a: PlannedBuffer, b: PlannedBuffer): boolean {
   return a.firstStep <= b.lastStep && b.firstStep <= a.lastStep;
 }
 
-/**
- * Lowest aligned offset ≥ 0 at which a buffer of `size` fits among `placed` intervals [offset, offset+size)
- * (TFLM's first fit over the buffers already placed, sorted by offset). Sorts `placed` in place.
- */
-export function firstFitOffset(size: number, placed: { offset: number; size: number }[], alignUp: (n: number) => number): number {
-  const sorted = placed.sort((a, b) => a.offset - b.offset);
-  let candidate = 0;
-  for (const p of sorted) {
-    if (p.size === 0) continue;
-    if (candidate + size <= p.offset) break;
-    candidate = Math.max(candidate, alignUp(p.offset + p.size));
+/** First index in a[0 .. n) whose value is > x (sorted ascending). */
+export function upperBound(a: Float64Array, n: number, x: number): number {
+  let l = 0;
+  let r = n;
+  while (l < r) {
+    const mid = (l + r) >> 1;
+    if (a[mid]! <= x) l = mid + 1;
+    else r = mid;
   }
-  return candidate;
+  return l;
+}
+
+/** First index in a[0 .. n) whose value is ≥ x (sorted ascending). */
+export function lowerBound(a: Float64Array, n: number, x: number): number {
+  let l = 0;
+  let r = n;
+  while (l < r) {
+    const mid = (l + r) >> 1;
+    if (a[mid]! < x) l = mid + 1;
+    else r = mid;
+  }
+  return l;
 }
 
 /** Rules keyed by unordered buffer pair. */

@@ -15,7 +15,7 @@
  *   layers therefore stacks downwards as in the generated code (input highest, deepest layer at offset 0).
  * Offsets are 4-byte aligned by default (an observed `conv2d_4_output` offset 7,460 = align4(7,457)).
  */
-import { conflictGraphOf, OverlapRuleIndex, PlannerBase, type PlannedBuffer } from './planner-base.ts';
+import { conflictGraphOf, lowerBound, OverlapRuleIndex, PlannerBase, upperBound, type PlannedBuffer } from './planner-base.ts';
 import type { Analysis } from '../layer.ts';
 import type { OverlapRule } from './types.ts';
 
@@ -80,15 +80,7 @@ export class StPlanner extends PlannerBase {
     for (let i = 0; i < n; i++) if (i === 0 || sizes[i] !== sizes[distinct - 1]) sizes[distinct++] = sizes[i]!;
     const rank = new Float64Array(n);
     for (let i = 0; i < n; i++) {
-      const v = bufs[i]!.sizeBytes;
-      let lo = 0;
-      let hi = distinct - 1;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (sizes[mid]! < v) lo = mid + 1;
-        else hi = mid;
-      }
-      rank[i] = distinct - 1 - lo;
+      rank[i] = distinct - 1 - lowerBound(sizes, distinct, bufs[i]!.sizeBytes);
     }
     const steps = Math.max(maxFirst, maxLast) + 1;
     if (2 * steps * distinct * n >= Number.MAX_SAFE_INTEGER) return undefined;
@@ -420,30 +412,6 @@ function sortAscending(a: Float64Array, n: number): void {
     }
     a[j + 1] = v;
   }
-}
-
-/** First index in a[0 .. n) whose value is > x (sorted ascending). */
-function upperBound(a: Float64Array, n: number, x: number): number {
-  let l = 0;
-  let r = n;
-  while (l < r) {
-    const mid = (l + r) >> 1;
-    if (a[mid]! <= x) l = mid + 1;
-    else r = mid;
-  }
-  return l;
-}
-
-/** First index in a[0 .. n) whose value is ≥ x (sorted ascending). */
-function lowerBound(a: Float64Array, n: number, x: number): number {
-  let l = 0;
-  let r = n;
-  while (l < r) {
-    const mid = (l + r) >> 1;
-    if (a[mid]! < x) l = mid + 1;
-    else r = mid;
-  }
-  return l;
 }
 
 /**

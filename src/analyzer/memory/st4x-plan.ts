@@ -31,8 +31,7 @@
  * (docs/memory-4x.md has the per-row table and what remains unexplained).
  */
 import type { Analysis, Layer } from '../layer.ts';
-import { LAYER_OPS } from '../layer-ops.ts';
-import type { MemoryOptions } from './index.ts';
+import { loadPlanner, scratchFunction, type MemoryOptions } from './index.ts';
 import { computeLiveness, type Liveness } from './liveness.ts';
 import { elementBytes, stSplitsPadding } from './overlap-rules.ts';
 import { assertValidSchedule, defaultSchedule } from './schedule.ts';
@@ -116,7 +115,7 @@ export function litePaddedBytes(layer: Layer): number | undefined {
 export function liteLiveness(source: Analysis, schedule: readonly number[], opts: MemoryOptions = {}): Liveness {
   const analysis = liteAnalysisView(source);
   const engine = opts.scratchEngine ?? 'st';
-  const scratchBytes = engine === 'off' ? () => 0 : (layer: Layer) => LAYER_OPS[layer.op].scratchBytes(layer, engine);
+  const scratchBytes = scratchFunction(engine);
   const lv = computeLiveness(analysis, schedule, { allocateIo: opts.allocateIo ?? true, scratchBytes, splitPads: opts.stSplitPads ?? true, fuseConvPool: false });
   const layerAt = (step: number) => analysis.layers[lv.schedule[step]!]!;
   const padOf = new Map<string, Layer>();
@@ -182,11 +181,7 @@ export function rowBounds(o: { hIn: number; rowIn: number; hOut: number; rowOut:
 /** The lite pool of a liveness (our st planner; `alignmentBytes` default 4). */
 export function planLivenessBytes(lv: Liveness, alignmentBytes = 4): number {
   const planner = new StPlanner({ alignmentBytes });
-  const ids = lv.buffers.map((b) => planner.addBuffer(b.sizeBytes, b.firstStep, b.lastStep));
-  for (const o of lv.overlaps) {
-    planner.addOverlapRule({ outputId: ids[o.output]!, inputId: ids[o.input]!, forwardDeltaBytes: o.forwardDeltaBytes, backwardDeltaBytes: o.backwardDeltaBytes });
-  }
-  lv.buffers.forEach((b, i) => b.kind === 'scratch' && planner.markScratch(ids[i]!));
+  loadPlanner(lv, planner);
   return planner.arenaBytes();
 }
 
