@@ -82,11 +82,10 @@ export function calibratedModels(): Calibrated {
   const vrows = mcu.filter((r) => r.toolVersion === newest);
   const fitFor = (q: 'code-flash' | 'runtime-ram') => {
     // the rows calibrate's leave-one-out scores (runtime-copies.ts: no zoo-builder stand-ins, no relabelled copies)
-    const usable = new Set(runtimeRows(rows, q === 'code-flash' ? 'codeFlash' : 'runtimeRam'));
-    const sel = vrows.filter((r) => usable.has(r)).flatMap((r) => {
-      const b = q === 'code-flash' ? r.published.codeFlashBytes : r.published.runtimeRamBytes;
-      return b && b > 0 ? [{ features: r.features!, bytes: b }] : [];
-    });
+    const sel = runtimeRows(vrows, q === 'code-flash' ? 'codeFlash' : 'runtimeRam').map((r) => ({
+      features: r.features!,
+      bytes: (q === 'code-flash' ? r.published.codeFlashBytes : r.published.runtimeRamBytes)!,
+    }));
     return fitRuntimeMemory(q, newest, sel, new Set(vrows.map((r) => r.arch)).size);
   };
   const errors = existsSync(CALIBRATION_ERROR_PATH) ? (JSON.parse(readFileSync(CALIBRATION_ERROR_PATH, 'utf8')) as CalibrationReport) : calibrate({ rows, profiles });
@@ -172,8 +171,8 @@ export function evaluateProfile(features: ModelFeatures, profile: TargetProfile,
 
 /** Evaluates one analysis on each target (ids, names as ST prints them, or profile paths). */
 export function evaluateTargets(analysis: Analysis, targetIds: string[]): TargetResult[] {
-  const base = modelFeatures(analysis);
   const works = analysis.layers.map(layerWork);
+  const base = modelFeatures(analysis, { layerWorks: works });
   // modelFeatures plans with the default scratch rules ('st', ST's MCU runtime); every other engine plans its
   // own pool (memoised per analysis and engine by the memory planner), once per distinct engine
   const byScratch = new Map<string, { features: ModelFeatures; planError?: string }>();

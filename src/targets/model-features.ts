@@ -3,10 +3,9 @@
  * weights, activation peak and the kernel kinds a runtime must link. Stored as derived data
  * (data/features/*.json) so calibration runs without the model files; computed live for `check`.
  */
-import type { ScratchEngineName } from '../analyzer/memory/scratch-rules.ts';
 import type { Analysis, Layer, LayerKind } from '../analyzer/layer.ts';
 import { activationPeakBytes, litePeakBytes } from './activation-peak.ts';
-import { modelWork, type LayerWork } from './latency/layer-work.ts';
+import { modelWork, sumWork, type LayerWork } from './latency/layer-work.ts';
 import { runtimeShapeOps } from './latency/runtime-path.ts';
 import { runtimeObjectCounts, type RuntimeObjectCounts } from './runtime-lite.ts';
 
@@ -78,11 +77,11 @@ function inputBytes(l: Layer): number {
 }
 
 /**
- * Features of an analysis; `scratchEngine` selects the kernel scratch rules of the activation plan.
- * `withLitePeak` adds the STEdgeAI 3.0/4.0 pool (one more plan: asked for by calibration and by MCU targets
- * predicted for those tool versions).
+ * Features of an analysis, with the activation plan of ST's MCU runtime scratch rules (targets with other
+ * kernels re-plan: evaluate.ts). `withLitePeak` adds the STEdgeAI 3.0/4.0 pool (one more plan: asked for by
+ * calibration). `layerWorks`: layerWork of each layer when the caller has them already.
  */
-export function modelFeatures(a: Analysis, scratchEngine?: ScratchEngineName, withLitePeak = false): ModelFeatures {
+export function modelFeatures(a: Analysis, opts: { withLitePeak?: boolean; layerWorks?: readonly LayerWork[] } = {}): ModelFeatures {
   const macsByKind = Object.fromEntries(LAYER_KINDS.map((k) => [k, 0])) as Record<LayerKind, number>;
   const layersByKind = Object.fromEntries(LAYER_KINDS.map((k) => [k, 0])) as Record<LayerKind, number>;
   const outputElementsByKind = Object.fromEntries(LAYER_KINDS.map((k) => [k, 0])) as Record<LayerKind, number>;
@@ -109,7 +108,7 @@ export function modelFeatures(a: Analysis, scratchEngine?: ScratchEngineName, wi
     perChannel ||= !!l.perChannel;
     if (l.weightDtype) wtypes.set(l.weightDtype, (wtypes.get(l.weightDtype) ?? 0) + l.weightBytes);
   }
-  const peak = activationPeakBytes(a, scratchEngine);
+  const peak = activationPeakBytes(a);
   const wsorted = [...wtypes.entries()].sort((x, y) => y[1] - x[1]);
   const weightFormat = wtypes.has('int4') && wtypes.size > 1 ? 'mixed-int4' : (wsorted[0]?.[0] ?? 'none');
   return {
@@ -130,13 +129,13 @@ export function modelFeatures(a: Analysis, scratchEngine?: ScratchEngineName, wi
     activationBytesMoved: moved,
     activationPeakBytes: peak.bytes,
     activationPeakSource: peak.source,
-    ...(withLitePeak ? liteField(a) : {}),
+    ...(opts.withLitePeak ? liteField(a) : {}),
     kernelKinds: [...kinds].sort(),
     perChannel,
     weightFormat,
     inputShapes: a.model.inputs.map((t) => t.shape),
     partial: a.partial,
-    latencyWork: modelWork(a.layers),
+    latencyWork: opts.layerWorks ? sumWork(opts.layerWorks) : modelWork(a.layers),
     runtimeShapeOps: runtimeShapeOps(a),
     runtimeObjects: runtimeObjectCounts(a),
   };

@@ -195,12 +195,12 @@ function directMemory(rows: CalibrationRow[], quantity: 'activationRam' | 'weigh
 }
 
 /**
- * The same rows as directMemory('activationRam'), rows of STEdgeAI 3.0/4.0 only, predicted by that tool family's
+ * The rows of directMemory('activationRam') (passed in), rows of STEdgeAI 3.0/4.0 only, predicted by that tool family's
  * pool (st4x-plan.ts, the lite code generator: a partial model, docs/memory-4x.md). Reported beside the figure
  * `check` prints (the 8.1 st plan), so users see how far each allocator model is from the newest tables.
  */
-function liteActivationMemory(rows: CalibrationRow[]): LooOutcome<CalibrationRow>[] {
-  return directMemory(rows, 'activationRam').flatMap((o) => {
+function liteActivationMemory(activationRam: LooOutcome<CalibrationRow>[]): LooOutcome<CalibrationRow>[] {
+  return activationRam.flatMap((o) => {
     const lite = o.item.features!.activationPeakBytesLite;
     if (o.item.table !== 'mcu' || stAllocatorFamily(o.item.toolVersion) !== 'stedgeai-lite' || lite === undefined) return [];
     return [{ ...o, predicted: lite, errorPct: (100 * (lite - o.actual)) / o.actual }];
@@ -221,7 +221,7 @@ export function calibrate(opts: { rows?: CalibrationRow[]; profiles?: TargetProf
   const allModels = fitEngineModels(latencyRows(rows), profiles);
   const contradicted = contradictedLoo(rows, profiles);
   const engineChoice = mp2EngineChoiceLoo(rows, profiles);
-  const liteActivation = liteActivationMemory(rows);
+  const liteActivation = liteActivationMemory(outcomes.activationRam);
   // a row whose key borrows another engine's fit is predicted `thin` (check prints no error figure for it)
   const latencyRole = (r: CalibrationRow): LooRecord['role'] => (!r.latencyComparable ? 'contradicted' : allModels.get(r.calibrationKey)?.kind === 'borrowed' ? 'thin' : 'scored');
   const targets: TargetCalibration[] = [];

@@ -12,6 +12,7 @@ import { parseCsv } from './csv.ts';
 import { featureFileName, type FeatureRecord } from './feature-store.ts';
 import type { StandInKind } from './model-sources.ts';
 import { mpuCpuPath } from '../latency/runtime-path.ts';
+import { relabelledCopies } from '../runtime-copies.ts';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const DATA_DIR = join(REPO, 'data');
@@ -44,6 +45,11 @@ export interface CalibrationRow {
   memoryComparable: boolean;
   /** False where ST's own tables contradict the stand-in's timing on this engine (model-sources TIMING_CONTRADICTIONS). */
   latencyComparable: boolean;
+  /**
+   * Set when the row is a relabelled copy of an older table's row (runtime-copies.ts), not a measurement under
+   * its tool version: the row id it copies. Such rows fit and score nothing (latency, runtime RAM, code flash).
+   */
+  relabelledCopyOf?: string;
   /** MPU tables: share of the time ST measured on the NPU (MP2), when published. */
   npuPct?: number;
   model: string;
@@ -145,7 +151,13 @@ export function loadCalibrationRows(opts: { dataDir?: string; profiles?: TargetP
       });
     }
   }
-  return dedupeLegacyCopies(dedupeRelabelled(rows));
+  const kept = dedupeLegacyCopies(dedupeRelabelled(rows));
+  const copies = relabelledCopies(kept);
+  for (const r of kept) {
+    const of = copies.get(r.rowId);
+    if (of !== undefined) r.relabelledCopyOf = of;
+  }
+  return kept;
 }
 
 /**

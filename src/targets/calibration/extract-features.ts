@@ -62,7 +62,7 @@ export async function extractOne(ref: string, sharedDir: string, analyze: Analyz
       sha256: createHash('sha256').update(bytes).digest('hex'),
       fileBytes: bytes.length,
       analyzer: 'edgefit analyzeFile',
-      features: modelFeatures(analysis, undefined, true),
+      features: modelFeatures(analysis, { withLitePeak: true }),
     };
   } finally {
     if (tmp) rmSync(tmp, { recursive: true, force: true });

@@ -3,7 +3,6 @@
  * its own NNLS fit; a thin key (fewer than MIN_MODELS_FOR_FIT architectures) borrows a related key's fit
  * times one fitted ratio (e.g. Cortex-M33 = r × Cortex-M7 cycles) and is flagged as such.
  */
-import { relabelledCopies } from '../runtime-copies.ts';
 import { mpuKey, type CalibrationRow } from '../calibration/dataset.ts';
 import { mapMemory } from '../memory-map.ts';
 import type { ModelFeatures } from '../model-features.ts';
@@ -60,8 +59,7 @@ export function timedRows(rows: CalibrationRow[]): CalibrationRow[] {
 /** timedRows whose stand-in ST's tables do not contradict (the rows fitted and scored). */
 export function latencyRows(rows: CalibrationRow[]): CalibrationRow[] {
   // a relabelled copy of an older table's row (runtime-copies.ts) is no measurement of the tool it is labelled with
-  const copies = relabelledCopies(rows);
-  return timedRows(rows).filter((r) => r.latencyComparable && !copies.has(r.rowId));
+  return timedRows(rows).filter((r) => r.latencyComparable && !r.relabelledCopyOf);
 }
 
 function toFitRow(r: CalibrationRow, profiles: Map<string, TargetProfile>): FitRow {

@@ -154,16 +154,7 @@ export function fillWorkFeatureVector(out: number[], w: LayerWork, place: Placem
   return out;
 }
 
-export function latencyFeatureValues(f: ModelFeatures, place: Placement01): Record<LatencyFeature, number> {
-  return featureValuesOfWork(f.latencyWork, place, 1);
-}
-
-/** The feature vector of one work sum for `key` (features the key does not use are 0). */
-export function workFeatureVector(w: LayerWork, place: Placement01, key: string, inference: number): number[] {
-  return workFeatureVectorUsing(w, place, new Set(featuresFor(key)), inference);
-}
-
-/** workFeatureVector with the key's feature set built once (per-layer callers). */
+/** The feature vector of one work sum for the feature set `use` (features not in it are 0). */
 export function workFeatureVectorUsing(w: LayerWork, place: Placement01, use: ReadonlySet<LatencyFeature>, inference: number): number[] {
   const v = featureValuesOfWork(w, place, inference);
   return LATENCY_FEATURES.map((n) => (use.has(n) ? v[n] : 0));
@@ -171,7 +162,5 @@ export function workFeatureVectorUsing(w: LayerWork, place: Placement01, use: Re
 
 /** The feature vector of `key`'s model (features not used by the key are 0, so their coefficient is 0). */
 export function latencyFeatureVector(f: ModelFeatures, place: Placement01, key: string): number[] {
-  const v = latencyFeatureValues(f, place);
-  const use = new Set(featuresFor(key));
-  return LATENCY_FEATURES.map((n) => (use.has(n) ? v[n] : 0));
+  return workFeatureVectorUsing(f.latencyWork, place, new Set(featuresFor(key)), 1);
 }

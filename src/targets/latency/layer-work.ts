@@ -88,10 +88,12 @@ export function layerWork(l: Layer): LayerWork {
 
 /** Σ layerWork over the layers. */
 export function modelWork(layers: Layer[]): LayerWork {
+  return sumWork(layers.map(layerWork));
+}
+
+/** Σ of per-layer work terms, in layer order (modelWork of layers whose layerWork is already known). */
+export function sumWork(works: readonly LayerWork[]): LayerWork {
   const sum = emptyWork();
-  for (const l of layers) {
-    const w = layerWork(l);
-    for (const t of WORK_TERMS) sum[t] += w[t];
-  }
+  for (const w of works) for (const t of WORK_TERMS) sum[t] += w[t];
   return sum;
 }
