@@ -12,7 +12,7 @@ import type { Analysis, Layer, ModelSummary, TensorSummary, Totals } from './lay
 import { loadModel, type LoadOptions } from './load.ts';
 import { inferShapes } from './shapes/infer.ts';
 import { buildLayers } from './fuse/index.ts';
-import { constByteLength, isUnreadConst } from './fuse/const-size.ts';
+import { unreadConstBytes } from './fuse/const-size.ts';
 
 export interface AnalyzeOptions {
   /** Overrides of graph-input shapes by name (`--input-shape name=1x3x224x224`). */
@@ -64,8 +64,9 @@ export function fileConstBytes(model: IRModel): number {
     const d = t.data;
     if (!d) continue;
     // a payload still on disk is a file range of its own: counted by its size, not read
-    if (isUnreadConst(d)) {
-      bytes += constByteLength(d);
+    const unread = unreadConstBytes(d);
+    if (unread !== undefined) {
+      bytes += unread;
       continue;
     }
     const view = d.bytes;

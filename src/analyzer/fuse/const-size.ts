@@ -2,24 +2,22 @@
  * The stored size of a constant without reading it. An ONNX file read by `loadModel` leaves large
  * payloads on disk behind a `bytes` getter (onnx/tensor-data.ts, `lazyConstData`) whose length the reader
  * checked against dtype × shape; asking `bytes.byteLength` would read them. Code that needs only sizes
- * calls `constByteLength` and `isUnreadConst` instead.
+ * calls `constByteLength` and `unreadConstBytes` instead.
  */
 import type { ConstData } from '../ir.ts';
 import { storageBytes } from '../dtype.ts';
 import { elementCount } from '../layer-ops.ts';
+import { INLINE_PAYLOAD_BYTES } from '../onnx/wire-reader.ts';
 
 /**
- * Payloads this small are always in memory (the reader leaves only those above 4 KiB on disk:
- * INLINE_PAYLOAD_BYTES in onnx/wire-reader.ts). Only a shortcut: were a smaller payload left on disk,
- * it would be read, and every size would stay the same.
+ * The stored size of `data` while its payload is still on disk (`bytes` is the lazy getter), else undefined.
+ * Payloads up to INLINE_PAYLOAD_BYTES are always in memory, so the property-descriptor lookup (a slow runtime
+ * call) is skipped for the many small constants.
  */
-const ALWAYS_READ_BYTES = 4 * 1024;
-
-/** True while `data.bytes` is still the lazy getter (nothing read yet). */
-export function isUnreadConst(data: ConstData): boolean {
-  // a property-descriptor lookup is a slow runtime call: skipped for the many small constants
-  if (storageBytes(data.dtype, elementCount(data.shape)) <= ALWAYS_READ_BYTES) return false;
-  return Object.getOwnPropertyDescriptor(data, 'bytes')?.get !== undefined;
+export function unreadConstBytes(data: ConstData): number | undefined {
+  const bytes = storageBytes(data.dtype, elementCount(data.shape));
+  if (bytes <= INLINE_PAYLOAD_BYTES) return undefined;
+  return Object.getOwnPropertyDescriptor(data, 'bytes')?.get !== undefined ? bytes : undefined;
 }
 
 /**
@@ -27,7 +25,5 @@ export function isUnreadConst(data: ConstData): boolean {
  * is not storageBytes(dtype, elements), so that is its length.
  */
 export function constByteLength(data: ConstData): number {
-  const bytes = storageBytes(data.dtype, elementCount(data.shape));
-  if (bytes > ALWAYS_READ_BYTES && Object.getOwnPropertyDescriptor(data, 'bytes')?.get !== undefined) return bytes;
-  return data.bytes.byteLength;
+  return unreadConstBytes(data) ?? data.bytes.byteLength;
 }

@@ -6,6 +6,7 @@
  */
 import protobuf from 'protobufjs/minimal.js';
 import { onnx, type TensorProto } from './proto.ts';
+import { concatBytes } from './wire-reader.ts';
 
 /** The packed typed fields, as byte views (varints for int32/int64/uint64, little-endian for float/double). */
 export interface PackedFields {
@@ -50,7 +51,7 @@ export function decodeTensorProto(readerOrBytes: Reader | Uint8Array, length?: n
       if (start + len > end) throw outOfRange(reader, len);
       const prior = t.packed?.[packedName];
       const view = reader.buf.subarray(start, start + len);
-      (t.packed ??= {})[packedName] = prior ? concat(prior, view) : view;
+      (t.packed ??= {})[packedName] = prior ? concatBytes(prior, view) : view;
       reader.pos = start + len;
       continue;
     }
@@ -104,9 +105,3 @@ export function decodeTensorProto(readerOrBytes: Reader | Uint8Array, length?: n
   return t;
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
-}

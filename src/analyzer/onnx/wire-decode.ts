@@ -11,7 +11,7 @@
  */
 import type { AttributeProto, GraphProto, ModelProto, NodeProto, ValueInfoProto } from './proto.ts';
 import type { PackedFields, ReadTensorProto } from './tensor-proto-decode.ts';
-import { WireError, type LazyRange, type WireReader } from './wire-reader.ts';
+import { concatBytes, WireError, type LazyRange, type WireReader } from './wire-reader.ts';
 
 /** Sub-graph nesting that the decoder follows; reader.ts refuses more than 64 with its own message. */
 const MAX_DEPTH = 80;
@@ -26,12 +26,6 @@ export interface WireTensorProto extends ReadTensorProto {
 
 const PACKED_FIELDS: Record<number, keyof PackedFields> = { 4: 'floatData', 5: 'int32Data', 7: 'int64Data', 10: 'doubleData', 11: 'uint64Data' };
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
-}
 
 function isLazy(v: Uint8Array | LazyRange): v is LazyRange {
   return !(v instanceof Uint8Array);
@@ -69,7 +63,7 @@ export function decodeTensor(r: WireReader, end: number, materialise: (lazy: Laz
           const a = priorLazy ? materialise(priorLazy) : priorView!;
           const b = isLazy(v) ? materialise(v) : v;
           if (t.lazyPacked) delete t.lazyPacked[packedName];
-          (t.packed ??= {})[packedName] = concat(a, b);
+          (t.packed ??= {})[packedName] = concatBytes(a, b);
         }
         continue;
       }

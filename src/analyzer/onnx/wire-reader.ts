@@ -16,7 +16,15 @@ import { EdgefitError } from '../errors.ts';
 /** Bytes read per window refill in file mode. */
 const WINDOW_BYTES = 16 * 1024;
 /** Payloads up to this many bytes are read with the structure; longer ones outside the window stay on disk. */
-const INLINE_PAYLOAD_BYTES = 4 * 1024;
+export const INLINE_PAYLOAD_BYTES = 4 * 1024;
+
+/** a followed by b in one new array (split fields of one tensor). */
+export function concatBytes(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
 
 /** The identity of a model file at load time: a lazy payload is read only from the same, unchanged file. */
 export interface FileIdentity {
