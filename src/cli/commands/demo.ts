@@ -81,7 +81,8 @@ export function publishedLine(input: ReportInput): string | undefined {
   const worst = diffs.reduce((w, d) => (Math.abs(d.pct) > Math.abs(w.pct) ? d : w));
   const metric = worst.f.metric === 'latencyMs' ? 'time' : worst.f.metric === 'activationRamBytes' ? 'activation RAM' : worst.f.metric === 'weightsFlashBytes' ? 'weights flash' : worst.f.metric;
   const sign = worst.pct >= 0 ? '+' : '';
-  const left = unlike.length ? ` ${unlike.length} more not like for like (${[...new Set(unlike.map((f) => f.board))].join(', ')} times: ST's TFLite file ran TFLite's built-in kernels, this ONNX build is priced on XNNPACK; see the report).` : '';
+  const why = unlike[0]?.comparabilityNote?.replace(/^not like for like: /, '') ?? '';
+  const left = unlike.length ? ` ${unlike.length} more not like for like (${[...new Set(unlike.map((f) => f.board))].join(', ')} times: ${why}; see the report).` : '';
   return `Against ST's ${diffs.length} published figures for this network: median |difference| ${median.toFixed(1)} %, worst ${sign}${worst.pct.toFixed(1)} % (${worst.f.board} ${metric}, ${worst.f.resolution} px).${left}`;
 }
 
