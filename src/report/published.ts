@@ -56,40 +56,52 @@ function boardNames(): Map<string, string> {
   }
 }
 
+/** Rows of data/published/{mcu,npu,mpu}.csv with the table each came from, parsed once per data folder. */
+const tablesByDir = new Map<string, { table: string; row: Record<string, string> }[]>();
+function publishedRows(dataDir: string): { table: string; row: Record<string, string> }[] {
+  let rows = tablesByDir.get(dataDir);
+  if (!rows) {
+    rows = [];
+    for (const table of ['mcu', 'npu', 'mpu']) {
+      const path = join(dataDir, 'published', `${table}.csv`);
+      if (!existsSync(path)) continue;
+      for (const row of parseCsv(readFileSync(path, 'utf8'))) rows.push({ table, row });
+    }
+    tablesByDir.set(dataDir, rows);
+  }
+  return rows;
+}
+
 export function findPublishedFigures(query: PublishedQuery, dataDir = DATA_DIR): PublishedFigure[] {
   const names = boardNames();
   const format = query.format ?? 'Int8';
   const best = new Map<string, { rank: number; figure: PublishedFigure }>();
-  for (const table of ['mcu', 'npu', 'mpu']) {
-    const path = join(dataDir, 'published', `${table}.csv`);
-    if (!existsSync(path)) continue;
-    for (const r of parseCsv(readFileSync(path, 'utf8'))) {
-      if (r.arch !== query.arch || r.format !== format || !query.datasets.includes(r.dataset ?? '')) continue;
-      const resolution = resolutionOf(r.resolution ?? '');
-      if (resolution === undefined || !query.resolutions.includes(resolution)) continue;
-      for (const [metric, column, scale] of METRIC_COLUMNS) {
-        const raw = r[column];
-        if (raw === undefined || raw.trim() === '' || !Number.isFinite(Number(raw))) continue;
-        const key = `${r.target}|${resolution}|${metric}`;
-        const rank = releaseRank(r.zoo_release ?? '');
-        const prior = best.get(key);
-        if (prior && prior.rank >= rank) continue;
-        const tool = r.tool_version ? `, ${r.tool_version}` : '';
-        const cpuPath = metric === 'latencyMs' && table === 'mpu' && r.engine === 'a7' ? publishedCpuPath(dataDir, r.stand_in_ref, r.tool_version) : undefined;
-        best.set(key, {
-          rank,
-          figure: {
-            ...(cpuPath ? { publishedCpuPath: cpuPath } : {}),
-            targetId: r.target ?? '',
-            board: names.get(r.target ?? '') ?? r.target ?? '',
-            resolution,
-            metric,
-            publishedValue: Number(raw) * scale,
-            row: `${r.model} (${r.dataset}, ${r.format}, ${r.resolution}${tool})`,
-            source: { zooRelease: r.zoo_release ?? '', table: r.source ?? '' },
-          },
-        });
-      }
+  for (const { table, row: r } of publishedRows(dataDir)) {
+    if (r.arch !== query.arch || r.format !== format || !query.datasets.includes(r.dataset ?? '')) continue;
+    const resolution = resolutionOf(r.resolution ?? '');
+    if (resolution === undefined || !query.resolutions.includes(resolution)) continue;
+    for (const [metric, column, scale] of METRIC_COLUMNS) {
+      const raw = r[column];
+      if (raw === undefined || raw.trim() === '' || !Number.isFinite(Number(raw))) continue;
+      const key = `${r.target}|${resolution}|${metric}`;
+      const rank = releaseRank(r.zoo_release ?? '');
+      const prior = best.get(key);
+      if (prior && prior.rank >= rank) continue;
+      const tool = r.tool_version ? `, ${r.tool_version}` : '';
+      const cpuPath = metric === 'latencyMs' && table === 'mpu' && r.engine === 'a7' ? publishedCpuPath(dataDir, r.stand_in_ref, r.tool_version) : undefined;
+      best.set(key, {
+        rank,
+        figure: {
+          ...(cpuPath ? { publishedCpuPath: cpuPath } : {}),
+          targetId: r.target ?? '',
+          board: names.get(r.target ?? '') ?? r.target ?? '',
+          resolution,
+          metric,
+          publishedValue: Number(raw) * scale,
+          row: `${r.model} (${r.dataset}, ${r.format}, ${r.resolution}${tool})`,
+          source: { zooRelease: r.zoo_release ?? '', table: r.source ?? '' },
+        },
+      });
     }
   }
   const metricOrder = METRIC_COLUMNS.map(([m]) => m);
@@ -122,19 +134,15 @@ export function publishedQueryForFile(modelPath: string, dataDir = DATA_DIR): Pu
   const formats = new Set<string>();
   const datasets = new Set<string>();
   const resolutions = new Set<number>();
-  for (const table of ['mcu', 'npu', 'mpu']) {
-    const path = join(dataDir, 'published', `${table}.csv`);
-    if (!existsSync(path)) continue;
-    for (const r of parseCsv(readFileSync(path, 'utf8'))) {
-      if (r.stand_in !== 'exact-file' && r.stand_in !== 'same-arch-file') continue;
-      if (!r.stand_in_ref || basename(r.stand_in_ref) !== name) continue;
-      const resolution = resolutionOf(r.resolution ?? '');
-      if (!r.arch || resolution === undefined) continue;
-      archs.add(r.arch);
-      formats.add(r.format ?? 'Int8');
-      datasets.add(r.dataset ?? '');
-      resolutions.add(resolution);
-    }
+  for (const { row: r } of publishedRows(dataDir)) {
+    if (r.stand_in !== 'exact-file' && r.stand_in !== 'same-arch-file') continue;
+    if (!r.stand_in_ref || basename(r.stand_in_ref) !== name) continue;
+    const resolution = resolutionOf(r.resolution ?? '');
+    if (!r.arch || resolution === undefined) continue;
+    archs.add(r.arch);
+    formats.add(r.format ?? 'Int8');
+    datasets.add(r.dataset ?? '');
+    resolutions.add(resolution);
   }
   if (archs.size !== 1 || formats.size !== 1) return undefined;
   return { arch: [...archs][0]!, format: [...formats][0]!, datasets: [...datasets], resolutions: [...resolutions] };
@@ -147,14 +155,10 @@ export function publishedQueryForFile(modelPath: string, dataDir = DATA_DIR): Pu
 export function calibrationSources(targetIds: string[], dataDir = DATA_DIR): FigureSource[] {
   const wanted = new Set(targetIds);
   const seen = new Map<string, FigureSource>();
-  for (const table of ['mcu', 'npu', 'mpu']) {
-    const path = join(dataDir, 'published', `${table}.csv`);
-    if (!existsSync(path)) continue;
-    for (const r of parseCsv(readFileSync(path, 'utf8'))) {
-      if (!wanted.has(r.target ?? '') || !r.stand_in || r.stand_in === 'none' || !r.source) continue;
-      const key = `${r.zoo_release}|${r.source}`;
-      if (!seen.has(key)) seen.set(key, { zooRelease: r.zoo_release ?? '', table: r.source });
-    }
+  for (const { row: r } of publishedRows(dataDir)) {
+    if (!wanted.has(r.target ?? '') || !r.stand_in || r.stand_in === 'none' || !r.source) continue;
+    const key = `${r.zoo_release}|${r.source}`;
+    if (!seen.has(key)) seen.set(key, { zooRelease: r.zoo_release ?? '', table: r.source });
   }
   return [...seen.values()].sort((a, b) => releaseRank(b.zooRelease) - releaseRank(a.zooRelease) || a.table.localeCompare(b.table));
 }
