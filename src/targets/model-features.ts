@@ -57,7 +57,7 @@ export interface ModelFeatures {
   /** TFLite SHAPE operators (run-time shape arithmetic): the graph has dynamic tensors, so TFLite runs it without XNNPACK (latency/runtime-path.ts). */
   runtimeShapeOps?: number;
   /** Objects ST's generated MCU code declares (runtime RAM / code flash model, runtime-lite.ts). */
-  runtimeObjects?: RuntimeObjectCounts;
+  runtimeObjects: RuntimeObjectCounts;
 }
 
 export function kernelKindOf(l: Layer): string {

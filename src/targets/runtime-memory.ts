@@ -12,9 +12,6 @@
  * - Code flash (both): base + per layer + per per-channel scale (the float each output channel's requantisation
  *   keeps in flash) + Σ kernel-family cost × [family used], fitted per tool version (legacy: the number of
  *   distinct kernels instead of the families); lite: plus the hybrid objects' initialisers, counted, not fitted.
- *
- * Features from before runtime objects were counted (no `runtimeObjects`) fall back to the previous vector:
- *     bytes = base + per_layer × kernel layers + q × per-channel quant-param bytes + Σ family cost × [family used]
  */
 import type { LayerOp } from '../analyzer/layer.ts';
 import { stAllocatorFamily } from '../analyzer/memory/st4x-plan.ts';
@@ -39,18 +36,6 @@ const familyFlags = (f: ModelFeatures): number[] => {
   return KERNEL_FAMILIES.map((fam) => (fam.ops.some((o) => ops.has(o)) ? 1 : 0));
 };
 
-/**
- * quant_param_bytes: per-channel requantization parameters. ST's generated code keeps them with the code, not
- * with the weights: across MobileNet widths (same kernels, same layer count) code flash grows by ≈ 0.3 B per
- * byte of our per-channel scale/zero-point figure (v1 0.5→1.0: +21.5 KiB; v2 0.35→1.4: +66.5 KiB).
- */
-export const RUNTIME_FEATURES = ['base', 'layers', 'quant_param_bytes', ...KERNEL_FAMILIES.map((f) => `uses_${f.name}`)];
-
-/** The fallback vector (features without `runtimeObjects`). */
-export function runtimeFeatureVector(f: ModelFeatures): number[] {
-  return [1, f.kernelLayers, f.quantParamBytes, ...familyFlags(f)];
-}
-
 export type RuntimeQuantity = 'code-flash' | 'runtime-ram';
 export type RuntimeFamily = 'lite' | 'legacy';
 
@@ -61,19 +46,19 @@ export function runtimeFamily(toolVersion: string): RuntimeFamily {
 
 interface FeatureSet {
   names: string[];
-  vector: (f: ModelFeatures) => number[] | undefined;
+  vector: (f: ModelFeatures) => number[];
   /** Bytes known without fitting (coefficient 1), added to the fitted part. */
   offset?: (f: ModelFeatures) => number;
 }
 
-/** The fitted feature set per quantity and code generator (undefined vector: the model lacks runtimeObjects). */
+/** The fitted feature set per quantity and code generator. */
 export function runtimeFeatureSet(quantity: RuntimeQuantity, family: RuntimeFamily): FeatureSet {
   if (quantity === 'runtime-ram') {
     return {
       names: ['base', 'activation_tensors', 'param_tensors', 'layers'],
       vector: (f) => {
         const o = f.runtimeObjects;
-        return o && [1, o.activationTensors, o.paramTensors, o.layers];
+        return [1, o.activationTensors, o.paramTensors, o.layers];
       },
     };
   }
@@ -82,17 +67,17 @@ export function runtimeFeatureSet(quantity: RuntimeQuantity, family: RuntimeFami
       names: ['base', 'layers', 'per_channel_scales', ...KERNEL_FAMILIES.map((f) => `uses_${f.name}`)],
       vector: (f) => {
         const o = f.runtimeObjects;
-        return o && [1, o.layers, o.perChannelScales, ...familyFlags(f)];
+        return [1, o.layers, o.perChannelScales, ...familyFlags(f)];
       },
       // the hybrid layers' writable objects are initialised from flash: their runtime RAM bytes, once more
-      offset: (f) => (f.runtimeObjects ? liteRuntimeRamBytes(f.runtimeObjects.lite) : 0),
+      offset: (f) => liteRuntimeRamBytes(f.runtimeObjects.lite),
     };
   }
   return {
     names: ['base', 'layers', 'per_channel_scales', 'distinct_kernels'],
     vector: (f) => {
       const o = f.runtimeObjects;
-      return o && [1, o.layers, o.perChannelScales, f.kernelKinds.length];
+      return [1, o.layers, o.perChannelScales, f.kernelKinds.length];
     },
   };
 }
@@ -108,8 +93,6 @@ export interface RuntimeMemoryFit {
   method: 'lite-objects' | 'nnls';
   features: string[];
   coef: number[];
-  /** The previous vector's fit (RUNTIME_FEATURES), used for features without `runtimeObjects`. */
-  fallbackCoef: number[];
   models: number;
   rows: number;
 }
@@ -131,23 +114,16 @@ export function fitRuntimeMemory(quantity: RuntimeQuantity, toolVersion: string,
   const usable = rows.filter((r) => r.bytes > 0);
   const family = runtimeFamily(toolVersion);
   const set = runtimeFeatureSet(quantity, family);
-  const withObjects = usable.flatMap((r) => {
-    const v = set.vector(r.features);
-    return v ? [{ v, bytes: r.bytes, offset: set.offset?.(r.features) ?? 0 }] : [];
-  });
-  const fallbackCoef = usable.length >= 2 ? fitVectors(usable.map((r) => ({ v: runtimeFeatureVector(r.features), bytes: r.bytes }))) : [];
+  const vectors = usable.map((r) => ({ v: set.vector(r.features), bytes: r.bytes, offset: set.offset?.(r.features) ?? 0 }));
   if (quantity === 'runtime-ram' && family === 'lite') {
-    return { quantity, toolVersion, method: 'lite-objects', features: [], coef: [], fallbackCoef, models, rows: usable.length };
+    return { quantity, toolVersion, method: 'lite-objects', features: [], coef: [], models, rows: usable.length };
   }
-  if (withObjects.length < 2) return undefined;
-  return { quantity, toolVersion, method: 'nnls', features: set.names, coef: fitVectors(withObjects), fallbackCoef, models, rows: usable.length };
+  if (vectors.length < 2) return undefined;
+  return { quantity, toolVersion, method: 'nnls', features: set.names, coef: fitVectors(vectors), models, rows: usable.length };
 }
 
 export function predictRuntimeBytes(fit: RuntimeMemoryFit, f: ModelFeatures): number {
-  if (fit.method === 'lite-objects' && f.runtimeObjects) return liteRuntimeRamBytes(f.runtimeObjects.lite);
-  const set = fit.method === 'nnls' ? runtimeFeatureSet(fit.quantity, runtimeFamily(fit.toolVersion)) : undefined;
-  const v = set?.vector(f);
-  if (set && v) return (set.offset?.(f) ?? 0) + v.reduce((s, x, j) => s + x * fit.coef[j]!, 0);
-  if (!fit.fallbackCoef.length) return 0;
-  return runtimeFeatureVector(f).reduce((s, x, j) => s + x * fit.fallbackCoef[j]!, 0);
+  if (fit.method === 'lite-objects') return liteRuntimeRamBytes(f.runtimeObjects.lite);
+  const set = runtimeFeatureSet(fit.quantity, runtimeFamily(fit.toolVersion));
+  return (set.offset?.(f) ?? 0) + set.vector(f).reduce((s, x, j) => s + x * fit.coef[j]!, 0);
 }
