@@ -33,7 +33,7 @@ const isFloat = (l: ScratchLayerView) => l.dtype === 'float32' || l.dtype === 'f
  *   3×3/1 3→8 on 32×32 (fused with a max pool): 652 (search corpus id 38900538860).
  * - deeper inputs (`forward_conv2d_deep_3x3_sssa8_ch`, also fused with a pool): 4·Kh·Kw·Cin + 14·Cout + 5,120 —
  *   the Cin = 1 formula's im2col term plus a fixed 5,120 B budget, with 14 instead of 32 bytes per output channel.
- *   Ten observations from four files fit exactly: 3×3 16→32: 6,144 [EM, ST Edge AI 9.0]; 32→64: 7,168
+ *   Eleven observations in five files fit exactly (the lite VGG also has 32→64: 7,168 and 64→128: 9,216): 3×3 16→32: 6,144 [EM, ST Edge AI 9.0]; 32→64: 7,168
  *   and 64→128: 9,216 [CNN]; 16→24: 6,032 and 24→32: 6,432 [GS]; 32→64 + pool: 7,168 and 64→64: 8,320 in a 2024
  *   network.c (search corpus id 37854052235, whose RGB 3→32 conv has 2,284 B = the Cin = 3 rule); the STEdgeAI
  *   3.0/4.0 lite kernels 32→32: 6,720 and 64→64: 8,320 (data/st-generated/scratch-observations-lite.json). (Until session 3 the rule was
