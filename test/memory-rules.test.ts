@@ -8,10 +8,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Analysis, ConvGeometry, Layer, LayerOp } from '../src/analyzer/layer.ts';
-import { stExecutionOrder } from '../src/analyzer/memory/st-plan.ts';
+import { StPlanner, stExecutionOrder } from '../src/analyzer/memory/st-plan.ts';
 import { cmsisNnScratchBytes } from '../src/analyzer/memory/scratch-rules.ts';
 import { stScratchBytes } from '../src/analyzer/memory/st-scratch-rules.ts';
-import { elementwiseOverlap, layerOverlap, overlapSavingBytes, padRowOverlap, rowOverlap, splitPadding, stFusedPoolRowsBytes, stRgbConvMarginBytes, stRowEndBoundBytes, stSplitsPadding } from '../src/analyzer/memory/overlap-rules.ts';
+import { elementwiseOverlap, layerOverlap, overlapSavingBytes, padRowOverlap, rowOverlap, splitPadding, stFusedPoolRowsBytes, stRgbConvEndBoundBytes, stRgbConvMarginBytes, stRowEndBoundBytes, stScratchFollowsInput, stSplitsPadding } from '../src/analyzer/memory/overlap-rules.ts';
 
 function layer(op: LayerOp, inShape: number[], outShape: number[], conv?: Partial<ConvGeometry>, dtypes: [string, string] = ['int8', 'int8']): Layer {
   const g: ConvGeometry | undefined = conv && {
@@ -100,6 +100,13 @@ const ST_OBSERVED: [string, LayerOp, number[], number[], Partial<ConvGeometry> |
   ['EM conv2d_3 3×3 16→32', 'Conv', [1, 16, 16, 16], [1, 14, 14, 32], { kernel: [3, 3] }, true, 6144],
   ['CNN conv2d_3 deep 3×3 32→64', 'Conv', [1, 31, 31, 32], [1, 29, 29, 64], { kernel: [3, 3] }, true, 7168],
   ['CNN conv2d_5 deep 3×3 64→128', 'Conv', [1, 14, 14, 64], [1, 12, 12, 128], { kernel: [3, 3] }, true, 9216],
+  ['GS conv2d_3 deep 3×3 16→24 (34×34 padded copy)', 'Conv', [1, 34, 34, 16], [1, 32, 32, 24], { kernel: [3, 3] }, true, 6032],
+  ['GS conv2d_5 deep 3×3 24→32 (18×18 padded copy)', 'Conv', [1, 18, 18, 24], [1, 16, 16, 32], { kernel: [3, 3] }, true, 6432],
+  ['2024 network.c (corpus id 37854052235) deep 3×3 32→64 + pool', 'Conv', [1, 18, 18, 32], [1, 16, 16, 64], { kernel: [3, 3] }, true, 7168],
+  ['2024 network.c (corpus id 37854052235) deep 3×3 64→64', 'Conv', [1, 10, 10, 64], [1, 8, 8, 64], { kernel: [3, 3] }, true, 8320],
+  ['2024 network.c (corpus id 37854052235) rgb 3×3 3→32 + pool', 'Conv', [1, 32, 32, 3], [1, 32, 32, 32], { kernel: [3, 3], pads: [1, 1, 1, 1] }, true, 2284],
+  ['lite 4.0.1 VGG deep 3×3 32→32 (scratch-observations-lite.json)', 'Conv', [1, 34, 34, 32], [1, 32, 32, 32], { kernel: [3, 3] }, true, 6720],
+  ['lite 4.0.1 VGG deep 3×3 64→64 (scratch-observations-lite.json)', 'Conv', [1, 18, 18, 64], [1, 16, 16, 64], { kernel: [3, 3] }, true, 8320],
   ['MV2 conv2d_4 pw 8→48', 'Conv', [1, 48, 48, 8], [1, 48, 48, 48], {}, true, 512],
   ['MV2 conv2d_57 pw 336→56', 'Conv', [1, 3, 3, 336], [1, 3, 3, 56], {}, true, 1904],
   ['YH conv2d_47 pw 48→5', 'Conv', [1, 24, 24, 48], [1, 24, 24, 5], {}, true, 242],
@@ -156,8 +163,10 @@ describe('overlap bounds vs X-CUBE-AI generated offsets (EMNIST network.c)', () 
     expect(layerOverlap(conv3, 0)).toEqual({ forwardDeltaBytes: 0 - 3136 });
     // stm.ai 8.1.0 MobileNet v2 (Flora233333/STM32-Infer-MobileNetV2@8d17cc77): conv2d_1 (RGB 3×3/2 3→16 at 96²)
     // at 4,288, its input conversion at 14,288
-    const rgb = layer('Conv', [1, 96, 96, 3], [1, 48, 48, 16], { kernel: [3, 3], strides: [2, 2], pads: [0, 0, 1, 1] });
+    // (ReLU6: its scratch1 output alias; the ReLU kernel keeps 3 rows, see stRgbConvEndBoundBytes)
+    const rgb = { ...layer('Conv', [1, 96, 96, 3], [1, 48, 48, 16], { kernel: [3, 3], strides: [2, 2], pads: [0, 0, 1, 1] }), activation: 'relu6' as const };
     expect(stRowEndBoundBytes(rgb)).toBe(4288 - 14288);
+    expect(stRgbConvEndBoundBytes(rgb)).toBeUndefined();
     expect(layerOverlap(rgb, 0)).toEqual({ forwardDeltaBytes: 4288 - 14288 });
   });
   it('the int8 input conversion runs in place (ST: both at offset 7,168)', () => {
@@ -268,5 +277,34 @@ describe('ST row kernels walk forward (overlap-rules.ts forwardOnly)', () => {
     expect(layerOverlap(rgb(112), 0)).toEqual({ forwardDeltaBytes: -2712 });
     expect(layerOverlap(rgb(64), 0)).toEqual({ forwardDeltaBytes: -1560 });
     expect(stRgbConvMarginBytes(layer('Conv', [1, 28, 28, 1], [1, 14, 14, 16], { kernel: [3, 3], strides: [2, 2] }))).toBeUndefined();
+  });
+  it('a ReLU RGB first conv larger than its input ends 3·(Wout+1)·Cout below the input\'s end (ST FD-MobileNet v1: 3,120 B at 128, 5,424 B at 224); ReLU6 keeps (Kh − stride) rows', () => {
+    const rgb = (w: number, activation: Layer['activation']) => ({ ...layer('Conv', [1, 2 * w, 2 * w, 3], [1, w, w, 16], { kernel: [3, 3], strides: [2, 2], pads: [0, 0, 1, 1] }), activation });
+    expect(stRgbConvEndBoundBytes(rgb(64, 'relu'))).toBe(49152 - 65536 - 3120);
+    expect(layerOverlap(rgb(64, 'relu'), 0)).toEqual({ forwardDeltaBytes: 49152 - 65536 - 3120 });
+    expect(layerOverlap(rgb(112, 'relu'), 0)).toEqual({ forwardDeltaBytes: 150528 - 200704 - 5424 });
+    expect(layerOverlap(rgb(64, 'relu6'), 0)).toEqual({ forwardDeltaBytes: 49152 - 65536 - 1040 });
+    expect(stScratchFollowsInput(rgb(64, 'relu'))).toBe(true);
+    expect(stScratchFollowsInput(rgb(64, 'relu6'))).toBe(true);
+    expect(stScratchFollowsInput(layer('Conv', [1, 16, 16, 16], [1, 14, 14, 32], { kernel: [3, 3] }))).toBe(false);
+  });
+  it('the st planner puts an anchored scratch directly after its anchor when that spot is free (MobileNet v2 conv2d_1_scratch0 at the input\'s end)', () => {
+    // input 0..1000 (steps 0-1), conv output overlapping it from below (steps 1-2), scratch at step 1
+    const planner = new StPlanner();
+    const input = planner.addBuffer(1000, 0, 1);
+    const output = planner.addBuffer(1200, 1, 2);
+    const scratch = planner.addBuffer(100, 1, 1);
+    planner.addOverlapRule({ outputId: output, inputId: input, forwardDeltaBytes: -300 });
+    planner.markScratch(scratch);
+    const free = new StPlanner();
+    free.addBuffer(1000, 0, 1);
+    free.addBuffer(1200, 1, 2);
+    free.markScratch(free.addBuffer(100, 1, 1));
+    free.addOverlapRule({ outputId: output, inputId: input, forwardDeltaBytes: -300 });
+    expect(free.offsetOf(scratch)).not.toBe(free.offsetOf(input) + 1000); // unanchored: under the output
+    planner.placeAfter(scratch, input);
+    expect(planner.offsetOf(scratch)).toBe(planner.offsetOf(input) + 1000);
+    expect(planner.offsetOf(output)).toBe(planner.offsetOf(input) - 300);
+    expect(planner.arenaBytes()).toBe(1400);
   });
 });

@@ -123,6 +123,10 @@ export function loadPlanner(liveness: Liveness, planner: MemoryPlanner): number[
   }
   if (planner instanceof StPlanner) {
     for (let i = 0; i < buffers.length; i++) if (buffers[i]!.kind === 'scratch') planner.markScratch(ids[i]!);
+    for (let i = 0; i < buffers.length; i++) {
+      const after = buffers[i]!.placeAfter;
+      if (after !== undefined) planner.placeAfter(ids[i]!, ids[after]!);
+    }
   }
   return ids;
 }
@@ -141,11 +145,13 @@ function loadStPlannerFromSkeleton(skeleton: LivenessSkeleton, analysis: Analysi
     const layerIndex = schedule[pos]!;
     const s = stepOf[layerIndex]!;
     const scratch = scratchBytes(layers[layerIndex]!);
+    const p = positions[pos];
     if (scratch > 0) {
       planner.addBuffer(scratch, s, s);
-      planner.markScratch(next++);
+      planner.markScratch(next);
+      if (p?.scratchAfter !== undefined) planner.placeAfter(next, p.scratchAfter);
+      next++;
     }
-    const p = positions[pos];
     if (p === undefined) continue;
     let padBuffer = PAD_BUFFER;
     if (p.pad) {

@@ -20,6 +20,7 @@ import {
   POOL_OPS,
   splitPadding,
   stFusedPoolRowsBytes,
+  stScratchFollowsInput,
   stSplitsPadding,
 } from './overlap-rules.ts';
 import type { OverlapBounds } from './overlap-rules.ts';
@@ -110,6 +111,8 @@ export interface SkeletonOverlap {
 export interface SkeletonPosition {
   pad?: LiveBuffer;
   overlaps: SkeletonOverlap[];
+  /** Buffer the position's scratch is placed directly after (overlap-rules.ts `stScratchFollowsInput`). */
+  scratchAfter?: number;
 }
 
 /** Stands for a position's padded copy in `SkeletonPosition.overlaps` (its index is known at assembly). */
@@ -289,7 +292,9 @@ export function livenessSkeleton(analysis: Analysis, schedule: readonly number[]
         }
       }
     }
-    if (pad || overlaps.length > 0) positions[pos] = { pad, overlaps };
+    const follows = stScratchFollowsInput(layer) ? bufferOfTensor(layer.inputs[0]!) : undefined;
+    const scratchAfter = follows !== undefined && buffers[follows]!.lastStep >= s ? follows : undefined;
+    if (pad || overlaps.length > 0 || scratchAfter !== undefined) positions[pos] = { pad, overlaps, scratchAfter };
   }
 
   return { schedule, steps, stepOf, baseBuffers: buffers, positions, savingBytes, fusedPairCount: fusedPoolOf.size, inputBytes, outputBytes, ioInPool: allocateIo };
@@ -310,7 +315,10 @@ export function assembleLiveness(skeleton: LivenessSkeleton, analysis: Analysis,
     if (scratchBytes) {
       const layer = layers[layerIndex]!;
       const scratch = scratchBytes(layer);
-      if (scratch > 0) buffers.push({ name: `${layer.name}#scratch`, kind: 'scratch', sizeBytes: scratch, firstStep: s, lastStep: s, aliases: [] });
+      if (scratch > 0) {
+        const after = positions[pos]?.scratchAfter;
+        buffers.push({ name: `${layer.name}#scratch`, kind: 'scratch', sizeBytes: scratch, firstStep: s, lastStep: s, aliases: [], ...(after !== undefined ? { placeAfter: after } : {}) });
+      }
     }
     const p = positions[pos];
     if (p === undefined) continue;

@@ -229,7 +229,8 @@ export function layerOverlap(layer: Layer, operand: number): OverlapBounds | und
       if (!bounds) return undefined;
       const endBound = stRowEndBoundBytes(layer) ?? Infinity;
       const margin = stRgbConvMarginBytes(layer);
-      return { forwardDeltaBytes: Math.min(bounds.forwardDeltaBytes!, endBound, margin === undefined ? Infinity : -margin) };
+      const rgbEnd = stRgbConvEndBoundBytes(layer) ?? Infinity;
+      return { forwardDeltaBytes: Math.min(bounds.forwardDeltaBytes!, endBound, rgbEnd, margin === undefined ? Infinity : -margin) };
     }
     default:
       return undefined;
@@ -283,6 +284,43 @@ export function stRgbConvMarginBytes(layer: Layer): number | undefined {
   const eo = elementBytes(layer.outputDtypes[0]);
   if (!out || eo <= 0) return undefined;
   return ST_RGB_CONV_MARGIN_ROWS * (out[1] + 1) * out[2] * eo;
+}
+
+/**
+ * The same 3-row margin at the other end, for an int8 RGB first convolution with a fused ReLU (or none) rather than
+ * ReLU6: its output ends at least 3·(Wout + 1)·Cout bytes below its input's end (d ≤ I − O − margin), where other row
+ * kernels keep (Kh − stride) rows (stRowEndBoundBytes). It decides the layer when the output is larger than the
+ * input. Measured, not derived: ST FD-MobileNet v1's first conv (3→16, 3×3/2, ReLU, output 65,536 / 200,704 B over a
+ * 49,152 / 150,528 B input) and the padded copy after it decide its stm.ai 8.1.0 rows, 72,448 B at 128 and 211,845 B
+ * at 224; with this margin (3,120 / 5,424 B) and the 1,196 B scratch after the input's end (`stScratchFollowsInput`)
+ * the st plan is 72,428 / 211,820 B, 20 / 25 B under (KiB rounding ±5 B); with (Kh − stride) = 1 row it was
+ * −4.5 / −2.3 %, with the margin alone −1.7 / −0.6 %. ReLU6 is left out because ST's stm.ai 8.1.0 MobileNet v2 file
+ * (Flora233333/STM32-Infer-MobileNetV2@8d17cc77, `conv2d_1`, 3→16 3×3/2 ReLU6, output larger than the input) ends its
+ * output 784 B = 1·(Wout + 1)·Cout below the input's end: its ReLU6 kernel runs with a `_scratch1` output alias, a
+ * different code path. Undefined for any other layer.
+ */
+export function stRgbConvEndBoundBytes(layer: Layer): number | undefined {
+  const margin = stRgbConvMarginBytes(layer);
+  if (margin === undefined || layer.activation === 'relu6' || layer.activation === 'clip') return undefined;
+  const i = hwc(layer.inputShapes[0], layer.layout);
+  const o = hwc(layer.outputShapes[0], layer.layout);
+  if (!i || !o) return undefined;
+  return i[0] * i[1] * i[2] * elementBytes(layer.inputDtypes[0]) - o[0] * o[1] * o[2] * elementBytes(layer.outputDtypes[0]) - margin;
+}
+
+/**
+ * ST places the kernel scratch of an int8 RGB first convolution (`forward_conv2d_rgb_sssa8_ch`) directly after the
+ * end of that layer's input: `conv2d_1_scratch0` at 41,940 = the input's offset 14,292 + 27,648 in
+ * Flora233333/STM32-Infer-MobileNetV2@8d17cc77 (stm.ai 8.1.0). The st planner puts it there when that spot is free
+ * (StPlanner.placeAfter). With it the four FD-MobileNet 0.25 stm.ai 8.1.0 / 7.3.0 rows and both ST FD-MobileNet v1
+ * rows land within 25 B of the 8.1.0 figures (the FD-MobileNet 0.25 margin, stRgbConvMarginBytes, was measured
+ * assuming exactly this placement; before, our planner tucked the scratch under the output). No other published
+ * row moves. ST places most scratch arrays after their layer's input (5 of 7 in the ST Edge AI 9.0 EMNIST file,
+ * the first four of the MobileNet v2 file), but anchoring every scratch moves MobileNet v2 0.35 from exact to
+ * +1,265 B with our packing of the other buffers and closes no row, so only the RGB conv's is anchored.
+ */
+export function stScratchFollowsInput(layer: Layer): boolean {
+  return stRgbConvMarginBytes(layer) !== undefined;
 }
 
 /**

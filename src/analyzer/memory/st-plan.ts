@@ -23,6 +23,7 @@ export class StPlanner extends PlannerBase {
   readonly name = 'st';
   private readonly rules = new OverlapRuleIndex();
   private readonly scratchIds = new Set<number>();
+  private readonly anchors = new Map<number, number>();
 
   addOverlapRule(rule: OverlapRule): void {
     this.rules.add(rule);
@@ -32,6 +33,16 @@ export class StPlanner extends PlannerBase {
   /** Marks a buffer as a kernel scratch buffer (placed after the step's activations). */
   markScratch(id: number): void {
     this.scratchIds.add(id);
+    this.invalidate();
+  }
+
+  /**
+   * Places buffer `id` directly after the end of buffer `anchorId` (aligned) whenever that spot is free when `id`
+   * is placed (overlap-rules.ts `stScratchFollowsInput`: ST's RGB-conv scratch after its input); otherwise as any
+   * buffer. Every placement sequence places a scratch after the activations of its step, so the anchor is placed.
+   */
+  placeAfter(id: number, anchorId: number): void {
+    this.anchors.set(id, anchorId);
     this.invalidate();
   }
 
@@ -229,6 +240,25 @@ export class StPlanner extends PlannerBase {
         }
       }
       for (let i = 0; i < np; i++) cand[m++] = preferred[i]!;
+
+      const anchor = this.anchors.get(xId);
+      if (anchor !== undefined && isPlaced[anchor]) {
+        const c = Math.ceil((offsets[anchor]! + sizeBytes[anchor]!) / al) * al;
+        let isBlocked = false;
+        for (let i = 0; i < k; i++) {
+          if (lo[i]! < c && c < hi[i]!) {
+            isBlocked = true;
+            break;
+          }
+        }
+        if (!isBlocked) {
+          offsets[xId] = c;
+          bottom = Math.min(bottom, c);
+          top = Math.max(top, c + xSize);
+          isPlaced[xId] = 1;
+          continue;
+        }
+      }
 
       // The sweep below keeps the first candidate, in ascending order, of least (extent, not preferred, distance
       // to the bottom) among the unblocked ones: the unblocked candidate of least (extent, not preferred,

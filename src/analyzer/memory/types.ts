@@ -49,6 +49,11 @@ export interface LiveBuffer {
   lastStep: number;
   /** Tensor names sharing this buffer (views such as Reshape alias their input). */
   aliases: string[];
+  /**
+   * Index (in the same buffer list) of the buffer this one is placed directly after when that spot is free (the
+   * st plan only: ST's RGB-conv scratch after its input, overlap-rules.ts `stScratchFollowsInput`).
+   */
+  placeAfter?: number;
 }
 
 /** A buffer as placed by a planner (the JSON `buffers` entries). */
