@@ -56,7 +56,8 @@ export interface PlacementContext {
 
 function placementFor(f: ModelFeatures, profile: TargetProfile, ctx: PlacementContext = {}) {
   const needs = { activationBytes: ctx.activationBytes ?? f.activationPeakBytes, weightBytes: f.weightsFlashBytes ?? f.weightBytes, runtimeRamBytes: 0, codeFlashBytes: 0 };
-  return placementOf(mapMemory(profile, needs, { toolVersion: ctx.toolVersion }));
+  const place = placementOf(mapMemory(profile, needs, { toolVersion: ctx.toolVersion }));
+  return ctx.toolVersion?.startsWith('cubeai-') ? { ...place, cubeAiRuntime: true } : place;
 }
 
 export function featureVectorFor(f: ModelFeatures, profile: TargetProfile, key: string, ctx: PlacementContext = {}): number[] {
