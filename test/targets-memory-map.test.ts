@@ -36,13 +36,35 @@ describe('memory mapping', () => {
     expect(m.limitingMemory).toBe('DTCM + SRAM1 + SRAM2 (contiguous from 0x20000000)');
   });
 
-  it('moves the whole activation pool to external SDRAM when it exceeds the AXI SRAM', () => {
-    const m = mapMemory(h747, { activationBytes: 513 * KiB, weightBytes: 500 * KiB, runtimeRamBytes: 0, codeFlashBytes: 0 });
+  it('STM32Cube.AI 7.x/8.x: moves the whole activation pool to external SDRAM when it exceeds the AXI SRAM', () => {
+    const m = mapMemory(h747, { activationBytes: 513 * KiB, weightBytes: 500 * KiB, runtimeRamBytes: 0, codeFlashBytes: 0 }, { toolVersion: 'cubeai-8.1' });
     expect(m.placements.filter((p) => p.role === 'activations').map((p) => [p.memoryId, p.bytes])).toEqual([['sdram', 513 * KiB]]);
     expect(m.ram.externalBytes).toBe(513 * KiB);
     expect(m.usesExternal).toBe(true);
     expect(m.fits).toBe(true);
   });
+
+  // ST's H747 re-identification rows (STEdgeAI 4.0.0) publish internal and external RAM: the oracle here
+  const reid = [
+    { model: 'MobileNet v2 0.35 256x128', internalKiB: 461.32, externalKiB: 0 },
+    { model: 'MobileNet v2 1.0 256x128', internalKiB: 398.25, externalKiB: 804.38 },
+    { model: 'OSNet 1.0 256x128', internalKiB: 396.01, externalKiB: 1024.0 },
+  ];
+  for (const row of reid) {
+    it(`STEdgeAI 3.x/4.x: splits a large pool between AXI SRAM and SDRAM as ST's ${row.model} row does`, () => {
+      const total = Math.round((row.internalKiB + row.externalKiB) * KiB);
+      for (const toolVersion of [undefined, 'stedgeai-4.0', 'stedgeai-3.0']) {
+        const m = mapMemory(h747, { activationBytes: total, weightBytes: 500 * KiB, runtimeRamBytes: 0, codeFlashBytes: 0 }, { toolVersion });
+        const act = m.placements.filter((p) => p.role === 'activations');
+        const internal = act.filter((p) => !p.external).reduce((s, p) => s + p.bytes, 0);
+        const external = act.filter((p) => p.external).reduce((s, p) => s + p.bytes, 0);
+        expect(internal + external).toBe(total);
+        expect(Math.abs(internal - row.internalKiB * KiB)).toBeLessThanOrEqual(0.01 * row.internalKiB * KiB);
+        expect(Math.abs(external - row.externalKiB * KiB)).toBeLessThanOrEqual(0.01 * Math.max(row.externalKiB * KiB, 1));
+        expect(m.usesExternal).toBe(row.externalKiB > 0);
+      }
+    });
+  }
 
   it('sends weights to external flash when weights + code exceed the internal flash', () => {
     const m = mapMemory(h747, { activationBytes: 100 * KiB, weightBytes: 2 * MiB - 10 * KiB, runtimeRamBytes: 0, codeFlashBytes: 100 * KiB });

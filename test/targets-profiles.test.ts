@@ -49,6 +49,12 @@ describe('target profiles', () => {
     const s = h747();
     delete s.memories[0].source;
     expect(badProfileMessage(s)).toMatch(/memories\[0\]\.source/);
+    const t = h747();
+    t.activationSplit.splitInternalBytes = t.activationSplit.internalPoolMaxBytes + 1;
+    expect(badProfileMessage(t)).toMatch(/activationSplit\.splitInternalBytes/);
+    const u = h747();
+    u.activationSplit.fromToolVersion = '4.0';
+    expect(badProfileMessage(u)).toMatch(/activationSplit\.fromToolVersion/);
   });
 
   it('resolves names as ST prints them, case-insensitively, and series names', () => {

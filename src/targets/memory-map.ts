@@ -1,14 +1,18 @@
 /**
  * Places a model's memory needs onto a target's memories, the way ST's runtimes do:
  * - activations: one contiguous pool in the largest internal RAM region (MCU zoo apps: AXI SRAM on H7,
- *   facts §5); if it does not fit, the whole pool goes to external RAM. N6 ('all-regions'): buffers spread
+ *   facts §5); if it does not fit, the whole pool goes to external RAM — except where the profile's
+ *   `activationSplit` says the tool version splits it (STEdgeAI 3.x/4.x on the H747: pools up to
+ *   `internalPoolMaxBytes` stay internal, a larger one keeps `splitInternalBytes` internal and the rest goes to
+ *   external RAM; ST's re-identification tables publish both parts). N6 ('all-regions'): buffers spread
  *   over every internal pool, the overflow spills to hyperRAM (the N6 tables publish internal/external RAM).
  * - runtime RAM (library .data/.bss): another internal data RAM region when one has room, else beside
  *   activations (never an instruction TCM the linker script keeps for code: profile `data: false`).
  * - weights: internal flash when weights + code fit, else external flash; code flash stays internal.
  * - MPU: everything in DDR (weights are read from the file system).
  */
-import type { MemoryRegion, TargetProfile } from './profile-schema.ts';
+import { versionRank } from './latency/fit.ts';
+import type { ActivationSplit, MemoryRegion, TargetProfile } from './profile-schema.ts';
 
 export interface MemoryNeeds {
   activationBytes: number;
@@ -64,7 +68,23 @@ export interface MemoryMapping {
 
 const isExternal = (m: MemoryRegion): boolean => m.kind.startsWith('external');
 
-export function mapMemory(profile: TargetProfile, needs: MemoryNeeds): MemoryMapping {
+export interface MapOptions {
+  /**
+   * Tool version the placement is for ('stedgeai-4.0', 'cubeai-8.1' …, as calibration rows name it). Omitted: the
+   * newest tool, which is what predictions are made for.
+   */
+  toolVersion?: string;
+}
+
+/** The profile's split rule when it applies to `toolVersion` (omitted = newest tool: applies). */
+export function activationSplitFor(profile: TargetProfile, toolVersion?: string): ActivationSplit | undefined {
+  const split = profile.activationSplit;
+  if (!split || profile.activationPlacement !== 'largest-region') return undefined;
+  if (toolVersion === undefined) return split;
+  return versionRank(toolVersion) >= versionRank(split.fromToolVersion) ? split : undefined;
+}
+
+export function mapMemory(profile: TargetProfile, needs: MemoryNeeds, opts: MapOptions = {}): MemoryMapping {
   const mems = profile.memories;
   const used = new Map<string, number>(mems.map((m) => [m.id, 0]));
   const placements: Placement[] = [];
@@ -84,10 +104,18 @@ export function mapMemory(profile: TargetProfile, needs: MemoryNeeds): MemoryMap
   const actRegions = profile.activationPlacement === 'largest-region' ? actInternal.slice(0, 1) : actInternal;
   const ramRoleMems = new Set<MemoryRegion>([...actRegions, ...actExternal]);
   let need = needs.activationBytes;
+  const split = activationSplitFor(profile, opts.toolVersion);
   if (profile.activationPlacement === 'largest-region') {
     const region = actRegions[0];
-    if (region && need <= region.bytes) put('activations', region, need);
-    else if (actExternal[0]) {
+    const internalMax = split ? Math.min(split.internalPoolMaxBytes, region?.bytes ?? 0) : (region?.bytes ?? 0);
+    if (region && need <= internalMax) put('activations', region, need);
+    else if (region && split && actExternal[0]) {
+      const inside = Math.min(split.splitInternalBytes, region.bytes);
+      put('activations', region, inside);
+      put('activations', actExternal[0], need - inside);
+      notes.push(`activations (${need} B) exceed what ${region.name} keeps for them (${split.internalPoolMaxBytes} B): ${inside} B stay there, ${need - inside} B go to ${actExternal[0].name}`);
+      overflowed.push(region.name);
+    } else if (actExternal[0]) {
       put('activations', actExternal[0], need);
       if (region) {
         notes.push(`activations (${need} B) exceed ${region.name} (${region.bytes} B): the pool goes to ${actExternal[0].name}`);

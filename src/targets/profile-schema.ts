@@ -44,6 +44,20 @@ export const engineSchema = z.object({
   source,
 });
 
+/**
+ * How a tool version splits an activation pool too large for the activation region between that region and external
+ * RAM (STEdgeAI Core 3.x/4.x on the H747: ST's re-identification tables publish internal and external RAM per model).
+ */
+export const activationSplitSchema = z.object({
+  /** First tool version with the rule (versionRank order); older versions put a pool that does not fit wholly in external RAM. */
+  fromToolVersion: z.string().regex(/^(stedgeai|cubeai)-\d+\.\d+$/, "a tool version such as 'stedgeai-3.0'"),
+  /** Pools up to this many bytes stay whole in the activation region. */
+  internalPoolMaxBytes: z.number().int().positive(),
+  /** A larger pool keeps this many bytes in the activation region; the rest goes to external RAM. */
+  splitInternalBytes: z.number().int().positive(),
+  source,
+});
+
 export const profileSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case id (letters, digits, dashes)'),
@@ -63,6 +77,8 @@ export const profileSchema = z
      * H7, facts §5); 'all-regions': the compiler spreads buffers over every activation pool (N6 Neural-ART).
      */
     activationPlacement: z.enum(['largest-region', 'all-regions']),
+    /** 'largest-region' only: the tool versions that split an oversized pool instead of moving it whole (see activationSplitSchema). */
+    activationSplit: activationSplitSchema.optional(),
     /** Kernel scratch rules of the activation plan: 'st' = ST's MCU runtime (docs/memory.md), CMSIS-NN 'dsp' (M7/M33) or 'mve' (M55); 'none' for MPU/NPU runtimes. */
     scratchEngine: z.enum(['st', 'dsp', 'mve', 'none']),
     /** Targets whose published rows calibrate this one (a series profile borrows its board's). */
@@ -78,12 +94,16 @@ export const profileSchema = z
     if (!p.engines.some((e) => e.id === p.defaultEngine)) {
       ctx.addIssue({ code: 'custom', path: ['defaultEngine'], message: `'${p.defaultEngine}' is not one of the engines` });
     }
+    if (p.activationSplit && p.activationSplit.splitInternalBytes > p.activationSplit.internalPoolMaxBytes) {
+      ctx.addIssue({ code: 'custom', path: ['activationSplit', 'splitInternalBytes'], message: 'must not exceed internalPoolMaxBytes' });
+    }
     if (!p.memories.some((m) => m.activations)) {
       ctx.addIssue({ code: 'custom', path: ['memories'], message: 'no memory may hold activations' });
     }
   });
 
 export type MemoryRegion = z.infer<typeof memorySchema>;
+export type ActivationSplit = z.infer<typeof activationSplitSchema>;
 export type Engine = z.infer<typeof engineSchema>;
 export type TargetProfile = z.infer<typeof profileSchema>;
 

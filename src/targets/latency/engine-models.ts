@@ -43,12 +43,35 @@ export interface EngineModel {
   rows: number;
 }
 
-function placementFor(f: ModelFeatures, profile: TargetProfile) {
-  return placementOf(mapMemory(profile, { activationBytes: f.activationPeakBytes, weightBytes: f.weightsFlashBytes ?? f.weightBytes, runtimeRamBytes: 0, codeFlashBytes: 0 }));
+/** Where a row's or a model's activations and weights sit when it runs (memory-map.ts). */
+export interface PlacementContext {
+  /** Tool version of the measurement (the pool split rule depends on it); omitted = the newest tool. */
+  toolVersion?: string;
+  /**
+   * The activation pool to place, when known better than our plan: a published row's own pool (ST's activation RAM
+   * column), i.e. where ST's measured deployment put it. Omitted = our plan (what a prediction uses).
+   */
+  activationBytes?: number;
 }
 
-export function featureVectorFor(f: ModelFeatures, profile: TargetProfile, key: string): number[] {
-  return latencyFeatureVector(f, placementFor(f, profile), key);
+function placementFor(f: ModelFeatures, profile: TargetProfile, ctx: PlacementContext = {}) {
+  const needs = { activationBytes: ctx.activationBytes ?? f.activationPeakBytes, weightBytes: f.weightsFlashBytes ?? f.weightBytes, runtimeRamBytes: 0, codeFlashBytes: 0 };
+  const place = placementOf(mapMemory(profile, needs, { toolVersion: ctx.toolVersion }));
+  return ctx.toolVersion?.startsWith('cubeai-') ? { ...place, cubeAiRuntime: true } : place;
+}
+
+export function featureVectorFor(f: ModelFeatures, profile: TargetProfile, key: string, ctx: PlacementContext = {}): number[] {
+  return latencyFeatureVector(f, placementFor(f, profile, ctx), key);
+}
+
+/**
+ * A fitted row's placement: its tool version, and ST's own published activation pool where the table gives one (the
+ * pool ST's measurement ran with; a stand-in's plan can sit on the other side of the internal-RAM limit, e.g. the
+ * zoo builder's float-input MobileNet v1 0.25 ImageNet: 588 KiB against ST's 267.2 KiB). Held-out rows and user
+ * models are placed by our plan.
+ */
+function fitContext(r: CalibrationRow): PlacementContext {
+  return { toolVersion: r.toolVersion, activationBytes: r.published.activationRamBytes };
 }
 
 /** Rows a latency model can use: a stand-in with features, a published time, a tool version. */
@@ -63,7 +86,7 @@ export function latencyRows(rows: CalibrationRow[]): CalibrationRow[] {
 }
 
 function toFitRow(r: CalibrationRow, profiles: Map<string, TargetProfile>): FitRow {
-  return { x: featureVectorFor(r.features!, profiles.get(r.target)!, r.calibrationKey), y: r.published.inferenceMs!, version: r.toolVersion, clockMHz: r.clockMHz };
+  return { x: featureVectorFor(r.features!, profiles.get(r.target)!, r.calibrationKey, fitContext(r)), y: r.published.inferenceMs!, version: r.toolVersion, clockMHz: r.clockMHz };
 }
 
 function archCount(rows: CalibrationRow[]): number {
@@ -95,7 +118,7 @@ export function fitEngineModels(rows: CalibrationRow[], profiles: Map<string, Ta
     let num = 0;
     let den = 0;
     for (const r of rs) {
-      const fr = { ...toFitRow(r, profiles), x: featureVectorFor(r.features!, profiles.get(r.target)!, base.key) };
+      const fr = { ...toFitRow(r, profiles), x: featureVectorFor(r.features!, profiles.get(r.target)!, base.key, fitContext(r)) };
       const q = predictScaled(base.fit, fr.x, fr.clockMHz, base.fit.referenceVersion) / fr.y;
       num += q;
       den += q * q;
@@ -119,7 +142,7 @@ export function modelForEngine(models: Map<string, EngineModel>, calibrationKey:
 
 /** Predicted ms for a model on an engine; the tool version defaults to the newest seen (factor 1). */
 export function predictMs(m: EngineModel, f: ModelFeatures, profile: TargetProfile, clockMHz: number, version?: string): number {
-  const x = featureVectorFor(f, profile, m.kind === 'borrowed' ? m.borrowedFrom! : m.key);
+  const x = featureVectorFor(f, profile, m.kind === 'borrowed' ? m.borrowedFrom! : m.key, { toolVersion: version });
   if (m.kind === 'borrowed') return predictScaled(m.fit, x, clockMHz, m.fit.referenceVersion) * m.ratio!;
   return predictScaled(m.fit, x, clockMHz, version);
 }

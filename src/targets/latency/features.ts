@@ -30,11 +30,13 @@ export const LATENCY_FEATURES = [
   'bytes_weights_external',
   'layers', // per-kernel-call overhead
   'inference', // per-inference constant
+  'elems_pool_in', // input elements of pooling layers (max / average / global pools): streamed by the pool kernel
+  'macs_conv_cubeai', // k×k conv MACs again when measured with STM32Cube.AI 7.x/8.x (legacy runtime); 0 for STEdgeAI 3.x/4.x and predictions
 ] as const;
 export type LatencyFeature = (typeof LATENCY_FEATURES)[number];
 
 /** Features each calibration key uses (base key before ':' / '@'); others use DEFAULT_FEATURES. */
-const MCU_ERA_FEATURES = LATENCY_FEATURES.filter((f) => f !== 'macs_gemm' && f !== 'macs_dw_s2_same' && f !== 'elems_stream');
+const MCU_ERA_FEATURES = LATENCY_FEATURES.filter((f) => f !== 'macs_gemm' && f !== 'macs_dw_s2_same' && f !== 'elems_stream' && f !== 'elems_pool_in' && f !== 'macs_conv_cubeai');
 export const DEFAULT_FEATURES: LatencyFeature[] = [...MCU_ERA_FEATURES];
 /**
  * TFLite + XNNPACK: one GEMM kernel family, depthwise kernels, streaming ops, the packed weights streamed from
@@ -51,8 +53,11 @@ const KIND_MACS: LatencyFeature[] = ['macs_conv', 'macs_pointwise', 'macs_depthw
  * docs/targets.md "MPU CPU"): one GEMM family, depthwise, the slow stride-2 depthwise, streaming ops, calls.
  */
 export const FEATURE_SETS: Record<string, LatencyFeature[]> = {
-  // M7: per-kind MACs, GEMM-like MACs, im2col reads; SDRAM / external-flash traffic; per layer and per inference
-  'cortex-m7': [...KIND_MACS, 'macs_long', 'reads_conv', 'bytes_act_external', 'bytes_weights_external', 'layers', 'inference'],
+  // M7: per-kind MACs (pooling by the input elements it streams, docs/targets.md), GEMM-like MACs, im2col reads;
+  // SDRAM / external-flash traffic; per layer and per inference
+  // The legacy runtime's k×k conv kernels cost more per MAC than the lite generator's (docs/targets.md): an extra
+  // term that only STM32Cube.AI 7.x/8.x rows carry, so predictions (STEdgeAI 4.0) never use it.
+  'cortex-m7': [...KIND_MACS.filter((f) => f !== 'ops_pool'), 'elems_pool_in', 'macs_conv_cubeai', 'macs_long', 'reads_conv', 'bytes_act_external', 'bytes_weights_external', 'layers', 'inference'],
   // N6 NPU: everything (weights always stream from octoFlash; epochs per layer)
   'n6-neural-art': [...MCU_ERA_FEATURES],
   // MP2 GPU (OpenVX): GEMM-family MACs, depthwise MACs (slow on the GPU), per layer, per inference
@@ -80,6 +85,11 @@ export interface Placement01 {
   /** Share of activation traffic in external RAM (0 … 1). */
   activationExternalShare: number;
   weightsExternal: boolean;
+  /**
+   * The row was measured with STM32Cube.AI 7.x/8.x (the legacy runtime, whose k×k conv kernels the STEdgeAI 3.x lite
+   * generator replaced): turns on `macs_conv_cubeai`. Absent for predictions (newest tool).
+   */
+  cubeAiRuntime?: boolean;
 }
 
 export function placementOf(m: MemoryMapping): Placement01 {
@@ -116,6 +126,8 @@ export function featureValuesOfWork(w: LayerWork, place: Placement01, inference:
     bytes_weights_external: place.weightsExternal ? w.bytes_weights : 0,
     layers: w.layers,
     inference,
+    elems_pool_in: w.elems_pool_in,
+    macs_conv_cubeai: place.cubeAiRuntime ? w.macs_conv : 0,
   };
 }
 
@@ -151,6 +163,8 @@ export function fillWorkFeatureVector(out: number[], w: LayerWork, place: Placem
   out[17] = mask[17] ? (wx ? w.bytes_weights : 0) : 0;
   out[18] = mask[18] ? w.layers : 0;
   out[19] = mask[19] ? inference : 0;
+  out[20] = mask[20] ? w.elems_pool_in : 0;
+  out[21] = mask[21] && place.cubeAiRuntime ? w.macs_conv : 0;
   return out;
 }
 

@@ -24,6 +24,7 @@ export const WORK_TERMS = [
   'bytes_act', // activation bytes read + written
   'bytes_weights', // kernel weights + biases
   'layers', // kernel calls (views excluded)
+  'elems_pool_in', // input elements of pooling layers (max / average / global): what a pool kernel streams
 ] as const;
 export type WorkTerm = (typeof WORK_TERMS)[number];
 export type LayerWork = Record<WorkTerm, number>;
@@ -54,6 +55,7 @@ export function emptyWork(): LayerWork {
     bytes_act: 0,
     bytes_weights: 0,
     layers: 0,
+    elems_pool_in: 0,
   };
 }
 
@@ -67,7 +69,10 @@ export function layerWork(l: Layer): LayerWork {
   else if (k === 'depthwise') w.macs_depthwise = l.macs;
   else if (k === 'dense' || k === 'matmul') w.macs_dense = l.macs;
   else if (k === 'eltwise') w.ops_eltwise = l.macs;
-  else if (k === 'pool' || k === 'globalpool') w.ops_pool = l.macs;
+  else if (k === 'pool' || k === 'globalpool') {
+    w.ops_pool = l.macs;
+    w.elems_pool_in = elems(l.inputShapes.slice(0, 1));
+  }
   else w.ops_other = l.macs;
   if (k === 'conv' || k === 'pointwise' || k === 'dense' || k === 'matmul') w.macs_gemm = l.macs;
   const c = l.conv;
