@@ -271,31 +271,19 @@ export function finishLayer(draft: LayerDraft): Layer {
   const entry = LAYER_OPS[draft.op];
   // The op entries read shapes, geometry, activation and biasBytes (`?? 0`), never the other defaulted figures,
   // so they run on the draft itself.
-  const kind = entry.kind(draft);
-  const macs = entry.macs(draft);
-  const stMacc = entry.stMacc(draft);
-  const outputBytes = tensorBytes(draft.outputShapes, draft.outputDtypes);
-  if (hasOnlyLayerKeys(draft)) return layerInKeyOrder(draft, kind, macs, entry.macsUnit, stMacc, outputBytes);
-  const layer = Object.assign(
-    {
-      ...draft,
-      params: draft.params ?? 0,
-      weightBytes: draft.weightBytes ?? 0,
-      biasBytes: draft.biasBytes ?? 0,
-      quantParamBytes: draft.quantParamBytes ?? 0,
-      constBytes: draft.constBytes ?? 0,
-    },
-    { kind, macs, macsUnit: entry.macsUnit, stMacc, outputBytes },
-  ) as Layer;
-  // Keep a stable key order for deterministic JSON: the Layer interface's order.
-  return orderLayerKeys(layer);
+  const built = layerInKeyOrder(draft, entry.kind(draft), entry.macs(draft), entry.macsUnit, entry.stMacc(draft), tensorBytes(draft.outputShapes, draft.outputDtypes));
+  // The common case: every draft key went into the layer (readers set no others) and no required key is undefined.
+  let draftKeys = 0;
+  for (const _ in draft) draftKeys++;
+  return draftKeys === built.draftKeysUsed ? built.layer : withoutUndefinedAndWithExtras(built.layer, draft);
 }
 
 /**
- * The common case of `finishLayer`, built as one object in `LAYER_KEY_ORDER` (what `orderLayerKeys` yields for a
- * draft whose keys are all Layer keys and whose required keys are defined), without the two intermediate copies.
+ * The one definition of a Layer's key order (deterministic JSON): the Layer interface's order, optional keys when
+ * defined, the weight figures 0 when the draft has none. `draftKeysUsed` counts the draft's keys it took (only
+ * when all of the required ones are defined; -1 otherwise).
  */
-function layerInKeyOrder(d: LayerDraft, kind: LayerKind, macs: number, macsUnit: 'mac' | 'op', stMacc: number, outputBytes: number): Layer {
+function layerInKeyOrder(d: LayerDraft, kind: LayerKind, macs: number, macsUnit: 'mac' | 'op', stMacc: number, outputBytes: number): { layer: Layer; draftKeysUsed: number } {
   const layer: Partial<Layer> = {
     index: d.index,
     name: d.name,
@@ -312,10 +300,23 @@ function layerInKeyOrder(d: LayerDraft, kind: LayerKind, macs: number, macsUnit:
     dtype: d.dtype,
     layout: d.layout,
   };
-  if (d.weightDtype !== undefined) layer.weightDtype = d.weightDtype;
-  if (d.perChannel !== undefined) layer.perChannel = d.perChannel;
-  if (d.conv !== undefined) layer.conv = d.conv;
-  if (d.activation !== undefined) layer.activation = d.activation;
+  let used = REQUIRED_DRAFT_KEYS;
+  if (d.weightDtype !== undefined) {
+    layer.weightDtype = d.weightDtype;
+    used++;
+  }
+  if (d.perChannel !== undefined) {
+    layer.perChannel = d.perChannel;
+    used++;
+  }
+  if (d.conv !== undefined) {
+    layer.conv = d.conv;
+    used++;
+  }
+  if (d.activation !== undefined) {
+    layer.activation = d.activation;
+    used++;
+  }
   layer.macs = macs;
   layer.macsUnit = macsUnit;
   layer.stMacc = stMacc;
@@ -325,57 +326,44 @@ function layerInKeyOrder(d: LayerDraft, kind: LayerKind, macs: number, macsUnit:
   layer.quantParamBytes = d.quantParamBytes ?? 0;
   layer.constBytes = d.constBytes ?? 0;
   layer.outputBytes = outputBytes;
-  if (d.unknown !== undefined) layer.unknown = d.unknown;
-  return layer as Layer;
+  if (d.unknown !== undefined) {
+    layer.unknown = d.unknown;
+    used++;
+  }
+  if (d.params !== undefined) used++;
+  if (d.weightBytes !== undefined) used++;
+  if (d.biasBytes !== undefined) used++;
+  if (d.quantParamBytes !== undefined) used++;
+  if (d.constBytes !== undefined) used++;
+  const allRequired =
+    d.index !== undefined &&
+    d.name !== undefined &&
+    d.op !== undefined &&
+    d.sourceOps !== undefined &&
+    d.nodeNames !== undefined &&
+    d.inputs !== undefined &&
+    d.outputs !== undefined &&
+    d.inputShapes !== undefined &&
+    d.outputShapes !== undefined &&
+    d.inputDtypes !== undefined &&
+    d.outputDtypes !== undefined &&
+    d.dtype !== undefined &&
+    d.layout !== undefined;
+  return { layer: layer as Layer, draftKeysUsed: allRequired ? used : -1 };
 }
 
-/** Keys of a Layer that are never optional: `layerInKeyOrder` writes them unconditionally. */
-const REQUIRED_DRAFT_KEYS = ['index', 'name', 'op', 'sourceOps', 'nodeNames', 'inputs', 'outputs', 'inputShapes', 'outputShapes', 'inputDtypes', 'outputDtypes', 'dtype', 'layout'] as const;
+/** The Layer keys a draft must define (the first block of `layerInKeyOrder`, `kind` aside). */
+const REQUIRED_DRAFT_KEYS = 13;
 
-function hasOnlyLayerKeys(d: LayerDraft): boolean {
-  for (const k of REQUIRED_DRAFT_KEYS) if (d[k] === undefined) return false;
-  for (const k in d) if (!LAYER_KEYS.has(k)) return false;
-  return true;
-}
-
-const LAYER_KEY_ORDER: (keyof Layer)[] = [
-  'index',
-  'name',
-  'op',
-  'kind',
-  'sourceOps',
-  'nodeNames',
-  'inputs',
-  'outputs',
-  'inputShapes',
-  'outputShapes',
-  'inputDtypes',
-  'outputDtypes',
-  'dtype',
-  'layout',
-  'weightDtype',
-  'perChannel',
-  'conv',
-  'activation',
-  'macs',
-  'macsUnit',
-  'stMacc',
-  'params',
-  'weightBytes',
-  'biasBytes',
-  'quantParamBytes',
-  'constBytes',
-  'outputBytes',
-  'unknown',
-];
-
-const LAYER_KEYS = new Set<string>(LAYER_KEY_ORDER);
-
-function orderLayerKeys(layer: Layer): Layer {
+/**
+ * The uncommon drafts: `layer` without its undefined values, then any draft key that is not a Layer key (in the
+ * draft's order, defined values only).
+ */
+function withoutUndefinedAndWithExtras(layer: Layer, draft: LayerDraft): Layer {
   const out: Record<string, unknown> = {};
-  for (const k of LAYER_KEY_ORDER) if (layer[k] !== undefined) out[k] = layer[k];
-  // Then any other defined key, in the layer's own order (a set lookup, no entries array per layer).
-  const rest = layer as unknown as Record<string, unknown>;
-  for (const k in rest) if (!LAYER_KEYS.has(k) && rest[k] !== undefined) out[k] = rest[k];
+  const built = layer as unknown as Record<string, unknown>;
+  for (const k in built) if (built[k] !== undefined) out[k] = built[k];
+  const rest = draft as unknown as Record<string, unknown>;
+  for (const k in rest) if (!Object.hasOwn(built, k) && rest[k] !== undefined) out[k] = rest[k];
   return out as unknown as Layer;
 }

@@ -18,7 +18,7 @@ import type { Activation, ActivationTensor, ConvGeometry, Layer, LayerOp } from 
 import { finishLayer, type LayerDraft } from '../layer-ops.ts';
 import { describeConst, tensorFootprint } from './const-operands.ts';
 import { constByteLength } from './const-size.ts';
-import { GraphIndex } from './graph-index.ts';
+import { GraphIndex, type TensorFacts } from './graph-index.ts';
 import { FUSABLE_ACTIVATIONS, isDequantizeOp, isQuantizeOp, onnxOpInfo, type OnnxOpInfo } from './onnx-op-table.ts';
 import { collectActivationTensors } from './tensors.ts';
 
@@ -51,7 +51,8 @@ export function buildOnnxLayers(model: IRModel, types: Map<string, TensorType>):
 
 class OnnxFuser {
   private readonly idx: GraphIndex;
-  private readonly claimed = new Set<number>();
+  /** Node index → 1 once a layer (or the folded static sub-graph) holds it. */
+  private readonly claimed: Uint8Array;
   private readonly alias = new Map<string, string>();
   private readonly drafts: LayerDraft[] = [];
   private readonly warnings: string[] = [];
@@ -62,21 +63,19 @@ class OnnxFuser {
     private readonly types: Map<string, TensorType>,
   ) {
     this.idx = new GraphIndex(model.graph, types);
+    this.claimed = new Uint8Array(model.graph.nodes.length);
   }
 
   run(): LayerBuildResult {
     const nodes = this.model.graph.nodes;
     for (let i = 0; i < nodes.length; i++) {
-      if (this.claimed.has(i)) continue;
+      if (this.claimed[i]) continue;
       const n = nodes[i]!;
-      if (!this.writesActivation(n)) {
-        this.claimed.add(i); // static or side sub-graph: folded
-        continue;
-      }
-      this.claimed.add(i);
+      this.claimed[i] = 1; // (a static or side sub-graph is folded)
+      if (!this.writesActivation(n)) continue;
       if (isDequantizeOp(n.domain, n.opType)) this.dequantize(n);
       else if (isQuantizeOp(n.domain, n.opType)) this.quantize(n);
-      else if (n.opType === 'DynamicQuantizeLinear' && this.dynamicQuantizeAbsorbed(n)) this.claimed.delete(i); // its consumer claims it
+      else if (n.opType === 'DynamicQuantizeLinear' && this.dynamicQuantizeAbsorbed(n)) this.claimed[i] = 0; // its consumer claims it
 
       else this.compute(i);
     }
@@ -99,14 +98,18 @@ class OnnxFuser {
 
   private storage(t: string): string {
     let s = t;
-    for (let guard = 0; guard < 10_000 && this.alias.has(s); guard++) s = this.alias.get(s)!;
+    for (let guard = 0; guard < 10_000; guard++) {
+      const a = this.alias.get(s);
+      if (a === undefined) break;
+      s = a;
+    }
     return s;
   }
 
   private dequantize(n: IRNode): void {
     const out = n.outputs[0]!;
     const src = n.inputs[0]!;
-    if (this.idx.graphOutputs.has(out)) {
+    if (this.idx.isGraphOutput(out)) {
       this.pushSimple('Dequantize', n, [this.storage(src)], [out], [n]);
     } else {
       this.alias.set(out, src); // consumers read the quantized tensor
@@ -177,14 +180,16 @@ class OnnxFuser {
     const inputShapes: number[][] = [];
     const inputDtypes: DType[] = [];
     for (const t of p.inputs) {
-      inputShapes.push(this.shapeOf(t));
-      inputDtypes.push(this.dtypeOf(t));
+      const f = this.idx.facts(t);
+      inputShapes.push(shapeOf(f));
+      inputDtypes.push(dtypeOf(f));
     }
     const outputShapes: number[][] = [];
     const outputDtypes: DType[] = [];
     for (const t of p.outputs) {
-      outputShapes.push(this.shapeOf(t));
-      outputDtypes.push(this.dtypeOf(t));
+      const f = this.idx.facts(t);
+      outputShapes.push(shapeOf(f));
+      outputDtypes.push(dtypeOf(f));
     }
     return {
       index: 0,
@@ -201,15 +206,6 @@ class OnnxFuser {
       dtype: outputDtypes[0] ?? 'unknown',
       layout: 'NCHW',
     };
-  }
-
-  private shapeOf(t: string): number[] {
-    const shape = this.types.get(t)?.shape;
-    return shape ? shape.slice() : [];
-  }
-
-  private dtypeOf(t: string): DType {
-    return this.types.get(t)?.dtype ?? this.model.graph.tensors.get(t)?.dtype ?? 'unknown';
   }
 
   // ------------------------------------------------------------------------------------------- compute
@@ -231,24 +227,24 @@ class OnnxFuser {
     if (info && group.outputs.length === 1 && !group.activation && canFuseActivation(info)) {
       group.outputs = this.absorbQdqActivation(group, group.outputs[0]!);
     }
-    for (const k of group.nodes) this.claimed.add(k);
+    for (const k of group.nodes) this.claimed[k] = 1;
     this.drafts.push(this.groupDraft(group, info));
   }
 
   private absorb(group: Group, k: number): IRNode {
     group.nodes.push(k);
-    this.claimed.add(k);
+    this.claimed[k] = 1;
     return this.idx.node(k);
   }
 
   /** DynamicQuantizeLinear → ConvInteger/MatMulInteger: the layer reads the float tensor. */
   private absorbDynamicQuantize(group: Group, n: IRNode): void {
-    const p = this.idx.producer.get(n.inputs[0] ?? '');
+    const p = this.idx.producerIndex(n.inputs[0] ?? '');
     if (p === undefined) return;
     const pn = this.idx.node(p);
     if (pn.opType !== 'DynamicQuantizeLinear' || this.idx.soleConsumer(pn.outputs[0]!) === undefined) return;
     group.nodes.unshift(p);
-    this.claimed.add(p);
+    this.claimed[p] = 1;
     group.inputOverride = new Map([[n.inputs[0]!, pn.inputs[0]!]]);
   }
 
@@ -344,11 +340,12 @@ class OnnxFuser {
   }
 
   private allQuantize(t: string): boolean {
-    if (this.idx.graphOutputs.has(t)) return false;
-    const cons = this.idx.consumersOf(t);
+    const f = this.idx.facts(t);
+    if (!f || this.idx.isGraphOutput(t)) return false;
+    const cons = f.consumers;
     if (cons.length === 0) return false;
     for (const c of cons) {
-      if (this.claimed.has(c)) return false;
+      if (this.claimed[c]) return false;
       const cn = this.idx.node(c);
       if (!isQuantizeOp(cn.domain, cn.opType) || cn.inputs[0] !== t) return false;
     }
@@ -603,6 +600,16 @@ interface WeightTally {
   constBytes: number;
   /** Operands already counted. */
   seen: Set<string>;
+}
+
+/** A copy of the inferred shape ([] when unknown): layers own their shape arrays. */
+function shapeOf(f: TensorFacts | undefined): number[] {
+  const shape = f?.type?.shape;
+  return shape ? shape.slice() : [];
+}
+
+function dtypeOf(f: TensorFacts | undefined): DType {
+  return f?.type?.dtype ?? f?.info?.dtype ?? 'unknown';
 }
 
 function canFuseActivation(info: OnnxOpInfo): boolean {
