@@ -52,15 +52,18 @@ export interface LayerOpEntry {
 
 // ---------------------------------------------------------------------------------------------- helpers
 
+// (indexed loops: shape arrays of several element kinds reach these, and a for-of over them is left as iterator
+// calls that allocate a result object per element)
 export function elementCount(shape: readonly number[]): number {
   let n = 1;
-  for (const d of shape) n *= d;
+  for (let i = 0; i < shape.length; i++) n *= shape[i]!;
   return n;
 }
 
 function outElements(l: LayerShapeView): number {
+  const shapes = l.outputShapes;
   let n = 0;
-  for (const s of l.outputShapes) n += elementCount(s);
+  for (let i = 0; i < shapes.length; i++) n += elementCount(shapes[i]!);
   return n;
 }
 
@@ -260,9 +263,7 @@ export const LAYER_OPS: Record<LayerOp, LayerOpEntry> = {
 /** Bytes of a set of tensors, by dtype and shape (sub-byte types packed). */
 export function tensorBytes(shapes: readonly number[][], dtypes: readonly DType[]): number {
   let bytes = 0;
-  shapes.forEach((s, i) => {
-    bytes += storageBytes(dtypes[i] ?? 'unknown', elementCount(s));
-  });
+  for (let i = 0; i < shapes.length; i++) bytes += storageBytes(dtypes[i] ?? 'unknown', elementCount(shapes[i]!));
   return bytes;
 }
 

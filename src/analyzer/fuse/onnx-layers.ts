@@ -259,7 +259,7 @@ class OnnxFuser {
         if (c === undefined) break;
         const cn = this.idx.node(c);
         const other = this.staticOther(cn, cur);
-        const binary = cn.inputs.filter((x) => x).length === 2;
+        const binary = namedCount(cn.inputs) === 2;
         if (cn.opType === 'Cast') {
           /* dequantizing cast */
         } else if ((cn.opType === 'Mul' || cn.opType === 'Add' || cn.opType === 'Div') && binary && other) {
@@ -277,14 +277,14 @@ class OnnxFuser {
     if (info.family === 'conv' || info.family === 'convT' || info.family === 'gemm') {
       const c = this.idx.soleConsumer(cur);
       const cn = c === undefined ? undefined : this.idx.node(c);
-      if (cn && cn.opType === 'BatchNormalization' && cn.inputs.slice(1).every((x) => !x || this.idx.isStatic(x))) {
+      if (cn && cn.opType === 'BatchNormalization' && this.staticFrom(cn.inputs, 1)) {
         this.absorb(group, c!);
-        for (const x of cn.inputs.slice(1)) if (x) group.roles.set(x, 'ignore');
+        setRoles(group, cn.inputs, 'ignore');
         group.bnFolded = true;
         cur = cn.outputs[0]!;
       } else if (cn && cn.opType === 'Add' && !biasSeen && info.family === 'gemm' && this.gemmWeightIsStatic(group)) {
         const other = this.staticOther(cn, cur);
-        if (other && cn.inputs.filter((x) => x).length === 2) {
+        if (other && namedCount(cn.inputs) === 2) {
           this.absorb(group, c!);
           group.roles.set(other, 'bias');
           cur = cn.outputs[0]!;
@@ -301,7 +301,7 @@ class OnnxFuser {
         if (direct || (quantizedAfter && quantizedBefore)) {
           this.absorb(group, c!);
           group.activation = this.activationOf(cn);
-          for (const x of cn.inputs.slice(1)) if (x) group.roles.set(x, cn.opType === 'PRelu' ? 'const' : 'ignore');
+          setRoles(group, cn.inputs, cn.opType === 'PRelu' ? 'const' : 'ignore');
           cur = cn.outputs[0]!;
         }
       }
@@ -311,14 +311,25 @@ class OnnxFuser {
 
   /** An input of `cn` other than `t` that is a parameter (initializer or constant), if any. */
   private staticOther(cn: IRNode, t: string): string | undefined {
-    return cn.inputs.find((x) => x && x !== t && this.idx.isParameter(x));
+    for (const x of cn.inputs) if (x && x !== t && this.idx.isParameter(x)) return x;
+    return undefined;
+  }
+
+  /** Every named input from operand `from` on is static. */
+  private staticFrom(inputs: readonly string[], from: number): boolean {
+    for (let j = from; j < inputs.length; j++) if (inputs[j] && !this.idx.isStatic(inputs[j]!)) return false;
+    return true;
   }
 
   /** The kernel reads quantized data (QDQ or QOperator): activations after it belong to it until a Q. */
   private isQuantizedKernel(group: Group): boolean {
     const core = this.idx.node(group.core);
     if (core.opType.startsWith('QLinear') || INTEGER_OPS.has(core.opType)) return true;
-    return core.inputs.some((t) => t && this.idx.producerOf(t) && isDequantizeOp(this.idx.producerOf(t)!.domain, this.idx.producerOf(t)!.opType));
+    for (const t of core.inputs) {
+      const p = t ? this.idx.producerOf(t) : undefined;
+      if (p && isDequantizeOp(p.domain, p.opType)) return true;
+    }
+    return false;
   }
 
   private gemmWeightIsStatic(group: Group): boolean {
@@ -360,7 +371,7 @@ class OnnxFuser {
     for (const q of qs) {
       const qn = this.absorb(group, q);
       if (qn.outputs[0] !== first) this.alias.set(qn.outputs[0]!, first);
-      for (const x of qn.inputs.slice(1)) if (x) group.roles.set(x, 'ignore');
+      setRoles(group, qn.inputs, 'ignore');
     }
     return [first];
   }
@@ -377,7 +388,8 @@ class OnnxFuser {
     if (!FUSABLE_ACTIVATIONS.has(an.opType) || an.inputs[0] !== dn.outputs[0] || !this.allQuantize(an.outputs[0]!)) return [q];
     this.absorb(group, d);
     this.absorb(group, a);
-    for (const x of [...dn.inputs.slice(1), ...an.inputs.slice(1)]) if (x) group.roles.set(x, 'ignore');
+    setRoles(group, dn.inputs, 'ignore');
+    setRoles(group, an.inputs, 'ignore');
     group.activation = this.activationOf(an);
     return this.absorbQuantize(group, an.outputs[0]!);
   }
@@ -556,12 +568,10 @@ class OnnxFuser {
   }
 
   /** A kernel of positive whole sizes that, for a convolution, matches its weight's spatial dims (else MACs go wrong). */
-  private checkKernel(core: IRNode, kernel: number[], weightSpatial: number[] | undefined): void {
-    const bad = kernel.some((k) => !Number.isSafeInteger(k) || k < 1)
-      ? `kernel_shape [${kernel.join(', ')}] is not a list of positive sizes`
-      : weightSpatial && (weightSpatial.length !== kernel.length || weightSpatial.some((w, i) => w !== kernel[i]))
-        ? `kernel_shape [${kernel.join(', ')}] disagrees with its weight's spatial dims [${weightSpatial.join(', ')}]`
-        : undefined;
+  private checkKernel(core: IRNode, kernel: readonly number[], weightSpatial: readonly number[] | undefined): void {
+    let bad: string | undefined;
+    if (!kernel.every(isPositiveSize)) bad = `kernel_shape [${kernel.join(', ')}] is not a list of positive sizes`;
+    else if (weightSpatial && !sameList(weightSpatial, kernel)) bad = `kernel_shape [${kernel.join(', ')}] disagrees with its weight's spatial dims [${weightSpatial.join(', ')}]`;
     if (bad) throw new EdgefitError('BAD_MODEL', oneLine(`${this.model.path}: node '${core.name}' (${core.opType}): ${bad}`));
   }
 
@@ -575,8 +585,9 @@ class OnnxFuser {
       const group = numAttr(core, 'group', 1);
       const cin = inShape[1] ?? 0;
       const cout = info.family === 'conv' ? (wShape[0] ?? outShape[1] ?? 0) : (wShape[1] ?? 0) * group || (outShape[1] ?? 0);
-      const kernel = listAttr(core, 'kernel_shape') ?? wShape.slice(2);
-      this.checkKernel(core, kernel, wShape.length > 2 ? wShape.slice(2) : undefined);
+      const weightSpatial = wShape.length > 2 ? wShape.slice(2) : undefined;
+      const kernel = listAttr(core, 'kernel_shape') ?? weightSpatial ?? [];
+      this.checkKernel(core, kernel, weightSpatial);
       d.conv = geometry(core, kernel, inShape, outShape, group, cin, cout, info.family === 'convT');
     } else if (info.family === 'pool') {
       const kernel = listAttr(core, 'kernel_shape') ?? [1, 1];
@@ -616,6 +627,18 @@ function canFuseActivation(info: OnnxOpInfo): boolean {
   return info.family === 'conv' || info.family === 'convT' || info.family === 'gemm' || info.family === 'eltwise' || info.family === 'batchnorm';
 }
 
+/** The role of every named operand after the first (a node's parameters beside the tensor it passes on). */
+function setRoles(group: Group, inputs: readonly string[], role: 'const' | 'ignore'): void {
+  for (let j = 1; j < inputs.length; j++) if (inputs[j]) group.roles.set(inputs[j]!, role);
+}
+
+/** Named (non-empty) entries of an operand list. */
+function namedCount(names: readonly string[]): number {
+  let n = 0;
+  for (const x of names) if (x) n++;
+  return n;
+}
+
 function numAttr(n: IRNode, name: string, dflt: number): number {
   const v = n.attrs[name];
   return typeof v === 'number' ? v : dflt;
@@ -623,28 +646,43 @@ function numAttr(n: IRNode, name: string, dflt: number): number {
 
 function listAttr(n: IRNode, name: string): number[] | undefined {
   const v = n.attrs[name];
-  return Array.isArray(v) && v.every((x) => typeof x === 'number') ? (v as number[]) : undefined;
+  if (!Array.isArray(v)) return undefined;
+  for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'number') return undefined;
+  return v as number[];
 }
+
+function isPositiveSize(k: number): boolean {
+  return Number.isSafeInteger(k) && k >= 1;
+}
+
+function sameList(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Strides and dilations of 1 for a 2-D kernel (read only). */
+const ONES_2: readonly number[] = Object.freeze([1, 1]);
 
 /** Conv/pool geometry in 2-D terms: 1-D kernels become [1, k]; 3-D fold the leading dims into kh. */
 function geometry(
   n: IRNode,
-  kernelNd: number[],
-  inShape: number[],
-  outShape: number[],
+  kernelNd: readonly number[],
+  inShape: readonly number[],
+  outShape: readonly number[],
   group: number,
   cin: number,
   cout: number,
   transposed: boolean,
 ): ConvGeometry {
   const rank = kernelNd.length;
-  const ones = kernelNd.map(() => 1);
+  const ones = rank === 2 ? ONES_2 : new Array<number>(rank).fill(1);
   const strides = listAttr(n, 'strides') ?? ones;
   const dilations = listAttr(n, 'dilations') ?? ones;
-  let pads = listAttr(n, 'pads');
+  let pads: readonly number[] | undefined = listAttr(n, 'pads');
   const autoPad = typeof n.attrs.auto_pad === 'string' ? n.attrs.auto_pad : 'NOTSET';
   if (!pads || pads.length !== 2 * rank) {
-    pads = new Array<number>(2 * rank).fill(0);
+    const zeros = new Array<number>(2 * rank).fill(0);
     if ((autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER') && !transposed) {
       for (let a = 0; a < rank; a++) {
         const inDim = inShape[2 + a] ?? 1;
@@ -652,20 +690,18 @@ function geometry(
         const eff = ((kernelNd[a] ?? 1) - 1) * (dilations[a] ?? 1) + 1;
         const total = Math.max((outDim - 1) * (strides[a] ?? 1) + eff - inDim, 0);
         const small = Math.floor(total / 2);
-        pads[a] = autoPad === 'SAME_UPPER' ? small : total - small;
-        pads[a + rank] = total - pads[a]!;
+        zeros[a] = autoPad === 'SAME_UPPER' ? small : total - small;
+        zeros[a + rank] = total - zeros[a]!;
       }
     }
+    pads = zeros;
   }
-  const begin = pads.slice(0, rank);
-  const end = pads.slice(rank);
-  const b2 = rank >= 2 ? [begin[rank - 2]!, begin[rank - 1]!] : [0, begin[0] ?? 0];
-  const e2 = rank >= 2 ? [end[rank - 2]!, end[rank - 1]!] : [0, end[0] ?? 0];
+  // begin pads are pads[0, rank), end pads pads[rank, 2·rank); the last two axes of each (1-D: [0, p])
   return {
     kernel: to2(kernelNd, rank, 1),
     strides: to2(strides, rank, 1),
     dilations: to2(dilations, rank, 1),
-    pads: [b2[0]!, b2[1]!, e2[0]!, e2[1]!],
+    pads: rank >= 2 ? [pads[rank - 2]!, pads[rank - 1]!, pads[2 * rank - 2]!, pads[2 * rank - 1]!] : [0, pads[0] ?? 0, 0, pads[rank] ?? 0],
     group,
     cin,
     cout,
@@ -673,6 +709,9 @@ function geometry(
 }
 
 /** An N-d attribute in 2-D terms (the leading dims multiplied into the first). */
-function to2(v: number[], rank: number, fill: number): [number, number] {
-  return rank >= 2 ? [v.slice(0, rank - 1).reduce((a, b) => a * b, 1), v[rank - 1] ?? fill] : [fill, v[0] ?? fill];
+function to2(v: readonly number[], rank: number, fill: number): [number, number] {
+  if (rank < 2) return [fill, v[0] ?? fill];
+  let lead = 1;
+  for (let i = 0, n = Math.min(rank - 1, v.length); i < n; i++) lead *= v[i]!;
+  return [lead, v[rank - 1] ?? fill];
 }
