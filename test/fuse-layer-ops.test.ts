@@ -101,6 +101,13 @@ describe('layer-ops table', () => {
     expect(JSON.stringify(finishLayer(d))).toBe(JSON.stringify(l));
   });
 
+  it('finishLayer: optional keys a draft declares undefined are left out, as if absent', () => {
+    const base = draft('Conv', { outputShapes: [[1, 4, 4, 3]], conv: geom(1, 2, 3), weightBytes: 6 });
+    const declared = { ...base, weightDtype: undefined, perChannel: undefined, activation: undefined, params: undefined, biasBytes: undefined, unknown: undefined } as LayerDraft;
+    expect(Object.keys(finishLayer(declared))).toEqual(Object.keys(finishLayer(base)));
+    expect(JSON.stringify(finishLayer(declared))).toBe(JSON.stringify(finishLayer(base)));
+  });
+
   it('collectActivationTensors: producer, consumers, bytes', () => {
     const a = finishLayer(draft('Conv', { index: 0, inputs: ['in'], outputs: ['t'], inputShapes: [[1, 4, 4, 2]], outputShapes: [[1, 4, 4, 3]], conv: geom(1, 2, 3) }));
     const b = finishLayer(draft('Add', { index: 1, inputs: ['t', 'in2'], outputs: ['out'], inputShapes: [[1, 4, 4, 3], [1, 4, 4, 3]], outputShapes: [[1, 4, 4, 3]] }));

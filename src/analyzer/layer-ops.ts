@@ -273,7 +273,7 @@ export function finishLayer(draft: LayerDraft): Layer {
   // The op entries read shapes, geometry, activation and biasBytes (`?? 0`), never the other defaulted figures,
   // so they run on the draft itself.
   const built = layerInKeyOrder(draft, entry.kind(draft), entry.macs(draft), entry.macsUnit, entry.stMacc(draft), tensorBytes(draft.outputShapes, draft.outputDtypes));
-  // The common case: every draft key went into the layer (readers set no others) and no required key is undefined.
+  // The common case: every draft key is a Layer key (readers set no others) and no required key is undefined.
   let draftKeys = 0;
   for (const _ in draft) draftKeys++;
   return draftKeys === built.draftKeysUsed ? built.layer : withoutUndefinedAndWithExtras(built.layer, draft);
@@ -281,8 +281,8 @@ export function finishLayer(draft: LayerDraft): Layer {
 
 /**
  * The one definition of a Layer's key order (deterministic JSON): the Layer interface's order, optional keys when
- * defined, the weight figures 0 when the draft has none. `draftKeysUsed` counts the draft's keys it took (only
- * when all of the required ones are defined; -1 otherwise).
+ * defined, the weight figures 0 when the draft has none. `draftKeysUsed` counts the draft's keys it accounts for
+ * (present Layer keys, defined or not; -1 when a required one is undefined).
  */
 function layerInKeyOrder(d: LayerDraft, kind: LayerKind, macs: number, macsUnit: 'mac' | 'op', stMacc: number, outputBytes: number): { layer: Layer; draftKeysUsed: number } {
   const layer: Partial<Layer> = {
@@ -301,23 +301,22 @@ function layerInKeyOrder(d: LayerDraft, kind: LayerKind, macs: number, macsUnit:
     dtype: d.dtype,
     layout: d.layout,
   };
+  // optional and defaulted keys count when present (a reader may declare them all up front, undefined)
   let used = REQUIRED_DRAFT_KEYS;
-  if (d.weightDtype !== undefined) {
-    layer.weightDtype = d.weightDtype;
-    used++;
-  }
-  if (d.perChannel !== undefined) {
-    layer.perChannel = d.perChannel;
-    used++;
-  }
-  if (d.conv !== undefined) {
-    layer.conv = d.conv;
-    used++;
-  }
-  if (d.activation !== undefined) {
-    layer.activation = d.activation;
-    used++;
-  }
+  if ('weightDtype' in d) used++;
+  if ('perChannel' in d) used++;
+  if ('conv' in d) used++;
+  if ('activation' in d) used++;
+  if ('params' in d) used++;
+  if ('weightBytes' in d) used++;
+  if ('biasBytes' in d) used++;
+  if ('quantParamBytes' in d) used++;
+  if ('constBytes' in d) used++;
+  if ('unknown' in d) used++;
+  if (d.weightDtype !== undefined) layer.weightDtype = d.weightDtype;
+  if (d.perChannel !== undefined) layer.perChannel = d.perChannel;
+  if (d.conv !== undefined) layer.conv = d.conv;
+  if (d.activation !== undefined) layer.activation = d.activation;
   layer.macs = macs;
   layer.macsUnit = macsUnit;
   layer.stMacc = stMacc;
@@ -327,15 +326,7 @@ function layerInKeyOrder(d: LayerDraft, kind: LayerKind, macs: number, macsUnit:
   layer.quantParamBytes = d.quantParamBytes ?? 0;
   layer.constBytes = d.constBytes ?? 0;
   layer.outputBytes = outputBytes;
-  if (d.unknown !== undefined) {
-    layer.unknown = d.unknown;
-    used++;
-  }
-  if (d.params !== undefined) used++;
-  if (d.weightBytes !== undefined) used++;
-  if (d.biasBytes !== undefined) used++;
-  if (d.quantParamBytes !== undefined) used++;
-  if (d.constBytes !== undefined) used++;
+  if (d.unknown !== undefined) layer.unknown = d.unknown;
   const allRequired =
     d.index !== undefined &&
     d.name !== undefined &&

@@ -22,9 +22,6 @@ export interface ConstOperand {
   scaleCount: number;
   /** (the stored tensor's or the inferred shape array itself: read it, do not change it) */
   shape: readonly number[];
-  /** Nodes folded into the operand (DequantizeLinear, QuantizeLinear, Reshape …). */
-  nodeNames: string[];
-  sourceOps: string[];
 }
 
 export interface TensorFootprint {
@@ -57,9 +54,11 @@ function paramBytes(idx: GraphIndex, name: string | undefined): { bytes: number;
   return name ? footprintOf(idx.facts(name)) : undefined;
 }
 
-export function describeConst(idx: GraphIndex, name: string): ConstOperand {
-  const nodeNames: string[] = [];
-  const sourceOps: string[] = [];
+/**
+ * What the static operand `name` costs; the nodes folded into it (DequantizeLinear, QuantizeLinear, Reshape …) are
+ * appended to `nodeNames` and `sourceOps` (the layer's own lists).
+ */
+export function describeConst(idx: GraphIndex, name: string, nodeNames: string[], sourceOps: string[]): ConstOperand {
   let t = name;
   let f = idx.facts(t);
   for (let guard = 0; guard < 64; guard++) {
@@ -85,8 +84,6 @@ export function describeConst(idx: GraphIndex, name: string): ConstOperand {
         quantParamBytes: (scale?.bytes ?? 0) + (zp?.bytes ?? 0),
         scaleCount: scale?.elements ?? 0,
         shape: stored.shape,
-        nodeNames,
-        sourceOps,
       };
     }
     if (!PASS_THROUGH.has(p.opType) || !p.inputs[0]) break;
@@ -97,5 +94,5 @@ export function describeConst(idx: GraphIndex, name: string): ConstOperand {
   }
   const src = footprintOf(f);
   const own = t === name ? src : tensorFootprint(idx, name);
-  return { elements: own.elements, dtype: src.dtype, bytes: storageBytes(src.dtype, own.elements), quantParamBytes: 0, scaleCount: 0, shape: own.shape, nodeNames, sourceOps };
+  return { elements: own.elements, dtype: src.dtype, bytes: storageBytes(src.dtype, own.elements), quantParamBytes: 0, scaleCount: 0, shape: own.shape };
 }

@@ -54,7 +54,10 @@ class OnnxFuser {
   /** Node index → 1 once a layer (or the folded static sub-graph) holds it. */
   private readonly claimed: Uint8Array;
   private readonly alias = new Map<string, string>();
-  private readonly drafts: LayerDraft[] = [];
+  /** Finished layers, in schedule order (each draft is finished as soon as it is complete). */
+  private readonly layers: Layer[] = [];
+  /** `typesOf`'s result. */
+  private readonly lists: { shapes: number[][]; dtypes: DType[] } = { shapes: [], dtypes: [] };
   private readonly warnings: string[] = [];
   private partial = false;
 
@@ -79,12 +82,7 @@ class OnnxFuser {
 
       else this.compute(i);
     }
-    const layers: Layer[] = [];
-    for (let index = 0; index < this.drafts.length; index++) {
-      const d = this.drafts[index]!;
-      d.index = index; // drafts are this fuser's own objects
-      layers.push(finishLayer(d));
-    }
+    const layers = this.layers;
     const tensors = collectActivationTensors(layers, this.model.graph.inputs, this.model.graph.outputs, this.types);
     return { layers, tensors, warnings: this.warnings, partial: this.partial };
   }
@@ -163,49 +161,85 @@ class OnnxFuser {
   }
 
   private pushSimple(op: LayerOp, n: IRNode, inputs: string[], outputs: string[], src: IRNode[]): void {
-    this.drafts.push(
-      this.draft({
+    this.push(
+      this.draft(
         op,
-        name: n.name,
-        sourceOps: src.map((s) => s.opType),
-        nodeNames: src.map((s) => s.name),
+        n.name,
+        src.map((s) => s.opType),
+        src.map((s) => s.name),
         inputs,
         outputs,
-      }),
+      ),
     );
   }
 
-  private draft(p: { op: LayerOp; name: string; sourceOps: string[]; nodeNames: string[]; inputs: string[]; outputs: string[] }): LayerDraft {
-    // (plain loops over methods: no closure per draft)
-    const inputShapes: number[][] = [];
-    const inputDtypes: DType[] = [];
-    for (const t of p.inputs) {
-      const f = this.idx.facts(t);
-      inputShapes.push(shapeOf(f));
-      inputDtypes.push(dtypeOf(f));
-    }
-    const outputShapes: number[][] = [];
-    const outputDtypes: DType[] = [];
-    for (const t of p.outputs) {
-      const f = this.idx.facts(t);
-      outputShapes.push(shapeOf(f));
-      outputDtypes.push(dtypeOf(f));
-    }
+  /** Finishes a complete draft as the next layer. */
+  private push(d: LayerDraft): void {
+    d.index = this.layers.length; // drafts are this fuser's own objects
+    this.layers.push(finishLayer(d));
+  }
+
+  private draft(op: LayerOp, name: string, sourceOps: string[], nodeNames: string[], inputs: string[], outputs: string[]): LayerDraft {
+    this.typesOf(inputs);
+    const inputShapes = this.lists.shapes;
+    const inputDtypes = this.lists.dtypes;
+    this.typesOf(outputs);
+    const outputShapes = this.lists.shapes;
+    const outputDtypes = this.lists.dtypes;
     return {
       index: 0,
-      name: p.name,
-      op: p.op,
-      sourceOps: p.sourceOps,
-      nodeNames: p.nodeNames,
-      inputs: p.inputs,
-      outputs: p.outputs,
+      name,
+      op,
+      sourceOps,
+      nodeNames,
+      inputs,
+      outputs,
       inputShapes,
       outputShapes,
       inputDtypes,
       outputDtypes,
       dtype: outputDtypes[0] ?? 'unknown',
       layout: 'NCHW',
+      // every other key up front: one object shape for all drafts (finishLayer leaves undefined ones out)
+      weightDtype: undefined,
+      perChannel: undefined,
+      conv: undefined,
+      activation: undefined,
+      params: undefined,
+      weightBytes: undefined,
+      biasBytes: undefined,
+      quantParamBytes: undefined,
+      constBytes: undefined,
+      unknown: undefined,
     };
+  }
+
+  /**
+   * Shape copies and dtypes of `names` into `this.lists` (new arrays each call, of their exact length: the common
+   * 1 and 2 without growth).
+   */
+  private typesOf(names: readonly string[]): void {
+    const out = this.lists;
+    if (names.length === 1) {
+      const f = this.idx.facts(names[0]!);
+      out.shapes = [shapeOf(f)];
+      out.dtypes = [dtypeOf(f)];
+    } else if (names.length === 2) {
+      const f0 = this.idx.facts(names[0]!);
+      const f1 = this.idx.facts(names[1]!);
+      out.shapes = [shapeOf(f0), shapeOf(f1)];
+      out.dtypes = [dtypeOf(f0), dtypeOf(f1)];
+    } else {
+      const shapes: number[][] = [];
+      const dtypes: DType[] = [];
+      for (const t of names) {
+        const f = this.idx.facts(t);
+        shapes.push(shapeOf(f));
+        dtypes.push(dtypeOf(f));
+      }
+      out.shapes = shapes;
+      out.dtypes = dtypes;
+    }
   }
 
   // ------------------------------------------------------------------------------------------- compute
@@ -213,7 +247,7 @@ class OnnxFuser {
   private compute(i: number): void {
     const n = this.idx.node(i);
     const info = onnxOpInfo(n.domain, n.opType);
-    const group: Group = { core: i, nodes: [i], outputs: [], roles: new Map(), bnFolded: false };
+    const group: Group = { core: i, nodes: [i], outputs: [], activation: undefined, inputOverride: undefined, roles: new Map(), bnFolded: false };
     if (info?.family === 'activation') {
       const a = this.activationOf(n);
       if (a !== 'none') group.activation = a;
@@ -228,7 +262,7 @@ class OnnxFuser {
       group.outputs = this.absorbQdqActivation(group, group.outputs[0]!);
     }
     for (const k of group.nodes) this.claimed[k] = 1;
-    this.drafts.push(this.groupDraft(group, info));
+    this.push(this.groupDraft(group, info));
   }
 
   private absorb(group: Group, k: number): IRNode {
@@ -447,7 +481,7 @@ class OnnxFuser {
       sourceOps.push(gn.opType);
       nodeNames.push(gn.name);
     }
-    const d = this.draft({ op, name: core.name, sourceOps, nodeNames, inputs, outputs: group.outputs });
+    const d = this.draft(op, core.name, sourceOps, nodeNames, inputs, group.outputs);
     if (group.activation) d.activation = group.activation;
     if (op === 'Unknown') {
       d.unknown = true;
@@ -489,14 +523,12 @@ class OnnxFuser {
     }
     if (weightName && this.idx.isStatic(weightName)) {
       seen.add(weightName);
-      const c = describeConst(this.idx, weightName);
+      const c = describeConst(this.idx, weightName, d.nodeNames, d.sourceOps);
       w.params += c.elements;
       w.weightBytes += c.bytes;
       w.quantParamBytes += c.quantParamBytes;
       d.weightDtype = c.dtype;
       if (c.scaleCount > 0) d.perChannel = c.scaleCount > 1;
-      d.nodeNames.push(...c.nodeNames);
-      d.sourceOps.push(...c.sourceOps);
     }
     const biasName = info?.bias === undefined ? undefined : core.inputs[info.bias];
     if (biasName && this.idx.isStatic(biasName)) this.addBias(d, w, biasName);
@@ -530,12 +562,10 @@ class OnnxFuser {
 
   private addBias(d: LayerDraft, w: WeightTally, name: string): void {
     w.seen.add(name);
-    const b = describeConst(this.idx, name);
+    const b = describeConst(this.idx, name, d.nodeNames, d.sourceOps);
     w.params += b.elements;
     w.biasBytes += b.bytes;
     w.quantParamBytes += b.quantParamBytes;
-    d.nodeNames.push(...b.nodeNames);
-    d.sourceOps.push(...b.sourceOps);
   }
 
   /** Operand j of group node k (`n`): a weight quantization parameter or a layer constant, unless it is neither. */
@@ -560,11 +590,16 @@ class OnnxFuser {
     const fam = nInfo?.family;
     if ((fam === 'move' || fam === 'view' || fam === 'shape' || fam === 'reduce' || fam === 'convert') && j >= 1 && n.opType !== 'Concat') return;
     if (n.opType === 'Clip') return;
-    const c = describeConst(this.idx, t);
-    if (c.dtype === 'int64') return; // axes, shapes
+    const namesBefore = d.nodeNames.length;
+    const opsBefore = d.sourceOps.length;
+    const c = describeConst(this.idx, t, d.nodeNames, d.sourceOps);
+    if (c.dtype === 'int64') {
+      // axes, shapes: not a layer constant, and its nodes are not the layer's
+      d.nodeNames.length = namesBefore;
+      d.sourceOps.length = opsBefore;
+      return;
+    }
     w.constBytes += c.bytes + c.quantParamBytes;
-    d.nodeNames.push(...c.nodeNames);
-    d.sourceOps.push(...c.sourceOps);
   }
 
   /** A kernel of positive whole sizes that, for a convolution, matches its weight's spatial dims (else MACs go wrong). */
