@@ -20,11 +20,14 @@ const NO_CONSUMERS: readonly number[] = Object.freeze([]);
 
 /** One tensor name of the graph. */
 export interface TensorFacts {
-  readonly name: string;
   /** Index of the node writing it; -1 when no node does (graph input, initializer). */
   producer: number;
-  /** Indices of the nodes reading it (file order, one entry per node). */
-  consumers: readonly number[];
+  /**
+   * The nodes reading it (file order, one entry per node): the first one (-1 for none), then the others (most
+   * tensors have one reader: no array for them). `GraphIndex.consumersOf` gives the list.
+   */
+  firstConsumer: number;
+  moreConsumers: number[] | undefined;
   /**
    * STATIC for tensors known before inference (see file comment), SIDE for run-time quantization scalars
    * (DynamicQuantizeLinear scale/zero point and what is computed from them only); both can be set; plus
@@ -63,9 +66,11 @@ export class GraphIndex {
         const t = ins[j]!;
         if (t === '') continue;
         const f = this.record(t);
-        const c = f.consumers;
-        if (c.length === 0) f.consumers = [i];
-        else if (c[c.length - 1] !== i) (c as number[]).push(i); // one entry per node
+        // one entry per node (a node reading a tensor twice is its last reader so far)
+        if (f.firstConsumer < 0) f.firstConsumer = i;
+        else if (f.moreConsumers === undefined) {
+          if (f.firstConsumer !== i) f.moreConsumers = [i];
+        } else if (f.moreConsumers[f.moreConsumers.length - 1] !== i) f.moreConsumers.push(i);
         if (!allStaticOrSide || f.flags & STATIC) continue;
         allStatic = false;
         if (!(f.flags & SIDE)) allStaticOrSide = false;
@@ -86,12 +91,12 @@ export class GraphIndex {
 
   /** (a method, not a closure per graph: Map.forEach callback) */
   private addGraphTensor(info: TensorInfo, name: string): void {
-    this.byName.set(name, { name, producer: -1, consumers: NO_CONSUMERS, flags: info.data ? STATIC : 0, info, type: this.types.get(name) });
+    this.byName.set(name, { producer: -1, firstConsumer: -1, moreConsumers: undefined, flags: info.data ? STATIC : 0, info, type: this.types.get(name) });
   }
 
   private record(name: string): TensorFacts {
     let f = this.byName.get(name);
-    if (!f) this.byName.set(name, (f = { name, producer: -1, consumers: NO_CONSUMERS, flags: 0, info: undefined, type: this.types.get(name) }));
+    if (!f) this.byName.set(name, (f = { producer: -1, firstConsumer: -1, moreConsumers: undefined, flags: 0, info: undefined, type: this.types.get(name) }));
     return f;
   }
 
@@ -137,13 +142,21 @@ export class GraphIndex {
     return p < 0 ? undefined : this.graph.nodes[p];
   }
 
+  /** The nodes reading `name` (file order, one entry per node). */
   consumersOf(name: string): readonly number[] {
-    return this.byName.get(name)?.consumers ?? NO_CONSUMERS;
+    const f = this.byName.get(name);
+    return f ? consumersIn(f) : NO_CONSUMERS;
   }
 
   /** The single node reading `name`, when it is not also a graph output. */
   soleConsumer(name: string): number | undefined {
     const f = this.byName.get(name);
-    return f && f.consumers.length === 1 && !(f.flags & GRAPH_OUTPUT) ? f.consumers[0] : undefined;
+    return f && f.firstConsumer >= 0 && f.moreConsumers === undefined && !(f.flags & GRAPH_OUTPUT) ? f.firstConsumer : undefined;
   }
+}
+
+/** The consumer list of a record. */
+export function consumersIn(f: TensorFacts): readonly number[] {
+  if (f.firstConsumer < 0) return NO_CONSUMERS;
+  return f.moreConsumers === undefined ? [f.firstConsumer] : [f.firstConsumer, ...f.moreConsumers];
 }

@@ -161,16 +161,7 @@ class OnnxFuser {
   }
 
   private pushSimple(op: LayerOp, n: IRNode, inputs: string[], outputs: string[], src: IRNode[]): void {
-    this.push(
-      this.draft(
-        op,
-        n.name,
-        src.map((s) => s.opType),
-        src.map((s) => s.name),
-        inputs,
-        outputs,
-      ),
-    );
+    this.push(this.draft(op, n.name, src.map((s) => s.opType), src.map((s) => s.name), inputs, outputs));
   }
 
   /** Finishes a complete draft as the next layer. */
@@ -386,15 +377,17 @@ class OnnxFuser {
 
   private allQuantize(t: string): boolean {
     const f = this.idx.facts(t);
-    if (!f || this.idx.isGraphOutput(t)) return false;
-    const cons = f.consumers;
-    if (cons.length === 0) return false;
-    for (const c of cons) {
-      if (this.claimed[c]) return false;
-      const cn = this.idx.node(c);
-      if (!isQuantizeOp(cn.domain, cn.opType) || cn.inputs[0] !== t) return false;
-    }
+    if (!f || f.firstConsumer < 0 || this.idx.isGraphOutput(t)) return false;
+    if (!this.unclaimedQuantizeOf(f.firstConsumer, t)) return false;
+    if (f.moreConsumers) for (const c of f.moreConsumers) if (!this.unclaimedQuantizeOf(c, t)) return false;
     return true;
+  }
+
+  /** Node c is a QuantizeLinear of `t` that no layer holds yet. */
+  private unclaimedQuantizeOf(c: number, t: string): boolean {
+    if (this.claimed[c]) return false;
+    const cn = this.idx.node(c);
+    return isQuantizeOp(cn.domain, cn.opType) && cn.inputs[0] === t;
   }
 
   /** Output tensor consumed only by QuantizeLinear nodes: the layer writes the quantized tensor. */
