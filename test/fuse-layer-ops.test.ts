@@ -81,6 +81,33 @@ describe('layer-ops table', () => {
     expect(LAYER_OPS.Conv.inPlace(r)).toBe(false);
   });
 
+  it('finishLayer keys follow the Layer interface order, whatever order the draft has (deterministic JSON)', () => {
+    // the order of `interface Layer` in src/analyzer/layer.ts, written out by hand
+    const order = ['index', 'name', 'op', 'kind', 'sourceOps', 'nodeNames', 'inputs', 'outputs', 'inputShapes', 'outputShapes', 'inputDtypes', 'outputDtypes', 'dtype', 'layout', 'weightDtype', 'perChannel', 'conv', 'activation', 'macs', 'macsUnit', 'stMacc', 'params', 'weightBytes', 'biasBytes', 'quantParamBytes', 'constBytes', 'outputBytes', 'unknown'];
+    const base = draft('Conv', { outputShapes: [[1, 4, 4, 3]], conv: geom(1, 2, 3) });
+    // optional keys first and required keys last: the layer still has the interface's order
+    const scrambled = { unknown: true, activation: 'relu', weightBytes: 6, perChannel: true, weightDtype: 'int8', ...base } as LayerDraft;
+    expect(Object.keys(finishLayer(scrambled))).toEqual(order);
+    const plain = finishLayer(base);
+    expect(Object.keys(plain)).toEqual(order.filter((k) => !['weightDtype', 'perChannel', 'activation', 'unknown'].includes(k)));
+    expect([plain.params, plain.weightBytes, plain.biasBytes, plain.quantParamBytes, plain.constBytes]).toEqual([0, 0, 0, 0, 0]);
+  });
+
+  it('finishLayer: undefined draft values are left out, keys that are no Layer key follow the Layer keys', () => {
+    const d = { ...draft('Add', { outputShapes: [[2, 2]] }), layout: undefined, note: 'extra', macs: 99, skipped: undefined } as unknown as LayerDraft;
+    const l = finishLayer(d) as unknown as Record<string, unknown>;
+    expect(Object.keys(l)).toEqual(['index', 'name', 'op', 'kind', 'sourceOps', 'nodeNames', 'inputs', 'outputs', 'inputShapes', 'outputShapes', 'inputDtypes', 'outputDtypes', 'dtype', 'macs', 'macsUnit', 'stMacc', 'params', 'weightBytes', 'biasBytes', 'quantParamBytes', 'constBytes', 'outputBytes', 'note']);
+    expect(l.macs).toBe(4); // computed (2×2 output elements), not the draft's
+    expect(JSON.stringify(finishLayer(d))).toBe(JSON.stringify(l));
+  });
+
+  it('finishLayer: optional keys a draft declares undefined are left out, as if absent', () => {
+    const base = draft('Conv', { outputShapes: [[1, 4, 4, 3]], conv: geom(1, 2, 3), weightBytes: 6 });
+    const declared = { ...base, weightDtype: undefined, perChannel: undefined, activation: undefined, params: undefined, biasBytes: undefined, unknown: undefined } as LayerDraft;
+    expect(Object.keys(finishLayer(declared))).toEqual(Object.keys(finishLayer(base)));
+    expect(JSON.stringify(finishLayer(declared))).toBe(JSON.stringify(finishLayer(base)));
+  });
+
   it('collectActivationTensors: producer, consumers, bytes', () => {
     const a = finishLayer(draft('Conv', { index: 0, inputs: ['in'], outputs: ['t'], inputShapes: [[1, 4, 4, 2]], outputShapes: [[1, 4, 4, 3]], conv: geom(1, 2, 3) }));
     const b = finishLayer(draft('Add', { index: 1, inputs: ['t', 'in2'], outputs: ['out'], inputShapes: [[1, 4, 4, 3], [1, 4, 4, 3]], outputShapes: [[1, 4, 4, 3]] }));

@@ -59,6 +59,9 @@ export function computeTotals(layers: readonly Layer[], fileConstBytesTotal: num
 export function fileConstBytes(model: IRModel): number {
   // Views of one underlying buffer at the same offset are the same stored bytes: buffer → offset → lengths seen.
   const seen = new Map<ArrayBufferLike, Map<number, number | Set<number>>>();
+  // (small constants are views of one shared arena, one after the other: the last buffer's map is kept at hand)
+  let lastBuffer: ArrayBufferLike | undefined;
+  let lastOffsets: Map<number, number | Set<number>> | undefined;
   let bytes = 0;
   for (const t of model.graph.tensors.values()) {
     const d = t.data;
@@ -70,8 +73,11 @@ export function fileConstBytes(model: IRModel): number {
       continue;
     }
     const view = d.bytes;
-    let offsets = seen.get(view.buffer);
-    if (!offsets) seen.set(view.buffer, (offsets = new Map()));
+    const buffer = view.buffer;
+    let offsets = buffer === lastBuffer ? lastOffsets : seen.get(buffer);
+    if (!offsets) seen.set(buffer, (offsets = new Map()));
+    lastBuffer = buffer;
+    lastOffsets = offsets;
     const length = view.byteLength;
     const lengths = offsets.get(view.byteOffset);
     if (lengths === undefined) offsets.set(view.byteOffset, length);

@@ -52,15 +52,18 @@ export interface LayerOpEntry {
 
 // ---------------------------------------------------------------------------------------------- helpers
 
+// (indexed loops: shape arrays of several element kinds reach these, and a for-of over them is left as iterator
+// calls that allocate a result object per element)
 export function elementCount(shape: readonly number[]): number {
   let n = 1;
-  for (const d of shape) n *= d;
+  for (let i = 0; i < shape.length; i++) n *= shape[i]!;
   return n;
 }
 
 function outElements(l: LayerShapeView): number {
+  const shapes = l.outputShapes;
   let n = 0;
-  for (const s of l.outputShapes) n += elementCount(s);
+  for (let i = 0; i < shapes.length; i++) n += elementCount(shapes[i]!);
   return n;
 }
 
@@ -260,9 +263,7 @@ export const LAYER_OPS: Record<LayerOp, LayerOpEntry> = {
 /** Bytes of a set of tensors, by dtype and shape (sub-byte types packed). */
 export function tensorBytes(shapes: readonly number[][], dtypes: readonly DType[]): number {
   let bytes = 0;
-  shapes.forEach((s, i) => {
-    bytes += storageBytes(dtypes[i] ?? 'unknown', elementCount(s));
-  });
+  for (let i = 0; i < shapes.length; i++) bytes += storageBytes(dtypes[i] ?? 'unknown', elementCount(shapes[i]!));
   return bytes;
 }
 
@@ -271,31 +272,19 @@ export function finishLayer(draft: LayerDraft): Layer {
   const entry = LAYER_OPS[draft.op];
   // The op entries read shapes, geometry, activation and biasBytes (`?? 0`), never the other defaulted figures,
   // so they run on the draft itself.
-  const kind = entry.kind(draft);
-  const macs = entry.macs(draft);
-  const stMacc = entry.stMacc(draft);
-  const outputBytes = tensorBytes(draft.outputShapes, draft.outputDtypes);
-  if (hasOnlyLayerKeys(draft)) return layerInKeyOrder(draft, kind, macs, entry.macsUnit, stMacc, outputBytes);
-  const layer = Object.assign(
-    {
-      ...draft,
-      params: draft.params ?? 0,
-      weightBytes: draft.weightBytes ?? 0,
-      biasBytes: draft.biasBytes ?? 0,
-      quantParamBytes: draft.quantParamBytes ?? 0,
-      constBytes: draft.constBytes ?? 0,
-    },
-    { kind, macs, macsUnit: entry.macsUnit, stMacc, outputBytes },
-  ) as Layer;
-  // Keep a stable key order for deterministic JSON: the Layer interface's order.
-  return orderLayerKeys(layer);
+  const built = layerInKeyOrder(draft, entry.kind(draft), entry.macs(draft), entry.macsUnit, entry.stMacc(draft), tensorBytes(draft.outputShapes, draft.outputDtypes));
+  // The common case: every draft key is a Layer key (readers set no others) and no required key is undefined.
+  let draftKeys = 0;
+  for (const _ in draft) draftKeys++;
+  return draftKeys === built.draftKeysUsed ? built.layer : withoutUndefinedAndWithExtras(built.layer, draft);
 }
 
 /**
- * The common case of `finishLayer`, built as one object in `LAYER_KEY_ORDER` (what `orderLayerKeys` yields for a
- * draft whose keys are all Layer keys and whose required keys are defined), without the two intermediate copies.
+ * The one definition of a Layer's key order (deterministic JSON): the Layer interface's order, optional keys when
+ * defined, the weight figures 0 when the draft has none. `draftKeysUsed` counts the draft's keys it accounts for
+ * (present Layer keys, defined or not; -1 when a required one is undefined).
  */
-function layerInKeyOrder(d: LayerDraft, kind: LayerKind, macs: number, macsUnit: 'mac' | 'op', stMacc: number, outputBytes: number): Layer {
+function layerInKeyOrder(d: LayerDraft, kind: LayerKind, macs: number, macsUnit: 'mac' | 'op', stMacc: number, outputBytes: number): { layer: Layer; draftKeysUsed: number } {
   const layer: Partial<Layer> = {
     index: d.index,
     name: d.name,
@@ -312,6 +301,18 @@ function layerInKeyOrder(d: LayerDraft, kind: LayerKind, macs: number, macsUnit:
     dtype: d.dtype,
     layout: d.layout,
   };
+  // optional and defaulted keys count when present (a reader may declare them all up front, undefined)
+  let used = REQUIRED_DRAFT_KEYS;
+  if ('weightDtype' in d) used++;
+  if ('perChannel' in d) used++;
+  if ('conv' in d) used++;
+  if ('activation' in d) used++;
+  if ('params' in d) used++;
+  if ('weightBytes' in d) used++;
+  if ('biasBytes' in d) used++;
+  if ('quantParamBytes' in d) used++;
+  if ('constBytes' in d) used++;
+  if ('unknown' in d) used++;
   if (d.weightDtype !== undefined) layer.weightDtype = d.weightDtype;
   if (d.perChannel !== undefined) layer.perChannel = d.perChannel;
   if (d.conv !== undefined) layer.conv = d.conv;
@@ -326,56 +327,35 @@ function layerInKeyOrder(d: LayerDraft, kind: LayerKind, macs: number, macsUnit:
   layer.constBytes = d.constBytes ?? 0;
   layer.outputBytes = outputBytes;
   if (d.unknown !== undefined) layer.unknown = d.unknown;
-  return layer as Layer;
+  const allRequired =
+    d.index !== undefined &&
+    d.name !== undefined &&
+    d.op !== undefined &&
+    d.sourceOps !== undefined &&
+    d.nodeNames !== undefined &&
+    d.inputs !== undefined &&
+    d.outputs !== undefined &&
+    d.inputShapes !== undefined &&
+    d.outputShapes !== undefined &&
+    d.inputDtypes !== undefined &&
+    d.outputDtypes !== undefined &&
+    d.dtype !== undefined &&
+    d.layout !== undefined;
+  return { layer: layer as Layer, draftKeysUsed: allRequired ? used : -1 };
 }
 
-/** Keys of a Layer that are never optional: `layerInKeyOrder` writes them unconditionally. */
-const REQUIRED_DRAFT_KEYS = ['index', 'name', 'op', 'sourceOps', 'nodeNames', 'inputs', 'outputs', 'inputShapes', 'outputShapes', 'inputDtypes', 'outputDtypes', 'dtype', 'layout'] as const;
+/** The Layer keys a draft must define (the first block of `layerInKeyOrder`, `kind` aside). */
+const REQUIRED_DRAFT_KEYS = 13;
 
-function hasOnlyLayerKeys(d: LayerDraft): boolean {
-  for (const k of REQUIRED_DRAFT_KEYS) if (d[k] === undefined) return false;
-  for (const k in d) if (!LAYER_KEYS.has(k)) return false;
-  return true;
-}
-
-const LAYER_KEY_ORDER: (keyof Layer)[] = [
-  'index',
-  'name',
-  'op',
-  'kind',
-  'sourceOps',
-  'nodeNames',
-  'inputs',
-  'outputs',
-  'inputShapes',
-  'outputShapes',
-  'inputDtypes',
-  'outputDtypes',
-  'dtype',
-  'layout',
-  'weightDtype',
-  'perChannel',
-  'conv',
-  'activation',
-  'macs',
-  'macsUnit',
-  'stMacc',
-  'params',
-  'weightBytes',
-  'biasBytes',
-  'quantParamBytes',
-  'constBytes',
-  'outputBytes',
-  'unknown',
-];
-
-const LAYER_KEYS = new Set<string>(LAYER_KEY_ORDER);
-
-function orderLayerKeys(layer: Layer): Layer {
+/**
+ * The uncommon drafts: `layer` without its undefined values, then any draft key that is not a Layer key (in the
+ * draft's order, defined values only).
+ */
+function withoutUndefinedAndWithExtras(layer: Layer, draft: LayerDraft): Layer {
   const out: Record<string, unknown> = {};
-  for (const k of LAYER_KEY_ORDER) if (layer[k] !== undefined) out[k] = layer[k];
-  // Then any other defined key, in the layer's own order (a set lookup, no entries array per layer).
-  const rest = layer as unknown as Record<string, unknown>;
-  for (const k in rest) if (!LAYER_KEYS.has(k) && rest[k] !== undefined) out[k] = rest[k];
+  const built = layer as unknown as Record<string, unknown>;
+  for (const k in built) if (built[k] !== undefined) out[k] = built[k];
+  const rest = draft as unknown as Record<string, unknown>;
+  for (const k in rest) if (!Object.hasOwn(built, k) && rest[k] !== undefined) out[k] = rest[k];
   return out as unknown as Layer;
 }

@@ -60,21 +60,35 @@ export interface ModelFeatures {
   runtimeObjects: RuntimeObjectCounts;
 }
 
+/** op:kind[:KhxKw]:dtype, empty parts left out. */
 export function kernelKindOf(l: Layer): string {
-  const k = l.conv ? `${l.conv.kernel[0]}x${l.conv.kernel[1]}` : '';
-  return [l.op, l.kind, k, l.dtype].filter(Boolean).join(':');
+  let key: string = l.op || '';
+  if (l.kind) key = key ? `${key}:${l.kind}` : l.kind;
+  if (l.conv) key = key ? `${key}:${l.conv.kernel[0]}x${l.conv.kernel[1]}` : `${l.conv.kernel[0]}x${l.conv.kernel[1]}`;
+  if (l.dtype) key = key ? `${key}:${l.dtype}` : l.dtype;
+  return key;
+}
+
+/** Product of a shape's dims (1 for a scalar). */
+function elements(shape: readonly number[]): number {
+  let n = 1;
+  for (let i = 0; i < shape.length; i++) n *= shape[i]!;
+  return n;
 }
 
 function inputBytes(l: Layer): number {
   let b = 0;
-  l.inputShapes.forEach((s, i) => {
-    const n = s.reduce((p, d) => p * d, 1);
+  const shapes = l.inputShapes;
+  for (let i = 0; i < shapes.length; i++) {
     const dt = l.inputDtypes[i];
     const bytes = dt === 'float32' || dt === 'int32' ? 4 : dt === 'float16' || dt === 'int16' ? 2 : 1;
-    b += n * bytes;
-  });
+    b += elements(shapes[i]!) * bytes;
+  }
   return b;
 }
+
+/** Position of each kind in LAYER_KINDS (per-kind sums are kept in arrays, then written out in that order). */
+const KIND_POSITION = new Map<string, number>(LAYER_KINDS.map((k, i) => [k, i]));
 
 /**
  * Features of an analysis, with the activation plan of ST's MCU runtime scratch rules (targets with other
@@ -85,6 +99,9 @@ export function modelFeatures(a: Analysis, opts: { withLitePeak?: boolean; layer
   const macsByKind = Object.fromEntries(LAYER_KINDS.map((k) => [k, 0])) as Record<LayerKind, number>;
   const layersByKind = Object.fromEntries(LAYER_KINDS.map((k) => [k, 0])) as Record<LayerKind, number>;
   const outputElementsByKind = Object.fromEntries(LAYER_KINDS.map((k) => [k, 0])) as Record<LayerKind, number>;
+  const macsAt = new Array<number>(LAYER_KINDS.length).fill(0);
+  const layersAt = new Array<number>(LAYER_KINDS.length).fill(0);
+  const outputElementsAt = new Array<number>(LAYER_KINDS.length).fill(0);
   let macsShortReduction = 0;
   let convWindowReads = 0;
   let macsLongReduction = 0;
@@ -94,9 +111,19 @@ export function modelFeatures(a: Analysis, opts: { withLitePeak?: boolean; layer
   let perChannel = false;
   const wtypes = new Map<string, number>();
   for (const l of a.layers) {
-    macsByKind[l.kind] += l.macs;
-    layersByKind[l.kind] += 1;
-    outputElementsByKind[l.kind] += l.outputShapes.reduce((s, sh) => s + sh.reduce((p, d) => p * d, 1), 0);
+    let outputElements = 0;
+    for (let i = 0; i < l.outputShapes.length; i++) outputElements += elements(l.outputShapes[i]!);
+    const at = KIND_POSITION.get(l.kind);
+    if (at !== undefined) {
+      macsAt[at] += l.macs;
+      layersAt[at] += 1;
+      outputElementsAt[at] += outputElements;
+    } else {
+      // (a kind outside LAYER_KINDS: summed under its own key, after the listed ones)
+      macsByKind[l.kind] += l.macs;
+      layersByKind[l.kind] += 1;
+      outputElementsByKind[l.kind] += outputElements;
+    }
     const reduction = l.conv ? (l.conv.kernel[0] * l.conv.kernel[1] * l.conv.cin) / Math.max(1, l.conv.group) : l.kind === 'dense' ? (l.inputShapes[0]?.at(-1) ?? 0) : Infinity;
     if (l.macsUnit === 'mac' && reduction < 32) macsShortReduction += l.macs;
     if (l.macsUnit === 'mac' && Number.isFinite(reduction) && reduction >= 256) macsLongReduction += l.macs;
@@ -107,6 +134,12 @@ export function modelFeatures(a: Analysis, opts: { withLitePeak?: boolean; layer
     moved += inputBytes(l) + l.outputBytes;
     perChannel ||= !!l.perChannel;
     if (l.weightDtype) wtypes.set(l.weightDtype, (wtypes.get(l.weightDtype) ?? 0) + l.weightBytes);
+  }
+  for (let i = 0; i < LAYER_KINDS.length; i++) {
+    const k = LAYER_KINDS[i]!;
+    macsByKind[k] = macsAt[i]!;
+    layersByKind[k] = layersAt[i]!;
+    outputElementsByKind[k] = outputElementsAt[i]!;
   }
   const peak = activationPeakBytes(a);
   const wsorted = [...wtypes.entries()].sort((x, y) => y[1] - x[1]);

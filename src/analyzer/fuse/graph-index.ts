@@ -4,118 +4,159 @@
  * those — weight DequantizeLinear, fake-quant Q→DQ of weights, shape sub-graphs folded by shape inference).
  * "Side" tensors are run-time scalars that belong to a kernel's quantization (DynamicQuantizeLinear's scale
  * and zero point and the arithmetic on them): they are treated like constants and produce no layers.
+ *
+ * Everything known about a tensor name sits in one record (`TensorFacts`), found with one Map lookup: a
+ * fusion step that asks "who writes it, who reads it, is it a parameter, what is its type" pays for the
+ * string hashing once.
  */
-import type { IRGraph, IRNode, TensorType } from '../ir.ts';
+import type { IRGraph, IRNode, TensorInfo, TensorType } from '../ir.ts';
 
 const STATIC = 1;
 const SIDE = 2;
+const GRAPH_INPUT = 4;
+const GRAPH_OUTPUT = 8;
+
+const NO_CONSUMERS: readonly number[] = Object.freeze([]);
+
+/** One tensor name of the graph. */
+export interface TensorFacts {
+  /** Index of the node writing it; -1 when no node does (graph input, initializer). */
+  producer: number;
+  /**
+   * The nodes reading it (file order, one entry per node): the first one (-1 for none), then the others (most
+   * tensors have one reader: no array for them). `GraphIndex.consumersOf` gives the list.
+   */
+  firstConsumer: number;
+  moreConsumers: number[] | undefined;
+  /**
+   * STATIC for tensors known before inference (see file comment), SIDE for run-time quantization scalars
+   * (DynamicQuantizeLinear scale/zero point and what is computed from them only); both can be set; plus
+   * GRAPH_INPUT / GRAPH_OUTPUT.
+   */
+  flags: number;
+  /** The graph's own entry (declared dtype/shape, constant data), if any. */
+  readonly info: TensorInfo | undefined;
+  /** The inferred type, if any. */
+  readonly type: TensorType | undefined;
+}
 
 export class GraphIndex {
   readonly graph: IRGraph;
   readonly types: ReadonlyMap<string, TensorType>;
-  /** Tensor name → index of the node writing it. */
-  readonly producer = new Map<string, number>();
-  /** Tensor name → indices of the nodes reading it (file order, one entry per node). */
-  readonly consumers = new Map<string, number[]>();
-  /**
-   * Flags: STATIC for tensors known before inference (see file comment), SIDE for run-time quantization
-   * scalars (DynamicQuantizeLinear scale/zero point and what is computed from them only); both can be set;
-   * absent when neither. One map for both: "is it a parameter" is one lookup.
-   */
-  private readonly kind = new Map<string, number>();
-  readonly graphInputs: ReadonlySet<string>;
-  readonly graphOutputs: ReadonlySet<string>;
+  private readonly byName = new Map<string, TensorFacts>();
 
   constructor(graph: IRGraph, types: ReadonlyMap<string, TensorType>) {
     this.graph = graph;
     this.types = types;
-    this.graphInputs = new Set(graph.inputs);
-    this.graphOutputs = new Set(graph.outputs);
+    graph.tensors.forEach(this.addGraphTensor, this);
+    for (const name of graph.inputs) {
+      const f = this.record(name);
+      f.flags = (f.flags & ~STATIC) | GRAPH_INPUT; // a graph input is never a constant
+    }
+    for (const name of graph.outputs) this.record(name).flags |= GRAPH_OUTPUT;
+    // One pass in file order (ONNX requires topological order; the loader checks it): a node's inputs are
+    // flagged by the time it is reached, by the initializers above or by the nodes before it.
     const nodes = graph.nodes;
     for (let i = 0; i < nodes.length; i++) {
       const n = nodes[i]!;
-      for (const o of n.outputs) if (o) this.producer.set(o, i);
+      let allStatic = true;
+      let allStaticOrSide = true;
       const ins = n.inputs;
       for (let j = 0; j < ins.length; j++) {
         const t = ins[j]!;
-        if (!t || ins.indexOf(t) < j) continue; // one entry per node
-        const list = this.consumers.get(t);
-        if (list) list.push(i);
-        else this.consumers.set(t, [i]);
-      }
-    }
-    graph.tensors.forEach(this.addIfStatic, this);
-    const kind = this.kind;
-    // Forward pass in file order (ONNX requires topological order; the loader checks it).
-    for (const n of nodes) {
-      let allStatic = true;
-      let allStaticOrSide = true;
-      for (const t of n.inputs) {
         if (t === '') continue;
-        const k = kind.get(t) ?? 0;
-        if (k & STATIC) continue;
+        const f = this.record(t);
+        // one entry per node (a node reading a tensor twice is its last reader so far)
+        if (f.firstConsumer < 0) f.firstConsumer = i;
+        else if (f.moreConsumers === undefined) {
+          if (f.firstConsumer !== i) f.moreConsumers = [i];
+        } else if (f.moreConsumers[f.moreConsumers.length - 1] !== i) f.moreConsumers.push(i);
+        if (!allStaticOrSide || f.flags & STATIC) continue;
         allStatic = false;
-        if (!(k & SIDE)) {
-          allStaticOrSide = false;
-          break;
-        }
+        if (!(f.flags & SIDE)) allStaticOrSide = false;
       }
       for (const o of n.outputs) {
         if (!o) continue;
-        if (allStatic || (types.get(o)?.value !== undefined && !this.graphInputs.has(o))) this.addFlag(o, STATIC);
-        else if (allStaticOrSide) this.addFlag(o, SIDE);
+        const f = this.record(o);
+        f.producer = i;
+        if (allStatic || (f.type?.value !== undefined && !(f.flags & GRAPH_INPUT))) f.flags |= STATIC;
+        else if (allStaticOrSide) f.flags |= SIDE;
       }
       if (n.opType === 'DynamicQuantizeLinear' && !allStatic) {
-        if (n.outputs[1]) this.addFlag(n.outputs[1], SIDE);
-        if (n.outputs[2]) this.addFlag(n.outputs[2], SIDE);
+        if (n.outputs[1]) this.record(n.outputs[1]).flags |= SIDE;
+        if (n.outputs[2]) this.record(n.outputs[2]).flags |= SIDE;
       }
     }
   }
 
   /** (a method, not a closure per graph: Map.forEach callback) */
-  private addIfStatic(info: { data?: unknown }, name: string): void {
-    // the first flags set, and tensor names are unique keys: a plain set
-    if (info.data && !this.graphInputs.has(name)) this.kind.set(name, STATIC);
+  private addGraphTensor(info: TensorInfo, name: string): void {
+    this.byName.set(name, { producer: -1, firstConsumer: -1, moreConsumers: undefined, flags: info.data ? STATIC : 0, info, type: this.types.get(name) });
   }
 
-  private addFlag(name: string, flag: number): void {
-    this.kind.set(name, (this.kind.get(name) ?? 0) | flag);
+  private record(name: string): TensorFacts {
+    let f = this.byName.get(name);
+    if (!f) this.byName.set(name, (f = { producer: -1, firstConsumer: -1, moreConsumers: undefined, flags: 0, info: undefined, type: this.types.get(name) }));
+    return f;
+  }
+
+  /** Everything known about `name`; undefined for a name the graph never mentions. */
+  facts(name: string): TensorFacts | undefined {
+    return this.byName.get(name);
   }
 
   isStatic(name: string): boolean {
-    return ((this.kind.get(name) ?? 0) & STATIC) !== 0;
+    return ((this.byName.get(name)?.flags ?? 0) & STATIC) !== 0;
   }
 
-  /** A run-time quantization scalar (see `kind`). */
+  /** A run-time quantization scalar (see `TensorFacts.flags`). */
   isSide(name: string): boolean {
-    return ((this.kind.get(name) ?? 0) & SIDE) !== 0;
+    return ((this.byName.get(name)?.flags ?? 0) & SIDE) !== 0;
   }
 
   /** Static or side: not an activation buffer. */
   isParameter(name: string): boolean {
-    return this.kind.has(name);
+    return ((this.byName.get(name)?.flags ?? 0) & (STATIC | SIDE)) !== 0;
   }
 
   isActivation(name: string): boolean {
     return name !== '' && !this.isParameter(name);
   }
 
+  isGraphOutput(name: string): boolean {
+    return ((this.byName.get(name)?.flags ?? 0) & GRAPH_OUTPUT) !== 0;
+  }
+
   node(i: number): IRNode {
     return this.graph.nodes[i]!;
   }
 
-  producerOf(name: string): IRNode | undefined {
-    const i = this.producer.get(name);
-    return i === undefined ? undefined : this.graph.nodes[i];
+  /** Index of the node writing `name`, or undefined. */
+  producerIndex(name: string): number | undefined {
+    const p = this.byName.get(name)?.producer ?? -1;
+    return p < 0 ? undefined : p;
   }
 
-  consumersOf(name: string): number[] {
-    return this.consumers.get(name) ?? [];
+  producerOf(name: string): IRNode | undefined {
+    const p = this.byName.get(name)?.producer ?? -1;
+    return p < 0 ? undefined : this.graph.nodes[p];
+  }
+
+  /** The nodes reading `name` (file order, one entry per node). */
+  consumersOf(name: string): readonly number[] {
+    const f = this.byName.get(name);
+    return f ? consumersIn(f) : NO_CONSUMERS;
   }
 
   /** The single node reading `name`, when it is not also a graph output. */
   soleConsumer(name: string): number | undefined {
-    const c = this.consumersOf(name);
-    return c.length === 1 && !this.graphOutputs.has(name) ? c[0] : undefined;
+    const f = this.byName.get(name);
+    return f && f.firstConsumer >= 0 && f.moreConsumers === undefined && !(f.flags & GRAPH_OUTPUT) ? f.firstConsumer : undefined;
   }
+}
+
+/** The consumer list of a record. */
+export function consumersIn(f: TensorFacts): readonly number[] {
+  if (f.firstConsumer < 0) return NO_CONSUMERS;
+  return f.moreConsumers === undefined ? [f.firstConsumer] : [f.firstConsumer, ...f.moreConsumers];
 }

@@ -18,7 +18,7 @@ import type { Activation, ActivationTensor, ConvGeometry, Layer, LayerOp } from 
 import { finishLayer, type LayerDraft } from '../layer-ops.ts';
 import { describeConst, tensorFootprint } from './const-operands.ts';
 import { constByteLength } from './const-size.ts';
-import { GraphIndex } from './graph-index.ts';
+import { GraphIndex, type TensorFacts } from './graph-index.ts';
 import { FUSABLE_ACTIVATIONS, isDequantizeOp, isQuantizeOp, onnxOpInfo, type OnnxOpInfo } from './onnx-op-table.ts';
 import { collectActivationTensors } from './tensors.ts';
 
@@ -51,9 +51,13 @@ export function buildOnnxLayers(model: IRModel, types: Map<string, TensorType>):
 
 class OnnxFuser {
   private readonly idx: GraphIndex;
-  private readonly claimed = new Set<number>();
+  /** Node index → 1 once a layer (or the folded static sub-graph) holds it. */
+  private readonly claimed: Uint8Array;
   private readonly alias = new Map<string, string>();
-  private readonly drafts: LayerDraft[] = [];
+  /** Finished layers, in schedule order (each draft is finished as soon as it is complete). */
+  private readonly layers: Layer[] = [];
+  /** `typesOf`'s result. */
+  private readonly lists: { shapes: number[][]; dtypes: DType[] } = { shapes: [], dtypes: [] };
   private readonly warnings: string[] = [];
   private partial = false;
 
@@ -62,30 +66,23 @@ class OnnxFuser {
     private readonly types: Map<string, TensorType>,
   ) {
     this.idx = new GraphIndex(model.graph, types);
+    this.claimed = new Uint8Array(model.graph.nodes.length);
   }
 
   run(): LayerBuildResult {
     const nodes = this.model.graph.nodes;
     for (let i = 0; i < nodes.length; i++) {
-      if (this.claimed.has(i)) continue;
+      if (this.claimed[i]) continue;
       const n = nodes[i]!;
-      if (!this.writesActivation(n)) {
-        this.claimed.add(i); // static or side sub-graph: folded
-        continue;
-      }
-      this.claimed.add(i);
+      this.claimed[i] = 1; // (a static or side sub-graph is folded)
+      if (!this.writesActivation(n)) continue;
       if (isDequantizeOp(n.domain, n.opType)) this.dequantize(n);
       else if (isQuantizeOp(n.domain, n.opType)) this.quantize(n);
-      else if (n.opType === 'DynamicQuantizeLinear' && this.dynamicQuantizeAbsorbed(n)) this.claimed.delete(i); // its consumer claims it
+      else if (n.opType === 'DynamicQuantizeLinear' && this.dynamicQuantizeAbsorbed(n)) this.claimed[i] = 0; // its consumer claims it
 
       else this.compute(i);
     }
-    const layers: Layer[] = [];
-    for (let index = 0; index < this.drafts.length; index++) {
-      const d = this.drafts[index]!;
-      d.index = index; // drafts are this fuser's own objects
-      layers.push(finishLayer(d));
-    }
+    const layers = this.layers;
     const tensors = collectActivationTensors(layers, this.model.graph.inputs, this.model.graph.outputs, this.types);
     return { layers, tensors, warnings: this.warnings, partial: this.partial };
   }
@@ -99,14 +96,18 @@ class OnnxFuser {
 
   private storage(t: string): string {
     let s = t;
-    for (let guard = 0; guard < 10_000 && this.alias.has(s); guard++) s = this.alias.get(s)!;
+    for (let guard = 0; guard < 10_000; guard++) {
+      const a = this.alias.get(s);
+      if (a === undefined) break;
+      s = a;
+    }
     return s;
   }
 
   private dequantize(n: IRNode): void {
     const out = n.outputs[0]!;
     const src = n.inputs[0]!;
-    if (this.idx.graphOutputs.has(out)) {
+    if (this.idx.isGraphOutput(out)) {
       this.pushSimple('Dequantize', n, [this.storage(src)], [out], [n]);
     } else {
       this.alias.set(out, src); // consumers read the quantized tensor
@@ -160,56 +161,76 @@ class OnnxFuser {
   }
 
   private pushSimple(op: LayerOp, n: IRNode, inputs: string[], outputs: string[], src: IRNode[]): void {
-    this.drafts.push(
-      this.draft({
-        op,
-        name: n.name,
-        sourceOps: src.map((s) => s.opType),
-        nodeNames: src.map((s) => s.name),
-        inputs,
-        outputs,
-      }),
-    );
+    this.push(this.draft(op, n.name, src.map((s) => s.opType), src.map((s) => s.name), inputs, outputs));
   }
 
-  private draft(p: { op: LayerOp; name: string; sourceOps: string[]; nodeNames: string[]; inputs: string[]; outputs: string[] }): LayerDraft {
-    // (plain loops over methods: no closure per draft)
-    const inputShapes: number[][] = [];
-    const inputDtypes: DType[] = [];
-    for (const t of p.inputs) {
-      inputShapes.push(this.shapeOf(t));
-      inputDtypes.push(this.dtypeOf(t));
-    }
-    const outputShapes: number[][] = [];
-    const outputDtypes: DType[] = [];
-    for (const t of p.outputs) {
-      outputShapes.push(this.shapeOf(t));
-      outputDtypes.push(this.dtypeOf(t));
-    }
+  /** Finishes a complete draft as the next layer. */
+  private push(d: LayerDraft): void {
+    d.index = this.layers.length; // drafts are this fuser's own objects
+    this.layers.push(finishLayer(d));
+  }
+
+  private draft(op: LayerOp, name: string, sourceOps: string[], nodeNames: string[], inputs: string[], outputs: string[]): LayerDraft {
+    this.typesOf(inputs);
+    const inputShapes = this.lists.shapes;
+    const inputDtypes = this.lists.dtypes;
+    this.typesOf(outputs);
+    const outputShapes = this.lists.shapes;
+    const outputDtypes = this.lists.dtypes;
     return {
       index: 0,
-      name: p.name,
-      op: p.op,
-      sourceOps: p.sourceOps,
-      nodeNames: p.nodeNames,
-      inputs: p.inputs,
-      outputs: p.outputs,
+      name,
+      op,
+      sourceOps,
+      nodeNames,
+      inputs,
+      outputs,
       inputShapes,
       outputShapes,
       inputDtypes,
       outputDtypes,
       dtype: outputDtypes[0] ?? 'unknown',
       layout: 'NCHW',
+      // every other key up front: one object shape for all drafts (finishLayer leaves undefined ones out)
+      weightDtype: undefined,
+      perChannel: undefined,
+      conv: undefined,
+      activation: undefined,
+      params: undefined,
+      weightBytes: undefined,
+      biasBytes: undefined,
+      quantParamBytes: undefined,
+      constBytes: undefined,
+      unknown: undefined,
     };
   }
 
-  private shapeOf(t: string): number[] {
-    const shape = this.types.get(t)?.shape;
-    return shape ? shape.slice() : [];
-  }
-
-  private dtypeOf(t: string): DType {
-    return this.types.get(t)?.dtype ?? this.model.graph.tensors.get(t)?.dtype ?? 'unknown';
+  /**
+   * Shape copies and dtypes of `names` into `this.lists` (new arrays each call, of their exact length: the common
+   * 1 and 2 without growth).
+   */
+  private typesOf(names: readonly string[]): void {
+    const out = this.lists;
+    if (names.length === 1) {
+      const f = this.idx.facts(names[0]!);
+      out.shapes = [shapeOf(f)];
+      out.dtypes = [dtypeOf(f)];
+    } else if (names.length === 2) {
+      const f0 = this.idx.facts(names[0]!);
+      const f1 = this.idx.facts(names[1]!);
+      out.shapes = [shapeOf(f0), shapeOf(f1)];
+      out.dtypes = [dtypeOf(f0), dtypeOf(f1)];
+    } else {
+      const shapes: number[][] = [];
+      const dtypes: DType[] = [];
+      for (const t of names) {
+        const f = this.idx.facts(t);
+        shapes.push(shapeOf(f));
+        dtypes.push(dtypeOf(f));
+      }
+      out.shapes = shapes;
+      out.dtypes = dtypes;
+    }
   }
 
   // ------------------------------------------------------------------------------------------- compute
@@ -217,7 +238,7 @@ class OnnxFuser {
   private compute(i: number): void {
     const n = this.idx.node(i);
     const info = onnxOpInfo(n.domain, n.opType);
-    const group: Group = { core: i, nodes: [i], outputs: [], roles: new Map(), bnFolded: false };
+    const group: Group = { core: i, nodes: [i], outputs: [], activation: undefined, inputOverride: undefined, roles: new Map(), bnFolded: false };
     if (info?.family === 'activation') {
       const a = this.activationOf(n);
       if (a !== 'none') group.activation = a;
@@ -231,24 +252,24 @@ class OnnxFuser {
     if (info && group.outputs.length === 1 && !group.activation && canFuseActivation(info)) {
       group.outputs = this.absorbQdqActivation(group, group.outputs[0]!);
     }
-    for (const k of group.nodes) this.claimed.add(k);
-    this.drafts.push(this.groupDraft(group, info));
+    for (const k of group.nodes) this.claimed[k] = 1;
+    this.push(this.groupDraft(group, info));
   }
 
   private absorb(group: Group, k: number): IRNode {
     group.nodes.push(k);
-    this.claimed.add(k);
+    this.claimed[k] = 1;
     return this.idx.node(k);
   }
 
   /** DynamicQuantizeLinear → ConvInteger/MatMulInteger: the layer reads the float tensor. */
   private absorbDynamicQuantize(group: Group, n: IRNode): void {
-    const p = this.idx.producer.get(n.inputs[0] ?? '');
+    const p = this.idx.producerIndex(n.inputs[0] ?? '');
     if (p === undefined) return;
     const pn = this.idx.node(p);
     if (pn.opType !== 'DynamicQuantizeLinear' || this.idx.soleConsumer(pn.outputs[0]!) === undefined) return;
     group.nodes.unshift(p);
-    this.claimed.add(p);
+    this.claimed[p] = 1;
     group.inputOverride = new Map([[n.inputs[0]!, pn.inputs[0]!]]);
   }
 
@@ -263,7 +284,7 @@ class OnnxFuser {
         if (c === undefined) break;
         const cn = this.idx.node(c);
         const other = this.staticOther(cn, cur);
-        const binary = cn.inputs.filter((x) => x).length === 2;
+        const binary = namedCount(cn.inputs) === 2;
         if (cn.opType === 'Cast') {
           /* dequantizing cast */
         } else if ((cn.opType === 'Mul' || cn.opType === 'Add' || cn.opType === 'Div') && binary && other) {
@@ -281,14 +302,14 @@ class OnnxFuser {
     if (info.family === 'conv' || info.family === 'convT' || info.family === 'gemm') {
       const c = this.idx.soleConsumer(cur);
       const cn = c === undefined ? undefined : this.idx.node(c);
-      if (cn && cn.opType === 'BatchNormalization' && cn.inputs.slice(1).every((x) => !x || this.idx.isStatic(x))) {
+      if (cn && cn.opType === 'BatchNormalization' && this.staticFrom(cn.inputs, 1)) {
         this.absorb(group, c!);
-        for (const x of cn.inputs.slice(1)) if (x) group.roles.set(x, 'ignore');
+        setRoles(group, cn.inputs, 'ignore');
         group.bnFolded = true;
         cur = cn.outputs[0]!;
       } else if (cn && cn.opType === 'Add' && !biasSeen && info.family === 'gemm' && this.gemmWeightIsStatic(group)) {
         const other = this.staticOther(cn, cur);
-        if (other && cn.inputs.filter((x) => x).length === 2) {
+        if (other && namedCount(cn.inputs) === 2) {
           this.absorb(group, c!);
           group.roles.set(other, 'bias');
           cur = cn.outputs[0]!;
@@ -305,7 +326,7 @@ class OnnxFuser {
         if (direct || (quantizedAfter && quantizedBefore)) {
           this.absorb(group, c!);
           group.activation = this.activationOf(cn);
-          for (const x of cn.inputs.slice(1)) if (x) group.roles.set(x, cn.opType === 'PRelu' ? 'const' : 'ignore');
+          setRoles(group, cn.inputs, cn.opType === 'PRelu' ? 'const' : 'ignore');
           cur = cn.outputs[0]!;
         }
       }
@@ -315,14 +336,25 @@ class OnnxFuser {
 
   /** An input of `cn` other than `t` that is a parameter (initializer or constant), if any. */
   private staticOther(cn: IRNode, t: string): string | undefined {
-    return cn.inputs.find((x) => x && x !== t && this.idx.isParameter(x));
+    for (const x of cn.inputs) if (x && x !== t && this.idx.isParameter(x)) return x;
+    return undefined;
+  }
+
+  /** Every named input from operand `from` on is static. */
+  private staticFrom(inputs: readonly string[], from: number): boolean {
+    for (let j = from; j < inputs.length; j++) if (inputs[j] && !this.idx.isStatic(inputs[j]!)) return false;
+    return true;
   }
 
   /** The kernel reads quantized data (QDQ or QOperator): activations after it belong to it until a Q. */
   private isQuantizedKernel(group: Group): boolean {
     const core = this.idx.node(group.core);
     if (core.opType.startsWith('QLinear') || INTEGER_OPS.has(core.opType)) return true;
-    return core.inputs.some((t) => t && this.idx.producerOf(t) && isDequantizeOp(this.idx.producerOf(t)!.domain, this.idx.producerOf(t)!.opType));
+    for (const t of core.inputs) {
+      const p = t ? this.idx.producerOf(t) : undefined;
+      if (p && isDequantizeOp(p.domain, p.opType)) return true;
+    }
+    return false;
   }
 
   private gemmWeightIsStatic(group: Group): boolean {
@@ -344,15 +376,18 @@ class OnnxFuser {
   }
 
   private allQuantize(t: string): boolean {
-    if (this.idx.graphOutputs.has(t)) return false;
-    const cons = this.idx.consumersOf(t);
-    if (cons.length === 0) return false;
-    for (const c of cons) {
-      if (this.claimed.has(c)) return false;
-      const cn = this.idx.node(c);
-      if (!isQuantizeOp(cn.domain, cn.opType) || cn.inputs[0] !== t) return false;
-    }
+    const f = this.idx.facts(t);
+    if (!f || f.firstConsumer < 0 || this.idx.isGraphOutput(t)) return false;
+    if (!this.unclaimedQuantizeOf(f.firstConsumer, t)) return false;
+    if (f.moreConsumers) for (const c of f.moreConsumers) if (!this.unclaimedQuantizeOf(c, t)) return false;
     return true;
+  }
+
+  /** Node c is a QuantizeLinear of `t` that no layer holds yet. */
+  private unclaimedQuantizeOf(c: number, t: string): boolean {
+    if (this.claimed[c]) return false;
+    const cn = this.idx.node(c);
+    return isQuantizeOp(cn.domain, cn.opType) && cn.inputs[0] === t;
   }
 
   /** Output tensor consumed only by QuantizeLinear nodes: the layer writes the quantized tensor. */
@@ -363,7 +398,7 @@ class OnnxFuser {
     for (const q of qs) {
       const qn = this.absorb(group, q);
       if (qn.outputs[0] !== first) this.alias.set(qn.outputs[0]!, first);
-      for (const x of qn.inputs.slice(1)) if (x) group.roles.set(x, 'ignore');
+      setRoles(group, qn.inputs, 'ignore');
     }
     return [first];
   }
@@ -380,7 +415,8 @@ class OnnxFuser {
     if (!FUSABLE_ACTIVATIONS.has(an.opType) || an.inputs[0] !== dn.outputs[0] || !this.allQuantize(an.outputs[0]!)) return [q];
     this.absorb(group, d);
     this.absorb(group, a);
-    for (const x of [...dn.inputs.slice(1), ...an.inputs.slice(1)]) if (x) group.roles.set(x, 'ignore');
+    setRoles(group, dn.inputs, 'ignore');
+    setRoles(group, an.inputs, 'ignore');
     group.activation = this.activationOf(an);
     return this.absorbQuantize(group, an.outputs[0]!);
   }
@@ -438,7 +474,7 @@ class OnnxFuser {
       sourceOps.push(gn.opType);
       nodeNames.push(gn.name);
     }
-    const d = this.draft({ op, name: core.name, sourceOps, nodeNames, inputs, outputs: group.outputs });
+    const d = this.draft(op, core.name, sourceOps, nodeNames, inputs, group.outputs);
     if (group.activation) d.activation = group.activation;
     if (op === 'Unknown') {
       d.unknown = true;
@@ -480,14 +516,12 @@ class OnnxFuser {
     }
     if (weightName && this.idx.isStatic(weightName)) {
       seen.add(weightName);
-      const c = describeConst(this.idx, weightName);
+      const c = describeConst(this.idx, weightName, d.nodeNames, d.sourceOps);
       w.params += c.elements;
       w.weightBytes += c.bytes;
       w.quantParamBytes += c.quantParamBytes;
       d.weightDtype = c.dtype;
       if (c.scaleCount > 0) d.perChannel = c.scaleCount > 1;
-      d.nodeNames.push(...c.nodeNames);
-      d.sourceOps.push(...c.sourceOps);
     }
     const biasName = info?.bias === undefined ? undefined : core.inputs[info.bias];
     if (biasName && this.idx.isStatic(biasName)) this.addBias(d, w, biasName);
@@ -521,12 +555,10 @@ class OnnxFuser {
 
   private addBias(d: LayerDraft, w: WeightTally, name: string): void {
     w.seen.add(name);
-    const b = describeConst(this.idx, name);
+    const b = describeConst(this.idx, name, d.nodeNames, d.sourceOps);
     w.params += b.elements;
     w.biasBytes += b.bytes;
     w.quantParamBytes += b.quantParamBytes;
-    d.nodeNames.push(...b.nodeNames);
-    d.sourceOps.push(...b.sourceOps);
   }
 
   /** Operand j of group node k (`n`): a weight quantization parameter or a layer constant, unless it is neither. */
@@ -551,20 +583,23 @@ class OnnxFuser {
     const fam = nInfo?.family;
     if ((fam === 'move' || fam === 'view' || fam === 'shape' || fam === 'reduce' || fam === 'convert') && j >= 1 && n.opType !== 'Concat') return;
     if (n.opType === 'Clip') return;
-    const c = describeConst(this.idx, t);
-    if (c.dtype === 'int64') return; // axes, shapes
+    const namesBefore = d.nodeNames.length;
+    const opsBefore = d.sourceOps.length;
+    const c = describeConst(this.idx, t, d.nodeNames, d.sourceOps);
+    if (c.dtype === 'int64') {
+      // axes, shapes: not a layer constant, and its nodes are not the layer's
+      d.nodeNames.length = namesBefore;
+      d.sourceOps.length = opsBefore;
+      return;
+    }
     w.constBytes += c.bytes + c.quantParamBytes;
-    d.nodeNames.push(...c.nodeNames);
-    d.sourceOps.push(...c.sourceOps);
   }
 
   /** A kernel of positive whole sizes that, for a convolution, matches its weight's spatial dims (else MACs go wrong). */
-  private checkKernel(core: IRNode, kernel: number[], weightSpatial: number[] | undefined): void {
-    const bad = kernel.some((k) => !Number.isSafeInteger(k) || k < 1)
-      ? `kernel_shape [${kernel.join(', ')}] is not a list of positive sizes`
-      : weightSpatial && (weightSpatial.length !== kernel.length || weightSpatial.some((w, i) => w !== kernel[i]))
-        ? `kernel_shape [${kernel.join(', ')}] disagrees with its weight's spatial dims [${weightSpatial.join(', ')}]`
-        : undefined;
+  private checkKernel(core: IRNode, kernel: readonly number[], weightSpatial: readonly number[] | undefined): void {
+    let bad: string | undefined;
+    if (!kernel.every(isPositiveSize)) bad = `kernel_shape [${kernel.join(', ')}] is not a list of positive sizes`;
+    else if (weightSpatial && !sameList(weightSpatial, kernel)) bad = `kernel_shape [${kernel.join(', ')}] disagrees with its weight's spatial dims [${weightSpatial.join(', ')}]`;
     if (bad) throw new EdgefitError('BAD_MODEL', oneLine(`${this.model.path}: node '${core.name}' (${core.opType}): ${bad}`));
   }
 
@@ -578,8 +613,9 @@ class OnnxFuser {
       const group = numAttr(core, 'group', 1);
       const cin = inShape[1] ?? 0;
       const cout = info.family === 'conv' ? (wShape[0] ?? outShape[1] ?? 0) : (wShape[1] ?? 0) * group || (outShape[1] ?? 0);
-      const kernel = listAttr(core, 'kernel_shape') ?? wShape.slice(2);
-      this.checkKernel(core, kernel, wShape.length > 2 ? wShape.slice(2) : undefined);
+      const weightSpatial = wShape.length > 2 ? wShape.slice(2) : undefined;
+      const kernel = listAttr(core, 'kernel_shape') ?? weightSpatial ?? [];
+      this.checkKernel(core, kernel, weightSpatial);
       d.conv = geometry(core, kernel, inShape, outShape, group, cin, cout, info.family === 'convT');
     } else if (info.family === 'pool') {
       const kernel = listAttr(core, 'kernel_shape') ?? [1, 1];
@@ -605,8 +641,30 @@ interface WeightTally {
   seen: Set<string>;
 }
 
+/** A copy of the inferred shape ([] when unknown): layers own their shape arrays. */
+function shapeOf(f: TensorFacts | undefined): number[] {
+  const shape = f?.type?.shape;
+  return shape ? shape.slice() : [];
+}
+
+function dtypeOf(f: TensorFacts | undefined): DType {
+  return f?.type?.dtype ?? f?.info?.dtype ?? 'unknown';
+}
+
 function canFuseActivation(info: OnnxOpInfo): boolean {
   return info.family === 'conv' || info.family === 'convT' || info.family === 'gemm' || info.family === 'eltwise' || info.family === 'batchnorm';
+}
+
+/** The role of every named operand after the first (a node's parameters beside the tensor it passes on). */
+function setRoles(group: Group, inputs: readonly string[], role: 'const' | 'ignore'): void {
+  for (let j = 1; j < inputs.length; j++) if (inputs[j]) group.roles.set(inputs[j]!, role);
+}
+
+/** Named (non-empty) entries of an operand list. */
+function namedCount(names: readonly string[]): number {
+  let n = 0;
+  for (const x of names) if (x) n++;
+  return n;
 }
 
 function numAttr(n: IRNode, name: string, dflt: number): number {
@@ -616,28 +674,43 @@ function numAttr(n: IRNode, name: string, dflt: number): number {
 
 function listAttr(n: IRNode, name: string): number[] | undefined {
   const v = n.attrs[name];
-  return Array.isArray(v) && v.every((x) => typeof x === 'number') ? (v as number[]) : undefined;
+  if (!Array.isArray(v)) return undefined;
+  for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'number') return undefined;
+  return v as number[];
 }
+
+function isPositiveSize(k: number): boolean {
+  return Number.isSafeInteger(k) && k >= 1;
+}
+
+function sameList(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Strides and dilations of 1 for a 2-D kernel (read only). */
+const ONES_2: readonly number[] = Object.freeze([1, 1]);
 
 /** Conv/pool geometry in 2-D terms: 1-D kernels become [1, k]; 3-D fold the leading dims into kh. */
 function geometry(
   n: IRNode,
-  kernelNd: number[],
-  inShape: number[],
-  outShape: number[],
+  kernelNd: readonly number[],
+  inShape: readonly number[],
+  outShape: readonly number[],
   group: number,
   cin: number,
   cout: number,
   transposed: boolean,
 ): ConvGeometry {
   const rank = kernelNd.length;
-  const ones = kernelNd.map(() => 1);
+  const ones = rank === 2 ? ONES_2 : new Array<number>(rank).fill(1);
   const strides = listAttr(n, 'strides') ?? ones;
   const dilations = listAttr(n, 'dilations') ?? ones;
-  let pads = listAttr(n, 'pads');
+  let pads: readonly number[] | undefined = listAttr(n, 'pads');
   const autoPad = typeof n.attrs.auto_pad === 'string' ? n.attrs.auto_pad : 'NOTSET';
   if (!pads || pads.length !== 2 * rank) {
-    pads = new Array<number>(2 * rank).fill(0);
+    const zeros = new Array<number>(2 * rank).fill(0);
     if ((autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER') && !transposed) {
       for (let a = 0; a < rank; a++) {
         const inDim = inShape[2 + a] ?? 1;
@@ -645,20 +718,18 @@ function geometry(
         const eff = ((kernelNd[a] ?? 1) - 1) * (dilations[a] ?? 1) + 1;
         const total = Math.max((outDim - 1) * (strides[a] ?? 1) + eff - inDim, 0);
         const small = Math.floor(total / 2);
-        pads[a] = autoPad === 'SAME_UPPER' ? small : total - small;
-        pads[a + rank] = total - pads[a]!;
+        zeros[a] = autoPad === 'SAME_UPPER' ? small : total - small;
+        zeros[a + rank] = total - zeros[a]!;
       }
     }
+    pads = zeros;
   }
-  const begin = pads.slice(0, rank);
-  const end = pads.slice(rank);
-  const b2 = rank >= 2 ? [begin[rank - 2]!, begin[rank - 1]!] : [0, begin[0] ?? 0];
-  const e2 = rank >= 2 ? [end[rank - 2]!, end[rank - 1]!] : [0, end[0] ?? 0];
+  // begin pads are pads[0, rank), end pads pads[rank, 2·rank); the last two axes of each (1-D: [0, p])
   return {
     kernel: to2(kernelNd, rank, 1),
     strides: to2(strides, rank, 1),
     dilations: to2(dilations, rank, 1),
-    pads: [b2[0]!, b2[1]!, e2[0]!, e2[1]!],
+    pads: rank >= 2 ? [pads[rank - 2]!, pads[rank - 1]!, pads[2 * rank - 2]!, pads[2 * rank - 1]!] : [0, pads[0] ?? 0, 0, pads[rank] ?? 0],
     group,
     cin,
     cout,
@@ -666,6 +737,9 @@ function geometry(
 }
 
 /** An N-d attribute in 2-D terms (the leading dims multiplied into the first). */
-function to2(v: number[], rank: number, fill: number): [number, number] {
-  return rank >= 2 ? [v.slice(0, rank - 1).reduce((a, b) => a * b, 1), v[rank - 1] ?? fill] : [fill, v[0] ?? fill];
+function to2(v: readonly number[], rank: number, fill: number): [number, number] {
+  if (rank < 2) return [fill, v[0] ?? fill];
+  let lead = 1;
+  for (let i = 0, n = Math.min(rank - 1, v.length); i < n; i++) lead *= v[i]!;
+  return [lead, v[rank - 1] ?? fill];
 }

@@ -21,29 +21,30 @@ export function collectActivationTensors(
   const outputSet = new Set(graphOutputs);
   const inputSet = new Set(graphInputs);
   const byName = new Map<string, ActivationTensor>();
-  const order: string[] = [];
+  const order: ActivationTensor[] = [];
 
-  const describe = (name: string, fallbackShape: number[] | undefined, fallbackDtype: DType | undefined) => {
+  /** The tensor `name` (shape and dtype: inferred type, else the fallbacks), added at the end of `order`. */
+  const add = (name: string, producer: number, fallbackShape: number[] | undefined, fallbackDtype: DType | undefined): ActivationTensor => {
     const t = types.get(name);
     const shape = t?.shape ?? fallbackShape ?? [];
     const dtype: DType = t?.dtype ?? fallbackDtype ?? 'unknown';
-    return { shape: [...shape], dtype, bytes: storageBytes(dtype, elementCount(shape)) };
-  };
-
-  const add = (name: string, producer: number, shape: number[] | undefined, dtype: DType | undefined) => {
-    if (byName.has(name)) return;
-    byName.set(name, {
+    const tensor: ActivationTensor = {
       name,
-      ...describe(name, shape, dtype),
+      shape: shape.slice(),
+      dtype,
+      bytes: storageBytes(dtype, elementCount(shape)),
       producer,
       consumers: [],
       isGraphInput: inputSet.has(name),
       isGraphOutput: outputSet.has(name),
-    });
-    order.push(name);
+    };
+    byName.set(name, tensor);
+    order.push(tensor);
+    return tensor;
   };
 
   for (const name of graphInputs) {
+    if (byName.has(name)) continue;
     // A graph input's shape: inferred type, else whatever the first reading layer saw.
     let shape: number[] | undefined;
     let dtype: DType | undefined;
@@ -58,14 +59,17 @@ export function collectActivationTensors(
     add(name, -1, shape, dtype);
   }
   for (const l of layers) {
-    l.outputs.forEach((name, i) => add(name, l.index, l.outputShapes[i], l.outputDtypes[i]));
+    const outs = l.outputs;
+    for (let i = 0; i < outs.length; i++) if (!byName.has(outs[i]!)) add(outs[i]!, l.index, l.outputShapes[i], l.outputDtypes[i]);
   }
   for (const l of layers) {
-    l.inputs.forEach((name, i) => {
-      if (!byName.has(name)) add(name, -1, l.inputShapes[i], l.inputDtypes[i]);
-      const t = byName.get(name)!;
-      if (t.consumers[t.consumers.length - 1] !== l.index) t.consumers.push(l.index);
-    });
+    const ins = l.inputs;
+    for (let i = 0; i < ins.length; i++) {
+      const name = ins[i]!;
+      const t = byName.get(name) ?? add(name, -1, l.inputShapes[i], l.inputDtypes[i]);
+      const c = t.consumers;
+      if (c[c.length - 1] !== l.index) c.push(l.index);
+    }
   }
-  return order.map((n) => byName.get(n)!);
+  return order;
 }

@@ -184,8 +184,9 @@ interface PlanningMemo {
   scheduleChecked: boolean;
   skeletons: Map<string, LivenessSkeleton>;
   stPeakBytes: Map<string, number>;
-  /** ST's execution order on the model's own schedule (stScheduleFor). */
+  /** ST's execution order on the model's own schedule (stScheduleFor), and whether it moved a layer. */
   stSchedule?: number[];
+  stScheduleMoved?: boolean;
 }
 
 const MEMO = new WeakMap<Analysis, PlanningMemo>();
@@ -243,11 +244,16 @@ function skeletonFor(analysis: Analysis, schedule: number[], memo: PlanningMemo 
  */
 function stScheduleFor(analysis: Analysis, schedule: number[], callerFixed: boolean, memo: PlanningMemo | undefined): number[] {
   if (callerFixed) return schedule;
-  if (memo?.stSchedule) return memo.stSchedule;
+  // (each call has its own array of the model's order: "nothing moved" is memoised, not the array, so the
+  // identity test holds on every call and the skeletons keyed by it are shared)
+  if (memo?.stSchedule) return memo.stScheduleMoved ? memo.stSchedule : schedule;
   const order = stExecutionOrder(analysis, schedule);
-  const result = order.length === schedule.length && order.every((l, i) => l === schedule[i]) ? schedule : order;
-  if (memo) memo.stSchedule = result;
-  return result;
+  const moved = !(order.length === schedule.length && order.every((l, i) => l === schedule[i]));
+  if (memo) {
+    memo.stSchedule = order;
+    memo.stScheduleMoved = moved;
+  }
+  return moved ? order : schedule;
 }
 
 /** Runs one planner over a liveness analysis and describes the result. */
