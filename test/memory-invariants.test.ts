@@ -164,6 +164,19 @@ describe('schedule search bound', () => {
   });
 });
 
+describe('per-analysis planning memo', () => {
+  it('a second planMemory on the same analysis describes the same plan as the first', () => {
+    // the memo once kept the first caller's schedule array and compared later calls' arrays by identity, so the
+    // second call reported "ST's execution order" although nothing had moved
+    const analysis = generatedGraph(1000);
+    const first = planMemory(analysis)!;
+    const second = planMemory(analysis)!;
+    expect(first.planners.best.strategy).toContain("the model's own order");
+    expect(second.planners.best.strategy).toBe(first.planners.best.strategy);
+    expect(second.planners.st.peakBytes).toBe(first.planners.st.peakBytes);
+  });
+});
+
 describe('memory plans on the shared models', () => {
   const models = [...sharedModels('tflite'), ...sharedModels('onnx')];
   it.skipIf(models.length === 0)('hold the invariants on every model', () => {
