@@ -9,7 +9,7 @@ import { readExternalData } from './external-data.ts';
 import protobuf from 'protobufjs/minimal.js';
 import type { TensorProto } from './proto.ts';
 import type { ReadTensorProto } from './tensor-proto-decode.ts';
-import type { LazyPacked } from './wire-decode.ts';
+import { WireTensor, type LazyPacked, type WireInt64 } from './wire-decode.ts';
 import { ByteArena, readLazyRange, type LazyRange } from './wire-reader.ts';
 
 export { ByteArena };
@@ -72,6 +72,23 @@ export function checkedDims(dims: Int64[] | null | undefined, what: string): { s
     }
   }
   return { shape, count };
+}
+
+/**
+ * checkedDims for dims the wire decoder read into an array of their own: when every dim is a plain
+ * non-negative number and the product is safe, that array is the shape (no copy); otherwise checkedDims
+ * builds it, or throws its message.
+ */
+function wireDims(dims: WireInt64[], what: string): { shape: number[]; count: number } {
+  if (dims.length === 0) return { shape: [], count: 1 };
+  let count = 1;
+  for (let i = 0; i < dims.length; i++) {
+    const d = dims[i]!;
+    if (typeof d !== 'number' || d < 0) return checkedDims(dims as Int64[], what);
+    count *= d;
+    if (!Number.isSafeInteger(count)) return checkedDims(dims as Int64[], what);
+  }
+  return { shape: dims as number[], count };
 }
 
 function guardSize(bytes: number, what: string, ctx: TensorContext): void {
@@ -186,10 +203,11 @@ class Mismatch {
  * The data of a TensorProto as ConstData. `what` names the tensor in messages ("initializer 'w'").
  * String tensors give empty bytes (the caller warns); segmented tensors are refused.
  */
-export function tensorData(t: TensorProto, what: string, ctx: TensorContext, origin: ConstData['origin'] = 'inline'): ConstData {
+export function tensorData(tensor: TensorProto | WireTensor, what: string, ctx: TensorContext, origin: ConstData['origin'] = 'inline'): ConstData {
+  const t = tensor as ReadTensorProto & { lazyRaw?: LazyRange; lazyPacked?: LazyPacked };
   const where = `${ctx.path}: ${what}`;
   const dtype = onnxDtype(t.dataType, where);
-  const { shape, count } = checkedDims(t.dims as Int64[] | null | undefined, where);
+  const { shape, count } = tensor instanceof WireTensor ? wireDims(tensor.dims, where) : checkedDims(t.dims as Int64[] | null | undefined, where);
   if (t.segment) throw new EdgefitError('UNSUPPORTED', `${where} is a segmented tensor, which edgefit does not read`);
   if (dtype === 'string') return { dtype, shape, bytes: new Uint8Array(0), origin };
   const byteLength = storageBytes(dtype, count);
@@ -200,7 +218,7 @@ export function tensorData(t: TensorProto, what: string, ctx: TensorContext, ori
     const bytes = readExternalData(t.externalData ?? [], byteLength, where, ctx.baseDir);
     return { dtype, shape, bytes, origin: 'external' };
   }
-  const lazyRaw = (t as { lazyRaw?: LazyRange }).lazyRaw;
+  const lazyRaw = t.lazyRaw;
   const rawLength = lazyRaw ? lazyRaw.length : (t.rawData?.length ?? 0);
   if (rawLength > 0) {
     if (rawLength !== byteLength) {
@@ -215,8 +233,8 @@ export function tensorData(t: TensorProto, what: string, ctx: TensorContext, ori
   const expected = typedLength(dtype, count);
   const fieldName = field ? FIELD_NAMES[field] : 'data';
   const mismatch = new Mismatch(where, fieldName, shape, expected);
-  const packed = field ? (t as ReadTensorProto).packed?.[field] : undefined;
-  const lazyPacked = field ? (t as { lazyPacked?: LazyPacked }).lazyPacked?.[field] : undefined;
+  const packed = field ? t.packed?.[field] : undefined;
+  const lazyPacked = field ? t.lazyPacked?.[field] : undefined;
   const values = (field ? (t[field] as ArrayLike<number | Int64> | null | undefined) : undefined) ?? [];
   if ((packed || lazyPacked) && values.length > 0) throw new EdgefitError('BAD_MODEL', `${where} mixes packed and unpacked ${fieldName}`);
   if (lazyPacked) {

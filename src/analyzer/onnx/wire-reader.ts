@@ -132,6 +132,122 @@ let scratch = Buffer.allocUnsafe(WINDOW_BYTES);
 /** A window needed larger than this is allocated for the occasion and not kept. */
 const MAX_KEPT_SCRATCH = 1 << 20;
 
+type SliceBuffer = Buffer & { utf8Slice(s: number, e: number): string; latin1Slice(s: number, e: number): string };
+
+/** Strings longer than this are decoded each time (names are shorter; doc-like strings are rarely repeated). */
+const MAX_INTERNED_CHARS = 256;
+
+/**
+ * The strings one load decoded, keyed by their bytes (open addressing; a multiplicative hash over 4-byte
+ * words, the slot taken from its top bits). A tensor name appears as a node output, then as one or more node
+ * inputs, an initializer and value_info: decoded once, it is one string object, so the Maps keyed by it
+ * (reader, graph check, shape inference) hash it once and compare by identity. Only ASCII names are kept
+ * (their bytes are their characters); others are decoded every time.
+ */
+class StringTable {
+  private strings: (string | undefined)[] = new Array(1024);
+  private hashes = new Int32Array(1024);
+  /** Where each string's bytes start in `pool` (a copy: the window they were read from is reused). */
+  private offsets = new Int32Array(1024);
+  private shift = 32 - 10;
+  private count = 0;
+  private pool = new Uint8Array(16 * 1024);
+  private poolView = new DataView(this.pool.buffer);
+  private poolUsed = 0;
+  /** A DataView of `viewOf` (the reader's current window), for reading 4 bytes at a time. */
+  private view: DataView = new DataView(new ArrayBuffer(0));
+  private viewOf: Buffer | undefined;
+
+  intern(buf: Buffer, start: number, n: number): string {
+    if (this.viewOf !== buf) {
+      this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+      this.viewOf = buf;
+    }
+    const view = this.view;
+    const end = start + n;
+    const words = n & ~3;
+    let h = n;
+    let high = 0;
+    for (let k = 0; k < words; k += 4) {
+      const w = view.getInt32(start + k, true);
+      high |= w;
+      h = Math.imul(h ^ w, 0x9e3779b1);
+    }
+    for (let i = start + words; i < end; i++) {
+      const b = buf[i]!;
+      high |= b;
+      h = Math.imul(h ^ b, 0x9e3779b1);
+    }
+    // non-ASCII: invalid UTF-8 becomes U+FFFD, as protobufjs decoded it
+    if ((high & 0x80808080) !== 0) return (buf as SliceBuffer).utf8Slice(start, end);
+    const strings = this.strings;
+    const hashes = this.hashes;
+    const mask = strings.length - 1;
+    let slot = h >>> this.shift;
+    for (;;) {
+      const s = strings[slot];
+      if (s === undefined) break;
+      if (hashes[slot] === h && s.length === n && this.samePooled(this.offsets[slot]!, view, buf, start, n)) return s;
+      slot = (slot + 1) & mask;
+    }
+    const s = (buf as SliceBuffer).latin1Slice(start, end);
+    strings[slot] = s;
+    hashes[slot] = h;
+    this.offsets[slot] = this.pooled(buf, start, n);
+    if (++this.count * 2 > strings.length) this.grow();
+    return s;
+  }
+
+  /** Whether the pooled bytes at `at` equal the n bytes at `start` of the window. */
+  private samePooled(at: number, view: DataView, buf: Buffer, start: number, n: number): boolean {
+    const pool = this.poolView;
+    const words = n & ~3;
+    for (let k = 0; k < words; k += 4) if (pool.getInt32(at + k) !== view.getInt32(start + k)) return false;
+    const bytes = this.pool;
+    for (let k = words; k < n; k++) if (bytes[at + k] !== buf[start + k]) return false;
+    return true;
+  }
+
+  /** Copies n bytes of the window into the pool; returns where they start. */
+  private pooled(buf: Buffer, start: number, n: number): number {
+    if (this.poolUsed + n > this.pool.length) {
+      const bigger = new Uint8Array(Math.max(this.pool.length * 2, this.poolUsed + n));
+      bigger.set(this.pool.subarray(0, this.poolUsed));
+      this.pool = bigger;
+      this.poolView = new DataView(bigger.buffer);
+    }
+    const at = this.poolUsed;
+    const pool = this.pool;
+    for (let k = 0; k < n; k++) pool[at + k] = buf[start + k]!;
+    this.poolUsed = at + n;
+    return at;
+  }
+
+  private grow(): void {
+    const old = this.strings;
+    const oldHashes = this.hashes;
+    const oldOffsets = this.offsets;
+    const size = old.length * 2;
+    const strings: (string | undefined)[] = new Array(size);
+    const hashes = new Int32Array(size);
+    const offsets = new Int32Array(size);
+    this.shift--;
+    const mask = size - 1;
+    for (let i = 0; i < old.length; i++) {
+      const s = old[i];
+      if (s === undefined) continue;
+      let slot = oldHashes[i]! >>> this.shift;
+      while (strings[slot] !== undefined) slot = (slot + 1) & mask;
+      strings[slot] = s;
+      hashes[slot] = oldHashes[i]!;
+      offsets[slot] = oldOffsets[i]!;
+    }
+    this.strings = strings;
+    this.hashes = hashes;
+    this.offsets = offsets;
+  }
+}
+
 /** A damaged message inside a well-framed file (the caller turns it into BAD_MODEL with the path). */
 export class WireError extends Error {}
 
@@ -150,6 +266,8 @@ export class WireReader {
   private readonly group: LazyGroup | undefined;
   /** Where copies of small file-mode payloads go. */
   readonly arena: ByteArena | undefined;
+  /** The strings this load decoded, by bytes: a name read again (node inputs, initializers) is the same string. */
+  private readonly names = new StringTable();
 
   constructor(bytes: Uint8Array, file?: { fd: number; identity: FileIdentity }, arena?: ByteArena) {
     // a Buffer view (no copy) for its native utf8Slice
@@ -351,8 +469,18 @@ export class WireReader {
     if (this.pos + n > this.wend || this.pos < this.base) this.refill(n);
     const start = this.pos - this.base;
     this.pos += n;
+    if (n <= MAX_INTERNED_CHARS) return this.names.intern(this.buf, start, n);
     // invalid UTF-8 becomes U+FFFD, as protobufjs decoded it
-    return (this.buf as Buffer & { utf8Slice(s: number, e: number): string }).utf8Slice(start, start + n);
+    return (this.buf as SliceBuffer).utf8Slice(start, start + n);
+  }
+
+  /** A string read once in a model (a node's name): decoded, not looked up. */
+  uniqueString(n: number): string {
+    if (n === 0) return '';
+    if (this.pos + n > this.wend || this.pos < this.base) this.refill(n);
+    const start = this.pos - this.base;
+    this.pos += n;
+    return (this.buf as SliceBuffer).utf8Slice(start, start + n);
   }
 
   /** Skips a field of wire type `wire` (no reading of length-delimited payloads). */
