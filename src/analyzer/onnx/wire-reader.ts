@@ -3,15 +3,18 @@
  * window, for the lazy ONNX reader (wire-decode.ts). Positions are absolute file offsets.
  *
  * - Memory: the window is the whole buffer; views (subarray) cost nothing.
- * - File: the window is a fresh buffer read with readSync at the position asked for (never reused, so views
- *   into an older window stay valid). A caller that meets a long payload it does not need now (initializer
- *   raw_data, packed float_data) asks `payload`, which returns a view when the bytes are already in the window
- *   or small, and otherwise a `LazyRange` (offset + length) without reading them.
+ * - File: the window is a scratch buffer re-filled with readFully at the position asked for (kept from one
+ *   load to the next: nothing read through it escapes as a view; small payloads and strings are copies). A
+ *   caller that meets a long payload it does not need now (initializer raw_data, packed float_data) asks
+ *   `payload`, which returns a copy when it is small and otherwise a `LazyRange` (offset + length) without
+ *   reading it.
+ * Strings are decoded once per load (StringTable): a name read again is the same string object.
  * Every length is checked against the end of the message that holds it, so a damaged or truncated file is
  * refused before anything is allocated from a declared size.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync } from 'node:fs';
 import { EdgefitError } from '../errors.ts';
+import { readFully } from './read-fully.ts';
 
 /** Bytes read per window refill in file mode. */
 const WINDOW_BYTES = 16 * 1024;
@@ -89,12 +92,8 @@ function withUnchangedFile(file: FileIdentity, read: (fd: number) => void): void
 
 function readAt(fd: number, r: LazyRange): Uint8Array {
   const out = new Uint8Array(r.length);
-  let done = 0;
-  while (done < r.length) {
-    const got = readSync(fd, out, done, r.length - done, r.offset + done);
-    if (got === 0) throw new EdgefitError('TRUNCATED', `${r.file.shown} ended while reading tensor data at byte ${r.offset + done}`);
-    done += got;
-  }
+  const got = readFully(fd, out, 0, r.length, r.offset);
+  if (got < r.length) throw new EdgefitError('TRUNCATED', `${r.file.shown} ended while reading tensor data at byte ${r.offset + got}`);
   return out;
 }
 
@@ -292,12 +291,8 @@ export class WireReader {
     if (len < n) throw new WireError(`needs ${n} bytes at byte ${this.pos} but the file ends at ${this.size}`);
     if (len > scratch.length && len <= MAX_KEPT_SCRATCH) scratch = Buffer.allocUnsafe(len);
     const buf = len <= scratch.length ? scratch : Buffer.allocUnsafe(len);
-    let done = 0;
-    while (done < len) {
-      const got = readSync(this.fd, buf, done, len - done, this.pos + done);
-      if (got === 0) throw new WireError(`the file ended at byte ${this.pos + done} while reading`);
-      done += got;
-    }
+    const got = readFully(this.fd, buf, 0, len, this.pos);
+    if (got < len) throw new WireError(`the file ended at byte ${this.pos + got} while reading`);
     this.buf = buf;
     this.base = this.pos;
     this.wend = this.pos + len;
