@@ -144,15 +144,27 @@ const MAX_INTERNED_CHARS = 256;
  * (their bytes are their characters); others are decoded every time.
  */
 class StringTable {
-  private strings: (string | undefined)[] = new Array(1024);
-  private hashes = new Int32Array(1024);
+  private strings: (string | undefined)[];
+  private hashes: Int32Array;
   /** Where each string's bytes start in `pool` (a copy: the window they were read from is reused). */
-  private offsets = new Int32Array(1024);
-  private shift = 32 - 10;
+  private offsets: Int32Array;
+  private shift: number;
   private count = 0;
-  private pool = new Uint8Array(16 * 1024);
-  private poolView = new DataView(this.pool.buffer);
+  private pool: Uint8Array;
+  private poolView: DataView;
   private poolUsed = 0;
+
+  /** `sizeHint`: the model's size in bytes; a 3 MB QDQ model holds about 3,000 distinct names. */
+  constructor(sizeHint: number) {
+    let bits = 10;
+    while (bits < 13 && 1 << (bits + 9) < sizeHint) bits++;
+    this.strings = new Array(1 << bits);
+    this.hashes = new Int32Array(1 << bits);
+    this.offsets = new Int32Array(1 << bits);
+    this.shift = 32 - bits;
+    this.pool = new Uint8Array(16 << bits);
+    this.poolView = new DataView(this.pool.buffer);
+  }
   /** A DataView of `viewOf` (the reader's current window), for reading 4 bytes at a time. */
   private view: DataView = new DataView(new ArrayBuffer(0));
   private viewOf: Buffer | undefined;
@@ -266,7 +278,7 @@ export class WireReader {
   /** Where copies of small file-mode payloads go. */
   readonly arena: ByteArena | undefined;
   /** The strings this load decoded, by bytes: a name read again (node inputs, initializers) is the same string. */
-  private readonly names = new StringTable();
+  private readonly names: StringTable;
 
   constructor(bytes: Uint8Array, file?: { fd: number; identity: FileIdentity }, arena?: ByteArena) {
     // a Buffer view (no copy) for its native utf8Slice
@@ -277,6 +289,7 @@ export class WireReader {
     this.size = file ? file.identity.size : bytes.length;
     this.group = file ? { ranges: [], reads: 0 } : undefined;
     this.arena = file ? (arena ?? new ByteArena(this.size)) : undefined;
+    this.names = new StringTable(this.size);
   }
 
   /** Makes [pos, pos + n) readable (n ≤ size − pos). */
