@@ -25,7 +25,7 @@ import {
   type Int64,
   type TensorContext,
 } from './tensor-data.ts';
-import { decodeModel as decodeWireModel, WireTensor, type WireGraph, type WireModel, type WireNode, type WireValueInfo } from './wire-decode.ts';
+import { decodeModel as decodeWireModel, WireTensor, type WireGraph, type WireAttribute, type WireModel, type WireValueInfo } from './wire-decode.ts';
 import { WireError, WireReader, type FileIdentity } from './wire-reader.ts';
 import { scanModelWire, scanModelWireAt } from './wire-scan.ts';
 
@@ -73,9 +73,9 @@ const SCALAR_KINDS: Record<string, { dtype: ConstData['dtype']; list: boolean }>
 };
 
 /** The tensor a `Constant` node holds. */
-function constantNodeData(node: WireNode, nodeName: string, ctx: ReadContext): ConstData {
+function constantNodeData(attributes: WireAttribute[] | undefined, nodeName: string, ctx: ReadContext): ConstData {
   const where = `${ctx.path}: Constant node '${nodeName}'`;
-  for (const a of node.attribute ?? []) {
+  for (const a of attributes ?? []) {
     const name = a.name ?? '';
     if (name === 'value') return tensorData(a.t ?? new WireTensor(), `Constant node '${nodeName}' value`, ctx, 'constant-node');
     if (name === 'sparse_value') throw new EdgefitError('UNSUPPORTED', `${where} holds a sparse tensor, which edgefit does not read`);
@@ -196,7 +196,8 @@ function convertGraph(g: WireGraph, ctx: ReadContext): IRGraph {
       name = `${name}_${k}`;
     }
     usedNames.add(name);
-    const outs = node.output;
+    const outs = node.outputs;
+    const fileAttrs = g.nodeAttributes[index];
 
     if (opType === 'Constant' && domain === '') {
       const out = outs[0];
@@ -206,7 +207,7 @@ function convertGraph(g: WireGraph, ctx: ReadContext): IRGraph {
         const what = prior?.data ? (prior.data.origin === 'constant-node' ? 'another Constant node' : 'an initializer') : 'a graph input';
         throw new EdgefitError('BAD_MODEL', `${ctx.path}: Constant node '${name}' produces '${out}', which is also ${what}`);
       }
-      const data = constantNodeData(node, name, ctx);
+      const data = constantNodeData(fileAttrs, name, ctx);
       if (data.dtype === 'string') {
         ctx.warnings.push(`Constant node '${name}' holds strings, which are not represented`);
       }
@@ -214,16 +215,18 @@ function convertGraph(g: WireGraph, ctx: ReadContext): IRGraph {
       continue;
     }
 
-    const attrs: IRNode['attrs'] = {};
-    const fileAttrs = node.attribute;
+    // the decoded node becomes the IR node: its final name and domain, and its attributes converted
+    node.name = name;
+    node.domain = domain;
     if (fileAttrs) {
+      const attrs = node.attrs;
       for (let k = 0; k < fileAttrs.length; k++) {
         const a = fileAttrs[k]!;
         const v = convertAttribute(a, name, attrCtx);
         if (v !== undefined) attrs[a.name ?? ''] = v;
       }
     }
-    nodes.push({ name, opType, domain, inputs: node.input, outputs: outs, attrs });
+    nodes.push(node);
   }
 
   return { name: graphName, inputs, outputs, nodes, tensors };

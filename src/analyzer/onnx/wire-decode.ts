@@ -14,6 +14,7 @@
  * and copied out once at their exact length: an array grown by push starts with room for 17 elements, and
  * most of these hold one to four.
  */
+import type { IRNode } from '../ir.ts';
 import type { PackedFields } from './tensor-proto-decode.ts';
 import { concatBytes, readLazyRange, WireError, type LazyRange, type WireReader } from './wire-reader.ts';
 
@@ -28,25 +29,60 @@ export type WireInt64 = number | { low: number; high: number; unsigned: boolean 
 
 export type LazyPacked = Partial<Record<keyof PackedFields, LazyRange>>;
 
-/** A TensorProto: raw_data or packed data may be left on disk (lazyRaw, lazyPacked). */
+/** The TensorProto fields most tensors leave unset. */
+interface RareTensorFields {
+  packed?: PackedFields;
+  lazyPacked?: LazyPacked;
+  /** Unpacked typed values (legal protobuf, rare in ONNX files), by field. */
+  floatData?: number[];
+  int32Data?: number[];
+  int64Data?: WireInt64[];
+  doubleData?: number[];
+  uint64Data?: WireInt64[];
+  stringData?: Uint8Array[];
+  segment?: object;
+  externalData?: { key?: string; value?: string }[];
+  dataLocation?: number;
+}
+
+const RARE_TENSOR_FIELDS = [
+  'packed', 'lazyPacked', 'floatData', 'int32Data', 'int64Data', 'doubleData', 'uint64Data', 'stringData', 'segment', 'externalData', 'dataLocation',
+] as const;
+
+/**
+ * A TensorProto: raw_data or packed data may be left on disk (lazyRaw, lazyPacked). The fields most tensors
+ * leave unset are accessors on one `rare` object made when the first of them is set: a QDQ model's
+ * thousand scales and zero points each take five fields, not sixteen.
+ */
 export class WireTensor {
   dims: WireInt64[] = EMPTY;
   dataType: number | undefined = undefined;
   name: string | undefined = undefined;
   rawData: Uint8Array | undefined = undefined;
   lazyRaw: LazyRange | undefined = undefined;
-  packed: PackedFields | undefined = undefined;
-  lazyPacked: LazyPacked | undefined = undefined;
-  /** Unpacked typed values (legal protobuf, rare in ONNX files), by field. */
-  floatData: number[] | undefined = undefined;
-  int32Data: number[] | undefined = undefined;
-  int64Data: WireInt64[] | undefined = undefined;
-  doubleData: number[] | undefined = undefined;
-  uint64Data: WireInt64[] | undefined = undefined;
-  stringData: Uint8Array[] | undefined = undefined;
-  segment: object | undefined = undefined;
-  externalData: { key?: string; value?: string }[] | undefined = undefined;
-  dataLocation: number | undefined = undefined;
+  rare: RareTensorFields | undefined = undefined;
+  declare packed: PackedFields | undefined;
+  declare lazyPacked: LazyPacked | undefined;
+  declare floatData: number[] | undefined;
+  declare int32Data: number[] | undefined;
+  declare int64Data: WireInt64[] | undefined;
+  declare doubleData: number[] | undefined;
+  declare uint64Data: WireInt64[] | undefined;
+  declare stringData: Uint8Array[] | undefined;
+  declare segment: object | undefined;
+  declare externalData: { key?: string; value?: string }[] | undefined;
+  declare dataLocation: number | undefined;
+}
+
+for (const key of RARE_TENSOR_FIELDS) {
+  Object.defineProperty(WireTensor.prototype, key, {
+    get(this: WireTensor) {
+      return this.rare?.[key];
+    },
+    set(this: WireTensor, value: unknown) {
+      ((this.rare ??= {}) as Record<string, unknown>)[key] = value;
+    },
+  });
 }
 
 /** An AttributeProto; lists of tensors or graphs are only counted (reader.ts warns). */
@@ -66,15 +102,6 @@ export class WireAttribute {
   sparseTensor = false;
 }
 
-export class WireNode {
-  input: string[] = EMPTY;
-  output: string[] = EMPTY;
-  name = '';
-  opType = '';
-  domain = '';
-  attribute: WireAttribute[] | undefined = undefined;
-}
-
 /**
  * A ValueInfoProto with a tensor type (or none: `tensorType` false). `dims`: undefined when the type has no
  * shape, else one entry per dimension: its dim_value, its dim_param, or '' when it has neither.
@@ -88,7 +115,12 @@ export class WireValueInfo {
 
 export class WireGraph {
   name = '';
-  node: WireNode[] = [];
+  /**
+   * The nodes as the IR holds them, straight from the file: reader.ts renames them, normalises their domain
+   * and fills `attrs` from `nodeAttributes` (same index), and takes Constant nodes out.
+   */
+  node: IRNode[] = [];
+  nodeAttributes: (WireAttribute[] | undefined)[] = [];
   initializer: WireTensor[] = [];
   input: WireValueInfo[] = [];
   output: WireValueInfo[] = [];
@@ -332,8 +364,11 @@ function decodeAttribute(r: WireReader, end: number, depth: number): WireAttribu
   return a;
 }
 
-function decodeNode(r: WireReader, end: number, depth: number): WireNode {
-  const n = new WireNode();
+function decodeNode(r: WireReader, end: number, depth: number, g: WireGraph): void {
+  let name = '';
+  let opType = '';
+  let domain = '';
+  let attributes: WireAttribute[] | undefined;
   const inBase = inputs.top;
   const outBase = outputs.top;
   while (r.pos < end) {
@@ -346,26 +381,25 @@ function decodeNode(r: WireReader, end: number, depth: number): WireNode {
         outputs.push(r.string(r.len(end)));
         break;
       case 26 /* field 3, wire 2 */:
-        n.name = r.uniqueString(r.len(end));
+        name = r.uniqueString(r.len(end));
         break;
       case 34 /* field 4, wire 2 */:
-        n.opType = r.string(r.len(end));
+        opType = r.string(r.len(end));
         break;
       case 42 /* field 5, wire 2 */: {
         const e = r.sub(end);
-        (n.attribute ??= []).push(decodeAttribute(r, e, depth));
+        (attributes ??= []).push(decodeAttribute(r, e, depth));
         break;
       }
       case 58 /* field 7, wire 2 */:
-        n.domain = r.string(r.len(end));
+        domain = r.string(r.len(end));
         break;
       default:
         r.skip(tag & 7, end);
     }
   }
-  n.input = inputs.take(inBase);
-  n.output = outputs.take(outBase);
-  return n;
+  g.node.push({ name, opType, domain, inputs: inputs.take(inBase), outputs: outputs.take(outBase), attrs: {} });
+  g.nodeAttributes.push(attributes);
 }
 
 /** TensorShapeProto's dims onto the dims stack: dim_value, dim_param, or '' for neither (the last set wins). */
@@ -435,7 +469,7 @@ export function decodeGraph(r: WireReader, end: number, depth: number): WireGrap
     const e = r.sub(end);
     switch (field) {
       case 1:
-        g.node.push(decodeNode(r, e, depth));
+        decodeNode(r, e, depth, g);
         break;
       case 2:
         g.name = r.string(e - r.pos);
