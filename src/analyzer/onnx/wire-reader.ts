@@ -156,7 +156,7 @@ class StringTable {
 
   /** `sizeHint`: the model's size in bytes; a 3 MB QDQ model holds about 3,000 distinct names. */
   constructor(sizeHint: number) {
-    let bits = 10;
+    let bits = 6;
     while (bits < 13 && 1 << (bits + 9) < sizeHint) bits++;
     this.strings = new Array(1 << bits);
     this.hashes = new Int32Array(1 << bits);
