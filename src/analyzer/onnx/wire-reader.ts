@@ -454,7 +454,9 @@ export class WireReader {
     if (this.arena) {
       // file mode: the window is reused, so the bytes are copied out
       const out = this.arena.alloc(n);
-      out.set(this.buf.subarray(i, i + n));
+      const buf = this.buf;
+      if (n <= 64) for (let k = 0; k < n; k++) out[k] = buf[i + k]!; // scales, zero points: no view to copy from
+      else out.set(buf.subarray(i, i + n));
       return out;
     }
     // a plain Uint8Array view (Buffer#subarray builds a slower FastBuffer)
