@@ -145,29 +145,31 @@ const MAX_INTERNED_CHARS = 256;
  */
 class StringTable {
   private strings: (string | undefined)[];
-  private hashes: Int32Array;
-  /** Where each string's bytes start in `pool` (a copy: the window they were read from is reused). */
-  private offsets: Int32Array;
+  /**
+   * Per slot: the string's hash, where its bytes start in `pool`, its length (0: empty slot). A probe reads
+   * only this array (and the pooled bytes on a hash match): the string itself is touched once found.
+   */
+  private slots: Int32Array;
   private shift: number;
   private count = 0;
+  /** A copy of each string's bytes (the window they were read from is reused), 4-byte aligned. */
   private pool: Uint8Array;
   private poolView: DataView;
   private poolUsed = 0;
+  /** A DataView of `viewOf` (the reader's current window), for reading 4 bytes at a time. */
+  private view: DataView = new DataView(new ArrayBuffer(0));
+  private viewOf: Buffer | undefined;
 
   /** `sizeHint`: the model's size in bytes; a 3 MB QDQ model holds about 3,000 distinct names. */
   constructor(sizeHint: number) {
     let bits = 6;
     while (bits < 13 && 1 << (bits + 9) < sizeHint) bits++;
     this.strings = new Array(1 << bits);
-    this.hashes = new Int32Array(1 << bits);
-    this.offsets = new Int32Array(1 << bits);
+    this.slots = new Int32Array(3 << bits);
     this.shift = 32 - bits;
     this.pool = new Uint8Array(16 << bits);
     this.poolView = new DataView(this.pool.buffer);
   }
-  /** A DataView of `viewOf` (the reader's current window), for reading 4 bytes at a time. */
-  private view: DataView = new DataView(new ArrayBuffer(0));
-  private viewOf: Buffer | undefined;
 
   intern(buf: Buffer, start: number, n: number): string {
     if (this.viewOf !== buf) {
@@ -191,21 +193,22 @@ class StringTable {
     }
     // non-ASCII: invalid UTF-8 becomes U+FFFD, as protobufjs decoded it
     if ((high & 0x80808080) !== 0) return (buf as SliceBuffer).utf8Slice(start, end);
-    const strings = this.strings;
-    const hashes = this.hashes;
-    const mask = strings.length - 1;
+    const slots = this.slots;
+    const mask = this.strings.length - 1;
     let slot = h >>> this.shift;
     for (;;) {
-      const s = strings[slot];
-      if (s === undefined) break;
-      if (hashes[slot] === h && s.length === n && this.samePooled(this.offsets[slot]!, view, buf, start, n)) return s;
+      const at = slot * 3;
+      const length = slots[at + 2]!;
+      if (length === 0) break;
+      if (length === n && slots[at] === h && this.samePooled(slots[at + 1]!, view, buf, start, n)) return this.strings[slot]!;
       slot = (slot + 1) & mask;
     }
     const s = (buf as SliceBuffer).latin1Slice(start, end);
-    strings[slot] = s;
-    hashes[slot] = h;
-    this.offsets[slot] = this.pooled(buf, start, n);
-    if (++this.count * 2 > strings.length) this.grow();
+    this.strings[slot] = s;
+    slots[slot * 3] = h;
+    slots[slot * 3 + 1] = this.pooled(view, buf, start, n);
+    slots[slot * 3 + 2] = n;
+    if (++this.count * 2 > this.strings.length) this.grow();
     return s;
   }
 
@@ -213,49 +216,50 @@ class StringTable {
   private samePooled(at: number, view: DataView, buf: Buffer, start: number, n: number): boolean {
     const pool = this.poolView;
     const words = n & ~3;
-    for (let k = 0; k < words; k += 4) if (pool.getInt32(at + k) !== view.getInt32(start + k)) return false;
+    for (let k = 0; k < words; k += 4) if (pool.getInt32(at + k, true) !== view.getInt32(start + k, true)) return false;
     const bytes = this.pool;
     for (let k = words; k < n; k++) if (bytes[at + k] !== buf[start + k]) return false;
     return true;
   }
 
-  /** Copies n bytes of the window into the pool; returns where they start. */
-  private pooled(buf: Buffer, start: number, n: number): number {
-    if (this.poolUsed + n > this.pool.length) {
-      const bigger = new Uint8Array(Math.max(this.pool.length * 2, this.poolUsed + n));
-      bigger.set(this.pool.subarray(0, this.poolUsed));
+  /** Copies n bytes of the window into the pool (4 at a time); returns where they start. */
+  private pooled(view: DataView, buf: Buffer, start: number, n: number): number {
+    const at = this.poolUsed;
+    const need = (n + 3) & ~3;
+    if (at + need > this.pool.length) {
+      const bigger = new Uint8Array(Math.max(this.pool.length * 2, at + need));
+      bigger.set(this.pool.subarray(0, at));
       this.pool = bigger;
       this.poolView = new DataView(bigger.buffer);
     }
-    const at = this.poolUsed;
-    const pool = this.pool;
-    for (let k = 0; k < n; k++) pool[at + k] = buf[start + k]!;
-    this.poolUsed = at + n;
+    const pool = this.poolView;
+    const words = n & ~3;
+    for (let k = 0; k < words; k += 4) pool.setInt32(at + k, view.getInt32(start + k, true), true);
+    const bytes = this.pool;
+    for (let k = words; k < n; k++) bytes[at + k] = buf[start + k]!;
+    this.poolUsed = at + need;
     return at;
   }
 
   private grow(): void {
-    const old = this.strings;
-    const oldHashes = this.hashes;
-    const oldOffsets = this.offsets;
-    const size = old.length * 2;
+    const oldStrings = this.strings;
+    const old = this.slots;
+    const size = oldStrings.length * 2;
     const strings: (string | undefined)[] = new Array(size);
-    const hashes = new Int32Array(size);
-    const offsets = new Int32Array(size);
+    const slots = new Int32Array(size * 3);
     this.shift--;
     const mask = size - 1;
-    for (let i = 0; i < old.length; i++) {
-      const s = old[i];
-      if (s === undefined) continue;
-      let slot = oldHashes[i]! >>> this.shift;
-      while (strings[slot] !== undefined) slot = (slot + 1) & mask;
-      strings[slot] = s;
-      hashes[slot] = oldHashes[i]!;
-      offsets[slot] = oldOffsets[i]!;
+    for (let i = 0; i < oldStrings.length; i++) {
+      if (old[i * 3 + 2] === 0) continue;
+      let slot = old[i * 3]! >>> this.shift;
+      while (slots[slot * 3 + 2] !== 0) slot = (slot + 1) & mask;
+      strings[slot] = oldStrings[i];
+      slots[slot * 3] = old[i * 3]!;
+      slots[slot * 3 + 1] = old[i * 3 + 1]!;
+      slots[slot * 3 + 2] = old[i * 3 + 2]!;
     }
     this.strings = strings;
-    this.hashes = hashes;
-    this.offsets = offsets;
+    this.slots = slots;
   }
 }
 
