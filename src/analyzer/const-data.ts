@@ -105,6 +105,7 @@ function decodeElements(dtype: DType, bytes: Uint8Array, count: number): number[
       return out;
     default:
   }
+  if (count * 8 <= SCRATCH_BYTES && (dtype === 'float32' || dtype === 'int32' || dtype === 'int64')) return decodeSmall(dtype, bytes, count, out);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   switch (dtype) {
     case 'float32':
@@ -120,6 +121,21 @@ function decodeElements(dtype: DType, bytes: Uint8Array, count: number): number[
       for (let i = 0; i < count; i++) out[i] = element(dtype, view, bytes, i);
       return out;
   }
+}
+
+/** Scratch for small constants: their bytes are copied here and read through one DataView, not a new one each. */
+const SCRATCH_BYTES = 512;
+const scratch = new Uint8Array(SCRATCH_BYTES);
+const scratchView = new DataView(scratch.buffer);
+
+/** decodeElements for a few float32/int32/int64 elements (count × 8 ≤ SCRATCH_BYTES). */
+function decodeSmall(dtype: 'float32' | 'int32' | 'int64', bytes: Uint8Array, count: number, out: number[]): number[] {
+  const n = storageBytes(dtype, count);
+  for (let i = 0; i < n; i++) scratch[i] = bytes[i]!;
+  if (dtype === 'float32') for (let i = 0; i < count; i++) out[i] = scratchView.getFloat32(i * 4, true);
+  else if (dtype === 'int32') for (let i = 0; i < count; i++) out[i] = scratchView.getInt32(i * 4, true);
+  else for (let i = 0; i < count; i++) out[i] = int64At(scratchView, i * 8);
+  return out;
 }
 
 /** int64 little-endian → number, as Number(getBigInt64) gives it (exact below 2^53), without a BigInt when it fits. */
@@ -193,6 +209,10 @@ export function decodeSmallConst(data: ConstData, maxElements: number): number[]
     count *= d;
   }
   if (count > maxElements) return undefined;
-  if (data.dtype === 'string' || data.dtype.startsWith('complex') || data.dtype === 'unknown') return undefined;
-  return decodeConst(data, maxElements);
+  const dtype = data.dtype;
+  if (dtype === 'string' || dtype === 'complex64' || dtype === 'complex128' || dtype === 'unknown') return undefined;
+  // decodeConst's checks, with the count already known
+  const bytes = data.bytes;
+  if (bytes.byteLength < storageBytes(dtype, count)) return decodeConst(data, maxElements); // throws its message
+  return decodeElements(dtype, bytes, count);
 }

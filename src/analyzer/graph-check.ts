@@ -65,16 +65,19 @@ function implicitInputs(node: IRNode): string[] {
 }
 
 export function checkGraph(graph: IRGraph, path: string): IRGraph {
-  const { nodes } = graph;
+  const { nodes, tensors } = graph;
   const n = nodes.length;
   const graphInputs = new Set(graph.inputs);
-  const isConstant = (name: string) => graph.tensors.get(name)?.data !== undefined;
 
-  // Producers, with duplicate checks.
+  // Producers, with duplicate checks; which nodes have sub-graphs (their reads include implicit inputs).
   const producer = new Map<string, number>();
+  let withSubgraphs: Set<number> | undefined;
   for (let j = 0; j < n; j++) {
     const node = nodes[j]!;
-    for (const out of node.outputs) {
+    if (hasGraphAttr(node)) (withSubgraphs ??= new Set()).add(j);
+    const outs = node.outputs;
+    for (let k = 0; k < outs.length; k++) {
+      const out = outs[k]!;
       if (!out) continue;
       const prev = producer.get(out);
       if (prev !== undefined) {
@@ -85,30 +88,32 @@ export function checkGraph(graph: IRGraph, path: string): IRGraph {
         throw bad(path, msg);
       }
       if (graphInputs.has(out)) throw bad(path, `node '${node.name}' produces '${out}', which is also a graph input`);
-      if (isConstant(out)) throw bad(path, `node '${node.name}' produces '${out}', which is also a constant`);
+      if (tensors.get(out)?.data !== undefined) throw bad(path, `node '${node.name}' produces '${out}', which is also a constant`);
       producer.set(out, j);
     }
   }
+  const reads = (j: number): string[] => {
+    const node = nodes[j]!;
+    return withSubgraphs?.has(j) ? [...node.inputs, ...implicitInputs(node)] : node.inputs;
+  };
 
   // Dangling-input check, and whether file order is topological.
   let inFileOrder = true;
-  const reads = (node: IRNode) => (hasGraphAttr(node) ? [...node.inputs, ...implicitInputs(node)] : node.inputs);
   for (let j = 0; j < n; j++) {
-    const node = nodes[j]!;
-    const names = reads(node);
+    const names = reads(j);
     for (let k = 0; k < names.length; k++) {
       const name = names[k]!;
       if (!name) continue;
       const p = producer.get(name);
       if (p !== undefined) {
         if (p >= j) inFileOrder = false;
-      } else if (!graphInputs.has(name) && !isConstant(name)) {
-        throw bad(path, `node '${node.name}' reads '${name}', which no node produces and is not a graph input`);
+      } else if (tensors.get(name)?.data === undefined && !graphInputs.has(name)) {
+        throw bad(path, `node '${nodes[j]!.name}' reads '${name}', which no node produces and is not a graph input`);
       }
     }
   }
   for (const out of graph.outputs) {
-    if (out && !producer.has(out) && !graphInputs.has(out) && !isConstant(out)) {
+    if (out && !producer.has(out) && !graphInputs.has(out) && tensors.get(out)?.data === undefined) {
       throw bad(path, `graph output '${out}' is not produced by any node`);
     }
   }
@@ -118,7 +123,7 @@ export function checkGraph(graph: IRGraph, path: string): IRGraph {
   const deps: number[][] = new Array(n);
   for (let j = 0; j < n; j++) {
     const d: number[] = [];
-    for (const name of reads(nodes[j]!)) {
+    for (const name of reads(j)) {
       const p = name ? producer.get(name) : undefined;
       if (p !== undefined) d.push(p);
     }

@@ -6,11 +6,12 @@
  * const model = loadModel('net.onnx', { maxFileBytes: 4 * 2 ** 30 });
  * ```
  */
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { EdgefitError, isEdgefitError } from './errors.ts';
 import { checkGraph } from './graph-check.ts';
 import type { IRModel } from './ir.ts';
+import { readFully } from './onnx/read-fully.ts';
 import { readOnnx, readOnnxFile } from './onnx/reader.ts';
 import { DEFAULT_MAX_TENSOR_BYTES } from './onnx/tensor-data.ts';
 import { readTflite } from './tflite/reader.ts';
@@ -41,13 +42,10 @@ function tooLarge(path: string, size: number, cap: number): EdgefitError {
 /** Bytes read first: enough to tell TFLite from ONNX, and the start of an ONNX file's structure. */
 const HEAD_BYTES = 16 * 1024;
 
-function readFully(fd: number, into: Uint8Array, from: number, position: number, path: string): void {
-  let done = from;
-  while (done < into.length) {
-    const got = readSync(fd, into, done, into.length - done, position + done - from);
-    if (got === 0) throw new EdgefitError('TRUNCATED', `${path} ended after ${done} bytes while it was being read`);
-    done += got;
-  }
+/** Reads [from, into.length) of `into` from the same offsets of the file; TRUNCATED when it ends first. */
+function readRest(fd: number, into: Uint8Array, from: number, path: string): void {
+  const got = readFully(fd, into, from, into.length - from, from);
+  if (from + got < into.length) throw new EdgefitError('TRUNCATED', `${path} ended after ${from + got} bytes while it was being read`);
 }
 
 /**
@@ -79,7 +77,7 @@ export function loadModel(path: string, opts: LoadOptions = {}): IRModel {
       mtimeMs = st.mtimeMs;
       if (size > cap) throw tooLarge(path, size, cap);
       head = Buffer.allocUnsafe(Math.min(size, HEAD_BYTES));
-      readFully(fd, head, 0, 0, path);
+      readRest(fd, head, 0, path);
     } catch (e) {
       if (isEdgefitError(e)) throw e;
       throw cannotRead(e);
@@ -88,7 +86,7 @@ export function loadModel(path: string, opts: LoadOptions = {}): IRModel {
       const bytes = Buffer.allocUnsafe(size);
       bytes.set(head, 0);
       try {
-        readFully(fd, bytes, head.length, head.length, path);
+        readRest(fd, bytes, head.length, path);
       } catch (e) {
         if (isEdgefitError(e)) throw e;
         throw cannotRead(e);

@@ -5,8 +5,8 @@
  * with a warning.
  */
 import type { AttrValue, IRGraph } from '../ir.ts';
-import { int64Clamped, tensorData, type Int64, type TensorContext } from './tensor-data.ts';
-import type { AttributeProto, GraphProto } from './proto.ts';
+import { int64Clamped, tensorData, type TensorContext } from './tensor-data.ts';
+import { WireGraph, WireTensor, type WireAttribute } from './wire-decode.ts';
 
 /** onnx.proto AttributeType numbers. */
 const T = {
@@ -29,13 +29,13 @@ const T = {
 const utf8 = new TextDecoder();
 
 /** Old files leave `type` unset (UNDEFINED): infer it from the field that holds a value. */
-function attrType(a: AttributeProto): number {
+function attrType(a: WireAttribute): number {
   if (a.type) return a.type;
-  if (a.floats?.length) return T.FLOATS;
-  if (a.ints?.length) return T.INTS;
-  if (a.strings?.length) return T.STRINGS;
-  if (a.tensors?.length) return T.TENSORS;
-  if (a.graphs?.length) return T.GRAPHS;
+  if (a.floats.length) return T.FLOATS;
+  if (a.ints.length) return T.INTS;
+  if (a.strings.length) return T.STRINGS;
+  if (a.tensors) return T.TENSORS;
+  if (a.graphs) return T.GRAPHS;
   if (a.t) return T.TENSOR;
   if (a.g) return T.GRAPH;
   if (a.sparseTensor) return T.SPARSE_TENSOR;
@@ -46,31 +46,34 @@ function attrType(a: AttributeProto): number {
 
 export interface AttrContext extends TensorContext {
   warnings: string[];
-  convertGraph: (g: GraphProto) => IRGraph;
+  convertGraph: (g: WireGraph) => IRGraph;
 }
 
 /** Converts one attribute; `undefined` when the IR cannot hold it (a warning says so). */
-export function convertAttribute(a: AttributeProto, nodeName: string, ctx: AttrContext): AttrValue | undefined {
-  const name = a.name ?? '';
+export function convertAttribute(a: WireAttribute, nodeName: string, ctx: AttrContext): AttrValue | undefined {
   switch (attrType(a)) {
     case T.FLOAT:
       return a.f ?? 0;
     case T.INT:
-      return int64Clamped(a.i as Int64 | null | undefined);
+      return int64Clamped(a.i);
     case T.STRING:
       return utf8.decode(a.s ?? new Uint8Array(0));
     case T.TENSOR:
-      return tensorData(a.t ?? {}, `attribute '${name}' of node '${nodeName}'`, ctx);
+      return tensorData(a.t ?? new WireTensor(), `attribute '${a.name ?? ''}' of node '${nodeName}'`, ctx);
     case T.GRAPH:
-      return ctx.convertGraph(a.g ?? {});
+      return ctx.convertGraph(a.g ?? new WireGraph());
     case T.FLOATS:
-      return Array.from(a.floats ?? []);
-    case T.INTS:
-      return (a.ints ?? []).map((v) => int64Clamped(v as Int64));
+      return Array.from(a.floats);
+    case T.INTS: {
+      const ints = a.ints;
+      const out = new Array<number>(ints.length);
+      for (let k = 0; k < ints.length; k++) out[k] = int64Clamped(ints[k]);
+      return out;
+    }
     case T.STRINGS:
-      return (a.strings ?? []).map((s) => utf8.decode(s));
+      return a.strings.map((s) => utf8.decode(s));
     default:
-      ctx.warnings.push(`node '${nodeName}': attribute '${name}' (ONNX attribute type ${a.type}) is not represented and was ignored`);
+      ctx.warnings.push(`node '${nodeName}': attribute '${a.name ?? ''}' (ONNX attribute type ${a.type}) is not represented and was ignored`);
       return undefined;
   }
 }

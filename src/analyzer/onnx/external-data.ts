@@ -4,9 +4,10 @@
  * a `..` segment, or a path that resolves (through symlinks) outside the folder is refused (UNSAFE_PATH).
  * Only regular files are read (never a FIFO or device, which could block or never end).
  */
-import { closeSync, fstatSync, openSync, readSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, resolve, sep, win32 } from 'node:path';
 import { EdgefitError } from '../errors.ts';
+import { readFully } from './read-fully.ts';
 
 interface Entry {
   key?: string | null;
@@ -93,13 +94,9 @@ export function readExternalData(entries: Entry[], byteLength: number, where: st
   }
   try {
     if (!fstatSync(fd).isFile()) throw new EdgefitError('EXTERNAL_DATA', `${where}: external data ${shown} is not a regular file`);
-    let done = 0;
-    while (done < byteLength) {
-      const got = readSync(fd, out, done, byteLength - done, offset + done);
-      if (got === 0) {
-        throw new EdgefitError('EXTERNAL_DATA', `${where}: external data file ${shown} ended after ${done} of ${byteLength} bytes at offset ${offset}`);
-      }
-      done += got;
+    const done = readFully(fd, out, 0, byteLength, offset);
+    if (done < byteLength) {
+      throw new EdgefitError('EXTERNAL_DATA', `${where}: external data file ${shown} ended after ${done} of ${byteLength} bytes at offset ${offset}`);
     }
   } finally {
     closeSync(fd);

@@ -16,7 +16,6 @@ import { EdgefitError, isEdgefitError } from '../errors.ts';
 import { oneLine } from '../graph-check.ts';
 import type { ConstData, Dim, IRGraph, IRModel, IRNode, TensorInfo } from '../ir.ts';
 import { convertAttribute, type AttrContext } from './attributes.ts';
-import { type GraphProto, type ModelProto, type NodeProto, type ValueInfoProto } from './proto.ts';
 import {
   ByteArena,
   DEFAULT_MAX_TENSOR_BYTES,
@@ -26,8 +25,8 @@ import {
   type Int64,
   type TensorContext,
 } from './tensor-data.ts';
-import { decodeModel as decodeWireModel } from './wire-decode.ts';
-import { readLazyRange, WireError, WireReader, type FileIdentity } from './wire-reader.ts';
+import { decodeModel as decodeWireModel, WireTensor, type WireGraph, type WireAttribute, type WireModel, type WireValueInfo } from './wire-decode.ts';
+import { WireError, WireReader, type FileIdentity } from './wire-reader.ts';
 import { scanModelWire, scanModelWireAt } from './wire-scan.ts';
 
 export interface OnnxReadOptions {
@@ -49,14 +48,14 @@ function normDomain(d: string | null | undefined): string {
   return !d || d === 'ai.onnx' ? '' : d;
 }
 
-function decodeModel(r: WireReader, path: string): ModelProto {
+function decodeModel(r: WireReader, path: string): WireModel {
   if (r.size === 0) throw new EdgefitError('NOT_A_MODEL', `${path} is empty, not an ONNX model`);
   const verdict = r.file ? scanModelWireAt(r.size, (p) => r.byteAt(p)) : scanModelWire(r.buf);
   if (verdict.kind === 'foreign') throw new EdgefitError('NOT_A_MODEL', `${path} is not an ONNX model (${verdict.detail})`);
   if (verdict.kind === 'truncated') throw new EdgefitError('TRUNCATED', `${path} is truncated: ${verdict.detail}`);
   if (!verdict.sawGraph) throw new EdgefitError('NOT_A_MODEL', `${path} is not an ONNX model: it has no graph`);
   try {
-    return decodeWireModel(r, readLazyRange);
+    return decodeWireModel(r);
   } catch (e) {
     if (isEdgefitError(e)) throw e;
     const msg = e instanceof Error ? e.message : String(e);
@@ -74,26 +73,26 @@ const SCALAR_KINDS: Record<string, { dtype: ConstData['dtype']; list: boolean }>
 };
 
 /** The tensor a `Constant` node holds. */
-function constantNodeData(node: NodeProto, nodeName: string, ctx: ReadContext): ConstData {
+function constantNodeData(attributes: WireAttribute[] | undefined, nodeName: string, ctx: ReadContext): ConstData {
   const where = `${ctx.path}: Constant node '${nodeName}'`;
-  for (const a of node.attribute ?? []) {
+  for (const a of attributes ?? []) {
     const name = a.name ?? '';
-    if (name === 'value') return tensorData(a.t ?? {}, `Constant node '${nodeName}' value`, ctx, 'constant-node');
+    if (name === 'value') return tensorData(a.t ?? new WireTensor(), `Constant node '${nodeName}' value`, ctx, 'constant-node');
     if (name === 'sparse_value') throw new EdgefitError('UNSUPPORTED', `${where} holds a sparse tensor, which edgefit does not read`);
     if (name === 'value_string' || name === 'value_strings') {
-      const n = name === 'value_strings' ? (a.strings?.length ?? 0) : 0;
+      const n = name === 'value_strings' ? a.strings.length : 0;
       return { dtype: 'string', shape: name === 'value_strings' ? [n] : [], bytes: new Uint8Array(0), origin: 'constant-node' };
     }
     const kind = SCALAR_KINDS[name];
     if (!kind) continue;
     if (kind.dtype === 'float32') {
-      const values = kind.list ? Array.from(a.floats ?? []) : [a.f ?? 0];
+      const values = kind.list ? Array.from(a.floats) : [a.f ?? 0];
       const bytes = new Uint8Array(values.length * 4);
       const view = new DataView(bytes.buffer);
       values.forEach((v, i) => view.setFloat32(i * 4, v, true));
       return { dtype: 'float32', shape: kind.list ? [values.length] : [], bytes, origin: 'constant-node' };
     }
-    const values = (kind.list ? (a.ints ?? []) : [a.i ?? 0]) as Int64[];
+    const values = (kind.list ? a.ints : [a.i ?? 0]) as Int64[];
     const bytes = new Uint8Array(values.length * 8);
     const view = new DataView(bytes.buffer);
     values.forEach((v, i) => {
@@ -109,39 +108,39 @@ function constantNodeData(node: NodeProto, nodeName: string, ctx: ReadContext): 
   throw new EdgefitError('BAD_MODEL', `${where} has no value attribute`);
 }
 
-/** Graph input/output/value_info → TensorInfo (dtype and declared shape). */
-function valueInfoTensor(vi: ValueInfoProto, what: string, ctx: ReadContext): TensorInfo {
-  const name = vi.name ?? '';
-  const tt = vi.type?.tensorType;
-  if (!tt) return { name, dtype: 'unknown' };
-  const dtype = tt.elemType ? onnxDtype(tt.elemType, `${ctx.path}: ${what} '${name}'`) : 'unknown';
-  if (!tt.shape) return { name, dtype };
-  const shape: Dim[] = [];
+/** Graph input/output/value_info → TensorInfo (dtype and declared shape; the decoded dims become the shape). */
+function valueInfoTensor(vi: WireValueInfo, what: string, ctx: ReadContext): TensorInfo {
+  const name = vi.name;
+  if (!vi.tensorType) return { name, dtype: 'unknown' };
+  const dtype = vi.elemType ? onnxDtype(vi.elemType, `${ctx.path}: ${what} '${name}'`) : 'unknown';
+  const dims = vi.dims;
+  if (!dims) return { name, dtype };
   let product = 1;
-  for (const d of tt.shape.dim ?? []) {
-    if (d.dimValue !== null && d.dimValue !== undefined) {
-      const n = int64ToNumber(d.dimValue as Int64);
-      if (n === undefined) throw new EdgefitError('DIM_OVERFLOW', `${ctx.path}: ${what} '${name}' has a dim beyond 2^53`);
-      if (n < 0) throw new EdgefitError('DIM_OVERFLOW', `${ctx.path}: ${what} '${name}' has a negative dim ${n}`);
-      product *= n;
-      if (!Number.isSafeInteger(product)) {
-        throw new EdgefitError('DIM_OVERFLOW', `${ctx.path}: ${what} '${name}' has dims whose product overflows 2^53`);
-      }
-      shape.push(n);
-    } else {
-      shape.push(d.dimParam || '?');
+  for (let i = 0; i < dims.length; i++) {
+    const d = dims[i]!;
+    if (typeof d === 'string') {
+      if (d === '') dims[i] = '?';
+      continue;
     }
+    const n = typeof d === 'number' ? d : int64ToNumber(d);
+    if (n === undefined) throw new EdgefitError('DIM_OVERFLOW', `${ctx.path}: ${what} '${name}' has a dim beyond 2^53`);
+    if (n < 0) throw new EdgefitError('DIM_OVERFLOW', `${ctx.path}: ${what} '${name}' has a negative dim ${n}`);
+    product *= n;
+    if (!Number.isSafeInteger(product)) {
+      throw new EdgefitError('DIM_OVERFLOW', `${ctx.path}: ${what} '${name}' has dims whose product overflows 2^53`);
+    }
+    dims[i] = n;
   }
-  return { name, dtype, shape };
+  return { name, dtype, shape: dims as Dim[] };
 }
 
-function convertGraph(g: GraphProto, ctx: ReadContext): IRGraph {
+function convertGraph(g: WireGraph, ctx: ReadContext): IRGraph {
   if (ctx.depth > 64) throw new EdgefitError('BAD_MODEL', `${ctx.path}: sub-graphs nested more than 64 deep`);
   const tensors = new Map<string, TensorInfo>();
-  const graphName = g.name ?? '';
-  const attrCtx: AttrContext = { ...ctx, convertGraph: (sub) => convertGraph(sub, { ...ctx, depth: ctx.depth + 1 }) };
+  const graphName = g.name;
+  const attrCtx: AttrContext = { ...ctx, convertGraph: (sub: WireGraph) => convertGraph(sub, { ...ctx, depth: ctx.depth + 1 }) };
 
-  const initializers = g.initializer ?? [];
+  const initializers = g.initializer;
   for (let i = 0; i < initializers.length; i++) {
     const init = initializers[i]!;
     const name = init.name ?? '';
@@ -151,14 +150,14 @@ function convertGraph(g: GraphProto, ctx: ReadContext): IRGraph {
     if (data.dtype === 'string') ctx.warnings.push(`initializer '${name}' holds strings, which are not represented`);
     tensors.set(name, { name, dtype: data.dtype, shape: data.shape, data });
   }
-  if ((g.sparseInitializer ?? []).length > 0) {
-    const name = g.sparseInitializer![0]!.values?.name ?? '?';
+  if (g.sparseInitializer.length > 0) {
+    const name = g.sparseInitializer[0] ?? '?';
     throw new EdgefitError('UNSUPPORTED', `${ctx.path}: sparse initializer '${name}' is not supported`);
   }
 
   const inputs: string[] = [];
-  for (const vi of g.input ?? []) {
-    const name = vi.name ?? '';
+  for (const vi of g.input) {
+    const name = vi.name;
     if (!name) throw new EdgefitError('BAD_MODEL', `${ctx.path}: graph '${graphName}' has an input without a name`);
     const existing = tensors.get(name);
     if (existing?.data) continue; // an initializer listed as an input: a constant
@@ -166,13 +165,13 @@ function convertGraph(g: GraphProto, ctx: ReadContext): IRGraph {
     tensors.set(name, valueInfoTensor(vi, 'graph input', ctx));
     inputs.push(name);
   }
-  for (const vi of g.valueInfo ?? []) {
-    const name = vi.name ?? '';
+  for (const vi of g.valueInfo) {
+    const name = vi.name;
     if (name && !tensors.has(name)) tensors.set(name, valueInfoTensor(vi, 'value_info', ctx));
   }
   const outputs: string[] = [];
-  for (const vi of g.output ?? []) {
-    const name = vi.name ?? '';
+  for (const vi of g.output) {
+    const name = vi.name;
     if (!name) throw new EdgefitError('BAD_MODEL', `${ctx.path}: graph '${graphName}' has an output without a name`);
     outputs.push(name);
     const declared = valueInfoTensor(vi, 'graph output', ctx);
@@ -184,11 +183,11 @@ function convertGraph(g: GraphProto, ctx: ReadContext): IRGraph {
   const nodes: IRNode[] = [];
   const usedNames = new Set<string>();
   const inputSet = new Set(inputs);
-  const fileNodes = g.node ?? [];
+  const fileNodes = g.node;
   for (let index = 0; index < fileNodes.length; index++) {
     const node = fileNodes[index]!;
-    const opType = node.opType ?? '';
-    if (!opType) throw new EdgefitError('BAD_MODEL', `${ctx.path}: node #${index} ('${node.name ?? ''}') has no op type`);
+    const opType = node.opType;
+    if (!opType) throw new EdgefitError('BAD_MODEL', `${ctx.path}: node #${index} ('${node.name}') has no op type`);
     const domain = normDomain(node.domain);
     let name = node.name || `${opType}_${index}`;
     if (usedNames.has(name)) {
@@ -197,7 +196,8 @@ function convertGraph(g: GraphProto, ctx: ReadContext): IRGraph {
       name = `${name}_${k}`;
     }
     usedNames.add(name);
-    const outs = node.output as string[];
+    const outs = node.outputs;
+    const fileAttrs = g.nodeAttributes[index];
 
     if (opType === 'Constant' && domain === '') {
       const out = outs[0];
@@ -207,7 +207,7 @@ function convertGraph(g: GraphProto, ctx: ReadContext): IRGraph {
         const what = prior?.data ? (prior.data.origin === 'constant-node' ? 'another Constant node' : 'an initializer') : 'a graph input';
         throw new EdgefitError('BAD_MODEL', `${ctx.path}: Constant node '${name}' produces '${out}', which is also ${what}`);
       }
-      const data = constantNodeData(node, name, ctx);
+      const data = constantNodeData(fileAttrs, name, ctx);
       if (data.dtype === 'string') {
         ctx.warnings.push(`Constant node '${name}' holds strings, which are not represented`);
       }
@@ -215,16 +215,18 @@ function convertGraph(g: GraphProto, ctx: ReadContext): IRGraph {
       continue;
     }
 
-    const attrs: IRNode['attrs'] = {};
-    const fileAttrs = node.attribute;
+    // the decoded node becomes the IR node: its final name and domain, and its attributes converted
+    node.name = name;
+    node.domain = domain;
     if (fileAttrs) {
+      const attrs = node.attrs;
       for (let k = 0; k < fileAttrs.length; k++) {
         const a = fileAttrs[k]!;
         const v = convertAttribute(a, name, attrCtx);
         if (v !== undefined) attrs[a.name ?? ''] = v;
       }
     }
-    nodes.push({ name, opType, domain, inputs: node.input as string[], outputs: outs, attrs });
+    nodes.push(node);
   }
 
   return { name: graphName, inputs, outputs, nodes, tensors };
@@ -252,14 +254,14 @@ function readOnnxWire(r: WireReader, opts: OnnxReadOptions): IRModel {
   try {
     const model = decodeModel(r, path);
     const opsets: Record<string, number> = {};
-    for (const o of model.opsetImport ?? []) {
+    for (const o of model.opsetImport) {
       const version = int64ToNumber(o.version as Int64);
       if (version === undefined || version < 0) throw new EdgefitError('BAD_MODEL', `${path}: opset import for domain '${o.domain ?? ''}' has an invalid version`);
       opsets[normDomain(o.domain)] = version;
     }
     if (Object.keys(opsets).length === 0) warnings.push('the model declares no opset imports');
-    if ((model.functions ?? []).length > 0) {
-      warnings.push(`the model defines ${model.functions!.length} local function(s), which are not expanded: nodes calling them are unknown ops`);
+    if (model.functions > 0) {
+      warnings.push(`the model defines ${model.functions} local function(s), which are not expanded: nodes calling them are unknown ops`);
     }
     const graph = convertGraph(model.graph!, ctx);
     const producer = [model.producerName, model.producerVersion].filter((s) => s).join(' ');

@@ -9,7 +9,7 @@ import { readExternalData } from './external-data.ts';
 import protobuf from 'protobufjs/minimal.js';
 import type { TensorProto } from './proto.ts';
 import type { ReadTensorProto } from './tensor-proto-decode.ts';
-import type { LazyPacked } from './wire-decode.ts';
+import { WireTensor, type LazyPacked, type WireInt64 } from './wire-decode.ts';
 import { ByteArena, readLazyRange, type LazyRange } from './wire-reader.ts';
 
 export { ByteArena };
@@ -72,6 +72,27 @@ export function checkedDims(dims: Int64[] | null | undefined, what: string): { s
     }
   }
   return { shape, count };
+}
+
+/** A tensor named in messages: the file, then what the tensor is ("initializer 'w'"). */
+function where(ctx: TensorContext, what: string): string {
+  return `${ctx.path}: ${what}`;
+}
+
+/**
+ * The element count of dims the wire decoder read into an array of their own, when every dim is a plain
+ * non-negative number and the product stays safe (that array is then the shape, no copy); else -1
+ * (checkedDims builds the shape or throws its message).
+ */
+function plainDims(dims: WireInt64[]): number {
+  let count = 1;
+  for (let i = 0; i < dims.length; i++) {
+    const d = dims[i]!;
+    if (typeof d !== 'number' || d < 0) return -1;
+    count *= d;
+    if (!Number.isSafeInteger(count)) return -1;
+  }
+  return count;
 }
 
 function guardSize(bytes: number, what: string, ctx: TensorContext): void {
@@ -186,27 +207,37 @@ class Mismatch {
  * The data of a TensorProto as ConstData. `what` names the tensor in messages ("initializer 'w'").
  * String tensors give empty bytes (the caller warns); segmented tensors are refused.
  */
-export function tensorData(t: TensorProto, what: string, ctx: TensorContext, origin: ConstData['origin'] = 'inline'): ConstData {
-  const where = `${ctx.path}: ${what}`;
-  const dtype = onnxDtype(t.dataType, where);
-  const { shape, count } = checkedDims(t.dims as Int64[] | null | undefined, where);
-  if (t.segment) throw new EdgefitError('UNSUPPORTED', `${where} is a segmented tensor, which edgefit does not read`);
+export function tensorData(tensor: TensorProto | WireTensor, what: string, ctx: TensorContext, origin: ConstData['origin'] = 'inline'): ConstData {
+  const t = tensor as ReadTensorProto & { lazyRaw?: LazyRange; lazyPacked?: LazyPacked };
+  // `${ctx.path}: ${what}` is built only for a message (where()): most tensors never need it
+  const code = t.dataType;
+  let dtype = code === null || code === undefined ? undefined : ONNX_DTYPES[code];
+  if (dtype === undefined) dtype = onnxDtype(code, where(ctx, what));
+  let shape: number[];
+  let count: number;
+  const wireDims = tensor instanceof WireTensor ? tensor.dims : undefined;
+  const plain = wireDims ? plainDims(wireDims) : -1;
+  if (plain >= 0) {
+    shape = wireDims!.length === 0 ? [] : (wireDims as number[]);
+    count = plain;
+  } else ({ shape, count } = checkedDims(t.dims as Int64[] | null | undefined, where(ctx, what)));
+  if (t.segment) throw new EdgefitError('UNSUPPORTED', `${where(ctx, what)} is a segmented tensor, which edgefit does not read`);
   if (dtype === 'string') return { dtype, shape, bytes: new Uint8Array(0), origin };
   const byteLength = storageBytes(dtype, count);
-  guardSize(byteLength, where, ctx);
+  if (byteLength > ctx.maxTensorBytes) guardSize(byteLength, where(ctx, what), ctx);
 
   const external = t.dataLocation === 1 || (t.externalData?.length ?? 0) > 0;
   if (external) {
-    const bytes = readExternalData(t.externalData ?? [], byteLength, where, ctx.baseDir);
+    const bytes = readExternalData(t.externalData ?? [], byteLength, where(ctx, what), ctx.baseDir);
     return { dtype, shape, bytes, origin: 'external' };
   }
-  const lazyRaw = (t as { lazyRaw?: LazyRange }).lazyRaw;
+  const lazyRaw = t.lazyRaw;
   const rawLength = lazyRaw ? lazyRaw.length : (t.rawData?.length ?? 0);
   if (rawLength > 0) {
     if (rawLength !== byteLength) {
       throw new EdgefitError(
         'BAD_MODEL',
-        `${where} holds ${rawLength} bytes of raw data but its dims [${shape.join(', ')}] of ${dtype} need ${byteLength}`,
+        `${where(ctx, what)} holds ${rawLength} bytes of raw data but its dims [${shape.join(', ')}] of ${dtype} need ${byteLength}`,
       );
     }
     return lazyRaw ? lazyConstData(dtype, shape, origin, lazyRaw) : { dtype, shape, bytes: t.rawData!, origin };
@@ -214,11 +245,11 @@ export function tensorData(t: TensorProto, what: string, ctx: TensorContext, ori
   const field = typedFieldOf(dtype);
   const expected = typedLength(dtype, count);
   const fieldName = field ? FIELD_NAMES[field] : 'data';
-  const mismatch = new Mismatch(where, fieldName, shape, expected);
-  const packed = field ? (t as ReadTensorProto).packed?.[field] : undefined;
-  const lazyPacked = field ? (t as { lazyPacked?: LazyPacked }).lazyPacked?.[field] : undefined;
+  const mismatch = new Mismatch(where(ctx, what), fieldName, shape, expected);
+  const packed = field ? t.packed?.[field] : undefined;
+  const lazyPacked = field ? t.lazyPacked?.[field] : undefined;
   const values = (field ? (t[field] as ArrayLike<number | Int64> | null | undefined) : undefined) ?? [];
-  if ((packed || lazyPacked) && values.length > 0) throw new EdgefitError('BAD_MODEL', `${where} mixes packed and unpacked ${fieldName}`);
+  if ((packed || lazyPacked) && values.length > 0) throw new EdgefitError('BAD_MODEL', `${where(ctx, what)} mixes packed and unpacked ${fieldName}`);
   if (lazyPacked) {
     // left on disk only for fixed-width fields (float_data, double_data), whose bytes are raw_data's layout
     const width = field === 'doubleData' ? 8 : 4;

@@ -1,47 +1,191 @@
 /**
  * The ONNX messages edgefit reads, decoded straight from the protobuf wire format (wire-reader.ts) into
- * plain objects shaped like onnx-proto's interfaces (proto.ts), so reader.ts converts them as before.
+ * small fixed-shape objects (one class per message: V8 allocates each exactly, every field in place) that
+ * reader.ts converts to the IR.
  *
  * Only what the reader uses is decoded: doc strings, metadata, training info, quantization annotations,
  * sequence/map type protos and the bodies of local functions (counted) are skipped without being read.
  * Initializer payloads (raw_data, packed float_data/double_data) may stay on disk as LazyRange
- * (`WireTensorProto.lazyRaw` / `lazyPacked`): tensor-data.ts checks their length against the dims and reads them on
+ * (`WireTensor.lazyRaw` / `lazyPacked`): tensor-data.ts checks their length against the dims and reads them on
  * first use. Semantics follow protobuf: a repeated scalar field may be packed or not, the last value of a
  * singular field wins.
+ *
+ * Repeated fields (node inputs and outputs, dims, attribute ints and floats) are gathered on a shared stack
+ * and copied out once at their exact length: an array grown by push starts with room for 17 elements, and
+ * most of these hold one to four.
  */
-import type { AttributeProto, GraphProto, ModelProto, NodeProto, ValueInfoProto } from './proto.ts';
-import type { PackedFields, ReadTensorProto } from './tensor-proto-decode.ts';
-import { concatBytes, WireError, type LazyRange, type WireReader } from './wire-reader.ts';
+import type { IRNode } from '../ir.ts';
+import type { PackedFields } from './tensor-proto-decode.ts';
+import { concatBytes, readLazyRange, WireError, type LazyRange, type WireReader } from './wire-reader.ts';
 
 /** Sub-graph nesting that the decoder follows; reader.ts refuses more than 64 with its own message. */
 const MAX_DEPTH = 80;
 
+/** Shared by every list field left unset (frozen: such fields are replaced, never pushed to; it never reaches the IR). */
+const EMPTY = Object.freeze([]) as unknown as never[];
+
+/** int64 as the reader returns it: a number when it is a safe integer, else a Long-like pair. */
+export type WireInt64 = number | { low: number; high: number; unsigned: boolean };
+
 export type LazyPacked = Partial<Record<keyof PackedFields, LazyRange>>;
 
-/** A TensorProto as the lazy reader returns it: raw_data or packed data may be left on disk. */
-export interface WireTensorProto extends ReadTensorProto {
-  lazyRaw?: LazyRange;
+/** The TensorProto fields most tensors leave unset. */
+interface RareTensorFields {
+  packed?: PackedFields;
   lazyPacked?: LazyPacked;
+  /** Unpacked typed values (legal protobuf, rare in ONNX files), by field. */
+  floatData?: number[];
+  int32Data?: number[];
+  int64Data?: WireInt64[];
+  doubleData?: number[];
+  uint64Data?: WireInt64[];
+  stringData?: Uint8Array[];
+  segment?: object;
+  externalData?: { key?: string; value?: string }[];
+  dataLocation?: number;
 }
 
-const PACKED_FIELDS: Record<number, keyof PackedFields> = { 4: 'floatData', 5: 'int32Data', 7: 'int64Data', 10: 'doubleData', 11: 'uint64Data' };
+const RARE_TENSOR_FIELDS = [
+  'packed', 'lazyPacked', 'floatData', 'int32Data', 'int64Data', 'doubleData', 'uint64Data', 'stringData', 'segment', 'externalData', 'dataLocation',
+] as const;
 
+/**
+ * A TensorProto: raw_data or packed data may be left on disk (lazyRaw, lazyPacked). The fields most tensors
+ * leave unset are accessors on one `rare` object made when the first of them is set: a QDQ model's
+ * thousand scales and zero points each take five fields, not sixteen.
+ */
+export class WireTensor {
+  dims: WireInt64[] = EMPTY;
+  dataType: number | undefined = undefined;
+  name: string | undefined = undefined;
+  rawData: Uint8Array | undefined = undefined;
+  lazyRaw: LazyRange | undefined = undefined;
+  rare: RareTensorFields | undefined = undefined;
+  declare packed: PackedFields | undefined;
+  declare lazyPacked: LazyPacked | undefined;
+  declare floatData: number[] | undefined;
+  declare int32Data: number[] | undefined;
+  declare int64Data: WireInt64[] | undefined;
+  declare doubleData: number[] | undefined;
+  declare uint64Data: WireInt64[] | undefined;
+  declare stringData: Uint8Array[] | undefined;
+  declare segment: object | undefined;
+  declare externalData: { key?: string; value?: string }[] | undefined;
+  declare dataLocation: number | undefined;
+}
+
+for (const key of RARE_TENSOR_FIELDS) {
+  Object.defineProperty(WireTensor.prototype, key, {
+    get(this: WireTensor) {
+      return this.rare?.[key];
+    },
+    set(this: WireTensor, value: unknown) {
+      ((this.rare ??= {}) as Record<string, unknown>)[key] = value;
+    },
+  });
+}
+
+/** An AttributeProto; lists of tensors or graphs are only counted (reader.ts warns). */
+export class WireAttribute {
+  name: string | undefined = undefined;
+  type: number | undefined = undefined;
+  f: number | undefined = undefined;
+  i: WireInt64 | undefined = undefined;
+  s: Uint8Array | undefined = undefined;
+  t: WireTensor | undefined = undefined;
+  g: WireGraph | undefined = undefined;
+  floats: number[] = EMPTY;
+  ints: WireInt64[] = EMPTY;
+  strings: Uint8Array[] = EMPTY;
+  tensors = 0;
+  graphs = 0;
+  sparseTensor = false;
+}
+
+/**
+ * A ValueInfoProto with a tensor type (or none: `tensorType` false). `dims`: undefined when the type has no
+ * shape, else one entry per dimension: its dim_value, its dim_param, or '' when it has neither.
+ */
+export class WireValueInfo {
+  name = '';
+  tensorType = false;
+  elemType = 0;
+  dims: (WireInt64 | string)[] | undefined = undefined;
+}
+
+export class WireGraph {
+  name = '';
+  /**
+   * The nodes as the IR holds them, straight from the file: reader.ts renames them, normalises their domain
+   * and fills `attrs` from `nodeAttributes` (same index), and takes Constant nodes out.
+   */
+  node: IRNode[] = [];
+  nodeAttributes: (WireAttribute[] | undefined)[] = [];
+  initializer: WireTensor[] = [];
+  input: WireValueInfo[] = [];
+  output: WireValueInfo[] = [];
+  valueInfo: WireValueInfo[] = [];
+  /** Sparse initializers: the name of each one's values (undefined when unnamed or absent). */
+  sparseInitializer: (string | undefined)[] = EMPTY;
+}
+
+export class WireModel {
+  producerName = '';
+  producerVersion = '';
+  graph: WireGraph | undefined = undefined;
+  opsetImport: { domain: string; version: WireInt64 }[] = [];
+  functions = 0;
+}
+
+/**
+ * A stack on which repeated fields are gathered (nested messages push above and pop back before the outer
+ * one continues), then copied out at their exact length.
+ */
+class Gather<T> {
+  items: T[] = [];
+  top = 0;
+
+  push(v: T): void {
+    this.items[this.top++] = v;
+  }
+
+  /** The items from `base` up, as a new array; the stack drops back to `base`. */
+  take(base: number): T[] {
+    const out = this.items.slice(base, this.top);
+    this.top = base;
+    return out;
+  }
+
+  reset(): void {
+    this.items = [];
+    this.top = 0;
+  }
+}
+
+const inputs = new Gather<string>();
+const outputs = new Gather<string>();
+const int64s = new Gather<WireInt64>();
+const floats = new Gather<number>();
+const dims = new Gather<WireInt64 | string>();
+
+const PACKED_FIELDS: Record<number, keyof PackedFields> = { 4: 'floatData', 5: 'int32Data', 7: 'int64Data', 10: 'doubleData', 11: 'uint64Data' };
 
 function isLazy(v: Uint8Array | LazyRange): v is LazyRange {
   return !(v instanceof Uint8Array);
 }
 
-/** int64 repeated field, packed or not. */
-function readInt64s(r: WireReader, wire: number, end: number, out: unknown[]): void {
+/** int64 repeated field, packed or not, onto the int64s stack. */
+function gatherInt64s(r: WireReader, wire: number, end: number): void {
   if (wire === 2) {
     const e = r.sub(end);
-    while (r.pos < e) out.push(r.int64(e));
-  } else if (wire === 0) out.push(r.int64(end));
+    while (r.pos < e) int64s.push(r.int64(e));
+  } else if (wire === 0) int64s.push(r.int64(end));
   else r.skip(wire, end);
 }
 
-export function decodeTensor(r: WireReader, end: number, materialise: (lazy: LazyRange) => Uint8Array): WireTensorProto {
-  const t: WireTensorProto = { dims: [] };
+export function decodeTensor(r: WireReader, end: number): WireTensor {
+  const t = new WireTensor();
+  const dimBase = int64s.top;
   let unpacked: Record<string, unknown[]> | undefined;
   while (r.pos < end) {
     const tag = r.uint(end);
@@ -60,8 +204,8 @@ export function decodeTensor(r: WireReader, end: number, materialise: (lazy: Laz
           else (t.packed ??= {})[packedName] = v;
         } else {
           // the field repeated: protobuf concatenates packed runs
-          const a = priorLazy ? materialise(priorLazy) : priorView!;
-          const b = isLazy(v) ? materialise(v) : v;
+          const a = priorLazy ? readLazyRange(priorLazy) : priorView!;
+          const b = isLazy(v) ? readLazyRange(v) : v;
           if (t.lazyPacked) delete t.lazyPacked[packedName];
           (t.packed ??= {})[packedName] = concatBytes(a, b);
         }
@@ -81,7 +225,7 @@ export function decodeTensor(r: WireReader, end: number, materialise: (lazy: Laz
     }
     switch (field) {
       case 1:
-        readInt64s(r, wire, end, t.dims as unknown[]);
+        gatherInt64s(r, wire, end);
         break;
       case 2:
         if (wire === 0) t.dataType = r.int32(end);
@@ -134,12 +278,16 @@ export function decodeTensor(r: WireReader, end: number, materialise: (lazy: Laz
         r.skip(wire, end);
     }
   }
-  if (unpacked) for (const [name, list] of Object.entries(unpacked)) (t as Record<string, unknown>)[name] = list;
+  if (int64s.top > dimBase) t.dims = int64s.take(dimBase);
+  if (unpacked) for (const [name, list] of Object.entries(unpacked)) (t as unknown as Record<string, unknown>)[name] = list;
   return t;
 }
 
-function decodeAttribute(r: WireReader, end: number, depth: number, materialise: (lazy: LazyRange) => Uint8Array): AttributeProto {
-  const a: AttributeProto = {};
+function decodeAttribute(r: WireReader, end: number, depth: number): WireAttribute {
+  const a = new WireAttribute();
+  // floats and ints stay on their stacks until the attribute ends (a nested tensor or graph pops its own)
+  const floatBase = floats.top;
+  const intBase = int64s.top;
   while (r.pos < end) {
     const tag = r.uint(end);
     const field = tag >>> 3;
@@ -154,7 +302,7 @@ function decodeAttribute(r: WireReader, end: number, depth: number, materialise:
         else r.skip(wire, end);
         break;
       case 3:
-        if (wire === 0) a.i = r.int64(end) as number;
+        if (wire === 0) a.i = r.int64(end);
         else r.skip(wire, end);
         break;
       case 4:
@@ -166,37 +314,35 @@ function decodeAttribute(r: WireReader, end: number, depth: number, materialise:
       case 5:
         if (wire === 2) {
           const e = r.sub(end);
-          a.t = decodeTensor(r, e, materialise);
+          a.t = decodeTensor(r, e);
         } else r.skip(wire, end);
         break;
       case 6:
         if (wire === 2) {
           const e = r.sub(end);
-          a.g = decodeGraph(r, e, depth + 1, materialise);
+          a.g = decodeGraph(r, e, depth + 1);
         } else r.skip(wire, end);
         break;
-      case 7: {
-        const list = (a.floats ??= []) as number[];
+      case 7:
         if (wire === 2) {
           const e = r.sub(end);
-          while (r.pos < e) list.push(r.float(e));
-        } else if (wire === 5) list.push(r.float(end));
+          while (r.pos < e) floats.push(r.float(e));
+        } else if (wire === 5) floats.push(r.float(end));
         else r.skip(wire, end);
         break;
-      }
       case 8:
-        readInt64s(r, wire, end, (a.ints ??= []) as unknown[]);
+        gatherInt64s(r, wire, end);
         break;
       case 9:
-        if (wire === 2) ((a.strings ??= []) as Uint8Array[]).push(r.view(r.len(end)));
+        if (wire === 2) (a.strings === EMPTY ? (a.strings = []) : a.strings).push(r.view(r.len(end)));
         else r.skip(wire, end);
         break;
       case 10: // tensors: counted, not represented (reader.ts warns)
       case 11: // graphs
         if (wire === 2) {
           r.skipLen(end);
-          const key = field === 10 ? 'tensors' : 'graphs';
-          ((a as Record<string, unknown[]>)[key] ??= []).push({});
+          if (field === 10) a.tensors++;
+          else a.graphs++;
         } else r.skip(wire, end);
         break;
       case 20:
@@ -206,106 +352,112 @@ function decodeAttribute(r: WireReader, end: number, depth: number, materialise:
       case 22:
         if (wire === 2) {
           r.skipLen(end);
-          a.sparseTensor = {};
+          a.sparseTensor = true;
         } else r.skip(wire, end);
         break;
       default:
         r.skip(wire, end);
     }
   }
+  if (floats.top > floatBase) a.floats = floats.take(floatBase);
+  if (int64s.top > intBase) a.ints = int64s.take(intBase);
   return a;
 }
 
-function decodeNode(r: WireReader, end: number, depth: number, materialise: (lazy: LazyRange) => Uint8Array): NodeProto {
-  const input: string[] = [];
-  const output: string[] = [];
-  const n: NodeProto = { input, output };
+function decodeNode(r: WireReader, end: number, depth: number, g: WireGraph): void {
+  let name = '';
+  let opType = '';
+  let domain = '';
+  let attributes: WireAttribute[] | undefined;
+  const inBase = inputs.top;
+  const outBase = outputs.top;
   while (r.pos < end) {
     const tag = r.uint(end);
     switch (tag) {
       case 10 /* field 1, wire 2 */:
-        input.push(r.string(r.len(end)));
+        inputs.push(r.string(r.len(end)));
         break;
       case 18 /* field 2, wire 2 */:
-        output.push(r.string(r.len(end)));
+        outputs.push(r.string(r.len(end)));
         break;
       case 26 /* field 3, wire 2 */:
-        n.name = r.string(r.len(end));
+        name = r.uniqueString(r.len(end));
         break;
       case 34 /* field 4, wire 2 */:
-        n.opType = r.string(r.len(end));
+        opType = r.string(r.len(end));
         break;
       case 42 /* field 5, wire 2 */: {
         const e = r.sub(end);
-        (n.attribute ??= []).push(decodeAttribute(r, e, depth, materialise));
+        (attributes ??= []).push(decodeAttribute(r, e, depth));
         break;
       }
       case 58 /* field 7, wire 2 */:
-        n.domain = r.string(r.len(end));
+        domain = r.string(r.len(end));
         break;
       default:
         r.skip(tag & 7, end);
     }
   }
-  return n;
+  g.node.push({ name, opType, domain, inputs: inputs.take(inBase), outputs: outputs.take(outBase), attrs: {} });
+  g.nodeAttributes.push(attributes);
 }
 
-/** TensorShapeProto.Dimension list of a TypeProto.Tensor. */
-function decodeShape(r: WireReader, end: number): { dim: { dimValue?: unknown; dimParam?: string }[] } {
-  const dim: { dimValue?: unknown; dimParam?: string }[] = [];
+/** TensorShapeProto's dims onto the dims stack: dim_value, dim_param, or '' for neither (the last set wins). */
+function gatherShape(r: WireReader, end: number): void {
   while (r.pos < end) {
     const tag = r.uint(end);
     if (tag === 10 /* field 1, wire 2 */) {
       const e = r.sub(end);
-      const d: { dimValue?: unknown; dimParam?: string } = {};
+      let d: WireInt64 | string = '';
       while (r.pos < e) {
         const tg = r.uint(e);
-        if (tg === 8 /* field 1, wire 0 */) {
-          d.dimValue = r.int64(e);
-          d.dimParam = undefined;
-        } else if (tg === 18 /* field 2, wire 2 */) {
-          d.dimParam = r.string(r.len(e));
-          d.dimValue = undefined;
-        } else r.skip(tg & 7, e);
+        if (tg === 8 /* field 1, wire 0 */) d = r.int64(e);
+        else if (tg === 18 /* field 2, wire 2 */) d = r.string(r.len(e));
+        else r.skip(tg & 7, e);
       }
-      dim.push(d);
+      dims.push(d);
     } else r.skip(tag & 7, end);
   }
-  return { dim };
 }
 
-function decodeValueInfo(r: WireReader, end: number): ValueInfoProto {
-  const vi: ValueInfoProto = {};
+function decodeValueInfo(r: WireReader, end: number): WireValueInfo {
+  const vi = new WireValueInfo();
   while (r.pos < end) {
     const tag = r.uint(end);
     if (tag === 10 /* field 1, wire 2 */) vi.name = r.string(r.len(end));
     else if (tag === 18 /* field 2, wire 2 */) {
+      // a TypeProto: only its tensor_type is read; a later one replaces an earlier one whole
       const e = r.sub(end);
-      let tensorType: { elemType?: number; shape?: ReturnType<typeof decodeShape> } | undefined;
+      vi.tensorType = false;
+      vi.elemType = 0;
+      vi.dims = undefined;
       while (r.pos < e) {
         const tg = r.uint(e);
         if (tg === 10 /* field 1, wire 2 */) {
           const te = r.sub(e);
-          tensorType = {};
+          vi.tensorType = true;
+          vi.elemType = 0;
+          vi.dims = undefined;
           while (r.pos < te) {
             const t3 = r.uint(te);
-            if (t3 === 8 /* field 1, wire 0 */) tensorType.elemType = r.int32(te);
+            if (t3 === 8 /* field 1, wire 0 */) vi.elemType = r.int32(te);
             else if (t3 === 18 /* field 2, wire 2 */) {
               const se = r.sub(te);
-              tensorType.shape = decodeShape(r, se);
+              const base = dims.top;
+              gatherShape(r, se);
+              vi.dims = dims.take(base);
             } else r.skip(t3 & 7, te);
           }
         } else r.skip(tg & 7, e);
       }
-      vi.type = tensorType ? { tensorType } : {};
     } else r.skip(tag & 7, end);
   }
   return vi;
 }
 
-export function decodeGraph(r: WireReader, end: number, depth: number, materialise: (lazy: LazyRange) => Uint8Array): GraphProto {
+export function decodeGraph(r: WireReader, end: number, depth: number): WireGraph {
   if (depth > MAX_DEPTH) throw new WireError('messages nested too deeply');
-  const g: GraphProto = { node: [], initializer: [], input: [], output: [], valueInfo: [] };
+  const g = new WireGraph();
   while (r.pos < end) {
     const tag = r.uint(end);
     const field = tag >>> 3;
@@ -317,34 +469,34 @@ export function decodeGraph(r: WireReader, end: number, depth: number, materiali
     const e = r.sub(end);
     switch (field) {
       case 1:
-        g.node!.push(decodeNode(r, e, depth, materialise));
+        decodeNode(r, e, depth, g);
         break;
       case 2:
         g.name = r.string(e - r.pos);
         break;
       case 5:
-        g.initializer!.push(decodeTensor(r, e, materialise));
+        g.initializer.push(decodeTensor(r, e));
         break;
       case 11:
-        g.input!.push(decodeValueInfo(r, e));
+        g.input.push(decodeValueInfo(r, e));
         break;
       case 12:
-        g.output!.push(decodeValueInfo(r, e));
+        g.output.push(decodeValueInfo(r, e));
         break;
       case 13:
-        g.valueInfo!.push(decodeValueInfo(r, e));
+        g.valueInfo.push(decodeValueInfo(r, e));
         break;
       case 15: {
         // sparse_initializer: only its values' name is used (reader.ts refuses it)
-        const sparse: { values?: { name?: string | null } } = {};
+        let name: string | undefined;
         while (r.pos < e) {
           const tg = r.uint(e);
           if (tg === 10 /* field 1, wire 2 */) {
             const te = r.sub(e);
-            sparse.values = decodeTensor(r, te, materialise);
+            name = decodeTensor(r, te).name;
           } else r.skip(tg & 7, e);
         }
-        (g.sparseInitializer ??= []).push(sparse);
+        (g.sparseInitializer === EMPTY ? (g.sparseInitializer = []) : g.sparseInitializer).push(name);
         break;
       }
       default:
@@ -356,10 +508,10 @@ export function decodeGraph(r: WireReader, end: number, depth: number, materiali
 }
 
 /** ModelProto: the fields reader.ts uses. Call after scanModelWire has accepted the top level. */
-export function decodeModel(r: WireReader, materialise: (lazy: LazyRange) => Uint8Array): ModelProto {
+export function decodeModel(r: WireReader): WireModel {
+  for (const g of [inputs, outputs, int64s, floats, dims]) g.reset();
   const end = r.size;
-  const m: ModelProto = { opsetImport: [] };
-  let functions = 0;
+  const m = new WireModel();
   r.pos = 0;
   while (r.pos < end) {
     const tag = r.uint(end);
@@ -372,29 +524,28 @@ export function decodeModel(r: WireReader, materialise: (lazy: LazyRange) => Uin
         break;
       case 58 /* field 7, wire 2 */: {
         const e = r.sub(end);
-        m.graph = decodeGraph(r, e, 0, materialise);
+        m.graph = decodeGraph(r, e, 0);
         break;
       }
       case 66 /* field 8, wire 2 */: {
         const e = r.sub(end);
-        const o: { domain?: string; version?: unknown } = {};
+        const o: { domain: string; version: WireInt64 } = { domain: '', version: 0 };
         while (r.pos < e) {
           const tg = r.uint(e);
           if (tg === 10 /* field 1, wire 2 */) o.domain = r.string(r.len(e));
           else if (tg === 16 /* field 2, wire 0 */) o.version = r.int64(e);
           else r.skip(tg & 7, e);
         }
-        m.opsetImport!.push(o as never);
+        m.opsetImport.push(o);
         break;
       }
       case 202 /* field 25, wire 2 */:
         r.skipLen(end);
-        functions++;
+        m.functions++;
         break;
       default:
         r.skip(tag & 7, end);
     }
   }
-  if (functions > 0) m.functions = new Array(functions).fill({});
   return m;
 }

@@ -3,15 +3,18 @@
  * window, for the lazy ONNX reader (wire-decode.ts). Positions are absolute file offsets.
  *
  * - Memory: the window is the whole buffer; views (subarray) cost nothing.
- * - File: the window is a fresh buffer read with readSync at the position asked for (never reused, so views
- *   into an older window stay valid). A caller that meets a long payload it does not need now (initializer
- *   raw_data, packed float_data) asks `payload`, which returns a view when the bytes are already in the window
- *   or small, and otherwise a `LazyRange` (offset + length) without reading them.
+ * - File: the window is a scratch buffer re-filled with readFully at the position asked for (kept from one
+ *   load to the next: nothing read through it escapes as a view; small payloads and strings are copies). A
+ *   caller that meets a long payload it does not need now (initializer raw_data, packed float_data) asks
+ *   `payload`, which returns a copy when it is small and otherwise a `LazyRange` (offset + length) without
+ *   reading it.
+ * Strings are decoded once per load (StringTable): a name read again is the same string object.
  * Every length is checked against the end of the message that holds it, so a damaged or truncated file is
  * refused before anything is allocated from a declared size.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync } from 'node:fs';
 import { EdgefitError } from '../errors.ts';
+import { readFully } from './read-fully.ts';
 
 /** Bytes read per window refill in file mode. */
 const WINDOW_BYTES = 16 * 1024;
@@ -89,12 +92,8 @@ function withUnchangedFile(file: FileIdentity, read: (fd: number) => void): void
 
 function readAt(fd: number, r: LazyRange): Uint8Array {
   const out = new Uint8Array(r.length);
-  let done = 0;
-  while (done < r.length) {
-    const got = readSync(fd, out, done, r.length - done, r.offset + done);
-    if (got === 0) throw new EdgefitError('TRUNCATED', `${r.file.shown} ended while reading tensor data at byte ${r.offset + done}`);
-    done += got;
-  }
+  const got = readFully(fd, out, 0, r.length, r.offset);
+  if (got < r.length) throw new EdgefitError('TRUNCATED', `${r.file.shown} ended while reading tensor data at byte ${r.offset + got}`);
   return out;
 }
 
@@ -132,6 +131,138 @@ let scratch = Buffer.allocUnsafe(WINDOW_BYTES);
 /** A window needed larger than this is allocated for the occasion and not kept. */
 const MAX_KEPT_SCRATCH = 1 << 20;
 
+type SliceBuffer = Buffer & { utf8Slice(s: number, e: number): string; latin1Slice(s: number, e: number): string };
+
+/** Strings longer than this are decoded each time (names are shorter; doc-like strings are rarely repeated). */
+const MAX_INTERNED_CHARS = 256;
+
+/**
+ * The strings one load decoded, keyed by their bytes (open addressing; a multiplicative hash over 4-byte
+ * words, the slot taken from its top bits). A tensor name appears as a node output, then as one or more node
+ * inputs, an initializer and value_info: decoded once, it is one string object, so the Maps keyed by it
+ * (reader, graph check, shape inference) hash it once and compare by identity. Only ASCII names are kept
+ * (their bytes are their characters); others are decoded every time.
+ */
+class StringTable {
+  private strings: (string | undefined)[];
+  /**
+   * Per slot: the string's hash, where its bytes start in `pool`, its length (0: empty slot). A probe reads
+   * only this array (and the pooled bytes on a hash match): the string itself is touched once found.
+   */
+  private slots: Int32Array;
+  private shift: number;
+  private count = 0;
+  /** A copy of each string's bytes (the window they were read from is reused), 4-byte aligned. */
+  private pool: Uint8Array;
+  private poolView: DataView;
+  private poolUsed = 0;
+  /** A DataView of `viewOf` (the reader's current window), for reading 4 bytes at a time. */
+  private view: DataView = new DataView(new ArrayBuffer(0));
+  private viewOf: Buffer | undefined;
+
+  /** `sizeHint`: the model's size in bytes; a 3 MB QDQ model holds about 3,000 distinct names. */
+  constructor(sizeHint: number) {
+    let bits = 6;
+    while (bits < 13 && 1 << (bits + 9) < sizeHint) bits++;
+    this.strings = new Array(1 << bits);
+    this.slots = new Int32Array(3 << bits);
+    this.shift = 32 - bits;
+    this.pool = new Uint8Array(16 << bits);
+    this.poolView = new DataView(this.pool.buffer);
+  }
+
+  intern(buf: Buffer, start: number, n: number): string {
+    if (this.viewOf !== buf) {
+      this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+      this.viewOf = buf;
+    }
+    const view = this.view;
+    const end = start + n;
+    const words = n & ~3;
+    let h = n;
+    let high = 0;
+    for (let k = 0; k < words; k += 4) {
+      const w = view.getInt32(start + k, true);
+      high |= w;
+      h = Math.imul(h ^ w, 0x9e3779b1);
+    }
+    for (let i = start + words; i < end; i++) {
+      const b = buf[i]!;
+      high |= b;
+      h = Math.imul(h ^ b, 0x9e3779b1);
+    }
+    // non-ASCII: invalid UTF-8 becomes U+FFFD, as protobufjs decoded it
+    if ((high & 0x80808080) !== 0) return (buf as SliceBuffer).utf8Slice(start, end);
+    const slots = this.slots;
+    const mask = this.strings.length - 1;
+    let slot = h >>> this.shift;
+    for (;;) {
+      const at = slot * 3;
+      const length = slots[at + 2]!;
+      if (length === 0) break;
+      if (length === n && slots[at] === h && this.samePooled(slots[at + 1]!, view, buf, start, n)) return this.strings[slot]!;
+      slot = (slot + 1) & mask;
+    }
+    const s = (buf as SliceBuffer).latin1Slice(start, end);
+    this.strings[slot] = s;
+    slots[slot * 3] = h;
+    slots[slot * 3 + 1] = this.pooled(view, buf, start, n);
+    slots[slot * 3 + 2] = n;
+    if (++this.count * 2 > this.strings.length) this.grow();
+    return s;
+  }
+
+  /** Whether the pooled bytes at `at` equal the n bytes at `start` of the window. */
+  private samePooled(at: number, view: DataView, buf: Buffer, start: number, n: number): boolean {
+    const pool = this.poolView;
+    const words = n & ~3;
+    for (let k = 0; k < words; k += 4) if (pool.getInt32(at + k, true) !== view.getInt32(start + k, true)) return false;
+    const bytes = this.pool;
+    for (let k = words; k < n; k++) if (bytes[at + k] !== buf[start + k]) return false;
+    return true;
+  }
+
+  /** Copies n bytes of the window into the pool (4 at a time); returns where they start. */
+  private pooled(view: DataView, buf: Buffer, start: number, n: number): number {
+    const at = this.poolUsed;
+    const need = (n + 3) & ~3;
+    if (at + need > this.pool.length) {
+      const bigger = new Uint8Array(Math.max(this.pool.length * 2, at + need));
+      bigger.set(this.pool.subarray(0, at));
+      this.pool = bigger;
+      this.poolView = new DataView(bigger.buffer);
+    }
+    const pool = this.poolView;
+    const words = n & ~3;
+    for (let k = 0; k < words; k += 4) pool.setInt32(at + k, view.getInt32(start + k, true), true);
+    const bytes = this.pool;
+    for (let k = words; k < n; k++) bytes[at + k] = buf[start + k]!;
+    this.poolUsed = at + need;
+    return at;
+  }
+
+  private grow(): void {
+    const oldStrings = this.strings;
+    const old = this.slots;
+    const size = oldStrings.length * 2;
+    const strings: (string | undefined)[] = new Array(size);
+    const slots = new Int32Array(size * 3);
+    this.shift--;
+    const mask = size - 1;
+    for (let i = 0; i < oldStrings.length; i++) {
+      if (old[i * 3 + 2] === 0) continue;
+      let slot = old[i * 3]! >>> this.shift;
+      while (slots[slot * 3 + 2] !== 0) slot = (slot + 1) & mask;
+      strings[slot] = oldStrings[i];
+      slots[slot * 3] = old[i * 3]!;
+      slots[slot * 3 + 1] = old[i * 3 + 1]!;
+      slots[slot * 3 + 2] = old[i * 3 + 2]!;
+    }
+    this.strings = strings;
+    this.slots = slots;
+  }
+}
+
 /** A damaged message inside a well-framed file (the caller turns it into BAD_MODEL with the path). */
 export class WireError extends Error {}
 
@@ -150,6 +281,8 @@ export class WireReader {
   private readonly group: LazyGroup | undefined;
   /** Where copies of small file-mode payloads go. */
   readonly arena: ByteArena | undefined;
+  /** The strings this load decoded, by bytes: a name read again (node inputs, initializers) is the same string. */
+  private readonly names: StringTable;
 
   constructor(bytes: Uint8Array, file?: { fd: number; identity: FileIdentity }, arena?: ByteArena) {
     // a Buffer view (no copy) for its native utf8Slice
@@ -160,6 +293,7 @@ export class WireReader {
     this.size = file ? file.identity.size : bytes.length;
     this.group = file ? { ranges: [], reads: 0 } : undefined;
     this.arena = file ? (arena ?? new ByteArena(this.size)) : undefined;
+    this.names = new StringTable(this.size);
   }
 
   /** Makes [pos, pos + n) readable (n ≤ size − pos). */
@@ -174,12 +308,8 @@ export class WireReader {
     if (len < n) throw new WireError(`needs ${n} bytes at byte ${this.pos} but the file ends at ${this.size}`);
     if (len > scratch.length && len <= MAX_KEPT_SCRATCH) scratch = Buffer.allocUnsafe(len);
     const buf = len <= scratch.length ? scratch : Buffer.allocUnsafe(len);
-    let done = 0;
-    while (done < len) {
-      const got = readSync(this.fd, buf, done, len - done, this.pos + done);
-      if (got === 0) throw new WireError(`the file ended at byte ${this.pos + done} while reading`);
-      done += got;
-    }
+    const got = readFully(this.fd, buf, 0, len, this.pos);
+    if (got < len) throw new WireError(`the file ended at byte ${this.pos + got} while reading`);
     this.buf = buf;
     this.base = this.pos;
     this.wend = this.pos + len;
@@ -328,7 +458,9 @@ export class WireReader {
     if (this.arena) {
       // file mode: the window is reused, so the bytes are copied out
       const out = this.arena.alloc(n);
-      out.set(this.buf.subarray(i, i + n));
+      const buf = this.buf;
+      if (n <= 64) for (let k = 0; k < n; k++) out[k] = buf[i + k]!; // scales, zero points: no view to copy from
+      else out.set(buf.subarray(i, i + n));
       return out;
     }
     // a plain Uint8Array view (Buffer#subarray builds a slower FastBuffer)
@@ -351,8 +483,18 @@ export class WireReader {
     if (this.pos + n > this.wend || this.pos < this.base) this.refill(n);
     const start = this.pos - this.base;
     this.pos += n;
+    if (n <= MAX_INTERNED_CHARS) return this.names.intern(this.buf, start, n);
     // invalid UTF-8 becomes U+FFFD, as protobufjs decoded it
-    return (this.buf as Buffer & { utf8Slice(s: number, e: number): string }).utf8Slice(start, start + n);
+    return (this.buf as SliceBuffer).utf8Slice(start, start + n);
+  }
+
+  /** A string read once in a model (a node's name): decoded, not looked up. */
+  uniqueString(n: number): string {
+    if (n === 0) return '';
+    if (this.pos + n > this.wend || this.pos < this.base) this.refill(n);
+    const start = this.pos - this.base;
+    this.pos += n;
+    return (this.buf as SliceBuffer).utf8Slice(start, start + n);
   }
 
   /** Skips a field of wire type `wire` (no reading of length-delimited payloads). */

@@ -127,15 +127,15 @@ function seedInputs(model: IRModel, opts: ShapeOptions, types: Map<string, Tenso
 }
 
 function seedConstants(model: IRModel, types: Map<string, TensorType>): void {
-  for (const [name, info] of model.graph.tensors) {
-    if (!info.data) continue;
-    const shape = [...info.data.shape];
+  // forEach: no [name, info] entry array per tensor
+  model.graph.tensors.forEach((info, name) => {
+    const data = info.data;
+    if (!data) return;
+    const shape = data.shape.slice();
     if (!shapeOk(shape)) checkShape(shape, `constant '${name}'`, name);
-    const t: TensorType = { dtype: info.data.dtype, shape };
-    const value = decodeSmallConst(info.data, MAX_VALUE_ELEMENTS);
-    if (value) t.value = value;
-    types.set(name, t);
-  }
+    const value = decodeSmallConst(data, MAX_VALUE_ELEMENTS);
+    types.set(name, value ? { dtype: data.dtype, shape, value } : { dtype: data.dtype, shape });
+  });
 }
 
 /** Per domain in one inferShapes call: its opset and its rules by op type. */
