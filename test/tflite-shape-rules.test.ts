@@ -84,6 +84,13 @@ describe('convolutions and pools (TensorFlow SAME / VALID)', () => {
     expect(run('MAX_POOL_2D', [act(1, 13, 13, 4)], { padding: 'VALID', stride_h: 2, stride_w: 2, filter_height: 3, filter_width: 3 })[0]!.shape).toEqual([1, 6, 6, 4]);
   });
 
+  it('a pool window, stride or dilation below 1 is BAD_SHAPE (fuzz seed 11 case 1596: filter_width −1 gave −1,024 MACs)', () => {
+    const x = act(1, 8, 8, 4);
+    expect(() => run('AVERAGE_POOL_2D', [x], { padding: 'VALID', stride_h: 1, stride_w: 1, filter_height: 8, filter_width: -1 })).toThrow(/sizes must be at least 1/);
+    expect(() => run('MAX_POOL_2D', [x], { padding: 'VALID', stride_h: -2, stride_w: 1, filter_height: 2, filter_width: 2 })).toThrow(/must be at least 1/);
+    expect(() => run('CONV_2D', [x, act(8, 3, 3, 4), undefined], { padding: 'SAME', dilation_h_factor: -1 })).toThrow(/must be at least 1/);
+  });
+
   it('TRANSPOSE_CONV output shape is its output_shape operand', () => {
     expect(run('TRANSPOSE_CONV', [i32([1, 16, 16, 8]), act(8, 3, 3, 4), act(1, 8, 8, 4)], { padding: 'SAME', stride_h: 2, stride_w: 2 })[0]!.shape).toEqual([1, 16, 16, 8]);
   });

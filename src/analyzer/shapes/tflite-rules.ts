@@ -69,6 +69,8 @@ function spatial(ctx: ShapeContext, x: TensorType, kh: number, kw: number, dilat
   const sw = attrInt(ctx, 'stride_w', 1) || 1;
   const dh = dilations ? attrInt(ctx, 'dilation_h_factor', 1) || 1 : 1;
   const dw = dilations ? attrInt(ctx, 'dilation_w_factor', 1) || 1 : 1;
+  if (kh < 1 || kw < 1) badShape(ctx, `window ${kh}x${kw}: sizes must be at least 1`);
+  if (sh < 1 || sw < 1 || dh < 1 || dw < 1) badShape(ctx, `strides ${sh}x${sw} / dilations ${dh}x${dw} must be at least 1`);
   const h = windowOut(x.shape[1]!, kh, sh, dh, padding);
   const w = windowOut(x.shape[2]!, kw, sw, dw, padding);
   if (h <= 0 || w <= 0) badShape(ctx, `window ${kh}x${kw} does not fit input [${x.shape.join(',')}] with padding ${padding}`);
