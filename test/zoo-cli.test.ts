@@ -40,6 +40,16 @@ describe('edgefit zoo', () => {
     expect(y.output!.dims).toEqual([1, 10]);
   });
 
+  it('build --io int8 writes a model with int8 input and output', async () => {
+    const out = join(tmp, 'mnist-int8.onnx');
+    const r = edgefit('zoo', 'build', 'st_mnist_v1', '--resolution', '28', '--classes', '10', '--io', 'int8', '-o', out);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('int8 input and output');
+    const session = await ort.InferenceSession.create(readFileSync(out));
+    const y = await session.run({ input: new ort.Tensor('int8', new Int8Array(28 * 28), [1, 1, 28, 28]) });
+    expect([y.output!.type, y.output!.dims]).toEqual(['int8', [1, 10]]);
+  });
+
   it('build creates a missing output folder', () => {
     const out = join(tmp, 'new', 'deeper', 'mnist.onnx');
     const r = edgefit('zoo', 'build', 'st_mnist_v1', '-o', out);
@@ -53,6 +63,7 @@ describe('edgefit zoo', () => {
       [['zoo', 'build', 'fdmobilenet', '--resolution', '100'], /multiple of 32/],
       [['zoo', 'build', 'mobilenet_v2', '--alpha', 'wide'], /--alpha expects a number/],
       [['zoo', 'build', 'lenet'], /unknown zoo network 'lenet'/],
+      [['zoo', 'build', 'st_mnist_v1', '--io', 'int16'], /--io expects one of float, int8, uint8, got 'int16'/],
       // -o under a file, or onto a folder: the path and the reason on one line
       [['zoo', 'build', 'st_mnist_v1', '-o', join(tmp, 'a-file', 'm.onnx')], /a-file is not a folder/],
       [['zoo', 'build', 'st_mnist_v1', '-o', tmp], /cannot write .*: it is a folder/],

@@ -42,11 +42,11 @@ export function relabelledCopies(rows: CalibrationRow[]): Map<string, string> {
 
 /**
  * The published rows a runtime RAM / code flash model may learn from and be scored on: MCU rows with features,
- * a tool version and an exact (non-"~") figure, a memory-comparable stand-in (zoo-builder QDQ builds of int8
- * TFLite files are not: their float I/O and per-channel Gemm belong to the build, not to ST's file), and not a
+ * a tool version and an exact (non-"~") figure, a memory-comparable stand-in that is a real file (not a zoo-builder
+ * reconstruction: its per-channel Gemm head is a hybrid layer ST's TFLite files do not have), and not a
  * relabelled copy (marked once by loadCalibrationRows). calibrate's runtimeLoo uses it; `check`'s fit should use the same rows.
  */
 export function runtimeRows(rows: CalibrationRow[], quantity: 'runtimeRam' | 'codeFlash'): CalibrationRow[] {
   const pick = (r: CalibrationRow) => (quantity === 'runtimeRam' ? r.published.runtimeRamBytes : r.published.codeFlashBytes);
-  return rows.filter((r) => r.table === 'mcu' && r.features && (pick(r) ?? 0) > 0 && r.toolVersion && !r.approximate && r.memoryComparable && !r.relabelledCopyOf);
+  return rows.filter((r) => r.table === 'mcu' && r.features && (pick(r) ?? 0) > 0 && r.toolVersion && !r.approximate && r.memoryComparable && r.standIn !== 'zoo-builder' && !r.relabelledCopyOf);
 }

@@ -10,11 +10,12 @@ import { EdgefitError } from '../analyzer/errors.ts';
 import { listNetworks, networkEntry, resolveOptions, type ResolvedOptions, type ZooOptionsInput } from './catalog.ts';
 import { chooseInt4 } from './int4.ts';
 import type { NetSpec } from './net.ts';
-import { writeQdqModel } from './qdq-writer.ts';
+import { writeQdqModel, ZOO_IO_VALUES, type ZooIo } from './qdq-writer.ts';
 
 export { listNetworks };
 export type { NetworkInfo, ZooParamInfo } from './catalog.ts';
 export type { NetSpec } from './net.ts';
+export { ZOO_IO_VALUES, type ZooIo };
 
 export interface ZooBuildOptions extends ZooOptionsInput {
   /**
@@ -24,6 +25,11 @@ export interface ZooBuildOptions extends ZooOptionsInput {
   w4Percent?: number;
   /** PRNG seed for weights and quantization parameters (default 1). */
   seed?: number;
+  /**
+   * Graph input/output (default 'float', ST's QDQ ONNX): 'int8' = int8 input and output (the quantized tensors,
+   * no conversion layer); 'uint8' = ST's int8 TFLite files' I/O (uint8 input converted to int8, float output).
+   */
+  io?: ZooIo;
 }
 
 export interface ZooModel {
@@ -38,6 +44,8 @@ export interface ZooModel {
   /** Layers whose kernel weights are INT4, and their share of the weight count in percent. */
   int4Layers: string[];
   w4Percent: number;
+  /** Graph input/output types. */
+  io: ZooIo;
 }
 
 const DEFAULT_SEED = 1;
@@ -58,6 +66,9 @@ export function buildZooModel(id: string, opts: ZooBuildOptions = {}): ZooModel 
   const { spec, options } = buildZooSpec(id, opts);
   const seed = opts.seed ?? DEFAULT_SEED;
   if (!Number.isSafeInteger(seed)) throw new EdgefitError('USAGE', `zoo ${id}: seed must be an integer, got ${seed}`);
+
+  const io = opts.io ?? 'float';
+  if (!ZOO_IO_VALUES.includes(io)) throw new EdgefitError('USAGE', `zoo ${id}: --io must be one of ${ZOO_IO_VALUES.join(', ')}, got '${String(io)}'`);
 
   let opset = 17;
   let int4Layers: string[] = [];
@@ -80,13 +91,14 @@ export function buildZooModel(id: string, opts: ZooBuildOptions = {}): ZooModel 
     `${options.classes}cls`,
   ].filter((s) => s !== undefined);
   const quant = opts.w4Percent === undefined ? 'qdq_int8' : `qdq_w4_${w4Percent.toFixed(2)}%_w8_${(100 - w4Percent).toFixed(2)}%_a8_100%`;
-  const name = `${id}_${variant.join('_')}_${quant}`;
+  const name = `${id}_${variant.join('_')}_${quant}${io === 'float' ? '' : `_io_${io}`}`;
 
   const size = `${options.resolution}×${options.resolution}×${options.channels}`;
   const params = [options.alpha !== undefined ? `α ${fmt(options.alpha)}` : '', options.depth !== undefined ? `depth ${options.depth}` : ''].filter(Boolean).join(', ');
   const quantText = opts.w4Percent === undefined ? 'QDQ int8 (opset 17)' : `QDQ w4 ${w4Percent.toFixed(2)}% / w8, a8 (opset 21, ${int4Layers.length} int4 tensors)`;
-  const description = `${entry.title}${params ? ` (${params})` : ''}, ${size}, ${options.classes} classes, ${quantText}, seeded weights (seed ${seed}) — edgefit zoo, structure per architectures.md ${entry.spec}`;
+  const ioText = io === 'float' ? '' : io === 'int8' ? ', int8 input and output' : ', uint8 input (converted to int8) and float output as int8 TFLite files';
+  const description = `${entry.title}${params ? ` (${params})` : ''}, ${size}, ${options.classes} classes, ${quantText}${ioText}, seeded weights (seed ${seed}) — edgefit zoo, structure per architectures.md ${entry.spec}`;
 
-  const bytes = writeQdqModel(spec, { modelName: name, docString: description, seed, opset, int4Weights: new Set(int4Layers) });
-  return { bytes, name, description, id, options, opset, int4Layers, w4Percent };
+  const bytes = writeQdqModel(spec, { modelName: name, docString: description, seed, opset, int4Weights: new Set(int4Layers), io });
+  return { bytes, name, description, id, options, opset, int4Layers, w4Percent, io };
 }

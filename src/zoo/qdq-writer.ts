@@ -1,6 +1,6 @@
 /**
  * Lowers a network description (`net.ts`) onto an ONNX QDQ model as ST's pipeline produces it
- * (architectures.md §1): float32 NCHW input and output; every activation tensor followed by a
+ * (architectures.md §1): float32 NCHW input and output (or int8 / uint8 I/O, `ZooIo`); every activation tensor followed by a
  * QuantizeLinear→DequantizeLinear pair (scalar float scale, int8 zero point, asymmetric); conv weights
  * int8 symmetric per output channel (DequantizeLinear axis 0), Gemm weights [Cin, P] per column (axis 1,
  * as ORT does for transB = 0); biases int32 with scale = input scale × weight scale (per channel, zero
@@ -22,7 +22,21 @@ export interface QdqWriteOptions {
   opset: number;
   /** Layer names whose kernel weights are stored as INT4 (requires opset ≥ 21). */
   int4Weights?: ReadonlySet<string>;
+  /** Graph input/output types (default 'float'); see `ZooIo`. */
+  io?: ZooIo;
 }
+
+/**
+ * Input/output of the graph:
+ * - `float`: float32 input → QuantizeLinear, float32 output from the last DequantizeLinear (ST's QDQ ONNX files).
+ * - `int8`: the quantized tensors themselves: an int8 input read by the first layer's DequantizeLinear, and the
+ *   int8 output of the last QuantizeLinear (no conversion at either end).
+ * - `uint8`: the I/O of ST's int8 TFLite files (TFLiteConverter with `inference_input_type=uint8`, float output):
+ *   a uint8 input converted to int8 (DequantizeLinear(u8, s, 0) → QuantizeLinear(s, −128), the ONNX spelling of
+ *   TFLite's `QUANTIZE` u8→i8), and the float32 output of a final DequantizeLinear (TFLite's `DEQUANTIZE`).
+ */
+export type ZooIo = 'float' | 'int8' | 'uint8';
+export const ZOO_IO_VALUES: readonly ZooIo[] = ['float', 'int8', 'uint8'];
 
 interface QParams {
   scale: string;
@@ -45,6 +59,8 @@ class QdqWriter {
   private readonly qparams = new Map<string, QParams>();
   /** Name of the dequantized (float) tensor consumers read, by network tensor name. */
   private readonly dq = new Map<string, string>();
+  /** The int8 graph output (io 'int8'). */
+  private quantizedOutput: string | undefined;
 
   constructor(
     private readonly spec: NetSpec,
@@ -56,11 +72,28 @@ class QdqWriter {
 
   write(): Uint8Array {
     const { spec, g } = this;
-    g.input(spec.input.name, 'float32', [1, ...spec.input.shape]);
-    this.quantize(spec.input.name, this.newParams(spec.input.name, 'linear', 1 / 255, -128));
+    const io = this.opts.io ?? 'float';
+    const inDims = [1, ...spec.input.shape];
+    const inParams = this.newParams(spec.input.name, 'linear', 1 / 255, -128);
+    if (io === 'float') {
+      g.input(spec.input.name, 'float32', inDims);
+      this.quantize(spec.input.name, inParams);
+    } else if (io === 'int8') {
+      g.input(spec.input.name, 'int8', inDims);
+      this.dequantizeInput(spec.input.name, spec.input.name, inParams);
+    } else {
+      // uint8 pixels [0, 255] with scale 1/255, zero point 0 → the int8 input tensor (same scale, zero point −128).
+      const raw = `${spec.input.name}_uint8`;
+      g.input(raw, 'uint8', inDims);
+      g.initializer(`${raw}_scale`, 'float32', [], [1 / 255]);
+      g.initializer(`${raw}_zero_point`, 'uint8', [], [0]);
+      g.node('DequantizeLinear', [raw, `${raw}_scale`, `${raw}_zero_point`], [spec.input.name], {}, { name: `${raw}_DequantizeLinear` });
+      this.quantize(spec.input.name, inParams);
+    }
     for (const layer of spec.layers) this.lower(layer);
     const outShape = spec.shapes.get(spec.output)!;
-    g.output(this.dq.get(spec.output)!, 'float32', [1, ...outShape]);
+    if (io === 'int8') g.output(this.quantizedOutput!, 'int8', [1, ...outShape]);
+    else g.output(this.dq.get(spec.output)!, 'float32', [1, ...outShape]);
     const model = g.toProto();
     model.docString = this.opts.docString;
     model.producerVersion = '0.1.0';
@@ -94,14 +127,31 @@ class QdqWriter {
     return p;
   }
 
-  /** tensor (float) → QuantizeLinear → DequantizeLinear; the graph output keeps the name 'output'. */
+  /** An int8 graph input read through DequantizeLinear by its consumers (io 'int8'). */
+  private dequantizeInput(input: string, tensor: string, p: QParams): void {
+    const dq = `${tensor}_DequantizeLinear_Output`;
+    this.g.node('DequantizeLinear', [input, p.scale, p.zeroPoint], [dq], {}, { name: `${tensor}_DequantizeLinear` });
+    this.qparams.set(tensor, p);
+    this.dq.set(tensor, dq);
+  }
+
+  /**
+   * tensor (float) → QuantizeLinear → DequantizeLinear; the graph output keeps the name 'output' (the float
+   * DequantizeLinear output, or with io 'int8' the QuantizeLinear output, whose DequantizeLinear is then left out).
+   */
   private quantize(tensor: string, p: QParams): void {
     const isOutput = tensor === this.spec.output;
-    const q = `${tensor}_QuantizeLinear_Output`;
+    const int8Out = isOutput && this.opts.io === 'int8';
+    const q = int8Out ? 'output' : `${tensor}_QuantizeLinear_Output`;
     const dq = isOutput ? 'output' : `${tensor}_DequantizeLinear_Output`;
+    this.qparams.set(tensor, p);
+    if (int8Out) {
+      this.g.node('QuantizeLinear', [tensor, p.scale, p.zeroPoint], [q], {}, { name: `${tensor}_QuantizeLinear` });
+      this.quantizedOutput = q;
+      return;
+    }
     this.g.node('QuantizeLinear', [tensor, p.scale, p.zeroPoint], [q], {}, { name: `${tensor}_QuantizeLinear` });
     this.g.node('DequantizeLinear', [q, p.scale, p.zeroPoint], [dq], {}, { name: `${tensor}_DequantizeLinear` });
-    this.qparams.set(tensor, p);
     this.dq.set(tensor, dq);
   }
 

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { EdgefitError } from '../../analyzer/errors.ts';
-import { buildZooModel, listNetworks } from '../../zoo/index.ts';
+import { buildZooModel, listNetworks, ZOO_IO_VALUES, type ZooIo } from '../../zoo/index.ts';
 import { writeOutputFile } from '../output-file.ts';
 
 function numberOption(flag: string, integer: boolean) {
@@ -16,6 +16,11 @@ function numberOption(flag: string, integer: boolean) {
     }
     return n;
   };
+}
+
+function ioOption(value: string): ZooIo {
+  if (!(ZOO_IO_VALUES as readonly string[]).includes(value)) throw new EdgefitError('USAGE', `--io expects one of ${ZOO_IO_VALUES.join(', ')}, got '${value}'`);
+  return value as ZooIo;
 }
 
 function printList(json: boolean): void {
@@ -42,6 +47,7 @@ interface BuildFlags {
   depth?: number;
   channels?: number;
   w4?: number;
+  io?: ZooIo;
   seed?: number;
   output?: string;
 }
@@ -54,6 +60,7 @@ function build(net: string, flags: BuildFlags): void {
     depth: flags.depth,
     channels: flags.channels,
     w4Percent: flags.w4,
+    io: flags.io,
     seed: flags.seed,
   });
   const path = resolve(flags.output ?? `${model.name}.onnx`);
@@ -79,6 +86,7 @@ export function registerZoo(program: Command): void {
     .option('--depth <d>', 'ResNet v1 depth (6n+2: 8, 20, 32)', numberOption('--depth', true))
     .option('--channels <n>', 'input channels: 3 (RGB) or 1 (grayscale)', numberOption('--channels', true))
     .option('--w4 <percent>', 'store this share of the weight count as INT4, largest tensors first (opset 21)', numberOption('--w4', false))
+    .option('--io <types>', `graph input/output: float (ST's QDQ ONNX, default), int8 (int8 in and out), uint8 (uint8 in, float out, as ST's int8 TFLite files)`, ioOption)
     .option('--seed <n>', 'seed of the random weights', numberOption('--seed', true))
     .option('-o, --output <file>', 'output .onnx path (default: <name>.onnx)')
     .action((net: string, flags: BuildFlags) => build(net, flags));

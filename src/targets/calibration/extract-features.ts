@@ -15,6 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyzeForTargets } from '../analyze-model.ts';
 import type { Analysis } from '../../analyzer/layer.ts';
+import type { ZooBuildOptions, ZooIo } from '../../zoo/index.ts';
 import { modelFeatures } from '../model-features.ts';
 import { featureFileName, type FeatureRecord } from './feature-store.ts';
 import { parseCsv } from './csv.ts';
@@ -31,13 +32,14 @@ async function analyzer(): Promise<AnalyzeFile> {
   return (path) => analyzeForTargets(path);
 }
 
-function zooOptions(ref: string): { id: string; opts: Record<string, number> } {
-  // zoo:<net>[_a<alpha>][_d<depth>]_<H>x<W>x<C>_c<classes>
-  const m = /^zoo:(.+?)(?:_a([\d.]+))?(?:_d(\d+))?_(\d+)x(\d+)x(\d+)_c(\d+)$/.exec(ref);
+function zooOptions(ref: string): { id: string; opts: ZooBuildOptions } {
+  // zoo:<net>[_a<alpha>][_d<depth>]_<H>x<W>x<C>_c<classes>[_io<int8|uint8>]
+  const m = /^zoo:(.+?)(?:_a([\d.]+))?(?:_d(\d+))?_(\d+)x(\d+)x(\d+)_c(\d+)(?:_io(int8|uint8))?$/.exec(ref);
   if (!m) throw new Error(`bad zoo ref ${ref}`);
-  const opts: Record<string, number> = { resolution: Number(m[4]), channels: Number(m[6]), classes: Number(m[7]) };
+  const opts: ZooBuildOptions = { resolution: Number(m[4]), channels: Number(m[6]), classes: Number(m[7]) };
   if (m[2]) opts.alpha = Number(m[2]);
   if (m[3]) opts.depth = Number(m[3]);
+  if (m[8]) opts.io = m[8] as ZooIo;
   return { id: m[1]!, opts };
 }
 

@@ -23,6 +23,12 @@ export interface ZooSpec {
   resolution: [number, number];
   channels: number;
   classes: number;
+  /**
+   * Graph I/O of the build (src/zoo `ZooIo`); absent = float (ST's QDQ ONNX). 'uint8' for rows measured on an
+   * int8 TFLite file: uint8 input → QUANTIZE to int8 … DEQUANTIZE → float output, as every ST image-classification
+   * TFLite file we hold (both legacy forks and the 4.1 files whose sha256 is the zoo's LFS oid).
+   */
+  io?: 'uint8';
 }
 
 export interface StandIn {
@@ -184,7 +190,7 @@ export function standInFor(row: PublishedRowKey): StandIn {
     if (isOwn) return { kind: 'exact-file', arch, ref: held.path, memoryComparable: true, note: 'the file this legacy row links (MohamedElhadidy0019 fork)' };
     // A reconstruction with the right head beats a file with another head for memory, not for latency realism.
     if (!sameHead) {
-      const zoo = zooSpec(arch, h, w, c, classes);
+      const zoo = zooSpec(arch, h, w, c, classes, zooIoFor(row));
       if (zoo) return { kind: 'zoo-builder', arch, ref: zooRef(zoo), zoo, fallbackRef: held.path, memoryComparable: zooMemoryComparable(row), note: `zoo-builder reconstruction (${classes} classes); published file not obtainable${zooMemoryNote(row)}` };
     }
     return {
@@ -201,31 +207,37 @@ export function standInFor(row: PublishedRowKey): StandIn {
 }
 
 function zooOrNone(arch: string, h: number, w: number, c: number, row: PublishedRowKey, why: string, w4: boolean): StandIn {
-  const zoo = w4 ? undefined : zooSpec(arch, h, w, c, classesOf(row.dataset));
+  const zoo = w4 ? undefined : zooSpec(arch, h, w, c, classesOf(row.dataset), zooIoFor(row));
   if (!zoo) return none(arch, why);
   return { kind: 'zoo-builder', arch, ref: zooRef(zoo), zoo, memoryComparable: zooMemoryComparable(row), note: `zoo-builder reconstruction from architectures.md; published file not obtainable${zooMemoryNote(row)}` };
 }
 
 /**
- * The zoo builder writes QDQ ONNX with float32 input and output; a row measured on an int8 TFLite file has int8
- * I/O, and with ST's "allocate inputs/outputs" the input buffer sits in the activation pool (4× larger in the
- * build: MobileNet v1 0.25 224 peaks at its 602,112 B float input). Such a row calibrates latency only.
+ * A row measured on an int8 TFLite file gets the build with that file's I/O ('uint8': uint8 input and its QUANTIZE
+ * to int8, float output through DEQUANTIZE); a QDQ ONNX row the float build, as ST's QDQ files. With ST's
+ * "allocate inputs/outputs" the input buffer sits in the activation pool, so the float build of a TFLite row carried
+ * a pool up to 4× too large (MobileNet v1 0.25 224 peaked at its 602,112 B float input; the uint8 build plans
+ * 206,096 B, the same as the legacy fork's TFLite file of that architecture).
  */
+function zooIoFor(row: PublishedRowKey): 'uint8' | undefined {
+  return row.file.toLowerCase().endsWith('.tflite') ? 'uint8' : undefined;
+}
+
 function zooMemoryComparable(row: PublishedRowKey): boolean {
-  return row.table !== 'npu' && !row.file.endsWith('.tflite');
+  return row.table !== 'npu';
 }
 
 function zooMemoryNote(row: PublishedRowKey): string {
-  return row.table !== 'npu' && row.file.endsWith('.tflite') ? '; float I/O of the build vs int8 I/O of the benchmarked TFLite: latency only' : '';
+  return zooIoFor(row) === 'uint8' ? "; built with the TFLite file's I/O (uint8 input → int8, float output)" : '';
 }
 
 export function zooRef(z: ZooSpec): string {
-  return `zoo:${z.net}${z.alpha !== undefined ? `_a${z.alpha}` : ''}${z.depth !== undefined ? `_d${z.depth}` : ''}_${z.resolution[0]}x${z.resolution[1]}x${z.channels}_c${z.classes}`;
+  return `zoo:${z.net}${z.alpha !== undefined ? `_a${z.alpha}` : ''}${z.depth !== undefined ? `_d${z.depth}` : ''}_${z.resolution[0]}x${z.resolution[1]}x${z.channels}_c${z.classes}${z.io ? `_io${z.io}` : ''}`;
 }
 
-function zooSpec(arch: string, h: number, w: number, c: number, classes: number | undefined): ZooSpec | undefined {
+function zooSpec(arch: string, h: number, w: number, c: number, classes: number | undefined, io?: 'uint8'): ZooSpec | undefined {
   if (!classes || !h || h !== w) return undefined; // the builder makes square R×R inputs
-  const base = { resolution: [h, w] as [number, number], channels: c, classes };
+  const base = { resolution: [h, w] as [number, number], channels: c, classes, ...(io ? { io } : {}) };
   const v1 = /^mobilenet_v1_(.+)$/.exec(arch);
   if (v1) return { net: 'mobilenet_v1', alpha: Number(v1[1]), ...base };
   const v2 = /^mobilenet_v2_(.+)$/.exec(arch);
