@@ -143,16 +143,6 @@ export interface LivenessSkeleton {
   ioInPool: boolean;
 }
 
-interface Acc {
-  name: string;
-  aliases: string[];
-  sizeBytes: number;
-  first: number;
-  last: number;
-  isInput: boolean;
-  isOutput: boolean;
-}
-
 /** Root buffer of a tensor: views share their input's buffer (`rootOf` maps a view output to its input). */
 function rootName(rootOf: Map<string, string>, name: string): string {
   let r = name;
@@ -197,22 +187,44 @@ export function livenessSkeleton(analysis: Analysis, schedule: readonly number[]
     }
   }
 
-  const accs = new Map<string, Acc>();
-  for (const t of analysis.tensors) {
+  // One accumulator per root buffer, in order of first appearance, as parallel arrays (no object per tensor;
+  // an aliases array only for roots that views share).
+  const accOf = new Map<string, number>();
+  const accName: string[] = [];
+  const accAliases: (string[] | undefined)[] = [];
+  const accSize: number[] = [];
+  const accFirst: number[] = [];
+  const accLast: number[] = [];
+  const accInput: boolean[] = [];
+  const accOutput: boolean[] = [];
+  const tensors = analysis.tensors;
+  for (let ti = 0; ti < tensors.length; ti++) {
+    const t = tensors[ti]!;
     const r = rootOf.size === 0 ? t.name : rootName(rootOf, t.name);
-    let a = accs.get(r);
-    if (!a) {
-      a = { name: r, aliases: [], sizeBytes: 0, first: Infinity, last: -Infinity, isInput: false, isOutput: false };
-      accs.set(r, a);
+    let a = accOf.get(r);
+    if (a === undefined) {
+      a = accName.length;
+      accOf.set(r, a);
+      accName.push(r);
+      accAliases.push(undefined);
+      accSize.push(0);
+      accFirst.push(Infinity);
+      accLast.push(-Infinity);
+      accInput.push(false);
+      accOutput.push(false);
     }
-    a.aliases.push(t.name);
-    if (t.name === r) a.sizeBytes = fusedRowsBytes.get(t.name) ?? t.bytes;
-    a.isInput ||= t.isGraphInput;
-    a.isOutput ||= t.isGraphOutput;
+    if (t.name === r) accSize[a] = fusedRowsBytes.get(t.name) ?? t.bytes;
+    else (accAliases[a] ??= []).push(t.name);
+    if (t.isGraphInput) accInput[a] = true;
+    if (t.isGraphOutput) accOutput[a] = true;
     const written = t.producer < 0 ? 0 : stepOf[t.producer]!;
-    if (written >= 0) a.first = Math.min(a.first, written);
-    for (const c of t.consumers) if (readStepOf[c]! >= 0) a.last = Math.max(a.last, readStepOf[c]!);
-    if (t.isGraphOutput) a.last = Math.max(a.last, n - 1);
+    if (written >= 0) accFirst[a] = Math.min(accFirst[a]!, written);
+    const consumers = t.consumers;
+    for (let c = 0; c < consumers.length; c++) {
+      const read = readStepOf[consumers[c]!]!;
+      if (read >= 0) accLast[a] = Math.max(accLast[a]!, read);
+    }
+    if (t.isGraphOutput) accLast[a] = Math.max(accLast[a]!, n - 1);
   }
 
   let inputBytes = 0;
@@ -220,17 +232,20 @@ export function livenessSkeleton(analysis: Analysis, schedule: readonly number[]
   const buffers: LiveBuffer[] = [];
   const bufferOf = new Map<string, number>();
   const graphOutputBuffers = new Set<number>();
-  for (const a of accs.values()) {
-    if (a.isInput) inputBytes += a.sizeBytes;
-    if (a.isOutput && !a.isInput) outputBytes += a.sizeBytes;
-    if (!allocateIo && (a.isInput || a.isOutput)) continue;
-    if (a.sizeBytes <= 0 || !Number.isFinite(a.first)) continue;
-    const kind: BufferKind = a.isInput ? 'input' : a.isOutput ? 'output' : 'activation';
-    bufferOf.set(a.name, buffers.length);
-    if (a.isOutput) graphOutputBuffers.add(buffers.length);
-    const aliases: string[] = [];
-    for (const x of a.aliases) if (x !== a.name) aliases.push(x);
-    buffers.push({ name: a.name, kind, sizeBytes: a.sizeBytes, firstStep: a.first, lastStep: Math.max(a.first, a.last), aliases });
+  for (let a = 0; a < accName.length; a++) {
+    const sizeBytes = accSize[a]!;
+    const isInput = accInput[a]!;
+    const isOutput = accOutput[a]!;
+    if (isInput) inputBytes += sizeBytes;
+    if (isOutput && !isInput) outputBytes += sizeBytes;
+    if (!allocateIo && (isInput || isOutput)) continue;
+    const first = accFirst[a]!;
+    if (sizeBytes <= 0 || !Number.isFinite(first)) continue;
+    const kind: BufferKind = isInput ? 'input' : isOutput ? 'output' : 'activation';
+    const name = accName[a]!;
+    bufferOf.set(name, buffers.length);
+    if (isOutput) graphOutputBuffers.add(buffers.length);
+    buffers.push({ name, kind, sizeBytes, firstStep: first, lastStep: Math.max(first, accLast[a]!), aliases: accAliases[a] ?? [] });
   }
   const bufferOfTensor = (name: string): number | undefined => bufferOf.get(rootOf.size === 0 ? name : rootName(rootOf, name));
 
