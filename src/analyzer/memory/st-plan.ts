@@ -15,18 +15,19 @@
  *   layers therefore stacks downwards as in the generated code (input highest, deepest layer at offset 0).
  * Offsets are 4-byte aligned by default (an observed `conv2d_4_output` offset 7,460 = align4(7,457)).
  */
-import { conflictGraphOf, lowerBound, OverlapRuleIndex, PlannerBase, upperBound, type PlannedBuffer } from './planner-base.ts';
+import { conflictGraphOf, lowerBound, PlannerBase, upperBound, type PlannedBuffer } from './planner-base.ts';
 import type { Analysis } from '../layer.ts';
 import type { OverlapRule } from './types.ts';
 
 export class StPlanner extends PlannerBase {
   readonly name = 'st';
-  private readonly rules = new OverlapRuleIndex();
+  /** Overlap rules in the order added (a later rule for the same pair replaces an earlier one: conflictGraph). */
+  private readonly rules: OverlapRule[] = [];
   private readonly scratchIds = new Set<number>();
   private readonly anchors = new Map<number, number>();
 
   addOverlapRule(rule: OverlapRule): void {
-    this.rules.add(rule);
+    this.rules.push(rule);
     this.invalidate();
   }
 
@@ -118,11 +119,14 @@ export class StPlanner extends PlannerBase {
     const n = this.buffers.length;
     let maxConflicts = 0;
     for (let i = 0; i < n; i++) maxConflicts = Math.max(maxConflicts, start[i + 1]! - start[i]!);
+    // Each rule goes to the conflict slot of its pair on both sides (pairs that never live together have none);
+    // in the order added, so the last rule of a pair wins, as in a map keyed by the pair.
     const rule: (OverlapRule | undefined)[] = new Array(other.length).fill(undefined);
-    for (let i = 0; i < n; i++) {
-      const partners = this.rules.partnersOf(i);
-      if (!partners) continue;
-      for (let at = start[i]!, end = start[i + 1]!; at < end; at++) rule[at] = partners.get(other[at]!);
+    const rules = this.rules;
+    for (let r = 0; r < rules.length; r++) {
+      const x = rules[r]!;
+      setRuleAt(rule, start, other, n, x.outputId, x.inputId, x);
+      setRuleAt(rule, start, other, n, x.inputId, x.outputId, x);
     }
     const sizeBytes = new Float64Array(n);
     for (const b of this.buffers) sizeBytes[b.id] = b.sizeBytes;
@@ -408,6 +412,17 @@ function maxLivePressure(bufs: readonly PlannedBuffer[]): number[] {
     out[b.id] = Math.max(levels[k]![b.firstStep]!, levels[k]![b.lastStep - (1 << k) + 1]!);
   }
   return out;
+}
+
+/** Sets `rule` on buffer a's conflict slot with buffer b, if b is among a's conflicts. */
+function setRuleAt(slots: (OverlapRule | undefined)[], start: Int32Array, other: Int32Array, n: number, a: number, b: number, rule: OverlapRule): void {
+  if (!(a >= 0 && a < n) || !Number.isInteger(a)) return;
+  for (let at = start[a]!, end = start[a + 1]!; at < end; at++) {
+    if (other[at] === b) {
+      slots[at] = rule;
+      return;
+    }
+  }
 }
 
 /** Conflicts of every buffer as flat arrays: buffer i's are other[start[i] .. start[i+1]), with rule[] beside. */
