@@ -10,7 +10,7 @@
  * - With `allocateIo` false, graph inputs and outputs live outside the pool: they are reported separately and
  *   never overlap pool buffers.
  */
-import type { Analysis, Layer } from '../layer.ts';
+import type { ActivationTensor, Analysis, Layer } from '../layer.ts';
 import {
   fusedPoolRowOverlap,
   layerOverlap,
@@ -79,10 +79,12 @@ export interface FusedConvPoolPairs {
 export function fusedConvPoolPairs(analysis: Analysis, schedule: readonly number[]): FusedConvPoolPairs {
   const layers = analysis.layers;
   const posOf = new Array<number>(layers.length).fill(-1);
-  schedule.forEach((l, pos) => (posOf[l] = pos));
+  for (let pos = 0; pos < schedule.length; pos++) posOf[schedule[pos]!] = pos;
   const fusedRowsBytes = new Map<string, number>();
   const fusedPoolOf = new Map<number, number>();
-  const tensorByName = new Map(analysis.tensors.map((t) => [t.name, t]));
+  if (!hasConv(layers)) return { fusedRowsBytes, fusedPoolOf };
+  const tensorByName = new Map<string, ActivationTensor>();
+  for (let i = 0; i < analysis.tensors.length; i++) tensorByName.set(analysis.tensors[i]!.name, analysis.tensors[i]!);
   for (const l of layers) {
     if (l.op !== 'Conv' || l.outputs.length !== 1 || posOf[l.index]! < 0) continue;
     const t = tensorByName.get(l.outputs[0]!);
@@ -94,6 +96,11 @@ export function fusedConvPoolPairs(analysis: Analysis, schedule: readonly number
     fusedPoolOf.set(l.index, pool.index);
   }
   return { fusedRowsBytes, fusedPoolOf };
+}
+
+function hasConv(layers: readonly Layer[]): boolean {
+  for (let i = 0; i < layers.length; i++) if (layers[i]!.op === 'Conv') return true;
+  return false;
 }
 
 export function computeLiveness(analysis: Analysis, schedule: readonly number[], opts: LivenessOptions = {}): Liveness {

@@ -471,13 +471,21 @@ function sortAscending(a: Float64Array, n: number): void {
  */
 export function stExecutionOrder(analysis: Analysis, schedule: readonly number[]): number[] {
   const producerOf = new Map<string, number>();
-  for (const t of analysis.tensors) producerOf.set(t.name, t.producer);
+  const tensors = analysis.tensors;
+  for (let i = 0; i < tensors.length; i++) producerOf.set(tensors[i]!.name, tensors[i]!.producer);
   const inputFree = new Array<boolean>(analysis.layers.length).fill(false);
-  for (const l of schedule) {
-    inputFree[l] = analysis.layers[l]!.inputs.every((name) => {
-      const p = producerOf.get(name);
-      return p !== undefined && p >= 0 && inputFree[p]!;
-    });
+  for (let pos = 0; pos < schedule.length; pos++) {
+    const l = schedule[pos]!;
+    const inputs = analysis.layers[l]!.inputs;
+    let free = true;
+    for (let i = 0; i < inputs.length && free; i++) {
+      const p = producerOf.get(inputs[i]!);
+      free = p !== undefined && p >= 0 && !!inputFree[p];
+    }
+    inputFree[l] = free;
   }
-  return [...schedule.filter((l) => inputFree[l]), ...schedule.filter((l) => !inputFree[l])];
+  const order: number[] = [];
+  for (let pos = 0; pos < schedule.length; pos++) if (inputFree[schedule[pos]!]) order.push(schedule[pos]!);
+  for (let pos = 0; pos < schedule.length; pos++) if (!inputFree[schedule[pos]!]) order.push(schedule[pos]!);
+  return order;
 }
