@@ -339,7 +339,12 @@ export function assembleLiveness(skeleton: LivenessSkeleton, analysis: Analysis,
       const scratch = scratchBytes(layer);
       if (scratch > 0) {
         const after = positions[pos]?.scratchAfter;
-        buffers.push({ name: `${layer.name}#scratch`, kind: 'scratch', sizeBytes: scratch, firstStep: s, lastStep: s, aliases: [], ...(after !== undefined ? { placeAfter: after } : {}) });
+        const name = `${layer.name}#scratch`;
+        buffers.push(
+          after !== undefined
+            ? { name, kind: 'scratch', sizeBytes: scratch, firstStep: s, lastStep: s, aliases: [], placeAfter: after }
+            : { name, kind: 'scratch', sizeBytes: scratch, firstStep: s, lastStep: s, aliases: [] },
+        );
       }
     }
     const p = positions[pos];
@@ -361,8 +366,9 @@ export function assembleLiveness(skeleton: LivenessSkeleton, analysis: Analysis,
 
   // Resident bytes per step (sweep over buffer intervals), minus the step's best overlap saving.
   const n = skeleton.steps.length;
-  const delta = new Array<number>(n + 1).fill(0);
-  for (const b of buffers) {
+  const delta = new Float64Array(n + 1);
+  for (let i = 0; i < buffers.length; i++) {
+    const b = buffers[i]!;
     delta[b.firstStep]! += b.sizeBytes;
     delta[b.lastStep + 1]! -= b.sizeBytes;
   }

@@ -169,7 +169,7 @@ export function predictLayerMs(m: EngineModel, f: ModelFeatures, profile: Target
   const coef = m.fit.coef;
   const factor = (version !== undefined ? m.fit.versionFactor[version] : undefined) ?? 1;
   const perMs = clockMHz * 1000;
-  const x = new Array<number>(LATENCY_FEATURES.length).fill(0);
+  const x = new Float64Array(LATENCY_FEATURES.length);
   const n = x.length;
   // Only the terms that can be other than ±0 (feature in the mask, or a non-finite coefficient): a ±0 term
   // leaves the sum as it was (the sum starts at +0 and never becomes −0), so the result is the same.
