@@ -273,16 +273,18 @@ export function runPlanner(analysis: Analysis, liveness: Liveness, planner: Memo
   let peakStep = 0;
   let bestTop = -1;
   const steps = liveness.schedule.length;
-  const topAt = new Array<number>(steps).fill(0);
-  for (const b of buffers) {
-    for (let s = b.firstStep; s <= b.lastStep; s++) topAt[s] = Math.max(topAt[s]!, b.offsetBytes + b.sizeBytes);
+  const topAt = new Float64Array(steps);
+  for (let i = 0; i < buffers.length; i++) {
+    const b = buffers[i]!;
+    const end = b.offsetBytes + b.sizeBytes;
+    for (let s = b.firstStep; s <= b.lastStep; s++) if (end > topAt[s]!) topAt[s] = end;
   }
-  topAt.forEach((t, s) => {
-    if (t > bestTop) {
-      bestTop = t;
+  for (let s = 0; s < steps; s++) {
+    if (topAt[s]! > bestTop) {
+      bestTop = topAt[s]!;
       peakStep = s;
     }
-  });
+  }
   const layerIndex = liveness.schedule[peakStep];
   return {
     strategy: planner.name,

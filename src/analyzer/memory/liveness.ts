@@ -10,7 +10,7 @@
  * - With `allocateIo` false, graph inputs and outputs live outside the pool: they are reported separately and
  *   never overlap pool buffers.
  */
-import type { Analysis, Layer } from '../layer.ts';
+import type { ActivationTensor, Analysis, Layer } from '../layer.ts';
 import {
   fusedPoolRowOverlap,
   layerOverlap,
@@ -79,10 +79,12 @@ export interface FusedConvPoolPairs {
 export function fusedConvPoolPairs(analysis: Analysis, schedule: readonly number[]): FusedConvPoolPairs {
   const layers = analysis.layers;
   const posOf = new Array<number>(layers.length).fill(-1);
-  schedule.forEach((l, pos) => (posOf[l] = pos));
+  for (let pos = 0; pos < schedule.length; pos++) posOf[schedule[pos]!] = pos;
   const fusedRowsBytes = new Map<string, number>();
   const fusedPoolOf = new Map<number, number>();
-  const tensorByName = new Map(analysis.tensors.map((t) => [t.name, t]));
+  if (!hasConv(layers)) return { fusedRowsBytes, fusedPoolOf };
+  const tensorByName = new Map<string, ActivationTensor>();
+  for (let i = 0; i < analysis.tensors.length; i++) tensorByName.set(analysis.tensors[i]!.name, analysis.tensors[i]!);
   for (const l of layers) {
     if (l.op !== 'Conv' || l.outputs.length !== 1 || posOf[l.index]! < 0) continue;
     const t = tensorByName.get(l.outputs[0]!);
@@ -94,6 +96,11 @@ export function fusedConvPoolPairs(analysis: Analysis, schedule: readonly number
     fusedPoolOf.set(l.index, pool.index);
   }
   return { fusedRowsBytes, fusedPoolOf };
+}
+
+function hasConv(layers: readonly Layer[]): boolean {
+  for (let i = 0; i < layers.length; i++) if (layers[i]!.op === 'Conv') return true;
+  return false;
 }
 
 export function computeLiveness(analysis: Analysis, schedule: readonly number[], opts: LivenessOptions = {}): Liveness {
@@ -143,16 +150,6 @@ export interface LivenessSkeleton {
   ioInPool: boolean;
 }
 
-interface Acc {
-  name: string;
-  aliases: string[];
-  sizeBytes: number;
-  first: number;
-  last: number;
-  isInput: boolean;
-  isOutput: boolean;
-}
-
 /** Root buffer of a tensor: views share their input's buffer (`rootOf` maps a view output to its input). */
 function rootName(rootOf: Map<string, string>, name: string): string {
   let r = name;
@@ -197,22 +194,44 @@ export function livenessSkeleton(analysis: Analysis, schedule: readonly number[]
     }
   }
 
-  const accs = new Map<string, Acc>();
-  for (const t of analysis.tensors) {
+  // One accumulator per root buffer, in order of first appearance, as parallel arrays (no object per tensor;
+  // an aliases array only for roots that views share).
+  const accOf = new Map<string, number>();
+  const accName: string[] = [];
+  const accAliases: (string[] | undefined)[] = [];
+  const accSize: number[] = [];
+  const accFirst: number[] = [];
+  const accLast: number[] = [];
+  const accInput: boolean[] = [];
+  const accOutput: boolean[] = [];
+  const tensors = analysis.tensors;
+  for (let ti = 0; ti < tensors.length; ti++) {
+    const t = tensors[ti]!;
     const r = rootOf.size === 0 ? t.name : rootName(rootOf, t.name);
-    let a = accs.get(r);
-    if (!a) {
-      a = { name: r, aliases: [], sizeBytes: 0, first: Infinity, last: -Infinity, isInput: false, isOutput: false };
-      accs.set(r, a);
+    let a = accOf.get(r);
+    if (a === undefined) {
+      a = accName.length;
+      accOf.set(r, a);
+      accName.push(r);
+      accAliases.push(undefined);
+      accSize.push(0);
+      accFirst.push(Infinity);
+      accLast.push(-Infinity);
+      accInput.push(false);
+      accOutput.push(false);
     }
-    a.aliases.push(t.name);
-    if (t.name === r) a.sizeBytes = fusedRowsBytes.get(t.name) ?? t.bytes;
-    a.isInput ||= t.isGraphInput;
-    a.isOutput ||= t.isGraphOutput;
+    if (t.name === r) accSize[a] = fusedRowsBytes.get(t.name) ?? t.bytes;
+    else (accAliases[a] ??= []).push(t.name);
+    if (t.isGraphInput) accInput[a] = true;
+    if (t.isGraphOutput) accOutput[a] = true;
     const written = t.producer < 0 ? 0 : stepOf[t.producer]!;
-    if (written >= 0) a.first = Math.min(a.first, written);
-    for (const c of t.consumers) if (readStepOf[c]! >= 0) a.last = Math.max(a.last, readStepOf[c]!);
-    if (t.isGraphOutput) a.last = Math.max(a.last, n - 1);
+    if (written >= 0) accFirst[a] = Math.min(accFirst[a]!, written);
+    const consumers = t.consumers;
+    for (let c = 0; c < consumers.length; c++) {
+      const read = readStepOf[consumers[c]!]!;
+      if (read >= 0) accLast[a] = Math.max(accLast[a]!, read);
+    }
+    if (t.isGraphOutput) accLast[a] = Math.max(accLast[a]!, n - 1);
   }
 
   let inputBytes = 0;
@@ -220,17 +239,20 @@ export function livenessSkeleton(analysis: Analysis, schedule: readonly number[]
   const buffers: LiveBuffer[] = [];
   const bufferOf = new Map<string, number>();
   const graphOutputBuffers = new Set<number>();
-  for (const a of accs.values()) {
-    if (a.isInput) inputBytes += a.sizeBytes;
-    if (a.isOutput && !a.isInput) outputBytes += a.sizeBytes;
-    if (!allocateIo && (a.isInput || a.isOutput)) continue;
-    if (a.sizeBytes <= 0 || !Number.isFinite(a.first)) continue;
-    const kind: BufferKind = a.isInput ? 'input' : a.isOutput ? 'output' : 'activation';
-    bufferOf.set(a.name, buffers.length);
-    if (a.isOutput) graphOutputBuffers.add(buffers.length);
-    const aliases: string[] = [];
-    for (const x of a.aliases) if (x !== a.name) aliases.push(x);
-    buffers.push({ name: a.name, kind, sizeBytes: a.sizeBytes, firstStep: a.first, lastStep: Math.max(a.first, a.last), aliases });
+  for (let a = 0; a < accName.length; a++) {
+    const sizeBytes = accSize[a]!;
+    const isInput = accInput[a]!;
+    const isOutput = accOutput[a]!;
+    if (isInput) inputBytes += sizeBytes;
+    if (isOutput && !isInput) outputBytes += sizeBytes;
+    if (!allocateIo && (isInput || isOutput)) continue;
+    const first = accFirst[a]!;
+    if (sizeBytes <= 0 || !Number.isFinite(first)) continue;
+    const kind: BufferKind = isInput ? 'input' : isOutput ? 'output' : 'activation';
+    const name = accName[a]!;
+    bufferOf.set(name, buffers.length);
+    if (isOutput) graphOutputBuffers.add(buffers.length);
+    buffers.push({ name, kind, sizeBytes, firstStep: first, lastStep: Math.max(first, accLast[a]!), aliases: accAliases[a] ?? [] });
   }
   const bufferOfTensor = (name: string): number | undefined => bufferOf.get(rootOf.size === 0 ? name : rootName(rootOf, name));
 
@@ -317,7 +339,12 @@ export function assembleLiveness(skeleton: LivenessSkeleton, analysis: Analysis,
       const scratch = scratchBytes(layer);
       if (scratch > 0) {
         const after = positions[pos]?.scratchAfter;
-        buffers.push({ name: `${layer.name}#scratch`, kind: 'scratch', sizeBytes: scratch, firstStep: s, lastStep: s, aliases: [], ...(after !== undefined ? { placeAfter: after } : {}) });
+        const name = `${layer.name}#scratch`;
+        buffers.push(
+          after !== undefined
+            ? { name, kind: 'scratch', sizeBytes: scratch, firstStep: s, lastStep: s, aliases: [], placeAfter: after }
+            : { name, kind: 'scratch', sizeBytes: scratch, firstStep: s, lastStep: s, aliases: [] },
+        );
       }
     }
     const p = positions[pos];
@@ -339,8 +366,9 @@ export function assembleLiveness(skeleton: LivenessSkeleton, analysis: Analysis,
 
   // Resident bytes per step (sweep over buffer intervals), minus the step's best overlap saving.
   const n = skeleton.steps.length;
-  const delta = new Array<number>(n + 1).fill(0);
-  for (const b of buffers) {
+  const delta = new Float64Array(n + 1);
+  for (let i = 0; i < buffers.length; i++) {
+    const b = buffers[i]!;
     delta[b.firstStep]! += b.sizeBytes;
     delta[b.lastStep + 1]! -= b.sizeBytes;
   }

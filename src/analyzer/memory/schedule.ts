@@ -19,17 +19,24 @@ export function assertValidSchedule(analysis: Analysis, schedule: readonly numbe
   if (schedule.length !== n) {
     throw new EdgefitError('BAD_MODEL', `${analysis.model.path}: schedule has ${schedule.length} steps for ${n} layers`);
   }
-  const stepOf = new Array<number>(n).fill(-1);
-  schedule.forEach((layer, step) => {
+  // (a typed array reads undefined at a fractional or NaN index, as the plain array did: not a permutation)
+  const stepOf = new Int32Array(n).fill(-1);
+  for (let step = 0; step < n; step++) {
+    const layer = schedule[step]!;
     if (layer < 0 || layer >= n || stepOf[layer] !== -1) {
       throw new EdgefitError('BAD_MODEL', `${analysis.model.path}: schedule is not a permutation (layer ${layer} at step ${step})`);
     }
     stepOf[layer] = step;
-  });
+  }
   const producer = new Map<string, number>();
-  for (const t of analysis.tensors) producer.set(t.name, t.producer);
-  for (const layer of analysis.layers) {
-    for (const input of layer.inputs) {
+  const tensors = analysis.tensors;
+  for (let i = 0; i < tensors.length; i++) producer.set(tensors[i]!.name, tensors[i]!.producer);
+  const layers = analysis.layers;
+  for (let li = 0; li < layers.length; li++) {
+    const layer = layers[li]!;
+    const inputs = layer.inputs;
+    for (let k = 0; k < inputs.length; k++) {
+      const input = inputs[k]!;
       const p = producer.get(input);
       if (p !== undefined && p >= 0 && stepOf[p]! > stepOf[layer.index]!) {
         throw new EdgefitError(

@@ -15,18 +15,19 @@
  *   layers therefore stacks downwards as in the generated code (input highest, deepest layer at offset 0).
  * Offsets are 4-byte aligned by default (an observed `conv2d_4_output` offset 7,460 = align4(7,457)).
  */
-import { conflictGraphOf, lowerBound, OverlapRuleIndex, PlannerBase, upperBound, type PlannedBuffer } from './planner-base.ts';
+import { conflictGraphOf, lowerBound, PlannerBase, upperBound, type PlannedBuffer } from './planner-base.ts';
 import type { Analysis } from '../layer.ts';
 import type { OverlapRule } from './types.ts';
 
 export class StPlanner extends PlannerBase {
   readonly name = 'st';
-  private readonly rules = new OverlapRuleIndex();
+  /** Overlap rules in the order added (a later rule for the same pair replaces an earlier one: conflictGraph). */
+  private readonly rules: OverlapRule[] = [];
   private readonly scratchIds = new Set<number>();
   private readonly anchors = new Map<number, number>();
 
   addOverlapRule(rule: OverlapRule): void {
-    this.rules.add(rule);
+    this.rules.push(rule);
     this.invalidate();
   }
 
@@ -118,11 +119,14 @@ export class StPlanner extends PlannerBase {
     const n = this.buffers.length;
     let maxConflicts = 0;
     for (let i = 0; i < n; i++) maxConflicts = Math.max(maxConflicts, start[i + 1]! - start[i]!);
+    // Each rule goes to the conflict slot of its pair on both sides (pairs that never live together have none);
+    // in the order added, so the last rule of a pair wins, as in a map keyed by the pair.
     const rule: (OverlapRule | undefined)[] = new Array(other.length).fill(undefined);
-    for (let i = 0; i < n; i++) {
-      const partners = this.rules.partnersOf(i);
-      if (!partners) continue;
-      for (let at = start[i]!, end = start[i + 1]!; at < end; at++) rule[at] = partners.get(other[at]!);
+    const rules = this.rules;
+    for (let r = 0; r < rules.length; r++) {
+      const x = rules[r]!;
+      setRuleAt(rule, start, other, n, x.outputId, x.inputId, x);
+      setRuleAt(rule, start, other, n, x.inputId, x.outputId, x);
     }
     const sizeBytes = new Float64Array(n);
     for (const b of this.buffers) sizeBytes[b.id] = b.sizeBytes;
@@ -410,6 +414,17 @@ function maxLivePressure(bufs: readonly PlannedBuffer[]): number[] {
   return out;
 }
 
+/** Sets `rule` on buffer a's conflict slot with buffer b, if b is among a's conflicts. */
+function setRuleAt(slots: (OverlapRule | undefined)[], start: Int32Array, other: Int32Array, n: number, a: number, b: number, rule: OverlapRule): void {
+  if (!(a >= 0 && a < n) || !Number.isInteger(a)) return;
+  for (let at = start[a]!, end = start[a + 1]!; at < end; at++) {
+    if (other[at] === b) {
+      slots[at] = rule;
+      return;
+    }
+  }
+}
+
 /** Conflicts of every buffer as flat arrays: buffer i's are other[start[i] .. start[i+1]), with rule[] beside. */
 interface ConflictGraph {
   start: Int32Array;
@@ -456,13 +471,21 @@ function sortAscending(a: Float64Array, n: number): void {
  */
 export function stExecutionOrder(analysis: Analysis, schedule: readonly number[]): number[] {
   const producerOf = new Map<string, number>();
-  for (const t of analysis.tensors) producerOf.set(t.name, t.producer);
+  const tensors = analysis.tensors;
+  for (let i = 0; i < tensors.length; i++) producerOf.set(tensors[i]!.name, tensors[i]!.producer);
   const inputFree = new Array<boolean>(analysis.layers.length).fill(false);
-  for (const l of schedule) {
-    inputFree[l] = analysis.layers[l]!.inputs.every((name) => {
-      const p = producerOf.get(name);
-      return p !== undefined && p >= 0 && inputFree[p]!;
-    });
+  for (let pos = 0; pos < schedule.length; pos++) {
+    const l = schedule[pos]!;
+    const inputs = analysis.layers[l]!.inputs;
+    let free = true;
+    for (let i = 0; i < inputs.length && free; i++) {
+      const p = producerOf.get(inputs[i]!);
+      free = p !== undefined && p >= 0 && !!inputFree[p];
+    }
+    inputFree[l] = free;
   }
-  return [...schedule.filter((l) => inputFree[l]), ...schedule.filter((l) => !inputFree[l])];
+  const order: number[] = [];
+  for (let pos = 0; pos < schedule.length; pos++) if (inputFree[schedule[pos]!]) order.push(schedule[pos]!);
+  for (let pos = 0; pos < schedule.length; pos++) if (!inputFree[schedule[pos]!]) order.push(schedule[pos]!);
+  return order;
 }

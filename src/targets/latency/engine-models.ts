@@ -169,13 +169,21 @@ export function predictLayerMs(m: EngineModel, f: ModelFeatures, profile: Target
   const coef = m.fit.coef;
   const factor = (version !== undefined ? m.fit.versionFactor[version] : undefined) ?? 1;
   const perMs = clockMHz * 1000;
-  const x = new Array<number>(LATENCY_FEATURES.length).fill(0);
+  const x = new Float64Array(LATENCY_FEATURES.length);
   const n = x.length;
+  // Only the terms that can be other than ±0 (feature in the mask, or a non-finite coefficient): a ±0 term
+  // leaves the sum as it was (the sum starts at +0 and never becomes −0), so the result is the same.
+  const active = new Int32Array(n);
+  let na = 0;
+  for (let j = 0; j < n; j++) if (mask[j] || !Number.isFinite(coef[j]!)) active[na++] = j;
   const layerMs = new Array<number>(works.length);
   for (let i = 0; i < works.length; i++) {
     fillWorkFeatureVector(x, works[i]!, place, mask, 0);
     let s = 0;
-    for (let j = 0; j < n; j++) s = s + x[j]! * coef[j]!;
+    for (let a = 0; a < na; a++) {
+      const j = active[a]!;
+      s = s + x[j]! * coef[j]!;
+    }
     layerMs[i] = ((factor * s) / perMs) * scale;
   }
   return {

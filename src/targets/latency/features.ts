@@ -140,7 +140,7 @@ export function featureMask(use: ReadonlySet<LatencyFeature>): boolean[] {
  * workFeatureVectorUsing written into `out` (reused across layers) with no per-layer objects: the same
  * values as featureValuesOfWork, in LATENCY_FEATURES order, 0 where `mask` is false.
  */
-export function fillWorkFeatureVector(out: number[], w: LayerWork, place: Placement01, mask: readonly boolean[], inference: number): number[] {
+export function fillWorkFeatureVector<T extends number[] | Float64Array>(out: T, w: LayerWork, place: Placement01, mask: readonly boolean[], inference: number): T {
   const ext = place.activationExternalShare;
   const wx = place.weightsExternal;
   out[0] = mask[0] ? w.macs_conv : 0;
