@@ -211,31 +211,6 @@ export function lowerBound(a: Float64Array, n: number, x: number): number {
   return l;
 }
 
-/** Rules keyed by unordered buffer pair. */
-export class OverlapRuleIndex {
-  private readonly byBuffer = new Map<number, Map<number, OverlapRule>>();
-
-  add(rule: OverlapRule): void {
-    this.addOneWay(rule.outputId, rule.inputId, rule);
-    this.addOneWay(rule.inputId, rule.outputId, rule);
-  }
-
-  private addOneWay(a: number, b: number, rule: OverlapRule): void {
-    const m = this.byBuffer.get(a);
-    if (m) m.set(b, rule);
-    else this.byBuffer.set(a, new Map([[b, rule]]));
-  }
-
-  get(a: number, b: number): OverlapRule | undefined {
-    return this.byBuffer.get(a)?.get(b);
-  }
-
-  /** Rules involving buffer `a`, keyed by the other buffer (undefined when none). */
-  partnersOf(a: number): ReadonlyMap<number, OverlapRule> | undefined {
-    return this.byBuffer.get(a);
-  }
-}
-
 /**
  * Open interval of offsets forbidden to buffer `x` (size xSize) by placed buffer `y` at yOffset (size ySize),
  * given an optional overlap rule between them; undefined when nothing is forbidden.
