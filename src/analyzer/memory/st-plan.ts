@@ -248,14 +248,7 @@ export class StPlanner extends PlannerBase {
       const anchor = this.anchors.get(xId);
       if (anchor !== undefined && isPlaced[anchor]) {
         const c = Math.ceil((offsets[anchor]! + sizeBytes[anchor]!) / al) * al;
-        let isBlocked = false;
-        for (let i = 0; i < k; i++) {
-          if (lo[i]! < c && c < hi[i]!) {
-            isBlocked = true;
-            break;
-          }
-        }
-        if (!isBlocked) {
+        if (!insideAnyInterval(c, lo, hi, k)) {
           offsets[xId] = c;
           bottom = Math.min(bottom, c);
           top = Math.max(top, c + xSize);
@@ -307,14 +300,7 @@ export class StPlanner extends PlannerBase {
           }
         }
         if (bi < 0) break;
-        let isBlocked = false;
-        for (let i = 0; i < k; i++) {
-          if (lo[i]! < bC && bC < hi[i]!) {
-            isBlocked = true;
-            break;
-          }
-        }
-        if (!isBlocked) {
+        if (!insideAnyInterval(bC, lo, hi, k)) {
           chosen = bC;
           break;
         }
@@ -488,4 +474,10 @@ export function stExecutionOrder(analysis: Analysis, schedule: readonly number[]
   for (let pos = 0; pos < schedule.length; pos++) if (inputFree[schedule[pos]!]) order.push(schedule[pos]!);
   for (let pos = 0; pos < schedule.length; pos++) if (!inputFree[schedule[pos]!]) order.push(schedule[pos]!);
   return order;
+}
+
+/** Whether offset `c` lies strictly inside one of the first `k` open intervals (lo[i], hi[i]). */
+function insideAnyInterval(c: number, lo: ArrayLike<number>, hi: ArrayLike<number>, k: number): boolean {
+  for (let i = 0; i < k; i++) if (lo[i]! < c && c < hi[i]!) return true;
+  return false;
 }
