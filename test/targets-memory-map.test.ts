@@ -36,6 +36,25 @@ describe('memory mapping', () => {
     expect(m.limitingMemory).toBe('DTCM + SRAM1 + SRAM2 (contiguous from 0x20000000)');
   });
 
+  it('F769: a pool that fills the RAM at 0x20000000 but leaves no room for runtime RAM goes to SDRAM, the runtime RAM stays inside', () => {
+    // YOLOv8n 256 (our plan 512 KiB, runtime 61.3 KiB): before, both were put in the 512 KiB region and reported as not fitting
+    const f769 = resolveTarget('STM32F769I-DISCO');
+    const m = mapMemory(f769, { activationBytes: 512 * KiB, weightBytes: 100 * KiB, runtimeRamBytes: 62_780, codeFlashBytes: 100 * KiB });
+    expect(m.placements.filter((p) => p.role === 'activations' || p.role === 'runtime-ram').map((p) => [p.role, p.memoryId])).toEqual([
+      ['activations', 'sdram'],
+      ['runtime-ram', 'sram'],
+    ]);
+    expect(m.fits).toBe(true);
+    expect(m.usesExternal).toBe(true);
+    expect(m.ram.internalBytes).toBe(62_780);
+    expect(m.ram.externalBytes).toBe(512 * KiB);
+    expect(m.notes.join(' ')).toMatch(/beside 62780 B of runtime RAM/);
+    // a pool that leaves exactly the runtime RAM's room: the two share the region, as before
+    const fitsInside = mapMemory(f769, { activationBytes: 512 * KiB - 62_780, weightBytes: 100 * KiB, runtimeRamBytes: 62_780, codeFlashBytes: 100 * KiB });
+    expect(fitsInside.usesExternal).toBe(false);
+    expect(fitsInside.fits).toBe(true);
+  });
+
   it('STM32Cube.AI 7.x/8.x: moves the whole activation pool to external SDRAM when it exceeds the AXI SRAM', () => {
     const m = mapMemory(h747, { activationBytes: 513 * KiB, weightBytes: 500 * KiB, runtimeRamBytes: 0, codeFlashBytes: 0 }, { toolVersion: 'cubeai-8.1' });
     expect(m.placements.filter((p) => p.role === 'activations').map((p) => [p.memoryId, p.bytes])).toEqual([['sdram', 513 * KiB]]);

@@ -107,7 +107,10 @@ export function mapMemory(profile: TargetProfile, needs: MemoryNeeds, opts: MapO
   const split = activationSplitFor(profile, opts.toolVersion);
   if (profile.activationPlacement === 'largest-region') {
     const region = actRegions[0];
-    const internalMax = split ? Math.min(split.internalPoolMaxBytes, region?.bytes ?? 0) : (region?.bytes ?? 0);
+    // runtime RAM shares the region when no other internal data memory can hold it: the pool must leave it room
+    const runtimeElsewhere = mems.some((m) => m.kind === 'internal-ram' && m.data && m !== region && m.bytes >= needs.runtimeRamBytes);
+    const runtimeBeside = runtimeElsewhere ? 0 : needs.runtimeRamBytes;
+    const internalMax = split ? Math.min(split.internalPoolMaxBytes, region?.bytes ?? 0) : (region?.bytes ?? 0) - runtimeBeside;
     if (region && need <= internalMax) put('activations', region, need);
     else if (region && split && actExternal[0]) {
       const inside = Math.min(split.splitInternalBytes, region.bytes);
@@ -118,7 +121,8 @@ export function mapMemory(profile: TargetProfile, needs: MemoryNeeds, opts: MapO
     } else if (actExternal[0]) {
       put('activations', actExternal[0], need);
       if (region) {
-        notes.push(`activations (${need} B) exceed ${region.name} (${region.bytes} B): the pool goes to ${actExternal[0].name}`);
+        const beside = runtimeBeside && need <= region.bytes ? ` beside ${runtimeBeside} B of runtime RAM` : '';
+        notes.push(`activations (${need} B) exceed ${region.name} (${region.bytes} B${beside}): the pool goes to ${actExternal[0].name}`);
         overflowed.push(region.name);
       }
     } else if (region) put('activations', region, need); // does not fit: over-commit, reported by margins
@@ -143,8 +147,10 @@ export function mapMemory(profile: TargetProfile, needs: MemoryNeeds, opts: MapO
     const other = mems
       .filter((m) => m.kind === 'internal-ram' && m.data && !actRegions.includes(m) && room(m) >= needs.runtimeRamBytes)
       .sort((a, b) => b.bytes - a.bytes)[0];
+    // else the activation region when the pool left it room (e.g. the pool went to external RAM), else the pool's home
+    const freedRegion = actRegions.find((m) => m.data && room(m) >= needs.runtimeRamBytes);
     const actHome = placements.find((p) => p.role === 'activations');
-    const target = other ?? (actHome ? mems.find((m) => m.id === actHome.memoryId)! : (actRegions[0] ?? mems[0]!));
+    const target = other ?? freedRegion ?? (actHome ? mems.find((m) => m.id === actHome.memoryId)! : (actRegions[0] ?? mems[0]!));
     put('runtime-ram', target, needs.runtimeRamBytes);
     ramRoleMems.add(target);
   }

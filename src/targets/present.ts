@@ -60,8 +60,8 @@ export function marginCell(used: number, capacity: number, margin: number): stri
 }
 
 /**
- * MCU/NPU: the tightest internal memory this role uses ("392 KiB / 512 KiB AXI SRAM (+23%)"), or where the
- * overflow went; MPU: DDR.
+ * MCU/NPU: the tightest internal memory this role uses ("392 KiB / 512 KiB AXI SRAM (+23%)"), followed by where
+ * the overflow went when part of the role is in external memory; MPU: DDR.
  */
 export function roleCell(r: TargetResult, role: 'ram' | 'flash'): string {
   const s = r[role];
@@ -74,7 +74,12 @@ export function roleCell(r: TargetResult, role: 'ram' | 'flash'): string {
   const pick = (ms: typeof used) => ms.reduce((a, b) => (b.usedBytes / b.capacityBytes > a.usedBytes / a.capacityBytes ? b : a));
   if (external.length && r.class !== 'npu') {
     const e = pick(external);
-    return `${formatBytes(e.usedBytes)} in ${e.name} (${formatBytes(e.capacityBytes)}, ${(100 - (100 * e.usedBytes) / e.capacityBytes).toFixed(0)}% free)`;
+    const outside = `${formatBytes(e.usedBytes)} in ${e.name} (${formatBytes(e.capacityBytes)}, ${(100 - (100 * e.usedBytes) / e.capacityBytes).toFixed(0)}% free)`;
+    // a pool split over internal and external memory (STEdgeAI 4.x on the H7), or code inside beside weights outside
+    const inside = internal.filter((m) => m.usedBytes > 0);
+    if (!inside.length) return outside;
+    const t = pick(inside);
+    return `${marginCell(t.usedBytes, t.capacityBytes, t.capacityBytes - t.usedBytes)} ${t.name} + ${outside}`;
   }
   if (r.class === 'npu') {
     const pools = role === 'ram' ? r.memories.filter((m) => m.kind === 'internal-ram') : internal;
