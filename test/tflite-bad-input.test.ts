@@ -177,6 +177,15 @@ describe('tiny TFLite files built with the generated builder', () => {
     expect(e.message).toMatch(/tensor 1 'c': buffer index 99 out of range \(the file has 2 buffers\)/);
   });
 
+  it('a hostile tensor name (newlines, control characters) leaves in the error as one escaped line (fuzz seed 13 cases 273, 7782)', () => {
+    const t = validTiny();
+    t.tensors[1]!.name = 'c\nrm -rf /\r\u0007';
+    t.tensors[1]!.buffer = 99;
+    const e = edgefitError(() => read(buildTflite(t)));
+    expect(e.code).toBe('BAD_MODEL');
+    expect(e.message).toContain("tensor 1 'c\\nrm -rf /\\u000d\\u0007': buffer index 99 out of range");
+  });
+
   it('refuses an operator whose opcode index is out of range', () => {
     const t = validTiny();
     t.ops[0]!.opcode = 5;

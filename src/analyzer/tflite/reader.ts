@@ -14,8 +14,8 @@
  * (`CUSTOM:<name>` for custom ops) and their builtin options as attributes (see ./options.ts).
  */
 import { storageBytes, type DType } from '../dtype.ts';
-import { EdgefitError } from '../errors.ts';
-import { checkGraph } from '../graph-check.ts';
+import { EdgefitError, isEdgefitError } from '../errors.ts';
+import { checkGraph, oneLine } from '../graph-check.ts';
 import type { ConstData, Dim, IRGraph, IRModel, IRNode, Quantization, TensorInfo } from '../ir.ts';
 import { CheckedByteBuffer, OutOfBoundsError } from './checked-byte-buffer.ts';
 import { BuiltinOperator } from './gen/tflite/builtin-operator.ts';
@@ -77,13 +77,16 @@ export function readTflite(bytes: Uint8Array, opts: TfliteReadOptions): IRModel 
   try {
     model = reader.decode();
   } catch (e) {
+    // names read from the file (tensor and operator names in `where` and in messages) may hold newlines or
+    // control characters: every message leaves here as one escaped line, as the ONNX reader's do
     if (e instanceof OutOfBoundsError) {
       throw new EdgefitError(
         'TRUNCATED',
-        `${path}: truncated or corrupt TFLite file: reading ${reader.where} led outside the file (offset ${e.offset}, file ${bytes.length} bytes)`,
+        oneLine(`${path}: truncated or corrupt TFLite file: reading ${reader.where} led outside the file (offset ${e.offset}, file ${bytes.length} bytes)`),
       );
     }
-    if (e instanceof RangeError) throw new EdgefitError('BAD_MODEL', `${path}: corrupt TFLite file at ${reader.where}: ${e.message}`);
+    if (e instanceof RangeError) throw new EdgefitError('BAD_MODEL', oneLine(`${path}: corrupt TFLite file at ${reader.where}: ${e.message}`));
+    if (isEdgefitError(e)) throw new EdgefitError(e.code, oneLine(e.message), e.exitCode);
     throw e;
   }
   const graph = checkGraph(model.graph, path);
