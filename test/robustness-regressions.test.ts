@@ -32,7 +32,26 @@ function convWithKernelAttr(kernelShape: number[]): Uint8Array {
   return g.toBytes();
 }
 
+/** x [1,3,24,24] → Conv (8 out, 3×3 weights whose shape disagrees with x's channels) named `name` → y. */
+function badConvNamed(name: string): Uint8Array {
+  const g = new OnnxGraphBuilder({ opsets: { '': 13 } });
+  g.input('x', 'float32', [1, 3, 24, 24]);
+  g.initializer('w', 'float32', [8, 5, 3, 3], new Float32Array(360).fill(0.1));
+  g.node('Conv', ['x', 'w'], ['y'], { pads: [1, 1, 1, 1] }, { name });
+  g.output('y', 'float32', null);
+  return g.toBytes();
+}
+
 describe('fuzz reproducers', () => {
+  it('a hostile node name reaches any error as one escaped line, whichever stage throws (seed 13, cases 273 and 7782, TFLite)', () => {
+    // shape inference (not the reader) refuses this conv; its message names the node
+    const e = refusal(() => analyzeBytes(badConvNamed('conv\nFAKE: all good\r\u2028')));
+    expect(e.message).not.toMatch(/[\n\r\u2028]/);
+    expect(e.message).toContain("conv\\nFAKE: all good\\u000d\\u2028");
+    // the escape is the error's own: any EdgefitError message is one line
+    expect(new EdgefitError('BAD_MODEL', 'a\nb\u0007').message).toBe('a\\nb\\u0007');
+  });
+
   it('a Conv kernel_shape with a negative size is refused, not counted as negative MACs (seed 6, case 148)', () => {
     const e = refusal(() => analyzeBytes(convWithKernelAttr([-3, 3])));
     expect(e.code).toBe('BAD_MODEL');

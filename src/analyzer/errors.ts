@@ -24,11 +24,17 @@ export class EdgefitError extends Error {
   readonly exitCode: number;
 
   constructor(code: ErrorCode, message: string, exitCode = 2) {
-    super(message);
+    // one line whatever a file's names hold: control characters and line separators are shown escaped
+    super(escapeControlChars(message));
     this.name = 'EdgefitError';
     this.code = code;
     this.exitCode = exitCode;
   }
+}
+
+/** `message` with control characters and line separators escaped (`\n`, `\u0007` …): it prints as one line. */
+export function escapeControlChars(message: string): string {
+  return message.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => (c === '\n' ? '\\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
 
 export function isEdgefitError(e: unknown): e is EdgefitError {

@@ -7,7 +7,7 @@
  * order (the same graph object is returned). O(nodes + edges), iterative (no recursion on the node chain).
  * Sub-graph attributes (If/Loop bodies) count the outer tensors they read as dependencies of their node.
  */
-import { EdgefitError } from './errors.ts';
+import { EdgefitError, escapeControlChars } from './errors.ts';
 import type { IRGraph, IRNode } from './ir.ts';
 
 const MAX_CYCLE_NAMES = 12;
@@ -18,7 +18,7 @@ const MAX_MESSAGE_CHARS = 360;
  * escaped) and may be huge (the middle is cut).
  */
 export function oneLine(message: string): string {
-  const clean = message.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => (c === '\n' ? '\\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  const clean = escapeControlChars(message);
   if (clean.length <= MAX_MESSAGE_CHARS) return clean;
   const half = Math.floor((MAX_MESSAGE_CHARS - 1) / 2);
   return `${clean.slice(0, half)}…${clean.slice(clean.length - half)}`;
