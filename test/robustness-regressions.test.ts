@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../src/analyzer/analyze.ts';
 import { EdgefitError } from '../src/analyzer/errors.ts';
 import { loadModelBytes } from '../src/analyzer/load.ts';
+import { planMemory } from '../src/analyzer/memory/index.ts';
 import { OnnxGraphBuilder } from '../src/analyzer/onnx/builder.ts';
 
 function analyzeBytes(bytes: Uint8Array) {
@@ -41,6 +42,30 @@ function badConvNamed(name: string): Uint8Array {
   g.output('y', 'float32', null);
   return g.toBytes();
 }
+
+/** Node, tensor and graph-input names holding a newline, ESC sequences (SGR, clear screen) and a C1 CSI. */
+function hostileNames(): Uint8Array {
+  const g = new OnnxGraphBuilder({ opsets: { '': 13 } });
+  g.input('x\u001b[31mRED', 'float32', [1, 3, 8, 8]);
+  g.initializer('w', 'float32', [4, 3, 3, 3], new Float32Array(108).fill(0.1));
+  g.node('Conv', ['x\u001b[31mRED', 'w'], ['y\nFAKE LINE'], { pads: [1, 1, 1, 1] }, { name: 'conv\n- injected warning\u001b[2J\u009b' });
+  g.node('Relu', ['y\nFAKE LINE'], ['z'], {}, { name: 'relu' });
+  g.output('z', 'float32', null);
+  return g.toBytes();
+}
+
+describe('hostile names', () => {
+  it('names with control characters are carried escaped: no layer, tensor or buffer name can fake an output line or drive the terminal', () => {
+    const a = analyzeBytes(hostileNames());
+    const names = [...a.layers.map((l) => l.name), ...a.layers.flatMap((l) => [...l.inputs, ...l.outputs]), ...a.tensors.map((t) => t.name)];
+    expect(names.length).toBeGreaterThan(3);
+    for (const n of names) expect(n).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/);
+    expect(a.layers[0]!.name).toBe('conv\\n- injected warning\\u001b[2J\\u009b');
+    expect(a.layers[0]!.inputs[0]).toBe('x\\u001b[31mRED');
+    const plan = planMemory(a)!;
+    for (const b of plan.planners.st.buffers) expect(b.name).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+  });
+});
 
 describe('fuzz reproducers', () => {
   it('a hostile node name reaches any error as one escaped line, whichever stage throws (seed 13, cases 273 and 7782, TFLite)', () => {

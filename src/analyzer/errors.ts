@@ -32,9 +32,9 @@ export class EdgefitError extends Error {
   }
 }
 
-/** `message` with control characters and line separators escaped (`\n`, `\u0007` …): it prints as one line. */
+/** `message` with control characters (C0, DEL, C1) and line separators escaped (`\n`, `\u0007` …): it prints as one line and carries no terminal escape. */
 export function escapeControlChars(message: string): string {
-  return message.replace(/[\u0000-\u001f\u007f\u2028\u2029]/g, (c) => (c === '\n' ? '\\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
+  return message.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => (c === '\n' ? '\\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }
 
 export function isEdgefitError(e: unknown): e is EdgefitError {

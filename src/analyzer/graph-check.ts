@@ -64,7 +64,61 @@ function implicitInputs(node: IRNode): string[] {
   return out;
 }
 
-export function checkGraph(graph: IRGraph, path: string): IRGraph {
+/** Characters a name read from a file must not print raw: C0/C1 controls (newlines, ESC, CSI), DEL, line separators. */
+const HOSTILE_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/**
+ * The graph with every tensor and node name that holds a control character or line separator replaced by its
+ * escaped form (`conv\n…` → `conv\\n…`), in sub-graphs too: text output, tables and reports then show such names on
+ * one line and cannot be driven by terminal escapes (a hostile file cannot fake output lines or clear the screen).
+ * The same graph object when no name needs it (real models), so nothing else changes.
+ */
+export function withPrintableNames(graph: IRGraph): IRGraph {
+  if (!graphHasHostileName(graph)) return graph;
+  const fix = (s: string): string => (HOSTILE_CHARS.test(s) ? escapeControlChars(s) : s);
+  const fixAttrs = (attrs: IRNode['attrs']): IRNode['attrs'] => {
+    let out: IRNode['attrs'] | undefined;
+    for (const k in attrs) {
+      const v = attrs[k];
+      if (isGraph(v)) (out ??= { ...attrs })[k] = withPrintableNames(v);
+    }
+    return out ?? attrs;
+  };
+  const tensors = new Map<string, IRGraph['tensors'] extends Map<string, infer T> ? T : never>();
+  for (const [name, info] of graph.tensors) tensors.set(fix(name), HOSTILE_CHARS.test(info.name) ? { ...info, name: fix(info.name) } : info);
+  return {
+    ...graph,
+    name: fix(graph.name),
+    inputs: graph.inputs.map(fix),
+    outputs: graph.outputs.map(fix),
+    nodes: graph.nodes.map((n) => ({ ...n, name: fix(n.name), inputs: n.inputs.map(fix), outputs: n.outputs.map(fix), attrs: fixAttrs(n.attrs) })),
+    tensors,
+  };
+}
+
+function graphHasHostileName(graph: IRGraph): boolean {
+  if (HOSTILE_CHARS.test(graph.name)) return true;
+  for (const name of graph.tensors.keys()) if (HOSTILE_CHARS.test(name)) return true;
+  for (const node of graph.nodes) {
+    if (HOSTILE_CHARS.test(node.name)) return true;
+    for (const s of node.inputs) if (HOSTILE_CHARS.test(s)) return true;
+    for (const s of node.outputs) if (HOSTILE_CHARS.test(s)) return true;
+    for (const k in node.attrs) {
+      const v = node.attrs[k];
+      if (isGraph(v) && graphHasHostileName(v)) return true;
+    }
+  }
+  for (const s of graph.inputs) if (HOSTILE_CHARS.test(s)) return true;
+  for (const s of graph.outputs) if (HOSTILE_CHARS.test(s)) return true;
+  return false;
+}
+
+/**
+ * Structural check of a graph (duplicate producers, dangling inputs, cycles; file order made topological), on
+ * its names made printable first (withPrintableNames). Returns the graph to use.
+ */
+export function checkGraph(graphAsRead: IRGraph, path: string): IRGraph {
+  const graph = withPrintableNames(graphAsRead);
   const { nodes, tensors } = graph;
   const n = nodes.length;
   const graphInputs = new Set(graph.inputs);

@@ -8,7 +8,7 @@
  */
 import { closeSync, constants, fstatSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { EdgefitError, isEdgefitError } from './errors.ts';
+import { EdgefitError, escapeControlChars, isEdgefitError } from './errors.ts';
 import { checkGraph } from './graph-check.ts';
 import type { IRModel } from './ir.ts';
 import { readFully } from './onnx/read-fully.ts';
@@ -115,7 +115,9 @@ function withOnnxMessages(read: () => IRModel): IRModel {
 
 function checked(model: IRModel, path: string): IRModel {
   const graph = checkGraph(model.graph, path);
-  return graph === model.graph ? model : { ...model, graph };
+  // reader warnings quote names as read: shown escaped, as checkGraph shows the names themselves
+  const warnings = model.warnings.map(escapeControlChars);
+  return { ...model, graph, warnings };
 }
 
 /**

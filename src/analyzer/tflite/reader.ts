@@ -14,7 +14,7 @@
  * (`CUSTOM:<name>` for custom ops) and their builtin options as attributes (see ./options.ts).
  */
 import { storageBytes, type DType } from '../dtype.ts';
-import { EdgefitError, isEdgefitError } from '../errors.ts';
+import { EdgefitError, escapeControlChars, isEdgefitError } from '../errors.ts';
 import { checkGraph, oneLine } from '../graph-check.ts';
 import type { ConstData, Dim, IRGraph, IRModel, IRNode, Quantization, TensorInfo } from '../ir.ts';
 import { CheckedByteBuffer, OutOfBoundsError } from './checked-byte-buffer.ts';
@@ -90,7 +90,8 @@ export function readTflite(bytes: Uint8Array, opts: TfliteReadOptions): IRModel 
     throw e;
   }
   const graph = checkGraph(model.graph, path);
-  return graph === model.graph ? model : { ...model, graph };
+  // warnings quote tensor names as read: shown escaped, as checkGraph shows the names themselves
+  return { ...model, graph, warnings: model.warnings.map(escapeControlChars) };
 }
 
 class TfliteDecoder {
