@@ -8,7 +8,7 @@ import { LAYER_OPS } from '../layer-ops.ts';
 import { searchBestSchedule } from './best-schedule.ts';
 import { GreedyBySizePlanner } from './greedy-by-size.ts';
 import { LinearFirstFitPlanner } from './linear-first-fit.ts';
-import { assembleLiveness, computeLiveness, livenessLowerBoundBytes, livenessSkeleton, PAD_BUFFER, type Liveness, type LivenessSkeleton } from './liveness.ts';
+import { assembleLiveness, computeLiveness, livenessLowerBoundBytes, livenessSkeleton, type Liveness, type LivenessSkeleton } from './liveness.ts';
 import { defaultSchedule, assertValidSchedule } from './schedule.ts';
 import type { ScratchEngineName } from './scratch-rules.ts';
 import { StPlanner, stExecutionOrder } from './st-plan.ts';
@@ -129,44 +129,6 @@ export function loadPlanner(liveness: Liveness, planner: MemoryPlanner): number[
     }
   }
   return ids;
-}
-
-/**
- * `loadPlanner(assembleLiveness(skeleton, analysis, scratchBytes), planner)` for the st planner, without building
- * the Liveness (buffer and overlap objects, names, per-step bytes) that only reports read: the same buffers, ids,
- * overlap rules (same order) and scratch marks. The st pool of a target's scratch engine needs nothing else.
- */
-function loadStPlannerFromSkeleton(skeleton: LivenessSkeleton, analysis: Analysis, scratchBytes: (layer: Layer) => number, planner: StPlanner): void {
-  const layers = analysis.layers;
-  const { schedule, stepOf, positions } = skeleton;
-  for (const b of skeleton.baseBuffers) planner.addBuffer(b.sizeBytes, b.firstStep, b.lastStep);
-  let next = skeleton.baseBuffers.length;
-  for (let pos = 0; pos < schedule.length; pos++) {
-    const layerIndex = schedule[pos]!;
-    const s = stepOf[layerIndex]!;
-    const scratch = scratchBytes(layers[layerIndex]!);
-    const p = positions[pos];
-    if (scratch > 0) {
-      planner.addBuffer(scratch, s, s);
-      planner.markScratch(next);
-      if (p?.scratchAfter !== undefined) planner.placeAfter(next, p.scratchAfter);
-      next++;
-    }
-    if (p === undefined) continue;
-    let padBuffer = PAD_BUFFER;
-    if (p.pad) {
-      padBuffer = next++;
-      planner.addBuffer(p.pad.sizeBytes, p.pad.firstStep, p.pad.lastStep);
-    }
-    for (const o of p.overlaps) {
-      planner.addOverlapRule({
-        outputId: o.output === PAD_BUFFER ? padBuffer : o.output,
-        inputId: o.input === PAD_BUFFER ? padBuffer : o.input,
-        forwardDeltaBytes: o.rule.forwardDeltaBytes,
-        backwardDeltaBytes: o.rule.backwardDeltaBytes,
-      });
-    }
-  }
 }
 
 /**
@@ -306,6 +268,11 @@ export function runPlanner(analysis: Analysis, liveness: Liveness, planner: Memo
  * `planMemory(...).planners.st.peakBytes` without the other planners and the re-ordering search. On the model's
  * own order the graph walk is shared with `planMemory` and the other engines, and the result is memoised.
  */
+/** The memo key of an st pool size: planMemory stores it, planStPeakBytes reads it. */
+function stPeakKey(scratchEngine: string, allocateIo: boolean, alignmentBytes: number, splitPads: boolean, fuseConvPool: boolean): string {
+  return `${scratchEngine}|${allocateIo}|${alignmentBytes}|${splitPads}|${fuseConvPool}`;
+}
+
 export function planStPeakBytes(analysis: Analysis, opts: MemoryOptions = {}): number | undefined {
   if (analysis.layers.length === 0) return undefined;
   const allocateIo = opts.allocateIo ?? true;
@@ -314,7 +281,7 @@ export function planStPeakBytes(analysis: Analysis, opts: MemoryOptions = {}): n
   const splitPads = opts.stSplitPads ?? true;
   const fuseConvPool = opts.stFuseConvPool ?? true;
   const memo = opts.schedule ? undefined : memoFor(analysis);
-  const key = `${scratchEngine}|${allocateIo}|${alignmentBytes}|${splitPads}|${fuseConvPool}`;
+  const key = stPeakKey(scratchEngine, allocateIo, alignmentBytes, splitPads, fuseConvPool);
   const known = memo?.stPeakBytes.get(key);
   if (known !== undefined) return known;
   const schedule = checkedSchedule(analysis, opts.schedule, memo);
@@ -322,7 +289,7 @@ export function planStPeakBytes(analysis: Analysis, opts: MemoryOptions = {}): n
   const skeleton = skeletonFor(analysis, stSchedule, memo, { allocateIo, splitPads, fuseConvPool }, stSchedule !== schedule);
   // runPlanner's peakBytes is the planner's arena; the per-buffer report is not needed here.
   const planner = new StPlanner({ alignmentBytes });
-  loadStPlannerFromSkeleton(skeleton, analysis, scratchFunction(scratchEngine), planner);
+  loadPlanner(assembleLiveness(skeleton, analysis, scratchFunction(scratchEngine)), planner);
   const peak = planner.arenaBytes();
   memo?.stPeakBytes.set(key, peak);
   return peak;
@@ -347,7 +314,7 @@ export function planMemory(analysis: Analysis, opts: MemoryOptions = {}): Memory
   const stSkeleton = splitPads || fuseConvPool || reordered ? skeletonFor(analysis, stSchedule, memo, { allocateIo, splitPads, fuseConvPool }, reordered) : undefined;
   const stLiveness = stSkeleton ? assembleLiveness(stSkeleton, analysis, scratchBytes) : liveness;
   const st = runPlanner(analysis, stLiveness, new StPlanner({ alignmentBytes }), alignmentBytes);
-  memo?.stPeakBytes.set(`${scratchEngine}|${allocateIo}|${alignmentBytes}|${splitPads}|${fuseConvPool}`, st.peakBytes);
+  memo?.stPeakBytes.set(stPeakKey(scratchEngine, allocateIo, alignmentBytes, splitPads, fuseConvPool), st.peakBytes);
   const greedy = runPlanner(analysis, liveness, new GreedyBySizePlanner({ alignmentBytes }), alignmentBytes);
   const linear = runPlanner(analysis, liveness, new LinearFirstFitPlanner({ alignmentBytes }), alignmentBytes);
 
