@@ -7,7 +7,7 @@
  * order (the same graph object is returned). O(nodes + edges), iterative (no recursion on the node chain).
  * Sub-graph attributes (If/Loop bodies) count the outer tensors they read as dependencies of their node.
  */
-import { EdgefitError, escapeControlChars } from './errors.ts';
+import { CONTROL_CHARS, EdgefitError, escapeControlChars } from './errors.ts';
 import type { IRGraph, IRNode } from './ir.ts';
 
 const MAX_CYCLE_NAMES = 12;
@@ -64,8 +64,6 @@ function implicitInputs(node: IRNode): string[] {
   return out;
 }
 
-/** Characters a name read from a file must not print raw: C0/C1 controls (newlines, ESC, CSI), DEL, line separators. */
-const HOSTILE_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 
 /**
  * The graph with every tensor and node name that holds a control character or line separator replaced by its
@@ -75,7 +73,7 @@ const HOSTILE_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
  */
 export function withPrintableNames(graph: IRGraph): IRGraph {
   if (!graphHasHostileName(graph)) return graph;
-  const fix = (s: string): string => (HOSTILE_CHARS.test(s) ? escapeControlChars(s) : s);
+  const fix = (s: string): string => (CONTROL_CHARS.test(s) ? escapeControlChars(s) : s);
   const fixAttrs = (attrs: IRNode['attrs']): IRNode['attrs'] => {
     let out: IRNode['attrs'] | undefined;
     for (const k in attrs) {
@@ -85,7 +83,7 @@ export function withPrintableNames(graph: IRGraph): IRGraph {
     return out ?? attrs;
   };
   const tensors = new Map<string, IRGraph['tensors'] extends Map<string, infer T> ? T : never>();
-  for (const [name, info] of graph.tensors) tensors.set(fix(name), HOSTILE_CHARS.test(info.name) ? { ...info, name: fix(info.name) } : info);
+  for (const [name, info] of graph.tensors) tensors.set(fix(name), CONTROL_CHARS.test(info.name) ? { ...info, name: fix(info.name) } : info);
   return {
     ...graph,
     name: fix(graph.name),
@@ -97,19 +95,19 @@ export function withPrintableNames(graph: IRGraph): IRGraph {
 }
 
 function graphHasHostileName(graph: IRGraph): boolean {
-  if (HOSTILE_CHARS.test(graph.name)) return true;
-  for (const name of graph.tensors.keys()) if (HOSTILE_CHARS.test(name)) return true;
+  if (CONTROL_CHARS.test(graph.name)) return true;
+  for (const name of graph.tensors.keys()) if (CONTROL_CHARS.test(name)) return true;
   for (const node of graph.nodes) {
-    if (HOSTILE_CHARS.test(node.name)) return true;
-    for (const s of node.inputs) if (HOSTILE_CHARS.test(s)) return true;
-    for (const s of node.outputs) if (HOSTILE_CHARS.test(s)) return true;
+    if (CONTROL_CHARS.test(node.name)) return true;
+    for (const s of node.inputs) if (CONTROL_CHARS.test(s)) return true;
+    for (const s of node.outputs) if (CONTROL_CHARS.test(s)) return true;
     for (const k in node.attrs) {
       const v = node.attrs[k];
       if (isGraph(v) && graphHasHostileName(v)) return true;
     }
   }
-  for (const s of graph.inputs) if (HOSTILE_CHARS.test(s)) return true;
-  for (const s of graph.outputs) if (HOSTILE_CHARS.test(s)) return true;
+  for (const s of graph.inputs) if (CONTROL_CHARS.test(s)) return true;
+  for (const s of graph.outputs) if (CONTROL_CHARS.test(s)) return true;
   return false;
 }
 
