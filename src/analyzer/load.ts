@@ -128,10 +128,9 @@ export function loadModelBytes(bytes: Uint8Array, path: string, opts: LoadBytesO
   const cap = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   if (bytes.length > cap) throw tooLarge(path, bytes.length, cap);
   const maxTensorBytes = opts.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES;
-  let model: IRModel;
   if (isTflite(bytes)) {
     try {
-      model = readTflite(bytes, { path, maxTensorBytes });
+      return readTflite(bytes, { path, maxTensorBytes }); // checked by the reader itself (its tests call it directly)
     } catch (e) {
       // every tensor-cap refusal says how to raise the cap, whichever reader made it
       if (isEdgefitError(e) && e.code === 'LIMIT' && !e.message.includes('--max-tensor-bytes')) {
@@ -139,8 +138,6 @@ export function loadModelBytes(bytes: Uint8Array, path: string, opts: LoadBytesO
       }
       throw e;
     }
-  } else {
-    model = withOnnxMessages(() => readOnnx(bytes, { path, baseDir: opts.baseDir ?? dirname(resolve(path)), maxTensorBytes }));
   }
-  return checked(model, path);
+  return checked(withOnnxMessages(() => readOnnx(bytes, { path, baseDir: opts.baseDir ?? dirname(resolve(path)), maxTensorBytes })), path);
 }
