@@ -31,33 +31,26 @@ export interface ShapeResult {
 /** Above this many elements a tensor is not real (2^40 ≈ 1.1e12). */
 export const MAX_TENSOR_ELEMENTS = 2 ** 40;
 
-/** Throws DIM_OVERFLOW unless every dim is a non-negative integer and the product stays below the cap. */
-export function checkShape(shape: readonly number[], nodeLabel: string, tensorName: string): void {
-  let n = 1;
-  for (const d of shape) {
-    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
-      throw new EdgefitError('DIM_OVERFLOW', `${nodeLabel}: tensor '${tensorName}' has an invalid dim ${d} in [${shape.join(', ')}]`);
-    }
-    n *= d;
-    if (n > MAX_TENSOR_ELEMENTS) {
-      throw new EdgefitError(
-        'DIM_OVERFLOW',
-        `${nodeLabel}: tensor '${tensorName}' of shape [${shape.join(', ')}] has more than 2^40 elements`,
-      );
-    }
-  }
-}
-
-/** The same test as checkShape without building its message: true when checkShape would not throw. */
-function shapeOk(shape: readonly number[]): boolean {
+/**
+ * What is wrong with a shape, as the end of a message about its tensor (`has an invalid dim …` / `of shape … has
+ * more than 2^40 elements`), or undefined when every dim is a non-negative integer and the product stays below
+ * the cap. Builds no string for a good shape.
+ */
+function shapeProblem(shape: readonly number[]): string | undefined {
   let n = 1;
   for (let i = 0; i < shape.length; i++) {
     const d = shape[i]!;
-    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) return false;
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) return `has an invalid dim ${d} in [${shape.join(', ')}]`;
     n *= d;
-    if (n > MAX_TENSOR_ELEMENTS) return false;
+    if (n > MAX_TENSOR_ELEMENTS) return `of shape [${shape.join(', ')}] has more than 2^40 elements`;
   }
-  return true;
+  return undefined;
+}
+
+/** Throws DIM_OVERFLOW unless every dim is a non-negative integer and the product stays below the cap. */
+export function checkShape(shape: readonly number[], nodeLabel: string, tensorName: string): void {
+  const problem = shapeProblem(shape);
+  if (problem) throw new EdgefitError('DIM_OVERFLOW', `${nodeLabel}: tensor '${tensorName}' ${problem}`);
 }
 
 function opsetOf(model: IRModel, domain: string): number {
@@ -132,7 +125,8 @@ function seedConstants(model: IRModel, types: Map<string, TensorType>): void {
     const data = info.data;
     if (!data) return;
     const shape = data.shape.slice();
-    if (!shapeOk(shape)) checkShape(shape, `constant '${name}'`, name);
+    const problem = shapeProblem(shape);
+    if (problem) throw new EdgefitError('DIM_OVERFLOW', `constant '${name}': tensor '${name}' ${problem}`);
     const value = decodeSmallConst(data, MAX_VALUE_ELEMENTS);
     types.set(name, value ? { dtype: data.dtype, shape, value } : { dtype: data.dtype, shape });
   });
@@ -229,13 +223,8 @@ export function inferShapes(model: IRModel, opts: ShapeOptions = {}): ShapeResul
       const name = outputs[i]!;
       const t = outs[i];
       if (!name || !t) continue;
-      if (!shapeOk(t.shape)) {
-        try {
-          checkShape(t.shape, nodeLabel(node), name);
-        } catch (e) {
-          throw new EdgefitError('DIM_OVERFLOW', (e as Error).message + defaultedHint);
-        }
-      }
+      const problem = shapeProblem(t.shape);
+      if (problem) throw new EdgefitError('DIM_OVERFLOW', `${nodeLabel(node)}: tensor '${name}' ${problem}${defaultedHint}`);
       types.set(name, t);
     }
   }
