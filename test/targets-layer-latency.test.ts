@@ -11,6 +11,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeFile } from '../src/analyzer/analyze.ts';
 import { DEFAULT_TARGETS, evaluateTargets } from '../src/targets/evaluate.ts';
 import { evaluateProfile } from '../src/targets/evaluate.ts';
+import { featureMask, fillWorkFeatureVector, LATENCY_FEATURES } from '../src/targets/latency/features.ts';
+import { emptyWork, WORK_TERMS } from '../src/targets/latency/layer-work.ts';
 import { modelFeatures } from '../src/targets/model-features.ts';
 import { resolveTarget } from '../src/targets/resolve.ts';
 import { buildZooModel } from '../src/zoo/index.ts';
@@ -62,5 +64,31 @@ describe('per-layer latency in TargetResult', () => {
     const r = evaluateProfile(modelFeatures(eff), resolveTarget('stm32h747i-disco'));
     expect(r.latencyMs).toBeGreaterThan(0);
     expect(r.layerLatencyMs).toBeNull();
+  });
+});
+
+describe('latency feature vector positions', () => {
+  it('each position of fillWorkFeatureVector holds the feature LATENCY_FEATURES names there', () => {
+    // a work sum whose terms are all different (1, 2, 3 … in WORK_TERMS order), placed half external
+    const w = emptyWork();
+    WORK_TERMS.forEach((t, i) => (w[t] = i + 1));
+    const place = { activationExternalShare: 0.25, weightsExternal: true, cubeAiRuntime: true };
+    const expected: Record<string, number> = {
+      bytes_act_internal: w.bytes_act * 0.75,
+      bytes_act_external: w.bytes_act * 0.25,
+      bytes_weights_internal: 0,
+      bytes_weights_external: w.bytes_weights,
+      inference: 7,
+      macs_conv_cubeai: w.macs_conv,
+    };
+    for (let i = 0; i < LATENCY_FEATURES.length; i++) {
+      const name = LATENCY_FEATURES[i]!;
+      const only = featureMask(new Set([name]));
+      const v = fillWorkFeatureVector(new Array<number>(LATENCY_FEATURES.length), w, place, only, 7);
+      const want = expected[name] ?? w[name as keyof typeof w];
+      expect(want, name).toBeGreaterThanOrEqual(0);
+      expect(v[i], name).toBe(want);
+      expect(v.filter((x, j) => j !== i && x !== 0), name).toEqual([]);
+    }
   });
 });

@@ -7,7 +7,7 @@ import { mpuKey, type CalibrationRow } from '../calibration/dataset.ts';
 import { mapMemory } from '../memory-map.ts';
 import type { ModelFeatures } from '../model-features.ts';
 import type { TargetProfile } from '../profile-schema.ts';
-import { featureMask, featuresFor, fillWorkFeatureVector, LATENCY_FEATURES, latencyFeatureVector, placementOf, workFeatureVectorUsing } from './features.ts';
+import { featureMask, featuresFor, fillWorkFeatureVector, LATENCY_FEATURES, latencyFeatureVector, placementOf } from './features.ts';
 import { emptyWork, type LayerWork } from './layer-work.ts';
 import { fitScaled, predictScaled, versionRank, type FitRow, type ScaledFit } from './fit.ts';
 
@@ -188,6 +188,6 @@ export function predictLayerMs(m: EngineModel, f: ModelFeatures, profile: Target
   }
   return {
     layerMs,
-    perInferenceMs: predictScaled(m.fit, workFeatureVectorUsing(emptyWork(), place, new Set(featuresFor(key)), 1), clockMHz, version) * scale,
+    perInferenceMs: predictScaled(m.fit, fillWorkFeatureVector(new Array<number>(LATENCY_FEATURES.length), emptyWork(), place, mask, 1), clockMHz, version) * scale,
   };
 }

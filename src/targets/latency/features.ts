@@ -102,43 +102,15 @@ export function placementOf(m: MemoryMapping): Placement01 {
   };
 }
 
-/** Feature values of a work sum (a whole model, or one layer with inference = 0) at a placement. */
-export function featureValuesOfWork(w: LayerWork, place: Placement01, inference: number): Record<LatencyFeature, number> {
-  const ext = place.activationExternalShare;
-  return {
-    macs_conv: w.macs_conv,
-    macs_pointwise: w.macs_pointwise,
-    macs_depthwise: w.macs_depthwise,
-    macs_dense: w.macs_dense,
-    macs_gemm: w.macs_gemm,
-    macs_short: w.macs_short,
-    macs_long: w.macs_long,
-    macs_dw_s2_same: w.macs_dw_s2_same,
-    ops_eltwise: w.ops_eltwise,
-    ops_pool: w.ops_pool,
-    ops_other: w.ops_other,
-    elems_stream: w.elems_stream,
-    out_conv: w.out_conv,
-    reads_conv: w.reads_conv,
-    bytes_act_internal: w.bytes_act * (1 - ext),
-    bytes_act_external: w.bytes_act * ext,
-    bytes_weights_internal: place.weightsExternal ? 0 : w.bytes_weights,
-    bytes_weights_external: place.weightsExternal ? w.bytes_weights : 0,
-    layers: w.layers,
-    inference,
-    elems_pool_in: w.elems_pool_in,
-    macs_conv_cubeai: place.cubeAiRuntime ? w.macs_conv : 0,
-  };
-}
-
 /** `use` as a mask in LATENCY_FEATURES order (per-layer callers build it once). */
 export function featureMask(use: ReadonlySet<LatencyFeature>): boolean[] {
   return LATENCY_FEATURES.map((n) => use.has(n));
 }
 
 /**
- * workFeatureVectorUsing written into `out` (reused across layers) with no per-layer objects: the same
- * values as featureValuesOfWork, in LATENCY_FEATURES order, 0 where `mask` is false.
+ * The feature values of a work sum (a whole model, or one layer with inference = 0) at a placement, written into
+ * `out` (reused across layers, no per-layer objects) in LATENCY_FEATURES order, 0 where `mask` is false. The one
+ * definition of each feature's value; test/targets-layer-latency.test.ts checks each position against the name.
  */
 export function fillWorkFeatureVector<T extends number[] | Float64Array>(out: T, w: LayerWork, place: Placement01, mask: readonly boolean[], inference: number): T {
   const ext = place.activationExternalShare;
@@ -170,8 +142,7 @@ export function fillWorkFeatureVector<T extends number[] | Float64Array>(out: T,
 
 /** The feature vector of one work sum for the feature set `use` (features not in it are 0). */
 export function workFeatureVectorUsing(w: LayerWork, place: Placement01, use: ReadonlySet<LatencyFeature>, inference: number): number[] {
-  const v = featureValuesOfWork(w, place, inference);
-  return LATENCY_FEATURES.map((n) => (use.has(n) ? v[n] : 0));
+  return fillWorkFeatureVector(new Array<number>(LATENCY_FEATURES.length), w, place, featureMask(use), inference);
 }
 
 /** The feature vector of `key`'s model (features not used by the key are 0, so their coefficient is 0). */
