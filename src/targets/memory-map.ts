@@ -105,11 +105,16 @@ export function mapMemory(profile: TargetProfile, needs: MemoryNeeds, opts: MapO
   const ramRoleMems = new Set<MemoryRegion>([...actRegions, ...actExternal]);
   let need = needs.activationBytes;
   const split = activationSplitFor(profile, opts.toolVersion);
+  // runtime RAM's home when it need not share the activations' memory: the largest other internal data RAM that
+  // holds it (chosen before the activations are placed, which never touch it; the pool's size depends on it)
+  const runtimeOther =
+    needs.runtimeRamBytes > 0
+      ? mems.filter((m) => m.kind === 'internal-ram' && m.data && !actRegions.includes(m) && m.bytes >= needs.runtimeRamBytes).sort((a, b) => b.bytes - a.bytes)[0]
+      : undefined;
   if (profile.activationPlacement === 'largest-region') {
     const region = actRegions[0];
     // runtime RAM shares the region when no other internal data memory can hold it: the pool must leave it room
-    const runtimeElsewhere = mems.some((m) => m.kind === 'internal-ram' && m.data && m !== region && m.bytes >= needs.runtimeRamBytes);
-    const runtimeBeside = runtimeElsewhere ? 0 : needs.runtimeRamBytes;
+    const runtimeBeside = runtimeOther ? 0 : needs.runtimeRamBytes;
     const internalMax = split ? Math.min(split.internalPoolMaxBytes, region?.bytes ?? 0) : (region?.bytes ?? 0) - runtimeBeside;
     if (region && need <= internalMax) put('activations', region, need);
     else if (region && split && actExternal[0]) {
@@ -144,13 +149,10 @@ export function mapMemory(profile: TargetProfile, needs: MemoryNeeds, opts: MapO
 
   // --- runtime RAM: an internal region not holding activations if one has room, else with the activations
   if (needs.runtimeRamBytes > 0) {
-    const other = mems
-      .filter((m) => m.kind === 'internal-ram' && m.data && !actRegions.includes(m) && room(m) >= needs.runtimeRamBytes)
-      .sort((a, b) => b.bytes - a.bytes)[0];
     // else the activation region when the pool left it room (e.g. the pool went to external RAM), else the pool's home
     const freedRegion = actRegions.find((m) => m.data && room(m) >= needs.runtimeRamBytes);
     const actHome = placements.find((p) => p.role === 'activations');
-    const target = other ?? freedRegion ?? (actHome ? mems.find((m) => m.id === actHome.memoryId)! : (actRegions[0] ?? mems[0]!));
+    const target = runtimeOther ?? freedRegion ?? (actHome ? mems.find((m) => m.id === actHome.memoryId)! : (actRegions[0] ?? mems[0]!));
     put('runtime-ram', target, needs.runtimeRamBytes);
     ramRoleMems.add(target);
   }
