@@ -73,21 +73,16 @@ export function activationPeakBytes(a: Analysis, scratchEngine?: ScratchEngineNa
   return fallback;
 }
 
-const litePeaks = new WeakMap<Analysis, number | undefined>();
-
 /**
- * The pool STEdgeAI Core 3.0/4.0 (lite code generator, ST's MCU runtime scratch rules) allocates, memoised per
- * analysis; undefined when that plan cannot be made (the 8.1 figure stands then, labelled by the caller).
+ * The pool STEdgeAI Core 3.0/4.0 (lite code generator, ST's MCU runtime scratch rules) allocates; undefined when
+ * that plan cannot be made (the 8.1 figure stands then, labelled by the caller). Its one caller (modelFeatures'
+ * lite field) asks once per analysis, so nothing is memoised.
  */
 export function litePeakBytes(a: Analysis): number | undefined {
-  if (litePeaks.has(a)) return litePeaks.get(a);
-  let bytes: number | undefined;
   try {
     const b = planStLitePeakBytes(a);
-    bytes = b !== undefined && b > 0 ? b : undefined;
+    return b !== undefined && b > 0 ? b : undefined;
   } catch {
-    bytes = undefined;
+    return undefined;
   }
-  litePeaks.set(a, bytes);
-  return bytes;
 }
