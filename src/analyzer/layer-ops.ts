@@ -302,17 +302,8 @@ function layerInKeyOrder(d: LayerDraft, kind: LayerKind, macs: number, macsUnit:
     layout: d.layout,
   };
   // optional and defaulted keys count when present (a reader may declare them all up front, undefined)
-  let used = REQUIRED_DRAFT_KEYS;
-  if ('weightDtype' in d) used++;
-  if ('perChannel' in d) used++;
-  if ('conv' in d) used++;
-  if ('activation' in d) used++;
-  if ('params' in d) used++;
-  if ('weightBytes' in d) used++;
-  if ('biasBytes' in d) used++;
-  if ('quantParamBytes' in d) used++;
-  if ('constBytes' in d) used++;
-  if ('unknown' in d) used++;
+  let used = REQUIRED_DRAFT_KEYS.length;
+  for (let i = 0; i < OPTIONAL_DRAFT_KEYS.length; i++) if (OPTIONAL_DRAFT_KEYS[i]! in d) used++;
   if (d.weightDtype !== undefined) layer.weightDtype = d.weightDtype;
   if (d.perChannel !== undefined) layer.perChannel = d.perChannel;
   if (d.conv !== undefined) layer.conv = d.conv;
@@ -327,25 +318,15 @@ function layerInKeyOrder(d: LayerDraft, kind: LayerKind, macs: number, macsUnit:
   layer.constBytes = d.constBytes ?? 0;
   layer.outputBytes = outputBytes;
   if (d.unknown !== undefined) layer.unknown = d.unknown;
-  const allRequired =
-    d.index !== undefined &&
-    d.name !== undefined &&
-    d.op !== undefined &&
-    d.sourceOps !== undefined &&
-    d.nodeNames !== undefined &&
-    d.inputs !== undefined &&
-    d.outputs !== undefined &&
-    d.inputShapes !== undefined &&
-    d.outputShapes !== undefined &&
-    d.inputDtypes !== undefined &&
-    d.outputDtypes !== undefined &&
-    d.dtype !== undefined &&
-    d.layout !== undefined;
+  let allRequired = true;
+  for (let i = 0; i < REQUIRED_DRAFT_KEYS.length; i++) if (d[REQUIRED_DRAFT_KEYS[i]!] === undefined) allRequired = false;
   return { layer: layer as Layer, draftKeysUsed: allRequired ? used : -1 };
 }
 
 /** The Layer keys a draft must define (the first block of `layerInKeyOrder`, `kind` aside). */
-const REQUIRED_DRAFT_KEYS = 13;
+const REQUIRED_DRAFT_KEYS = ['index', 'name', 'op', 'sourceOps', 'nodeNames', 'inputs', 'outputs', 'inputShapes', 'outputShapes', 'inputDtypes', 'outputDtypes', 'dtype', 'layout'] as const satisfies readonly (keyof LayerDraft)[];
+/** The optional or defaulted Layer keys a draft may declare (the rest of `layerInKeyOrder`). */
+const OPTIONAL_DRAFT_KEYS = ['weightDtype', 'perChannel', 'conv', 'activation', 'params', 'weightBytes', 'biasBytes', 'quantParamBytes', 'constBytes', 'unknown'] as const satisfies readonly (keyof LayerDraft)[];
 
 /**
  * The uncommon drafts: `layer` without its undefined values, then any draft key that is not a Layer key (in the
