@@ -110,17 +110,25 @@ export function findPublishedFigures(query: PublishedQuery, dataDir = DATA_DIR):
     .sort((a, b) => (a.resolution ?? 0) - (b.resolution ?? 0) || a.targetId.localeCompare(b.targetId) || metricOrder.indexOf(a.metric) - metricOrder.indexOf(b.metric));
 }
 
+/** Stored feature records read so far, by path (undefined: absent or unreadable). */
+const featureRecordsByPath = new Map<string, FeatureRecord | undefined>();
+function storedFeatures(path: string): FeatureRecord | undefined {
+  if (featureRecordsByPath.has(path)) return featureRecordsByPath.get(path);
+  let rec: FeatureRecord | undefined;
+  try {
+    rec = existsSync(path) ? (JSON.parse(readFileSync(path, 'utf8')) as FeatureRecord) : undefined;
+  } catch {
+    rec = undefined;
+  }
+  featureRecordsByPath.set(path, rec);
+  return rec;
+}
+
 /** The A7 kernel path of the file a published MPU row was timed on, from its stand-in's stored features. */
 function publishedCpuPath(dataDir: string, ref: string | undefined, toolVersion: string | undefined): 'xnnpack' | 'builtin' | undefined {
   if (!ref) return undefined;
-  const path = join(dataDir, 'features', featureFileName(ref));
-  if (!existsSync(path)) return undefined;
-  try {
-    const rec = JSON.parse(readFileSync(path, 'utf8')) as FeatureRecord;
-    return mpuCpuPath(rec.features.runtimeShapeOps, toolVersion || undefined);
-  } catch {
-    return undefined;
-  }
+  const rec = storedFeatures(join(dataDir, 'features', featureFileName(ref)));
+  return rec ? mpuCpuPath(rec.features.runtimeShapeOps, toolVersion || undefined) : undefined;
 }
 
 /**
