@@ -36,6 +36,7 @@ import { computeLiveness, type Liveness } from './liveness.ts';
 import { elementBytes, stSplitsPadding } from './overlap-rules.ts';
 import { assertValidSchedule, defaultSchedule } from './schedule.ts';
 import { StPlanner } from './st-plan.ts';
+import { ST_DEEP_CONV_IM2COL_BYTES } from './st-scratch-rules.ts';
 
 /** Tool families whose activation pools differ (published tables: 7.3.0/8.1.0 vs STEdgeAI 3.0.0/4.0.0). */
 export type StAllocatorFamily = 'cubeai-8' | 'stedgeai-lite';
@@ -96,6 +97,40 @@ function liteAnalysisView(analysis: Analysis): Analysis {
   };
 }
 
+/**
+ * The im2col budget of ST's int8 deep-convolution kernels (st-scratch-rules.ts `convInt8`, last case:
+ * 4·Kh·Kw·Cin + 14·Cout + 5,120) is not a fixed 5,120 B: it never exceeds the convolution's weights as int16,
+ * 2·Kh·Kw·Cin·Cout. Every observation fits min(5,120, 2·Kh·Kw·Cin·Cout):
+ * - ST Edge AI Core 3.0.0 lite, 3×3 16→16 on 32×32 and 28×28: 5,408 = 576 + 224 + 4,608 (search corpus ids
+ *   4059486110 `conv2d_2`/`conv2d_3`, `forward_lite_conv2d_sssa8_ch` on a padded copy, and 66833973634
+ *   `conv2d_1/2/4/5`, `forward_lite_conv2d_deep_3x3_sssa8_ch`), where the fixed budget gives 5,920;
+ * - the same two files, 1×1 stride-2 16→32 shortcut run by the generic `forward_lite_conv2d_sssa8_ch`: 1,536 =
+ *   64 + 448 + 1,024;
+ * - the 4.0.0 N6 software graph's per-tensor 3×3 64→3 conv: 5,772 = 2,304 + 12 + 3,456 (its other seven shapes
+ *   have 18·Cin·Cout ≥ 5,120; docs/memory-4x.md "Scratch sizes");
+ * - an older X-CUBE-AI file's 3×3 16→16 `forward_conv2d_deep_sssa8_ch_nl_pool` (10·Cout variant, id 18445407568):
+ *   5,344 = 576 + 160 + 4,608.
+ * The cap binds only when Cin·Cout·Kh·Kw < 2,560 (16→16 3×3 and smaller). Which kernel runs a strided 1×1 conv
+ * (generic with this formula for Cin 16, `forward_lite_pw_sssa8_ch` 4·Cin + 10·Cout for Cin 32 in both files) is
+ * not modelled: the pointwise rule stays for every unpadded 1×1.
+ */
+export function liteDeepConvScratchBytes(layer: Layer, fixedBudgetBytes: number): number {
+  const g = layer.conv;
+  if (layer.op !== 'Conv' || !g || g.group !== 1) return fixedBudgetBytes;
+  if (layer.dtype !== 'int8' && layer.dtype !== 'uint8') return fixedBudgetBytes;
+  const pointwise = g.kernel[0] === 1 && g.kernel[1] === 1 && g.pads.every((p) => p === 0);
+  if (pointwise || g.cin === 1 || g.cin === 3) return fixedBudgetBytes;
+  const weightsInt16Bytes = 2 * g.kernel[0] * g.kernel[1] * g.cin * g.cout;
+  if (weightsInt16Bytes >= ST_DEEP_CONV_IM2COL_BYTES || fixedBudgetBytes < ST_DEEP_CONV_IM2COL_BYTES) return fixedBudgetBytes;
+  return fixedBudgetBytes - ST_DEEP_CONV_IM2COL_BYTES + weightsInt16Bytes;
+}
+
+/** The 'st' scratch rules with the lite deep-convolution budget (`liteDeepConvScratchBytes`). */
+function liteScratchFunction(): (layer: Layer) => number {
+  const st = scratchFunction('st');
+  return (layer) => liteDeepConvScratchBytes(layer, st(layer));
+}
+
 /** Bytes of the padded copy the lite `pad_before` writes: (H + Kh − 1) × (W + Kw − 1), top/left as in the model. */
 export function litePaddedBytes(layer: Layer): number | undefined {
   const g = layer.conv;
@@ -115,7 +150,7 @@ export function litePaddedBytes(layer: Layer): number | undefined {
 export function liteLiveness(source: Analysis, schedule: readonly number[], opts: MemoryOptions = {}): Liveness {
   const analysis = liteAnalysisView(source);
   const engine = opts.scratchEngine ?? 'st';
-  const scratchBytes = scratchFunction(engine);
+  const scratchBytes = engine === 'st' ? liteScratchFunction() : scratchFunction(engine);
   const lv = computeLiveness(analysis, schedule, { allocateIo: opts.allocateIo ?? true, scratchBytes, splitPads: opts.stSplitPads ?? true, fuseConvPool: false });
   const layerAt = (step: number) => analysis.layers[lv.schedule[step]!]!;
   const padOf = new Map<string, Layer>();
