@@ -375,6 +375,7 @@ describe('lite deep-conv scratch: the 5,120 B budget is capped at the int16 weig
     // [layer, budget formula with a fixed 5,120 B, ST's figure]
     const cases: [Layer, number, number][] = [
       [conv(16, 16, 3), 4 * 9 * 16 + 14 * 16 + 5120, 5408], // 3.0.0 lite (ids 4059486110, 66833973634)
+      [conv(8, 16, 3), 4 * 9 * 8 + 14 * 16 + 5120, 2816], // lite fire expand 3×3 8→16 (id 66545406586, two calls)
       [conv(64, 3, 3), 36 * 64 + 4 * 3 + 5120, 5772], // 4.0.0 N6 software graph, per-tensor weights
       [conv(16, 16, 3), 4 * 9 * 16 + 10 * 16 + 5120, 5344], // older X-CUBE-AI nl_pool kernel (id 18445407568)
       [conv(32, 32, 3), 6720, 6720], // 4.0.1 / 3.0.0 lite: the cap does not bind

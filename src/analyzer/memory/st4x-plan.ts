@@ -104,7 +104,10 @@ function liteAnalysisView(analysis: Analysis): Analysis {
  * - ST Edge AI Core 3.0.0 lite, 3×3 16→16 on 32×32 and 28×28: 5,408 = 576 + 224 + 4,608 (search corpus ids
  *   4059486110 `conv2d_2`/`conv2d_3`, `forward_lite_conv2d_sssa8_ch` on a padded copy, and 66833973634
  *   `conv2d_1/2/4/5`, `forward_lite_conv2d_deep_3x3_sssa8_ch`), where the fixed budget gives 5,920;
- * - the same two files, 1×1 stride-2 16→32 shortcut run by the generic `forward_lite_conv2d_sssa8_ch`: 1,536 =
+ * - a lite SqueezeNet-style 28×28 network (id 66545406586, pool 12,544 B), fire expand 3×3 8→16 run by
+ *   `forward_lite_conv2d_sssa8_ch` (two calls): 2,816 = 288 + 224 + 2,304, where the fixed budget gives 5,632; its
+ *   3×3 16→32 (`deep_3x3`): 6,144, the cap not binding;
+ * - the first two files, 1×1 stride-2 16→32 shortcut run by the generic `forward_lite_conv2d_sssa8_ch`: 1,536 =
  *   64 + 448 + 1,024;
  * - the 4.0.0 N6 software graph's per-tensor 3×3 64→3 conv: 5,772 = 2,304 + 12 + 3,456 (its other seven shapes
  *   have 18·Cin·Cout ≥ 5,120; docs/memory-4x.md "Scratch sizes");
