@@ -26,6 +26,13 @@
  * 4. An output overlaps its input only from below (d = offset(out) − offset(in) ≤ F): all 45 overlapping pairs in
  *    the 3.0/4.0/9.0 files do; the backward bounds of overlap-rules.ts are dropped.
  * Depthwise, pointwise and pad copies keep the 8.1 forward bounds (4.0.1 places them exactly at F).
+ * 5. The deep-convolution scratch keeps the 8.1 formula with its 5,120 B im2col budget capped at the weights as int16,
+ *    2·Kh·Kw·Cin·Cout (`liteDeepConvScratchBytes`: 3×3 16→16 5,408 B in two 3.0.0 files, 8→16 2,816 B).
+ *
+ * Counter-evidence kept in view (docs/memory-4x.md "ResNet8 and the capped deep-conv budget"): ST 3.0.0's own
+ * ResNet8 (search id 4059486110) overlaps its 3×3 16→16 outputs with their padded copies at F (rule 1 does not hold
+ * there; its pool is 43,424 B where this model gives 56,672 B for the zoo file), and the zoo publishes 64,010 B for
+ * that topology, above both.
  *
  * This is a partial model: it does not reproduce the zoo 4.x rows of depthwise-separable networks
  * (docs/memory-4x.md has the per-row table and what remains unexplained).
