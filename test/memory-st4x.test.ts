@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../src/analyzer/analyze.ts';
 import { EdgefitError } from '../src/analyzer/errors.ts';
-import type { Analysis } from '../src/analyzer/layer.ts';
+import type { Analysis, Layer } from '../src/analyzer/layer.ts';
 import { loadModelBytes } from '../src/analyzer/load.ts';
 import { planStPeakBytes } from '../src/analyzer/memory/index.ts';
 import {
@@ -22,11 +22,15 @@ import {
 } from '../src/analyzer/memory/st4x-generated.ts';
 import {
   liteConvKeepsInputApart,
+  liteDeepConvScratchBytes,
+  liteLiveness,
   liteStridedConvKeepsPaddingInside,
   planStLitePeakBytes,
   rowBounds,
   stAllocatorFamily,
 } from '../src/analyzer/memory/st4x-plan.ts';
+import type { StGeneratedPlacement } from '../src/analyzer/memory/st4x-generated.ts';
+import { defaultSchedule } from '../src/analyzer/memory/schedule.ts';
 import { NetBuilder, type NetSpec } from '../src/zoo/net.ts';
 import { writeQdqModel } from '../src/zoo/qdq-writer.ts';
 import { HAVE_SHARED, MODELS_DIR, REPO_ROOT } from './helpers/shared.ts';
@@ -265,5 +269,124 @@ describe("regular convolutions in ST's lite network.c files (data/st-generated/c
       [32, 2, true, false],
       [64, 2, true, false],
     ]);
+  });
+});
+
+/**
+ * A CIFAR ResNet8 compiled by ST Edge AI Core 3.0.0 (runtime 11.0.0, lite st-ai network.c, search corpus file id
+ * 4059486110, repository not named by the index): the topology of the zoo's ResNet v1 8 (conv 3→16, a 16-channel
+ * block, 3×3/2 + 1×1/2 blocks to 32 and 64, GAP, dense 64→10; same weight sizes), with float32 I/O where the zoo
+ * file has a uint8 input and QUANTIZE. Offsets are the `net_ctx->_activations[0] + N` of each kernel call, scratch
+ * sizes the argument before the scratch pointer, lifetimes in kernel calls (pads are calls). Pool 43,424 B.
+ */
+function stResnet8Placement(): StGeneratedPlacement {
+  const B = (name: string, sizeBytes: number, offsetBytes: number, firstStep: number, lastStep: number, kind: 'activation' | 'scratch' = 'activation') => ({ name, kind, sizeBytes, offsetBytes, firstStep, lastStep });
+  const buffers = [
+    B('input (float32)', 12288, 17360, 0, 0), B('conversion_0', 3072, 17360, 0, 1),
+    B('conv2d_1.scratch', 1196, 20436, 1, 1, 'scratch'), B('conv2d_1', 16384, 21632, 1, 6),
+    B('conv2d_2_pad_before', 18496, 3136, 2, 3), B('conv2d_2', 16384, 2624, 3, 4), B('conv2d_2.scratch', 5408, 38016, 3, 3, 'scratch'),
+    B('conv2d_3_pad_before', 18496, 512, 4, 5), B('conv2d_3', 16384, 0, 5, 6), B('conv2d_3.scratch', 5408, 38016, 5, 5, 'scratch'),
+    B('eltwise_4', 16384, 21632, 6, 8),
+    B('conv2d_7', 8192, 1536, 7, 11), B('conv2d_7.scratch', 1536, 0, 7, 7, 'scratch'),
+    B('conv2d_5', 8192, 21088, 8, 9), B('conv2d_5.scratch', 6144, 9728, 8, 8, 'scratch'),
+    B('conv2d_6_pad_before', 10368, 9728, 9, 10), B('conv2d_6', 8192, 26816, 10, 11), B('conv2d_6.scratch', 6720, 20096, 10, 10, 'scratch'),
+    B('eltwise_8', 8192, 9728, 11, 16),
+    B('conv2d_9_pad_before', 9248, 17920, 12, 13), B('conv2d_9', 4096, 28288, 13, 14), B('conv2d_9.scratch', 7168, 0, 13, 13, 'scratch'),
+    B('conv2d_10_pad_before', 6400, 0, 14, 15), B('conv2d_10', 4096, 26240, 15, 17), B('conv2d_10.scratch', 8320, 17920, 15, 15, 'scratch'),
+    B('conv2d_11', 4096, 768, 16, 17), B('conv2d_11.scratch', 768, 0, 16, 16, 'scratch'),
+    B('eltwise_12', 4096, 4864, 17, 18), B('pool_13', 64, 0, 18, 19),
+    B('gemm_18', 10, 292, 19, 20), B('gemm_18.scratch', 228, 64, 19, 19, 'scratch'),
+    B('nl_19', 10, 0, 20, 21), B('nl_19.scratch', 40, 304, 20, 20, 'scratch'), B('output (float32)', 40, 12, 21, 21),
+  ] as const;
+  const at = (n: string) => buffers.findIndex((b) => b.name === n);
+  const overlap = (out: string, inp: string) => ({ output: at(out), input: at(inp), forwardDeltaBytes: buffers[at(out)]!.offsetBytes - buffers[at(inp)]!.offsetBytes });
+  return {
+    source: 'lite network.c, ST Edge AI Core 3.0.0 (runtime 11.0.0), search corpus file id 4059486110',
+    tool: 'ST Edge AI Core 3.0.0',
+    note: 'CIFAR ResNet8, float32 I/O; STAI_NETWORK_ACTIVATION_1_SIZE_BYTES 43424',
+    lifetimeUnit: 'kernel calls of stai_network_run (pads are separate calls), both ends inclusive',
+    overlapsFrom: 'pairs ST placed overlapping while live together (d = actual offset difference)',
+    poolBytes: 43424,
+    buffers: buffers.map((b) => ({ ...b })),
+    overlaps: [
+      overlap('conversion_0', 'input (float32)'),
+      overlap('conv2d_2', 'conv2d_2_pad_before'), // d = −512: one output row, our bound F
+      overlap('conv2d_3_pad_before', 'conv2d_2'), // end-aligned padded copy
+      overlap('conv2d_3', 'conv2d_3_pad_before'), // d = −512
+      overlap('eltwise_4', 'conv2d_1'), // the residual ADD in place on its first operand
+      overlap('conv2d_5', 'eltwise_4'), // 3×3/2 with the padding inside, d = −544
+    ],
+  };
+}
+
+describe('ResNet8 as ST Edge AI Core 3.0.0 generates it (search corpus id 4059486110) vs the zoo 4.x row', () => {
+  const zooFile = 'legacy_tflite/MohamedElhadidy0019/image_classification/resnetv1/resnet_v1_8_32_tfs_int8.tflite';
+
+  it("ST's layout is a valid plan with top byte 43,424 B, and our st planner reproduces it exactly from ST's buffers", () => {
+    const p = stResnet8Placement();
+    const c = checkStPlacement(p);
+    expect(c.conflicts).toEqual([]);
+    expect(c.topBytes).toBe(43424);
+    expect(replayOnStPlanner(p)).toBe(43424);
+    // The residual ADDs: in place on the first operand once, beside both operands twice (placement decides).
+    const off = (n: string) => p.buffers.find((b) => b.name === n)!.offsetBytes;
+    expect([off('eltwise_4') === off('conv2d_1'), off('eltwise_8') === off('conv2d_7'), off('eltwise_12') === off('conv2d_11')]).toEqual([true, false, false]);
+  });
+
+  it.skipIf(!HAVE_SHARED || !existsSync(join(MODELS_DIR, zooFile)))(
+    "the lite model's kernel scratch equals ST's for every 3×3 conv of the zoo file; the published 64,010 B is 47 % above the pool ST generates for this topology",
+    () => {
+      const a = analyzeModel(loadModelBytes(readFileSync(join(MODELS_DIR, zooFile)), zooFile));
+      const lv = liteLiveness(a, defaultSchedule(a));
+      const scratch = new Map(lv.buffers.filter((b) => b.kind === 'scratch').map((b) => [b.name.replace('#scratch', ''), b.sizeBytes]));
+      // zoo layer → the same-shaped layer of ST's file and its scratch argument
+      expect(Object.fromEntries(['CONV_2D_1', 'CONV_2D_2', 'CONV_2D_3', 'CONV_2D_5', 'CONV_2D_6', 'CONV_2D_9', 'CONV_2D_10', 'CONV_2D_11'].map((n) => [n, scratch.get(n)]))).toEqual({
+        CONV_2D_1: 1196, // conv2d_1, forward_lite_conv2d_rgb_sssa8_ch
+        CONV_2D_2: 5408, // conv2d_2, 3×3 16→16: the 5,120 B budget capped at the int16 weights (4,608 B)
+        CONV_2D_3: 5408, // conv2d_3
+        CONV_2D_5: 6144, // conv2d_5, 3×3/2 16→32 with the padding inside
+        CONV_2D_6: 6720, // conv2d_6, deep_3x3 32→32
+        CONV_2D_9: 7168, // conv2d_9, deep 3×3/2 32→64 on a padded copy
+        CONV_2D_10: 8320, // conv2d_10, deep_3x3 64→64
+        CONV_2D_11: 768, // conv2d_11, 1×1/2 32→64, forward_lite_pw_sssa8_ch
+      });
+      // Not modelled: ST runs the 1×1/2 16→32 shortcut with the generic kernel (1,536 B); the lite model prices it
+      // as a pointwise conv (384 B). It is not at the peak.
+      expect(scratch.get('CONV_2D_7')).toBe(384);
+
+      const published = Math.round(62.51 * 1024); // zoo 4.0 (3.0.0) and 4.1 (4.0.0), STM32H747I-DISCO
+      const generated = stResnet8Placement().poolBytes;
+      const lite = planStLitePeakBytes(a)!;
+      console.log(
+        `[memory-st4x] ResNet8: published 3.0.0/4.0.0 ${published} B | ST 3.0.0 generated (float I/O) ${generated} B (published ${pct(published, generated).toFixed(1)} % above) | lite model on the zoo file ${lite} B (${pct(lite, generated).toFixed(1)} % vs generated, ${pct(lite, published).toFixed(1)} % vs published)`,
+      );
+      // The published figure is not what 3.0.0's generator produces for this topology: no placement rule of the
+      // generator closes that gap (docs/memory-4x.md "ResNet8").
+      expect(published).toBeGreaterThan(generated * 1.4);
+      expect(lite).toBeGreaterThanOrEqual(generated);
+    },
+  );
+});
+
+describe('lite deep-conv scratch: the 5,120 B budget is capped at the int16 weights (liteDeepConvScratchBytes)', () => {
+  const conv = (cin: number, cout: number, k: number, pads = [1, 1, 1, 1]) =>
+    ({ op: 'Conv', dtype: 'int8', conv: { kernel: [k, k], strides: [1, 1], pads, dilations: [1, 1], group: 1, cin, cout } }) as unknown as Layer;
+  it("reproduces the scratch sizes ST generated that a fixed budget misses, and leaves the others", () => {
+    // [layer, budget formula with a fixed 5,120 B, ST's figure]
+    const cases: [Layer, number, number][] = [
+      [conv(16, 16, 3), 4 * 9 * 16 + 14 * 16 + 5120, 5408], // 3.0.0 lite (ids 4059486110, 66833973634)
+      [conv(8, 16, 3), 4 * 9 * 8 + 14 * 16 + 5120, 2816], // lite fire expand 3×3 8→16 (id 66545406586, two calls)
+      [conv(64, 3, 3), 36 * 64 + 4 * 3 + 5120, 5772], // 4.0.0 N6 software graph, per-tensor weights
+      [conv(16, 16, 3), 4 * 9 * 16 + 10 * 16 + 5120, 5344], // older X-CUBE-AI nl_pool kernel (id 18445407568)
+      [conv(32, 32, 3), 6720, 6720], // 4.0.1 / 3.0.0 lite: the cap does not bind
+      [conv(16, 32, 3), 6144, 6144], // 9.0 st_mnist, 3.0.0 ResNet8 conv2d_5
+    ];
+    expect(cases.map(([l, fixed]) => liteDeepConvScratchBytes(l, fixed))).toEqual(cases.map(([, , st]) => st));
+    // Pointwise, Cin = 1, RGB and float convs keep their own rules (the generic kernel ST uses for a 1×1/2 16→32,
+    // 1,536 B = 64 + 448 + min(5,120, 1,024), is not selected by the lite model).
+    expect(liteDeepConvScratchBytes(conv(16, 16, 1, [0, 0, 0, 0]), 224)).toBe(224);
+    expect(liteDeepConvScratchBytes(conv(1, 16, 3), 548)).toBe(548);
+    expect(liteDeepConvScratchBytes(conv(3, 16, 3), 1196)).toBe(1196);
+    expect(liteDeepConvScratchBytes({ ...conv(16, 16, 3), dtype: 'float32' } as Layer, 9000)).toBe(9000);
   });
 });
