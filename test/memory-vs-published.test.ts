@@ -34,18 +34,18 @@ const EXPLAINED_MISSES: Record<string, string> = {
   'resnet_v1_32_32_tfs_int8.tflite':
     'not a measurement of this file: its 3.0/4.0 rows copy the 8.1-era row of the 2024 fork digit for digit (45.41 / 24.98 / 464.38 / 78.65 KiB, 177.7 ms; src/targets/runtime-copies.ts), whose 45.41 KiB equals ResNet8\'s own 8.1 figure; ResNet32\'s plan is 50,704 B.',
   'resnet_v1_8_32_int8.tflite':
-    'as resnet_v1_8_32_tfs: 7.3.0 publishes 55.28 KiB for the file 8.1.0 publishes at 45.41 KiB.',
+    'tool version, measured: 7.3.0 publishes 55.28 KiB for this file, whose twin (same layers, shapes and st plan) 8.1.0 publishes at 45.41 and 9.1.0 at 62.51 KiB (STMicroelectronics/stm32ai-modelzoo@79cff536 resnetv1/README.md); our 47,712 B is one placement outcome of the same buffers (execution-order-only placement packs them in 57,184 B, +1.0 %, but breaks SqueezeNet and SSD rows; docs/memory.md Misses).',
   'resnet_v1_32_32_int8.tflite': 'the legacy table repeats ResNet8\'s 55.28 KiB for ResNet32 (not a measurement of this file): ResNet32\'s own plan (57,184 B) lands within ±3 % of it by coincidence, so the row is not asserted.',
   'st_mnist_v1_28_tfs_int8.tflite':
-    'ST Edge AI 9.0 -O ram generates 13,376 B for this very file (borealis-zhe/STM32H7_EMNIST_with_touchscreen@70ec3071) and our st plan is exactly 13,376 B (every overlap offset of that file reproduced). The published rows are the default balanced optimisation of 8.1.0/7.3.0 (14.12 / 14.13 KiB: only 14,464 B fits both, 1,088 B over -O ram, decided at the 3×3 16→32 conv) and 3.0/4.0 (17.2 KiB), whose kernel choices we have no generated file for (docs/memory.md Misses).',
+    'ST Edge AI 9.0 -O ram generates 13,376 B for this very file (borealis-zhe/STM32H7_EMNIST_with_touchscreen@70ec3071) and our st plan is exactly 13,376 B (every overlap offset of that file reproduced). The published rows are the default balanced optimisation: 8.1.0/7.3.0 14.12 / 14.13 KiB (only 14,464 B fits both, 1,088 B over -O ram, decided at the 3×3 16→32 conv), 9.1.0 and 3.0/4.0 17.21 KiB (stm32ai-modelzoo@79cff536 st_mnist/README.md: balanced costs this file +4,247 B over ram in the 9.x generation). No generated balanced file of a 16→32 padded conv at a peak; the 10·Cout deep scratch of a 2023 file gives 13,248 B, no split padding at most 13,376 B (docs/memory.md Misses).',
   'stmnist_v1_int8.tflite':
-    'as st_mnist_v1_28_tfs (7.3.0, balanced): our plan equals the 13,376 B ST Edge AI 9.0 -O ram generates for the zoo file.',
+    'as st_mnist_v1_28_tfs (7.3.0, balanced; same layers and shapes as the zoo file): our plan equals the 13,376 B ST Edge AI 9.0 -O ram generates for the zoo file.',
   'yolov8n_256_quant_pc_uf_od_coco-person.tflite':
     "ours −21.7 %, no-overlap liveness +17.5 %: the first SiLU costs 524,288 B with the MUL in place and 786,432 B with it apart, ST's 669,358 B is neither; ST's lite files put elementwise outputs in place in some cases and beside their operands in others (3 of 7 binary, 4 of 7 sigmoid), so ST's placement decides (docs/memory-4x.md, 'Elementwise outputs and YOLOv8n').",
   'mobilenet_v1_0.25_96_fft_int8.tflite':
-    '8.1.0 publishes 51,405 B for the architecture 7.3.0 publishes at 40,509 B: a tool-version change, not the model.',
+    'tool version, measured: this file is published at 50.20 KiB (8.1.0), 66.96 KiB (9.1.0, stm32ai-modelzoo@79cff536 mobilenetv1/README.md) and 63.04 KiB (4.0); its twin (same layers and shapes) at 39.56 KiB (7.3.0, ours −2.8 %). 7.3.0 and 8.1.0 agree at 224 (ours −0.4/−0.5 %), so the change appears at one resolution only; the rule that fits 96 (stride-2 depthwise output apart from its PAD copy) needs ≥ 254,480 B at 224 where 8.1.0 publishes 207,186 B: placement, not an op rule (docs/memory.md Misses).',
   'squeezenetv1.1_224_tfs_int8.tflite':
-    '8.1.0 publishes 862,269 B where 7.3.0 publishes 774,400 B for the same architecture, which we reproduce exactly (conv1 fused with its max pool); the 128×128 tfs file matches in 8.1.0 (−0.8 %), so the 224 row is a tool-version change for that file, not a rule we miss.',
+    'tool version, measured: this file is published at 842.06 KiB (8.1.0), 816.86 KiB (9.1.0, stm32ai-modelzoo@79cff536 squeezenetv1.1/README.md) and 829.09 KiB (4.0); its twin (same layers and shapes) at 756.25 KiB = 774,400 B (7.3.0), which our plan reproduces to the byte (fire2 concat step). At 128 the 8.1.0 figure is within −0.8 % of ours; no tensor at the 224 peak step is the 87,869 B difference (docs/memory.md Misses).',
 };
 
 interface PublishedRow {
