@@ -69,9 +69,9 @@ export abstract class PlannerBase implements MemoryPlanner {
 /**
  * For each buffer, the buffers whose lifetimes intersect its own (a sweep over first steps keeping the active
  * buffers, O(n log n + pairs)), as flat arrays: buffer id i's conflicts are other[start[i] .. start[i+1]).
- * Two sweeps (count, then fill) and no array per buffer.
+ * Two sweeps (count, then fill) and no array per buffer; `maxConflicts` = the longest list (workspace sizes).
  */
-export function conflictGraphOf(buffers: readonly PlannedBuffer[]): { start: Int32Array; other: Int32Array } {
+export function conflictGraphOf(buffers: readonly PlannedBuffer[]): { start: Int32Array; other: Int32Array; maxConflicts: number } {
   const n = buffers.length;
   const byFirst = buffersByFirstStep(buffers);
   // Two sweeps: for each buffer b in byFirst order, the buffers still live when b starts (in start order)
@@ -85,7 +85,11 @@ export function conflictGraphOf(buffers: readonly PlannedBuffer[]): { start: Int
     active.push(b);
   }
   const start = new Int32Array(n + 1);
-  for (let i = 0; i < n; i++) start[i + 1] = start[i]! + count[i]!;
+  let maxConflicts = 0;
+  for (let i = 0; i < n; i++) {
+    start[i + 1] = start[i]! + count[i]!;
+    if (count[i]! > maxConflicts) maxConflicts = count[i]!;
+  }
   const cursor = start.slice(0, n);
   const other = new Int32Array(start[n]!);
   active.length = 0;
@@ -98,7 +102,7 @@ export function conflictGraphOf(buffers: readonly PlannedBuffer[]): { start: Int
     }
     active.push(b);
   }
-  return { start, other };
+  return { start, other, maxConflicts };
 }
 
 /** Buffers by (firstStep, id): a counting sort when ids are positions and steps small non-negative integers. */
@@ -140,9 +144,7 @@ export function firstFitInOrder(
   order: readonly PlannedBuffer[],
   alignUp: (n: number) => number,
 ): number[] {
-  const { start, other } = conflictGraphOf(buffers);
-  let maxConflicts = 0;
-  for (let i = 0; i < buffers.length; i++) maxConflicts = Math.max(maxConflicts, start[i + 1]! - start[i]!);
+  const { start, other, maxConflicts } = conflictGraphOf(buffers);
   const offsets = new Array<number>(buffers.length).fill(0);
   const isPlaced = new Uint8Array(buffers.length);
   const placedOffset = new Float64Array(maxConflicts + 1);
