@@ -34,8 +34,6 @@ export interface ModelFeatures {
   weightsFlashBytes: number;
   quantParamBytes: number;
   fileConstBytes: number;
-  /** Σ over kernel layers of (input activation bytes + output bytes): traffic through activation memory. */
-  activationBytesMoved: number;
   /** Peak activation RAM of the "st" plan, or the fallback (see activation-peak.ts). */
   activationPeakBytes: number;
   activationPeakSource: 'st-plan' | 'fallback-max-live';
@@ -76,17 +74,6 @@ function elements(shape: readonly number[]): number {
   return n;
 }
 
-function inputBytes(l: Layer): number {
-  let b = 0;
-  const shapes = l.inputShapes;
-  for (let i = 0; i < shapes.length; i++) {
-    const dt = l.inputDtypes[i];
-    const bytes = dt === 'float32' || dt === 'int32' ? 4 : dt === 'float16' || dt === 'int16' ? 2 : 1;
-    b += elements(shapes[i]!) * bytes;
-  }
-  return b;
-}
-
 /** Position of each kind in LAYER_KINDS (per-kind sums are kept in arrays, then written out in that order). */
 const KIND_POSITION = new Map<string, number>(LAYER_KINDS.map((k, i) => [k, i]));
 
@@ -106,7 +93,6 @@ export function modelFeatures(a: Analysis, opts: { withLitePeak?: boolean; layer
   let convWindowReads = 0;
   let macsLongReduction = 0;
   const kinds = new Set<string>();
-  let moved = 0;
   let kernelLayers = 0;
   let perChannel = false;
   const wtypes = new Map<string, number>();
@@ -131,7 +117,6 @@ export function modelFeatures(a: Analysis, opts: { withLitePeak?: boolean; layer
     if (l.kind === 'view') continue;
     kernelLayers++;
     kinds.add(kernelKindOf(l));
-    moved += inputBytes(l) + l.outputBytes;
     perChannel ||= !!l.perChannel;
     if (l.weightDtype) wtypes.set(l.weightDtype, (wtypes.get(l.weightDtype) ?? 0) + l.weightBytes);
   }
@@ -159,7 +144,6 @@ export function modelFeatures(a: Analysis, opts: { withLitePeak?: boolean; layer
     weightsFlashBytes: a.totals.weightsFlashBytes ?? a.totals.weightBytes,
     quantParamBytes: a.totals.quantParamBytes,
     fileConstBytes: a.totals.fileConstBytes,
-    activationBytesMoved: moved,
     activationPeakBytes: peak.bytes,
     activationPeakSource: peak.source,
     ...(opts.withLitePeak ? liteField(a) : {}),
