@@ -73,7 +73,6 @@ describe('latency feature vector positions', () => {
     // a work sum whose terms are all different (1, 2, 3 … in WORK_TERMS order), placed half external
     const w = emptyWork();
     WORK_TERMS.forEach((t, i) => (w[t] = i + 1));
-    w.ops_lut = 0.5; // a part of ops_other (ops_other_lite = ops_other − ops_lut must stay ≥ 0)
     const place = { activationExternalShare: 0.25, weightsExternal: true, cubeAiRuntime: true };
     const expected: Record<string, number> = {
       bytes_act_internal: w.bytes_act * 0.75,
@@ -82,8 +81,6 @@ describe('latency feature vector positions', () => {
       bytes_weights_external: w.bytes_weights,
       inference: 7,
       macs_conv_cubeai: w.macs_conv,
-      elems_elementwise: w.ops_eltwise + w.elems_pool_in + w.ops_lut,
-      ops_other_lite: w.ops_other - w.ops_lut,
       bytes_external: w.bytes_act * 0.25 + w.bytes_weights_streamed,
     };
     for (let i = 0; i < LATENCY_FEATURES.length; i++) {
@@ -115,10 +112,10 @@ describe('Cortex-M7 kernel work terms of real layers (layer-work.ts)', () => {
     const first = a.layers.find((l) => l.kind === 'conv')!;
     expect(first.weightBytes).toBe(496);
     expect(layerWork(first).bytes_weights_streamed).toBe(496);
-    // SiLU = LOGISTIC (a LUT kernel) + MUL: the sigmoid's elements are ops_lut, a part of ops_other
-    const sig = a.layers.find((l) => l.op === 'Activation' && l.activation === 'sigmoid')!;
-    expect(layerWork(sig).ops_lut).toBe(128 * 128 * 16);
-    expect(layerWork(sig).ops_other).toBe(128 * 128 * 16);
+    // the stride-2 3×3 32→64 conv on 66×66 → 32×32 (18,688 B, just above 16 KiB): 1,024 pixels → 512 passes
+    const mid = a.layers.find((l) => l.kind === 'conv' && l.conv!.cin === 32 && l.conv!.cout === 64)!;
+    expect(mid.weightBytes).toBe(18688);
+    expect(layerWork(mid).bytes_weights_streamed).toBe(18688 * 512);
   });
   it.skipIf(!HAVE_SHARED)("ResNet8's stride-1 3×3 convs with Cin ≥ 8 are ST's deep 3×3 kernel (no im2col reads); the RGB and strided convs build columns", () => {
     const a = analyzeFile(resnet);

@@ -32,8 +32,6 @@ export const LATENCY_FEATURES = [
   'inference', // per-inference constant
   'elems_pool_in', // input elements of pooling layers (max / average / global pools): streamed by the pool kernel
   'macs_conv_cubeai', // k×k conv MACs again when measured with STM32Cube.AI 7.x/8.x (legacy runtime); 0 for STEdgeAI 3.x/4.x and predictions
-  'elems_elementwise', // elements through eltwise, pooling and LUT-activation kernels: eltwise outputs + pool inputs + LUT outputs
-  'ops_other_lite', // ops_other without the LUT activations (conversions, softmax, data movement)
   'reads_im2col', // reads_conv of the convs that build im2col columns (not ST's deep 3×3 kernel)
   'bytes_external', // bytes over an external bus: activation bytes while the pool is (partly) in external RAM + weight bytes streamed from external flash
 ] as const;
@@ -41,7 +39,7 @@ export type LatencyFeature = (typeof LATENCY_FEATURES)[number];
 
 /** Features each calibration key uses (base key before ':' / '@'); others use DEFAULT_FEATURES. */
 /** Features added for the Cortex-M7 set after the N6 set was chosen; the N6 and default sets leave them out. */
-const M7_ONLY_FEATURES = new Set<LatencyFeature>(['macs_gemm', 'macs_dw_s2_same', 'elems_stream', 'elems_pool_in', 'macs_conv_cubeai', 'elems_elementwise', 'ops_other_lite', 'reads_im2col', 'bytes_external']);
+const M7_ONLY_FEATURES = new Set<LatencyFeature>(['macs_gemm', 'macs_dw_s2_same', 'elems_stream', 'elems_pool_in', 'macs_conv_cubeai', 'reads_im2col', 'bytes_external']);
 const MCU_ERA_FEATURES = LATENCY_FEATURES.filter((f) => !M7_ONLY_FEATURES.has(f));
 export const DEFAULT_FEATURES: LatencyFeature[] = [...MCU_ERA_FEATURES];
 /**
@@ -58,12 +56,12 @@ const TFLITE_BUILTIN_FEATURES: LatencyFeature[] = ['macs_gemm', 'macs_depthwise'
  * docs/targets.md "MPU CPU"): one GEMM family, depthwise, the slow stride-2 depthwise, streaming ops, calls.
  */
 export const FEATURE_SETS: Record<string, LatencyFeature[]> = {
-  // M7 (docs/targets.md "Latency"): MACs per conv/dense kind; one price per element through the eltwise, pooling and
-  // LUT-activation kernels; the other non-MAC ops; im2col reads; GEMM-like MACs; bytes over an external bus (SDRAM
-  // activations, weights streamed from Quad-SPI as each kernel reads them); per layer and per inference.
+  // M7 (docs/targets.md "Latency"): MACs per kind (pooling by the input elements it streams); GEMM-like MACs; the
+  // im2col reads of the convs that build im2col columns; bytes over an external bus (SDRAM activations, and weights
+  // streamed from Quad-SPI as each kernel reads them); per layer and per inference.
   // The legacy runtime's k×k conv kernels cost more per MAC than the lite generator's (docs/targets.md): an extra
   // term that only STM32Cube.AI 7.x/8.x rows carry, so predictions (STEdgeAI 4.0) never use it.
-  'cortex-m7': ['macs_conv', 'macs_pointwise', 'macs_depthwise', 'macs_dense', 'elems_elementwise', 'ops_other_lite', 'macs_conv_cubeai', 'macs_long', 'reads_im2col', 'bytes_external', 'layers', 'inference'],
+  'cortex-m7': ['macs_conv', 'macs_pointwise', 'macs_depthwise', 'macs_dense', 'ops_eltwise', 'ops_other', 'elems_pool_in', 'macs_conv_cubeai', 'macs_long', 'reads_im2col', 'bytes_external', 'layers', 'inference'],
   // N6 NPU: everything (weights always stream from octoFlash; epochs per layer)
   'n6-neural-art': [...MCU_ERA_FEATURES],
   // MP2 GPU (OpenVX): GEMM-family MACs, depthwise MACs (slow on the GPU), per layer, per inference
@@ -143,10 +141,8 @@ export function fillWorkFeatureVector<T extends number[] | Float64Array>(out: T,
   out[19] = mask[19] ? inference : 0;
   out[20] = mask[20] ? w.elems_pool_in : 0;
   out[21] = mask[21] && place.cubeAiRuntime ? w.macs_conv : 0;
-  out[22] = mask[22] ? w.ops_eltwise + w.elems_pool_in + w.ops_lut : 0;
-  out[23] = mask[23] ? w.ops_other - w.ops_lut : 0;
-  out[24] = mask[24] ? w.reads_im2col : 0;
-  out[25] = mask[25] ? w.bytes_act * ext + (wx ? w.bytes_weights_streamed : 0) : 0;
+  out[22] = mask[22] ? w.reads_im2col : 0;
+  out[23] = mask[23] ? w.bytes_act * ext + (wx ? w.bytes_weights_streamed : 0) : 0;
   return out;
 }
 

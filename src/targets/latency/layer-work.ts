@@ -5,7 +5,6 @@
  * applied to each layer alone: Σ per-layer time + per-inference constant = the predicted total, exactly.
  */
 import type { Layer } from '../../analyzer/layer.ts';
-import { liteHybridReason } from '../runtime-lite.ts';
 
 export const WORK_TERMS = [
   'macs_conv', // k×k convolution (k > 1)
@@ -26,7 +25,6 @@ export const WORK_TERMS = [
   'bytes_weights', // kernel weights + biases
   'layers', // kernel calls (views excluded)
   'elems_pool_in', // input elements of pooling layers (max / average / global): what a pool kernel streams
-  'ops_lut', // output elements of stand-alone LUT non-linearities (sigmoid, tanh, swish … : ST's forward_nl_integer)
   'reads_im2col', // reads_conv of the convs that build im2col columns (all but ST's deep 3×3 kernel, see below)
   'bytes_weights_streamed', // weight bytes a Cortex-M kernel reads per inference (see weightBytesStreamed)
 ] as const;
@@ -113,7 +111,6 @@ export function emptyWork(): LayerWork {
     bytes_weights: 0,
     layers: 0,
     elems_pool_in: 0,
-    ops_lut: 0,
     reads_im2col: 0,
     bytes_weights_streamed: 0,
   };
@@ -133,10 +130,7 @@ export function layerWork(l: Layer): LayerWork {
     w.ops_pool = l.macs;
     w.elems_pool_in = elems(l.inputShapes, Math.min(1, l.inputShapes.length));
   }
-  else {
-    w.ops_other = l.macs;
-    if (liteHybridReason(l) === 'nl-lut') w.ops_lut = l.macs;
-  }
+  else w.ops_other = l.macs;
   if (k === 'conv' || k === 'pointwise' || k === 'dense' || k === 'matmul') w.macs_gemm = l.macs;
   const c = l.conv;
   const reduction = c ? (c.kernel[0] * c.kernel[1] * c.cin) / Math.max(1, c.group) : k === 'dense' ? (l.inputShapes[0]?.at(-1) ?? 0) : Infinity;
@@ -188,7 +182,6 @@ export function sumWork(works: readonly LayerWork[]): LayerWork {
     sum.bytes_weights += w.bytes_weights;
     sum.layers += w.layers;
     sum.elems_pool_in += w.elems_pool_in;
-    sum.ops_lut += w.ops_lut;
     sum.reads_im2col += w.reads_im2col;
     sum.bytes_weights_streamed += w.bytes_weights_streamed;
   }
