@@ -17,12 +17,6 @@ export interface ModelFeatures {
   layersByKind: Record<LayerKind, number>;
   /** Output elements per kind (each costs a requantize + store whatever its MACs). */
   outputElementsByKind: Record<LayerKind, number>;
-  /** MACs of conv/dense layers whose reduction (Kh·Kw·Cin per group) is shorter than 32: poorly vectorised. */
-  macsShortReduction: number;
-  /** MACs of conv/dense layers whose reduction is 256 or longer: well vectorised (GEMM-like). */
-  macsLongReduction: number;
-  /** Σ MACs / Cout over k×k and 1×1 convolutions: the im2col / input-window reads a kernel makes. */
-  convWindowReads: number;
   /** Layers that execute a kernel (views excluded). */
   kernelLayers: number;
   macs: number;
@@ -89,9 +83,6 @@ export function modelFeatures(a: Analysis, opts: { withLitePeak?: boolean; layer
   const macsAt = new Array<number>(LAYER_KINDS.length).fill(0);
   const layersAt = new Array<number>(LAYER_KINDS.length).fill(0);
   const outputElementsAt = new Array<number>(LAYER_KINDS.length).fill(0);
-  let macsShortReduction = 0;
-  let convWindowReads = 0;
-  let macsLongReduction = 0;
   const kinds = new Set<string>();
   let kernelLayers = 0;
   let perChannel = false;
@@ -110,10 +101,6 @@ export function modelFeatures(a: Analysis, opts: { withLitePeak?: boolean; layer
       layersByKind[l.kind] += 1;
       outputElementsByKind[l.kind] += outputElements;
     }
-    const reduction = l.conv ? (l.conv.kernel[0] * l.conv.kernel[1] * l.conv.cin) / Math.max(1, l.conv.group) : l.kind === 'dense' ? (l.inputShapes[0]?.at(-1) ?? 0) : Infinity;
-    if (l.macsUnit === 'mac' && reduction < 32) macsShortReduction += l.macs;
-    if (l.macsUnit === 'mac' && Number.isFinite(reduction) && reduction >= 256) macsLongReduction += l.macs;
-    if ((l.kind === 'conv' || l.kind === 'pointwise') && l.conv) convWindowReads += l.macs / Math.max(1, l.conv.cout);
     if (l.kind === 'view') continue;
     kernelLayers++;
     kinds.add(kernelKindOf(l));
@@ -133,9 +120,6 @@ export function modelFeatures(a: Analysis, opts: { withLitePeak?: boolean; layer
     macsByKind,
     layersByKind,
     outputElementsByKind,
-    macsShortReduction,
-    convWindowReads,
-    macsLongReduction,
     kernelLayers,
     macs: a.totals.macs,
     stMacc: a.totals.stMacc,
