@@ -12,10 +12,11 @@ import { analyzeFile } from '../src/analyzer/analyze.ts';
 import { DEFAULT_TARGETS, evaluateTargets } from '../src/targets/evaluate.ts';
 import { evaluateProfile } from '../src/targets/evaluate.ts';
 import { featureMask, fillWorkFeatureVector, LATENCY_FEATURES } from '../src/targets/latency/features.ts';
-import { emptyWork, WORK_TERMS } from '../src/targets/latency/layer-work.ts';
+import { emptyWork, isDeep3x3Conv, layerWork, WORK_TERMS } from '../src/targets/latency/layer-work.ts';
 import { modelFeatures } from '../src/targets/model-features.ts';
 import { resolveTarget } from '../src/targets/resolve.ts';
 import { buildZooModel } from '../src/zoo/index.ts';
+import { HAVE_SHARED, MODELS_DIR } from './helpers/shared.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'edgefit-target-layers-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -80,6 +81,7 @@ describe('latency feature vector positions', () => {
       bytes_weights_external: w.bytes_weights,
       inference: 7,
       macs_conv_cubeai: w.macs_conv,
+      bytes_external: w.bytes_act * 0.25 + w.bytes_weights_streamed,
     };
     for (let i = 0; i < LATENCY_FEATURES.length; i++) {
       const name = LATENCY_FEATURES[i]!;
@@ -90,5 +92,41 @@ describe('latency feature vector positions', () => {
       expect(v[i], name).toBe(want);
       expect(v.filter((x, j) => j !== i && x !== 0), name).toEqual([]);
     }
+  });
+});
+
+describe('Cortex-M7 kernel work terms of real layers (layer-work.ts)', () => {
+  // YOLOv8n (ST's H747 row, 2831 ms): its 3×3 convs' weights exceed the 16 KiB D-cache; ResNet8: the deep 3×3 class
+  const yolo = join(MODELS_DIR, 'object_detection/yolov8n_256_quant_pc_uf_od_coco-person.tflite');
+  const resnet = join(MODELS_DIR, 'legacy_tflite/MohamedElhadidy0019/image_classification/resnetv1/resnet_v1_8_32_tfs_int8.tflite');
+  it.skipIf(!HAVE_SHARED)('a 3×3 conv larger than the D-cache reads its filter once per output-pixel pair; 1×1, small and depthwise filters once', () => {
+    const a = analyzeFile(yolo);
+    // the stride-2 3×3 128→256 conv on 18×18 → 8×8 (295,936 B with biases): 64 pixels → 32 passes
+    const big = a.layers.find((l) => l.conv && l.conv.kernel[0] === 3 && l.conv.cin === 128 && l.conv.cout === 256)!;
+    expect(big.weightBytes).toBe(295936);
+    expect(layerWork(big).bytes_weights_streamed).toBe(295936 * 32);
+    // the 1×1 512→256 conv on 8×8 (132,096 B): read once
+    const pw = a.layers.find((l) => l.kind === 'pointwise' && l.conv!.cin === 512 && l.conv!.cout === 256)!;
+    expect(layerWork(pw).bytes_weights_streamed).toBe(pw.weightBytes);
+    // the first 3×3 conv 3→16 (496 B): stays in the D-cache, read once
+    const first = a.layers.find((l) => l.kind === 'conv')!;
+    expect(first.weightBytes).toBe(496);
+    expect(layerWork(first).bytes_weights_streamed).toBe(496);
+    // the stride-2 3×3 32→64 conv on 66×66 → 32×32 (18,688 B, just above 16 KiB): 1,024 pixels → 512 passes
+    const mid = a.layers.find((l) => l.kind === 'conv' && l.conv!.cin === 32 && l.conv!.cout === 64)!;
+    expect(mid.weightBytes).toBe(18688);
+    expect(layerWork(mid).bytes_weights_streamed).toBe(18688 * 512);
+  });
+  it.skipIf(!HAVE_SHARED)("ResNet8's stride-1 3×3 convs with Cin ≥ 8 are ST's deep 3×3 kernel (no im2col reads); the RGB and strided convs build columns", () => {
+    const a = analyzeFile(resnet);
+    const convs = a.layers.filter((l) => l.kind === 'conv');
+    // 3→16 (RGB), 16→16, 16→16, 16→32 /2, 32→32, 32→64 /2, 64→64
+    expect(convs.map((l) => isDeep3x3Conv(l))).toEqual([false, true, true, false, true, false, true]);
+    for (const l of convs) {
+      const w = layerWork(l);
+      expect(w.reads_im2col, l.name).toBe(isDeep3x3Conv(l) ? 0 : w.reads_conv);
+    }
+    // the 16→32 stride-2 conv: 16×16 output pixels × 3·3·16 window elements
+    expect(layerWork(convs[3]!).reads_im2col).toBe(16 * 16 * 9 * 16);
   });
 });

@@ -17,12 +17,6 @@ export interface ModelFeatures {
   layersByKind: Record<LayerKind, number>;
   /** Output elements per kind (each costs a requantize + store whatever its MACs). */
   outputElementsByKind: Record<LayerKind, number>;
-  /** MACs of conv/dense layers whose reduction (Kh·Kw·Cin per group) is shorter than 32: poorly vectorised. */
-  macsShortReduction: number;
-  /** MACs of conv/dense layers whose reduction is 256 or longer: well vectorised (GEMM-like). */
-  macsLongReduction: number;
-  /** Σ MACs / Cout over k×k and 1×1 convolutions: the im2col / input-window reads a kernel makes. */
-  convWindowReads: number;
   /** Layers that execute a kernel (views excluded). */
   kernelLayers: number;
   macs: number;
@@ -34,8 +28,6 @@ export interface ModelFeatures {
   weightsFlashBytes: number;
   quantParamBytes: number;
   fileConstBytes: number;
-  /** Σ over kernel layers of (input activation bytes + output bytes): traffic through activation memory. */
-  activationBytesMoved: number;
   /** Peak activation RAM of the "st" plan, or the fallback (see activation-peak.ts). */
   activationPeakBytes: number;
   activationPeakSource: 'st-plan' | 'fallback-max-live';
@@ -76,17 +68,6 @@ function elements(shape: readonly number[]): number {
   return n;
 }
 
-function inputBytes(l: Layer): number {
-  let b = 0;
-  const shapes = l.inputShapes;
-  for (let i = 0; i < shapes.length; i++) {
-    const dt = l.inputDtypes[i];
-    const bytes = dt === 'float32' || dt === 'int32' ? 4 : dt === 'float16' || dt === 'int16' ? 2 : 1;
-    b += elements(shapes[i]!) * bytes;
-  }
-  return b;
-}
-
 /** Position of each kind in LAYER_KINDS (per-kind sums are kept in arrays, then written out in that order). */
 const KIND_POSITION = new Map<string, number>(LAYER_KINDS.map((k, i) => [k, i]));
 
@@ -102,11 +83,7 @@ export function modelFeatures(a: Analysis, opts: { withLitePeak?: boolean; layer
   const macsAt = new Array<number>(LAYER_KINDS.length).fill(0);
   const layersAt = new Array<number>(LAYER_KINDS.length).fill(0);
   const outputElementsAt = new Array<number>(LAYER_KINDS.length).fill(0);
-  let macsShortReduction = 0;
-  let convWindowReads = 0;
-  let macsLongReduction = 0;
   const kinds = new Set<string>();
-  let moved = 0;
   let kernelLayers = 0;
   let perChannel = false;
   const wtypes = new Map<string, number>();
@@ -124,14 +101,9 @@ export function modelFeatures(a: Analysis, opts: { withLitePeak?: boolean; layer
       layersByKind[l.kind] += 1;
       outputElementsByKind[l.kind] += outputElements;
     }
-    const reduction = l.conv ? (l.conv.kernel[0] * l.conv.kernel[1] * l.conv.cin) / Math.max(1, l.conv.group) : l.kind === 'dense' ? (l.inputShapes[0]?.at(-1) ?? 0) : Infinity;
-    if (l.macsUnit === 'mac' && reduction < 32) macsShortReduction += l.macs;
-    if (l.macsUnit === 'mac' && Number.isFinite(reduction) && reduction >= 256) macsLongReduction += l.macs;
-    if ((l.kind === 'conv' || l.kind === 'pointwise') && l.conv) convWindowReads += l.macs / Math.max(1, l.conv.cout);
     if (l.kind === 'view') continue;
     kernelLayers++;
     kinds.add(kernelKindOf(l));
-    moved += inputBytes(l) + l.outputBytes;
     perChannel ||= !!l.perChannel;
     if (l.weightDtype) wtypes.set(l.weightDtype, (wtypes.get(l.weightDtype) ?? 0) + l.weightBytes);
   }
@@ -148,9 +120,6 @@ export function modelFeatures(a: Analysis, opts: { withLitePeak?: boolean; layer
     macsByKind,
     layersByKind,
     outputElementsByKind,
-    macsShortReduction,
-    convWindowReads,
-    macsLongReduction,
     kernelLayers,
     macs: a.totals.macs,
     stMacc: a.totals.stMacc,
@@ -159,7 +128,6 @@ export function modelFeatures(a: Analysis, opts: { withLitePeak?: boolean; layer
     weightsFlashBytes: a.totals.weightsFlashBytes ?? a.totals.weightBytes,
     quantParamBytes: a.totals.quantParamBytes,
     fileConstBytes: a.totals.fileConstBytes,
-    activationBytesMoved: moved,
     activationPeakBytes: peak.bytes,
     activationPeakSource: peak.source,
     ...(opts.withLitePeak ? liteField(a) : {}),

@@ -32,11 +32,15 @@ export const LATENCY_FEATURES = [
   'inference', // per-inference constant
   'elems_pool_in', // input elements of pooling layers (max / average / global pools): streamed by the pool kernel
   'macs_conv_cubeai', // k×k conv MACs again when measured with STM32Cube.AI 7.x/8.x (legacy runtime); 0 for STEdgeAI 3.x/4.x and predictions
+  'reads_im2col', // reads_conv of the convs that build im2col columns (not ST's deep 3×3 kernel)
+  'bytes_external', // bytes over an external bus: activation bytes while the pool is (partly) in external RAM + weight bytes streamed from external flash
 ] as const;
 export type LatencyFeature = (typeof LATENCY_FEATURES)[number];
 
 /** Features each calibration key uses (base key before ':' / '@'); others use DEFAULT_FEATURES. */
-const MCU_ERA_FEATURES = LATENCY_FEATURES.filter((f) => f !== 'macs_gemm' && f !== 'macs_dw_s2_same' && f !== 'elems_stream' && f !== 'elems_pool_in' && f !== 'macs_conv_cubeai');
+/** Features added for the Cortex-M7 set after the N6 set was chosen; the N6 and default sets leave them out. */
+const M7_ONLY_FEATURES = new Set<LatencyFeature>(['macs_gemm', 'macs_dw_s2_same', 'elems_stream', 'elems_pool_in', 'macs_conv_cubeai', 'reads_im2col', 'bytes_external']);
+const MCU_ERA_FEATURES = LATENCY_FEATURES.filter((f) => !M7_ONLY_FEATURES.has(f));
 export const DEFAULT_FEATURES: LatencyFeature[] = [...MCU_ERA_FEATURES];
 /**
  * TFLite + XNNPACK: one GEMM kernel family, depthwise kernels, streaming ops, the packed weights streamed from
@@ -46,18 +50,18 @@ export const DEFAULT_FEATURES: LatencyFeature[] = [...MCU_ERA_FEATURES];
 const XNNPACK_FEATURES: LatencyFeature[] = ['macs_gemm', 'macs_depthwise', 'elems_stream', 'bytes_weights_internal', 'bytes_weights_external', 'layers', 'inference'];
 /** TFLite built-in kernels: the same, plus a cost per conv output element (per-channel requantization, the ARM32 generic depthwise loop). */
 const TFLITE_BUILTIN_FEATURES: LatencyFeature[] = ['macs_gemm', 'macs_depthwise', 'out_conv', 'elems_stream', 'layers', 'inference'];
-const KIND_MACS: LatencyFeature[] = ['macs_conv', 'macs_pointwise', 'macs_depthwise', 'macs_dense', 'ops_eltwise', 'ops_pool', 'ops_other'];
 /**
  * MCU, N6 and MP2 sets: chosen among ~8 candidate sets by the leave-one-model-out error itself (so their
  * reported error is mildly optimistic). The Cortex-A7 set is fixed by what TFLite + XNNPACK does (see
  * docs/targets.md "MPU CPU"): one GEMM family, depthwise, the slow stride-2 depthwise, streaming ops, calls.
  */
 export const FEATURE_SETS: Record<string, LatencyFeature[]> = {
-  // M7: per-kind MACs (pooling by the input elements it streams, docs/targets.md), GEMM-like MACs, im2col reads;
-  // SDRAM / external-flash traffic; per layer and per inference
+  // M7 (docs/targets.md "Latency"): MACs per kind (pooling by the input elements it streams); GEMM-like MACs; the
+  // im2col reads of the convs that build im2col columns; bytes over an external bus (SDRAM activations, and weights
+  // streamed from Quad-SPI as each kernel reads them); per layer and per inference.
   // The legacy runtime's k×k conv kernels cost more per MAC than the lite generator's (docs/targets.md): an extra
   // term that only STM32Cube.AI 7.x/8.x rows carry, so predictions (STEdgeAI 4.0) never use it.
-  'cortex-m7': [...KIND_MACS.filter((f) => f !== 'ops_pool'), 'elems_pool_in', 'macs_conv_cubeai', 'macs_long', 'reads_conv', 'bytes_act_external', 'bytes_weights_external', 'layers', 'inference'],
+  'cortex-m7': ['macs_conv', 'macs_pointwise', 'macs_depthwise', 'macs_dense', 'ops_eltwise', 'ops_other', 'elems_pool_in', 'macs_conv_cubeai', 'macs_long', 'reads_im2col', 'bytes_external', 'layers', 'inference'],
   // N6 NPU: everything (weights always stream from octoFlash; epochs per layer)
   'n6-neural-art': [...MCU_ERA_FEATURES],
   // MP2 GPU (OpenVX): GEMM-family MACs, depthwise MACs (slow on the GPU), per layer, per inference
@@ -137,6 +141,8 @@ export function fillWorkFeatureVector<T extends number[] | Float64Array>(out: T,
   out[19] = mask[19] ? inference : 0;
   out[20] = mask[20] ? w.elems_pool_in : 0;
   out[21] = mask[21] && place.cubeAiRuntime ? w.macs_conv : 0;
+  out[22] = mask[22] ? w.reads_im2col : 0;
+  out[23] = mask[23] ? w.bytes_act * ext + (wx ? w.bytes_weights_streamed : 0) : 0;
   return out;
 }
 

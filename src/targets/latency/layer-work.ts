@@ -25,6 +25,8 @@ export const WORK_TERMS = [
   'bytes_weights', // kernel weights + biases
   'layers', // kernel calls (views excluded)
   'elems_pool_in', // input elements of pooling layers (max / average / global): what a pool kernel streams
+  'reads_im2col', // reads_conv of the convs that build im2col columns (all but ST's deep 3×3 kernel, see below)
+  'bytes_weights_streamed', // weight bytes a Cortex-M kernel reads per inference (see weightBytesStreamed)
 ] as const;
 export type WorkTerm = (typeof WORK_TERMS)[number];
 export type LayerWork = Record<WorkTerm, number>;
@@ -40,6 +42,48 @@ function product(shape: readonly number[]): number {
   let p = 1;
   for (let j = 0; j < shape.length; j++) p = p * shape[j]!;
   return p;
+}
+
+/**
+ * The Cortex-M7's L1 data cache (16 KiB on the STM32H7 and STM32F7, the only engines whose latency model reads
+ * `bytes_weights_streamed`): a filter larger than this does not stay cached from one output-pixel pair to the next.
+ */
+export const M7_DCACHE_BYTES = 16 * 1024;
+/** Output pixels an im2col convolution computes per pass over its filter (CMSIS-NN `arm_convolve_s8`, DSP path: two columns). */
+export const IM2COL_PIXELS_PER_PASS = 2;
+
+/**
+ * ST's lite `forward_lite_conv2d_deep_3x3_sssa8_ch`: a stride-1 3×3 convolution with Cin ≥ 8, run on a padded copy
+ * of its input (lite network.c files, memory/st4x-plan.ts): it reads the window straight from that copy, so it
+ * builds no im2col columns. Every other k×k and 1×1 convolution reads its input window element by element.
+ */
+export function isDeep3x3Conv(l: Layer): boolean {
+  const c = l.conv;
+  if (l.op !== 'Conv' || !c || c.group !== 1) return false;
+  return c.kernel[0] === 3 && c.kernel[1] === 3 && c.strides[0] === 1 && c.strides[1] === 1 && c.dilations[0] === 1 && c.dilations[1] === 1 && c.cin >= 8;
+}
+
+/**
+ * Weight bytes a Cortex-M kernel reads from weight memory per inference. A k×k convolution (CMSIS-NN
+ * `arm_convolve_s8`, DSP path; ST's lite conv kernels share the structure) builds two im2col columns and then
+ * multiplies them by the whole filter, so it reads the filter once per pair of output pixels; a filter larger than
+ * the D-cache comes from weight memory every time (from Quad-SPI flash on the H747 once weights exceed internal
+ * flash: YOLOv8n's 3×3 convs re-read 212 MB of a 3 MB model). 1×1 convs (`arm_nn_mat_mult_nt_t_s8` loops over
+ * output channels outside the pixels, one filter row of Cin bytes at a time), depthwise and dense layers read their
+ * weights once.
+ */
+export function weightBytesStreamed(l: Layer, outputPixels: number): number {
+  const c = l.conv;
+  const im2colConv = l.kind === 'conv' && c !== undefined && c.group === 1;
+  if (!im2colConv || l.weightBytes <= M7_DCACHE_BYTES) return l.weightBytes;
+  return l.weightBytes * Math.ceil(outputPixels / IM2COL_PIXELS_PER_PASS);
+}
+
+/** Output pixels (Π of the spatial dims) of a layer's first output, for NHWC or NCHW 4-D tensors; 1 otherwise. */
+function outputPixelsOf(l: Layer): number {
+  const s = l.outputShapes[0];
+  if (!s || s.length !== 4) return 1;
+  return l.layout === 'NCHW' ? s[2]! * s[3]! : s[1]! * s[2]!;
 }
 
 function dtypeBytes(dt: string | undefined): number {
@@ -67,6 +111,8 @@ export function emptyWork(): LayerWork {
     bytes_weights: 0,
     layers: 0,
     elems_pool_in: 0,
+    reads_im2col: 0,
+    bytes_weights_streamed: 0,
   };
 }
 
@@ -93,11 +139,15 @@ export function layerWork(l: Layer): LayerWork {
   if (k === 'depthwise' && c && (c.strides[0] > 1 || c.strides[1] > 1) && (c.pads[0] !== c.pads[2] || c.pads[1] !== c.pads[3])) w.macs_dw_s2_same = l.macs;
   if (l.macsUnit === 'mac') w.out_conv = outputs;
   else w.elems_stream = elems(l.inputShapes) + outputs;
-  if ((k === 'conv' || k === 'pointwise') && c) w.reads_conv = l.macs / Math.max(1, c.cout);
+  if ((k === 'conv' || k === 'pointwise') && c) {
+    w.reads_conv = l.macs / Math.max(1, c.cout);
+    if (!isDeep3x3Conv(l)) w.reads_im2col = w.reads_conv;
+  }
   let inBytes = 0;
   for (let i = 0; i < l.inputShapes.length; i++) inBytes += product(l.inputShapes[i]!) * dtypeBytes(l.inputDtypes[i]);
   w.bytes_act = inBytes + l.outputBytes;
   w.bytes_weights = l.weightBytes;
+  w.bytes_weights_streamed = weightBytesStreamed(l, outputPixelsOf(l));
   w.layers = 1;
   return w;
 }
@@ -132,6 +182,8 @@ export function sumWork(works: readonly LayerWork[]): LayerWork {
     sum.bytes_weights += w.bytes_weights;
     sum.layers += w.layers;
     sum.elems_pool_in += w.elems_pool_in;
+    sum.reads_im2col += w.reads_im2col;
+    sum.bytes_weights_streamed += w.bytes_weights_streamed;
   }
   return sum;
 }
