@@ -16,7 +16,7 @@ import { referenceVersionOf } from './latency/fit.ts';
 import { fitEngineModels, latencyRows, modelForEngine, predictLayerMs, predictMs, type EngineModel } from './latency/engine-models.ts';
 import { mapMemory, type MemoryUse, type Placement, type RoleSummary } from './memory-map.ts';
 import { activationPeakBytes } from './activation-peak.ts';
-import { runtimeRows } from './runtime-copies.ts';
+import { runtimeFitInput, runtimeRows } from './runtime-copies.ts';
 import { modelFeatures, type ModelFeatures } from './model-features.ts';
 import type { TargetProfile } from './profile-schema.ts';
 import { builtinProfiles, resolveTarget } from './resolve.ts';
@@ -81,12 +81,11 @@ export function calibratedModels(): Calibrated {
   const newest = referenceVersionOf(mcu.map((r) => r.toolVersion));
   const vrows = mcu.filter((r) => r.toolVersion === newest);
   const fitFor = (q: 'code-flash' | 'runtime-ram') => {
-    // the rows calibrate's leave-one-out scores (runtime-copies.ts: no zoo-builder stand-ins, no relabelled copies)
-    const sel = runtimeRows(vrows, q === 'code-flash' ? 'codeFlash' : 'runtimeRam').map((r) => ({
-      features: r.features!,
-      bytes: (q === 'code-flash' ? r.published.codeFlashBytes : r.published.runtimeRamBytes)!,
-    }));
-    return fitRuntimeMemory(q, newest, sel, new Set(vrows.map((r) => r.arch)).size);
+    // the rows calibrate's leave-one-out scores (runtime-copies.ts: no zoo-builder stand-ins, no relabelled copies),
+    // with the models counted over those rows, not over every newest-version row
+    const quantity = q === 'code-flash' ? 'codeFlash' : 'runtimeRam';
+    const input = runtimeFitInput(runtimeRows(vrows, quantity), quantity);
+    return fitRuntimeMemory(q, newest, input.rows, input.models);
   };
   const errors = existsSync(CALIBRATION_ERROR_PATH) ? (JSON.parse(readFileSync(CALIBRATION_ERROR_PATH, 'utf8')) as CalibrationReport) : calibrate({ rows, profiles });
   cached = { engineModels, runtime: { codeFlash: fitFor('code-flash'), runtimeRam: fitFor('runtime-ram') }, errors };

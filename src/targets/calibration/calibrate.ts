@@ -11,7 +11,7 @@ import { referenceVersionOf } from '../latency/fit.ts';
 import { BORROW, fitEngineModels, latencyRows, MIN_MODELS_FOR_FIT, predictMs, timedRows, type EngineModel } from '../latency/engine-models.ts';
 import type { TargetProfile } from '../profile-schema.ts';
 import { builtinProfiles } from '../resolve.ts';
-import { runtimeRows } from '../runtime-copies.ts';
+import { publishedRuntimeBytes, runtimeFitInput, runtimeRows } from '../runtime-copies.ts';
 import { fitRuntimeMemory, predictRuntimeBytes, type RuntimeMemoryFit } from '../runtime-memory.ts';
 import { DATA_DIR, loadCalibrationRows, type CalibrationRow } from './dataset.ts';
 import { looByGroup, summarizeErrors, type ErrorSummary, type LooOutcome } from './loo.ts';
@@ -156,7 +156,6 @@ const pct = (e: ErrorSummary | undefined): string => (e ? `${round(e.mapePct, 1)
  * parameter (objects counted per hybrid layer), so its leave-one-out prediction is the model itself.
  */
 export function runtimeLoo(rows: CalibrationRow[], quantity: 'runtimeRam' | 'codeFlash'): LooOutcome<CalibrationRow>[] {
-  const pick = (r: CalibrationRow) => (quantity === 'runtimeRam' ? r.published.runtimeRamBytes : r.published.codeFlashBytes);
   const usable = runtimeRows(rows, quantity);
   const out: LooOutcome<CalibrationRow>[] = [];
   for (const version of new Set(usable.map((r) => r.toolVersion))) {
@@ -165,9 +164,12 @@ export function runtimeLoo(rows: CalibrationRow[], quantity: 'runtimeRam' | 'cod
       ...looByGroup(
         vrows,
         (r) => r.arch,
-        (train) => fitRuntimeMemory(quantity === 'runtimeRam' ? 'runtime-ram' : 'code-flash', version, train.map((r) => ({ features: r.features!, bytes: pick(r)! })), new Set(train.map((r) => r.arch)).size),
+        (train) => {
+          const input = runtimeFitInput(train, quantity);
+          return fitRuntimeMemory(quantity === 'runtimeRam' ? 'runtime-ram' : 'code-flash', version, input.rows, input.models);
+        },
         (fit: RuntimeMemoryFit, r) => predictRuntimeBytes(fit, r.features!),
-        (r) => pick(r)!,
+        (r) => publishedRuntimeBytes(r, quantity)!,
       ),
     );
   }
