@@ -181,7 +181,7 @@ export function runtimeLoo(rows: CalibrationRow[], quantity: 'runtimeRam' | 'cod
  * copies (runtime-copies.ts: an older table's figures under a 3.x/4.x label) are not measurements of the tool
  * they are scored under and are left out, as the runtime and latency fits leave them out.
  */
-function directMemory(rows: CalibrationRow[], quantity: 'activationRam' | 'weightsFlash'): LooOutcome<CalibrationRow>[] {
+function directMemory(rows: CalibrationRow[], quantity: 'activationRam' | 'weightsFlash', profiles: Map<string, TargetProfile>): LooOutcome<CalibrationRow>[] {
   const out: LooOutcome<CalibrationRow>[] = [];
   for (const r of rows) {
     if (!r.features || !r.memoryComparable || r.approximate || r.features.partial || r.relabelledCopyOf) continue;
@@ -192,7 +192,9 @@ function directMemory(rows: CalibrationRow[], quantity: 'activationRam' | 'weigh
       predicted = r.features.weightsFlashBytes ?? r.features.weightBytes;
     } else {
       actual = r.table === 'npu' ? (r.published.internalRamBytes ?? 0) + (r.published.externalRamBytes ?? 0) : r.published.activationRamBytes;
-      predicted = r.features.activationPeakBytes;
+      // a target whose compiler places buffers per memory pool (N6 Neural-ART) is scored on that plan, as `check` predicts it
+      const perPool = r.table === 'npu' && profiles.get(r.target)?.activationPools ? r.features.activationPeakBytesNeuralArt : undefined;
+      predicted = perPool ?? r.features.activationPeakBytes;
     }
     if (!actual || actual <= 0) continue;
     out.push({ item: r, predicted, actual, errorPct: (100 * (predicted - actual)) / actual });
@@ -219,8 +221,8 @@ export function calibrate(opts: { rows?: CalibrationRow[]; profiles?: TargetProf
   const rows = opts.rows ?? loadCalibrationRows({ profiles: profileList });
   const outcomes: Record<Quantity, LooOutcome<CalibrationRow>[]> = {
     latency: latencyLoo(rows, profiles),
-    activationRam: directMemory(rows, 'activationRam'),
-    weightsFlash: directMemory(rows, 'weightsFlash'),
+    activationRam: directMemory(rows, 'activationRam', profiles),
+    weightsFlash: directMemory(rows, 'weightsFlash', profiles),
     runtimeRam: runtimeLoo(rows, 'runtimeRam'),
     codeFlash: runtimeLoo(rows, 'codeFlash'),
   };
