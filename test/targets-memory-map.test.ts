@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { neuralArtPoolPlan, poolPlanFor } from '../src/targets/activation-peak.ts';
@@ -5,7 +6,7 @@ import { analyzeForTargets } from '../src/targets/analyze-model.ts';
 import { mapMemory } from '../src/targets/memory-map.ts';
 import { parseProfile } from '../src/targets/profile-schema.ts';
 import { resolveTarget } from '../src/targets/resolve.ts';
-import { HAVE_SHARED, MODELS_DIR } from './helpers/shared.ts';
+import { HAVE_SHARED, MODELS_DIR, REPO_ROOT } from './helpers/shared.ts';
 
 const KiB = 1024;
 const MiB = 1024 * 1024;
@@ -181,6 +182,20 @@ describe.skipIf(!HAVE_SHARED)('N6 Neural-ART pool plan against ST\'s published a
     expect(errors.reduce((t, e) => t + e, 0) / errors.length).toBeLessThan(11);
   });
 
+  it("ST's own generated buffer table of MobileNet v2 1.0 256x128 (pool file without cpuRAM2): each pool's used range to the byte", () => {
+    // data/st-generated/n6-aton-buffer-tables.json, from STMicroelectronics/STM32N6-GettingStarted-ReID's NUCLEO reid.c
+    const st = (JSON.parse(readFileSync(join(REPO_ROOT, 'data/st-generated/n6-aton-buffer-tables.json'), 'utf8')) as { files: { source: string; highWaterBytesByPool: Record<string, number>; totalBytes: number }[] }).files.find((f) => f.source.includes('NUCLEO-N657X0-Q/reid.c'))!;
+    const npu = (id: string) => ({ id, bytes: 448 * KiB, external: false });
+    const p = neuralArtPoolPlan(analyzeForTargets(join(MODELS_DIR, rows[1]![0])), [npu('npuram5'), npu('npuram4'), npu('npuram3'), npu('npuram6')], ['npuram3', 'npuram4', 'npuram5', 'npuram6']);
+    expect(p.pools.map((u) => [u.id, u.bytes])).toEqual([
+      ['npuram5', st.highWaterBytesByPool['npuRAM5']], // 384 KiB
+      ['npuram4', st.highWaterBytesByPool['npuRAM4']], // 320 KiB: the tail of the 768 KiB buffer
+      ['npuram3', st.highWaterBytesByPool['npuRAM3']], // 448 KiB
+    ]);
+    expect(p.virtualBytes).toBe(786_432); // the 128x64x96 expansion tensor, larger than any pool: the virtual pool
+    expect(p.bytes).toBe(st.totalBytes);
+  });
+
   it('spills to hyperRAM only what the internal pools cannot hold (the same net on pools a tenth the size)', () => {
     const a = analyzeForTargets(join(MODELS_DIR, rows[1]![0]));
     const small = neuralArtPoolPlan(a, [
@@ -188,6 +203,7 @@ describe.skipIf(!HAVE_SHARED)('N6 Neural-ART pool plan against ST\'s published a
       { id: 'b', bytes: 100 * KiB, external: false },
       { id: 'x', bytes: 64 * MiB, external: true },
     ]);
+    for (const u of small.pools.filter((x) => !x.external)) expect(u.bytes).toBeLessThanOrEqual(100 * KiB);
     expect(small.internalBytes).toBeLessThanOrEqual(200 * KiB);
     expect(small.externalBytes).toBeGreaterThan(0);
     expect(small.bytes).toBe(small.internalBytes + small.externalBytes);

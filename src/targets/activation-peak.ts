@@ -107,7 +107,9 @@ export interface PoolPlan {
   bytes: number;
   internalBytes: number;
   externalBytes: number;
-  /** High-water mark of each pool that holds something, in the order of `pools`. */
+  /** The largest buffer placed in the virtual pool over the contiguous internal pools (0: none needed it). */
+  virtualBytes: number;
+  /** High-water mark of each pool that holds something (address range, virtual-pool buffers included), in the order of `pools`. */
   pools: { id: string; bytes: number; external: boolean }[];
   buffers: number;
 }
@@ -195,25 +197,35 @@ export function neuralArtPoolPlan(a: Analysis, pools: ActivationPool[], addressO
   for (const p of internal) if (!base.has(p.id)) base.set(p.id, span), (span += p.bytes);
   const externalBase = span;
   const buffers = neuralArtBuffers(a).sort((x, y) => y.bytes - x.bytes || x.first - y.first);
-  const placed: { start: number; end: number; first: number; last: number }[] = [];
+  // `pool`: the internal pool holding the buffer, 'virtual' (the span over the contiguous internal pools), or 'external'
+  const placed: { start: number; end: number; first: number; last: number; pool: string }[] = [];
   for (const b of buffers) {
     const busy = placed.filter((p) => p.first <= b.last && b.first <= p.last).sort((x, y) => x.start - y.start);
     let at: number | undefined;
+    let pool = 'external';
     for (const p of internal) {
       at = lowestFit(busy, base.get(p.id)!, base.get(p.id)! + p.bytes, b.bytes);
-      if (at !== undefined) break;
+      if (at !== undefined) {
+        pool = p.id;
+        break;
+      }
     }
     // larger than every free pool range: the virtual pool over the contiguous internal pools, else external RAM
-    at ??= lowestFit(busy, 0, externalBase, b.bytes) ?? lowestFit(busy, externalBase, Infinity, b.bytes)!;
-    placed.push({ start: at, end: at + b.bytes, first: b.first, last: b.last });
+    if (at === undefined && (at = lowestFit(busy, 0, externalBase, b.bytes)) !== undefined) pool = 'virtual';
+    at ??= lowestFit(busy, externalBase, Infinity, b.bytes)!;
+    placed.push({ start: at, end: at + b.bytes, first: b.first, last: b.last, pool });
   }
+  // each pool's high-water mark over the address range it covers: a virtual-pool buffer counts in every pool it spans,
+  // as ST's report counts "Used memory ranges" per physical pool (MobileNet v2 1.0 224: its 1,204,224 B expansion
+  // tensor spans cpuRAM2 and npuRAM3, and the sum is the published 2058 KiB to the byte)
   const highWater = (lo: number, hi: number): number => placed.reduce((m, p) => (p.start < hi && p.end > lo ? Math.max(m, Math.min(p.end, hi) - lo) : m), 0);
   const used = internal.map((p) => ({ id: p.id, bytes: highWater(base.get(p.id)!, base.get(p.id)! + p.bytes), external: false }));
+  const virtualBytes = placed.filter((p) => p.pool === 'virtual').reduce((m, p) => Math.max(m, p.end - p.start), 0);
   const externalBytes = highWater(externalBase, Infinity);
   const ext = pools.find((p) => p.external);
   if (externalBytes > 0 && ext) used.push({ id: ext.id, bytes: externalBytes, external: true });
   const internalBytes = used.filter((u) => !u.external).reduce((s, u) => s + u.bytes, 0);
-  return { bytes: internalBytes + externalBytes, internalBytes, externalBytes, pools: used.filter((u) => u.bytes > 0), buffers: buffers.length };
+  return { bytes: internalBytes + externalBytes, internalBytes, externalBytes, virtualBytes, pools: used.filter((u) => u.bytes > 0), buffers: buffers.length };
 }
 
 /** The pools of a profile that places activations per pool (`activationPools`), in its order; undefined otherwise. */
@@ -242,3 +254,4 @@ export function neuralArtPeakBytes(a: Analysis): number | undefined {
   const profile = builtinProfiles().find((p) => p.activationPools);
   return profile ? poolPlanFor(a, profile)?.bytes : undefined;
 }
+
