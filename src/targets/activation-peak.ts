@@ -124,7 +124,8 @@ interface NpuBuffer {
  * The buffers the Neural-ART compiler allocates for an analysis: one per tensor, sized as the tensor (its generated
  * buffer tables carry no channel padding or alignment granule), live from its producer to its last consumer, except:
  * views (reshape) share their source's buffer; a Pad read only by convolutions or pools is done by the stream engine
- * (no buffer, the padded layer reads the unpadded tensor); a float graph input read only by a Quantize is not
+ * (no buffer, the padded layer reads the unpadded tensor); an input read only by a Concat is written in place into
+ * the concatenation's buffer (ST's tables place them inside it); a float graph input read only by a Quantize is not
  * allocated (ST's N6 benchmark feeds the quantized input: YOLO26n's published 722 KiB is less than its 768 KiB
  * float input); the sigmoid of a SiLU (x · sigmoid(x), its output read only by Muls that also read x) is streamed
  * into the Mul (inferred: chosen among three readings by ST's N6 rows, docs/targets.md).
@@ -146,7 +147,14 @@ function neuralArtBuffers(a: Analysis): NpuBuffer[] {
     if (l.kind === 'view') alias.set(output, input);
     else if (l.op === 'Pad' && streamedInto(l) && readers.every((r) => r.kind === 'conv' || r.kind === 'pointwise' || r.kind === 'depthwise' || r.kind === 'pool')) alias.set(output, input);
     else if (l.kind === 'activation' && streamedInto(l) && !out.isGraphOutput && readers.every((r) => r.op === 'Mul' && r.inputs.includes(input))) alias.set(output, input);
-    else if (l.op === 'Quantize') {
+    else if (l.op === 'Concat') {
+      // each input read only by the concatenation is written in place into its slice of the output (ST's buffer
+      // tables: yolo_x nano's Concat_81_out_0 spans exactly its two inputs' buffers)
+      for (const x of l.inputs) {
+        const t = tensors.get(x);
+        if (t && !t.isGraphInput && !alias.has(x) && t.consumers.length === 1) alias.set(x, output);
+      }
+    } else if (l.op === 'Quantize') {
       const src = tensors.get(input)!;
       if (src.isGraphInput && src.dtype === 'float32' && src.consumers.length === 1) skipped.add(input);
     }

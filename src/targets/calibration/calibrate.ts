@@ -203,6 +203,22 @@ function directMemory(rows: CalibrationRow[], quantity: 'activationRam' | 'weigh
 }
 
 /**
+ * NPU rows whose stand-in is not memory-comparable (zoo-builder reconstructions, same-architecture files), on a target
+ * whose compiler places buffers per pool, predicted by that pool plan: not in the figure (the stand-in is not ST's file),
+ * printed beside it because most of them land on ST's figure to the byte (docs/targets.md "N6 activation RAM").
+ */
+function poolPlanStandIns(rows: CalibrationRow[], profiles: Map<string, TargetProfile>): LooOutcome<CalibrationRow>[] {
+  const out: LooOutcome<CalibrationRow>[] = [];
+  for (const r of rows) {
+    const predicted = r.features?.activationPeakBytesNeuralArt;
+    if (r.table !== 'npu' || predicted === undefined || r.memoryComparable || r.approximate || r.features!.partial || !profiles.get(r.target)?.activationPools) continue;
+    const actual = (r.published.internalRamBytes ?? 0) + (r.published.externalRamBytes ?? 0);
+    if (actual > 0) out.push({ item: r, predicted, actual, errorPct: (100 * (predicted - actual)) / actual });
+  }
+  return out;
+}
+
+/**
  * The rows of directMemory('activationRam') (passed in), rows of STEdgeAI 3.0/4.0 only, predicted by that tool family's
  * pool (st4x-plan.ts, the lite code generator: a partial model, docs/memory-4x.md). Reported beside the figure
  * `check` prints (the 8.1 st plan), so users see how far each allocator model is from the newest tables.
@@ -230,6 +246,7 @@ export function calibrate(opts: { rows?: CalibrationRow[]; profiles?: TargetProf
   const contradicted = contradictedLoo(rows, profiles);
   const engineChoice = mp2EngineChoiceLoo(rows, profiles);
   const liteActivation = liteActivationMemory(outcomes.activationRam);
+  const standInPools = poolPlanStandIns(rows, profiles);
   // a row whose key borrows another engine's fit is predicted `thin` (check prints no error figure for it)
   const latencyRole = (r: CalibrationRow): LooRecord['role'] => (!r.latencyComparable ? 'contradicted' : allModels.get(r.calibrationKey)?.kind === 'borrowed' ? 'thin' : 'scored');
   const targets: TargetCalibration[] = [];
@@ -279,6 +296,15 @@ export function calibrate(opts: { rows?: CalibrationRow[]; profiles?: TargetProf
       if (q === 'activationRam') {
         const lite = liteActivation.filter((o) => calib.has(o.item.target) && o.item.toolVersion === toolVersion);
         if (lite.length) details = [`the STEdgeAI 3.0/4.0 lite-pool model (st4x-plan.ts, partial) on the same rows: ${pct(summarizeErrors(lite, (r) => r.arch))}`];
+        const standIns = standInPools.filter((o) => calib.has(o.item.target) && o.item.toolVersion === toolVersion);
+        if (standIns.length) {
+          const exact = standIns.filter((o) => Math.abs(o.predicted - o.actual) < 1).length;
+          const mcuPlan = standIns.map((o) => ({ ...o, predicted: o.item.features!.activationPeakBytes, errorPct: (100 * (o.item.features!.activationPeakBytes - o.actual)) / o.actual }));
+          details = [
+            ...(details ?? []),
+            `Neural-ART pool plan on the stand-in rows (not ST's files, not in the figure): ${pct(summarizeErrors(standIns, (r) => r.arch))}, ${exact} of ${standIns.length} rows to the byte; the MCU plan on them ${pct(summarizeErrors(mcuPlan, (r) => r.arch))}`,
+          ];
+        }
       }
       if (summary && summary.models < MIN_MODELS_FOR_FIT) {
         status = 'thin';
