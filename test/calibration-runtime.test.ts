@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { runtimeLoo } from '../src/targets/calibration/calibrate.ts';
 import { loadCalibrationRows } from '../src/targets/calibration/dataset.ts';
 import { summarizeErrors } from '../src/targets/calibration/loo.ts';
+import { calibratedModels } from '../src/targets/evaluate.ts';
+import { referenceVersionOf } from '../src/targets/latency/fit.ts';
 
 describe('runtime RAM / code flash leave-one-model-out', () => {
   const rows = loadCalibrationRows();
@@ -42,5 +44,14 @@ describe('runtime RAM / code flash leave-one-model-out', () => {
     expect(s.models).toBeGreaterThanOrEqual(10);
     expect(s.mapePct).toBeLessThan(6);
     for (const o of v81) expect(Math.abs(o.errorPct), o.item.rowId).toBeLessThan(12);
+  });
+
+  it("check's code flash fit learns from exactly the rows calibrate scores (newest version), models counted over them", () => {
+    const fit = calibratedModels().runtime.codeFlash!;
+    const newest = referenceVersionOf(rows.filter((r) => r.table === 'mcu' && r.features && !r.approximate && r.toolVersion).map((r) => r.toolVersion));
+    const scored = flash.filter((o) => o.item.toolVersion === newest);
+    expect(fit.toolVersion).toBe(newest);
+    expect(fit.rows).toBe(scored.length);
+    expect(fit.models).toBe(new Set(scored.map((o) => o.item.arch)).size);
   });
 });

@@ -1,6 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { neuralArtPoolPlan, poolPlanFor } from '../src/targets/activation-peak.ts';
+import { analyzeForTargets } from '../src/targets/analyze-model.ts';
 import { mapMemory } from '../src/targets/memory-map.ts';
+import { parseProfile } from '../src/targets/profile-schema.ts';
 import { resolveTarget } from '../src/targets/resolve.ts';
+import { HAVE_SHARED, MODELS_DIR, REPO_ROOT } from './helpers/shared.ts';
 
 const KiB = 1024;
 const MiB = 1024 * 1024;
@@ -108,5 +114,98 @@ describe('memory mapping', () => {
     expect(m.limitingMemory).toBe('FMC SDRAM');
     expect(m.ram.marginBytes).toBeLessThan(0);
     expect(m.notes.join(' ')).toMatch(/over by/);
+  });
+
+  it('N6 with a per-pool plan: each pool holds its own high-water mark, an external pool spills', () => {
+    const n6 = resolveTarget('STM32N6570-DK');
+    const pools = [
+      { id: 'npuram5', bytes: 448 * KiB },
+      { id: 'npuram4', bytes: 100 * KiB },
+      { id: 'cpuram2', bytes: 768 * KiB },
+      { id: 'hyperram', bytes: 2 * MiB },
+    ];
+    const m = mapMemory(n6, { activationBytes: pools.reduce((t, p) => t + p.bytes, 0), activationPools: pools, weightBytes: MiB, runtimeRamBytes: 0, codeFlashBytes: 0 });
+    expect(m.memories.filter((u) => u.usedBytes > 0 && u.kind.endsWith('ram')).map((u) => [u.id, u.usedBytes])).toEqual([
+      ['cpuram2', 768 * KiB],
+      ['npuram4', 100 * KiB],
+      ['npuram5', 448 * KiB],
+      ['hyperram', 2 * MiB],
+    ]);
+    expect(m.ram.externalBytes).toBe(2 * MiB);
+    expect(m.usesExternal).toBe(true);
+    expect(m.notes.join(' ')).toMatch(/spill to hyperRAM/);
+  });
+
+  it('a profile whose activationPools names a memory that cannot hold activations is a clear error naming the field', () => {
+    const raw = JSON.parse(JSON.stringify(resolveTarget('STM32N6570-DK')));
+    raw.activationPools.order[1] = 'octoflash';
+    expect(() => parseProfile(raw, 'my-n6.json')).toThrow(/field 'activationPools\.order\[1\]'.*octoflash/);
+  });
+});
+
+/**
+ * ST's N6 tables (zoo 4.1, STEdgeAI 4.0.0) publish internal + external RAM. The Neural-ART compiler places each buffer
+ * whole in one pool (npuRAM5, 4, 3, 6 of 448 KiB, then cpuRAM2 of 1 MiB) and the figure is the sum of the pools'
+ * high-water marks: two published rows come out to the byte, and the 7 exact-file rows within the MAPE the docs state.
+ */
+describe.skipIf(!HAVE_SHARED)('N6 Neural-ART pool plan against ST\'s published activation RAM', () => {
+  const n6 = resolveTarget('STM32N6570-DK');
+  const plan = (file: string) => poolPlanFor(analyzeForTargets(join(MODELS_DIR, file)), n6)!;
+  const rows: [string, number][] = [
+    ['audio_event_detection/yamnet_e256_64x96_tl_int8.tflite', 144 * KiB],
+    ['re_identification/mobilenetv2_a100_256_128_fft_int8.tflite', 1440 * KiB],
+    ['instance_segmentation/yolov8n_256_quant_pc_ii_seg_coco-st.tflite', 855 * KiB],
+    ['object_detection/yolo26_256_qdq_int8_od_coco-person-st.onnx', 722.04 * KiB],
+    ['object_detection/yolo11n_256_quant_pc_uf_od_coco-person-st.tflite', 656 * KiB],
+    ['object_detection/yolov8n_256_quant_pc_uf_od_coco-person.tflite', 624 * KiB],
+    ['pose_estimation/yolov8n_256_quant_pc_uf_pose_coco-st.tflite', 1135 * KiB],
+  ];
+  const plans = rows.map(([f]) => plan(f));
+
+  it('Yamnet 256 (144 KiB) and MobileNet v2 1.0 256x128 (1440 KiB: its 768 KiB expansion tensor fits only cpuRAM2) to the byte', () => {
+    expect(plans[0]!.bytes).toBe(144 * KiB);
+    expect(plans[1]!.bytes).toBe(1440 * KiB);
+    expect(plans[1]!.pools.map((p) => [p.id, p.bytes])).toEqual([
+      ['npuram5', 384 * KiB],
+      ['npuram4', 288 * KiB],
+      ['cpuram2', 768 * KiB],
+    ]);
+  });
+
+  it('every pool within its size, the figure the sum of the pools; the 7 rows within 10 % MAPE (MCU plan: 25.8 %)', () => {
+    for (const p of plans) {
+      for (const u of p.pools) expect(u.bytes).toBeLessThanOrEqual(n6.memories.find((m) => m.id === u.id)!.bytes);
+      expect(p.pools.reduce((t, u) => t + u.bytes, 0)).toBe(p.bytes);
+      expect(p.externalBytes).toBe(0);
+    }
+    const errors = plans.map((p, i) => (100 * Math.abs(p.bytes - rows[i]![1])) / rows[i]![1]);
+    expect(errors.reduce((t, e) => t + e, 0) / errors.length).toBeLessThan(10);
+  });
+
+  it("ST's own generated buffer table of MobileNet v2 1.0 256x128 (pool file without cpuRAM2): each pool's used range to the byte", () => {
+    // data/st-generated/n6-aton-buffer-tables.json, from STMicroelectronics/STM32N6-GettingStarted-ReID's NUCLEO reid.c
+    const st = (JSON.parse(readFileSync(join(REPO_ROOT, 'data/st-generated/n6-aton-buffer-tables.json'), 'utf8')) as { files: { source: string; highWaterBytesByPool: Record<string, number>; totalBytes: number }[] }).files.find((f) => f.source.includes('NUCLEO-N657X0-Q/reid.c'))!;
+    const npu = (id: string) => ({ id, bytes: 448 * KiB, external: false });
+    const p = neuralArtPoolPlan(analyzeForTargets(join(MODELS_DIR, rows[1]![0])), [npu('npuram5'), npu('npuram4'), npu('npuram3'), npu('npuram6')], ['npuram3', 'npuram4', 'npuram5', 'npuram6']);
+    expect(p.pools.map((u) => [u.id, u.bytes])).toEqual([
+      ['npuram5', st.highWaterBytesByPool['npuRAM5']], // 384 KiB
+      ['npuram4', st.highWaterBytesByPool['npuRAM4']], // 320 KiB: the tail of the 768 KiB buffer
+      ['npuram3', st.highWaterBytesByPool['npuRAM3']], // 448 KiB
+    ]);
+    expect(p.virtualBytes).toBe(786_432); // the 128x64x96 expansion tensor, larger than any pool: the virtual pool
+    expect(p.bytes).toBe(st.totalBytes);
+  });
+
+  it('spills to hyperRAM only what the internal pools cannot hold (the same net on pools a tenth the size)', () => {
+    const a = analyzeForTargets(join(MODELS_DIR, rows[1]![0]));
+    const small = neuralArtPoolPlan(a, [
+      { id: 'a', bytes: 100 * KiB, external: false },
+      { id: 'b', bytes: 100 * KiB, external: false },
+      { id: 'x', bytes: 64 * MiB, external: true },
+    ]);
+    for (const u of small.pools.filter((x) => !x.external)) expect(u.bytes).toBeLessThanOrEqual(100 * KiB);
+    expect(small.internalBytes).toBeLessThanOrEqual(200 * KiB);
+    expect(small.externalBytes).toBeGreaterThan(0);
+    expect(small.bytes).toBe(small.internalBytes + small.externalBytes);
   });
 });

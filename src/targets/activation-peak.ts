@@ -11,6 +11,8 @@ import type { ScratchEngineName } from '../analyzer/memory/scratch-rules.ts';
 import type { Analysis } from '../analyzer/layer.ts';
 import { planStPeakBytes } from '../analyzer/memory/index.ts';
 import { planStLitePeakBytes } from '../analyzer/memory/st4x-plan.ts';
+import type { TargetProfile } from './profile-schema.ts';
+import { builtinProfiles } from './resolve.ts';
 
 export interface PeakEstimate {
   bytes: number;
@@ -86,3 +88,178 @@ export function litePeakBytes(a: Analysis): number | undefined {
     return undefined;
   }
 }
+
+/**
+ * STM32N6 Neural-ART: how ST's compiler (ATON) lays activations out, as far as its generated code shows it
+ * (docs/targets.md "N6 activation RAM"). Each buffer lies whole in one memory pool (a virtual pool spanning the
+ * contiguous internal pools only for a buffer larger than every pool); the pools are tried in the compiler's order of
+ * preference and, inside a pool, buffers are packed largest first at the lowest offset free over their lifetime. The
+ * published figure ("Internal RAM" + "External RAM") is the sum over pools of each pool's high-water mark.
+ */
+export interface ActivationPool {
+  id: string;
+  bytes: number;
+  external: boolean;
+}
+
+export interface PoolPlan {
+  /** Σ over pools of the pool's high-water mark: what ST's N6 tables publish as internal + external RAM. */
+  bytes: number;
+  internalBytes: number;
+  externalBytes: number;
+  /** The largest buffer placed in the virtual pool over the contiguous internal pools (0: none needed it). */
+  virtualBytes: number;
+  /** High-water mark of each pool that holds something (address range, virtual-pool buffers included), in the order of `pools`. */
+  pools: { id: string; bytes: number; external: boolean }[];
+  buffers: number;
+}
+
+interface NpuBuffer {
+  bytes: number;
+  first: number;
+  last: number;
+}
+
+/**
+ * The buffers the Neural-ART compiler allocates for an analysis: one per tensor, sized as the tensor (its generated
+ * buffer tables carry no channel padding or alignment granule), live from its producer to its last consumer, except:
+ * views (reshape) share their source's buffer; a Pad read only by convolutions or pools is done by the stream engine
+ * (no buffer, the padded layer reads the unpadded tensor); an input read only by a Concat is written in place into
+ * the concatenation's buffer (ST's tables place them inside it); a float graph input read only by a Quantize is not
+ * allocated (ST's N6 benchmark feeds the quantized input: YOLO26n's published 722 KiB is less than its 768 KiB
+ * float input); the sigmoid of a SiLU (x · sigmoid(x), its output read only by Muls that also read x) is streamed
+ * into the Mul (inferred: chosen among three readings by ST's N6 rows, docs/targets.md).
+ */
+function neuralArtBuffers(a: Analysis): NpuBuffer[] {
+  const tensors = new Map(a.tensors.map((t) => [t.name, t]));
+  const alias = new Map<string, string>();
+  const skipped = new Set<string>();
+  const streamedInto = (l: Analysis['layers'][number]): boolean => {
+    const out = tensors.get(l.outputs[0] ?? '');
+    return !!out && out.consumers.length > 0;
+  };
+  a.layers.forEach((l) => {
+    const input = l.inputs[0];
+    const output = l.outputs[0];
+    if (!input || !output || !tensors.has(input) || !tensors.has(output)) return;
+    const out = tensors.get(output)!;
+    const readers = out.consumers.map((c) => a.layers[c]!);
+    if (l.kind === 'view') alias.set(output, input);
+    else if (l.op === 'Pad' && streamedInto(l) && readers.every((r) => r.kind === 'conv' || r.kind === 'pointwise' || r.kind === 'depthwise' || r.kind === 'pool')) alias.set(output, input);
+    else if (l.kind === 'activation' && streamedInto(l) && !out.isGraphOutput && readers.every((r) => r.op === 'Mul' && r.inputs.includes(input))) alias.set(output, input);
+    else if (l.op === 'Concat') {
+      // each input read only by the concatenation is written in place into its slice of the output (ST's buffer
+      // tables: yolo_x nano's Concat_81_out_0 spans exactly its two inputs' buffers)
+      for (const x of l.inputs) {
+        const t = tensors.get(x);
+        if (t && !t.isGraphInput && !alias.has(x) && t.consumers.length === 1) alias.set(x, output);
+      }
+    } else if (l.op === 'Quantize') {
+      const src = tensors.get(input)!;
+      if (src.isGraphInput && src.dtype === 'float32' && src.consumers.length === 1) skipped.add(input);
+    }
+  });
+  const root = (n: string): string => {
+    let r = n;
+    for (let i = 0; i < 1000 && alias.has(r); i++) r = alias.get(r)!;
+    return r;
+  };
+  const last = a.layers.length - 1;
+  const byRoot = new Map<string, NpuBuffer>();
+  for (const t of a.tensors) {
+    if (skipped.has(t.name)) continue;
+    const r = root(t.name);
+    const first = t.producer < 0 || skipped.has(a.layers[t.producer]?.inputs[0] ?? '') ? 0 : t.producer;
+    const end = t.isGraphOutput ? last : Math.max(first, ...t.consumers);
+    const b = byRoot.get(r);
+    if (b) (b.first = Math.min(b.first, first)), (b.last = Math.max(b.last, end));
+    else byRoot.set(r, { bytes: tensors.get(r)!.bytes, first, last: end });
+  }
+  return [...byRoot.values()].filter((b) => b.bytes > 0);
+}
+
+/** Lowest offset in [lo, hi) where `bytes` fit between the (start-sorted) busy ranges; undefined when none. */
+function lowestFit(busy: { start: number; end: number }[], lo: number, hi: number, bytes: number): number | undefined {
+  let at = lo;
+  for (const r of busy) {
+    if (r.end <= at || r.start >= hi) continue;
+    if (r.start >= at + bytes) break;
+    at = Math.max(at, r.end);
+  }
+  return at + bytes <= hi ? at : undefined;
+}
+
+/**
+ * Places the analysis's Neural-ART buffers in `pools` (internal ones in order of preference, then external ones) and
+ * returns each pool's high-water mark. Internal pools are taken as contiguous in the order `addressOrder` lists them
+ * (the N6's cpuRAM2 and npuRAM3–6 are), for the rare buffer larger than every pool.
+ */
+export function neuralArtPoolPlan(a: Analysis, pools: ActivationPool[], addressOrder: string[] = pools.filter((p) => !p.external).map((p) => p.id)): PoolPlan {
+  const internal = pools.filter((p) => !p.external);
+  const base = new Map<string, number>();
+  let span = 0;
+  for (const id of addressOrder) {
+    const p = internal.find((x) => x.id === id);
+    if (p) base.set(p.id, span), (span += p.bytes);
+  }
+  for (const p of internal) if (!base.has(p.id)) base.set(p.id, span), (span += p.bytes);
+  const externalBase = span;
+  const buffers = neuralArtBuffers(a).sort((x, y) => y.bytes - x.bytes || x.first - y.first);
+  // `pool`: the internal pool holding the buffer, 'virtual' (the span over the contiguous internal pools), or 'external'
+  const placed: { start: number; end: number; first: number; last: number; pool: string }[] = [];
+  for (const b of buffers) {
+    const busy = placed.filter((p) => p.first <= b.last && b.first <= p.last).sort((x, y) => x.start - y.start);
+    let at: number | undefined;
+    let pool = 'external';
+    for (const p of internal) {
+      at = lowestFit(busy, base.get(p.id)!, base.get(p.id)! + p.bytes, b.bytes);
+      if (at !== undefined) {
+        pool = p.id;
+        break;
+      }
+    }
+    // larger than every free pool range: the virtual pool over the contiguous internal pools, else external RAM
+    if (at === undefined && (at = lowestFit(busy, 0, externalBase, b.bytes)) !== undefined) pool = 'virtual';
+    at ??= lowestFit(busy, externalBase, Infinity, b.bytes)!;
+    placed.push({ start: at, end: at + b.bytes, first: b.first, last: b.last, pool });
+  }
+  // each pool's high-water mark over the address range it covers: a virtual-pool buffer counts in every pool it spans,
+  // as ST's report counts "Used memory ranges" per physical pool (MobileNet v2 1.0 224: its 1,204,224 B expansion
+  // tensor spans cpuRAM2 and npuRAM3, and the sum is the published 2058 KiB to the byte)
+  const highWater = (lo: number, hi: number): number => placed.reduce((m, p) => (p.start < hi && p.end > lo ? Math.max(m, Math.min(p.end, hi) - lo) : m), 0);
+  const used = internal.map((p) => ({ id: p.id, bytes: highWater(base.get(p.id)!, base.get(p.id)! + p.bytes), external: false }));
+  const virtualBytes = placed.filter((p) => p.pool === 'virtual').reduce((m, p) => Math.max(m, p.end - p.start), 0);
+  const externalBytes = highWater(externalBase, Infinity);
+  const ext = pools.find((p) => p.external);
+  if (externalBytes > 0 && ext) used.push({ id: ext.id, bytes: externalBytes, external: true });
+  const internalBytes = used.filter((u) => !u.external).reduce((s, u) => s + u.bytes, 0);
+  return { bytes: internalBytes + externalBytes, internalBytes, externalBytes, virtualBytes, pools: used.filter((u) => u.bytes > 0), buffers: buffers.length };
+}
+
+/** The pools of a profile that places activations per pool (`activationPools`), in its order; undefined otherwise. */
+export function activationPoolsOf(p: TargetProfile): { pools: ActivationPool[]; addressOrder: string[] } | undefined {
+  if (!p.activationPools) return undefined;
+  const internal = p.activationPools.order.map((id) => p.memories.find((m) => m.id === id)!);
+  const external = p.memories.filter((m) => m.activations && m.kind === 'external-ram').sort((x, y) => y.bytes - x.bytes);
+  return {
+    pools: [...internal, ...external].map((m) => ({ id: m.id, bytes: m.bytes, external: m.kind === 'external-ram' })),
+    addressOrder: p.memories.filter((m) => m.kind === 'internal-ram' && p.activationPools!.order.includes(m.id)).map((m) => m.id),
+  };
+}
+
+/** The pool plan of `a` on `profile` (undefined when the profile has no per-pool placement or the analysis no tensors). */
+export function poolPlanFor(a: Analysis, profile: TargetProfile): PoolPlan | undefined {
+  const spec = activationPoolsOf(profile);
+  if (!spec || !a.tensors.length) return undefined;
+  return neuralArtPoolPlan(a, spec.pools, spec.addressOrder);
+}
+
+/**
+ * Activation RAM on the built-in STM32N6 profile's pools (stored with the calibration features: ST's N6 tables are
+ * scored against it). Undefined when no built-in profile places activations per pool.
+ */
+export function neuralArtPeakBytes(a: Analysis): number | undefined {
+  const profile = builtinProfiles().find((p) => p.activationPools);
+  return profile ? poolPlanFor(a, profile)?.bytes : undefined;
+}
+

@@ -15,8 +15,8 @@ import { loadCalibrationRows } from './calibration/dataset.ts';
 import { referenceVersionOf } from './latency/fit.ts';
 import { fitEngineModels, latencyRows, modelForEngine, predictLayerMs, predictMs, type EngineModel } from './latency/engine-models.ts';
 import { mapMemory, type MemoryUse, type Placement, type RoleSummary } from './memory-map.ts';
-import { activationPeakBytes } from './activation-peak.ts';
-import { runtimeRows } from './runtime-copies.ts';
+import { activationPeakBytes, poolPlanFor, type PoolPlan } from './activation-peak.ts';
+import { runtimeFitInput, runtimeRows } from './runtime-copies.ts';
 import { modelFeatures, type ModelFeatures } from './model-features.ts';
 import type { TargetProfile } from './profile-schema.ts';
 import { builtinProfiles, resolveTarget } from './resolve.ts';
@@ -34,7 +34,8 @@ export interface TargetResult {
   flash: RoleSummary;
   limitingMemory: string;
   activationBytes: number;
-  activationSource: ModelFeatures['activationPeakSource'];
+  /** 'neural-art-pools': the N6 compiler's per-pool layout (activation-peak.ts neuralArtPoolPlan). */
+  activationSource: ModelFeatures['activationPeakSource'] | 'neural-art-pools';
   weightBytes: number;
   /** Estimated runtime-library RAM and code flash (MCU; 0 where ST's tables do not publish them). */
   runtimeRamBytes: number;
@@ -81,12 +82,11 @@ export function calibratedModels(): Calibrated {
   const newest = referenceVersionOf(mcu.map((r) => r.toolVersion));
   const vrows = mcu.filter((r) => r.toolVersion === newest);
   const fitFor = (q: 'code-flash' | 'runtime-ram') => {
-    // the rows calibrate's leave-one-out scores (runtime-copies.ts: no zoo-builder stand-ins, no relabelled copies)
-    const sel = runtimeRows(vrows, q === 'code-flash' ? 'codeFlash' : 'runtimeRam').map((r) => ({
-      features: r.features!,
-      bytes: (q === 'code-flash' ? r.published.codeFlashBytes : r.published.runtimeRamBytes)!,
-    }));
-    return fitRuntimeMemory(q, newest, sel, new Set(vrows.map((r) => r.arch)).size);
+    // the rows calibrate's leave-one-out scores (runtime-copies.ts: no zoo-builder stand-ins, no relabelled copies),
+    // with the models counted over those rows, not over every newest-version row
+    const quantity = q === 'code-flash' ? 'codeFlash' : 'runtimeRam';
+    const input = runtimeFitInput(runtimeRows(vrows, quantity), quantity);
+    return fitRuntimeMemory(q, newest, input.rows, input.models);
   };
   const errors = existsSync(CALIBRATION_ERROR_PATH) ? (JSON.parse(readFileSync(CALIBRATION_ERROR_PATH, 'utf8')) as CalibrationReport) : calibrate({ rows, profiles });
   cached = { engineModels, runtime: { codeFlash: fitFor('code-flash'), runtimeRam: fitFor('runtime-ram') }, errors };
@@ -102,19 +102,36 @@ function errorFor(profile: TargetProfile, errors: CalibrationReport): Calibratio
   return undefined;
 }
 
-/** `layerWorks` (layerWork of each analysis layer) adds the per-layer split of the latency. */
-export function evaluateProfile(features: ModelFeatures, profile: TargetProfile, layerWorks?: LayerWork[]): TargetResult {
+/**
+ * `layerWorks` (layerWork of each analysis layer) adds the per-layer split of the latency. `poolPlan`: the analysis's
+ * per-pool activation layout on a profile with `activationPools` (evaluateTargets makes it); without it such a profile
+ * takes the stored per-pool figure (features.activationPeakBytesNeuralArt) when there is one.
+ */
+export function evaluateProfile(features: ModelFeatures, profile: TargetProfile, layerWorks?: LayerWork[], poolPlan?: PoolPlan): TargetResult {
   const cal = calibratedModels();
   const engine = profile.engines.find((e) => e.id === profile.defaultEngine)!;
   const isMcu = profile.class === 'mcu';
   const runtimeRamBytes = isMcu && cal.runtime.runtimeRam ? Math.round(predictRuntimeBytes(cal.runtime.runtimeRam, features)) : 0;
   const codeFlashBytes = isMcu && cal.runtime.codeFlash ? Math.round(predictRuntimeBytes(cal.runtime.codeFlash, features)) : 0;
-  const mapping = mapMemory(profile, { activationBytes: features.activationPeakBytes, weightBytes: features.weightsFlashBytes ?? features.weightBytes, runtimeRamBytes, codeFlashBytes });
+  const stored = profile.activationPools ? features.activationPeakBytesNeuralArt : undefined;
+  const activation = poolPlan
+    ? { bytes: poolPlan.bytes, source: 'neural-art-pools' as const, pools: poolPlan.pools.map((p) => ({ id: p.id, bytes: p.bytes })) }
+    : stored !== undefined
+      ? { bytes: stored, source: 'neural-art-pools' as const }
+      : { bytes: features.activationPeakBytes, source: features.activationPeakSource };
+  const mapping = mapMemory(profile, {
+    activationBytes: activation.bytes,
+    weightBytes: features.weightsFlashBytes ?? features.weightBytes,
+    runtimeRamBytes,
+    codeFlashBytes,
+    ...('pools' in activation ? { activationPools: activation.pools } : {}),
+  });
   const model = modelForEngine(cal.engineModels, engine.calibrationKey, features, engine.kind);
   const err = errorFor(profile, cal.errors);
   const lat = err?.errors.latency;
   const notes = [...mapping.notes];
-  if (features.activationPeakSource === 'fallback-max-live') notes.push('activation RAM from the max-live fallback (no st plan): an over-estimate for many nets');
+  if (profile.activationPools && activation.source !== 'neural-art-pools') notes.push('activation RAM from the MCU plan: no per-pool (Neural-ART) layout was made for this model');
+  if (activation.source === 'fallback-max-live') notes.push('activation RAM from the max-live fallback (no st plan): an over-estimate for many nets');
   if (features.partial) notes.push('analysis is partial (unknown ops): figures are lower bounds');
   let latencyMs: number | null = null;
   let layerLatencyMs: number[] | null = null;
@@ -146,8 +163,8 @@ export function evaluateProfile(features: ModelFeatures, profile: TargetProfile,
     ram: mapping.ram,
     flash: mapping.flash,
     limitingMemory: mapping.limitingMemory,
-    activationBytes: features.activationPeakBytes,
-    activationSource: features.activationPeakSource,
+    activationBytes: activation.bytes,
+    activationSource: activation.source,
     weightBytes: features.weightsFlashBytes ?? features.weightBytes,
     runtimeRamBytes,
     codeFlashBytes,
@@ -179,10 +196,12 @@ export function evaluateTargets(analysis: Analysis, targetIds: string[]): Target
   const results: TargetResult[] = [];
   for (const t of targetIds) {
     const profile = resolveTarget(t);
-    // the activation plan depends on the target's kernel scratch rules (CMSIS-NN DSP vs MVE, facts §3)
+    // the activation plan depends on the target's kernel scratch rules (CMSIS-NN DSP vs MVE, facts §3); the latency
+    // model's placement features keep reading it on every target
     let f = byScratch.get(profile.scratchEngine);
     if (!f) byScratch.set(profile.scratchEngine, (f = peakFor(analysis, base, profile.scratchEngine)));
-    const r = evaluateProfile(f.features, profile, works);
+    // a compiler that places buffers per memory pool (N6 Neural-ART) has its own activation figure and layout
+    const r = evaluateProfile(f.features, profile, works, poolPlanFor(analysis, profile));
     if (f.planError !== undefined) r.notes.push(`st activation plan failed (${profile.scratchEngine} scratch rules): ${f.planError}`);
     results.push(r);
   }

@@ -5,7 +5,8 @@
  *   `activationSplit` says the tool version splits it (STEdgeAI 3.x/4.x on the H747: pools up to
  *   `internalPoolMaxBytes` stay internal, a larger one keeps `splitInternalBytes` internal and the rest goes to
  *   external RAM; ST's re-identification tables publish both parts). N6 ('all-regions'): buffers spread
- *   over every internal pool, the overflow spills to hyperRAM (the N6 tables publish internal/external RAM).
+ *   over every internal pool, the overflow spills to hyperRAM (the N6 tables publish internal/external RAM); with
+ *   `needs.activationPools` (the compiler's per-pool plan) each pool gets its own high-water mark.
  * - runtime RAM (library .data/.bss): another internal data RAM region when one has room, else beside
  *   activations (never an instruction TCM the linker script keeps for code: profile `data: false`).
  * - weights: internal flash when weights + code fit, else external flash; code flash stays internal.
@@ -19,6 +20,12 @@ export interface MemoryNeeds {
   weightBytes: number;
   runtimeRamBytes: number;
   codeFlashBytes: number;
+  /**
+   * The activations already laid out per memory pool (memory id → that pool's high-water mark; activationBytes is their
+   * sum): a compiler that places buffers per pool (N6 Neural-ART, activation-peak.ts neuralArtPoolPlan). Only
+   * 'all-regions' profiles use it.
+   */
+  activationPools?: { id: string; bytes: number }[];
 }
 
 export type MemoryRole = 'activations' | 'runtime-ram' | 'weights' | 'code';
@@ -131,6 +138,16 @@ export function mapMemory(profile: TargetProfile, needs: MemoryNeeds, opts: MapO
         overflowed.push(region.name);
       }
     } else if (region) put('activations', region, need); // does not fit: over-commit, reported by margins
+  } else if (needs.activationPools) {
+    for (const p of needs.activationPools) {
+      const m = mems.find((x) => x.id === p.id);
+      if (!m) throw new Error(`activation pool '${p.id}' is not a memory of ${profile.id}`);
+      put('activations', m, p.bytes);
+      if (isExternal(m) && p.bytes > 0) {
+        notes.push(`${p.bytes} B of activations spill to ${m.name}`);
+        overflowed.push(...actRegions.filter((r) => !isExternal(r)).map((r) => r.name));
+      }
+    }
   } else {
     for (const m of actRegions) {
       const b = Math.min(need, m.bytes);

@@ -4,7 +4,7 @@
  * (data/features/*.json) so calibration runs without the model files; computed live for `check`.
  */
 import type { Analysis, Layer, LayerKind } from '../analyzer/layer.ts';
-import { activationPeakBytes, litePeakBytes } from './activation-peak.ts';
+import { activationPeakBytes, litePeakBytes, neuralArtPeakBytes } from './activation-peak.ts';
 import { modelWork, sumWork, type LayerWork } from './latency/layer-work.ts';
 import { runtimeShapeOps } from './latency/runtime-path.ts';
 import { runtimeObjectCounts, type RuntimeObjectCounts } from './runtime-lite.ts';
@@ -36,6 +36,8 @@ export interface ModelFeatures {
    * memory/st4x-plan.ts, docs/memory-4x.md); present when computed (MCU 'st' scratch rules, the plan succeeded).
    */
   activationPeakBytesLite?: number;
+  /** Activation RAM as the STM32N6 Neural-ART compiler lays it out over its memory pools (activation-peak.ts neuralArtPoolPlan); with the lite field. */
+  activationPeakBytesNeuralArt?: number;
   /** Distinct kernels a runtime links: op + kind + dtype (+ kernel size for convs), sorted. */
   kernelKinds: string[];
   /** Any layer with per-channel weights (decides NPU vs GPU on the MP2, facts §4.5). */
@@ -142,7 +144,8 @@ export function modelFeatures(a: Analysis, opts: { withLitePeak?: boolean; layer
   };
 }
 
-function liteField(a: Analysis): Pick<ModelFeatures, 'activationPeakBytesLite'> {
+function liteField(a: Analysis): Pick<ModelFeatures, 'activationPeakBytesLite' | 'activationPeakBytesNeuralArt'> {
   const bytes = litePeakBytes(a);
-  return bytes === undefined ? {} : { activationPeakBytesLite: bytes };
+  const npu = neuralArtPeakBytes(a);
+  return { ...(bytes === undefined ? {} : { activationPeakBytesLite: bytes }), ...(npu === undefined ? {} : { activationPeakBytesNeuralArt: npu }) };
 }

@@ -58,6 +58,17 @@ export const activationSplitSchema = z.object({
   source,
 });
 
+/**
+ * A compiler that places each activation buffer whole in one of several memory pools (STM32N6 Neural-ART, ST's .mpool
+ * file) instead of one contiguous pool: the pools it fills, in the order it prefers them. Its published activation
+ * figure is the sum over pools of each pool's high-water mark (activation-peak.ts neuralArtPoolPlan).
+ */
+export const activationPoolsSchema = z.object({
+  /** Memory ids (internal RAM holding activations), most preferred first. Internal pools missing here are not used. */
+  order: z.array(z.string().min(1)).min(1),
+  source,
+});
+
 export const profileSchema = z
   .object({
     id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'lower-case id (letters, digits, dashes)'),
@@ -79,6 +90,8 @@ export const profileSchema = z
     activationPlacement: z.enum(['largest-region', 'all-regions']),
     /** 'largest-region' only: the tool versions that split an oversized pool instead of moving it whole (see activationSplitSchema). */
     activationSplit: activationSplitSchema.optional(),
+    /** 'all-regions' only: the compiler's per-pool placement (see activationPoolsSchema); absent = fill the regions in order. */
+    activationPools: activationPoolsSchema.optional(),
     /** Kernel scratch rules of the activation plan: 'st' = ST's MCU runtime (docs/memory.md), CMSIS-NN 'dsp' (M7/M33) or 'mve' (M55); 'none' for MPU/NPU runtimes. */
     scratchEngine: z.enum(['st', 'dsp', 'mve', 'none']),
     /** Targets whose published rows calibrate this one (a series profile borrows its board's). */
@@ -97,6 +110,15 @@ export const profileSchema = z
     if (p.activationSplit && p.activationSplit.splitInternalBytes > p.activationSplit.internalPoolMaxBytes) {
       ctx.addIssue({ code: 'custom', path: ['activationSplit', 'splitInternalBytes'], message: 'must not exceed internalPoolMaxBytes' });
     }
+    p.activationPools?.order.forEach((id, i) => {
+      const m = p.memories.find((x) => x.id === id);
+      if (!m || m.kind !== 'internal-ram' || !m.activations) {
+        ctx.addIssue({ code: 'custom', path: ['activationPools', 'order', i], message: `'${id}' is not an internal RAM memory holding activations` });
+      }
+    });
+    if (p.activationPools && p.activationPlacement !== 'all-regions') {
+      ctx.addIssue({ code: 'custom', path: ['activationPools'], message: "needs activationPlacement 'all-regions'" });
+    }
     if (!p.memories.some((m) => m.activations)) {
       ctx.addIssue({ code: 'custom', path: ['memories'], message: 'no memory may hold activations' });
     }
@@ -104,6 +126,7 @@ export const profileSchema = z
 
 export type MemoryRegion = z.infer<typeof memorySchema>;
 export type ActivationSplit = z.infer<typeof activationSplitSchema>;
+export type ActivationPools = z.infer<typeof activationPoolsSchema>;
 export type Engine = z.infer<typeof engineSchema>;
 export type TargetProfile = z.infer<typeof profileSchema>;
 

@@ -13,7 +13,7 @@
  * nothing about the lite generator and are kept out of its runtime RAM / code flash figures.
  */
 import type { CalibrationRow } from './calibration/dataset.ts';
-import { runtimeFamily } from './runtime-memory.ts';
+import { runtimeFamily, type RuntimeMemoryRow } from './runtime-memory.ts';
 
 const memoryKey = (r: CalibrationRow): string | undefined => {
   const p = r.published;
@@ -40,13 +40,25 @@ export function relabelledCopies(rows: CalibrationRow[]): Map<string, string> {
   return out;
 }
 
+/** The published figure a runtime RAM / code flash row is scored on (the one definition every caller uses). */
+export function publishedRuntimeBytes(r: CalibrationRow, quantity: RuntimeQuantityName): number | undefined {
+  return quantity === 'runtimeRam' ? r.published.runtimeRamBytes : r.published.codeFlashBytes;
+}
+
+export type RuntimeQuantityName = 'runtimeRam' | 'codeFlash';
+
 /**
  * The published rows a runtime RAM / code flash model may learn from and be scored on: MCU rows with features,
  * a tool version and an exact (non-"~") figure, a memory-comparable stand-in that is a real file (not a zoo-builder
  * reconstruction: its per-channel Gemm head is a hybrid layer ST's TFLite files do not have), and not a
- * relabelled copy (marked once by loadCalibrationRows). calibrate's runtimeLoo uses it; `check`'s fit should use the same rows.
+ * relabelled copy (marked once by loadCalibrationRows). calibrate's runtimeLoo and `check`'s fit
+ * (evaluate.ts calibratedModels) both select their rows here.
  */
-export function runtimeRows(rows: CalibrationRow[], quantity: 'runtimeRam' | 'codeFlash'): CalibrationRow[] {
-  const pick = (r: CalibrationRow) => (quantity === 'runtimeRam' ? r.published.runtimeRamBytes : r.published.codeFlashBytes);
-  return rows.filter((r) => r.table === 'mcu' && r.features && (pick(r) ?? 0) > 0 && r.toolVersion && !r.approximate && r.memoryComparable && r.standIn !== 'zoo-builder' && !r.relabelledCopyOf);
+export function runtimeRows(rows: CalibrationRow[], quantity: RuntimeQuantityName): CalibrationRow[] {
+  return rows.filter((r) => r.table === 'mcu' && r.features && (publishedRuntimeBytes(r, quantity) ?? 0) > 0 && r.toolVersion && !r.approximate && r.memoryComparable && r.standIn !== 'zoo-builder' && !r.relabelledCopyOf);
+}
+
+/** Rows (already selected by runtimeRows) as fitRuntimeMemory takes them, with the number of distinct models behind them. */
+export function runtimeFitInput(rows: CalibrationRow[], quantity: RuntimeQuantityName): { rows: RuntimeMemoryRow[]; models: number } {
+  return { rows: rows.map((r) => ({ features: r.features!, bytes: publishedRuntimeBytes(r, quantity)! })), models: new Set(rows.map((r) => r.arch)).size };
 }
