@@ -111,13 +111,22 @@ function graphHasHostileName(graph: IRGraph): boolean {
   return false;
 }
 
+export interface CheckGraphOptions {
+  /**
+   * The reader saw no string with a character CONTROL_CHARS matches (the ONNX reader tests every string as it
+   * decodes it): the names need no escaping and withPrintableNames's scan is skipped.
+   */
+  namesPrintable?: boolean;
+}
+
 /**
  * Structural check of a graph (duplicate producers, dangling inputs, cycles; file order made topological), on
  * its names made printable first (withPrintableNames). Returns the graph to use.
  */
-export function checkGraph(graphAsRead: IRGraph, path: string): IRGraph {
-  const graph = withPrintableNames(graphAsRead);
+export function checkGraph(graphAsRead: IRGraph, path: string, opts: CheckGraphOptions = {}): IRGraph {
+  const graph = opts.namesPrintable ? graphAsRead : withPrintableNames(graphAsRead);
   const { nodes, tensors } = graph;
+  const isConstant = (name: string): boolean => tensors.get(name)?.data !== undefined;
   const n = nodes.length;
   const graphInputs = new Set(graph.inputs);
 
@@ -140,7 +149,7 @@ export function checkGraph(graphAsRead: IRGraph, path: string): IRGraph {
         throw bad(path, msg);
       }
       if (graphInputs.has(out)) throw bad(path, `node '${node.name}' produces '${out}', which is also a graph input`);
-      if (tensors.get(out)?.data !== undefined) throw bad(path, `node '${node.name}' produces '${out}', which is also a constant`);
+      if (isConstant(out)) throw bad(path, `node '${node.name}' produces '${out}', which is also a constant`);
       producer.set(out, j);
     }
   }
@@ -159,13 +168,13 @@ export function checkGraph(graphAsRead: IRGraph, path: string): IRGraph {
       const p = producer.get(name);
       if (p !== undefined) {
         if (p >= j) inFileOrder = false;
-      } else if (tensors.get(name)?.data === undefined && !graphInputs.has(name)) {
+      } else if (!isConstant(name) && !graphInputs.has(name)) {
         throw bad(path, `node '${nodes[j]!.name}' reads '${name}', which no node produces and is not a graph input`);
       }
     }
   }
   for (const out of graph.outputs) {
-    if (out && !producer.has(out) && !graphInputs.has(out) && tensors.get(out)?.data === undefined) {
+    if (out && !producer.has(out) && !graphInputs.has(out) && !isConstant(out)) {
       throw bad(path, `graph output '${out}' is not produced by any node`);
     }
   }

@@ -232,8 +232,23 @@ function convertGraph(g: WireGraph, ctx: ReadContext): IRGraph {
   return { name: graphName, inputs, outputs, nodes, tensors };
 }
 
+/** A model as read, with what the reader learnt about its names while decoding them. */
+export interface OnnxRead {
+  model: IRModel;
+  /**
+   * No string in the file holds a control character, DEL or line separator: every name prints as it is
+   * (graph-check's withPrintableNames may skip its scan).
+   */
+  namesPrintable: boolean;
+}
+
 /** Reads an ONNX model held in memory. Throws EdgefitError (one line naming the file and what is wrong) on bad input. */
 export function readOnnx(bytes: Uint8Array, opts: OnnxReadOptions): IRModel {
+  return readOnnxBytes(bytes, opts).model;
+}
+
+/** readOnnx, with what the reader learnt about the model's names. */
+export function readOnnxBytes(bytes: Uint8Array, opts: OnnxReadOptions): OnnxRead {
   return readOnnxWire(new WireReader(bytes), opts);
 }
 
@@ -242,11 +257,11 @@ export function readOnnx(bytes: Uint8Array, opts: OnnxReadOptions): IRModel {
  * in windows, large initializer payloads stay on disk until something reads their `bytes` (then they are
  * read from `file.path`, which must be unchanged). `head` is the file's first bytes, already read.
  */
-export function readOnnxFile(fd: number, file: FileIdentity, head: Uint8Array, opts: OnnxReadOptions): IRModel {
+export function readOnnxFile(fd: number, file: FileIdentity, head: Uint8Array, opts: OnnxReadOptions): OnnxRead {
   return readOnnxWire(new WireReader(head, { fd, identity: file }), opts);
 }
 
-function readOnnxWire(r: WireReader, opts: OnnxReadOptions): IRModel {
+function readOnnxWire(r: WireReader, opts: OnnxReadOptions): OnnxRead {
   const { path } = opts;
   const warnings: string[] = [];
   const tensorCtx: TensorContext = { path, baseDir: opts.baseDir, maxTensorBytes: opts.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES, arena: r.arena ?? new ByteArena(r.size) };
@@ -265,7 +280,8 @@ function readOnnxWire(r: WireReader, opts: OnnxReadOptions): IRModel {
     }
     const graph = convertGraph(model.graph!, ctx);
     const producer = [model.producerName, model.producerVersion].filter((s) => s).join(' ');
-    return { format: 'onnx', path, fileBytes: r.size, opsets, producer, graph, warnings };
+    const read: IRModel = { format: 'onnx', path, fileBytes: r.size, opsets, producer, graph, warnings };
+    return { model: read, namesPrintable: r.namesPrintable };
   } catch (e) {
     if (isEdgefitError(e)) throw new EdgefitError(e.code, oneLine(e.message), e.exitCode);
     const msg = e instanceof Error ? e.message : String(e);

@@ -381,7 +381,7 @@ function decodeNode(r: WireReader, end: number, depth: number, g: WireGraph): vo
         outputs.push(r.string(r.len(end)));
         break;
       case 26 /* field 3, wire 2 */:
-        name = r.uniqueString(r.len(end));
+        name = r.string(r.len(end));
         break;
       case 34 /* field 4, wire 2 */:
         opType = r.string(r.len(end));

@@ -8,12 +8,13 @@
  *   caller that meets a long payload it does not need now (initializer raw_data, packed float_data) asks
  *   `payload`, which returns a copy when it is small and otherwise a `LazyRange` (offset + length) without
  *   reading it.
- * Strings are decoded once per load (StringTable): a name read again is the same string object.
+ * Strings are decoded once per load (StringTable): a name read again is the same string object, and the
+ * reader knows whether any string held a control character (`namesPrintable`).
  * Every length is checked against the end of the message that holds it, so a damaged or truncated file is
  * refused before anything is allocated from a declared size.
  */
 import { closeSync, fstatSync, openSync } from 'node:fs';
-import { EdgefitError } from '../errors.ts';
+import { CONTROL_CHARS, EdgefitError } from '../errors.ts';
 import { readFully } from './read-fully.ts';
 
 /** Bytes read per window refill in file mode. */
@@ -140,8 +141,10 @@ const MAX_INTERNED_CHARS = 256;
  * The strings one load decoded, keyed by their bytes (open addressing; a multiplicative hash over 4-byte
  * words, the slot taken from its top bits). A tensor name appears as a node output, then as one or more node
  * inputs, an initializer and value_info: decoded once, it is one string object, so the Maps keyed by it
- * (reader, graph check, shape inference) hash it once and compare by identity. Only ASCII names are kept
- * (their bytes are their characters); others are decoded every time.
+ * (reader, graph check, shape inference) hash it once and compare by identity. Node names, read once each,
+ * go through it too: a string object costs the same either way, and the hashing pass doubles as the test for
+ * characters that must not print raw. Only printable ASCII strings are kept (their bytes are their
+ * characters); others are decoded every time.
  */
 class StringTable {
   private strings: (string | undefined)[];
@@ -159,8 +162,17 @@ class StringTable {
   /** A DataView of `viewOf` (the reader's current window), for reading 4 bytes at a time. */
   private view: DataView = new DataView(new ArrayBuffer(0));
   private viewOf: Buffer | undefined;
+  /**
+   * Whether a string decoded so far holds a character CONTROL_CHARS matches (C0/C1 controls, DEL, line
+   * separators): while false, every name of the load prints as it is (graph-check's withPrintableNames
+   * has nothing to escape).
+   */
+  controlChars = false;
 
-  /** `sizeHint`: the model's size in bytes; a 3 MB QDQ model holds about 3,000 distinct names. */
+  /**
+   * `sizeHint`: the model's size in bytes; a 3.5 MB QDQ model holds about 4,000 distinct names (1,500 of
+   * them node names), a 3 MB float SqueezeNet about 150. The table grows when half full.
+   */
   constructor(sizeHint: number) {
     let bits = 6;
     while (bits < 13 && 1 << (bits + 9) < sizeHint) bits++;
@@ -180,19 +192,23 @@ class StringTable {
     const end = start + n;
     const words = n & ~3;
     let h = n;
-    let high = 0;
+    // per byte, bit 7 of `odd` is set when the byte is not printable ASCII (below 0x20, or 0x7f and up)
+    let odd = 0;
     for (let k = 0; k < words; k += 4) {
       const w = view.getInt32(start + k, true);
-      high |= w;
+      odd |= ((w - 0x20202020) & ~w) | (w + 0x01010101) | w;
       h = Math.imul(h ^ w, 0x9e3779b1);
     }
     for (let i = start + words; i < end; i++) {
       const b = buf[i]!;
-      high |= b;
+      odd |= (b - 0x20) | (b + 1);
       h = Math.imul(h ^ b, 0x9e3779b1);
     }
-    // non-ASCII: invalid UTF-8 becomes U+FFFD, as protobufjs decoded it
-    if ((high & 0x80808080) !== 0) return (buf as SliceBuffer).utf8Slice(start, end);
+    if ((odd & 0x80808080) !== 0) {
+      // a control character, DEL, or non-ASCII: decoded as UTF-8 (invalid UTF-8 becomes U+FFFD, as
+      // protobufjs decoded it) and looked at closely; only printable ASCII strings are kept
+      return this.decoded(buf, start, end);
+    }
     const slots = this.slots;
     const mask = this.strings.length - 1;
     let slot = h >>> this.shift;
@@ -209,6 +225,13 @@ class StringTable {
     slots[slot * 3 + 1] = this.pooled(view, buf, start, n);
     slots[slot * 3 + 2] = n;
     if (++this.count * 2 > this.strings.length) this.grow();
+    return s;
+  }
+
+  /** A string decoded without the table, noting whether it holds a character that must not print raw. */
+  decoded(buf: Buffer, start: number, end: number): string {
+    const s = (buf as SliceBuffer).utf8Slice(start, end);
+    if (!this.controlChars && CONTROL_CHARS.test(s)) this.controlChars = true;
     return s;
   }
 
@@ -478,23 +501,29 @@ export class WireReader {
     return this.view(n);
   }
 
+  /**
+   * A string field of n bytes. Printable ASCII names up to MAX_INTERNED_CHARS come from the load's string
+   * table (the same string object each time); others are decoded each time. Either way `controlChars`
+   * notes a character that must not print raw.
+   */
   string(n: number): string {
     if (n === 0) return '';
-    if (this.pos + n > this.wend || this.pos < this.base) this.refill(n);
-    const start = this.pos - this.base;
-    this.pos += n;
+    const start = this.claim(n);
     if (n <= MAX_INTERNED_CHARS) return this.names.intern(this.buf, start, n);
-    // invalid UTF-8 becomes U+FFFD, as protobufjs decoded it
-    return (this.buf as SliceBuffer).utf8Slice(start, start + n);
+    return this.names.decoded(this.buf, start, start + n);
   }
 
-  /** A string read once in a model (a node's name): decoded, not looked up. */
-  uniqueString(n: number): string {
-    if (n === 0) return '';
+  /** Whether no string read so far holds a control character, DEL or line separator (see StringTable). */
+  get namesPrintable(): boolean {
+    return !this.names.controlChars;
+  }
+
+  /** Makes the next n bytes readable and moves past them; returns where they start in `buf`. */
+  private claim(n: number): number {
     if (this.pos + n > this.wend || this.pos < this.base) this.refill(n);
     const start = this.pos - this.base;
     this.pos += n;
-    return (this.buf as SliceBuffer).utf8Slice(start, start + n);
+    return start;
   }
 
   /** Skips a field of wire type `wire` (no reading of length-delimited payloads). */
