@@ -475,9 +475,7 @@ export class WireReader {
 
   /** A length-delimited payload as a view (in memory now). */
   view(n: number): Uint8Array {
-    this.need(n);
-    const i = this.pos - this.base;
-    this.pos += n;
+    const i = this.claim(n);
     if (this.arena) {
       // file mode: the window is reused, so the bytes are copied out
       const out = this.arena.alloc(n);
