@@ -111,12 +111,83 @@ function graphHasHostileName(graph: IRGraph): boolean {
   return false;
 }
 
+/**
+ * The graph's tensor names as numbers, from a reader that numbered the strings it decoded (equal numbers ≥ 1
+ * are equal names; 0 is the empty name, an omitted optional input or output; −1 a name left unnumbered).
+ * Node j of graph.nodes reads inputIds[inputStart[j] … inputStart[j + 1]) and writes outputIds[outputStart[j]
+ * … outputStart[j + 1]); the arrays list the same names as the nodes' inputs and outputs, in order.
+ */
+export interface NameIds {
+  /** Names are numbered 1 … count. */
+  count: number;
+  inputIds: number[];
+  inputStart: number[];
+  outputIds: number[];
+  outputStart: number[];
+  /** The names that hold constant data (initializers, Constant node outputs). */
+  constantIds: number[];
+  /** graph.inputs and graph.outputs, numbered. */
+  graphInputIds: number[];
+  graphOutputIds: number[];
+}
+
 export interface CheckGraphOptions {
   /**
    * The reader saw no string with a character CONTROL_CHARS matches (the ONNX reader tests every string as it
    * decodes it): the names need no escaping and withPrintableNames's scan is skipped.
    */
   namesPrintable?: boolean;
+  /** The names as numbers (used only with namesPrintable): a valid graph in file order is confirmed on them. */
+  ids?: NameIds;
+}
+
+/** What is known of a numbered name while checking: produced by node j (j + 1), a constant, a graph input. */
+const CONSTANT = -1;
+const GRAPH_INPUT = -2;
+
+/**
+ * Whether the graph passes every check of checkGraph and is already in topological order, decided on name
+ * numbers in typed arrays (no Map): no tensor produced twice or produced while a graph input or constant, every
+ * non-empty input produced by an earlier node or a graph input or constant, every graph output known. False
+ * whenever checkGraph would throw or reorder, and also for what it cannot decide here (an unnumbered name, a
+ * node with a sub-graph): checkGraph then runs its own checks on the names, which name the problem.
+ */
+function validInFileOrder(nodes: IRNode[], ids: NameIds): boolean {
+  const state = new Int32Array(ids.count + 1);
+  for (const id of ids.constantIds) {
+    if (id <= 0) return false;
+    state[id] = CONSTANT;
+  }
+  for (const id of ids.graphInputIds) {
+    if (id <= 0 || state[id] !== 0) return false;
+    state[id] = GRAPH_INPUT;
+  }
+  const { inputIds, inputStart, outputIds, outputStart } = ids;
+  const n = nodes.length;
+  if (inputStart.length !== n + 1 || outputStart.length !== n + 1) return false;
+  for (let j = 0; j < n; j++) {
+    if (hasGraphAttr(nodes[j]!)) return false;
+    for (let k = outputStart[j]!; k < outputStart[j + 1]!; k++) {
+      const id = outputIds[k]!;
+      if (id === 0) continue;
+      if (id < 0 || state[id] !== 0) return false;
+      state[id] = j + 1;
+    }
+  }
+  for (let j = 0; j < n; j++) {
+    for (let k = inputStart[j]!; k < inputStart[j + 1]!; k++) {
+      const id = inputIds[k]!;
+      if (id === 0) continue;
+      if (id < 0) return false;
+      const s = state[id]!;
+      if (s === 0 || s > j) return false; // dangling, or produced by this node or a later one
+    }
+  }
+  for (const id of ids.graphOutputIds) {
+    if (id === 0) continue;
+    if (id < 0 || state[id] === 0) return false;
+  }
+  return true;
 }
 
 /**
@@ -124,6 +195,7 @@ export interface CheckGraphOptions {
  * its names made printable first (withPrintableNames). Returns the graph to use.
  */
 export function checkGraph(graphAsRead: IRGraph, path: string, opts: CheckGraphOptions = {}): IRGraph {
+  if (opts.namesPrintable && opts.ids && validInFileOrder(graphAsRead.nodes, opts.ids)) return graphAsRead;
   const graph = opts.namesPrintable ? graphAsRead : withPrintableNames(graphAsRead);
   const { nodes, tensors } = graph;
   const isConstant = (name: string): boolean => tensors.get(name)?.data !== undefined;

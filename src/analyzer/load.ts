@@ -112,8 +112,8 @@ function withOnnxMessages(read: () => OnnxRead): OnnxRead {
   }
 }
 
-function checked({ model, namesPrintable }: OnnxRead, path: string): IRModel {
-  const graph = checkGraph(model.graph, path, { namesPrintable });
+function checked({ model, namesPrintable, ids }: OnnxRead, path: string): IRModel {
+  const graph = checkGraph(model.graph, path, { namesPrintable, ids });
   // reader warnings quote names as read: shown escaped, as checkGraph shows the names themselves
   const warnings = model.warnings.map(escapeControlChars);
   return { ...model, graph, warnings };

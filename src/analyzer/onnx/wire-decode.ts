@@ -58,6 +58,8 @@ export class WireTensor {
   dims: WireInt64[] = EMPTY;
   dataType: number | undefined = undefined;
   name: string | undefined = undefined;
+  /** The name's number (WireReader.stringId). */
+  nameId = 0;
   rawData: Uint8Array | undefined = undefined;
   lazyRaw: LazyRange | undefined = undefined;
   rare: RareTensorFields | undefined = undefined;
@@ -108,6 +110,8 @@ export class WireAttribute {
  */
 export class WireValueInfo {
   name = '';
+  /** The name's number (WireReader.stringId). */
+  nameId = 0;
   tensorType = false;
   elemType = 0;
   dims: (WireInt64 | string)[] | undefined = undefined;
@@ -127,6 +131,13 @@ export class WireGraph {
   valueInfo: WireValueInfo[] = [];
   /** Sparse initializers: the name of each one's values (undefined when unnamed or absent). */
   sparseInitializer: (string | undefined)[] = EMPTY;
+  /**
+   * The numbers of the strings the nodes hold (WireReader.stringId: equal numbers ≥ 1 are equal strings),
+   * for the graph check's bookkeeping in typed arrays instead of Maps: every node's inputs and outputs one
+   * after another, in file order.
+   */
+  nodeInputIds: number[] = [];
+  nodeOutputIds: number[] = [];
 }
 
 export class WireModel {
@@ -197,8 +208,9 @@ function packedRun(r: WireReader, t: WireTensor, name: keyof PackedFields, end: 
 export function decodeTensor(r: WireReader, end: number): WireTensor {
   const t = new WireTensor();
   const dimBase = int64s.top;
+  // unpacked typed values (legal protobuf, rare in ONNX files), by field; a closure over this variable would
+  // make it context-allocated and cost a fifth of the decoding time
   let unpacked: Record<string, unknown[]> | undefined;
-  const unpackedList = (name: keyof PackedFields) => ((unpacked ??= {})[name] ??= []);
   while (r.pos < end) {
     const tag = r.uint(end);
     switch (tag) {
@@ -221,10 +233,10 @@ export function decodeTensor(r: WireReader, end: number): WireTensor {
         packedRun(r, t, 'floatData', end);
         break;
       case 37 /* float_data, one fixed32 */:
-        unpackedList('floatData').push(r.float(end));
+        ((unpacked ??= {}).floatData ??= []).push(r.float(end));
         break;
       case 40 /* int32_data, field 5, one varint */:
-        unpackedList('int32Data').push(r.int32(end));
+        ((unpacked ??= {}).int32Data ??= []).push(r.int32(end));
         break;
       case 42 /* int32_data, packed */:
         packedRun(r, t, 'int32Data', end);
@@ -233,13 +245,14 @@ export function decodeTensor(r: WireReader, end: number): WireTensor {
         (t.stringData ??= []).push(r.view(r.len(end)));
         break;
       case 56 /* int64_data, field 7, one varint */:
-        unpackedList('int64Data').push(r.int64(end));
+        ((unpacked ??= {}).int64Data ??= []).push(r.int64(end));
         break;
       case 58 /* int64_data, packed */:
         packedRun(r, t, 'int64Data', end);
         break;
       case 66 /* name, field 8 */:
         t.name = r.string(r.len(end));
+        t.nameId = r.stringId;
         break;
       case 74 /* raw_data, field 9 */: {
         const v = r.payload(r.len(end));
@@ -255,14 +268,14 @@ export function decodeTensor(r: WireReader, end: number): WireTensor {
       case 81 /* double_data, field 10, one fixed64 */: {
         if (end - r.pos < 8) throw new WireError(`a double at byte ${r.pos} runs past the end of its message`);
         const b = r.view(8);
-        unpackedList('doubleData').push(new DataView(b.buffer, b.byteOffset, 8).getFloat64(0, true));
+        ((unpacked ??= {}).doubleData ??= []).push(new DataView(b.buffer, b.byteOffset, 8).getFloat64(0, true));
         break;
       }
       case 82 /* double_data, packed */:
         packedRun(r, t, 'doubleData', end);
         break;
       case 88 /* uint64_data, field 11, one varint */:
-        unpackedList('uint64Data').push(r.uint64(end));
+        ((unpacked ??= {}).uint64Data ??= []).push(r.uint64(end));
         break;
       case 90 /* uint64_data, packed */:
         packedRun(r, t, 'uint64Data', end);
@@ -371,17 +384,21 @@ function decodeNode(r: WireReader, end: number, depth: number, g: WireGraph): vo
   let attributes: WireAttribute[] | undefined;
   const inBase = inputs.top;
   const outBase = outputs.top;
+  const inputIds = g.nodeInputIds;
+  const outputIds = g.nodeOutputIds;
   while (r.pos < end) {
     const tag = r.uint(end);
     switch (tag) {
       case 10 /* field 1, wire 2 */:
         inputs.push(r.string(r.len(end)));
+        inputIds.push(r.stringId);
         break;
       case 18 /* field 2, wire 2 */:
         outputs.push(r.string(r.len(end)));
+        outputIds.push(r.stringId);
         break;
       case 26 /* field 3, wire 2 */:
-        name = r.string(r.len(end));
+        name = r.uniqueString(r.len(end));
         break;
       case 34 /* field 4, wire 2 */:
         opType = r.string(r.len(end));
@@ -424,7 +441,10 @@ function decodeValueInfo(r: WireReader, end: number): WireValueInfo {
   const vi = new WireValueInfo();
   while (r.pos < end) {
     const tag = r.uint(end);
-    if (tag === 10 /* field 1, wire 2 */) vi.name = r.string(r.len(end));
+    if (tag === 10 /* field 1, wire 2 */) {
+      vi.name = r.string(r.len(end));
+      vi.nameId = r.stringId;
+    }
     else if (tag === 18 /* field 2, wire 2 */) {
       // a TypeProto: only its tensor_type is read; a later one replaces an earlier one whole
       const e = r.sub(end);
