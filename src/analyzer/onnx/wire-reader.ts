@@ -3,8 +3,8 @@
  * window, for the lazy ONNX reader (wire-decode.ts). Positions are absolute file offsets.
  *
  * - Memory: the window is the whole buffer; views (subarray) cost nothing.
- * - File: the window is a scratch buffer re-filled with readFully at the position asked for (kept from one
- *   load to the next: nothing read through it escapes as a view; small payloads and strings are copies). A
+ * - File: the window is a scratch buffer re-filled with readFully at the position asked for (4 KiB after a
+ *   jump, doubling to 256 KiB while reading on; kept from one load to the next: nothing read through it escapes as a view; small payloads and strings are copies). A
  *   caller that meets a long payload it does not need now (initializer raw_data, packed float_data) asks
  *   `payload`, which returns a copy when it is small and otherwise a `LazyRange` (offset + length) without
  *   reading it.
@@ -17,8 +17,16 @@ import { closeSync, fstatSync, openSync } from 'node:fs';
 import { CONTROL_CHARS, EdgefitError } from '../errors.ts';
 import { readFully } from './read-fully.ts';
 
-/** Bytes read per window refill in file mode. */
+/** Bytes of the first window refill in file mode (then see MIN_WINDOW_BYTES / MAX_WINDOW_BYTES). */
 const WINDOW_BYTES = 16 * 1024;
+/**
+ * Window sizes between refills: reading on from the window's end (the node list) doubles the window up to
+ * MAX_WINDOW_BYTES (fewer reads); a jump past the window (over a payload left on disk) starts again at
+ * MIN_WINDOW_BYTES, since what follows is often a short tensor header and the next long payload, which a full
+ * window would copy only to skip.
+ */
+const MIN_WINDOW_BYTES = 4 * 1024;
+const MAX_WINDOW_BYTES = 256 * 1024;
 /** Payloads up to this many bytes are read with the structure; longer ones outside the window stay on disk. */
 export const INLINE_PAYLOAD_BYTES = 4 * 1024;
 
@@ -340,6 +348,8 @@ export class WireReader {
   wend: number;
   /** Absolute read position. */
   pos = 0;
+  /** Bytes the next refill reads (at least). */
+  private window = WINDOW_BYTES;
   readonly size: number;
   private readonly fd: number | undefined;
   readonly file: FileIdentity | undefined;
@@ -369,7 +379,8 @@ export class WireReader {
 
   private refill(n: number): void {
     if (this.fd === undefined) throw new WireError(`needs ${n} bytes at byte ${this.pos} but the data ends at ${this.size}`);
-    const len = Math.min(Math.max(n, WINDOW_BYTES), this.size - this.pos);
+    this.window = this.pos >= this.base && this.pos <= this.wend ? Math.min(this.window * 2, MAX_WINDOW_BYTES) : MIN_WINDOW_BYTES;
+    const len = Math.min(Math.max(n, this.window), this.size - this.pos);
     if (len < n) throw new WireError(`needs ${n} bytes at byte ${this.pos} but the file ends at ${this.size}`);
     if (len > scratch.length && len <= MAX_KEPT_SCRATCH) scratch = Buffer.allocUnsafe(len);
     const buf = len <= scratch.length ? scratch : Buffer.allocUnsafe(len);
