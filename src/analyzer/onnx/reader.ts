@@ -44,6 +44,14 @@ interface ReadContext extends TensorContext {
   depth: number;
 }
 
+/**
+ * A ReadContext written out field by field: spreading a context object (`{ ...ctx, depth }`) cost more than the
+ * rest of reading a small model's graph.
+ */
+function readContext(t: TensorContext, warnings: string[], depth: number): ReadContext {
+  return { path: t.path, baseDir: t.baseDir, maxTensorBytes: t.maxTensorBytes, arena: t.arena, warnings, depth };
+}
+
 function normDomain(d: string | null | undefined): string {
   return !d || d === 'ai.onnx' ? '' : d;
 }
@@ -142,7 +150,14 @@ function convertGraph(g: WireGraph, ctx: ReadContext, ids?: NameIds, stringCount
   if (ctx.depth > 64) throw new EdgefitError('BAD_MODEL', `${ctx.path}: sub-graphs nested more than 64 deep`);
   const tensors = new Map<string, TensorInfo>();
   const graphName = g.name;
-  const attrCtx: AttrContext = { ...ctx, convertGraph: (sub: WireGraph) => convertGraph(sub, { ...ctx, depth: ctx.depth + 1 }) };
+  const attrCtx: AttrContext = {
+    path: ctx.path,
+    baseDir: ctx.baseDir,
+    maxTensorBytes: ctx.maxTensorBytes,
+    arena: ctx.arena,
+    warnings: ctx.warnings,
+    convertGraph: (sub: WireGraph) => convertGraph(sub, readContext(ctx, ctx.warnings, ctx.depth + 1)),
+  };
   /** Per string number: 1 when an initializer has that name (duplicates found without a Map probe). */
   const initializerNamed = ids ? new Uint8Array(stringCount + 1) : undefined;
 
@@ -292,8 +307,8 @@ export function readOnnxFile(fd: number, file: FileIdentity, head: Uint8Array, o
 function readOnnxWire(r: WireReader, opts: OnnxReadOptions): OnnxRead {
   const { path } = opts;
   const warnings: string[] = [];
-  const tensorCtx: TensorContext = { path, baseDir: opts.baseDir, maxTensorBytes: opts.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES, arena: r.arena ?? new ByteArena(r.size) };
-  const ctx: ReadContext = { ...tensorCtx, warnings, depth: 0 };
+  const maxTensorBytes = opts.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES;
+  const ctx = readContext({ path, baseDir: opts.baseDir, maxTensorBytes, arena: r.arena ?? new ByteArena(r.size) }, warnings, 0);
   try {
     const model = decodeModel(r, path);
     const opsets: Record<string, number> = {};
@@ -309,7 +324,8 @@ function readOnnxWire(r: WireReader, opts: OnnxReadOptions): OnnxRead {
     const stringCount = r.stringCount;
     const ids: NameIds = { count: stringCount, inputIds: [], inputStart: [0], outputIds: [], outputStart: [0], constantIds: [], graphInputIds: [], graphOutputIds: [] };
     const graph = convertGraph(model.graph!, ctx, ids, stringCount);
-    const producer = [model.producerName, model.producerVersion].filter((s) => s).join(' ');
+    const { producerName, producerVersion } = model;
+    const producer = producerName && producerVersion ? `${producerName} ${producerVersion}` : producerName || producerVersion;
     const read: IRModel = { format: 'onnx', path, fileBytes: r.size, opsets, producer, graph, warnings };
     return { model: read, namesPrintable: r.namesPrintable, ids };
   } catch (e) {

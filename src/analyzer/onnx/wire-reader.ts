@@ -201,7 +201,7 @@ class StringTable {
    * them node names), a 3 MB float SqueezeNet about 150. The table grows when half full.
    */
   constructor(sizeHint: number) {
-    let bits = 6;
+    let bits = 8;
     while (bits < 13 && 1 << (bits + 9) < sizeHint) bits++;
     this.strings = new Array(1 << bits);
     this.slots = new Int32Array(4 << bits);
