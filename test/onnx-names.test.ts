@@ -11,6 +11,8 @@ import type { IRModel } from '../src/analyzer/ir.ts';
 import { loadModel, loadModelBytes } from '../src/analyzer/load.ts';
 import { OnnxGraphBuilder } from '../src/analyzer/onnx/builder.ts';
 import { onnx } from '../src/analyzer/onnx/proto.ts';
+import { readOnnxBytes } from '../src/analyzer/onnx/reader.ts';
+import { CONTROL_CHARS } from '../src/analyzer/errors.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'edgefit-names-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -124,5 +126,74 @@ describe('names decoded once per load', () => {
   it('a name read again is equal wherever it appears (output of one node, input of the next)', () => {
     const g = loadModelBytes(bytes, 'names.onnx').graph;
     for (let i = 1; i < g.nodes.length; i++) expect(g.nodes[i]!.inputs[0]).toBe(g.nodes[i - 1]!.outputs[0]);
+  });
+});
+
+/** Every name of a graph and its sub-graphs: graph, node, input, output and tensor names. */
+function everyName(g: IRModel['graph']): string[] {
+  const out = [g.name, ...g.inputs, ...g.outputs, ...g.tensors.keys()];
+  for (const t of g.tensors.values()) out.push(t.name);
+  for (const n of g.nodes) {
+    out.push(n.name, ...n.inputs, ...n.outputs);
+    for (const v of Object.values(n.attrs)) if (typeof v === 'object' && v !== null && 'nodes' in v) out.push(...everyName(v));
+  }
+  return out;
+}
+
+describe('characters that must not print raw, noticed while names are decoded', () => {
+  // one character of each kind CONTROL_CHARS matches (C0, DEL, C1, line separators), and printable neighbours
+  const hostile = ['\n', '\u0000', '\u001f', '\u007f', '\u0080', '\u009f', '\u2028', '\u2029', '\u001b[2J'];
+  const printable = [' ', '~', '\u00a0', '\u00ff', 'é', '\u2027', '\u202a'];
+  const places = ['input', 'node output', 'node name', 'op type', 'initializer', 'long name', 'sub-graph node', 'producer'] as const;
+  type Place = (typeof places)[number];
+
+  /** A small model with `c` in one place; `marked` is the string that holds it. */
+  function model(place: Place, c: string): { bytes: Uint8Array; marked: string } {
+    const marked = place === 'long name' ? `y${'x'.repeat(300)}${c}` : `n${c}x`;
+    const at = (name: string, where: Place) => (place === where || (where === 'node output' && place === 'long name') ? marked : name);
+    const body = new OnnxGraphBuilder({ name: 'then' });
+    body.node('Identity', ['r'], [at('t', 'sub-graph node')]);
+    body.output(at('t', 'sub-graph node'), 'float32', [1, 4]);
+    const els = new OnnxGraphBuilder({ name: 'else' });
+    els.node('Identity', ['r'], ['e']);
+    els.output('e', 'float32', [1, 4]);
+    const b = new OnnxGraphBuilder({ opsets: { '': 17 }, producer: at('tool', 'producer') });
+    b.input(at('x', 'input'), 'float32', [1, 4]);
+    b.input('cond', 'bool', []);
+    b.initializer(at('w', 'initializer'), 'float32', [1, 4], [1, 2, 3, 4]);
+    b.node('Add', [at('x', 'input'), at('w', 'initializer')], [at('y', 'node output')], {}, { name: at('add', 'node name') });
+    b.node(at('Relu', 'op type'), [at('y', 'node output')], ['r']);
+    b.node('If', ['cond'], ['z'], { then_branch: { graph: body }, else_branch: { graph: els } });
+    b.output('r', 'float32', [1, 4]);
+    b.output('z', 'float32', [1, 4]);
+    return { bytes: b.toBytes(), marked };
+  }
+
+  it('a hostile character anywhere a string is read marks the load, and every name comes out escaped', () => {
+    const path = join(tmp, 'hostile.onnx');
+    for (const place of places) {
+      for (const c of hostile) {
+        const { bytes } = model(place, c);
+        const what = `${place} ${JSON.stringify(c)}`;
+        expect(readOnnxBytes(bytes, { path: 'm.onnx' }).namesPrintable, what).toBe(false);
+        writeFileSync(path, bytes);
+        for (const m of [loadModelBytes(bytes, 'm.onnx'), loadModel(path)]) {
+          for (const name of everyName(m.graph)) expect(CONTROL_CHARS.test(name), `${what}: ${JSON.stringify(name)}`).toBe(false);
+        }
+      }
+    }
+  });
+
+  it('printable names, ASCII or not, leave the load unmarked and come out unchanged', () => {
+    for (const place of places) {
+      for (const c of printable) {
+        const { bytes, marked } = model(place, c);
+        const what = `${place} ${JSON.stringify(c)}`;
+        expect(readOnnxBytes(bytes, { path: 'm.onnx' }).namesPrintable, what).toBe(true);
+        const m = loadModelBytes(bytes, 'm.onnx');
+        const strings = [...everyName(m.graph), m.producer, ...m.graph.nodes.map((n) => n.opType)];
+        expect(strings, what).toContain(marked);
+      }
+    }
   });
 });

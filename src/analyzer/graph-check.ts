@@ -112,12 +112,93 @@ function graphHasHostileName(graph: IRGraph): boolean {
 }
 
 /**
+ * The graph's tensor names as numbers, from a reader that numbered the strings it decoded (equal numbers ≥ 1
+ * are equal names; 0 is the empty name, an omitted optional input or output; −1 a name left unnumbered).
+ * Node j of graph.nodes reads inputIds[inputStart[j] … inputStart[j + 1]) and writes outputIds[outputStart[j]
+ * … outputStart[j + 1]); the arrays list the same names as the nodes' inputs and outputs, in order.
+ */
+export interface NameIds {
+  /** Names are numbered 1 … count. */
+  count: number;
+  inputIds: number[];
+  inputStart: number[];
+  outputIds: number[];
+  outputStart: number[];
+  /** The names that hold constant data (initializers, Constant node outputs). */
+  constantIds: number[];
+  /** graph.inputs and graph.outputs, numbered. */
+  graphInputIds: number[];
+  graphOutputIds: number[];
+}
+
+export interface CheckGraphOptions {
+  /**
+   * The reader saw no string with a character CONTROL_CHARS matches (the ONNX reader tests every string as it
+   * decodes it): the names need no escaping and withPrintableNames's scan is skipped.
+   */
+  namesPrintable?: boolean;
+  /** The names as numbers (used only with namesPrintable): a valid graph in file order is confirmed on them. */
+  ids?: NameIds;
+}
+
+/** What is known of a numbered name while checking: produced by node j (j + 1), a constant, a graph input. */
+const CONSTANT = -1;
+const GRAPH_INPUT = -2;
+
+/**
+ * Whether the graph passes every check of checkGraph and is already in topological order, decided on name
+ * numbers in typed arrays (no Map): no tensor produced twice or produced while a graph input or constant, every
+ * non-empty input produced by an earlier node or a graph input or constant, every graph output known. False
+ * whenever checkGraph would throw or reorder, and also for what it cannot decide here (an unnumbered name, a
+ * node with a sub-graph): checkGraph then runs its own checks on the names, which name the problem.
+ */
+function validInFileOrder(nodes: IRNode[], ids: NameIds): boolean {
+  const state = new Int32Array(ids.count + 1);
+  for (const id of ids.constantIds) {
+    if (id <= 0) return false;
+    state[id] = CONSTANT;
+  }
+  for (const id of ids.graphInputIds) {
+    if (id <= 0 || state[id] !== 0) return false;
+    state[id] = GRAPH_INPUT;
+  }
+  const { inputIds, inputStart, outputIds, outputStart } = ids;
+  const n = nodes.length;
+  if (inputStart.length !== n + 1 || outputStart.length !== n + 1) return false;
+  for (let j = 0; j < n; j++) {
+    if (hasGraphAttr(nodes[j]!)) return false;
+    for (let k = outputStart[j]!; k < outputStart[j + 1]!; k++) {
+      const id = outputIds[k]!;
+      if (id === 0) continue;
+      if (id < 0 || state[id] !== 0) return false;
+      state[id] = j + 1;
+    }
+  }
+  for (let j = 0; j < n; j++) {
+    for (let k = inputStart[j]!; k < inputStart[j + 1]!; k++) {
+      const id = inputIds[k]!;
+      if (id === 0) continue;
+      if (id < 0) return false;
+      const s = state[id]!;
+      if (s === 0 || s > j) return false; // dangling, or produced by this node or a later one
+    }
+  }
+  for (const id of ids.graphOutputIds) {
+    if (id === 0) continue;
+    if (id < 0 || state[id] === 0) return false;
+  }
+  return true;
+}
+
+/**
  * Structural check of a graph (duplicate producers, dangling inputs, cycles; file order made topological), on
  * its names made printable first (withPrintableNames). Returns the graph to use.
  */
-export function checkGraph(graphAsRead: IRGraph, path: string): IRGraph {
-  const graph = withPrintableNames(graphAsRead);
+export function checkGraph(graphAsRead: IRGraph, path: string, opts: CheckGraphOptions = {}): IRGraph {
+  if (opts.namesPrintable && opts.ids && validInFileOrder(graphAsRead.nodes, opts.ids)) return graphAsRead;
+  const graph = opts.namesPrintable ? graphAsRead : withPrintableNames(graphAsRead);
   const { nodes, tensors } = graph;
+  const isConstant = (name: string): boolean => tensors.get(name)?.data !== undefined;
   const n = nodes.length;
   const graphInputs = new Set(graph.inputs);
 
@@ -140,7 +221,7 @@ export function checkGraph(graphAsRead: IRGraph, path: string): IRGraph {
         throw bad(path, msg);
       }
       if (graphInputs.has(out)) throw bad(path, `node '${node.name}' produces '${out}', which is also a graph input`);
-      if (tensors.get(out)?.data !== undefined) throw bad(path, `node '${node.name}' produces '${out}', which is also a constant`);
+      if (isConstant(out)) throw bad(path, `node '${node.name}' produces '${out}', which is also a constant`);
       producer.set(out, j);
     }
   }
@@ -159,13 +240,13 @@ export function checkGraph(graphAsRead: IRGraph, path: string): IRGraph {
       const p = producer.get(name);
       if (p !== undefined) {
         if (p >= j) inFileOrder = false;
-      } else if (tensors.get(name)?.data === undefined && !graphInputs.has(name)) {
+      } else if (!isConstant(name) && !graphInputs.has(name)) {
         throw bad(path, `node '${nodes[j]!.name}' reads '${name}', which no node produces and is not a graph input`);
       }
     }
   }
   for (const out of graph.outputs) {
-    if (out && !producer.has(out) && !graphInputs.has(out) && tensors.get(out)?.data === undefined) {
+    if (out && !producer.has(out) && !graphInputs.has(out) && !isConstant(out)) {
       throw bad(path, `graph output '${out}' is not produced by any node`);
     }
   }

@@ -12,7 +12,7 @@ import { EdgefitError, escapeControlChars, isEdgefitError } from './errors.ts';
 import { checkGraph } from './graph-check.ts';
 import type { IRModel } from './ir.ts';
 import { readFully } from './onnx/read-fully.ts';
-import { readOnnx, readOnnxFile } from './onnx/reader.ts';
+import { readOnnxBytes, readOnnxFile, type OnnxRead } from './onnx/reader.ts';
 import { DEFAULT_MAX_TENSOR_BYTES } from './onnx/tensor-data.ts';
 import { readTflite } from './tflite/reader.ts';
 
@@ -95,14 +95,13 @@ export function loadModel(path: string, opts: LoadOptions = {}): IRModel {
     }
     const maxTensorBytes = opts.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES;
     const identity = { path: absolute, shown: path, size, mtimeMs };
-    const model = withOnnxMessages(() => readOnnxFile(fd, identity, head, { path, baseDir, maxTensorBytes }));
-    return checked(model, path);
+    return checked(withOnnxMessages(() => readOnnxFile(fd, identity, head, { path, baseDir, maxTensorBytes })), path);
   } finally {
     closeSync(fd);
   }
 }
 
-function withOnnxMessages(read: () => IRModel): IRModel {
+function withOnnxMessages(read: () => OnnxRead): OnnxRead {
   try {
     return read();
   } catch (e) {
@@ -113,8 +112,8 @@ function withOnnxMessages(read: () => IRModel): IRModel {
   }
 }
 
-function checked(model: IRModel, path: string): IRModel {
-  const graph = checkGraph(model.graph, path);
+function checked({ model, namesPrintable, ids }: OnnxRead, path: string): IRModel {
+  const graph = checkGraph(model.graph, path, { namesPrintable, ids });
   // reader warnings quote names as read: shown escaped, as checkGraph shows the names themselves
   const warnings = model.warnings.map(escapeControlChars);
   return { ...model, graph, warnings };
@@ -139,5 +138,5 @@ export function loadModelBytes(bytes: Uint8Array, path: string, opts: LoadBytesO
       throw e;
     }
   }
-  return checked(withOnnxMessages(() => readOnnx(bytes, { path, baseDir: opts.baseDir ?? dirname(resolve(path)), maxTensorBytes })), path);
+  return checked(withOnnxMessages(() => readOnnxBytes(bytes, { path, baseDir: opts.baseDir ?? dirname(resolve(path)), maxTensorBytes })), path);
 }

@@ -13,7 +13,7 @@
  * Graph validity (dangling inputs, duplicate producers, cycles) is checked by graph-check.ts, not here.
  */
 import { EdgefitError, isEdgefitError } from '../errors.ts';
-import { oneLine } from '../graph-check.ts';
+import { oneLine, type NameIds } from '../graph-check.ts';
 import type { ConstData, Dim, IRGraph, IRModel, IRNode, TensorInfo } from '../ir.ts';
 import { convertAttribute, type AttrContext } from './attributes.ts';
 import {
@@ -42,6 +42,14 @@ interface ReadContext extends TensorContext {
   warnings: string[];
   /** Sub-graph nesting depth (If/Loop bodies). */
   depth: number;
+}
+
+/**
+ * A ReadContext written out field by field: spreading a context object (`{ ...ctx, depth }`) cost more than the
+ * rest of reading a small model's graph.
+ */
+function readContext(t: TensorContext, warnings: string[], depth: number): ReadContext {
+  return { path: t.path, baseDir: t.baseDir, maxTensorBytes: t.maxTensorBytes, arena: t.arena, warnings, depth };
 }
 
 function normDomain(d: string | null | undefined): string {
@@ -134,18 +142,35 @@ function valueInfoTensor(vi: WireValueInfo, what: string, ctx: ReadContext): Ten
   return { name, dtype, shape: dims as Dim[] };
 }
 
-function convertGraph(g: WireGraph, ctx: ReadContext): IRGraph {
+/**
+ * The WireGraph as an IRGraph. `ids` (top-level graph): filled with the graph's names as numbers
+ * (graph-check's NameIds), for the graph check; `stringCount` is how many strings the reader numbered.
+ */
+function convertGraph(g: WireGraph, ctx: ReadContext, ids?: NameIds, stringCount = 0): IRGraph {
   if (ctx.depth > 64) throw new EdgefitError('BAD_MODEL', `${ctx.path}: sub-graphs nested more than 64 deep`);
   const tensors = new Map<string, TensorInfo>();
   const graphName = g.name;
-  const attrCtx: AttrContext = { ...ctx, convertGraph: (sub: WireGraph) => convertGraph(sub, { ...ctx, depth: ctx.depth + 1 }) };
+  const attrCtx: AttrContext = {
+    path: ctx.path,
+    baseDir: ctx.baseDir,
+    maxTensorBytes: ctx.maxTensorBytes,
+    arena: ctx.arena,
+    warnings: ctx.warnings,
+    convertGraph: (sub: WireGraph) => convertGraph(sub, readContext(ctx, ctx.warnings, ctx.depth + 1)),
+  };
+  /** Per string number: 1 when an initializer has that name (duplicates found without a Map probe). */
+  const initializerNamed = ids ? new Uint8Array(stringCount + 1) : undefined;
 
   const initializers = g.initializer;
   for (let i = 0; i < initializers.length; i++) {
     const init = initializers[i]!;
     const name = init.name ?? '';
     if (!name) throw new EdgefitError('BAD_MODEL', `${ctx.path}: initializer #${i} of graph '${graphName}' has no name`);
-    if (tensors.has(name)) throw new EdgefitError('BAD_MODEL', `${ctx.path}: initializer '${name}' is defined twice`);
+    const id = init.nameId;
+    const twice = initializerNamed && id > 0 ? initializerNamed[id] === 1 : tensors.has(name);
+    if (twice) throw new EdgefitError('BAD_MODEL', `${ctx.path}: initializer '${name}' is defined twice`);
+    if (initializerNamed && id > 0) initializerNamed[id] = 1;
+    ids?.constantIds.push(id > 0 ? id : -1);
     const data = tensorData(init, `initializer '${name}'`, ctx);
     if (data.dtype === 'string') ctx.warnings.push(`initializer '${name}' holds strings, which are not represented`);
     tensors.set(name, { name, dtype: data.dtype, shape: data.shape, data });
@@ -164,6 +189,7 @@ function convertGraph(g: WireGraph, ctx: ReadContext): IRGraph {
     if (existing) throw new EdgefitError('BAD_MODEL', `${ctx.path}: graph input '${name}' is listed twice`);
     tensors.set(name, valueInfoTensor(vi, 'graph input', ctx));
     inputs.push(name);
+    ids?.graphInputIds.push(vi.nameId > 0 ? vi.nameId : -1);
   }
   for (const vi of g.valueInfo) {
     const name = vi.name;
@@ -174,6 +200,7 @@ function convertGraph(g: WireGraph, ctx: ReadContext): IRGraph {
     const name = vi.name;
     if (!name) throw new EdgefitError('BAD_MODEL', `${ctx.path}: graph '${graphName}' has an output without a name`);
     outputs.push(name);
+    ids?.graphOutputIds.push(vi.nameId > 0 ? vi.nameId : -1);
     const declared = valueInfoTensor(vi, 'graph output', ctx);
     const existing = tensors.get(name);
     if (!existing) tensors.set(name, declared);
@@ -181,9 +208,12 @@ function convertGraph(g: WireGraph, ctx: ReadContext): IRGraph {
   }
 
   const nodes: IRNode[] = [];
-  const usedNames = new Set<string>();
   const inputSet = new Set(inputs);
   const fileNodes = g.node;
+  const { nodeInputIds, nodeOutputIds } = g;
+  const usedNames = new Set<string>();
+  let inputAt = 0;
+  let outputAt = 0;
   for (let index = 0; index < fileNodes.length; index++) {
     const node = fileNodes[index]!;
     const opType = node.opType;
@@ -198,6 +228,10 @@ function convertGraph(g: WireGraph, ctx: ReadContext): IRGraph {
     usedNames.add(name);
     const outs = node.outputs;
     const fileAttrs = g.nodeAttributes[index];
+    const inputsFrom = inputAt;
+    const outputsFrom = outputAt;
+    inputAt += node.inputs.length;
+    outputAt += outs.length;
 
     if (opType === 'Constant' && domain === '') {
       const out = outs[0];
@@ -212,6 +246,7 @@ function convertGraph(g: WireGraph, ctx: ReadContext): IRGraph {
         ctx.warnings.push(`Constant node '${name}' holds strings, which are not represented`);
       }
       tensors.set(out, { name: out, dtype: data.dtype, shape: data.shape, data });
+      ids?.constantIds.push(nodeOutputIds[outputsFrom]! > 0 ? nodeOutputIds[outputsFrom]! : -1);
       continue;
     }
 
@@ -227,13 +262,36 @@ function convertGraph(g: WireGraph, ctx: ReadContext): IRGraph {
       }
     }
     nodes.push(node);
+    if (ids) {
+      for (let k = inputsFrom; k < inputAt; k++) ids.inputIds.push(nodeInputIds[k]!);
+      for (let k = outputsFrom; k < outputAt; k++) ids.outputIds.push(nodeOutputIds[k]!);
+      ids.inputStart.push(ids.inputIds.length);
+      ids.outputStart.push(ids.outputIds.length);
+    }
   }
 
   return { name: graphName, inputs, outputs, nodes, tensors };
 }
 
+/** A model as read, with what the reader learnt about its names while decoding them. */
+export interface OnnxRead {
+  model: IRModel;
+  /**
+   * No string in the file holds a control character, DEL or line separator: every name prints as it is
+   * (graph-check's withPrintableNames may skip its scan).
+   */
+  namesPrintable: boolean;
+  /** The top-level graph's names as numbers, for checkGraph. */
+  ids: NameIds;
+}
+
 /** Reads an ONNX model held in memory. Throws EdgefitError (one line naming the file and what is wrong) on bad input. */
 export function readOnnx(bytes: Uint8Array, opts: OnnxReadOptions): IRModel {
+  return readOnnxBytes(bytes, opts).model;
+}
+
+/** readOnnx, with what the reader learnt about the model's names. */
+export function readOnnxBytes(bytes: Uint8Array, opts: OnnxReadOptions): OnnxRead {
   return readOnnxWire(new WireReader(bytes), opts);
 }
 
@@ -242,15 +300,15 @@ export function readOnnx(bytes: Uint8Array, opts: OnnxReadOptions): IRModel {
  * in windows, large initializer payloads stay on disk until something reads their `bytes` (then they are
  * read from `file.path`, which must be unchanged). `head` is the file's first bytes, already read.
  */
-export function readOnnxFile(fd: number, file: FileIdentity, head: Uint8Array, opts: OnnxReadOptions): IRModel {
+export function readOnnxFile(fd: number, file: FileIdentity, head: Uint8Array, opts: OnnxReadOptions): OnnxRead {
   return readOnnxWire(new WireReader(head, { fd, identity: file }), opts);
 }
 
-function readOnnxWire(r: WireReader, opts: OnnxReadOptions): IRModel {
+function readOnnxWire(r: WireReader, opts: OnnxReadOptions): OnnxRead {
   const { path } = opts;
   const warnings: string[] = [];
-  const tensorCtx: TensorContext = { path, baseDir: opts.baseDir, maxTensorBytes: opts.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES, arena: r.arena ?? new ByteArena(r.size) };
-  const ctx: ReadContext = { ...tensorCtx, warnings, depth: 0 };
+  const maxTensorBytes = opts.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES;
+  const ctx = readContext({ path, baseDir: opts.baseDir, maxTensorBytes, arena: r.arena ?? new ByteArena(r.size) }, warnings, 0);
   try {
     const model = decodeModel(r, path);
     const opsets: Record<string, number> = {};
@@ -263,9 +321,13 @@ function readOnnxWire(r: WireReader, opts: OnnxReadOptions): IRModel {
     if (model.functions > 0) {
       warnings.push(`the model defines ${model.functions} local function(s), which are not expanded: nodes calling them are unknown ops`);
     }
-    const graph = convertGraph(model.graph!, ctx);
-    const producer = [model.producerName, model.producerVersion].filter((s) => s).join(' ');
-    return { format: 'onnx', path, fileBytes: r.size, opsets, producer, graph, warnings };
+    const stringCount = r.stringCount;
+    const ids: NameIds = { count: stringCount, inputIds: [], inputStart: [0], outputIds: [], outputStart: [0], constantIds: [], graphInputIds: [], graphOutputIds: [] };
+    const graph = convertGraph(model.graph!, ctx, ids, stringCount);
+    const { producerName, producerVersion } = model;
+    const producer = producerName && producerVersion ? `${producerName} ${producerVersion}` : producerName || producerVersion;
+    const read: IRModel = { format: 'onnx', path, fileBytes: r.size, opsets, producer, graph, warnings };
+    return { model: read, namesPrintable: r.namesPrintable, ids };
   } catch (e) {
     if (isEdgefitError(e)) throw new EdgefitError(e.code, oneLine(e.message), e.exitCode);
     const msg = e instanceof Error ? e.message : String(e);

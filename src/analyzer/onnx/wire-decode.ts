@@ -58,6 +58,8 @@ export class WireTensor {
   dims: WireInt64[] = EMPTY;
   dataType: number | undefined = undefined;
   name: string | undefined = undefined;
+  /** The name's number (WireReader.stringId). */
+  nameId = 0;
   rawData: Uint8Array | undefined = undefined;
   lazyRaw: LazyRange | undefined = undefined;
   rare: RareTensorFields | undefined = undefined;
@@ -108,6 +110,8 @@ export class WireAttribute {
  */
 export class WireValueInfo {
   name = '';
+  /** The name's number (WireReader.stringId). */
+  nameId = 0;
   tensorType = false;
   elemType = 0;
   dims: (WireInt64 | string)[] | undefined = undefined;
@@ -127,6 +131,13 @@ export class WireGraph {
   valueInfo: WireValueInfo[] = [];
   /** Sparse initializers: the name of each one's values (undefined when unnamed or absent). */
   sparseInitializer: (string | undefined)[] = EMPTY;
+  /**
+   * The numbers of the strings the nodes hold (WireReader.stringId: equal numbers ≥ 1 are equal strings),
+   * for the graph check's bookkeeping in typed arrays instead of Maps: every node's inputs and outputs one
+   * after another, in file order.
+   */
+  nodeInputIds: number[] = [];
+  nodeOutputIds: number[] = [];
 }
 
 export class WireModel {
@@ -168,114 +179,124 @@ const int64s = new Gather<WireInt64>();
 const floats = new Gather<number>();
 const dims = new Gather<WireInt64 | string>();
 
-const PACKED_FIELDS: Record<number, keyof PackedFields> = { 4: 'floatData', 5: 'int32Data', 7: 'int64Data', 10: 'doubleData', 11: 'uint64Data' };
-
 function isLazy(v: Uint8Array | LazyRange): v is LazyRange {
   return !(v instanceof Uint8Array);
 }
 
-/** int64 repeated field, packed or not, onto the int64s stack. */
-function gatherInt64s(r: WireReader, wire: number, end: number): void {
-  if (wire === 2) {
-    const e = r.sub(end);
-    while (r.pos < e) int64s.push(r.int64(e));
-  } else if (wire === 0) int64s.push(r.int64(end));
-  else r.skip(wire, end);
+/** A packed run of a typed data field (float_data … uint64_data): kept as bytes, left on disk when long and fixed-width. */
+function packedRun(r: WireReader, t: WireTensor, name: keyof PackedFields, end: number): void {
+  const n = r.len(end);
+  const v = name === 'floatData' || name === 'doubleData' ? r.payload(n) : r.view(n);
+  const priorView = t.packed?.[name];
+  const priorLazy = t.lazyPacked?.[name];
+  if (priorView === undefined && priorLazy === undefined) {
+    if (isLazy(v)) (t.lazyPacked ??= {})[name] = v;
+    else (t.packed ??= {})[name] = v;
+    return;
+  }
+  // the field repeated: protobuf concatenates packed runs
+  const a = priorLazy ? readLazyRange(priorLazy) : priorView!;
+  const b = isLazy(v) ? readLazyRange(v) : v;
+  if (t.lazyPacked) delete t.lazyPacked[name];
+  (t.packed ??= {})[name] = concatBytes(a, b);
 }
 
+/**
+ * Tags are matched whole (field number and wire type, `field << 3 | wire`): a known field with a wire type
+ * its type never has is skipped like an unknown field.
+ */
 export function decodeTensor(r: WireReader, end: number): WireTensor {
   const t = new WireTensor();
   const dimBase = int64s.top;
+  // unpacked typed values (legal protobuf, rare in ONNX files), by field; a closure over this variable would
+  // make it context-allocated and cost a fifth of the decoding time
   let unpacked: Record<string, unknown[]> | undefined;
   while (r.pos < end) {
     const tag = r.uint(end);
-    const field = tag >>> 3;
-    const wire = tag & 7;
-    if (field === 4 || field === 5 || field === 7 || field === 10 || field === 11) {
-      const packedName = PACKED_FIELDS[field]!;
-      if (wire === 2) {
-        const n = r.len(end);
-        const fixed = field === 4 || field === 10;
-        const v = fixed ? r.payload(n) : r.view(n);
-        const priorView = t.packed?.[packedName];
-        const priorLazy = t.lazyPacked?.[packedName];
-        if (priorView === undefined && priorLazy === undefined) {
-          if (isLazy(v)) (t.lazyPacked ??= {})[packedName] = v;
-          else (t.packed ??= {})[packedName] = v;
-        } else {
-          // the field repeated: protobuf concatenates packed runs
-          const a = priorLazy ? readLazyRange(priorLazy) : priorView!;
-          const b = isLazy(v) ? readLazyRange(v) : v;
-          if (t.lazyPacked) delete t.lazyPacked[packedName];
-          (t.packed ??= {})[packedName] = concatBytes(a, b);
-        }
-        continue;
+    switch (tag) {
+      case 8 /* dims, field 1, varint */:
+        int64s.push(r.int64(end));
+        break;
+      case 10 /* dims, packed */: {
+        const e = r.sub(end);
+        while (r.pos < e) int64s.push(r.int64(e));
+        break;
       }
-      const list = ((unpacked ??= {})[packedName] ??= []);
-      if (field === 4 && wire === 5) list.push(r.float(end));
-      else if (field === 10 && wire === 1) {
+      case 16 /* data_type, field 2, varint */:
+        t.dataType = r.int32(end);
+        break;
+      case 26 /* segment, field 3 */:
+        r.skipLen(end);
+        t.segment = {};
+        break;
+      case 34 /* float_data, field 4, packed */:
+        packedRun(r, t, 'floatData', end);
+        break;
+      case 37 /* float_data, one fixed32 */:
+        ((unpacked ??= {}).floatData ??= []).push(r.float(end));
+        break;
+      case 40 /* int32_data, field 5, one varint */:
+        ((unpacked ??= {}).int32Data ??= []).push(r.int32(end));
+        break;
+      case 42 /* int32_data, packed */:
+        packedRun(r, t, 'int32Data', end);
+        break;
+      case 50 /* string_data, field 6 */:
+        (t.stringData ??= []).push(r.view(r.len(end)));
+        break;
+      case 56 /* int64_data, field 7, one varint */:
+        ((unpacked ??= {}).int64Data ??= []).push(r.int64(end));
+        break;
+      case 58 /* int64_data, packed */:
+        packedRun(r, t, 'int64Data', end);
+        break;
+      case 66 /* name, field 8 */:
+        t.name = r.string(r.len(end));
+        t.nameId = r.stringId;
+        break;
+      case 74 /* raw_data, field 9 */: {
+        const v = r.payload(r.len(end));
+        if (isLazy(v)) {
+          t.lazyRaw = v;
+          t.rawData = undefined;
+        } else {
+          t.rawData = v;
+          t.lazyRaw = undefined;
+        }
+        break;
+      }
+      case 81 /* double_data, field 10, one fixed64 */: {
         if (end - r.pos < 8) throw new WireError(`a double at byte ${r.pos} runs past the end of its message`);
         const b = r.view(8);
-        list.push(new DataView(b.buffer, b.byteOffset, 8).getFloat64(0, true));
-      } else if (field === 5 && wire === 0) list.push(r.int32(end));
-      else if (field === 7 && wire === 0) list.push(r.int64(end));
-      else if (field === 11 && wire === 0) list.push(r.uint64(end));
-      else r.skip(wire, end);
-      continue;
-    }
-    switch (field) {
-      case 1:
-        gatherInt64s(r, wire, end);
+        ((unpacked ??= {}).doubleData ??= []).push(new DataView(b.buffer, b.byteOffset, 8).getFloat64(0, true));
         break;
-      case 2:
-        if (wire === 0) t.dataType = r.int32(end);
-        else r.skip(wire, end);
+      }
+      case 82 /* double_data, packed */:
+        packedRun(r, t, 'doubleData', end);
         break;
-      case 3:
-        if (wire === 2) {
-          r.skipLen(end);
-          t.segment = {};
-        } else r.skip(wire, end);
+      case 88 /* uint64_data, field 11, one varint */:
+        ((unpacked ??= {}).uint64Data ??= []).push(r.uint64(end));
         break;
-      case 6:
-        if (wire === 2) (t.stringData ??= []).push(r.view(r.len(end)));
-        else r.skip(wire, end);
+      case 90 /* uint64_data, packed */:
+        packedRun(r, t, 'uint64Data', end);
         break;
-      case 8:
-        if (wire === 2) t.name = r.string(r.len(end));
-        else r.skip(wire, end);
+      case 106 /* external_data, field 13 */: {
+        const e = r.sub(end);
+        const entry: { key?: string; value?: string } = {};
+        while (r.pos < e) {
+          const tg = r.uint(e);
+          if (tg === 10 /* field 1, wire 2 */) entry.key = r.string(r.len(e));
+          else if (tg === 18 /* field 2, wire 2 */) entry.value = r.string(r.len(e));
+          else r.skip(tg & 7, e);
+        }
+        (t.externalData ??= []).push(entry);
         break;
-      case 9:
-        if (wire === 2) {
-          const v = r.payload(r.len(end));
-          if (isLazy(v)) {
-            t.lazyRaw = v;
-            t.rawData = undefined;
-          } else {
-            t.rawData = v;
-            t.lazyRaw = undefined;
-          }
-        } else r.skip(wire, end);
-        break;
-      case 13:
-        if (wire === 2) {
-          const e = r.sub(end);
-          const entry: { key?: string; value?: string } = {};
-          while (r.pos < e) {
-            const tg = r.uint(e);
-            if (tg === 10 /* field 1, wire 2 */) entry.key = r.string(r.len(e));
-            else if (tg === 18 /* field 2, wire 2 */) entry.value = r.string(r.len(e));
-            else r.skip(tg & 7, e);
-          }
-          (t.externalData ??= []).push(entry);
-        } else r.skip(wire, end);
-        break;
-      case 14:
-        if (wire === 0) t.dataLocation = r.int32(end);
-        else r.skip(wire, end);
+      }
+      case 112 /* data_location, field 14, varint */:
+        t.dataLocation = r.int32(end);
         break;
       default:
-        r.skip(wire, end);
+        r.skip(tag & 7, end);
     }
   }
   if (int64s.top > dimBase) t.dims = int64s.take(dimBase);
@@ -290,73 +311,65 @@ function decodeAttribute(r: WireReader, end: number, depth: number): WireAttribu
   const intBase = int64s.top;
   while (r.pos < end) {
     const tag = r.uint(end);
-    const field = tag >>> 3;
-    const wire = tag & 7;
-    switch (field) {
-      case 1:
-        if (wire === 2) a.name = r.string(r.len(end));
-        else r.skip(wire, end);
+    switch (tag) {
+      case 10 /* name, field 1 */:
+        a.name = r.string(r.len(end));
         break;
-      case 2:
-        if (wire === 5) a.f = r.float(end);
-        else r.skip(wire, end);
+      case 21 /* f, field 2, fixed32 */:
+        a.f = r.float(end);
         break;
-      case 3:
-        if (wire === 0) a.i = r.int64(end);
-        else r.skip(wire, end);
+      case 24 /* i, field 3, varint */:
+        a.i = r.int64(end);
         break;
-      case 4:
-        if (wire === 2) {
-          const n = r.len(end);
-          a.s = r.view(n);
-        } else r.skip(wire, end);
+      case 34 /* s, field 4 */:
+        a.s = r.view(r.len(end));
         break;
-      case 5:
-        if (wire === 2) {
-          const e = r.sub(end);
-          a.t = decodeTensor(r, e);
-        } else r.skip(wire, end);
+      case 42 /* t, field 5 */: {
+        const e = r.sub(end);
+        a.t = decodeTensor(r, e);
         break;
-      case 6:
-        if (wire === 2) {
-          const e = r.sub(end);
-          a.g = decodeGraph(r, e, depth + 1);
-        } else r.skip(wire, end);
+      }
+      case 50 /* g, field 6 */: {
+        const e = r.sub(end);
+        a.g = decodeGraph(r, e, depth + 1);
         break;
-      case 7:
-        if (wire === 2) {
-          const e = r.sub(end);
-          while (r.pos < e) floats.push(r.float(e));
-        } else if (wire === 5) floats.push(r.float(end));
-        else r.skip(wire, end);
+      }
+      case 58 /* floats, field 7, packed */: {
+        const e = r.sub(end);
+        while (r.pos < e) floats.push(r.float(e));
         break;
-      case 8:
-        gatherInt64s(r, wire, end);
+      }
+      case 61 /* floats, one fixed32 */:
+        floats.push(r.float(end));
         break;
-      case 9:
-        if (wire === 2) (a.strings === EMPTY ? (a.strings = []) : a.strings).push(r.view(r.len(end)));
-        else r.skip(wire, end);
+      case 64 /* ints, field 8, one varint */:
+        int64s.push(r.int64(end));
         break;
-      case 10: // tensors: counted, not represented (reader.ts warns)
-      case 11: // graphs
-        if (wire === 2) {
-          r.skipLen(end);
-          if (field === 10) a.tensors++;
-          else a.graphs++;
-        } else r.skip(wire, end);
+      case 66 /* ints, packed */: {
+        const e = r.sub(end);
+        while (r.pos < e) int64s.push(r.int64(e));
         break;
-      case 20:
-        if (wire === 0) a.type = r.int32(end);
-        else r.skip(wire, end);
+      }
+      case 74 /* strings, field 9 */:
+        (a.strings === EMPTY ? (a.strings = []) : a.strings).push(r.view(r.len(end)));
         break;
-      case 22:
-        if (wire === 2) {
-          r.skipLen(end);
-          a.sparseTensor = true;
-        } else r.skip(wire, end);
+      case 82 /* tensors, field 10: counted, not represented (reader.ts warns) */:
+        r.skipLen(end);
+        a.tensors++;
+        break;
+      case 90 /* graphs, field 11: counted */:
+        r.skipLen(end);
+        a.graphs++;
+        break;
+      case 160 /* type, field 20, varint */:
+        a.type = r.int32(end);
+        break;
+      case 178 /* sparse_tensor, field 22 */:
+        r.skipLen(end);
+        a.sparseTensor = true;
         break;
       default:
-        r.skip(wire, end);
+        r.skip(tag & 7, end);
     }
   }
   if (floats.top > floatBase) a.floats = floats.take(floatBase);
@@ -371,14 +384,18 @@ function decodeNode(r: WireReader, end: number, depth: number, g: WireGraph): vo
   let attributes: WireAttribute[] | undefined;
   const inBase = inputs.top;
   const outBase = outputs.top;
+  const inputIds = g.nodeInputIds;
+  const outputIds = g.nodeOutputIds;
   while (r.pos < end) {
     const tag = r.uint(end);
     switch (tag) {
       case 10 /* field 1, wire 2 */:
         inputs.push(r.string(r.len(end)));
+        inputIds.push(r.stringId);
         break;
       case 18 /* field 2, wire 2 */:
         outputs.push(r.string(r.len(end)));
+        outputIds.push(r.stringId);
         break;
       case 26 /* field 3, wire 2 */:
         name = r.uniqueString(r.len(end));
@@ -424,7 +441,10 @@ function decodeValueInfo(r: WireReader, end: number): WireValueInfo {
   const vi = new WireValueInfo();
   while (r.pos < end) {
     const tag = r.uint(end);
-    if (tag === 10 /* field 1, wire 2 */) vi.name = r.string(r.len(end));
+    if (tag === 10 /* field 1, wire 2 */) {
+      vi.name = r.string(r.len(end));
+      vi.nameId = r.stringId;
+    }
     else if (tag === 18 /* field 2, wire 2 */) {
       // a TypeProto: only its tensor_type is read; a later one replaces an earlier one whole
       const e = r.sub(end);
@@ -460,33 +480,31 @@ export function decodeGraph(r: WireReader, end: number, depth: number): WireGrap
   const g = new WireGraph();
   while (r.pos < end) {
     const tag = r.uint(end);
-    const field = tag >>> 3;
-    const wire = tag & 7;
-    if (wire !== 2) {
-      r.skip(wire, end);
+    if ((tag & 7) !== 2) {
+      r.skip(tag & 7, end); // every GraphProto field is length-delimited
       continue;
     }
     const e = r.sub(end);
-    switch (field) {
-      case 1:
+    switch (tag) {
+      case 10 /* node, field 1 */:
         decodeNode(r, e, depth, g);
         break;
-      case 2:
+      case 18 /* name, field 2 */:
         g.name = r.string(e - r.pos);
         break;
-      case 5:
+      case 42 /* initializer, field 5 */:
         g.initializer.push(decodeTensor(r, e));
         break;
-      case 11:
+      case 90 /* input, field 11 */:
         g.input.push(decodeValueInfo(r, e));
         break;
-      case 12:
+      case 98 /* output, field 12 */:
         g.output.push(decodeValueInfo(r, e));
         break;
-      case 13:
+      case 106 /* value_info, field 13 */:
         g.valueInfo.push(decodeValueInfo(r, e));
         break;
-      case 15: {
+      case 122 /* sparse_initializer, field 15 */: {
         // sparse_initializer: only its values' name is used (reader.ts refuses it)
         let name: string | undefined;
         while (r.pos < e) {

@@ -3,21 +3,30 @@
  * window, for the lazy ONNX reader (wire-decode.ts). Positions are absolute file offsets.
  *
  * - Memory: the window is the whole buffer; views (subarray) cost nothing.
- * - File: the window is a scratch buffer re-filled with readFully at the position asked for (kept from one
- *   load to the next: nothing read through it escapes as a view; small payloads and strings are copies). A
+ * - File: the window is a scratch buffer re-filled with readFully at the position asked for (4 KiB after a
+ *   jump, doubling to 256 KiB while reading on; kept from one load to the next: nothing read through it escapes as a view; small payloads and strings are copies). A
  *   caller that meets a long payload it does not need now (initializer raw_data, packed float_data) asks
  *   `payload`, which returns a copy when it is small and otherwise a `LazyRange` (offset + length) without
  *   reading it.
- * Strings are decoded once per load (StringTable): a name read again is the same string object.
+ * Strings are decoded once per load (StringTable): a name read again is the same string object, and the
+ * reader knows whether any string held a control character (`namesPrintable`).
  * Every length is checked against the end of the message that holds it, so a damaged or truncated file is
  * refused before anything is allocated from a declared size.
  */
 import { closeSync, fstatSync, openSync } from 'node:fs';
-import { EdgefitError } from '../errors.ts';
+import { CONTROL_CHARS, EdgefitError } from '../errors.ts';
 import { readFully } from './read-fully.ts';
 
-/** Bytes read per window refill in file mode. */
+/** Bytes of the first window refill in file mode (then see MIN_WINDOW_BYTES / MAX_WINDOW_BYTES). */
 const WINDOW_BYTES = 16 * 1024;
+/**
+ * Window sizes between refills: reading on from the window's end (the node list) doubles the window up to
+ * MAX_WINDOW_BYTES (fewer reads); a jump past the window (over a payload left on disk) starts again at
+ * MIN_WINDOW_BYTES, since what follows is often a short tensor header and the next long payload, which a full
+ * window would copy only to skip.
+ */
+const MIN_WINDOW_BYTES = 4 * 1024;
+const MAX_WINDOW_BYTES = 256 * 1024;
 /** Payloads up to this many bytes are read with the structure; longer ones outside the window stay on disk. */
 export const INLINE_PAYLOAD_BYTES = 4 * 1024;
 
@@ -133,6 +142,20 @@ const MAX_KEPT_SCRATCH = 1 << 20;
 
 type SliceBuffer = Buffer & { utf8Slice(s: number, e: number): string; latin1Slice(s: number, e: number): string };
 
+/**
+ * Bit 7 of each byte of the result is set when that byte of the 4-byte word `w` is not printable ASCII (below
+ * 0x20, or 0x7f and up; exact as to whether any byte is): `(w − 0x20…) & ~w` flags bytes below 0x20,
+ * `w + 0x01…` flags 0x7f, `w` itself flags 0x80 and up. A carry or borrow can only spill from a flagged byte.
+ */
+function oddWordBytes(w: number): number {
+  return ((w - 0x20202020) & ~w) | (w + 0x01010101) | w;
+}
+
+/** Bit 7 set when the byte `b` is not printable ASCII. */
+function oddByte(b: number): number {
+  return (b - 0x20) | (b + 1);
+}
+
 /** Strings longer than this are decoded each time (names are shorter; doc-like strings are rarely repeated). */
 const MAX_INTERNED_CHARS = 256;
 
@@ -140,18 +163,25 @@ const MAX_INTERNED_CHARS = 256;
  * The strings one load decoded, keyed by their bytes (open addressing; a multiplicative hash over 4-byte
  * words, the slot taken from its top bits). A tensor name appears as a node output, then as one or more node
  * inputs, an initializer and value_info: decoded once, it is one string object, so the Maps keyed by it
- * (reader, graph check, shape inference) hash it once and compare by identity. Only ASCII names are kept
- * (their bytes are their characters); others are decoded every time.
+ * (reader, graph check, shape inference) hash it once and compare by identity, and each kept string has a
+ * number (1, 2, … in the order first read) for bookkeeping in typed arrays. The hashing pass doubles as the
+ * test for characters that must not print raw. Only printable ASCII strings are kept (their bytes are their
+ * characters); others are decoded every time, and so are node names (`unique`: read once each, tested the same
+ * way; keeping them cost as much as it saved).
  */
 class StringTable {
   private strings: (string | undefined)[];
   /**
-   * Per slot: the string's hash, where its bytes start in `pool`, its length (0: empty slot). A probe reads
-   * only this array (and the pooled bytes on a hash match): the string itself is touched once found.
+   * Per slot (4 ints, 16 bytes): the string's hash, where its bytes start in `pool`, its length (0: empty
+   * slot), its number. A probe reads only this array (and the pooled bytes on a hash match): the string
+   * itself is touched once found.
    */
   private slots: Int32Array;
   private shift: number;
-  private count = 0;
+  /** Strings kept; each is numbered 1, 2, … in the order first read. */
+  count = 0;
+  /** The number of the string last returned: ≥ 1 when kept, 0 for '', −1 for a string decoded without the table. */
+  lastId = 0;
   /** A copy of each string's bytes (the window they were read from is reused), 4-byte aligned. */
   private pool: Uint8Array;
   private poolView: DataView;
@@ -159,13 +189,22 @@ class StringTable {
   /** A DataView of `viewOf` (the reader's current window), for reading 4 bytes at a time. */
   private view: DataView = new DataView(new ArrayBuffer(0));
   private viewOf: Buffer | undefined;
+  /**
+   * Whether a string decoded so far holds a character CONTROL_CHARS matches (C0/C1 controls, DEL, line
+   * separators): while false, every name of the load prints as it is (graph-check's withPrintableNames
+   * has nothing to escape).
+   */
+  controlChars = false;
 
-  /** `sizeHint`: the model's size in bytes; a 3 MB QDQ model holds about 3,000 distinct names. */
+  /**
+   * `sizeHint`: the model's size in bytes; a 3.5 MB QDQ model holds about 4,000 distinct names (1,500 of
+   * them node names), a 3 MB float SqueezeNet about 150. The table grows when half full.
+   */
   constructor(sizeHint: number) {
-    let bits = 6;
+    let bits = 8;
     while (bits < 13 && 1 << (bits + 9) < sizeHint) bits++;
     this.strings = new Array(1 << bits);
-    this.slots = new Int32Array(3 << bits);
+    this.slots = new Int32Array(4 << bits);
     this.shift = 32 - bits;
     this.pool = new Uint8Array(16 << bits);
     this.poolView = new DataView(this.pool.buffer);
@@ -180,35 +219,71 @@ class StringTable {
     const end = start + n;
     const words = n & ~3;
     let h = n;
-    let high = 0;
+    // per byte, bit 7 of `odd` is set when the byte is not printable ASCII (below 0x20, or 0x7f and up)
+    let odd = 0;
     for (let k = 0; k < words; k += 4) {
       const w = view.getInt32(start + k, true);
-      high |= w;
+      odd |= oddWordBytes(w);
       h = Math.imul(h ^ w, 0x9e3779b1);
     }
     for (let i = start + words; i < end; i++) {
       const b = buf[i]!;
-      high |= b;
+      odd |= oddByte(b);
       h = Math.imul(h ^ b, 0x9e3779b1);
     }
-    // non-ASCII: invalid UTF-8 becomes U+FFFD, as protobufjs decoded it
-    if ((high & 0x80808080) !== 0) return (buf as SliceBuffer).utf8Slice(start, end);
+    if ((odd & 0x80808080) !== 0) {
+      // a control character, DEL, or non-ASCII: decoded as UTF-8 (invalid UTF-8 becomes U+FFFD, as
+      // protobufjs decoded it) and looked at closely; only printable ASCII strings are kept
+      return this.decoded(buf, start, end);
+    }
     const slots = this.slots;
     const mask = this.strings.length - 1;
     let slot = h >>> this.shift;
     for (;;) {
-      const at = slot * 3;
+      const at = slot * 4;
       const length = slots[at + 2]!;
       if (length === 0) break;
-      if (length === n && slots[at] === h && this.samePooled(slots[at + 1]!, view, buf, start, n)) return this.strings[slot]!;
+      if (length === n && slots[at] === h && this.samePooled(slots[at + 1]!, view, buf, start, n)) {
+        this.lastId = slots[at + 3]!;
+        return this.strings[slot]!;
+      }
       slot = (slot + 1) & mask;
     }
     const s = (buf as SliceBuffer).latin1Slice(start, end);
+    const id = ++this.count;
     this.strings[slot] = s;
-    slots[slot * 3] = h;
-    slots[slot * 3 + 1] = this.pooled(view, buf, start, n);
-    slots[slot * 3 + 2] = n;
-    if (++this.count * 2 > this.strings.length) this.grow();
+    const at = slot * 4;
+    slots[at] = h;
+    slots[at + 1] = this.pooled(view, buf, start, n);
+    slots[at + 2] = n;
+    slots[at + 3] = id;
+    this.lastId = id;
+    if (id * 2 > this.strings.length) this.grow();
+    return s;
+  }
+
+  /** A string read once (a node name): decoded without the table, its bytes tested as intern() tests them. */
+  unique(buf: Buffer, start: number, n: number): string {
+    if (this.viewOf !== buf) {
+      this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+      this.viewOf = buf;
+    }
+    const view = this.view;
+    const end = start + n;
+    const words = n & ~3;
+    let odd = 0;
+    for (let k = 0; k < words; k += 4) odd |= oddWordBytes(view.getInt32(start + k, true));
+    for (let i = start + words; i < end; i++) odd |= oddByte(buf[i]!);
+    if ((odd & 0x80808080) !== 0) return this.decoded(buf, start, end);
+    this.lastId = -1;
+    return (buf as SliceBuffer).latin1Slice(start, end);
+  }
+
+  /** A string decoded without the table, noting whether it holds a character that must not print raw. */
+  decoded(buf: Buffer, start: number, end: number): string {
+    const s = (buf as SliceBuffer).utf8Slice(start, end);
+    if (!this.controlChars && CONTROL_CHARS.test(s)) this.controlChars = true;
+    this.lastId = -1;
     return s;
   }
 
@@ -246,17 +321,15 @@ class StringTable {
     const old = this.slots;
     const size = oldStrings.length * 2;
     const strings: (string | undefined)[] = new Array(size);
-    const slots = new Int32Array(size * 3);
+    const slots = new Int32Array(size * 4);
     this.shift--;
     const mask = size - 1;
     for (let i = 0; i < oldStrings.length; i++) {
-      if (old[i * 3 + 2] === 0) continue;
-      let slot = old[i * 3]! >>> this.shift;
-      while (slots[slot * 3 + 2] !== 0) slot = (slot + 1) & mask;
+      if (old[i * 4 + 2] === 0) continue;
+      let slot = old[i * 4]! >>> this.shift;
+      while (slots[slot * 4 + 2] !== 0) slot = (slot + 1) & mask;
       strings[slot] = oldStrings[i];
-      slots[slot * 3] = old[i * 3]!;
-      slots[slot * 3 + 1] = old[i * 3 + 1]!;
-      slots[slot * 3 + 2] = old[i * 3 + 2]!;
+      for (let k = 0; k < 4; k++) slots[slot * 4 + k] = old[i * 4 + k]!;
     }
     this.strings = strings;
     this.slots = slots;
@@ -275,6 +348,8 @@ export class WireReader {
   wend: number;
   /** Absolute read position. */
   pos = 0;
+  /** Bytes the next refill reads (at least). */
+  private window = WINDOW_BYTES;
   readonly size: number;
   private readonly fd: number | undefined;
   readonly file: FileIdentity | undefined;
@@ -304,7 +379,8 @@ export class WireReader {
 
   private refill(n: number): void {
     if (this.fd === undefined) throw new WireError(`needs ${n} bytes at byte ${this.pos} but the data ends at ${this.size}`);
-    const len = Math.min(Math.max(n, WINDOW_BYTES), this.size - this.pos);
+    this.window = this.pos >= this.base && this.pos <= this.wend ? Math.min(this.window * 2, MAX_WINDOW_BYTES) : MIN_WINDOW_BYTES;
+    const len = Math.min(Math.max(n, this.window), this.size - this.pos);
     if (len < n) throw new WireError(`needs ${n} bytes at byte ${this.pos} but the file ends at ${this.size}`);
     if (len > scratch.length && len <= MAX_KEPT_SCRATCH) scratch = Buffer.allocUnsafe(len);
     const buf = len <= scratch.length ? scratch : Buffer.allocUnsafe(len);
@@ -452,9 +528,7 @@ export class WireReader {
 
   /** A length-delimited payload as a view (in memory now). */
   view(n: number): Uint8Array {
-    this.need(n);
-    const i = this.pos - this.base;
-    this.pos += n;
+    const i = this.claim(n);
     if (this.arena) {
       // file mode: the window is reused, so the bytes are copied out
       const out = this.arena.alloc(n);
@@ -478,23 +552,55 @@ export class WireReader {
     return this.view(n);
   }
 
+  /**
+   * A string field of n bytes. Printable ASCII names up to MAX_INTERNED_CHARS come from the load's string
+   * table (the same string object each time); others are decoded each time. Either way `controlChars`
+   * notes a character that must not print raw.
+   */
   string(n: number): string {
-    if (n === 0) return '';
-    if (this.pos + n > this.wend || this.pos < this.base) this.refill(n);
-    const start = this.pos - this.base;
-    this.pos += n;
+    if (n === 0) {
+      this.names.lastId = 0;
+      return '';
+    }
+    const start = this.claim(n);
     if (n <= MAX_INTERNED_CHARS) return this.names.intern(this.buf, start, n);
-    // invalid UTF-8 becomes U+FFFD, as protobufjs decoded it
-    return (this.buf as SliceBuffer).utf8Slice(start, start + n);
+    return this.names.decoded(this.buf, start, start + n);
   }
 
-  /** A string read once in a model (a node's name): decoded, not looked up. */
+  /** A string read once in a model (a node's name): tested like string() but not kept, not numbered (−1). */
   uniqueString(n: number): string {
-    if (n === 0) return '';
+    if (n === 0) {
+      this.names.lastId = 0;
+      return '';
+    }
+    const start = this.claim(n);
+    return this.names.unique(this.buf, start, n);
+  }
+
+  /**
+   * The number of the string last read by string(): equal numbers ≥ 1 are equal strings (the same object),
+   * 0 is '', −1 a string decoded without the table (non-ASCII, a control character, or longer than
+   * MAX_INTERNED_CHARS). Numbers run from 1 to `stringCount`.
+   */
+  get stringId(): number {
+    return this.names.lastId;
+  }
+
+  get stringCount(): number {
+    return this.names.count;
+  }
+
+  /** Whether no string read so far holds a control character, DEL or line separator (see StringTable). */
+  get namesPrintable(): boolean {
+    return !this.names.controlChars;
+  }
+
+  /** Makes the next n bytes readable and moves past them; returns where they start in `buf`. */
+  private claim(n: number): number {
     if (this.pos + n > this.wend || this.pos < this.base) this.refill(n);
     const start = this.pos - this.base;
     this.pos += n;
-    return (this.buf as SliceBuffer).utf8Slice(start, start + n);
+    return start;
   }
 
   /** Skips a field of wire type `wire` (no reading of length-delimited payloads). */
