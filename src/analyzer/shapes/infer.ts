@@ -139,18 +139,14 @@ interface DomainRules {
   rules: Map<string, ShapeRule | undefined>;
 }
 
-/** A class rather than an object literal with an `attr` arrow: one closure per node was a measurable cost. */
+/**
+ * The one ShapeContext of an inferShapes call, pointed at each node in turn: rules read it only while they run,
+ * so one object serves every node (a class rather than an object literal with an `attr` arrow: no closure).
+ */
 class NodeShapeContext implements ShapeContext {
-  readonly inputs: (TensorType | undefined)[];
-  readonly opset: number;
-  constructor(
-    readonly node: IRNode,
-    inputs: (TensorType | undefined)[],
-    opset: number,
-  ) {
-    this.inputs = inputs;
-    this.opset = opset;
-  }
+  inputs: (TensorType | undefined)[] = [];
+  opset = 1;
+  constructor(public node: IRNode) {}
   attr(name: string): AttrValue | undefined {
     return this.node.attrs[name];
   }
@@ -167,21 +163,22 @@ export function inferShapes(model: IRModel, opts: ShapeOptions = {}): ShapeResul
   // calls); the domain's opset with them. Consecutive nodes mostly share a domain: the last one is kept at hand.
   const byDomain = new Map<string, DomainRules>();
   let lastDomain: DomainRules | undefined;
+  const nodes = g.nodes;
+  const ctx = new NodeShapeContext(nodes[0]!);
 
-  for (const node of g.nodes) {
+  for (let k = 0; k < nodes.length; k++) {
+    const node = nodes[k]!;
     // the input types, once: a name without a type is missing (types never holds undefined)
     const names = node.inputs;
-    const inputs = new Array<TensorType | undefined>(names.length);
+    const inputs = ctx.inputs;
+    inputs.length = 0;
     let missing: string[] | undefined;
     for (let i = 0; i < names.length; i++) {
       const n = names[i]!;
-      if (n === '') {
-        inputs[i] = undefined; // a real element, not a hole (rules may call every/some/map on inputs)
-        continue;
-      }
-      const t = types.get(n);
-      if (t === undefined) (missing ??= []).push(n);
-      inputs[i] = t;
+      // '' (an omitted optional input) is a real undefined element, not a hole: rules may call every/some/map
+      const t = n === '' ? undefined : types.get(n);
+      if (t === undefined && n !== '') (missing ??= []).push(n);
+      inputs.push(t);
     }
     let dom = lastDomain !== undefined && lastDomain.domain === node.domain ? lastDomain : byDomain.get(node.domain);
     if (!dom) byDomain.set(node.domain, (dom = { domain: node.domain, opset: opsetOf(model, node.domain), rules: new Map() }));
@@ -200,7 +197,9 @@ export function inferShapes(model: IRModel, opts: ShapeOptions = {}): ShapeResul
       reason = `input${missing.length > 1 ? 's' : ''} ${missing.map((m) => `'${m}'`).join(', ')} of unknown shape`;
     } else {
       try {
-        outs = rule(new NodeShapeContext(node, inputs, dom.opset));
+        ctx.node = node;
+        ctx.opset = dom.opset;
+        outs = rule(ctx);
       } catch (e) {
         const label = nodeLabel(node);
         if (e instanceof EdgefitError && e.code === 'DYNAMIC_DIM') reason = e.message.replace(`${label}: `, '');
