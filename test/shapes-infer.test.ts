@@ -192,9 +192,33 @@ describe('constants', () => {
       g.node('Identity', ['x'], ['y']);
     });
     const r = inferShapes(ir);
-    expect(r.types.get('small')).toEqual({ dtype: 'int64', shape: [3], value: [1, -1, 7] });
-    expect(r.types.get('big')).toEqual({ dtype: 'float32', shape: [100] });
-    expect(r.types.get('c')).toEqual({ dtype: 'int32', shape: [2], value: [4, 5] });
+    // fields read one by one: an ONNX constant's value is decoded when first read (a getter, not an own field)
+    const fields = (name: string) => {
+      const t = r.types.get(name);
+      return { dtype: t?.dtype, shape: t?.shape, value: t?.value };
+    };
+    expect(fields('small')).toEqual({ dtype: 'int64', shape: [3], value: [1, -1, 7] });
+    expect(fields('big')).toEqual({ dtype: 'float32', shape: [100], value: undefined });
+    expect(fields('c')).toEqual({ dtype: 'int32', shape: [2], value: [4, 5] });
+  });
+  it('a value read twice is the same array (decoded once)', () => {
+    const { ir } = model((g) => {
+      g.input('x', 'float32', [1]);
+      g.initializer('small', 'int64', [2], [3, 4]);
+      g.node('Identity', ['x'], ['y']);
+    });
+    const t = inferShapes(ir).types.get('small')!;
+    expect(t.value).toEqual([3, 4]);
+    expect(t.value).toBe(t.value);
+  });
+  it('a constant whose bytes are too short is refused during inference, not when its value is read', () => {
+    const { ir } = model((g) => {
+      g.input('x', 'float32', [1]);
+      g.initializer('small', 'int64', [2], [3, 4]);
+      g.node('Identity', ['x'], ['y']);
+    });
+    ir.graph.tensors.get('small')!.data!.bytes = new Uint8Array(8);
+    expectError(() => inferShapes(ir), 'BAD_MODEL', 'needs 16 bytes but holds 8');
   });
 });
 

@@ -68,6 +68,11 @@ function nibble(bytes: Uint8Array, i: number): number {
   return i & 1 ? b >> 4 : b & 0x0f;
 }
 
+/** A dtype whose elements are not numbers (decodeConst refuses it, decodeSmallConst gives no value). */
+function undecodable(dtype: DType): boolean {
+  return dtype === 'string' || dtype === 'complex64' || dtype === 'complex128' || dtype === 'unknown';
+}
+
 /**
  * Decodes every element of `data` to a number (row-major). bool → 0/1.
  * Throws EdgefitError('LIMIT') above `maxElements`, ('BAD_MODEL') when the bytes are too short,
@@ -78,79 +83,95 @@ export function decodeConst(data: ConstData, maxElements = DEFAULT_MAX_DECODE_EL
   if (count > maxElements) {
     throw new EdgefitError('LIMIT', `constant tensor of ${count} elements is above the decode limit of ${maxElements}`);
   }
-  const dtype: DType = data.dtype;
-  if (dtype === 'string' || dtype === 'complex64' || dtype === 'complex128' || dtype === 'unknown') {
-    throw new EdgefitError('UNSUPPORTED', `cannot decode a constant tensor of dtype ${dtype}`);
-  }
-  const needBytes = storageBytes(dtype, count);
-  const bytes = data.bytes;
-  if (bytes.byteLength < needBytes) {
-    throw new EdgefitError(
-      'BAD_MODEL',
-      `constant tensor of shape [${data.shape.join(', ')}] ${dtype} needs ${needBytes} bytes but holds ${bytes.byteLength}`,
-    );
-  }
-  return decodeElements(dtype, bytes, count);
+  if (undecodable(data.dtype)) throw new EdgefitError('UNSUPPORTED', `cannot decode a constant tensor of dtype ${data.dtype}`);
+  return decodeCounted(data, count);
 }
 
-/** The first `count` elements of `bytes` (already checked to hold them), with a loop per common dtype. */
-function decodeElements(dtype: DType, bytes: Uint8Array, count: number): number[] {
+/** Decodes a constant only when it holds at most `maxElements` elements; otherwise undefined (no throw). */
+export function decodeSmallConst(data: ConstData, maxElements: number): number[] | undefined {
+  // the element count without constElementCount's throw (an invalid dim means: no value)
+  let count = 1;
+  const shape = data.shape;
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i]!;
+    if (!Number.isInteger(d) || d < 0) return undefined;
+    count *= d;
+  }
+  if (count > maxElements || undecodable(data.dtype)) return undefined;
+  return decodeCounted(data, count);
+}
+
+/** Throws BAD_MODEL when the bytes of `data` are too short to hold `count` elements of its dtype. */
+export function checkConstBytes(data: ConstData, count: number): void {
+  const dtype = data.dtype;
+  // the widths of the common dtypes spelled out: storageBytes' table lookup by dtype name was a measurable cost
+  const needBytes =
+    dtype === 'float32' || dtype === 'int32' ? count * 4 : dtype === 'int8' || dtype === 'uint8' ? count : dtype === 'int64' ? count * 8 : storageBytes(dtype, count);
+  const haveBytes = data.bytes.byteLength;
+  if (haveBytes < needBytes) {
+    throw new EdgefitError('BAD_MODEL', `constant tensor of shape [${data.shape.join(', ')}] ${dtype} needs ${needBytes} bytes but holds ${haveBytes}`);
+  }
+}
+
+/** The `count` elements of a decodable constant; BAD_MODEL when its bytes are too short to hold them. */
+function decodeCounted(data: ConstData, count: number): number[] {
+  checkConstBytes(data, count);
+  const dtype = data.dtype;
+  const bytes = data.bytes;
   const out = new Array<number>(count);
+  // the common dtypes read the bytes directly: no DataView per constant (most are a few elements)
   switch (dtype) {
-    case 'uint8':
-      for (let i = 0; i < count; i++) out[i] = bytes[i]!;
+    case 'float32':
+      for (let i = 0; i < count; i++) out[i] = float32At(bytes, i * 4);
       return out;
     case 'int8':
       for (let i = 0; i < count; i++) out[i] = (bytes[i]! << 24) >> 24;
       return out;
-    default:
-  }
-  if (count * 8 <= SCRATCH_BYTES && (dtype === 'float32' || dtype === 'int32' || dtype === 'int64')) return decodeSmall(dtype, bytes, count, out);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  switch (dtype) {
-    case 'float32':
-      for (let i = 0; i < count; i++) out[i] = view.getFloat32(i * 4, true);
+    case 'uint8':
+      for (let i = 0; i < count; i++) out[i] = bytes[i]!;
       return out;
     case 'int32':
-      for (let i = 0; i < count; i++) out[i] = view.getInt32(i * 4, true);
+      for (let i = 0; i < count; i++) out[i] = int32At(bytes, i * 4);
       return out;
     case 'int64':
-      for (let i = 0; i < count; i++) out[i] = int64At(view, i * 8);
+      for (let i = 0; i < count; i++) out[i] = int64At(bytes, i * 8);
       return out;
-    default:
+    default: {
+      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
       for (let i = 0; i < count; i++) out[i] = element(dtype, view, bytes, i);
       return out;
+    }
   }
 }
 
-/** Scratch for small constants: their bytes are copied here and read through one DataView, not a new one each. */
-const SCRATCH_BYTES = 512;
-const scratch = new Uint8Array(SCRATCH_BYTES);
-const scratchView = new DataView(scratch.buffer);
-
-/** decodeElements for a few float32/int32/int64 elements (count × 8 ≤ SCRATCH_BYTES). */
-function decodeSmall(dtype: 'float32' | 'int32' | 'int64', bytes: Uint8Array, count: number, out: number[]): number[] {
-  const n = storageBytes(dtype, count);
-  for (let i = 0; i < n; i++) scratch[i] = bytes[i]!;
-  if (dtype === 'float32') for (let i = 0; i < count; i++) out[i] = scratchView.getFloat32(i * 4, true);
-  else if (dtype === 'int32') for (let i = 0; i < count; i++) out[i] = scratchView.getInt32(i * 4, true);
-  else for (let i = 0; i < count; i++) out[i] = int64At(scratchView, i * 8);
-  return out;
+/** Little-endian int32 at `offset`. */
+function int32At(bytes: Uint8Array, offset: number): number {
+  return bytes[offset]! | (bytes[offset + 1]! << 8) | (bytes[offset + 2]! << 16) | (bytes[offset + 3]! << 24);
 }
 
-/** int64 little-endian → number, as Number(getBigInt64) gives it (exact below 2^53), without a BigInt when it fits. */
-function int64At(view: DataView, offset: number): number {
-  const lo = view.getUint32(offset, true);
-  const hi = view.getInt32(offset + 4, true);
+/** One float's bits go through here: a float32 read without a DataView over the constant's own bytes. */
+const scratchView = new DataView(new ArrayBuffer(8));
+
+/** Little-endian float32 at `offset`. */
+function float32At(bytes: Uint8Array, offset: number): number {
+  scratchView.setInt32(0, int32At(bytes, offset), true);
+  return scratchView.getFloat32(0, true);
+}
+
+/** Little-endian int64 at `offset` → number, as Number(getBigInt64) gives it (exact below 2^53), without a BigInt when it fits. */
+function int64At(bytes: Uint8Array, offset: number): number {
+  const lo = int32At(bytes, offset) >>> 0;
+  const hi = int32At(bytes, offset + 4);
   // |hi| < 2^21 keeps hi·2^32 + lo below 2^53 in magnitude: exact in a double, like Number(bigint)
   if (hi >= -0x200000 && hi < 0x200000) return hi * 0x100000000 + lo;
-  return Number(view.getBigInt64(offset, true));
+  scratchView.setInt32(0, lo | 0, true);
+  scratchView.setInt32(4, hi, true);
+  return Number(scratchView.getBigInt64(0, true));
 }
 
+/** Element i of the dtypes decodeCounted does not read directly. */
 function element(dtype: DType, view: DataView, bytes: Uint8Array, i: number): number {
   switch (dtype) {
-    case 'float32':
-      return view.getFloat32(i * 4, true);
     case 'float64':
       return view.getFloat64(i * 8, true);
     case 'float16':
@@ -175,44 +196,17 @@ function element(dtype: DType, view: DataView, bytes: Uint8Array, i: number): nu
     }
     case 'uint4':
       return nibble(bytes, i);
-    case 'int8':
-      return view.getInt8(i);
-    case 'uint8':
-      return bytes[i]!;
     case 'bool':
       return bytes[i] ? 1 : 0;
     case 'int16':
       return view.getInt16(i * 2, true);
     case 'uint16':
       return view.getUint16(i * 2, true);
-    case 'int32':
-      return view.getInt32(i * 4, true);
     case 'uint32':
       return view.getUint32(i * 4, true);
-    case 'int64':
-      return Number(view.getBigInt64(i * 8, true));
     case 'uint64':
       return Number(view.getBigUint64(i * 8, true));
     default:
       throw new EdgefitError('UNSUPPORTED', `cannot decode a constant tensor of dtype ${dtype}`);
   }
-}
-
-/** Decodes a constant only when it holds at most `maxElements` elements; otherwise undefined (no throw). */
-export function decodeSmallConst(data: ConstData, maxElements: number): number[] | undefined {
-  // the element count without constElementCount's throw (an invalid dim means: no value)
-  let count = 1;
-  const shape = data.shape;
-  for (let i = 0; i < shape.length; i++) {
-    const d = shape[i]!;
-    if (!Number.isInteger(d) || d < 0) return undefined;
-    count *= d;
-  }
-  if (count > maxElements) return undefined;
-  const dtype = data.dtype;
-  if (dtype === 'string' || dtype === 'complex64' || dtype === 'complex128' || dtype === 'unknown') return undefined;
-  // decodeConst's checks, with the count already known
-  const bytes = data.bytes;
-  if (bytes.byteLength < storageBytes(dtype, count)) return decodeConst(data, maxElements); // throws its message
-  return decodeElements(dtype, bytes, count);
 }

@@ -5,11 +5,16 @@
  * Unknown ops never throw: their outputs take the shapes declared in the file (value_info / graph outputs)
  * when fully known, else stay untyped; nodes downstream of an untyped tensor are unknown too. Every such
  * node is listed in `unknownNodes` with a warning, and callers label the analysis partial.
+ *
+ * Shape arrays are read-only once made: a constant's type holds its ConstData's shape array, and rules give
+ * an output its input's array when the shape is the same (QuantizeLinear, `like`); a rule that changes a
+ * shape builds a new array. Nothing downstream changes a shape in place either.
  */
-import type { AttrValue, Dim, IRModel, IRNode, TensorInfo, TensorType } from '../ir.ts';
+import type { AttrValue, ConstData, Dim, IRModel, IRNode, TensorInfo, TensorType } from '../ir.ts';
+import type { DType } from '../dtype.ts';
 import { EdgefitError } from '../errors.ts';
-import { decodeSmallConst } from '../const-data.ts';
-import { findShapeRule, type ShapeContext, type ShapeRule } from './registry.ts';
+import { checkConstBytes, decodeConst, decodeSmallConst } from '../const-data.ts';
+import { shapeRulesOf, type ShapeContext, type ShapeRule } from './registry.ts';
 import { MAX_VALUE_ELEMENTS, opLabel } from './rule-helpers.ts';
 import './onnx-rules.ts';
 import './tflite-rules.ts';
@@ -119,16 +124,50 @@ function seedInputs(model: IRModel, opts: ShapeOptions, types: Map<string, Tenso
     : ` (dynamic input dims were set to ${defaultDim}; give real sizes with --input-shape ${defaulted.join(' ')})`;
 }
 
+/**
+ * The type of a small ONNX constant, whose value is decoded when first read: most are scales and zero points
+ * that no rule reads. (TFLite constants get plain objects: tflite/layers.ts copies types with a spread, which
+ * would not carry a getter.)
+ */
+class LazyConstType implements TensorType {
+  private decoded: number[] | undefined = undefined;
+  constructor(
+    readonly dtype: DType,
+    readonly shape: number[],
+    private readonly data: ConstData,
+  ) {}
+  get value(): number[] | undefined {
+    return (this.decoded ??= decodeSmallConst(this.data, MAX_VALUE_ELEMENTS));
+  }
+}
+
 function seedConstants(model: IRModel, types: Map<string, TensorType>): void {
+  const lazy = model.format === 'onnx';
   // forEach: no [name, info] entry array per tensor
   model.graph.tensors.forEach((info, name) => {
     const data = info.data;
     if (!data) return;
-    const shape = data.shape.slice();
-    const problem = shapeProblem(shape);
-    if (problem) throw new EdgefitError('DIM_OVERFLOW', `constant '${name}': tensor '${name}' ${problem}`);
-    const value = decodeSmallConst(data, MAX_VALUE_ELEMENTS);
-    types.set(name, value ? { dtype: data.dtype, shape, value } : { dtype: data.dtype, shape });
+    const shape = data.shape; // shared, not copied: shapes are never changed in place (see the module comment)
+    let count = 1;
+    for (let i = 0; i < shape.length; i++) {
+      const d = shape[i]!;
+      count *= d;
+      if (typeof d !== 'number' || !Number.isInteger(d) || d < 0 || count > MAX_TENSOR_ELEMENTS) {
+        throw new EdgefitError('DIM_OVERFLOW', `constant '${name}': tensor '${name}' ${shapeProblem(shape)}`);
+      }
+    }
+    const dtype = data.dtype;
+    if (count > MAX_VALUE_ELEMENTS || dtype === 'string' || dtype === 'complex64' || dtype === 'complex128' || dtype === 'unknown') {
+      types.set(name, { dtype, shape });
+      return;
+    }
+    if (!lazy) {
+      types.set(name, { dtype, shape, value: decodeConst(data, MAX_VALUE_ELEMENTS) });
+      return;
+    }
+    // the one way decoding can fail, checked now so that reading the value later cannot throw
+    checkConstBytes(data, count);
+    types.set(name, new LazyConstType(dtype, shape, data));
   });
 }
 
@@ -136,21 +175,17 @@ function seedConstants(model: IRModel, types: Map<string, TensorType>): void {
 interface DomainRules {
   domain: string;
   opset: number;
-  rules: Map<string, ShapeRule | undefined>;
+  rules: ReadonlyMap<string, ShapeRule>;
 }
 
-/** A class rather than an object literal with an `attr` arrow: one closure per node was a measurable cost. */
+/**
+ * The one ShapeContext of an inferShapes call, pointed at each node in turn: rules read it only while they run,
+ * so one object serves every node (a class rather than an object literal with an `attr` arrow: no closure).
+ */
 class NodeShapeContext implements ShapeContext {
-  readonly inputs: (TensorType | undefined)[];
-  readonly opset: number;
-  constructor(
-    readonly node: IRNode,
-    inputs: (TensorType | undefined)[],
-    opset: number,
-  ) {
-    this.inputs = inputs;
-    this.opset = opset;
-  }
+  inputs: (TensorType | undefined)[] = [];
+  opset = 1;
+  constructor(public node: IRNode) {}
   attr(name: string): AttrValue | undefined {
     return this.node.attrs[name];
   }
@@ -163,35 +198,33 @@ export function inferShapes(model: IRModel, opts: ShapeOptions = {}): ShapeResul
   const g = model.graph;
   seedConstants(model, types);
   const defaultedHint = seedInputs(model, opts, types, warnings);
-  // rules by domain then op type, looked up once per distinct op in this call (the registry may grow between
-  // calls); the domain's opset with them. Consecutive nodes mostly share a domain: the last one is kept at hand.
+  // the registry's rules of each domain met, with the domain's opset. Consecutive nodes mostly share a domain:
+  // the last one is kept at hand.
   const byDomain = new Map<string, DomainRules>();
   let lastDomain: DomainRules | undefined;
+  const nodes = g.nodes;
+  const ctx = new NodeShapeContext(nodes[0]!);
+  const inputsOfArity: (TensorType | undefined)[][] = [];
 
-  for (const node of g.nodes) {
+  for (let k = 0; k < nodes.length; k++) {
+    const node = nodes[k]!;
     // the input types, once: a name without a type is missing (types never holds undefined)
     const names = node.inputs;
-    const inputs = new Array<TensorType | undefined>(names.length);
+    // one array per arity in this call (setting an array's length is a runtime call); every element is written
+    // below ('' = an omitted optional input is a real undefined, not a hole: rules may call every/some/map)
+    let inputs = inputsOfArity[names.length];
+    if (inputs === undefined) inputsOfArity[names.length] = inputs = new Array<TensorType | undefined>(names.length);
     let missing: string[] | undefined;
     for (let i = 0; i < names.length; i++) {
       const n = names[i]!;
-      if (n === '') {
-        inputs[i] = undefined; // a real element, not a hole (rules may call every/some/map on inputs)
-        continue;
-      }
-      const t = types.get(n);
-      if (t === undefined) (missing ??= []).push(n);
+      const t = n === '' ? undefined : types.get(n);
+      if (t === undefined && n !== '') (missing ??= []).push(n);
       inputs[i] = t;
     }
     let dom = lastDomain !== undefined && lastDomain.domain === node.domain ? lastDomain : byDomain.get(node.domain);
-    if (!dom) byDomain.set(node.domain, (dom = { domain: node.domain, opset: opsetOf(model, node.domain), rules: new Map() }));
+    if (!dom) byDomain.set(node.domain, (dom = { domain: node.domain, opset: opsetOf(model, node.domain), rules: shapeRulesOf(node.domain) }));
     lastDomain = dom;
-    const byOp = dom.rules;
-    let rule = byOp.get(node.opType);
-    if (rule === undefined && !byOp.has(node.opType)) {
-      rule = findShapeRule(node.domain, node.opType);
-      byOp.set(node.opType, rule);
-    }
+    const rule = dom.rules.get(node.opType);
     let outs: (TensorType | undefined)[] | undefined;
     let reason: string | undefined;
     if (!rule) {
@@ -200,7 +233,10 @@ export function inferShapes(model: IRModel, opts: ShapeOptions = {}): ShapeResul
       reason = `input${missing.length > 1 ? 's' : ''} ${missing.map((m) => `'${m}'`).join(', ')} of unknown shape`;
     } else {
       try {
-        outs = rule(new NodeShapeContext(node, inputs, dom.opset));
+        ctx.node = node;
+        ctx.inputs = inputs;
+        ctx.opset = dom.opset;
+        outs = rule(ctx);
       } catch (e) {
         const label = nodeLabel(node);
         if (e instanceof EdgefitError && e.code === 'DYNAMIC_DIM') reason = e.message.replace(`${label}: `, '');

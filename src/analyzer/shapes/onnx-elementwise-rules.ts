@@ -22,12 +22,22 @@ function broadcasting(
   dtypeOf: (ctx: ShapeContext) => DType = (ctx) => req(ctx, 0).dtype,
 ): ShapeRule {
   return (ctx) => {
-    const ins = ctx.inputs.filter((t): t is TensorType => t !== undefined);
+    const ins: TensorType[] = [];
+    const shapes: number[][] = [];
+    let allValues = true;
+    for (const t of ctx.inputs) {
+      if (t === undefined) continue;
+      ins.push(t);
+      shapes.push(t.shape);
+      if (!t.value) allValues = false;
+    }
     if (ins.length === 0) req(ctx, 0);
-    const shape = broadcastShapes(ctx, ins.map((t) => t.shape));
+    const shape = broadcastShapes(ctx, shapes);
     const dtype = dtypeOf(ctx);
-    const value = fold ? foldBroadcast(ins, shape, fold(req(ctx, 0).dtype)) : undefined;
-    return [tensor(dtype, shape, value)];
+    if (!fold) return [tensor(dtype, shape)];
+    const x0 = req(ctx, 0);
+    // the fold function only for operands that all carry values (foldBroadcast gives none otherwise)
+    return [tensor(dtype, shape, allValues ? foldBroadcast(ins, shape, fold(x0.dtype)) : undefined)];
   };
 }
 

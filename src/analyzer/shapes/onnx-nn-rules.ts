@@ -32,30 +32,33 @@ function windowAttrs(ctx: ShapeContext, spatial: number, kernel: number[]): Wind
   return { kernel, strides, dilations, pads, autoPad };
 }
 
-/** Spatial output sizes of a convolution window (ONNX spec; ORT refuses dilations with SAME_*). */
-function convOutput(ctx: ShapeContext, inSpatial: number[], w: Window): number[] {
-  return inSpatial.map((inSize, i) => {
+/** Appends to `out` the spatial output sizes of a convolution window over `shape`'s dims from 2 on (ONNX spec; ORT refuses dilations with SAME_*). */
+function convOutput(ctx: ShapeContext, shape: number[], w: Window, out: number[]): number[] {
+  const spatial = shape.length - 2;
+  for (let i = 0; i < spatial; i++) {
+    const inSize = shape[i + 2]!;
     const s = w.strides[i]!;
     const dk = (w.kernel[i]! - 1) * w.dilations[i]! + 1;
-    let out: number;
+    let size: number;
     switch (w.autoPad) {
       case 'SAME_UPPER':
       case 'SAME_LOWER':
-        out = Math.ceil(inSize / s);
+        size = Math.ceil(inSize / s);
         break;
       case 'VALID':
-        out = Math.ceil((inSize - dk + 1) / s);
+        size = Math.ceil((inSize - dk + 1) / s);
         break;
       case 'NOTSET':
       case '':
-        out = Math.floor((inSize + w.pads[i]! + w.pads[i + inSpatial.length]! - dk) / s) + 1;
+        size = Math.floor((inSize + w.pads[i]! + w.pads[i + spatial]! - dk) / s) + 1;
         break;
       default:
         badShape(ctx, `unknown auto_pad '${w.autoPad}'`);
     }
-    if (out < 1) badShape(ctx, `window of ${dk} does not fit input size ${inSize} (output ${out})`);
-    return out;
-  });
+    if (size < 1) badShape(ctx, `window of ${dk} does not fit input size ${inSize} (output ${size})`);
+    out.push(size);
+  }
+  return out;
 }
 
 /**
@@ -107,7 +110,7 @@ export function convShape(ctx: ShapeContext, x: TensorType, w: TensorType): numb
   }
   const kernel = attrInts(ctx, 'kernel_shape') ?? w.shape.slice(2);
   const win = windowAttrs(ctx, spatial, kernel);
-  return [x.shape[0]!, w.shape[0]!, ...convOutput(ctx, x.shape.slice(2), win)];
+  return convOutput(ctx, x.shape, win, [x.shape[0]!, w.shape[0]!]);
 }
 
 /** Pooling output shape over [N, C, D1…Dn] (kernel_shape required; ceil_mode; dilations). */

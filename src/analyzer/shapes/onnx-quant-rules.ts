@@ -20,7 +20,7 @@ const quantizeLinear: ShapeRule = (ctx) => {
     if (!d) badShape(ctx, `unknown output_dtype ${code}`);
     dtype = d;
   }
-  return [tensor(dtype, [...x.shape])];
+  return [tensor(dtype, x.shape)];
 };
 
 /** DequantizeLinear(x, x_scale, x_zero_point?): same shape as x, dtype of the scale (float32/float16/bfloat16). */
@@ -28,7 +28,7 @@ const dequantizeLinear: ShapeRule = (ctx) => {
   const x = req(ctx, 0);
   const code = attrInt(ctx, 'output_dtype', 0);
   const dtype = code ? (ONNX_DTYPES[code] ?? badShape(ctx, `unknown output_dtype ${code}`)) : dtypeOfInput(ctx, 1, 'float32');
-  return [tensor(dtype, [...x.shape])];
+  return [tensor(dtype, x.shape)];
 };
 
 const dynamicQuantizeLinear: ShapeRule = (ctx) => {

@@ -24,8 +24,25 @@ export function ruleKey(domain: string, opType: string): string {
   return `${d}::${opType}`;
 }
 
+/** The same rules by domain ('ai.onnx' as '') then op type, for lookups that build no key string. */
+const rulesByDomain = new Map<string, Map<string, ShapeRule>>();
+
 export function registerShapeRules(domain: string, table: Record<string, ShapeRule>): void {
-  for (const [opType, rule] of Object.entries(table)) rules.set(ruleKey(domain, opType), rule);
+  const d = domain === 'ai.onnx' ? '' : domain;
+  let ops = rulesByDomain.get(d);
+  if (!ops) rulesByDomain.set(d, (ops = new Map()));
+  for (const [opType, rule] of Object.entries(table)) {
+    rules.set(ruleKey(domain, opType), rule);
+    ops.set(opType, rule);
+  }
+}
+
+/** Every rule of one domain by op type; a live view (rules registered later appear in it). */
+export function shapeRulesOf(domain: string): ReadonlyMap<string, ShapeRule> {
+  const d = domain === 'ai.onnx' ? '' : domain;
+  let ops = rulesByDomain.get(d);
+  if (!ops) rulesByDomain.set(d, (ops = new Map()));
+  return ops;
 }
 
 export function findShapeRule(domain: string, opType: string): ShapeRule | undefined {

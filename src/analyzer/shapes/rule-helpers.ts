@@ -74,7 +74,8 @@ export function attrInts(ctx: ShapeContext, name: string): number[] | undefined 
   const v = ctx.attr(name);
   if (v === undefined) return undefined;
   if (typeof v === 'number') return [v];
-  if (!Array.isArray(v) || v.some((x) => typeof x !== 'number')) badShape(ctx, `attribute ${name} should be a list of ints`);
+  if (!Array.isArray(v)) badShape(ctx, `attribute ${name} should be a list of ints`);
+  for (let i = 0; i < v.length; i++) if (typeof v[i] !== 'number') badShape(ctx, `attribute ${name} should be a list of ints`);
   return v as number[];
 }
 
@@ -107,9 +108,12 @@ export function product(shape: readonly number[]): number {
 
 /** Multidirectional (numpy) broadcasting of any number of shapes. */
 export function broadcastShapes(ctx: ShapeContext, shapes: number[][]): number[] {
-  const rank = Math.max(0, ...shapes.map((s) => s.length));
-  const out = new Array<number>(rank).fill(1);
-  for (const s of shapes) {
+  let rank = 0;
+  for (let k = 0; k < shapes.length; k++) rank = Math.max(rank, shapes[k]!.length);
+  const out = new Array<number>(rank);
+  for (let i = 0; i < rank; i++) out[i] = 1;
+  for (let k = 0; k < shapes.length; k++) {
+    const s = shapes[k]!;
     const off = rank - s.length;
     for (let i = 0; i < s.length; i++) {
       const d = s[i]!;
@@ -168,9 +172,9 @@ export function tensor(dtype: DType, shape: number[], value?: number[]): TensorT
   return { dtype, shape };
 }
 
-/** Same shape and dtype as `t`, optionally carrying a new value. */
+/** Same shape and dtype as `t` (its shape array, shared: see infer.ts), optionally carrying a new value. */
 export function like(t: TensorType, value?: number[]): TensorType {
-  return tensor(t.dtype, [...t.shape], value);
+  return tensor(t.dtype, t.shape, value);
 }
 
 export function isIntDType(d: DType): boolean {

@@ -101,7 +101,8 @@ function binary(fold?: (dtype: DType) => (a: number, b: number) => number, dtype
     const a = req(ctx, 0);
     const b = req(ctx, 1);
     const shape = broadcastShapes(ctx, [a.shape, b.shape]);
-    const value = fold ? foldBroadcast([a, b], shape, fold(a.dtype) as (...xs: number[]) => number) : undefined;
+    // the fold function only for operands that both carry values (foldBroadcast gives none otherwise)
+    const value = fold && a.value && b.value ? foldBroadcast([a, b], shape, fold(a.dtype) as (...xs: number[]) => number) : undefined;
     return [tensor(dtype ?? a.dtype, shape, value)];
   };
 }
