@@ -96,10 +96,12 @@ export function litePeakBytes(a: Analysis): number | undefined {
  * engine or an unknown version → `activationPeakBytes` (the 8.1 st plan), as before.
  *
  * Why: on the 27 STM32H747I-DISCO activation rows of STEdgeAI 4.0 (data/calibration-error.json, 14 models) the lite
- * pool's error is 10.6 % mean |err| against 12.5 % for the 8.1 plan; it moves 11 rows toward ST's figure (ResNet8
- * −25.5 → −11.5 %, ST MNIST −24.1 → −6.3 %, SqueezeNet 1.1 128/224 −11.6/−8.8 → −2.0/−3.6 %, FD-MobileNet 4 rows,
- * MobileNet v1 zoo builds 3 rows) and 3 away by 1.4–1.8 points (ST YOLO LC v1 192/224/256 −7.1/−4.4/−3.3 →
- * −8.9/−6.0/−4.7 %); both are below ST on every row (docs/memory-4x.md "Session 5").
+ * pool's error is 8.3 % mean |err| (calibrate's note) against 12.5 % for the
+ * 8.1 plan, 7 rows within ±3 % against 3; it is closer on 15 rows (ResNet8 −25.5 → −11.5 %, ST MNIST −24.1 → −6.3 %,
+ * SqueezeNet 1.1 128/224 −11.6/−8.8 → −2.0/−3.6 %, MobileNet v1 0.25 fft 224/96 −25.7/−39.0 → −8.1/−25.3 %, the
+ * MobileNet v1 zoo builds 0.25/0.5/1.0 −24.7/−6.6/−10.5 → −5.4/−1.4/−5.6 %, FD-MobileNet 4 rows, MobileNet v1 0.5 fft
+ * and 0.25 grayscale), further on 3 by 1.4–1.8 points (ST YOLO LC v1 192/224/256 −7.1/−4.4/−3.3 → −8.9/−6.0/−4.7 %),
+ * equal on 9; both are below ST on every row (docs/memory-4x.md "Session 5").
  */
 export function activationPeakBytesForTool(a: Analysis, toolVersion: string | undefined, scratchEngine?: ScratchEngineName): PeakEstimate {
   if (toolVersion && stAllocatorFamily(toolVersion) === 'stedgeai-lite' && (!scratchEngine || scratchEngine === 'st')) {
