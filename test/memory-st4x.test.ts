@@ -20,7 +20,9 @@ import {
   placementFromCInfo,
   replayOnStPlanner,
 } from '../src/analyzer/memory/st4x-generated.ts';
+import { StPlanner } from '../src/analyzer/memory/st-plan.ts';
 import {
+  LITE_PLACEMENT_SEQUENCES,
   liteConvKeepsInputApart,
   liteDeepConvScratchBytes,
   liteLiveness,
@@ -72,6 +74,18 @@ describe('placements read off ST-generated code', () => {
       }
     }
     console.log(`[memory-st4x] ST-generated placements replayed\n${lines.join('\n')}`);
+  });
+
+  it("the lite placement sequences (no 'outward') replay every ST record to the same pool as the 8.1 planner's four", () => {
+    for (const f of records) {
+      const p = loadStPlacement(join(DATA, f));
+      const planner = new StPlanner({ alignmentBytes: 4 });
+      planner.sequences = LITE_PLACEMENT_SEQUENCES;
+      const ids = p.buffers.map((b) => planner.addBuffer(b.sizeBytes, b.firstStep, b.lastStep));
+      p.buffers.forEach((b, i) => b.kind === 'scratch' && planner.markScratch(ids[i]!));
+      for (const o of p.overlaps) planner.addOverlapRule({ outputId: ids[o.output]!, inputId: ids[o.input]!, forwardDeltaBytes: o.forwardDeltaBytes, backwardDeltaBytes: o.backwardDeltaBytes });
+      expect(planner.arenaBytes(), f).toBe(replayOnStPlanner(p));
+    }
   });
 
   it('placementFromCInfo reads a network_c_info.json; bad records are one-line EdgefitErrors', () => {
