@@ -20,7 +20,9 @@ import {
   placementFromCInfo,
   replayOnStPlanner,
 } from '../src/analyzer/memory/st4x-generated.ts';
+import { StPlanner } from '../src/analyzer/memory/st-plan.ts';
 import {
+  LITE_PLACEMENT_SEQUENCES,
   liteConvKeepsInputApart,
   liteDeepConvScratchBytes,
   liteLiveness,
@@ -33,6 +35,7 @@ import type { StGeneratedPlacement } from '../src/analyzer/memory/st4x-generated
 import { defaultSchedule } from '../src/analyzer/memory/schedule.ts';
 import { NetBuilder, type NetSpec } from '../src/zoo/net.ts';
 import { writeQdqModel } from '../src/zoo/qdq-writer.ts';
+import { activationPeakBytesForTool } from '../src/targets/activation-peak.ts';
 import { HAVE_SHARED, MODELS_DIR, REPO_ROOT } from './helpers/shared.ts';
 
 const DATA = join(REPO_ROOT, 'data/st-generated');
@@ -71,6 +74,18 @@ describe('placements read off ST-generated code', () => {
       }
     }
     console.log(`[memory-st4x] ST-generated placements replayed\n${lines.join('\n')}`);
+  });
+
+  it("the lite placement sequences (no 'outward') replay every ST record to the same pool as the 8.1 planner's four", () => {
+    for (const f of records) {
+      const p = loadStPlacement(join(DATA, f));
+      const planner = new StPlanner({ alignmentBytes: 4 });
+      planner.sequences = LITE_PLACEMENT_SEQUENCES;
+      const ids = p.buffers.map((b) => planner.addBuffer(b.sizeBytes, b.firstStep, b.lastStep));
+      p.buffers.forEach((b, i) => b.kind === 'scratch' && planner.markScratch(ids[i]!));
+      for (const o of p.overlaps) planner.addOverlapRule({ outputId: ids[o.output]!, inputId: ids[o.input]!, forwardDeltaBytes: o.forwardDeltaBytes, backwardDeltaBytes: o.backwardDeltaBytes });
+      expect(planner.arenaBytes(), f).toBe(replayOnStPlanner(p));
+    }
   });
 
   it('placementFromCInfo reads a network_c_info.json; bad records are one-line EdgefitErrors', () => {
@@ -186,6 +201,24 @@ describe('zoo 4.x STM32H747I-DISCO rows (published by STEdgeAI 3.0.0/4.0.0)', ()
     }
     lines.push(`mean |err|: st ${(sumSt / present.length).toFixed(1)} %, lite ${(sumLite / present.length).toFixed(1)} % over ${present.length} rows`);
     console.log(`[memory-st4x] zoo 4.x H747 rows\n${lines.join('\n')}`);
+  });
+
+  it.skipIf(!HAVE_SHARED || present.length === 0)('activationPeakBytesForTool: the lite pool for 3.x/4.x versions, the 8.1 plan otherwise; on the 4.x rows the choice is no further from ST than the 8.1 plan', () => {
+    let sumChosen = 0;
+    let sum81 = 0;
+    for (const r of present) {
+      const a = analyzeModel(loadModelBytes(readFileSync(join(MODELS_DIR, r.file)), r.file));
+      const pub = Math.round(r.activationKib4x * 1024);
+      const st = planStPeakBytes(a, { scratchEngine: 'st' })!;
+      const lite = planStLitePeakBytes(a, { scratchEngine: 'st' })!;
+      for (const v of ['4.0.0', 'stedgeai-4.0', '3.0.0', '12.0.0']) expect(activationPeakBytesForTool(a, v), `${r.model} ${v}`).toEqual({ bytes: lite, source: 'st-plan', plan: 'stedgeai-lite' });
+      for (const v of ['8.1.0', 'cubeai-8.1', '7.3.0', '10.0.0', undefined]) expect(activationPeakBytesForTool(a, v).bytes, `${r.model} ${v}`).toBe(st);
+      // a CMSIS-NN scratch engine keeps its own 8.1-style plan whatever the version
+      expect(activationPeakBytesForTool(a, '4.0.0', 'dsp').plan, r.model).toBe('st-8.1');
+      sumChosen += Math.abs(pct(activationPeakBytesForTool(a, '4.0.0').bytes, pub));
+      sum81 += Math.abs(pct(st, pub));
+    }
+    expect(sumChosen).toBeLessThan(sum81);
   });
 
   it.skipIf(!HAVE_SHARED || others.length === 0)('other 4.x rows of files we hold: Yamnet 256 on the U5 (software kernels) within 3 %, ST YOLO LC v1 within 10 % and below ST; U3 (HSP), YOLOv8n printed', () => {

@@ -54,13 +54,15 @@ export class StPlanner extends PlannerBase {
    * which finds the tight MobileNet v1 layouts that the other three orders miss (0.25 at 224: 211,952 → 206,096 B).
    */
   static readonly SEQUENCES = ['execution', 'size', 'reverse', 'outward'] as const;
+  /** The sequences this planner tries (default all; st4x-plan.ts leaves 'outward', an 8.1.0 fit, out of the lite pool). */
+  sequences: readonly (typeof StPlanner.SEQUENCES)[number][] = StPlanner.SEQUENCES;
 
   protected computeOffsets(): number[] {
     const graph = this.conflictGraph();
     const scratch = this.scratchMask();
     const keyed = this.sequenceKeys(scratch);
     let best: { offsets: number[]; extent: number } | undefined;
-    for (const seq of StPlanner.SEQUENCES) {
+    for (const seq of this.sequences) {
       // The first smallest pool wins, so a sequence is abandoned as soon as its pool (which only grows as buffers
       // are placed) reaches the best one's size (generated 1,000-layer graph: 'reverse' stops after 15 % of its
       // buffers, 'outward' after 65 %). The packed-key sort covers the three classic orders; 'outward' sorts by

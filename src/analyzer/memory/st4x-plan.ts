@@ -28,6 +28,9 @@
  * Depthwise, pointwise and pad copies keep the 8.1 forward bounds (4.0.1 places them exactly at F).
  * 5. The deep-convolution scratch keeps the 8.1 formula with its 5,120 B im2col budget capped at the weights as int16,
  *    2·Kh·Kw·Cin·Cout (`liteDeepConvScratchBytes`: 3×3 16→16 5,408 B in two 3.0.0 files, 8→16 2,816 B).
+ * 6. Placement: the st planner's execution, size and reverse sequences, not the 'outward' sequence fitted to 8.1.0
+ *    rows (`LITE_PLACEMENT_SEQUENCES`; it reproduces no 3.x/4.x file better and moves only the MobileNet v1 4.x rows,
+ *    all further below ST).
  *
  * Counter-evidence kept in view (docs/memory-4x.md "ResNet8 and the capped deep-conv budget"): ST 3.0.0's own
  * ResNet8 (search id 4059486110) overlaps its 3×3 16→16 outputs with their padded copies at F (rule 1 does not hold
@@ -223,9 +226,22 @@ export function rowBounds(o: { hIn: number; rowIn: number; hOut: number; rowOut:
   return { forwardDeltaBytes: f, backwardDeltaBytes: b };
 }
 
-/** The lite pool of a liveness (our st planner; `alignmentBytes` default 4). */
+/**
+ * The placement sequences of the lite pool: execution, size and reverse order, without the 'outward' sequence the
+ * 8.1 plan adds (st-plan.ts). 'outward' was fitted to STM32Cube.AI 8.1.0 rows (SSD MobileNet v1 0.25, MobileNet v1
+ * 0.25 224: 211,952 → 206,096 B against ST's 207,186 B); no ST 3.x/4.x generated file needs it (the seven records of
+ * data/st-generated replay to the same pools with or without it), and on the zoo 4.x rows it only ever moves the
+ * MobileNet v1 files further below ST, to the 8.1 figures: 0.25 224 / 0.5 224 / 0.25 96 / 0.25 96 grayscale
+ * 255,073 / 424,220 / 48,225 / 41,136 B without it (−8.1 / −9.3 / −25.3 / −23.9 % vs the 4.0 rows), 206,096 /
+ * 412,192 / 39,393 / 39,393 B with it (−25.7 / −11.9 / −39.0 / −27.1 %); no other 4.x row moves (docs/memory-4x.md
+ * "Session 5").
+ */
+export const LITE_PLACEMENT_SEQUENCES = ['execution', 'size', 'reverse'] as const;
+
+/** The lite pool of a liveness (our st planner on the lite placement sequences; `alignmentBytes` default 4). */
 export function planLivenessBytes(lv: Liveness, alignmentBytes = 4): number {
   const planner = new StPlanner({ alignmentBytes });
+  planner.sequences = LITE_PLACEMENT_SEQUENCES;
   loadPlanner(lv, planner);
   return planner.arenaBytes();
 }
