@@ -79,11 +79,14 @@ export function weightBytesStreamed(l: Layer, outputPixels: number): number {
   return l.weightBytes * Math.ceil(outputPixels / IM2COL_PIXELS_PER_PASS);
 }
 
-/** Output pixels (Π of the spatial dims) of a layer's first output, for NHWC or NCHW 4-D tensors; 1 otherwise. */
+/**
+ * Output pixels (Π of the spatial dims: all but batch and channels) of a layer's first output, NCHW or NHWC, any rank
+ * ≥ 3 (a 1-D convolution's N×C×L has L positions); 1 for lower ranks.
+ */
 function outputPixelsOf(l: Layer): number {
   const s = l.outputShapes[0];
-  if (!s || s.length !== 4) return 1;
-  return l.layout === 'NCHW' ? s[2]! * s[3]! : s[1]! * s[2]!;
+  if (!s || s.length < 3) return 1;
+  return product(l.layout === 'NCHW' ? s.slice(2) : s.slice(1, -1));
 }
 
 function dtypeBytes(dt: string | undefined): number {
