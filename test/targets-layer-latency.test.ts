@@ -145,3 +145,17 @@ describe('Cortex-M7 kernel work terms of built layers', () => {
     expect(layerWork(conv).bytes_weights_streamed).toBe(49_152 * 50);
   });
 });
+
+describe("ST's deep 3×3 kernel is an int8 kernel", () => {
+  it('a float stride-1 3×3 conv with Cin ≥ 8 keeps its im2col reads (forward_lite_conv2d_deep_3x3_sssa8_ch is int8 only)', () => {
+    const g = new OnnxGraphBuilder({ name: 'float3x3', opsets: { '': 17 } });
+    g.input('x', 'float32', [1, 16, 32, 32]);
+    g.initializer('w', 'float32', [16, 16, 3, 3], new Float32Array(16 * 16 * 9));
+    g.node('Conv', ['x', 'w'], ['y'], { pads: [1, 1, 1, 1], strides: [1, 1] });
+    g.output('y', 'float32', [1, 16, 32, 32]);
+    const conv = analyzeFile(g.writeTo(dir, 'float3x3.onnx')).layers.find((l) => l.op === 'Conv')!;
+    expect(isDeep3x3Conv(conv)).toBe(false);
+    // 32×32 output pixels × 3·3·16 window elements
+    expect(layerWork(conv).reads_im2col).toBe(32 * 32 * 9 * 16);
+  });
+});
