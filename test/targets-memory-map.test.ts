@@ -153,6 +153,12 @@ describe('memory mapping', () => {
     expect(m.notes.join(' ')).toMatch(/1048576 B of activations fit in no pool/);
   });
 
+  it('a profile whose activationPools lists a pool twice is a clear error (the plan would count that pool twice)', () => {
+    const raw = JSON.parse(JSON.stringify(resolveTarget('STM32N6570-DK')));
+    raw.activationPools.order[1] = raw.activationPools.order[0];
+    expect(() => parseProfile(raw, 'my-n6.json')).toThrow(/field 'activationPools\.order\[1\]'.*listed twice/);
+  });
+
   it('a profile whose activationPools names a memory that cannot hold activations is a clear error naming the field', () => {
     const raw = JSON.parse(JSON.stringify(resolveTarget('STM32N6570-DK')));
     raw.activationPools.order[1] = 'octoflash';
