@@ -45,8 +45,9 @@ function product(shape: readonly number[]): number {
 }
 
 /**
- * The Cortex-M7's L1 data cache (16 KiB on the STM32H7 and STM32F7, the only engines whose latency model reads
- * `bytes_weights_streamed`): a filter larger than this does not stay cached from one output-pixel pair to the next.
+ * The Cortex-M7's L1 data cache (16 KiB on the STM32H7 and STM32F7, whose latency model reads
+ * `bytes_weights_streamed`; the Cortex-M33/M55 targets borrow that fit, and with it this threshold): a filter larger
+ * than this does not stay cached from one output-pixel pair to the next.
  */
 export const M7_DCACHE_BYTES = 16 * 1024;
 /** Output pixels an im2col convolution computes per pass over its filter (CMSIS-NN `arm_convolve_s8`, DSP path: two columns). */
