@@ -15,6 +15,7 @@ import { featureMask, fillWorkFeatureVector, LATENCY_FEATURES } from '../src/tar
 import { emptyWork, isDeep3x3Conv, layerWork, WORK_TERMS } from '../src/targets/latency/layer-work.ts';
 import { modelFeatures } from '../src/targets/model-features.ts';
 import { resolveTarget } from '../src/targets/resolve.ts';
+import { OnnxGraphBuilder } from '../src/analyzer/onnx/builder.ts';
 import { buildZooModel } from '../src/zoo/index.ts';
 import { HAVE_SHARED, MODELS_DIR } from './helpers/shared.ts';
 
@@ -128,5 +129,33 @@ describe('Cortex-M7 kernel work terms of real layers (layer-work.ts)', () => {
     }
     // the 16→32 stride-2 conv: 16×16 output pixels × 3·3·16 window elements
     expect(layerWork(convs[3]!).reads_im2col).toBe(16 * 16 * 9 * 16);
+  });
+});
+
+describe('Cortex-M7 kernel work terms of built layers', () => {
+  it('a 1-D convolution (ONNX Conv on N×C×L) reads its filter once per pair of output positions, as a 2-D one per pixel pair', () => {
+    // 64→64, kernel 3, float: 64·64·3·4 = 49,152 B of weights (above the 16 KiB D-cache), 100 output positions → 50 passes
+    const g = new OnnxGraphBuilder({ name: 'conv1d', opsets: { '': 17 } });
+    g.input('x', 'float32', [1, 64, 100]);
+    g.initializer('w', 'float32', [64, 64, 3], new Float32Array(64 * 64 * 3));
+    g.node('Conv', ['x', 'w'], ['y'], { pads: [1, 1], strides: [1] });
+    g.output('y', 'float32', [1, 64, 100]);
+    const conv = analyzeFile(g.writeTo(dir, 'conv1d.onnx')).layers.find((l) => l.op === 'Conv')!;
+    expect(conv.weightBytes).toBe(49_152);
+    expect(layerWork(conv).bytes_weights_streamed).toBe(49_152 * 50);
+  });
+});
+
+describe("ST's deep 3×3 kernel is an int8 kernel", () => {
+  it('a float stride-1 3×3 conv with Cin ≥ 8 keeps its im2col reads (forward_lite_conv2d_deep_3x3_sssa8_ch is int8 only)', () => {
+    const g = new OnnxGraphBuilder({ name: 'float3x3', opsets: { '': 17 } });
+    g.input('x', 'float32', [1, 16, 32, 32]);
+    g.initializer('w', 'float32', [16, 16, 3, 3], new Float32Array(16 * 16 * 9));
+    g.node('Conv', ['x', 'w'], ['y'], { pads: [1, 1, 1, 1], strides: [1, 1] });
+    g.output('y', 'float32', [1, 16, 32, 32]);
+    const conv = analyzeFile(g.writeTo(dir, 'float3x3.onnx')).layers.find((l) => l.op === 'Conv')!;
+    expect(isDeep3x3Conv(conv)).toBe(false);
+    // 32×32 output pixels × 3·3·16 window elements
+    expect(layerWork(conv).reads_im2col).toBe(32 * 32 * 9 * 16);
   });
 });

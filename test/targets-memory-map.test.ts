@@ -136,6 +136,29 @@ describe('memory mapping', () => {
     expect(m.notes.join(' ')).toMatch(/spill to hyperRAM/);
   });
 
+  it('N6 per-pool plan on a profile with no external RAM for activations: what no pool holds over-commits, the model does not fit', () => {
+    // a user profile copying the N6 without letting hyperRAM hold activations; the plan could put 1 MiB nowhere
+    const raw = JSON.parse(JSON.stringify(resolveTarget('STM32N6570-DK')));
+    for (const m of raw.memories) if (m.kind === 'external-ram') m.activations = false;
+    const noExternal = parseProfile(raw, 'n6-no-hyperram.json');
+    const pools = [
+      { id: 'npuram5', bytes: 448 * KiB },
+      { id: 'cpuram2', bytes: MiB },
+    ];
+    const m = mapMemory(noExternal, { activationBytes: 448 * KiB + 2 * MiB, activationPools: pools, weightBytes: MiB, runtimeRamBytes: 0, codeFlashBytes: 0 });
+    const placedBytes = m.placements.filter((p) => p.role === 'activations').reduce((t, p) => t + p.bytes, 0);
+    expect(placedBytes).toBe(448 * KiB + 2 * MiB);
+    expect(m.fits).toBe(false);
+    expect(m.ram.internalMarginBytes).toBe(2.75 * MiB - (448 * KiB + 2 * MiB));
+    expect(m.notes.join(' ')).toMatch(/1048576 B of activations fit in no pool/);
+  });
+
+  it('a profile whose activationPools lists a pool twice is a clear error (the plan would count that pool twice)', () => {
+    const raw = JSON.parse(JSON.stringify(resolveTarget('STM32N6570-DK')));
+    raw.activationPools.order[1] = raw.activationPools.order[0];
+    expect(() => parseProfile(raw, 'my-n6.json')).toThrow(/field 'activationPools\.order\[1\]'.*listed twice/);
+  });
+
   it('a profile whose activationPools names a memory that cannot hold activations is a clear error naming the field', () => {
     const raw = JSON.parse(JSON.stringify(resolveTarget('STM32N6570-DK')));
     raw.activationPools.order[1] = 'octoflash';

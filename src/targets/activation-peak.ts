@@ -94,7 +94,8 @@ export function litePeakBytes(a: Analysis): number | undefined {
 /**
  * STM32N6 Neural-ART: how ST's compiler (ATON) lays activations out, as far as its generated code shows it
  * (docs/targets.md "N6 activation RAM"). Each buffer lies whole in one memory pool (a virtual pool spanning the
- * contiguous internal pools only for a buffer larger than every pool); the pools are tried in the compiler's order of
+ * contiguous internal pools for a buffer that fits in no pool's free range over its lifetime: ST's files show it for a
+ * buffer larger than every pool; a smaller buffer blocked by others is our extrapolation); the pools are tried in the compiler's order of
  * preference and, inside a pool, buffers are packed largest first at the lowest offset free over their lifetime. The
  * published figure ("Internal RAM" + "External RAM") is the sum over pools of each pool's high-water mark.
  */
@@ -194,7 +195,7 @@ function lowestFit(busy: { start: number; end: number }[], lo: number, hi: numbe
 /**
  * Places the analysis's Neural-ART buffers in `pools` (internal ones in order of preference, then external ones) and
  * returns each pool's high-water mark. Internal pools are taken as contiguous in the order `addressOrder` lists them
- * (the N6's cpuRAM2 and npuRAM3–6 are), for the rare buffer larger than every pool.
+ * (the N6's cpuRAM2 and npuRAM3–6 are), for the rare buffer that fits in no pool's free range.
  */
 export function neuralArtPoolPlan(a: Analysis, pools: ActivationPool[], addressOrder: string[] = pools.filter((p) => !p.external).map((p) => p.id)): PoolPlan {
   const internal = pools.filter((p) => !p.external);
@@ -220,7 +221,7 @@ export function neuralArtPoolPlan(a: Analysis, pools: ActivationPool[], addressO
         break;
       }
     }
-    // larger than every free pool range: the virtual pool over the contiguous internal pools, else external RAM
+    // fits in no pool's free range: the virtual pool over the contiguous internal pools, else external RAM
     if (at === undefined && (at = lowestFit(busy, 0, externalBase, b.bytes)) !== undefined) pool = 'virtual';
     at ??= lowestFit(busy, externalBase, Infinity, b.bytes)!;
     placed.push({ start: at, end: at + b.bytes, first: b.first, last: b.last, pool });

@@ -21,9 +21,10 @@ export interface MemoryNeeds {
   runtimeRamBytes: number;
   codeFlashBytes: number;
   /**
-   * The activations already laid out per memory pool (memory id → that pool's high-water mark; activationBytes is their
-   * sum): a compiler that places buffers per pool (N6 Neural-ART, activation-peak.ts neuralArtPoolPlan). Only
-   * 'all-regions' profiles use it.
+   * The activations already laid out per memory pool (memory id → that pool's high-water mark): a compiler that places
+   * buffers per pool (N6 Neural-ART, activation-peak.ts neuralArtPoolPlan). activationBytes is their sum, or more when
+   * the plan had nowhere to put some buffers (no external pool): the rest over-commits the largest internal region.
+   * Only 'all-regions' profiles use it.
    */
   activationPools?: { id: string; bytes: number }[];
 }
@@ -143,10 +144,17 @@ export function mapMemory(profile: TargetProfile, needs: MemoryNeeds, opts: MapO
       const m = mems.find((x) => x.id === p.id);
       if (!m) throw new Error(`activation pool '${p.id}' is not a memory of ${profile.id}`);
       put('activations', m, p.bytes);
+      need -= p.bytes;
       if (isExternal(m) && p.bytes > 0) {
         notes.push(`${p.bytes} B of activations spill to ${m.name}`);
         overflowed.push(...actRegions.filter((r) => !isExternal(r)).map((r) => r.name));
       }
+    }
+    // buffers the plan could put in no pool (a profile with no external RAM for activations): over-commit the largest
+    // internal region, reported by margins, as the region-filling branch below does
+    if (need > 0 && actRegions[0]) {
+      notes.push(`${need} B of activations fit in no pool (no external RAM holds activations)`);
+      put('activations', actRegions[0], need);
     }
   } else {
     for (const m of actRegions) {

@@ -110,10 +110,12 @@ export const profileSchema = z
     if (p.activationSplit && p.activationSplit.splitInternalBytes > p.activationSplit.internalPoolMaxBytes) {
       ctx.addIssue({ code: 'custom', path: ['activationSplit', 'splitInternalBytes'], message: 'must not exceed internalPoolMaxBytes' });
     }
-    p.activationPools?.order.forEach((id, i) => {
+    p.activationPools?.order.forEach((id, i, order) => {
       const m = p.memories.find((x) => x.id === id);
       if (!m || m.kind !== 'internal-ram' || !m.activations) {
         ctx.addIssue({ code: 'custom', path: ['activationPools', 'order', i], message: `'${id}' is not an internal RAM memory holding activations` });
+      } else if (order.indexOf(id) !== i) {
+        ctx.addIssue({ code: 'custom', path: ['activationPools', 'order', i], message: `'${id}' is listed twice` });
       }
     });
     if (p.activationPools && p.activationPlacement !== 'all-regions') {

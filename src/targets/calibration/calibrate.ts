@@ -176,6 +176,11 @@ export function runtimeLoo(rows: CalibrationRow[], quantity: 'runtimeRam' | 'cod
   return out;
 }
 
+/** The published activation RAM of a row: internal + external RAM on ST's NPU (N6) tables, the activation column elsewhere. */
+function publishedActivationBytes(r: CalibrationRow): number | undefined {
+  return r.table === 'npu' ? (r.published.internalRamBytes ?? 0) + (r.published.externalRamBytes ?? 0) : r.published.activationRamBytes;
+}
+
 /**
  * Analyzer figures against published memory (nothing fitted: the error is direct, not in-sample). Relabelled
  * copies (runtime-copies.ts: an older table's figures under a 3.x/4.x label) are not measurements of the tool
@@ -191,7 +196,7 @@ function directMemory(rows: CalibrationRow[], quantity: 'activationRam' | 'weigh
       actual = r.published.weightsFlashBytes;
       predicted = r.features.weightsFlashBytes ?? r.features.weightBytes;
     } else {
-      actual = r.table === 'npu' ? (r.published.internalRamBytes ?? 0) + (r.published.externalRamBytes ?? 0) : r.published.activationRamBytes;
+      actual = publishedActivationBytes(r);
       // a target whose compiler places buffers per memory pool (N6 Neural-ART) is scored on that plan, as `check` predicts it
       const perPool = r.table === 'npu' && profiles.get(r.target)?.activationPools ? r.features.activationPeakBytesNeuralArt : undefined;
       predicted = perPool ?? r.features.activationPeakBytes;
@@ -212,7 +217,7 @@ function poolPlanStandIns(rows: CalibrationRow[], profiles: Map<string, TargetPr
   for (const r of rows) {
     const predicted = r.features?.activationPeakBytesNeuralArt;
     if (r.table !== 'npu' || predicted === undefined || r.memoryComparable || r.approximate || r.features!.partial || !profiles.get(r.target)?.activationPools) continue;
-    const actual = (r.published.internalRamBytes ?? 0) + (r.published.externalRamBytes ?? 0);
+    const actual = publishedActivationBytes(r) ?? 0;
     if (actual > 0) out.push({ item: r, predicted, actual, errorPct: (100 * (predicted - actual)) / actual });
   }
   return out;

@@ -37,10 +37,12 @@ export const LATENCY_FEATURES = [
 ] as const;
 export type LatencyFeature = (typeof LATENCY_FEATURES)[number];
 
-/** Features each calibration key uses (base key before ':' / '@'); others use DEFAULT_FEATURES. */
-/** Features added for the Cortex-M7 set after the N6 set was chosen; the N6 and default sets leave them out. */
-const M7_ONLY_FEATURES = new Set<LatencyFeature>(['macs_gemm', 'macs_dw_s2_same', 'elems_stream', 'elems_pool_in', 'macs_conv_cubeai', 'reads_im2col', 'bytes_external']);
-const MCU_ERA_FEATURES = LATENCY_FEATURES.filter((f) => !M7_ONLY_FEATURES.has(f));
+/**
+ * Features added after the N6 set was chosen, for the MPU sets (macs_gemm, macs_dw_s2_same, elems_stream) and the
+ * Cortex-M7 set (the others): the N6 and default sets leave them out.
+ */
+const FEATURES_AFTER_N6_SET = new Set<LatencyFeature>(['macs_gemm', 'macs_dw_s2_same', 'elems_stream', 'elems_pool_in', 'macs_conv_cubeai', 'reads_im2col', 'bytes_external']);
+const MCU_ERA_FEATURES = LATENCY_FEATURES.filter((f) => !FEATURES_AFTER_N6_SET.has(f));
 export const DEFAULT_FEATURES: LatencyFeature[] = [...MCU_ERA_FEATURES];
 /**
  * TFLite + XNNPACK: one GEMM kernel family, depthwise kernels, streaming ops, the packed weights streamed from
@@ -51,6 +53,7 @@ const XNNPACK_FEATURES: LatencyFeature[] = ['macs_gemm', 'macs_depthwise', 'elem
 /** TFLite built-in kernels: the same, plus a cost per conv output element (per-channel requantization, the ARM32 generic depthwise loop). */
 const TFLITE_BUILTIN_FEATURES: LatencyFeature[] = ['macs_gemm', 'macs_depthwise', 'out_conv', 'elems_stream', 'layers', 'inference'];
 /**
+ * Features each calibration key uses (base key before ':' / '@'); others use DEFAULT_FEATURES.
  * MCU, N6 and MP2 sets: chosen among ~8 candidate sets by the leave-one-model-out error itself (so their
  * reported error is mildly optimistic). The Cortex-A7 set is fixed by what TFLite + XNNPACK does (see
  * docs/targets.md "MPU CPU"): one GEMM family, depthwise, the slow stride-2 depthwise, streaming ops, calls.

@@ -45,21 +45,24 @@ function product(shape: readonly number[]): number {
 }
 
 /**
- * The Cortex-M7's L1 data cache (16 KiB on the STM32H7 and STM32F7, the only engines whose latency model reads
- * `bytes_weights_streamed`): a filter larger than this does not stay cached from one output-pixel pair to the next.
+ * The Cortex-M7's L1 data cache (16 KiB on the STM32H7 and STM32F7, whose latency model reads
+ * `bytes_weights_streamed`; the Cortex-M33/M55 targets borrow that fit, and with it this threshold): a filter larger
+ * than this does not stay cached from one output-pixel pair to the next.
  */
 export const M7_DCACHE_BYTES = 16 * 1024;
 /** Output pixels an im2col convolution computes per pass over its filter (CMSIS-NN `arm_convolve_s8`, DSP path: two columns). */
 export const IM2COL_PIXELS_PER_PASS = 2;
 
 /**
- * ST's lite `forward_lite_conv2d_deep_3x3_sssa8_ch`: a stride-1 3×3 convolution with Cin ≥ 8, run on a padded copy
- * of its input (lite network.c files, memory/st4x-plan.ts): it reads the window straight from that copy, so it
- * builds no im2col columns. Every other k×k and 1×1 convolution reads its input window element by element.
+ * ST's lite `forward_lite_conv2d_deep_3x3_sssa8_ch`: an int8 stride-1 3×3 convolution with Cin ≥ 8, run on a padded
+ * copy of its input (lite network.c files, memory/st4x-plan.ts): it reads the window straight from that copy, so it
+ * builds no im2col columns. Every other k×k and 1×1 convolution (float ones included) reads its input window element
+ * by element.
  */
 export function isDeep3x3Conv(l: Layer): boolean {
   const c = l.conv;
   if (l.op !== 'Conv' || !c || c.group !== 1) return false;
+  if (l.dtype !== 'int8' && l.dtype !== 'uint8') return false;
   return c.kernel[0] === 3 && c.kernel[1] === 3 && c.strides[0] === 1 && c.strides[1] === 1 && c.dilations[0] === 1 && c.dilations[1] === 1 && c.cin >= 8;
 }
 
@@ -79,11 +82,14 @@ export function weightBytesStreamed(l: Layer, outputPixels: number): number {
   return l.weightBytes * Math.ceil(outputPixels / IM2COL_PIXELS_PER_PASS);
 }
 
-/** Output pixels (Π of the spatial dims) of a layer's first output, for NHWC or NCHW 4-D tensors; 1 otherwise. */
+/**
+ * Output pixels (Π of the spatial dims: all but batch and channels) of a layer's first output, NCHW or NHWC, any rank
+ * ≥ 3 (a 1-D convolution's N×C×L has L positions); 1 for lower ranks.
+ */
 function outputPixelsOf(l: Layer): number {
   const s = l.outputShapes[0];
-  if (!s || s.length !== 4) return 1;
-  return l.layout === 'NCHW' ? s[2]! * s[3]! : s[1]! * s[2]!;
+  if (!s || s.length < 3) return 1;
+  return product(l.layout === 'NCHW' ? s.slice(2) : s.slice(1, -1));
 }
 
 function dtypeBytes(dt: string | undefined): number {
