@@ -11,6 +11,7 @@ import type { ScratchEngineName } from '../analyzer/memory/scratch-rules.ts';
 import type { Analysis } from '../analyzer/layer.ts';
 import { planStPeakBytes } from '../analyzer/memory/index.ts';
 import { planStLitePeakBytes, stAllocatorFamily } from '../analyzer/memory/st4x-plan.ts';
+import type { ModelFeatures } from './model-features.ts';
 import type { TargetProfile } from './profile-schema.ts';
 import { builtinProfiles } from './resolve.ts';
 
@@ -264,6 +265,22 @@ export function poolPlanFor(a: Analysis, profile: TargetProfile): PoolPlan | und
 export function neuralArtPeakBytes(a: Analysis): number | undefined {
   const profile = builtinProfiles().find((p) => p.activationPools);
   return profile ? poolPlanFor(a, profile)?.bytes : undefined;
+}
+
+/**
+ * Our activation figure from stored features (model-features.ts) for a measurement or prediction with ST's MCU
+ * runtime (`scratchEngine` 'st') and `toolVersion` (undefined: the newest tool, STEdgeAI 4.x): STEdgeAI 3.x/4.x
+ * allocate the lite generator's pool (`activationPeakBytesLite`, when the features carry it); every other case keeps
+ * `activationPeakBytes` (the 8.1 st plan, or what evaluate.ts's peakFor put there). The same rule as
+ * activationPeakBytesForTool, for callers that hold features instead of an analysis (calibrate, the latency placement).
+ */
+export function activationBytesForTool(
+  f: Pick<ModelFeatures, 'activationPeakBytes' | 'activationPeakBytesLite'>,
+  scratchEngine: ScratchEngineName | undefined,
+  toolVersion: string | undefined,
+): number {
+  const liteTool = toolVersion === undefined || stAllocatorFamily(toolVersion) === 'stedgeai-lite';
+  return scratchEngine === 'st' && liteTool && f.activationPeakBytesLite !== undefined ? f.activationPeakBytesLite : f.activationPeakBytes;
 }
 
 /**

@@ -15,7 +15,7 @@ import { loadCalibrationRows } from './calibration/dataset.ts';
 import { referenceVersionOf } from './latency/fit.ts';
 import { fitEngineModels, latencyRows, modelForEngine, predictLayerMs, predictMs, type EngineModel } from './latency/engine-models.ts';
 import { mapMemory, type MemoryUse, type Placement, type RoleSummary } from './memory-map.ts';
-import { activationPeakBytes, poolPlanFor, type PoolPlan } from './activation-peak.ts';
+import { activationPeakBytesForTool, poolPlanFor, type PoolPlan } from './activation-peak.ts';
 import { runtimeFitInput, runtimeRows } from './runtime-copies.ts';
 import { modelFeatures, type ModelFeatures } from './model-features.ts';
 import type { TargetProfile } from './profile-schema.ts';
@@ -66,6 +66,8 @@ export interface TargetResult {
 
 interface Calibrated {
   engineModels: Map<string, EngineModel>;
+  /** The newest tool version of the MCU tables: what `check` predicts MCU activations, runtime RAM and code flash for. */
+  mcuToolVersion: string;
   runtime: { codeFlash?: RuntimeMemoryFit; runtimeRam?: RuntimeMemoryFit };
   errors: CalibrationReport;
 }
@@ -89,7 +91,7 @@ export function calibratedModels(): Calibrated {
     return fitRuntimeMemory(q, newest, input.rows, input.models);
   };
   const errors = existsSync(CALIBRATION_ERROR_PATH) ? (JSON.parse(readFileSync(CALIBRATION_ERROR_PATH, 'utf8')) as CalibrationReport) : calibrate({ rows, profiles });
-  cached = { engineModels, runtime: { codeFlash: fitFor('code-flash'), runtimeRam: fitFor('runtime-ram') }, errors };
+  cached = { engineModels, mcuToolVersion: newest, runtime: { codeFlash: fitFor('code-flash'), runtimeRam: fitFor('runtime-ram') }, errors };
   return cached;
 }
 
@@ -192,26 +194,35 @@ export function evaluateTargets(analysis: Analysis, targetIds: string[]): Target
   const base = modelFeatures(analysis, { layerWorks: works });
   // modelFeatures plans with the default scratch rules ('st', ST's MCU runtime); every other engine plans its
   // own pool (memoised per analysis and engine by the memory planner), once per distinct engine
-  const byScratch = new Map<string, { features: ModelFeatures; planError?: string }>();
+  const byScratch = new Map<string, ReturnType<typeof peakFor>>();
   const results: TargetResult[] = [];
   for (const t of targetIds) {
     const profile = resolveTarget(t);
     // the activation plan depends on the target's kernel scratch rules (CMSIS-NN DSP vs MVE, facts §3); the latency
     // model's placement features keep reading it on every target
     let f = byScratch.get(profile.scratchEngine);
-    if (!f) byScratch.set(profile.scratchEngine, (f = peakFor(analysis, base, profile.scratchEngine)));
+    if (!f) byScratch.set(profile.scratchEngine, (f = peakFor(analysis, base, profile.scratchEngine, calibratedModels().mcuToolVersion)));
     // a compiler that places buffers per memory pool (N6 Neural-ART) has its own activation figure and layout
     const r = evaluateProfile(f.features, profile, works, poolPlanFor(analysis, profile));
     if (f.planError !== undefined) r.notes.push(`st activation plan failed (${profile.scratchEngine} scratch rules): ${f.planError}`);
+    if (f.litePlan && r.activationSource === 'st-plan') {
+      r.notes.push(`activation RAM: the STEdgeAI ${calibratedModels().mcuToolVersion.replace(/^stedgeai-/, '')} lite-generator pool (st4x-plan.ts); the STM32Cube.AI 8.1 plan gives ${base.activationPeakBytes} B`);
+    }
     results.push(r);
   }
   return results;
 }
 
-function peakFor(a: Analysis, base: ModelFeatures, engine: TargetProfile['scratchEngine']): { features: ModelFeatures; planError?: string } {
-  const p = activationPeakBytes(a, engine);
+/**
+ * The activation figure for one scratch engine: with ST's MCU runtime ('st') the pool of the newest MCU tool's
+ * allocator (STEdgeAI 3.x/4.x: the lite generator's pool, activation-peak.ts activationPeakBytesForTool), otherwise
+ * the st plan with that engine's scratch rules.
+ */
+function peakFor(a: Analysis, base: ModelFeatures, engine: TargetProfile['scratchEngine'], toolVersion: string): { features: ModelFeatures; planError?: string; litePlan?: boolean } {
+  const p = activationPeakBytesForTool(a, toolVersion, engine);
   const features = p.bytes === base.activationPeakBytes && p.source === base.activationPeakSource ? base : { ...base, activationPeakBytes: p.bytes, activationPeakSource: p.source };
-  return p.planError === undefined ? { features } : { features, planError: p.planError };
+  const litePlan = p.plan === 'stedgeai-lite' ? { litePlan: true } : {};
+  return p.planError === undefined ? { features, ...litePlan } : { features, planError: p.planError, ...litePlan };
 }
 
 /** Boards `compare` and `check` use when no --target is given (series profiles left out). */

@@ -7,6 +7,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stAllocatorFamily } from '../../analyzer/memory/st4x-plan.ts';
+import { activationBytesForTool } from '../activation-peak.ts';
 import { referenceVersionOf } from '../latency/fit.ts';
 import { BORROW, fitEngineModels, latencyRows, MIN_MODELS_FOR_FIT, predictMs, timedRows, type EngineModel } from '../latency/engine-models.ts';
 import type { TargetProfile } from '../profile-schema.ts';
@@ -199,7 +200,8 @@ function directMemory(rows: CalibrationRow[], quantity: 'activationRam' | 'weigh
       actual = publishedActivationBytes(r);
       // a target whose compiler places buffers per memory pool (N6 Neural-ART) is scored on that plan, as `check` predicts it
       const perPool = r.table === 'npu' && profiles.get(r.target)?.activationPools ? r.features.activationPeakBytesNeuralArt : undefined;
-      predicted = perPool ?? r.features.activationPeakBytes;
+      // an MCU row is scored on the plan of its tool family (STEdgeAI 3.x/4.x: the lite pool), as `check` predicts it
+      predicted = perPool ?? activationBytesForTool(r.features, profiles.get(r.target)?.scratchEngine, r.toolVersion);
     }
     if (!actual || actual <= 0) continue;
     out.push({ item: r, predicted, actual, errorPct: (100 * (predicted - actual)) / actual });
@@ -224,15 +226,15 @@ function poolPlanStandIns(rows: CalibrationRow[], profiles: Map<string, TargetPr
 }
 
 /**
- * The rows of directMemory('activationRam') (passed in), rows of STEdgeAI 3.0/4.0 only, predicted by that tool family's
- * pool (st4x-plan.ts, the lite code generator: a partial model, docs/memory-4x.md). Reported beside the figure
- * `check` prints (the 8.1 st plan), so users see how far each allocator model is from the newest tables.
+ * The rows of directMemory('activationRam') (passed in) of STEdgeAI 3.0/4.0 only, predicted by the STM32Cube.AI 8.1
+ * st plan instead of their own tool family's lite pool (st4x-plan.ts, docs/memory-4x.md): printed beside the figure
+ * so users see how far the older allocator model is from the newest tables.
  */
-function liteActivationMemory(activationRam: LooOutcome<CalibrationRow>[]): LooOutcome<CalibrationRow>[] {
+function st81ActivationMemory(activationRam: LooOutcome<CalibrationRow>[]): LooOutcome<CalibrationRow>[] {
   return activationRam.flatMap((o) => {
-    const lite = o.item.features!.activationPeakBytesLite;
-    if (o.item.table !== 'mcu' || stAllocatorFamily(o.item.toolVersion) !== 'stedgeai-lite' || lite === undefined) return [];
-    return [{ ...o, predicted: lite, errorPct: (100 * (lite - o.actual)) / o.actual }];
+    const st81 = o.item.features!.activationPeakBytes;
+    if (o.item.table !== 'mcu' || stAllocatorFamily(o.item.toolVersion) !== 'stedgeai-lite') return [];
+    return [{ ...o, predicted: st81, errorPct: (100 * (st81 - o.actual)) / o.actual }];
   });
 }
 
@@ -250,7 +252,7 @@ export function calibrate(opts: { rows?: CalibrationRow[]; profiles?: TargetProf
   const allModels = fitEngineModels(latencyRows(rows), profiles);
   const contradicted = contradictedLoo(rows, profiles);
   const engineChoice = mp2EngineChoiceLoo(rows, profiles);
-  const liteActivation = liteActivationMemory(outcomes.activationRam);
+  const st81Activation = st81ActivationMemory(outcomes.activationRam);
   const standInPools = poolPlanStandIns(rows, profiles);
   // a row whose key borrows another engine's fit is predicted `thin` (check prints no error figure for it)
   const latencyRole = (r: CalibrationRow): LooRecord['role'] => (!r.latencyComparable ? 'contradicted' : allModels.get(r.calibrationKey)?.kind === 'borrowed' ? 'thin' : 'scored');
@@ -299,8 +301,8 @@ export function calibrate(opts: { rows?: CalibrationRow[]; profiles?: TargetProf
         if (parts.length) details = parts;
       }
       if (q === 'activationRam') {
-        const lite = liteActivation.filter((o) => calib.has(o.item.target) && o.item.toolVersion === toolVersion);
-        if (lite.length) details = [`the STEdgeAI 3.0/4.0 lite-pool model (st4x-plan.ts, partial) on the same rows: ${pct(summarizeErrors(lite, (r) => r.arch))}`];
+        const st81 = st81Activation.filter((o) => calib.has(o.item.target) && o.item.toolVersion === toolVersion);
+        if (st81.length) details = [`the figure is the STEdgeAI 3.0/4.0 lite-generator pool (st4x-plan.ts, partial); the STM32Cube.AI 8.1 st plan on the same rows: ${pct(summarizeErrors(st81, (r) => r.arch))}`];
         const standIns = standInPools.filter((o) => calib.has(o.item.target) && o.item.toolVersion === toolVersion);
         if (standIns.length) {
           const exact = standIns.filter((o) => Math.abs(o.predicted - o.actual) < 1).length;

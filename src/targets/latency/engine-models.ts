@@ -3,6 +3,7 @@
  * its own NNLS fit; a thin key (fewer than MIN_MODELS_FOR_FIT architectures) borrows a related key's fit
  * times one fitted ratio (e.g. Cortex-M33 = r × Cortex-M7 cycles) and is flagged as such.
  */
+import { activationBytesForTool } from '../activation-peak.ts';
 import { mpuKey, type CalibrationRow } from '../calibration/dataset.ts';
 import { mapMemory } from '../memory-map.ts';
 import type { ModelFeatures } from '../model-features.ts';
@@ -55,7 +56,7 @@ export interface PlacementContext {
 }
 
 function placementFor(f: ModelFeatures, profile: TargetProfile, ctx: PlacementContext = {}) {
-  const needs = { activationBytes: ctx.activationBytes ?? f.activationPeakBytes, weightBytes: f.weightsFlashBytes ?? f.weightBytes, runtimeRamBytes: 0, codeFlashBytes: 0 };
+  const needs = { activationBytes: ctx.activationBytes ?? activationBytesForTool(f, profile.scratchEngine, ctx.toolVersion), weightBytes: f.weightsFlashBytes ?? f.weightBytes, runtimeRamBytes: 0, codeFlashBytes: 0 };
   const place = placementOf(mapMemory(profile, needs, { toolVersion: ctx.toolVersion }));
   return ctx.toolVersion?.startsWith('cubeai-') ? { ...place, cubeAiRuntime: true } : place;
 }
