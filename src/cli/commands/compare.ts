@@ -73,9 +73,10 @@ export function registerCompare(program: Command): void {
           rows.push([
             label,
             i === 0 ? formatCount(v.macs) : '',
-            i === 0 ? formatBytes(v.activationBytes) : '',
             i === 0 ? formatBytes(v.weightBytes) : '',
             r.name,
+            // each target's own figure: the N6 compiler's pools, the newest MCU tool's pool, the st plan elsewhere
+            formatBytes(r.activationBytes),
             r.fits ? 'yes' : 'NO',
             roleCell(r, 'ram'),
             roleCell(r, 'flash'),
@@ -88,9 +89,9 @@ export function registerCompare(program: Command): void {
           [
             { header: 'variant' },
             { header: 'MACs', align: 'right' },
-            { header: 'activations', align: 'right' },
             { header: 'weights', align: 'right' },
             { header: 'target' },
+            { header: 'activations', align: 'right' },
             { header: 'fits' },
             { header: 'RAM (margin)' },
             { header: 'flash (margin)' },
