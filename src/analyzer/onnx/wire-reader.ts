@@ -210,12 +210,17 @@ class StringTable {
     this.poolView = new DataView(this.pool.buffer);
   }
 
-  intern(buf: Buffer, start: number, n: number): string {
+  /** A DataView over `buf`, made once per buffer (the strings of one read come from the same buffer). */
+  private dataViewOf(buf: Buffer): DataView {
     if (this.viewOf !== buf) {
       this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
       this.viewOf = buf;
     }
-    const view = this.view;
+    return this.view;
+  }
+
+  intern(buf: Buffer, start: number, n: number): string {
+    const view = this.dataViewOf(buf);
     const end = start + n;
     const words = n & ~3;
     let h = n;
@@ -264,11 +269,7 @@ class StringTable {
 
   /** A string read once (a node name): decoded without the table, its bytes tested as intern() tests them. */
   unique(buf: Buffer, start: number, n: number): string {
-    if (this.viewOf !== buf) {
-      this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-      this.viewOf = buf;
-    }
-    const view = this.view;
+    const view = this.dataViewOf(buf);
     const end = start + n;
     const words = n & ~3;
     let odd = 0;
