@@ -233,6 +233,39 @@ describe.skipIf(!HAVE_SHARED)('N6 Neural-ART pool plan against ST\'s published a
   });
 });
 
+/**
+ * SqueezeNet v1.1 on the N6 (zoo 4.1, STEdgeAI 4.0.0: 240.25 KiB at 128, 803.52 KiB at 224, ../shared/calibration
+ * published_npu.csv), its stand-in the zoo builder's QDQ file (101 classes, uint8 I/O) as calibrate scores it. Two
+ * Neural-ART rules make these figures: conv1 streams into its max pool (ST's figure at 128 is below conv1's own
+ * 254,016 B output), and a QDQ Concat, whose inputs carry their own scales, copies them instead of being written in
+ * place (fire2 at 128: expand1 + expand3 + the concatenation = 4 × 61,504 B). Without the two rules: +28 % / +60 %.
+ */
+describe('N6 pool plan of SqueezeNet v1.1 (zoo builder stand-in) against ST\'s published activation RAM', () => {
+  const n6 = resolveTarget('STM32N6570-DK');
+  const planAt = async (resolution: number) => {
+    const { buildZooModel } = await import('../src/zoo/index.ts');
+    const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const m = buildZooModel('squeezenet_v1_1', { resolution, classes: 101, io: 'uint8' });
+    const dir = mkdtempSync(join(tmpdir(), 'edgefit-n6-'));
+    try {
+      const path = join(dir, `${m.name}.onnx`);
+      writeFileSync(path, m.bytes);
+      return poolPlanFor(analyzeForTargets(path), n6)!;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  it('224: 803.52 KiB to the published rounding; 128: within 7 % (240.25 KiB published)', async () => {
+    const p224 = await planAt(224);
+    expect(Math.abs(p224.bytes - 803.52 * KiB)).toBeLessThan(0.005 * KiB);
+    const p128 = await planAt(128);
+    expect(Math.abs(p128.bytes - 240.25 * KiB) / (240.25 * KiB)).toBeLessThan(0.07);
+    // the peak at 128 is fire2's expand1 + expand3 + their concatenation (31×31×64 B each, 2× for the concatenation)
+    expect(p128.bytes).toBeGreaterThanOrEqual(4 * 31 * 31 * 64);
+  });
+});
+
 describe('check on an MCU target predicts the newest tool allocator (STEdgeAI 4.0: the lite-generator pool)', () => {
   // ST's published STEdgeAI 4.0.0 activation RAM on the STM32H747I-DISCO (zoo 4.1 tables, ../shared/calibration
   // published_mcu.csv): ST MNIST v1 17.21 KiB, ResNet v1 8 62.51 KiB. The STM32Cube.AI 8.1 plan is −24 % / −25 % on

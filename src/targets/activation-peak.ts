@@ -132,10 +132,17 @@ interface NpuBuffer {
  * the concatenation's buffer (ST's tables place them inside it); a float graph input read only by a Quantize is not
  * allocated (ST's N6 benchmark feeds the quantized input: YOLO26n's published 722 KiB is less than its 768 KiB
  * float input); the sigmoid of a SiLU (x · sigmoid(x), its output read only by Muls that also read x) is streamed
- * into the Mul (inferred: chosen among three readings by ST's N6 rows, docs/targets.md).
+ * into the Mul (inferred: chosen among three readings by ST's N6 rows, docs/targets.md); a convolution read only by a
+ * max pool is streamed into the pool (no buffer for the convolution's output: R-N6's whole pool is below its first
+ * convolution's output); a concatenation that requantizes (a QDQ ONNX Concat: its inputs carry their own
+ * scale/zero point, which TFLite's int8 spec forbids) is a copy, not written in place (docs/targets.md).
  */
 function neuralArtBuffers(a: Analysis): NpuBuffer[] {
   const tensors = new Map(a.tensors.map((t) => [t.name, t]));
+  const isConv = (l: Analysis['layers'][number]): boolean => l.kind === 'conv' || l.kind === 'pointwise' || l.kind === 'depthwise';
+  // a QDQ ONNX Concat re-quantizes its output (DequantizeLinear → Concat → QuantizeLinear, each input with its own
+  // scale: every Concat of the zoo builder's SqueezeNet, 21 of 22 in YOLO26n's file), so it copies its inputs
+  const requantizes = (l: Analysis['layers'][number]): boolean => a.model.format === 'onnx' && l.sourceOps.includes('QuantizeLinear');
   const alias = new Map<string, string>();
   const skipped = new Set<string>();
   const streamedInto = (l: Analysis['layers'][number]): boolean => {
@@ -148,12 +155,14 @@ function neuralArtBuffers(a: Analysis): NpuBuffer[] {
     if (!input || !output || !tensors.has(input) || !tensors.has(output)) return;
     const out = tensors.get(output)!;
     const readers = out.consumers.map((c) => a.layers[c]!);
-    if (l.kind === 'view') alias.set(output, input);
+    if (isConv(l) && readers.length === 1 && readers[0]!.op === 'MaxPool' && !out.isGraphOutput) alias.set(output, readers[0]!.outputs[0]!);
+    else if (l.kind === 'view') alias.set(output, input);
     else if (l.op === 'Pad' && streamedInto(l) && readers.every((r) => r.kind === 'conv' || r.kind === 'pointwise' || r.kind === 'depthwise' || r.kind === 'pool')) alias.set(output, input);
     else if (l.kind === 'activation' && streamedInto(l) && !out.isGraphOutput && readers.every((r) => r.op === 'Mul' && r.inputs.includes(input))) alias.set(output, input);
-    else if (l.op === 'Concat') {
+    else if (l.op === 'Concat' && !requantizes(l)) {
       // each input read only by the concatenation is written in place into its slice of the output (ST's buffer
-      // tables: yolo_x nano's Concat_81_out_0 spans exactly its two inputs' buffers)
+      // tables: yolo_x nano's Concat_81_out_0 spans exactly its two inputs' buffers; a TFLite int8 concatenation's
+      // inputs share its scale and zero point, as in every concatenation of the shared YOLO TFLite files)
       for (const x of l.inputs) {
         const t = tensors.get(x);
         if (t && !t.isGraphInput && !alias.has(x) && t.consumers.length === 1) alias.set(x, output);
