@@ -8,7 +8,7 @@ import { LAYER_OPS } from '../layer-ops.ts';
 import { searchBestSchedule } from './best-schedule.ts';
 import { GreedyBySizePlanner } from './greedy-by-size.ts';
 import { LinearFirstFitPlanner } from './linear-first-fit.ts';
-import { assembleLiveness, computeLiveness, livenessLowerBoundBytes, livenessSkeleton, type Liveness, type LivenessSkeleton } from './liveness.ts';
+import { assembleLiveness, computeLiveness, fusedConvPoolPairs, livenessLowerBoundBytes, livenessSkeleton, type Liveness, type LivenessSkeleton } from './liveness.ts';
 import { defaultSchedule, assertValidSchedule } from './schedule.ts';
 import type { ScratchEngineName } from './scratch-rules.ts';
 import { StPlanner, stExecutionOrder } from './st-plan.ts';
@@ -145,7 +145,11 @@ interface PlanningMemo {
   tensorCount: number;
   scheduleChecked: boolean;
   skeletons: Map<string, LivenessSkeleton>;
+  /** Whether a schedule has conv + pool pairs to fuse (skeletonFor), by view key and order. */
+  fusesConvPool: Map<string, boolean>;
   stPeakBytes: Map<string, number>;
+  /** Other plans' pool sizes (memoisedPeakBytes: st4x-plan.ts's lite pool), by their caller's key. */
+  otherPeakBytes: Map<string, number | undefined>;
   /** ST's execution order on the model's own schedule (stScheduleFor), and whether it moved a layer. */
   stSchedule?: number[];
   stScheduleMoved?: boolean;
@@ -163,7 +167,9 @@ function memoFor(analysis: Analysis): PlanningMemo {
       tensorCount: analysis.tensors.length,
       scheduleChecked: false,
       skeletons: new Map(),
+      fusesConvPool: new Map(),
       stPeakBytes: new Map(),
+      otherPeakBytes: new Map(),
     };
     MEMO.set(analysis, m);
   }
@@ -190,13 +196,58 @@ interface SkeletonOptions {
   fuseConvPool?: boolean;
 }
 
-/** `stOrder`: the schedule is ST's execution order (stExecutionOrder), not the model's own; memoised apart. */
-function skeletonFor(analysis: Analysis, schedule: number[], memo: PlanningMemo | undefined, opts: SkeletonOptions, stOrder = false): LivenessSkeleton {
-  if (!memo) return livenessSkeleton(analysis, schedule, opts);
-  const key = `${opts.allocateIo}|${!!opts.splitPads}|${!!opts.fuseConvPool}|${stOrder}`;
+/**
+ * `stOrder`: the schedule is ST's execution order (stExecutionOrder), not the model's own; memoised apart. With no
+ * conv + pool pair to fuse on the schedule, fuseConvPool changes nothing in the skeleton (livenessSkeleton): the
+ * fused and unfused requests share one skeleton then (the 8.1 st plan and the lite plan of st4x-plan.ts, which
+ * does not fuse). `view`: the skeleton of another reading of the same graph (st4x-plan.ts's lite view), memoised on
+ * `analysis` under its own key.
+ */
+function skeletonFor(
+  analysis: Analysis,
+  schedule: number[],
+  memo: PlanningMemo | undefined,
+  opts: SkeletonOptions,
+  stOrder = false,
+  view?: { analysis: Analysis; key: string },
+): LivenessSkeleton {
+  const planned = view?.analysis ?? analysis;
+  if (!memo) return livenessSkeleton(planned, schedule, opts);
+  let fuse = !!opts.fuseConvPool;
+  if (fuse) {
+    const pairsKey = `${view?.key ?? ''}|${stOrder}`;
+    let any = memo.fusesConvPool.get(pairsKey);
+    if (any === undefined) memo.fusesConvPool.set(pairsKey, (any = fusedConvPoolPairs(planned, schedule).fusedPoolOf.size > 0));
+    fuse = any;
+  }
+  const key = `${view ? `${view.key}|` : ''}${opts.allocateIo}|${!!opts.splitPads}|${fuse}|${stOrder}`;
   let sk = memo.skeletons.get(key);
-  if (!sk) memo.skeletons.set(key, (sk = livenessSkeleton(analysis, schedule, opts)));
+  if (!sk) memo.skeletons.set(key, (sk = livenessSkeleton(planned, schedule, { ...opts, fuseConvPool: fuse })));
   return sk;
+}
+
+/**
+ * The liveness skeleton on `opts.schedule` (checked and walked each time) or on the model's own order (checked once
+ * and memoised per analysis): what st4x-plan.ts's lite plan assembles its liveness from. `view` as in skeletonFor.
+ */
+export function skeletonOnSchedule(
+  analysis: Analysis,
+  opts: { allocateIo: boolean; splitPads: boolean; fuseConvPool: boolean; schedule?: number[] },
+  view?: { analysis: Analysis; key: string },
+): LivenessSkeleton {
+  const memo = opts.schedule ? undefined : memoFor(analysis);
+  const schedule = checkedSchedule(analysis, opts.schedule, memo);
+  return skeletonFor(analysis, schedule, memo, opts, false, view);
+}
+
+/** A pool size memoised per analysis under `key` (on the model's own order only; `compute` may throw: not kept). */
+export function memoisedPeakBytes(analysis: Analysis, key: string, compute: () => number | undefined, schedule?: number[]): number | undefined {
+  if (schedule) return compute();
+  const memo = memoFor(analysis);
+  if (memo.otherPeakBytes.has(key)) return memo.otherPeakBytes.get(key);
+  const bytes = compute();
+  memo.otherPeakBytes.set(key, bytes);
+  return bytes;
 }
 
 /**

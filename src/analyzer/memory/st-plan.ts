@@ -61,15 +61,18 @@ export class StPlanner extends PlannerBase {
     const graph = this.conflictGraph();
     const scratch = this.scratchMask();
     const keyed = this.sequenceKeys(scratch);
-    let best: { offsets: number[]; extent: number } | undefined;
-    for (const seq of this.sequences) {
-      // The first smallest pool wins, so a sequence is abandoned as soon as its pool (which only grows as buffers
-      // are placed) reaches the best one's size (generated 1,000-layer graph: 'reverse' stops after 15 % of its
-      // buffers, 'outward' after 65 %). The packed-key sort covers the three classic orders; 'outward' sorts by
-      // its own comparator.
-      const r = this.place(keyed && seq !== 'outward' ? keyed(seq) : this.sequence(seq, scratch), graph, best?.extent ?? Infinity);
-      if (r) best = r;
+    let best: { offsets: number[]; extent: number; rank: number } | undefined;
+    for (const rank of triedOrder(this.sequences)) {
+      const seq = this.sequences[rank]!;
+      // The first smallest pool (in `sequences` order) wins, so a sequence is abandoned as soon as its pool (which
+      // only grows as buffers are placed) passes the best one's size, or reaches it when the best one comes first
+      // in `sequences`. The sequence that won the previous plan is tried first (triedOrder), so the others stop
+      // early; the winner is the same as in `sequences` order. The packed-key sort covers the three classic
+      // orders; 'outward' sorts by its own comparator.
+      const r = this.place(keyed && seq !== 'outward' ? keyed(seq) : this.sequence(seq, scratch), graph, best?.extent ?? Infinity, best !== undefined && rank < best.rank);
+      if (r) best = { ...r, rank };
     }
+    lastWinner = this.sequences[best!.rank]!;
     return best!.offsets;
   }
 
@@ -173,14 +176,15 @@ export class StPlanner extends PlannerBase {
    * Places buffers in the given sequence, each at the aligned candidate (edges of conflicting live buffers,
    * overlap-preferred offsets, the pool's current ends) that grows the pool's extent least; ties go to an
    * overlap-preferred offset, then to the offset nearest the pool's bottom. Returns offsets shifted to ≥ 0, or
-   * undefined as soon as the pool's extent (it only grows as buffers are placed) reaches `abandonAtBytes`.
+   * undefined as soon as the pool's extent (it only grows as buffers are placed) reaches `abandonAtBytes` (passes it
+   * when `keepEqual`: a pool of that size still wins).
    *
    * Per buffer: `gatherCandidates` collects the candidates and the forbidden open intervals, `pickFew` checks the
    * best few candidates one by one, and only when they are all blocked `pickSorted` sorts the candidates and marks
    * the blocked ones through a difference array over candidate ranks (binary search): O(k log k) for k
    * conflicting buffers, with no per-buffer allocation.
    */
-  private place(order: PlannedBuffer[], graph: ConflictGraph, abandonAtBytes: number): { offsets: number[]; extent: number } | undefined {
+  private place(order: PlannedBuffer[], graph: ConflictGraph, abandonAtBytes: number, keepEqual = false): { offsets: number[]; extent: number } | undefined {
     const n = this.buffers.length;
     const al = this.alignment;
     const ws = workspaceFor(graph.maxConflicts);
@@ -211,7 +215,8 @@ export class StPlanner extends PlannerBase {
       isPlaced[xId] = 1;
       if (chosen < pool.bottom) pool.bottom = chosen;
       if (chosen + xSize > pool.top) pool.top = chosen + xSize;
-      if (pool.top - alignDown(pool.bottom, al) >= abandonAtBytes) return undefined;
+      const extent = pool.top - alignDown(pool.bottom, al);
+      if (extent > abandonAtBytes || (extent === abandonAtBytes && !keepEqual)) return undefined;
     }
     const floorBottom = alignDown(pool.bottom, al);
     const shift = -floorBottom;
@@ -219,6 +224,21 @@ export class StPlanner extends PlannerBase {
     return { offsets, extent: pool.top - floorBottom };
   }
 }
+
+/**
+ * The order `computeOffsets` tries its sequences in, as indices into `sequences`: the sequence that won the previous
+ * plan first (the plans of one model for several scratch engines and tools mostly share their winner; 'size' before
+ * any plan, the winner on the generated 500- and 1,000-layer graphs), then the others in their order. Only the time
+ * depends on it: the winner is the first smallest pool in `sequences` order whatever the order tried.
+ */
+function triedOrder(sequences: readonly string[]): number[] {
+  const first = sequences.indexOf(lastWinner);
+  const rest = sequences.map((_, i) => i).filter((i) => i !== first);
+  return first < 0 ? rest : [first, ...rest];
+}
+
+/** The sequence that won the last st plan (triedOrder). */
+let lastWinner: string = 'size';
 
 /** The pool's current ends while buffers are placed (it may grow downwards: offsets below 0). */
 interface PoolExtent {
