@@ -15,12 +15,18 @@ import {
   computeLiveness,
   livenessLowerBoundBytes,
   planMemory,
+  planStPeakBytes,
+  runPlanner,
   scratchFunction,
+  StPlanner,
   searchBestSchedule,
   type MemoryReport,
   type PlannerReport,
   SEARCH_LAYER_LIMIT,
 } from '../src/analyzer/memory/index.ts';
+import { defaultSchedule } from '../src/analyzer/memory/schedule.ts';
+import { stExecutionOrder } from '../src/analyzer/memory/st-plan.ts';
+import { liteLiveness, planLivenessBytes, planStLitePeakBytes } from '../src/analyzer/memory/st4x-plan.ts';
 import { modelLabel, sharedModels } from './helpers/shared.ts';
 import { buildGraph, generatedGraph, recipeArb } from './memory-random-graphs.ts';
 
@@ -174,6 +180,45 @@ describe('per-analysis planning memo', () => {
     expect(first.planners.best.strategy).toContain("the model's own order");
     expect(second.planners.best.strategy).toBe(first.planners.best.strategy);
     expect(second.planners.st.peakBytes).toBe(first.planners.st.peakBytes);
+  });
+});
+
+describe('plans sharing a per-analysis skeleton', () => {
+  // planStPeakBytes / planStLitePeakBytes on one analysis share the schedule check, the skeleton (with no conv + pool
+  // pair the fused one serves the lite plan) and load the st planner straight from it: each pool must equal the one
+  // planned from a liveness built on its own, and planMemory's st offsets the separately planned ones
+  const separateStPlan = (a: Analysis, engine: 'st' | 'mve' | 'none' | 'dsp') => {
+    const lv = computeLiveness(a, stExecutionOrder(a, defaultSchedule(a)), { allocateIo: true, scratchBytes: scratchFunction(engine), splitPads: true, fuseConvPool: true });
+    return runPlanner(a, lv, new StPlanner({ alignmentBytes: 4 }), 4);
+  };
+  const check = (label: string, make: () => Analysis) => {
+    const shared = make();
+    const sharedPools = { lite: planStLitePeakBytes(shared), mve: planStPeakBytes(shared, { scratchEngine: 'mve' }), none: planStPeakBytes(shared, { scratchEngine: 'none' }), dsp: planStPeakBytes(shared, { scratchEngine: 'dsp' }) };
+    const st = planMemory(shared)!.planners.st;
+    const a = make();
+    expect(sharedPools.lite, `${label} lite`).toBe(planLivenessBytes(liteLiveness(a, defaultSchedule(a))));
+    for (const e of ['mve', 'none', 'dsp'] as const) expect(sharedPools[e], `${label} ${e}`).toBe(separateStPlan(a, e).peakBytes);
+    const separate = separateStPlan(a, 'st');
+    expect(st.buffers.map((b) => [b.name, b.offsetBytes]), `${label} st offsets`).toEqual(separate.buffers.map((b) => [b.name, b.offsetBytes]));
+  };
+  it('gives the pools and offsets of separately built plans (generated graphs)', () => {
+    for (const seed of [1, 2, 3]) check(`generated seed ${seed}`, () => generatedGraph(300, seed));
+  });
+  it('gives the pools and offsets of separately built plans (shared models)', () => {
+    const models = [...sharedModels('onnx'), ...sharedModels('tflite')];
+    let checked = 0;
+    for (const path of models) {
+      let a: Analysis;
+      try {
+        a = analyzeFile(path);
+      } catch {
+        continue;
+      }
+      if (a.layers.length === 0) continue;
+      check(modelLabel(path), () => analyzeFile(path));
+      if (++checked === 8) break;
+    }
+    console.log(`[memory-invariants] shared-skeleton plans checked on ${checked} models`);
   });
 });
 

@@ -220,8 +220,24 @@ export function neuralArtPoolPlan(a: Analysis, pools: ActivationPool[], addressO
   const buffers = neuralArtBuffers(a).sort((x, y) => y.bytes - x.bytes || x.first - y.first);
   // `pool`: the internal pool holding the buffer, 'virtual' (the span over the contiguous internal pools), or 'external'
   const placed: { start: number; end: number; first: number; last: number; pool: string }[] = [];
-  for (const b of buffers) {
-    const busy = placed.filter((p) => p.first <= b.last && b.first <= p.last).sort((x, y) => x.start - y.start);
+  // the placed buffers live at each step (indices into `placed`): a buffer's lifetime neighbours without a scan of
+  // every placed buffer (lowestFit takes them in start order and does not depend on the order among equal starts)
+  let steps = 0;
+  for (const b of buffers) steps = Math.max(steps, b.last + 1);
+  const liveAt: number[][] = Array.from({ length: steps }, () => []);
+  const seen = new Int32Array(buffers.length).fill(-1);
+  const busy: typeof placed = [];
+  for (let bi = 0; bi < buffers.length; bi++) {
+    const b = buffers[bi]!;
+    busy.length = 0;
+    for (let s = Math.max(0, b.first); s <= b.last; s++) {
+      const live = liveAt[s]!;
+      for (let i = 0; i < live.length; i++) {
+        const pi = live[i]!;
+        if (seen[pi] !== bi) (seen[pi] = bi), busy.push(placed[pi]!);
+      }
+    }
+    busy.sort((x, y) => x.start - y.start);
     let at: number | undefined;
     let pool = 'external';
     for (const p of internal) {
@@ -234,6 +250,7 @@ export function neuralArtPoolPlan(a: Analysis, pools: ActivationPool[], addressO
     // fits in no pool's free range: the virtual pool over the contiguous internal pools, else external RAM
     if (at === undefined && (at = lowestFit(busy, 0, externalBase, b.bytes)) !== undefined) pool = 'virtual';
     at ??= lowestFit(busy, externalBase, Infinity, b.bytes)!;
+    for (let s = Math.max(0, b.first); s <= b.last; s++) liveAt[s]!.push(placed.length);
     placed.push({ start: at, end: at + b.bytes, first: b.first, last: b.last, pool });
   }
   // each pool's high-water mark over the address range it covers: a virtual-pool buffer counts in every pool it spans,

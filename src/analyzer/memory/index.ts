@@ -8,11 +8,11 @@ import { LAYER_OPS } from '../layer-ops.ts';
 import { searchBestSchedule } from './best-schedule.ts';
 import { GreedyBySizePlanner } from './greedy-by-size.ts';
 import { LinearFirstFitPlanner } from './linear-first-fit.ts';
-import { assembleLiveness, computeLiveness, livenessLowerBoundBytes, livenessSkeleton, type Liveness, type LivenessSkeleton } from './liveness.ts';
+import { assembleLiveness, computeLiveness, fusedConvPoolPairs, livenessLowerBoundBytes, livenessSkeleton, PAD_BUFFER, type Liveness, type LivenessSkeleton } from './liveness.ts';
 import { defaultSchedule, assertValidSchedule } from './schedule.ts';
 import type { ScratchEngineName } from './scratch-rules.ts';
 import { StPlanner, stExecutionOrder } from './st-plan.ts';
-import type { MemoryPlanner, PlacedBuffer } from './types.ts';
+import type { MemoryPlanner, OverlapRule, PlacedBuffer } from './types.ts';
 
 export type { PlacedBuffer, LiveBuffer, MemoryPlanner, OverlapRule, BufferKind } from './types.ts';
 export { assembleLiveness, computeLiveness, livenessLowerBoundBytes, livenessSkeleton, type LivenessSkeleton } from './liveness.ts';
@@ -132,6 +132,47 @@ export function loadPlanner(liveness: Liveness, planner: MemoryPlanner): number[
 }
 
 /**
+ * What `loadPlanner(assembleLiveness(skeleton, analysis, scratchBytes), planner)` gives the st planner, in the same
+ * order (buffer ids, overlap rules, scratch marks, anchors), without the liveness's buffer objects and names: the
+ * pool size alone needs none of them (planStPeakBytes).
+ */
+function loadSkeleton(skeleton: LivenessSkeleton, analysis: Analysis, scratchBytes: (layer: Layer) => number, planner: StPlanner): void {
+  const layers = analysis.layers;
+  const { schedule, stepOf, positions, baseBuffers } = skeleton;
+  for (let i = 0; i < baseBuffers.length; i++) {
+    const b = baseBuffers[i]!;
+    planner.addBuffer(b.sizeBytes, b.firstStep, b.lastStep);
+  }
+  const scratchIds: number[] = [];
+  const anchors: number[] = []; // (scratch id, anchor id) pairs
+  const rules: OverlapRule[] = [];
+  for (let pos = 0; pos < schedule.length; pos++) {
+    const layerIndex = schedule[pos]!;
+    const s = stepOf[layerIndex]!;
+    const p = positions[pos];
+    const scratch = scratchBytes(layers[layerIndex]!);
+    if (scratch > 0) {
+      const id = planner.addBuffer(scratch, s, s);
+      scratchIds.push(id);
+      if (p?.scratchAfter !== undefined) anchors.push(id, p.scratchAfter);
+    }
+    if (p === undefined) continue;
+    const pad = p.pad ? planner.addBuffer(p.pad.sizeBytes, p.pad.firstStep, p.pad.lastStep) : PAD_BUFFER;
+    for (const o of p.overlaps) {
+      rules.push({
+        outputId: o.output === PAD_BUFFER ? pad : o.output,
+        inputId: o.input === PAD_BUFFER ? pad : o.input,
+        forwardDeltaBytes: o.rule.forwardDeltaBytes,
+        backwardDeltaBytes: o.rule.backwardDeltaBytes,
+      });
+    }
+  }
+  for (const r of rules) planner.addOverlapRule(r);
+  for (const id of scratchIds) planner.markScratch(id);
+  for (let i = 0; i < anchors.length; i += 2) planner.placeAfter(anchors[i]!, anchors[i + 1]!);
+}
+
+/**
  * Per-analysis memo of the work that does not depend on the scratch engine, for the model's own order: the
  * schedule check, the liveness skeletons (per allocateIo / splitPads / fuseConvPool) and the st pool sizes
  * `planStPeakBytes` computed. `analyze` plans once and each target's scratch engine plans again: they share the
@@ -145,7 +186,11 @@ interface PlanningMemo {
   tensorCount: number;
   scheduleChecked: boolean;
   skeletons: Map<string, LivenessSkeleton>;
+  /** Whether a schedule has conv + pool pairs to fuse (skeletonFor), by view key and order. */
+  fusesConvPool: Map<string, boolean>;
   stPeakBytes: Map<string, number>;
+  /** Other plans' pool sizes (memoisedPeakBytes: st4x-plan.ts's lite pool), by their caller's key. */
+  otherPeakBytes: Map<string, number | undefined>;
   /** ST's execution order on the model's own schedule (stScheduleFor), and whether it moved a layer. */
   stSchedule?: number[];
   stScheduleMoved?: boolean;
@@ -163,7 +208,9 @@ function memoFor(analysis: Analysis): PlanningMemo {
       tensorCount: analysis.tensors.length,
       scheduleChecked: false,
       skeletons: new Map(),
+      fusesConvPool: new Map(),
       stPeakBytes: new Map(),
+      otherPeakBytes: new Map(),
     };
     MEMO.set(analysis, m);
   }
@@ -190,13 +237,58 @@ interface SkeletonOptions {
   fuseConvPool?: boolean;
 }
 
-/** `stOrder`: the schedule is ST's execution order (stExecutionOrder), not the model's own; memoised apart. */
-function skeletonFor(analysis: Analysis, schedule: number[], memo: PlanningMemo | undefined, opts: SkeletonOptions, stOrder = false): LivenessSkeleton {
-  if (!memo) return livenessSkeleton(analysis, schedule, opts);
-  const key = `${opts.allocateIo}|${!!opts.splitPads}|${!!opts.fuseConvPool}|${stOrder}`;
+/**
+ * `stOrder`: the schedule is ST's execution order (stExecutionOrder), not the model's own; memoised apart. With no
+ * conv + pool pair to fuse on the schedule, fuseConvPool changes nothing in the skeleton (livenessSkeleton): the
+ * fused and unfused requests share one skeleton then (the 8.1 st plan and the lite plan of st4x-plan.ts, which
+ * does not fuse). `view`: the skeleton of another reading of the same graph (st4x-plan.ts's lite view), memoised on
+ * `analysis` under its own key.
+ */
+function skeletonFor(
+  analysis: Analysis,
+  schedule: number[],
+  memo: PlanningMemo | undefined,
+  opts: SkeletonOptions,
+  stOrder = false,
+  view?: { analysis: Analysis; key: string },
+): LivenessSkeleton {
+  const planned = view?.analysis ?? analysis;
+  if (!memo) return livenessSkeleton(planned, schedule, opts);
+  let fuse = !!opts.fuseConvPool;
+  if (fuse) {
+    const pairsKey = `${view?.key ?? ''}|${stOrder}`;
+    let any = memo.fusesConvPool.get(pairsKey);
+    if (any === undefined) memo.fusesConvPool.set(pairsKey, (any = fusedConvPoolPairs(planned, schedule).fusedPoolOf.size > 0));
+    fuse = any;
+  }
+  const key = `${view ? `${view.key}|` : ''}${opts.allocateIo}|${!!opts.splitPads}|${fuse}|${stOrder}`;
   let sk = memo.skeletons.get(key);
-  if (!sk) memo.skeletons.set(key, (sk = livenessSkeleton(analysis, schedule, opts)));
+  if (!sk) memo.skeletons.set(key, (sk = livenessSkeleton(planned, schedule, { ...opts, fuseConvPool: fuse })));
   return sk;
+}
+
+/**
+ * The liveness skeleton on `opts.schedule` (checked and walked each time) or on the model's own order (checked once
+ * and memoised per analysis): what st4x-plan.ts's lite plan assembles its liveness from. `view` as in skeletonFor.
+ */
+export function skeletonOnSchedule(
+  analysis: Analysis,
+  opts: { allocateIo: boolean; splitPads: boolean; fuseConvPool: boolean; schedule?: number[] },
+  view?: { analysis: Analysis; key: string },
+): LivenessSkeleton {
+  const memo = opts.schedule ? undefined : memoFor(analysis);
+  const schedule = checkedSchedule(analysis, opts.schedule, memo);
+  return skeletonFor(analysis, schedule, memo, opts, false, view);
+}
+
+/** A pool size memoised per analysis under `key` (on the model's own order only; `compute` may throw: not kept). */
+export function memoisedPeakBytes(analysis: Analysis, key: string, compute: () => number | undefined, schedule?: number[]): number | undefined {
+  if (schedule) return compute();
+  const memo = memoFor(analysis);
+  if (memo.otherPeakBytes.has(key)) return memo.otherPeakBytes.get(key);
+  const bytes = compute();
+  memo.otherPeakBytes.set(key, bytes);
+  return bytes;
 }
 
 /**
@@ -287,9 +379,9 @@ export function planStPeakBytes(analysis: Analysis, opts: MemoryOptions = {}): n
   const schedule = checkedSchedule(analysis, opts.schedule, memo);
   const stSchedule = stScheduleFor(analysis, schedule, opts.schedule !== undefined, memo);
   const skeleton = skeletonFor(analysis, stSchedule, memo, { allocateIo, splitPads, fuseConvPool }, stSchedule !== schedule);
-  // runPlanner's peakBytes is the planner's arena; the per-buffer report is not needed here.
+  // runPlanner's peakBytes is the planner's arena; the per-buffer report (and the liveness's names) is not needed here.
   const planner = new StPlanner({ alignmentBytes });
-  loadPlanner(assembleLiveness(skeleton, analysis, scratchFunction(scratchEngine)), planner);
+  loadSkeleton(skeleton, analysis, scratchFunction(scratchEngine), planner);
   const peak = planner.arenaBytes();
   memo?.stPeakBytes.set(key, peak);
   return peak;

@@ -75,14 +75,19 @@ export function conflictGraphOf(buffers: readonly PlannedBuffer[]): { start: Int
   const n = buffers.length;
   const byFirst = buffersByFirstStep(buffers);
   // Two sweeps: for each buffer b in byFirst order, the buffers still live when b starts (in start order)
-  // conflict with it; the first sweep counts, the second fills.
-  const count = new Int32Array(n + 1);
-  const active: PlannedBuffer[] = [];
+  // conflict with it; the first sweep counts, the second fills. The active ids sit in a typed array (dropDead).
+  let maxId = -1;
+  for (let i = 0; i < n; i++) if (buffers[i]!.id > maxId) maxId = buffers[i]!.id;
+  const lastStepOf = new Float64Array(maxId + 1);
+  for (let i = 0; i < n; i++) lastStepOf[buffers[i]!.id] = buffers[i]!.lastStep;
+  const count = new Int32Array(Math.max(n, maxId + 1) + 1);
+  const active = new Int32Array(n);
+  let live = 0;
   for (const b of byFirst) {
-    const kept = dropDead(active, b.firstStep);
-    for (let i = 0; i < kept; i++) count[active[i]!.id]!++;
-    count[b.id]! += kept;
-    active.push(b);
+    live = dropDead(active, live, lastStepOf, b.firstStep);
+    for (let i = 0; i < live; i++) count[active[i]!]!++;
+    count[b.id]! += live;
+    active[live++] = b.id;
   }
   const start = new Int32Array(n + 1);
   let maxConflicts = 0;
@@ -92,15 +97,15 @@ export function conflictGraphOf(buffers: readonly PlannedBuffer[]): { start: Int
   }
   const cursor = start.slice(0, n);
   const other = new Int32Array(start[n]!);
-  active.length = 0;
+  live = 0;
   for (const b of byFirst) {
-    const kept = dropDead(active, b.firstStep);
-    for (let i = 0; i < kept; i++) {
-      const a = active[i]!.id;
+    live = dropDead(active, live, lastStepOf, b.firstStep);
+    for (let i = 0; i < live; i++) {
+      const a = active[i]!;
       other[cursor[a]!++] = b.id;
       other[cursor[b.id]!++] = a;
     }
-    active.push(b);
+    active[live++] = b.id;
   }
   return { start, other, maxConflicts };
 }
@@ -124,14 +129,13 @@ function buffersByFirstStep(buffers: readonly PlannedBuffer[]): readonly Planned
   return sorted;
 }
 
-/** Removes from `active` (keeping the order) the buffers dead before `step`; returns how many remain. */
-function dropDead(active: PlannedBuffer[], step: number): number {
+/** Removes from active[0 .. live) (keeping the order) the ids of buffers dead before `step`; returns how many remain. */
+function dropDead(active: Int32Array, live: number, lastStepOf: Float64Array, step: number): number {
   let kept = 0;
-  for (let i = 0; i < active.length; i++) {
+  for (let i = 0; i < live; i++) {
     const a = active[i]!;
-    if (a.lastStep >= step) active[kept++] = a;
+    if (lastStepOf[a]! >= step) active[kept++] = a;
   }
-  active.length = kept;
   return kept;
 }
 

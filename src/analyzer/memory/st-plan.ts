@@ -61,15 +61,18 @@ export class StPlanner extends PlannerBase {
     const graph = this.conflictGraph();
     const scratch = this.scratchMask();
     const keyed = this.sequenceKeys(scratch);
-    let best: { offsets: number[]; extent: number } | undefined;
-    for (const seq of this.sequences) {
-      // The first smallest pool wins, so a sequence is abandoned as soon as its pool (which only grows as buffers
-      // are placed) reaches the best one's size (generated 1,000-layer graph: 'reverse' stops after 15 % of its
-      // buffers, 'outward' after 65 %). The packed-key sort covers the three classic orders; 'outward' sorts by
-      // its own comparator.
-      const r = this.place(keyed && seq !== 'outward' ? keyed(seq) : this.sequence(seq, scratch), graph, best?.extent ?? Infinity);
-      if (r) best = r;
+    let best: { offsets: number[]; extent: number; rank: number } | undefined;
+    for (const rank of triedOrder(this.sequences)) {
+      const seq = this.sequences[rank]!;
+      // The first smallest pool (in `sequences` order) wins, so a sequence is abandoned as soon as its pool (which
+      // only grows as buffers are placed) passes the best one's size, or reaches it when the best one comes first
+      // in `sequences`. The sequence that won the previous plan is tried first (triedOrder), so the others stop
+      // early; the winner is the same as in `sequences` order. The packed-key sort covers the three classic
+      // orders; 'outward' sorts by its own comparator.
+      const r = this.place(keyed && seq !== 'outward' ? keyed(seq) : this.sequence(seq, scratch), graph, best?.extent ?? Infinity, best !== undefined && rank < best.rank);
+      if (r) best = { ...r, rank };
     }
+    lastWinner = this.sequences[best!.rank]!;
     return best!.offsets;
   }
 
@@ -85,7 +88,7 @@ export class StPlanner extends PlannerBase {
    * integer (steps, scratch mark, rank of its size among the distinct sizes, id), exact below 2^53; undefined
    * (use `sequence`) when the steps are not small non-negative integers or the packed key would not be exact.
    */
-  private sequenceKeys(scratch: Uint8Array): ((kind: Exclude<(typeof StPlanner.SEQUENCES)[number], 'outward'>) => PlannedBuffer[]) | undefined {
+  private sequenceKeys(scratch: Uint8Array): ((kind: Exclude<(typeof StPlanner.SEQUENCES)[number], 'outward'>) => LazyOrder) | undefined {
     const bufs = this.buffers;
     const n = bufs.length;
     if (n === 0) return undefined;
@@ -109,6 +112,7 @@ export class StPlanner extends PlannerBase {
     }
     const steps = Math.max(maxFirst, maxLast) + 1;
     if (2 * steps * distinct * n >= Number.MAX_SAFE_INTEGER) return undefined;
+    // (one key array: each sequence is consumed by `place` before the next one is made)
     const keys = new Float64Array(n);
     return (kind) => {
       for (let i = 0; i < n; i++) {
@@ -117,10 +121,12 @@ export class StPlanner extends PlannerBase {
         const primary = kind === 'execution' ? b.firstStep * 2 + sc : kind === 'reverse' ? (maxLast - b.lastStep) * 2 + sc : (sc * distinct + rank[i]!) * steps + b.firstStep;
         keys[i] = kind === 'size' ? primary * n + i : (primary * distinct + rank[i]!) * n + i;
       }
-      keys.sort();
-      const out = new Array<PlannedBuffer>(n);
-      for (let i = 0; i < n; i++) out[i] = bufs[keys[i]! % n]!;
-      return out;
+      return new LazyOrder(bufs, (i, j) => keys[i]! < keys[j]!, (rest) => {
+        const k = Float64Array.from(rest, (i) => keys[i]!).sort();
+        const out = new Array<PlannedBuffer>(k.length);
+        for (let i = 0; i < k.length; i++) out[i] = bufs[k[i]! % n]!;
+        return out;
+      });
     };
   }
 
@@ -142,15 +148,20 @@ export class StPlanner extends PlannerBase {
     return { start, other, rule, sizeBytes, maxConflicts };
   }
 
-  private sequence(kind: (typeof StPlanner.SEQUENCES)[number], scratch: Uint8Array): PlannedBuffer[] {
-    const bufs = this.buffers.slice();
+  private sequence(kind: (typeof StPlanner.SEQUENCES)[number], scratch: Uint8Array): LazyOrder {
+    return LazyOrder.byComparator(this.buffers, this.comparator(kind, scratch));
+  }
+
+  /** The order of a sequence (a total order: ids break every tie). */
+  private comparator(kind: (typeof StPlanner.SEQUENCES)[number], scratch: Uint8Array): (a: PlannedBuffer, b: PlannedBuffer) => number {
+    const bufs = this.buffers;
     switch (kind) {
       case 'execution':
-        return bufs.sort((a, b) => a.firstStep - b.firstStep || scratch[a.id]! - scratch[b.id]! || b.sizeBytes - a.sizeBytes || a.id - b.id);
+        return (a, b) => a.firstStep - b.firstStep || scratch[a.id]! - scratch[b.id]! || b.sizeBytes - a.sizeBytes || a.id - b.id;
       case 'reverse':
-        return bufs.sort((a, b) => b.lastStep - a.lastStep || scratch[a.id]! - scratch[b.id]! || b.sizeBytes - a.sizeBytes || a.id - b.id);
+        return (a, b) => b.lastStep - a.lastStep || scratch[a.id]! - scratch[b.id]! || b.sizeBytes - a.sizeBytes || a.id - b.id;
       case 'size':
-        return bufs.sort((a, b) => scratch[a.id]! - scratch[b.id]! || b.sizeBytes - a.sizeBytes || a.firstStep - b.firstStep || a.id - b.id);
+        return (a, b) => scratch[a.id]! - scratch[b.id]! || b.sizeBytes - a.sizeBytes || a.firstStep - b.firstStep || a.id - b.id;
       case 'outward': {
         // From the most crowded step outwards, so that each buffer is placed after the consumer it may overlap and
         // lands just above it: a chain of forward overlaps then descends from the peak instead of towards it.
@@ -164,7 +175,7 @@ export class StPlanner extends PlannerBase {
           }
         }
         const dist = (b: PlannedBuffer) => (b.lastStep < peak ? peak - b.lastStep : b.firstStep > peak ? b.firstStep - peak : 0);
-        return bufs.sort((a, b) => scratch[a.id]! - scratch[b.id]! || dist(a) - dist(b) || pressure[b.id]! - pressure[a.id]! || b.sizeBytes - a.sizeBytes || a.id - b.id);
+        return (a, b) => scratch[a.id]! - scratch[b.id]! || dist(a) - dist(b) || pressure[b.id]! - pressure[a.id]! || b.sizeBytes - a.sizeBytes || a.id - b.id;
       }
     }
   }
@@ -173,14 +184,15 @@ export class StPlanner extends PlannerBase {
    * Places buffers in the given sequence, each at the aligned candidate (edges of conflicting live buffers,
    * overlap-preferred offsets, the pool's current ends) that grows the pool's extent least; ties go to an
    * overlap-preferred offset, then to the offset nearest the pool's bottom. Returns offsets shifted to ≥ 0, or
-   * undefined as soon as the pool's extent (it only grows as buffers are placed) reaches `abandonAtBytes`.
+   * undefined as soon as the pool's extent (it only grows as buffers are placed) reaches `abandonAtBytes` (passes it
+   * when `keepEqual`: a pool of that size still wins).
    *
    * Per buffer: `gatherCandidates` collects the candidates and the forbidden open intervals, `pickFew` checks the
    * best few candidates one by one, and only when they are all blocked `pickSorted` sorts the candidates and marks
    * the blocked ones through a difference array over candidate ranks (binary search): O(k log k) for k
    * conflicting buffers, with no per-buffer allocation.
    */
-  private place(order: PlannedBuffer[], graph: ConflictGraph, abandonAtBytes: number): { offsets: number[]; extent: number } | undefined {
+  private place(order: LazyOrder, graph: ConflictGraph, abandonAtBytes: number, keepEqual = false): { offsets: number[]; extent: number } | undefined {
     const n = this.buffers.length;
     const al = this.alignment;
     const ws = workspaceFor(graph.maxConflicts);
@@ -188,7 +200,7 @@ export class StPlanner extends PlannerBase {
     const isPlaced = new Uint8Array(n);
     const pool: PoolExtent = { bottom: 0, top: 0 };
     let placedAny = false;
-    for (const x of order) {
+    for (let x = order.next(); x !== undefined; x = order.next()) {
       const xSize = x.sizeBytes;
       if (xSize === 0) continue;
       const xId = x.id;
@@ -211,7 +223,8 @@ export class StPlanner extends PlannerBase {
       isPlaced[xId] = 1;
       if (chosen < pool.bottom) pool.bottom = chosen;
       if (chosen + xSize > pool.top) pool.top = chosen + xSize;
-      if (pool.top - alignDown(pool.bottom, al) >= abandonAtBytes) return undefined;
+      const extent = pool.top - alignDown(pool.bottom, al);
+      if (extent > abandonAtBytes || (extent === abandonAtBytes && !keepEqual)) return undefined;
     }
     const floorBottom = alignDown(pool.bottom, al);
     const shift = -floorBottom;
@@ -219,6 +232,82 @@ export class StPlanner extends PlannerBase {
     return { offsets, extent: pool.top - floorBottom };
   }
 }
+
+/**
+ * The order `computeOffsets` tries its sequences in, as indices into `sequences`: the sequence that won the previous
+ * plan first (the plans of one model for several scratch engines and tools mostly share their winner; 'size' before
+ * any plan, the winner on the generated 500- and 1,000-layer graphs), then the others in their order. Only the time
+ * depends on it: the winner is the first smallest pool in `sequences` order whatever the order tried.
+ */
+function triedOrder(sequences: readonly string[]): number[] {
+  const first = sequences.indexOf(lastWinner);
+  const rest = sequences.map((_, i) => i).filter((i) => i !== first);
+  return first < 0 ? rest : [first, ...rest];
+}
+
+/** The sequence that won the last st plan (triedOrder). */
+let lastWinner: string = 'size';
+
+/**
+ * The buffers of a placement sequence in its order, made as `place` consumes them: the first LAZY_ORDER_PICKS from a
+ * binary heap (O(n) to build, O(log n) a buffer), the rest by one sort of what remains. A sequence abandoned after a
+ * few buffers (the usual loser) then costs no full sort; the order is the sorted one (every order is total).
+ */
+class LazyOrder {
+  private readonly heap: Int32Array;
+  private size: number;
+  private rest: PlannedBuffer[] | undefined;
+  private restAt = 0;
+
+  /** `less(i, j)`: item i comes before item j; `sortRest`: the given items (indices) in order. */
+  constructor(
+    private readonly items: readonly PlannedBuffer[],
+    private readonly less: (i: number, j: number) => boolean,
+    private readonly sortRest: (indices: Int32Array) => PlannedBuffer[],
+  ) {
+    const n = items.length;
+    this.heap = new Int32Array(n);
+    for (let i = 0; i < n; i++) this.heap[i] = i;
+    this.size = n;
+    for (let i = (n >> 1) - 1; i >= 0; i--) this.siftDown(i);
+  }
+
+  static byComparator(items: readonly PlannedBuffer[], cmp: (a: PlannedBuffer, b: PlannedBuffer) => number): LazyOrder {
+    return new LazyOrder(items, (i, j) => cmp(items[i]!, items[j]!) < 0, (rest) => Array.from(rest, (i) => items[i]!).sort(cmp));
+  }
+
+  next(): PlannedBuffer | undefined {
+    if (this.rest) return this.rest[this.restAt++];
+    if (this.items.length - this.size >= LAZY_ORDER_PICKS) {
+      this.rest = this.sortRest(this.heap.subarray(0, this.size));
+      return this.rest[this.restAt++];
+    }
+    if (this.size === 0) return undefined;
+    const heap = this.heap;
+    const top = heap[0]!;
+    heap[0] = heap[--this.size]!;
+    this.siftDown(0);
+    return this.items[top];
+  }
+
+  private siftDown(at: number): void {
+    const heap = this.heap;
+    const n = this.size;
+    const v = heap[at]!;
+    for (;;) {
+      let c = 2 * at + 1;
+      if (c >= n) break;
+      if (c + 1 < n && this.less(heap[c + 1]!, heap[c]!)) c++;
+      if (!this.less(heap[c]!, v)) break;
+      heap[at] = heap[c]!;
+      at = c;
+    }
+    heap[at] = v;
+  }
+}
+
+/** Buffers a sequence takes from its heap before sorting the rest (LazyOrder). */
+const LAZY_ORDER_PICKS = 32;
 
 /** The pool's current ends while buffers are placed (it may grow downwards: offsets below 0). */
 interface PoolExtent {

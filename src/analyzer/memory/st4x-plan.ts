@@ -41,10 +41,9 @@
  * (docs/memory-4x.md has the per-row table and what remains unexplained).
  */
 import type { Analysis, Layer } from '../layer.ts';
-import { loadPlanner, scratchFunction, type MemoryOptions } from './index.ts';
-import { computeLiveness, type Liveness } from './liveness.ts';
+import { loadPlanner, memoisedPeakBytes, skeletonOnSchedule, scratchFunction, type MemoryOptions } from './index.ts';
+import { assembleLiveness, livenessSkeleton, type Liveness, type LivenessSkeleton } from './liveness.ts';
 import { elementBytes, stSplitsPadding } from './overlap-rules.ts';
-import { assertValidSchedule, defaultSchedule } from './schedule.ts';
 import { StPlanner } from './st-plan.ts';
 import { ST_DEEP_CONV_IM2COL_BYTES } from './st-scratch-rules.ts';
 
@@ -162,9 +161,18 @@ export function litePaddedBytes(layer: Layer): number | undefined {
  */
 export function liteLiveness(source: Analysis, schedule: readonly number[], opts: MemoryOptions = {}): Liveness {
   const analysis = liteAnalysisView(source);
+  return liteLivenessOf(analysis, livenessSkeleton(analysis, schedule, liteSkeletonOptions(opts)), opts);
+}
+
+function liteSkeletonOptions(opts: MemoryOptions): { allocateIo: boolean; splitPads: boolean; fuseConvPool: false } {
+  return { allocateIo: opts.allocateIo ?? true, splitPads: opts.stSplitPads ?? true, fuseConvPool: false };
+}
+
+/** liteLiveness from the skeleton of the lite view `analysis` (liteAnalysisView) with liteSkeletonOptions. */
+function liteLivenessOf(analysis: Analysis, skeleton: LivenessSkeleton, opts: MemoryOptions): Liveness {
   const engine = opts.scratchEngine ?? 'st';
   const scratchBytes = engine === 'st' ? liteScratchFunction() : scratchFunction(engine);
-  const lv = computeLiveness(analysis, schedule, { allocateIo: opts.allocateIo ?? true, scratchBytes, splitPads: opts.stSplitPads ?? true, fuseConvPool: false });
+  const lv = assembleLiveness(skeleton, analysis, scratchBytes);
   const layerAt = (step: number) => analysis.layers[lv.schedule[step]!]!;
   const padOf = new Map<string, Layer>();
   for (const l of analysis.layers) if (stSplitsPadding(l)) padOf.set(`${l.name}#pad`, l);
@@ -253,7 +261,19 @@ export function planLivenessBytes(lv: Liveness, alignmentBytes = 4): number {
  */
 export function planStLitePeakBytes(analysis: Analysis, opts: MemoryOptions = {}): number | undefined {
   if (analysis.layers.length === 0) return undefined;
-  const schedule = opts.schedule ?? defaultSchedule(analysis);
-  assertValidSchedule(analysis, schedule);
-  return planLivenessBytes(liteLiveness(analysis, schedule, opts), Math.max(1, Math.floor(opts.alignmentBytes ?? 4)));
+  const alignmentBytes = Math.max(1, Math.floor(opts.alignmentBytes ?? 4));
+  const skeletonOpts = liteSkeletonOptions(opts);
+  const key = `lite|${opts.scratchEngine ?? 'st'}|${skeletonOpts.allocateIo}|${alignmentBytes}|${skeletonOpts.splitPads}`;
+  // On the model's own order the schedule check, the skeleton (the 8.1 st plan's one when the lite view is the
+  // analysis itself and no conv + pool pair is fused) and the pool are memoised per analysis (memory/index.ts).
+  return memoisedPeakBytes(
+    analysis,
+    key,
+    () => {
+      const view = liteAnalysisView(analysis);
+      const skeleton = skeletonOnSchedule(analysis, { ...skeletonOpts, ...(opts.schedule ? { schedule: opts.schedule } : {}) }, view === analysis ? undefined : { analysis: view, key: 'lite-view' });
+      return planLivenessBytes(liteLivenessOf(view, skeleton, opts), alignmentBytes);
+    },
+    opts.schedule,
+  );
 }
