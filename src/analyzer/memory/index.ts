@@ -8,11 +8,11 @@ import { LAYER_OPS } from '../layer-ops.ts';
 import { searchBestSchedule } from './best-schedule.ts';
 import { GreedyBySizePlanner } from './greedy-by-size.ts';
 import { LinearFirstFitPlanner } from './linear-first-fit.ts';
-import { assembleLiveness, computeLiveness, fusedConvPoolPairs, livenessLowerBoundBytes, livenessSkeleton, PAD_BUFFER, type Liveness, type LivenessSkeleton } from './liveness.ts';
+import { assembleLiveness, computeLiveness, fusedConvPoolPairs, livenessLowerBoundBytes, livenessSkeleton, type Liveness, type LivenessSkeleton } from './liveness.ts';
 import { defaultSchedule, assertValidSchedule } from './schedule.ts';
 import type { ScratchEngineName } from './scratch-rules.ts';
 import { StPlanner, stExecutionOrder } from './st-plan.ts';
-import type { MemoryPlanner, OverlapRule, PlacedBuffer } from './types.ts';
+import type { MemoryPlanner, PlacedBuffer } from './types.ts';
 
 export type { PlacedBuffer, LiveBuffer, MemoryPlanner, OverlapRule, BufferKind } from './types.ts';
 export { assembleLiveness, computeLiveness, livenessLowerBoundBytes, livenessSkeleton, type LivenessSkeleton } from './liveness.ts';
@@ -129,47 +129,6 @@ export function loadPlanner(liveness: Liveness, planner: MemoryPlanner): number[
     }
   }
   return ids;
-}
-
-/**
- * What `loadPlanner(assembleLiveness(skeleton, analysis, scratchBytes), planner)` gives the st planner, in the same
- * order (buffer ids, overlap rules, scratch marks, anchors), without the liveness's buffer objects and names: the
- * pool size alone needs none of them (planStPeakBytes).
- */
-function loadSkeleton(skeleton: LivenessSkeleton, analysis: Analysis, scratchBytes: (layer: Layer) => number, planner: StPlanner): void {
-  const layers = analysis.layers;
-  const { schedule, stepOf, positions, baseBuffers } = skeleton;
-  for (let i = 0; i < baseBuffers.length; i++) {
-    const b = baseBuffers[i]!;
-    planner.addBuffer(b.sizeBytes, b.firstStep, b.lastStep);
-  }
-  const scratchIds: number[] = [];
-  const anchors: number[] = []; // (scratch id, anchor id) pairs
-  const rules: OverlapRule[] = [];
-  for (let pos = 0; pos < schedule.length; pos++) {
-    const layerIndex = schedule[pos]!;
-    const s = stepOf[layerIndex]!;
-    const p = positions[pos];
-    const scratch = scratchBytes(layers[layerIndex]!);
-    if (scratch > 0) {
-      const id = planner.addBuffer(scratch, s, s);
-      scratchIds.push(id);
-      if (p?.scratchAfter !== undefined) anchors.push(id, p.scratchAfter);
-    }
-    if (p === undefined) continue;
-    const pad = p.pad ? planner.addBuffer(p.pad.sizeBytes, p.pad.firstStep, p.pad.lastStep) : PAD_BUFFER;
-    for (const o of p.overlaps) {
-      rules.push({
-        outputId: o.output === PAD_BUFFER ? pad : o.output,
-        inputId: o.input === PAD_BUFFER ? pad : o.input,
-        forwardDeltaBytes: o.rule.forwardDeltaBytes,
-        backwardDeltaBytes: o.rule.backwardDeltaBytes,
-      });
-    }
-  }
-  for (const r of rules) planner.addOverlapRule(r);
-  for (const id of scratchIds) planner.markScratch(id);
-  for (let i = 0; i < anchors.length; i += 2) planner.placeAfter(anchors[i]!, anchors[i + 1]!);
 }
 
 /**
@@ -379,9 +338,9 @@ export function planStPeakBytes(analysis: Analysis, opts: MemoryOptions = {}): n
   const schedule = checkedSchedule(analysis, opts.schedule, memo);
   const stSchedule = stScheduleFor(analysis, schedule, opts.schedule !== undefined, memo);
   const skeleton = skeletonFor(analysis, stSchedule, memo, { allocateIo, splitPads, fuseConvPool }, stSchedule !== schedule);
-  // runPlanner's peakBytes is the planner's arena; the per-buffer report (and the liveness's names) is not needed here.
+  // runPlanner's peakBytes is the planner's arena; the per-buffer report is not needed here.
   const planner = new StPlanner({ alignmentBytes });
-  loadSkeleton(skeleton, analysis, scratchFunction(scratchEngine), planner);
+  loadPlanner(assembleLiveness(skeleton, analysis, scratchFunction(scratchEngine)), planner);
   const peak = planner.arenaBytes();
   memo?.stPeakBytes.set(key, peak);
   return peak;
