@@ -294,19 +294,25 @@ export function neuralArtPeakBytes(a: Analysis): number | undefined {
 }
 
 /**
- * Our activation figure from stored features (model-features.ts) for a measurement or prediction with ST's MCU
- * runtime (`scratchEngine` 'st') and `toolVersion` (undefined: the newest tool, STEdgeAI 4.x): STEdgeAI 3.x/4.x
- * allocate the lite generator's pool (`activationPeakBytesLite`, when the features carry it); every other case keeps
- * `activationPeakBytes` (the 8.1 st plan, or what evaluate.ts's peakFor put there). The same rule as
- * activationPeakBytesForTool, for callers that hold features instead of an analysis (calibrate, the latency placement).
+ * Whether ST allocates activations with the STEdgeAI 3.x/4.x lite generator's pool: ST's MCU runtime (`scratchEngine`
+ * 'st', the default) under a 3.x/4.x tool version. Another scratch engine, or no or another version: the 8.1 st plan.
+ * The one rule behind activationPeakBytesForTool (from an analysis) and activationBytesForTool (from stored features).
+ */
+export function usesLitePool(scratchEngine: ScratchEngineName | undefined, toolVersion: string | undefined): boolean {
+  return (scratchEngine ?? 'st') === 'st' && toolVersion !== undefined && stAllocatorFamily(toolVersion) === 'stedgeai-lite';
+}
+
+/**
+ * Our activation figure from stored features (model-features.ts) for a measurement with `toolVersion` on a target
+ * with `scratchEngine`: the lite pool (`activationPeakBytesLite`, when the features carry it) where usesLitePool,
+ * otherwise `activationPeakBytes` (the 8.1 st plan, or what evaluate.ts's peakFor put there for a prediction).
  */
 export function activationBytesForTool(
   f: Pick<ModelFeatures, 'activationPeakBytes' | 'activationPeakBytesLite'>,
   scratchEngine: ScratchEngineName | undefined,
   toolVersion: string | undefined,
 ): number {
-  const liteTool = toolVersion === undefined || stAllocatorFamily(toolVersion) === 'stedgeai-lite';
-  return scratchEngine === 'st' && liteTool && f.activationPeakBytesLite !== undefined ? f.activationPeakBytesLite : f.activationPeakBytes;
+  return usesLitePool(scratchEngine, toolVersion) && f.activationPeakBytesLite !== undefined ? f.activationPeakBytesLite : f.activationPeakBytes;
 }
 
 /**
@@ -324,7 +330,7 @@ export function activationBytesForTool(
  * equal on 9; both are below ST on every row (docs/memory-4x.md "Session 5").
  */
 export function activationPeakBytesForTool(a: Analysis, toolVersion: string | undefined, scratchEngine?: ScratchEngineName): PeakEstimate {
-  if (toolVersion && stAllocatorFamily(toolVersion) === 'stedgeai-lite' && (!scratchEngine || scratchEngine === 'st')) {
+  if (usesLitePool(scratchEngine, toolVersion)) {
     const lite = litePeakBytes(a);
     if (lite !== undefined) return { bytes: lite, source: 'st-plan', plan: 'stedgeai-lite' };
   }

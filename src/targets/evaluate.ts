@@ -192,8 +192,10 @@ export function evaluateProfile(features: ModelFeatures, profile: TargetProfile,
 export function evaluateTargets(analysis: Analysis, targetIds: string[]): TargetResult[] {
   const works = analysis.layers.map(layerWork);
   const base = modelFeatures(analysis, { layerWorks: works });
-  // modelFeatures plans with the default scratch rules ('st', ST's MCU runtime); every other engine plans its
-  // own pool (memoised per analysis and engine by the memory planner), once per distinct engine
+  // modelFeatures plans the 8.1 st plan with the default scratch rules ('st', ST's MCU runtime); peakFor gives each
+  // distinct engine its own figure once (the newest MCU tool's pool for 'st', the st plan with their scratch rules
+  // for the others; memoised per analysis by the memory planner)
+  const mcuToolVersion = calibratedModels().mcuToolVersion;
   const byScratch = new Map<string, ReturnType<typeof peakFor>>();
   const results: TargetResult[] = [];
   for (const t of targetIds) {
@@ -201,12 +203,12 @@ export function evaluateTargets(analysis: Analysis, targetIds: string[]): Target
     // the activation plan depends on the target's kernel scratch rules (CMSIS-NN DSP vs MVE, facts §3); the latency
     // model's placement features keep reading it on every target
     let f = byScratch.get(profile.scratchEngine);
-    if (!f) byScratch.set(profile.scratchEngine, (f = peakFor(analysis, base, profile.scratchEngine, calibratedModels().mcuToolVersion)));
+    if (!f) byScratch.set(profile.scratchEngine, (f = peakFor(analysis, base, profile.scratchEngine, mcuToolVersion)));
     // a compiler that places buffers per memory pool (N6 Neural-ART) has its own activation figure and layout
     const r = evaluateProfile(f.features, profile, works, poolPlanFor(analysis, profile));
     if (f.planError !== undefined) r.notes.push(`st activation plan failed (${profile.scratchEngine} scratch rules): ${f.planError}`);
     if (f.litePlan && r.activationSource === 'st-plan') {
-      r.notes.push(`activation RAM: the STEdgeAI ${calibratedModels().mcuToolVersion.replace(/^stedgeai-/, '')} lite-generator pool (st4x-plan.ts); the STM32Cube.AI 8.1 plan gives ${base.activationPeakBytes} B`);
+      r.notes.push(`activation RAM: the STEdgeAI ${mcuToolVersion.replace(/^stedgeai-/, '')} lite-generator pool (st4x-plan.ts); the STM32Cube.AI 8.1 plan gives ${base.activationPeakBytes} B`);
     }
     results.push(r);
   }
