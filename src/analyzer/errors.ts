@@ -32,11 +32,11 @@ export class EdgefitError extends Error {
   }
 }
 
-/** `message` with control characters (C0, DEL, C1) and line separators escaped (`\n`, `\u0007` …): it prints as one line and carries no terminal escape. */
 /** Characters a name or message read from a file must not print raw: C0/C1 controls (newlines, ESC, CSI), DEL, line separators. */
 export const CONTROL_CHARS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 const CONTROL_CHARS_ALL = new RegExp(CONTROL_CHARS.source, 'g');
 
+/** `message` with control characters (C0, DEL, C1) and line separators escaped (`\n`, `\u0007` …): it prints as one line and carries no terminal escape. */
 export function escapeControlChars(message: string): string {
   return message.replace(CONTROL_CHARS_ALL, (c) => (c === '\n' ? '\\n' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`));
 }

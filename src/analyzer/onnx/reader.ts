@@ -158,8 +158,6 @@ function convertGraph(g: WireGraph, ctx: ReadContext, ids?: NameIds, stringCount
     warnings: ctx.warnings,
     convertGraph: (sub: WireGraph) => convertGraph(sub, readContext(ctx, ctx.warnings, ctx.depth + 1)),
   };
-  /** Per string number: 1 when an initializer has that name (duplicates found without a Map probe). */
-  const initializerNamed = ids ? new Uint8Array(stringCount + 1) : undefined;
 
   const initializers = g.initializer;
   for (let i = 0; i < initializers.length; i++) {
@@ -167,9 +165,7 @@ function convertGraph(g: WireGraph, ctx: ReadContext, ids?: NameIds, stringCount
     const name = init.name ?? '';
     if (!name) throw new EdgefitError('BAD_MODEL', `${ctx.path}: initializer #${i} of graph '${graphName}' has no name`);
     const id = init.nameId;
-    const twice = initializerNamed && id > 0 ? initializerNamed[id] === 1 : tensors.has(name);
-    if (twice) throw new EdgefitError('BAD_MODEL', `${ctx.path}: initializer '${name}' is defined twice`);
-    if (initializerNamed && id > 0) initializerNamed[id] = 1;
+    if (tensors.has(name)) throw new EdgefitError('BAD_MODEL', `${ctx.path}: initializer '${name}' is defined twice`);
     ids?.constantIds.push(id > 0 ? id : -1);
     const data = tensorData(init, `initializer '${name}'`, ctx);
     if (data.dtype === 'string') ctx.warnings.push(`initializer '${name}' holds strings, which are not represented`);

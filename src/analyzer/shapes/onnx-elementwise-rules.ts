@@ -29,7 +29,8 @@ function broadcasting(
       if (t === undefined) continue;
       ins.push(t);
       shapes.push(t.shape);
-      if (!t.value) allValues = false;
+      // only a rule that folds reads the values (an ONNX constant's value is decoded when first read)
+      if (fold && !t.value) allValues = false;
     }
     if (ins.length === 0) req(ctx, 0);
     const shape = broadcastShapes(ctx, shapes);
