@@ -80,8 +80,8 @@ export function activationPeakBytes(a: Analysis, scratchEngine?: ScratchEngineNa
 
 /**
  * The pool STEdgeAI Core 3.0/4.0 (lite code generator, ST's MCU runtime scratch rules) allocates; undefined when
- * that plan cannot be made (the 8.1 figure stands then, labelled by the caller). Its one caller (modelFeatures'
- * lite field) asks once per analysis, so nothing is memoised.
+ * that plan cannot be made (the 8.1 figure stands then, labelled by the caller). The memory planner memoises the pool
+ * per analysis (memory/index.ts), so modelFeatures' lite field and activationPeakBytesForTool do not plan it twice.
  */
 export function litePeakBytes(a: Analysis): number | undefined {
   try {
@@ -157,7 +157,7 @@ function neuralArtBuffers(a: Analysis): NpuBuffer[] {
     const readers = out.consumers.map((c) => a.layers[c]!);
     if (isConv(l) && readers.length === 1 && readers[0]!.op === 'MaxPool' && !out.isGraphOutput) alias.set(output, readers[0]!.outputs[0]!);
     else if (l.kind === 'view') alias.set(output, input);
-    else if (l.op === 'Pad' && streamedInto(l) && readers.every((r) => r.kind === 'conv' || r.kind === 'pointwise' || r.kind === 'depthwise' || r.kind === 'pool')) alias.set(output, input);
+    else if (l.op === 'Pad' && streamedInto(l) && readers.every((r) => isConv(r) || r.kind === 'pool')) alias.set(output, input);
     else if (l.kind === 'activation' && streamedInto(l) && !out.isGraphOutput && readers.every((r) => r.op === 'Mul' && r.inputs.includes(input))) alias.set(output, input);
     else if (l.op === 'Concat' && !requantizes(l)) {
       // each input read only by the concatenation is written in place into its slice of the output (ST's buffer

@@ -15,7 +15,7 @@ import { loadCalibrationRows } from './calibration/dataset.ts';
 import { referenceVersionOf } from './latency/fit.ts';
 import { fitEngineModels, latencyRows, modelForEngine, predictLayerMs, predictMs, type EngineModel } from './latency/engine-models.ts';
 import { mapMemory, type MemoryUse, type Placement, type RoleSummary } from './memory-map.ts';
-import { activationPeakBytesForTool, poolPlanFor, type PoolPlan } from './activation-peak.ts';
+import { activationPeakBytesForTool, poolPlanFor, type PeakEstimate, type PoolPlan } from './activation-peak.ts';
 import { runtimeFitInput, runtimeRows } from './runtime-copies.ts';
 import { modelFeatures, type ModelFeatures } from './model-features.ts';
 import type { TargetProfile } from './profile-schema.ts';
@@ -207,7 +207,7 @@ export function evaluateTargets(analysis: Analysis, targetIds: string[]): Target
     // a compiler that places buffers per memory pool (N6 Neural-ART) has its own activation figure and layout
     const r = evaluateProfile(f.features, profile, works, poolPlanFor(analysis, profile));
     if (f.planError !== undefined) r.notes.push(`st activation plan failed (${profile.scratchEngine} scratch rules): ${f.planError}`);
-    if (f.litePlan && r.activationSource === 'st-plan') {
+    if (f.plan === 'stedgeai-lite' && r.activationSource === 'st-plan') {
       r.notes.push(`activation RAM: the STEdgeAI ${mcuToolVersion.replace(/^stedgeai-/, '')} lite-generator pool (st4x-plan.ts); the STM32Cube.AI 8.1 plan gives ${base.activationPeakBytes} B`);
     }
     results.push(r);
@@ -220,11 +220,10 @@ export function evaluateTargets(analysis: Analysis, targetIds: string[]): Target
  * allocator (STEdgeAI 3.x/4.x: the lite generator's pool, activation-peak.ts activationPeakBytesForTool), otherwise
  * the st plan with that engine's scratch rules.
  */
-function peakFor(a: Analysis, base: ModelFeatures, engine: TargetProfile['scratchEngine'], toolVersion: string): { features: ModelFeatures; planError?: string; litePlan?: boolean } {
+function peakFor(a: Analysis, base: ModelFeatures, engine: TargetProfile['scratchEngine'], toolVersion: string): { features: ModelFeatures; planError?: string; plan?: PeakEstimate['plan'] } {
   const p = activationPeakBytesForTool(a, toolVersion, engine);
   const features = p.bytes === base.activationPeakBytes && p.source === base.activationPeakSource ? base : { ...base, activationPeakBytes: p.bytes, activationPeakSource: p.source };
-  const litePlan = p.plan === 'stedgeai-lite' ? { litePlan: true } : {};
-  return p.planError === undefined ? { features, ...litePlan } : { features, planError: p.planError, ...litePlan };
+  return { features, planError: p.planError, plan: p.plan };
 }
 
 /** Boards `compare` and `check` use when no --target is given (series profiles left out). */

@@ -4,6 +4,7 @@
  * (data/features/*.json) so calibration runs without the model files; computed live for `check`.
  */
 import type { Analysis, Layer, LayerKind } from '../analyzer/layer.ts';
+import { elementCount } from '../analyzer/layer-ops.ts';
 import { activationPeakBytes, litePeakBytes, neuralArtPeakBytes } from './activation-peak.ts';
 import { modelWork, sumWork, type LayerWork } from './latency/layer-work.ts';
 import { runtimeShapeOps } from './latency/runtime-path.ts';
@@ -64,12 +65,6 @@ export function kernelKindOf(l: Layer): string {
 }
 
 /** Product of a shape's dims (1 for a scalar). */
-function elements(shape: readonly number[]): number {
-  let n = 1;
-  for (let i = 0; i < shape.length; i++) n *= shape[i]!;
-  return n;
-}
-
 /** Position of each kind in LAYER_KINDS (per-kind sums are kept in arrays, then written out in that order). */
 const KIND_POSITION = new Map<string, number>(LAYER_KINDS.map((k, i) => [k, i]));
 
@@ -91,7 +86,7 @@ export function modelFeatures(a: Analysis, opts: { withLitePeak?: boolean; layer
   const wtypes = new Map<string, number>();
   for (const l of a.layers) {
     let outputElements = 0;
-    for (let i = 0; i < l.outputShapes.length; i++) outputElements += elements(l.outputShapes[i]!);
+    for (let i = 0; i < l.outputShapes.length; i++) outputElements += elementCount(l.outputShapes[i]!);
     const at = KIND_POSITION.get(l.kind);
     if (at !== undefined) {
       macsAt[at] += l.macs;

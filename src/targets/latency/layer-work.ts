@@ -5,6 +5,7 @@
  * applied to each layer alone: Σ per-layer time + per-inference constant = the predicted total, exactly.
  */
 import type { Layer } from '../../analyzer/layer.ts';
+import { elementCount } from '../../analyzer/layer-ops.ts';
 
 export const WORK_TERMS = [
   'macs_conv', // k×k convolution (k > 1)
@@ -34,14 +35,8 @@ export type LayerWork = Record<WorkTerm, number>;
 /** Σ over shapes of Π dims, in the order `reduce` adds them (indexed loops: no iterator results or closures). */
 function elems(shapes: readonly (readonly number[])[], count = shapes.length): number {
   let s = 0;
-  for (let i = 0; i < count; i++) s = s + product(shapes[i]!);
+  for (let i = 0; i < count; i++) s = s + elementCount(shapes[i]!);
   return s;
-}
-
-function product(shape: readonly number[]): number {
-  let p = 1;
-  for (let j = 0; j < shape.length; j++) p = p * shape[j]!;
-  return p;
 }
 
 /**
@@ -89,7 +84,7 @@ export function weightBytesStreamed(l: Layer, outputPixels: number): number {
 function outputPixelsOf(l: Layer): number {
   const s = l.outputShapes[0];
   if (!s || s.length < 3) return 1;
-  return product(l.layout === 'NCHW' ? s.slice(2) : s.slice(1, -1));
+  return elementCount(l.layout === 'NCHW' ? s.slice(2) : s.slice(1, -1));
 }
 
 function dtypeBytes(dt: string | undefined): number {
@@ -150,7 +145,7 @@ export function layerWork(l: Layer): LayerWork {
     if (!isDeep3x3Conv(l)) w.reads_im2col = w.reads_conv;
   }
   let inBytes = 0;
-  for (let i = 0; i < l.inputShapes.length; i++) inBytes += product(l.inputShapes[i]!) * dtypeBytes(l.inputDtypes[i]);
+  for (let i = 0; i < l.inputShapes.length; i++) inBytes += elementCount(l.inputShapes[i]!) * dtypeBytes(l.inputDtypes[i]);
   w.bytes_act = inBytes + l.outputBytes;
   w.bytes_weights = l.weightBytes;
   w.bytes_weights_streamed = weightBytesStreamed(l, outputPixelsOf(l));
