@@ -9,9 +9,14 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyzeFile } from '../src/analyzer/analyze.ts';
+import { analyzeFile, analyzeModel } from '../src/analyzer/analyze.ts';
+import { loadModelBytes } from '../src/analyzer/load.ts';
+import { planStPeakBytes } from '../src/analyzer/memory/index.ts';
+import { checkStPlacement, loadStPlacement, replayOnStPlanner } from '../src/analyzer/memory/st4x-generated.ts';
 import { planStLitePeakBytes } from '../src/analyzer/memory/st4x-plan.ts';
 import { parseCsv } from '../src/targets/calibration/csv.ts';
+import { NetBuilder, type NetSpec } from '../src/zoo/net.ts';
+import { writeQdqModel } from '../src/zoo/qdq-writer.ts';
 import { CALIBRATION_DIR, MODELS_DIR, REPO_ROOT } from './helpers/shared.ts';
 
 interface BoardRow {
@@ -79,5 +84,43 @@ describe('the options behind the zoo 4.x MCU rows (data/st-generated/zoo-benchma
     console.log(`[memory-st4x-options] Yamnet 256 lite pool ${bytes} B; U5 ${u5.toFixed(0)} B; U3 without HSP ${u3.toFixed(0)} B`);
     expect(Math.abs(bytes - u5)).toBeLessThanOrEqual(8);
     expect((u3 - bytes) / u3).toBeGreaterThan(0.1);
+  });
+});
+
+/** MobileNet v1 (Howard et al. 2017) with width `alpha`, int8 input and output, `classes` outputs. */
+function mobilenetV1(alpha: number, resolution: number, classes: number): NetSpec {
+  const b = new NetBuilder('mobilenet_v1', 'input', [3, resolution, resolution]);
+  const width = (c: number) => Math.round(c * alpha);
+  let x = b.conv('input', { name: 'conv0', cout: width(32), k: 3, s: 2, padding: 'same', act: 'relu6' });
+  const blocks: [number, number][] = [[64, 1], [128, 2], [128, 1], [256, 2], [256, 1], [512, 2], [512, 1], [512, 1], [512, 1], [512, 1], [512, 1], [1024, 2], [1024, 1]];
+  blocks.forEach(([cout, s], i) => {
+    x = b.conv(x, { name: `dw${i}`, k: 3, s, padding: 'same', depthwise: true, act: 'relu6' });
+    x = b.conv(x, { name: `pw${i}`, cout: width(cout), k: 1, padding: 'valid', act: 'relu6' });
+  });
+  x = b.squeezeSpatial(b.gap(x, 'gap'), 'features');
+  return b.finish(b.unary('softmax', b.dense(x, { name: 'dense', units: classes }), 'softmax', -1));
+}
+
+describe("ST Edge AI Core 4.0.1's own MobileNet v1 0.5 224 (data/st-generated/mbv1-0.5-224-lite-4.0.1.json)", () => {
+  const record = loadStPlacement(join(REPO_ROOT, 'data/st-generated/mbv1-0.5-224-lite-4.0.1.json'));
+
+  it("is a valid layout whose pool our st planner replays to the byte from ST's own buffers and overlap choices", () => {
+    const check = checkStPlacement(record);
+    expect(check.conflicts).toEqual([]);
+    expect(check.topBytes).toBe(record.poolBytes);
+    expect(replayOnStPlanner(record)).toBe(record.poolBytes);
+  });
+
+  it('the lite pool of the same network is within 4 % of what the generator made; the zoo row of the same backbone is 11 % above it', () => {
+    const bytes = writeQdqModel(mobilenetV1(0.5, 224, 3), { modelName: 'mobilenet_v1_0.5_224', docString: '', seed: 1, opset: 17, io: 'int8' });
+    const a = analyzeModel(loadModelBytes(bytes, 'mobilenet_v1_0.5_224.onnx'));
+    const lite = planStLitePeakBytes(a)!;
+    const st81 = planStPeakBytes(a)!;
+    const zooFft4x = 456.67 * 1024; // MobileNet v1 0.5 fft 224, H747, STEdgeAI 4.0.0 (published_mcu.csv, data/st-generated/zoo-4x-h747-rows.json)
+    console.log(
+      `[memory-st4x-options] MobileNet v1 0.5 224: ST 4.0.1 network.c ${record.poolBytes} B; lite ${lite} B (${(((lite - record.poolBytes) / record.poolBytes) * 100).toFixed(1)} %), 8.1 plan ${st81} B; zoo 4.x row (uint8 file) ${zooFft4x.toFixed(0)} B (${(((zooFft4x - record.poolBytes) / record.poolBytes) * 100).toFixed(1)} % above the generator)`,
+    );
+    expect(Math.abs(lite - record.poolBytes) / record.poolBytes).toBeLessThan(0.04);
+    expect(zooFft4x / record.poolBytes).toBeGreaterThan(1.1);
   });
 });
