@@ -34,7 +34,26 @@ describe('published MPU times and the runtime path', () => {
     }
     const h7 = (input.published ?? []).find((f) => f.metric === 'latencyMs' && f.targetId === 'stm32h747i-disco');
     expect(h7?.comparable, 'MCU times have no such path choice').toBeUndefined();
-    expect(publishedLine(input)).toMatch(/2 more not like for like \(STM32MP1/);
+    expect(publishedLine(input)).toMatch(/3 more not like for like \(/);
+    expect(publishedLine(input)).toMatch(/STM32MP135F-DK2, STM32MP157F-DK2 time: ST's file ran on TFLite's built-in kernels/);
+  });
+
+  it("flags activation RAM measured on ST's uint8-input TFLite file beside the float-input QDQ build, not beside a uint8 build", async () => {
+    const builds = { float32: buildZooModel('st_efficientnet_lc_v1', { resolution: 224, classes: 5 }), uint8: buildZooModel('st_efficientnet_lc_v1', { resolution: 224, classes: 5, io: 'uint8' }) };
+    for (const [io, m] of Object.entries(builds)) {
+      const path = join(tmp, `${m.name}-${io}.onnx`);
+      writeFileSync(path, m.bytes);
+      const input = await buildReportInput(path, { targets: ['stm32h747i-disco'], published: QUERY });
+      const act = (input.published ?? []).filter((f) => f.metric === 'activationRamBytes');
+      expect(act.length, io).toBe(1);
+      expect(act[0]!.publishedInputDtype).toBe('uint8');
+      if (io === 'float32') {
+        expect(act[0]!.comparable).toBe(false);
+        // 224 × 224 × 3 float32 = 588 KiB of graph input in the pool
+        expect(act[0]!.comparabilityNote).toMatch(/takes a uint8 input, this model a float32 one \(588\.0 KiB/);
+        expect(publishedLine(input)).toMatch(/STM32H747I-DISCO activation RAM: ST's file takes a uint8 input, this model a float32 one;/);
+      } else expect(act[0]!.comparable, 'same input type: like for like').toBeUndefined();
+    }
   });
 
   const file = sharedModels('tflite').find((p) => p.endsWith('st_efficientnet_lc_v1_224_tfs_int8.tflite'));

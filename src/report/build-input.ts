@@ -5,6 +5,7 @@
  * and a missing piece becomes an absent section, never an invented number.
  */
 import { analyzeModel } from '../analyzer/analyze.ts';
+import { storageBytes } from '../analyzer/dtype.ts';
 import { EdgefitError } from '../analyzer/errors.ts';
 import type { IRModel } from '../analyzer/ir.ts';
 import type { Analysis } from '../analyzer/layer.ts';
@@ -15,7 +16,7 @@ import { resolveTarget } from '../targets/resolve.ts';
 import { layerLatencyOf } from './layer-latency.ts';
 import { mpuCpuPath, runtimeShapeOps } from '../targets/latency/runtime-path.ts';
 import { calibrationSources, findPublishedFigures, type PublishedQuery } from './published.ts';
-import { formatMs } from './format.ts';
+import { formatBytes, formatMs } from './format.ts';
 import type { PublishedFigure, ReportInput, ReportMemory, ReportMemoryPlan, ReportTargetResult, ResolutionPoint } from './types.ts';
 
 export const EDGEFIT_VERSION = 'edgefit 0.1.0';
@@ -207,6 +208,18 @@ function sweepPoint(resolution: number, e: EvaluatedModel): ResolutionPoint {
   };
 }
 
+/**
+ * Why an activation-RAM figure is not like for like with this model, when the file ST measured takes another
+ * input type (its graph input is a buffer of the activation pool): undefined when the input types agree.
+ */
+function inputTypeMismatch(f: PublishedFigure, analysis: Analysis): string | undefined {
+  const theirs = f.publishedInputDtype;
+  const ours = analysis.model.inputs.map((i) => i.dtype);
+  if (!theirs || ours.length === 0 || ours.every((d) => d === theirs)) return undefined;
+  const ourBytes = analysis.model.inputs.reduce((sum, i) => sum + storageBytes(i.dtype, i.shape.reduce((a, b) => a * b, 1)), 0);
+  return `not like for like: ST's file takes a ${theirs} input, this model a ${[...new Set(ours)].join('/')} one (${formatBytes(ourBytes)} in its activation RAM)`;
+}
+
 /** Predictions to set beside published figures, taken from the matching resolution's results. */
 function attachPredictions(figures: PublishedFigure[], byResolution: Map<number, EvaluatedModel>): PublishedFigure[] {
   return figures.map((f) => {
@@ -235,6 +248,8 @@ function attachPredictions(figures: PublishedFigure[], byResolution: Map<number,
     } else if (f.metric === 'activationRamBytes') {
       predicted = t?.ram.parts?.activations ?? e.memory?.planners.st?.peakBytes ?? null;
       errorPct = t?.ram.errorPct ?? null;
+      const unlike = inputTypeMismatch(f, e.analysis);
+      if (unlike) return { ...f, predictedValue: predicted, predictedErrorPct: errorPct, comparable: false, comparabilityNote: unlike };
     } else if (f.metric === 'internalRamBytes') predicted = t ? t.ram.internalBytes : null;
     else if (f.metric === 'externalRamBytes') predicted = t ? t.ram.externalBytes : null;
     return { ...f, predictedValue: predicted, predictedErrorPct: errorPct };

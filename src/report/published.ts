@@ -88,11 +88,13 @@ export function findPublishedFigures(query: PublishedQuery, dataDir = DATA_DIR):
       const prior = best.get(key);
       if (prior && prior.rank >= rank) continue;
       const tool = r.tool_version ? `, ${r.tool_version}` : '';
+      const inputDtype = metric === 'activationRamBytes' ? benchmarkedInputDtype(r.model_file || r.stand_in_ref || '') : undefined;
       const cpuPath = metric === 'latencyMs' && table === 'mpu' && r.engine === 'a7' ? publishedCpuPath(dataDir, r.stand_in_ref, r.tool_version) : undefined;
       best.set(key, {
         rank,
         figure: {
           ...(cpuPath ? { publishedCpuPath: cpuPath } : {}),
+          ...(inputDtype ? { publishedInputDtype: inputDtype } : {}),
           targetId: r.target ?? '',
           board: names.get(r.target ?? '') ?? r.target ?? '',
           resolution,
@@ -108,6 +110,14 @@ export function findPublishedFigures(query: PublishedQuery, dataDir = DATA_DIR):
   return [...best.values()]
     .map((b) => b.figure)
     .sort((a, b) => (a.resolution ?? 0) - (b.resolution ?? 0) || a.targetId.localeCompare(b.targetId) || metricOrder.indexOf(a.metric) - metricOrder.indexOf(b.metric));
+}
+
+/** The input type of an ST benchmark file by its name: int8 TFLite files take uint8, QDQ ONNX files float32. */
+function benchmarkedInputDtype(file: string): 'uint8' | 'float32' | undefined {
+  const name = file.toLowerCase();
+  if (name.endsWith('.tflite')) return 'uint8';
+  if (name.endsWith('.onnx')) return 'float32';
+  return undefined;
 }
 
 /** Stored feature records read so far, by path (undefined: absent or unreadable). */

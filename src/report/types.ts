@@ -105,6 +105,12 @@ export interface PublishedFigure {
    * SHAPE op, which makes TFLite drop XNNPACK; latency/runtime-path.ts), read from its stand-in's features.
    */
   publishedCpuPath?: 'xnnpack' | 'builtin';
+  /**
+   * Activation RAM rows: the input type of the file ST measured, from the row's file name (ST's int8 TFLite files
+   * take uint8, its QDQ ONNX files float32: the stand-in convention of calibration/model-sources.ts). The graph
+   * input sits in the activation pool, so a model with another input type is not like for like.
+   */
+  publishedInputDtype?: 'uint8' | 'float32';
   /** False when the prediction is not like for like (another runtime path than ST's file); said in `comparabilityNote`. */
   comparable?: boolean;
   comparabilityNote?: string;

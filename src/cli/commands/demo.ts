@@ -9,7 +9,7 @@ import type { Command } from 'commander';
 import { buildReportInput } from '../../report/build-input.ts';
 import { formatBytes, formatMs, formatPct } from '../../report/format.ts';
 import { renderReport } from '../../report/render.ts';
-import type { ReportInput } from '../../report/types.ts';
+import type { PublishedFigure, ReportInput } from '../../report/types.ts';
 import { writeReport } from '../../report/write.ts';
 import { buildZooModel } from '../../zoo/index.ts';
 import { renderTable } from '../format/table.ts';
@@ -69,6 +69,24 @@ function summaryTable(input: ReportInput): string {
   return renderTable([{ header: 'target' }, ...points.map((p) => ({ header: `${p.resolution} px`, align: 'left' as const }))], rows);
 }
 
+const METRIC_WORDS: Record<string, string> = { latencyMs: 'time', activationRamBytes: 'activation RAM', weightsFlashBytes: 'weights flash' };
+const metricWords = (metric: string): string => METRIC_WORDS[metric] ?? metric;
+
+/**
+ * The figures left out of the comparison, grouped by reason: "2 more not like for like (B1, B2 time: why; …)".
+ * A reason's closing parenthesis holds the figure's own numbers (the report shows them) and is left out here.
+ */
+function unlikeClause(unlike: PublishedFigure[]): string {
+  if (unlike.length === 0) return '';
+  const byReason = new Map<string, PublishedFigure[]>();
+  for (const f of unlike) {
+    const why = `${metricWords(f.metric)}: ${(f.comparabilityNote ?? 'not like for like').replace(/^not like for like: /, '').replace(/\s*\([^()]*\)$/, '')}`;
+    byReason.set(why, [...(byReason.get(why) ?? []), f]);
+  }
+  const reasons = [...byReason].map(([why, fs]) => `${[...new Set(fs.map((f) => f.board))].join(', ')} ${why}`);
+  return ` ${unlike.length} more not like for like (${reasons.join('; ')}; see the report).`;
+}
+
 /** One line: how far edgefit is from ST's published figures for this network (median and worst difference). */
 export function publishedLine(input: ReportInput): string | undefined {
   const unlike = (input.published ?? []).filter((f) => f.comparable === false);
@@ -79,11 +97,8 @@ export function publishedLine(input: ReportInput): string | undefined {
   const abs = diffs.map((d) => Math.abs(d.pct)).sort((a, b) => a - b);
   const median = abs.length % 2 ? abs[(abs.length - 1) / 2]! : (abs[abs.length / 2 - 1]! + abs[abs.length / 2]!) / 2;
   const worst = diffs.reduce((w, d) => (Math.abs(d.pct) > Math.abs(w.pct) ? d : w));
-  const metric = worst.f.metric === 'latencyMs' ? 'time' : worst.f.metric === 'activationRamBytes' ? 'activation RAM' : worst.f.metric === 'weightsFlashBytes' ? 'weights flash' : worst.f.metric;
   const sign = worst.pct >= 0 ? '+' : '';
-  const why = unlike[0]?.comparabilityNote?.replace(/^not like for like: /, '') ?? '';
-  const left = unlike.length ? ` ${unlike.length} more not like for like (${[...new Set(unlike.map((f) => f.board))].join(', ')} times: ${why}; see the report).` : '';
-  return `Against ST's ${diffs.length} published figures for this network: median |difference| ${median.toFixed(1)} %, worst ${sign}${worst.pct.toFixed(1)} % (${worst.f.board} ${metric}, ${worst.f.resolution} px).${left}`;
+  return `Against ST's ${diffs.length} published figures for this network: median |difference| ${median.toFixed(1)} %, worst ${sign}${worst.pct.toFixed(1)} % (${worst.f.board} ${metricWords(worst.f.metric)}, ${worst.f.resolution} px).${unlikeClause(unlike)}`;
 }
 
 export function registerDemo(program: Command): void {
