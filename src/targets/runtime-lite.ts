@@ -44,8 +44,17 @@ export const LITE_OBJECT_BYTES = {
   transposeLayer: 116,
   /** ai_layer of a pool: the common 88 B (eltwise 96 = 88 + two function pointers) + pool_size 8 + pool_stride 8 + pool_pad (ai_shape 8 + 4-D data 16) + count_include_pad 4. */
   poolLayer: 132,
-  /** ai_layer of a convolution: the common 88 B + groups 4 + nl_func 4 + filter_stride 8 + dilation 8 + filter_pad (8 + 16) + in/out channel formats 8. */
-  convLayer: 144,
+  /**
+   * ai_layer of a convolution (`ai_layer_conv2d`, ST's layers_conv2d.h AI_LAYER_CONV2D_FIELDS_DECLARE): the common
+   * 88 B + groups 4 + nl_params 4 + nl_func 4 + filter_stride 8 + dilation 8 + filter_pad (ai_shape 8 + its 4-D data
+   * 16) + in/out channel formats 8.
+   */
+  convLayer: 148,
+  /**
+   * ai_layer of a convolution with its max pool fused (`ai_layer_conv2d_nl_pool`, same header): the convolution's
+   * 148 B + pool_size 8 + pool_stride 8 + pool_pad (8 + 16) + pool_func 4.
+   */
+  convPoolLayer: 192,
   /** network.o .bss when any hybrid layer exists. */
   bss: 8,
 } as const;
@@ -101,6 +110,8 @@ export interface LiteHybridCount {
   transposeLayers: number;
   poolLayers: number;
   convLayers: number;
+  /** Convolutions with the max pool after them fused (`forward_conv2d_sssa8_ch_nl_pool`); counted in `layers`, not in `convLayers`. */
+  convPoolLayers?: number;
   /** Distinct tensors touched by hybrid layers (activations, and a dense layer's weights, bias and scratch). */
   tensors: number;
   /** Of which quantized (carry an ai_intq_info_list). */
@@ -109,6 +120,29 @@ export interface LiteHybridCount {
 
 const isQuantized = (dtype: string): boolean => dtype === 'int8' || dtype === 'uint8' || dtype === 'int16' || dtype === 'int4';
 
+/**
+ * Max pools ST fuses into the convolution that produces their input: the pair becomes one hybrid
+ * `conv2d_nl_pool` layer (`forward_conv2d_sssa8_ch_nl_pool`), its objects in RAM, where either alone would be a lite
+ * kernel. Seen in ST Edge AI Core 3.0 lite network.c (docs/targets.md "Runtime RAM and code flash"): a 3×3 conv
+ * followed by a 2×2/2 max pool is fused; a max pool after a concat stays `forward_lite_maxpool_is8os8_scalepos`;
+ * ST YOLO LC v1's 2×2/1 max pool with SAME padding after a 1×1 conv stays lite (0 KiB published). Rule: a max pool
+ * with stride > 1 and no padding whose input is an int8 convolution's output read by nothing else.
+ * Returns the fused pool layer → its convolution.
+ */
+export function fusedConvPools(a: Analysis): Map<Layer, Layer> {
+  const out = new Map<Layer, Layer>();
+  const byName = new Map(a.tensors.map((t) => [t.name, t]));
+  for (const p of a.layers) {
+    if (p.op !== 'MaxPool' || !p.conv) continue;
+    if (p.conv.pads.some((x) => x !== 0) || p.conv.strides.some((x) => x < 2)) continue;
+    const t = byName.get(p.inputs[0] ?? '');
+    if (!t || t.producer < 0 || t.consumers.length !== 1 || t.isGraphOutput) continue;
+    const c = a.layers[t.producer]!;
+    if ((c.op === 'Conv' || c.op === 'DepthwiseConv') && c.weightDtype === 'int8' && c.outputs.length === 1) out.set(p, c);
+  }
+  return out;
+}
+
 export function liteHybridCount(a: Analysis): LiteHybridCount {
   const layersByReason: Record<string, number> = {};
   const tensors = new Map<string, boolean>();
@@ -116,8 +150,27 @@ export function liteHybridCount(a: Analysis): LiteHybridCount {
   let transposeLayers = 0;
   let poolLayers = 0;
   let convLayers = 0;
+  let convPoolLayers = 0;
+  const fused = fusedConvPools(a);
+  const fusedConvs = new Set(fused.values());
   for (const l of a.layers) {
     if (l.kind === 'view') continue;
+    if (fused.has(l)) {
+      // one conv2d_nl_pool object: the conv's input(s), the pool's output, weights, bias and two scratch tensors
+      // (the second, the pooled rows, quantized: `conv2d_0_scratch1` carries an intq in ST's network.c)
+      layers++;
+      convPoolLayers++;
+      layersByReason['conv-pool'] = (layersByReason['conv-pool'] ?? 0) + 1;
+      const c = fused.get(l)!;
+      c.inputs.forEach((t, i) => tensors.set(t, isQuantized(c.inputDtypes[i] ?? c.dtype)));
+      l.outputs.forEach((t, i) => tensors.set(t, isQuantized(l.outputDtypes[i] ?? l.dtype)));
+      tensors.set(`${c.name}#weights`, true);
+      tensors.set(`${c.name}#bias`, false);
+      tensors.set(`${c.name}#scratch0`, false);
+      tensors.set(`${c.name}#scratch1`, true);
+      continue;
+    }
+    if (fusedConvs.has(l)) continue;
     const why = liteHybridReason(l);
     if (!why) continue;
     layers++;
@@ -136,17 +189,19 @@ export function liteHybridCount(a: Analysis): LiteHybridCount {
     }
   }
   const quantizedTensors = [...tensors.values()].filter(Boolean).length;
-  return { layersByReason, layers, transposeLayers, poolLayers, convLayers, tensors: tensors.size, quantizedTensors };
+  return { layersByReason, layers, transposeLayers, poolLayers, convLayers, ...(convPoolLayers ? { convPoolLayers } : {}), tensors: tensors.size, quantizedTensors };
 }
 
 /** network.o .data + .bss of the lite generator for these hybrid objects. */
 export function liteRuntimeRamBytes(c: LiteHybridCount): number {
   if (c.layers === 0) return 0;
   const b = LITE_OBJECT_BYTES;
-  return c.tensors * b.tensor + c.quantizedTensors * b.intq + (c.layers - c.transposeLayers - c.poolLayers - (c.convLayers ?? 0)) * b.layer +
+  const convPool = c.convPoolLayers ?? 0;
+  return c.tensors * b.tensor + c.quantizedTensors * b.intq + (c.layers - c.transposeLayers - c.poolLayers - (c.convLayers ?? 0) - convPool) * b.layer +
     c.transposeLayers * b.transposeLayer +
     c.poolLayers * b.poolLayer +
     (c.convLayers ?? 0) * b.convLayer +
+    convPool * b.convPoolLayer +
     b.bss;
 }
 
