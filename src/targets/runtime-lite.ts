@@ -221,10 +221,34 @@ export interface RuntimeObjectCounts {
   /** Output channels of per-channel quantized layers. */
   perChannelScales: number;
   lite: LiteHybridCount;
+  /** The convolution / dense kernel functions the runtime links for this graph (`kernelFunctionOf`), distinct, sorted. */
+  kernelFunctions?: string[];
+}
+
+/**
+ * Which ST kernel function a convolution or dense layer links (names after ST's lite / layer functions): the
+ * code-flash model prices each distinct function once (runtime-memory.ts). Geometry decides, as in ST's
+ * layers_conv2d.h: `conv2d_rgb` (the input convolution, ≤ 3 input channels), `pw` (1×1), `conv2d_deep_3x3`
+ * (3×3, stride 1: "Kernels shall be 3x3 and stride is (1,1)"), `conv2d` (any other k×k), `dw_3x3` / `dw`
+ * (depthwise), `dense` (per-tensor FULLY_CONNECTED, `forward_lite_dense_is8os8ws8`) / `dense_ch` (per-channel,
+ * `forward_dense_integer_SSSA_ch`). Other layers: undefined.
+ */
+export function kernelFunctionOf(l: Layer): string | undefined {
+  const c = l.conv;
+  if (l.op === 'Conv' && c) {
+    if (c.kernel[0] === 1 && c.kernel[1] === 1) return 'pw';
+    if (c.cin <= 3) return 'conv2d_rgb';
+    if (c.kernel[0] === 3 && c.kernel[1] === 3 && c.strides[0] === 1 && c.strides[1] === 1 && c.dilations.every((d) => d === 1)) return 'conv2d_deep_3x3';
+    return 'conv2d';
+  }
+  if (l.op === 'DepthwiseConv' && c) return c.kernel[0] === 3 && c.kernel[1] === 3 ? 'dw_3x3' : 'dw';
+  if (l.op === 'Dense') return l.perChannel ? 'dense_ch' : 'dense';
+  return undefined;
 }
 
 export function runtimeObjectCounts(a: Analysis): RuntimeObjectCounts {
   const acts = new Set<string>();
+  const functions = new Set<string>();
   let layers = 0;
   let paramTensors = 0;
   let perChannelScales = 0;
@@ -235,6 +259,8 @@ export function runtimeObjectCounts(a: Analysis): RuntimeObjectCounts {
     l.outputs.forEach((t) => acts.add(t));
     if (l.weightBytes > 0) paramTensors += l.biasBytes > 0 ? 2 : 1;
     if (l.perChannel) perChannelScales += l.conv?.cout ?? l.outputShapes[0]?.at(-1) ?? 0;
+    const fn = kernelFunctionOf(l);
+    if (fn) functions.add(fn);
   }
-  return { layers, activationTensors: acts.size, paramTensors, perChannelScales, lite: liteHybridCount(a) };
+  return { layers, activationTensors: acts.size, paramTensors, perChannelScales, lite: liteHybridCount(a), kernelFunctions: [...functions].sort() };
 }
