@@ -16,8 +16,9 @@
  * STEdgeAI 3.0.0 lite reports against the objects declared in their network.c
  * (data/st-generated/runtime-lite-3.0.0-reports.json; exact on 10, within 4 B on 6): ai_array 16 B + ai_tensor
  * with its 4-D shape and stride 60 B, ai_intq_info_list 8 B per quantized tensor, ai_layer 96 B (eltwise int8,
- * dense int8) or 116 B (transpose), `.bss` 8–16 B. Pool (132 B) and conv (144 B) objects: the same common 88 B
- * plus their fields (inferred from the layout, see LITE_OBJECT_BYTES).
+ * dense int8) or 116 B (transpose), `.bss` 8–16 B. Pool (132 B), conv (148 B) and conv + fused max pool (192 B)
+ * objects: the same common 88 B plus their fields (inferred from the layout and ST's layers_conv2d.h, see
+ * LITE_OBJECT_BYTES).
  *
  * Which layers stay hybrid (int8 graphs) is read off the same files plus the lite generated code found in the
  * search corpus: eltwise with two operands (`forward_eltwise_integer_INT8`), average / global-average pools and
@@ -229,7 +230,7 @@ export interface RuntimeObjectCounts {
  * Which ST kernel function a convolution or dense layer links (names after ST's lite / layer functions): the
  * code-flash model prices each distinct function once (runtime-memory.ts). Geometry decides, as in ST's
  * layers_conv2d.h: `conv2d_rgb` (the input convolution, ≤ 3 input channels), `pw` (1×1), `conv2d_deep_3x3`
- * (3×3, stride 1: "Kernels shall be 3x3 and stride is (1,1)"), `conv2d` (any other k×k), `dw_3x3` / `dw`
+ * (3×3, stride 1: "Kernels shall be 3x3 and stride is (1,1)", more than 8 input channels), `conv2d` (any other k×k), `dw_3x3` / `dw`
  * (depthwise), `dense` (per-tensor FULLY_CONNECTED, `forward_lite_dense_is8os8ws8`) / `dense_ch` (per-channel,
  * `forward_dense_integer_SSSA_ch`). Other layers: undefined.
  */
@@ -238,7 +239,9 @@ export function kernelFunctionOf(l: Layer): string | undefined {
   if (l.op === 'Conv' && c) {
     if (c.kernel[0] === 1 && c.kernel[1] === 1) return 'pw';
     if (c.cin <= 3) return 'conv2d_rgb';
-    if (c.kernel[0] === 3 && c.kernel[1] === 3 && c.strides[0] === 1 && c.strides[1] === 1 && c.dilations.every((d) => d === 1)) return 'conv2d_deep_3x3';
+    // ST's lite network.c: a 3×3/1 conv with 16 input channels is `pad_before` + `forward_lite_conv2d_deep_3x3_sssa8_ch`,
+    // one with 8 input channels `forward_lite_conv2d_sssa8_ch` with its padding (docs/targets.md "Code flash")
+    if (c.kernel[0] === 3 && c.kernel[1] === 3 && c.strides[0] === 1 && c.strides[1] === 1 && c.dilations.every((d) => d === 1) && c.cin > 8) return 'conv2d_deep_3x3';
     return 'conv2d';
   }
   if (l.op === 'DepthwiseConv' && c) return c.kernel[0] === 3 && c.kernel[1] === 3 ? 'dw_3x3' : 'dw';

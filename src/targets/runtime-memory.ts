@@ -9,9 +9,10 @@
  * - STM32Cube.AI 7.x/8.x (legacy runtime): every layer, activation tensor and parameter tensor is an object in
  *   RAM; bytes = base + a·activation tensors + b·parameter tensors + c·layers, non-negative, fitted per tool
  *   version on the published rows.
- * - Code flash (both): base + per layer + per per-channel scale (the float each output channel's requantisation
- *   keeps in flash) + Σ kernel-family cost × [family used], fitted per tool version (legacy: the number of
- *   distinct kernels instead of the families); lite: plus the hybrid objects' initialisers, counted, not fitted.
+ * - Code flash, lite: 4 B per per-channel scale (the float each output channel's requantisation keeps in flash)
+ *   and the hybrid objects' initialisers, counted; + base + per layer + Σ price × [kernel function linked] for the
+ *   deep 3×3 conv, the generic k×k conv and the lite dense (LITE_PRICED_FUNCTIONS), fitted per tool version.
+ *   Legacy: base + per layer + per per-channel scale + per distinct kernel, fitted.
  */
 import { stAllocatorFamily } from '../analyzer/memory/st4x-plan.ts';
 import { nnls } from './latency/nnls.ts';
