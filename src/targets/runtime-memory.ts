@@ -27,6 +27,18 @@ import { liteRuntimeRamBytes } from './runtime-lite.ts';
  */
 export const LITE_PRICED_FUNCTIONS = ['conv2d_deep_3x3', 'conv2d', 'dense'] as const;
 
+/**
+ * The kernel functions (runtime-lite.ts kernelFunctionOf) each priced entry stands for: one dense price for the lite
+ * per-tensor kernel and the hybrid per-channel one. ST's 3.0 reports put the hybrid `forward_dense_integer_SSSA_ch`
+ * at 1,824 B of library .text (simple_lin_N_4 vs simple_lin_1 PerChannel, Cortex-M4 library); the lite dense is
+ * fitted at about the same on the M7 rows.
+ */
+const PRICED_AS: Record<(typeof LITE_PRICED_FUNCTIONS)[number], string[]> = {
+  conv2d_deep_3x3: ['conv2d_deep_3x3'],
+  conv2d: ['conv2d'],
+  dense: ['dense', 'dense_ch'],
+};
+
 /** Bytes of one per-channel scale in flash: a float (MobileNet v1 0.25 → 0.5 fft: +10,977 B for +2,736 channels). */
 export const SCALE_BYTES = 4;
 
@@ -62,7 +74,7 @@ export function runtimeFeatureSet(quantity: RuntimeQuantity, family: RuntimeFami
       vector: (f) => {
         const o = f.runtimeObjects;
         const linked = new Set(o.kernelFunctions ?? []);
-        return [1, o.layers, ...LITE_PRICED_FUNCTIONS.map((fn) => (linked.has(fn) ? 1 : 0))];
+        return [1, o.layers, ...LITE_PRICED_FUNCTIONS.map((fn) => (PRICED_AS[fn].some((k) => linked.has(k)) ? 1 : 0))];
       },
       // counted, not fitted: one float per output channel of each per-channel layer (network.c's
       // `…_t_weight_0_fmt_scale_const_f32[]`), and the hybrid layers' writable objects, initialised from flash
