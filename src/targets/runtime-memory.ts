@@ -30,8 +30,8 @@ export const LITE_PRICED_FUNCTIONS = ['conv2d_deep_3x3', 'conv2d', 'dense'] as c
 /**
  * The kernel functions (runtime-lite.ts kernelFunctionOf) each priced entry stands for: one dense price for the lite
  * per-tensor kernel and the hybrid per-channel one. ST's 3.0 reports put the hybrid `forward_dense_integer_SSSA_ch`
- * at 1,824 B of library .text (simple_lin_N_4 vs simple_lin_1 PerChannel, Cortex-M4 library); the lite dense is
- * fitted at about the same on the M7 rows.
+ * at 1,824 B of library .text (simple_lin_N_4 vs simple_lin_1 PerChannel, whose code differs by three hybrid
+ * per-channel dense layers; Cortex-M4 library).
  */
 const PRICED_AS: Record<(typeof LITE_PRICED_FUNCTIONS)[number], string[]> = {
   conv2d_deep_3x3: ['conv2d_deep_3x3'],
