@@ -6,9 +6,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeForTargets } from '../src/targets/analyze-model.ts';
-import { DATA_DIR, loadCalibrationRows } from '../src/targets/calibration/dataset.ts';
+import { DATA_DIR, loadCalibrationRows, loadFeatureStore } from '../src/targets/calibration/dataset.ts';
 import { relabelledCopies } from '../src/targets/runtime-copies.ts';
-import { LITE_OBJECT_BYTES, liteHybridCount, liteRuntimeRamBytes } from '../src/targets/runtime-lite.ts';
+import { fusedConvPools, kernelFunctionOf, LITE_OBJECT_BYTES, liteHybridCount, liteRuntimeRamBytes } from '../src/targets/runtime-lite.ts';
 import { fitRuntimeMemory, predictRuntimeBytes } from '../src/targets/runtime-memory.ts';
 import { HAVE_SHARED, MODELS_DIR } from './helpers/shared.ts';
 
@@ -80,6 +80,63 @@ describe('lite runtime RAM against the published zoo 4.x rows', () => {
     // 3 ADDs read 6 distinct tensors and write 3; the pool reads the last ADD's output: 10 tensors, all int8
     expect(c.tensors).toBe(10);
     expect(c.quantizedTensors).toBe(10);
+  });
+});
+
+interface FileIdentity {
+  records: { zooPath: string; lfsOid: string; standInRef: string; standInSha256: string; sameFile: boolean; rows: string[] }[];
+}
+
+describe('runtime RAM on the files ST benchmarked (zoo 4.0 LFS oid = our stand-in sha256)', () => {
+  const rows = loadCalibrationRows();
+  const byId = new Map(rows.map((r) => [r.rowId, r]));
+  const identity = JSON.parse(readFileSync(join(DATA_DIR, 'published/zoo-4x-file-identity.json'), 'utf8')) as FileIdentity;
+  const store = loadFeatureStore();
+
+  it('the identity records agree with the stored features (the sha256 our analyzer hashed)', () => {
+    expect(identity.records.length).toBeGreaterThanOrEqual(15);
+    for (const rec of identity.records) {
+      expect(store.get(rec.standInRef)?.sha256, rec.standInRef).toBe(rec.standInSha256);
+      expect(rec.sameFile).toBe(rec.lfsOid === rec.standInSha256);
+    }
+  });
+
+  it('every row whose stand-in is the benchmarked file is within ±3 % of the published runtime RAM', () => {
+    const same = identity.records.filter((r) => r.sameFile).flatMap((r) => r.rows.map((id) => byId.get(id)!));
+    // SqueezeNet v1.1, FD-MobileNet 0.25, ST FD-MobileNet v1, MobileNet v1 0.25 grayscale; 3.0 and 4.0 tables
+    expect(new Set(same.map((r) => r.arch))).toEqual(new Set(['squeezenet_v1.1', 'fdmobilenet_0.25', 'st_fdmobilenet_v1', 'mobilenet_v1_0.25']));
+    expect(same.length).toBe(14);
+    for (const r of same) {
+      const p = liteRuntimeRamBytes(r.features!.runtimeObjects.lite);
+      const pub = r.published.runtimeRamBytes!;
+      expect(Math.abs(p - pub) / pub, `${r.rowId} ${r.model} ${r.resolution}: ${p} vs ${pub}`).toBeLessThan(0.03);
+    }
+  });
+
+  it("SqueezeNet's input convolution and the 3×3/2 max pool after it are one hybrid conv2d_nl_pool; ST YOLO LC's padded 2×2/1 pool is not fused", () => {
+    const sq = rows.find((r) => r.rowId === 'mcu-zoo-4-72')!;
+    expect(sq.features!.runtimeObjects.lite.layersByReason).toEqual({ 'conv-pool': 1, datamove: 8, pool: 1 });
+    // without the fused layer the count is 718 B short of ST's 3.72 KiB (3,092 B: -18.8 %)
+    expect(liteRuntimeRamBytes(sq.features!.runtimeObjects.lite)).toBe(3772);
+    const yolo = rows.find((r) => r.rowId === 'mcu-zoo-4-75')!;
+    expect(yolo.features!.runtimeObjects.lite.layers).toBe(0);
+  });
+
+  it.skipIf(!HAVE_SHARED)('fusion rule on the files: only the pool that follows a convolution, unpadded, with stride > 1', async () => {
+    const sq = await analyzeForTargets(join(MODELS_DIR, 'legacy_tflite/MohamedElhadidy0019/image_classification/squeezenetv1.1/squeezenetv1.1_128_tfs_int8.tflite'));
+    const fused = [...fusedConvPools(sq)];
+    expect(fused.length).toBe(1); // MAX_POOL_2D_2 after CONV_2D_1; the pools after fire3/fire5 read a concat
+    const [pool, conv] = fused[0]!;
+    expect([pool.op, pool.conv!.kernel, pool.conv!.strides]).toEqual(['MaxPool', [3, 3], [2, 2]]);
+    expect([conv.op, conv.conv!.kernel, conv.conv!.cin]).toEqual(['Conv', [3, 3], 3]);
+    const yolo = await analyzeForTargets(join(MODELS_DIR, 'legacy_tflite/MohamedElhadidy0019/object_detection/st_yolo_lc_v1/st_yolo_lc_v1_192_int8.tflite'));
+    expect(fusedConvPools(yolo).size).toBe(0);
+  });
+
+  it.skipIf(!HAVE_SHARED)('kernel functions by geometry (ResNet v1 8: 3×3/1 deep kernel, 3×3/2 generic, 1×1, rgb input conv, per-tensor dense)', async () => {
+    const a = await analyzeForTargets(join(MODELS_DIR, 'legacy_tflite/MohamedElhadidy0019/image_classification/resnetv1/resnet_v1_8_32_tfs_int8.tflite'));
+    const fns = new Set(a.layers.map(kernelFunctionOf).filter((x) => x));
+    expect(fns).toEqual(new Set(['conv2d_rgb', 'conv2d_deep_3x3', 'conv2d', 'pw', 'dense']));
   });
 });
 

@@ -16,8 +16,9 @@
  * STEdgeAI 3.0.0 lite reports against the objects declared in their network.c
  * (data/st-generated/runtime-lite-3.0.0-reports.json; exact on 10, within 4 B on 6): ai_array 16 B + ai_tensor
  * with its 4-D shape and stride 60 B, ai_intq_info_list 8 B per quantized tensor, ai_layer 96 B (eltwise int8,
- * dense int8) or 116 B (transpose), `.bss` 8–16 B. Pool (132 B) and conv (144 B) objects: the same common 88 B
- * plus their fields (inferred from the layout, see LITE_OBJECT_BYTES).
+ * dense int8) or 116 B (transpose), `.bss` 8–16 B. Pool (132 B), conv (148 B) and conv + fused max pool (192 B)
+ * objects: the same common 88 B plus their fields (inferred from the layout and ST's layers_conv2d.h, see
+ * LITE_OBJECT_BYTES).
  *
  * Which layers stay hybrid (int8 graphs) is read off the same files plus the lite generated code found in the
  * search corpus: eltwise with two operands (`forward_eltwise_integer_INT8`), average / global-average pools and
@@ -44,8 +45,17 @@ export const LITE_OBJECT_BYTES = {
   transposeLayer: 116,
   /** ai_layer of a pool: the common 88 B (eltwise 96 = 88 + two function pointers) + pool_size 8 + pool_stride 8 + pool_pad (ai_shape 8 + 4-D data 16) + count_include_pad 4. */
   poolLayer: 132,
-  /** ai_layer of a convolution: the common 88 B + groups 4 + nl_func 4 + filter_stride 8 + dilation 8 + filter_pad (8 + 16) + in/out channel formats 8. */
-  convLayer: 144,
+  /**
+   * ai_layer of a convolution (`ai_layer_conv2d`, ST's layers_conv2d.h AI_LAYER_CONV2D_FIELDS_DECLARE): the common
+   * 88 B + groups 4 + nl_params 4 + nl_func 4 + filter_stride 8 + dilation 8 + filter_pad (ai_shape 8 + its 4-D data
+   * 16) + in/out channel formats 8.
+   */
+  convLayer: 148,
+  /**
+   * ai_layer of a convolution with its max pool fused (`ai_layer_conv2d_nl_pool`, same header): the convolution's
+   * 148 B + pool_size 8 + pool_stride 8 + pool_pad (8 + 16) + pool_func 4.
+   */
+  convPoolLayer: 192,
   /** network.o .bss when any hybrid layer exists. */
   bss: 8,
 } as const;
@@ -101,6 +111,8 @@ export interface LiteHybridCount {
   transposeLayers: number;
   poolLayers: number;
   convLayers: number;
+  /** Convolutions with the max pool after them fused (`forward_conv2d_sssa8_ch_nl_pool`); counted in `layers`, not in `convLayers`. */
+  convPoolLayers?: number;
   /** Distinct tensors touched by hybrid layers (activations, and a dense layer's weights, bias and scratch). */
   tensors: number;
   /** Of which quantized (carry an ai_intq_info_list). */
@@ -109,6 +121,29 @@ export interface LiteHybridCount {
 
 const isQuantized = (dtype: string): boolean => dtype === 'int8' || dtype === 'uint8' || dtype === 'int16' || dtype === 'int4';
 
+/**
+ * Max pools ST fuses into the convolution that produces their input: the pair becomes one hybrid
+ * `conv2d_nl_pool` layer (`forward_conv2d_sssa8_ch_nl_pool`), its objects in RAM, where either alone would be a lite
+ * kernel. Seen in ST Edge AI Core 3.0 lite network.c (docs/targets.md "Runtime RAM and code flash"): a 3×3 conv
+ * followed by a 2×2/2 max pool is fused; a max pool after a concat stays `forward_lite_maxpool_is8os8_scalepos`;
+ * ST YOLO LC v1's 2×2/1 max pool with SAME padding after a 1×1 conv stays lite (0 KiB published). Rule: a max pool
+ * with stride > 1 and no padding whose input is an int8 convolution's output read by nothing else.
+ * Returns the fused pool layer → its convolution.
+ */
+export function fusedConvPools(a: Analysis): Map<Layer, Layer> {
+  const out = new Map<Layer, Layer>();
+  const byName = new Map(a.tensors.map((t) => [t.name, t]));
+  for (const p of a.layers) {
+    if (p.op !== 'MaxPool' || !p.conv) continue;
+    if (p.conv.pads.some((x) => x !== 0) || p.conv.strides.some((x) => x < 2)) continue;
+    const t = byName.get(p.inputs[0] ?? '');
+    if (!t || t.producer < 0 || t.consumers.length !== 1 || t.isGraphOutput) continue;
+    const c = a.layers[t.producer]!;
+    if ((c.op === 'Conv' || c.op === 'DepthwiseConv') && c.weightDtype === 'int8' && c.outputs.length === 1) out.set(p, c);
+  }
+  return out;
+}
+
 export function liteHybridCount(a: Analysis): LiteHybridCount {
   const layersByReason: Record<string, number> = {};
   const tensors = new Map<string, boolean>();
@@ -116,8 +151,27 @@ export function liteHybridCount(a: Analysis): LiteHybridCount {
   let transposeLayers = 0;
   let poolLayers = 0;
   let convLayers = 0;
+  let convPoolLayers = 0;
+  const fused = fusedConvPools(a);
+  const fusedConvs = new Set(fused.values());
   for (const l of a.layers) {
     if (l.kind === 'view') continue;
+    if (fused.has(l)) {
+      // one conv2d_nl_pool object: the conv's input(s), the pool's output, weights, bias and two scratch tensors
+      // (the second, the pooled rows, quantized: `conv2d_0_scratch1` carries an intq in ST's network.c)
+      layers++;
+      convPoolLayers++;
+      layersByReason['conv-pool'] = (layersByReason['conv-pool'] ?? 0) + 1;
+      const c = fused.get(l)!;
+      c.inputs.forEach((t, i) => tensors.set(t, isQuantized(c.inputDtypes[i] ?? c.dtype)));
+      l.outputs.forEach((t, i) => tensors.set(t, isQuantized(l.outputDtypes[i] ?? l.dtype)));
+      tensors.set(`${c.name}#weights`, true);
+      tensors.set(`${c.name}#bias`, false);
+      tensors.set(`${c.name}#scratch0`, false);
+      tensors.set(`${c.name}#scratch1`, true);
+      continue;
+    }
+    if (fusedConvs.has(l)) continue;
     const why = liteHybridReason(l);
     if (!why) continue;
     layers++;
@@ -136,17 +190,19 @@ export function liteHybridCount(a: Analysis): LiteHybridCount {
     }
   }
   const quantizedTensors = [...tensors.values()].filter(Boolean).length;
-  return { layersByReason, layers, transposeLayers, poolLayers, convLayers, tensors: tensors.size, quantizedTensors };
+  return { layersByReason, layers, transposeLayers, poolLayers, convLayers, ...(convPoolLayers ? { convPoolLayers } : {}), tensors: tensors.size, quantizedTensors };
 }
 
 /** network.o .data + .bss of the lite generator for these hybrid objects. */
 export function liteRuntimeRamBytes(c: LiteHybridCount): number {
   if (c.layers === 0) return 0;
   const b = LITE_OBJECT_BYTES;
-  return c.tensors * b.tensor + c.quantizedTensors * b.intq + (c.layers - c.transposeLayers - c.poolLayers - (c.convLayers ?? 0)) * b.layer +
+  const convPool = c.convPoolLayers ?? 0;
+  return c.tensors * b.tensor + c.quantizedTensors * b.intq + (c.layers - c.transposeLayers - c.poolLayers - (c.convLayers ?? 0) - convPool) * b.layer +
     c.transposeLayers * b.transposeLayer +
     c.poolLayers * b.poolLayer +
     (c.convLayers ?? 0) * b.convLayer +
+    convPool * b.convPoolLayer +
     b.bss;
 }
 
@@ -166,10 +222,36 @@ export interface RuntimeObjectCounts {
   /** Output channels of per-channel quantized layers. */
   perChannelScales: number;
   lite: LiteHybridCount;
+  /** The convolution / dense kernel functions the runtime links for this graph (`kernelFunctionOf`), distinct, sorted. */
+  kernelFunctions?: string[];
+}
+
+/**
+ * Which ST kernel function a convolution or dense layer links (names after ST's lite / layer functions): the
+ * code-flash model prices each distinct function once (runtime-memory.ts). Geometry decides, as in ST's
+ * layers_conv2d.h: `conv2d_rgb` (the input convolution, ≤ 3 input channels), `pw` (1×1), `conv2d_deep_3x3`
+ * (3×3, stride 1: "Kernels shall be 3x3 and stride is (1,1)", more than 8 input channels), `conv2d` (any other k×k), `dw_3x3` / `dw`
+ * (depthwise), `dense` (per-tensor FULLY_CONNECTED, `forward_lite_dense_is8os8ws8`) / `dense_ch` (per-channel,
+ * `forward_dense_integer_SSSA_ch`). Other layers: undefined.
+ */
+export function kernelFunctionOf(l: Layer): string | undefined {
+  const c = l.conv;
+  if (l.op === 'Conv' && c) {
+    if (c.kernel[0] === 1 && c.kernel[1] === 1) return 'pw';
+    if (c.cin <= 3) return 'conv2d_rgb';
+    // ST's lite network.c: a 3×3/1 conv with 16 input channels is `pad_before` + `forward_lite_conv2d_deep_3x3_sssa8_ch`,
+    // one with 8 input channels `forward_lite_conv2d_sssa8_ch` with its padding (docs/targets.md "Code flash")
+    if (c.kernel[0] === 3 && c.kernel[1] === 3 && c.strides[0] === 1 && c.strides[1] === 1 && c.dilations.every((d) => d === 1) && c.cin > 8) return 'conv2d_deep_3x3';
+    return 'conv2d';
+  }
+  if (l.op === 'DepthwiseConv' && c) return c.kernel[0] === 3 && c.kernel[1] === 3 ? 'dw_3x3' : 'dw';
+  if (l.op === 'Dense') return l.perChannel ? 'dense_ch' : 'dense';
+  return undefined;
 }
 
 export function runtimeObjectCounts(a: Analysis): RuntimeObjectCounts {
   const acts = new Set<string>();
+  const functions = new Set<string>();
   let layers = 0;
   let paramTensors = 0;
   let perChannelScales = 0;
@@ -180,6 +262,8 @@ export function runtimeObjectCounts(a: Analysis): RuntimeObjectCounts {
     l.outputs.forEach((t) => acts.add(t));
     if (l.weightBytes > 0) paramTensors += l.biasBytes > 0 ? 2 : 1;
     if (l.perChannel) perChannelScales += l.conv?.cout ?? l.outputShapes[0]?.at(-1) ?? 0;
+    const fn = kernelFunctionOf(l);
+    if (fn) functions.add(fn);
   }
-  return { layers, activationTensors: acts.size, paramTensors, perChannelScales, lite: liteHybridCount(a) };
+  return { layers, activationTensors: acts.size, paramTensors, perChannelScales, lite: liteHybridCount(a), kernelFunctions: [...functions].sort() };
 }

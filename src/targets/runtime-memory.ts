@@ -9,32 +9,38 @@
  * - STM32Cube.AI 7.x/8.x (legacy runtime): every layer, activation tensor and parameter tensor is an object in
  *   RAM; bytes = base + a·activation tensors + b·parameter tensors + c·layers, non-negative, fitted per tool
  *   version on the published rows.
- * - Code flash (both): base + per layer + per per-channel scale (the float each output channel's requantisation
- *   keeps in flash) + Σ kernel-family cost × [family used], fitted per tool version (legacy: the number of
- *   distinct kernels instead of the families); lite: plus the hybrid objects' initialisers, counted, not fitted.
+ * - Code flash, lite: 4 B per per-channel scale (the float each output channel's requantisation keeps in flash)
+ *   and the hybrid objects' initialisers, counted; + base + per layer + Σ price × [kernel function linked] for the
+ *   deep 3×3 conv, the generic k×k conv and the lite dense (LITE_PRICED_FUNCTIONS), fitted per tool version.
+ *   Legacy: base + per layer + per per-channel scale + per distinct kernel, fitted.
  */
-import type { LayerOp } from '../analyzer/layer.ts';
 import { stAllocatorFamily } from '../analyzer/memory/st4x-plan.ts';
 import { nnls } from './latency/nnls.ts';
 import type { ModelFeatures } from './model-features.ts';
 import { liteRuntimeRamBytes } from './runtime-lite.ts';
 
-/** Kernel families a runtime links separately (grouping LayerOps that share an implementation). */
-export const KERNEL_FAMILIES: { name: string; ops: LayerOp[] }[] = [
-  { name: 'conv', ops: ['Conv', 'ConvTranspose'] },
-  { name: 'depthwise', ops: ['DepthwiseConv'] },
-  { name: 'dense', ops: ['Dense', 'MatMul'] },
-  { name: 'eltwise', ops: ['Add', 'Sub', 'Mul', 'Div', 'Max', 'Min'] },
-  { name: 'pool', ops: ['AveragePool', 'MaxPool', 'GlobalAveragePool', 'GlobalMaxPool', 'ReduceMean', 'ReduceSum'] },
-  { name: 'activation', ops: ['Activation', 'Softmax', 'BatchNorm'] },
-  { name: 'datamove', ops: ['Concat', 'Split', 'Slice', 'Gather', 'Pad', 'Resize', 'Transpose'] },
-  { name: 'convert', ops: ['Quantize', 'Dequantize', 'Cast'] },
-];
+/**
+ * Kernel functions whose presence the lite code-flash model prices (one coefficient each, the bytes the linker
+ * pulls in for them): the deep 3×3 and generic k×k convolutions and the per-tensor lite dense. Every zoo network
+ * links a pointwise, an input (rgb) convolution and depthwise kernels, so those sit in the base; these three vary
+ * across the published rows (docs/targets.md "Code flash").
+ */
+export const LITE_PRICED_FUNCTIONS = ['conv2d_deep_3x3', 'conv2d', 'dense'] as const;
 
-const familyFlags = (f: ModelFeatures): number[] => {
-  const ops = new Set(f.kernelKinds.map((k) => k.split(':')[0] as LayerOp));
-  return KERNEL_FAMILIES.map((fam) => (fam.ops.some((o) => ops.has(o)) ? 1 : 0));
+/**
+ * The kernel functions (runtime-lite.ts kernelFunctionOf) each priced entry stands for: one dense price for the lite
+ * per-tensor kernel and the hybrid per-channel one. ST's 3.0 reports put the hybrid `forward_dense_integer_SSSA_ch`
+ * at 1,824 B of library .text (simple_lin_N_4 vs simple_lin_1 PerChannel, whose code differs by three hybrid
+ * per-channel dense layers; Cortex-M4 library).
+ */
+const PRICED_AS: Record<(typeof LITE_PRICED_FUNCTIONS)[number], string[]> = {
+  conv2d_deep_3x3: ['conv2d_deep_3x3'],
+  conv2d: ['conv2d'],
+  dense: ['dense', 'dense_ch'],
 };
+
+/** Bytes of one per-channel scale in flash: a float (MobileNet v1 0.25 → 0.5 fft: +10,977 B for +2,736 channels). */
+export const SCALE_BYTES = 4;
 
 export type RuntimeQuantity = 'code-flash' | 'runtime-ram';
 export type RuntimeFamily = 'lite' | 'legacy';
@@ -64,13 +70,15 @@ export function runtimeFeatureSet(quantity: RuntimeQuantity, family: RuntimeFami
   }
   if (family === 'lite') {
     return {
-      names: ['base', 'layers', 'per_channel_scales', ...KERNEL_FAMILIES.map((f) => `uses_${f.name}`)],
+      names: ['base', 'layers', ...LITE_PRICED_FUNCTIONS.map((fn) => `uses_${fn}`)],
       vector: (f) => {
         const o = f.runtimeObjects;
-        return [1, o.layers, o.perChannelScales, ...familyFlags(f)];
+        const linked = new Set(o.kernelFunctions ?? []);
+        return [1, o.layers, ...LITE_PRICED_FUNCTIONS.map((fn) => (PRICED_AS[fn].some((k) => linked.has(k)) ? 1 : 0))];
       },
-      // the hybrid layers' writable objects are initialised from flash: their runtime RAM bytes, once more
-      offset: (f) => liteRuntimeRamBytes(f.runtimeObjects.lite),
+      // counted, not fitted: one float per output channel of each per-channel layer (network.c's
+      // `…_t_weight_0_fmt_scale_const_f32[]`), and the hybrid layers' writable objects, initialised from flash
+      offset: (f) => SCALE_BYTES * f.runtimeObjects.perChannelScales + liteRuntimeRamBytes(f.runtimeObjects.lite),
     };
   }
   return {
