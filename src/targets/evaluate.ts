@@ -16,6 +16,7 @@ import { referenceVersionOf } from './latency/fit.ts';
 import { fitEngineModels, latencyRows, modelForEngine, predictLayerMs, predictMs, type EngineModel } from './latency/engine-models.ts';
 import { mapMemory, type MemoryUse, type Placement, type RoleSummary } from './memory-map.ts';
 import { activationPeakBytesForTool, poolPlanFor, type PeakEstimate, type PoolPlan } from './activation-peak.ts';
+import { neuralArtWeightsFlashBytes } from './neural-art-weights.ts';
 import { runtimeFitInput, runtimeRows } from './runtime-copies.ts';
 import { modelFeatures, type ModelFeatures } from './model-features.ts';
 import type { TargetProfile } from './profile-schema.ts';
@@ -107,7 +108,8 @@ function errorFor(profile: TargetProfile, errors: CalibrationReport): Calibratio
 /**
  * `layerWorks` (layerWork of each analysis layer) adds the per-layer split of the latency. `poolPlan`: the analysis's
  * per-pool activation layout on a profile with `activationPools` (evaluateTargets makes it); without it such a profile
- * takes the stored per-pool figure (features.activationPeakBytesNeuralArt) when there is one.
+ * takes the stored per-pool figure (features.activationPeakBytesNeuralArt) when there is one, and its weights flash
+ * from features.weightsFlashBytesNeuralArt (the MCU figure when absent).
  */
 export function evaluateProfile(features: ModelFeatures, profile: TargetProfile, layerWorks?: LayerWork[], poolPlan?: PoolPlan): TargetResult {
   const cal = calibratedModels();
@@ -121,9 +123,11 @@ export function evaluateProfile(features: ModelFeatures, profile: TargetProfile,
     : stored !== undefined
       ? { bytes: stored, source: 'neural-art-pools' as const }
       : { bytes: features.activationPeakBytes, source: features.activationPeakSource };
+  // the N6 Neural-ART compiler adds per-channel requantization tables to the weights (neural-art-weights.ts)
+  const weightBytes = (profile.activationPools ? features.weightsFlashBytesNeuralArt : undefined) ?? features.weightsFlashBytes ?? features.weightBytes;
   const mapping = mapMemory(profile, {
     activationBytes: activation.bytes,
-    weightBytes: features.weightsFlashBytes ?? features.weightBytes,
+    weightBytes,
     runtimeRamBytes,
     codeFlashBytes,
     ...('pools' in activation ? { activationPools: activation.pools } : {}),
@@ -167,7 +171,7 @@ export function evaluateProfile(features: ModelFeatures, profile: TargetProfile,
     limitingMemory: mapping.limitingMemory,
     activationBytes: activation.bytes,
     activationSource: activation.source,
-    weightBytes: features.weightsFlashBytes ?? features.weightBytes,
+    weightBytes,
     runtimeRamBytes,
     codeFlashBytes,
     latencyMs,
@@ -205,7 +209,7 @@ export function evaluateTargets(analysis: Analysis, targetIds: string[]): Target
     let f = byScratch.get(profile.scratchEngine);
     if (!f) byScratch.set(profile.scratchEngine, (f = peakFor(analysis, base, profile.scratchEngine, mcuToolVersion)));
     // a compiler that places buffers per memory pool (N6 Neural-ART) has its own activation figure and layout
-    const r = evaluateProfile(f.features, profile, works, poolPlanFor(analysis, profile));
+    const r = evaluateProfile(profile.activationPools ? { ...f.features, weightsFlashBytesNeuralArt: neuralArtWeightsFlashBytes(analysis) } : f.features, profile, works, poolPlanFor(analysis, profile));
     if (f.planError !== undefined) r.notes.push(`st activation plan failed (${profile.scratchEngine} scratch rules): ${f.planError}`);
     if (f.plan === 'stedgeai-lite' && r.activationSource === 'st-plan') {
       r.notes.push(`activation RAM: the STEdgeAI ${mcuToolVersion.replace(/^stedgeai-/, '')} lite-generator pool (st4x-plan.ts); the STM32Cube.AI 8.1 plan gives ${base.activationPeakBytes} B`);

@@ -195,7 +195,9 @@ function directMemory(rows: CalibrationRow[], quantity: 'activationRam' | 'weigh
     let predicted: number;
     if (quantity === 'weightsFlash') {
       actual = r.published.weightsFlashBytes;
-      predicted = r.features.weightsFlashBytes ?? r.features.weightBytes;
+      // the N6 Neural-ART weight blob carries per-channel tables the MCU figure has not (neural-art-weights.ts)
+      const neuralArt = r.table === 'npu' && profiles.get(r.target)?.activationPools ? r.features.weightsFlashBytesNeuralArt : undefined;
+      predicted = neuralArt ?? r.features.weightsFlashBytes ?? r.features.weightBytes;
     } else {
       actual = publishedActivationBytes(r);
       // a target whose compiler places buffers per memory pool (N6 Neural-ART) is scored on that plan, as `check` predicts it
@@ -223,6 +225,24 @@ function poolPlanStandIns(rows: CalibrationRow[], profiles: Map<string, TargetPr
     if (actual > 0) out.push({ item: r, predicted, actual, errorPct: (100 * (predicted - actual)) / actual });
   }
   return out;
+}
+
+/**
+ * NPU rows whose stand-in is not memory-comparable, on a Neural-ART target, predicted by the Neural-ART weights figure
+ * (neural-art-weights.ts): not in the figure, printed beside it with the MCU figure on the same rows.
+ */
+function neuralArtWeightStandIns(rows: CalibrationRow[], profiles: Map<string, TargetProfile>): { neuralArt: LooOutcome<CalibrationRow>[]; mcu: LooOutcome<CalibrationRow>[] } {
+  const neuralArt: LooOutcome<CalibrationRow>[] = [];
+  const mcu: LooOutcome<CalibrationRow>[] = [];
+  for (const r of rows) {
+    const predicted = r.features?.weightsFlashBytesNeuralArt;
+    const actual = r.published.weightsFlashBytes ?? 0;
+    if (r.table !== 'npu' || predicted === undefined || r.memoryComparable || r.approximate || r.features!.partial || !profiles.get(r.target)?.activationPools || actual <= 0) continue;
+    neuralArt.push({ item: r, predicted, actual, errorPct: (100 * (predicted - actual)) / actual });
+    const m = r.features!.weightsFlashBytes;
+    mcu.push({ item: r, predicted: m, actual, errorPct: (100 * (m - actual)) / actual });
+  }
+  return { neuralArt, mcu };
 }
 
 /**
@@ -254,6 +274,7 @@ export function calibrate(opts: { rows?: CalibrationRow[]; profiles?: TargetProf
   const engineChoice = mp2EngineChoiceLoo(rows, profiles);
   const st81Activation = st81ActivationMemory(outcomes.activationRam);
   const standInPools = poolPlanStandIns(rows, profiles);
+  const standInWeights = neuralArtWeightStandIns(rows, profiles);
   // a row whose key borrows another engine's fit is predicted `thin` (check prints no error figure for it)
   const latencyRole = (r: CalibrationRow): LooRecord['role'] => (!r.latencyComparable ? 'contradicted' : allModels.get(r.calibrationKey)?.kind === 'borrowed' ? 'thin' : 'scored');
   const targets: TargetCalibration[] = [];
@@ -310,6 +331,15 @@ export function calibrate(opts: { rows?: CalibrationRow[]; profiles?: TargetProf
           details = [
             ...(details ?? []),
             `Neural-ART pool plan on the stand-in rows (not ST's files, not in the figure): ${pct(summarizeErrors(standIns, (r) => r.arch))}, ${exact} of ${standIns.length} rows to the byte; the MCU plan on them ${pct(summarizeErrors(mcuPlan, (r) => r.arch))}`,
+          ];
+        }
+      }
+      if (q === 'weightsFlash') {
+        const mine = (os: LooOutcome<CalibrationRow>[]) => os.filter((o) => calib.has(o.item.target) && o.item.toolVersion === toolVersion);
+        const standIns = mine(standInWeights.neuralArt);
+        if (standIns.length) {
+          details = [
+            `Neural-ART weights (kernels + biases + per-channel tables of convolutions over 512 channels) on the stand-in rows (not ST's files, not in the figure): ${pct(summarizeErrors(standIns, (r) => r.arch))}; the MCU figure on them ${pct(summarizeErrors(mine(standInWeights.mcu), (r) => r.arch))}`,
           ];
         }
       }
