@@ -137,6 +137,8 @@ export function evaluateProfile(features: ModelFeatures, profile: TargetProfile,
   const lat = err?.errors.latency;
   const notes = [...mapping.notes];
   if (profile.activationPools && activation.source !== 'neural-art-pools') notes.push('activation RAM from the MCU plan: no per-pool (Neural-ART) layout was made for this model');
+  const tableBytes = weightBytes - (features.weightsFlashBytes ?? features.weightBytes);
+  if (tableBytes > 0) notes.push(`weights flash includes ${tableBytes} B of Neural-ART per-channel requantization tables (convolutions over 512 output channels)`);
   if (activation.source === 'fallback-max-live') notes.push('activation RAM from the max-live fallback (no st plan): an over-estimate for many nets');
   if (features.partial) notes.push('analysis is partial (unknown ops): figures are lower bounds');
   let latencyMs: number | null = null;
