@@ -10,7 +10,9 @@
  * 46 in EfficientNet v2 B1 240 (2.1: 1,220,224 B); every table is [1, 1, W, C] with C ∈ {576, 672, 960, 1152, 1280},
  * and no convolution of ≤ 384 channels in any of the six files has one. The bound between 384 and 576 is 512: ST's
  * MobileNet v1 1.0 and 0.5 rows (zoo-builder stand-ins with 512-channel layers) are within 0.5 % without tables for
- * them and would be 7–9 % (1.0) and 3–4 % (0.5) over with them. Fully connected layers keep scalar parameters (EfficientNet v2's Gemm: none).
+ * them and would be 7–9 % (1.0) and 3–4 % (0.5) over with them. Fully connected layers keep scalar parameters
+ * (EfficientNet v2's Gemm: none). Every file behind the rule is per-channel quantized; a per-tensor convolution gets the
+ * same tables here (its biases are per channel all the same), which no ST file shows.
  *
  * Not modelled (docs/targets.md "N6 weights flash"): depthwise kernels "inflated" to [C, 3, 3, k] (k = 2, 4 or 8) and
  * biases left out of the blob, as ST's application blobs are; ST's image-classification, YOLO and Yamnet rows keep the
