@@ -16,7 +16,7 @@ import { referenceVersionOf } from './latency/fit.ts';
 import { fitEngineModels, latencyRows, modelForEngine, predictLayerMs, predictMs, type EngineModel } from './latency/engine-models.ts';
 import { mapMemory, type MemoryUse, type Placement, type RoleSummary } from './memory-map.ts';
 import { activationPeakBytesForTool, poolPlanFor, type PeakEstimate, type PoolPlan } from './activation-peak.ts';
-import { neuralArtWeightsFlashBytes } from './neural-art-weights.ts';
+import { neuralArtBlobBytes, neuralArtWeightsFlashBytes } from './neural-art-weights.ts';
 import { runtimeFitInput, runtimeRows } from './runtime-copies.ts';
 import { modelFeatures, type ModelFeatures } from './model-features.ts';
 import type { TargetProfile } from './profile-schema.ts';
@@ -139,6 +139,9 @@ export function evaluateProfile(features: ModelFeatures, profile: TargetProfile,
   if (profile.activationPools && activation.source !== 'neural-art-pools') notes.push('activation RAM from the MCU plan: no per-pool (Neural-ART) layout was made for this model');
   const tableBytes = weightBytes - (features.weightsFlashBytes ?? features.weightBytes);
   if (tableBytes > 0) notes.push(`weights flash includes ${tableBytes} B of Neural-ART per-channel requantization tables (convolutions over 512 output channels)`);
+  const blob = profile.activationPools ? features.weightsBlobBytesNeuralArt : undefined;
+  // printed where the two forms differ by more than 1 % (the blob form drops biases; it is larger where 3x3 depthwise kernels are)
+  if (blob !== undefined && Math.abs(blob - weightBytes) > 0.01 * weightBytes) notes.push(`weights flash in the form of ST's application blobs and re-identification tables (3x3 depthwise kernels stored x8, no biases): ${blob} B`);
   if (activation.source === 'fallback-max-live') notes.push('activation RAM from the max-live fallback (no st plan): an over-estimate for many nets');
   if (features.partial) notes.push('analysis is partial (unknown ops): figures are lower bounds');
   let latencyMs: number | null = null;
@@ -211,7 +214,8 @@ export function evaluateTargets(analysis: Analysis, targetIds: string[]): Target
     let f = byScratch.get(profile.scratchEngine);
     if (!f) byScratch.set(profile.scratchEngine, (f = peakFor(analysis, base, profile.scratchEngine, mcuToolVersion)));
     // a compiler that places buffers per memory pool (N6 Neural-ART) has its own activation figure and layout
-    const r = evaluateProfile(profile.activationPools ? { ...f.features, weightsFlashBytesNeuralArt: neuralArtWeightsFlashBytes(analysis) } : f.features, profile, works, poolPlanFor(analysis, profile));
+    const neuralArt = profile.activationPools ? { weightsFlashBytesNeuralArt: neuralArtWeightsFlashBytes(analysis), weightsBlobBytesNeuralArt: neuralArtBlobBytes(analysis) } : {};
+    const r = evaluateProfile({ ...f.features, ...neuralArt }, profile, works, poolPlanFor(analysis, profile));
     if (f.planError !== undefined) r.notes.push(`st activation plan failed (${profile.scratchEngine} scratch rules): ${f.planError}`);
     if (f.plan === 'stedgeai-lite' && r.activationSource === 'st-plan') {
       r.notes.push(`activation RAM: the STEdgeAI ${mcuToolVersion.replace(/^stedgeai-/, '')} lite-generator pool (st4x-plan.ts); the STM32Cube.AI 8.1 plan gives ${base.activationPeakBytes} B`);

@@ -6,7 +6,7 @@
 import type { Analysis, Layer, LayerKind } from '../analyzer/layer.ts';
 import { elementCount } from '../analyzer/layer-ops.ts';
 import { activationPeakBytes, litePeakBytes, neuralArtPeakBytes } from './activation-peak.ts';
-import { neuralArtWeightsFlashBytes } from './neural-art-weights.ts';
+import { neuralArtBlobBytes, neuralArtWeightsFlashBytes } from './neural-art-weights.ts';
 import { modelWork, sumWork, type LayerWork } from './latency/layer-work.ts';
 import { runtimeShapeOps } from './latency/runtime-path.ts';
 import { runtimeObjectCounts, type RuntimeObjectCounts } from './runtime-lite.ts';
@@ -33,6 +33,8 @@ export interface ModelFeatures {
    * with more than 512 output channels (neural-art-weights.ts); with the lite field.
    */
   weightsFlashBytesNeuralArt?: number;
+  /** The Neural-ART weight blob in ST's application form (3×3 depthwise kernels ×8, no biases; neural-art-weights.ts); with the lite field. */
+  weightsBlobBytesNeuralArt?: number;
   quantParamBytes: number;
   fileConstBytes: number;
   /** Peak activation RAM of the "st" plan, or the fallback (see activation-peak.ts). */
@@ -145,12 +147,13 @@ export function modelFeatures(a: Analysis, opts: { withLitePeak?: boolean; layer
   };
 }
 
-function liteField(a: Analysis): Pick<ModelFeatures, 'activationPeakBytesLite' | 'activationPeakBytesNeuralArt' | 'weightsFlashBytesNeuralArt'> {
+function liteField(a: Analysis): Pick<ModelFeatures, 'activationPeakBytesLite' | 'activationPeakBytesNeuralArt' | 'weightsFlashBytesNeuralArt' | 'weightsBlobBytesNeuralArt'> {
   const bytes = litePeakBytes(a);
   const npu = neuralArtPeakBytes(a);
   return {
     ...(bytes === undefined ? {} : { activationPeakBytesLite: bytes }),
     ...(npu === undefined ? {} : { activationPeakBytesNeuralArt: npu }),
     weightsFlashBytesNeuralArt: neuralArtWeightsFlashBytes(a),
+    weightsBlobBytesNeuralArt: neuralArtBlobBytes(a),
   };
 }

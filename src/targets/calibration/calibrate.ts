@@ -195,8 +195,10 @@ function directMemory(rows: CalibrationRow[], quantity: 'activationRam' | 'weigh
     let predicted: number;
     if (quantity === 'weightsFlash') {
       actual = r.published.weightsFlashBytes;
-      // the N6 Neural-ART weight blob carries per-channel tables the MCU figure has not (neural-art-weights.ts)
-      const neuralArt = r.table === 'npu' && profiles.get(r.target)?.activationPools ? r.features.weightsFlashBytesNeuralArt : undefined;
+      // the N6 Neural-ART weight blob carries per-channel tables the MCU figure has not (neural-art-weights.ts); a row
+      // ST publishes in the application-blob form (weight-forms.ts) is scored on that form
+      const onNeuralArt = r.table === 'npu' && !!profiles.get(r.target)?.activationPools;
+      const neuralArt = !onNeuralArt ? undefined : r.weightsForm === 'application-blob' ? r.features.weightsBlobBytesNeuralArt : r.features.weightsFlashBytesNeuralArt;
       predicted = neuralArt ?? r.features.weightsFlashBytes ?? r.features.weightBytes;
     } else {
       actual = publishedActivationBytes(r);
@@ -352,6 +354,18 @@ export function calibrate(opts: { rows?: CalibrationRow[]; profiles?: TargetProf
           details = [
             `Neural-ART weights (kernels + biases + per-channel tables of convolutions over 512 channels) on the stand-in rows (not ST's files, not in the figure): ${pct(summarizeErrors(standIns, (r) => r.arch))}; the MCU figure on them ${pct(summarizeErrors(mine(standInWeights.mcu), (r) => r.arch))}`,
           ];
+        }
+      }
+      if (q === 'weightsFlash') {
+        const blobRows = outs.filter((o) => o.item.weightsForm === 'application-blob' && o.item.features!.weightsFlashBytesNeuralArt !== undefined);
+        if (blobRows.length) {
+          const each = blobRows
+            .map((o) => {
+              const other = (100 * (o.item.features!.weightsFlashBytesNeuralArt! - o.actual)) / o.actual;
+              return `${o.item.model} ${o.item.resolution.split('x')[0]} ${o.errorPct >= 0 ? '+' : ''}${round(o.errorPct, 2)} % (the other form ${other >= 0 ? '+' : ''}${round(other, 1)} %)`;
+            })
+            .join(', ');
+          details = [...(details ?? []), `scored on ST's application-blob form (3x3 depthwise kernels x8, no biases; npu-weight-forms.json): ${each}`];
         }
       }
       if (q === 'activationRam' || q === 'weightsFlash') {

@@ -14,6 +14,7 @@ import type { StandInKind } from './model-sources.ts';
 import { mpuCpuPath } from '../latency/runtime-path.ts';
 import { relabelledCopies } from '../runtime-copies.ts';
 import { markMemoryCopies } from './memory-copies.ts';
+import { markWeightForms, type WeightsForm } from './weight-forms.ts';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const DATA_DIR = join(REPO, 'data');
@@ -56,6 +57,8 @@ export interface CalibrationRow {
    * re-measured): the older table, e.g. 'stedgeai-2.0 (…README.md)' (memory-copies.ts). Left out of memory figures.
    */
   memoryCopyOf?: string;
+  /** Set when ST's weights figure of this row is its weight blob in the application form (weight-forms.ts). */
+  weightsForm?: WeightsForm;
   /** MPU tables: share of the time ST measured on the NPU (MP2), when published. */
   npuPct?: number;
   model: string;
@@ -164,6 +167,7 @@ export function loadCalibrationRows(opts: { dataDir?: string; profiles?: TargetP
     if (of !== undefined) r.relabelledCopyOf = of;
   }
   markMemoryCopies(kept, dataDir);
+  markWeightForms(kept, dataDir);
   return kept;
 }
 
