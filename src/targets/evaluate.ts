@@ -16,6 +16,7 @@ import { referenceVersionOf } from './latency/fit.ts';
 import { fitEngineModels, latencyRows, modelForEngine, predictLayerMs, predictMs, type EngineModel } from './latency/engine-models.ts';
 import { mapMemory, type MemoryUse, type Placement, type RoleSummary } from './memory-map.ts';
 import { activationPeakBytesForTool, poolPlanFor, type PeakEstimate, type PoolPlan } from './activation-peak.ts';
+import { neuralArtBlobBytes, neuralArtWeightsFlashBytes } from './neural-art-weights.ts';
 import { runtimeFitInput, runtimeRows } from './runtime-copies.ts';
 import { modelFeatures, type ModelFeatures } from './model-features.ts';
 import type { TargetProfile } from './profile-schema.ts';
@@ -107,7 +108,8 @@ function errorFor(profile: TargetProfile, errors: CalibrationReport): Calibratio
 /**
  * `layerWorks` (layerWork of each analysis layer) adds the per-layer split of the latency. `poolPlan`: the analysis's
  * per-pool activation layout on a profile with `activationPools` (evaluateTargets makes it); without it such a profile
- * takes the stored per-pool figure (features.activationPeakBytesNeuralArt) when there is one.
+ * takes the stored per-pool figure (features.activationPeakBytesNeuralArt) when there is one, and its weights flash
+ * from features.weightsFlashBytesNeuralArt (the MCU figure when absent).
  */
 export function evaluateProfile(features: ModelFeatures, profile: TargetProfile, layerWorks?: LayerWork[], poolPlan?: PoolPlan): TargetResult {
   const cal = calibratedModels();
@@ -121,9 +123,11 @@ export function evaluateProfile(features: ModelFeatures, profile: TargetProfile,
     : stored !== undefined
       ? { bytes: stored, source: 'neural-art-pools' as const }
       : { bytes: features.activationPeakBytes, source: features.activationPeakSource };
+  // the N6 Neural-ART compiler adds per-channel requantization tables to the weights (neural-art-weights.ts)
+  const weightBytes = (profile.activationPools ? features.weightsFlashBytesNeuralArt : undefined) ?? features.weightsFlashBytes ?? features.weightBytes;
   const mapping = mapMemory(profile, {
     activationBytes: activation.bytes,
-    weightBytes: features.weightsFlashBytes ?? features.weightBytes,
+    weightBytes,
     runtimeRamBytes,
     codeFlashBytes,
     ...('pools' in activation ? { activationPools: activation.pools } : {}),
@@ -133,6 +137,11 @@ export function evaluateProfile(features: ModelFeatures, profile: TargetProfile,
   const lat = err?.errors.latency;
   const notes = [...mapping.notes];
   if (profile.activationPools && activation.source !== 'neural-art-pools') notes.push('activation RAM from the MCU plan: no per-pool (Neural-ART) layout was made for this model');
+  const tableBytes = weightBytes - (features.weightsFlashBytes ?? features.weightBytes);
+  if (tableBytes > 0) notes.push(`weights flash includes ${tableBytes} B of Neural-ART per-channel requantization tables (convolutions over 512 output channels)`);
+  const blob = profile.activationPools ? features.weightsBlobBytesNeuralArt : undefined;
+  // printed where the two forms differ by more than 1 % (the blob form drops biases; it is larger where 3x3 depthwise kernels are)
+  if (blob !== undefined && Math.abs(blob - weightBytes) > 0.01 * weightBytes) notes.push(`weights flash in the form of ST's application blobs and re-identification tables (3x3 depthwise kernels stored x8, no biases): ${blob} B`);
   if (activation.source === 'fallback-max-live') notes.push('activation RAM from the max-live fallback (no st plan): an over-estimate for many nets');
   if (features.partial) notes.push('analysis is partial (unknown ops): figures are lower bounds');
   let latencyMs: number | null = null;
@@ -167,7 +176,7 @@ export function evaluateProfile(features: ModelFeatures, profile: TargetProfile,
     limitingMemory: mapping.limitingMemory,
     activationBytes: activation.bytes,
     activationSource: activation.source,
-    weightBytes: features.weightsFlashBytes ?? features.weightBytes,
+    weightBytes,
     runtimeRamBytes,
     codeFlashBytes,
     latencyMs,
@@ -205,7 +214,8 @@ export function evaluateTargets(analysis: Analysis, targetIds: string[]): Target
     let f = byScratch.get(profile.scratchEngine);
     if (!f) byScratch.set(profile.scratchEngine, (f = peakFor(analysis, base, profile.scratchEngine, mcuToolVersion)));
     // a compiler that places buffers per memory pool (N6 Neural-ART) has its own activation figure and layout
-    const r = evaluateProfile(f.features, profile, works, poolPlanFor(analysis, profile));
+    const neuralArt = profile.activationPools ? { weightsFlashBytesNeuralArt: neuralArtWeightsFlashBytes(analysis), weightsBlobBytesNeuralArt: neuralArtBlobBytes(analysis) } : {};
+    const r = evaluateProfile({ ...f.features, ...neuralArt }, profile, works, poolPlanFor(analysis, profile));
     if (f.planError !== undefined) r.notes.push(`st activation plan failed (${profile.scratchEngine} scratch rules): ${f.planError}`);
     if (f.plan === 'stedgeai-lite' && r.activationSource === 'st-plan') {
       r.notes.push(`activation RAM: the STEdgeAI ${mcuToolVersion.replace(/^stedgeai-/, '')} lite-generator pool (st4x-plan.ts); the STM32Cube.AI 8.1 plan gives ${base.activationPeakBytes} B`);

@@ -6,6 +6,7 @@
 import type { Analysis, Layer, LayerKind } from '../analyzer/layer.ts';
 import { elementCount } from '../analyzer/layer-ops.ts';
 import { activationPeakBytes, litePeakBytes, neuralArtPeakBytes } from './activation-peak.ts';
+import { neuralArtBlobBytes, neuralArtWeightsFlashBytes } from './neural-art-weights.ts';
 import { modelWork, sumWork, type LayerWork } from './latency/layer-work.ts';
 import { runtimeShapeOps } from './latency/runtime-path.ts';
 import { runtimeObjectCounts, type RuntimeObjectCounts } from './runtime-lite.ts';
@@ -27,6 +28,13 @@ export interface ModelFeatures {
   weightBytes: number;
   /** What ST's MCU tables call Weights Flash: kernels + biases + layer constants (anchor tables …). */
   weightsFlashBytes: number;
+  /**
+   * Weights flash on the STM32N6 Neural-ART: weightsFlashBytes + the per-channel requantization tables of convolutions
+   * with more than 512 output channels (neural-art-weights.ts); with the lite field.
+   */
+  weightsFlashBytesNeuralArt?: number;
+  /** The Neural-ART weight blob in ST's application form (3×3 depthwise kernels ×8, no biases; neural-art-weights.ts); with the lite field. */
+  weightsBlobBytesNeuralArt?: number;
   quantParamBytes: number;
   fileConstBytes: number;
   /** Peak activation RAM of the "st" plan, or the fallback (see activation-peak.ts). */
@@ -139,8 +147,13 @@ export function modelFeatures(a: Analysis, opts: { withLitePeak?: boolean; layer
   };
 }
 
-function liteField(a: Analysis): Pick<ModelFeatures, 'activationPeakBytesLite' | 'activationPeakBytesNeuralArt'> {
+function liteField(a: Analysis): Pick<ModelFeatures, 'activationPeakBytesLite' | 'activationPeakBytesNeuralArt' | 'weightsFlashBytesNeuralArt' | 'weightsBlobBytesNeuralArt'> {
   const bytes = litePeakBytes(a);
   const npu = neuralArtPeakBytes(a);
-  return { ...(bytes === undefined ? {} : { activationPeakBytesLite: bytes }), ...(npu === undefined ? {} : { activationPeakBytesNeuralArt: npu }) };
+  return {
+    ...(bytes === undefined ? {} : { activationPeakBytesLite: bytes }),
+    ...(npu === undefined ? {} : { activationPeakBytesNeuralArt: npu }),
+    weightsFlashBytesNeuralArt: neuralArtWeightsFlashBytes(a),
+    weightsBlobBytesNeuralArt: neuralArtBlobBytes(a),
+  };
 }

@@ -190,12 +190,16 @@ function publishedActivationBytes(r: CalibrationRow): number | undefined {
 function directMemory(rows: CalibrationRow[], quantity: 'activationRam' | 'weightsFlash', profiles: Map<string, TargetProfile>): LooOutcome<CalibrationRow>[] {
   const out: LooOutcome<CalibrationRow>[] = [];
   for (const r of rows) {
-    if (!r.features || !r.memoryComparable || r.approximate || r.features.partial || r.relabelledCopyOf) continue;
+    if (!r.features || !r.memoryComparable || r.approximate || r.features.partial || r.relabelledCopyOf || r.memoryCopyOf) continue;
     let actual: number | undefined;
     let predicted: number;
     if (quantity === 'weightsFlash') {
       actual = r.published.weightsFlashBytes;
-      predicted = r.features.weightsFlashBytes ?? r.features.weightBytes;
+      // the N6 Neural-ART weight blob carries per-channel tables the MCU figure has not (neural-art-weights.ts); a row
+      // ST publishes in the application-blob form (weight-forms.ts) is scored on that form
+      const onNeuralArt = r.table === 'npu' && !!profiles.get(r.target)?.activationPools;
+      const neuralArt = !onNeuralArt ? undefined : r.weightsForm === 'application-blob' ? r.features.weightsBlobBytesNeuralArt : r.features.weightsFlashBytesNeuralArt;
+      predicted = neuralArt ?? r.features.weightsFlashBytes ?? r.features.weightBytes;
     } else {
       actual = publishedActivationBytes(r);
       // a target whose compiler places buffers per memory pool (N6 Neural-ART) is scored on that plan, as `check` predicts it
@@ -218,11 +222,39 @@ function poolPlanStandIns(rows: CalibrationRow[], profiles: Map<string, TargetPr
   const out: LooOutcome<CalibrationRow>[] = [];
   for (const r of rows) {
     const predicted = r.features?.activationPeakBytesNeuralArt;
-    if (r.table !== 'npu' || predicted === undefined || r.memoryComparable || r.approximate || r.features!.partial || !profiles.get(r.target)?.activationPools) continue;
+    if (r.table !== 'npu' || predicted === undefined || r.memoryComparable || r.approximate || r.features!.partial || r.memoryCopyOf || !profiles.get(r.target)?.activationPools) continue;
     const actual = publishedActivationBytes(r) ?? 0;
     if (actual > 0) out.push({ item: r, predicted, actual, errorPct: (100 * (predicted - actual)) / actual });
   }
   return out;
+}
+
+/**
+ * Rows left out of the memory figures because their memory columns are an older tool's (memory-copies.ts), scored
+ * the way directMemory would score them: printed beside the figure, so the miss stays visible.
+ */
+function memoryCopyRows(rows: CalibrationRow[], quantity: 'activationRam' | 'weightsFlash', profiles: Map<string, TargetProfile>): LooOutcome<CalibrationRow>[] {
+  const original = new Map<CalibrationRow, CalibrationRow>();
+  for (const r of rows) if (r.memoryCopyOf && r.features && r.memoryComparable) original.set({ ...r, memoryCopyOf: undefined }, r);
+  return directMemory([...original.keys()], quantity, profiles).map((o) => ({ ...o, item: original.get(o.item)! }));
+}
+
+/**
+ * NPU rows whose stand-in is not memory-comparable, on a Neural-ART target, predicted by the Neural-ART weights figure
+ * (neural-art-weights.ts): not in the figure, printed beside it with the MCU figure on the same rows.
+ */
+function neuralArtWeightStandIns(rows: CalibrationRow[], profiles: Map<string, TargetProfile>): { neuralArt: LooOutcome<CalibrationRow>[]; mcu: LooOutcome<CalibrationRow>[] } {
+  const neuralArt: LooOutcome<CalibrationRow>[] = [];
+  const mcu: LooOutcome<CalibrationRow>[] = [];
+  for (const r of rows) {
+    const predicted = r.features?.weightsFlashBytesNeuralArt;
+    const actual = r.published.weightsFlashBytes ?? 0;
+    if (r.table !== 'npu' || predicted === undefined || r.memoryComparable || r.approximate || r.features!.partial || r.memoryCopyOf || !profiles.get(r.target)?.activationPools || actual <= 0) continue;
+    neuralArt.push({ item: r, predicted, actual, errorPct: (100 * (predicted - actual)) / actual });
+    const m = r.features!.weightsFlashBytes;
+    mcu.push({ item: r, predicted: m, actual, errorPct: (100 * (m - actual)) / actual });
+  }
+  return { neuralArt, mcu };
 }
 
 /**
@@ -254,6 +286,8 @@ export function calibrate(opts: { rows?: CalibrationRow[]; profiles?: TargetProf
   const engineChoice = mp2EngineChoiceLoo(rows, profiles);
   const st81Activation = st81ActivationMemory(outcomes.activationRam);
   const standInPools = poolPlanStandIns(rows, profiles);
+  const standInWeights = neuralArtWeightStandIns(rows, profiles);
+  const copiedMemory = { activationRam: memoryCopyRows(rows, 'activationRam', profiles), weightsFlash: memoryCopyRows(rows, 'weightsFlash', profiles) };
   // a row whose key borrows another engine's fit is predicted `thin` (check prints no error figure for it)
   const latencyRole = (r: CalibrationRow): LooRecord['role'] => (!r.latencyComparable ? 'contradicted' : allModels.get(r.calibrationKey)?.kind === 'borrowed' ? 'thin' : 'scored');
   const targets: TargetCalibration[] = [];
@@ -311,6 +345,34 @@ export function calibrate(opts: { rows?: CalibrationRow[]; profiles?: TargetProf
             ...(details ?? []),
             `Neural-ART pool plan on the stand-in rows (not ST's files, not in the figure): ${pct(summarizeErrors(standIns, (r) => r.arch))}, ${exact} of ${standIns.length} rows to the byte; the MCU plan on them ${pct(summarizeErrors(mcuPlan, (r) => r.arch))}`,
           ];
+        }
+      }
+      if (q === 'weightsFlash') {
+        const mine = (os: LooOutcome<CalibrationRow>[]) => os.filter((o) => calib.has(o.item.target) && o.item.toolVersion === toolVersion);
+        const standIns = mine(standInWeights.neuralArt);
+        if (standIns.length) {
+          details = [
+            `Neural-ART weights (kernels + biases + per-channel tables of convolutions over 512 channels) on the stand-in rows (not ST's files, not in the figure): ${pct(summarizeErrors(standIns, (r) => r.arch))}; the MCU figure on them ${pct(summarizeErrors(mine(standInWeights.mcu), (r) => r.arch))}`,
+          ];
+        }
+      }
+      if (q === 'weightsFlash') {
+        const blobRows = outs.filter((o) => o.item.weightsForm === 'application-blob' && o.item.features!.weightsFlashBytesNeuralArt !== undefined);
+        if (blobRows.length) {
+          const each = blobRows
+            .map((o) => {
+              const other = (100 * (o.item.features!.weightsFlashBytesNeuralArt! - o.actual)) / o.actual;
+              return `${o.item.model} ${o.item.resolution.split('x')[0]} ${o.errorPct >= 0 ? '+' : ''}${round(o.errorPct, 2)} % (the other form ${other >= 0 ? '+' : ''}${round(other, 1)} %)`;
+            })
+            .join(', ');
+          details = [...(details ?? []), `scored on ST's application-blob form (3x3 depthwise kernels x8, no biases; npu-weight-forms.json): ${each}`];
+        }
+      }
+      if (q === 'activationRam' || q === 'weightsFlash') {
+        const copied = copiedMemory[q].filter((o) => calib.has(o.item.target) && o.item.toolVersion === toolVersion);
+        if (copied.length) {
+          const each = copied.map((o) => `${o.item.model} ${o.item.resolution.split('x')[0]} ${o.errorPct >= 0 ? '+' : ''}${round(o.errorPct, 1)} %`).join(', ');
+          details = [...(details ?? []), `not in the figure, memory columns of an older tool printed under this label (${[...new Set(copied.map((o) => o.item.memoryCopyOf!.split(' ')[0]))].join(', ')}): ${each}`];
         }
       }
       if (summary && summary.models < MIN_MODELS_FOR_FIT) {

@@ -13,6 +13,8 @@ import { featureFileName, type FeatureRecord } from './feature-store.ts';
 import type { StandInKind } from './model-sources.ts';
 import { mpuCpuPath } from '../latency/runtime-path.ts';
 import { relabelledCopies } from '../runtime-copies.ts';
+import { markMemoryCopies } from './memory-copies.ts';
+import { markWeightForms, type WeightsForm } from './weight-forms.ts';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const DATA_DIR = join(REPO, 'data');
@@ -50,6 +52,13 @@ export interface CalibrationRow {
    * its tool version: the row id it copies. Such rows fit and score nothing (latency, runtime RAM, code flash).
    */
   relabelledCopyOf?: string;
+  /**
+   * Set when only the memory columns are an older tool's figures printed under this row's label (the time was
+   * re-measured): the older table, e.g. 'stedgeai-2.0 (…README.md)' (memory-copies.ts). Left out of memory figures.
+   */
+  memoryCopyOf?: string;
+  /** Set when ST's weights figure of this row is its weight blob in the application form (weight-forms.ts). */
+  weightsForm?: WeightsForm;
   /** MPU tables: share of the time ST measured on the NPU (MP2), when published. */
   npuPct?: number;
   model: string;
@@ -157,6 +166,8 @@ export function loadCalibrationRows(opts: { dataDir?: string; profiles?: TargetP
     const of = copies.get(r.rowId);
     if (of !== undefined) r.relabelledCopyOf = of;
   }
+  markMemoryCopies(kept, dataDir);
+  markWeightForms(kept, dataDir);
   return kept;
 }
 
