@@ -13,6 +13,13 @@
  * format differs in a way that changes ST's memory figures; such rows calibrate latency only.
  */
 
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The project's data folder. */
+const DATA_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../../data');
+
 export type StandInKind = 'exact-file' | 'same-arch-file' | 'zoo-builder' | 'none';
 
 export interface ZooSpec {
@@ -164,6 +171,23 @@ export function archOf(model: string, file: string): string | undefined {
   return undefined;
 }
 
+interface ZooFileIdentity {
+  zooPath: string;
+  standInRef: string;
+  sameFile: boolean;
+}
+
+let zooFileIdentities: ZooFileIdentity[] | undefined;
+/**
+ * Whether a held file is byte for byte the one ST's zoo 4.x benchmarked for a data set: its sha256 equals the
+ * zoo's Git LFS oid of that file (data/published/zoo-4x-file-identity.json, with the zoo commit it was read at).
+ */
+function isZooBenchmarkedFile(path: string, dataset: string): boolean {
+  zooFileIdentities ??= (JSON.parse(readFileSync(join(DATA_DIR, 'published', 'zoo-4x-file-identity.json'), 'utf8')) as { records: ZooFileIdentity[] }).records;
+  const folder = `/${dataset.toLowerCase()}/`;
+  return zooFileIdentities.some((r) => r.sameFile && r.standInRef === path && r.zooPath.toLowerCase().includes(folder));
+}
+
 export function standInFor(row: PublishedRowKey): StandIn {
   const arch = archOf(row.model, row.file);
   if (!arch) return none(row.model, 'architecture not reconstructed and file not held');
@@ -188,6 +212,9 @@ export function standInFor(row: PublishedRowKey): StandIn {
     const sameHead = classes === undefined || classesOf(held.dataset) === classes || held.dataset === row.dataset.toLowerCase();
     const isOwn = row.origin === 'legacy-elhadidy' && file !== '' && held.path.toLowerCase().endsWith(file);
     if (isOwn) return { kind: 'exact-file', arch, ref: held.path, memoryComparable: true, note: 'the file this legacy row links (MohamedElhadidy0019 fork)' };
+    if (row.origin === 'zoo-4' && sameHead && isZooBenchmarkedFile(held.path, row.dataset)) {
+      return { kind: 'exact-file', arch, ref: held.path, memoryComparable: row.table !== 'npu', note: "the benchmarked file: its sha256 is the zoo's LFS oid (data/published/zoo-4x-file-identity.json)" };
+    }
     // A reconstruction with the right head beats a file with another head for memory, not for latency realism.
     if (!sameHead) {
       const zoo = zooSpec(arch, h, w, c, classes, zooIoFor(row));
