@@ -130,12 +130,18 @@ function seedInputs(model: IRModel, opts: ShapeOptions, types: Map<string, Tenso
  * would not carry a getter.)
  */
 class LazyConstType implements TensorType {
-  private decoded: number[] | undefined = undefined;
-  constructor(
-    readonly dtype: DType,
-    readonly shape: number[],
-    private readonly data: ConstData,
-  ) {}
+  // fields assigned in the constructor only (`declare`: no class-field definitions before the assignments,
+  // one object per constant and per call)
+  declare readonly dtype: DType;
+  declare readonly shape: number[];
+  private declare readonly data: ConstData;
+  private declare decoded: number[] | undefined;
+  constructor(dtype: DType, shape: number[], data: ConstData) {
+    this.dtype = dtype;
+    this.shape = shape;
+    this.data = data;
+    this.decoded = undefined;
+  }
   get value(): number[] | undefined {
     return (this.decoded ??= decodeSmallConst(this.data, MAX_VALUE_ELEMENTS));
   }
