@@ -130,12 +130,18 @@ function seedInputs(model: IRModel, opts: ShapeOptions, types: Map<string, Tenso
  * would not carry a getter.)
  */
 class LazyConstType implements TensorType {
-  private decoded: number[] | undefined = undefined;
-  constructor(
-    readonly dtype: DType,
-    readonly shape: number[],
-    private readonly data: ConstData,
-  ) {}
+  // fields assigned in the constructor only (`declare`: no class-field definitions before the assignments,
+  // one object per constant and per call)
+  declare readonly dtype: DType;
+  declare readonly shape: number[];
+  private declare readonly data: ConstData;
+  private declare decoded: number[] | undefined;
+  constructor(dtype: DType, shape: number[], data: ConstData) {
+    this.dtype = dtype;
+    this.shape = shape;
+    this.data = data;
+    this.decoded = undefined;
+  }
   get value(): number[] | undefined {
     return (this.decoded ??= decodeSmallConst(this.data, MAX_VALUE_ELEMENTS));
   }
@@ -179,15 +185,70 @@ interface DomainRules {
 }
 
 /**
+ * Finds each node's rule and opset in one inferShapes call: the registry's rules of each domain met, with the
+ * domain's opset. Consecutive nodes mostly share a domain and often an op type (the Q/DQ pairs around every
+ * layer): the last of each is kept at hand.
+ */
+class RuleFinder {
+  private readonly byDomain = new Map<string, DomainRules>();
+  private domain: DomainRules | undefined = undefined;
+  private opType = '';
+  private rule: ShapeRule | undefined = undefined;
+  constructor(private readonly model: IRModel) {}
+
+  /** The rule of `node`'s op type (undefined when none is registered); `opset` is then its domain's opset. */
+  ruleOf(node: IRNode): ShapeRule | undefined {
+    const domainName = node.domain;
+    const opType = node.opType;
+    let dom = this.domain;
+    if (dom !== undefined && dom.domain === domainName && opType === this.opType) return this.rule;
+    if (dom === undefined || dom.domain !== domainName) {
+      dom = this.byDomain.get(domainName);
+      if (!dom) this.byDomain.set(domainName, (dom = { domain: domainName, opset: opsetOf(this.model, domainName), rules: shapeRulesOf(domainName) }));
+      this.domain = dom;
+    }
+    this.opType = opType;
+    return (this.rule = dom.rules.get(opType));
+  }
+
+  get opset(): number {
+    return this.domain!.opset;
+  }
+}
+
+/**
  * The one ShapeContext of an inferShapes call, pointed at each node in turn: rules read it only while they run,
  * so one object serves every node (a class rather than an object literal with an `attr` arrow: no closure).
  */
 class NodeShapeContext implements ShapeContext {
   inputs: (TensorType | undefined)[] = [];
   opset = 1;
+  /** One inputs array per arity in this call (setting an array's length is a runtime call). */
+  private readonly inputsOfArity: (TensorType | undefined)[][] = [];
   constructor(public node: IRNode) {}
   attr(name: string): AttrValue | undefined {
     return this.node.attrs[name];
+  }
+
+  /**
+   * Points the context at `node` and reads its input types, once; returns how many named inputs have no type.
+   * Every element is written ('' = an omitted optional input is a real undefined, not a hole: rules may call
+   * every/some/map); types never holds undefined.
+   */
+  readInputs(node: IRNode, types: ReadonlyMap<string, TensorType>): number {
+    const names = node.inputs;
+    let inputs = this.inputsOfArity[names.length];
+    if (inputs === undefined) this.inputsOfArity[names.length] = inputs = new Array<TensorType | undefined>(names.length);
+    let missing = 0;
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i]!;
+      const t = name === '' ? undefined : types.get(name);
+      if (t === undefined && name !== '') missing++;
+      inputs[i] = t;
+    }
+    this.node = node;
+    this.inputs = inputs;
+    return missing;
   }
 }
 
@@ -198,73 +259,77 @@ export function inferShapes(model: IRModel, opts: ShapeOptions = {}): ShapeResul
   const g = model.graph;
   seedConstants(model, types);
   const defaultedHint = seedInputs(model, opts, types, warnings);
-  // the registry's rules of each domain met, with the domain's opset. Consecutive nodes mostly share a domain:
-  // the last one is kept at hand.
-  const byDomain = new Map<string, DomainRules>();
-  let lastDomain: DomainRules | undefined;
+  const finder = new RuleFinder(model);
   const nodes = g.nodes;
   const ctx = new NodeShapeContext(nodes[0]!);
-  const inputsOfArity: (TensorType | undefined)[][] = [];
 
   for (let k = 0; k < nodes.length; k++) {
     const node = nodes[k]!;
-    // the input types, once: a name without a type is missing (types never holds undefined)
-    const names = node.inputs;
-    // one array per arity in this call (setting an array's length is a runtime call); every element is written
-    // below ('' = an omitted optional input is a real undefined, not a hole: rules may call every/some/map)
-    let inputs = inputsOfArity[names.length];
-    if (inputs === undefined) inputsOfArity[names.length] = inputs = new Array<TensorType | undefined>(names.length);
-    let missing: string[] | undefined;
-    for (let i = 0; i < names.length; i++) {
-      const n = names[i]!;
-      const t = n === '' ? undefined : types.get(n);
-      if (t === undefined && n !== '') (missing ??= []).push(n);
-      inputs[i] = t;
+    const missing = ctx.readInputs(node, types);
+    const rule = finder.ruleOf(node);
+    // the output types, or why they stay unresolved (then the declared shapes stand in)
+    let outs: (TensorType | undefined)[] | string;
+    if (rule === undefined) outs = `no shape rule for op ${opLabel(node)}`;
+    else if (missing > 0) outs = missingReason(node, types);
+    else {
+      ctx.opset = finder.opset;
+      outs = applyRule(rule, ctx, defaultedHint);
     }
-    let dom = lastDomain !== undefined && lastDomain.domain === node.domain ? lastDomain : byDomain.get(node.domain);
-    if (!dom) byDomain.set(node.domain, (dom = { domain: node.domain, opset: opsetOf(model, node.domain), rules: shapeRulesOf(node.domain) }));
-    lastDomain = dom;
-    const rule = dom.rules.get(node.opType);
-    let outs: (TensorType | undefined)[] | undefined;
-    let reason: string | undefined;
-    if (!rule) {
-      reason = `no shape rule for op ${opLabel(node)}`;
-    } else if (missing) {
-      reason = `input${missing.length > 1 ? 's' : ''} ${missing.map((m) => `'${m}'`).join(', ')} of unknown shape`;
-    } else {
-      try {
-        ctx.node = node;
-        ctx.inputs = inputs;
-        ctx.opset = dom.opset;
-        outs = rule(ctx);
-      } catch (e) {
-        const label = nodeLabel(node);
-        if (e instanceof EdgefitError && e.code === 'DYNAMIC_DIM') reason = e.message.replace(`${label}: `, '');
-        else if (e instanceof EdgefitError) throw new EdgefitError(e.code, e.message + defaultedHint, e.exitCode);
-        else throw new EdgefitError('BAD_SHAPE', `${label}: shape rule failed on these operands (${(e as Error).message})${defaultedHint}`);
-      }
-    }
-    if (!outs) {
-      // Fall back on shapes the file declares; otherwise leave the outputs untyped.
-      const declared = node.outputs.map((o) => (o ? declaredType(g.tensors.get(o)) : undefined));
-      const typed = declared.filter((d) => d !== undefined).length;
-      unknownNodes.push(node.name);
-      warnings.push(
-        `${nodeLabel(node)}: ${reason}; ${typed === node.outputs.length && typed > 0 ? 'using the declared output shapes' : typed > 0 ? 'some outputs use declared shapes, others are unknown' : 'outputs unknown'} (partial)`,
-      );
-      outs = declared;
-    }
-    const outputs = node.outputs;
-    for (let i = 0; i < outputs.length; i++) {
-      const name = outputs[i]!;
-      const t = outs[i];
-      if (!name || !t) continue;
-      const problem = shapeProblem(t.shape);
-      if (problem) throw new EdgefitError('DIM_OVERFLOW', `${nodeLabel(node)}: tensor '${name}' ${problem}${defaultedHint}`);
-      types.set(name, t);
-    }
+    if (typeof outs === 'string') outs = declaredOutputs(node, g, outs, unknownNodes, warnings);
+    setOutputs(node, outs, ctx.inputs, types, defaultedHint);
   }
   return { types, unknownNodes, warnings };
+}
+
+/**
+ * The rule's output types, or the reason they stay unresolved (a DYNAMIC_DIM: partial result). Any other
+ * failure is the model's: an EdgefitError naming the node, with the dynamic-dims hint.
+ */
+function applyRule(rule: ShapeRule, ctx: NodeShapeContext, defaultedHint: string): TensorType[] | string {
+  try {
+    return rule(ctx);
+  } catch (e) {
+    const label = nodeLabel(ctx.node);
+    if (e instanceof EdgefitError && e.code === 'DYNAMIC_DIM') return e.message.replace(`${label}: `, '');
+    if (e instanceof EdgefitError) throw new EdgefitError(e.code, e.message + defaultedHint, e.exitCode);
+    throw new EdgefitError('BAD_SHAPE', `${label}: shape rule failed on these operands (${(e as Error).message})${defaultedHint}`);
+  }
+}
+
+/** `input 'a' of unknown shape` / `inputs 'a', 'b' of unknown shape`. */
+function missingReason(node: IRNode, types: ReadonlyMap<string, TensorType>): string {
+  const missing = node.inputs.filter((n) => n !== '' && !types.has(n));
+  return `input${missing.length > 1 ? 's' : ''} ${missing.map((m) => `'${m}'`).join(', ')} of unknown shape`;
+}
+
+/** The outputs of a node whose rule could not resolve them: the shapes the file declares, else untyped (partial). */
+function declaredOutputs(node: IRNode, g: IRModel['graph'], reason: string, unknownNodes: string[], warnings: string[]): (TensorType | undefined)[] {
+  const declared = node.outputs.map((o) => (o ? declaredType(g.tensors.get(o)) : undefined));
+  const typed = declared.filter((d) => d !== undefined).length;
+  unknownNodes.push(node.name);
+  warnings.push(
+    `${nodeLabel(node)}: ${reason}; ${typed === node.outputs.length && typed > 0 ? 'using the declared output shapes' : typed > 0 ? 'some outputs use declared shapes, others are unknown' : 'outputs unknown'} (partial)`,
+  );
+  return declared;
+}
+
+/**
+ * Records the node's typed outputs after checking each shape (DIM_OVERFLOW names the node and tensor). An output
+ * holding input 0's shape array (Q/DQ, unary ops) is not checked again: every shape in `types` was checked.
+ */
+function setOutputs(node: IRNode, outs: (TensorType | undefined)[], inputs: (TensorType | undefined)[], types: Map<string, TensorType>, defaultedHint: string): void {
+  const outputs = node.outputs;
+  const input0 = inputs.length > 0 ? inputs[0] : undefined;
+  for (let i = 0; i < outputs.length; i++) {
+    const name = outputs[i]!;
+    const t = outs[i];
+    if (!name || !t) continue;
+    if (input0 === undefined || t.shape !== input0.shape) {
+      const problem = shapeProblem(t.shape);
+      if (problem) throw new EdgefitError('DIM_OVERFLOW', `${nodeLabel(node)}: tensor '${name}' ${problem}${defaultedHint}`);
+    }
+    types.set(name, t);
+  }
 }
 
 function nodeLabel(node: IRNode): string {

@@ -6,7 +6,7 @@
 import type { TensorType } from '../ir.ts';
 import type { DType } from '../dtype.ts';
 import type { ShapeContext, ShapeRule } from './registry.ts';
-import { broadcastShapes, divFor, foldBroadcast, like, req, tensor , registerOnce } from './rule-helpers.ts';
+import { broadcastShapes, divFor, foldBroadcast, like, req, sameDims, tensor, registerOnce } from './rule-helpers.ts';
 
 /** Output = input 0, same shape and dtype; optional fold of small values. */
 function unary(fold?: (x: number) => number): ShapeRule {
@@ -16,30 +16,40 @@ function unary(fold?: (x: number) => number): ShapeRule {
   };
 }
 
-/** Broadcast over all present inputs; output dtype from `dtypeOf` (default: input 0). */
-function broadcasting(
-  fold?: (dtype: DType) => (...xs: number[]) => number,
-  dtypeOf: (ctx: ShapeContext) => DType = (ctx) => req(ctx, 0).dtype,
-): ShapeRule {
+/** The default output dtype of a broadcasting op: input 0's. */
+function input0DType(ctx: ShapeContext): DType {
+  return req(ctx, 0).dtype;
+}
+
+/**
+ * Broadcast over all present inputs; output dtype from `dtypeOf` (default: input 0). Operands of one shape (the
+ * activations of a SiLU's Mul, a residual Add) give the first one's shape array back, shared (see infer.ts).
+ */
+function broadcasting(fold?: (dtype: DType) => (...xs: number[]) => number, dtypeOf: (ctx: ShapeContext) => DType = input0DType): ShapeRule {
   return (ctx) => {
+    const inputs = ctx.inputs;
     const ins: TensorType[] = [];
-    const shapes: number[][] = [];
-    let allValues = true;
-    for (const t of ctx.inputs) {
+    // only a rule that folds reads the values, and only while every operand so far has one (an ONNX
+    // constant's value is decoded when first read)
+    let allValues = fold !== undefined;
+    for (let i = 0; i < inputs.length; i++) {
+      const t = inputs[i];
       if (t === undefined) continue;
       ins.push(t);
-      shapes.push(t.shape);
-      // only a rule that folds reads the values (an ONNX constant's value is decoded when first read)
-      if (fold && !t.value) allValues = false;
+      if (allValues && !t.value) allValues = false;
     }
     if (ins.length === 0) req(ctx, 0);
-    const shape = broadcastShapes(ctx, shapes);
+    const shape = sameDims(ins) ? ins[0]!.shape : broadcastShapes(ctx, ins.map(shapeOf));
     const dtype = dtypeOf(ctx);
     if (!fold) return [tensor(dtype, shape)];
     const x0 = req(ctx, 0);
     // the fold function only for operands that all carry values (foldBroadcast gives none otherwise)
     return [tensor(dtype, shape, allValues ? foldBroadcast(ins, shape, fold(x0.dtype)) : undefined)];
   };
+}
+
+function shapeOf(t: TensorType): number[] {
+  return t.shape;
 }
 
 const bool = (): DType => 'bool';

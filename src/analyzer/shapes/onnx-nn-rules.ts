@@ -7,7 +7,7 @@
  * (QLinearConv, ConvInteger, QLinearMatMul, …) in onnx-quant-rules.ts.
  */
 import type { ShapeContext, ShapeRule } from './registry.ts';
-import { attrInt, attrInts, attrString, badShape, broadcastShapes, like, normAxis, req, tensor , registerOnce } from './rule-helpers.ts';
+import { attrInt, attrInts, attrString, badShape, broadcastShapes, filled, like, normAxis, req, tensor, registerOnce } from './rule-helpers.ts';
 import type { TensorType } from '../ir.ts';
 
 interface Window {
@@ -20,15 +20,15 @@ interface Window {
 }
 
 function windowAttrs(ctx: ShapeContext, spatial: number, kernel: number[]): Window {
-  const strides = attrInts(ctx, 'strides') ?? new Array<number>(spatial).fill(1);
-  const dilations = attrInts(ctx, 'dilations') ?? new Array<number>(spatial).fill(1);
-  const pads = attrInts(ctx, 'pads') ?? new Array<number>(2 * spatial).fill(0);
+  const strides = attrInts(ctx, 'strides') ?? filled(spatial, 1);
+  const dilations = attrInts(ctx, 'dilations') ?? filled(spatial, 1);
+  const pads = attrInts(ctx, 'pads') ?? filled(2 * spatial, 0);
   const autoPad = attrString(ctx, 'auto_pad', 'NOTSET');
   if (kernel.length !== spatial) badShape(ctx, `kernel_shape has ${kernel.length} dims for ${spatial} spatial dims`);
   if (strides.length !== spatial) badShape(ctx, `strides has ${strides.length} entries for ${spatial} spatial dims`);
   if (dilations.length !== spatial) badShape(ctx, `dilations has ${dilations.length} entries for ${spatial} spatial dims`);
   if (pads.length !== 2 * spatial) badShape(ctx, `pads has ${pads.length} entries for ${spatial} spatial dims`);
-  if (strides.some((s) => s <= 0)) badShape(ctx, `strides must be positive`);
+  for (let i = 0; i < spatial; i++) if (strides[i]! <= 0) badShape(ctx, `strides must be positive`);
   return { kernel, strides, dilations, pads, autoPad };
 }
 
@@ -163,7 +163,7 @@ const convTranspose: ShapeRule = (ctx) => {
   if (x.shape[1] !== w.shape[0]) badShape(ctx, `input channels ${x.shape[1]} ≠ weight dim 0 ${w.shape[0]}`);
   const kernel = attrInts(ctx, 'kernel_shape') ?? w.shape.slice(2);
   const win = windowAttrs(ctx, spatial, kernel);
-  const outPad = attrInts(ctx, 'output_padding') ?? new Array<number>(spatial).fill(0);
+  const outPad = attrInts(ctx, 'output_padding') ?? filled(spatial, 0);
   const outputShape = attrInts(ctx, 'output_shape');
   const inSpatial = x.shape.slice(2);
   let outSpatial: number[];

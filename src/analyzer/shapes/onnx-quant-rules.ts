@@ -10,10 +10,20 @@ import type { ShapeContext, ShapeRule } from './registry.ts';
 import { convShape, matmulShape, poolShape } from './onnx-nn-rules.ts';
 import { attrInt, badShape, broadcastShapes, dtypeOfInput, normAxis, req, tensor , registerOnce } from './rule-helpers.ts';
 
+/**
+ * The output_dtype attribute of a QuantizeLinear/DequantizeLinear (0 when absent). Read here first, a property
+ * load that sees only the few attribute layouts of Q/DQ nodes, rather than through ctx.attr, which every rule
+ * shares with every attribute name: on a QDQ graph two nodes in three are Q/DQ and almost none has the attribute.
+ */
+function outputDTypeCode(ctx: ShapeContext): number {
+  if (ctx.node.attrs['output_dtype'] === undefined) return 0;
+  return attrInt(ctx, 'output_dtype', 0);
+}
+
 /** QuantizeLinear(x, y_scale, y_zero_point?): dtype from output_dtype (opset ≥ 21), else zero point, else uint8. */
 const quantizeLinear: ShapeRule = (ctx) => {
   const x = req(ctx, 0);
-  const code = attrInt(ctx, 'output_dtype', 0);
+  const code = outputDTypeCode(ctx);
   let dtype: DType = dtypeOfInput(ctx, 2, 'uint8');
   if (code) {
     const d = ONNX_DTYPES[code];
@@ -26,7 +36,7 @@ const quantizeLinear: ShapeRule = (ctx) => {
 /** DequantizeLinear(x, x_scale, x_zero_point?): same shape as x, dtype of the scale (float32/float16/bfloat16). */
 const dequantizeLinear: ShapeRule = (ctx) => {
   const x = req(ctx, 0);
-  const code = attrInt(ctx, 'output_dtype', 0);
+  const code = outputDTypeCode(ctx);
   const dtype = code ? (ONNX_DTYPES[code] ?? badShape(ctx, `unknown output_dtype ${code}`)) : dtypeOfInput(ctx, 1, 'float32');
   return [tensor(dtype, x.shape)];
 };

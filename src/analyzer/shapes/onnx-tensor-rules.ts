@@ -16,6 +16,7 @@ import {
   badShape,
   broadcastShapes,
   castValue,
+  filled,
   foldBroadcast,
   INT64_MAX_AS_NUMBER,
   like,
@@ -37,7 +38,7 @@ function onnxDType(ctx: ShapeContext, code: number): DType {
 }
 
 function strides(shape: number[]): number[] {
-  const s = new Array<number>(shape.length).fill(1);
+  const s = filled(shape.length, 1);
   for (let i = shape.length - 2; i >= 0; i--) s[i] = s[i + 1]! * shape[i + 1]!;
   return s;
 }
@@ -45,7 +46,7 @@ function strides(shape: number[]): number[] {
 /** Calls fn with each multi-index of `shape` in row-major order. */
 function forEachIndex(shape: number[], fn: (idx: number[]) => void): void {
   const n = product(shape);
-  const idx = new Array<number>(shape.length).fill(0);
+  const idx = filled(shape.length, 0);
   for (let k = 0; k < n; k++) {
     fn(idx);
     for (let d = shape.length - 1; d >= 0; d--) {
@@ -255,8 +256,8 @@ const slice: ShapeRule = (ctx) => {
   if (starts.length !== ends.length) badShape(ctx, `starts and ends have different lengths`);
   axes ??= starts.map((_, i) => i);
   steps ??= starts.map(() => 1);
-  const begin = new Array<number>(r).fill(0);
-  const step = new Array<number>(r).fill(1);
+  const begin = filled(r, 0);
+  const step = filled(r, 1);
   const shape = [...x.shape];
   axes.forEach((a, i) => {
     const ax = normAxis(ctx, a, r);
@@ -365,7 +366,7 @@ const constantOfShape: ShapeRule = (ctx) => {
   const dtype = v?.dtype ?? 'float32';
   const fill = v ? (attrTensorValue(v)?.[0] ?? 0) : 0;
   const n = product(shape);
-  return [tensor(dtype, shape, n <= 64 ? new Array<number>(n).fill(fill) : undefined)];
+  return [tensor(dtype, shape, n <= 64 ? filled(n, fill) : undefined)];
 };
 
 const range: ShapeRule = (ctx) => {

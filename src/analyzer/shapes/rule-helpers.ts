@@ -100,10 +100,29 @@ export function normAxis(ctx: ShapeContext, axis: number, rank: number): number 
   return a;
 }
 
+/** `n` copies of `v` (a loop: `new Array(n).fill(v)` is a runtime call, several times slower on the short arrays rules make). */
+export function filled(n: number, v: number): number[] {
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) out[i] = v;
+  return out;
+}
+
 export function product(shape: readonly number[]): number {
   let n = 1;
   for (const d of shape) n *= d;
   return n;
+}
+
+/** Whether every shape has the dims of the first (then broadcasting gives the first back). */
+export function sameDims(shapes: readonly { shape: readonly number[] }[]): boolean {
+  const first = shapes[0]!.shape;
+  for (let k = 1; k < shapes.length; k++) {
+    const s = shapes[k]!.shape;
+    if (s === first) continue;
+    if (s.length !== first.length) return false;
+    for (let i = 0; i < s.length; i++) if (s[i] !== first[i]) return false;
+  }
+  return true;
 }
 
 /** Multidirectional (numpy) broadcasting of any number of shapes. */
@@ -128,7 +147,7 @@ export function broadcastShapes(ctx: ShapeContext, shapes: number[][]): number[]
 
 /** Row-major strides of `shape`, with 0 stride on broadcast dims when seen from `outShape`. */
 function broadcastStrides(shape: number[], outShape: number[]): number[] {
-  const strides = new Array<number>(outShape.length).fill(0);
+  const strides = filled(outShape.length, 0);
   let stride = 1;
   for (let i = shape.length - 1; i >= 0; i--) {
     const oi = outShape.length - shape.length + i;
@@ -150,7 +169,7 @@ export function foldBroadcast(
   const ts = inputs as TensorType[];
   const strides = ts.map((t) => broadcastStrides(t.shape, outShape));
   const out = new Array<number>(n);
-  const idx = new Array<number>(outShape.length).fill(0);
+  const idx = filled(outShape.length, 0);
   for (let k = 0; k < n; k++) {
     const args = ts.map((t, j) => {
       let off = 0;
