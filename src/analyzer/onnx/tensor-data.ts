@@ -189,7 +189,8 @@ const FIELD_NAMES: Record<string, string> = {
 /** The error for typed data of the wrong length (built only when thrown). */
 class Mismatch {
   constructor(
-    private readonly where: string,
+    private readonly ctx: TensorContext,
+    private readonly what: string,
     private readonly fieldName: string,
     private readonly shape: number[],
     private readonly expected: number,
@@ -198,7 +199,7 @@ class Mismatch {
   error(have: number): EdgefitError {
     return new EdgefitError(
       'BAD_MODEL',
-      `${this.where} has ${have} values in ${this.fieldName} (and no raw_data) but its dims [${this.shape.join(', ')}] need ${this.expected}`,
+      `${where(this.ctx, this.what)} has ${have} values in ${this.fieldName} (and no raw_data) but its dims [${this.shape.join(', ')}] need ${this.expected}`,
     );
   }
 }
@@ -209,26 +210,30 @@ class Mismatch {
  */
 export function tensorData(tensor: TensorProto | WireTensor, what: string, ctx: TensorContext, origin: ConstData['origin'] = 'inline'): ConstData {
   const t = tensor as ReadTensorProto & { lazyRaw?: LazyRange; lazyPacked?: LazyPacked };
+  // a WireTensor's rarely set fields live on its `rare` object (absent for most tensors), read there by name;
+  // a protobufjs TensorProto holds them itself
+  const wire = tensor instanceof WireTensor;
+  const rare: RareFields | undefined = wire ? tensor.rare : t;
   // `${ctx.path}: ${what}` is built only for a message (where()): most tensors never need it
   const code = t.dataType;
   let dtype = code === null || code === undefined ? undefined : ONNX_DTYPES[code];
   if (dtype === undefined) dtype = onnxDtype(code, where(ctx, what));
   let shape: number[];
   let count: number;
-  const wireDims = tensor instanceof WireTensor ? tensor.dims : undefined;
+  const wireDims = wire ? tensor.dims : undefined;
   const plain = wireDims ? plainDims(wireDims) : -1;
   if (plain >= 0) {
     shape = wireDims!.length === 0 ? [] : (wireDims as number[]);
     count = plain;
   } else ({ shape, count } = checkedDims(t.dims as Int64[] | null | undefined, where(ctx, what)));
-  if (t.segment) throw new EdgefitError('UNSUPPORTED', `${where(ctx, what)} is a segmented tensor, which edgefit does not read`);
+  if (rare?.segment) throw new EdgefitError('UNSUPPORTED', `${where(ctx, what)} is a segmented tensor, which edgefit does not read`);
   if (dtype === 'string') return { dtype, shape, bytes: new Uint8Array(0), origin };
   const byteLength = storageBytes(dtype, count);
   if (byteLength > ctx.maxTensorBytes) guardSize(byteLength, where(ctx, what), ctx);
 
-  const external = t.dataLocation === 1 || (t.externalData?.length ?? 0) > 0;
+  const external = rare !== undefined && (rare.dataLocation === 1 || (rare.externalData?.length ?? 0) > 0);
   if (external) {
-    const bytes = readExternalData(t.externalData ?? [], byteLength, where(ctx, what), ctx.baseDir);
+    const bytes = readExternalData(rare.externalData ?? [], byteLength, where(ctx, what), ctx.baseDir);
     return { dtype, shape, bytes, origin: 'external' };
   }
   const lazyRaw = t.lazyRaw;
@@ -242,13 +247,49 @@ export function tensorData(tensor: TensorProto | WireTensor, what: string, ctx: 
     }
     return lazyRaw ? lazyConstData(dtype, shape, origin, lazyRaw) : { dtype, shape, bytes: t.rawData!, origin };
   }
+  return typedData(rare, dtype, shape, count, byteLength, ctx, what, origin);
+}
+
+/** The TensorProto fields tensorData reads from a WireTensor's `rare` object (or a TensorProto itself). */
+type RareFields = Pick<ReadTensorProto, 'segment' | 'dataLocation' | 'externalData' | 'packed'> & { lazyPacked?: LazyPacked } & Partial<
+  Record<TypedField, ArrayLike<number | Int64> | null>
+>;
+type TypedField = NonNullable<ReturnType<typeof typedFieldOf>>;
+
+/** The unpacked values of a typed field, read by name (a keyed read over five names would be megamorphic). */
+function typedValues(rare: RareFields, field: TypedField): ArrayLike<number | Int64> | null | undefined {
+  switch (field) {
+    case 'floatData':
+      return rare.floatData;
+    case 'int32Data':
+      return rare.int32Data;
+    case 'int64Data':
+      return rare.int64Data;
+    case 'doubleData':
+      return rare.doubleData;
+    case 'uint64Data':
+      return rare.uint64Data;
+  }
+}
+
+/** A tensor without raw data: its values from the typed field its dtype uses (packed, left on disk, or unpacked). */
+function typedData(
+  rare: RareFields | undefined,
+  dtype: DType,
+  shape: number[],
+  count: number,
+  byteLength: number,
+  ctx: TensorContext,
+  what: string,
+  origin: ConstData['origin'],
+): ConstData {
   const field = typedFieldOf(dtype);
   const expected = typedLength(dtype, count);
   const fieldName = field ? FIELD_NAMES[field] : 'data';
-  const mismatch = new Mismatch(where(ctx, what), fieldName, shape, expected);
-  const packed = field ? t.packed?.[field] : undefined;
-  const lazyPacked = field ? t.lazyPacked?.[field] : undefined;
-  const values = (field ? (t[field] as ArrayLike<number | Int64> | null | undefined) : undefined) ?? [];
+  const mismatch = new Mismatch(ctx, what, fieldName!, shape, expected);
+  const packed = field && rare ? rare.packed?.[field] : undefined;
+  const lazyPacked = field && rare ? rare.lazyPacked?.[field] : undefined;
+  const values = (field && rare ? typedValues(rare, field) : undefined) ?? [];
   if ((packed || lazyPacked) && values.length > 0) throw new EdgefitError('BAD_MODEL', `${where(ctx, what)} mixes packed and unpacked ${fieldName}`);
   if (lazyPacked) {
     // left on disk only for fixed-width fields (float_data, double_data), whose bytes are raw_data's layout

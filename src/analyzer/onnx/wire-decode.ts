@@ -29,20 +29,23 @@ export type WireInt64 = number | { low: number; high: number; unsigned: boolean 
 
 export type LazyPacked = Partial<Record<keyof PackedFields, LazyRange>>;
 
-/** The TensorProto fields most tensors leave unset. */
-interface RareTensorFields {
-  packed?: PackedFields;
-  lazyPacked?: LazyPacked;
+/**
+ * The TensorProto fields most tensors leave unset, made when the first of them is set. A class with every
+ * field in place: its readers (tensor-data.ts) load each field by name from one object shape.
+ */
+export class RareTensorFields {
+  packed: PackedFields | undefined = undefined;
+  lazyPacked: LazyPacked | undefined = undefined;
   /** Unpacked typed values (legal protobuf, rare in ONNX files), by field. */
-  floatData?: number[];
-  int32Data?: number[];
-  int64Data?: WireInt64[];
-  doubleData?: number[];
-  uint64Data?: WireInt64[];
-  stringData?: Uint8Array[];
-  segment?: object;
-  externalData?: { key?: string; value?: string }[];
-  dataLocation?: number;
+  floatData: number[] | undefined = undefined;
+  int32Data: number[] | undefined = undefined;
+  int64Data: WireInt64[] | undefined = undefined;
+  doubleData: number[] | undefined = undefined;
+  uint64Data: WireInt64[] | undefined = undefined;
+  stringData: Uint8Array[] | undefined = undefined;
+  segment: object | undefined = undefined;
+  externalData: { key?: string; value?: string }[] | undefined = undefined;
+  dataLocation: number | undefined = undefined;
 }
 
 const RARE_TENSOR_FIELDS = [
@@ -51,8 +54,9 @@ const RARE_TENSOR_FIELDS = [
 
 /**
  * A TensorProto: raw_data or packed data may be left on disk (lazyRaw, lazyPacked). The fields most tensors
- * leave unset are accessors on one `rare` object made when the first of them is set: a QDQ model's
- * thousand scales and zero points each take five fields, not sixteen.
+ * leave unset live on one `rare` object made when the first of them is set: a QDQ model's thousand scales and
+ * zero points each take six fields, not seventeen. They read as properties of the tensor too (accessors, for
+ * code written against TensorProto); the reader's own code reads `rare`.
  */
 export class WireTensor {
   dims: WireInt64[] = EMPTY;
@@ -76,13 +80,18 @@ export class WireTensor {
   declare dataLocation: number | undefined;
 }
 
+/** The tensor's rare fields, made on first use. */
+function rareOf(t: WireTensor): RareTensorFields {
+  return (t.rare ??= new RareTensorFields());
+}
+
 for (const key of RARE_TENSOR_FIELDS) {
   Object.defineProperty(WireTensor.prototype, key, {
     get(this: WireTensor) {
       return this.rare?.[key];
     },
     set(this: WireTensor, value: unknown) {
-      ((this.rare ??= {}) as Record<string, unknown>)[key] = value;
+      (rareOf(this) as unknown as Record<string, unknown>)[key] = value;
     },
   });
 }
@@ -187,18 +196,19 @@ function isLazy(v: Uint8Array | LazyRange): v is LazyRange {
 function packedRun(r: WireReader, t: WireTensor, name: keyof PackedFields, end: number): void {
   const n = r.len(end);
   const v = name === 'floatData' || name === 'doubleData' ? r.payload(n) : r.view(n);
-  const priorView = t.packed?.[name];
-  const priorLazy = t.lazyPacked?.[name];
+  const rare = rareOf(t);
+  const priorView = rare.packed?.[name];
+  const priorLazy = rare.lazyPacked?.[name];
   if (priorView === undefined && priorLazy === undefined) {
-    if (isLazy(v)) (t.lazyPacked ??= {})[name] = v;
-    else (t.packed ??= {})[name] = v;
+    if (isLazy(v)) (rare.lazyPacked ??= {})[name] = v;
+    else (rare.packed ??= {})[name] = v;
     return;
   }
   // the field repeated: protobuf concatenates packed runs
   const a = priorLazy ? readLazyRange(priorLazy) : priorView!;
   const b = isLazy(v) ? readLazyRange(v) : v;
-  if (t.lazyPacked) delete t.lazyPacked[name];
-  (t.packed ??= {})[name] = concatBytes(a, b);
+  if (rare.lazyPacked) delete rare.lazyPacked[name];
+  (rare.packed ??= {})[name] = concatBytes(a, b);
 }
 
 /**
@@ -227,7 +237,7 @@ export function decodeTensor(r: WireReader, end: number): WireTensor {
         break;
       case 26 /* segment, field 3 */:
         r.skipLen(end);
-        t.segment = {};
+        rareOf(t).segment = {};
         break;
       case 34 /* float_data, field 4, packed */:
         packedRun(r, t, 'floatData', end);
@@ -242,7 +252,7 @@ export function decodeTensor(r: WireReader, end: number): WireTensor {
         packedRun(r, t, 'int32Data', end);
         break;
       case 50 /* string_data, field 6 */:
-        (t.stringData ??= []).push(r.view(r.len(end)));
+        (rareOf(t).stringData ??= []).push(r.view(r.len(end)));
         break;
       case 56 /* int64_data, field 7, one varint */:
         ((unpacked ??= {}).int64Data ??= []).push(r.int64(end));
@@ -289,18 +299,18 @@ export function decodeTensor(r: WireReader, end: number): WireTensor {
           else if (tg === 18 /* field 2, wire 2 */) entry.value = r.string(r.len(e));
           else r.skip(tg & 7, e);
         }
-        (t.externalData ??= []).push(entry);
+        (rareOf(t).externalData ??= []).push(entry);
         break;
       }
       case 112 /* data_location, field 14, varint */:
-        t.dataLocation = r.int32(end);
+        rareOf(t).dataLocation = r.int32(end);
         break;
       default:
         r.skip(tag & 7, end);
     }
   }
   if (int64s.top > dimBase) t.dims = int64s.take(dimBase);
-  if (unpacked) for (const [name, list] of Object.entries(unpacked)) (t as unknown as Record<string, unknown>)[name] = list;
+  if (unpacked) for (const [name, list] of Object.entries(unpacked)) (rareOf(t) as unknown as Record<string, unknown>)[name] = list;
   return t;
 }
 
