@@ -294,6 +294,20 @@ describe('graph structure', () => {
     expect(loadModelBytes(g.toBytes(), 'attrs.onnx').graph.nodes.length).toBe(4);
   });
 
+  it('keeps names unique when the first clash comes after named nodes (and a Constant node)', () => {
+    const g = new OnnxGraphBuilder();
+    g.input('x', 'float32', [1]);
+    g.node('Constant', [], ['k'], { value: { tensor: { dtype: 'float32', dims: [1], values: [2] } } }, { name: 'Add_4' });
+    g.node('Relu', ['x'], ['a'], {}, { name: 'n' });
+    g.node('Relu', ['a'], ['b'], {}, { name: 'Relu_3' });
+    g.node('Relu', ['b'], ['c'], {}, { name: 'n' }); // a clash: every later name is tested on names
+    g.node('Add', ['c', 'k'], ['d']); // no name: Add_4, taken by the Constant node
+    g.node('Relu', ['d'], ['e'], {}, { name: 'n_2' }); // taken by the renamed clash
+    g.output('e', 'float32', [1]);
+    const m = readOnnx(g.toBytes(), { path: 'names.onnx' });
+    expect(m.graph.nodes.map((n) => n.name)).toEqual(['n', 'Relu_3', 'n_2', 'Add_4_2', 'n_2_2']);
+  });
+
   it('puts nodes in topological order, keeping file order when it already is', () => {
     const ordered = new OnnxGraphBuilder();
     ordered.input('x', 'float32', [1]);

@@ -20,6 +20,7 @@ import {
   ByteArena,
   DEFAULT_MAX_TENSOR_BYTES,
   int64ToNumber,
+  namedTensorData,
   onnxDtype,
   tensorData,
   type Int64,
@@ -143,6 +144,46 @@ function valueInfoTensor(vi: WireValueInfo, what: string, ctx: ReadContext): Ten
 }
 
 /**
+ * Gives each node its IR name: its own, or `<opType>_<index>` when it has none, with `_<k>` added when that name
+ * is taken by an earlier node. While every name so far is one the reader numbered (WireReader.stringId ≥ 1),
+ * clashes are found by number (equal numbers are equal names), with no string hashed; from the first name that
+ * is not (none, a clash, or one decoded outside the string table) on, by a Set of the names given so far.
+ */
+class NodeNamer {
+  /** Per string number, whether a node already has that name (while `given` is not made). */
+  private readonly takenIds: Uint8Array;
+  private given: Set<string> | undefined;
+
+  /** `stringCount`: how many strings the reader numbered (0: names are not numbered, as in sub-graphs). */
+  constructor(stringCount: number) {
+    this.takenIds = new Uint8Array(stringCount + 1);
+    if (stringCount === 0) this.given = new Set();
+  }
+
+  /** The name of nodes[index], whose file name has the number `nameId`; nodes before it have their IR names. */
+  next(nodes: IRNode[], index: number, nameId: number): string {
+    const node = nodes[index]!;
+    if (this.given === undefined) {
+      if (nameId > 0 && this.takenIds[nameId] === 0) {
+        this.takenIds[nameId] = 1;
+        return node.name;
+      }
+      this.given = new Set();
+      for (let i = 0; i < index; i++) this.given.add(nodes[i]!.name);
+    }
+    const given = this.given;
+    let name = node.name || `${node.opType}_${index}`;
+    if (given.has(name)) {
+      let k = 2;
+      while (given.has(`${name}_${k}`)) k++;
+      name = `${name}_${k}`;
+    }
+    given.add(name);
+    return name;
+  }
+}
+
+/**
  * The WireGraph as an IRGraph. `ids` (top-level graph): filled with the graph's names as numbers
  * (graph-check's NameIds), for the graph check; `stringCount` is how many strings the reader numbered.
  */
@@ -167,7 +208,7 @@ function convertGraph(g: WireGraph, ctx: ReadContext, ids?: NameIds, stringCount
     const id = init.nameId;
     if (tensors.has(name)) throw new EdgefitError('BAD_MODEL', `${ctx.path}: initializer '${name}' is defined twice`);
     ids?.constantIds.push(id > 0 ? id : -1);
-    const data = tensorData(init, `initializer '${name}'`, ctx);
+    const data = namedTensorData(init, 'initializer', name, ctx);
     if (data.dtype === 'string') ctx.warnings.push(`initializer '${name}' holds strings, which are not represented`);
     tensors.set(name, { name, dtype: data.dtype, shape: data.shape, data });
   }
@@ -207,7 +248,7 @@ function convertGraph(g: WireGraph, ctx: ReadContext, ids?: NameIds, stringCount
   const inputSet = new Set(inputs);
   const fileNodes = g.node;
   const { nodeInputIds, nodeOutputIds } = g;
-  const usedNames = new Set<string>();
+  const names = new NodeNamer(stringCount);
   let inputAt = 0;
   let outputAt = 0;
   for (let index = 0; index < fileNodes.length; index++) {
@@ -215,13 +256,7 @@ function convertGraph(g: WireGraph, ctx: ReadContext, ids?: NameIds, stringCount
     const opType = node.opType;
     if (!opType) throw new EdgefitError('BAD_MODEL', `${ctx.path}: node #${index} ('${node.name}') has no op type`);
     const domain = normDomain(node.domain);
-    let name = node.name || `${opType}_${index}`;
-    if (usedNames.has(name)) {
-      let k = 2;
-      while (usedNames.has(`${name}_${k}`)) k++;
-      name = `${name}_${k}`;
-    }
-    usedNames.add(name);
+    const name = names.next(fileNodes, index, g.nodeNameIds[index] ?? 0);
     const outs = node.outputs;
     const fileAttrs = g.nodeAttributes[index];
     const inputsFrom = inputAt;

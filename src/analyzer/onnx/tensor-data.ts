@@ -74,9 +74,12 @@ export function checkedDims(dims: Int64[] | null | undefined, what: string): { s
   return { shape, count };
 }
 
-/** A tensor named in messages: the file, then what the tensor is ("initializer 'w'"). */
-function where(ctx: TensorContext, what: string): string {
-  return `${ctx.path}: ${what}`;
+/**
+ * A tensor named in messages: the file, then what the tensor is ("initializer 'w'": `what` = 'initializer',
+ * `name` = 'w'; or all of it in `what`). Built only for a message: most tensors never need one.
+ */
+function where(ctx: TensorContext, what: string, name?: string): string {
+  return name === undefined ? `${ctx.path}: ${what}` : `${ctx.path}: ${what} '${name}'`;
 }
 
 /**
@@ -191,6 +194,7 @@ class Mismatch {
   constructor(
     private readonly ctx: TensorContext,
     private readonly what: string,
+    private readonly name: string | undefined,
     private readonly fieldName: string,
     private readonly shape: number[],
     private readonly expected: number,
@@ -199,7 +203,7 @@ class Mismatch {
   error(have: number): EdgefitError {
     return new EdgefitError(
       'BAD_MODEL',
-      `${where(this.ctx, this.what)} has ${have} values in ${this.fieldName} (and no raw_data) but its dims [${this.shape.join(', ')}] need ${this.expected}`,
+      `${where(this.ctx, this.what, this.name)} has ${have} values in ${this.fieldName} (and no raw_data) but its dims [${this.shape.join(', ')}] need ${this.expected}`,
     );
   }
 }
@@ -209,15 +213,25 @@ class Mismatch {
  * String tensors give empty bytes (the caller warns); segmented tensors are refused.
  */
 export function tensorData(tensor: TensorProto | WireTensor, what: string, ctx: TensorContext, origin: ConstData['origin'] = 'inline'): ConstData {
+  return namedTensorData(tensor, what, undefined, ctx, origin);
+}
+
+/** tensorData for a tensor named in messages as "<what> '<name>'" (the message is built only when thrown). */
+export function namedTensorData(
+  tensor: TensorProto | WireTensor,
+  what: string,
+  name: string | undefined,
+  ctx: TensorContext,
+  origin: ConstData['origin'] = 'inline',
+): ConstData {
   const t = tensor as ReadTensorProto & { lazyRaw?: LazyRange; lazyPacked?: LazyPacked };
   // a WireTensor's rarely set fields live on its `rare` object (absent for most tensors), read there by name;
   // a protobufjs TensorProto holds them itself
   const wire = tensor instanceof WireTensor;
   const rare: RareFields | undefined = wire ? tensor.rare : t;
-  // `${ctx.path}: ${what}` is built only for a message (where()): most tensors never need it
-  const code = t.dataType;
+    const code = t.dataType;
   let dtype = code === null || code === undefined ? undefined : ONNX_DTYPES[code];
-  if (dtype === undefined) dtype = onnxDtype(code, where(ctx, what));
+  if (dtype === undefined) dtype = onnxDtype(code, where(ctx, what, name));
   let shape: number[];
   let count: number;
   const wireDims = wire ? tensor.dims : undefined;
@@ -225,15 +239,15 @@ export function tensorData(tensor: TensorProto | WireTensor, what: string, ctx: 
   if (plain >= 0) {
     shape = wireDims!.length === 0 ? [] : (wireDims as number[]);
     count = plain;
-  } else ({ shape, count } = checkedDims(t.dims as Int64[] | null | undefined, where(ctx, what)));
-  if (rare?.segment) throw new EdgefitError('UNSUPPORTED', `${where(ctx, what)} is a segmented tensor, which edgefit does not read`);
+  } else ({ shape, count } = checkedDims(t.dims as Int64[] | null | undefined, where(ctx, what, name)));
+  if (rare?.segment) throw new EdgefitError('UNSUPPORTED', `${where(ctx, what, name)} is a segmented tensor, which edgefit does not read`);
   if (dtype === 'string') return { dtype, shape, bytes: new Uint8Array(0), origin };
   const byteLength = storageBytes(dtype, count);
-  if (byteLength > ctx.maxTensorBytes) guardSize(byteLength, where(ctx, what), ctx);
+  if (byteLength > ctx.maxTensorBytes) guardSize(byteLength, where(ctx, what, name), ctx);
 
   const external = rare !== undefined && (rare.dataLocation === 1 || (rare.externalData?.length ?? 0) > 0);
   if (external) {
-    const bytes = readExternalData(rare.externalData ?? [], byteLength, where(ctx, what), ctx.baseDir);
+    const bytes = readExternalData(rare.externalData ?? [], byteLength, where(ctx, what, name), ctx.baseDir);
     return { dtype, shape, bytes, origin: 'external' };
   }
   const lazyRaw = t.lazyRaw;
@@ -242,12 +256,12 @@ export function tensorData(tensor: TensorProto | WireTensor, what: string, ctx: 
     if (rawLength !== byteLength) {
       throw new EdgefitError(
         'BAD_MODEL',
-        `${where(ctx, what)} holds ${rawLength} bytes of raw data but its dims [${shape.join(', ')}] of ${dtype} need ${byteLength}`,
+        `${where(ctx, what, name)} holds ${rawLength} bytes of raw data but its dims [${shape.join(', ')}] of ${dtype} need ${byteLength}`,
       );
     }
     return lazyRaw ? lazyConstData(dtype, shape, origin, lazyRaw) : { dtype, shape, bytes: t.rawData!, origin };
   }
-  return typedData(rare, dtype, shape, count, byteLength, ctx, what, origin);
+  return typedData(rare, dtype, shape, count, byteLength, ctx, what, name, origin);
 }
 
 /** The TensorProto fields tensorData reads from a WireTensor's `rare` object (or a TensorProto itself). */
@@ -281,16 +295,17 @@ function typedData(
   byteLength: number,
   ctx: TensorContext,
   what: string,
+  name: string | undefined,
   origin: ConstData['origin'],
 ): ConstData {
   const field = typedFieldOf(dtype);
   const expected = typedLength(dtype, count);
   const fieldName = field ? FIELD_NAMES[field] : 'data';
-  const mismatch = new Mismatch(ctx, what, fieldName!, shape, expected);
+  const mismatch = new Mismatch(ctx, what, name, fieldName!, shape, expected);
   const packed = field && rare ? rare.packed?.[field] : undefined;
   const lazyPacked = field && rare ? rare.lazyPacked?.[field] : undefined;
   const values = (field && rare ? typedValues(rare, field) : undefined) ?? [];
-  if ((packed || lazyPacked) && values.length > 0) throw new EdgefitError('BAD_MODEL', `${where(ctx, what)} mixes packed and unpacked ${fieldName}`);
+  if ((packed || lazyPacked) && values.length > 0) throw new EdgefitError('BAD_MODEL', `${where(ctx, what, name)} mixes packed and unpacked ${fieldName}`);
   if (lazyPacked) {
     // left on disk only for fixed-width fields (float_data, double_data), whose bytes are raw_data's layout
     const width = field === 'doubleData' ? 8 : 4;

@@ -147,6 +147,8 @@ export class WireGraph {
    */
   nodeInputIds: number[] = [];
   nodeOutputIds: number[] = [];
+  /** The number of each node's name (WireReader.stringId), by node index: reader.ts tests names for clashes by number. */
+  nodeNameIds: number[] = [];
 }
 
 export class WireModel {
@@ -187,6 +189,7 @@ const outputs = new Gather<string>();
 const int64s = new Gather<WireInt64>();
 const floats = new Gather<number>();
 const dims = new Gather<WireInt64 | string>();
+const attributes = new Gather<WireAttribute>();
 
 function isLazy(v: Uint8Array | LazyRange): v is LazyRange {
   return !(v instanceof Uint8Array);
@@ -389,10 +392,11 @@ function decodeAttribute(r: WireReader, end: number, depth: number): WireAttribu
 
 function decodeNode(r: WireReader, end: number, depth: number, g: WireGraph): void {
   let name = '';
+  let nameId = 0;
   let opType = '';
   let domain = '';
-  let attributes: WireAttribute[] | undefined;
   const inBase = inputs.top;
+  const attrBase = attributes.top;
   const outBase = outputs.top;
   const inputIds = g.nodeInputIds;
   const outputIds = g.nodeOutputIds;
@@ -408,14 +412,15 @@ function decodeNode(r: WireReader, end: number, depth: number, g: WireGraph): vo
         outputIds.push(r.stringId);
         break;
       case 26 /* field 3, wire 2 */:
-        name = r.uniqueString(r.len(end));
+        name = r.string(r.len(end));
+        nameId = r.stringId;
         break;
       case 34 /* field 4, wire 2 */:
         opType = r.string(r.len(end));
         break;
       case 42 /* field 5, wire 2 */: {
         const e = r.sub(end);
-        (attributes ??= []).push(decodeAttribute(r, e, depth));
+        attributes.push(decodeAttribute(r, e, depth));
         break;
       }
       case 58 /* field 7, wire 2 */:
@@ -426,7 +431,8 @@ function decodeNode(r: WireReader, end: number, depth: number, g: WireGraph): vo
     }
   }
   g.node.push({ name, opType, domain, inputs: inputs.take(inBase), outputs: outputs.take(outBase), attrs: {} });
-  g.nodeAttributes.push(attributes);
+  g.nodeAttributes.push(attributes.top > attrBase ? attributes.take(attrBase) : undefined);
+  g.nodeNameIds.push(nameId);
 }
 
 /** TensorShapeProto's dims onto the dims stack: dim_value, dim_param, or '' for neither (the last set wins). */
@@ -537,7 +543,7 @@ export function decodeGraph(r: WireReader, end: number, depth: number): WireGrap
 
 /** ModelProto: the fields reader.ts uses. Call after scanModelWire has accepted the top level. */
 export function decodeModel(r: WireReader): WireModel {
-  for (const g of [inputs, outputs, int64s, floats, dims]) g.reset();
+  for (const g of [inputs, outputs, int64s, floats, dims, attributes]) g.reset();
   const end = r.size;
   const m = new WireModel();
   r.pos = 0;

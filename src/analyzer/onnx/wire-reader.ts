@@ -180,8 +180,8 @@ const ENTRY = 4;
  * (reader, graph check, shape inference) hash it once and compare by identity, and each kept string has a
  * number (1, 2, … in the order first read) for bookkeeping in typed arrays. The hashing pass doubles as the
  * test for characters that must not print raw. Only printable ASCII strings are kept (their bytes are their
- * characters); others are decoded every time, and so are node names (`unique`: read once each, tested the same
- * way; keeping them cost as much as it saved).
+ * characters); others are decoded every time. Node names are kept too: the reader tests them for clashes by
+ * number, with no string hashing.
  *
  * Memory layout, for few cache misses (a lookup's cost is mostly misses: the decoder's other work evicts the
  * table between lookups): the slots hold only string numbers (4 bytes each); what is known of a string lives
@@ -221,12 +221,12 @@ class StringTable {
   controlChars = false;
 
   /**
-   * `sizeHint`: the model's size in bytes; a 3.5 MB QDQ model holds about 3,000 distinct tensor names, a 3 MB
-   * float SqueezeNet about 150. The slots grow when half full.
+   * `sizeHint`: the model's size in bytes; a 3.5 MB QDQ model holds about 4,400 distinct names (1,500 of them
+   * node names), a 3 MB float SqueezeNet about 200. The slots grow when half full.
    */
   constructor(sizeHint: number) {
     let bits = 8;
-    while (bits < 13 && 1 << (bits + 9) < sizeHint) bits++;
+    while (bits < 14 && 1 << (bits + 8) < sizeHint) bits++;
     const size = 1 << bits;
     if (shared.slots.length < size) shared.slots = new Int32Array(size);
     else shared.slots.fill(0, 0, size);
@@ -316,19 +316,6 @@ class StringTable {
     this.lastId = id;
     if (id >= this.limit) this.grow();
     return s;
-  }
-
-  /** A string read once (a node name): decoded without the table, its bytes tested as intern() tests them. */
-  unique(buf: Buffer, start: number, n: number): string {
-    const view = this.dataViewOf(buf);
-    const end = start + n;
-    const words = n & ~3;
-    let odd = 0;
-    for (let k = 0; k < words; k += 4) odd |= oddWordBytes(view.getInt32(start + k, true));
-    for (let i = start + words; i < end; i++) odd |= oddByte(buf[i]!);
-    if ((odd & 0x80808080) !== 0) return this.decoded(buf, start, end);
-    this.lastId = -1;
-    return (buf as SliceBuffer).latin1Slice(start, end);
   }
 
   /** A string decoded without the table, noting whether it holds a character that must not print raw. */
@@ -594,16 +581,6 @@ export class WireReader {
     const start = this.claim(n);
     if (n <= MAX_INTERNED_CHARS) return this.names.intern(this.buf, start, n);
     return this.names.decoded(this.buf, start, start + n);
-  }
-
-  /** A string read once in a model (a node's name): tested like string() but not kept, not numbered (−1). */
-  uniqueString(n: number): string {
-    if (n === 0) {
-      this.names.lastId = 0;
-      return '';
-    }
-    const start = this.claim(n);
-    return this.names.unique(this.buf, start, n);
   }
 
   /**
