@@ -20,6 +20,8 @@ import { readOnnx } from '../src/analyzer/onnx/reader.ts';
 import { onnx } from '../src/analyzer/onnx/proto.ts';
 import { DEFAULT_MAX_TENSOR_BYTES, tensorData } from '../src/analyzer/onnx/tensor-data.ts';
 import { decodeTensorProto } from '../src/analyzer/onnx/tensor-proto-decode.ts';
+import { decodeTensor } from '../src/analyzer/onnx/wire-decode.ts';
+import { WireReader } from '../src/analyzer/onnx/wire-reader.ts';
 import protobuf from 'protobufjs/minimal.js';
 import { HAVE_SHARED, MODELS_DIR, modelLabel, sharedModels } from './helpers/shared.ts';
 
@@ -183,6 +185,30 @@ describe('initializer data', () => {
       expect(Array.from(typed.bytes), dtype).toEqual(Array.from(raw.bytes));
       expect(Array.from(raw.bytes), dtype).toEqual(Array.from(encodeRaw(dtype, 3, values)));
     }
+  });
+
+  it('concatenates repeated packed runs and reads the typed field the dtype uses when two are present', () => {
+    const packedRun = (w: protobuf.Writer, field: number, write: (r: protobuf.Writer) => void) => {
+      const run = protobuf.Writer.create();
+      write(run);
+      w.uint32((field << 3) | 2).bytes(run.finish());
+    };
+    const wire = (bytes: Uint8Array) => decodeTensor(new WireReader(bytes), bytes.length);
+    const f = protobuf.Writer.create();
+    f.uint32((1 << 3) | 0).int64(3); // dims: [3]
+    f.uint32((2 << 3) | 0).int32(1); // FLOAT
+    packedRun(f, 4, (r) => r.float(1.5).float(-2)); // float_data, two runs
+    packedRun(f, 5, (r) => r.int32(7)); // int32_data: not the field a float tensor uses
+    packedRun(f, 4, (r) => r.float(3));
+    const floats = tensorData(wire(f.finish()), 'f', { path: 'f.onnx', maxTensorBytes: 100 });
+    expect(Array.from(new Float32Array(floats.bytes.slice().buffer))).toEqual([1.5, -2, 3]);
+    const i = protobuf.Writer.create();
+    i.uint32((1 << 3) | 0).int64(2);
+    i.uint32((2 << 3) | 0).int32(6); // INT32
+    packedRun(i, 4, (r) => r.float(9)); // float_data first: the second typed field is the one read
+    packedRun(i, 5, (r) => r.int32(5).int32(-1));
+    const ints = tensorData(wire(i.finish()), 'i', { path: 'i.onnx', maxTensorBytes: 100 });
+    expect(Array.from(new Int32Array(ints.bytes.slice().buffer))).toEqual([5, -1]);
   });
 
   it('reads unpacked repeated typed fields too (legal protobuf, rare in ONNX files)', () => {

@@ -354,6 +354,7 @@ function readOnnxWire(r: WireReader, opts: OnnxReadOptions): OnnxRead {
     }
     const stringCount = r.stringCount;
     const ids: NameIds = { count: stringCount, inputIds: [], inputStart: [0], outputIds: [], outputStart: [0], constantIds: [], graphInputIds: [], graphOutputIds: [] };
+    ids.noSubgraphs = !model.graph!.subgraphs;
     const graph = convertGraph(model.graph!, ctx, ids, stringCount);
     const { producerName, producerVersion } = model;
     const producer = producerName && producerVersion ? `${producerName} ${producerVersion}` : producerName || producerVersion;

@@ -261,7 +261,8 @@ export function namedTensorData(
     }
     return lazyRaw ? lazyConstData(dtype, shape, origin, lazyRaw) : { dtype, shape, bytes: t.rawData!, origin };
   }
-  return typedData(rare, dtype, shape, count, byteLength, ctx, what, name, origin);
+  const own = wire ? ownTypedRun(tensor, typedFieldOf(dtype)) : undefined;
+  return typedData(rare, own, dtype, shape, count, byteLength, ctx, what, name, origin);
 }
 
 /** The TensorProto fields tensorData reads from a WireTensor's `rare` object (or a TensorProto itself). */
@@ -286,9 +287,18 @@ function typedValues(rare: RareFields, field: TypedField): ArrayLike<number | In
   }
 }
 
-/** A tensor without raw data: its values from the typed field its dtype uses (packed, left on disk, or unpacked). */
+/** The packed run a WireTensor holds itself (its first typed field), when it is the field `field`. */
+function ownTypedRun(t: WireTensor, field: TypedField | undefined): Uint8Array | LazyRange | undefined {
+  return field !== undefined && t.typedField === field ? t.typedRun : undefined;
+}
+
+/**
+ * A tensor without raw data: its values from the typed field its dtype uses (packed, left on disk, or unpacked).
+ * `own`: that field's packed run when the tensor holds it itself (WireTensor.typedRun), else it is looked up in `rare`.
+ */
 function typedData(
   rare: RareFields | undefined,
+  own: Uint8Array | LazyRange | undefined,
   dtype: DType,
   shape: number[],
   count: number,
@@ -302,8 +312,8 @@ function typedData(
   const expected = typedLength(dtype, count);
   const fieldName = field ? FIELD_NAMES[field] : 'data';
   const mismatch = new Mismatch(ctx, what, name, fieldName!, shape, expected);
-  const packed = field && rare ? rare.packed?.[field] : undefined;
-  const lazyPacked = field && rare ? rare.lazyPacked?.[field] : undefined;
+  const packed = own !== undefined ? (own instanceof Uint8Array ? own : undefined) : field && rare ? rare.packed?.[field] : undefined;
+  const lazyPacked = own !== undefined ? (own instanceof Uint8Array ? undefined : own) : field && rare ? rare.lazyPacked?.[field] : undefined;
   const values = (field && rare ? typedValues(rare, field) : undefined) ?? [];
   if ((packed || lazyPacked) && values.length > 0) throw new EdgefitError('BAD_MODEL', `${where(ctx, what, name)} mixes packed and unpacked ${fieldName}`);
   if (lazyPacked) {

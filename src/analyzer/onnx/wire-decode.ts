@@ -6,7 +6,7 @@
  * Only what the reader uses is decoded: doc strings, metadata, training info, quantization annotations,
  * sequence/map type protos and the bodies of local functions (counted) are skipped without being read.
  * Initializer payloads (raw_data, packed float_data/double_data) may stay on disk as LazyRange
- * (`WireTensor.lazyRaw` / `lazyPacked`): tensor-data.ts checks their length against the dims and reads them on
+ * (`WireTensor.lazyRaw` / `typedRun`): tensor-data.ts checks their length against the dims and reads them on
  * first use. Semantics follow protobuf: a repeated scalar field may be packed or not, the last value of a
  * singular field wins.
  *
@@ -17,6 +17,9 @@
 import type { IRNode } from '../ir.ts';
 import type { PackedFields } from './tensor-proto-decode.ts';
 import { concatBytes, readLazyRange, WireError, type LazyRange, type WireReader } from './wire-reader.ts';
+
+/** AttributeProto.AttributeType GRAPH. */
+const GRAPH_ATTRIBUTE = 5;
 
 /** Sub-graph nesting that the decoder follows; reader.ts refuses more than 64 with its own message. */
 const MAX_DEPTH = 80;
@@ -34,6 +37,7 @@ export type LazyPacked = Partial<Record<keyof PackedFields, LazyRange>>;
  * field in place: its readers (tensor-data.ts) load each field by name from one object shape.
  */
 export class RareTensorFields {
+  /** Packed typed fields other than WireTensor.typedField, by field. */
   packed: PackedFields | undefined = undefined;
   lazyPacked: LazyPacked | undefined = undefined;
   /** Unpacked typed values (legal protobuf, rare in ONNX files), by field. */
@@ -49,11 +53,11 @@ export class RareTensorFields {
 }
 
 const RARE_TENSOR_FIELDS = [
-  'packed', 'lazyPacked', 'floatData', 'int32Data', 'int64Data', 'doubleData', 'uint64Data', 'stringData', 'segment', 'externalData', 'dataLocation',
+  'floatData', 'int32Data', 'int64Data', 'doubleData', 'uint64Data', 'stringData', 'segment', 'externalData', 'dataLocation',
 ] as const;
 
 /**
- * A TensorProto: raw_data or packed data may be left on disk (lazyRaw, lazyPacked). The fields most tensors
+ * A TensorProto: raw_data or packed data may be left on disk (lazyRaw, typedRun). The fields most tensors
  * leave unset live on one `rare` object made when the first of them is set: a QDQ model's thousand scales and
  * zero points each take six fields, not seventeen. They read as properties of the tensor too (accessors, for
  * code written against TensorProto); the reader's own code reads `rare`.
@@ -66,9 +70,13 @@ export class WireTensor {
   nameId = 0;
   rawData: Uint8Array | undefined = undefined;
   lazyRaw: LazyRange | undefined = undefined;
+  /**
+   * The first packed typed field met (float_data … uint64_data) and its bytes (runs of it concatenated), left
+   * on disk when long and fixed-width. A second typed field goes to `rare.packed` / `rare.lazyPacked`.
+   */
+  typedField: keyof PackedFields | undefined = undefined;
+  typedRun: Uint8Array | LazyRange | undefined = undefined;
   rare: RareTensorFields | undefined = undefined;
-  declare packed: PackedFields | undefined;
-  declare lazyPacked: LazyPacked | undefined;
   declare floatData: number[] | undefined;
   declare int32Data: number[] | undefined;
   declare int64Data: WireInt64[] | undefined;
@@ -149,6 +157,8 @@ export class WireGraph {
   nodeOutputIds: number[] = [];
   /** The number of each node's name (WireReader.stringId), by node index: reader.ts tests names for clashes by number. */
   nodeNameIds: number[] = [];
+  /** Whether a node attribute may hold a graph (it has a `g` field, or GRAPH type). */
+  subgraphs = false;
 }
 
 export class WireModel {
@@ -199,19 +209,30 @@ function isLazy(v: Uint8Array | LazyRange): v is LazyRange {
 function packedRun(r: WireReader, t: WireTensor, name: keyof PackedFields, end: number): void {
   const n = r.len(end);
   const v = name === 'floatData' || name === 'doubleData' ? r.payload(n) : r.view(n);
-  const rare = rareOf(t);
-  const priorView = rare.packed?.[name];
-  const priorLazy = rare.lazyPacked?.[name];
-  if (priorView === undefined && priorLazy === undefined) {
-    if (isLazy(v)) (rare.lazyPacked ??= {})[name] = v;
-    else (rare.packed ??= {})[name] = v;
+  if (t.typedField === undefined) {
+    // the usual case (a QDQ model's scales and zero points): one run of one field, held by the tensor itself
+    t.typedField = name;
+    t.typedRun = v;
     return;
   }
-  // the field repeated: protobuf concatenates packed runs
-  const a = priorLazy ? readLazyRange(priorLazy) : priorView!;
-  const b = isLazy(v) ? readLazyRange(v) : v;
-  if (rare.lazyPacked) delete rare.lazyPacked[name];
-  (rare.packed ??= {})[name] = concatBytes(a, b);
+  if (t.typedField === name) {
+    // the field repeated: protobuf concatenates packed runs
+    t.typedRun = concatBytes(bytesOf(t.typedRun!), bytesOf(v));
+    return;
+  }
+  // a second typed field (legal protobuf; tensorData reads the one its dtype uses): kept by name
+  const rare = rareOf(t);
+  const prior = rare.packed?.[name] ?? rare.lazyPacked?.[name];
+  const run = prior === undefined ? v : concatBytes(bytesOf(prior), bytesOf(v));
+  if (isLazy(run)) (rare.lazyPacked ??= {})[name] = run;
+  else {
+    if (rare.lazyPacked) delete rare.lazyPacked[name];
+    (rare.packed ??= {})[name] = run;
+  }
+}
+
+function bytesOf(v: Uint8Array | LazyRange): Uint8Array {
+  return isLazy(v) ? readLazyRange(v) : v;
 }
 
 /**
@@ -420,7 +441,9 @@ function decodeNode(r: WireReader, end: number, depth: number, g: WireGraph): vo
         break;
       case 42 /* field 5, wire 2 */: {
         const e = r.sub(end);
-        attributes.push(decodeAttribute(r, e, depth));
+        const a = decodeAttribute(r, e, depth);
+        if (a.g !== undefined || a.type === GRAPH_ATTRIBUTE) g.subgraphs = true;
+        attributes.push(a);
         break;
       }
       case 58 /* field 7, wire 2 */:
