@@ -247,10 +247,10 @@ function convertGraph(g: WireGraph, ctx: ReadContext, ids?: NameIds, stringCount
   const nodes: IRNode[] = [];
   const inputSet = new Set(inputs);
   const fileNodes = g.node;
-  const { nodeInputIds, nodeOutputIds } = g;
+  const { nodeOutputIds, nodeOutputStart } = g;
+  /** The file nodes taken out of the node list (Constant nodes), once there is one. */
+  let dropped: Uint8Array | undefined;
   const names = new NodeNamer(stringCount);
-  let inputAt = 0;
-  let outputAt = 0;
   for (let index = 0; index < fileNodes.length; index++) {
     const node = fileNodes[index]!;
     const opType = node.opType;
@@ -259,10 +259,6 @@ function convertGraph(g: WireGraph, ctx: ReadContext, ids?: NameIds, stringCount
     const name = names.next(fileNodes, index, g.nodeNameIds[index] ?? 0);
     const outs = node.outputs;
     const fileAttrs = g.nodeAttributes[index];
-    const inputsFrom = inputAt;
-    const outputsFrom = outputAt;
-    inputAt += node.inputs.length;
-    outputAt += outs.length;
 
     if (opType === 'Constant' && domain === '') {
       const out = outs[0];
@@ -277,7 +273,9 @@ function convertGraph(g: WireGraph, ctx: ReadContext, ids?: NameIds, stringCount
         ctx.warnings.push(`Constant node '${name}' holds strings, which are not represented`);
       }
       tensors.set(out, { name: out, dtype: data.dtype, shape: data.shape, data });
-      ids?.constantIds.push(nodeOutputIds[outputsFrom]! > 0 ? nodeOutputIds[outputsFrom]! : -1);
+      const outId = nodeOutputIds[nodeOutputStart[index]!]!;
+      ids?.constantIds.push(outId > 0 ? outId : -1);
+      (dropped ??= new Uint8Array(fileNodes.length))[index] = 1;
       continue;
     }
 
@@ -293,15 +291,32 @@ function convertGraph(g: WireGraph, ctx: ReadContext, ids?: NameIds, stringCount
       }
     }
     nodes.push(node);
-    if (ids) {
-      for (let k = inputsFrom; k < inputAt; k++) ids.inputIds.push(nodeInputIds[k]!);
-      for (let k = outputsFrom; k < outputAt; k++) ids.outputIds.push(nodeOutputIds[k]!);
-      ids.inputStart.push(ids.inputIds.length);
-      ids.outputStart.push(ids.outputIds.length);
-    }
   }
+  if (ids) numberNodes(g, ids, dropped);
 
   return { name: graphName, inputs, outputs, nodes, tensors };
+}
+
+/**
+ * NameIds' node lists: the decoded graph's own when every file node is an IR node, else copies without the
+ * entries of the `dropped` file nodes (Constant nodes, which became constants).
+ */
+function numberNodes(g: WireGraph, ids: NameIds, dropped: Uint8Array | undefined): void {
+  const { nodeInputIds, nodeInputStart, nodeOutputIds, nodeOutputStart } = g;
+  if (!dropped) {
+    ids.inputIds = nodeInputIds;
+    ids.inputStart = nodeInputStart;
+    ids.outputIds = nodeOutputIds;
+    ids.outputStart = nodeOutputStart;
+    return;
+  }
+  for (let j = 0; j < g.node.length; j++) {
+    if (dropped[j]) continue;
+    for (let k = nodeInputStart[j]!; k < nodeInputStart[j + 1]!; k++) ids.inputIds.push(nodeInputIds[k]!);
+    for (let k = nodeOutputStart[j]!; k < nodeOutputStart[j + 1]!; k++) ids.outputIds.push(nodeOutputIds[k]!);
+    ids.inputStart.push(ids.inputIds.length);
+    ids.outputStart.push(ids.outputIds.length);
+  }
 }
 
 /** A model as read, with what the reader learnt about its names while decoding them. */

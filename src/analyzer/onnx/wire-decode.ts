@@ -155,6 +155,9 @@ export class WireGraph {
    */
   nodeInputIds: number[] = [];
   nodeOutputIds: number[] = [];
+  /** Node j's inputs are nodeInputIds[nodeInputStart[j] … nodeInputStart[j + 1]) (and the same for outputs). */
+  nodeInputStart: number[] = [0];
+  nodeOutputStart: number[] = [0];
   /** The number of each node's name (WireReader.stringId), by node index: reader.ts tests names for clashes by number. */
   nodeNameIds: number[] = [];
   /** Whether a node attribute may hold a graph (it has a `g` field, or GRAPH type). */
@@ -456,6 +459,8 @@ function decodeNode(r: WireReader, end: number, depth: number, g: WireGraph): vo
   g.node.push({ name, opType, domain, inputs: inputs.take(inBase), outputs: outputs.take(outBase), attrs: {} });
   g.nodeAttributes.push(attributes.top > attrBase ? attributes.take(attrBase) : undefined);
   g.nodeNameIds.push(nameId);
+  g.nodeInputStart.push(inputIds.length);
+  g.nodeOutputStart.push(outputIds.length);
 }
 
 /** TensorShapeProto's dims onto the dims stack: dim_value, dim_param, or '' for neither (the last set wins). */
