@@ -20,6 +20,8 @@ import { readOnnx } from '../src/analyzer/onnx/reader.ts';
 import { onnx } from '../src/analyzer/onnx/proto.ts';
 import { DEFAULT_MAX_TENSOR_BYTES, tensorData } from '../src/analyzer/onnx/tensor-data.ts';
 import { decodeTensorProto } from '../src/analyzer/onnx/tensor-proto-decode.ts';
+import { decodeTensor } from '../src/analyzer/onnx/wire-decode.ts';
+import { WireReader } from '../src/analyzer/onnx/wire-reader.ts';
 import protobuf from 'protobufjs/minimal.js';
 import { HAVE_SHARED, MODELS_DIR, modelLabel, sharedModels } from './helpers/shared.ts';
 
@@ -185,6 +187,30 @@ describe('initializer data', () => {
     }
   });
 
+  it('concatenates repeated packed runs and reads the typed field the dtype uses when two are present', () => {
+    const packedRun = (w: protobuf.Writer, field: number, write: (r: protobuf.Writer) => void) => {
+      const run = protobuf.Writer.create();
+      write(run);
+      w.uint32((field << 3) | 2).bytes(run.finish());
+    };
+    const wire = (bytes: Uint8Array) => decodeTensor(new WireReader(bytes), bytes.length);
+    const f = protobuf.Writer.create();
+    f.uint32((1 << 3) | 0).int64(3); // dims: [3]
+    f.uint32((2 << 3) | 0).int32(1); // FLOAT
+    packedRun(f, 4, (r) => r.float(1.5).float(-2)); // float_data, two runs
+    packedRun(f, 5, (r) => r.int32(7)); // int32_data: not the field a float tensor uses
+    packedRun(f, 4, (r) => r.float(3));
+    const floats = tensorData(wire(f.finish()), 'f', { path: 'f.onnx', maxTensorBytes: 100 });
+    expect(Array.from(new Float32Array(floats.bytes.slice().buffer))).toEqual([1.5, -2, 3]);
+    const i = protobuf.Writer.create();
+    i.uint32((1 << 3) | 0).int64(2);
+    i.uint32((2 << 3) | 0).int32(6); // INT32
+    packedRun(i, 4, (r) => r.float(9)); // float_data first: the second typed field is the one read
+    packedRun(i, 5, (r) => r.int32(5).int32(-1));
+    const ints = tensorData(wire(i.finish()), 'i', { path: 'i.onnx', maxTensorBytes: 100 });
+    expect(Array.from(new Int32Array(ints.bytes.slice().buffer))).toEqual([5, -1]);
+  });
+
   it('reads unpacked repeated typed fields too (legal protobuf, rare in ONNX files)', () => {
     const w = protobuf.Writer.create();
     w.uint32((1 << 3) | 0).int64(3); // dims: [3]
@@ -292,6 +318,20 @@ describe('graph structure', () => {
     expect(ifAttrs.tt).toMatchObject({ dtype: 'int8', shape: [2] });
     // The If body reads 'x' from the outer scope: a valid graph.
     expect(loadModelBytes(g.toBytes(), 'attrs.onnx').graph.nodes.length).toBe(4);
+  });
+
+  it('keeps names unique when the first clash comes after named nodes (and a Constant node)', () => {
+    const g = new OnnxGraphBuilder();
+    g.input('x', 'float32', [1]);
+    g.node('Constant', [], ['k'], { value: { tensor: { dtype: 'float32', dims: [1], values: [2] } } }, { name: 'Add_4' });
+    g.node('Relu', ['x'], ['a'], {}, { name: 'n' });
+    g.node('Relu', ['a'], ['b'], {}, { name: 'Relu_3' });
+    g.node('Relu', ['b'], ['c'], {}, { name: 'n' }); // a clash: every later name is tested on names
+    g.node('Add', ['c', 'k'], ['d']); // no name: Add_4, taken by the Constant node
+    g.node('Relu', ['d'], ['e'], {}, { name: 'n_2' }); // taken by the renamed clash
+    g.output('e', 'float32', [1]);
+    const m = readOnnx(g.toBytes(), { path: 'names.onnx' });
+    expect(m.graph.nodes.map((n) => n.name)).toEqual(['n', 'Relu_3', 'n_2', 'Add_4_2', 'n_2_2']);
   });
 
   it('puts nodes in topological order, keeping file order when it already is', () => {

@@ -129,6 +129,8 @@ export interface NameIds {
   /** graph.inputs and graph.outputs, numbered. */
   graphInputIds: number[];
   graphOutputIds: number[];
+  /** The reader saw no attribute that could hold a graph: no node reads outer names through a sub-graph. */
+  noSubgraphs?: boolean;
 }
 
 export interface CheckGraphOptions {
@@ -165,8 +167,9 @@ function validInFileOrder(nodes: IRNode[], ids: NameIds): boolean {
   const { inputIds, inputStart, outputIds, outputStart } = ids;
   const n = nodes.length;
   if (inputStart.length !== n + 1 || outputStart.length !== n + 1) return false;
+  const noSubgraphs = ids.noSubgraphs === true;
   for (let j = 0; j < n; j++) {
-    if (hasGraphAttr(nodes[j]!)) return false;
+    if (!noSubgraphs && hasGraphAttr(nodes[j]!)) return false;
     for (let k = outputStart[j]!; k < outputStart[j + 1]!; k++) {
       const id = outputIds[k]!;
       if (id === 0) continue;

@@ -20,6 +20,7 @@ import {
   ByteArena,
   DEFAULT_MAX_TENSOR_BYTES,
   int64ToNumber,
+  namedTensorData,
   onnxDtype,
   tensorData,
   type Int64,
@@ -143,6 +144,46 @@ function valueInfoTensor(vi: WireValueInfo, what: string, ctx: ReadContext): Ten
 }
 
 /**
+ * Gives each node its IR name: its own, or `<opType>_<index>` when it has none, with `_<k>` added when that name
+ * is taken by an earlier node. While every name so far is one the reader numbered (WireReader.stringId ≥ 1),
+ * clashes are found by number (equal numbers are equal names), with no string hashed; from the first name that
+ * is not (none, a clash, or one decoded outside the string table) on, by a Set of the names given so far.
+ */
+class NodeNamer {
+  /** Per string number, whether a node already has that name (while `given` is not made). */
+  private readonly takenIds: Uint8Array;
+  private given: Set<string> | undefined;
+
+  /** `stringCount`: how many strings the reader numbered (0: names are not numbered, as in sub-graphs). */
+  constructor(stringCount: number) {
+    this.takenIds = new Uint8Array(stringCount + 1);
+    if (stringCount === 0) this.given = new Set();
+  }
+
+  /** The name of nodes[index], whose file name has the number `nameId`; nodes before it have their IR names. */
+  next(nodes: IRNode[], index: number, nameId: number): string {
+    const node = nodes[index]!;
+    if (this.given === undefined) {
+      if (nameId > 0 && this.takenIds[nameId] === 0) {
+        this.takenIds[nameId] = 1;
+        return node.name;
+      }
+      this.given = new Set();
+      for (let i = 0; i < index; i++) this.given.add(nodes[i]!.name);
+    }
+    const given = this.given;
+    let name = node.name || `${node.opType}_${index}`;
+    if (given.has(name)) {
+      let k = 2;
+      while (given.has(`${name}_${k}`)) k++;
+      name = `${name}_${k}`;
+    }
+    given.add(name);
+    return name;
+  }
+}
+
+/**
  * The WireGraph as an IRGraph. `ids` (top-level graph): filled with the graph's names as numbers
  * (graph-check's NameIds), for the graph check; `stringCount` is how many strings the reader numbered.
  */
@@ -167,7 +208,7 @@ function convertGraph(g: WireGraph, ctx: ReadContext, ids?: NameIds, stringCount
     const id = init.nameId;
     if (tensors.has(name)) throw new EdgefitError('BAD_MODEL', `${ctx.path}: initializer '${name}' is defined twice`);
     ids?.constantIds.push(id > 0 ? id : -1);
-    const data = tensorData(init, `initializer '${name}'`, ctx);
+    const data = namedTensorData(init, 'initializer', name, ctx);
     if (data.dtype === 'string') ctx.warnings.push(`initializer '${name}' holds strings, which are not represented`);
     tensors.set(name, { name, dtype: data.dtype, shape: data.shape, data });
   }
@@ -206,28 +247,18 @@ function convertGraph(g: WireGraph, ctx: ReadContext, ids?: NameIds, stringCount
   const nodes: IRNode[] = [];
   const inputSet = new Set(inputs);
   const fileNodes = g.node;
-  const { nodeInputIds, nodeOutputIds } = g;
-  const usedNames = new Set<string>();
-  let inputAt = 0;
-  let outputAt = 0;
+  const { nodeOutputIds, nodeOutputStart } = g;
+  /** The file nodes taken out of the node list (Constant nodes), once there is one. */
+  let dropped: Uint8Array | undefined;
+  const names = new NodeNamer(stringCount);
   for (let index = 0; index < fileNodes.length; index++) {
     const node = fileNodes[index]!;
     const opType = node.opType;
     if (!opType) throw new EdgefitError('BAD_MODEL', `${ctx.path}: node #${index} ('${node.name}') has no op type`);
     const domain = normDomain(node.domain);
-    let name = node.name || `${opType}_${index}`;
-    if (usedNames.has(name)) {
-      let k = 2;
-      while (usedNames.has(`${name}_${k}`)) k++;
-      name = `${name}_${k}`;
-    }
-    usedNames.add(name);
+    const name = names.next(fileNodes, index, g.nodeNameIds[index] ?? 0);
     const outs = node.outputs;
     const fileAttrs = g.nodeAttributes[index];
-    const inputsFrom = inputAt;
-    const outputsFrom = outputAt;
-    inputAt += node.inputs.length;
-    outputAt += outs.length;
 
     if (opType === 'Constant' && domain === '') {
       const out = outs[0];
@@ -242,7 +273,9 @@ function convertGraph(g: WireGraph, ctx: ReadContext, ids?: NameIds, stringCount
         ctx.warnings.push(`Constant node '${name}' holds strings, which are not represented`);
       }
       tensors.set(out, { name: out, dtype: data.dtype, shape: data.shape, data });
-      ids?.constantIds.push(nodeOutputIds[outputsFrom]! > 0 ? nodeOutputIds[outputsFrom]! : -1);
+      const outId = nodeOutputIds[nodeOutputStart[index]!]!;
+      ids?.constantIds.push(outId > 0 ? outId : -1);
+      (dropped ??= new Uint8Array(fileNodes.length))[index] = 1;
       continue;
     }
 
@@ -258,15 +291,32 @@ function convertGraph(g: WireGraph, ctx: ReadContext, ids?: NameIds, stringCount
       }
     }
     nodes.push(node);
-    if (ids) {
-      for (let k = inputsFrom; k < inputAt; k++) ids.inputIds.push(nodeInputIds[k]!);
-      for (let k = outputsFrom; k < outputAt; k++) ids.outputIds.push(nodeOutputIds[k]!);
-      ids.inputStart.push(ids.inputIds.length);
-      ids.outputStart.push(ids.outputIds.length);
-    }
   }
+  if (ids) numberNodes(g, ids, dropped);
 
   return { name: graphName, inputs, outputs, nodes, tensors };
+}
+
+/**
+ * NameIds' node lists: the decoded graph's own when every file node is an IR node, else copies without the
+ * entries of the `dropped` file nodes (Constant nodes, which became constants).
+ */
+function numberNodes(g: WireGraph, ids: NameIds, dropped: Uint8Array | undefined): void {
+  const { nodeInputIds, nodeInputStart, nodeOutputIds, nodeOutputStart } = g;
+  if (!dropped) {
+    ids.inputIds = nodeInputIds;
+    ids.inputStart = nodeInputStart;
+    ids.outputIds = nodeOutputIds;
+    ids.outputStart = nodeOutputStart;
+    return;
+  }
+  for (let j = 0; j < g.node.length; j++) {
+    if (dropped[j]) continue;
+    for (let k = nodeInputStart[j]!; k < nodeInputStart[j + 1]!; k++) ids.inputIds.push(nodeInputIds[k]!);
+    for (let k = nodeOutputStart[j]!; k < nodeOutputStart[j + 1]!; k++) ids.outputIds.push(nodeOutputIds[k]!);
+    ids.inputStart.push(ids.inputIds.length);
+    ids.outputStart.push(ids.outputIds.length);
+  }
 }
 
 /** A model as read, with what the reader learnt about its names while decoding them. */
@@ -319,6 +369,7 @@ function readOnnxWire(r: WireReader, opts: OnnxReadOptions): OnnxRead {
     }
     const stringCount = r.stringCount;
     const ids: NameIds = { count: stringCount, inputIds: [], inputStart: [0], outputIds: [], outputStart: [0], constantIds: [], graphInputIds: [], graphOutputIds: [] };
+    ids.noSubgraphs = !model.graph!.subgraphs;
     const graph = convertGraph(model.graph!, ctx, ids, stringCount);
     const { producerName, producerVersion } = model;
     const producer = producerName && producerVersion ? `${producerName} ${producerVersion}` : producerName || producerVersion;

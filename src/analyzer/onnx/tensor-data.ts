@@ -74,9 +74,12 @@ export function checkedDims(dims: Int64[] | null | undefined, what: string): { s
   return { shape, count };
 }
 
-/** A tensor named in messages: the file, then what the tensor is ("initializer 'w'"). */
-function where(ctx: TensorContext, what: string): string {
-  return `${ctx.path}: ${what}`;
+/**
+ * A tensor named in messages: the file, then what the tensor is ("initializer 'w'": `what` = 'initializer',
+ * `name` = 'w'; or all of it in `what`). Built only for a message: most tensors never need one.
+ */
+function where(ctx: TensorContext, what: string, name?: string): string {
+  return name === undefined ? `${ctx.path}: ${what}` : `${ctx.path}: ${what} '${name}'`;
 }
 
 /**
@@ -189,7 +192,9 @@ const FIELD_NAMES: Record<string, string> = {
 /** The error for typed data of the wrong length (built only when thrown). */
 class Mismatch {
   constructor(
-    private readonly where: string,
+    private readonly ctx: TensorContext,
+    private readonly what: string,
+    private readonly name: string | undefined,
     private readonly fieldName: string,
     private readonly shape: number[],
     private readonly expected: number,
@@ -198,7 +203,7 @@ class Mismatch {
   error(have: number): EdgefitError {
     return new EdgefitError(
       'BAD_MODEL',
-      `${this.where} has ${have} values in ${this.fieldName} (and no raw_data) but its dims [${this.shape.join(', ')}] need ${this.expected}`,
+      `${where(this.ctx, this.what, this.name)} has ${have} values in ${this.fieldName} (and no raw_data) but its dims [${this.shape.join(', ')}] need ${this.expected}`,
     );
   }
 }
@@ -208,27 +213,41 @@ class Mismatch {
  * String tensors give empty bytes (the caller warns); segmented tensors are refused.
  */
 export function tensorData(tensor: TensorProto | WireTensor, what: string, ctx: TensorContext, origin: ConstData['origin'] = 'inline'): ConstData {
+  return namedTensorData(tensor, what, undefined, ctx, origin);
+}
+
+/** tensorData for a tensor named in messages as "<what> '<name>'" (the message is built only when thrown). */
+export function namedTensorData(
+  tensor: TensorProto | WireTensor,
+  what: string,
+  name: string | undefined,
+  ctx: TensorContext,
+  origin: ConstData['origin'] = 'inline',
+): ConstData {
   const t = tensor as ReadTensorProto & { lazyRaw?: LazyRange; lazyPacked?: LazyPacked };
-  // `${ctx.path}: ${what}` is built only for a message (where()): most tensors never need it
-  const code = t.dataType;
+  // a WireTensor's rarely set fields live on its `rare` object (absent for most tensors), read there by name;
+  // a protobufjs TensorProto holds them itself
+  const wire = tensor instanceof WireTensor;
+  const rare: RareFields | undefined = wire ? tensor.rare : t;
+    const code = t.dataType;
   let dtype = code === null || code === undefined ? undefined : ONNX_DTYPES[code];
-  if (dtype === undefined) dtype = onnxDtype(code, where(ctx, what));
+  if (dtype === undefined) dtype = onnxDtype(code, where(ctx, what, name));
   let shape: number[];
   let count: number;
-  const wireDims = tensor instanceof WireTensor ? tensor.dims : undefined;
+  const wireDims = wire ? tensor.dims : undefined;
   const plain = wireDims ? plainDims(wireDims) : -1;
   if (plain >= 0) {
     shape = wireDims!.length === 0 ? [] : (wireDims as number[]);
     count = plain;
-  } else ({ shape, count } = checkedDims(t.dims as Int64[] | null | undefined, where(ctx, what)));
-  if (t.segment) throw new EdgefitError('UNSUPPORTED', `${where(ctx, what)} is a segmented tensor, which edgefit does not read`);
+  } else ({ shape, count } = checkedDims(t.dims as Int64[] | null | undefined, where(ctx, what, name)));
+  if (rare?.segment) throw new EdgefitError('UNSUPPORTED', `${where(ctx, what, name)} is a segmented tensor, which edgefit does not read`);
   if (dtype === 'string') return { dtype, shape, bytes: new Uint8Array(0), origin };
   const byteLength = storageBytes(dtype, count);
-  if (byteLength > ctx.maxTensorBytes) guardSize(byteLength, where(ctx, what), ctx);
+  if (byteLength > ctx.maxTensorBytes) guardSize(byteLength, where(ctx, what, name), ctx);
 
-  const external = t.dataLocation === 1 || (t.externalData?.length ?? 0) > 0;
+  const external = rare !== undefined && (rare.dataLocation === 1 || (rare.externalData?.length ?? 0) > 0);
   if (external) {
-    const bytes = readExternalData(t.externalData ?? [], byteLength, where(ctx, what), ctx.baseDir);
+    const bytes = readExternalData(rare.externalData ?? [], byteLength, where(ctx, what, name), ctx.baseDir);
     return { dtype, shape, bytes, origin: 'external' };
   }
   const lazyRaw = t.lazyRaw;
@@ -237,19 +256,66 @@ export function tensorData(tensor: TensorProto | WireTensor, what: string, ctx: 
     if (rawLength !== byteLength) {
       throw new EdgefitError(
         'BAD_MODEL',
-        `${where(ctx, what)} holds ${rawLength} bytes of raw data but its dims [${shape.join(', ')}] of ${dtype} need ${byteLength}`,
+        `${where(ctx, what, name)} holds ${rawLength} bytes of raw data but its dims [${shape.join(', ')}] of ${dtype} need ${byteLength}`,
       );
     }
     return lazyRaw ? lazyConstData(dtype, shape, origin, lazyRaw) : { dtype, shape, bytes: t.rawData!, origin };
   }
+  const own = wire ? ownTypedRun(tensor, typedFieldOf(dtype)) : undefined;
+  return typedData(rare, own, dtype, shape, count, byteLength, ctx, what, name, origin);
+}
+
+/** The TensorProto fields tensorData reads from a WireTensor's `rare` object (or a TensorProto itself). */
+type RareFields = Pick<ReadTensorProto, 'segment' | 'dataLocation' | 'externalData' | 'packed'> & { lazyPacked?: LazyPacked } & Partial<
+  Record<TypedField, ArrayLike<number | Int64> | null>
+>;
+type TypedField = NonNullable<ReturnType<typeof typedFieldOf>>;
+
+/** The unpacked values of a typed field, read by name (a keyed read over five names would be megamorphic). */
+function typedValues(rare: RareFields, field: TypedField): ArrayLike<number | Int64> | null | undefined {
+  switch (field) {
+    case 'floatData':
+      return rare.floatData;
+    case 'int32Data':
+      return rare.int32Data;
+    case 'int64Data':
+      return rare.int64Data;
+    case 'doubleData':
+      return rare.doubleData;
+    case 'uint64Data':
+      return rare.uint64Data;
+  }
+}
+
+/** The packed run a WireTensor holds itself (its first typed field), when it is the field `field`. */
+function ownTypedRun(t: WireTensor, field: TypedField | undefined): Uint8Array | LazyRange | undefined {
+  return field !== undefined && t.typedField === field ? t.typedRun : undefined;
+}
+
+/**
+ * A tensor without raw data: its values from the typed field its dtype uses (packed, left on disk, or unpacked).
+ * `own`: that field's packed run when the tensor holds it itself (WireTensor.typedRun), else it is looked up in `rare`.
+ */
+function typedData(
+  rare: RareFields | undefined,
+  own: Uint8Array | LazyRange | undefined,
+  dtype: DType,
+  shape: number[],
+  count: number,
+  byteLength: number,
+  ctx: TensorContext,
+  what: string,
+  name: string | undefined,
+  origin: ConstData['origin'],
+): ConstData {
   const field = typedFieldOf(dtype);
   const expected = typedLength(dtype, count);
   const fieldName = field ? FIELD_NAMES[field] : 'data';
-  const mismatch = new Mismatch(where(ctx, what), fieldName, shape, expected);
-  const packed = field ? t.packed?.[field] : undefined;
-  const lazyPacked = field ? t.lazyPacked?.[field] : undefined;
-  const values = (field ? (t[field] as ArrayLike<number | Int64> | null | undefined) : undefined) ?? [];
-  if ((packed || lazyPacked) && values.length > 0) throw new EdgefitError('BAD_MODEL', `${where(ctx, what)} mixes packed and unpacked ${fieldName}`);
+  const mismatch = new Mismatch(ctx, what, name, fieldName!, shape, expected);
+  const packed = own !== undefined ? (own instanceof Uint8Array ? own : undefined) : field && rare ? rare.packed?.[field] : undefined;
+  const lazyPacked = own !== undefined ? (own instanceof Uint8Array ? undefined : own) : field && rare ? rare.lazyPacked?.[field] : undefined;
+  const values = (field && rare ? typedValues(rare, field) : undefined) ?? [];
+  if ((packed || lazyPacked) && values.length > 0) throw new EdgefitError('BAD_MODEL', `${where(ctx, what, name)} mixes packed and unpacked ${fieldName}`);
   if (lazyPacked) {
     // left on disk only for fixed-width fields (float_data, double_data), whose bytes are raw_data's layout
     const width = field === 'doubleData' ? 8 : 4;

@@ -6,7 +6,7 @@
  * Only what the reader uses is decoded: doc strings, metadata, training info, quantization annotations,
  * sequence/map type protos and the bodies of local functions (counted) are skipped without being read.
  * Initializer payloads (raw_data, packed float_data/double_data) may stay on disk as LazyRange
- * (`WireTensor.lazyRaw` / `lazyPacked`): tensor-data.ts checks their length against the dims and reads them on
+ * (`WireTensor.lazyRaw` / `typedRun`): tensor-data.ts checks their length against the dims and reads them on
  * first use. Semantics follow protobuf: a repeated scalar field may be packed or not, the last value of a
  * singular field wins.
  *
@@ -17,6 +17,9 @@
 import type { IRNode } from '../ir.ts';
 import type { PackedFields } from './tensor-proto-decode.ts';
 import { concatBytes, readLazyRange, WireError, type LazyRange, type WireReader } from './wire-reader.ts';
+
+/** AttributeProto.AttributeType GRAPH. */
+const GRAPH_ATTRIBUTE = 5;
 
 /** Sub-graph nesting that the decoder follows; reader.ts refuses more than 64 with its own message. */
 const MAX_DEPTH = 80;
@@ -29,30 +32,35 @@ export type WireInt64 = number | { low: number; high: number; unsigned: boolean 
 
 export type LazyPacked = Partial<Record<keyof PackedFields, LazyRange>>;
 
-/** The TensorProto fields most tensors leave unset. */
-interface RareTensorFields {
-  packed?: PackedFields;
-  lazyPacked?: LazyPacked;
+/**
+ * The TensorProto fields most tensors leave unset, made when the first of them is set. A class with every
+ * field in place: its readers (tensor-data.ts) load each field by name from one object shape.
+ */
+export class RareTensorFields {
+  /** Packed typed fields other than WireTensor.typedField, by field. */
+  packed: PackedFields | undefined = undefined;
+  lazyPacked: LazyPacked | undefined = undefined;
   /** Unpacked typed values (legal protobuf, rare in ONNX files), by field. */
-  floatData?: number[];
-  int32Data?: number[];
-  int64Data?: WireInt64[];
-  doubleData?: number[];
-  uint64Data?: WireInt64[];
-  stringData?: Uint8Array[];
-  segment?: object;
-  externalData?: { key?: string; value?: string }[];
-  dataLocation?: number;
+  floatData: number[] | undefined = undefined;
+  int32Data: number[] | undefined = undefined;
+  int64Data: WireInt64[] | undefined = undefined;
+  doubleData: number[] | undefined = undefined;
+  uint64Data: WireInt64[] | undefined = undefined;
+  stringData: Uint8Array[] | undefined = undefined;
+  segment: object | undefined = undefined;
+  externalData: { key?: string; value?: string }[] | undefined = undefined;
+  dataLocation: number | undefined = undefined;
 }
 
 const RARE_TENSOR_FIELDS = [
-  'packed', 'lazyPacked', 'floatData', 'int32Data', 'int64Data', 'doubleData', 'uint64Data', 'stringData', 'segment', 'externalData', 'dataLocation',
+  'floatData', 'int32Data', 'int64Data', 'doubleData', 'uint64Data', 'stringData', 'segment', 'externalData', 'dataLocation',
 ] as const;
 
 /**
- * A TensorProto: raw_data or packed data may be left on disk (lazyRaw, lazyPacked). The fields most tensors
- * leave unset are accessors on one `rare` object made when the first of them is set: a QDQ model's
- * thousand scales and zero points each take five fields, not sixteen.
+ * A TensorProto: raw_data or packed data may be left on disk (lazyRaw, typedRun). The fields most tensors
+ * leave unset live on one `rare` object made when the first of them is set: a QDQ model's thousand scales and
+ * zero points each take six fields, not seventeen. They read as properties of the tensor too (accessors, for
+ * code written against TensorProto); the reader's own code reads `rare`.
  */
 export class WireTensor {
   dims: WireInt64[] = EMPTY;
@@ -62,9 +70,13 @@ export class WireTensor {
   nameId = 0;
   rawData: Uint8Array | undefined = undefined;
   lazyRaw: LazyRange | undefined = undefined;
+  /**
+   * The first packed typed field met (float_data … uint64_data) and its bytes (runs of it concatenated), left
+   * on disk when long and fixed-width. A second typed field goes to `rare.packed` / `rare.lazyPacked`.
+   */
+  typedField: keyof PackedFields | undefined = undefined;
+  typedRun: Uint8Array | LazyRange | undefined = undefined;
   rare: RareTensorFields | undefined = undefined;
-  declare packed: PackedFields | undefined;
-  declare lazyPacked: LazyPacked | undefined;
   declare floatData: number[] | undefined;
   declare int32Data: number[] | undefined;
   declare int64Data: WireInt64[] | undefined;
@@ -76,13 +88,18 @@ export class WireTensor {
   declare dataLocation: number | undefined;
 }
 
+/** The tensor's rare fields, made on first use. */
+function rareOf(t: WireTensor): RareTensorFields {
+  return (t.rare ??= new RareTensorFields());
+}
+
 for (const key of RARE_TENSOR_FIELDS) {
   Object.defineProperty(WireTensor.prototype, key, {
     get(this: WireTensor) {
       return this.rare?.[key];
     },
     set(this: WireTensor, value: unknown) {
-      ((this.rare ??= {}) as Record<string, unknown>)[key] = value;
+      (rareOf(this) as unknown as Record<string, unknown>)[key] = value;
     },
   });
 }
@@ -138,6 +155,13 @@ export class WireGraph {
    */
   nodeInputIds: number[] = [];
   nodeOutputIds: number[] = [];
+  /** Node j's inputs are nodeInputIds[nodeInputStart[j] … nodeInputStart[j + 1]) (and the same for outputs). */
+  nodeInputStart: number[] = [0];
+  nodeOutputStart: number[] = [0];
+  /** The number of each node's name (WireReader.stringId), by node index: reader.ts tests names for clashes by number. */
+  nodeNameIds: number[] = [];
+  /** Whether a node attribute may hold a graph (it has a `g` field, or GRAPH type). */
+  subgraphs = false;
 }
 
 export class WireModel {
@@ -178,6 +202,7 @@ const outputs = new Gather<string>();
 const int64s = new Gather<WireInt64>();
 const floats = new Gather<number>();
 const dims = new Gather<WireInt64 | string>();
+const attributes = new Gather<WireAttribute>();
 
 function isLazy(v: Uint8Array | LazyRange): v is LazyRange {
   return !(v instanceof Uint8Array);
@@ -187,18 +212,30 @@ function isLazy(v: Uint8Array | LazyRange): v is LazyRange {
 function packedRun(r: WireReader, t: WireTensor, name: keyof PackedFields, end: number): void {
   const n = r.len(end);
   const v = name === 'floatData' || name === 'doubleData' ? r.payload(n) : r.view(n);
-  const priorView = t.packed?.[name];
-  const priorLazy = t.lazyPacked?.[name];
-  if (priorView === undefined && priorLazy === undefined) {
-    if (isLazy(v)) (t.lazyPacked ??= {})[name] = v;
-    else (t.packed ??= {})[name] = v;
+  if (t.typedField === undefined) {
+    // the usual case (a QDQ model's scales and zero points): one run of one field, held by the tensor itself
+    t.typedField = name;
+    t.typedRun = v;
     return;
   }
-  // the field repeated: protobuf concatenates packed runs
-  const a = priorLazy ? readLazyRange(priorLazy) : priorView!;
-  const b = isLazy(v) ? readLazyRange(v) : v;
-  if (t.lazyPacked) delete t.lazyPacked[name];
-  (t.packed ??= {})[name] = concatBytes(a, b);
+  if (t.typedField === name) {
+    // the field repeated: protobuf concatenates packed runs
+    t.typedRun = concatBytes(bytesOf(t.typedRun!), bytesOf(v));
+    return;
+  }
+  // a second typed field (legal protobuf; tensorData reads the one its dtype uses): kept by name
+  const rare = rareOf(t);
+  const prior = rare.packed?.[name] ?? rare.lazyPacked?.[name];
+  const run = prior === undefined ? v : concatBytes(bytesOf(prior), bytesOf(v));
+  if (isLazy(run)) (rare.lazyPacked ??= {})[name] = run;
+  else {
+    if (rare.lazyPacked) delete rare.lazyPacked[name];
+    (rare.packed ??= {})[name] = run;
+  }
+}
+
+function bytesOf(v: Uint8Array | LazyRange): Uint8Array {
+  return isLazy(v) ? readLazyRange(v) : v;
 }
 
 /**
@@ -227,7 +264,7 @@ export function decodeTensor(r: WireReader, end: number): WireTensor {
         break;
       case 26 /* segment, field 3 */:
         r.skipLen(end);
-        t.segment = {};
+        rareOf(t).segment = {};
         break;
       case 34 /* float_data, field 4, packed */:
         packedRun(r, t, 'floatData', end);
@@ -242,7 +279,7 @@ export function decodeTensor(r: WireReader, end: number): WireTensor {
         packedRun(r, t, 'int32Data', end);
         break;
       case 50 /* string_data, field 6 */:
-        (t.stringData ??= []).push(r.view(r.len(end)));
+        (rareOf(t).stringData ??= []).push(r.view(r.len(end)));
         break;
       case 56 /* int64_data, field 7, one varint */:
         ((unpacked ??= {}).int64Data ??= []).push(r.int64(end));
@@ -289,18 +326,18 @@ export function decodeTensor(r: WireReader, end: number): WireTensor {
           else if (tg === 18 /* field 2, wire 2 */) entry.value = r.string(r.len(e));
           else r.skip(tg & 7, e);
         }
-        (t.externalData ??= []).push(entry);
+        (rareOf(t).externalData ??= []).push(entry);
         break;
       }
       case 112 /* data_location, field 14, varint */:
-        t.dataLocation = r.int32(end);
+        rareOf(t).dataLocation = r.int32(end);
         break;
       default:
         r.skip(tag & 7, end);
     }
   }
   if (int64s.top > dimBase) t.dims = int64s.take(dimBase);
-  if (unpacked) for (const [name, list] of Object.entries(unpacked)) (t as unknown as Record<string, unknown>)[name] = list;
+  if (unpacked) for (const [name, list] of Object.entries(unpacked)) (rareOf(t) as unknown as Record<string, unknown>)[name] = list;
   return t;
 }
 
@@ -379,10 +416,11 @@ function decodeAttribute(r: WireReader, end: number, depth: number): WireAttribu
 
 function decodeNode(r: WireReader, end: number, depth: number, g: WireGraph): void {
   let name = '';
+  let nameId = 0;
   let opType = '';
   let domain = '';
-  let attributes: WireAttribute[] | undefined;
   const inBase = inputs.top;
+  const attrBase = attributes.top;
   const outBase = outputs.top;
   const inputIds = g.nodeInputIds;
   const outputIds = g.nodeOutputIds;
@@ -398,14 +436,17 @@ function decodeNode(r: WireReader, end: number, depth: number, g: WireGraph): vo
         outputIds.push(r.stringId);
         break;
       case 26 /* field 3, wire 2 */:
-        name = r.uniqueString(r.len(end));
+        name = r.string(r.len(end));
+        nameId = r.stringId;
         break;
       case 34 /* field 4, wire 2 */:
         opType = r.string(r.len(end));
         break;
       case 42 /* field 5, wire 2 */: {
         const e = r.sub(end);
-        (attributes ??= []).push(decodeAttribute(r, e, depth));
+        const a = decodeAttribute(r, e, depth);
+        if (a.g !== undefined || a.type === GRAPH_ATTRIBUTE) g.subgraphs = true;
+        attributes.push(a);
         break;
       }
       case 58 /* field 7, wire 2 */:
@@ -416,7 +457,10 @@ function decodeNode(r: WireReader, end: number, depth: number, g: WireGraph): vo
     }
   }
   g.node.push({ name, opType, domain, inputs: inputs.take(inBase), outputs: outputs.take(outBase), attrs: {} });
-  g.nodeAttributes.push(attributes);
+  g.nodeAttributes.push(attributes.top > attrBase ? attributes.take(attrBase) : undefined);
+  g.nodeNameIds.push(nameId);
+  g.nodeInputStart.push(inputIds.length);
+  g.nodeOutputStart.push(outputIds.length);
 }
 
 /** TensorShapeProto's dims onto the dims stack: dim_value, dim_param, or '' for neither (the last set wins). */
@@ -527,7 +571,7 @@ export function decodeGraph(r: WireReader, end: number, depth: number): WireGrap
 
 /** ModelProto: the fields reader.ts uses. Call after scanModelWire has accepted the top level. */
 export function decodeModel(r: WireReader): WireModel {
-  for (const g of [inputs, outputs, int64s, floats, dims]) g.reset();
+  for (const g of [inputs, outputs, int64s, floats, dims, attributes]) g.reset();
   const end = r.size;
   const m = new WireModel();
   r.pos = 0;

@@ -160,31 +160,55 @@ function oddByte(b: number): number {
 const MAX_INTERNED_CHARS = 256;
 
 /**
+ * The string table's storage, kept from one load to the next (loads are synchronous) and grown when a load
+ * needs more, so a load does not allocate (and the system zero) fresh arrays of this size.
+ */
+const shared = {
+  slots: new Int32Array(0),
+  entries: new Int32Array(0),
+  pool: new Int32Array(0),
+  strings: [] as (string | undefined)[],
+};
+
+/** Ints per string in StringTable.entries: its hash, where its words start in the pool, its length in bytes. */
+const ENTRY = 4;
+
+/**
  * The strings one load decoded, keyed by their bytes (open addressing; a multiplicative hash over 4-byte
  * words, the slot taken from its top bits). A tensor name appears as a node output, then as one or more node
  * inputs, an initializer and value_info: decoded once, it is one string object, so the Maps keyed by it
  * (reader, graph check, shape inference) hash it once and compare by identity, and each kept string has a
  * number (1, 2, … in the order first read) for bookkeeping in typed arrays. The hashing pass doubles as the
  * test for characters that must not print raw. Only printable ASCII strings are kept (their bytes are their
- * characters); others are decoded every time, and so are node names (`unique`: read once each, tested the same
- * way; keeping them cost as much as it saved).
+ * characters); others are decoded every time. Node names are kept too: the reader tests them for clashes by
+ * number, with no string hashing.
+ *
+ * Memory layout, for few cache misses (a lookup's cost is mostly misses: the decoder's other work evicts the
+ * table between lookups): the slots hold only string numbers (4 bytes each); what is known of a string lives
+ * at its number, in the order first read, where a name read again soon after its first reading (a node's
+ * output read by the next node) is still in cache.
  */
 class StringTable {
-  private strings: (string | undefined)[];
-  /**
-   * Per slot (4 ints, 16 bytes): the string's hash, where its bytes start in `pool`, its length (0: empty
-   * slot), its number. A probe reads only this array (and the pooled bytes on a hash match): the string
-   * itself is touched once found.
-   */
+  /** String number by slot (0: empty slot). */
   private slots: Int32Array;
+  private mask: number;
   private shift: number;
+  /** Per string number, ENTRY ints: its hash, where its words start in `pool`, its length in bytes. */
+  private entries: Int32Array;
+  /** The kept strings, by number. */
+  private readonly strings: (string | undefined)[];
+  /** Strings kept before the slots double (half of them). */
+  private limit: number;
   /** Strings kept; each is numbered 1, 2, … in the order first read. */
   count = 0;
   /** The number of the string last returned: ≥ 1 when kept, 0 for '', −1 for a string decoded without the table. */
   lastId = 0;
-  /** A copy of each string's bytes (the window they were read from is reused), 4-byte aligned. */
-  private pool: Uint8Array;
-  private poolView: DataView;
+  /**
+   * A copy of each kept string's bytes as little-endian 32-bit words, the last one zero-padded (the window
+   * they were read from is reused). A string being looked up is staged in the free space after `poolUsed`
+   * as it is hashed, so the comparison is word against word and a new string is kept by moving `poolUsed`.
+   */
+  private pool: Int32Array;
   private poolUsed = 0;
   /** A DataView of `viewOf` (the reader's current window), for reading 4 bytes at a time. */
   private view: DataView = new DataView(new ArrayBuffer(0));
@@ -197,17 +221,25 @@ class StringTable {
   controlChars = false;
 
   /**
-   * `sizeHint`: the model's size in bytes; a 3.5 MB QDQ model holds about 4,000 distinct names (1,500 of
-   * them node names), a 3 MB float SqueezeNet about 150. The table grows when half full.
+   * `sizeHint`: the model's size in bytes; a 3.5 MB QDQ model holds about 4,400 distinct names (1,500 of them
+   * node names), a 3 MB float SqueezeNet about 200. The slots grow when half full.
    */
   constructor(sizeHint: number) {
     let bits = 8;
-    while (bits < 13 && 1 << (bits + 9) < sizeHint) bits++;
-    this.strings = new Array(1 << bits);
-    this.slots = new Int32Array(4 << bits);
+    while (bits < 14 && 1 << (bits + 8) < sizeHint) bits++;
+    const size = 1 << bits;
+    if (shared.slots.length < size) shared.slots = new Int32Array(size);
+    else shared.slots.fill(0, 0, size);
+    if (shared.entries.length < ENTRY * (size / 2 + 1)) shared.entries = new Int32Array(ENTRY * (size / 2 + 1));
+    if (shared.pool.length < 4 * size) shared.pool = new Int32Array(4 * size);
+    shared.strings.fill(undefined); // the previous load's strings are not kept alive
+    this.slots = shared.slots;
+    this.entries = shared.entries;
+    this.pool = shared.pool;
+    this.strings = shared.strings;
+    this.mask = size - 1;
     this.shift = 32 - bits;
-    this.pool = new Uint8Array(16 << bits);
-    this.poolView = new DataView(this.pool.buffer);
+    this.limit = size / 2;
   }
 
   /** A DataView over `buf`, made once per buffer (the strings of one read come from the same buffer). */
@@ -221,63 +253,69 @@ class StringTable {
 
   intern(buf: Buffer, start: number, n: number): string {
     const view = this.dataViewOf(buf);
-    const end = start + n;
-    const words = n & ~3;
+    const words = n >> 2;
+    const cells = (n + 3) >> 2;
+    const at = this.poolUsed;
+    if (at + cells > this.pool.length) this.growPool(cells);
+    const pool = this.pool;
     let h = n;
     // per byte, bit 7 of `odd` is set when the byte is not printable ASCII (below 0x20, or 0x7f and up)
     let odd = 0;
-    for (let k = 0; k < words; k += 4) {
-      const w = view.getInt32(start + k, true);
+    for (let k = 0; k < words; k++) {
+      const w = view.getInt32(start + 4 * k, true);
+      pool[at + k] = w;
       odd |= oddWordBytes(w);
       h = Math.imul(h ^ w, 0x9e3779b1);
     }
-    for (let i = start + words; i < end; i++) {
-      const b = buf[i]!;
-      odd |= oddByte(b);
-      h = Math.imul(h ^ b, 0x9e3779b1);
+    if (cells > words) {
+      // the last 1–3 bytes, as the low bytes of a word
+      let w = 0;
+      for (let i = start + 4 * words, shift = 0; i < start + n; i++, shift += 8) {
+        const b = buf[i]!;
+        odd |= oddByte(b);
+        w |= b << shift;
+      }
+      pool[at + words] = w;
+      h = Math.imul(h ^ w, 0x9e3779b1);
     }
     if ((odd & 0x80808080) !== 0) {
       // a control character, DEL, or non-ASCII: decoded as UTF-8 (invalid UTF-8 becomes U+FFFD, as
       // protobufjs decoded it) and looked at closely; only printable ASCII strings are kept
-      return this.decoded(buf, start, end);
+      return this.decoded(buf, start, start + n);
     }
     const slots = this.slots;
-    const mask = this.strings.length - 1;
+    const entries = this.entries;
     let slot = h >>> this.shift;
-    for (;;) {
-      const at = slot * 4;
-      const length = slots[at + 2]!;
-      if (length === 0) break;
-      if (length === n && slots[at] === h && this.samePooled(slots[at + 1]!, view, buf, start, n)) {
-        this.lastId = slots[at + 3]!;
-        return this.strings[slot]!;
+    for (let id = slots[slot]!; id !== 0; id = slots[slot]!) {
+      const e = id * ENTRY;
+      if (entries[e] === h && entries[e + 2] === n) {
+        const from = entries[e + 1]!;
+        let k = 0;
+        while (k < cells && pool[from + k] === pool[at + k]) k++;
+        if (k === cells) {
+          this.lastId = id;
+          return this.strings[id]!;
+        }
       }
-      slot = (slot + 1) & mask;
+      slot = (slot + 1) & this.mask;
     }
-    const s = (buf as SliceBuffer).latin1Slice(start, end);
-    const id = ++this.count;
-    this.strings[slot] = s;
-    const at = slot * 4;
-    slots[at] = h;
-    slots[at + 1] = this.pooled(view, buf, start, n);
-    slots[at + 2] = n;
-    slots[at + 3] = id;
-    this.lastId = id;
-    if (id * 2 > this.strings.length) this.grow();
-    return s;
+    return this.kept(buf, start, n, h, slot, cells);
   }
 
-  /** A string read once (a node name): decoded without the table, its bytes tested as intern() tests them. */
-  unique(buf: Buffer, start: number, n: number): string {
-    const view = this.dataViewOf(buf);
-    const end = start + n;
-    const words = n & ~3;
-    let odd = 0;
-    for (let k = 0; k < words; k += 4) odd |= oddWordBytes(view.getInt32(start + k, true));
-    for (let i = start + words; i < end; i++) odd |= oddByte(buf[i]!);
-    if ((odd & 0x80808080) !== 0) return this.decoded(buf, start, end);
-    this.lastId = -1;
-    return (buf as SliceBuffer).latin1Slice(start, end);
+  /** Keeps a string not seen before (its words are staged at poolUsed) in the empty slot its probe ended on. */
+  private kept(buf: Buffer, start: number, n: number, h: number, slot: number, cells: number): string {
+    const s = (buf as SliceBuffer).latin1Slice(start, start + n);
+    const id = ++this.count;
+    const e = id * ENTRY;
+    this.entries[e] = h;
+    this.entries[e + 1] = this.poolUsed;
+    this.entries[e + 2] = n;
+    this.poolUsed += cells;
+    this.strings[id] = s;
+    this.slots[slot] = id;
+    this.lastId = id;
+    if (id >= this.limit) this.grow();
+    return s;
   }
 
   /** A string decoded without the table, noting whether it holds a character that must not print raw. */
@@ -288,52 +326,29 @@ class StringTable {
     return s;
   }
 
-  /** Whether the pooled bytes at `at` equal the n bytes at `start` of the window. */
-  private samePooled(at: number, view: DataView, buf: Buffer, start: number, n: number): boolean {
-    const pool = this.poolView;
-    const words = n & ~3;
-    for (let k = 0; k < words; k += 4) if (pool.getInt32(at + k, true) !== view.getInt32(start + k, true)) return false;
-    const bytes = this.pool;
-    for (let k = words; k < n; k++) if (bytes[at + k] !== buf[start + k]) return false;
-    return true;
-  }
-
-  /** Copies n bytes of the window into the pool (4 at a time); returns where they start. */
-  private pooled(view: DataView, buf: Buffer, start: number, n: number): number {
-    const at = this.poolUsed;
-    const need = (n + 3) & ~3;
-    if (at + need > this.pool.length) {
-      const bigger = new Uint8Array(Math.max(this.pool.length * 2, at + need));
-      bigger.set(this.pool.subarray(0, at));
-      this.pool = bigger;
-      this.poolView = new DataView(bigger.buffer);
-    }
-    const pool = this.poolView;
-    const words = n & ~3;
-    for (let k = 0; k < words; k += 4) pool.setInt32(at + k, view.getInt32(start + k, true), true);
-    const bytes = this.pool;
-    for (let k = words; k < n; k++) bytes[at + k] = buf[start + k]!;
-    this.poolUsed = at + need;
-    return at;
-  }
-
+  /** Doubles the slots (a model with more names than its size suggested); the shared storage grows with them. */
   private grow(): void {
-    const oldStrings = this.strings;
-    const old = this.slots;
-    const size = oldStrings.length * 2;
-    const strings: (string | undefined)[] = new Array(size);
-    const slots = new Int32Array(size * 4);
+    const size = (this.mask + 1) * 2;
+    const slots = new Int32Array(size);
+    this.mask = size - 1;
     this.shift--;
-    const mask = size - 1;
-    for (let i = 0; i < oldStrings.length; i++) {
-      if (old[i * 4 + 2] === 0) continue;
-      let slot = old[i * 4]! >>> this.shift;
-      while (slots[slot * 4 + 2] !== 0) slot = (slot + 1) & mask;
-      strings[slot] = oldStrings[i];
-      for (let k = 0; k < 4; k++) slots[slot * 4 + k] = old[i * 4 + k]!;
+    for (let id = 1; id <= this.count; id++) {
+      let slot = this.entries[id * ENTRY]! >>> this.shift;
+      while (slots[slot] !== 0) slot = (slot + 1) & this.mask;
+      slots[slot] = id;
     }
-    this.strings = strings;
-    this.slots = slots;
+    const entries = new Int32Array(ENTRY * (size / 2 + 1));
+    entries.set(this.entries.subarray(0, ENTRY * (this.count + 1)));
+    this.slots = shared.slots = slots;
+    this.entries = shared.entries = entries;
+    this.limit = size / 2;
+  }
+
+  /** Room for `cells` more words after poolUsed (the shared pool grows with it). */
+  private growPool(cells: number): void {
+    const bigger = new Int32Array(Math.max(this.pool.length * 2, this.poolUsed + cells));
+    bigger.set(this.pool.subarray(0, this.poolUsed));
+    this.pool = shared.pool = bigger;
   }
 }
 
@@ -566,16 +581,6 @@ export class WireReader {
     const start = this.claim(n);
     if (n <= MAX_INTERNED_CHARS) return this.names.intern(this.buf, start, n);
     return this.names.decoded(this.buf, start, start + n);
-  }
-
-  /** A string read once in a model (a node's name): tested like string() but not kept, not numbered (−1). */
-  uniqueString(n: number): string {
-    if (n === 0) {
-      this.names.lastId = 0;
-      return '';
-    }
-    const start = this.claim(n);
-    return this.names.unique(this.buf, start, n);
   }
 
   /**
