@@ -7,6 +7,7 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { analyzeModel } from '../src/analyzer/analyze.ts';
 import { EdgefitError } from '../src/analyzer/errors.ts';
@@ -159,6 +160,33 @@ describe('lite pool model (st4x-plan) against networks ST generated', () => {
   it('row bounds: a 3×3 stride-2 kernel on a 30-row padded copy may start one output row below it', () => {
     // 14 output rows of 448 B from 30 input rows of 960 B (ST 3.0.0 placed the output exactly 448 B below).
     expect(rowBounds({ hIn: 30, rowIn: 960, hOut: 14, rowOut: 448, stride: 2, kh: 3, padTop: 0 }).forwardDeltaBytes).toBe(-448);
+  });
+
+  it('row bounds equal their definition walked row by row (any geometry), and a 2³¹-row input needs no walk', () => {
+    const walked = (o: Parameters<typeof rowBounds>[0]) => {
+      let f = Infinity;
+      let b = -Infinity;
+      const clamp = (r: number) => Math.min(Math.max(r, 0), o.hIn);
+      for (let y = 0; y < o.hOut; y++) {
+        f = Math.min(f, clamp(y * o.stride - o.padTop) * o.rowIn - (y + 1) * o.rowOut);
+        b = Math.max(b, clamp(y * o.stride - o.padTop + o.kh) * o.rowIn - y * o.rowOut);
+      }
+      return { forwardDeltaBytes: f, backwardDeltaBytes: b };
+    };
+    fc.assert(
+      fc.property(
+        fc.record({ hIn: fc.integer({ min: 0, max: 80 }), rowIn: fc.integer({ min: 0, max: 4096 }), hOut: fc.integer({ min: 0, max: 80 }), rowOut: fc.integer({ min: 0, max: 4096 }), stride: fc.integer({ min: 1, max: 5 }), kh: fc.integer({ min: 1, max: 11 }), padTop: fc.integer({ min: 0, max: 6 }) }),
+        (o) => {
+          expect(rowBounds(o)).toEqual(walked(o));
+        },
+      ),
+      { seed: 20261127, numRuns: 2000 },
+    );
+    // a fuzzed input height of 2^31 − 1 rows (the walk took ~50 s inside `check`). By hand: F at y = 0 is −256 B and
+    // F grows with y (512·y − 640 B for y ≥ 1); B = (2y + 2)·384 − 256·y grows until the clamp bites at the last row,
+    // y = 2^30 − 1: (2^31 − 1)·384 − 256·(2^30 − 1) = 2^39 − 128 B
+    const tall = { hIn: 2 ** 31 - 1, rowIn: 384, hOut: 2 ** 30, rowOut: 256, stride: 2, kh: 3, padTop: 1 };
+    expect(rowBounds(tall)).toEqual({ forwardDeltaBytes: -256, backwardDeltaBytes: 2 ** 39 - 128 });
   });
 
   it('tool versions map to allocator families', () => {
