@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildReportInput } from '../src/report/build-input.ts';
 import { publishedLine } from '../src/cli/commands/demo.ts';
+import { findPublishedFigures } from '../src/report/published.ts';
 import { buildZooModel } from '../src/zoo/index.ts';
 import { sharedModels } from './helpers/shared.ts';
 
@@ -66,5 +67,14 @@ describe('published MPU times and the runtime path', () => {
       expect(f.comparable, f.targetId).toBeUndefined();
       expect(Math.abs((f.predictedValue! - f.publishedValue) / f.publishedValue), f.targetId).toBeLessThan(0.1);
     }
+  });
+});
+
+describe('the input type of the file behind a published activation figure', () => {
+  it("reads it off a file name the importer inferred (`… .tflite (inferred)`): Tiny YOLO v2's H747 row, ST's uint8-input TFLite", () => {
+    // data/published/mcu.csv mcu-legacy-elhadidy-85: model_file `…/tiny_yolo_v2_224_int8.tflite (inferred)`, 217.81 KiB
+    const act = findPublishedFigures({ arch: 'tiny_yolo_v2', resolutions: [224], datasets: ['COCO Person'] }).filter((f) => f.metric === 'activationRamBytes');
+    expect(act.map((f) => [f.targetId, f.publishedValue])).toEqual([['stm32h747i-disco', 217.81 * 1024]]);
+    expect(act[0]!.publishedInputDtype).toBe('uint8');
   });
 });
