@@ -147,6 +147,16 @@ describe('runtime RAM on the files ST benchmarked (zoo 4.0 LFS oid = our stand-i
   });
 });
 
+describe('lite code flash on stored features', () => {
+  it('a feature record without kernelFunctions is an error, not a fit that prices no kernel function', () => {
+    const r = loadCalibrationRows().find((x) => x.table === 'mcu' && x.toolVersion === 'stedgeai-4.0' && x.features && x.published.codeFlashBytes)!;
+    const { kernelFunctions: _dropped, ...runtimeObjects } = r.features!.runtimeObjects;
+    const stale = { ...r.features!, runtimeObjects };
+    const rows = [stale, stale].map((features) => ({ features, bytes: r.published.codeFlashBytes! }));
+    expect(() => fitRuntimeMemory('code-flash', 'stedgeai-4.0', rows, 1)).toThrow(/kernelFunctions missing/);
+  });
+});
+
 describe('relabelled copies', () => {
   it('the zoo 4.x ResNet v1 32 rows repeat the 8.1-era row figure for figure, and no other row does', () => {
     const rows = loadCalibrationRows();

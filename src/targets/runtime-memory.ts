@@ -74,7 +74,9 @@ export function runtimeFeatureSet(quantity: RuntimeQuantity, family: RuntimeFami
       names: ['base', 'layers', ...LITE_PRICED_FUNCTIONS.map((fn) => `uses_${fn}`)],
       vector: (f) => {
         const o = f.runtimeObjects;
-        const linked = new Set(o.kernelFunctions ?? []);
+        // a feature record from before kernelFunctions existed would price no function at all: say so instead
+        if (!o.kernelFunctions) throw new Error('runtimeObjects.kernelFunctions missing: regenerate the stored features (calibration/extract-features.ts)');
+        const linked = new Set(o.kernelFunctions);
         return [1, o.layers, ...LITE_PRICED_FUNCTIONS.map((fn) => (PRICED_AS[fn].some((k) => linked.has(k)) ? 1 : 0))];
       },
       // counted, not fitted: one float per output channel of each per-channel layer (network.c's
