@@ -63,3 +63,19 @@ describe('zoo-builder stand-ins: I/O of the benchmarked file', () => {
     }
   });
 });
+
+describe('exact files by the zoo LFS oid (data/published/zoo-4x-file-identity.json)', () => {
+  const squeezenet = { model: 'SqueezeNet v1.1 tfs', resolution: '128x128x3', dataset: 'tf_flowers', format: 'Int8', origin: 'zoo-4', table: 'mcu' } as const;
+
+  it('a zoo 4.x row on the benchmarked file (named, or not named by the table) is the exact file', () => {
+    for (const file of ['squeezenetv11_128_tfs_int8.tflite', '']) {
+      const s = standInFor(row({ ...squeezenet, file }));
+      expect([s.kind, s.memoryComparable], file).toEqual(['exact-file', true]);
+    }
+  });
+
+  it('a row naming another file of the same network and folder is not (only the named file was hashed)', () => {
+    const s = standInFor(row({ ...squeezenet, file: 'squeezenetv11_128_tfs_qdq_int8.onnx' }));
+    expect(s.kind).toBe('same-arch-file');
+  });
+});

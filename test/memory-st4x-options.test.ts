@@ -76,7 +76,8 @@ describe('the options behind the zoo 4.x MCU rows (data/st-generated/zoo-benchma
     console.log(`[memory-st4x-options] one file, one tool (4.0.0), the same kernels, two boards\n${lines.join('\n')}`);
   });
 
-  it.skipIf(!existsSync(YAMNET))("the lite pool is the U5 board's figure to the KiB rounding and 13 % under the U3 board's", () => {
+  // 109.57 KiB is 112,194.6..112,204.8 B; the pool is 112,193 B, 2 B under that interval: the bound is 8 B, not the rounding
+  it.skipIf(!existsSync(YAMNET))("the lite pool is within 8 B of the U5 board's figure and 13 % under the U3 board's", () => {
     const bytes = planStLitePeakBytes(analyzeFile(YAMNET))!;
     const [u5, u3] = ['B-U585I-IOT02A', 'NUCLEO-U3C5ZI-Q (Without HSP)'].map(
       (b) => kibToBytes(record.boardDependence.rows.find((r) => r.file === 'yamnet_e256_64x96_tl_int8.tflite' && r.board === b)!.activationKib),

@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildReportInput } from '../src/report/build-input.ts';
 import { publishedLine } from '../src/cli/commands/demo.ts';
+import { findPublishedFigures } from '../src/report/published.ts';
+import type { PublishedFigure, ReportInput } from '../src/report/types.ts';
 import { buildZooModel } from '../src/zoo/index.ts';
 import { sharedModels } from './helpers/shared.ts';
 
@@ -66,5 +68,31 @@ describe('published MPU times and the runtime path', () => {
       expect(f.comparable, f.targetId).toBeUndefined();
       expect(Math.abs((f.predictedValue! - f.publishedValue) / f.publishedValue), f.targetId).toBeLessThan(0.1);
     }
+  });
+});
+
+describe('the input type of the file behind a published activation figure', () => {
+  it("reads it off a file name the importer inferred (`… .tflite (inferred)`): Tiny YOLO v2's H747 row, ST's uint8-input TFLite", () => {
+    // data/published/mcu.csv mcu-legacy-elhadidy-85: model_file `…/tiny_yolo_v2_224_int8.tflite (inferred)`, 217.81 KiB
+    const act = findPublishedFigures({ arch: 'tiny_yolo_v2', resolutions: [224], datasets: ['COCO Person'] }).filter((f) => f.metric === 'activationRamBytes');
+    expect(act.map((f) => [f.targetId, f.publishedValue])).toEqual([['stm32h747i-disco', 217.81 * 1024]]);
+    expect(act[0]!.publishedInputDtype).toBe('uint8');
+  });
+});
+
+describe('the demo line names every metric in words', () => {
+  it("an N6 internal-RAM figure as the worst difference reads 'internal RAM', not the field name", () => {
+    const figure = (metric: PublishedFigure['metric'], publishedValue: number, predictedValue: number): PublishedFigure => ({
+      targetId: 'stm32n6570-dk',
+      board: 'STM32N6570-DK',
+      resolution: 256,
+      metric,
+      publishedValue,
+      predictedValue,
+      row: 'test row',
+      source: { zooRelease: '4.0', table: 'test' },
+    });
+    const line = publishedLine({ published: [figure('latencyMs', 10, 10.5), figure('internalRamBytes', 1000, 1500)] } as unknown as ReportInput);
+    expect(line).toMatch(/worst \+50\.0 % \(STM32N6570-DK internal RAM, 256 px\)/);
   });
 });

@@ -102,4 +102,13 @@ describe('N6 weights flash: per-channel requantization tables', () => {
     expect(n6.length).toBeGreaterThanOrEqual(6);
     for (const x of n6) expect(Math.abs(x.errorPct), x.rowId).toBeLessThan(3);
   });
+
+  it('a row listed in the blob form whose features lack the blob figure is an error, not a silent MCU-figure score', () => {
+    const rows = loadCalibrationRows().map((r) => {
+      if (r.weightsForm !== 'application-blob' || !r.features) return r;
+      const { weightsBlobBytesNeuralArt: _dropped, ...features } = r.features;
+      return { ...r, features };
+    });
+    expect(() => calibrate({ rows })).toThrow(/npu-zoo-4-283: .*no weightsBlobBytesNeuralArt/);
+  });
 });

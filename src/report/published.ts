@@ -112,9 +112,12 @@ export function findPublishedFigures(query: PublishedQuery, dataDir = DATA_DIR):
     .sort((a, b) => (a.resolution ?? 0) - (b.resolution ?? 0) || a.targetId.localeCompare(b.targetId) || metricOrder.indexOf(a.metric) - metricOrder.indexOf(b.metric));
 }
 
-/** The input type of an ST benchmark file by its name: int8 TFLite files take uint8, QDQ ONNX files float32. */
+/**
+ * The input type of an ST benchmark file by its name: int8 TFLite files take uint8, QDQ ONNX files float32. A name
+ * the importer inferred is stored as `<name> (inferred)` (calibration/import-published.ts): the suffix is dropped.
+ */
 function benchmarkedInputDtype(file: string): 'uint8' | 'float32' | undefined {
-  const name = file.toLowerCase();
+  const name = file.toLowerCase().replace(/\s*\(inferred\)$/, '');
   if (name.endsWith('.tflite')) return 'uint8';
   if (name.endsWith('.onnx')) return 'float32';
   return undefined;

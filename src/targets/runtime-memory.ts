@@ -11,7 +11,8 @@
  *   version on the published rows.
  * - Code flash, lite: 4 B per per-channel scale (the float each output channel's requantisation keeps in flash)
  *   and the hybrid objects' initialisers, counted; + base + per layer + Σ price × [kernel function linked] for the
- *   deep 3×3 conv, the generic k×k conv and the lite dense (LITE_PRICED_FUNCTIONS), fitted per tool version.
+ *   deep 3×3 conv, the generic k×k conv and the dense (lite per-tensor or hybrid per-channel: one price;
+ *   LITE_PRICED_FUNCTIONS), fitted per tool version.
  *   Legacy: base + per layer + per per-channel scale + per distinct kernel, fitted.
  */
 import { stAllocatorFamily } from '../analyzer/memory/st4x-plan.ts';
@@ -21,7 +22,7 @@ import { liteRuntimeRamBytes } from './runtime-lite.ts';
 
 /**
  * Kernel functions whose presence the lite code-flash model prices (one coefficient each, the bytes the linker
- * pulls in for them): the deep 3×3 and generic k×k convolutions and the per-tensor lite dense. Every zoo network
+ * pulls in for them): the deep 3×3 and generic k×k convolutions and the dense (PRICED_AS). Every zoo network
  * links a pointwise, an input (rgb) convolution and depthwise kernels, so those sit in the base; these three vary
  * across the published rows (docs/targets.md "Code flash").
  */
@@ -73,7 +74,9 @@ export function runtimeFeatureSet(quantity: RuntimeQuantity, family: RuntimeFami
       names: ['base', 'layers', ...LITE_PRICED_FUNCTIONS.map((fn) => `uses_${fn}`)],
       vector: (f) => {
         const o = f.runtimeObjects;
-        const linked = new Set(o.kernelFunctions ?? []);
+        // a feature record from before kernelFunctions existed would price no function at all: say so instead
+        if (!o.kernelFunctions) throw new Error('runtimeObjects.kernelFunctions missing: regenerate the stored features (calibration/extract-features.ts)');
+        const linked = new Set(o.kernelFunctions);
         return [1, o.layers, ...LITE_PRICED_FUNCTIONS.map((fn) => (PRICED_AS[fn].some((k) => linked.has(k)) ? 1 : 0))];
       },
       // counted, not fitted: one float per output channel of each per-channel layer (network.c's

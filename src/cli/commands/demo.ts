@@ -69,8 +69,17 @@ function summaryTable(input: ReportInput): string {
   return renderTable([{ header: 'target' }, ...points.map((p) => ({ header: `${p.resolution} px`, align: 'left' as const }))], rows);
 }
 
-const METRIC_WORDS: Record<string, string> = { latencyMs: 'time', activationRamBytes: 'activation RAM', weightsFlashBytes: 'weights flash' };
-const metricWords = (metric: string): string => METRIC_WORDS[metric] ?? metric;
+/** Every metric a published figure can have, in the demo line's words (the type keeps the list complete). */
+const METRIC_WORDS: Record<PublishedFigure['metric'], string> = {
+  latencyMs: 'time',
+  activationRamBytes: 'activation RAM',
+  weightsFlashBytes: 'weights flash',
+  internalRamBytes: 'internal RAM',
+  externalRamBytes: 'external RAM',
+  totalRamBytes: 'total RAM',
+  totalFlashBytes: 'total flash',
+};
+const metricWords = (metric: PublishedFigure['metric']): string => METRIC_WORDS[metric];
 
 /**
  * The figures left out of the comparison, grouped by reason: "2 more not like for like (B1, B2 time: why; …)".

@@ -199,6 +199,10 @@ function directMemory(rows: CalibrationRow[], quantity: 'activationRam' | 'weigh
       // ST publishes in the application-blob form (weight-forms.ts) is scored on that form
       const onNeuralArt = r.table === 'npu' && !!profiles.get(r.target)?.activationPools;
       const neuralArt = !onNeuralArt ? undefined : r.weightsForm === 'application-blob' ? r.features.weightsBlobBytesNeuralArt : r.features.weightsFlashBytesNeuralArt;
+      // a row listed in the blob form scored on the MCU figure would be a silent -20 %: stale features are an error
+      if (onNeuralArt && r.weightsForm === 'application-blob' && neuralArt === undefined) {
+        throw new Error(`${r.rowId}: its features (${r.featuresRef}) have no weightsBlobBytesNeuralArt; regenerate them (calibration/extract-features.ts)`);
+      }
       predicted = neuralArt ?? r.features.weightsFlashBytes ?? r.features.weightBytes;
     } else {
       actual = publishedActivationBytes(r);

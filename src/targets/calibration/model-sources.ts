@@ -181,11 +181,16 @@ let zooFileIdentities: ZooFileIdentity[] | undefined;
 /**
  * Whether a held file is byte for byte the one ST's zoo 4.x benchmarked for a data set: its sha256 equals the
  * zoo's Git LFS oid of that file (data/published/zoo-4x-file-identity.json, with the zoo commit it was read at).
+ * `file` is the row's published file name (lower case, '' when the table names none): when given it must be that
+ * file, so another format of the same network in the same folder (a QDQ ONNX beside the TFLite) is not taken for it.
  */
-function isZooBenchmarkedFile(path: string, dataset: string): boolean {
+function isZooBenchmarkedFile(path: string, dataset: string, file: string): boolean {
   zooFileIdentities ??= (JSON.parse(readFileSync(join(DATA_DIR, 'published', 'zoo-4x-file-identity.json'), 'utf8')) as { records: ZooFileIdentity[] }).records;
   const folder = `/${dataset.toLowerCase()}/`;
-  return zooFileIdentities.some((r) => r.sameFile && r.standInRef === path && r.zooPath.toLowerCase().includes(folder));
+  return zooFileIdentities.some((r) => {
+    const zooPath = r.zooPath.toLowerCase();
+    return r.sameFile && r.standInRef === path && zooPath.includes(folder) && (file === '' || zooPath.endsWith(`/${file}`));
+  });
 }
 
 export function standInFor(row: PublishedRowKey): StandIn {
@@ -212,7 +217,7 @@ export function standInFor(row: PublishedRowKey): StandIn {
     const sameHead = classes === undefined || classesOf(held.dataset) === classes || held.dataset === row.dataset.toLowerCase();
     const isOwn = row.origin === 'legacy-elhadidy' && file !== '' && held.path.toLowerCase().endsWith(file);
     if (isOwn) return { kind: 'exact-file', arch, ref: held.path, memoryComparable: true, note: 'the file this legacy row links (MohamedElhadidy0019 fork)' };
-    if (row.origin === 'zoo-4' && sameHead && isZooBenchmarkedFile(held.path, row.dataset)) {
+    if (row.origin === 'zoo-4' && sameHead && isZooBenchmarkedFile(held.path, row.dataset, file)) {
       return { kind: 'exact-file', arch, ref: held.path, memoryComparable: row.table !== 'npu', note: "the benchmarked file: its sha256 is the zoo's LFS oid (data/published/zoo-4x-file-identity.json)" };
     }
     // A reconstruction with the right head beats a file with another head for memory, not for latency realism.
