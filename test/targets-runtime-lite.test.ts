@@ -152,7 +152,7 @@ describe('lite code flash on stored features', () => {
     const r = loadCalibrationRows().find((x) => x.table === 'mcu' && x.toolVersion === 'stedgeai-4.0' && x.features && x.published.codeFlashBytes)!;
     const { kernelFunctions: _dropped, ...runtimeObjects } = r.features!.runtimeObjects;
     const stale = { ...r.features!, runtimeObjects };
-    const rows = [stale, stale].map((features) => ({ features, bytes: r.published.codeFlashBytes! }));
+    const rows = ['a', 'b'].map((model) => ({ model, features: stale, bytes: r.published.codeFlashBytes! }));
     expect(() => fitRuntimeMemory('code-flash', 'stedgeai-4.0', rows, 1)).toThrow(/kernelFunctions missing/);
   });
 });
