@@ -37,7 +37,7 @@ describe('published MPU times and the runtime path', () => {
     const h7 = (input.published ?? []).find((f) => f.metric === 'latencyMs' && f.targetId === 'stm32h747i-disco');
     expect(h7?.comparable, 'MCU times have no such path choice').toBeUndefined();
     expect(publishedLine(input)).toMatch(/3 more not like for like \(/);
-    expect(publishedLine(input)).toMatch(/STM32MP135F-DK2, STM32MP157F-DK2 time: ST's file ran on TFLite's built-in kernels/);
+    expect(publishedLine(input)).toMatch(/STM32MP135F-DK2, STM32MP157F-DK2 inference time: ST's file ran on TFLite's built-in kernels/);
   });
 
   it("flags activation RAM measured on ST's uint8-input TFLite file beside the float-input QDQ build, not beside a uint8 build", async () => {

@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseCsv } from '../targets/calibration/csv.ts';
+import { benchmarkedInputDtype } from '../targets/calibration/model-sources.ts';
 import { featureFileName, type FeatureRecord } from '../targets/calibration/feature-store.ts';
 import { mpuCpuPath } from '../targets/latency/runtime-path.ts';
 import { builtinProfiles } from '../targets/resolve.ts';
@@ -110,17 +111,6 @@ export function findPublishedFigures(query: PublishedQuery, dataDir = DATA_DIR):
   return [...best.values()]
     .map((b) => b.figure)
     .sort((a, b) => (a.resolution ?? 0) - (b.resolution ?? 0) || a.targetId.localeCompare(b.targetId) || metricOrder.indexOf(a.metric) - metricOrder.indexOf(b.metric));
-}
-
-/**
- * The input type of an ST benchmark file by its name: int8 TFLite files take uint8, QDQ ONNX files float32. A name
- * the importer inferred is stored as `<name> (inferred)` (calibration/import-published.ts): the suffix is dropped.
- */
-function benchmarkedInputDtype(file: string): 'uint8' | 'float32' | undefined {
-  const name = file.toLowerCase().replace(/\s*\(inferred\)$/, '');
-  if (name.endsWith('.tflite')) return 'uint8';
-  if (name.endsWith('.onnx')) return 'float32';
-  return undefined;
 }
 
 /** Stored feature records read so far, by path (undefined: absent or unreadable). */

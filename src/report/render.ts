@@ -124,7 +124,8 @@ ${targets}
 </section>`;
 }
 
-const METRIC_LABELS: Record<PublishedFigure['metric'], string> = {
+/** What each published metric is called, in the report's table and the demo's summary line. */
+export const METRIC_LABELS: Record<PublishedFigure['metric'], string> = {
   latencyMs: 'inference time',
   activationRamBytes: 'activation RAM',
   weightsFlashBytes: 'weights flash',

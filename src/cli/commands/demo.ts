@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { buildReportInput } from '../../report/build-input.ts';
 import { formatBytes, formatMs, formatPct } from '../../report/format.ts';
-import { renderReport } from '../../report/render.ts';
+import { METRIC_LABELS, renderReport } from '../../report/render.ts';
 import type { PublishedFigure, ReportInput } from '../../report/types.ts';
 import { writeReport } from '../../report/write.ts';
 import { buildZooModel } from '../../zoo/index.ts';
@@ -70,16 +70,7 @@ function summaryTable(input: ReportInput): string {
 }
 
 /** Every metric a published figure can have, in the demo line's words (the type keeps the list complete). */
-const METRIC_WORDS: Record<PublishedFigure['metric'], string> = {
-  latencyMs: 'time',
-  activationRamBytes: 'activation RAM',
-  weightsFlashBytes: 'weights flash',
-  internalRamBytes: 'internal RAM',
-  externalRamBytes: 'external RAM',
-  totalRamBytes: 'total RAM',
-  totalFlashBytes: 'total flash',
-};
-const metricWords = (metric: PublishedFigure['metric']): string => METRIC_WORDS[metric];
+const metricWords = (metric: PublishedFigure['metric']): string => METRIC_LABELS[metric];
 
 /**
  * The figures left out of the comparison, grouped by reason: "2 more not like for like (B1, B2 time: why; …)".

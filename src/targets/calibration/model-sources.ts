@@ -251,8 +251,21 @@ function zooOrNone(arch: string, h: number, w: number, c: number, row: Published
  * a pool up to 4× too large (MobileNet v1 0.25 224 peaked at its 602,112 B float input; the uint8 build plans
  * 206,096 B, the same as the legacy fork's TFLite file of that architecture).
  */
+/**
+ * The input type of an ST benchmark file by its name: ST's int8 TFLite files take uint8 (uint8 → QUANTIZE … DEQUANTIZE
+ * → float), its QDQ ONNX files float32. A name the importer inferred is stored as `<name> (inferred)`
+ * (import-published.ts): the suffix is dropped.
+ */
+export function benchmarkedInputDtype(file: string): 'uint8' | 'float32' | undefined {
+  const name = file.toLowerCase().replace(/\s*\(inferred\)$/, '');
+  if (name.endsWith('.tflite')) return 'uint8';
+  if (name.endsWith('.onnx')) return 'float32';
+  return undefined;
+}
+
+/** The zoo builder's I/O for a row: the uint8 build for a row measured on an int8 TFLite file, else float. */
 function zooIoFor(row: PublishedRowKey): 'uint8' | undefined {
-  return row.file.toLowerCase().endsWith('.tflite') ? 'uint8' : undefined;
+  return benchmarkedInputDtype(row.file) === 'uint8' ? 'uint8' : undefined;
 }
 
 function zooMemoryComparable(row: PublishedRowKey): boolean {
