@@ -5,9 +5,8 @@
  * the memory figures (calibrate.ts directMemory). Unlike a relabelled copy (runtime-copies.ts), which repeats every
  * column and is no measurement at all, only the memory columns are stale here.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { CalibrationRow } from './dataset.ts';
+import { markedRows, sameKiB } from './row-markers.ts';
 
 interface MemoryCopy {
   rowId: string;
@@ -15,22 +14,13 @@ interface MemoryCopy {
   olderTable: { source: string; toolVersion: string; internalRamKiB: number; externalRamKiB: number; weightsFlashKiB: number };
 }
 
-const KIB = 1024;
-const sameKiB = (bytes: number | undefined, kib: number): boolean => bytes !== undefined && Math.abs(bytes / KIB - kib) < 0.005;
-
 /**
- * Sets `memoryCopyOf` (the older table's source and tool version) on each listed row. A listed row whose figures no
- * longer equal the older table's (a re-import that renumbered rows, or ST re-measured them) is an error, so the
- * claim is checked every time the data is loaded.
+ * Sets `memoryCopyOf` (the older table's source and tool version) on each listed row. A listed row that is gone or whose
+ * figures no longer equal the older table's (a re-import that renumbered rows, or ST re-measured them) is an error,
+ * so the claim is checked every time the data is loaded.
  */
 export function markMemoryCopies(rows: CalibrationRow[], dataDir: string): void {
-  const path = join(dataDir, 'published', 'npu-memory-copies.json');
-  if (!existsSync(path)) return;
-  const copies = (JSON.parse(readFileSync(path, 'utf8')) as { copies: MemoryCopy[] }).copies;
-  const byId = new Map(rows.map((r) => [r.rowId, r]));
-  for (const c of copies) {
-    const r = byId.get(c.rowId);
-    if (!r) continue;
+  for (const { entry: c, row: r } of markedRows<MemoryCopy>(rows, dataDir, 'npu-memory-copies.json', 'copies')) {
     const o = c.olderTable;
     const p = r.published;
     if (r.resolution !== c.resolution || !sameKiB(p.internalRamBytes, o.internalRamKiB) || !sameKiB(p.externalRamBytes ?? 0, o.externalRamKiB) || !sameKiB(p.weightsFlashBytes, o.weightsFlashKiB)) {
