@@ -6,7 +6,6 @@
  */
 import type { AttrValue, IRGraph } from '../ir.ts';
 import { int64Clamped, tensorData, type TensorContext } from './tensor-data.ts';
-import { GraphConstants } from './initializers.ts';
 import { WireGraph, WireTensor, type WireAttribute } from './wire-decode.ts';
 
 /** onnx.proto AttributeType numbers. */
@@ -62,7 +61,7 @@ export function convertAttribute(a: WireAttribute, nodeName: string, ctx: AttrCo
     case T.TENSOR:
       return tensorData(a.t ?? new WireTensor(), `attribute '${a.name ?? ''}' of node '${nodeName}'`, ctx);
     case T.GRAPH:
-      return ctx.convertGraph(a.g ?? new WireGraph(new GraphConstants(ctx)));
+      return ctx.convertGraph(a.g ?? new WireGraph());
     case T.FLOATS:
       return Array.from(a.floats);
     case T.INTS: {

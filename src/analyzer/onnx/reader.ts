@@ -16,11 +16,11 @@ import { EdgefitError, isEdgefitError } from '../errors.ts';
 import { oneLine, type NameIds } from '../graph-check.ts';
 import type { ConstData, Dim, IRGraph, IRModel, IRNode, TensorInfo } from '../ir.ts';
 import { convertAttribute, type AttrContext } from './attributes.ts';
-import { GraphConstants } from './initializers.ts';
 import {
   ByteArena,
   DEFAULT_MAX_TENSOR_BYTES,
   int64ToNumber,
+  namedTensorData,
   onnxDtype,
   tensorData,
   type Int64,
@@ -57,15 +57,14 @@ function normDomain(d: string | null | undefined): string {
   return !d || d === 'ai.onnx' ? '' : d;
 }
 
-function decodeModel(r: WireReader, ctx: ReadContext): WireModel {
-  const { path } = ctx;
+function decodeModel(r: WireReader, path: string): WireModel {
   if (r.size === 0) throw new EdgefitError('NOT_A_MODEL', `${path} is empty, not an ONNX model`);
   const verdict = r.file ? scanModelWireAt(r.size, (p) => r.byteAt(p)) : scanModelWire(r.buf);
   if (verdict.kind === 'foreign') throw new EdgefitError('NOT_A_MODEL', `${path} is not an ONNX model (${verdict.detail})`);
   if (verdict.kind === 'truncated') throw new EdgefitError('TRUNCATED', `${path} is truncated: ${verdict.detail}`);
   if (!verdict.sawGraph) throw new EdgefitError('NOT_A_MODEL', `${path} is not an ONNX model: it has no graph`);
   try {
-    return decodeWireModel(r, () => new GraphConstants(ctx));
+    return decodeWireModel(r);
   } catch (e) {
     if (isEdgefitError(e)) throw e;
     const msg = e instanceof Error ? e.message : String(e);
@@ -190,6 +189,7 @@ class NodeNamer {
  */
 function convertGraph(g: WireGraph, ctx: ReadContext, ids?: NameIds, stringCount = 0): IRGraph {
   if (ctx.depth > 64) throw new EdgefitError('BAD_MODEL', `${ctx.path}: sub-graphs nested more than 64 deep`);
+  const tensors = new Map<string, TensorInfo>();
   const graphName = g.name;
   const attrCtx: AttrContext = {
     path: ctx.path,
@@ -200,11 +200,18 @@ function convertGraph(g: WireGraph, ctx: ReadContext, ids?: NameIds, stringCount
     convertGraph: (sub: WireGraph) => convertGraph(sub, readContext(ctx, ctx.warnings, ctx.depth + 1)),
   };
 
-  // the initializers were converted as they were decoded; what that threw or warned about comes out here
-  const constants = g.constants;
-  constants.settle(graphName, ctx.warnings);
-  const tensors = constants.tensors;
-  if (ids) ids.constantIds = constants.nameIds;
+  const initializers = g.initializer;
+  for (let i = 0; i < initializers.length; i++) {
+    const init = initializers[i]!;
+    const name = init.name ?? '';
+    if (!name) throw new EdgefitError('BAD_MODEL', `${ctx.path}: initializer #${i} of graph '${graphName}' has no name`);
+    const id = init.nameId;
+    if (tensors.has(name)) throw new EdgefitError('BAD_MODEL', `${ctx.path}: initializer '${name}' is defined twice`);
+    ids?.constantIds.push(id > 0 ? id : -1);
+    const data = namedTensorData(init, 'initializer', name, ctx);
+    if (data.dtype === 'string') ctx.warnings.push(`initializer '${name}' holds strings, which are not represented`);
+    tensors.set(name, { name, dtype: data.dtype, shape: data.shape, data });
+  }
   if (g.sparseInitializer.length > 0) {
     const name = g.sparseInitializer[0] ?? '?';
     throw new EdgefitError('UNSUPPORTED', `${ctx.path}: sparse initializer '${name}' is not supported`);
@@ -349,7 +356,7 @@ function readOnnxWire(r: WireReader, opts: OnnxReadOptions): OnnxRead {
   const maxTensorBytes = opts.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES;
   const ctx = readContext({ path, baseDir: opts.baseDir, maxTensorBytes, arena: r.arena ?? new ByteArena(r.size) }, warnings, 0);
   try {
-    const model = decodeModel(r, ctx);
+    const model = decodeModel(r, path);
     const opsets: Record<string, number> = {};
     for (const o of model.opsetImport) {
       const version = int64ToNumber(o.version as Int64);

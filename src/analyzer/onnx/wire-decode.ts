@@ -1,8 +1,7 @@
 /**
  * The ONNX messages edgefit reads, decoded straight from the protobuf wire format (wire-reader.ts) into
  * small fixed-shape objects (one class per message: V8 allocates each exactly, every field in place) that
- * reader.ts converts to the IR. Initializers are converted as they are decoded (GraphConstants, made per
- * graph by the factory decodeModel is given).
+ * reader.ts converts to the IR.
  *
  * Only what the reader uses is decoded: doc strings, metadata, training info, quantization annotations,
  * sequence/map type protos and the bodies of local functions (counted) are skipped without being read.
@@ -16,7 +15,6 @@
  * most of these hold one to four.
  */
 import type { IRNode } from '../ir.ts';
-import type { GraphConstants } from './initializers.ts';
 import type { PackedFields } from './tensor-proto-decode.ts';
 import { concatBytes, readLazyRange, WireError, type LazyRange, type WireReader } from './wire-reader.ts';
 
@@ -144,8 +142,7 @@ export class WireGraph {
    */
   node: IRNode[] = [];
   nodeAttributes: (WireAttribute[] | undefined)[] = [];
-  /** The initializers, converted to IR tensors as they were decoded. */
-  constants: GraphConstants;
+  initializer: WireTensor[] = [];
   input: WireValueInfo[] = [];
   output: WireValueInfo[] = [];
   valueInfo: WireValueInfo[] = [];
@@ -165,10 +162,6 @@ export class WireGraph {
   nodeNameIds: number[] = [];
   /** Whether a node attribute may hold a graph (it has a `g` field, or GRAPH type). */
   subgraphs = false;
-
-  constructor(constants: GraphConstants) {
-    this.constants = constants;
-  }
 }
 
 export class WireModel {
@@ -210,11 +203,6 @@ const int64s = new Gather<WireInt64>();
 const floats = new Gather<number>();
 const dims = new Gather<WireInt64 | string>();
 const attributes = new Gather<WireAttribute>();
-
-/** Makes each graph's GraphConstants (set by decodeModel for the model being decoded). */
-let newConstants: () => GraphConstants = () => {
-  throw new Error('decodeGraph called outside decodeModel');
-};
 
 function isLazy(v: Uint8Array | LazyRange): v is LazyRange {
   return !(v instanceof Uint8Array);
@@ -533,7 +521,7 @@ function decodeValueInfo(r: WireReader, end: number): WireValueInfo {
 
 export function decodeGraph(r: WireReader, end: number, depth: number): WireGraph {
   if (depth > MAX_DEPTH) throw new WireError('messages nested too deeply');
-  const g = new WireGraph(newConstants());
+  const g = new WireGraph();
   while (r.pos < end) {
     const tag = r.uint(end);
     if ((tag & 7) !== 2) {
@@ -549,7 +537,7 @@ export function decodeGraph(r: WireReader, end: number, depth: number): WireGrap
         g.name = r.string(e - r.pos);
         break;
       case 42 /* initializer, field 5 */:
-        g.constants.add(decodeTensor(r, e));
+        g.initializer.push(decodeTensor(r, e));
         break;
       case 90 /* input, field 11 */:
         g.input.push(decodeValueInfo(r, e));
@@ -581,13 +569,9 @@ export function decodeGraph(r: WireReader, end: number, depth: number): WireGrap
   return g;
 }
 
-/**
- * ModelProto: the fields reader.ts uses. Call after scanModelWire has accepted the top level. `constants`
- * makes the object that converts one graph's initializers (the top-level graph's and every sub-graph's).
- */
-export function decodeModel(r: WireReader, constants: () => GraphConstants): WireModel {
+/** ModelProto: the fields reader.ts uses. Call after scanModelWire has accepted the top level. */
+export function decodeModel(r: WireReader): WireModel {
   for (const g of [inputs, outputs, int64s, floats, dims, attributes]) g.reset();
-  newConstants = constants;
   const end = r.size;
   const m = new WireModel();
   r.pos = 0;
