@@ -1,8 +1,9 @@
 /**
- * Initializers are converted while the file is decoded (onnx/initializers.ts), but what goes wrong reads as
- * if they were converted after it: a damaged message later in the file is reported before a bad initializer,
- * a nameless initializer's message names the graph even when the name comes after it, and the warnings
- * keep their order. Models are written field by field here, in an order the builder does not use.
+ * What goes wrong with initializers reads as if they were converted after the whole file was decoded: a
+ * damaged message later in the file is reported before a bad initializer, a nameless initializer's message
+ * names the graph even when the name comes after it, and the warnings keep their order. A guard for any
+ * reader that converts initializers while decoding (tried for speed: it must keep all of this). Models are
+ * written field by field here, in an order the builder does not use.
  */
 import { describe, expect, it } from 'vitest';
 import { EdgefitError } from '../src/analyzer/errors.ts';
