@@ -327,25 +327,45 @@ function typedData(
   return { dtype, shape, bytes: encodeTyped(dtype, values, byteLength), origin };
 }
 
+/** Where a lazy ConstData's bytes lie in the model file: a non-enumerable property, which no consumer sees. */
+const LAZY_RANGE = Symbol('lazy bytes range');
+
+type LazyConstData = ConstData & { [LAZY_RANGE]: LazyRange };
+
+/** `bytes` as a plain property from now on (what a read returned, or what was assigned). */
+function settleBytes(data: ConstData, bytes: Uint8Array): void {
+  Object.defineProperty(data, 'bytes', { value: bytes, enumerable: true, configurable: true, writable: true });
+}
+
+/**
+ * The one `bytes` accessor every lazy ConstData shares. Shared, not a getter closure per object: V8 keeps
+ * objects defined with the same accessor pair on one fast hidden class, while a fresh pair per object turned
+ * each into a slower dictionary-mode object (and cost more to define).
+ */
+const LAZY_BYTES: PropertyDescriptor = {
+  enumerable: true,
+  configurable: true,
+  get(this: LazyConstData) {
+    const bytes = readLazyRange(this[LAZY_RANGE]);
+    settleBytes(this, bytes);
+    return bytes;
+  },
+  set(this: ConstData, value: Uint8Array) {
+    settleBytes(this, value);
+  },
+};
+
 /**
  * ConstData whose bytes stay in the model file until first read: `bytes` is an enumerable getter that reads
  * them (readLazyRange: same file, unchanged) and then becomes a plain property. Spreading or serialising
  * the object reads them too, so every consumer sees ordinary bytes.
  */
 export function lazyConstData(dtype: DType, shape: number[], origin: ConstData['origin'], range: LazyRange): ConstData {
-  const data = { dtype, shape, bytes: undefined as unknown as Uint8Array, origin };
-  Object.defineProperty(data, 'bytes', {
-    enumerable: true,
-    configurable: true,
-    get(this: ConstData) {
-      const bytes = readLazyRange(range);
-      Object.defineProperty(this, 'bytes', { value: bytes, enumerable: true, configurable: true, writable: true });
-      return bytes;
-    },
-    set(this: ConstData, value: Uint8Array) {
-      Object.defineProperty(this, 'bytes', { value, enumerable: true, configurable: true, writable: true });
-    },
-  });
+  // fields in the order of an eager ConstData (dtype, shape, bytes, origin), for the same key order
+  const data = { dtype, shape } as LazyConstData;
+  Object.defineProperty(data, 'bytes', LAZY_BYTES);
+  data.origin = origin;
+  Object.defineProperty(data, LAZY_RANGE, { value: range });
   return data;
 }
 
