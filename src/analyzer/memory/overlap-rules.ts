@@ -139,7 +139,7 @@ const ROW_BY_ROW_LIMIT = 4096;
  * integers around each crossing give the same min/max as visiting every row, in O(1) for any height (a
  * hostile 2^40-row tensor no longer loops). Small heights are visited row by row.
  */
-function rowCandidates(rows: number, stride: number, crossings: number[]): number[] {
+export function rowCandidates(rows: number, stride: number, crossings: number[]): number[] {
   if (rows <= ROW_BY_ROW_LIMIT) return Array.from({ length: rows }, (_, y) => y);
   const out = new Set<number>([0, rows - 1]);
   for (const c of crossings) {
