@@ -15,7 +15,7 @@ import { builtinProfiles } from '../resolve.ts';
 import { publishedRuntimeBytes, runtimeFitInput, runtimeRows } from '../runtime-copies.ts';
 import { fitRuntimeMemory, predictRuntimeBytes, type RuntimeMemoryFit } from '../runtime-memory.ts';
 import { DATA_DIR, loadCalibrationRows, type CalibrationRow } from './dataset.ts';
-import { looByGroup, summarizeErrors, type ErrorSummary, type LooOutcome } from './loo.ts';
+import { looByGroup, outcomeOf, summarizeErrors, type ErrorSummary, type LooOutcome } from './loo.ts';
 
 export type Quantity = 'latency' | 'activationRam' | 'weightsFlash' | 'runtimeRam' | 'codeFlash';
 export const QUANTITIES: Quantity[] = ['latency', 'activationRam', 'weightsFlash', 'runtimeRam', 'codeFlash'];
@@ -141,7 +141,7 @@ function heldOutPredictions(usable: CalibrationRow[], odd: CalibrationRow[], pro
       if (!m) continue;
       const p = predictMs(m, r.features!, profiles.get(r.target)!, r.clockMHz, r.toolVersion);
       const a = r.published.inferenceMs!;
-      out.push({ item: r, predicted: p, actual: a, errorPct: (100 * (p - a)) / a });
+      out.push(outcomeOf(r, p, a));
     }
   }
   return out;
@@ -214,9 +214,17 @@ function directMemory(rows: CalibrationRow[], quantity: 'activationRam' | 'weigh
       predicted = perPool ?? activationBytesForTool(r.features, profiles.get(r.target)?.scratchEngine, r.toolVersion);
     }
     if (!actual || actual <= 0) continue;
-    out.push({ item: r, predicted, actual, errorPct: (100 * (predicted - actual)) / actual });
+    out.push(outcomeOf(r, predicted, actual));
   }
   return out;
+}
+
+/**
+ * An NPU row on a Neural-ART target (buffers placed per pool) whose stand-in is not memory-comparable (zoo-builder
+ * reconstruction, same-architecture file) and whose memory columns are its own: scored beside the figure, not in it.
+ */
+function isNeuralArtStandIn(r: CalibrationRow, profiles: Map<string, TargetProfile>): boolean {
+  return r.table === 'npu' && !r.memoryComparable && !r.approximate && !!r.features && !r.features.partial && !r.memoryCopyOf && !!profiles.get(r.target)?.activationPools;
 }
 
 /**
@@ -228,9 +236,9 @@ function poolPlanStandIns(rows: CalibrationRow[], profiles: Map<string, TargetPr
   const out: LooOutcome<CalibrationRow>[] = [];
   for (const r of rows) {
     const predicted = r.features?.activationPeakBytesNeuralArt;
-    if (r.table !== 'npu' || predicted === undefined || r.memoryComparable || r.approximate || r.features!.partial || r.memoryCopyOf || !profiles.get(r.target)?.activationPools) continue;
+    if (predicted === undefined || !isNeuralArtStandIn(r, profiles)) continue;
     const actual = publishedActivationBytes(r) ?? 0;
-    if (actual > 0) out.push({ item: r, predicted, actual, errorPct: (100 * (predicted - actual)) / actual });
+    if (actual > 0) out.push(outcomeOf(r, predicted, actual));
   }
   return out;
 }
@@ -255,10 +263,9 @@ function neuralArtWeightStandIns(rows: CalibrationRow[], profiles: Map<string, T
   for (const r of rows) {
     const predicted = r.features?.weightsFlashBytesNeuralArt;
     const actual = r.published.weightsFlashBytes ?? 0;
-    if (r.table !== 'npu' || predicted === undefined || r.memoryComparable || r.approximate || r.features!.partial || r.memoryCopyOf || !profiles.get(r.target)?.activationPools || actual <= 0) continue;
-    neuralArt.push({ item: r, predicted, actual, errorPct: (100 * (predicted - actual)) / actual });
-    const m = r.features!.weightsFlashBytes;
-    mcu.push({ item: r, predicted: m, actual, errorPct: (100 * (m - actual)) / actual });
+    if (predicted === undefined || actual <= 0 || !isNeuralArtStandIn(r, profiles)) continue;
+    neuralArt.push(outcomeOf(r, predicted, actual));
+    mcu.push(outcomeOf(r, r.features!.weightsFlashBytes, actual));
   }
   return { neuralArt, mcu };
 }
@@ -272,7 +279,7 @@ function st81ActivationMemory(activationRam: LooOutcome<CalibrationRow>[]): LooO
   return activationRam.flatMap((o) => {
     const st81 = o.item.features!.activationPeakBytes;
     if (o.item.table !== 'mcu' || stAllocatorFamily(o.item.toolVersion) !== 'stedgeai-lite') return [];
-    return [{ ...o, predicted: st81, errorPct: (100 * (st81 - o.actual)) / o.actual }];
+    return [outcomeOf(o.item, st81, o.actual)];
   });
 }
 
@@ -346,7 +353,7 @@ export function calibrate(opts: { rows?: CalibrationRow[]; profiles?: TargetProf
         const standIns = standInPools.filter((o) => calib.has(o.item.target) && o.item.toolVersion === toolVersion);
         if (standIns.length) {
           const exact = standIns.filter((o) => Math.abs(o.predicted - o.actual) < 1).length;
-          const mcuPlan = standIns.map((o) => ({ ...o, predicted: o.item.features!.activationPeakBytes, errorPct: (100 * (o.item.features!.activationPeakBytes - o.actual)) / o.actual }));
+          const mcuPlan = standIns.map((o) => outcomeOf(o.item, o.item.features!.activationPeakBytes, o.actual));
           details = [
             ...(details ?? []),
             `Neural-ART pool plan on the stand-in rows (not ST's files, not in the figure): ${pct(summarizeErrors(standIns, (r) => r.arch))}, ${exact} of ${standIns.length} rows to the byte; the MCU plan on them ${pct(summarizeErrors(mcuPlan, (r) => r.arch))}`,
@@ -361,13 +368,11 @@ export function calibrate(opts: { rows?: CalibrationRow[]; profiles?: TargetProf
             `Neural-ART weights (kernels + biases + per-channel tables of convolutions over 512 channels) on the stand-in rows (not ST's files, not in the figure): ${pct(summarizeErrors(standIns, (r) => r.arch))}; the MCU figure on them ${pct(summarizeErrors(mine(standInWeights.mcu), (r) => r.arch))}`,
           ];
         }
-      }
-      if (q === 'weightsFlash') {
         const blobRows = outs.filter((o) => o.item.weightsForm === 'application-blob' && o.item.features!.weightsFlashBytesNeuralArt !== undefined);
         if (blobRows.length) {
           const each = blobRows
             .map((o) => {
-              const other = (100 * (o.item.features!.weightsFlashBytesNeuralArt! - o.actual)) / o.actual;
+              const other = outcomeOf(o.item, o.item.features!.weightsFlashBytesNeuralArt!, o.actual).errorPct;
               return `${o.item.model} ${o.item.resolution.split('x')[0]} ${o.errorPct >= 0 ? '+' : ''}${round(o.errorPct, 2)} % (the other form ${other >= 0 ? '+' : ''}${round(other, 1)} %)`;
             })
             .join(', ');

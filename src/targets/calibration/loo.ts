@@ -12,6 +12,11 @@ export interface LooOutcome<T> {
   errorPct: number;
 }
 
+/** A prediction beside the published figure it is scored on. */
+export function outcomeOf<T>(item: T, predicted: number, actual: number): LooOutcome<T> {
+  return { item, predicted, actual, errorPct: (100 * (predicted - actual)) / actual };
+}
+
 export function looByGroup<T, M>(
   items: T[],
   groupOf: (t: T) => string,
@@ -29,7 +34,7 @@ export function looByGroup<T, M>(
       const p = predict(model, t);
       const a = actual(t);
       if (p === undefined || !Number.isFinite(p) || !(a > 0)) continue;
-      out.push({ item: t, predicted: p, actual: a, errorPct: (100 * (p - a)) / a });
+      out.push(outcomeOf(t, p, a));
     }
   }
   return out;
