@@ -229,7 +229,7 @@ export function namedTensorData(
   // a protobufjs TensorProto holds them itself
   const wire = tensor instanceof WireTensor;
   const rare: RareFields | undefined = wire ? tensor.rare : t;
-    const code = t.dataType;
+  const code = t.dataType;
   let dtype = code === null || code === undefined ? undefined : ONNX_DTYPES[code];
   if (dtype === undefined) dtype = onnxDtype(code, where(ctx, what, name));
   let shape: number[];
