@@ -186,9 +186,23 @@ class Gather<T> {
 
   /** The items from `base` up, as a new array; the stack drops back to `base`. */
   take(base: number): T[] {
-    const out = this.items.slice(base, this.top);
+    const items = this.items;
+    const n = this.top - base;
     this.top = base;
-    return out;
+    // up to four items (most node input and output lists, dims): an array literal, allocated inline, where
+    // slice is a builtin call
+    switch (n) {
+      case 1:
+        return [items[base]!];
+      case 2:
+        return [items[base]!, items[base + 1]!];
+      case 3:
+        return [items[base]!, items[base + 1]!, items[base + 2]!];
+      case 4:
+        return [items[base]!, items[base + 1]!, items[base + 2]!, items[base + 3]!];
+      default:
+        return items.slice(base, base + n);
+    }
   }
 
   reset(): void {

@@ -205,8 +205,7 @@ class StringTable {
   lastId = 0;
   /**
    * A copy of each kept string's bytes as little-endian 32-bit words, the last one zero-padded (the window
-   * they were read from is reused). A string being looked up is staged in the free space after `poolUsed`
-   * as it is hashed, so the comparison is word against word and a new string is kept by moving `poolUsed`.
+   * they were read from is reused): a string being looked up is compared word against word with it.
    */
   private pool: Int32Array;
   private poolUsed = 0;
@@ -254,30 +253,35 @@ class StringTable {
   intern(buf: Buffer, start: number, n: number): string {
     const view = this.dataViewOf(buf);
     const words = n >> 2;
-    const cells = (n + 3) >> 2;
-    const at = this.poolUsed;
-    if (at + cells > this.pool.length) this.growPool(cells);
-    const pool = this.pool;
+    // two hash lanes (even and odd words), so consecutive multiplies do not wait on each other
     let h = n;
+    let h2 = 0x2545f491;
     // per byte, bit 7 of `odd` is set when the byte is not printable ASCII (below 0x20, or 0x7f and up)
     let odd = 0;
-    for (let k = 0; k < words; k++) {
+    let k = 0;
+    for (; k + 1 < words; k += 2) {
       const w = view.getInt32(start + 4 * k, true);
-      pool[at + k] = w;
+      const w2 = view.getInt32(start + 4 * k + 4, true);
+      odd |= oddWordBytes(w) | oddWordBytes(w2);
+      h = Math.imul(h ^ w, 0x9e3779b1);
+      h2 = Math.imul(h2 ^ w2, 0x85ebca6b);
+    }
+    if (k < words) {
+      const w = view.getInt32(start + 4 * k, true);
       odd |= oddWordBytes(w);
       h = Math.imul(h ^ w, 0x9e3779b1);
     }
-    if (cells > words) {
-      // the last 1–3 bytes, as the low bytes of a word
-      let w = 0;
+    // the last 1–3 bytes, as the low bytes of a word (the pool keeps them so, zero-padded)
+    let tail = 0;
+    if ((n & 3) !== 0) {
       for (let i = start + 4 * words, shift = 0; i < start + n; i++, shift += 8) {
         const b = buf[i]!;
         odd |= oddByte(b);
-        w |= b << shift;
+        tail |= b << shift;
       }
-      pool[at + words] = w;
-      h = Math.imul(h ^ w, 0x9e3779b1);
+      h2 = Math.imul(h2 ^ tail, 0x85ebca6b);
     }
+    h = Math.imul(h ^ ((h2 >>> 16) | (h2 << 16)), 0x9e3779b1);
     if ((odd & 0x80808080) !== 0) {
       // a control character, DEL, or non-ASCII: decoded as UTF-8 (invalid UTF-8 becomes U+FFFD, as
       // protobufjs decoded it) and looked at closely; only printable ASCII strings are kept
@@ -285,32 +289,42 @@ class StringTable {
     }
     const slots = this.slots;
     const entries = this.entries;
+    const pool = this.pool;
     let slot = h >>> this.shift;
     for (let id = slots[slot]!; id !== 0; id = slots[slot]!) {
       const e = id * ENTRY;
       if (entries[e] === h && entries[e + 2] === n) {
+        // the kept string's words against the bytes being read
         const from = entries[e + 1]!;
-        let k = 0;
-        while (k < cells && pool[from + k] === pool[at + k]) k++;
-        if (k === cells) {
+        let j = 0;
+        while (j < words && pool[from + j] === view.getInt32(start + 4 * j, true)) j++;
+        if (j === words && ((n & 3) === 0 || pool[from + words] === tail)) {
           this.lastId = id;
           return this.strings[id]!;
         }
       }
       slot = (slot + 1) & this.mask;
     }
-    return this.kept(buf, start, n, h, slot, cells);
+    return this.kept(buf, start, n, h, slot, tail);
   }
 
-  /** Keeps a string not seen before (its words are staged at poolUsed) in the empty slot its probe ended on. */
-  private kept(buf: Buffer, start: number, n: number, h: number, slot: number, cells: number): string {
+  /** Keeps a string not seen before in the empty slot its probe ended on: its words go to the pool. */
+  private kept(buf: Buffer, start: number, n: number, h: number, slot: number, tail: number): string {
+    const words = n >> 2;
+    const cells = (n + 3) >> 2;
+    const at = this.poolUsed;
+    if (at + cells > this.pool.length) this.growPool(cells);
+    const pool = this.pool;
+    const view = this.view;
+    for (let k = 0; k < words; k++) pool[at + k] = view.getInt32(start + 4 * k, true);
+    if (cells > words) pool[at + words] = tail;
     const s = (buf as SliceBuffer).latin1Slice(start, start + n);
     const id = ++this.count;
     const e = id * ENTRY;
     this.entries[e] = h;
-    this.entries[e + 1] = this.poolUsed;
+    this.entries[e + 1] = at;
     this.entries[e + 2] = n;
-    this.poolUsed += cells;
+    this.poolUsed = at + cells;
     this.strings[id] = s;
     this.slots[slot] = id;
     this.lastId = id;

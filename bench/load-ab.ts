@@ -1,0 +1,65 @@
+/**
+ * Paired CPU comparison of loadModel from two source trees in one process (alternating rounds, so both see
+ * the same machine load): per file, the median over rounds of CPU ms per load, for A and B, and B/A.
+ *
+ * Usage: node --import tsx bench/load-ab.ts --a /work/main/src [--b DIR] [--rounds 15] [--reps 10] FILE...
+ *   --b: default this tree's src/. Files default to the six that dominate the bench's summed load.
+ */
+import { join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const args = process.argv.slice(2);
+const opts = new Map<string, string>();
+const files: string[] = [];
+for (let i = 0; i < args.length; i++) {
+  if (args[i]!.startsWith('--')) opts.set(args[i]!, args[++i]!);
+  else files.push(args[i]!);
+}
+const HERE = new URL('.', import.meta.url).pathname;
+const MODELS = resolve(HERE, '../../shared/models');
+const A = resolve(opts.get('--a') ?? '/work/main/src');
+const B = resolve(opts.get('--b') ?? join(HERE, '../src'));
+const ROUNDS = Number(opts.get('--rounds') ?? 15);
+const REPS = Number(opts.get('--reps') ?? 10);
+if (files.length === 0) {
+  files.push(
+    'object_detection/yolo26_256_qdq_int8_od_coco-person-st.onnx',
+    'pose_estimation/yolo26_pose_256_qdq_int8.onnx',
+    'object_detection/yolov11n_640_qdq_w4_53.14%_w8_46.86%_a8_100%_map_63.09.onnx',
+    'object_detection/yolov8n_256_qdq_w4_85.59%_w8_14.41%_a8_100%_map_52.36.onnx',
+    'onnx_public/whole_networks/RetinaFace_int.onnx',
+    'onnx_public/whole_networks/mobilenetv2_quant_static.onnx',
+  );
+}
+type Load = (path: string) => unknown;
+const loadOf = async (src: string): Promise<Load> => ((await import(pathToFileURL(join(src, 'analyzer/load.ts')).href)) as { loadModel: Load }).loadModel;
+const loadA = await loadOf(A);
+const loadB = await loadOf(B);
+
+function cpuPerLoad(load: Load, path: string): number {
+  const c0 = process.cpuUsage();
+  for (let i = 0; i < REPS; i++) load(path);
+  const c = process.cpuUsage(c0);
+  return (c.user + c.system) / 1000 / REPS;
+}
+const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1]!;
+
+let sumA = 0;
+let sumB = 0;
+console.log(`A = ${A}\nB = ${B}\n${ROUNDS} rounds × ${REPS} loads each, median CPU ms per load`);
+for (const f of files) {
+  const path = resolve(MODELS, f);
+  for (let i = 0; i < 20; i++) (loadA(path), loadB(path));
+  const a: number[] = [];
+  const b: number[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    if (r % 2 === 0) (a.push(cpuPerLoad(loadA, path)), b.push(cpuPerLoad(loadB, path)));
+    else (b.push(cpuPerLoad(loadB, path)), a.push(cpuPerLoad(loadA, path)));
+  }
+  const ma = median(a);
+  const mb = median(b);
+  sumA += ma;
+  sumB += mb;
+  console.log(`${ma.toFixed(3).padStart(7)} ${mb.toFixed(3).padStart(7)} ${(mb / ma).toFixed(2).padStart(5)}  ${relative(MODELS, path)}`);
+}
+console.log(`${sumA.toFixed(2).padStart(7)} ${sumB.toFixed(2).padStart(7)} ${(sumB / sumA).toFixed(2).padStart(5)}  sum`);
