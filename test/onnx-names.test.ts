@@ -197,3 +197,93 @@ describe('characters that must not print raw, noticed while names are decoded', 
     }
   });
 });
+
+/**
+ * Node names are not kept in the string table: the reader hashes each one's bytes and, when every name is
+ * non-empty printable ASCII with no two hashes equal, gives each node its own name without comparing strings;
+ * otherwise names are compared. Checked against the naming rule written out here (own name, or
+ * `<opType>_<index>` when empty, `_<k>` added on a clash with an earlier node's name).
+ */
+describe('node names: distinct by hash, compared when hashes agree', () => {
+  function referenceNames(fileNames: string[], opType: string): string[] {
+    const given = new Set<string>();
+    return fileNames.map((n, i) => {
+      let name = n || `${opType}_${i}`;
+      if (given.has(name)) {
+        let k = 2;
+        while (given.has(`${name}_${k}`)) k++;
+        name = `${name}_${k}`;
+      }
+      given.add(name);
+      return name;
+    });
+  }
+
+  /**
+   * Pairs of distinct 8-byte printable names whose hashes under the node-name hash agree (h = n, then per 4-byte
+   * little-endian word h = imul(rotl(h, 15) ^ w, 0x9e3779b1)). Should the hash change, they stay distinct names.
+   */
+  function nodeNameCollisions(pairs: number): string[] {
+    const C = 0x9e3779b1;
+    const rotl = (h: number) => ((h << 15) | (h >>> 17)) >>> 0;
+    const printable = (w: number) => [0, 8, 16, 24].every((s) => ((w >>> s) & 0xff) >= 0x21 && ((w >>> s) & 0xff) <= 0x7e);
+    const text = (w: number) => String.fromCharCode(w & 0xff, (w >>> 8) & 0xff, (w >>> 16) & 0xff, (w >>> 24) & 0xff);
+    let seed = 777;
+    const randomWord = () => {
+      let w = 0;
+      for (let k = 0; k < 4; k++) {
+        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+        w |= (0x21 + ((seed >>> 16) % 94)) << (8 * k);
+      }
+      return w >>> 0;
+    };
+    const out: string[] = [];
+    while (out.length < pairs * 2) {
+      const a1 = randomWord();
+      const b1 = randomWord();
+      const a2 = randomWord();
+      const b2 = (rotl(Math.imul(rotl(8) ^ a1, C)) ^ rotl(Math.imul(rotl(8) ^ b1, C)) ^ a2) >>> 0;
+      if (a1 === b1 || !printable(b2)) continue;
+      out.push(text(a1) + text(a2), text(b1) + text(b2));
+    }
+    return out;
+  }
+
+  function chain(nodeNames: string[]): Uint8Array {
+    const b = new OnnxGraphBuilder({ opsets: { '': 17 } });
+    b.input('t0', 'float32', [1, 4]);
+    nodeNames.forEach((name, i) => b.node('Relu', [`t${i}`], [`t${i + 1}`], {}, name ? { name } : {}));
+    b.output(`t${nodeNames.length}`, 'float32', [1, 4]);
+    return b.toBytes();
+  }
+
+  const distinct = [...nodeNameCollisions(20), ...Array.from({ length: 200 }, (_, i) => `/model.${i}/conv/Conv`), 'Relu_3', 'x'.repeat(300)];
+  const cases: [string, string[]][] = [
+    ['distinct names, some with equal hashes', distinct],
+    ['a name repeated', [...distinct, distinct[5]!, distinct[5]!]],
+    ['a name equal to one the reader makes up', ['a', 'b', 'c', '', 'Relu_3', 'Relu_3_2']],
+    ['non-ASCII and long names', ['é', 'e\u0301', 'x'.repeat(300), 'é', 'x'.repeat(300)]],
+  ];
+  for (const [what, names] of cases) {
+    it(what, () => {
+      const bytes = chain(names);
+      const expected = referenceNames(names, 'Relu');
+      expect(loadModelBytes(bytes, 'n.onnx').graph.nodes.map((n) => n.name)).toEqual(expected);
+      const path = join(tmp, 'node-names.onnx');
+      writeFileSync(path, bytes);
+      expect(loadModel(path).graph.nodes.map((n) => n.name)).toEqual(expected);
+    });
+  }
+
+  it('the colliding pairs do collide under the reader (so the comparison is exercised)', async () => {
+    const { WireReader } = await import('../src/analyzer/onnx/wire-reader.ts');
+    const pair = nodeNameCollisions(1);
+    const hashes = pair.map((s) => {
+      const r = new WireReader(Buffer.from(s, 'latin1'));
+      r.unkeptString(8);
+      return r.unkeptHash;
+    });
+    expect(pair[0]).not.toBe(pair[1]);
+    expect(hashes[0]).toBe(hashes[1]);
+  });
+});

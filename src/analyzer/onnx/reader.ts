@@ -145,33 +145,21 @@ function valueInfoTensor(vi: WireValueInfo, what: string, ctx: ReadContext): Ten
 
 /**
  * Gives each node its IR name: its own, or `<opType>_<index>` when it has none, with `_<k>` added when that name
- * is taken by an earlier node. While every name so far is one the reader numbered (WireReader.stringId ≥ 1),
- * clashes are found by number (equal numbers are equal names), with no string hashed; from the first name that
- * is not (none, a clash, or one decoded outside the string table) on, by a Set of the names given so far.
+ * is taken by an earlier node. When the node names are known to be distinct and non-empty (distinctNodeNames),
+ * every node keeps its own with no string hashed; otherwise clashes are found by a Set of the names given so far.
  */
 class NodeNamer {
-  /** Per string number, whether a node already has that name (while `given` is not made). */
-  private readonly takenIds: Uint8Array;
-  private given: Set<string> | undefined;
+  private readonly given: Set<string> | undefined;
 
-  /** `stringCount`: how many strings the reader numbered (0: names are not numbered, as in sub-graphs). */
-  constructor(stringCount: number) {
-    this.takenIds = new Uint8Array(stringCount + 1);
-    if (stringCount === 0) this.given = new Set();
+  constructor(distinct: boolean) {
+    this.given = distinct ? undefined : new Set();
   }
 
-  /** The name of nodes[index], whose file name has the number `nameId`; nodes before it have their IR names. */
-  next(nodes: IRNode[], index: number, nameId: number): string {
+  /** The name of nodes[index]; nodes before it have their IR names. */
+  next(nodes: IRNode[], index: number): string {
     const node = nodes[index]!;
-    if (this.given === undefined) {
-      if (nameId > 0 && this.takenIds[nameId] === 0) {
-        this.takenIds[nameId] = 1;
-        return node.name;
-      }
-      this.given = new Set();
-      for (let i = 0; i < index; i++) this.given.add(nodes[i]!.name);
-    }
     const given = this.given;
+    if (given === undefined) return node.name;
     let name = node.name || `${node.opType}_${index}`;
     if (given.has(name)) {
       let k = 2;
@@ -184,10 +172,24 @@ class NodeNamer {
 }
 
 /**
- * The WireGraph as an IRGraph. `ids` (top-level graph): filled with the graph's names as numbers
- * (graph-check's NameIds), for the graph check; `stringCount` is how many strings the reader numbered.
+ * Whether every node of the graph has a name of its own, none equal to another: known from the reader's hashes
+ * of the names' bytes (sorted, no two equal) when every name is non-empty printable ASCII. Two different names
+ * with equal hashes (or any other name) give false: NodeNamer then compares the names themselves.
  */
-function convertGraph(g: WireGraph, ctx: ReadContext, ids?: NameIds, stringCount = 0): IRGraph {
+function distinctNodeNames(g: WireGraph): boolean {
+  if (!g.nodeNamesHashed) return false;
+  const n = g.nodeNameHashes.length;
+  if (n < 2) return true;
+  const sorted = new Int32Array(g.nodeNameHashes).sort();
+  for (let i = 1; i < n; i++) if (sorted[i] === sorted[i - 1]) return false;
+  return true;
+}
+
+/**
+ * The WireGraph as an IRGraph. `ids` (top-level graph): filled with the graph's names as numbers
+ * (graph-check's NameIds), for the graph check.
+ */
+function convertGraph(g: WireGraph, ctx: ReadContext, ids?: NameIds): IRGraph {
   if (ctx.depth > 64) throw new EdgefitError('BAD_MODEL', `${ctx.path}: sub-graphs nested more than 64 deep`);
   const tensors = new Map<string, TensorInfo>();
   const graphName = g.name;
@@ -250,13 +252,13 @@ function convertGraph(g: WireGraph, ctx: ReadContext, ids?: NameIds, stringCount
   const { nodeOutputIds, nodeOutputStart } = g;
   /** The file nodes taken out of the node list (Constant nodes), once there is one. */
   let dropped: Uint8Array | undefined;
-  const names = new NodeNamer(stringCount);
+  const names = new NodeNamer(distinctNodeNames(g));
   for (let index = 0; index < fileNodes.length; index++) {
     const node = fileNodes[index]!;
     const opType = node.opType;
     if (!opType) throw new EdgefitError('BAD_MODEL', `${ctx.path}: node #${index} ('${node.name}') has no op type`);
     const domain = normDomain(node.domain);
-    const name = names.next(fileNodes, index, g.nodeNameIds[index] ?? 0);
+    const name = names.next(fileNodes, index);
     const outs = node.outputs;
     const fileAttrs = g.nodeAttributes[index];
 
@@ -370,7 +372,7 @@ function readOnnxWire(r: WireReader, opts: OnnxReadOptions): OnnxRead {
     const stringCount = r.stringCount;
     const ids: NameIds = { count: stringCount, inputIds: [], inputStart: [0], outputIds: [], outputStart: [0], constantIds: [], graphInputIds: [], graphOutputIds: [] };
     ids.noSubgraphs = !model.graph!.subgraphs;
-    const graph = convertGraph(model.graph!, ctx, ids, stringCount);
+    const graph = convertGraph(model.graph!, ctx, ids);
     const { producerName, producerVersion } = model;
     const producer = producerName && producerVersion ? `${producerName} ${producerVersion}` : producerName || producerVersion;
     const read: IRModel = { format: 'onnx', path, fileBytes: r.size, opsets, producer, graph, warnings };

@@ -158,8 +158,13 @@ export class WireGraph {
   /** Node j's inputs are nodeInputIds[nodeInputStart[j] … nodeInputStart[j + 1]) (and the same for outputs). */
   nodeInputStart: number[] = [0];
   nodeOutputStart: number[] = [0];
-  /** The number of each node's name (WireReader.stringId), by node index: reader.ts tests names for clashes by number. */
-  nodeNameIds: number[] = [];
+  /**
+   * A hash of each node's name (WireReader.unkeptHash), by node index, while `nodeNamesHashed`: every node
+   * has a non-empty name of printable ASCII (equal names have equal hashes), and reader.ts tests the names
+   * for clashes by hash (node names are not kept in the reader's string table).
+   */
+  nodeNameHashes: number[] = [];
+  nodeNamesHashed = true;
   /** Whether a node attribute may hold a graph (it has a `g` field, or GRAPH type). */
   subgraphs = false;
 }
@@ -430,7 +435,8 @@ function decodeAttribute(r: WireReader, end: number, depth: number): WireAttribu
 
 function decodeNode(r: WireReader, end: number, depth: number, g: WireGraph): void {
   let name = '';
-  let nameId = 0;
+  let nameHash = 0;
+  let namePlain = false;
   let opType = '';
   let domain = '';
   const inBase = inputs.top;
@@ -450,8 +456,9 @@ function decodeNode(r: WireReader, end: number, depth: number, g: WireGraph): vo
         outputIds.push(r.stringId);
         break;
       case 26 /* field 3, wire 2 */:
-        name = r.string(r.len(end));
-        nameId = r.stringId;
+        name = r.unkeptString(r.len(end));
+        nameHash = r.unkeptHash;
+        namePlain = r.unkeptPlain;
         break;
       case 34 /* field 4, wire 2 */:
         opType = r.string(r.len(end));
@@ -472,7 +479,8 @@ function decodeNode(r: WireReader, end: number, depth: number, g: WireGraph): vo
   }
   g.node.push({ name, opType, domain, inputs: inputs.take(inBase), outputs: outputs.take(outBase), attrs: {} });
   g.nodeAttributes.push(attributes.top > attrBase ? attributes.take(attrBase) : undefined);
-  g.nodeNameIds.push(nameId);
+  if (namePlain) g.nodeNameHashes.push(nameHash);
+  else g.nodeNamesHashed = false;
   g.nodeInputStart.push(inputIds.length);
   g.nodeOutputStart.push(outputIds.length);
 }

@@ -180,8 +180,9 @@ const ENTRY = 4;
  * (reader, graph check, shape inference) hash it once and compare by identity, and each kept string has a
  * number (1, 2, … in the order first read) for bookkeeping in typed arrays. The hashing pass doubles as the
  * test for characters that must not print raw. Only printable ASCII strings are kept (their bytes are their
- * characters); others are decoded every time. Node names are kept too: the reader tests them for clashes by
- * number, with no string hashing.
+ * characters); others are decoded every time. Node names are not kept (`unkept`: each is read once as a rule,
+ * so an entry would cost a copy and a probe for nothing); reader.ts tests them for clashes by a hash of their
+ * bytes.
  *
  * Memory layout, for few cache misses (a lookup's cost is mostly misses: the decoder's other work evicts the
  * table between lookups): the slots hold only string numbers (4 bytes each); what is known of a string lives
@@ -218,10 +219,14 @@ class StringTable {
    * has nothing to escape).
    */
   controlChars = false;
+  /** The hash of the bytes of the string last read by unkept(). */
+  unkeptHash = 0;
+  /** Whether that string is printable ASCII (its bytes are its characters). */
+  unkeptPlain = false;
 
   /**
-   * `sizeHint`: the model's size in bytes; a 3.5 MB QDQ model holds about 4,400 distinct names (1,500 of them
-   * node names), a 3 MB float SqueezeNet about 200. The slots grow when half full.
+   * `sizeHint`: the model's size in bytes; a 3.5 MB QDQ model holds about 2,900 distinct names besides its
+   * 1,500 node names (not kept), a 3 MB float SqueezeNet about 200. The slots grow when half full.
    */
   constructor(sizeHint: number) {
     let bits = 8;
@@ -330,6 +335,36 @@ class StringTable {
     this.lastId = id;
     if (id >= this.limit) this.grow();
     return s;
+  }
+
+  /**
+   * A string the table does not keep: a node name, which as a rule no other field repeats (keeping it would
+   * cost an entry, a copy of its words and a probe for nothing). Its bytes are hashed into `unkeptHash` for
+   * reader.ts's clash test; `unkeptPlain` is false when it is not printable ASCII (decoded as UTF-8, where
+   * different bytes may give equal strings: its hash then says nothing).
+   */
+  unkept(buf: Buffer, start: number, n: number): string {
+    const view = this.dataViewOf(buf);
+    const words = n >> 2;
+    let h = n;
+    let odd = 0;
+    // every bit of the hash is compared (not just its top bits, as slots are chosen): the state is rotated
+    // before each word, so its high bits, where a multiply gathers its input, reach the low bits too
+    for (let k = 0; k < words; k++) {
+      const w = view.getInt32(start + 4 * k, true);
+      odd |= oddWordBytes(w);
+      h = Math.imul(((h << 15) | (h >>> 17)) ^ w, 0x9e3779b1);
+    }
+    for (let i = start + 4 * words; i < start + n; i++) {
+      const b = buf[i]!;
+      odd |= oddByte(b);
+      h = Math.imul(((h << 15) | (h >>> 17)) ^ b, 0x85ebca6b);
+    }
+    this.unkeptHash = h ^ (h >>> 16);
+    this.unkeptPlain = (odd & 0x80808080) === 0;
+    if (!this.unkeptPlain) return this.decoded(buf, start, start + n);
+    this.lastId = -1;
+    return (buf as SliceBuffer).latin1Slice(start, start + n);
   }
 
   /** A string decoded without the table, noting whether it holds a character that must not print raw. */
@@ -604,6 +639,29 @@ export class WireReader {
    */
   get stringId(): number {
     return this.names.lastId;
+  }
+
+  /**
+   * A string field of n bytes that the string table does not keep (node names): decoded on its own, with a
+   * hash of its bytes (`unkeptHash`) and whether it is printable ASCII (`unkeptPlain`; when it is, equal
+   * strings have equal hashes). `stringId` is −1 after it (0 for '').
+   */
+  unkeptString(n: number): string {
+    if (n === 0) {
+      this.names.lastId = 0;
+      this.names.unkeptPlain = false;
+      return '';
+    }
+    const start = this.claim(n);
+    return this.names.unkept(this.buf, start, n);
+  }
+
+  get unkeptHash(): number {
+    return this.names.unkeptHash;
+  }
+
+  get unkeptPlain(): boolean {
+    return this.names.unkeptPlain;
   }
 
   get stringCount(): number {
