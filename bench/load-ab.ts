@@ -2,7 +2,7 @@
  * Paired CPU comparison of loadModel from two source trees in one process (alternating rounds, so both see
  * the same machine load): per file, the median over rounds of CPU ms per load, for A and B, and B/A.
  *
- * Usage: node --import tsx bench/load-ab.ts --a /work/main/src [--b DIR] [--rounds 15] [--reps 10] FILE...
+ * Usage: node --import tsx bench/load-ab.ts --a /work/main/src [--b DIR] [--rounds 15] [--reps 10] [--stat min] FILE...
  *   --b: default this tree's src/. Files default to the six that dominate the bench's summed load.
  */
 import { join, relative, resolve } from 'node:path';
@@ -43,10 +43,12 @@ function cpuPerLoad(load: Load, path: string): number {
   return (c.user + c.system) / 1000 / REPS;
 }
 const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[xs.length >> 1]!;
+/** `--stat min`: the least CPU over rounds (least disturbed by other processes on a shared machine). */
+const STAT = opts.get('--stat') === 'min' ? (xs: number[]) => Math.min(...xs) : median;
 
 let sumA = 0;
 let sumB = 0;
-console.log(`A = ${A}\nB = ${B}\n${ROUNDS} rounds × ${REPS} loads each, median CPU ms per load`);
+console.log(`A = ${A}\nB = ${B}\n${ROUNDS} rounds × ${REPS} loads each, ${opts.get('--stat') === 'min' ? 'least' : 'median'} CPU ms per load`);
 for (const f of files) {
   const path = resolve(MODELS, f);
   for (let i = 0; i < 20; i++) (loadA(path), loadB(path));
@@ -56,8 +58,8 @@ for (const f of files) {
     if (r % 2 === 0) (a.push(cpuPerLoad(loadA, path)), b.push(cpuPerLoad(loadB, path)));
     else (b.push(cpuPerLoad(loadB, path)), a.push(cpuPerLoad(loadA, path)));
   }
-  const ma = median(a);
-  const mb = median(b);
+  const ma = STAT(a);
+  const mb = STAT(b);
   sumA += ma;
   sumB += mb;
   console.log(`${ma.toFixed(3).padStart(7)} ${mb.toFixed(3).padStart(7)} ${(mb / ma).toFixed(2).padStart(5)}  ${relative(MODELS, path)}`);

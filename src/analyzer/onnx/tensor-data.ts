@@ -2,7 +2,7 @@
  * ONNX TensorProto → ConstData: dims checked, size guarded before allocating, data taken from raw_data,
  * from the typed fields (re-encoded exactly as raw_data would store them), or from external data.
  */
-import { ONNX_DTYPES, storageBytes, type DType } from '../dtype.ts';
+import { DTYPE_BITS, ONNX_DTYPES, storageBytes, type DType } from '../dtype.ts';
 import { EdgefitError } from '../errors.ts';
 import type { ConstData } from '../ir.ts';
 import { readExternalData } from './external-data.ts';
@@ -13,6 +13,17 @@ import { WireTensor, type LazyPacked, type WireInt64 } from './wire-decode.ts';
 import { ByteArena, readLazyRange, type LazyRange } from './wire-reader.ts';
 
 export { ByteArena };
+
+/**
+ * ONNX_DTYPES and DTYPE_BITS by data type number, in arrays: one indexed read per tensor where a read keyed by
+ * the dtype name goes through V8's generic keyed lookup (a QDQ model converts a thousand small tensors).
+ */
+const DTYPE_OF_CODE: (DType | undefined)[] = [];
+const BITS_OF_CODE: number[] = [];
+for (const [code, dtype] of Object.entries(ONNX_DTYPES)) {
+  DTYPE_OF_CODE[Number(code)] = dtype;
+  BITS_OF_CODE[Number(code)] = DTYPE_BITS[dtype];
+}
 
 /** Default cap on one tensor's storage: 1 GiB. */
 export const DEFAULT_MAX_TENSOR_BYTES = 1 << 30;
@@ -140,6 +151,11 @@ function writeLong(view: DataView, offset: number, v: Int64): void {
   if (typeof v === 'object') {
     view.setUint32(offset, v.low >>> 0, true);
     view.setUint32(offset + 4, v.high >>> 0, true);
+  } else if (typeof v === 'number' && Number.isSafeInteger(v)) {
+    // two's complement halves without a BigInt: `>>> 0` is the value modulo 2^32, and the floor of v / 2^32
+    // (exact: a safe integer over a power of two) the high word, also modulo 2^32
+    view.setUint32(offset, v >>> 0, true);
+    view.setUint32(offset + 4, Math.floor(v / 4294967296) >>> 0, true);
   } else {
     view.setBigUint64(offset, BigInt.asUintN(64, BigInt(v)), true);
   }
@@ -230,7 +246,8 @@ export function namedTensorData(
   const wire = tensor instanceof WireTensor;
   const rare: RareFields | undefined = wire ? tensor.rare : t;
   const code = t.dataType;
-  let dtype = code === null || code === undefined ? undefined : ONNX_DTYPES[code];
+  const known = typeof code === 'number' && code >= 0 && code < DTYPE_OF_CODE.length;
+  let dtype = known ? DTYPE_OF_CODE[code] : undefined;
   if (dtype === undefined) dtype = onnxDtype(code, where(ctx, what, name));
   let shape: number[];
   let count: number;
@@ -242,7 +259,7 @@ export function namedTensorData(
   } else ({ shape, count } = checkedDims(t.dims as Int64[] | null | undefined, where(ctx, what, name)));
   if (rare?.segment) throw new EdgefitError('UNSUPPORTED', `${where(ctx, what, name)} is a segmented tensor, which edgefit does not read`);
   if (dtype === 'string') return { dtype, shape, bytes: new Uint8Array(0), origin };
-  const byteLength = storageBytes(dtype, count);
+  const byteLength = known ? Math.ceil((BITS_OF_CODE[code]! * count) / 8) : storageBytes(dtype, count);
   if (byteLength > ctx.maxTensorBytes) guardSize(byteLength, where(ctx, what, name), ctx);
 
   const external = rare !== undefined && (rare.dataLocation === 1 || (rare.externalData?.length ?? 0) > 0);
