@@ -205,24 +205,29 @@ const FIELD_NAMES: Record<string, string> = {
   uint64Data: 'uint64_data',
 };
 
-/** The error for typed data of the wrong length (built only when thrown). */
-class Mismatch {
-  constructor(
-    private readonly ctx: TensorContext,
-    private readonly what: string,
-    private readonly name: string | undefined,
-    private readonly fieldName: string,
-    private readonly shape: number[],
-    private readonly expected: number,
-  ) {}
-
-  error(have: number): EdgefitError {
-    return new EdgefitError(
-      'BAD_MODEL',
-      `${where(this.ctx, this.what, this.name)} has ${have} values in ${this.fieldName} (and no raw_data) but its dims [${this.shape.join(', ')}] need ${this.expected}`,
-    );
-  }
+/** The typed field's name in onnx.proto, for messages. */
+function fieldNameOf(field: TypedField | undefined): string {
+  return field ? FIELD_NAMES[field]! : 'data';
 }
+
+/** The error for typed data of the wrong length: `have` values where the dims need `expected`. */
+function mismatchError(
+  ctx: TensorContext,
+  what: string,
+  name: string | undefined,
+  field: TypedField | undefined,
+  shape: number[],
+  expected: number,
+  have: number,
+): EdgefitError {
+  return new EdgefitError(
+    'BAD_MODEL',
+    `${where(ctx, what, name)} has ${have} values in ${fieldNameOf(field)} (and no raw_data) but its dims [${shape.join(', ')}] need ${expected}`,
+  );
+}
+
+/** The unpacked values of a tensor without any (shared, never written). */
+const NO_VALUES: ArrayLike<number | Int64> = Object.freeze([]);
 
 /**
  * The data of a TensorProto as ConstData. `what` names the tensor in messages ("initializer 'w'").
@@ -327,20 +332,22 @@ function typedData(
 ): ConstData {
   const field = typedFieldOf(dtype);
   const expected = typedLength(dtype, count);
-  const fieldName = field ? FIELD_NAMES[field] : 'data';
-  const mismatch = new Mismatch(ctx, what, name, fieldName!, shape, expected);
   const packed = own !== undefined ? (own instanceof Uint8Array ? own : undefined) : field && rare ? rare.packed?.[field] : undefined;
   const lazyPacked = own !== undefined ? (own instanceof Uint8Array ? undefined : own) : field && rare ? rare.lazyPacked?.[field] : undefined;
-  const values = (field && rare ? typedValues(rare, field) : undefined) ?? [];
-  if ((packed || lazyPacked) && values.length > 0) throw new EdgefitError('BAD_MODEL', `${where(ctx, what, name)} mixes packed and unpacked ${fieldName}`);
+  const values = (field && rare ? typedValues(rare, field) : undefined) ?? NO_VALUES;
+  if ((packed || lazyPacked) && values.length > 0) throw new EdgefitError('BAD_MODEL', `${where(ctx, what, name)} mixes packed and unpacked ${fieldNameOf(field)}`);
   if (lazyPacked) {
     // left on disk only for fixed-width fields (float_data, double_data), whose bytes are raw_data's layout
     const width = field === 'doubleData' ? 8 : 4;
-    if (lazyPacked.length !== expected * width) throw mismatch.error(lazyPacked.length / width);
+    if (lazyPacked.length !== expected * width) throw mismatchError(ctx, what, name, field, shape, expected, lazyPacked.length / width);
     return lazyConstData(dtype, shape, origin, lazyPacked);
   }
-  if (packed) return { dtype, shape, bytes: decodePacked(dtype, field!, packed, expected, byteLength, mismatch, ctx.arena), origin };
-  if (values.length !== expected) throw mismatch.error(values.length);
+  if (packed) {
+    const bytes = decodePacked(dtype, field!, packed, expected, byteLength, ctx.arena);
+    if (typeof bytes === 'number') throw mismatchError(ctx, what, name, field, shape, expected, bytes);
+    return { dtype, shape, bytes, origin };
+  }
+  if (values.length !== expected) throw mismatchError(ctx, what, name, field, shape, expected, values.length);
   return { dtype, shape, bytes: encodeTyped(dtype, values, byteLength), origin };
 }
 
@@ -393,23 +400,25 @@ function countVarints(view: Uint8Array): number {
   return n;
 }
 
-/** Packed typed-field bytes → raw storage bytes, checking the element count first. */
+/**
+ * Packed typed-field bytes → raw storage bytes, checking the element count first: the number of values found
+ * when it is not `expected` (the caller's message says so).
+ */
 function decodePacked(
   dtype: DType,
-  field: NonNullable<ReturnType<typeof typedFieldOf>>,
+  field: TypedField,
   view: Uint8Array,
   expected: number,
   byteLength: number,
-  mismatch: Mismatch,
   arena: ByteArena | undefined,
-): Uint8Array {
+): Uint8Array | number {
   if (field === 'floatData' || field === 'doubleData') {
     const width = field === 'floatData' ? 4 : 8;
-    if (view.length !== expected * width) throw mismatch.error(view.length / width);
+    if (view.length !== expected * width) return view.length / width;
     return view; // packed little-endian floats are exactly raw_data's layout
   }
   const n = countVarints(view);
-  if (n !== expected || (view.length > 0 && view[view.length - 1]! >= 0x80)) throw mismatch.error(n);
+  if (n !== expected || (view.length > 0 && view[view.length - 1]! >= 0x80)) return n;
   if (field === 'int64Data' || dtype === 'uint64') {
     const r = protobuf.Reader.create(view);
     const longs: Int64[] = [];
