@@ -465,19 +465,22 @@ export class WireReader {
 
   /** Unsigned varint up to 2^53 (tags, lengths, enums); longer or unterminated varints are damage. */
   uint(end: number): number {
-    // one- and two-byte varints (tags, name lengths, most message lengths) without a call
+    // one- and two-byte varints (tags, name lengths, most message lengths) without a call, a one-byte one
+    // also as the last byte of its message or window (an enum closing a message: attribute type, data type)
     const p = this.pos;
-    if (p + 1 < end && p + 1 < this.wend && p >= this.base) {
+    if (p < end && p < this.wend && p >= this.base) {
       const buf = this.buf;
       const b = buf[p - this.base]!;
       if (b < 0x80) {
         this.pos = p + 1;
         return b;
       }
-      const b2 = buf[p + 1 - this.base]!;
-      if (b2 < 0x80) {
-        this.pos = p + 2;
-        return (b & 0x7f) | (b2 << 7);
+      if (p + 1 < end && p + 1 < this.wend) {
+        const b2 = buf[p + 1 - this.base]!;
+        if (b2 < 0x80) {
+          this.pos = p + 2;
+          return (b & 0x7f) | (b2 << 7);
+        }
       }
     }
     return this.uintSlow(end);
@@ -511,8 +514,23 @@ export class WireReader {
 
   /** int32 field (enums, data_type, elem_type): the low 32 bits of the varint, signed. */
   int32(end: number): number {
+    const small = this.oneByte(end);
+    if (small >= 0) return small;
     const [lo] = this.varint64(end);
     return lo | 0;
+  }
+
+  /** A one-byte varint (0–127: most enums, dims and attribute ints) read and returned, else −1 (nothing read). */
+  private oneByte(end: number): number {
+    const p = this.pos;
+    if (p < end && p < this.wend && p >= this.base) {
+      const b = this.buf[p - this.base]!;
+      if (b < 0x80) {
+        this.pos = p + 1;
+        return b;
+      }
+    }
+    return -1;
   }
 
   /**
@@ -520,6 +538,8 @@ export class WireReader {
    * int64ToNumber / int64Clamped expect from protobufjs).
    */
   int64(end: number): number | { low: number; high: number; unsigned: boolean } {
+    const small = this.oneByte(end);
+    if (small >= 0) return small;
     const [lo, hi] = this.varint64(end);
     const n = (hi | 0) * 0x100000000 + (lo >>> 0);
     if (Number.isSafeInteger(n)) return n;
