@@ -91,6 +91,23 @@ describe('runtime RAM / code flash leave-one-model-out', () => {
     for (const o of h747v4(ram).filter((x) => x.item.standIn === 'exact-file')) expect(Math.abs(o.errorPct), o.item.rowId).toBeLessThan(3);
   });
 
+  it("out of sample: ST Edge AI 4.0.0's own code-flash estimate for a CCT transformer on an M7 board, counted from its network.c, within ±5 %", () => {
+    // not a calibration row: ST's AI Studio figure for a network whose generated network.c is public (the record says how
+    // each count was read); the fitted part comes from check's 4.0 fit on the zoo rows
+    const rec = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../data/st-generated/code-flash-check-cct-xs-4.0.0-m7.json'), 'utf8')) as {
+      published: { codeFlashBytes: number; runtimeRamBytes: number };
+      counted: { kernelSections: number; hybridSections: number; perChannelScales: number; lutTables: number; libraryFunctions: string[] };
+    };
+    const fit = calibratedModels().runtime.codeFlash!;
+    expect(fit.toolVersion).toBe('stedgeai-4.0');
+    expect(fit.features).toEqual(['base', 'layers', 'hybrid_layers']);
+    const c = rec.counted;
+    // the hybrid objects' initialisers: ST's own runtime RAM figure for the network (network.o .data)
+    const counted = oracleLibraryBytes(c.libraryFunctions) + 4 * c.perChannelScales + 256 * c.lutTables + rec.published.runtimeRamBytes;
+    const predicted = counted + fit.coef[0]! + fit.coef[1]! * c.kernelSections + fit.coef[2]! * c.hybridSections;
+    expect(Math.abs(predicted / rec.published.codeFlashBytes - 1)).toBeLessThan(0.05);
+  });
+
   it('STM32Cube.AI 8.1 runtime RAM (all objects in RAM) within 6 % MAPE, every row within ±12 %', () => {
     const v81 = ram.filter((o) => o.item.toolVersion === 'cubeai-8.1');
     const s = summarizeErrors(v81, (x) => x.arch)!;

@@ -113,7 +113,8 @@ if __name__ == '__main__':
     forward_eltwise ai_sum_buffer_f32 ai_sub_buffer_f32 ai_mul_buffer_f32 ai_div_buffer_f32 ai_max_buffer_f32 ai_min_buffer_f32
     forward_mp pool_func_mp_array_f32 forward_ap pool_func_ap_array_f32 forward_lite_nl_relu_if32of32 forward_lite_nl_relu_generic_if32of32
     forward_lite_nl_clip_if32of32 forward_lite_nl_sigmoid_if32of32 forward_lite_nl_tanh_if32of32 forward_lite_nl_hard_swish_if32of32
-    forward_lite_nl_hard_sigmoid_if32of32 forward_lite_nl_swish_if32of32 forward_lite_nl_gelu_if32of32 forward_lite_nl_prelu_if32of32'''.split()
+    forward_lite_nl_hard_sigmoid_if32of32 forward_lite_nl_swish_if32of32 forward_lite_nl_gelu_if32of32 forward_lite_nl_prelu_if32of32
+forward_cast'''.split()
     sections = {}; entry = {}; undefined = {}
     for e in E:
         keep, tot, und = closure(objs, g, [e])
