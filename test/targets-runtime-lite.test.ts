@@ -9,7 +9,7 @@ import { analyzeForTargets } from '../src/targets/analyze-model.ts';
 import { DATA_DIR, loadCalibrationRows, loadFeatureStore } from '../src/targets/calibration/dataset.ts';
 import { relabelledCopies } from '../src/targets/runtime-copies.ts';
 import type { Layer } from '../src/analyzer/layer.ts';
-import { DEEP_CONV_CHANNEL_PRODUCT, fusedConvPools, kernelFunctionOf, libraryFunctionsOf, LITE_OBJECT_BYTES, liteHybridCount, liteRuntimeRamBytes } from '../src/targets/runtime-lite.ts';
+import { DEEP_CONV_CHANNEL_PRODUCT, fusedConvPools, libraryFunctionsOf, LITE_OBJECT_BYTES, liteHybridCount, liteRuntimeRamBytes } from '../src/targets/runtime-lite.ts';
 import { fitRuntimeMemory, libraryCodeBytes, predictRuntimeBytes } from '../src/targets/runtime-memory.ts';
 import { HAVE_SHARED, MODELS_DIR } from './helpers/shared.ts';
 
@@ -141,10 +141,10 @@ describe('runtime RAM on the files ST benchmarked (zoo 4.0 LFS oid = our stand-i
     expect(fusedConvPools(yolo).size).toBe(0);
   });
 
-  it.skipIf(!HAVE_SHARED)('kernel functions by geometry (ResNet v1 8: 3×3/1 deep kernel, 3×3/2 generic, 1×1, rgb input conv, per-tensor dense)', async () => {
+  it.skipIf(!HAVE_SHARED)("ResNet v1 8's convolutions call the kernels ST's ResNet v1 8 network.c calls: rgb, generic, deep 3×3, deep, pointwise", async () => {
     const a = await analyzeForTargets(join(MODELS_DIR, 'legacy_tflite/MohamedElhadidy0019/image_classification/resnetv1/resnet_v1_8_32_tfs_int8.tflite'));
-    const fns = new Set(a.layers.map(kernelFunctionOf).filter((x) => x));
-    expect(fns).toEqual(new Set(['conv2d_rgb', 'conv2d_deep_3x3', 'conv2d', 'pw', 'dense']));
+    const convs = new Set(a.layers.filter((l) => l.op === 'Conv').map((l) => libraryFunctionsOf(l)[0]));
+    expect(convs).toEqual(new Set(['forward_lite_conv2d_rgb_sssa8_ch', 'forward_lite_conv2d_sssa8_ch', 'forward_lite_conv2d_deep_3x3_sssa8_ch', 'forward_lite_conv2d_deep_sssa8_ch', 'forward_lite_pw_sssa8_ch']));
   });
 });
 

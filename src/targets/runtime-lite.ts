@@ -222,8 +222,6 @@ export interface RuntimeObjectCounts {
   /** Output channels of per-channel quantized layers. */
   perChannelScales: number;
   lite: LiteHybridCount;
-  /** The convolution / dense kernel functions the runtime links for this graph (`kernelFunctionOf`), distinct, sorted. */
-  kernelFunctions?: string[];
   /**
    * The entry points of ST's runtime library network.c references for this graph (`libraryFunctionsOf`), distinct,
    * sorted: the roots of what the linker keeps of the library (runtime-memory.ts counts their code).
@@ -231,29 +229,6 @@ export interface RuntimeObjectCounts {
   libraryFunctions?: string[];
   /** Layers whose non-linearity is a 256-entry int8 lookup table network.c writes into flash (`forward_nl_integer`). */
   lutTables?: number;
-}
-
-/**
- * Which ST kernel function a convolution or dense layer links (names after ST's lite / layer functions): the
- * code-flash model prices each distinct function once (runtime-memory.ts). Geometry decides, as in ST's
- * layers_conv2d.h: `conv2d_rgb` (the input convolution, ≤ 3 input channels), `pw` (1×1), `conv2d_deep_3x3`
- * (3×3, stride 1: "Kernels shall be 3x3 and stride is (1,1)", more than 8 input channels), `conv2d` (any other k×k), `dw_3x3` / `dw`
- * (depthwise), `dense` (per-tensor FULLY_CONNECTED, `forward_lite_dense_is8os8ws8`) / `dense_ch` (per-channel,
- * `forward_dense_integer_SSSA_ch`). Other layers: undefined.
- */
-export function kernelFunctionOf(l: Layer): string | undefined {
-  const c = l.conv;
-  if (l.op === 'Conv' && c) {
-    if (c.kernel[0] === 1 && c.kernel[1] === 1) return 'pw';
-    if (c.cin <= 3) return 'conv2d_rgb';
-    // ST's lite network.c: a 3×3/1 conv with 16 input channels is `pad_before` + `forward_lite_conv2d_deep_3x3_sssa8_ch`,
-    // one with 8 input channels `forward_lite_conv2d_sssa8_ch` with its padding (docs/targets.md "Code flash")
-    if (c.kernel[0] === 3 && c.kernel[1] === 3 && c.strides[0] === 1 && c.strides[1] === 1 && c.dilations.every((d) => d === 1) && c.cin > 8) return 'conv2d_deep_3x3';
-    return 'conv2d';
-  }
-  if (l.op === 'DepthwiseConv' && c) return c.kernel[0] === 3 && c.kernel[1] === 3 ? 'dw_3x3' : 'dw';
-  if (l.op === 'Dense') return l.perChannel ? 'dense_ch' : 'dense';
-  return undefined;
 }
 
 /**
@@ -350,6 +325,7 @@ const DATAMOVE_FUNCTION: Partial<Record<Layer['op'], string>> = {
   Resize: 'forward_upsample_nearest',
   Pad: 'forward_lite_pad_constant',
   MatMul: 'forward_matmul',
+  Cast: 'forward_cast',
 };
 
 /** Float activations ST runs as a separate lite kernel (`forward_lite_nl_<name>_if32of32`). */
@@ -407,7 +383,6 @@ function convertFunctionOf(l: Layer): string | undefined {
 
 export function runtimeObjectCounts(a: Analysis): RuntimeObjectCounts {
   const acts = new Set<string>();
-  const functions = new Set<string>();
   let layers = 0;
   let paramTensors = 0;
   let perChannelScales = 0;
@@ -427,8 +402,6 @@ export function runtimeObjectCounts(a: Analysis): RuntimeObjectCounts {
     l.outputs.forEach((t) => acts.add(t));
     if (l.weightBytes > 0) paramTensors += l.biasBytes > 0 ? 2 : 1;
     if (l.perChannel) perChannelScales += l.conv?.cout ?? l.outputShapes[0]?.at(-1) ?? 0;
-    const fn = kernelFunctionOf(l);
-    if (fn) functions.add(fn);
   }
-  return { layers, activationTensors: acts.size, paramTensors, perChannelScales, lite: liteHybridCount(a), kernelFunctions: [...functions].sort(), libraryFunctions: [...library].sort(), lutTables };
+  return { layers, activationTensors: acts.size, paramTensors, perChannelScales, lite: liteHybridCount(a), libraryFunctions: [...library].sort(), lutTables };
 }
