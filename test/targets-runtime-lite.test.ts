@@ -231,3 +231,32 @@ describe('relabelled copies', () => {
     }
   });
 });
+
+describe('code flash of layers no library function is known for', () => {
+  it.skipIf(!HAVE_SHARED)('a uint8 QDQ MobileNet v2: every convolution and the classifier are uncounted, and check calls the figure a lower bound', async () => {
+    const { loadModel } = await import('../src/analyzer/load.ts');
+    const { evaluateTargets } = await import('../src/targets/evaluate.ts');
+    const { runtimeObjectCounts } = await import('../src/targets/runtime-lite.ts');
+    const path = join(MODELS_DIR, 'onnx_public/whole_networks/mobilenetv2_quant_static.onnx');
+    // the file's own nodes: every Conv (regular and depthwise) and the Gemm classifier run on uint8 weights
+    const nodes = loadModel(path).graph.nodes;
+    const convs = nodes.filter((n) => n.opType === 'Conv').length;
+    const dense = nodes.filter((n) => n.opType === 'Gemm' || n.opType === 'MatMul').length;
+    const a = analyzeForTargets(path);
+    const uncounted = runtimeObjectCounts(a).uncountedLayers ?? {};
+    const total = Object.values(uncounted).reduce((s, n) => s + n, 0);
+    expect(total).toBe(convs + dense);
+    expect(Object.keys(uncounted).every((k) => k.endsWith('uint8/uint8'))).toBe(true);
+    const [h7] = evaluateTargets(a, ['stm32h747i-disco']);
+    expect(h7!.notes.some((n) => n.startsWith('code flash is a lower bound') && n.includes('Conv uint8/uint8'))).toBe(true);
+  });
+
+  it.skipIf(!HAVE_SHARED)("ST's int8 ResNet v1 8: every layer links a known function, no lower-bound note", async () => {
+    const { evaluateTargets } = await import('../src/targets/evaluate.ts');
+    const { runtimeObjectCounts } = await import('../src/targets/runtime-lite.ts');
+    const a = analyzeForTargets(join(MODELS_DIR, 'legacy_tflite/MohamedElhadidy0019/image_classification/resnetv1/resnet_v1_8_32_tfs_int8.tflite'));
+    expect(runtimeObjectCounts(a).uncountedLayers).toBeUndefined();
+    const [h7] = evaluateTargets(a, ['stm32h747i-disco']);
+    expect(h7!.notes.some((n) => n.startsWith('code flash is a lower bound'))).toBe(false);
+  });
+});

@@ -229,6 +229,12 @@ export interface RuntimeObjectCounts {
   libraryFunctions?: string[];
   /** Layers whose non-linearity is a 256-entry int8 lookup table network.c writes into flash (`forward_nl_integer`). */
   lutTables?: number;
+  /**
+   * Layers that execute a kernel but map to no function of ST's library record (uint8 or int4 weights, 16-bit
+   * activations, transposed convolutions, unknown ops …), counted by "op dtype/weight dtype": the library code they
+   * would link is not in the code-flash figure, which is then a lower bound (`check` says so). Absent when none.
+   */
+  uncountedLayers?: Record<string, number>;
 }
 
 /**
@@ -390,12 +396,18 @@ export function runtimeObjectCounts(a: Analysis): RuntimeObjectCounts {
   let lutTables = 0;
   const fused = fusedConvPools(a);
   const fusedPoolOf = new Map([...fused].map(([pool, conv]) => [conv, pool]));
+  const uncounted: Record<string, number> = {};
   for (const l of a.layers) {
     if (l.kind === 'view') continue;
     // a max pool fused into the convolution before it is that convolution's `_nl_pool` call
-    if (!fused.has(l)) for (const fn of libraryFunctionsOf(l, fusedPoolOf.get(l))) library.add(fn);
+    const functions = fused.has(l) ? undefined : libraryFunctionsOf(l, fusedPoolOf.get(l));
+    if (functions) for (const fn of functions) library.add(fn);
     const convert = convertFunctionOf(l);
     if (convert) library.add(convert);
+    if (functions?.length === 0 && !convert && !linksNoFunctionOfItsOwn(l)) {
+      const key = `${l.op} ${l.dtype}/${l.weightDtype ?? '-'}`;
+      uncounted[key] = (uncounted[key] ?? 0) + 1;
+    }
     if (l.op === 'Activation' && liteHybridReason(l) === 'nl-lut' && (l.dtype === 'int8' || l.dtype === 'uint8')) lutTables++;
     layers++;
     l.inputs.forEach((t) => acts.add(t));
@@ -403,5 +415,25 @@ export function runtimeObjectCounts(a: Analysis): RuntimeObjectCounts {
     if (l.weightBytes > 0) paramTensors += l.biasBytes > 0 ? 2 : 1;
     if (l.perChannel) perChannelScales += l.conv?.cout ?? l.outputShapes[0]?.at(-1) ?? 0;
   }
-  return { layers, activationTensors: acts.size, paramTensors, perChannelScales, lite: liteHybridCount(a), libraryFunctions: [...library].sort(), lutTables };
+  return {
+    layers,
+    activationTensors: acts.size,
+    paramTensors,
+    perChannelScales,
+    lite: liteHybridCount(a),
+    libraryFunctions: [...library].sort(),
+    lutTables,
+    ...(Object.keys(uncounted).length ? { uncountedLayers: uncounted } : {}),
+  };
+}
+
+/**
+ * Layers for which `libraryFunctionsOf` returns no function on purpose: a one-input Max/Min is a clip folded into the
+ * kernel before it, an int8 activation without a lookup table is fused into its producer, and a Quantize/Dequantize
+ * between equal types converts nothing.
+ */
+function linksNoFunctionOfItsOwn(l: Layer): boolean {
+  if ((l.op === 'Max' || l.op === 'Min') && l.inputs.length < 2) return true;
+  if (l.op === 'Activation' && (l.dtype === 'int8' || l.dtype === 'uint8')) return true;
+  return l.op === 'Quantize' || l.op === 'Dequantize';
 }
