@@ -255,9 +255,18 @@ class NodeShapeContext implements ShapeContext {
     return missing;
   }
 
-  /** readInputs, reading the types by name number: node's inputs are ids[from …] (0 for '', whose type is none). */
-  readInputsById(node: IRNode, byId: readonly (TensorType | undefined)[], ids: readonly number[], from: number): number {
-    const n = node.inputs.length;
+  /**
+   * readInputs by name number: node's inputs are numbered ids[from … to), and `strings` holds each number's name.
+   * Returns -1, before reading anything, unless every input is the name its number says (0 exactly for '').
+   */
+  readInputsById(node: IRNode, byId: readonly (TensorType | undefined)[], strings: GraphNameIds['strings'], ids: readonly number[], from: number, to: number): number {
+    const names = node.inputs;
+    const n = names.length;
+    if (to - from !== n) return -1;
+    for (let i = 0; i < n; i++) {
+      const id = ids[from + i]!;
+      if (id > 0 ? strings[id] !== names[i] : id !== 0 || names[i] !== '') return -1;
+    }
     const inputs = this.inputsFor(n);
     let missing = 0;
     for (let i = 0; i < n; i++) {
@@ -354,38 +363,7 @@ export class ShapeTypeMap extends Map<string, TensorType> {
 
 export function inferShapes(model: IRModel, opts: ShapeOptions = {}): ShapeResult {
   const ids = model.graph.nameIds;
-  if (ids !== undefined && numbersMatchNames(model.graph, ids)) {
-    const result = inferShapesById(model, opts, ids);
-    if (result !== undefined) return result;
-  }
-  return inferShapesByName(model, opts);
-}
-
-/**
- * Whether graph.nameIds still numbers every node input and output of the graph: same counts per node, 0 exactly
- * for '', and each number's string the name (the numbers are the reader's; a graph edited or reordered since
- * has names the numbers no longer match).
- */
-function numbersMatchNames(g: IRGraph, ids: GraphNameIds): boolean {
-  const nodes = g.nodes;
-  const { strings, inputIds, inputStart, outputIds, outputStart } = ids;
-  if (inputStart.length !== nodes.length + 1 || outputStart.length !== nodes.length + 1) return false;
-  for (let j = 0; j < nodes.length; j++) {
-    const node = nodes[j]!;
-    if (!namesNumbered(node.inputs, strings, inputIds, inputStart[j]!, inputStart[j + 1]!)) return false;
-    if (!namesNumbered(node.outputs, strings, outputIds, outputStart[j]!, outputStart[j + 1]!)) return false;
-  }
-  return true;
-}
-
-function namesNumbered(names: readonly string[], strings: GraphNameIds['strings'], ids: readonly number[], from: number, to: number): boolean {
-  if (to - from !== names.length) return false;
-  for (let i = 0; i < names.length; i++) {
-    const id = ids[from + i]!;
-    const name = names[i]!;
-    if (id > 0 ? strings[id] !== name : id !== 0 || name !== '') return false;
-  }
-  return true;
+  return (ids !== undefined ? inferShapesById(model, opts, ids) : undefined) ?? inferShapesByName(model, opts);
 }
 
 function inferShapesByName(model: IRModel, opts: ShapeOptions): ShapeResult {
@@ -421,9 +399,12 @@ function inferShapesByName(model: IRModel, opts: ShapeOptions): ShapeResult {
 }
 
 /**
- * inferShapesByName on the reader's name numbers (`ids`, already matched to the nodes' names): the types sit in
- * an array by number, and ShapeResult.types is filled from it when first used. Undefined when a constant or
- * graph input is not numbered as the name it has (then the name-keyed path runs).
+ * inferShapesByName on the reader's name numbers (`ids`): the types sit in an array by number, and
+ * ShapeResult.types is filled from it when first used. The numbers are the reader's, and a graph edited or
+ * reordered since has names they no longer match: each node's input and output names are checked against their
+ * numbers' strings before the node's types are read or recorded, and the result is undefined (the name-keyed path
+ * runs, from the start) at the first name that does not match, or a constant or graph input not numbered as
+ * named. Up to that node both paths do the same, so an error thrown before it is the name-keyed path's too.
  */
 function inferShapesById(model: IRModel, opts: ShapeOptions, ids: GraphNameIds): ShapeResult | undefined {
   const unknownNodes: string[] = [];
@@ -469,12 +450,19 @@ function inferShapesById(model: IRModel, opts: ShapeOptions, ids: GraphNameIds):
   const nodes = g.nodes;
   const ctx = new NodeShapeContext(nodes[0]!);
   const { inputIds, inputStart, outputIds, outputStart } = ids;
+  if (inputStart.length !== nodes.length + 1 || outputStart.length !== nodes.length + 1) return undefined;
   for (let k = 0; k < nodes.length; k++) {
     const node = nodes[k]!;
-    const missing = ctx.readInputsById(node, byId, inputIds, inputStart[k]!);
-    const outs = outputTypes(node, missing, finder, ctx, g, defaultedHint, unknownNodes, warnings);
+    const missing = ctx.readInputsById(node, byId, strings, inputIds, inputStart[k]!, inputStart[k + 1]!);
+    if (missing < 0) return undefined;
     const outputs = node.outputs;
     const from = outputStart[k]!;
+    if (outputStart[k + 1]! - from !== outputs.length) return undefined;
+    for (let i = 0; i < outputs.length; i++) {
+      const id = outputIds[from + i]!;
+      if (id > 0 ? strings[id] !== outputs[i] : id !== 0 || outputs[i] !== '') return undefined;
+    }
+    const outs = outputTypes(node, missing, finder, ctx, g, defaultedHint, unknownNodes, warnings);
     for (let i = 0; i < outputs.length; i++) {
       const t = outs[i];
       const id = outputIds[from + i]!;
