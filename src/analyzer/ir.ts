@@ -96,6 +96,8 @@ export interface GraphNameIds {
   constantIds: readonly number[];
   /** graph.inputs's numbers, in its order. */
   graphInputIds: readonly number[];
+  /** graph.outputs's numbers, in its order. */
+  graphOutputIds: readonly number[];
 }
 
 export type ModelFormat = 'onnx' | 'tflite';

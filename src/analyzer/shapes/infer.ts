@@ -315,8 +315,22 @@ export class ShapeTypeMap extends Map<string, TensorType> {
       super.set(strings[id]!, byId[id]!);
     }
   }
+  /**
+   * The type of `name`, whose number is `id` (the numbers of graph.nameIds): read by number when the number is
+   * the name's, else by name.
+   */
+  typeOf(id: number, name: string): TensorType | undefined {
+    return id > 0 && this.ids.strings[id] === name ? this.byId[id] : this.get(name);
+  }
+
   override get(name: string): TensorType | undefined {
-    this.fill();
+    if (!this.filled) {
+      // a graph input or output (what a model summary asks for) is found by its number, without filling
+      const g = this.graph;
+      const id = g.inputs.length + g.outputs.length <= 64 ? numberIn(g.inputs, this.ids.graphInputIds, name) || numberIn(g.outputs, this.ids.graphOutputIds, name) : 0;
+      if (id > 0 && this.ids.strings[id] === name) return this.byId[id];
+      this.fill();
+    }
     return super.get(name);
   }
   override has(name: string): boolean {
@@ -359,6 +373,13 @@ export class ShapeTypeMap extends Map<string, TensorType> {
     this.fill();
     return super[Symbol.iterator]();
   }
+}
+
+/** The number of `name` in `names` (numbered by `ids`, in the same order); 0 when absent or not numbered. */
+function numberIn(names: readonly string[], ids: readonly number[], name: string): number {
+  if (ids.length !== names.length) return 0;
+  for (let k = 0; k < names.length; k++) if (names[k] === name) return ids[k]!;
+  return 0;
 }
 
 export function inferShapes(model: IRModel, opts: ShapeOptions = {}): ShapeResult {
