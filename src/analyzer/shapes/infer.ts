@@ -9,6 +9,11 @@
  * Shape arrays are read-only once made: a constant's type holds its ConstData's shape array, and rules give
  * an output its input's array when the shape is the same (QuantizeLinear, `like`); a rule that changes a
  * shape builds a new array. Nothing downstream changes a shape in place either.
+ *
+ * Two paths, one result. A graph the ONNX reader numbered (graph.nameIds) is inferred on the numbers: types sit
+ * in an array by name number and `types` is a ShapeTypeMap, filled only when used as a Map (fusion reads the
+ * array through ShapeTypeMap.typeOf). Every name is checked against its number as the node is reached; any
+ * other graph (TFLite, built in memory, edited or reordered after reading) is inferred by name.
  */
 import type { AttrValue, ConstData, Dim, GraphNameIds, IRGraph, IRModel, IRNode, TensorInfo, TensorType } from '../ir.ts';
 import type { DType } from '../dtype.ts';
@@ -27,6 +32,7 @@ export interface ShapeOptions {
 }
 
 export interface ShapeResult {
+  /** Inferred types by tensor name (a ShapeTypeMap when inferred on name numbers: the same entries, same order). */
   types: Map<string, TensorType>;
   /** Names of nodes whose outputs could not be (fully) inferred. */
   unknownNodes: string[];
