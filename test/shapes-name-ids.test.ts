@@ -97,6 +97,25 @@ describe('shapes by name number', () => {
     expect(r.types.get('z')?.shape).toEqual([1, 3, 4, 4]);
   });
 
+  it('a Constant node output declared before the other constants (numbers out of graph.tensors order) is inferred by name', () => {
+    const g = new OnnxGraphBuilder({ name: 't', opsets: { '': 17 } });
+    g.input('x', 'float32', [1, 4]);
+    g.initializer('w', 'float32', [4], new Float32Array(4));
+    g.valueInfo('c2', 'float32', [1]);
+    g.constant('c1', 'float32', [1], new Float32Array([2]));
+    g.constant('c2', 'float32', [1], new Float32Array([3]));
+    g.node('Mul', ['x', 'c1'], ['y'], {}, { name: 'mul' });
+    g.node('Add', ['y', 'c2'], ['z'], {}, { name: 'add' });
+    g.output('z', 'float32', null);
+    const m = loadModelBytes(g.toBytes(), 'declared-constant.onnx');
+    const r = inferShapes(m);
+    expect(r.types).not.toBeInstanceOf(ShapeTypeMap);
+    expect([...r.types.keys()]).toEqual(['w', 'c2', 'c1', 'x', 'y', 'z']);
+    expect(r.types.get('c1')?.value).toEqual([2]);
+    expect(r.types.get('c2')?.value).toEqual([3]);
+    expect(r.types.get('z')?.shape).toEqual([1, 4]);
+  });
+
   it('the types by number behave as a Map (unread constants included, filled on first use)', () => {
     const r = inferShapes(chain());
     const types = r.types;
