@@ -70,6 +70,34 @@ export interface IRGraph {
   nodes: IRNode[];
   /** Every tensor known by name: inputs, outputs, constants, and declared intermediates. */
   tensors: Map<string, TensorInfo>;
+  /**
+   * The reader's numbers for the names above (the ONNX reader's top-level graph; absent elsewhere). Optional and
+   * advisory: code that edits a graph need not keep it up to date, and a user trusts a number only after checking
+   * `strings[id] === name` (see GraphNameIds).
+   */
+  nameIds?: GraphNameIds;
+}
+
+/**
+ * A graph's tensor names as numbers, as its reader numbered them: equal numbers are equal names, so per-name
+ * facts can sit in arrays indexed by number instead of maps keyed by string. Number 0 is '' (an omitted
+ * input), −1 a name the reader did not number; numbered names run 1 … strings.length − 1.
+ */
+export interface GraphNameIds {
+  /** strings[id]: the name numbered id (strings[0] unused). */
+  strings: readonly (string | undefined)[];
+  /** Node j of `nodes`: its inputs' numbers are inputIds[inputStart[j] … inputStart[j + 1]). */
+  inputIds: readonly number[];
+  inputStart: readonly number[];
+  /** The same for node outputs. */
+  outputIds: readonly number[];
+  outputStart: readonly number[];
+  /** The constants' numbers: initializers in file order, then Constant-node outputs in node order. */
+  constantIds: readonly number[];
+  /** graph.inputs's numbers, in its order. */
+  graphInputIds: readonly number[];
+  /** graph.outputs's numbers, in its order. */
+  graphOutputIds: readonly number[];
 }
 
 export type ModelFormat = 'onnx' | 'tflite';

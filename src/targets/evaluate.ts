@@ -144,6 +144,11 @@ export function evaluateProfile(features: ModelFeatures, profile: TargetProfile,
   if (blob !== undefined && Math.abs(blob - weightBytes) > 0.01 * weightBytes) notes.push(`weights flash in the form of ST's application blobs and re-identification tables (3x3 depthwise kernels stored x8, no biases): ${blob} B`);
   if (activation.source === 'fallback-max-live') notes.push('activation RAM from the max-live fallback (no st plan): an over-estimate for many nets');
   if (features.partial) notes.push('analysis is partial (unknown ops): figures are lower bounds');
+  const uncounted = features.runtimeObjects.uncountedLayers;
+  if (codeFlashBytes > 0 && uncounted) {
+    const list = Object.entries(uncounted).map(([what, n]) => `${what} ×${n}`).join(', ');
+    notes.push(`code flash is a lower bound: no function of ST's runtime library is known for ${list}; their kernels' code is not counted`);
+  }
   let latencyMs: number | null = null;
   let layerLatencyMs: number[] | null = null;
   let perInferenceMs: number | null = null;

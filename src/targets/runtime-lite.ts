@@ -27,7 +27,7 @@
  * slice/split/gather, transpose, resize (upsample), matmul, reduce. Lite: conv / depthwise / pointwise, per-tensor
  * dense, softmax, max pool, pad, ReLU/ReLU6/clip (fused), quantize / dequantize.
  */
-import type { Analysis, Layer } from '../analyzer/layer.ts';
+import type { Analysis, ConvGeometry, Layer } from '../analyzer/layer.ts';
 
 /** Bytes of the writable objects network.c declares per hybrid tensor / layer (see header). */
 export const LITE_OBJECT_BYTES = {
@@ -222,48 +222,218 @@ export interface RuntimeObjectCounts {
   /** Output channels of per-channel quantized layers. */
   perChannelScales: number;
   lite: LiteHybridCount;
-  /** The convolution / dense kernel functions the runtime links for this graph (`kernelFunctionOf`), distinct, sorted. */
-  kernelFunctions?: string[];
+  /**
+   * The entry points of ST's runtime library network.c references for this graph (`libraryFunctionsOf`), distinct,
+   * sorted: the roots of what the linker keeps of the library (runtime-memory.ts counts their code).
+   */
+  libraryFunctions?: string[];
+  /** Layers whose non-linearity is a 256-entry int8 lookup table network.c writes into flash (`forward_nl_integer`). */
+  lutTables?: number;
+  /**
+   * Layers that execute a kernel but map to no function of ST's library record (uint8 or int4 weights, 16-bit
+   * activations, transposed convolutions, unknown ops …), counted by "op dtype/weight dtype": the library code they
+   * would link is not in the code-flash figure, which is then a lower bound (`check` says so). Absent when none.
+   */
+  uncountedLayers?: Record<string, number>;
 }
 
 /**
- * Which ST kernel function a convolution or dense layer links (names after ST's lite / layer functions): the
- * code-flash model prices each distinct function once (runtime-memory.ts). Geometry decides, as in ST's
- * layers_conv2d.h: `conv2d_rgb` (the input convolution, ≤ 3 input channels), `pw` (1×1), `conv2d_deep_3x3`
- * (3×3, stride 1: "Kernels shall be 3x3 and stride is (1,1)", more than 8 input channels), `conv2d` (any other k×k), `dw_3x3` / `dw`
- * (depthwise), `dense` (per-tensor FULLY_CONNECTED, `forward_lite_dense_is8os8ws8`) / `dense_ch` (per-channel,
- * `forward_dense_integer_SSSA_ch`). Other layers: undefined.
+ * cin × cout from which ST's lite generator (STEdgeAI 3.x/4.x) calls the "deep" convolution kernels
+ * (`forward_lite_conv2d_deep[_3x3]_sssa8_ch`, valid padding, a `pad_before` copy in front) and a strided 1×1 the
+ * pointwise kernel, instead of the generic `forward_lite_conv2d_sssa8_ch`. Read off ST's generated network.c
+ * (docs/targets.md "Code flash"): generic at 8×8, 8×16, 16×16, 16×32 (3×3/1, 3×3/2 and 1×1/2), deep at 16×64 (3×3/1),
+ * 32×32, 32×48, 32×64, 64×64, 64×80, 80×96 (3×3/1 and 3×3/2), pointwise at 32×64 (1×1/2). The header's own rule
+ * ("number of channels >= 8") is not what the generator does; the product is the simplest rule that splits every
+ * observed call, not a documented one.
  */
-export function kernelFunctionOf(l: Layer): string | undefined {
+export const DEEP_CONV_CHANNEL_PRODUCT = 1024;
+
+/** Which convolution kernel of ST's lite library a per-channel int8 convolution calls (see DEEP_CONV_CHANNEL_PRODUCT). */
+function liteConvKernel(c: ConvGeometry): 'pw' | 'conv2d_rgb' | 'conv2d_deep_3x3' | 'conv2d_deep' | 'conv2d_dilated' | 'conv2d' {
+  const deep = c.cin * c.cout >= DEEP_CONV_CHANNEL_PRODUCT;
+  const unitStride = c.strides[0] === 1 && c.strides[1] === 1;
+  if (c.kernel[0] === 1 && c.kernel[1] === 1) return unitStride || deep ? 'pw' : 'conv2d';
+  if (c.dilations.some((d) => d > 1)) return 'conv2d_dilated';
+  if (c.cin === 3) return 'conv2d_rgb';
+  if (deep) return c.kernel[0] === 3 && c.kernel[1] === 3 && unitStride ? 'conv2d_deep_3x3' : 'conv2d_deep';
+  return 'conv2d';
+}
+
+const ELTWISE_OPERATION: Partial<Record<Layer['op'], string>> = { Add: 'sum', Sub: 'sub', Mul: 'mul', Div: 'div', Max: 'max', Min: 'min' };
+
+/** Integer conversion kernels by (input, output) dtype (`forward_lite_node_convert_integer_<in><out>`). */
+const CONVERT_CODE: Record<string, string> = { float32: 'f32', int8: 's8', uint8: 'u8' };
+
+const hasPadding = (c: ConvGeometry): boolean => c.pads.some((p) => p !== 0);
+
+/**
+ * The entry points of ST's runtime library (NetworkRuntime*_GCC.a) the lite generator's network.c references for
+ * one layer: the lite kernel it calls directly, or for a hybrid layer the layer function and the operator / pool
+ * functions its `ai_layer` object points to (ST Edge AI Core 3.0.0 / 4.0.0 network.c, docs/targets.md "Code
+ * flash"). `fusedInto`: the max pool fused into this convolution (`fusedConvPools`), which makes it a
+ * `forward_conv2d_*_nl_pool` hybrid layer. Float32 layers map to the library's float kernels; layers with no known
+ * library function (int4 weights, shape arithmetic, views) return [].
+ */
+export function libraryFunctionsOf(l: Layer, fusedPool?: Layer): string[] {
   const c = l.conv;
-  if (l.op === 'Conv' && c) {
-    if (c.kernel[0] === 1 && c.kernel[1] === 1) return 'pw';
-    if (c.cin <= 3) return 'conv2d_rgb';
-    // ST's lite network.c: a 3×3/1 conv with 16 input channels is `pad_before` + `forward_lite_conv2d_deep_3x3_sssa8_ch`,
-    // one with 8 input channels `forward_lite_conv2d_sssa8_ch` with its padding (docs/targets.md "Code flash")
-    if (c.kernel[0] === 3 && c.kernel[1] === 3 && c.strides[0] === 1 && c.strides[1] === 1 && c.dilations.every((d) => d === 1) && c.cin > 8) return 'conv2d_deep_3x3';
-    return 'conv2d';
+  const float = l.dtype === 'float32' && (l.weightDtype === undefined || l.weightDtype === 'float32');
+  if (l.op === 'Conv' && c && l.weightDtype === 'int8') {
+    if (l.perChannel === false) return ['forward_conv2d_integer_SSSA'];
+    const k = liteConvKernel(c);
+    if (fusedPool) {
+      const conv = k === 'conv2d_deep_3x3' ? 'forward_conv2d_deep_3x3_sssa8_ch_nl_pool' : k === 'conv2d_deep' ? 'forward_conv2d_deep_sssa8_ch_nl_pool' : 'forward_conv2d_sssa8_ch_nl_pool';
+      return [conv, 'pool_func_mp_array_integer_INT8'];
+    }
+    const fn = `forward_lite_${k}_sssa8_ch`;
+    // the deep kernels take valid padding only: a padded convolution is a pad_before copy + the kernel
+    return (k === 'conv2d_deep' || k === 'conv2d_deep_3x3') && hasPadding(c) ? [fn, 'forward_lite_pad_constant'] : [fn];
   }
-  if (l.op === 'DepthwiseConv' && c) return c.kernel[0] === 3 && c.kernel[1] === 3 ? 'dw_3x3' : 'dw';
-  if (l.op === 'Dense') return l.perChannel ? 'dense_ch' : 'dense';
-  return undefined;
+  if (l.op === 'DepthwiseConv' && c && l.weightDtype === 'int8') {
+    if (l.perChannel === false) return ['forward_conv2d_integer_SSSA'];
+    if (c.cout !== c.cin) return ['forward_lite_dw_dm_sssa8_ch'];
+    // the 3×3 depthwise kernel takes valid padding only (ST's lite_dw.h), as the MobileNet network.c's pad_before copies show
+    if (c.kernel[0] === 3 && c.kernel[1] === 3) return hasPadding(c) ? ['forward_lite_dw_3x3_sssa8_ch', 'forward_lite_pad_constant'] : ['forward_lite_dw_3x3_sssa8_ch'];
+    return ['forward_lite_dw_sssa8_ch'];
+  }
+  if (l.op === 'Dense' && l.weightDtype === 'int8') return [l.perChannel ? 'forward_dense_integer_SSSA_ch' : 'forward_lite_dense_is8os8ws8'];
+  // data movement: one function whatever the element type
+  const moved = DATAMOVE_FUNCTION[l.op];
+  if (moved) return [moved];
+  const operation = ELTWISE_OPERATION[l.op];
+  if (operation && (l.op === 'Max' || l.op === 'Min') && l.inputs.length < 2) return []; // a clip folded into the kernel before it
+  if (float) return floatFunctionsOf(l, operation);
+  if (l.dtype !== 'int8' && l.dtype !== 'uint8') return [];
+  if (operation) return ['forward_eltwise_integer_INT8', `ai_${operation}_buffer_INT8`, `ai_${operation}_f32`];
+  switch (l.op) {
+    case 'MaxPool':
+      return ['forward_lite_maxpool_is8os8_scalepos'];
+    case 'AveragePool':
+    case 'GlobalAveragePool':
+    case 'ReduceMean':
+      return ['forward_ap_integer_INT8'];
+    case 'ReduceSum':
+      return ['forward_reduce'];
+    case 'Softmax':
+      return ['forward_lite_nl_softmax_is8os8'];
+    case 'Activation':
+      return liteHybridReason(l) === 'nl-lut' ? ['forward_nl_integer'] : [];
+    default:
+      return [];
+  }
+}
+
+const DATAMOVE_FUNCTION: Partial<Record<Layer['op'], string>> = {
+  Concat: 'forward_concat',
+  Split: 'forward_split',
+  Slice: 'forward_slice',
+  Gather: 'forward_gather',
+  Transpose: 'forward_transpose',
+  Resize: 'forward_upsample_nearest',
+  Pad: 'forward_lite_pad_constant',
+  MatMul: 'forward_matmul',
+  Cast: 'forward_cast',
+};
+
+/** Float activations ST runs as a separate lite kernel (`forward_lite_nl_<name>_if32of32`). */
+const FLOAT_ACTIVATION: Partial<Record<NonNullable<Layer['activation']>, string>> = {
+  relu: 'relu',
+  relu6: 'clip',
+  clip: 'clip',
+  leakyrelu: 'relu_generic',
+  sigmoid: 'sigmoid',
+  tanh: 'tanh',
+  hardswish: 'hard_swish',
+  hardsigmoid: 'hard_sigmoid',
+  swish: 'swish',
+  gelu: 'gelu',
+  prelu: 'prelu',
+};
+
+/** The library functions of a float32 layer (the library's `_if32of32wf32` kernels and the float layer functions). */
+function floatFunctionsOf(l: Layer, operation: string | undefined): string[] {
+  const c = l.conv;
+  if (operation) return ['forward_eltwise', `ai_${operation}_buffer_f32`, `ai_${operation}_f32`];
+  switch (l.op) {
+    case 'Conv':
+      return c && c.group > 1 ? ['forward_lite_conv2d_if32of32wf32_group'] : ['forward_lite_conv2d_if32of32wf32'];
+    case 'DepthwiseConv':
+      return ['forward_lite_dw_if32of32wf32'];
+    case 'Dense':
+      return ['forward_lite_dense_if32of32wf32'];
+    case 'MaxPool':
+    case 'GlobalMaxPool':
+      return ['forward_mp', 'pool_func_mp_array_f32'];
+    case 'AveragePool':
+    case 'GlobalAveragePool':
+    case 'ReduceMean':
+      return ['forward_ap', 'pool_func_ap_array_f32'];
+    case 'Softmax':
+      return ['forward_lite_nl_softmax_if32of32'];
+    case 'Activation': {
+      const name = l.activation && FLOAT_ACTIVATION[l.activation];
+      return name ? [`forward_lite_nl_${name}_if32of32`] : [];
+    }
+    default:
+      return [];
+  }
+}
+
+/** The conversion kernel of a Quantize / Dequantize layer (`forward_lite_node_convert_integer_if32os8` …). */
+function convertFunctionOf(l: Layer): string | undefined {
+  if (l.op !== 'Quantize' && l.op !== 'Dequantize') return undefined;
+  const from = CONVERT_CODE[l.inputDtypes[0] ?? ''];
+  const to = CONVERT_CODE[l.outputDtypes[0] ?? l.dtype];
+  if (!from || !to || from === to) return undefined;
+  return `forward_lite_node_convert_integer_i${from}o${to}`;
 }
 
 export function runtimeObjectCounts(a: Analysis): RuntimeObjectCounts {
   const acts = new Set<string>();
-  const functions = new Set<string>();
   let layers = 0;
   let paramTensors = 0;
   let perChannelScales = 0;
+  const library = new Set<string>();
+  let lutTables = 0;
+  const fused = fusedConvPools(a);
+  const fusedPoolOf = new Map([...fused].map(([pool, conv]) => [conv, pool]));
+  const uncounted: Record<string, number> = {};
   for (const l of a.layers) {
     if (l.kind === 'view') continue;
+    // a max pool fused into the convolution before it is that convolution's `_nl_pool` call
+    const functions = fused.has(l) ? undefined : libraryFunctionsOf(l, fusedPoolOf.get(l));
+    if (functions) for (const fn of functions) library.add(fn);
+    const convert = convertFunctionOf(l);
+    if (convert) library.add(convert);
+    if (functions?.length === 0 && !convert && !linksNoFunctionOfItsOwn(l)) {
+      const key = `${l.op} ${l.dtype}/${l.weightDtype ?? '-'}`;
+      uncounted[key] = (uncounted[key] ?? 0) + 1;
+    }
+    if (l.op === 'Activation' && liteHybridReason(l) === 'nl-lut' && (l.dtype === 'int8' || l.dtype === 'uint8')) lutTables++;
     layers++;
     l.inputs.forEach((t) => acts.add(t));
     l.outputs.forEach((t) => acts.add(t));
     if (l.weightBytes > 0) paramTensors += l.biasBytes > 0 ? 2 : 1;
     if (l.perChannel) perChannelScales += l.conv?.cout ?? l.outputShapes[0]?.at(-1) ?? 0;
-    const fn = kernelFunctionOf(l);
-    if (fn) functions.add(fn);
   }
-  return { layers, activationTensors: acts.size, paramTensors, perChannelScales, lite: liteHybridCount(a), kernelFunctions: [...functions].sort() };
+  return {
+    layers,
+    activationTensors: acts.size,
+    paramTensors,
+    perChannelScales,
+    lite: liteHybridCount(a),
+    libraryFunctions: [...library].sort(),
+    lutTables,
+    ...(Object.keys(uncounted).length ? { uncountedLayers: uncounted } : {}),
+  };
+}
+
+/**
+ * Layers for which `libraryFunctionsOf` returns no function on purpose: a one-input Max/Min is a clip folded into the
+ * kernel before it, an int8 activation without a lookup table is fused into its producer, and a Quantize/Dequantize
+ * between equal types converts nothing.
+ */
+function linksNoFunctionOfItsOwn(l: Layer): boolean {
+  if ((l.op === 'Max' || l.op === 'Min') && l.inputs.length < 2) return true;
+  if (l.op === 'Activation' && (l.dtype === 'int8' || l.dtype === 'uint8')) return true;
+  return l.op === 'Quantize' || l.op === 'Dequantize';
 }

@@ -9,52 +9,60 @@
  * - STM32Cube.AI 7.x/8.x (legacy runtime): every layer, activation tensor and parameter tensor is an object in
  *   RAM; bytes = base + a·activation tensors + b·parameter tensors + c·layers, non-negative, fitted per tool
  *   version on the published rows.
- * - Code flash, lite: 4 B per per-channel scale (the float each output channel's requantisation keeps in flash)
- *   and the hybrid objects' initialisers, counted; + base + per layer + Σ price × [kernel function linked], fitted
- *   per tool version, over the kernel functions selectLitePricedFunctions picks from LITE_CANDIDATE_FUNCTIONS by
- *   leave-one-model-out on the fit's own rows. The pick is part of the fit, so calibrate's leave-one-model-out
- *   (which fits without the held-out model) is nested; `check` uses the pick on every row (on the 4.0 rows: deep
- *   3×3 conv, generic k×k conv, dense).
+ * - Code flash, lite: counted, not fitted: the code of ST's runtime library the linker keeps for the entry points
+ *   network.c references (runtime-lite.ts libraryFunctionsOf; section sizes of STEdgeAI 4.0.0's Cortex-M7 GCC library,
+ *   data/st-generated/runtime-library-1200-cm7.json), 4 B per per-channel scale, 256 B per LUT non-linearity's table
+ *   and the hybrid objects' initialisers; fitted per tool version (NNLS): base + per layer + per hybrid layer, the
+ *   generated network.c around the calls. Nothing is chosen per fit, so calibrate's leave-one-model-out is the plain
+ *   refit without the held-out model.
  *   Legacy: base + per layer + per per-channel scale + per distinct kernel, fitted.
  */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { stAllocatorFamily } from '../analyzer/memory/st4x-plan.ts';
 import { nnls } from './latency/nnls.ts';
 import type { ModelFeatures } from './model-features.ts';
-import { looByGroup } from './calibration/loo.ts';
 import { liteRuntimeRamBytes } from './runtime-lite.ts';
 
 /**
- * The kernel functions the lite code-flash model may price (one coefficient each, the bytes the linker pulls in for
- * them): every function `kernelFunctionOf` (runtime-lite.ts) returns, in its order. Which of them are priced is not
- * chosen by hand: `selectLitePricedFunctions` picks the subset on the rows the fit learns from (docs/targets.md
- * "Code flash").
+ * ST's Cortex-M7 GCC runtime library of STEdgeAI Core 4.0.0 (NetworkRuntime1200_CM7_GCC.a), read section by section
+ * (data/st-generated/runtime-library-1200-cm7.json, with its source): per entry point, the sections the linker's
+ * --gc-sections keeps for it (its closure over the archive's relocations) and each section's bytes.
  */
-export const LITE_CANDIDATE_FUNCTIONS = ['conv2d_rgb', 'pw', 'conv2d_deep_3x3', 'conv2d', 'dw_3x3', 'dw', 'dense'] as const;
-export type LitePricedFunction = (typeof LITE_CANDIDATE_FUNCTIONS)[number];
+interface RuntimeLibrarySizes {
+  library: string;
+  sectionBytes: Record<string, number>;
+  entryPoints: Record<string, string[]>;
+}
+
+const LIBRARY_PATH = join(dirname(fileURLToPath(import.meta.url)), '../../data/st-generated/runtime-library-1200-cm7.json');
+let library: RuntimeLibrarySizes | undefined;
+function runtimeLibrary(): RuntimeLibrarySizes {
+  library ??= JSON.parse(readFileSync(LIBRARY_PATH, 'utf8')) as RuntimeLibrarySizes;
+  return library;
+}
 
 /**
- * The kernel functions (runtime-lite.ts kernelFunctionOf) each candidate stands for: one dense price for the lite
- * per-tensor kernel and the hybrid per-channel one. ST's 3.0 reports put the hybrid `forward_dense_integer_SSSA_ch`
- * at 1,824 B of library .text (simple_lin_N_4 vs simple_lin_1 PerChannel, whose code differs by three hybrid
- * per-channel dense layers; Cortex-M4 library).
+ * Bytes of ST's runtime library the linker keeps for these entry points (runtime-lite.ts libraryFunctionsOf):
+ * the union of their closures, each section counted once (helpers shared by two kernels are linked once). Counted
+ * from the library, not fitted. An entry point the library record lacks is an error, not 0 B.
  */
-const PRICED_AS: Record<LitePricedFunction, string[]> = {
-  conv2d_rgb: ['conv2d_rgb'],
-  pw: ['pw'],
-  conv2d_deep_3x3: ['conv2d_deep_3x3'],
-  conv2d: ['conv2d'],
-  dw_3x3: ['dw_3x3'],
-  dw: ['dw'],
-  dense: ['dense', 'dense_ch'],
-};
-
-/** 1 when the graph links a kernel function the candidate stands for, else 0. */
-function linksFunction(f: ModelFeatures, fn: LitePricedFunction): number {
-  const linked = f.runtimeObjects.kernelFunctions;
-  // a feature record from before kernelFunctions existed would price no function at all: say so instead
-  if (!linked) throw new Error('runtimeObjects.kernelFunctions missing: regenerate the stored features (calibration/extract-features.ts)');
-  return PRICED_AS[fn].some((k) => linked.includes(k)) ? 1 : 0;
+export function libraryCodeBytes(functions: readonly string[]): number {
+  const lib = runtimeLibrary();
+  const kept = new Set<string>();
+  for (const fn of functions) {
+    const sections = lib.entryPoints[fn];
+    if (!sections) throw new Error(`${fn}: not in the ${lib.library} size record (data/st-generated/runtime-library-1200-cm7.json)`);
+    sections.forEach((s) => kept.add(s));
+  }
+  let bytes = 0;
+  for (const s of kept) bytes += lib.sectionBytes[s]!;
+  return bytes;
 }
+
+/** Bytes of one LUT non-linearity's table in flash: 256 int8 entries (`…_nl_params_data[]` in ST's network.c). */
+export const LUT_TABLE_BYTES = 256;
 
 /** Bytes of one per-channel scale in flash: a float (MobileNet v1 0.25 → 0.5 fft: +10,977 B for +2,736 channels). */
 export const SCALE_BYTES = 4;
@@ -74,8 +82,8 @@ interface FeatureSet {
   offset?: (f: ModelFeatures) => number;
 }
 
-/** The fitted feature set per quantity and code generator; `priced`: the kernel functions a lite code-flash fit prices. */
-export function runtimeFeatureSet(quantity: RuntimeQuantity, family: RuntimeFamily, priced: readonly LitePricedFunction[] = []): FeatureSet {
+/** The fitted feature set per quantity and code generator. */
+export function runtimeFeatureSet(quantity: RuntimeQuantity, family: RuntimeFamily): FeatureSet {
   if (quantity === 'runtime-ram') {
     return {
       names: ['base', 'activation_tensors', 'param_tensors', 'layers'],
@@ -87,11 +95,19 @@ export function runtimeFeatureSet(quantity: RuntimeQuantity, family: RuntimeFami
   }
   if (family === 'lite') {
     return {
-      names: ['base', 'layers', ...priced.map((fn) => `uses_${fn}`)],
-      vector: (f) => [1, f.runtimeObjects.layers, ...priced.map((fn) => linksFunction(f, fn))],
-      // counted, not fitted: one float per output channel of each per-channel layer (network.c's
-      // `…_t_weight_0_fmt_scale_const_f32[]`), and the hybrid layers' writable objects, initialised from flash
-      offset: (f) => SCALE_BYTES * f.runtimeObjects.perChannelScales + liteRuntimeRamBytes(f.runtimeObjects.lite),
+      // network.c around the kernel calls: the stai_network_* API and toolchain helpers (base), each layer's call with
+      // its constant arguments, and a hybrid layer's extra: its forward_lite_<layer>() wrapper patching data pointers
+      // and its constant tensor chain
+      names: ['base', 'layers', 'hybrid_layers'],
+      vector: (f) => [1, f.runtimeObjects.layers, f.runtimeObjects.lite.layers],
+      // counted, not fitted: the runtime library's code the linker keeps for the entry points the graph references,
+      // one float per output channel of each per-channel layer (network.c's `…_t_weight_0_fmt_scale_const_f32[]`),
+      // each LUT non-linearity's 256-byte table, and the hybrid layers' writable objects, initialised from flash
+      offset: (f) => {
+        const o = f.runtimeObjects;
+        if (!o.libraryFunctions) throw new Error('runtimeObjects.libraryFunctions missing: regenerate the stored features (calibration/extract-features.ts)');
+        return libraryCodeBytes(o.libraryFunctions) + SCALE_BYTES * o.perChannelScales + LUT_TABLE_BYTES * (o.lutTables ?? 0) + liteRuntimeRamBytes(o.lite);
+      },
     };
   }
   return {
@@ -114,8 +130,6 @@ export interface RuntimeMemoryFit {
   method: 'lite-objects' | 'nnls';
   features: string[];
   coef: number[];
-  /** Lite code flash: the kernel functions priced, as selectLitePricedFunctions chose them on this fit's rows. */
-  pricedFunctions?: LitePricedFunction[];
   models: number;
   rows: number;
 }
@@ -135,64 +149,20 @@ function fitVectors(rows: { v: number[]; bytes: number; offset?: number }[]): nu
   ).x;
 }
 
-/** Mean absolute relative error (%) of a feature set, each model predicted by a fit on the other models. */
-function leaveOneModelOutMapePct(rows: RuntimeMemoryRow[], set: FeatureSet): number {
-  const outcomes = looByGroup(
-    rows.map((r) => ({ model: r.model, v: set.vector(r.features), bytes: r.bytes, offset: set.offset?.(r.features) ?? 0 })),
-    (r) => r.model,
-    (train) => fitVectors(train),
-    (coef, r) => r.offset + r.v.reduce((s, x, j) => s + x * coef[j]!, 0),
-    (r) => r.bytes,
-  );
-  return outcomes.reduce((s, o) => s + Math.abs(o.errorPct), 0) / Math.max(1, outcomes.length);
-}
-
-/** Subsets of `items`, smallest first, each size in list order (lexicographic by index). */
-function subsetsBySize<T>(items: readonly T[]): T[][] {
-  const out: T[][] = [];
-  const grow = (start: number, picked: T[], size: number) => {
-    if (picked.length === size) return void out.push(picked);
-    for (let i = start; i < items.length; i++) grow(i + 1, [...picked, items[i]!], size);
-  };
-  for (let size = 0; size <= items.length; size++) grow(0, [], size);
-  return out;
-}
-
-/**
- * The kernel functions a lite code-flash fit prices, chosen on `rows` alone: the candidates whose presence varies
- * across those rows (one linked by every row or by none is the base's business), every subset of them scored by its
- * leave-one-model-out MAPE on those rows (inner folds), the lowest kept; ties (within 1e-9 %) go to fewer functions,
- * then to the earlier subset in LITE_CANDIDATE_FUNCTIONS order. All subsets are tried (≤ 2^7; 32 on the 4.0 rows).
- * Called per training set, so calibrate's leave-one-model-out is nested: the held-out model never takes part in
- * choosing the functions that predict it.
- */
-export function selectLitePricedFunctions(rows: RuntimeMemoryRow[]): LitePricedFunction[] {
-  if (new Set(rows.map((r) => r.model)).size < 2) return [];
-  const varying = LITE_CANDIDATE_FUNCTIONS.filter((fn) => new Set(rows.map((r) => linksFunction(r.features, fn))).size > 1);
-  let best: LitePricedFunction[] = [];
-  let bestPct = Infinity;
-  for (const subset of subsetsBySize(varying)) {
-    const pct = leaveOneModelOutMapePct(rows, runtimeFeatureSet('code-flash', 'lite', subset));
-    if (pct < bestPct - 1e-9) [best, bestPct] = [subset, pct];
-  }
-  return best;
-}
-
 export function fitRuntimeMemory(quantity: RuntimeQuantity, toolVersion: string, rows: RuntimeMemoryRow[], models: number): RuntimeMemoryFit | undefined {
   const usable = rows.filter((r) => r.bytes > 0);
   const family = runtimeFamily(toolVersion);
-  const priced = quantity === 'code-flash' && family === 'lite' ? selectLitePricedFunctions(usable) : undefined;
-  const set = runtimeFeatureSet(quantity, family, priced);
+  const set = runtimeFeatureSet(quantity, family);
   const vectors = usable.map((r) => ({ v: set.vector(r.features), bytes: r.bytes, offset: set.offset?.(r.features) ?? 0 }));
   if (quantity === 'runtime-ram' && family === 'lite') {
     return { quantity, toolVersion, method: 'lite-objects', features: [], coef: [], models, rows: usable.length };
   }
   if (vectors.length < 2) return undefined;
-  return { quantity, toolVersion, method: 'nnls', features: set.names, coef: fitVectors(vectors), ...(priced && { pricedFunctions: priced }), models, rows: usable.length };
+  return { quantity, toolVersion, method: 'nnls', features: set.names, coef: fitVectors(vectors), models, rows: usable.length };
 }
 
 export function predictRuntimeBytes(fit: RuntimeMemoryFit, f: ModelFeatures): number {
   if (fit.method === 'lite-objects') return liteRuntimeRamBytes(f.runtimeObjects.lite);
-  const set = runtimeFeatureSet(fit.quantity, runtimeFamily(fit.toolVersion), fit.pricedFunctions);
+  const set = runtimeFeatureSet(fit.quantity, runtimeFamily(fit.toolVersion));
   return (set.offset?.(f) ?? 0) + set.vector(f).reduce((s, x, j) => s + x * fit.coef[j]!, 0);
 }

@@ -9,7 +9,8 @@
  * fusion step that asks "who writes it, who reads it, is it a parameter, what is its type" pays for the
  * string hashing once.
  */
-import type { IRGraph, IRNode, TensorInfo, TensorType } from '../ir.ts';
+import type { GraphNameIds, IRGraph, IRNode, TensorInfo, TensorType } from '../ir.ts';
+import { ShapeTypeMap } from '../shapes/infer.ts';
 
 const STATIC = 1;
 const SIDE = 2;
@@ -40,17 +41,32 @@ export interface TensorFacts {
   readonly type: TensorType | undefined;
 }
 
+/** A record as GraphIndex fills it (a declared tensor's type is set when its number is met). */
+type FactsDraft = { -readonly [K in keyof TensorFacts]: TensorFacts[K] };
+
 export class GraphIndex {
   readonly graph: IRGraph;
   readonly types: ReadonlyMap<string, TensorType>;
-  private readonly byName = new Map<string, TensorFacts>();
+  private readonly byName = new Map<string, FactsDraft>();
+  /**
+   * The types by name number, when shape inference ran on the graph's numbers (graph.nameIds): records read
+   * their type by number (a constant's number is found by counting constants in graph.tensors's order, as
+   * inference did; every number is checked against its name by ShapeTypeMap.typeOf).
+   */
+  private readonly numbered: ShapeTypeMap | undefined;
+  private readonly ids: GraphNameIds | undefined;
+  private constantsSeen = 0;
 
   constructor(graph: IRGraph, types: ReadonlyMap<string, TensorType>) {
     this.graph = graph;
     this.types = types;
+    const numbered = types instanceof ShapeTypeMap && types.graph === graph ? types : undefined;
+    const ids = numbered?.ids;
+    this.numbered = numbered;
+    this.ids = ids;
     graph.tensors.forEach(this.addGraphTensor, this);
-    for (const name of graph.inputs) {
-      const f = this.record(name);
+    for (let k = 0; k < graph.inputs.length; k++) {
+      const f = this.record(graph.inputs[k]!, ids ? ids.graphInputIds[k]! : -1);
       f.flags = (f.flags & ~STATIC) | GRAPH_INPUT; // a graph input is never a constant
     }
     for (const name of graph.outputs) this.record(name).flags |= GRAPH_OUTPUT;
@@ -62,10 +78,11 @@ export class GraphIndex {
       let allStatic = true;
       let allStaticOrSide = true;
       const ins = n.inputs;
+      const inFrom = ids ? ids.inputStart[i]! : -1;
       for (let j = 0; j < ins.length; j++) {
         const t = ins[j]!;
         if (t === '') continue;
-        const f = this.record(t);
+        const f = this.record(t, ids ? ids.inputIds[inFrom + j]! : -1);
         // one entry per node (a node reading a tensor twice is its last reader so far)
         if (f.firstConsumer < 0) f.firstConsumer = i;
         else if (f.moreConsumers === undefined) {
@@ -75,9 +92,12 @@ export class GraphIndex {
         allStatic = false;
         if (!(f.flags & SIDE)) allStaticOrSide = false;
       }
-      for (const o of n.outputs) {
+      const outs = n.outputs;
+      const outFrom = ids ? ids.outputStart[i]! : -1;
+      for (let j = 0; j < outs.length; j++) {
+        const o = outs[j]!;
         if (!o) continue;
-        const f = this.record(o);
+        const f = this.record(o, ids ? ids.outputIds[outFrom + j]! : -1);
         f.producer = i;
         if (allStatic || (f.type?.value !== undefined && !(f.flags & GRAPH_INPUT))) f.flags |= STATIC;
         else if (allStaticOrSide) f.flags |= SIDE;
@@ -89,15 +109,30 @@ export class GraphIndex {
     }
   }
 
-  /** (a method, not a closure per graph: Map.forEach callback) */
+  /**
+   * (a method, not a closure per graph: Map.forEach callback) By number, a tensor that is not a constant gets
+   * its type when its number is met (graph input, node input or output): until then it has none.
+   */
   private addGraphTensor(info: TensorInfo, name: string): void {
-    this.byName.set(name, { producer: -1, firstConsumer: -1, moreConsumers: undefined, flags: info.data ? STATIC : 0, info, type: this.types.get(name) });
+    let type: TensorType | undefined;
+    if (this.ids === undefined) type = this.types.get(name);
+    else if (info.data) type = this.numbered!.typeOf(this.ids.constantIds[this.constantsSeen++] ?? -1, name);
+    this.byName.set(name, { producer: -1, firstConsumer: -1, moreConsumers: undefined, flags: info.data ? STATIC : 0, info, type });
   }
 
-  private record(name: string): TensorFacts {
+  /** The record of `name`, made when first met; `id`: its number (graph.nameIds), −1 when not known. */
+  private record(name: string, id = -1): FactsDraft {
     let f = this.byName.get(name);
-    if (!f) this.byName.set(name, (f = { producer: -1, firstConsumer: -1, moreConsumers: undefined, flags: 0, info: undefined, type: this.types.get(name) }));
+    if (!f) {
+      const type = this.numbered === undefined ? this.types.get(name) : this.numbered.typeOf(id, name);
+      this.byName.set(name, (f = { producer: -1, firstConsumer: -1, moreConsumers: undefined, flags: 0, info: undefined, type }));
+    } else if (id > 0 && f.type === undefined && this.numbered !== undefined) f.type = this.numbered.typeOf(id, name);
     return f;
+  }
+
+  /** The inferred type of `name` (undefined when untyped or not in the graph): the shape result's, without a lookup in it. */
+  typeOf(name: string): TensorType | undefined {
+    return this.byName.get(name)?.type;
   }
 
   /** Everything known about `name`; undefined for a name the graph never mentions. */

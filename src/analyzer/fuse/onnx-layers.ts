@@ -83,7 +83,9 @@ class OnnxFuser {
       else this.compute(i);
     }
     const layers = this.layers;
-    const tensors = collectActivationTensors(layers, this.model.graph.inputs, this.model.graph.outputs, this.types);
+    // the types as the index holds them (no lookup in the shape result's map, which may be filled on first use)
+    const idx = this.idx;
+    const tensors = collectActivationTensors(layers, this.model.graph.inputs, this.model.graph.outputs, { get: (name) => idx.typeOf(name) });
     return { layers, tensors, warnings: this.warnings, partial: this.partial };
   }
 
@@ -145,7 +147,7 @@ class OnnxFuser {
 
   private constValues(name: string): number[] | undefined {
     if (!name) return undefined;
-    const v = this.types.get(name)?.value;
+    const v = this.idx.typeOf(name)?.value;
     if (v) return v;
     const data = this.model.graph.tensors.get(name)?.data;
     if (!data || constByteLength(data) > 64) return undefined;
@@ -441,7 +443,7 @@ class OnnxFuser {
     if (typeof a === 'number') return a;
     const t = n.inputs[input];
     if (!t) return undefined;
-    const v = this.types.get(t)?.value;
+    const v = this.idx.typeOf(t)?.value;
     if (v && v.length === 1) return v[0];
     const data = this.model.graph.tensors.get(t)?.data;
     if (data && data.dtype === 'float32' && constByteLength(data) === 4) {
@@ -483,7 +485,7 @@ class OnnxFuser {
       this.warnings.push(`node '${core.name}': op ${dom}${core.opType} is not known to edgefit; its figures are counted as 0`);
     }
     if (info && INTEGER_OPS.has(core.opType)) {
-      const q = this.types.get(core.inputs[0] ?? '')?.dtype;
+      const q = this.idx.typeOf(core.inputs[0] ?? '')?.dtype;
       if (q) d.dtype = q;
     }
     this.addWeights(d, group, core, info);
@@ -495,7 +497,7 @@ class OnnxFuser {
     if (!info) return 'Unknown';
     if (info.family === 'conv') {
       const group = numAttr(core, 'group', 1);
-      const cin = this.types.get(inputs[0] ?? '')?.shape[1];
+      const cin = this.idx.typeOf(inputs[0] ?? '')?.shape[1];
       return group > 1 && cin === group ? 'DepthwiseConv' : 'Conv';
     }
     if (info.family === 'gemm') {

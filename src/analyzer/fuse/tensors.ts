@@ -16,7 +16,7 @@ export function collectActivationTensors(
   layers: readonly Layer[],
   graphInputs: readonly string[],
   graphOutputs: readonly string[],
-  types: ReadonlyMap<string, TensorType>,
+  types: Pick<ReadonlyMap<string, TensorType>, 'get'>,
 ): ActivationTensor[] {
   const outputSet = new Set(graphOutputs);
   const inputSet = new Set(graphInputs);

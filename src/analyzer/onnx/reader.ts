@@ -373,6 +373,9 @@ function readOnnxWire(r: WireReader, opts: OnnxReadOptions): OnnxRead {
     const ids: NameIds = { count: stringCount, inputIds: [], inputStart: [0], outputIds: [], outputStart: [0], constantIds: [], graphInputIds: [], graphOutputIds: [] };
     ids.noSubgraphs = !model.graph!.subgraphs;
     const graph = convertGraph(model.graph!, ctx, ids);
+    // the same numbers for shape inference and fusion (arrays indexed by name number; ir.ts GraphNameIds)
+    const { inputIds, inputStart, outputIds, outputStart, constantIds, graphInputIds, graphOutputIds } = ids;
+    graph.nameIds = { strings: r.numberedStrings(), inputIds, inputStart, outputIds, outputStart, constantIds, graphInputIds, graphOutputIds };
     const { producerName, producerVersion } = model;
     const producer = producerName && producerVersion ? `${producerName} ${producerVersion}` : producerName || producerVersion;
     const read: IRModel = { format: 'onnx', path, fileBytes: r.size, opsets, producer, graph, warnings };

@@ -246,6 +246,11 @@ class StringTable {
     this.limit = size / 2;
   }
 
+  /** A copy of the kept strings by number (index 0 unused): the table's own storage is reused by the next load. */
+  keptStrings(): (string | undefined)[] {
+    return this.strings.slice(0, this.count + 1);
+  }
+
   /** A DataView over `buf`, made once per buffer (the strings of one read come from the same buffer). */
   private dataViewOf(buf: Buffer): DataView {
     if (this.viewOf !== buf) {
@@ -686,6 +691,11 @@ export class WireReader {
 
   get stringCount(): number {
     return this.names.count;
+  }
+
+  /** The strings numbered so far, by number (a copy; index 0 unused). */
+  numberedStrings(): (string | undefined)[] {
+    return this.names.keptStrings();
   }
 
   /** Whether no string read so far holds a control character, DEL or line separator (see StringTable). */

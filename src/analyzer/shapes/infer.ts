@@ -9,8 +9,13 @@
  * Shape arrays are read-only once made: a constant's type holds its ConstData's shape array, and rules give
  * an output its input's array when the shape is the same (QuantizeLinear, `like`); a rule that changes a
  * shape builds a new array. Nothing downstream changes a shape in place either.
+ *
+ * Two paths, one result. A graph the ONNX reader numbered (graph.nameIds) is inferred on the numbers: types sit
+ * in an array by name number and `types` is a ShapeTypeMap, filled only when used as a Map (fusion reads the
+ * array through ShapeTypeMap.typeOf). Every name is checked against its number as the node is reached; any
+ * other graph (TFLite, built in memory, edited or reordered after reading) is inferred by name.
  */
-import type { AttrValue, ConstData, Dim, IRModel, IRNode, TensorInfo, TensorType } from '../ir.ts';
+import type { AttrValue, ConstData, Dim, GraphNameIds, IRGraph, IRModel, IRNode, TensorInfo, TensorType } from '../ir.ts';
 import type { DType } from '../dtype.ts';
 import { EdgefitError } from '../errors.ts';
 import { checkConstBytes, decodeConst, decodeSmallConst } from '../const-data.ts';
@@ -27,6 +32,7 @@ export interface ShapeOptions {
 }
 
 export interface ShapeResult {
+  /** Inferred types by tensor name (a ShapeTypeMap when inferred on name numbers: the same entries, same order). */
   types: Map<string, TensorType>;
   /** Names of nodes whose outputs could not be (fully) inferred. */
   unknownNodes: string[];
@@ -74,8 +80,11 @@ function parseDims(dims: Dim[], defaultDim: number): number[] {
   return dims.map((d) => (typeof d === 'number' && Number.isInteger(d) && d >= 0 ? d : defaultDim));
 }
 
-/** Returns a hint naming the inputs whose dynamic dims were defaulted ('' when none). */
-function seedInputs(model: IRModel, opts: ShapeOptions, types: Map<string, TensorType>, warnings: string[]): string {
+/**
+ * The graph inputs' types into `inputTypes` (by position in graph.inputs; undefined for an input without a shape).
+ * Returns a hint naming the inputs whose dynamic dims were defaulted ('' when none).
+ */
+function seedInputs(model: IRModel, opts: ShapeOptions, inputTypes: (TensorType | undefined)[], warnings: string[]): string {
   const defaulted: string[] = [];
   const g = model.graph;
   const defaultDim = opts.defaultDim ?? 1;
@@ -98,7 +107,9 @@ function seedInputs(model: IRModel, opts: ShapeOptions, types: Map<string, Tenso
       throw new EdgefitError('USAGE', `--input-shape ${name}=${dims.join('x')}: dims must be positive integers`);
     }
   }
-  for (const name of g.inputs) {
+  for (let k = 0; k < g.inputs.length; k++) {
+    const name = g.inputs[k]!;
+    inputTypes.push(undefined);
     const info = g.tensors.get(name);
     const override = overrides[name];
     let shape: number[] | undefined;
@@ -117,7 +128,7 @@ function seedInputs(model: IRModel, opts: ShapeOptions, types: Map<string, Tenso
       continue;
     }
     checkShape(shape, `input '${name}'`, name);
-    types.set(name, { dtype: info?.dtype ?? 'float32', shape });
+    inputTypes[k] = { dtype: info?.dtype ?? 'float32', shape };
   }
   return defaulted.length === 0
     ? ''
@@ -147,33 +158,33 @@ class LazyConstType implements TensorType {
   }
 }
 
+/** The type of the constant `name` holding `data` (DIM_OVERFLOW for a shape that is not real). */
+function constantType(name: string, data: ConstData, lazy: boolean): TensorType {
+  const shape = data.shape; // shared, not copied: shapes are never changed in place (see the module comment)
+  let count = 1;
+  for (let i = 0; i < shape.length; i++) {
+    const d = shape[i]!;
+    count *= d;
+    if (typeof d !== 'number' || !Number.isInteger(d) || d < 0 || count > MAX_TENSOR_ELEMENTS) {
+      throw new EdgefitError('DIM_OVERFLOW', `constant '${name}': tensor '${name}' ${shapeProblem(shape)}`);
+    }
+  }
+  const dtype = data.dtype;
+  if (count > MAX_VALUE_ELEMENTS || dtype === 'string' || dtype === 'complex64' || dtype === 'complex128' || dtype === 'unknown') {
+    return { dtype, shape };
+  }
+  if (!lazy) return { dtype, shape, value: decodeConst(data, MAX_VALUE_ELEMENTS) };
+  // the one way decoding can fail, checked now so that reading the value later cannot throw
+  checkConstBytes(data, count);
+  return new LazyConstType(dtype, shape, data);
+}
+
 function seedConstants(model: IRModel, types: Map<string, TensorType>): void {
   const lazy = model.format === 'onnx';
   // forEach: no [name, info] entry array per tensor
   model.graph.tensors.forEach((info, name) => {
     const data = info.data;
-    if (!data) return;
-    const shape = data.shape; // shared, not copied: shapes are never changed in place (see the module comment)
-    let count = 1;
-    for (let i = 0; i < shape.length; i++) {
-      const d = shape[i]!;
-      count *= d;
-      if (typeof d !== 'number' || !Number.isInteger(d) || d < 0 || count > MAX_TENSOR_ELEMENTS) {
-        throw new EdgefitError('DIM_OVERFLOW', `constant '${name}': tensor '${name}' ${shapeProblem(shape)}`);
-      }
-    }
-    const dtype = data.dtype;
-    if (count > MAX_VALUE_ELEMENTS || dtype === 'string' || dtype === 'complex64' || dtype === 'complex128' || dtype === 'unknown') {
-      types.set(name, { dtype, shape });
-      return;
-    }
-    if (!lazy) {
-      types.set(name, { dtype, shape, value: decodeConst(data, MAX_VALUE_ELEMENTS) });
-      return;
-    }
-    // the one way decoding can fail, checked now so that reading the value later cannot throw
-    checkConstBytes(data, count);
-    types.set(name, new LazyConstType(dtype, shape, data));
+    if (data) types.set(name, constantType(name, data, lazy));
   });
 }
 
@@ -237,8 +248,7 @@ class NodeShapeContext implements ShapeContext {
    */
   readInputs(node: IRNode, types: ReadonlyMap<string, TensorType>): number {
     const names = node.inputs;
-    let inputs = this.inputsOfArity[names.length];
-    if (inputs === undefined) this.inputsOfArity[names.length] = inputs = new Array<TensorType | undefined>(names.length);
+    const inputs = this.inputsFor(names.length);
     let missing = 0;
     for (let i = 0; i < names.length; i++) {
       const name = names[i]!;
@@ -250,15 +260,151 @@ class NodeShapeContext implements ShapeContext {
     this.inputs = inputs;
     return missing;
   }
+
+  /**
+   * readInputs by name number: node's inputs are numbered ids[from … to), and `strings` holds each number's name.
+   * Returns -1, before reading anything, unless every input is the name its number says (0 exactly for '').
+   */
+  readInputsById(node: IRNode, byId: readonly (TensorType | undefined)[], strings: GraphNameIds['strings'], ids: readonly number[], from: number, to: number): number {
+    const names = node.inputs;
+    const n = names.length;
+    if (to - from !== n) return -1;
+    for (let i = 0; i < n; i++) {
+      const id = ids[from + i]!;
+      if (id > 0 ? strings[id] !== names[i] : id !== 0 || names[i] !== '') return -1;
+    }
+    const inputs = this.inputsFor(n);
+    let missing = 0;
+    for (let i = 0; i < n; i++) {
+      const id = ids[from + i]!;
+      const t = byId[id];
+      if (t === undefined && id !== 0) missing++;
+      inputs[i] = t;
+    }
+    this.node = node;
+    this.inputs = inputs;
+    return missing;
+  }
+
+  private inputsFor(arity: number): (TensorType | undefined)[] {
+    let inputs = this.inputsOfArity[arity];
+    if (inputs === undefined) this.inputsOfArity[arity] = inputs = new Array<TensorType | undefined>(arity);
+    return inputs;
+  }
+}
+
+/**
+ * The inferred types by name (ShapeResult.types) when inference ran on name numbers (graph.nameIds): a Map
+ * filled on first use, with the entries in the order inference found them (constants, graph inputs, node
+ * outputs, as the name-keyed path sets them). `byId` gives the same types by number without filling it.
+ */
+export class ShapeTypeMap extends Map<string, TensorType> {
+  private filled = false;
+  constructor(
+    /** The numbers the types were inferred on; valid for `graph`'s nodes, checked name by name. */
+    readonly graph: IRGraph,
+    readonly ids: GraphNameIds,
+    /** The type of each name by number (undefined: untyped). */
+    readonly byId: readonly (TensorType | undefined)[],
+    /** The numbers typed, in the order found. */
+    private readonly order: readonly number[],
+  ) {
+    super();
+  }
+  private fill(): void {
+    if (this.filled) return;
+    this.filled = true;
+    const { order, byId } = this;
+    const strings = this.ids.strings;
+    for (let k = 0; k < order.length; k++) {
+      const id = order[k]!;
+      super.set(strings[id]!, byId[id]!);
+    }
+  }
+  /**
+   * The type of `name`, whose number is `id` (the numbers of graph.nameIds): read by number when the number is
+   * the name's, else by name.
+   */
+  typeOf(id: number, name: string): TensorType | undefined {
+    return id > 0 && this.ids.strings[id] === name ? this.byId[id] : this.get(name);
+  }
+
+  override get(name: string): TensorType | undefined {
+    if (!this.filled) {
+      // a graph input or output (what a model summary asks for) is found by its number, without filling
+      const g = this.graph;
+      const id = g.inputs.length + g.outputs.length <= 64 ? numberIn(g.inputs, this.ids.graphInputIds, name) || numberIn(g.outputs, this.ids.graphOutputIds, name) : 0;
+      if (id > 0 && this.ids.strings[id] === name) return this.byId[id];
+      this.fill();
+    }
+    return super.get(name);
+  }
+  override has(name: string): boolean {
+    this.fill();
+    return super.has(name);
+  }
+  override set(name: string, t: TensorType): this {
+    this.fill();
+    return super.set(name, t);
+  }
+  override delete(name: string): boolean {
+    this.fill();
+    return super.delete(name);
+  }
+  override clear(): void {
+    this.filled = true;
+    super.clear();
+  }
+  override get size(): number {
+    this.fill();
+    return super.size;
+  }
+  override forEach(fn: (value: TensorType, key: string, map: Map<string, TensorType>) => void, thisArg?: unknown): void {
+    this.fill();
+    super.forEach(fn, thisArg);
+  }
+  override entries(): MapIterator<[string, TensorType]> {
+    this.fill();
+    return super.entries();
+  }
+  override keys(): MapIterator<string> {
+    this.fill();
+    return super.keys();
+  }
+  override values(): MapIterator<TensorType> {
+    this.fill();
+    return super.values();
+  }
+  override [Symbol.iterator](): MapIterator<[string, TensorType]> {
+    this.fill();
+    return super[Symbol.iterator]();
+  }
+}
+
+/** The number of `name` in `names` (numbered by `ids`, in the same order); 0 when absent or not numbered. */
+function numberIn(names: readonly string[], ids: readonly number[], name: string): number {
+  if (ids.length !== names.length) return 0;
+  for (let k = 0; k < names.length; k++) if (names[k] === name) return ids[k]!;
+  return 0;
 }
 
 export function inferShapes(model: IRModel, opts: ShapeOptions = {}): ShapeResult {
+  const ids = model.graph.nameIds;
+  return (ids !== undefined ? inferShapesById(model, opts, ids) : undefined) ?? inferShapesByName(model, opts);
+}
+
+function inferShapesByName(model: IRModel, opts: ShapeOptions): ShapeResult {
   const types = new Map<string, TensorType>();
   const unknownNodes: string[] = [];
   const warnings: string[] = [];
   const g = model.graph;
   seedConstants(model, types);
-  const defaultedHint = seedInputs(model, opts, types, warnings);
+  const inputTypes: (TensorType | undefined)[] = [];
+  const defaultedHint = seedInputs(model, opts, inputTypes, warnings);
+  for (let k = 0; k < inputTypes.length; k++) {
+    const t = inputTypes[k];
+    if (t !== undefined) types.set(g.inputs[k]!, t);
+  }
   const finder = new RuleFinder(model);
   const nodes = g.nodes;
   const ctx = new NodeShapeContext(nodes[0]!);
@@ -266,19 +412,120 @@ export function inferShapes(model: IRModel, opts: ShapeOptions = {}): ShapeResul
   for (let k = 0; k < nodes.length; k++) {
     const node = nodes[k]!;
     const missing = ctx.readInputs(node, types);
-    const rule = finder.ruleOf(node);
-    // the output types, or why they stay unresolved (then the declared shapes stand in)
-    let outs: (TensorType | undefined)[] | string;
-    if (rule === undefined) outs = `no shape rule for op ${opLabel(node)}`;
-    else if (missing > 0) outs = missingReason(node, types);
-    else {
-      ctx.opset = finder.opset;
-      outs = applyRule(rule, ctx, defaultedHint);
+    const outs = outputTypes(node, missing, finder, ctx, g, defaultedHint, unknownNodes, warnings);
+    const outputs = node.outputs;
+    for (let i = 0; i < outputs.length; i++) {
+      const name = outputs[i]!;
+      const t = outs[i];
+      if (!name || !t) continue;
+      checkOutput(node, name, t, ctx.inputs, defaultedHint);
+      types.set(name, t);
     }
-    if (typeof outs === 'string') outs = declaredOutputs(node, g, outs, unknownNodes, warnings);
-    setOutputs(node, outs, ctx.inputs, types, defaultedHint);
   }
   return { types, unknownNodes, warnings };
+}
+
+/**
+ * inferShapesByName on the reader's name numbers (`ids`): the types sit in an array by number, and
+ * ShapeResult.types is filled from it when first used. The numbers are the reader's, and a graph edited or
+ * reordered since has names they no longer match: each node's input and output names are checked against their
+ * numbers' strings before the node's types are read or recorded, and the result is undefined (the name-keyed path
+ * runs, from the start) at the first name that does not match, or a constant or graph input not numbered as
+ * named. Up to that node both paths do the same, so an error thrown before it is the name-keyed path's too.
+ */
+function inferShapesById(model: IRModel, opts: ShapeOptions, ids: GraphNameIds): ShapeResult | undefined {
+  const unknownNodes: string[] = [];
+  const warnings: string[] = [];
+  const g = model.graph;
+  const strings = ids.strings;
+  const byId = new Array<TensorType | undefined>(strings.length);
+  const order: number[] = [];
+
+  // constants, in graph.tensors's order (their errors in the same order); their numbers are in the same order
+  // unless a Constant node's output was declared before it (then `aligned` is false)
+  const lazy = model.format === 'onnx';
+  const constantIds = ids.constantIds;
+  let next = 0;
+  let aligned = true;
+  g.tensors.forEach((info, name) => {
+    const data = info.data;
+    if (!data) return;
+    const t = constantType(name, data, lazy);
+    const id = constantIds[next++];
+    if (id === undefined || id <= 0 || strings[id] !== name) aligned = false;
+    else if (aligned) {
+      if (byId[id] === undefined) order.push(id);
+      byId[id] = t;
+    }
+  });
+  if (!aligned) return undefined;
+
+  const inputTypes: (TensorType | undefined)[] = [];
+  const defaultedHint = seedInputs(model, opts, inputTypes, warnings);
+  const graphInputIds = ids.graphInputIds;
+  if (graphInputIds.length !== inputTypes.length) return undefined;
+  for (let k = 0; k < inputTypes.length; k++) {
+    const id = graphInputIds[k]!;
+    if (id <= 0 || strings[id] !== g.inputs[k]) return undefined;
+    const t = inputTypes[k];
+    if (t === undefined) continue;
+    if (byId[id] === undefined) order.push(id);
+    byId[id] = t;
+  }
+
+  const finder = new RuleFinder(model);
+  const nodes = g.nodes;
+  const ctx = new NodeShapeContext(nodes[0]!);
+  const { inputIds, inputStart, outputIds, outputStart } = ids;
+  if (inputStart.length !== nodes.length + 1 || outputStart.length !== nodes.length + 1) return undefined;
+  for (let k = 0; k < nodes.length; k++) {
+    const node = nodes[k]!;
+    const missing = ctx.readInputsById(node, byId, strings, inputIds, inputStart[k]!, inputStart[k + 1]!);
+    if (missing < 0) return undefined;
+    const outputs = node.outputs;
+    const from = outputStart[k]!;
+    if (outputStart[k + 1]! - from !== outputs.length) return undefined;
+    for (let i = 0; i < outputs.length; i++) {
+      const id = outputIds[from + i]!;
+      if (id > 0 ? strings[id] !== outputs[i] : id !== 0 || outputs[i] !== '') return undefined;
+    }
+    const outs = outputTypes(node, missing, finder, ctx, g, defaultedHint, unknownNodes, warnings);
+    for (let i = 0; i < outputs.length; i++) {
+      const t = outs[i];
+      const id = outputIds[from + i]!;
+      if (id === 0 || !t) continue;
+      checkOutput(node, outputs[i]!, t, ctx.inputs, defaultedHint);
+      if (byId[id] === undefined) order.push(id);
+      byId[id] = t;
+    }
+  }
+  return { types: new ShapeTypeMap(g, ids, byId, order), unknownNodes, warnings };
+}
+
+/**
+ * The types of `node`'s outputs from its rule (its inputs read into ctx; `missing` of them untyped), or the
+ * declared shapes when the rule cannot resolve them (then the node is listed unknown with a warning).
+ */
+function outputTypes(
+  node: IRNode,
+  missing: number,
+  finder: RuleFinder,
+  ctx: NodeShapeContext,
+  g: IRGraph,
+  defaultedHint: string,
+  unknownNodes: string[],
+  warnings: string[],
+): (TensorType | undefined)[] {
+  const rule = finder.ruleOf(node);
+  // the output types, or why they stay unresolved (then the declared shapes stand in)
+  let outs: (TensorType | undefined)[] | string;
+  if (rule === undefined) outs = `no shape rule for op ${opLabel(node)}`;
+  else if (missing > 0) outs = missingReason(node, ctx.inputs);
+  else {
+    ctx.opset = finder.opset;
+    outs = applyRule(rule, ctx, defaultedHint);
+  }
+  return typeof outs === 'string' ? declaredOutputs(node, g, outs, unknownNodes, warnings) : outs;
 }
 
 /**
@@ -296,14 +543,14 @@ function applyRule(rule: ShapeRule, ctx: NodeShapeContext, defaultedHint: string
   }
 }
 
-/** `input 'a' of unknown shape` / `inputs 'a', 'b' of unknown shape`. */
-function missingReason(node: IRNode, types: ReadonlyMap<string, TensorType>): string {
-  const missing = node.inputs.filter((n) => n !== '' && !types.has(n));
+/** `input 'a' of unknown shape` / `inputs 'a', 'b' of unknown shape` (`inputs`: the node's input types as read). */
+function missingReason(node: IRNode, inputs: readonly (TensorType | undefined)[]): string {
+  const missing = node.inputs.filter((n, i) => n !== '' && inputs[i] === undefined);
   return `input${missing.length > 1 ? 's' : ''} ${missing.map((m) => `'${m}'`).join(', ')} of unknown shape`;
 }
 
 /** The outputs of a node whose rule could not resolve them: the shapes the file declares, else untyped (partial). */
-function declaredOutputs(node: IRNode, g: IRModel['graph'], reason: string, unknownNodes: string[], warnings: string[]): (TensorType | undefined)[] {
+function declaredOutputs(node: IRNode, g: IRGraph, reason: string, unknownNodes: string[], warnings: string[]): (TensorType | undefined)[] {
   const declared = node.outputs.map((o) => (o ? declaredType(g.tensors.get(o)) : undefined));
   const typed = declared.filter((d) => d !== undefined).length;
   unknownNodes.push(node.name);
@@ -314,22 +561,14 @@ function declaredOutputs(node: IRNode, g: IRModel['graph'], reason: string, unkn
 }
 
 /**
- * Records the node's typed outputs after checking each shape (DIM_OVERFLOW names the node and tensor). An output
- * holding input 0's shape array (Q/DQ, unary ops) is not checked again: every shape in `types` was checked.
+ * Checks the shape of output `name` (DIM_OVERFLOW names the node and tensor). An output holding input 0's shape
+ * array (Q/DQ, unary ops) is not checked again: every shape typed so far was checked.
  */
-function setOutputs(node: IRNode, outs: (TensorType | undefined)[], inputs: (TensorType | undefined)[], types: Map<string, TensorType>, defaultedHint: string): void {
-  const outputs = node.outputs;
+function checkOutput(node: IRNode, name: string, t: TensorType, inputs: readonly (TensorType | undefined)[], defaultedHint: string): void {
   const input0 = inputs.length > 0 ? inputs[0] : undefined;
-  for (let i = 0; i < outputs.length; i++) {
-    const name = outputs[i]!;
-    const t = outs[i];
-    if (!name || !t) continue;
-    if (input0 === undefined || t.shape !== input0.shape) {
-      const problem = shapeProblem(t.shape);
-      if (problem) throw new EdgefitError('DIM_OVERFLOW', `${nodeLabel(node)}: tensor '${name}' ${problem}${defaultedHint}`);
-    }
-    types.set(name, t);
-  }
+  if (input0 !== undefined && t.shape === input0.shape) return;
+  const problem = shapeProblem(t.shape);
+  if (problem) throw new EdgefitError('DIM_OVERFLOW', `${nodeLabel(node)}: tensor '${name}' ${problem}${defaultedHint}`);
 }
 
 function nodeLabel(node: IRNode): string {

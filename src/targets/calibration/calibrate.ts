@@ -155,8 +155,8 @@ const pct = (e: ErrorSummary | undefined): string => (e ? `${round(e.mapePct, 1)
  * int8 TFLite files are not: their float I/O and per-channel Gemm are the build's, not ST's file's) and which
  * are not relabelled copies of an older table (runtime-copies.ts). STEdgeAI 3.x/4.x runtime RAM has no fitted
  * parameter (objects counted per hybrid layer), so its leave-one-out prediction is the model itself. The lite
- * code-flash fit chooses its priced kernel functions on the rows it is given (selectLitePricedFunctions), so each
- * held-out model here is predicted by functions chosen and priced without it: the figure is nested, not in-sample.
+ * code flash counts the runtime library's kernels and fits only base / per layer / per hybrid layer, refitted here
+ * without the held-out model.
  */
 export function runtimeLoo(rows: CalibrationRow[], quantity: 'runtimeRam' | 'codeFlash'): LooOutcome<CalibrationRow>[] {
   const usable = runtimeRows(rows, quantity);
