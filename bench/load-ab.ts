@@ -1,6 +1,9 @@
 /**
  * Paired CPU comparison of loadModel from two source trees in one process (alternating rounds, so both see
  * the same machine load): per file, the median over rounds of CPU ms per load, for A and B, and B/A.
+ * Caveat: the two trees share one heap and V8's object shapes, and on the shared 2-core box two runs of the
+ * same code gave per-file ratios of 0.86–1.05; for a verdict, run bench/load-cpu.ts on each tree in separate
+ * processes, alternating, several times (docs/onnx-reader.md, session 6).
  *
  * Usage: node --import tsx bench/load-ab.ts --a /work/main/src [--b DIR] [--rounds 15] [--reps 10] [--stat min] FILE...
  *   --b: default this tree's src/. Files default to the six that dominate the bench's summed load.
