@@ -262,6 +262,8 @@ describe('node names: distinct by hash, compared when hashes agree', () => {
     ['distinct names, some with equal hashes', distinct],
     ['a name repeated', [...distinct, distinct[5]!, distinct[5]!]],
     ['a name equal to one the reader makes up', ['a', 'b', 'c', '', 'Relu_3', 'Relu_3_2']],
+    ['a made-up name equal to an earlier node\'s', ['Relu_1', '', 'x']],
+    ['unnamed nodes among distinct names', ['', 'x', '', 'y', ...distinct.slice(0, 30), '']],
     ['non-ASCII and long names', ['é', 'e\u0301', 'x'.repeat(300), 'é', 'x'.repeat(300)]],
   ];
   for (const [what, names] of cases) {
@@ -274,6 +276,20 @@ describe('node names: distinct by hash, compared when hashes agree', () => {
       expect(loadModel(path).graph.nodes.map((n) => n.name)).toEqual(expected);
     });
   }
+
+  it("hashPrintable gives a printable string the reader's hash of its bytes, and nothing for other strings", async () => {
+    const { WireReader, hashPrintable } = await import('../src/analyzer/onnx/wire-reader.ts');
+    let seed = 99;
+    const next = () => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 16;
+    for (let i = 0; i < 400; i++) {
+      const n = i % 41;
+      const s = Array.from({ length: n }, () => String.fromCharCode(0x20 + (next() % 95))).join('');
+      const r = new WireReader(Buffer.from(s, 'latin1'));
+      r.unkeptString(n);
+      if (n > 0) expect(hashPrintable(s), JSON.stringify(s)).toBe(r.unkeptHash);
+    }
+    for (const s of ['a\nb', 'é', 'x\u007f', 'Relu\u2028_1']) expect(hashPrintable(s)).toBeUndefined();
+  });
 
   it('the colliding pairs do collide under the reader (so the comparison is exercised)', async () => {
     const { WireReader } = await import('../src/analyzer/onnx/wire-reader.ts');

@@ -27,7 +27,7 @@ import {
   type TensorContext,
 } from './tensor-data.ts';
 import { decodeModel as decodeWireModel, WireTensor, type WireGraph, type WireAttribute, type WireModel, type WireValueInfo } from './wire-decode.ts';
-import { WireError, WireReader, type FileIdentity } from './wire-reader.ts';
+import { hashPrintable, WireError, WireReader, type FileIdentity } from './wire-reader.ts';
 import { scanModelWire, scanModelWireAt } from './wire-scan.ts';
 
 export interface OnnxReadOptions {
@@ -159,7 +159,7 @@ class NodeNamer {
   next(nodes: IRNode[], index: number): string {
     const node = nodes[index]!;
     const given = this.given;
-    if (given === undefined) return node.name;
+    if (given === undefined) return node.name || `${node.opType}_${index}`;
     let name = node.name || `${node.opType}_${index}`;
     if (given.has(name)) {
       let k = 2;
@@ -172,15 +172,26 @@ class NodeNamer {
 }
 
 /**
- * Whether every node of the graph has a name of its own, none equal to another: known from the reader's hashes
- * of the names' bytes (sorted, no two equal) when every name is non-empty printable ASCII. Two different names
- * with equal hashes (or any other name) give false: NodeNamer then compares the names themselves.
+ * Whether the names nodes would take without a `_<k>` suffix (their own, or `<opType>_<index>` for an unnamed
+ * node) are all different: known from the reader's hashes of the names' bytes, and hashPrintable of the made-up
+ * names (sorted, no two equal), when every name is printable ASCII. Two different names with equal hashes (or a
+ * name that is not printable ASCII) give false: NodeNamer then compares the names themselves.
  */
 function distinctNodeNames(g: WireGraph): boolean {
   if (!g.nodeNamesHashed) return false;
   const n = g.nodeNameHashes.length;
-  if (n < 2) return true;
-  const sorted = new Int32Array(g.nodeNameHashes).sort();
+  if (n < 2 && g.unnamedNodes === 0) return true;
+  const sorted = new Int32Array(g.nodeNameHashes);
+  if (g.unnamedNodes > 0) {
+    const nodes = g.node;
+    for (let j = 0; j < n; j++) {
+      if (nodes[j]!.name !== '') continue;
+      const h = hashPrintable(`${nodes[j]!.opType}_${j}`);
+      if (h === undefined) return false;
+      sorted[j] = h;
+    }
+  }
+  sorted.sort();
   for (let i = 1; i < n; i++) if (sorted[i] === sorted[i - 1]) return false;
   return true;
 }

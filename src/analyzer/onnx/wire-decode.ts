@@ -160,11 +160,13 @@ export class WireGraph {
   nodeOutputStart: number[] = [0];
   /**
    * A hash of each node's name (WireReader.unkeptHash), by node index, while `nodeNamesHashed`: every node
-   * has a non-empty name of printable ASCII (equal names have equal hashes), and reader.ts tests the names
+   * has a name of printable ASCII or none (equal names have equal hashes), and reader.ts tests the names
    * for clashes by hash (node names are not kept in the reader's string table).
    */
   nodeNameHashes: number[] = [];
   nodeNamesHashed = true;
+  /** Nodes without a name (their entry in nodeNameHashes is 0: reader.ts hashes the name it gives them). */
+  unnamedNodes = 0;
   /** Whether a node attribute may hold a graph (it has a `g` field, or GRAPH type). */
   subgraphs = false;
 }
@@ -479,7 +481,10 @@ function decodeNode(r: WireReader, end: number, depth: number, g: WireGraph): vo
   }
   g.node.push({ name, opType, domain, inputs: inputs.take(inBase), outputs: outputs.take(outBase), attrs: {} });
   g.nodeAttributes.push(attributes.top > attrBase ? attributes.take(attrBase) : undefined);
-  if (namePlain) g.nodeNameHashes.push(nameHash);
+  if (name === '') {
+    g.nodeNameHashes.push(0);
+    g.unnamedNodes++;
+  } else if (namePlain) g.nodeNameHashes.push(nameHash);
   else g.nodeNamesHashed = false;
   g.nodeInputStart.push(inputIds.length);
   g.nodeOutputStart.push(outputIds.length);

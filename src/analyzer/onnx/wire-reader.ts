@@ -156,6 +156,32 @@ function oddByte(b: number): number {
   return (b - 0x20) | (b + 1);
 }
 
+/**
+ * The hash StringTable.unkept gives the bytes of `s`, computed from its characters, or undefined when `s` is
+ * not printable ASCII (its bytes would not be its characters): reader.ts hashes the names it makes up for
+ * unnamed nodes with it, to test them against the file's node names.
+ */
+export function hashPrintable(s: string): number | undefined {
+  const n = s.length;
+  const words = n >> 2;
+  let h = n;
+  for (let k = 0; k < words; k++) {
+    let w = 0;
+    for (let j = 3; j >= 0; j--) {
+      const c = s.charCodeAt(4 * k + j);
+      if (c < 0x20 || c >= 0x7f) return undefined;
+      w = (w << 8) | c;
+    }
+    h = Math.imul(((h << 15) | (h >>> 17)) ^ w, 0x9e3779b1);
+  }
+  for (let i = 4 * words; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c >= 0x7f) return undefined;
+    h = Math.imul(((h << 15) | (h >>> 17)) ^ c, 0x85ebca6b);
+  }
+  return h ^ (h >>> 16);
+}
+
 /** Strings longer than this are decoded each time (names are shorter; doc-like strings are rarely repeated). */
 const MAX_INTERNED_CHARS = 256;
 
@@ -355,6 +381,7 @@ class StringTable {
     let odd = 0;
     // every bit of the hash is compared (not just its top bits, as slots are chosen): the state is rotated
     // before each word, so its high bits, where a multiply gathers its input, reach the low bits too
+    // (hashPrintable computes the same from a string's characters)
     for (let k = 0; k < words; k++) {
       const w = view.getInt32(start + 4 * k, true);
       odd |= oddWordBytes(w);
