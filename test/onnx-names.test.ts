@@ -35,15 +35,15 @@ function tensorNames(): string[] {
 }
 
 /**
- * Pairs of 8-byte printable names with the same 32-bit hash under the table's hash (h = n, then per 4-byte
- * little-endian word h = imul(h ^ w, 0x9e3779b1)): only a comparison of the bytes tells them apart. Should
- * the hash change, they are still distinct names that must come back unchanged.
+ * Pairs of distinct 8-byte printable names whose 32-bit hashes agree under a hash of the form h = 8 (the length),
+ * then per 4-byte little-endian word h = imul(mix(h) ^ w, 0x9e3779b1): given the first words a1 ≠ b1 and a2, the
+ * second word b2 = mix(h(a1)) ^ mix(h(b1)) ^ a2 makes the two hashes equal. Only a comparison of the bytes tells
+ * such names apart; should the hash change, they stay distinct names that must come back unchanged.
  */
-function collidingNames(pairs: number): string[] {
+function hashCollidingNames(pairs: number, seed: number, mix: (h: number) => number): string[] {
   const C = 0x9e3779b1;
   const printable = (w: number) => [0, 8, 16, 24].every((s) => ((w >>> s) & 0xff) >= 0x21 && ((w >>> s) & 0xff) <= 0x7e);
   const text = (w: number) => String.fromCharCode(w & 0xff, (w >>> 8) & 0xff, (w >>> 16) & 0xff, (w >>> 24) & 0xff);
-  let seed = 12345;
   const randomWord = () => {
     let w = 0;
     for (let k = 0; k < 4; k++) {
@@ -52,18 +52,21 @@ function collidingNames(pairs: number): string[] {
     }
     return w >>> 0;
   };
+  const afterFirstWord = (w: number) => Math.imul(mix(8) ^ w, C);
   const out: string[] = [];
   while (out.length < pairs * 2) {
     const a1 = randomWord();
     const b1 = randomWord();
     const a2 = randomWord();
-    // same hash after the second word: imul(8 ^ a1, C) ^ a2 === imul(8 ^ b1, C) ^ b2
-    const b2 = (Math.imul(8 ^ a1, C) ^ Math.imul(8 ^ b1, C) ^ a2) >>> 0;
+    const b2 = (mix(afterFirstWord(a1)) ^ mix(afterFirstWord(b1)) ^ a2) >>> 0;
     if (a1 === b1 || !printable(b2)) continue;
     out.push(text(a1) + text(a2), text(b1) + text(b2));
   }
   return out;
 }
+
+/** Names colliding under the string table's one-lane hash (h = imul(h ^ w, C)). */
+const collidingNames = (pairs: number) => hashCollidingNames(pairs, 12345, (h) => h);
 
 function buildChain(): Uint8Array {
   const names = tensorNames();
@@ -219,35 +222,8 @@ describe('node names: distinct by hash, compared when hashes agree', () => {
     });
   }
 
-  /**
-   * Pairs of distinct 8-byte printable names whose hashes under the node-name hash agree (h = n, then per 4-byte
-   * little-endian word h = imul(rotl(h, 15) ^ w, 0x9e3779b1)). Should the hash change, they stay distinct names.
-   */
-  function nodeNameCollisions(pairs: number): string[] {
-    const C = 0x9e3779b1;
-    const rotl = (h: number) => ((h << 15) | (h >>> 17)) >>> 0;
-    const printable = (w: number) => [0, 8, 16, 24].every((s) => ((w >>> s) & 0xff) >= 0x21 && ((w >>> s) & 0xff) <= 0x7e);
-    const text = (w: number) => String.fromCharCode(w & 0xff, (w >>> 8) & 0xff, (w >>> 16) & 0xff, (w >>> 24) & 0xff);
-    let seed = 777;
-    const randomWord = () => {
-      let w = 0;
-      for (let k = 0; k < 4; k++) {
-        seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
-        w |= (0x21 + ((seed >>> 16) % 94)) << (8 * k);
-      }
-      return w >>> 0;
-    };
-    const out: string[] = [];
-    while (out.length < pairs * 2) {
-      const a1 = randomWord();
-      const b1 = randomWord();
-      const a2 = randomWord();
-      const b2 = (rotl(Math.imul(rotl(8) ^ a1, C)) ^ rotl(Math.imul(rotl(8) ^ b1, C)) ^ a2) >>> 0;
-      if (a1 === b1 || !printable(b2)) continue;
-      out.push(text(a1) + text(a2), text(b1) + text(b2));
-    }
-    return out;
-  }
+  /** Names colliding under the node-name hash (h = imul(rotl(h, 15) ^ w, C)). */
+  const nodeNameCollisions = (pairs: number) => hashCollidingNames(pairs, 777, (h) => ((h << 15) | (h >>> 17)) >>> 0);
 
   function chain(nodeNames: string[]): Uint8Array {
     const b = new OnnxGraphBuilder({ opsets: { '': 17 } });
