@@ -128,6 +128,20 @@ describe('shapes by name number', () => {
     expect(types.get('extra')?.dtype).toBe('int8');
     expect(types.size).toBe(5);
   });
+
+  it('a type set in the Map after inference is what fusion reads (by name, not the stale number)', async () => {
+    const { GraphIndex } = await import('../src/analyzer/fuse/graph-index.ts');
+    const m = chain();
+    const types = inferShapes(m).types;
+    expect(types).toBeInstanceOf(ShapeTypeMap);
+    expect(new GraphIndex(m.graph, types).typeOf('y')?.shape).toEqual([1, 3, 8, 8]);
+    const edited: TensorType = { dtype: 'int8', shape: [1, 3, 6, 6] };
+    types.set('y', edited);
+    expect(new GraphIndex(m.graph, types).typeOf('y')).toEqual(edited);
+    expect(new GraphIndex(m.graph, new Map(types)).typeOf('y')).toEqual(edited); // what the name-keyed path reads
+    types.delete('z');
+    expect(new GraphIndex(m.graph, types).typeOf('z')).toBeUndefined();
+  });
 });
 
 // the bytes of a shared model read twice give two models whose numbers are their own

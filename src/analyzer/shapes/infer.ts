@@ -300,6 +300,8 @@ class NodeShapeContext implements ShapeContext {
  */
 export class ShapeTypeMap extends Map<string, TensorType> {
   private filled = false;
+  /** Whether an entry was set, deleted or cleared since inference: `byId` no longer says what the Map holds. */
+  private edited = false;
   constructor(
     /** The numbers the types were inferred on; valid for `graph`'s nodes, checked name by name. */
     readonly graph: IRGraph,
@@ -323,10 +325,10 @@ export class ShapeTypeMap extends Map<string, TensorType> {
   }
   /**
    * The type of `name`, whose number is `id` (the numbers of graph.nameIds): read by number when the number is
-   * the name's, else by name.
+   * the name's and the Map was not edited since inference, else by name.
    */
   typeOf(id: number, name: string): TensorType | undefined {
-    return id > 0 && this.ids.strings[id] === name ? this.byId[id] : this.get(name);
+    return !this.edited && id > 0 && this.ids.strings[id] === name ? this.byId[id] : this.get(name);
   }
 
   override get(name: string): TensorType | undefined {
@@ -345,14 +347,17 @@ export class ShapeTypeMap extends Map<string, TensorType> {
   }
   override set(name: string, t: TensorType): this {
     this.fill();
+    this.edited = true;
     return super.set(name, t);
   }
   override delete(name: string): boolean {
     this.fill();
+    this.edited = true;
     return super.delete(name);
   }
   override clear(): void {
     this.filled = true;
+    this.edited = true;
     super.clear();
   }
   override get size(): number {
