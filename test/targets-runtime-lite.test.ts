@@ -260,3 +260,39 @@ describe('code flash of layers no library function is known for', () => {
     expect(h7!.notes.some((n) => n.startsWith('code flash is a lower bound'))).toBe(false);
   });
 });
+
+describe('code flash of 16-bit activations (A16W8)', () => {
+  /** QDQ: float x → Q/DQ (activation type `act`) → Conv 3×3 8→8 (int8 weights, per-channel) → Q/DQ (`act`) → y. */
+  async function qdqConvFile(act: 'int8' | 'int16'): Promise<string> {
+    const { OnnxGraphBuilder } = await import('../src/analyzer/onnx/builder.ts');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const g = new OnnxGraphBuilder({ opsets: { '': 21 } });
+    g.input('x', 'float32', [1, 8, 16, 16]);
+    g.initializer('s', 'float32', [], [0.02]);
+    g.initializer('zp', act, [], [0]);
+    g.node('QuantizeLinear', ['x', 's', 'zp'], ['xq']);
+    g.node('DequantizeLinear', ['xq', 's', 'zp'], ['xd']);
+    g.initializer('wq', 'int8', [8, 8, 3, 3], new Array<number>(576).fill(1));
+    g.initializer('ws', 'float32', [8], new Array<number>(8).fill(0.01));
+    g.initializer('wzp', 'int8', [8], new Array<number>(8).fill(0));
+    g.node('DequantizeLinear', ['wq', 'ws', 'wzp'], ['w'], { axis: 0 });
+    g.node('Conv', ['xd', 'w'], ['c'], { pads: [1, 1, 1, 1] });
+    g.node('QuantizeLinear', ['c', 's', 'zp'], ['yq']);
+    g.node('DequantizeLinear', ['yq', 's', 'zp'], ['y']);
+    g.output('y', 'float32', [1, 8, 16, 16]);
+    const path = join(mkdtempSync(join(tmpdir(), 'edgefit-a16w8-')), `conv-${act}.onnx`);
+    writeFileSync(path, g.toBytes());
+    return path;
+  }
+
+  it('an int16-activation convolution and its int16 conversions are uncounted (the library kernels are 8-bit), an int8 one is counted', async () => {
+    const { runtimeObjectCounts } = await import('../src/targets/runtime-lite.ts');
+    const a16 = runtimeObjectCounts(analyzeForTargets(await qdqConvFile('int16')));
+    expect(a16.uncountedLayers).toMatchObject({ 'Conv int16/int8': 1, 'Quantize int16/-': 1 });
+    expect(a16.libraryFunctions).toEqual([]);
+    const a8 = runtimeObjectCounts(analyzeForTargets(await qdqConvFile('int8')));
+    expect(a8.uncountedLayers).toBeUndefined();
+    expect(a8.libraryFunctions).toContain('forward_lite_conv2d_sssa8_ch');
+  });
+});

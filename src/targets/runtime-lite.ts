@@ -277,7 +277,9 @@ const hasPadding = (c: ConvGeometry): boolean => c.pads.some((p) => p !== 0);
 export function libraryFunctionsOf(l: Layer, fusedPool?: Layer): string[] {
   const c = l.conv;
   const float = l.dtype === 'float32' && (l.weightDtype === undefined || l.weightDtype === 'float32');
-  if (l.op === 'Conv' && c && l.weightDtype === 'int8') {
+  // the library's integer conv / dense kernels take 8-bit activations: 16-bit ones (A16W8) are not these kernels
+  const int8Kernel = l.weightDtype === 'int8' && l.dtype !== 'int16' && l.dtype !== 'uint16';
+  if (l.op === 'Conv' && c && int8Kernel) {
     if (l.perChannel === false) return ['forward_conv2d_integer_SSSA'];
     const k = liteConvKernel(c);
     if (fusedPool) {
@@ -288,14 +290,14 @@ export function libraryFunctionsOf(l: Layer, fusedPool?: Layer): string[] {
     // the deep kernels take valid padding only: a padded convolution is a pad_before copy + the kernel
     return (k === 'conv2d_deep' || k === 'conv2d_deep_3x3') && hasPadding(c) ? [fn, 'forward_lite_pad_constant'] : [fn];
   }
-  if (l.op === 'DepthwiseConv' && c && l.weightDtype === 'int8') {
+  if (l.op === 'DepthwiseConv' && c && int8Kernel) {
     if (l.perChannel === false) return ['forward_conv2d_integer_SSSA'];
     if (c.cout !== c.cin) return ['forward_lite_dw_dm_sssa8_ch'];
     // the 3×3 depthwise kernel takes valid padding only (ST's lite_dw.h), as the MobileNet network.c's pad_before copies show
     if (c.kernel[0] === 3 && c.kernel[1] === 3) return hasPadding(c) ? ['forward_lite_dw_3x3_sssa8_ch', 'forward_lite_pad_constant'] : ['forward_lite_dw_3x3_sssa8_ch'];
     return ['forward_lite_dw_sssa8_ch'];
   }
-  if (l.op === 'Dense' && l.weightDtype === 'int8') return [l.perChannel ? 'forward_dense_integer_SSSA_ch' : 'forward_lite_dense_is8os8ws8'];
+  if (l.op === 'Dense' && int8Kernel) return [l.perChannel ? 'forward_dense_integer_SSSA_ch' : 'forward_lite_dense_is8os8ws8'];
   // data movement: one function whatever the element type
   const moved = DATAMOVE_FUNCTION[l.op];
   if (moved) return [moved];
@@ -430,10 +432,13 @@ export function runtimeObjectCounts(a: Analysis): RuntimeObjectCounts {
 /**
  * Layers for which `libraryFunctionsOf` returns no function on purpose: a one-input Max/Min is a clip folded into the
  * kernel before it, an int8 activation without a lookup table is fused into its producer, and a Quantize/Dequantize
- * between equal types converts nothing.
+ * between equal types converts nothing. A Quantize/Dequantize from or to a type with no conversion kernel in the
+ * record (int16, uint16 …: `CONVERT_CODE`) does link one, whose code is not counted.
  */
 function linksNoFunctionOfItsOwn(l: Layer): boolean {
   if ((l.op === 'Max' || l.op === 'Min') && l.inputs.length < 2) return true;
   if (l.op === 'Activation' && (l.dtype === 'int8' || l.dtype === 'uint8')) return true;
-  return l.op === 'Quantize' || l.op === 'Dequantize';
+  if (l.op !== 'Quantize' && l.op !== 'Dequantize') return false;
+  const types = [l.inputDtypes[0], l.outputDtypes[0] ?? l.dtype];
+  return types.every((d) => d === undefined || CONVERT_CODE[d] !== undefined);
 }
