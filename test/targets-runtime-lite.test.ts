@@ -201,10 +201,28 @@ describe('lite code flash: the library entry points network.c references', () =>
   });
 
   it('every entry point a stored feature record names is in the library record (none priced 0 B by omission)', () => {
-    for (const [, rec] of loadFeatureStore()) {
+    const store = [...loadFeatureStore()];
+    expect(store.length).toBeGreaterThan(0);
+    for (const [key, rec] of store) {
       const fns = rec.features.runtimeObjects.libraryFunctions;
-      if (fns) expect(() => libraryCodeBytes(fns)).not.toThrow();
+      expect(fns, key).toBeDefined();
+      expect(() => libraryCodeBytes(fns!), key).not.toThrow();
     }
+  });
+
+  it('every entry point libraryFunctionsOf can name, for any op, types, geometry and fused pool, is in the library record (check never throws on it)', () => {
+    const ops = 'Conv DepthwiseConv ConvTranspose Dense MatMul Add Sub Mul Div Max Min AveragePool MaxPool GlobalAveragePool GlobalMaxPool ReduceMean ReduceSum Softmax Activation BatchNorm Concat Split Slice Gather Pad Resize Transpose Reshape Quantize Dequantize Cast Shape Unknown'.split(' ');
+    const types = ['float32', 'int8', 'uint8', 'int16', 'int4', 'int32', undefined];
+    const activations = ['relu', 'relu6', 'clip', 'sigmoid', 'tanh', 'hardswish', 'hardsigmoid', 'leakyrelu', 'prelu', 'swish', 'gelu', 'none', undefined];
+    const geometries = [conv(3, 8, 3, 1).conv, conv(32, 64, 3, 2).conv, conv(32, 64, 1, 2).conv, { ...conv(16, 16, 3, 1).conv!, dilations: [2, 2] }, { ...conv(8, 16, 3, 1).conv!, group: 8 }, undefined];
+    const pool = { op: 'MaxPool' } as Layer;
+    const named = new Set<string>();
+    for (const op of ops) for (const dtype of types) for (const weightDtype of types) for (const activation of activations) for (const perChannel of [true, false]) for (const inputs of [['a'], ['a', 'b']]) for (const g of geometries) {
+      const l = { op, dtype, weightDtype, activation, perChannel, inputs, outputs: ['y'], conv: g, inputDtypes: [dtype], outputDtypes: [dtype] } as unknown as Layer;
+      for (const fn of [...libraryFunctionsOf(l), ...libraryFunctionsOf(l, pool)]) named.add(fn);
+    }
+    expect(named.size).toBeGreaterThan(40);
+    for (const fn of named) expect(() => libraryCodeBytes([fn]), fn).not.toThrow();
   });
 
   it('a feature record without libraryFunctions is an error, not a fit that counts no library code', () => {
