@@ -314,3 +314,28 @@ describe('code flash of 16-bit activations (A16W8)', () => {
     expect(a8.libraryFunctions).toContain('forward_lite_conv2d_sssa8_ch');
   });
 });
+
+describe('code flash of a max pool after a convolution with no fused-pool kernel in the library', () => {
+  async function convThenPool(depthwise: boolean) {
+    const { NetBuilder } = await import('../src/zoo/net.ts');
+    const { writeQdqModel } = await import('../src/zoo/qdq-writer.ts');
+    const { loadModelBytes } = await import('../src/analyzer/load.ts');
+    const { analyzeModel } = await import('../src/analyzer/analyze.ts');
+    const b = new NetBuilder('conv_pool', 'input', [16, 16, 8]);
+    const c = b.conv('input', { name: 'c', cout: depthwise ? undefined : 16, k: 3, padding: 'same', depthwise, act: 'relu' });
+    const p = b.pool('maxpool', c, { name: 'p', k: 2, s: 2, padding: 'valid' });
+    const bytes = writeQdqModel(b.finish(b.flatten(p, 'f')), { modelName: 'conv_pool', docString: '', seed: 1, opset: 17, io: 'int8' });
+    return analyzeModel(loadModelBytes(bytes, 'conv_pool.onnx'));
+  }
+
+  it('a per-channel convolution takes the pool into its _nl_pool kernel; a depthwise one leaves the pool its own kernel', async () => {
+    const { runtimeObjectCounts } = await import('../src/targets/runtime-lite.ts');
+    const conv = runtimeObjectCounts(await convThenPool(false)).libraryFunctions ?? [];
+    expect(conv).toContain('forward_conv2d_sssa8_ch_nl_pool');
+    expect(conv).not.toContain('forward_lite_maxpool_is8os8_scalepos');
+    const dw = runtimeObjectCounts(await convThenPool(true)).libraryFunctions ?? [];
+    expect(dw).toContain('forward_lite_dw_3x3_sssa8_ch');
+    // the 2×2/2 pool's code is counted: before this rule it was dropped with the pool layer
+    expect(dw).toContain('forward_lite_maxpool_is8os8_scalepos');
+  });
+});

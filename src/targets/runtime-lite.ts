@@ -401,8 +401,10 @@ export function runtimeObjectCounts(a: Analysis): RuntimeObjectCounts {
   const uncounted: Record<string, number> = {};
   for (const l of a.layers) {
     if (l.kind === 'view') continue;
-    // a max pool fused into the convolution before it is that convolution's `_nl_pool` call
-    const functions = fused.has(l) ? undefined : libraryFunctionsOf(l, fusedPoolOf.get(l));
+    // a max pool fused into a per-channel convolution before it is that convolution's `_nl_pool` call; the library
+    // record has no `_nl_pool` kernel for a depthwise or per-tensor convolution, so such a pool keeps its own kernel
+    const fusedInto = fused.get(l);
+    const functions = fusedInto && linksNlPool(fusedInto) ? undefined : libraryFunctionsOf(l, fusedPoolOf.get(l));
     if (functions) for (const fn of functions) library.add(fn);
     const convert = convertFunctionOf(l);
     if (convert) library.add(convert);
@@ -427,6 +429,11 @@ export function runtimeObjectCounts(a: Analysis): RuntimeObjectCounts {
     lutTables,
     ...(Object.keys(uncounted).length ? { uncountedLayers: uncounted } : {}),
   };
+}
+
+/** Whether `libraryFunctionsOf` gives this convolution, with a max pool fused into it, a `_nl_pool` kernel. */
+function linksNlPool(conv: Layer): boolean {
+  return conv.op === 'Conv' && conv.conv !== undefined && conv.weightDtype === 'int8' && conv.perChannel !== false;
 }
 
 /**
