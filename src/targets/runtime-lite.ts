@@ -271,10 +271,21 @@ const hasPadding = (c: ConvGeometry): boolean => c.pads.some((p) => p !== 0);
  * one layer: the lite kernel it calls directly, or for a hybrid layer the layer function and the operator / pool
  * functions its `ai_layer` object points to (ST Edge AI Core 3.0.0 / 4.0.0 network.c, docs/targets.md "Code
  * flash"). `fusedInto`: the max pool fused into this convolution (`fusedConvPools`), which makes it a
- * `forward_conv2d_*_nl_pool` hybrid layer. Float32 layers map to the library's float kernels; layers with no known
- * library function (int4 weights, shape arithmetic, views) return [].
+ * `forward_conv2d_*_nl_pool` hybrid layer. Float32 layers map to the library's float kernels; a layer that calls
+ * nothing of its own (a clip folded into the kernel before it, an int8 activation fused into its producer, a
+ * conversion between equal types) returns [].
  */
 export function libraryFunctionsOf(l: Layer, fusedPool?: Layer): string[] {
+  return libraryCallsOf(l, fusedPool) ?? [];
+}
+
+/**
+ * libraryFunctionsOf, with undefined for a layer that calls a function the library record has no size for (uint8
+ * or int4 weights, 16-bit activations and their conversions, transposed convolutions, unknown ops): the code-flash
+ * figure of such a graph is a lower bound (`RuntimeObjectCounts.uncountedLayers`).
+ */
+function libraryCallsOf(l: Layer, fusedPool?: Layer): string[] | undefined {
+  if (l.op === 'Quantize' || l.op === 'Dequantize') return conversionCallsOf(l);
   const c = l.conv;
   const float = l.dtype === 'float32' && (l.weightDtype === undefined || l.weightDtype === 'float32');
   // the library's integer conv / dense kernels take 8-bit activations: 16-bit ones (A16W8) are not these kernels
@@ -304,7 +315,7 @@ export function libraryFunctionsOf(l: Layer, fusedPool?: Layer): string[] {
   const operation = ELTWISE_OPERATION[l.op];
   if (operation && (l.op === 'Max' || l.op === 'Min') && l.inputs.length < 2) return []; // a clip folded into the kernel before it
   if (float) return floatFunctionsOf(l, operation);
-  if (l.dtype !== 'int8' && l.dtype !== 'uint8') return [];
+  if (l.dtype !== 'int8' && l.dtype !== 'uint8') return undefined;
   if (operation) return ['forward_eltwise_integer_INT8', `ai_${operation}_buffer_INT8`, `ai_${operation}_f32`];
   switch (l.op) {
     case 'MaxPool':
@@ -318,9 +329,10 @@ export function libraryFunctionsOf(l: Layer, fusedPool?: Layer): string[] {
     case 'Softmax':
       return ['forward_lite_nl_softmax_is8os8'];
     case 'Activation':
+      // without a lookup table an int8 activation is fused into the kernel that produces its input
       return liteHybridReason(l) === 'nl-lut' ? ['forward_nl_integer'] : [];
     default:
-      return [];
+      return undefined;
   }
 }
 
@@ -352,7 +364,7 @@ const FLOAT_ACTIVATION: Partial<Record<NonNullable<Layer['activation']>, string>
 };
 
 /** The library functions of a float32 layer (the library's `_if32of32wf32` kernels and the float layer functions). */
-function floatFunctionsOf(l: Layer, operation: string | undefined): string[] {
+function floatFunctionsOf(l: Layer, operation: string | undefined): string[] | undefined {
   const c = l.conv;
   if (operation) return ['forward_eltwise', `ai_${operation}_buffer_f32`, `ai_${operation}_f32`];
   switch (l.op) {
@@ -373,20 +385,22 @@ function floatFunctionsOf(l: Layer, operation: string | undefined): string[] {
       return ['forward_lite_nl_softmax_if32of32'];
     case 'Activation': {
       const name = l.activation && FLOAT_ACTIVATION[l.activation];
-      return name ? [`forward_lite_nl_${name}_if32of32`] : [];
+      return name ? [`forward_lite_nl_${name}_if32of32`] : undefined;
     }
     default:
-      return [];
+      return undefined;
   }
 }
 
-/** The conversion kernel of a Quantize / Dequantize layer (`forward_lite_node_convert_integer_if32os8` …). */
-function convertFunctionOf(l: Layer): string | undefined {
-  if (l.op !== 'Quantize' && l.op !== 'Dequantize') return undefined;
+/**
+ * The conversion kernel of a Quantize / Dequantize layer (`forward_lite_node_convert_integer_if32os8` …): none
+ * between equal types; undefined from or to a type the record has no conversion kernel for (int16, uint16 …).
+ */
+function conversionCallsOf(l: Layer): string[] | undefined {
   const from = CONVERT_CODE[l.inputDtypes[0] ?? ''];
   const to = CONVERT_CODE[l.outputDtypes[0] ?? l.dtype];
-  if (!from || !to || from === to) return undefined;
-  return `forward_lite_node_convert_integer_i${from}o${to}`;
+  if (!from || !to) return undefined;
+  return from === to ? [] : [`forward_lite_node_convert_integer_i${from}o${to}`];
 }
 
 export function runtimeObjectCounts(a: Analysis): RuntimeObjectCounts {
@@ -396,21 +410,20 @@ export function runtimeObjectCounts(a: Analysis): RuntimeObjectCounts {
   let perChannelScales = 0;
   const library = new Set<string>();
   let lutTables = 0;
-  const fused = fusedConvPools(a);
-  const fusedPoolOf = new Map([...fused].map(([pool, conv]) => [conv, pool]));
+  const fusedPoolOf = new Map([...fusedConvPools(a)].map(([pool, conv]) => [conv, pool]));
+  /** Max pools their convolution's `_nl_pool` kernel runs (the record has one for per-channel convolutions only). */
+  const poolsInConv = new Set<Layer>();
   const uncounted: Record<string, number> = {};
   for (const l of a.layers) {
     if (l.kind === 'view') continue;
-    // a max pool fused into a per-channel convolution before it is that convolution's `_nl_pool` call; the library
-    // record has no `_nl_pool` kernel for a depthwise or per-tensor convolution, so such a pool keeps its own kernel
-    const fusedInto = fused.get(l);
-    const functions = fusedInto && linksNlPool(fusedInto) ? undefined : libraryFunctionsOf(l, fusedPoolOf.get(l));
-    if (functions) for (const fn of functions) library.add(fn);
-    const convert = convertFunctionOf(l);
-    if (convert) library.add(convert);
-    if (functions?.length === 0 && !convert && !linksNoFunctionOfItsOwn(l)) {
-      const key = `${l.op} ${l.dtype}/${l.weightDtype ?? '-'}`;
-      uncounted[key] = (uncounted[key] ?? 0) + 1;
+    if (!poolsInConv.has(l)) {
+      const pool = fusedPoolOf.get(l);
+      const calls = libraryCallsOf(l, pool);
+      if (calls === undefined) {
+        const key = `${l.op} ${l.dtype}/${l.weightDtype ?? '-'}`;
+        uncounted[key] = (uncounted[key] ?? 0) + 1;
+      } else for (const fn of calls) library.add(fn);
+      if (pool && calls?.some((fn) => fn.endsWith('_nl_pool'))) poolsInConv.add(pool);
     }
     if (l.op === 'Activation' && liteHybridReason(l) === 'nl-lut' && (l.dtype === 'int8' || l.dtype === 'uint8')) lutTables++;
     layers++;
@@ -429,23 +442,4 @@ export function runtimeObjectCounts(a: Analysis): RuntimeObjectCounts {
     lutTables,
     ...(Object.keys(uncounted).length ? { uncountedLayers: uncounted } : {}),
   };
-}
-
-/** Whether `libraryFunctionsOf` gives this convolution, with a max pool fused into it, a `_nl_pool` kernel. */
-function linksNlPool(conv: Layer): boolean {
-  return conv.op === 'Conv' && conv.conv !== undefined && conv.weightDtype === 'int8' && conv.perChannel !== false;
-}
-
-/**
- * Layers for which `libraryFunctionsOf` returns no function on purpose: a one-input Max/Min is a clip folded into the
- * kernel before it, an int8 activation without a lookup table is fused into its producer, and a Quantize/Dequantize
- * between equal types converts nothing. A Quantize/Dequantize from or to a type with no conversion kernel in the
- * record (int16, uint16 …: `CONVERT_CODE`) does link one, whose code is not counted.
- */
-function linksNoFunctionOfItsOwn(l: Layer): boolean {
-  if ((l.op === 'Max' || l.op === 'Min') && l.inputs.length < 2) return true;
-  if (l.op === 'Activation' && (l.dtype === 'int8' || l.dtype === 'uint8')) return true;
-  if (l.op !== 'Quantize' && l.op !== 'Dequantize') return false;
-  const types = [l.inputDtypes[0], l.outputDtypes[0] ?? l.dtype];
-  return types.every((d) => d === undefined || CONVERT_CODE[d] !== undefined);
 }
