@@ -229,7 +229,7 @@ describe('lite code flash: the library entry points network.c references', () =>
     const r = loadCalibrationRows().find((x) => x.table === 'mcu' && x.toolVersion === 'stedgeai-4.0' && x.features && x.published.codeFlashBytes)!;
     const { libraryFunctions: _dropped, ...runtimeObjects } = r.features!.runtimeObjects;
     const stale = { ...r.features!, runtimeObjects };
-    const rows = ['a', 'b'].map((model) => ({ model, features: stale, bytes: r.published.codeFlashBytes! }));
+    const rows = ['a', 'b'].map(() => ({ features: stale, bytes: r.published.codeFlashBytes! }));
     expect(() => fitRuntimeMemory('code-flash', 'stedgeai-4.0', rows, 1)).toThrow(/libraryFunctions missing/);
   });
 });

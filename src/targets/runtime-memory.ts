@@ -137,8 +137,6 @@ export interface RuntimeMemoryFit {
 export interface RuntimeMemoryRow {
   features: ModelFeatures;
   bytes: number;
-  /** The architecture the row measures (calibration `arch`): the group the inner leave-one-model-out holds out. */
-  model: string;
 }
 
 function fitVectors(rows: { v: number[]; bytes: number; offset?: number }[]): number[] {
@@ -152,11 +150,11 @@ function fitVectors(rows: { v: number[]; bytes: number; offset?: number }[]): nu
 export function fitRuntimeMemory(quantity: RuntimeQuantity, toolVersion: string, rows: RuntimeMemoryRow[], models: number): RuntimeMemoryFit | undefined {
   const usable = rows.filter((r) => r.bytes > 0);
   const family = runtimeFamily(toolVersion);
-  const set = runtimeFeatureSet(quantity, family);
-  const vectors = usable.map((r) => ({ v: set.vector(r.features), bytes: r.bytes, offset: set.offset?.(r.features) ?? 0 }));
   if (quantity === 'runtime-ram' && family === 'lite') {
     return { quantity, toolVersion, method: 'lite-objects', features: [], coef: [], models, rows: usable.length };
   }
+  const set = runtimeFeatureSet(quantity, family);
+  const vectors = usable.map((r) => ({ v: set.vector(r.features), bytes: r.bytes, offset: set.offset?.(r.features) ?? 0 }));
   if (vectors.length < 2) return undefined;
   return { quantity, toolVersion, method: 'nnls', features: set.names, coef: fitVectors(vectors), models, rows: usable.length };
 }
