@@ -268,11 +268,7 @@ class NodeShapeContext implements ShapeContext {
   readInputsById(node: IRNode, byId: readonly (TensorType | undefined)[], strings: GraphNameIds['strings'], ids: readonly number[], from: number, to: number): number {
     const names = node.inputs;
     const n = names.length;
-    if (to - from !== n) return -1;
-    for (let i = 0; i < n; i++) {
-      const id = ids[from + i]!;
-      if (id > 0 ? strings[id] !== names[i] : id !== 0 || names[i] !== '') return -1;
-    }
+    if (!numberedAs(names, strings, ids, from, to)) return -1;
     const inputs = this.inputsFor(n);
     let missing = 0;
     for (let i = 0; i < n; i++) {
@@ -386,6 +382,16 @@ export class ShapeTypeMap extends Map<string, TensorType> {
   }
 }
 
+/** Whether `names` are numbered ids[from … to): each is its number's string, and '' exactly number 0. */
+function numberedAs(names: readonly string[], strings: GraphNameIds['strings'], ids: readonly number[], from: number, to: number): boolean {
+  if (to - from !== names.length) return false;
+  for (let i = 0; i < names.length; i++) {
+    const id = ids[from + i]!;
+    if (id > 0 ? strings[id] !== names[i] : id !== 0 || names[i] !== '') return false;
+  }
+  return true;
+}
+
 /** The number of `name` in `names` (numbered by `ids`, in the same order); 0 when absent or not numbered. */
 function numberIn(names: readonly string[], ids: readonly number[], name: string): number {
   if (ids.length !== names.length) return 0;
@@ -489,11 +495,7 @@ function inferShapesById(model: IRModel, opts: ShapeOptions, ids: GraphNameIds):
     if (missing < 0) return undefined;
     const outputs = node.outputs;
     const from = outputStart[k]!;
-    if (outputStart[k + 1]! - from !== outputs.length) return undefined;
-    for (let i = 0; i < outputs.length; i++) {
-      const id = outputIds[from + i]!;
-      if (id > 0 ? strings[id] !== outputs[i] : id !== 0 || outputs[i] !== '') return undefined;
-    }
+    if (!numberedAs(outputs, strings, outputIds, from, outputStart[k + 1]!)) return undefined;
     const outs = outputTypes(node, missing, finder, ctx, g, defaultedHint, unknownNodes, warnings);
     for (let i = 0; i < outputs.length; i++) {
       const t = outs[i];
