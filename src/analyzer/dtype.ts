@@ -86,7 +86,12 @@ export const ONNX_DTYPES: Record<number, DType> = {
 
 /** Bytes needed to store `count` elements of `dtype` (packed sub-byte types round up). */
 export function storageBytes(dtype: DType, count: number): number {
-  return Math.ceil((DTYPE_BITS[dtype] * count) / 8);
+  return packedBytes(DTYPE_BITS[dtype], count);
+}
+
+/** Bytes of `count` elements of `bits` bits each, packed (int4/uint4 two per byte, the last byte padded). */
+export function packedBytes(bits: number, count: number): number {
+  return Math.ceil((bits * count) / 8);
 }
 
 export function isFloat(dtype: DType): boolean {

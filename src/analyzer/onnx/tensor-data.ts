@@ -2,7 +2,7 @@
  * ONNX TensorProto → ConstData: dims checked, size guarded before allocating, data taken from raw_data,
  * from the typed fields (re-encoded exactly as raw_data would store them), or from external data.
  */
-import { DTYPE_BITS, ONNX_DTYPES, storageBytes, type DType } from '../dtype.ts';
+import { DTYPE_BITS, ONNX_DTYPES, packedBytes, storageBytes, type DType } from '../dtype.ts';
 import { EdgefitError } from '../errors.ts';
 import type { ConstData } from '../ir.ts';
 import { readExternalData } from './external-data.ts';
@@ -264,7 +264,7 @@ export function namedTensorData(
   } else ({ shape, count } = checkedDims(t.dims as Int64[] | null | undefined, where(ctx, what, name)));
   if (rare?.segment) throw new EdgefitError('UNSUPPORTED', `${where(ctx, what, name)} is a segmented tensor, which edgefit does not read`);
   if (dtype === 'string') return { dtype, shape, bytes: new Uint8Array(0), origin };
-  const byteLength = known ? Math.ceil((BITS_OF_CODE[code]! * count) / 8) : storageBytes(dtype, count);
+  const byteLength = known ? packedBytes(BITS_OF_CODE[code]!, count) : storageBytes(dtype, count);
   if (byteLength > ctx.maxTensorBytes) guardSize(byteLength, where(ctx, what, name), ctx);
 
   const external = rare !== undefined && (rare.dataLocation === 1 || (rare.externalData?.length ?? 0) > 0);
