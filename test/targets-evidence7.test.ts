@@ -120,7 +120,7 @@ describe('runtime library code counted from the 3.0.0 archives (NetworkRuntime11
   });
 
   it.skipIf(!HAVE_SHARED)("Yamnet: our kernel choice is ST's list of entry points, so the library count is exact on the U5 (M33) archive", () => {
-    const ours = runtimeObjectCounts(analysisOf(YAMNET)).libraryFunctions;
+    const ours = runtimeObjectCounts(analysisOf(YAMNET)).libraryFunctions ?? [];
     expect([...ours].sort()).toEqual([...yamnet.libraryRoots].sort());
     expect(closureBytes(libraries['NetworkRuntime1100_CM33_GCC.a']!, ours)).toBe(21452);
     // priced with the 4.0 M7 archive (what calibrate does for the U5 row) the same functions are 500 B less
@@ -128,7 +128,7 @@ describe('runtime library code counted from the 3.0.0 archives (NetworkRuntime11
   });
 
   it.skipIf(!HAVE_SHARED)('SSD (same layers as the shared stand-in): our kernel choice misses three of ST’s entry points', () => {
-    const ours = runtimeObjectCounts(analysisOf(SSD_STAND_IN)).libraryFunctions;
+    const ours = runtimeObjectCounts(analysisOf(SSD_STAND_IN)).libraryFunctions ?? [];
     const st = new Set(ssd.libraryRoots);
     const missing = [...st].filter((f) => !ours.includes(f)).sort();
     const extra = ours.filter((f) => !st.has(f)).sort();
