@@ -228,3 +228,53 @@ describe('runtime RAM against the two reports', () => {
     expect(pct(ours, ssd.rtTotalRamBytes)).toBeGreaterThan(30);
   });
 });
+
+describe("N6: ST's buffer table of a YOLOv8n-pose 256 compile (ST Edge AI Core 2.1, ATON)", () => {
+  interface AtonBuffer {
+    name: string;
+    pool: string;
+    offsetBytes: number;
+    sizeBytes: number;
+    firstEpoch: number;
+    lastEpoch: number;
+    format: string;
+    shape: number[];
+    batch: number;
+  }
+  interface ConvBuffer {
+    name: string;
+    shape: number[];
+    batch: number;
+    format: string;
+    sizeBytes: number;
+    int8OutputBytes: number;
+  }
+  const rec = json<{ activationsBytes: number; poolsUsed: Record<string, number>; firstEpochs: AtonBuffer[]; convOutputBuffers: ConvBuffer[] }>('ev7-n6-yolov8n-pose-256-aton-2.1.json');
+
+  it('the first SiLU (3×3/2 conv 3→16 at 128×128) has no buffer for the convolution nor for the sigmoid: the Mul output and the input copy are all that is live', () => {
+    const at = (e: number) => rec.firstEpochs.filter((b) => b.pool !== '_user_io_input_0' && b.firstEpoch <= e && b.lastEpoch >= e);
+    expect(at(3).map((b) => [b.name, b.sizeBytes])).toEqual([
+      ['Conv2D_14_zero_off_out_1', 196608],
+      ['Mul_18_out_0', 262144],
+    ]);
+    expect(rec.firstEpochs.some((b) => /^(Conv2D_14_out|Logistic|Sigmoid)/.test(b.name))).toBe(false);
+    // 448 KiB at that step: our N6 plan holds the 128×128×16 convolution output beside its SiLU output (704 KiB)
+    expect(at(3).reduce((s, b) => s + b.sizeBytes, 0)).toBe(448 * 1024);
+  });
+
+  it('every other convolution output in the table is 16-bit fixed point: a channel batch (H·W·batch·2 B) or, in the heads, the whole tensor at twice its int8 size', () => {
+    const q = rec.convOutputBuffers.filter((b) => /^Conv2D_\d+_out_0/.test(b.name));
+    let slices = 0;
+    let whole = 0;
+    for (const b of q) {
+      const [, c, h, w] = b.shape as [number, number, number, number];
+      expect(b.format, b.name).toBe('Q');
+      expect(b.batch, b.name).toBeLessThan(c);
+      if (b.sizeBytes === h * w * b.batch * 2) slices++;
+      else if (b.sizeBytes === 2 * b.int8OutputBytes) whole++;
+      else throw new Error(`${b.name}: ${b.sizeBytes} B is neither a channel batch nor the whole tensor in 16 bits`);
+    }
+    console.log(`N6 YOLOv8n-pose 2.1: ${q.length} convolution outputs in the table, ${slices} channel batches, ${whole} whole (16-bit)`);
+    expect([q.length, slices, whole]).toEqual([50, 38, 12]);
+  });
+});
