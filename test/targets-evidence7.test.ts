@@ -16,7 +16,7 @@ import { defaultSchedule } from '../src/analyzer/memory/schedule.ts';
 import { checkStPlacement, loadStPlacement, replayOnStPlanner } from '../src/analyzer/memory/st4x-generated.ts';
 import { liteLiveness, planLivenessBytes, planStLitePeakBytes } from '../src/analyzer/memory/st4x-plan.ts';
 import { DATA_DIR, loadCalibrationRows } from '../src/targets/calibration/dataset.ts';
-import { liteRuntimeRamBytes, runtimeObjectCounts } from '../src/targets/runtime-lite.ts';
+import { LITE_OBJECT_BYTES, liteRuntimeRamBytes, runtimeObjectCounts } from '../src/targets/runtime-lite.ts';
 import { HAVE_SHARED, MODELS_DIR } from './helpers/shared.ts';
 
 const GEN = join(DATA_DIR, 'st-generated');
@@ -40,6 +40,7 @@ interface ReportRecord {
   kernelCalls: Record<string, number>;
   deep3x3ScratchArgs?: Record<string, number>;
   constOutput?: { buffer: string; bytes: number; firstStep: number; lastStep: number };
+  writableObjects: { ai_array: number; ai_tensor: number; ai_intq_info_list: number; ai_layer: string[] };
 }
 interface LibraryRecord {
   library: string;
@@ -211,6 +212,23 @@ describe("activation pools against ST's own 3.0.0 placements", () => {
 });
 
 describe('runtime RAM against the two reports', () => {
+
+  it("network.o .data is the writable objects priced with the measured sizes, every ai_layer 96 B except pool 112 B and transpose 116 B (both reports exact)", () => {
+    const layerBytes: Record<string, number> = { POOL_TYPE: 112, TRANSPOSE_TYPE: LITE_OBJECT_BYTES.transposeLayer };
+    for (const r of reports) {
+      const o = r.writableObjects;
+      const bytes =
+        o.ai_array * LITE_OBJECT_BYTES.array +
+        o.ai_tensor * LITE_OBJECT_BYTES.tensorDescriptor +
+        o.ai_intq_info_list * LITE_OBJECT_BYTES.intq +
+        o.ai_layer.reduce((s, t) => s + (layerBytes[t] ?? LITE_OBJECT_BYTES.layer), 0);
+      expect(bytes, r.name).toBe(r.sections['network.o']!.data);
+    }
+    // our pool object (132 B) also counts its zero-valued pool_pad shape data, which lands in .bss: Yamnet's .bss is
+    // 32 B (our 8 + 20, 4-aligned), so data + bss is ours to the alignment
+    expect(LITE_OBJECT_BYTES.poolLayer - 112).toBe(20);
+    expect(yamnet.sections['network.o']!.bss).toBe(32);
+  });
   it.skipIf(!HAVE_SHARED)('Yamnet: ours within 1 % of ST’s data + bss (1,008 vs 1,012 B)', () => {
     const ours = liteRuntimeRamBytes(runtimeObjectCounts(analysisOf(YAMNET)).lite);
     expect(Math.abs(pct(ours, yamnet.rtTotalRamBytes))).toBeLessThan(1);
