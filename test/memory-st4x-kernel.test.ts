@@ -27,7 +27,11 @@ interface Call {
   calls: number;
   note?: string;
 }
-const data = JSON.parse(readFileSync(join(REPO_ROOT, 'data/st-generated/conv-kernel-calls-lite.json'), 'utf8')) as { calls: Call[]; fusedWithPool: Call[] };
+const data = JSON.parse(readFileSync(join(REPO_ROOT, 'data/st-generated/conv-kernel-calls-lite.json'), 'utf8')) as {
+  calls: Call[];
+  fusedWithPool: Call[];
+  perTensorHybrid: { calls: { layer: string; called: string; pad_before: boolean; filter_pad: number[] }[] };
+};
 
 function geometry(cin: number, cout: number, kernel: [number, number], stride: number, pads: [number, number, number, number] = [0, 0, 0, 0]): ConvGeometry {
   return { kernel, strides: [stride, stride], dilations: [1, 1], pads, group: 1, cin, cout };
@@ -91,8 +95,21 @@ describe('the three users ask the one rule', () => {
     for (const l of layers) expect(isDeep3x3Conv(l), JSON.stringify(l.conv)).toBe(liteConvCall(l.conv!).kernel === 'conv2d_deep_3x3');
     const deep = convLayer(geometry(32, 32, [3, 3], 1, [1, 1, 1, 1]));
     expect(isDeep3x3Conv(deep)).toBe(true);
-    expect(isDeep3x3Conv({ ...deep, dtype: 'float32' } as Layer)).toBe(false);
-    expect(liteConvCallOf({ ...deep, dtype: 'float32' } as Layer)).toBeUndefined();
+    const float = { ...deep, dtype: 'float32', inputDtypes: ['float32'] } as Layer;
+    expect(isDeep3x3Conv(float)).toBe(false);
+    expect(liteConvCallOf(float)).toBeUndefined();
+    // a QDQ conv whose trailing DequantizeLinear the analyzer fused (int8 input, float32 output) is an int8 kernel
+    expect(isDeep3x3Conv({ ...deep, dtype: 'float32' } as Layer)).toBe(true);
+  });
+
+  it('per-tensor weights: the hybrid forward_conv2d_integer_SSSA, padding inside, im2col reads (data: perTensorHybrid)', () => {
+    expect(data.perTensorHybrid.calls.every((c) => c.called === 'forward_conv2d_integer_SSSA' && !c.pad_before)).toBe(true);
+    expect(data.perTensorHybrid.calls.some((c) => c.filter_pad.some((p) => p > 0))).toBe(true);
+    const perTensor = convLayer(geometry(32, 32, [3, 3], 1, [1, 1, 1, 1]), { perChannel: false });
+    expect(liteConvCallOf(perTensor)).toEqual({ kernel: 'conv2d_integer_SSSA', paddedCopy: false });
+    expect(libraryFunctionsOf(perTensor)).toEqual(['forward_conv2d_integer_SSSA']);
+    expect(isDeep3x3Conv(perTensor)).toBe(false);
+    expect(liteConvKeepsPaddingInside(perTensor)).toBe(true);
   });
 
   it('lite pool: a padded conv the 8.1 model splits keeps its padding inside exactly when the rule has no padded copy', () => {

@@ -28,7 +28,7 @@
  * dense, softmax, max pool, pad, ReLU/ReLU6/clip (fused), quantize / dequantize.
  */
 import type { Analysis, ConvGeometry, Layer } from '../analyzer/layer.ts';
-import { liteConvCall } from '../analyzer/memory/lite-conv-kernel.ts';
+import { liteConvCallFor } from '../analyzer/memory/lite-conv-kernel.ts';
 
 /** Bytes of the writable objects network.c declares per hybrid tensor / layer (see header). */
 export const LITE_OBJECT_BYTES = {
@@ -272,9 +272,9 @@ function libraryCallsOf(l: Layer, fusedPool?: Layer): string[] | undefined {
   // the library's integer conv / dense kernels take 8-bit activations: 16-bit ones (A16W8) are not these kernels
   const int8Kernel = l.weightDtype === 'int8' && l.dtype !== 'int16' && l.dtype !== 'uint16';
   if (l.op === 'Conv' && c && int8Kernel) {
-    if (l.perChannel === false) return ['forward_conv2d_integer_SSSA'];
     // one rule for which kernel, shared with latency and the lite pool (analyzer/memory/lite-conv-kernel.ts)
-    const { kernel: k, paddedCopy } = liteConvCall(c);
+    const { kernel: k, paddedCopy } = liteConvCallFor(c, l.perChannel);
+    if (k === 'conv2d_integer_SSSA') return ['forward_conv2d_integer_SSSA'];
     if (fusedPool) {
       const conv = k === 'conv2d_deep_3x3' ? 'forward_conv2d_deep_3x3_sssa8_ch_nl_pool' : k === 'conv2d_deep' ? 'forward_conv2d_deep_sssa8_ch_nl_pool' : 'forward_conv2d_sssa8_ch_nl_pool';
       return [conv, 'pool_func_mp_array_integer_INT8'];

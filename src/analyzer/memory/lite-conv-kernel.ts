@@ -31,7 +31,11 @@
  */
 import type { ConvGeometry, Layer } from '../layer.ts';
 
-export type LiteConvKernel = 'pw' | 'conv2d_rgb' | 'conv2d_deep_3x3' | 'conv2d_deep' | 'conv2d_dilated' | 'conv2d';
+/**
+ * `forward_lite_<kernel>_sssa8_ch`, or 'conv2d_integer_SSSA': a convolution with per-tensor weights is no lite kernel
+ * but the hybrid layer `forward_conv2d_integer_SSSA` (lite network.c files: CCT 4.0.0, YOLOv8n's runtime RAM).
+ */
+export type LiteConvKernel = 'pw' | 'conv2d_rgb' | 'conv2d_deep_3x3' | 'conv2d_deep' | 'conv2d_dilated' | 'conv2d' | 'conv2d_integer_SSSA';
 
 export interface LiteConvCall {
   /** The kernel, as in `forward_lite_<kernel>_sssa8_ch`. */
@@ -71,13 +75,25 @@ export function liteConvCall(g: ConvGeometry): LiteConvCall {
 }
 
 /**
- * The lite call of a layer the lite generator runs as an 8-bit convolution kernel: a (non-depthwise) Conv with 8-bit
- * activations. undefined for anything else (float or 16-bit activations, depthwise, dense …). Weight quantization
- * (per channel or per tensor) is the caller's business: code flash prices a per-tensor convolution as the hybrid
- * `forward_conv2d_integer_SSSA` layer; the pool model applies the same padding rule to it (not observed otherwise).
+ * The call for a convolution with this geometry and weight quantization: per-tensor weights (`perChannel` false) run
+ * the hybrid layer `forward_conv2d_integer_SSSA`, which takes its padding inside (its `ai_layer_conv2d` carries
+ * `filter_pad`: the CCT network.c of ST Edge AI Core 4.0.0 declares 3×3/2 ones with padding (1, 1, 1, 1) and no
+ * `_pad_before`) and whose library code builds im2col columns (its closure in NetworkRuntime1200_CM7_GCC.a:
+ * `st_int8_to16_*`, `st_sssa8_nn_mat_mult_kernel*`, no deep 3×3 routine); per-channel ones `liteConvCall`.
+ */
+export function liteConvCallFor(g: ConvGeometry, perChannel: boolean | undefined): LiteConvCall {
+  return perChannel === false ? { kernel: 'conv2d_integer_SSSA', paddedCopy: false } : liteConvCall(g);
+}
+
+/**
+ * The call of a layer the lite generator runs as an 8-bit convolution: a (non-depthwise) Conv whose input is 8-bit
+ * (a QDQ convolution whose trailing DequantizeLinear the analyzer fused into it has a float32 output but is an int8
+ * kernel: Conv → Relu → QuantizeLinear is in the file). undefined for anything else (float or 16-bit input,
+ * depthwise, dense …).
  */
 export function liteConvCallOf(l: Layer): LiteConvCall | undefined {
   if (l.op !== 'Conv' || !l.conv) return undefined;
-  if (l.dtype !== 'int8' && l.dtype !== 'uint8') return undefined;
-  return liteConvCall(l.conv);
+  const input = l.inputDtypes[0] ?? l.dtype;
+  if (input !== 'int8' && input !== 'uint8') return undefined;
+  return liteConvCallFor(l.conv, l.perChannel);
 }
