@@ -326,8 +326,8 @@ describe("regular convolutions in ST's lite network.c files (data/st-generated/c
     const convs = a.layers.filter((l) => l.op === 'Conv' && l.conv && !(l.conv.kernel[0] === 1 && l.conv.kernel[1] === 1));
     expect(convs.map((l) => [l.conv!.cin, l.conv!.cout, l.conv!.strides[0], liteStridedConvKeepsPaddingInside(l), liteConvKeepsInputApart(l)])).toEqual([
       [3, 16, 2, false, false], // RGB first layer: its own kernel and margin rule
-      [16, 32, 2, true, false], // generic kernel, padding inside (ST: 16→32 /2 in three files)
-      [32, 64, 2, false, true], // deep kernel on a _pad_before copy (ST: 32→64 /2 in three files, apart in both placements read)
+      [16, 32, 2, true, false], // generic kernel, padding inside (ST: 16→32 3×3/2 in three files)
+      [32, 64, 2, false, true], // deep kernel on a _pad_before copy (ST: 32→64 3×3/2 in three files, apart in both placements read)
       [64, 128, 2, false, true],
     ]);
   });

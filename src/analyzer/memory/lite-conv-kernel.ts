@@ -7,21 +7,22 @@
  * all ask it.
  *
  * The rule, by geometry (Cin, Cout, kernel, stride, dilation):
- * - 1×1: stride 1 → `forward_lite_pw_sssa8_ch`; strided → pointwise from Cin·Cout ≥ 1,024 (32→64 /2 in three files),
+ * - 1×1: stride 1 → `forward_lite_pw_sssa8_ch`; strided → pointwise from Cin·Cout ≥ 1,024 (32→64 /2 in two files),
  *   else the generic `forward_lite_conv2d_sssa8_ch` (16→32 /2 in two files).
  * - dilation > 1 → `forward_lite_conv2d_dilated_sssa8_ch` ("valid padding", lite_conv2d.h: a padded copy; no
  *   generated file with an int8 dilated convolution was found).
  * - Cin = 3 → `forward_lite_conv2d_rgb_sssa8_ch`, padding inside (3→16, 3→32 3×3/1; no strided one was read: the
  *   rule keeps rgb for them, as before).
+ * - per-tensor weights → the hybrid layer `forward_conv2d_integer_SSSA`, whatever the geometry (`liteConvCallFor`).
  * - 3×3 stride 1: from Cin ≥ 8 and Cin·Cout ≥ 256 `forward_lite_conv2d_deep_3x3_sssa8_ch` on a padded copy (16→24,
  *   16→32, 32→32 … 80→96, 64→128 in eight files; 16→16 in the 3.0.0 MNIST ResNet ×4); below (1→16, 8→8, 8→16) the
  *   generic kernel with the padding inside. Undecided by the files: 16→16 exactly. Its padding is a padded copy in
  *   all three networks that have it, but the kernel on that copy is deep_3x3 in one (×4) and the generic one in two
  *   (ResNet v1 8 3.0.0 ×2, YOLOv8-tiny 4.0.0 ×6). The rule says deep_3x3, which is what the latency model assumed
  *   before this rule existed and what the zoo's ResNet v1 8 timing (the exact file, 28.5 ms) agrees with: priced as
- *   the generic kernel (im2col reads) the H747 leave-one-model-out latency goes from 4.43 % to 8.80 % (ResNet v1 8
- *   +4.0 → +27.9 %). Code flash and the pool do not depend on the choice on any calibration row (docs/memory-4x.md
- *   "Which lite conv kernel").
+ *   the generic kernel (im2col reads) the H747 leave-one-model-out latency goes from 4.71 % to 8.55 % (ResNet v1 8
+ *   +3.1 → +26.1 %). Code flash does not depend on the choice on any calibration row (docs/memory-4x.md "Which lite
+ *   conv kernel").
  * - every other k×k (strided 3×3, 5×1 …): `forward_lite_conv2d_deep_sssa8_ch` on a padded copy from Cin ≥ 8 and
  *   Cin·Cout ≥ 1,024 (32→32, 32→64, 64→64 /2; 128→128 5×1), else the generic kernel with the padding inside
  *   (1→8, 8→16, 16→32 /2; 1→64 10×4/2).

@@ -14,11 +14,15 @@
  *    VGG's padded copy sits at offset 0, so there was no room below it: a placement outcome our planner (which lets
  *    the pool grow downwards) cannot reproduce; the rule stays as the stand-in that matches the VGG, MNIST and
  *    ResNet8 figures, and is documented as such (docs/memory-4x.md "Regular convolutions").
- *    Strided convolutions with Cin ≥ 8 whose padding is bottom/right only (TF 'same' at stride 2) are exempt and do
- *    not split their padding: the 3.0.0 ResNet runs its 3×3/2 16→32 conv as `forward_lite_conv2d_sssa8_ch` with the
- *    padding inside the kernel (no `_pad_before`) and writes the output 480 B (one output row + one pixel) below its
- *    input (`liteStridedConvKeepsPaddingInside`; the same file splits its 3×3/2 32→64 conv, so this split choice is
- *    one case each way — the predicate follows the 16→32 one, the analog of ST YOLO LC v1's peak conv).
+ *    Whether a padded convolution runs on a `_pad_before` copy is the lite conv kernel rule's (lite-conv-kernel.ts,
+ *    session 7; `liteConvKeepsPaddingInside`): the deep kernels take valid padding only, the generic kernel below
+ *    the deep thresholds (Cin < 8, 8→8 / 8→16 3×3, 16→32 3×3/2 …) and the per-tensor hybrid conv take it inside.
+ *    Strided convolutions with Cin ≥ 8 whose padding is bottom/right only (TF 'same' at stride 2) and that keep it
+ *    inside are exempt from rule 1: the 3.0.0 ResNet runs its 3×3/2 16→32 conv as `forward_lite_conv2d_sssa8_ch`
+ *    with the padding inside the kernel (no `_pad_before`) and writes the output 480 B (one output row + one pixel)
+ *    below its input (`liteStridedConvKeepsPaddingInside`). Its 3×3/2 32→64 conv, like ResNet v1 8's, runs
+ *    `forward_lite_conv2d_deep_sssa8_ch` on a padded copy, placed apart: rule 1 applies (before session 7 every
+ *    strided conv with Cin ≥ 8 was exempt and unsplit).
  * 2. No conv + pool fusion: 4.0.1 runs `forward_lite_maxpool_is8os8_scalepos` on the full conv output.
  * 3. A split padding (`<layer>_pad_before`, `forward_lite_pad_constant`) always writes (H + Kh − 1) × (W + Kw − 1)
  *    with the model's top/left padding: 30×30 for a stride-2 3×3 depthwise on 28×28 whose SAME padding is (0, 1)
@@ -27,7 +31,8 @@
  *    the 3.0/4.0/9.0 files do; the backward bounds of overlap-rules.ts are dropped.
  * Depthwise, pointwise and pad copies keep the 8.1 forward bounds (4.0.1 places them exactly at F).
  * 5. The deep-convolution scratch keeps the 8.1 formula with its 5,120 B im2col budget capped at the weights as int16,
- *    2·Kh·Kw·Cin·Cout (`liteDeepConvScratchBytes`: 3×3 16→16 5,408 B in two 3.0.0 files, 8→16 2,816 B).
+ *    2·Kh·Kw·Cin·Cout (`liteDeepConvScratchBytes`: 3×3 16→16 5,408 B in two 3.0.0 files, 8→16 2,816 B); a strided 1×1
+ *    the generic kernel runs has that scratch, not the pointwise one (16→32 /2: 1,536 B in two 3.0.0 files).
  * 6. Placement: the st planner's execution, size and reverse sequences, not the 'outward' sequence fitted to 8.1.0
  *    rows (`LITE_PLACEMENT_SEQUENCES`; it reproduces no 3.x/4.x file better and moves only the MobileNet v1 4.x rows,
  *    all further below ST).
@@ -135,9 +140,9 @@ function liteAnalysisView(analysis: Analysis): Analysis {
  *   have 18·Cin·Cout ≥ 5,120; docs/memory-4x.md "Scratch sizes");
  * - an older X-CUBE-AI file's 3×3 16→16 `forward_conv2d_deep_sssa8_ch_nl_pool` (10·Cout variant, id 18445407568):
  *   5,344 = 576 + 160 + 4,608.
- * The cap binds only when Cin·Cout·Kh·Kw < 2,560 (16→16 3×3 and smaller). Which kernel runs a strided 1×1 conv
- * (generic with this formula for Cin 16, `forward_lite_pw_sssa8_ch` 4·Cin + 10·Cout for Cin 32 in both files) is
- * not modelled: the pointwise rule stays for every unpadded 1×1.
+ * The cap binds only when Cin·Cout·Kh·Kw < 2,560 (16→16 3×3 and smaller). A strided 1×1 conv the lite rule gives the
+ * generic kernel (lite-conv-kernel.ts: Cin·Cout < 1,024) gets this formula (16→32 /2: 1,536 B in both files);
+ * `forward_lite_pw_sssa8_ch` keeps 4·Cin + 10·Cout (32→64 /2: 768 B in both files).
  */
 export function liteDeepConvScratchBytes(layer: Layer, fixedBudgetBytes: number): number {
   const g = layer.conv;

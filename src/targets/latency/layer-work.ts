@@ -51,11 +51,11 @@ export const IM2COL_PIXELS_PER_PASS = 2;
 
 /**
  * ST's lite `forward_lite_conv2d_deep_3x3_sssa8_ch`: the kernel ST's lite generator calls for an 8-bit stride-1 3×3
- * convolution from Cin·Cout 256 (16→16) up with per-channel weights (analyzer/memory/lite-conv-kernel.ts, the one rule code flash and the lite pool
- * use; lite network.c files, data/st-generated/conv-kernel-calls-lite.json). It runs on a padded copy of its input
- * and reads the window straight from it, so it builds no im2col columns. Every other k×k and 1×1 convolution (the
- * generic kernel of 8→8, 8→16 and 16→16, the strided `deep` kernel, the per-tensor hybrid `forward_conv2d_integer_SSSA`, float ones) reads its input window element by
- * element.
+ * convolution with per-channel weights from Cin·Cout 256 (16→16) up (analyzer/memory/lite-conv-kernel.ts, the one
+ * rule code flash and the lite pool use; data/st-generated/conv-kernel-calls-lite.json). It runs on a padded copy of
+ * its input and reads the window straight from it, so it builds no im2col columns. Every other k×k and 1×1
+ * convolution (the generic kernel of 8→8 and 8→16, the strided `deep` kernel, the per-tensor hybrid
+ * `forward_conv2d_integer_SSSA`, float ones) reads its input window element by element.
  */
 export function isDeep3x3Conv(l: Layer): boolean {
   return liteConvCallOf(l)?.kernel === 'conv2d_deep_3x3';
