@@ -14,11 +14,15 @@
  *    VGG's padded copy sits at offset 0, so there was no room below it: a placement outcome our planner (which lets
  *    the pool grow downwards) cannot reproduce; the rule stays as the stand-in that matches the VGG, MNIST and
  *    ResNet8 figures, and is documented as such (docs/memory-4x.md "Regular convolutions").
- *    Strided convolutions with Cin ≥ 8 whose padding is bottom/right only (TF 'same' at stride 2) are exempt and do
- *    not split their padding: the 3.0.0 ResNet runs its 3×3/2 16→32 conv as `forward_lite_conv2d_sssa8_ch` with the
- *    padding inside the kernel (no `_pad_before`) and writes the output 480 B (one output row + one pixel) below its
- *    input (`liteStridedConvKeepsPaddingInside`; the same file splits its 3×3/2 32→64 conv, so this split choice is
- *    one case each way — the predicate follows the 16→32 one, the analog of ST YOLO LC v1's peak conv).
+ *    Whether a padded convolution runs on a `_pad_before` copy is the lite conv kernel rule's (lite-conv-kernel.ts,
+ *    session 7; `liteConvKeepsPaddingInside`): the deep kernels take valid padding only, the generic kernel below
+ *    the deep thresholds (Cin < 8, 8→8 / 8→16 3×3, 16→32 3×3/2 …) and the per-tensor hybrid conv take it inside.
+ *    Strided convolutions with Cin ≥ 8 whose padding is bottom/right only (TF 'same' at stride 2) and that keep it
+ *    inside are exempt from rule 1: the 3.0.0 ResNet runs its 3×3/2 16→32 conv as `forward_lite_conv2d_sssa8_ch`
+ *    with the padding inside the kernel (no `_pad_before`) and writes the output 480 B (one output row + one pixel)
+ *    below its input (`liteStridedConvKeepsPaddingInside`). Its 3×3/2 32→64 conv, like ResNet v1 8's, runs
+ *    `forward_lite_conv2d_deep_sssa8_ch` on a padded copy, placed apart: rule 1 applies (before session 7 every
+ *    strided conv with Cin ≥ 8 was exempt and unsplit).
  * 2. No conv + pool fusion: 4.0.1 runs `forward_lite_maxpool_is8os8_scalepos` on the full conv output.
  * 3. A split padding (`<layer>_pad_before`, `forward_lite_pad_constant`) always writes (H + Kh − 1) × (W + Kw − 1)
  *    with the model's top/left padding: 30×30 for a stride-2 3×3 depthwise on 28×28 whose SAME padding is (0, 1)
@@ -27,7 +31,8 @@
  *    the 3.0/4.0/9.0 files do; the backward bounds of overlap-rules.ts are dropped.
  * Depthwise, pointwise and pad copies keep the 8.1 forward bounds (4.0.1 places them exactly at F).
  * 5. The deep-convolution scratch keeps the 8.1 formula with its 5,120 B im2col budget capped at the weights as int16,
- *    2·Kh·Kw·Cin·Cout (`liteDeepConvScratchBytes`: 3×3 16→16 5,408 B in two 3.0.0 files, 8→16 2,816 B).
+ *    2·Kh·Kw·Cin·Cout (`liteDeepConvScratchBytes`: 3×3 16→16 5,408 B in two 3.0.0 files, 8→16 2,816 B); a strided 1×1
+ *    the generic kernel runs has that scratch, not the pointwise one (16→32 /2: 1,536 B in two 3.0.0 files).
  * 6. Placement: the st planner's execution, size and reverse sequences, not the 'outward' sequence fitted to 8.1.0
  *    rows (`LITE_PLACEMENT_SEQUENCES`; it reproduces no 3.x/4.x file better and moves only the MobileNet v1 4.x rows,
  *    all further below ST).
@@ -43,6 +48,7 @@
 import type { Analysis, Layer } from '../layer.ts';
 import { loadPlanner, memoisedPeakBytes, skeletonOnSchedule, scratchFunction, type MemoryOptions } from './index.ts';
 import { assembleLiveness, livenessSkeleton, type Liveness, type LivenessSkeleton } from './liveness.ts';
+import { liteConvCall, liteConvCallOf } from './lite-conv-kernel.ts';
 import { elementBytes, rowCandidates, stSplitsPadding } from './overlap-rules.ts';
 import { StPlanner } from './st-plan.ts';
 import { ST_DEEP_CONV_IM2COL_BYTES } from './st-scratch-rules.ts';
@@ -78,11 +84,12 @@ export function liteConvKeepsInputApart(layer: Layer): boolean {
 
 /**
  * A strided int8 k×k convolution (not 1×1, not the RGB first layer) with Cin ≥ 8 whose padding is bottom/right only
- * or none: ST's lite generator runs it as `forward_lite_conv2d_sssa8_ch` ("same padding or channels < 8",
- * lite_conv2d.h; unpadded: `forward_lite_conv2d_deep_sssa8_ch`, "valid padding, channels ≥ 8") with the padding
- * inside the kernel, no `_pad_before` copy, and lets the output overlap its input from below: the 3.0.0
- * ResNet (search id 66833973634) `conv2d_7`, 3×3/2 16→32 on 28×28, writes its 14×14×32 output at 17,472 with its
- * input at 17,952 (d = −480; our row bound −448). `forward_lite_conv2d_deep_3x3_sssa8_ch` is stride 1 only.
+ * or none and that ST's lite generator does not run on a padded copy (lite-conv-kernel.ts: the generic
+ * `forward_lite_conv2d_sssa8_ch` below Cin·Cout 1,024 takes the padding inside; an unpadded conv has none to copy):
+ * exempt from rule 1, its output may overlap its input from below. The 3.0.0 ResNet (search id 66833973634)
+ * `conv2d_7`, 3×3/2 16→32 on 28×28, writes its 14×14×32 output at 17,472 with its input at 17,952 (d = −480; our
+ * row bound −448). A padded strided conv from Cin·Cout 1,024 runs `forward_lite_conv2d_deep_sssa8_ch` on a
+ * `_pad_before` copy (32→64 /2 in the same file and in ResNet v1 8, both placed apart from their copy): rule 1 applies.
  */
 export function liteStridedConvKeepsPaddingInside(layer: Layer): boolean {
   const g = layer.conv;
@@ -90,19 +97,30 @@ export function liteStridedConvKeepsPaddingInside(layer: Layer): boolean {
   if (g.kernel[0] === 1 && g.kernel[1] === 1) return false;
   if (layer.dtype !== 'int8' && layer.dtype !== 'uint8') return false;
   if (g.cin < 8 || (g.strides[0] < 2 && g.strides[1] < 2)) return false;
-  return g.pads[0] === 0 && g.pads[1] === 0;
+  if (g.pads[0] !== 0 || g.pads[1] !== 0) return false;
+  return !(liteConvCall(g).paddedCopy && g.pads.some((p) => p > 0));
 }
 
 /**
- * The analysis as the lite generator runs it: the convolutions `liteStridedConvKeepsPaddingInside` accepts keep
- * their padding inside the kernel, so they are not split into a padded copy. Their bottom/right padding is dropped
- * from this view only; with top padding 0 the row bounds (overlap-rules.ts `rowOverlap`) do not depend on it.
+ * A padded int8 convolution the 8.1 model splits into a padded copy (overlap-rules.ts `stSplitsPadding`) whose lite
+ * kernel takes the padding inside instead (lite-conv-kernel.ts: the generic kernel below the deep thresholds —
+ * Cin 1 first convs, 8→8 / 8→16 3×3, 16→32 3×3/2, 1→64 10×4/2 — in the lite network.c files, no `_pad_before`).
+ */
+export function liteConvKeepsPaddingInside(layer: Layer): boolean {
+  return stSplitsPadding(layer) && liteConvCallOf(layer)?.paddedCopy === false;
+}
+
+/**
+ * The analysis as the lite generator runs it: the convolutions whose lite kernel takes the padding inside
+ * (`liteConvKeepsPaddingInside`) are not split into a padded copy; their padding is dropped from this view only. The
+ * row bounds of an overlap are then computed without it: exact for the bottom/right-only padding of the convs rule 1
+ * exempts (top padding 0); the others keep their output apart (rule 1, decided on the source layer).
  */
 function liteAnalysisView(analysis: Analysis): Analysis {
-  if (!analysis.layers.some(liteStridedConvKeepsPaddingInside)) return analysis;
+  if (!analysis.layers.some(liteConvKeepsPaddingInside)) return analysis;
   return {
     ...analysis,
-    layers: analysis.layers.map((l) => (liteStridedConvKeepsPaddingInside(l) ? { ...l, conv: { ...l.conv!, pads: [0, 0, 0, 0] } } : l)),
+    layers: analysis.layers.map((l) => (liteConvKeepsPaddingInside(l) ? { ...l, conv: { ...l.conv!, pads: [0, 0, 0, 0] } } : l)),
   };
 }
 
@@ -122,17 +140,20 @@ function liteAnalysisView(analysis: Analysis): Analysis {
  *   have 18·Cin·Cout ≥ 5,120; docs/memory-4x.md "Scratch sizes");
  * - an older X-CUBE-AI file's 3×3 16→16 `forward_conv2d_deep_sssa8_ch_nl_pool` (10·Cout variant, id 18445407568):
  *   5,344 = 576 + 160 + 4,608.
- * The cap binds only when Cin·Cout·Kh·Kw < 2,560 (16→16 3×3 and smaller). Which kernel runs a strided 1×1 conv
- * (generic with this formula for Cin 16, `forward_lite_pw_sssa8_ch` 4·Cin + 10·Cout for Cin 32 in both files) is
- * not modelled: the pointwise rule stays for every unpadded 1×1.
+ * The cap binds only when Cin·Cout·Kh·Kw < 2,560 (16→16 3×3 and smaller). A strided 1×1 conv the lite rule gives the
+ * generic kernel (lite-conv-kernel.ts: Cin·Cout < 1,024) gets this formula (16→32 /2: 1,536 B in both files);
+ * `forward_lite_pw_sssa8_ch` keeps 4·Cin + 10·Cout (32→64 /2: 768 B in both files).
  */
 export function liteDeepConvScratchBytes(layer: Layer, fixedBudgetBytes: number): number {
   const g = layer.conv;
   if (layer.op !== 'Conv' || !g || g.group !== 1) return fixedBudgetBytes;
   if (layer.dtype !== 'int8' && layer.dtype !== 'uint8') return fixedBudgetBytes;
   const pointwise = g.kernel[0] === 1 && g.kernel[1] === 1 && g.pads.every((p) => p === 0);
-  if (pointwise || g.cin === 1 || g.cin === 3) return fixedBudgetBytes;
   const weightsInt16Bytes = 2 * g.kernel[0] * g.kernel[1] * g.cin * g.cout;
+  // a strided 1×1 the generic kernel runs (lite-conv-kernel.ts: Cin·Cout < 1,024) has the generic kernel's scratch,
+  // not the pointwise one: 16→32 /2 1,536 B in two 3.0.0 files (4·Cin + 14·Cout + the capped budget)
+  if (pointwise && g.cin > 3 && liteConvCall(g).kernel === 'conv2d') return 4 * g.cin + 14 * g.cout + Math.min(ST_DEEP_CONV_IM2COL_BYTES, weightsInt16Bytes);
+  if (pointwise || g.cin === 1 || g.cin === 3) return fixedBudgetBytes;
   if (weightsInt16Bytes >= ST_DEEP_CONV_IM2COL_BYTES || fixedBudgetBytes < ST_DEEP_CONV_IM2COL_BYTES) return fixedBudgetBytes;
   return fixedBudgetBytes - ST_DEEP_CONV_IM2COL_BYTES + weightsInt16Bytes;
 }
@@ -161,19 +182,21 @@ export function litePaddedBytes(layer: Layer): number | undefined {
  */
 export function liteLiveness(source: Analysis, schedule: readonly number[], opts: MemoryOptions = {}): Liveness {
   const analysis = liteAnalysisView(source);
-  return liteLivenessOf(analysis, livenessSkeleton(analysis, schedule, liteSkeletonOptions(opts)), opts);
+  return liteLivenessOf(source, analysis, livenessSkeleton(analysis, schedule, liteSkeletonOptions(opts)), opts);
 }
 
 function liteSkeletonOptions(opts: MemoryOptions): { allocateIo: boolean; splitPads: boolean; fuseConvPool: false } {
   return { allocateIo: opts.allocateIo ?? true, splitPads: opts.stSplitPads ?? true, fuseConvPool: false };
 }
 
-/** liteLiveness from the skeleton of the lite view `analysis` (liteAnalysisView) with liteSkeletonOptions. */
-function liteLivenessOf(analysis: Analysis, skeleton: LivenessSkeleton, opts: MemoryOptions): Liveness {
+/** liteLiveness from the skeleton of the lite view `analysis` of `source` (liteAnalysisView) with liteSkeletonOptions. */
+function liteLivenessOf(source: Analysis, analysis: Analysis, skeleton: LivenessSkeleton, opts: MemoryOptions): Liveness {
   const engine = opts.scratchEngine ?? 'st';
   const scratchBytes = engine === 'st' ? liteScratchFunction() : scratchFunction(engine);
   const lv = assembleLiveness(skeleton, analysis, scratchBytes);
   const layerAt = (step: number) => analysis.layers[lv.schedule[step]!]!;
+  // rule 1 reads the source layer: the view has dropped the padding of the convs that keep it inside
+  const sourceLayerAt = (step: number) => source.layers[lv.schedule[step]!]!;
   const padOf = new Map<string, Layer>();
   for (const l of analysis.layers) if (stSplitsPadding(l)) padOf.set(`${l.name}#pad`, l);
   const enlarged = new Map<number, Layer>(); // buffer index → layer whose padded copy grew
@@ -185,7 +208,7 @@ function liteLivenessOf(analysis: Analysis, skeleton: LivenessSkeleton, opts: Me
     return { ...b, sizeBytes: bytes };
   });
   const overlaps = lv.overlaps
-    .filter((o) => !(liteConvKeepsInputApart(layerAt(o.step)) && !buffers[o.output]!.name.endsWith('#pad')))
+    .filter((o) => !(liteConvKeepsInputApart(sourceLayerAt(o.step)) && !buffers[o.output]!.name.endsWith('#pad')))
     .map((o) => {
       // A grown padded copy has other rows: recompute the row bounds of the pair it belongs to.
       const asOutput = enlarged.get(o.output);
@@ -275,7 +298,7 @@ export function planStLitePeakBytes(analysis: Analysis, opts: MemoryOptions = {}
     () => {
       const view = liteAnalysisView(analysis);
       const skeleton = skeletonOnSchedule(analysis, { ...skeletonOpts, ...(opts.schedule ? { schedule: opts.schedule } : {}) }, view === analysis ? undefined : { analysis: view, key: 'lite-view' });
-      return planLivenessBytes(liteLivenessOf(view, skeleton, opts), alignmentBytes);
+      return planLivenessBytes(liteLivenessOf(analysis, view, skeleton, opts), alignmentBytes);
     },
     opts.schedule,
   );
