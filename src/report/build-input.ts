@@ -16,6 +16,8 @@ import { resolveTarget } from '../targets/resolve.ts';
 import { layerLatencyOf } from './layer-latency.ts';
 import { mpuCpuPath, runtimeShapeOps } from '../targets/latency/runtime-path.ts';
 import { calibrationSources, findPublishedFigures, type PublishedQuery } from './published.ts';
+import { calibrationEntry, combinedError, lowerBoundsOf, memoryParts, profileOf, type LowerBounds } from './memory-parts.ts';
+import type { TargetProfile } from '../targets/profile-schema.ts';
 import { formatBytes, formatMs } from './format.ts';
 import type { PublishedFigure, ReportInput, ReportMemory, ReportMemoryPlan, ReportTargetResult, ResolutionPoint } from './types.ts';
 
@@ -126,22 +128,40 @@ interface TargetResultExtras {
   weightBytes?: number;
   codeFlashBytes?: number;
   latencyNote?: string;
+  class?: string;
 }
 
-/** Adapts one target result (`evaluateTargets` / `check --json` entry) to the report's type. */
-export function toReportTarget(x: unknown): ReportTargetResult {
+/**
+ * Adapts one target result (`evaluateTargets` / `check --json` entry) to the report's type. The RAM and flash
+ * parts get the expected error of their own quantity from the calibration table (memory-parts.ts): `profile`,
+ * the target's profile (default: the built-in one of that id), `bounds`, what makes figures lower bounds (default:
+ * read from the result's notes, as a saved `check --json` has them).
+ */
+export function toReportTarget(x: unknown, ctx: { profile?: TargetProfile; bounds?: LowerBounds } = {}): ReportTargetResult {
   const t = x as Omit<Partial<ReportTargetResult>, 'engine'> & TargetResultExtras & { id: string };
   const engine = typeof t.engine === 'string' ? t.engine : t.engine?.name ? `${t.engine.name}${t.engine.clockMHz ? ` ${t.engine.clockMHz} MHz` : ''}` : undefined;
   const ramParts = t.activationBytes !== undefined ? { activations: t.activationBytes, runtime: t.runtimeRamBytes ?? 0 } : undefined;
   const flashParts = t.weightBytes !== undefined ? { weights: t.weightBytes, code: t.codeFlashBytes ?? 0 } : undefined;
   const notes = [...(t.latencyNote ? [t.latencyNote] : []), ...(Array.isArray(t.notes) ? t.notes.map(String) : [])];
+  const ram = fitOf(t.ram, t.memoryErrorPct?.activationRam, ramParts);
+  const flash = fitOf(t.flash, t.memoryErrorPct?.weightsFlash, flashParts);
+  const profile = ctx.profile ?? profileOf(t.id);
+  const cls = t.class ?? profile?.class;
+  const parts = memoryParts({ ...t, ...(cls ? { class: cls } : {}), notes: Array.isArray(t.notes) ? t.notes.map(String) : [] }, profile ? calibrationEntry(profile) : undefined, ctx.bounds);
+  if (parts) {
+    ram.components = parts.ram;
+    flash.components = parts.flash;
+    // the total's error comes from its parts' (a total is no better known than its least-known part)
+    ram.errorPct = combinedError(parts.ram).errorPct;
+    flash.errorPct = combinedError(parts.flash).errorPct;
+  }
   return {
     id: t.id,
     ...(t.name ? { name: t.name } : {}),
     ...(engine ? { engine } : {}),
     fits: !!t.fits,
-    ram: fitOf(t.ram, t.memoryErrorPct?.activationRam, ramParts),
-    flash: fitOf(t.flash, t.memoryErrorPct?.weightsFlash, flashParts),
+    ram,
+    flash,
     latencyMs: typeof t.latencyMs === 'number' ? t.latencyMs : null,
     latencyErrorPct: typeof t.latencyErrorPct === 'number' ? t.latencyErrorPct : null,
     limitingMemory: t.limitingMemory ?? null,
@@ -194,7 +214,8 @@ function evaluate(model: IRModel, targetIds: string[], inputShapes?: Record<stri
   const memory = toReportMemory(planMemory(analysis, { allocateIo: true }), analysis);
   if (memory?.planners.st && analysis.totals.activationPeakBytes === undefined) analysis.totals.activationPeakBytes = memory.planners.st.peakBytes;
   const results = targetIds.length ? evaluateTargets(analysis, targetIds) : undefined;
-  const targets = results?.map(toReportTarget);
+  const bounds = results ? lowerBoundsOf(analysis) : undefined;
+  const targets = results?.map((r, i) => toReportTarget(r, { profile: resolveTarget(targetIds[i]!), ...(bounds ? { bounds } : {}) }));
   return { analysis, memory, targets, ...(results ? { results } : {}) };
 }
 
@@ -218,6 +239,13 @@ function inputTypeMismatch(f: PublishedFigure, analysis: Analysis): string | und
   if (!theirs || ours.length === 0 || ours.every((d) => d === theirs)) return undefined;
   const ourBytes = analysis.model.inputs.reduce((sum, i) => sum + storageBytes(i.dtype, i.shape.reduce((a, b) => a * b, 1)), 0);
   return `not like for like: ST's file takes a ${theirs} input, this model a ${[...new Set(ours)].join('/')} one (${formatBytes(ourBytes)} in its activation RAM)`;
+}
+
+/** The expected error of one part of a fit (its own quantity's), or the fit's when it has no parts listed. */
+function partError(fit: ReportTargetResult['ram'] | undefined, name: 'activations' | 'weights'): number | null {
+  if (!fit) return null;
+  const p = fit.components?.find((c) => c.name === name);
+  return p ? p.errorPct : (fit.errorPct ?? null);
 }
 
 /** Predictions to set beside published figures, taken from the matching resolution's results. */
@@ -244,10 +272,10 @@ function attachPredictions(figures: PublishedFigure[], byResolution: Map<number,
       }
     } else if (f.metric === 'weightsFlashBytes') {
       predicted = t?.flash.parts?.weights ?? e.analysis.totals.weightBytes;
-      errorPct = t?.flash.errorPct ?? null;
+      errorPct = partError(t?.flash, 'weights');
     } else if (f.metric === 'activationRamBytes') {
       predicted = t?.ram.parts?.activations ?? e.memory?.planners.st?.peakBytes ?? null;
-      errorPct = t?.ram.errorPct ?? null;
+      errorPct = partError(t?.ram, 'activations');
       const unlike = inputTypeMismatch(f, e.analysis);
       if (unlike) return { ...f, predictedValue: predicted, predictedErrorPct: errorPct, comparable: false, comparabilityNote: unlike };
     } else if (f.metric === 'internalRamBytes') predicted = t ? t.ram.internalBytes : null;
