@@ -4,6 +4,7 @@
  * target evaluation are other modules (issues 6 and 7); their results are adapted here to the report's types,
  * and a missing piece becomes an absent section, never an invented number.
  */
+import { basename } from 'node:path';
 import { analyzeModel } from '../analyzer/analyze.ts';
 import { storageBytes } from '../analyzer/dtype.ts';
 import { EdgefitError } from '../analyzer/errors.ts';
@@ -15,7 +16,7 @@ import { DEFAULT_TARGETS, evaluateTargets, type TargetResult } from '../targets/
 import { resolveTarget } from '../targets/resolve.ts';
 import { layerLatencyOf } from './layer-latency.ts';
 import { mpuCpuPath, runtimeShapeOps } from '../targets/latency/runtime-path.ts';
-import { calibrationSources, findPublishedFigures, type PublishedQuery } from './published.ts';
+import { calibrationSources, findPublishedFigures, sameInputSize, type InputSize, type PublishedQuery } from './published.ts';
 import { calibrationEntry, combinedError, lowerBoundsOf, memoryParts, profileOf, type LowerBounds } from './memory-parts.ts';
 import type { TargetProfile } from '../targets/profile-schema.ts';
 import { formatBytes, formatMs } from './format.ts';
@@ -195,6 +196,15 @@ export function squareResolutionOf(analysis: Analysis): number | undefined {
   return undefined;
 }
 
+/** Height × width × channels of the 4-D image input (NHWC for TFLite and channel-last ONNX, else NCHW), if any. */
+export function inputSizeOf(analysis: Analysis): InputSize | undefined {
+  const s = analysis.model.inputs[0]?.shape;
+  if (!s || s.length !== 4) return undefined;
+  const [, a, b, d] = s as [number, number, number, number];
+  const channelsLast = analysis.model.format === 'tflite' || (d <= 4 && a > 4);
+  return channelsLast ? { h: a, w: b, c: d } : { h: b, w: d, c: a };
+}
+
 /** Adds the per-layer attribution of each target's predicted latency (see layer-latency.ts). */
 function attachLayerLatency(e: EvaluatedModel): void {
   (e.targets ?? []).forEach((t, i) => {
@@ -234,6 +244,8 @@ function sweepPoint(resolution: number, e: EvaluatedModel): ResolutionPoint {
  * input type (its graph input is a buffer of the activation pool): undefined when the input types agree.
  */
 function inputTypeMismatch(f: PublishedFigure, analysis: Analysis): string | undefined {
+  // the file ST measured itself: its input type is this model's, whatever its name suggests (Yamnet 256's int8 input)
+  if (f.benchmarkedFile && basename(f.benchmarkedFile) === basename(analysis.model.path)) return undefined;
   const theirs = f.publishedInputDtype;
   const ours = analysis.model.inputs.map((i) => i.dtype);
   if (!theirs || ours.length === 0 || ours.every((d) => d === theirs)) return undefined;
@@ -248,10 +260,20 @@ function partError(fit: ReportTargetResult['ram'] | undefined, name: 'activation
   return p ? p.errorPct : (fit.errorPct ?? null);
 }
 
-/** Predictions to set beside published figures, taken from the matching resolution's results. */
-function attachPredictions(figures: PublishedFigure[], byResolution: Map<number, EvaluatedModel>): PublishedFigure[] {
+/**
+ * Predictions to set beside published figures, taken from the results of the analysis whose input has the row's
+ * size (H × W × C; for a figure without one, the square resolution).
+ */
+function attachPredictions(figures: PublishedFigure[], evaluated: EvaluatedModel[], byResolution: Map<number, EvaluatedModel>): PublishedFigure[] {
   return figures.map((f) => {
-    const e = f.resolution !== undefined ? byResolution.get(f.resolution) : undefined;
+    const e = f.inputSize
+      ? evaluated.find((x) => {
+          const size = inputSizeOf(x.analysis);
+          return size !== undefined && sameInputSize(size, f.inputSize!);
+        })
+      : f.resolution !== undefined
+        ? byResolution.get(f.resolution)
+        : undefined;
     if (!e) return f;
     const t = e.targets?.find((x) => x.id === f.targetId);
     let predicted: number | null = null;
@@ -307,7 +329,12 @@ export async function buildReportInput(modelPath: string, opts: ReportBuildOptio
 
   let published: PublishedFigure[] = [];
   if (Array.isArray(opts.published)) published = opts.published;
-  else if (opts.published) published = attachPredictions(findPublishedFigures(opts.published), byResolution);
+  else if (opts.published) {
+    // the rows of the input sizes this report analyses the model at (its own, and each resolution's), square or not
+    const evaluated = [...new Set([main, ...byResolution.values()])];
+    const inputSizes = evaluated.map((e) => inputSizeOf(e.analysis)).filter((s): s is InputSize => s !== undefined);
+    published = attachPredictions(findPublishedFigures({ ...opts.published, resolutions: [], inputSizes }), evaluated, byResolution);
+  }
 
   return {
     ...(opts.title ? { title: opts.title } : {}),

@@ -114,7 +114,10 @@ export interface FigureSource {
 export interface PublishedFigure {
   targetId: string;
   board: string;
+  /** Side of a square input (the row's H = W); absent for a non-square row. */
   resolution?: number;
+  /** The row's input size as published (H × W × C; C absent when the table gives none). */
+  inputSize?: { h: number; w: number; c?: number };
   metric: 'latencyMs' | 'activationRamBytes' | 'weightsFlashBytes' | 'internalRamBytes' | 'externalRamBytes' | 'totalRamBytes' | 'totalFlashBytes';
   publishedValue: number;
   predictedValue?: number | null;
@@ -134,6 +137,8 @@ export interface PublishedFigure {
    * input sits in the activation pool, so a model with another input type is not like for like.
    */
   publishedInputDtype?: 'uint8' | 'float32';
+  /** The file ST measured, when the data names it as the benchmarked file itself (stand_in 'exact-file'): a model of that file name is that file. */
+  benchmarkedFile?: string;
   /** False when the prediction is not like for like (another runtime path than ST's file); said in `comparabilityNote`. */
   comparable?: boolean;
   comparabilityNote?: string;
