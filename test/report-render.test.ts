@@ -76,7 +76,7 @@ describe('renderReport', () => {
     const input = fixtureReportInput();
     const markup = markupOnly(renderReport(input));
     const summary = markup.slice(markup.indexOf('id="summary"'), markup.indexOf('id="published"'));
-    const rows = summary.split('<tr>').slice(2).map((r) => r.slice(0, r.indexOf('</tr>'))); // after the header row
+    const rows = summary.split(/<tr[\s>]/).slice(2).map((r) => r.slice(0, r.indexOf('</tr>'))); // after the header row
     expect(rows).toHaveLength(input.targets!.length);
     for (const row of rows) {
       // RAM, flash and latency cells each carry "± x %" or "± n/a"

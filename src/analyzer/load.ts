@@ -14,7 +14,7 @@ import type { IRModel } from './ir.ts';
 import { readFully } from './onnx/read-fully.ts';
 import { readOnnxBytes, readOnnxFile, type OnnxRead } from './onnx/reader.ts';
 import { DEFAULT_MAX_TENSOR_BYTES } from './onnx/tensor-data.ts';
-import { readTflite } from './tflite/reader.ts';
+import { readTflite, readTfliteFile } from './tflite/reader.ts';
 
 export interface LoadOptions {
   /** Cap on the model file's size (default 2 GiB). */
@@ -50,7 +50,8 @@ function readRest(fd: number, into: Uint8Array, from: number, path: string): voi
 
 /**
  * Reads and checks a model file. ONNX files are read structure first: initializer payloads above a few KiB
- * are not read until something asks for their bytes (see onnx/wire-reader.ts); TFLite files are read whole.
+ * are not read until something asks for their bytes (see onnx/wire-reader.ts); TFLite files are read whole to
+ * decode them, and their large constants are then left on disk likewise (tflite/reader.ts readTfliteFile).
  */
 export function loadModel(path: string, opts: LoadOptions = {}): IRModel {
   const cap = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
@@ -82,7 +83,12 @@ export function loadModel(path: string, opts: LoadOptions = {}): IRModel {
       if (isEdgefitError(e)) throw e;
       throw cannotRead(e);
     }
-    if (isTflite(head) || size === 0) {
+    if (isTflite(head)) {
+      // large constants are left on disk until a stage reads them; the model keeps nothing of the file (tflite/reader.ts)
+      const identity = { path: absolute, shown: path, size, mtimeMs };
+      return withTfliteLimitHint(() => readTfliteFile(fd, identity, head, { path, maxTensorBytes: opts.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES }));
+    }
+    if (size === 0) {
       const bytes = Buffer.allocUnsafe(size);
       bytes.set(head, 0);
       try {
@@ -98,6 +104,18 @@ export function loadModel(path: string, opts: LoadOptions = {}): IRModel {
     return checked(withOnnxMessages(() => readOnnxFile(fd, identity, head, { path, baseDir, maxTensorBytes })), path);
   } finally {
     closeSync(fd);
+  }
+}
+
+/** Every tensor-cap refusal says how to raise the cap, whichever reader made it. */
+function withTfliteLimitHint(read: () => IRModel): IRModel {
+  try {
+    return read();
+  } catch (e) {
+    if (isEdgefitError(e) && e.code === 'LIMIT' && !e.message.includes('--max-tensor-bytes')) {
+      throw new EdgefitError('LIMIT', `${e.message} (raise it with --max-tensor-bytes / maxTensorBytes)`);
+    }
+    throw e;
   }
 }
 
@@ -127,16 +145,7 @@ export function loadModelBytes(bytes: Uint8Array, path: string, opts: LoadBytesO
   const cap = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   if (bytes.length > cap) throw tooLarge(path, bytes.length, cap);
   const maxTensorBytes = opts.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES;
-  if (isTflite(bytes)) {
-    try {
-      return readTflite(bytes, { path, maxTensorBytes }); // checked by the reader itself (its tests call it directly)
-    } catch (e) {
-      // every tensor-cap refusal says how to raise the cap, whichever reader made it
-      if (isEdgefitError(e) && e.code === 'LIMIT' && !e.message.includes('--max-tensor-bytes')) {
-        throw new EdgefitError('LIMIT', `${e.message} (raise it with --max-tensor-bytes / maxTensorBytes)`);
-      }
-      throw e;
-    }
-  }
+  // checked by the reader itself (its tests call it directly)
+  if (isTflite(bytes)) return withTfliteLimitHint(() => readTflite(bytes, { path, maxTensorBytes }));
   return checked(withOnnxMessages(() => readOnnxBytes(bytes, { path, baseDir: opts.baseDir ?? dirname(resolve(path)), maxTensorBytes })), path);
 }

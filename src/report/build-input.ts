@@ -4,6 +4,7 @@
  * target evaluation are other modules (issues 6 and 7); their results are adapted here to the report's types,
  * and a missing piece becomes an absent section, never an invented number.
  */
+import { basename } from 'node:path';
 import { analyzeModel } from '../analyzer/analyze.ts';
 import { storageBytes } from '../analyzer/dtype.ts';
 import { EdgefitError } from '../analyzer/errors.ts';
@@ -15,7 +16,9 @@ import { DEFAULT_TARGETS, evaluateTargets, type TargetResult } from '../targets/
 import { resolveTarget } from '../targets/resolve.ts';
 import { layerLatencyOf } from './layer-latency.ts';
 import { mpuCpuPath, runtimeShapeOps } from '../targets/latency/runtime-path.ts';
-import { calibrationSources, findPublishedFigures, type PublishedQuery } from './published.ts';
+import { calibrationSources, findPublishedFigures, sameInputSize, type InputSize, type PublishedQuery } from './published.ts';
+import { calibrationEntry, combinedError, lowerBoundsOf, memoryParts, profileOf, type LowerBounds } from './memory-parts.ts';
+import type { TargetProfile } from '../targets/profile-schema.ts';
 import { formatBytes, formatMs } from './format.ts';
 import type { PublishedFigure, ReportInput, ReportMemory, ReportMemoryPlan, ReportTargetResult, ResolutionPoint } from './types.ts';
 
@@ -126,22 +129,40 @@ interface TargetResultExtras {
   weightBytes?: number;
   codeFlashBytes?: number;
   latencyNote?: string;
+  class?: string;
 }
 
-/** Adapts one target result (`evaluateTargets` / `check --json` entry) to the report's type. */
-export function toReportTarget(x: unknown): ReportTargetResult {
+/**
+ * Adapts one target result (`evaluateTargets` / `check --json` entry) to the report's type. The RAM and flash
+ * parts get the expected error of their own quantity from the calibration table (memory-parts.ts): `profile`,
+ * the target's profile (default: the built-in one of that id), `bounds`, what makes figures lower bounds (default:
+ * read from the result's notes, as a saved `check --json` has them).
+ */
+export function toReportTarget(x: unknown, ctx: { profile?: TargetProfile; bounds?: LowerBounds } = {}): ReportTargetResult {
   const t = x as Omit<Partial<ReportTargetResult>, 'engine'> & TargetResultExtras & { id: string };
   const engine = typeof t.engine === 'string' ? t.engine : t.engine?.name ? `${t.engine.name}${t.engine.clockMHz ? ` ${t.engine.clockMHz} MHz` : ''}` : undefined;
   const ramParts = t.activationBytes !== undefined ? { activations: t.activationBytes, runtime: t.runtimeRamBytes ?? 0 } : undefined;
   const flashParts = t.weightBytes !== undefined ? { weights: t.weightBytes, code: t.codeFlashBytes ?? 0 } : undefined;
   const notes = [...(t.latencyNote ? [t.latencyNote] : []), ...(Array.isArray(t.notes) ? t.notes.map(String) : [])];
+  const ram = fitOf(t.ram, t.memoryErrorPct?.activationRam, ramParts);
+  const flash = fitOf(t.flash, t.memoryErrorPct?.weightsFlash, flashParts);
+  const profile = ctx.profile ?? profileOf(t.id);
+  const cls = t.class ?? profile?.class;
+  const parts = memoryParts({ ...t, ...(cls ? { class: cls } : {}), notes: Array.isArray(t.notes) ? t.notes.map(String) : [] }, profile ? calibrationEntry(profile) : undefined, ctx.bounds);
+  if (parts) {
+    ram.components = parts.ram;
+    flash.components = parts.flash;
+    // the total's error comes from its parts' (a total is no better known than its least-known part)
+    ram.errorPct = combinedError(parts.ram).errorPct;
+    flash.errorPct = combinedError(parts.flash).errorPct;
+  }
   return {
     id: t.id,
     ...(t.name ? { name: t.name } : {}),
     ...(engine ? { engine } : {}),
     fits: !!t.fits,
-    ram: fitOf(t.ram, t.memoryErrorPct?.activationRam, ramParts),
-    flash: fitOf(t.flash, t.memoryErrorPct?.weightsFlash, flashParts),
+    ram,
+    flash,
     latencyMs: typeof t.latencyMs === 'number' ? t.latencyMs : null,
     latencyErrorPct: typeof t.latencyErrorPct === 'number' ? t.latencyErrorPct : null,
     limitingMemory: t.limitingMemory ?? null,
@@ -175,6 +196,15 @@ export function squareResolutionOf(analysis: Analysis): number | undefined {
   return undefined;
 }
 
+/** Height × width × channels of the 4-D image input (NHWC for TFLite and channel-last ONNX, else NCHW), if any. */
+export function inputSizeOf(analysis: Analysis): InputSize | undefined {
+  const s = analysis.model.inputs[0]?.shape;
+  if (!s || s.length !== 4) return undefined;
+  const [, a, b, d] = s as [number, number, number, number];
+  const channelsLast = analysis.model.format === 'tflite' || (d <= 4 && a > 4);
+  return channelsLast ? { h: a, w: b, c: d } : { h: b, w: d, c: a };
+}
+
 /** Adds the per-layer attribution of each target's predicted latency (see layer-latency.ts). */
 function attachLayerLatency(e: EvaluatedModel): void {
   (e.targets ?? []).forEach((t, i) => {
@@ -194,7 +224,8 @@ function evaluate(model: IRModel, targetIds: string[], inputShapes?: Record<stri
   const memory = toReportMemory(planMemory(analysis, { allocateIo: true }), analysis);
   if (memory?.planners.st && analysis.totals.activationPeakBytes === undefined) analysis.totals.activationPeakBytes = memory.planners.st.peakBytes;
   const results = targetIds.length ? evaluateTargets(analysis, targetIds) : undefined;
-  const targets = results?.map(toReportTarget);
+  const bounds = results ? lowerBoundsOf(analysis) : undefined;
+  const targets = results?.map((r, i) => toReportTarget(r, { profile: resolveTarget(targetIds[i]!), ...(bounds ? { bounds } : {}) }));
   return { analysis, memory, targets, ...(results ? { results } : {}) };
 }
 
@@ -213,6 +244,8 @@ function sweepPoint(resolution: number, e: EvaluatedModel): ResolutionPoint {
  * input type (its graph input is a buffer of the activation pool): undefined when the input types agree.
  */
 function inputTypeMismatch(f: PublishedFigure, analysis: Analysis): string | undefined {
+  // the file ST measured itself: its input type is this model's, whatever its name suggests (Yamnet 256's int8 input)
+  if (f.benchmarkedFile && basename(f.benchmarkedFile) === basename(analysis.model.path)) return undefined;
   const theirs = f.publishedInputDtype;
   const ours = analysis.model.inputs.map((i) => i.dtype);
   if (!theirs || ours.length === 0 || ours.every((d) => d === theirs)) return undefined;
@@ -220,10 +253,27 @@ function inputTypeMismatch(f: PublishedFigure, analysis: Analysis): string | und
   return `not like for like: ST's file takes a ${theirs} input, this model a ${[...new Set(ours)].join('/')} one (${formatBytes(ourBytes)} in its activation RAM)`;
 }
 
-/** Predictions to set beside published figures, taken from the matching resolution's results. */
-function attachPredictions(figures: PublishedFigure[], byResolution: Map<number, EvaluatedModel>): PublishedFigure[] {
+/** The expected error of one part of a fit (its own quantity's), or the fit's when it has no parts listed. */
+function partError(fit: ReportTargetResult['ram'] | undefined, name: 'activations' | 'weights'): number | null {
+  if (!fit) return null;
+  const p = fit.components?.find((c) => c.name === name);
+  return p ? p.errorPct : (fit.errorPct ?? null);
+}
+
+/**
+ * Predictions to set beside published figures, taken from the results of the analysis whose input has the row's
+ * size (H × W × C; for a figure without one, the square resolution).
+ */
+function attachPredictions(figures: PublishedFigure[], evaluated: EvaluatedModel[], byResolution: Map<number, EvaluatedModel>): PublishedFigure[] {
   return figures.map((f) => {
-    const e = f.resolution !== undefined ? byResolution.get(f.resolution) : undefined;
+    const e = f.inputSize
+      ? evaluated.find((x) => {
+          const size = inputSizeOf(x.analysis);
+          return size !== undefined && sameInputSize(size, f.inputSize!);
+        })
+      : f.resolution !== undefined
+        ? byResolution.get(f.resolution)
+        : undefined;
     if (!e) return f;
     const t = e.targets?.find((x) => x.id === f.targetId);
     let predicted: number | null = null;
@@ -244,10 +294,10 @@ function attachPredictions(figures: PublishedFigure[], byResolution: Map<number,
       }
     } else if (f.metric === 'weightsFlashBytes') {
       predicted = t?.flash.parts?.weights ?? e.analysis.totals.weightBytes;
-      errorPct = t?.flash.errorPct ?? null;
+      errorPct = partError(t?.flash, 'weights');
     } else if (f.metric === 'activationRamBytes') {
       predicted = t?.ram.parts?.activations ?? e.memory?.planners.st?.peakBytes ?? null;
-      errorPct = t?.ram.errorPct ?? null;
+      errorPct = partError(t?.ram, 'activations');
       const unlike = inputTypeMismatch(f, e.analysis);
       if (unlike) return { ...f, predictedValue: predicted, predictedErrorPct: errorPct, comparable: false, comparabilityNote: unlike };
     } else if (f.metric === 'internalRamBytes') predicted = t ? t.ram.internalBytes : null;
@@ -279,7 +329,12 @@ export async function buildReportInput(modelPath: string, opts: ReportBuildOptio
 
   let published: PublishedFigure[] = [];
   if (Array.isArray(opts.published)) published = opts.published;
-  else if (opts.published) published = attachPredictions(findPublishedFigures(opts.published), byResolution);
+  else if (opts.published) {
+    // the rows of the input sizes this report analyses the model at (its own, and each resolution's), square or not
+    const evaluated = [...new Set([main, ...byResolution.values()])];
+    const inputSizes = evaluated.map((e) => inputSizeOf(e.analysis)).filter((s): s is InputSize => s !== undefined);
+    published = attachPredictions(findPublishedFigures({ ...opts.published, resolutions: [], inputSizes }), evaluated, byResolution);
+  }
 
   return {
     ...(opts.title ? { title: opts.title } : {}),

@@ -18,10 +18,20 @@ const KIB = 1024;
 /** The project's data folder (data/published holds ST's tables as CSV with their sources). */
 const DATA_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../data');
 
+/** An image input's height × width × channels, as ST's tables print it ("256x128x3"); channels may be unknown. */
+export interface InputSize {
+  h: number;
+  w: number;
+  c?: number;
+}
+
 export interface PublishedQuery {
   /** Architecture id as in the data (`st_efficientnet_lc_v1`). */
   arch: string;
-  resolutions: number[];
+  /** Square input sides: rows published at side × side (any channel count). */
+  resolutions?: number[];
+  /** Input sizes H × W × C (non-square too): rows published at that height, width and, when both say it, channel count. */
+  inputSizes?: InputSize[];
   /** Data sets whose rows match the model (class count decides weights flash), e.g. ['tf_flowers']. */
   datasets: string[];
   /** Published format, default 'Int8'. */
@@ -44,9 +54,25 @@ function releaseRank(release: string): number {
   return y ? Number(y[1]) : 0;
 }
 
-function resolutionOf(text: string): number | undefined {
-  const m = /^(\d+)x(\d+)/.exec(text);
-  return m && m[1] === m[2] ? Number(m[1]) : undefined;
+/** "256x128x3" → { h: 256, w: 128, c: 3 }; "64x50" → { h: 64, w: 50 }; undefined for other forms ("1x512x1" is h 1). */
+export function parseInputSize(text: string): InputSize | undefined {
+  const m = /^(\d+)x(\d+)(?:x(\d+))?$/.exec(text.trim());
+  if (!m) return undefined;
+  return { h: Number(m[1]), w: Number(m[2]), ...(m[3] !== undefined ? { c: Number(m[3]) } : {}) };
+}
+
+/** Same height and width, and the same channel count when both give one. */
+export function sameInputSize(a: InputSize, b: InputSize): boolean {
+  return a.h === b.h && a.w === b.w && (a.c === undefined || b.c === undefined || a.c === b.c);
+}
+
+export function formatInputSize(s: InputSize): string {
+  return [s.h, s.w, ...(s.c !== undefined ? [s.c] : [])].join('×');
+}
+
+function matchesQuery(size: InputSize, query: PublishedQuery): boolean {
+  if (size.h === size.w && (query.resolutions ?? []).includes(size.h)) return true;
+  return (query.inputSizes ?? []).some((q) => sameInputSize(size, q));
 }
 
 function boardNames(): Map<string, string> {
@@ -79,12 +105,13 @@ export function findPublishedFigures(query: PublishedQuery, dataDir = DATA_DIR):
   const best = new Map<string, { rank: number; figure: PublishedFigure }>();
   for (const { table, row: r } of publishedRows(dataDir)) {
     if (r.arch !== query.arch || r.format !== format || !query.datasets.includes(r.dataset ?? '')) continue;
-    const resolution = resolutionOf(r.resolution ?? '');
-    if (resolution === undefined || !query.resolutions.includes(resolution)) continue;
+    const size = parseInputSize(r.resolution ?? '');
+    if (size === undefined || !matchesQuery(size, query)) continue;
+    const resolution = size.h === size.w ? size.h : undefined;
     for (const [metric, column, scale] of METRIC_COLUMNS) {
       const raw = r[column];
       if (raw === undefined || raw.trim() === '' || !Number.isFinite(Number(raw))) continue;
-      const key = `${r.target}|${resolution}|${metric}`;
+      const key = `${r.target}|${size.h}x${size.w}x${size.c ?? ''}|${metric}`;
       const rank = releaseRank(r.zoo_release ?? '');
       const prior = best.get(key);
       if (prior && prior.rank >= rank) continue;
@@ -96,9 +123,11 @@ export function findPublishedFigures(query: PublishedQuery, dataDir = DATA_DIR):
         figure: {
           ...(cpuPath ? { publishedCpuPath: cpuPath } : {}),
           ...(inputDtype ? { publishedInputDtype: inputDtype } : {}),
+          ...(r.stand_in === 'exact-file' && r.stand_in_ref ? { benchmarkedFile: r.stand_in_ref } : {}),
           targetId: r.target ?? '',
           board: names.get(r.target ?? '') ?? r.target ?? '',
-          resolution,
+          ...(resolution !== undefined ? { resolution } : {}),
+          inputSize: size,
           metric,
           publishedValue: Number(raw) * scale,
           row: `${r.model} (${r.dataset}, ${r.format}, ${r.resolution}${tool})`,
@@ -110,7 +139,14 @@ export function findPublishedFigures(query: PublishedQuery, dataDir = DATA_DIR):
   const metricOrder = METRIC_COLUMNS.map(([m]) => m);
   return [...best.values()]
     .map((b) => b.figure)
-    .sort((a, b) => (a.resolution ?? 0) - (b.resolution ?? 0) || a.targetId.localeCompare(b.targetId) || metricOrder.indexOf(a.metric) - metricOrder.indexOf(b.metric));
+    .sort(
+      (a, b) =>
+        a.inputSize!.h - b.inputSize!.h ||
+        a.inputSize!.w - b.inputSize!.w ||
+        (a.inputSize!.c ?? 0) - (b.inputSize!.c ?? 0) ||
+        a.targetId.localeCompare(b.targetId) ||
+        metricOrder.indexOf(a.metric) - metricOrder.indexOf(b.metric),
+    );
 }
 
 /** Stored feature records read so far, by path (undefined: absent or unreadable). */
@@ -137,26 +173,30 @@ function publishedCpuPath(dataDir: string, ref: string | undefined, toolVersion:
 /**
  * The published query for a model file that ST's tables were measured on (or stand in for, row by row in the
  * data: `stand_in_ref`), matched by file name: `edgefit report st_efficientnet_lc_v1_224_tfs_int8.tflite`
- * shows ST's figures for that network and resolution. Undefined when no row names the file.
+ * shows ST's figures for that network and input size (square or not: `yamnet_e256_64x96_tl_int8.tflite` at
+ * 64x96x1). Undefined when no row names the file. The report matches the rows against the input size the model
+ * is analysed at (build-input.ts), so an --input-shape that changes it shows no rows of another size.
  */
 export function publishedQueryForFile(modelPath: string, dataDir = DATA_DIR): PublishedQuery | undefined {
   const name = basename(modelPath);
   const archs = new Set<string>();
   const formats = new Set<string>();
   const datasets = new Set<string>();
-  const resolutions = new Set<number>();
+  const sizes = new Map<string, InputSize>();
   for (const { row: r } of publishedRows(dataDir)) {
     if (r.stand_in !== 'exact-file' && r.stand_in !== 'same-arch-file') continue;
     if (!r.stand_in_ref || basename(r.stand_in_ref) !== name) continue;
-    const resolution = resolutionOf(r.resolution ?? '');
-    if (!r.arch || resolution === undefined) continue;
+    const size = parseInputSize(r.resolution ?? '');
+    if (!r.arch || size === undefined) continue;
     archs.add(r.arch);
     formats.add(r.format ?? 'Int8');
     datasets.add(r.dataset ?? '');
-    resolutions.add(resolution);
+    sizes.set(formatInputSize(size), size);
   }
   if (archs.size !== 1 || formats.size !== 1) return undefined;
-  return { arch: [...archs][0]!, format: [...formats][0]!, datasets: [...datasets], resolutions: [...resolutions] };
+  const inputSizes = [...sizes.values()];
+  const resolutions = inputSizes.filter((s) => s.h === s.w).map((s) => s.h);
+  return { arch: [...archs][0]!, format: [...formats][0]!, datasets: [...datasets], resolutions, inputSizes };
 }
 
 /**

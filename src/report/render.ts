@@ -8,7 +8,9 @@ import { reportAssets } from './assets.ts';
 import { escapeHtml as esc, jsonForScript } from './escape.ts';
 import { formatBytes, formatCount, formatMs, formatPct, formatShape } from './format.ts';
 import { buildPageData, targetLabel, type PageData } from './page-data.ts';
-import type { PublishedFigure, ReportInput, ReportMemoryFit, ReportTargetResult, ResolutionPoint } from './types.ts';
+import { combinedError, PART_LABELS } from './memory-parts.ts';
+import { formatInputSize } from './published.ts';
+import type { PublishedFigure, ReportInput, ReportMemoryFit, ReportMemoryPart, ReportTargetResult, ResolutionPoint } from './types.ts';
 
 function errorNote(errorPct: number | null | undefined): string {
   if (errorPct === null || errorPct === undefined || !Number.isFinite(errorPct)) {
@@ -22,6 +24,49 @@ function track(cls: string, usedBytes: number, capacityBytes: number, label: str
   const over = usedBytes > capacityBytes;
   const mark = over ? `<div class="cap" style="left:${((100 * capacityBytes) / scale).toFixed(2)}%" title="capacity"></div>` : '';
   return `<div class="trackrow"><span class="tlabel">${label}</span><div class="track${over ? ' over' : ''}" title="${esc(formatBytes(usedBytes))} of ${esc(formatBytes(capacityBytes))}"><div class="seg ${cls}" style="width:${((100 * usedBytes) / scale).toFixed(2)}%"></div>${mark}</div></div>`;
+}
+
+/** One part's expected error: its own quantity's LOO MAPE on this target, or why there is none. */
+function partErrorNote(p: ReportMemoryPart): string {
+  if (p.errorPct === null) {
+    return `<span class="err none" title="The calibration table has no leave-one-model-out error for ${esc(PART_LABELS[p.name])} on this target">± n/a</span> <span class="calnote">no calibration for this target</span>`;
+  }
+  const thin = p.calibration === 'thin' ? ` <span class="calnote thin">thin data: ${esc(p.calibrationNote ?? 'few models')}</span>` : '';
+  return `<span class="err" title="Expected error of ${esc(PART_LABELS[p.name])} on this target: leave-one-model-out MAPE of the calibration">± ${esc(formatPct(p.errorPct))}</span>${thin}`;
+}
+
+/** The parts of a demand, one line each with its own expected error (and lower-bound / not-estimated notes). */
+function componentList(parts: ReportMemoryPart[]): string {
+  const items = parts.map((p) => {
+    const label = esc(PART_LABELS[p.name]);
+    if (p.bytes === null) return `<li data-part="${p.name}" class="notest">${label}: <span class="calnote">not estimated for this target (not in the total)</span></li>`;
+    const lb = p.lowerBound ? ` <span class="calnote lb">${p.calibration === 'thin' ? '· ' : ''}${esc(p.lowerBound)}</span>` : '';
+    return `<li data-part="${p.name}">${label} <span class="pbytes">${p.lowerBound ? '≥ ' : ''}${esc(formatBytes(p.bytes))}</span> ${partErrorNote(p)}${lb}</li>`;
+  });
+  return `<ul class="parts components">${items.join('')}</ul>`;
+}
+
+/**
+ * The total's expected error, derived from its parts': Σ bytes × error ÷ total (an upper bound on the mean error
+ * of a sum), or "n/a" when a part has no calibration; and a line saying why, and what makes the total a lower bound.
+ */
+function totalError(parts: ReportMemoryPart[]): { span: string; note: string } {
+  const c = combinedError(parts);
+  const labels = (names: string[]) => names.map((n) => PART_LABELS[n as ReportMemoryPart['name']]).join(' and ');
+  const said: string[] = [];
+  if (c.errorPct === null) said.push(c.uncalibrated.length ? `no calibration of ${labels(c.uncalibrated)} for this target` : 'no calibrated part');
+  else if (c.thin) said.push('thin data behind a part');
+  const bounds = [
+    ...parts.filter((p) => p.bytes !== null && p.bytes > 0 && p.lowerBound).map((p) => `${PART_LABELS[p.name]} is a lower bound`),
+    ...c.notEstimated.map((n) => `${labels([n])} not estimated`),
+  ];
+  if (bounds.length) said.push(`total is a lower bound: ${bounds.join('; ')}`);
+  const note = said.length ? `<div class="calnote totalnote${bounds.length || c.thin ? ' lb' : ''}">${esc(said.join(' · '))}</div>` : '';
+  const span =
+    c.errorPct === null
+      ? `<span class="err none" title="No expected error for the total: ${esc(said[0] ?? '')}">± n/a</span>`
+      : `<span class="err" title="Expected error of the total, from its parts' own errors: Σ part × its error ÷ total (an upper bound)">± ≤ ${esc(formatPct(c.errorPct))}</span>`;
+  return { span, note };
 }
 
 /**
@@ -42,14 +87,17 @@ function memoryBar(kind: 'RAM' | 'Flash', fit: ReportMemoryFit): string {
     : fit.externalBytes > 0 && fit.internalBytes > 0
       ? `<div class="parts">internal ${esc(formatBytes(fit.internalBytes))} + external ${esc(formatBytes(fit.externalBytes))}</div>`
       : '';
-  const parts = fit.parts
-    ? `<div class="parts">${Object.entries(fit.parts)
-        .map(([k, v]) => `${esc(k)} ${esc(formatBytes(v))}`)
-        .join(' · ')}</div>`
-    : '';
-  return `<div class="membar${over ? ' over' : ''}" role="img" aria-label="${kind} ${esc(formatBytes(used))} of ${esc(formatBytes(fit.capacityBytes))}">
+  const parts = fit.components
+    ? componentList(fit.components)
+    : fit.parts
+      ? `<div class="parts">${Object.entries(fit.parts)
+          .map(([k, v]) => `${esc(k)} ${esc(formatBytes(v))}`)
+          .join(' · ')}</div>`
+      : '';
+  const total = fit.components ? totalError(fit.components) : { span: errorNote(fit.errorPct), note: '' };
+  return `<div class="membar${over ? ' over' : ''}" data-memory="${kind === 'RAM' ? 'ram' : 'flash'}" role="img" aria-label="${kind} ${esc(formatBytes(used))} of ${esc(formatBytes(fit.capacityBytes))}">
   ${bars}
-  <div class="memtext"><strong>${esc(formatBytes(used))}</strong> ${errorNote(fit.errorPct)} of ${esc(formatBytes(fit.capacityBytes))}${!split && fit.externalBytes > 0 && fit.internalBytes === 0 ? ' (external)' : ''}</div>
+  <div class="memtext"><strong>${esc(formatBytes(used))}</strong> ${total.span} of ${esc(formatBytes(fit.capacityBytes))}${!split && fit.externalBytes > 0 && fit.internalBytes === 0 ? ' (external)' : ''}</div>${total.note}
   <div class="margin ${fit.marginBytes < 0 ? 'neg' : 'pos'}">margin ${fit.marginBytes >= 0 ? '+' : '−'}${esc(formatBytes(Math.abs(fit.marginBytes)))} (${fit.marginBytes >= 0 ? '' : '−'}${esc(formatPct(Math.abs(marginPct), 0))} of capacity)</div>${where}${parts}
 </div>`;
 }
@@ -57,7 +105,7 @@ function memoryBar(kind: 'RAM' | 'Flash', fit: ReportMemoryFit): string {
 function targetRow(t: ReportTargetResult): string {
   const verdict = t.fits ? '<span class="verdict fits">fits</span>' : '<span class="verdict nofit">does not fit</span>';
   const notes = t.notes && t.notes.length ? `<ul class="tnotes">${t.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : '';
-  return `<tr>
+  return `<tr data-target="${esc(t.id)}">
   <th scope="row"><div class="tname">${esc(targetLabel(t))}</div>${t.engine ? `<div class="engine">${esc(t.engine)}</div>` : ''}</th>
   <td>${verdict}${t.limitingMemory ? (t.fits ? `<div class="limiting ok">tightest: ${esc(t.limitingMemory)}</div>` : `<div class="limiting">limited by ${esc(t.limitingMemory)}</div>`) : ''}</td>
   <td>${memoryBar('RAM', t.ram)}</td>
@@ -66,10 +114,13 @@ function targetRow(t: ReportTargetResult): string {
 </tr>`;
 }
 
-/** The activation-RAM error of the calibration (same for every MCU target: leave-one-out against ST's tables). */
+/**
+ * The activation-RAM error beside the ST plan's figure: the activations part's own error on the first target that
+ * has one (the ST plan is the MCU figure), or the RAM total's for an input without parts.
+ */
 function activationError(input: ReportInput): string {
-  const withError = (input.targets ?? []).find((t) => typeof t.ram.errorPct === 'number');
-  return errorNote(withError?.ram.errorPct ?? null);
+  const errors = (input.targets ?? []).map((t) => (t.ram.components ? (t.ram.components.find((p) => p.name === 'activations')?.errorPct ?? null) : (t.ram.errorPct ?? null)));
+  return errorNote(errors.find((e) => typeof e === 'number') ?? null);
 }
 
 /** One sentence above the target table: how many targets fit, which spill to external memory, the fastest. */
@@ -115,7 +166,7 @@ function summarySection(input: ReportInput): string {
     ? `${verdictLine(input.targets)}<table class="targets"><thead><tr><th scope="col">Target</th><th scope="col">Verdict</th><th scope="col">RAM (activations + runtime)</th><th scope="col">Flash (weights + code)</th><th scope="col">Latency</th></tr></thead><tbody>
 ${input.targets.map(targetRow).join('\n')}
 </tbody></table>
-<p class="legend"><span class="sw internal"></span> internal <span class="sw external"></span> external memory; bars are drawn against the target's capacity. "± x %" is the leave-one-model-out error of the calibrated model for that number; "± n/a" means no published data backs it.</p>`
+<p class="legend"><span class="sw internal"></span> internal <span class="sw external"></span> external memory; bars are drawn against the target's capacity. Each part (activations, runtime RAM; weights, code) carries its own expected error: "± x %" is the leave-one-model-out error of that quantity on that target in the calibration table ("thin data": fewer models than a fit needs); "± n/a" means no published data backs it. A total's "± ≤ x %" is its parts' errors weighted by their bytes, an upper bound; "≥" and "lower bound" mark figures that leave something out.</p>`
     : '<p class="absent">No target results: run with <code>--target</code> to check this model against STM32 targets.</p>';
   return `<section id="summary"><h2>Summary</h2>${partial}
 <dl class="facts">${facts.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v}</dd>`).join('')}</dl>
@@ -164,7 +215,7 @@ ${figures
     const rawDiff = f.predictedValue !== null && f.predictedValue !== undefined && f.publishedValue !== 0 ? (100 * (f.predictedValue - f.publishedValue)) / f.publishedValue : null;
     const diff = rawDiff !== null && Math.abs(rawDiff) < 0.05 ? 0 : rawDiff;
     const err = f.predictedValue !== null && f.predictedValue !== undefined ? ` ${errorNote(f.predictedErrorPct)}` : '';
-    return `<tr><td class="board">${esc(f.board)}</td><td>${f.resolution ?? '—'}</td><td>${esc(METRIC_LABELS[f.metric])}</td><td class="num">${esc(formatMetric(f.metric, f.publishedValue))}</td><td class="num">${esc(formatMetric(f.metric, f.predictedValue))}${err}</td><td class="num">${diff === null ? '—' : `${diff >= 0 ? '+' : ''}${esc(formatPct(diff))}`}</td><td>${esc(f.row)}${f.comparable === false ? `<br><em>${esc(f.comparabilityNote ?? 'not like for like')}</em>` : ''}</td><td>${sourceCell(f.source.zooRelease, f.source.table)}</td></tr>`;
+    return `<tr><td class="board">${esc(f.board)}</td><td>${f.resolution ?? (f.inputSize ? esc(formatInputSize(f.inputSize)) : '—')}</td><td>${esc(METRIC_LABELS[f.metric])}</td><td class="num">${esc(formatMetric(f.metric, f.publishedValue))}</td><td class="num">${esc(formatMetric(f.metric, f.predictedValue))}${err}</td><td class="num">${diff === null ? '—' : `${diff >= 0 ? '+' : ''}${esc(formatPct(diff))}`}</td><td>${esc(f.row)}${f.comparable === false ? `<br><em>${esc(f.comparabilityNote ?? 'not like for like')}</em>` : ''}</td><td>${sourceCell(f.source.zooRelease, f.source.table)}</td></tr>`;
   })
   .join('\n')}
 </tbody></table>`

@@ -46,10 +46,33 @@ export interface ReportMemoryFit {
   marginBytes: number;
   /** Internal memory only: what fits without external memory (absent: not given). */
   internalCapacityBytes?: number;
-  /** Expected error of the prediction (leave-one-model-out MAPE, %), when calibrated. */
+  /**
+   * Expected error of the total (%). With `components`, derived from the parts' own errors (memory-parts.ts
+   * combinedError) and null when a part has none; without, as given (a hand-made or older input).
+   */
   errorPct?: number | null;
   /** Parts of the demand, e.g. { activations: …, runtime: … } or { weights: …, code: … }. */
   parts?: Record<string, number>;
+  /** The same parts, each with the expected error of its own quantity on this target (what the page shows when given). */
+  components?: ReportMemoryPart[];
+}
+
+/**
+ * One part of a target's RAM or flash demand with the expected error of that quantity on that target: the
+ * leave-one-model-out MAPE of the calibration table (`calibrate`, data/calibration-error.json).
+ */
+export interface ReportMemoryPart {
+  name: 'activations' | 'runtime' | 'weights' | 'code';
+  /** Predicted bytes; null when the target's model does not estimate this part (it is then not in the total). */
+  bytes: number | null;
+  /** LOO MAPE (%) of this quantity on this target; null without calibration. */
+  errorPct: number | null;
+  /** The calibration table's status: 'ok', 'thin' (fewer models than a fit needs) or 'none'. */
+  calibration: 'ok' | 'thin' | 'none';
+  /** Why the calibration is thin, as the table says it. */
+  calibrationNote?: string;
+  /** Set when the figure is a lower bound: the reason. */
+  lowerBound?: string;
 }
 
 /** One target's verdict (issue 7 JSON: `targets[]` of `check --json`). */
@@ -91,7 +114,10 @@ export interface FigureSource {
 export interface PublishedFigure {
   targetId: string;
   board: string;
+  /** Side of a square input (the row's H = W); absent for a non-square row. */
   resolution?: number;
+  /** The row's input size as published (H × W × C; C absent when the table gives none). */
+  inputSize?: { h: number; w: number; c?: number };
   metric: 'latencyMs' | 'activationRamBytes' | 'weightsFlashBytes' | 'internalRamBytes' | 'externalRamBytes' | 'totalRamBytes' | 'totalFlashBytes';
   publishedValue: number;
   predictedValue?: number | null;
@@ -111,6 +137,8 @@ export interface PublishedFigure {
    * input sits in the activation pool, so a model with another input type is not like for like.
    */
   publishedInputDtype?: 'uint8' | 'float32';
+  /** The file ST measured, when the data names it as the benchmarked file itself (stand_in 'exact-file'): a model of that file name is that file. */
+  benchmarkedFile?: string;
   /** False when the prediction is not like for like (another runtime path than ST's file); said in `comparabilityNote`. */
   comparable?: boolean;
   comparabilityNote?: string;

@@ -16,11 +16,13 @@
  */
 import { storageBytes, type DType } from '../dtype.ts';
 import { collectActivationTensors } from '../fuse/tensors.ts';
-import type { IRModel, IRNode, TensorInfo, TensorType } from '../ir.ts';
+import { constByteLength } from '../fuse/const-size.ts';
+import type { ConstData, IRModel, IRNode, TensorInfo, TensorType } from '../ir.ts';
 import { finishLayer, type LayerDraft } from '../layer-ops.ts';
 import type { ActivationTensor, ConvGeometry, Layer } from '../layer.ts';
 import { windowOut } from '../shapes/tflite-rules.ts';
 import { FUSED_ACTIVATIONS, TFLITE_OPS, type TfliteOpInfo } from './op-table.ts';
+import { storedRegionKey } from './reader.ts';
 
 export interface TfliteLayers {
   layers: Layer[];
@@ -129,13 +131,17 @@ export function buildTfliteLayers(model: IRModel, types: Map<string, TensorType>
   /** Tensors whose values are known before run time: stored constants and the outputs of folded operators. */
   const folded = new Set<string>();
   const isConst = (name: string): boolean => name !== '' && (g.tensors.get(name)?.data !== undefined || folded.has(name));
-  /** Stored buffers already charged to a layer: a buffer several operators share is in flash once. */
+  /**
+   * Stored buffers already charged to a layer: a buffer several operators share is in flash once. Told apart by
+   * where they are stored in the file (the reader's region, so a constant still on disk is not read), or for a
+   * constant not made by the reader by its view's position.
+   */
   const charged = new Set<string>();
-  const chargeOnce = (bytes: Uint8Array): number => {
-    const key = `${bytes.byteOffset}:${bytes.byteLength}`;
+  const chargeOnce = (data: ConstData): number => {
+    const key = storedRegionKey(data) ?? `view ${data.bytes.byteOffset}:${data.bytes.byteLength}`;
     if (charged.has(key)) return 0;
     charged.add(key);
-    return bytes.byteLength;
+    return constByteLength(data);
   };
 
   for (const node of g.nodes) {
@@ -180,17 +186,17 @@ export function buildTfliteLayers(model: IRModel, types: Map<string, TensorType>
       if (!data) return; // folded shape arithmetic: no stored bytes
       const elements = data.shape.reduce((a, b) => a * b, 1);
       if (k === weightIndex) {
-        weightBytes += chargeOnce(data.bytes);
+        weightBytes += chargeOnce(data);
         paramsCount += elements;
         qpBytes += quantParamBytes(tensorInfo);
         weightDtype = data.dtype;
         perChannel = (tensorInfo?.quant?.scales.length ?? 0) > 1;
       } else if (k === info!.bias) {
-        biasBytes += chargeOnce(data.bytes);
+        biasBytes += chargeOnce(data);
         paramsCount += elements;
         qpBytes += quantParamBytes(tensorInfo);
       } else if (!params.has(k)) {
-        constBytes += chargeOnce(data.bytes);
+        constBytes += chargeOnce(data);
       }
     });
 

@@ -10,13 +10,20 @@
  * Mapping: tensors keep their TFLite name (made unique with `#<index>` when the file repeats one), dtype,
  * NHWC shape (`shape_signature` −1 → a symbolic dim) and quantization (per-tensor or per-channel with
  * `axis` = quantized_dimension); constant buffers (in the flatbuffer, or stored past it via offset/size)
- * become `TensorInfo.data`. Operators become IRNodes with domain 'tflite', opType = BuiltinOperator name
+ * become `TensorInfo.data`: views of the bytes given to `readTflite`. With `readTfliteFile` (loadModel) the
+ * model keeps nothing of the file: constants above INLINE_PAYLOAD_BYTES that one tensor reads are left on disk
+ * behind a lazy `bytes` getter (as the ONNX reader's initializers; read again from the unchanged file when a stage
+ * asks), smaller or shared ones are copied. `storedRegionKey` tells two tensors reading the same stored bytes
+ * without reading them. Operators become IRNodes with domain 'tflite', opType = BuiltinOperator name
  * (`CUSTOM:<name>` for custom ops) and their builtin options as attributes (see ./options.ts).
  */
 import { storageBytes, type DType } from '../dtype.ts';
 import { EdgefitError, escapeControlChars, isEdgefitError } from '../errors.ts';
+import { readFully } from '../onnx/read-fully.ts';
 import { checkGraph, oneLine } from '../graph-check.ts';
 import type { ConstData, Dim, IRGraph, IRModel, IRNode, Quantization, TensorInfo } from '../ir.ts';
+import { lazyConstData } from '../onnx/tensor-data.ts';
+import { ByteArena, INLINE_PAYLOAD_BYTES, type FileIdentity, type LazyGroup } from '../onnx/wire-reader.ts';
 import { CheckedByteBuffer, OutOfBoundsError } from './checked-byte-buffer.ts';
 import { BuiltinOperator } from './gen/tflite/builtin-operator.ts';
 import { Model } from './gen/tflite/model.ts';
@@ -65,14 +72,60 @@ export function builtinOperatorName(code: number): string {
   return BuiltinOperator[code] ?? `BUILTIN_${code}`;
 }
 
-export function readTflite(bytes: Uint8Array, opts: TfliteReadOptions): IRModel {
-  const { path } = opts;
-  if (bytes.length < 8) throw new EdgefitError('TRUNCATED', `${path}: ${bytes.length} bytes is too short for a TFLite file`);
-  if (!hasTfliteIdentifier(bytes)) {
-    const got = [...bytes.subarray(4, 8)].map((b) => (b >= 32 && b < 127 ? String.fromCharCode(b) : '.')).join('');
+/** Where the constants of a file read by readTfliteFile are stored in it (copies and lazy constants; views need none). */
+const storedRegions = new WeakMap<ConstData, { start: number; length: number }>();
+
+/**
+ * "offset:length" of the file bytes a TFLite constant read by `readTfliteFile` holds, without reading them (they
+ * may still be on disk): equal for tensors that read one stored buffer. Undefined for other constants, whose bytes
+ * are views: their position in their buffer tells the same (the layer builder falls back on it).
+ */
+export function storedRegionKey(data: ConstData): string | undefined {
+  const r = storedRegions.get(data);
+  return r ? `${r.start}:${r.length}` : undefined;
+}
+
+/**
+ * The file the decoder reads: 'memory', bytes a caller holds (constants are views of them); 'file', bytes read
+ * from `file` for this load only (constants are copies, or left on disk).
+ */
+type Source = { kind: 'memory' | 'file'; bytes: Uint8Array; file?: FileIdentity };
+
+function checkIdentifier(head: Uint8Array, size: number, path: string): void {
+  if (size < 8) throw new EdgefitError('TRUNCATED', `${path}: ${size} bytes is too short for a TFLite file`);
+  if (!hasTfliteIdentifier(head)) {
+    const got = [...head.subarray(4, 8)].map((b) => (b >= 32 && b < 127 ? String.fromCharCode(b) : '.')).join('');
     throw new EdgefitError('NOT_A_MODEL', `${path}: not a TFLite file (identifier '${got}', expected '${TFLITE_IDENTIFIER}')`);
   }
-  const reader = new TfliteDecoder(bytes, opts);
+}
+
+/** Reads a TFLite file held in memory: constants are views of `bytes`. */
+export function readTflite(bytes: Uint8Array, opts: TfliteReadOptions): IRModel {
+  checkIdentifier(bytes, bytes.length, opts.path);
+  return decodeChecked(new TfliteDecoder({ kind: 'memory', bytes }, opts), bytes.length, opts.path);
+}
+
+/**
+ * Reads a TFLite file from an open descriptor (loadModel's): read whole for decoding (one read; reading only
+ * the pages the graph touches made more, smaller reads and cost more CPU than it saved), then released: large
+ * constants are left on disk (see the file comment). `file`: the file's identity at load time, with which a lazy
+ * constant is read later (refused if the file changed); `head`: its first bytes, already read.
+ */
+export function readTfliteFile(fd: number, file: FileIdentity, head: Uint8Array, opts: TfliteReadOptions): IRModel {
+  checkIdentifier(head, file.size, opts.path);
+  const bytes = Buffer.allocUnsafe(file.size);
+  bytes.set(head.subarray(0, Math.min(head.length, file.size)), 0);
+  let got: number;
+  try {
+    got = head.length + readFully(fd, bytes, head.length, file.size - head.length, head.length);
+  } catch (e) {
+    throw new EdgefitError('FILE_NOT_FOUND', `${opts.path} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  if (got < file.size) throw new EdgefitError('TRUNCATED', `${opts.path} ended after ${got} bytes while it was being read`);
+  return decodeChecked(new TfliteDecoder({ kind: 'file', bytes, file }, opts), file.size, opts.path);
+}
+
+function decodeChecked(reader: TfliteDecoder, fileBytes: number, path: string): IRModel {
   let model: IRModel;
   try {
     model = reader.decode();
@@ -82,7 +135,7 @@ export function readTflite(bytes: Uint8Array, opts: TfliteReadOptions): IRModel 
     if (e instanceof OutOfBoundsError) {
       throw new EdgefitError(
         'TRUNCATED',
-        oneLine(`${path}: truncated or corrupt TFLite file: reading ${reader.where} led outside the file (offset ${e.offset}, file ${bytes.length} bytes)`),
+        oneLine(`${path}: truncated or corrupt TFLite file: reading ${reader.where} led outside the file (offset ${e.offset}, file ${fileBytes} bytes)`),
       );
     }
     if (e instanceof RangeError) throw new EdgefitError('BAD_MODEL', oneLine(`${path}: corrupt TFLite file at ${reader.where}: ${e.message}`));
@@ -94,17 +147,29 @@ export function readTflite(bytes: Uint8Array, opts: TfliteReadOptions): IRModel 
   return { ...model, graph, warnings: model.warnings.map(escapeControlChars) };
 }
 
+/** A constant found while reading the tensors: its bytes are attached once every tensor is read (`attachData`). */
+interface PendingConst {
+  info: TensorInfo;
+  shape: number[];
+  start: number;
+  length: number;
+}
+
 class TfliteDecoder {
   /** What is being read, for error messages. */
   where = 'the root table';
-  private readonly bb: CheckedByteBuffer;
   private readonly warnings: string[] = [];
+  private readonly length: number;
+  private readonly pending: PendingConst[] = [];
+
+  private readonly bb: CheckedByteBuffer;
 
   constructor(
-    private readonly bytes: Uint8Array,
+    private readonly source: Source,
     private readonly opts: TfliteReadOptions,
   ) {
-    this.bb = new CheckedByteBuffer(bytes);
+    this.bb = new CheckedByteBuffer(source.bytes);
+    this.length = source.bytes.length;
   }
 
   private bad(message: string): never {
@@ -139,6 +204,8 @@ class TfliteDecoder {
       this.where = `tensor ${i} '${tensorNames[i]}'`;
       tensors.set(tensorNames[i]!, this.readTensor(sg.tensors(i)!, i, tensorNames[i]!, model, bufferCount));
     }
+    this.where = 'the constant buffers';
+    this.attachData();
 
     const tensorAt = (index: number, role: string): string => {
       if (!Number.isInteger(index) || index < 0 || index >= tensorNames.length) {
@@ -193,7 +260,7 @@ class TfliteDecoder {
     return {
       format: 'tflite',
       path: this.opts.path,
-      fileBytes: this.bytes.length,
+      fileBytes: this.length,
       opsets: { tflite: version },
       producer,
       graph,
@@ -232,10 +299,49 @@ class TfliteDecoder {
       this.bad(`tensor ${index} '${name}': buffer index ${bufferIndex} out of range (the file has ${bufferCount} buffers)`);
     }
     if (bufferIndex > 0 && !t.isVariable()) {
-      const bytes = this.readBuffer(model, bufferIndex, name);
-      if (bytes && bytes.length > 0) info.data = this.constData(name, info.dtype, shape, bytes);
+      const span = this.readBuffer(model, bufferIndex, name);
+      if (span && span.length > 0) this.pending.push({ info, shape: this.constShape(name, info.dtype, shape, span.length), ...span });
     }
     return info;
+  }
+
+  /**
+   * Sets `data` on the constant tensors. In memory: views of the file. Read from a file: a constant above
+   * INLINE_PAYLOAD_BYTES that no other tensor reads, stored in the size its dtype and shape give, stays on disk
+   * (a lazy `bytes`, read together with the others once a second is asked for: onnx/wire-reader.ts); the rest
+   * are copied, one copy per stored buffer, so tensors reading the same bytes share them as views of the file did.
+   */
+  private attachData(): void {
+    const src = this.source;
+    if (src.kind === 'memory') {
+      for (const p of this.pending) p.info.data = { dtype: p.info.dtype, shape: p.shape, bytes: src.bytes.subarray(p.start, p.start + p.length), origin: 'tflite-buffer' };
+      return;
+    }
+    // tensors per stored region (by start: two regions of one start overlap, so they count as shared too)
+    const readers = new Map<number, number>();
+    for (const p of this.pending) readers.set(p.start, (readers.get(p.start) ?? 0) + 1);
+    const copies = new Map<number, Uint8Array>();
+    const arena = new ByteArena(this.length);
+    const group: LazyGroup = { ranges: [], reads: 0 };
+    for (const p of this.pending) {
+      const { dtype } = p.info;
+      let data: ConstData;
+      if (p.length > INLINE_PAYLOAD_BYTES && readers.get(p.start) === 1 && p.length === storageBytes(dtype, p.shape.reduce((a, b) => a * b, 1))) {
+        const range = { file: src.file!, offset: p.start, length: p.length, group };
+        group.ranges.push(range);
+        data = lazyConstData(dtype, p.shape, 'tflite-buffer', range);
+      } else {
+        let bytes = copies.get(p.start);
+        if (!bytes || bytes.length !== p.length) {
+          bytes = arena.alloc(p.length);
+          bytes.set(src.bytes.subarray(p.start, p.start + p.length));
+          copies.set(p.start, bytes);
+        }
+        data = { dtype, shape: p.shape, bytes, origin: 'tflite-buffer' };
+      }
+      storedRegions.set(data, { start: p.start, length: p.length });
+      p.info.data = data;
+    }
   }
 
   private readShape(t: Tensor, name: string): Dim[] {
@@ -263,25 +369,25 @@ class TfliteDecoder {
     return quant;
   }
 
-  /** Constant bytes of buffer `index`: the flatbuffer `data` vector, or offset/size past the flatbuffer. */
-  private readBuffer(model: Model, index: number, tensorName: string): Uint8Array | undefined {
+  /** Where the constant bytes of buffer `index` lie in the file: the flatbuffer `data` vector, or offset/size past the flatbuffer. */
+  private readBuffer(model: Model, index: number, tensorName: string): { start: number; length: number } | undefined {
     const buffer = model.buffers(index)!;
     const span = this.bb.vectorSpan(buffer.bb_pos, 4, 1);
     if (span && span.length > 0) {
       this.checkLimit(span.length, tensorName);
-      return this.bytes.subarray(span.start, span.start + span.length);
+      return span;
     }
     const offset = buffer.offset();
     const size = buffer.size();
     if (offset > 1n) {
-      if (offset + size > BigInt(this.bytes.length)) {
+      if (offset + size > BigInt(this.length)) {
         throw new EdgefitError(
           'TRUNCATED',
-          `${this.opts.path}: tensor '${tensorName}': buffer ${index} lies at bytes ${offset}..${offset + size}, past the end of the ${this.bytes.length}-byte file`,
+          `${this.opts.path}: tensor '${tensorName}': buffer ${index} lies at bytes ${offset}..${offset + size}, past the end of the ${this.length}-byte file`,
         );
       }
       this.checkLimit(Number(size), tensorName);
-      return this.bytes.subarray(Number(offset), Number(offset + size));
+      return { start: Number(offset), length: Number(size) };
     }
     return undefined;
   }
@@ -293,15 +399,16 @@ class TfliteDecoder {
     }
   }
 
-  private constData(name: string, dtype: DType, shape: Dim[], bytes: Uint8Array): ConstData {
+  /** The shape of a constant holding `length` bytes, checked against its dtype (BAD_MODEL when they disagree). */
+  private constShape(name: string, dtype: DType, shape: Dim[], length: number): number[] {
     const dims = shape.map((d) => (typeof d === 'number' ? d : this.bad(`constant tensor '${name}' has a symbolic dimension`)));
     const count = dims.reduce((a, b) => a * b, 1);
     if (dtype !== 'string' && dtype !== 'unknown') {
       const packed = storageBytes(dtype, count);
       // INT4 constants are packed two per byte by current converters; older ones stored one per byte.
-      const ok = bytes.length === packed || (dtype === 'int4' && bytes.length === count);
-      if (!ok) this.bad(`constant tensor '${name}' holds ${bytes.length} bytes, but ${dtype} [${dims.join(',')}] needs ${packed}`);
+      const ok = length === packed || (dtype === 'int4' && length === count);
+      if (!ok) this.bad(`constant tensor '${name}' holds ${length} bytes, but ${dtype} [${dims.join(',')}] needs ${packed}`);
     }
-    return { dtype, shape: dims, bytes, origin: 'tflite-buffer' };
+    return dims;
   }
 }
