@@ -130,7 +130,7 @@ describe.skipIf(!READY)('report: RAM and flash parts carry their own calibration
       const code = await partText(page, r.id, 'code');
       expect(code.includes('lower bound'), `${r.id} code`).toBe(noted);
       if (noted) {
-        expect(code).toContain('Conv uint8/uint8 ×1');
+        expect(code).toContain('Conv (input uint8, weights uint8) ×1');
         expect(await totalText(page, r.id, 'flash')).toContain('total is a lower bound: code is a lower bound');
       }
     }
