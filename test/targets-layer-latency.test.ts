@@ -118,7 +118,7 @@ describe('Cortex-M7 kernel work terms of real layers (layer-work.ts)', () => {
     expect(mid.weightBytes).toBe(18688);
     expect(layerWork(mid).bytes_weights_streamed).toBe(18688 * 512);
   });
-  it.skipIf(!HAVE_SHARED)("ResNet8's stride-1 3×3 convs with Cin ≥ 8 are ST's deep 3×3 kernel (no im2col reads); the RGB and strided convs build columns", () => {
+  it.skipIf(!HAVE_SHARED)("ResNet8's stride-1 3×3 convs (16→16 and up) are ST's deep 3×3 kernel by the one lite rule (no im2col reads); the RGB and strided convs build columns", () => {
     const a = analyzeFile(resnet);
     const convs = a.layers.filter((l) => l.kind === 'conv');
     // 3→16 (RGB), 16→16, 16→16, 16→32 /2, 32→32, 32→64 /2, 64→64

@@ -9,7 +9,7 @@ import { analyzeForTargets } from '../src/targets/analyze-model.ts';
 import { DATA_DIR, loadCalibrationRows, loadFeatureStore } from '../src/targets/calibration/dataset.ts';
 import { relabelledCopies } from '../src/targets/runtime-copies.ts';
 import type { Layer } from '../src/analyzer/layer.ts';
-import { DEEP_CONV_CHANNEL_PRODUCT, fusedConvPools, libraryFunctionsOf, LITE_OBJECT_BYTES, liteHybridCount, liteRuntimeRamBytes } from '../src/targets/runtime-lite.ts';
+import { fusedConvPools, libraryFunctionsOf, LITE_OBJECT_BYTES, liteHybridCount, liteRuntimeRamBytes } from '../src/targets/runtime-lite.ts';
 import { fitRuntimeMemory, libraryCodeBytes, predictRuntimeBytes } from '../src/targets/runtime-memory.ts';
 import { HAVE_SHARED, MODELS_DIR } from './helpers/shared.ts';
 
@@ -149,36 +149,32 @@ describe('runtime RAM on the files ST benchmarked (zoo 4.0 LFS oid = our stand-i
 });
 
 /** A per-channel int8 convolution of the given geometry (only the fields libraryFunctionsOf reads). */
-function conv(cin: number, cout: number, k: number, stride: number, pad = (k - 1) / 2): Layer {
+function conv(cin: number, cout: number, k: number, stride: number, pad = (k - 1) / 2, kw = k): Layer {
   const p = Math.floor(pad);
   return {
     op: 'Conv', dtype: 'int8', weightDtype: 'int8', perChannel: true, inputs: ['x'],
-    conv: { kernel: [k, k], strides: [stride, stride], dilations: [1, 1], pads: [p, p, p, p], group: 1, cin, cout },
+    conv: { kernel: [k, kw], strides: [stride, stride], dilations: [1, 1], pads: [p, p, p, p], group: 1, cin, cout },
   } as unknown as Layer;
 }
 
 describe('lite code flash: the library entry points network.c references', () => {
-  it("convolution kernels as ST's generated network.c calls them (ResNet v1 8 geometry, ST Edge AI Core 3.0.0; YOLOv8 / CCT, 4.0.0)", () => {
-    // (cin, cout, k, stride) -> the kernel ST's network.c calls, transcribed from the generated files (docs/targets.md "Code flash")
-    const seen: [number, number, number, number, string][] = [
-      [3, 16, 3, 1, 'forward_lite_conv2d_rgb_sssa8_ch'],
-      [1, 8, 3, 2, 'forward_lite_conv2d_sssa8_ch'],
-      [8, 8, 3, 1, 'forward_lite_conv2d_sssa8_ch'],
-      [16, 16, 3, 1, 'forward_lite_conv2d_sssa8_ch'],
-      [16, 32, 3, 2, 'forward_lite_conv2d_sssa8_ch'],
-      [16, 32, 1, 2, 'forward_lite_conv2d_sssa8_ch'],
-      [32, 32, 3, 1, 'forward_lite_conv2d_deep_3x3_sssa8_ch'],
-      [80, 96, 3, 1, 'forward_lite_conv2d_deep_3x3_sssa8_ch'],
-      [32, 64, 3, 2, 'forward_lite_conv2d_deep_sssa8_ch'],
-      [64, 64, 3, 2, 'forward_lite_conv2d_deep_sssa8_ch'],
-      [32, 64, 1, 2, 'forward_lite_pw_sssa8_ch'],
-      [16, 16, 1, 1, 'forward_lite_pw_sssa8_ch'],
-    ];
-    for (const [cin, cout, k, s, fn] of seen) expect(libraryFunctionsOf(conv(cin, cout, k, s))[0], `${cin}->${cout} ${k}x${k}/${s}`).toBe(fn);
-    // the deep kernels take valid padding: a padded one is a pad_before copy + the kernel
+  it("convolution kernels as ST's generated network.c calls them (data/st-generated/conv-kernel-calls-lite.json), a padded copy in front of a padded valid-only kernel", () => {
+    const rows = (JSON.parse(readFileSync(join(DATA_DIR, 'st-generated/conv-kernel-calls-lite.json'), 'utf8')) as { calls: { cin: number; cout: number; kernel: [number, number]; stride: number; called: string; calls: number; note?: string }[] }).calls;
+    let reproduced = 0;
+    for (const r of rows) {
+      const fn = libraryFunctionsOf(conv(r.cin, r.cout, r.kernel[0], r.stride, r.kernel[0] === 1 ? 0 : undefined, r.kernel[1]))[0];
+      if (fn === `forward_lite_${r.called}_sssa8_ch`) reproduced += r.calls;
+      // 16→16 3×3/1: deep_3x3 in one network, the generic kernel in two (lite-conv-kernel.ts): the rule says deep_3x3
+      else expect([r.cin, r.cout, r.kernel[0], r.stride, r.called], JSON.stringify(r)).toEqual([16, 16, 3, 1, 'conv2d']);
+    }
+    expect(reproduced).toBe(rows.reduce((s, r) => s + r.calls, 0) - 8);
+    // the deep kernels take valid padding only: a padded one is a pad_before copy + the kernel
     expect(libraryFunctionsOf(conv(32, 32, 3, 1))).toEqual(['forward_lite_conv2d_deep_3x3_sssa8_ch', 'forward_lite_pad_constant']);
     expect(libraryFunctionsOf(conv(32, 32, 3, 1, 0))).toEqual(['forward_lite_conv2d_deep_3x3_sssa8_ch']);
-    expect(DEEP_CONV_CHANNEL_PRODUCT).toBe(1024);
+    expect(libraryFunctionsOf(conv(32, 64, 3, 2))).toEqual(['forward_lite_conv2d_deep_sssa8_ch', 'forward_lite_pad_constant']);
+    // the generic kernel takes the padding inside (8→16 3×3/1, 16→32 3×3/2: no _pad_before in ST's files)
+    expect(libraryFunctionsOf(conv(8, 16, 3, 1))).toEqual(['forward_lite_conv2d_sssa8_ch']);
+    expect(libraryFunctionsOf(conv(16, 32, 3, 2))).toEqual(['forward_lite_conv2d_sssa8_ch']);
   });
 
   it('a hybrid layer brings its layer function and the operator functions its ai_layer points to', () => {
@@ -264,9 +260,10 @@ describe('code flash of layers no library function is known for', () => {
     const uncounted = runtimeObjectCounts(a).uncountedLayers ?? {};
     const total = Object.values(uncounted).reduce((s, n) => s + n, 0);
     expect(total).toBe(convs + dense);
-    expect(Object.keys(uncounted).every((k) => k.endsWith('uint8/uint8'))).toBe(true);
+    // keys name the op and the types its kernel takes (the file's convolutions, depthwise ones included, and its Gemm)
+    expect(Object.keys(uncounted).sort()).toEqual(['Conv (input uint8, weights uint8)', 'Dense (input uint8, weights uint8)', 'DepthwiseConv (input uint8, weights uint8)']);
     const [h7] = evaluateTargets(a, ['stm32h747i-disco']);
-    expect(h7!.notes.some((n) => n.startsWith('code flash is a lower bound') && n.includes('Conv uint8/uint8'))).toBe(true);
+    expect(h7!.notes.some((n) => n.startsWith('code flash is a lower bound') && n.includes('Conv (input uint8, weights uint8) ×'))).toBe(true);
   });
 
   it.skipIf(!HAVE_SHARED)("ST's int8 ResNet v1 8: every layer links a known function, no lower-bound note", async () => {
@@ -307,11 +304,34 @@ describe('code flash of 16-bit activations (A16W8)', () => {
   it('an int16-activation convolution and its int16 conversions are uncounted (the library kernels are 8-bit), an int8 one is counted', async () => {
     const { runtimeObjectCounts } = await import('../src/targets/runtime-lite.ts');
     const a16 = runtimeObjectCounts(analyzeForTargets(await qdqConvFile('int16')));
-    expect(a16.uncountedLayers).toMatchObject({ 'Conv int16/int8': 1, 'Quantize int16/-': 1 });
+    // the file: QuantizeLinear float32 → int16 at the input, the Conv on int16 activations with int8 weights,
+    // DequantizeLinear int16 → float32 at the output
+    expect(a16.uncountedLayers).toEqual({ 'Quantize (float32 → int16)': 1, 'Conv (input int16, weights int8)': 1, 'Dequantize (int16 → float32)': 1 });
     expect(a16.libraryFunctions).toEqual([]);
     const a8 = runtimeObjectCounts(analyzeForTargets(await qdqConvFile('int8')));
     expect(a8.uncountedLayers).toBeUndefined();
     expect(a8.libraryFunctions).toContain('forward_lite_conv2d_sssa8_ch');
+  });
+});
+
+describe('the lower-bound note names each uncounted layer by op and the types its kernel takes', () => {
+  it("an op the analyzer does not know is named by the file's op type, with its input type; check's note lists it", async () => {
+    const { OnnxGraphBuilder } = await import('../src/analyzer/onnx/builder.ts');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { runtimeObjectCounts } = await import('../src/targets/runtime-lite.ts');
+    const { evaluateTargets } = await import('../src/targets/evaluate.ts');
+    const g = new OnnxGraphBuilder({ opsets: { '': 17 } });
+    g.input('x', 'float32', [1, 8]);
+    g.node('FancyNorm', ['x'], ['y'], {}, { domain: 'com.example' });
+    g.output('y', 'float32', [1, 8]);
+    const path = join(mkdtempSync(join(tmpdir(), 'edgefit-unknown-')), 'fancy.onnx');
+    writeFileSync(path, g.toBytes());
+    const a = analyzeForTargets(path);
+    expect(runtimeObjectCounts(a).uncountedLayers).toEqual({ 'FancyNorm (unknown op, input float32)': 1 });
+    const [h7] = evaluateTargets(a, ['stm32h747i-disco']);
+    const note = h7!.notes.find((n) => n.startsWith('code flash is a lower bound'));
+    expect(note).toContain('FancyNorm (unknown op, input float32) ×1');
   });
 });
 
@@ -331,7 +351,8 @@ describe('code flash of a max pool after a convolution with no fused-pool kernel
   it('a per-channel convolution takes the pool into its _nl_pool kernel; a depthwise one leaves the pool its own kernel', async () => {
     const { runtimeObjectCounts } = await import('../src/targets/runtime-lite.ts');
     const conv = runtimeObjectCounts(await convThenPool(false)).libraryFunctions ?? [];
-    expect(conv).toContain('forward_conv2d_sssa8_ch_nl_pool');
+    // 16→16 3×3/1 (the builder's [16, 16, 8] input is channels-first): the deep 3×3 kernel's _nl_pool variant
+    expect(conv).toContain('forward_conv2d_deep_3x3_sssa8_ch_nl_pool');
     expect(conv).not.toContain('forward_lite_maxpool_is8os8_scalepos');
     const dw = runtimeObjectCounts(await convThenPool(true)).libraryFunctions ?? [];
     expect(dw).toContain('forward_lite_dw_3x3_sssa8_ch');

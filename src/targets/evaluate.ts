@@ -147,7 +147,7 @@ export function evaluateProfile(features: ModelFeatures, profile: TargetProfile,
   const uncounted = features.runtimeObjects.uncountedLayers;
   if (codeFlashBytes > 0 && uncounted) {
     const list = Object.entries(uncounted).map(([what, n]) => `${what} ×${n}`).join(', ');
-    notes.push(`code flash is a lower bound: no function of ST's runtime library is known for ${list}; their kernels' code is not counted`);
+    notes.push(`code flash is a lower bound: no function of ST's runtime library is known for these layers (op, the types its kernel takes, count): ${list}; their kernels' code is not counted`);
   }
   let latencyMs: number | null = null;
   let layerLatencyMs: number[] | null = null;

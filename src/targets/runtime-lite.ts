@@ -28,6 +28,7 @@
  * dense, softmax, max pool, pad, ReLU/ReLU6/clip (fused), quantize / dequantize.
  */
 import type { Analysis, ConvGeometry, Layer } from '../analyzer/layer.ts';
+import { liteConvCallFor } from '../analyzer/memory/lite-conv-kernel.ts';
 
 /** Bytes of the writable objects network.c declares per hybrid tensor / layer (see header). */
 export const LITE_OBJECT_BYTES = {
@@ -231,32 +232,12 @@ export interface RuntimeObjectCounts {
   lutTables?: number;
   /**
    * Layers that execute a kernel but map to no function of ST's library record (uint8 or int4 weights, 16-bit
-   * activations, transposed convolutions, unknown ops …), counted by "op dtype/weight dtype": the library code they
-   * would link is not in the code-flash figure, which is then a lower bound (`check` says so). Absent when none.
+   * activations, transposed convolutions, unknown ops …), counted per op and types: the library code they
+   * would link is not in the code-flash figure, which is then a lower bound (`check` says so). Keys: `uncountedKey`, the
+   * op and the types its kernel takes ("Conv (input uint8, weights uint8)", "Dequantize (int16 → float32)"). Absent
+   * when none.
    */
   uncountedLayers?: Record<string, number>;
-}
-
-/**
- * cin × cout from which ST's lite generator (STEdgeAI 3.x/4.x) calls the "deep" convolution kernels
- * (`forward_lite_conv2d_deep[_3x3]_sssa8_ch`, valid padding, a `pad_before` copy in front) and a strided 1×1 the
- * pointwise kernel, instead of the generic `forward_lite_conv2d_sssa8_ch`. Read off ST's generated network.c
- * (docs/targets.md "Code flash"): generic at 8×8, 8×16, 16×16, 16×32 (3×3/1, 3×3/2 and 1×1/2), deep at 16×64 (3×3/1),
- * 32×32, 32×48, 32×64, 64×64, 64×80, 80×96 (3×3/1 and 3×3/2), pointwise at 32×64 (1×1/2). The header's own rule
- * ("number of channels >= 8") is not what the generator does; the product is the simplest rule that splits every
- * observed call, not a documented one.
- */
-export const DEEP_CONV_CHANNEL_PRODUCT = 1024;
-
-/** Which convolution kernel of ST's lite library a per-channel int8 convolution calls (see DEEP_CONV_CHANNEL_PRODUCT). */
-function liteConvKernel(c: ConvGeometry): 'pw' | 'conv2d_rgb' | 'conv2d_deep_3x3' | 'conv2d_deep' | 'conv2d_dilated' | 'conv2d' {
-  const deep = c.cin * c.cout >= DEEP_CONV_CHANNEL_PRODUCT;
-  const unitStride = c.strides[0] === 1 && c.strides[1] === 1;
-  if (c.kernel[0] === 1 && c.kernel[1] === 1) return unitStride || deep ? 'pw' : 'conv2d';
-  if (c.dilations.some((d) => d > 1)) return 'conv2d_dilated';
-  if (c.cin === 3) return 'conv2d_rgb';
-  if (deep) return c.kernel[0] === 3 && c.kernel[1] === 3 && unitStride ? 'conv2d_deep_3x3' : 'conv2d_deep';
-  return 'conv2d';
 }
 
 const ELTWISE_OPERATION: Partial<Record<Layer['op'], string>> = { Add: 'sum', Sub: 'sub', Mul: 'mul', Div: 'div', Max: 'max', Min: 'min' };
@@ -291,15 +272,16 @@ function libraryCallsOf(l: Layer, fusedPool?: Layer): string[] | undefined {
   // the library's integer conv / dense kernels take 8-bit activations: 16-bit ones (A16W8) are not these kernels
   const int8Kernel = l.weightDtype === 'int8' && l.dtype !== 'int16' && l.dtype !== 'uint16';
   if (l.op === 'Conv' && c && int8Kernel) {
-    if (l.perChannel === false) return ['forward_conv2d_integer_SSSA'];
-    const k = liteConvKernel(c);
+    // one rule for which kernel, shared with latency and the lite pool (analyzer/memory/lite-conv-kernel.ts)
+    const { kernel: k, paddedCopy } = liteConvCallFor(c, l.perChannel);
+    if (k === 'conv2d_integer_SSSA') return ['forward_conv2d_integer_SSSA'];
     if (fusedPool) {
       const conv = k === 'conv2d_deep_3x3' ? 'forward_conv2d_deep_3x3_sssa8_ch_nl_pool' : k === 'conv2d_deep' ? 'forward_conv2d_deep_sssa8_ch_nl_pool' : 'forward_conv2d_sssa8_ch_nl_pool';
       return [conv, 'pool_func_mp_array_integer_INT8'];
     }
     const fn = `forward_lite_${k}_sssa8_ch`;
-    // the deep kernels take valid padding only: a padded convolution is a pad_before copy + the kernel
-    return (k === 'conv2d_deep' || k === 'conv2d_deep_3x3') && hasPadding(c) ? [fn, 'forward_lite_pad_constant'] : [fn];
+    // a kernel that takes valid padding only runs a padded convolution as a pad_before copy + the kernel
+    return paddedCopy && hasPadding(c) ? [fn, 'forward_lite_pad_constant'] : [fn];
   }
   if (l.op === 'DepthwiseConv' && c && int8Kernel) {
     if (l.perChannel === false) return ['forward_conv2d_integer_SSSA'];
@@ -403,6 +385,19 @@ function conversionCallsOf(l: Layer): string[] | undefined {
   return from === to ? [] : [`forward_lite_node_convert_integer_i${from}o${to}`];
 }
 
+/**
+ * How an uncounted layer is named in `uncountedLayers` and in check's lower-bound note: the op (an unknown op by its
+ * source op types) and the types its kernel would take: "Dequantize (int16 → float32)", "Conv (input uint8, weights
+ * uint8)", "NonMaxSuppression (unknown op, input float32)".
+ */
+export function uncountedKey(l: Layer): string {
+  const input = l.inputDtypes[0] ?? l.dtype;
+  if (l.op === 'Quantize' || l.op === 'Dequantize' || l.op === 'Cast') return `${l.op} (${input} → ${l.outputDtypes[0] ?? l.dtype})`;
+  const types = `input ${input}${l.weightDtype ? `, weights ${l.weightDtype}` : ''}`;
+  if (l.op === 'Unknown') return `${l.sourceOps.length ? l.sourceOps.join('+') : 'unnamed op'} (unknown op, ${types})`;
+  return `${l.op} (${types})`;
+}
+
 export function runtimeObjectCounts(a: Analysis): RuntimeObjectCounts {
   const acts = new Set<string>();
   let layers = 0;
@@ -420,7 +415,7 @@ export function runtimeObjectCounts(a: Analysis): RuntimeObjectCounts {
       const pool = fusedPoolOf.get(l);
       const calls = libraryCallsOf(l, pool);
       if (calls === undefined) {
-        const key = `${l.op} ${l.dtype}/${l.weightDtype ?? '-'}`;
+        const key = uncountedKey(l);
         uncounted[key] = (uncounted[key] ?? 0) + 1;
       } else for (const fn of calls) library.add(fn);
       if (pool && calls?.some((fn) => fn.endsWith('_nl_pool'))) poolsInConv.add(pool);

@@ -43,6 +43,7 @@
 import type { Analysis, Layer } from '../layer.ts';
 import { loadPlanner, memoisedPeakBytes, skeletonOnSchedule, scratchFunction, type MemoryOptions } from './index.ts';
 import { assembleLiveness, livenessSkeleton, type Liveness, type LivenessSkeleton } from './liveness.ts';
+import { liteConvCall, liteConvCallOf } from './lite-conv-kernel.ts';
 import { elementBytes, rowCandidates, stSplitsPadding } from './overlap-rules.ts';
 import { StPlanner } from './st-plan.ts';
 import { ST_DEEP_CONV_IM2COL_BYTES } from './st-scratch-rules.ts';
@@ -78,11 +79,12 @@ export function liteConvKeepsInputApart(layer: Layer): boolean {
 
 /**
  * A strided int8 k×k convolution (not 1×1, not the RGB first layer) with Cin ≥ 8 whose padding is bottom/right only
- * or none: ST's lite generator runs it as `forward_lite_conv2d_sssa8_ch` ("same padding or channels < 8",
- * lite_conv2d.h; unpadded: `forward_lite_conv2d_deep_sssa8_ch`, "valid padding, channels ≥ 8") with the padding
- * inside the kernel, no `_pad_before` copy, and lets the output overlap its input from below: the 3.0.0
- * ResNet (search id 66833973634) `conv2d_7`, 3×3/2 16→32 on 28×28, writes its 14×14×32 output at 17,472 with its
- * input at 17,952 (d = −480; our row bound −448). `forward_lite_conv2d_deep_3x3_sssa8_ch` is stride 1 only.
+ * or none and that ST's lite generator does not run on a padded copy (lite-conv-kernel.ts: the generic
+ * `forward_lite_conv2d_sssa8_ch` below Cin·Cout 1,024 takes the padding inside; an unpadded conv has none to copy):
+ * exempt from rule 1, its output may overlap its input from below. The 3.0.0 ResNet (search id 66833973634)
+ * `conv2d_7`, 3×3/2 16→32 on 28×28, writes its 14×14×32 output at 17,472 with its input at 17,952 (d = −480; our
+ * row bound −448). A padded strided conv from Cin·Cout 1,024 runs `forward_lite_conv2d_deep_sssa8_ch` on a
+ * `_pad_before` copy (32→64 /2 in the same file and in ResNet v1 8, both placed apart from their copy): rule 1 applies.
  */
 export function liteStridedConvKeepsPaddingInside(layer: Layer): boolean {
   const g = layer.conv;
@@ -90,19 +92,30 @@ export function liteStridedConvKeepsPaddingInside(layer: Layer): boolean {
   if (g.kernel[0] === 1 && g.kernel[1] === 1) return false;
   if (layer.dtype !== 'int8' && layer.dtype !== 'uint8') return false;
   if (g.cin < 8 || (g.strides[0] < 2 && g.strides[1] < 2)) return false;
-  return g.pads[0] === 0 && g.pads[1] === 0;
+  if (g.pads[0] !== 0 || g.pads[1] !== 0) return false;
+  return !(liteConvCall(g).paddedCopy && g.pads.some((p) => p > 0));
 }
 
 /**
- * The analysis as the lite generator runs it: the convolutions `liteStridedConvKeepsPaddingInside` accepts keep
- * their padding inside the kernel, so they are not split into a padded copy. Their bottom/right padding is dropped
- * from this view only; with top padding 0 the row bounds (overlap-rules.ts `rowOverlap`) do not depend on it.
+ * A padded int8 convolution the 8.1 model splits into a padded copy (overlap-rules.ts `stSplitsPadding`) whose lite
+ * kernel takes the padding inside instead (lite-conv-kernel.ts: the generic kernel below the deep thresholds —
+ * Cin 1 first convs, 8→8 / 8→16 3×3, 16→32 3×3/2, 1→64 10×4/2 — in the lite network.c files, no `_pad_before`).
+ */
+export function liteConvKeepsPaddingInside(layer: Layer): boolean {
+  return stSplitsPadding(layer) && liteConvCallOf(layer)?.paddedCopy === false;
+}
+
+/**
+ * The analysis as the lite generator runs it: the convolutions whose lite kernel takes the padding inside
+ * (`liteConvKeepsPaddingInside`) are not split into a padded copy; their padding is dropped from this view only. The
+ * row bounds of an overlap are then computed without it: exact for the bottom/right-only padding of the convs rule 1
+ * exempts (top padding 0); the others keep their output apart (rule 1, decided on the source layer).
  */
 function liteAnalysisView(analysis: Analysis): Analysis {
-  if (!analysis.layers.some(liteStridedConvKeepsPaddingInside)) return analysis;
+  if (!analysis.layers.some(liteConvKeepsPaddingInside)) return analysis;
   return {
     ...analysis,
-    layers: analysis.layers.map((l) => (liteStridedConvKeepsPaddingInside(l) ? { ...l, conv: { ...l.conv!, pads: [0, 0, 0, 0] } } : l)),
+    layers: analysis.layers.map((l) => (liteConvKeepsPaddingInside(l) ? { ...l, conv: { ...l.conv!, pads: [0, 0, 0, 0] } } : l)),
   };
 }
 
@@ -131,8 +144,11 @@ export function liteDeepConvScratchBytes(layer: Layer, fixedBudgetBytes: number)
   if (layer.op !== 'Conv' || !g || g.group !== 1) return fixedBudgetBytes;
   if (layer.dtype !== 'int8' && layer.dtype !== 'uint8') return fixedBudgetBytes;
   const pointwise = g.kernel[0] === 1 && g.kernel[1] === 1 && g.pads.every((p) => p === 0);
-  if (pointwise || g.cin === 1 || g.cin === 3) return fixedBudgetBytes;
   const weightsInt16Bytes = 2 * g.kernel[0] * g.kernel[1] * g.cin * g.cout;
+  // a strided 1×1 the generic kernel runs (lite-conv-kernel.ts: Cin·Cout < 1,024) has the generic kernel's scratch,
+  // not the pointwise one: 16→32 /2 1,536 B in two 3.0.0 files (4·Cin + 14·Cout + the capped budget)
+  if (pointwise && g.cin > 3 && liteConvCall(g).kernel === 'conv2d') return 4 * g.cin + 14 * g.cout + Math.min(ST_DEEP_CONV_IM2COL_BYTES, weightsInt16Bytes);
+  if (pointwise || g.cin === 1 || g.cin === 3) return fixedBudgetBytes;
   if (weightsInt16Bytes >= ST_DEEP_CONV_IM2COL_BYTES || fixedBudgetBytes < ST_DEEP_CONV_IM2COL_BYTES) return fixedBudgetBytes;
   return fixedBudgetBytes - ST_DEEP_CONV_IM2COL_BYTES + weightsInt16Bytes;
 }
@@ -161,19 +177,21 @@ export function litePaddedBytes(layer: Layer): number | undefined {
  */
 export function liteLiveness(source: Analysis, schedule: readonly number[], opts: MemoryOptions = {}): Liveness {
   const analysis = liteAnalysisView(source);
-  return liteLivenessOf(analysis, livenessSkeleton(analysis, schedule, liteSkeletonOptions(opts)), opts);
+  return liteLivenessOf(source, analysis, livenessSkeleton(analysis, schedule, liteSkeletonOptions(opts)), opts);
 }
 
 function liteSkeletonOptions(opts: MemoryOptions): { allocateIo: boolean; splitPads: boolean; fuseConvPool: false } {
   return { allocateIo: opts.allocateIo ?? true, splitPads: opts.stSplitPads ?? true, fuseConvPool: false };
 }
 
-/** liteLiveness from the skeleton of the lite view `analysis` (liteAnalysisView) with liteSkeletonOptions. */
-function liteLivenessOf(analysis: Analysis, skeleton: LivenessSkeleton, opts: MemoryOptions): Liveness {
+/** liteLiveness from the skeleton of the lite view `analysis` of `source` (liteAnalysisView) with liteSkeletonOptions. */
+function liteLivenessOf(source: Analysis, analysis: Analysis, skeleton: LivenessSkeleton, opts: MemoryOptions): Liveness {
   const engine = opts.scratchEngine ?? 'st';
   const scratchBytes = engine === 'st' ? liteScratchFunction() : scratchFunction(engine);
   const lv = assembleLiveness(skeleton, analysis, scratchBytes);
   const layerAt = (step: number) => analysis.layers[lv.schedule[step]!]!;
+  // rule 1 reads the source layer: the view has dropped the padding of the convs that keep it inside
+  const sourceLayerAt = (step: number) => source.layers[lv.schedule[step]!]!;
   const padOf = new Map<string, Layer>();
   for (const l of analysis.layers) if (stSplitsPadding(l)) padOf.set(`${l.name}#pad`, l);
   const enlarged = new Map<number, Layer>(); // buffer index → layer whose padded copy grew
@@ -185,7 +203,7 @@ function liteLivenessOf(analysis: Analysis, skeleton: LivenessSkeleton, opts: Me
     return { ...b, sizeBytes: bytes };
   });
   const overlaps = lv.overlaps
-    .filter((o) => !(liteConvKeepsInputApart(layerAt(o.step)) && !buffers[o.output]!.name.endsWith('#pad')))
+    .filter((o) => !(liteConvKeepsInputApart(sourceLayerAt(o.step)) && !buffers[o.output]!.name.endsWith('#pad')))
     .map((o) => {
       // A grown padded copy has other rows: recompute the row bounds of the pair it belongs to.
       const asOutput = enlarged.get(o.output);
@@ -275,7 +293,7 @@ export function planStLitePeakBytes(analysis: Analysis, opts: MemoryOptions = {}
     () => {
       const view = liteAnalysisView(analysis);
       const skeleton = skeletonOnSchedule(analysis, { ...skeletonOpts, ...(opts.schedule ? { schedule: opts.schedule } : {}) }, view === analysis ? undefined : { analysis: view, key: 'lite-view' });
-      return planLivenessBytes(liteLivenessOf(view, skeleton, opts), alignmentBytes);
+      return planLivenessBytes(liteLivenessOf(analysis, view, skeleton, opts), alignmentBytes);
     },
     opts.schedule,
   );

@@ -6,6 +6,7 @@
  */
 import type { Layer } from '../../analyzer/layer.ts';
 import { elementCount } from '../../analyzer/layer-ops.ts';
+import { liteConvCallOf } from '../../analyzer/memory/lite-conv-kernel.ts';
 
 export const WORK_TERMS = [
   'macs_conv', // k×k convolution (k > 1)
@@ -49,16 +50,15 @@ export const M7_DCACHE_BYTES = 16 * 1024;
 export const IM2COL_PIXELS_PER_PASS = 2;
 
 /**
- * ST's lite `forward_lite_conv2d_deep_3x3_sssa8_ch`: an int8 stride-1 3×3 convolution with Cin ≥ 8, run on a padded
- * copy of its input (lite network.c files, memory/st4x-plan.ts): it reads the window straight from that copy, so it
- * builds no im2col columns. Every other k×k and 1×1 convolution (float ones included) reads its input window element
- * by element.
+ * ST's lite `forward_lite_conv2d_deep_3x3_sssa8_ch`: the kernel ST's lite generator calls for an 8-bit stride-1 3×3
+ * convolution from Cin·Cout 256 (16→16) up with per-channel weights (analyzer/memory/lite-conv-kernel.ts, the one rule code flash and the lite pool
+ * use; lite network.c files, data/st-generated/conv-kernel-calls-lite.json). It runs on a padded copy of its input
+ * and reads the window straight from it, so it builds no im2col columns. Every other k×k and 1×1 convolution (the
+ * generic kernel of 8→8, 8→16 and 16→16, the strided `deep` kernel, the per-tensor hybrid `forward_conv2d_integer_SSSA`, float ones) reads its input window element by
+ * element.
  */
 export function isDeep3x3Conv(l: Layer): boolean {
-  const c = l.conv;
-  if (l.op !== 'Conv' || !c || c.group !== 1) return false;
-  if (l.dtype !== 'int8' && l.dtype !== 'uint8') return false;
-  return c.kernel[0] === 3 && c.kernel[1] === 3 && c.strides[0] === 1 && c.strides[1] === 1 && c.dilations[0] === 1 && c.dilations[1] === 1 && c.cin >= 8;
+  return liteConvCallOf(l)?.kernel === 'conv2d_deep_3x3';
 }
 
 /**

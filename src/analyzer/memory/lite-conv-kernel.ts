@@ -1,0 +1,99 @@
+/**
+ * Which convolution kernel ST's STEdgeAI Core 3.x / 4.x "lite" MCU code generator calls for an int8 convolution,
+ * and whether it first copies the input into a padded buffer (`<layer>_pad_before`, `forward_lite_pad_constant`).
+ * One rule, read off every convolution call of the lite `network.c` files we hold
+ * (data/st-generated/conv-kernel-calls-lite.json, docs/memory-4x.md "Which lite conv kernel"); code flash
+ * (targets/runtime-lite.ts), latency (targets/latency/layer-work.ts) and the lite activation pool (st4x-plan.ts)
+ * all ask it.
+ *
+ * The rule, by geometry (Cin, Cout, kernel, stride, dilation):
+ * - 1×1: stride 1 → `forward_lite_pw_sssa8_ch`; strided → pointwise from Cin·Cout ≥ 1,024 (32→64 /2 in three files),
+ *   else the generic `forward_lite_conv2d_sssa8_ch` (16→32 /2 in two files).
+ * - dilation > 1 → `forward_lite_conv2d_dilated_sssa8_ch` ("valid padding", lite_conv2d.h: a padded copy; no
+ *   generated file with an int8 dilated convolution was found).
+ * - Cin = 3 → `forward_lite_conv2d_rgb_sssa8_ch`, padding inside (3→16, 3→32 3×3/1; no strided one was read: the
+ *   rule keeps rgb for them, as before).
+ * - 3×3 stride 1: from Cin ≥ 8 and Cin·Cout ≥ 256 `forward_lite_conv2d_deep_3x3_sssa8_ch` on a padded copy (16→24,
+ *   16→32, 32→32 … 80→96, 64→128 in eight files; 16→16 in the 3.0.0 MNIST ResNet ×4); below (1→16, 8→8, 8→16) the
+ *   generic kernel with the padding inside. Undecided by the files: 16→16 exactly. Its padding is a padded copy in
+ *   all three networks that have it, but the kernel on that copy is deep_3x3 in one (×4) and the generic one in two
+ *   (ResNet v1 8 3.0.0 ×2, YOLOv8-tiny 4.0.0 ×6). The rule says deep_3x3, which is what the latency model assumed
+ *   before this rule existed and what the zoo's ResNet v1 8 timing (the exact file, 28.5 ms) agrees with: priced as
+ *   the generic kernel (im2col reads) the H747 leave-one-model-out latency goes from 4.43 % to 8.80 % (ResNet v1 8
+ *   +4.0 → +27.9 %). Code flash and the pool do not depend on the choice on any calibration row (docs/memory-4x.md
+ *   "Which lite conv kernel").
+ * - every other k×k (strided 3×3, 5×1 …): `forward_lite_conv2d_deep_sssa8_ch` on a padded copy from Cin ≥ 8 and
+ *   Cin·Cout ≥ 1,024 (32→32, 32→64, 64→64 /2; 128→128 5×1), else the generic kernel with the padding inside
+ *   (1→8, 8→16, 16→32 /2; 1→64 10×4/2).
+ * The header's own words (lite_conv2d.h: deep "valid padding, channels ≥ 8", generic "same padding or channels < 8")
+ * are the direction, not the thresholds: 8→8 and 8→16 run generic, and the stride-1 3×3 threshold is 4× below the
+ * strided one (16→32 3×3/1 deep_3x3, 16→32 3×3/2 generic).
+ */
+import type { ConvGeometry, Layer } from '../layer.ts';
+
+/**
+ * `forward_lite_<kernel>_sssa8_ch`, or 'conv2d_integer_SSSA': a convolution with per-tensor weights is no lite kernel
+ * but the hybrid layer `forward_conv2d_integer_SSSA` (lite network.c files: CCT 4.0.0, YOLOv8n's runtime RAM).
+ */
+export type LiteConvKernel = 'pw' | 'conv2d_rgb' | 'conv2d_deep_3x3' | 'conv2d_deep' | 'conv2d_dilated' | 'conv2d' | 'conv2d_integer_SSSA';
+
+export interface LiteConvCall {
+  /** The kernel, as in `forward_lite_<kernel>_sssa8_ch`. */
+  kernel: LiteConvKernel;
+  /**
+   * The kernel takes valid padding only, so a padded convolution runs as a `_pad_before` copy
+   * (`forward_lite_pad_constant`) + the kernel on it; false: the kernel applies the padding itself.
+   */
+  paddedCopy: boolean;
+}
+
+/**
+ * Cin·Cout from which a stride-1 3×3 convolution (Cin ≥ 8) calls `forward_lite_conv2d_deep_3x3_sssa8_ch` on a padded
+ * copy: 8→16 (128) is generic with the padding inside, 16→24 (384) deep_3x3; 16→16 (256) is a padded copy in every
+ * file and deep_3x3 in one of three (see the header).
+ */
+export const LITE_DEEP_3X3_CHANNEL_PRODUCT = 256;
+/** Cin·Cout from which any other convolution calls the deep kernel (k×k) or the pointwise one (strided 1×1). */
+export const LITE_DEEP_CONV_CHANNEL_PRODUCT = 1024;
+/** The deep kernels need 8 input channels ("number of channels >= 8", lite_conv2d.h). */
+const DEEP_MIN_CIN = 8;
+
+/** The kernel and padding of a convolution with this geometry (see the header for the evidence). */
+export function liteConvCall(g: ConvGeometry): LiteConvCall {
+  const product = g.cin * g.cout;
+  const unitStride = g.strides[0] === 1 && g.strides[1] === 1;
+  if (g.kernel[0] === 1 && g.kernel[1] === 1) return { kernel: unitStride || product >= LITE_DEEP_CONV_CHANNEL_PRODUCT ? 'pw' : 'conv2d', paddedCopy: false };
+  // grouped (not depthwise) int8 convolutions: no lite file shows one; the generic kernel, padding as today's 8.1 split
+  if (g.group > 1) return { kernel: 'conv2d', paddedCopy: true };
+  if (g.dilations.some((d) => d > 1)) return { kernel: 'conv2d_dilated', paddedCopy: true };
+  if (g.cin === 3) return { kernel: 'conv2d_rgb', paddedCopy: false };
+  if (g.cin < DEEP_MIN_CIN) return { kernel: 'conv2d', paddedCopy: false };
+  if (g.kernel[0] === 3 && g.kernel[1] === 3 && unitStride) {
+    return product >= LITE_DEEP_3X3_CHANNEL_PRODUCT ? { kernel: 'conv2d_deep_3x3', paddedCopy: true } : { kernel: 'conv2d', paddedCopy: false };
+  }
+  return product >= LITE_DEEP_CONV_CHANNEL_PRODUCT ? { kernel: 'conv2d_deep', paddedCopy: true } : { kernel: 'conv2d', paddedCopy: false };
+}
+
+/**
+ * The call for a convolution with this geometry and weight quantization: per-tensor weights (`perChannel` false) run
+ * the hybrid layer `forward_conv2d_integer_SSSA`, which takes its padding inside (its `ai_layer_conv2d` carries
+ * `filter_pad`: the CCT network.c of ST Edge AI Core 4.0.0 declares 3×3/2 ones with padding (1, 1, 1, 1) and no
+ * `_pad_before`) and whose library code builds im2col columns (its closure in NetworkRuntime1200_CM7_GCC.a:
+ * `st_int8_to16_*`, `st_sssa8_nn_mat_mult_kernel*`, no deep 3×3 routine); per-channel ones `liteConvCall`.
+ */
+export function liteConvCallFor(g: ConvGeometry, perChannel: boolean | undefined): LiteConvCall {
+  return perChannel === false ? { kernel: 'conv2d_integer_SSSA', paddedCopy: false } : liteConvCall(g);
+}
+
+/**
+ * The call of a layer the lite generator runs as an 8-bit convolution: a (non-depthwise) Conv whose input is 8-bit
+ * (a QDQ convolution whose trailing DequantizeLinear the analyzer fused into it has a float32 output but is an int8
+ * kernel: Conv → Relu → QuantizeLinear is in the file). undefined for anything else (float or 16-bit input,
+ * depthwise, dense …).
+ */
+export function liteConvCallOf(l: Layer): LiteConvCall | undefined {
+  if (l.op !== 'Conv' || !l.conv) return undefined;
+  const input = l.inputDtypes[0] ?? l.dtype;
+  if (input !== 'int8' && input !== 'uint8') return undefined;
+  return liteConvCallFor(l.conv, l.perChannel);
+}

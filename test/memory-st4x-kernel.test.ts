@@ -1,0 +1,132 @@
+/**
+ * One rule for which convolution kernel ST's STEdgeAI 3.x/4.x lite generator calls (src/analyzer/memory/lite-conv-kernel.ts),
+ * against every int8 convolution call read off the lite network.c files we hold
+ * (data/st-generated/conv-kernel-calls-lite.json), and the three users that ask it: code flash (runtime-lite.ts
+ * libraryFunctionsOf), latency (layer-work.ts isDeep3x3Conv / reads_im2col) and the lite pool (st4x-plan.ts).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ConvGeometry, Layer } from '../src/analyzer/layer.ts';
+import { liteConvCall, liteConvCallOf } from '../src/analyzer/memory/lite-conv-kernel.ts';
+import { stSplitsPadding } from '../src/analyzer/memory/overlap-rules.ts';
+import { liteConvKeepsPaddingInside, liteDeepConvScratchBytes, liteStridedConvKeepsPaddingInside } from '../src/analyzer/memory/st4x-plan.ts';
+import { isDeep3x3Conv } from '../src/targets/latency/layer-work.ts';
+import { libraryFunctionsOf } from '../src/targets/runtime-lite.ts';
+import { REPO_ROOT } from './helpers/shared.ts';
+
+interface Call {
+  source: string;
+  layer: string;
+  cin: number;
+  cout: number;
+  kernel: [number, number];
+  stride: number;
+  padding: string;
+  called: string;
+  calls: number;
+  note?: string;
+}
+const data = JSON.parse(readFileSync(join(REPO_ROOT, 'data/st-generated/conv-kernel-calls-lite.json'), 'utf8')) as {
+  calls: Call[];
+  fusedWithPool: Call[];
+  perTensorHybrid: { calls: { layer: string; called: string; pad_before: boolean; filter_pad: number[] }[] };
+};
+
+function geometry(cin: number, cout: number, kernel: [number, number], stride: number, pads: [number, number, number, number] = [0, 0, 0, 0]): ConvGeometry {
+  return { kernel, strides: [stride, stride], dilations: [1, 1], pads, group: 1, cin, cout };
+}
+
+function convLayer(g: ConvGeometry, extra: Partial<Layer> = {}): Layer {
+  return {
+    op: 'Conv', kind: g.kernel[0] === 1 && g.kernel[1] === 1 ? 'pointwise' : 'conv', dtype: 'int8', weightDtype: 'int8', perChannel: true,
+    inputs: ['x'], outputs: ['y'], inputDtypes: ['int8'], outputDtypes: ['int8'], layout: 'NHWC',
+    inputShapes: [[1, 16, 16, g.cin]], outputShapes: [[1, 16, 16, g.cout]], conv: g, macs: 0, macsUnit: 'mac', weightBytes: 0, biasBytes: 0, outputBytes: 0, ...extra,
+  } as unknown as Layer;
+}
+
+describe("ST's lite conv kernel calls (data/st-generated/conv-kernel-calls-lite.json)", () => {
+  it('the rule reproduces every call but the generic kernel on a 16→16 3×3/1 padded copy (8 calls in two networks; deep_3x3 in a third)', () => {
+    expect(data.calls.length).toBeGreaterThan(50);
+    const missed: Call[] = [];
+    let calls = 0;
+    for (const c of data.calls) {
+      calls += c.calls;
+      const rule = liteConvCall(geometry(c.cin, c.cout, c.kernel, c.stride));
+      if (rule.kernel !== c.called) missed.push(c);
+      // a padded copy in front exactly when the rule says the kernel takes valid padding only
+      if (c.padding.startsWith('padded copy')) expect(rule.paddedCopy, JSON.stringify(c)).toBe(true);
+      if (c.padding.startsWith('inside')) expect(rule.paddedCopy, JSON.stringify(c)).toBe(false);
+    }
+    expect(calls).toBe(129);
+    expect(missed.map((c) => [c.cin, c.cout, c.kernel, c.stride, c.called, c.calls])).toEqual([
+      [16, 16, [3, 3], 1, 'conv2d', 6], // YOLOv8-tiny, ST Edge AI Core 4.0.0
+      [16, 16, [3, 3], 1, 'conv2d', 2], // ResNet v1 8, 3.0.0
+    ]);
+    // and the same geometry is deep_3x3 in the third network: the rule follows that one (lite-conv-kernel.ts)
+    expect(data.calls.some((c) => c.cin === 16 && c.cout === 16 && c.kernel[0] === 3 && c.stride === 1 && c.called === 'conv2d_deep_3x3')).toBe(true);
+  });
+
+  it("a conv with its max pool fused takes the _nl_pool variant of the rule's kernel", () => {
+    for (const c of data.fusedWithPool) {
+      const g = geometry(c.cin, c.cout, c.kernel, c.stride);
+      expect(libraryFunctionsOf(convLayer(g), { op: 'MaxPool' } as Layer)[0], c.layer).toBe(c.called);
+    }
+  });
+});
+
+describe('the three users ask the one rule', () => {
+  const cins = [1, 3, 4, 8, 16, 24, 32, 64];
+  const kernels: [number, number][] = [[1, 1], [3, 3], [5, 5], [5, 1]];
+  const paddings: [number, number, number, number][] = [[0, 0, 0, 0], [1, 1, 1, 1], [0, 0, 1, 1]];
+  const layers: Layer[] = [];
+  for (const cin of cins) for (const cout of cins) for (const k of kernels) for (const s of [1, 2]) for (const p of paddings) layers.push(convLayer(geometry(cin, cout, k, s, p)));
+
+  it('code flash: the kernel and, for a padded valid-only kernel, the padded copy', () => {
+    for (const l of layers) {
+      const rule = liteConvCall(l.conv!);
+      const padded = l.conv!.pads.some((x) => x > 0);
+      const expected = [`forward_lite_${rule.kernel}_sssa8_ch`, ...(rule.paddedCopy && padded ? ['forward_lite_pad_constant'] : [])];
+      expect(libraryFunctionsOf(l), JSON.stringify(l.conv)).toEqual(expected);
+    }
+  });
+
+  it('latency: no im2col reads exactly for the deep 3×3 kernel; float convs keep them', () => {
+    for (const l of layers) expect(isDeep3x3Conv(l), JSON.stringify(l.conv)).toBe(liteConvCall(l.conv!).kernel === 'conv2d_deep_3x3');
+    const deep = convLayer(geometry(32, 32, [3, 3], 1, [1, 1, 1, 1]));
+    expect(isDeep3x3Conv(deep)).toBe(true);
+    const float = { ...deep, dtype: 'float32', inputDtypes: ['float32'] } as Layer;
+    expect(isDeep3x3Conv(float)).toBe(false);
+    expect(liteConvCallOf(float)).toBeUndefined();
+    // a QDQ conv whose trailing DequantizeLinear the analyzer fused (int8 input, float32 output) is an int8 kernel
+    expect(isDeep3x3Conv({ ...deep, dtype: 'float32' } as Layer)).toBe(true);
+  });
+
+  it('per-tensor weights: the hybrid forward_conv2d_integer_SSSA, padding inside, im2col reads (data: perTensorHybrid)', () => {
+    expect(data.perTensorHybrid.calls.every((c) => c.called === 'forward_conv2d_integer_SSSA' && !c.pad_before)).toBe(true);
+    expect(data.perTensorHybrid.calls.some((c) => c.filter_pad.some((p) => p > 0))).toBe(true);
+    const perTensor = convLayer(geometry(32, 32, [3, 3], 1, [1, 1, 1, 1]), { perChannel: false });
+    expect(liteConvCallOf(perTensor)).toEqual({ kernel: 'conv2d_integer_SSSA', paddedCopy: false });
+    expect(libraryFunctionsOf(perTensor)).toEqual(['forward_conv2d_integer_SSSA']);
+    expect(isDeep3x3Conv(perTensor)).toBe(false);
+    expect(liteConvKeepsPaddingInside(perTensor)).toBe(true);
+  });
+
+  it('lite pool: a padded conv the 8.1 model splits keeps its padding inside exactly when the rule has no padded copy', () => {
+    for (const l of layers) {
+      if (!stSplitsPadding(l)) continue;
+      expect(liteConvKeepsPaddingInside(l), JSON.stringify(l.conv)).toBe(!liteConvCall(l.conv!).paddedCopy);
+    }
+    // rule 1's exemption: strided, Cin ≥ 8, bottom/right padding only, and no padded copy
+    expect(liteStridedConvKeepsPaddingInside(convLayer(geometry(16, 32, [3, 3], 2, [0, 0, 1, 1])))).toBe(true);
+    expect(liteStridedConvKeepsPaddingInside(convLayer(geometry(32, 64, [3, 3], 2, [0, 0, 1, 1])))).toBe(false);
+    expect(liteStridedConvKeepsPaddingInside(convLayer(geometry(32, 64, [3, 3], 2)))).toBe(true); // unpadded: no copy to make
+  });
+
+  it("lite pool scratch: a strided 1×1 the generic kernel runs has the generic kernel's scratch (ST: 1,536 B for 16→32, 768 B pointwise for 32→64)", () => {
+    // the 'st' rule's pointwise figure (4·Cin + 10·Cout) is what the pool model is handed for an unpadded 1×1
+    expect(liteDeepConvScratchBytes(convLayer(geometry(16, 32, [1, 1], 2)), 4 * 16 + 10 * 32)).toBe(1536);
+    expect(liteDeepConvScratchBytes(convLayer(geometry(32, 64, [1, 1], 2)), 4 * 32 + 10 * 64)).toBe(768);
+    expect(liteDeepConvScratchBytes(convLayer(geometry(16, 32, [1, 1], 1)), 4 * 16 + 10 * 32)).toBe(384);
+  });
+});
