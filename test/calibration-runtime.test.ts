@@ -21,22 +21,28 @@ import type { CalibrationRow } from '../src/targets/calibration/dataset.ts';
 /**
  * Oracle for the lite code-flash model, written from its definition (docs/targets.md "Code flash"), not from
  * runtime-memory.ts: bytes = the union of the linked entry points' library sections (read straight from the size
- * record) + 4 B × per-channel scales + 256 B × LUT tables + hybrid objects' initialisers, counted; + base + per layer +
- * per hybrid layer, fitted by NNLS on relative error without the held-out model.
+ * record of the row's tool version and core: the 4.0 rows' Cortex-M7 boards NetworkRuntime1200_CM7, the U5's
+ * Cortex-M33 NetworkRuntime1100_CM33, the only M33 record) + 4 B × per-channel scales + 256 B × LUT tables + the hybrid
+ * objects' initialisers (network.o .data: runtime RAM without its 8 B .bss and each pool's 20 B of zero pool_pad data),
+ * counted; + base + per kernel section + per hybrid layer, fitted by NNLS on relative error without the held-out model.
  */
-const LIBRARY = JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../data/st-generated/runtime-library-1200-cm7.json'), 'utf8')) as {
-  sectionBytes: Record<string, number>;
-  entryPoints: Record<string, string[]>;
-};
-function oracleLibraryBytes(functions: string[]): number {
-  const sections = new Set(functions.flatMap((fn) => LIBRARY.entryPoints[fn]!));
-  return [...sections].reduce((s, k) => s + LIBRARY.sectionBytes[k]!, 0);
+const readLibrary = (file: string) =>
+  JSON.parse(readFileSync(join(dirname(fileURLToPath(import.meta.url)), '../data/st-generated', file), 'utf8')) as {
+    sectionBytes: Record<string, number>;
+    entryPoints: Record<string, string[]>;
+  };
+const LIBRARY = readLibrary('runtime-library-1200-cm7.json');
+const LIBRARY_M33 = readLibrary('runtime-library-1100-cm33.json');
+function oracleLibraryBytes(functions: string[], lib = LIBRARY): number {
+  const sections = new Set(functions.flatMap((fn) => lib.entryPoints[fn]!));
+  return [...sections].reduce((s, k) => s + lib.sectionBytes[k]!, 0);
 }
 const counted = (r: CalibrationRow) => {
   const o = r.features!.runtimeObjects;
-  return oracleLibraryBytes(o.libraryFunctions!) + 4 * o.perChannelScales + 256 * o.lutTables! + liteRuntimeRamBytes(o.lite);
+  const data = o.lite.layers === 0 ? 0 : liteRuntimeRamBytes(o.lite) - 8 - 20 * o.lite.poolLayers;
+  return oracleLibraryBytes(o.libraryFunctions!, r.engineKind === 'mcu-m33' ? LIBRARY_M33 : LIBRARY) + 4 * o.perChannelScales + 256 * o.lutTables! + data;
 };
-const row = (r: CalibrationRow) => [1, r.features!.runtimeObjects.layers, r.features!.runtimeObjects.lite.layers];
+const row = (r: CalibrationRow) => [1, r.features!.runtimeObjects.liteCalls!, r.features!.runtimeObjects.lite.layers];
 function oracleFit(train: CalibrationRow[]): (r: CalibrationRow) => number {
   const bytes = (r: CalibrationRow) => r.published.codeFlashBytes!;
   const coef = nnls(train.map((r) => row(r).map((x) => x / bytes(r))), train.map((r) => 1 - counted(r) / bytes(r))).x;
@@ -104,7 +110,7 @@ describe('runtime RAM / code flash leave-one-model-out', () => {
     };
     const fit = calibratedModels().runtime.codeFlash!;
     expect(fit.toolVersion).toBe('stedgeai-4.0');
-    expect(fit.features).toEqual(['base', 'layers', 'hybrid_layers']);
+    expect(fit.features).toEqual(['base', 'kernel_sections', 'hybrid_layers']);
     const c = rec.counted;
     // the hybrid objects' initialisers: ST's own runtime RAM figure for the network (network.o .data)
     const counted = oracleLibraryBytes(c.libraryFunctions) + 4 * c.perChannelScales + 256 * c.lutTables + rec.published.runtimeRamBytes;

@@ -10,7 +10,7 @@ import { DATA_DIR, loadCalibrationRows, loadFeatureStore } from '../src/targets/
 import { relabelledCopies } from '../src/targets/runtime-copies.ts';
 import type { Layer } from '../src/analyzer/layer.ts';
 import { fusedConvPools, libraryFunctionsOf, LITE_OBJECT_BYTES, liteHybridCount, liteRuntimeRamBytes } from '../src/targets/runtime-lite.ts';
-import { fitRuntimeMemory, libraryCodeBytes, predictRuntimeBytes } from '../src/targets/runtime-memory.ts';
+import { fitRuntimeMemory, libraryCodeBytes, predictRuntimeBytes, RUNTIME_LIBRARY_RECORDS, type RuntimeLibraryRecord } from '../src/targets/runtime-memory.ts';
 import { HAVE_SHARED, MODELS_DIR } from './helpers/shared.ts';
 
 interface ReportRecord {
@@ -213,12 +213,17 @@ describe('lite code flash: the library entry points network.c references', () =>
     const geometries = [conv(3, 8, 3, 1).conv, conv(32, 64, 3, 2).conv, conv(32, 64, 1, 2).conv, { ...conv(16, 16, 3, 1).conv!, dilations: [2, 2] }, { ...conv(8, 16, 3, 1).conv!, group: 8 }, undefined];
     const pool = { op: 'MaxPool' } as Layer;
     const named = new Set<string>();
-    for (const op of ops) for (const dtype of types) for (const weightDtype of types) for (const activation of activations) for (const perChannel of [true, false]) for (const inputs of [['a'], ['a', 'b']]) for (const g of geometries) {
-      const l = { op, dtype, weightDtype, activation, perChannel, inputs, outputs: ['y'], conv: g, inputDtypes: [dtype], outputDtypes: [dtype] } as unknown as Layer;
+    // source ops and input sizes that pick a data-move function (TILE, bilinear resize, a 1×1 image resized)
+    const sources = [['X'], ['TILE'], ['RESIZE_BILINEAR']];
+    const shapes = [[1, 1, 1, 8], [1, 4, 4, 8]];
+    for (const op of ops) for (const dtype of types) for (const weightDtype of types) for (const activation of activations) for (const perChannel of [true, false]) for (const inputs of [['a'], ['a', 'b']]) for (const g of geometries) for (const sourceOps of op === 'Concat' || op === 'Resize' ? sources : [sources[0]]) for (const s of op === 'Resize' ? shapes : [shapes[1]]) {
+      const l = { op, dtype, weightDtype, activation, perChannel, inputs, outputs: ['y'], conv: g, inputDtypes: [dtype], outputDtypes: [dtype], sourceOps, inputShapes: [s], layout: 'NHWC' } as unknown as Layer;
       for (const fn of [...libraryFunctionsOf(l), ...libraryFunctionsOf(l, pool)]) named.add(fn);
     }
     expect(named.size).toBeGreaterThan(40);
-    for (const fn of named) expect(() => libraryCodeBytes([fn]), fn).not.toThrow();
+    for (const fn of ['forward_tile', 'forward_upsample_bilinear_is8os8', 'forward_upsample_bilinear', 'forward_upsample_nearest']) expect(named.has(fn), fn).toBe(true);
+    // every record code flash may be priced with (runtimeLibraryFor: 3.0 / 4.0, Cortex-M7 / M33)
+    for (const record of Object.keys(RUNTIME_LIBRARY_RECORDS) as RuntimeLibraryRecord[]) for (const fn of named) expect(() => libraryCodeBytes([fn], record), `${fn} in ${record}`).not.toThrow();
   });
 
   it('a feature record without libraryFunctions is an error, not a fit that counts no library code', () => {

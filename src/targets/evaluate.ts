@@ -21,7 +21,7 @@ import { runtimeFitInput, runtimeRows } from './runtime-copies.ts';
 import { modelFeatures, type ModelFeatures } from './model-features.ts';
 import type { TargetProfile } from './profile-schema.ts';
 import { builtinProfiles, resolveTarget } from './resolve.ts';
-import { fitRuntimeMemory, predictRuntimeBytes, type RuntimeMemoryFit } from './runtime-memory.ts';
+import { fitRuntimeMemory, predictRuntimeBytes, runtimeFamily, type RuntimeMemoryFit } from './runtime-memory.ts';
 
 export { listTargets, resolveTarget } from './resolve.ts';
 
@@ -116,7 +116,7 @@ export function evaluateProfile(features: ModelFeatures, profile: TargetProfile,
   const engine = profile.engines.find((e) => e.id === profile.defaultEngine)!;
   const isMcu = profile.class === 'mcu';
   const runtimeRamBytes = isMcu && cal.runtime.runtimeRam ? Math.round(predictRuntimeBytes(cal.runtime.runtimeRam, features)) : 0;
-  const codeFlashBytes = isMcu && cal.runtime.codeFlash ? Math.round(predictRuntimeBytes(cal.runtime.codeFlash, features)) : 0;
+  const codeFlashBytes = isMcu && cal.runtime.codeFlash ? Math.round(predictRuntimeBytes(cal.runtime.codeFlash, features, engine.kind)) : 0;
   const stored = profile.activationPools ? features.activationPeakBytesNeuralArt : undefined;
   const activation = poolPlan
     ? { bytes: poolPlan.bytes, source: 'neural-art-pools' as const, pools: poolPlan.pools.map((p) => ({ id: p.id, bytes: p.bytes })) }
@@ -124,7 +124,9 @@ export function evaluateProfile(features: ModelFeatures, profile: TargetProfile,
       ? { bytes: stored, source: 'neural-art-pools' as const }
       : { bytes: features.activationPeakBytes, source: features.activationPeakSource };
   // the N6 Neural-ART compiler adds per-channel requantization tables to the weights (neural-art-weights.ts)
-  const weightBytes = (profile.activationPools ? features.weightsFlashBytesNeuralArt : undefined) ?? features.weightsFlashBytes ?? features.weightBytes;
+  // the lite generator (MCU, STEdgeAI 3.x/4.x) stores constant-only subgraphs as their results (runtime-lite.ts)
+  const foldedBytes = isMcu && runtimeFamily(cal.mcuToolVersion) === 'lite' ? (features.runtimeObjects.liteWeightsDeltaBytes ?? 0) : 0;
+  const weightBytes = ((profile.activationPools ? features.weightsFlashBytesNeuralArt : undefined) ?? features.weightsFlashBytes ?? features.weightBytes) + foldedBytes;
   const mapping = mapMemory(profile, {
     activationBytes: activation.bytes,
     weightBytes,
@@ -137,7 +139,7 @@ export function evaluateProfile(features: ModelFeatures, profile: TargetProfile,
   const lat = err?.errors.latency;
   const notes = [...mapping.notes];
   if (profile.activationPools && activation.source !== 'neural-art-pools') notes.push('activation RAM from the MCU plan: no per-pool (Neural-ART) layout was made for this model');
-  const tableBytes = weightBytes - (features.weightsFlashBytes ?? features.weightBytes);
+  const tableBytes = weightBytes - foldedBytes - (features.weightsFlashBytes ?? features.weightBytes);
   if (tableBytes > 0) notes.push(`weights flash includes ${tableBytes} B of Neural-ART per-channel requantization tables (convolutions over 512 output channels)`);
   const blob = profile.activationPools ? features.weightsBlobBytesNeuralArt : undefined;
   // printed where the two forms differ by more than 1 % (the blob form drops biases; it is larger where 3x3 depthwise kernels are)

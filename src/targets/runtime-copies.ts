@@ -60,5 +60,8 @@ export function runtimeRows(rows: CalibrationRow[], quantity: RuntimeQuantityNam
 
 /** Rows (already selected by runtimeRows) as fitRuntimeMemory takes them, with the number of distinct models behind them. */
 export function runtimeFitInput(rows: CalibrationRow[], quantity: RuntimeQuantityName): { rows: RuntimeMemoryRow[]; models: number } {
-  return { rows: rows.map((r) => ({ features: r.features!, bytes: publishedRuntimeBytes(r, quantity)! })), models: new Set(rows.map((r) => r.arch)).size };
+  return {
+    rows: rows.map((r) => ({ features: r.features!, bytes: publishedRuntimeBytes(r, quantity)!, ...(r.engineKind ? { engineKind: r.engineKind } : {}) })),
+    models: new Set(rows.map((r) => r.arch)).size,
+  };
 }

@@ -16,9 +16,11 @@
  * STEdgeAI 3.0.0 lite reports against the objects declared in their network.c
  * (data/st-generated/runtime-lite-3.0.0-reports.json; exact on 10, within 4 B on 6): ai_array 16 B + ai_tensor
  * with its 4-D shape and stride 60 B, ai_intq_info_list 8 B per quantized tensor, ai_layer 96 B (eltwise int8,
- * dense int8) or 116 B (transpose), `.bss` 8–16 B. Pool (132 B), conv (148 B) and conv + fused max pool (192 B)
- * objects: the same common 88 B plus their fields (inferred from the layout and ST's layers_conv2d.h, see
- * LITE_OBJECT_BYTES).
+ * dense int8) or 116 B (transpose), `.bss` 8–16 B; pool 112 B in `.data` + its zero pool_pad data (20 B) in `.bss`
+ * (measured on ST's 3.0.0 Yamnet and SSD reports). Conv (148 B) and conv + fused max pool (192 B) objects: the same
+ * common 88 B plus their fields (inferred from the layout and ST's layers_conv2d.h, see LITE_OBJECT_BYTES).
+ * Constant-only subgraphs (lite-constant-folding.ts) leave no layer; a graph output they compute is one copy layer
+ * (96 B) with two tensors (the stored constant and the output).
  *
  * Which layers stay hybrid (int8 graphs) is read off the same files plus the lite generated code found in the
  * search corpus: eltwise with two operands (`forward_eltwise_integer_INT8`), average / global-average pools and
@@ -28,6 +30,7 @@
  * dense, softmax, max pool, pad, ReLU/ReLU6/clip (fused), quantize / dequantize.
  */
 import type { Analysis, ConvGeometry, Layer } from '../analyzer/layer.ts';
+import { constantFolding, liteFoldedWeightsDeltaBytes } from '../analyzer/memory/lite-constant-folding.ts';
 import { liteConvCallFor } from '../analyzer/memory/lite-conv-kernel.ts';
 
 /** Bytes of the writable objects network.c declares per hybrid tensor / layer (see header). */
@@ -44,8 +47,17 @@ export const LITE_OBJECT_BYTES = {
   layer: 96,
   /** ai_layer of a transpose (carries its permutation). */
   transposeLayer: 116,
-  /** ai_layer of a pool: the common 88 B (eltwise 96 = 88 + two function pointers) + pool_size 8 + pool_stride 8 + pool_pad (ai_shape 8 + 4-D data 16) + count_include_pad 4. */
-  poolLayer: 132,
+  /**
+   * ai_layer of a pool in network.o `.data`: the common 88 B (eltwise 96 = 88 + two function pointers) + pool_size 8 +
+   * pool_stride 8 + pool_pad's ai_shape 8 + count_include_pad 4 = 116, measured 112 (ST's 3.0.0 Yamnet and SSD reports:
+   * their `.data` is exact with every pool 112 B; data/st-generated/ev7-reports-3.0.0-zoo-services.json).
+   */
+  poolLayer: 112,
+  /**
+   * The pool's zero-valued pool_pad data (`AI_SHAPE_INIT(4, 0, 0, 0, 0)`): all zeros, so GCC puts it in `.bss`, not
+   * `.data` (Yamnet 3.0.0: `.bss` 32 B = 8 + 20 + alignment, one pool). In runtime RAM, not in the flash initialiser.
+   */
+  poolPadBss: 20,
   /**
    * ai_layer of a convolution (`ai_layer_conv2d`, ST's layers_conv2d.h AI_LAYER_CONV2D_FIELDS_DECLARE): the common
    * 88 B + groups 4 + nl_params 4 + nl_func 4 + filter_stride 8 + dilation 8 + filter_pad (ai_shape 8 + its 4-D data
@@ -57,7 +69,7 @@ export const LITE_OBJECT_BYTES = {
    * 148 B + pool_size 8 + pool_stride 8 + pool_pad (8 + 16) + pool_func 4.
    */
   convPoolLayer: 192,
-  /** network.o .bss when any hybrid layer exists. */
+  /** network.o .bss when any hybrid layer exists (besides pools' zero pool_pad data). */
   bss: 8,
 } as const;
 
@@ -155,8 +167,9 @@ export function liteHybridCount(a: Analysis): LiteHybridCount {
   let convPoolLayers = 0;
   const fused = fusedConvPools(a);
   const fusedConvs = new Set(fused.values());
+  const folding = constantFolding(a);
   for (const l of a.layers) {
-    if (l.kind === 'view') continue;
+    if (l.kind === 'view' || folding.layers.has(l.index)) continue;
     if (fused.has(l)) {
       // one conv2d_nl_pool object: the conv's input(s), the pool's output, weights, bias and two scratch tensors
       // (the second, the pooled rows, quantized: `conv2d_0_scratch1` carries an intq in ST's network.c)
@@ -190,12 +203,28 @@ export function liteHybridCount(a: Analysis): LiteHybridCount {
       tensors.set(`${l.name}#scratch`, false);
     }
   }
+  // a graph output computed from constants: one copy layer (CONCAT_TYPE, forward_concat) from the stored constant
+  for (const r of folding.results) {
+    if (!r.isGraphOutput) continue;
+    layers++;
+    layersByReason['constant-output'] = (layersByReason['constant-output'] ?? 0) + 1;
+    tensors.set(`${r.name}#constant`, isQuantized(r.dtype));
+    tensors.set(r.name, isQuantized(r.dtype));
+  }
   const quantizedTensors = [...tensors.values()].filter(Boolean).length;
   return { layersByReason, layers, transposeLayers, poolLayers, convLayers, ...(convPoolLayers ? { convPoolLayers } : {}), tensors: tensors.size, quantizedTensors };
 }
 
-/** network.o .data + .bss of the lite generator for these hybrid objects. */
+/** network.o .data + .bss of the lite generator for these hybrid objects (runtime RAM). */
 export function liteRuntimeRamBytes(c: LiteHybridCount): number {
+  return liteDataBytes(c) + liteBssBytes(c);
+}
+
+/**
+ * network.o `.data` of these hybrid objects: what the startup code copies from flash (the code-flash initialiser
+ * term; ST's "RT total FLASH" counts `.data`, not `.bss`).
+ */
+export function liteDataBytes(c: LiteHybridCount): number {
   if (c.layers === 0) return 0;
   const b = LITE_OBJECT_BYTES;
   const convPool = c.convPoolLayers ?? 0;
@@ -203,8 +232,12 @@ export function liteRuntimeRamBytes(c: LiteHybridCount): number {
     c.transposeLayers * b.transposeLayer +
     c.poolLayers * b.poolLayer +
     (c.convLayers ?? 0) * b.convLayer +
-    convPool * b.convPoolLayer +
-    b.bss;
+    convPool * b.convPoolLayer;
+}
+
+/** network.o `.bss` of these hybrid objects: 8 B and each pool's zero pool_pad data. */
+export function liteBssBytes(c: LiteHybridCount): number {
+  return c.layers === 0 ? 0 : LITE_OBJECT_BYTES.bss + c.poolLayers * LITE_OBJECT_BYTES.poolPadBss;
 }
 
 /**
@@ -230,6 +263,19 @@ export interface RuntimeObjectCounts {
   libraryFunctions?: string[];
   /** Layers whose non-linearity is a 256-entry int8 lookup table network.c writes into flash (`forward_nl_integer`). */
   lutTables?: number;
+  /**
+   * Kernel calls of the lite generator's network.c: one per layer that runs (views and constant-only layers excluded,
+   * lite-constant-folding.ts; one copy per graph output computed from constants) and one per padded copy a
+   * convolution's kernel needs (`forward_lite_pad_constant` before a valid-padding kernel). ST's 3.0.0 Yamnet and SSD
+   * network.c: 21 and 88 calls, ours the same, kernel by kernel. The legacy generator folds nothing and splits no
+   * padding into calls of its own: `layers`.
+   */
+  liteCalls?: number;
+  /**
+   * Weights of the lite generator minus the file's constants (the analysis's weights flash figure): constant-only
+   * subgraphs are stored as their results (lite-constant-folding.ts). Absent when 0.
+   */
+  liteWeightsDeltaBytes?: number;
   /**
    * Layers that execute a kernel but map to no function of ST's library record (uint8 or int4 weights, 16-bit
    * activations, transposed convolutions, unknown ops …), counted per op and types: the library code they
@@ -291,6 +337,8 @@ function libraryCallsOf(l: Layer, fusedPool?: Layer): string[] | undefined {
     return ['forward_lite_dw_sssa8_ch'];
   }
   if (l.op === 'Dense' && int8Kernel) return [l.perChannel ? 'forward_dense_integer_SSSA_ch' : 'forward_lite_dense_is8os8ws8'];
+  if (l.op === 'Resize') return [resizeFunctionOf(l)];
+  if (l.op === 'Concat' && (l.sourceOps ?? []).some((o) => o === 'TILE' || o === 'Tile')) return ['forward_tile'];
   // data movement: one function whatever the element type
   const moved = DATAMOVE_FUNCTION[l.op];
   if (moved) return [moved];
@@ -324,11 +372,27 @@ const DATAMOVE_FUNCTION: Partial<Record<Layer['op'], string>> = {
   Slice: 'forward_slice',
   Gather: 'forward_gather',
   Transpose: 'forward_transpose',
-  Resize: 'forward_upsample_nearest',
   Pad: 'forward_lite_pad_constant',
   MatMul: 'forward_matmul',
   Cast: 'forward_cast',
 };
+
+/**
+ * The library function of a resize (ST Edge AI Core 3.0.0 SSD network.c, data/st-generated/ev7-reports-3.0.0-zoo-services.json):
+ * a 1×1 image resized is a repetition, run as `forward_tile` (ST's `tile_62`: RESIZE_BILINEAR 1×1 → 2×2 int8; the
+ * nearest mode gives the same copy); a TFLite RESIZE_BILINEAR runs `forward_upsample_bilinear_is8os8` on int8 (three
+ * calls there) and `forward_upsample_bilinear` on float; anything else (nearest, or an ONNX Resize, whose mode the
+ * layer does not keep) `forward_upsample_nearest`.
+ */
+function resizeFunctionOf(l: Layer): string {
+  const s = l.inputShapes?.[0];
+  if (s && s.length === 4) {
+    const [h, w] = l.layout === 'NHWC' ? [s[1], s[2]] : [s[2], s[3]];
+    if (h === 1 && w === 1) return 'forward_tile';
+  }
+  if (!(l.sourceOps ?? []).includes('RESIZE_BILINEAR')) return 'forward_upsample_nearest';
+  return l.dtype === 'int8' ? 'forward_upsample_bilinear_is8os8' : 'forward_upsample_bilinear';
+}
 
 /** Float activations ST runs as a separate lite kernel (`forward_lite_nl_<name>_if32of32`). */
 const FLOAT_ACTIVATION: Partial<Record<NonNullable<Layer['activation']>, string>> = {
@@ -409,24 +473,33 @@ export function runtimeObjectCounts(a: Analysis): RuntimeObjectCounts {
   /** Max pools their convolution's `_nl_pool` kernel runs (the record has one for per-channel convolutions only). */
   const poolsInConv = new Set<Layer>();
   const uncounted: Record<string, number> = {};
+  const folding = constantFolding(a);
+  let liteCalls = 0;
   for (const l of a.layers) {
     if (l.kind === 'view') continue;
-    if (!poolsInConv.has(l)) {
+    // the legacy figures (layers, tensors, parameters) count every layer; the lite ones skip constant-only layers
+    const folded = folding.layers.has(l.index);
+    if (!poolsInConv.has(l) && !folded) {
       const pool = fusedPoolOf.get(l);
       const calls = libraryCallsOf(l, pool);
+      liteCalls += l.op !== 'Pad' && calls?.includes('forward_lite_pad_constant') ? 2 : 1;
       if (calls === undefined) {
         const key = uncountedKey(l);
         uncounted[key] = (uncounted[key] ?? 0) + 1;
       } else for (const fn of calls) library.add(fn);
       if (pool && calls?.some((fn) => fn.endsWith('_nl_pool'))) poolsInConv.add(pool);
     }
-    if (l.op === 'Activation' && liteHybridReason(l) === 'nl-lut' && (l.dtype === 'int8' || l.dtype === 'uint8')) lutTables++;
+    if (!folded && l.op === 'Activation' && liteHybridReason(l) === 'nl-lut' && (l.dtype === 'int8' || l.dtype === 'uint8')) lutTables++;
     layers++;
     l.inputs.forEach((t) => acts.add(t));
     l.outputs.forEach((t) => acts.add(t));
     if (l.weightBytes > 0) paramTensors += l.biasBytes > 0 ? 2 : 1;
     if (l.perChannel) perChannelScales += l.conv?.cout ?? l.outputShapes[0]?.at(-1) ?? 0;
   }
+  const constantOutputs = folding.results.filter((r) => r.isGraphOutput).length;
+  if (constantOutputs) library.add('forward_concat'); // the constant output's copy
+  liteCalls += constantOutputs;
+  const weightsDelta = liteFoldedWeightsDeltaBytes(a);
   return {
     layers,
     activationTensors: acts.size,
@@ -435,6 +508,8 @@ export function runtimeObjectCounts(a: Analysis): RuntimeObjectCounts {
     lite: liteHybridCount(a),
     libraryFunctions: [...library].sort(),
     lutTables,
+    liteCalls,
+    ...(weightsDelta ? { liteWeightsDeltaBytes: weightsDelta } : {}),
     ...(Object.keys(uncounted).length ? { uncountedLayers: uncounted } : {}),
   };
 }

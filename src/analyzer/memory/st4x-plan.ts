@@ -46,6 +46,7 @@
  * (docs/memory-4x.md has the per-row table and what remains unexplained).
  */
 import type { Analysis, Layer } from '../layer.ts';
+import { foldLiteLiveness } from './lite-constant-folding.ts';
 import { loadPlanner, memoisedPeakBytes, skeletonOnSchedule, scratchFunction, type MemoryOptions } from './index.ts';
 import { assembleLiveness, livenessSkeleton, type Liveness, type LivenessSkeleton } from './liveness.ts';
 import { liteConvCall, liteConvCallOf } from './lite-conv-kernel.ts';
@@ -178,7 +179,8 @@ export function litePaddedBytes(layer: Layer): number | undefined {
 /**
  * The liveness the lite code generator's pool follows: the 8.1 st liveness with split paddings (none for the strided
  * convs `liteStridedConvKeepsPaddingInside` accepts), without conv + pool fusion, with lite padded-copy sizes, and
- * without the overlaps of regular stride-1 convolutions.
+ * without the overlaps of regular stride-1 convolutions, and with constant-only subgraphs folded (lite-constant-folding.ts:
+ * their buffers gone, a graph output they compute live from step 0).
  */
 export function liteLiveness(source: Analysis, schedule: readonly number[], opts: MemoryOptions = {}): Liveness {
   const analysis = liteAnalysisView(source);
@@ -231,7 +233,8 @@ function liteLivenessOf(source: Analysis, analysis: Analysis, skeleton: Liveness
     // Outputs only ever start at or below their input: every overlap in ST's generated files has d ≤ 0.
     .filter((o) => o.forwardDeltaBytes !== undefined)
     .map((o) => ({ ...o, backwardDeltaBytes: undefined }));
-  return { ...lv, buffers, overlaps };
+  // constant-only subgraphs run in the generator, not at run time (lite-constant-folding.ts)
+  return foldLiteLiveness({ ...lv, buffers, overlaps }, analysis);
 }
 
 function hwcOf(shape: number[], layout: Layer['layout']): [number, number, number] {

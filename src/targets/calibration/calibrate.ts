@@ -171,7 +171,7 @@ export function runtimeLoo(rows: CalibrationRow[], quantity: 'runtimeRam' | 'cod
           const input = runtimeFitInput(train, quantity);
           return fitRuntimeMemory(quantity === 'runtimeRam' ? 'runtime-ram' : 'code-flash', version, input.rows, input.models);
         },
-        (fit: RuntimeMemoryFit, r) => predictRuntimeBytes(fit, r.features!),
+        (fit: RuntimeMemoryFit, r) => predictRuntimeBytes(fit, r.features!, r.engineKind),
         (r) => publishedRuntimeBytes(r, quantity)!,
       ),
     );

@@ -36,6 +36,8 @@ export interface CalibrationRow {
   table: 'mcu' | 'npu' | 'mpu';
   target: string;
   engine: string;
+  /** The engine's kind (profile engines: 'mcu-m7', 'mcu-m33' …): picks the lite runtime library for code flash. */
+  engineKind?: string;
   /** Rows sharing a key share one cost model in cycles (see profile engines). */
   calibrationKey: string;
   clockMHz: number;
@@ -133,6 +135,7 @@ export function loadCalibrationRows(opts: { dataDir?: string; profiles?: TargetP
         table,
         target: r.target!,
         engine: r.engine!,
+        engineKind: engine.kind,
         calibrationKey: key,
         clockMHz: engine.clockMHz,
         toolVersion: r.tool_version ?? '',
