@@ -5,8 +5,10 @@
  * same code gave per-file ratios of 0.86–1.05; for a verdict, run bench/load-cpu.ts on each tree in separate
  * processes, alternating, several times (docs/onnx-reader.md, session 6).
  *
- * Usage: node --import tsx bench/load-ab.ts --a /work/main/src [--b DIR] [--rounds 15] [--reps 10] [--stat min] FILE...
+ * Usage: node --import tsx bench/load-ab.ts --a /work/main/src [--b DIR] [--rounds 15] [--reps 10] [--stat min] [--task T] FILE...
  *   --b: default this tree's src/. Files default to the six that dominate the bench's summed load.
+ *   --task: what is timed: load (default), shapes (inferShapes on a model each tree loaded), analyze (analyzeModel),
+ *   or load+shapes.
  */
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -35,9 +37,22 @@ if (files.length === 0) {
   );
 }
 type Load = (path: string) => unknown;
-const loadOf = async (src: string): Promise<Load> => ((await import(pathToFileURL(join(src, 'analyzer/load.ts')).href)) as { loadModel: Load }).loadModel;
-const loadA = await loadOf(A);
-const loadB = await loadOf(B);
+const TASK = opts.get('--task') ?? 'load';
+/** The task timed, on one tree: given a file, a function that runs it once. */
+const taskOf = async (src: string): Promise<Load> => {
+  const { loadModel } = (await import(pathToFileURL(join(src, 'analyzer/load.ts')).href)) as { loadModel: (p: string) => unknown };
+  const { inferShapes } = (await import(pathToFileURL(join(src, 'analyzer/shapes/infer.ts')).href)) as { inferShapes: (m: unknown) => unknown };
+  const { analyzeModel } = (await import(pathToFileURL(join(src, 'analyzer/analyze.ts')).href)) as { analyzeModel: (m: unknown) => unknown };
+  const models = new Map<string, unknown>();
+  const model = (p: string) => models.get(p) ?? models.set(p, loadModel(p)).get(p);
+  if (TASK === 'load') return loadModel;
+  if (TASK === 'shapes') return (p) => inferShapes(model(p));
+  if (TASK === 'analyze') return (p) => analyzeModel(model(p));
+  if (TASK === 'load+shapes') return (p) => inferShapes(loadModel(p));
+  throw new Error(`--task ${TASK}: load, shapes, analyze or load+shapes`);
+};
+const loadA = await taskOf(A);
+const loadB = await taskOf(B);
 
 function cpuPerLoad(load: Load, path: string): number {
   const c0 = process.cpuUsage();
@@ -51,7 +66,7 @@ const STAT = opts.get('--stat') === 'min' ? (xs: number[]) => Math.min(...xs) : 
 
 let sumA = 0;
 let sumB = 0;
-console.log(`A = ${A}\nB = ${B}\n${ROUNDS} rounds × ${REPS} loads each, ${opts.get('--stat') === 'min' ? 'least' : 'median'} CPU ms per load`);
+console.log(`A = ${A}\nB = ${B}\n${TASK}: ${ROUNDS} rounds × ${REPS} runs each, ${opts.get('--stat') === 'min' ? 'least' : 'median'} CPU ms per run`);
 for (const f of files) {
   const path = resolve(MODELS, f);
   for (let i = 0; i < 20; i++) (loadA(path), loadB(path));

@@ -84,6 +84,37 @@ describe('lazy ONNX file reader', () => {
     expect(a.totals.weightBytes).toBe(3541984); // the figure the in-memory reader gives (closing note of the first stop)
   });
 
+  it('reads every name as written, across window refills and the reader\'s 16 KiB string blocks', () => {
+    // 1,500 nodes with names of 1 to 300 characters (some end exactly at a block's end, some are longer than the
+    // interned maximum), with 6 KB initializers between them: payloads left on disk make the window jump
+    const g = new OnnxGraphBuilder({ name: 'names' });
+    const nameOf = (i: number) => `n${i}_`.padEnd(1 + ((i * 37) % 300), String.fromCharCode(97 + (i % 26)));
+    const tensorOf = (i: number) => (i === 0 ? 'x' : `t${i}_`.padEnd(12 + ((i * 53) % 90), 'z'));
+    g.input('x', 'float32', [1, 1536]);
+    let prev = tensorOf(0);
+    for (let i = 1; i <= 1500; i++) {
+      if (i % 100 === 0) {
+        g.initializer(`w${i}`, 'float32', [1536], Array.from({ length: 1536 }, (_, k) => k + i));
+        g.node('Add', [prev, `w${i}`], [tensorOf(i)], {}, { name: nameOf(i) });
+      } else g.node('Relu', [prev], [tensorOf(i)], {}, { name: nameOf(i) });
+      prev = tensorOf(i);
+    }
+    g.output(prev, 'float32', [1, 1536]);
+    const path = join(tmp, 'names.onnx');
+    writeFileSync(path, g.toBytes());
+    for (const m of [loadModel(path), loadModelBytes(readFileSync(path), path)]) {
+      const nodes = m.graph.nodes;
+      expect(nodes.length).toBe(1500);
+      for (let i = 1; i <= 1500; i++) {
+        const node = nodes[i - 1]!;
+        expect(node.name).toBe(nameOf(i));
+        expect(node.inputs[0]).toBe(tensorOf(i - 1));
+        expect(node.outputs).toEqual([tensorOf(i)]);
+      }
+      expect(m.graph.tensors.get('w700')!.data!.bytes.byteLength).toBe(1536 * 4);
+    }
+  });
+
   it('a file cut anywhere is refused at load (TRUNCATED or damaged), not when a payload is read', () => {
     const bytes = convModel().toBytes();
     const path = join(tmp, 'cut.onnx');

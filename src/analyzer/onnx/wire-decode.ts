@@ -371,7 +371,7 @@ function decodeAttribute(r: WireReader, end: number, depth: number): WireAttribu
     const tag = r.uint(end);
     switch (tag) {
       case 10 /* name, field 1 */:
-        a.name = r.string(r.len(end));
+        a.name = r.string(r.len(end), true);
         break;
       case 21 /* f, field 2, fixed32 */:
         a.f = r.float(end);
@@ -463,7 +463,7 @@ function decodeNode(r: WireReader, end: number, depth: number, g: WireGraph): vo
         namePlain = r.unkeptPlain;
         break;
       case 34 /* field 4, wire 2 */:
-        opType = r.string(r.len(end));
+        opType = r.string(r.len(end), true);
         break;
       case 42 /* field 5, wire 2 */: {
         const e = r.sub(end);
@@ -473,7 +473,7 @@ function decodeNode(r: WireReader, end: number, depth: number, g: WireGraph): vo
         break;
       }
       case 58 /* field 7, wire 2 */:
-        domain = r.string(r.len(end));
+        domain = r.string(r.len(end), true);
         break;
       default:
         r.skip(tag & 7, end);
@@ -621,7 +621,7 @@ export function decodeModel(r: WireReader): WireModel {
         const o: { domain: string; version: WireInt64 } = { domain: '', version: 0 };
         while (r.pos < e) {
           const tg = r.uint(e);
-          if (tg === 10 /* field 1, wire 2 */) o.domain = r.string(r.len(e));
+          if (tg === 10 /* field 1, wire 2 */) o.domain = r.string(r.len(e), true);
           else if (tg === 16 /* field 2, wire 0 */) o.version = r.int64(e);
           else r.skip(tg & 7, e);
         }

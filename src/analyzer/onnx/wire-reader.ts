@@ -8,8 +8,9 @@
  *   caller that meets a long payload it does not need now (initializer raw_data, packed float_data) asks
  *   `payload`, which returns a copy when it is small and otherwise a `LazyRange` (offset + length) without
  *   reading it.
- * Strings are decoded once per load (StringTable): a name read again is the same string object, and the
- * reader knows whether any string held a control character (`namesPrintable`).
+ * Strings are decoded once per load (StringTable), cut from block strings of the window (StringTable.sliced): a
+ * name read again is the same string object, and the reader knows whether any string held a control character
+ * (`namesPrintable`).
  * Every length is checked against the end of the message that holds it, so a damaged or truncated file is
  * refused before anything is allocated from a declared size.
  */
@@ -186,6 +187,12 @@ export function hashPrintable(s: string): number | undefined {
 const MAX_INTERNED_CHARS = 256;
 
 /**
+ * Characters of the window decoded at once into a block string, from which names are then cut (see
+ * StringTable.sliced).
+ */
+const BLOCK_CHARS = 16 * 1024;
+
+/**
  * The string table's storage, kept from one load to the next (loads are synchronous) and grown when a load
  * needs more, so a load does not allocate (and the system zero) fresh arrays of this size.
  */
@@ -240,6 +247,15 @@ class StringTable {
   private view: DataView = new DataView(new ArrayBuffer(0));
   private viewOf: Buffer | undefined;
   /**
+   * The window bytes [blockStart, blockStart + block.length) of `blockOf` as a latin1 string (see sliced); undefined
+   * `blockOf` when there is none for the current window contents.
+   */
+  private block = '';
+  private blockStart = 0;
+  private blockOf: Buffer | undefined;
+  /** Where the window's bytes end in its buffer (a reused buffer holds stale bytes after that). */
+  private windowEnd = 0;
+  /**
    * Whether a string decoded so far holds a character CONTROL_CHARS matches (C0/C1 controls, DEL, line
    * separators): while false, every name of the load prints as it is (graph-check's withPrintableNames
    * has nothing to escape).
@@ -277,6 +293,32 @@ class StringTable {
     return this.strings.slice(0, this.count + 1);
   }
 
+  /** The window now holds `length` other bytes of the file (at the start of its buffer): no block string is valid. */
+  windowChanged(length: number): void {
+    this.blockOf = undefined;
+    this.windowEnd = length;
+  }
+
+  /**
+   * The n printable ASCII bytes at `start` of `buf` as a string, cut from a block string of the window: one
+   * latin1 decode per BLOCK_CHARS of the window instead of one native call per name, and V8 makes a cut of 13
+   * characters or more a sliced string (a reference to the block, no copy). A block stays alive as long as a
+   * name cut from it does; blocks do not go past the window, so they hold at most the bytes read through the
+   * window (about the model's structure: names, node and tensor headers, the small payloads between them).
+   */
+  private sliced(buf: Buffer, start: number, n: number): string {
+    let from = start - this.blockStart;
+    if (this.blockOf !== buf || from < 0 || from + n > this.block.length) {
+      const end = Math.min(this.windowEnd, start + BLOCK_CHARS);
+      if (start + n > end) return (buf as SliceBuffer).latin1Slice(start, start + n);
+      this.block = (buf as SliceBuffer).latin1Slice(start, end);
+      this.blockStart = start;
+      this.blockOf = buf;
+      from = 0;
+    }
+    return this.block.slice(from, from + n);
+  }
+
   /** A DataView over `buf`, made once per buffer (the strings of one read come from the same buffer). */
   private dataViewOf(buf: Buffer): DataView {
     if (this.viewOf !== buf) {
@@ -286,7 +328,8 @@ class StringTable {
     return this.view;
   }
 
-  intern(buf: Buffer, start: number, n: number): string {
+  /** The string of the n bytes at `start` (see WireReader.string for `flat`). */
+  intern(buf: Buffer, start: number, n: number, flat: boolean): string {
     const view = this.dataViewOf(buf);
     const words = n >> 2;
     // two hash lanes (even and odd words), so consecutive multiplies do not wait on each other
@@ -341,11 +384,11 @@ class StringTable {
       }
       slot = (slot + 1) & this.mask;
     }
-    return this.kept(buf, start, n, h, slot, tail);
+    return this.kept(buf, start, n, h, slot, tail, flat);
   }
 
   /** Keeps a string not seen before in the empty slot its probe ended on: its words go to the pool. */
-  private kept(buf: Buffer, start: number, n: number, h: number, slot: number, tail: number): string {
+  private kept(buf: Buffer, start: number, n: number, h: number, slot: number, tail: number, flat: boolean): string {
     const words = n >> 2;
     const cells = (n + 3) >> 2;
     const at = this.poolUsed;
@@ -354,7 +397,7 @@ class StringTable {
     const view = this.view;
     for (let k = 0; k < words; k++) pool[at + k] = view.getInt32(start + 4 * k, true);
     if (cells > words) pool[at + words] = tail;
-    const s = (buf as SliceBuffer).latin1Slice(start, start + n);
+    const s = flat ? (buf as SliceBuffer).latin1Slice(start, start + n) : this.sliced(buf, start, n);
     const id = ++this.count;
     const e = id * ENTRY;
     this.entries[e] = h;
@@ -396,7 +439,7 @@ class StringTable {
     this.unkeptPlain = (odd & 0x80808080) === 0;
     if (!this.unkeptPlain) return this.decoded(buf, start, start + n);
     this.lastId = -1;
-    return (buf as SliceBuffer).latin1Slice(start, start + n);
+    return this.sliced(buf, start, n);
   }
 
   /** A string decoded without the table, noting whether it holds a character that must not print raw. */
@@ -466,6 +509,7 @@ export class WireReader {
     this.group = file ? { ranges: [], reads: 0 } : undefined;
     this.arena = file ? (arena ?? new ByteArena(this.size)) : undefined;
     this.names = new StringTable(this.size);
+    this.names.windowChanged(bytes.length);
   }
 
   /** Makes [pos, pos + n) readable (n ≤ size − pos). */
@@ -484,6 +528,7 @@ export class WireReader {
     const got = readFully(this.fd, buf, 0, len, this.pos);
     if (got < len) throw new WireError(`the file ended at byte ${this.pos + got} while reading`);
     this.buf = buf;
+    this.names.windowChanged(len); // often the same scratch buffer, with other bytes
     this.base = this.pos;
     this.wend = this.pos + len;
   }
@@ -672,15 +717,18 @@ export class WireReader {
   /**
    * A string field of n bytes. Printable ASCII names up to MAX_INTERNED_CHARS come from the load's string
    * table (the same string object each time); others are decoded each time. Either way `controlChars`
-   * notes a character that must not print raw.
+   * notes a character that must not print raw. `flat`: the words of the format (op types, domains, attribute
+   * names), which rule tables and fusion compare with their own literals: decoded on their own, not cut from a
+   * block (V8 compares a sliced string with another string by content 3–4 times slower than a flat one; tensor
+   * names are compared by identity, the same object).
    */
-  string(n: number): string {
+  string(n: number, flat = false): string {
     if (n === 0) {
       this.names.lastId = 0;
       return '';
     }
     const start = this.claim(n);
-    if (n <= MAX_INTERNED_CHARS) return this.names.intern(this.buf, start, n);
+    if (n <= MAX_INTERNED_CHARS) return this.names.intern(this.buf, start, n, flat);
     return this.names.decoded(this.buf, start, start + n);
   }
 
