@@ -122,8 +122,8 @@ export interface CombinedError {
  * The total's expected error from its parts': Σ bytesᵢ × MAPEᵢ ÷ Σ bytesᵢ. An estimate, not a bound: on one row
  * |Σ eᵢ| ≤ Σ |eᵢ|, but each MAPEᵢ is averaged over the rows that publish that part (not the same rows) and the
  * weights are predicted bytes. On the STEdgeAI 4.0 H747 rows that publish both RAM parts the total's own MAPE is
- * 10.1 % against 8.35 % from this formula (7 of 17 rows above it; flash 0.39 vs 0.36 %, 5 of 20; calibrate --json
- * records). Parts of 0 bytes do not count.
+ * 10.1 % against 8.35 % from this formula, 7 of 17 rows above it (calibrate --json records; flash rows too fall
+ * on both sides). Parts of 0 bytes do not count.
  */
 export function combinedError(parts: ReportMemoryPart[]): CombinedError {
   const counted = parts.filter((p) => p.bytes !== null && p.bytes > 0);
