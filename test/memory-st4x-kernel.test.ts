@@ -59,6 +59,8 @@ describe("ST's lite conv kernel calls (data/st-generated/conv-kernel-calls-lite.
       if (c.padding.startsWith('inside')) expect(rule.paddedCopy, JSON.stringify(c)).toBe(false);
     }
     expect(calls).toBe(129);
+    // ten network.c files (docs/memory-4x.md, docs/targets.md): the two Piz01 4.0.0 files and eight search-corpus files
+    expect(new Set(data.calls.map((c) => c.source)).size).toBe(10);
     expect(missed.map((c) => [c.cin, c.cout, c.kernel, c.stride, c.called, c.calls])).toEqual([
       [16, 16, [3, 3], 1, 'conv2d', 6], // YOLOv8-tiny, ST Edge AI Core 4.0.0
       [16, 16, [3, 3], 1, 'conv2d', 2], // ResNet v1 8, 3.0.0

@@ -4,18 +4,20 @@
  * of the file): the IR, every constant's bytes and the analysis are the same. Constants a stage never reads stay
  * unread through analysis and target checks; a file changed or cut after loading is refused with one line.
  */
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import * as flatbuffers from 'flatbuffers';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeModel } from '../src/analyzer/analyze.ts';
 import { isEdgefitError } from '../src/analyzer/errors.ts';
 import type { ConstData, IRModel } from '../src/analyzer/ir.ts';
-import { loadModel } from '../src/analyzer/load.ts';
+import { loadModel, loadModelBytes } from '../src/analyzer/load.ts';
 import { INLINE_PAYLOAD_BYTES } from '../src/analyzer/onnx/wire-reader.ts';
-import { readTflite } from '../src/analyzer/tflite/reader.ts';
+import { Model } from '../src/analyzer/tflite/gen/tflite/model.ts';
+import { readTflite, storedRegionKey } from '../src/analyzer/tflite/reader.ts';
 import { evaluateTargets, DEFAULT_TARGETS } from '../src/targets/evaluate.ts';
-import { modelLabel, sharedModels } from './helpers/shared.ts';
+import { MODELS_DIR, modelLabel, sharedModels } from './helpers/shared.ts';
 
 const FILES = sharedModels('tflite');
 if (!FILES.length) console.warn('[tflite-lazy-file] ../shared/models has no TFLite file: skipped');
@@ -91,6 +93,51 @@ describe.skipIf(!FILES.length)('a TFLite file changed or cut after loading', () 
         expect(isEdgefitError(e), String(e)).toBe(true);
         expect((e as Error).message).not.toContain('\n');
       }
+    }
+  });
+});
+
+/** A copy of a TFLite file whose tensor `to` reads the buffer of tensor `from` (the `buffer` field rewritten in place). */
+function withBufferOf(bytes: Buffer, to: number, from: number | 'out-of-range'): Buffer {
+  const out = Buffer.from(bytes);
+  const model = Model.getRootAsModel(new flatbuffers.ByteBuffer(out));
+  const tensors = model.subgraphs(0)!;
+  const target = tensors.tensors(to)!;
+  const field = target.bb_pos + target.bb!.__offset(target.bb_pos, 8); // Tensor.buffer
+  out.writeUInt32LE(from === 'out-of-range' ? model.buffersLength() + 5 : tensors.tensors(from)!.buffer(), field);
+  return out;
+}
+
+const MOBILENET = join(MODELS_DIR, 'legacy_tflite/bvenreply/image_classification/mobilenetv1/mobilenet_v1_0.25_96_int8.tflite');
+describe.skipIf(!existsSync(MOBILENET))('a large constant two tensors read, and a buffer index out of range (MobileNet v1 0.25 96, rewritten)', () => {
+  // tensors 31 and 35: the 128→128 pointwise kernels of conv_pw_7 and conv_pw_8, int8 [128,1,1,128], 16 KiB each
+  const original = readFileSync(MOBILENET);
+
+  it('is copied once (not left on disk), charged once, and the analysis is the in-memory read\'s', () => {
+    const path = join(work, 'shared-buffer.tflite');
+    writeFileSync(path, withBufferOf(original, 35, 31));
+    const m = loadModel(path);
+    const [t31, t35] = [31, 35].map((i) => [...m.graph.tensors.values()][i]!);
+    expect(t31!.data!.shape).toEqual([128, 1, 1, 128]);
+    expect(unread(t31!.data!) || unread(t35!.data!)).toBe(false);
+    expect(t35!.data!.bytes).toBe(t31!.data!.bytes);
+    expect(storedRegionKey(t35!.data!)).toBe(storedRegionKey(t31!.data!));
+    const fromFile = analyzeModel(m);
+    expect(JSON.stringify(fromFile)).toBe(JSON.stringify(analyzeModel(loadModelBytes(readFileSync(path), path))));
+    // the original file's weights less the one 16 KiB kernel no tensor reads any more
+    expect(analyzeModel(loadModel(MOBILENET)).totals.weightBytes - fromFile.totals.weightBytes).toBe(t31!.data!.bytes.byteLength);
+  });
+
+  it('a tensor whose buffer index is out of range: one EdgefitError line naming the tensor', () => {
+    const path = join(work, 'buffer-out-of-range.tflite');
+    writeFileSync(path, withBufferOf(original, 35, 'out-of-range'));
+    try {
+      loadModel(path);
+      throw new Error('loaded');
+    } catch (e) {
+      expect(isEdgefitError(e), String(e)).toBe(true);
+      expect((e as Error).message).toMatch(/tensor 35 '.*conv_pw_8.*': buffer index \d+ out of range/);
+      expect((e as Error).message).not.toContain('\n');
     }
   });
 });

@@ -47,8 +47,8 @@ function componentList(parts: ReportMemoryPart[]): string {
 }
 
 /**
- * The total's expected error, derived from its parts': Σ bytes × error ÷ total (an upper bound on the mean error
- * of a sum), or "n/a" when a part has no calibration; and a line saying why, and what makes the total a lower bound.
+ * The total's expected error, derived from its parts': Σ bytes × error ÷ total (an estimate, not a bound:
+ * memory-parts.ts combinedError), or "n/a" when a part has no calibration; and a line saying why, and what makes the total a lower bound.
  */
 function totalError(parts: ReportMemoryPart[]): { span: string; note: string } {
   const c = combinedError(parts);
@@ -65,7 +65,7 @@ function totalError(parts: ReportMemoryPart[]): { span: string; note: string } {
   const span =
     c.errorPct === null
       ? `<span class="err none" title="No expected error for the total: ${esc(said[0] ?? '')}">± n/a</span>`
-      : `<span class="err" title="Expected error of the total, from its parts' own errors: Σ part × its error ÷ total (an upper bound)">± ≤ ${esc(formatPct(c.errorPct))}</span>`;
+      : `<span class="err" title="Expected error of the total, from its parts' own errors: Σ part × its error ÷ total (an estimate, not a bound: each part's error is averaged over other published rows)">± ≈ ${esc(formatPct(c.errorPct))}</span>`;
   return { span, note };
 }
 
@@ -166,7 +166,7 @@ function summarySection(input: ReportInput): string {
     ? `${verdictLine(input.targets)}<table class="targets"><thead><tr><th scope="col">Target</th><th scope="col">Verdict</th><th scope="col">RAM (activations + runtime)</th><th scope="col">Flash (weights + code)</th><th scope="col">Latency</th></tr></thead><tbody>
 ${input.targets.map(targetRow).join('\n')}
 </tbody></table>
-<p class="legend"><span class="sw internal"></span> internal <span class="sw external"></span> external memory; bars are drawn against the target's capacity. Each part (activations, runtime RAM; weights, code) carries its own expected error: "± x %" is the leave-one-model-out error of that quantity on that target in the calibration table ("thin data": fewer models than a fit needs); "± n/a" means no published data backs it. A total's "± ≤ x %" is its parts' errors weighted by their bytes, an upper bound; "≥" and "lower bound" mark figures that leave something out.</p>`
+<p class="legend"><span class="sw internal"></span> internal <span class="sw external"></span> external memory; bars are drawn against the target's capacity. Each part (activations, runtime RAM; weights, code) carries its own expected error: "± x %" is the leave-one-model-out error of that quantity on that target in the calibration table ("thin data": fewer models than a fit needs); "± n/a" means no published data backs it. A total's "± ≈ x %" is its parts' errors weighted by their bytes, an estimate, not a bound; "≥" and "lower bound" mark figures that leave something out.</p>`
     : '<p class="absent">No target results: run with <code>--target</code> to check this model against STM32 targets.</p>';
   return `<section id="summary"><h2>Summary</h2>${partial}
 <dl class="facts">${facts.map(([k, v]) => `<dt>${esc(k)}</dt><dd>${v}</dd>`).join('')}</dl>

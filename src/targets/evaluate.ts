@@ -75,6 +75,17 @@ interface Calibrated {
 
 let cached: Calibrated | undefined;
 
+/** How check's notes start that say a figure is a lower bound (the report reads a saved `check --json` by them). */
+export const CODE_FLASH_LOWER_BOUND_NOTE_START = 'code flash is a lower bound';
+export const PARTIAL_NOTE_START = 'analysis is partial (unknown ops)';
+
+/** runtime-lite.ts `uncountedLayers` as check's note and the report list them: "Conv (input uint8, weights uint8) ×1, …". */
+export function uncountedLayerList(uncounted: Record<string, number>): string {
+  return Object.entries(uncounted)
+    .map(([what, n]) => `${what} ×${n}`)
+    .join(', ');
+}
+
 /** Models fitted on every published row (fast), and the stored leave-one-out error table. */
 export function calibratedModels(): Calibrated {
   if (cached) return cached;
@@ -96,8 +107,12 @@ export function calibratedModels(): Calibrated {
   return cached;
 }
 
-function errorFor(profile: TargetProfile, errors: CalibrationReport): CalibrationReport['targets'][number] | undefined {
-  const ids = [profile.id, ...profile.calibrationTargets];
+/**
+ * The calibration table's entry for a profile: its own id first, then the targets it borrows calibration from
+ * (`calibrationTargets`). What `check` reads its expected errors from, and the report its per-part errors.
+ */
+export function calibrationEntryFor(profile: Pick<TargetProfile, 'id' | 'calibrationTargets'>, errors: CalibrationReport): CalibrationReport['targets'][number] | undefined {
+  const ids = [profile.id, ...(profile.calibrationTargets ?? [])];
   for (const id of ids) {
     const t = errors.targets.find((x) => x.target === id);
     if (t) return t;
@@ -135,7 +150,7 @@ export function evaluateProfile(features: ModelFeatures, profile: TargetProfile,
     ...('pools' in activation ? { activationPools: activation.pools } : {}),
   });
   const model = modelForEngine(cal.engineModels, engine.calibrationKey, features, engine.kind);
-  const err = errorFor(profile, cal.errors);
+  const err = calibrationEntryFor(profile, cal.errors);
   const lat = err?.errors.latency;
   const notes = [...mapping.notes];
   if (profile.activationPools && activation.source !== 'neural-art-pools') notes.push('activation RAM from the MCU plan: no per-pool (Neural-ART) layout was made for this model');
@@ -145,11 +160,10 @@ export function evaluateProfile(features: ModelFeatures, profile: TargetProfile,
   // printed where the two forms differ by more than 1 % (the blob form drops biases; it is larger where 3x3 depthwise kernels are)
   if (blob !== undefined && Math.abs(blob - weightBytes) > 0.01 * weightBytes) notes.push(`weights flash in the form of ST's application blobs and re-identification tables (3x3 depthwise kernels stored x8, no biases): ${blob} B`);
   if (activation.source === 'fallback-max-live') notes.push('activation RAM from the max-live fallback (no st plan): an over-estimate for many nets');
-  if (features.partial) notes.push('analysis is partial (unknown ops): figures are lower bounds');
+  if (features.partial) notes.push(`${PARTIAL_NOTE_START}: figures are lower bounds`);
   const uncounted = features.runtimeObjects.uncountedLayers;
   if (codeFlashBytes > 0 && uncounted) {
-    const list = Object.entries(uncounted).map(([what, n]) => `${what} ×${n}`).join(', ');
-    notes.push(`code flash is a lower bound: no function of ST's runtime library is known for these layers (op, the types its kernel takes, count): ${list}; their kernels' code is not counted`);
+    notes.push(`${CODE_FLASH_LOWER_BOUND_NOTE_START}: no function of ST's runtime library is known for these layers (op, the types its kernel takes, count): ${uncountedLayerList(uncounted)}; their kernels' code is not counted`);
   }
   let latencyMs: number | null = null;
   let layerLatencyMs: number[] | null = null;

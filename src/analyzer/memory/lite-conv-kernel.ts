@@ -15,7 +15,7 @@
  *   rule keeps rgb for them, as before).
  * - per-tensor weights → the hybrid layer `forward_conv2d_integer_SSSA`, whatever the geometry (`liteConvCallFor`).
  * - 3×3 stride 1: from Cin ≥ 8 and Cin·Cout ≥ 256 `forward_lite_conv2d_deep_3x3_sssa8_ch` on a padded copy (16→24,
- *   16→32, 32→32 … 80→96, 64→128 in eight files; 16→16 in the 3.0.0 MNIST ResNet ×4); below (1→16, 8→8, 8→16) the
+ *   16→32, 32→32 … 80→96, 64→128 in seven files; 16→16 in the 3.0.0 MNIST ResNet ×4); below (1→16, 8→8, 8→16) the
  *   generic kernel with the padding inside. Undecided by the files: 16→16 exactly. Its padding is a padded copy in
  *   all three networks that have it, but the kernel on that copy is deep_3x3 in one (×4) and the generic one in two
  *   (ResNet v1 8 3.0.0 ×2, YOLOv8-tiny 4.0.0 ×6). The rule says deep_3x3, which is what the latency model assumed
