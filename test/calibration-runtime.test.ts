@@ -90,10 +90,10 @@ describe('runtime RAM / code flash leave-one-model-out', () => {
     // the exact files ST published: ResNet v1 8 (-16.6 % before: its generic and deep kernels were priced by nothing
     // without it) within ±3 %, ST MNIST (-7.8 % while its 16→32 3×3/1 conv was priced as the generic kernel; ST's
     // files call deep_3x3 for that geometry, lite-conv-kernel.ts) within ±4 %. YOLOv8n (-8.7 % before the library was
-    // counted) within ±7 %: held out, the fit on the ten other models sets the hybrid-layer price to 0 (NNLS bound)
-    // and its 236 hybrid layers are priced by base + per layer alone (-6.8 %; +0.1 % while ST MNIST's library was
-    // under-counted by the deep 3×3 kernel, which lifted the fitted base)
-    for (const [arch, bound] of [['resnet_v1_8', 3], ['st_mnist_v1', 4], ['yolov8n', 7]] as const) {
+    // counted) within ±4 %: held out it is −3.4 % since the library is priced per tool version and core and the fit
+    // counts kernel calls (−6.8 % with the per-layer fit, whose held-out hybrid-layer price went to 0; +0.1 % while ST
+    // MNIST's library was under-counted by the deep 3×3 kernel, which lifted the fitted base)
+    for (const [arch, bound] of [['resnet_v1_8', 3], ['st_mnist_v1', 4], ['yolov8n', 4]] as const) {
       const o = h747v4(flash).find((x) => x.item.arch === arch && x.item.standIn === 'exact-file')!;
       expect(Math.abs(o.errorPct), o.item.rowId).toBeLessThan(bound);
     }

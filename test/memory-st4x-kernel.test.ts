@@ -114,6 +114,29 @@ describe('the three users ask the one rule', () => {
     expect(liteConvKeepsPaddingInside(perTensor)).toBe(true);
   });
 
+  it('one gate: a conv the library has no 8-bit kernel for (uint8 / int4 weights, float or 16-bit input) is no lite kernel for any of the three users', () => {
+    const deep = geometry(32, 32, [3, 3], 1, [1, 1, 1, 1]);
+    const outside: [string, Partial<Layer>][] = [
+      ['uint8 weights', { weightDtype: 'uint8' }],
+      ['int4 weights', { weightDtype: 'int4' }],
+      ['float input, int8 weights', { dtype: 'float32', inputDtypes: ['float32'], outputDtypes: ['float32'] }],
+      ['A16W8', { dtype: 'int16', inputDtypes: ['int16'], outputDtypes: ['int16'] }],
+    ];
+    for (const [what, extra] of outside) {
+      const l = convLayer(deep, extra);
+      expect(liteConvCallOf(l), what).toBeUndefined();
+      expect(isDeep3x3Conv(l), what).toBe(false);
+      expect(liteConvKeepsPaddingInside(l), what).toBe(false);
+      expect(libraryFunctionsOf(l).filter((f) => f.includes('conv2d')), what).toEqual([]);
+    }
+    // inside the gate: int8 weights on 8-bit activations (a fused trailing DequantizeLinear leaves the output float32)
+    for (const extra of [{}, { inputDtypes: ['uint8'] }, { dtype: 'float32', outputDtypes: ['float32'] }] as Partial<Layer>[]) {
+      const l = convLayer(deep, extra);
+      expect(liteConvCallOf(l)).toEqual({ kernel: 'conv2d_deep_3x3', paddedCopy: true });
+      expect(libraryFunctionsOf(l)).toEqual(['forward_lite_conv2d_deep_3x3_sssa8_ch', 'forward_lite_pad_constant']);
+    }
+  });
+
   it('lite pool: a padded conv the 8.1 model splits keeps its padding inside exactly when the rule has no padded copy', () => {
     for (const l of layers) {
       if (!stSplitsPadding(l)) continue;

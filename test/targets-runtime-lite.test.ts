@@ -152,7 +152,7 @@ describe('runtime RAM on the files ST benchmarked (zoo 4.0 LFS oid = our stand-i
 function conv(cin: number, cout: number, k: number, stride: number, pad = (k - 1) / 2, kw = k): Layer {
   const p = Math.floor(pad);
   return {
-    op: 'Conv', dtype: 'int8', weightDtype: 'int8', perChannel: true, inputs: ['x'],
+    op: 'Conv', dtype: 'int8', weightDtype: 'int8', perChannel: true, inputs: ['x'], inputDtypes: ['int8'],
     conv: { kernel: [k, kw], strides: [stride, stride], dilations: [1, 1], pads: [p, p, p, p], group: 1, cin, cout },
   } as unknown as Layer;
 }
@@ -178,9 +178,9 @@ describe('lite code flash: the library entry points network.c references', () =>
   });
 
   it('a hybrid layer brings its layer function and the operator functions its ai_layer points to', () => {
-    const add = { op: 'Add', dtype: 'int8', inputs: ['a', 'b'] } as unknown as Layer;
+    const add = { op: 'Add', dtype: 'int8', inputs: ['a', 'b'], inputDtypes: ['int8', 'int8'] } as unknown as Layer;
     expect(libraryFunctionsOf(add)).toEqual(['forward_eltwise_integer_INT8', 'ai_sum_buffer_INT8', 'ai_sum_f32']);
-    const relu6 = { op: 'Min', dtype: 'int8', inputs: ['a'] } as unknown as Layer;
+    const relu6 = { op: 'Min', dtype: 'int8', inputs: ['a'], inputDtypes: ['int8'] } as unknown as Layer;
     expect(libraryFunctionsOf(relu6)).toEqual([]); // a clip against a constant, folded into the kernel before it
     const perTensor = { ...conv(16, 16, 3, 1), perChannel: false } as Layer;
     expect(libraryFunctionsOf(perTensor)).toEqual(['forward_conv2d_integer_SSSA']);

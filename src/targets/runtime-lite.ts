@@ -31,7 +31,7 @@
  */
 import type { Analysis, ConvGeometry, Layer } from '../analyzer/layer.ts';
 import { constantFolding, liteFoldedWeightsDeltaBytes } from '../analyzer/memory/lite-constant-folding.ts';
-import { liteConvCallFor } from '../analyzer/memory/lite-conv-kernel.ts';
+import { liteConvCallFor, runsLiteInt8Kernel } from '../analyzer/memory/lite-conv-kernel.ts';
 
 /** Bytes of the writable objects network.c declares per hybrid tensor / layer (see header). */
 export const LITE_OBJECT_BYTES = {
@@ -315,8 +315,8 @@ function libraryCallsOf(l: Layer, fusedPool?: Layer): string[] | undefined {
   if (l.op === 'Quantize' || l.op === 'Dequantize') return conversionCallsOf(l);
   const c = l.conv;
   const float = l.dtype === 'float32' && (l.weightDtype === undefined || l.weightDtype === 'float32');
-  // the library's integer conv / dense kernels take 8-bit activations: 16-bit ones (A16W8) are not these kernels
-  const int8Kernel = l.weightDtype === 'int8' && l.dtype !== 'int16' && l.dtype !== 'uint16';
+  // the library's integer conv / dense kernels: 8-bit activations and int8 weights (one gate with latency and the lite pool)
+  const int8Kernel = runsLiteInt8Kernel(l);
   if (l.op === 'Conv' && c && int8Kernel) {
     // one rule for which kernel, shared with latency and the lite pool (analyzer/memory/lite-conv-kernel.ts)
     const { kernel: k, paddedCopy } = liteConvCallFor(c, l.perChannel);

@@ -93,8 +93,19 @@ export function liteConvCallFor(g: ConvGeometry, perChannel: boolean | undefined
  * depthwise, dense …).
  */
 export function liteConvCallOf(l: Layer): LiteConvCall | undefined {
-  if (l.op !== 'Conv' || !l.conv) return undefined;
-  const input = l.inputDtypes[0] ?? l.dtype;
-  if (input !== 'int8' && input !== 'uint8') return undefined;
+  if (l.op !== 'Conv' || !l.conv || !runsLiteInt8Kernel(l)) return undefined;
   return liteConvCallFor(l.conv, l.perChannel);
+}
+
+/**
+ * Whether ST's lite library has an 8-bit kernel for this conv / depthwise / dense layer: 8-bit activations in and
+ * out and int8 weights. The one gate code flash (targets/runtime-lite.ts), latency and the lite pool share: uint8 or
+ * int4 weights and 16-bit activations (A16W8) run none of the library's integer kernels we hold (code flash counts
+ * them as uncounted layers, a lower bound), and a float-input convolution with int8 weights runs ST's float kernel on
+ * weights stored as float32 (a 4.0.0 TCN, docs/targets.md), not an int8 one.
+ */
+export function runsLiteInt8Kernel(l: Layer): boolean {
+  const input = l.inputDtypes[0] ?? l.dtype;
+  const is8bit = (t: string): boolean => t === 'int8' || t === 'uint8';
+  return is8bit(input) && l.dtype !== 'int16' && l.dtype !== 'uint16' && l.weightDtype === 'int8';
 }

@@ -49,7 +49,7 @@ import type { Analysis, Layer } from '../layer.ts';
 import { foldLiteLiveness } from './lite-constant-folding.ts';
 import { loadPlanner, memoisedPeakBytes, skeletonOnSchedule, scratchFunction, type MemoryOptions } from './index.ts';
 import { assembleLiveness, livenessSkeleton, type Liveness, type LivenessSkeleton } from './liveness.ts';
-import { liteConvCall, liteConvCallOf } from './lite-conv-kernel.ts';
+import { liteConvCallFor, liteConvCallOf } from './lite-conv-kernel.ts';
 import { elementBytes, rowCandidates, stSplitsPadding } from './overlap-rules.ts';
 import { StPlanner } from './st-plan.ts';
 import { ST_DEEP_CONV_IM2COL_BYTES } from './st-scratch-rules.ts';
@@ -99,7 +99,7 @@ export function liteStridedConvKeepsPaddingInside(layer: Layer): boolean {
   if (layer.dtype !== 'int8' && layer.dtype !== 'uint8') return false;
   if (g.cin < 8 || (g.strides[0] < 2 && g.strides[1] < 2)) return false;
   if (g.pads[0] !== 0 || g.pads[1] !== 0) return false;
-  return !(liteConvCall(g).paddedCopy && g.pads.some((p) => p > 0));
+  return !(liteConvCallFor(g, layer.perChannel).paddedCopy && g.pads.some((p) => p > 0));
 }
 
 /**
@@ -153,7 +153,7 @@ export function liteDeepConvScratchBytes(layer: Layer, fixedBudgetBytes: number)
   const weightsInt16Bytes = 2 * g.kernel[0] * g.kernel[1] * g.cin * g.cout;
   // a strided 1×1 the generic kernel runs (lite-conv-kernel.ts: Cin·Cout < 1,024) has the generic kernel's scratch,
   // not the pointwise one: 16→32 /2 1,536 B in two 3.0.0 files (4·Cin + 14·Cout + the capped budget)
-  if (pointwise && g.cin > 3 && liteConvCall(g).kernel === 'conv2d') return 4 * g.cin + 14 * g.cout + Math.min(ST_DEEP_CONV_IM2COL_BYTES, weightsInt16Bytes);
+  if (pointwise && g.cin > 3 && liteConvCallFor(g, layer.perChannel).kernel === 'conv2d') return 4 * g.cin + 14 * g.cout + Math.min(ST_DEEP_CONV_IM2COL_BYTES, weightsInt16Bytes);
   if (pointwise || g.cin === 1 || g.cin === 3) return fixedBudgetBytes;
   if (weightsInt16Bytes >= ST_DEEP_CONV_IM2COL_BYTES || fixedBudgetBytes < ST_DEEP_CONV_IM2COL_BYTES) return fixedBudgetBytes;
   return fixedBudgetBytes - ST_DEEP_CONV_IM2COL_BYTES + weightsInt16Bytes;
