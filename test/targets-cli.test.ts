@@ -9,7 +9,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../src/cli/main.ts';
 import { analyzeForTargets } from '../src/targets/analyze-model.ts';
 import { PROFILES_DIR } from '../src/targets/resolve.ts';
-import { HAVE_SHARED, MODELS_DIR } from './helpers/shared.ts';
+import { HAVE_SHARED, MODELS_DIR, REPO_ROOT } from './helpers/shared.ts';
 
 const EFF = join(MODELS_DIR, 'legacy_tflite/MohamedElhadidy0019/image_classification/efficientnet');
 const EFF128 = join(EFF, 'st_efficientnet_lc_v1_128_tfs_int8.tflite');
@@ -137,5 +137,21 @@ describe('edgefit targets / calibrate', () => {
     expect(h7.calibration.latency.summary.models).toBeGreaterThanOrEqual(10);
     const u5 = j.targets.find((t: { id: string }) => t.id === 'b-u585i-iot02a');
     expect(u5.calibration.latency.status).toBe('thin');
+  });
+
+  it("the table prints each memory quantity's leave-one-model-out MAPE as calibrate wrote it (data/calibration-error.json)", async () => {
+    const written = JSON.parse(readFileSync(join(REPO_ROOT, 'data/calibration-error.json'), 'utf8')) as {
+      targets: { target: string; errors: Record<string, { summary?: { mapePct: number } }> }[];
+    };
+    const h747 = written.targets.find((t) => t.target === 'stm32h747i-disco')!.errors;
+    expect(await run('targets')).toBe(0);
+    const block = out.slice(out.indexOf('STM32H747I-DISCO'), out.indexOf('STM32N6570-DK'));
+    for (const [label, q] of [['act', 'activationRam'], ['weights', 'weightsFlash'], ['runtime', 'runtimeRam'], ['code', 'codeFlash']] as const) {
+      expect(block, q).toContain(`${label} ${h747[q]!.summary!.mapePct.toFixed(1)}%`);
+    }
+    // the N6 has no runtime RAM / code flash model: said with a dash, not a number
+    const n6 = out.slice(out.indexOf('STM32N6570-DK'));
+    expect(n6).toMatch(/runtime —/);
+    expect(n6).toMatch(/code —/);
   });
 });

@@ -1,6 +1,6 @@
 /** `edgefit targets [--json]`: the built-in target profiles, their memories, engines and calibration error. */
 import type { Command } from 'commander';
-import { calibratedModels } from '../../targets/evaluate.ts';
+import { calibratedModels, calibrationEntryFor } from '../../targets/evaluate.ts';
 import { listTargets } from '../../targets/resolve.ts';
 import { formatBytes } from '../format/numbers.ts';
 import { renderTable } from '../format/table.ts';
@@ -13,19 +13,21 @@ export function registerTargets(program: Command): void {
     .action((opts: { json?: boolean }) => {
       const profiles = listTargets();
       const { errors } = calibratedModels();
-      const errOf = (id: string, calib: string[]) => errors.targets.find((t) => t.target === id) ?? errors.targets.find((t) => calib.includes(t.target));
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify({ targets: profiles.map((p) => ({ ...p, calibration: errOf(p.id, p.calibrationTargets)?.errors ?? null })) }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({ targets: profiles.map((p) => ({ ...p, calibration: calibrationEntryFor(p, errors)?.errors ?? null })) }, null, 2)}\n`);
         return;
       }
       const rows = profiles.map((p) => {
-        const e = errOf(p.id, p.calibrationTargets)?.errors;
+        const e = calibrationEntryFor(p, errors)?.errors;
         const lat = e?.latency;
         const latCell = !lat?.summary ? `— (${lat?.note || 'no data'})` : `${lat.summary.mapePct.toFixed(1)}% / worst ${lat.summary.worstPct.toFixed(0)}% (${lat.summary.models} models)${lat.status === 'thin' ? ' THIN' : ''}`;
-        const mem = (q: 'activationRam' | 'weightsFlash') => (e?.[q].summary ? `${e[q].summary!.mapePct.toFixed(1)}%` : '—');
+        const mem = (q: 'activationRam' | 'weightsFlash' | 'runtimeRam' | 'codeFlash') => {
+          const summary = e?.[q]?.summary;
+          return summary ? `${summary.mapePct.toFixed(1)}%${e![q]!.status === 'thin' ? ' THIN' : ''}` : '—';
+        };
         const memories = p.memories.map((m) => `${m.name} ${formatBytes(m.bytes)}${m.activations ? ' [act]' : ''}${m.weights ? ' [w]' : ''}`).join('\n');
         const engines = p.engines.map((g) => `${g.name} ${g.clockMHz} MHz${g.cores > 1 ? ` ×${g.cores}` : ''}`).join('\n');
-        return [`${p.name}\n(${p.aliases.slice(0, 3).join(', ')})`, p.class, engines, memories, latCell, `act ${mem('activationRam')}\nweights ${mem('weightsFlash')}`];
+        return [`${p.name}\n(${p.aliases.slice(0, 3).join(', ')})`, p.class, engines, memories, latCell, `act ${mem('activationRam')}\nweights ${mem('weightsFlash')}\nruntime ${mem('runtimeRam')}\ncode ${mem('codeFlash')}`];
       });
       process.stdout.write(
         renderTable([{ header: 'target (aliases)' }, { header: 'class' }, { header: 'engines' }, { header: 'memories ([act] activations, [w] weights)' }, { header: 'latency LOO MAPE' }, { header: 'memory error' }], rows) +
