@@ -92,4 +92,18 @@ describe.skipIf(!HAVE_CSV)('non-square rows against ST tables (../shared/calibra
     expect(value(figures, 'stm32h747i-disco', 'latencyMs')).toBe(Number(h747.inference_ms));
     expect(figures.find((f) => f.metric === 'latencyMs')!.predictedValue).toBe(input.targets![0]!.latencyMs);
   });
+
+  it.skipIf(!existsSync(REID) || !HAVE_CSV)("N6 weights row in ST's application-blob form: compared with that form of ours, within 0.1 % of ST's figure, and said so", async () => {
+    const input = await buildReportInput(REID, { targets: ['stm32n6570-dk'], published: publishedQueryForFile(REID)! });
+    const n6 = sharedRow(NPU_CSV, (c) => c.includes('256x128x3') && c.includes('MobileNet v2 1.0 fft') && c.includes('STM32N6570-DK'));
+    const weights = (input.published ?? []).find((f) => f.targetId === 'stm32n6570-dk' && f.metric === 'weightsFlashBytes')!;
+    expect(weights.publishedValue).toBeCloseTo(Number(n6.weights_flash_kib) * 1024, 6);
+    expect(weights.publishedWeightsForm).toBe('application-blob');
+    expect(Math.abs(weights.predictedValue! / weights.publishedValue - 1)).toBeLessThan(0.001);
+    // check's N6 weights figure is the other form, 13 % below ST's row: the report names it instead of comparing it
+    const checkFigure = input.targets![0]!.flash.parts!.weights!;
+    expect(checkFigure / weights.publishedValue - 1).toBeLessThan(-0.1);
+    expect(weights.comparabilityNote).toContain(`${checkFigure} B`);
+    expect(renderReport(input)).toContain('application blobs');
+  });
 });

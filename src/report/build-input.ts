@@ -13,6 +13,7 @@ import type { Analysis } from '../analyzer/layer.ts';
 import { loadModel } from '../analyzer/load.ts';
 import { planMemory } from '../analyzer/memory/index.ts';
 import { DEFAULT_TARGETS, evaluateTargets, type TargetResult } from '../targets/evaluate.ts';
+import { neuralArtBlobBytes } from '../targets/neural-art-weights.ts';
 import { resolveTarget } from '../targets/resolve.ts';
 import { layerLatencyOf } from './layer-latency.ts';
 import { mpuCpuPath, runtimeShapeOps } from '../targets/latency/runtime-path.ts';
@@ -295,6 +296,12 @@ function attachPredictions(figures: PublishedFigure[], evaluated: EvaluatedModel
     } else if (f.metric === 'weightsFlashBytes') {
       predicted = t?.flash.parts?.weights ?? e.analysis.totals.weightBytes;
       errorPct = partError(t?.flash, 'weights');
+      if (f.publishedWeightsForm === 'application-blob') {
+        // calibrate scores this row on the same form (calibration/weight-forms.ts); check's figure is the other one
+        const blob = neuralArtBlobBytes(e.analysis);
+        const note = `ST publishes this row in the form of its application blobs (3×3 depthwise kernels stored ×8, no biases): compared with that form of ours; check's N6 weights figure, the form of ST's other N6 rows, is ${predicted} B`;
+        return { ...f, predictedValue: blob, predictedErrorPct: errorPct, comparable: true, comparabilityNote: note };
+      }
     } else if (f.metric === 'activationRamBytes') {
       predicted = t?.ram.parts?.activations ?? e.memory?.planners.st?.peakBytes ?? null;
       errorPct = partError(t?.ram, 'activations');

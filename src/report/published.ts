@@ -118,10 +118,12 @@ export function findPublishedFigures(query: PublishedQuery, dataDir = DATA_DIR):
       const tool = r.tool_version ? `, ${r.tool_version}` : '';
       const inputDtype = metric === 'activationRamBytes' ? benchmarkedInputDtype(r.model_file || r.stand_in_ref || '') : undefined;
       const cpuPath = metric === 'latencyMs' && table === 'mpu' && r.engine === 'a7' ? publishedCpuPath(dataDir, r.stand_in_ref, r.tool_version) : undefined;
+      const weightsForm = metric === 'weightsFlashBytes' ? weightFormRows(dataDir).get(r.row_id ?? '') : undefined;
       best.set(key, {
         rank,
         figure: {
           ...(cpuPath ? { publishedCpuPath: cpuPath } : {}),
+          ...(weightsForm ? { publishedWeightsForm: weightsForm } : {}),
           ...(inputDtype ? { publishedInputDtype: inputDtype } : {}),
           ...(r.stand_in === 'exact-file' && r.stand_in_ref ? { benchmarkedFile: r.stand_in_ref } : {}),
           targetId: r.target ?? '',
@@ -147,6 +149,22 @@ export function findPublishedFigures(query: PublishedQuery, dataDir = DATA_DIR):
         a.targetId.localeCompare(b.targetId) ||
         metricOrder.indexOf(a.metric) - metricOrder.indexOf(b.metric),
     );
+}
+
+/** Row id → weights form of data/published/npu-weight-forms.json (the rows calibrate scores on ST's application-blob form), per data folder. */
+const weightFormsByDir = new Map<string, Map<string, 'application-blob'>>();
+function weightFormRows(dataDir: string): Map<string, 'application-blob'> {
+  let forms = weightFormsByDir.get(dataDir);
+  if (!forms) {
+    forms = new Map();
+    const path = join(dataDir, 'published', 'npu-weight-forms.json');
+    if (existsSync(path)) {
+      const data = JSON.parse(readFileSync(path, 'utf8')) as { rows: { rowId: string; form: string }[] };
+      for (const row of data.rows) if (row.form === 'application-blob') forms.set(row.rowId, 'application-blob');
+    }
+    weightFormsByDir.set(dataDir, forms);
+  }
+  return forms;
 }
 
 /** Stored feature records read so far, by path (undefined: absent or unreadable). */

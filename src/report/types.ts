@@ -137,6 +137,11 @@ export interface PublishedFigure {
    * input sits in the activation pool, so a model with another input type is not like for like.
    */
   publishedInputDtype?: 'uint8' | 'float32';
+  /**
+   * N6 weights rows ST publishes in the form of its application blobs (3×3 depthwise kernels stored ×8, no biases;
+   * data/published/npu-weight-forms.json, which calibrate scores on that form): compared with that form of ours.
+   */
+  publishedWeightsForm?: 'application-blob';
   /** The file ST measured, when the data names it as the benchmarked file itself (stand_in 'exact-file'): a model of that file name is that file. */
   benchmarkedFile?: string;
   /** False when the prediction is not like for like (another runtime path than ST's file); said in `comparabilityNote`. */
