@@ -6,36 +6,18 @@
  * Usage: node --import tsx bench/load-min.ts [--src DIR] [--rounds 9] [--reps 10] [--shapes] [--analyze] [--all]
  *   --shapes / --analyze: also inferShapes / analyzeModel on the loaded model.
  */
-import { readdirSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { flag, onnxFilesUnder, option, SHARED_MODELS_DIR as MODELS, SRC_DIR as SRC } from './tree-args.ts';
 
-const args = process.argv.slice(2);
-const opt = (name: string): string | undefined => {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-};
-const HERE = new URL('.', import.meta.url).pathname;
-const SRC = resolve(opt('--src') ?? join(HERE, '../src'));
-const ROUNDS = Number(opt('--rounds') ?? 9);
-const REPS = Number(opt('--reps') ?? 10);
-const MODELS = resolve(HERE, '../../shared/models');
+const ROUNDS = Number(option('--rounds') ?? 9);
+const REPS = Number(option('--reps') ?? 10);
 const BIG = ['yolo26_256_qdq', 'yolo26_pose', 'yolov11n_640', 'yolov8n_256', 'RetinaFace_int', 'mobilenetv2_keras_quant_dynamic', 'mobilenetv2_quant_dynamic'];
 
 type Model = { graph: unknown };
 const { loadModel } = (await import(pathToFileURL(join(SRC, 'analyzer/load.ts')).href)) as { loadModel: (p: string) => Model };
 const { inferShapes } = (await import(pathToFileURL(join(SRC, 'analyzer/shapes/infer.ts')).href)) as { inferShapes: (m: Model) => unknown };
 const { analyzeModel } = (await import(pathToFileURL(join(SRC, 'analyzer/analyze.ts')).href)) as { analyzeModel: (m: Model) => unknown };
-
-function walk(dir: string): string[] {
-  const out: string[] = [];
-  for (const e of readdirSync(dir).sort()) {
-    const p = join(dir, e);
-    if (statSync(p).isDirectory()) out.push(...walk(p));
-    else if (p.endsWith('.onnx')) out.push(p);
-  }
-  return out;
-}
 
 const cpuMs = (fn: () => void): number => {
   const c0 = process.cpuUsage();
@@ -44,10 +26,10 @@ const cpuMs = (fn: () => void): number => {
   return (c.user + c.system) / 1000 / REPS;
 };
 
-let files = walk(MODELS);
-if (!args.includes('--all')) files = files.filter((p) => BIG.some((b) => p.includes(b)));
-const shapes = args.includes('--shapes');
-const analyze = args.includes('--analyze');
+let files = onnxFilesUnder(MODELS);
+if (!flag('--all')) files = files.filter((p) => BIG.some((b) => p.includes(b)));
+const shapes = flag('--shapes');
+const analyze = flag('--analyze');
 // every file loaded and inferred a few times first (the JIT then has seen them all), then rounds over all files
 for (let pass = 0; pass < 3; pass++) for (const f of files) for (let i = 0; i < 3; i++) inferShapes(loadModel(f));
 const models = files.map((f) => loadModel(f));

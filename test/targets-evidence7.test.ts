@@ -18,30 +18,11 @@ import { liteLiveness, planLivenessBytes, planStLitePeakBytes } from '../src/ana
 import { DATA_DIR, loadCalibrationRows } from '../src/targets/calibration/dataset.ts';
 import { LITE_OBJECT_BYTES, liteDataBytes, liteRuntimeRamBytes, runtimeObjectCounts } from '../src/targets/runtime-lite.ts';
 import { HAVE_SHARED, MODELS_DIR } from './helpers/shared.ts';
+import { ST_REPORTS, stReport, type StReportRecord } from './helpers/st-reports.ts';
 
 const GEN = join(DATA_DIR, 'st-generated');
 const json = <T>(f: string) => JSON.parse(readFileSync(join(GEN, f), 'utf8')) as T;
 
-interface Section {
-  text: number;
-  rodata: number;
-  data: number;
-  bss: number;
-}
-interface ReportRecord {
-  name: string;
-  placementRecord: string;
-  weightsBytes: number;
-  activationsBytes: number;
-  sections: Record<string, Section>;
-  rtTotalFlashBytes: number;
-  rtTotalRamBytes: number;
-  libraryRoots: string[];
-  kernelCalls: Record<string, number>;
-  deep3x3ScratchArgs?: Record<string, number>;
-  constOutput?: { buffer: string; bytes: number; firstStep: number; lastStep: number };
-  writableObjects: { ai_array: number; ai_tensor: number; ai_intq_info_list: number; ai_layer: string[] };
-}
 interface LibraryRecord {
   library: string;
   toolVersion: string;
@@ -49,9 +30,9 @@ interface LibraryRecord {
   entryPoints: Record<string, string[]>;
 }
 
-const reports = json<{ records: ReportRecord[] }>('ev7-reports-3.0.0-zoo-services.json').records;
-const yamnet = reports.find((r) => r.name.startsWith('yamnet'))!;
-const ssd = reports.find((r) => r.name.startsWith('st_ssd'))!;
+const reports = ST_REPORTS;
+const yamnet = stReport('yamnet');
+const ssd = stReport('st_ssd');
 const libraries: Record<string, LibraryRecord> = {
   'NetworkRuntime1100_CM7_GCC.a': json<LibraryRecord>('runtime-library-1100-cm7.json'),
   'NetworkRuntime1100_CM33_GCC.a': json<LibraryRecord>('runtime-library-1100-cm33.json'),
@@ -71,7 +52,7 @@ function closureBytes(lib: LibraryRecord, roots: readonly string[]): number {
   return s;
 }
 
-const libraryRow = (r: ReportRecord) => Object.entries(r.sections).find(([m]) => m.startsWith('NetworkRuntime'))!;
+const libraryRow = (r: StReportRecord) => Object.entries(r.sections).find(([m]) => m.startsWith('NetworkRuntime'))!;
 const YAMNET = join(MODELS_DIR, 'audio_event_detection/yamnet_e256_64x96_tl_int8.tflite');
 const SSD_STAND_IN = join(MODELS_DIR, 'legacy_tflite/MohamedElhadidy0019/object_detection/st_ssd_mobilenet_v1/st_ssd_mobilenet_v1_025_192_int8.tflite');
 const analysisOf = (() => {
@@ -80,7 +61,7 @@ const analysisOf = (() => {
 })();
 const pct = (ours: number, st: number) => ((ours - st) / st) * 100;
 /** A record's path as the reports file names it (`data/st-generated/…`). */
-const placementOf = (r: ReportRecord) => loadStPlacement(join(DATA_DIR, r.placementRecord.replace(/^data\//, '')));
+const placementOf = (r: StReportRecord) => loadStPlacement(join(DATA_DIR, r.placementRecord.replace(/^data\//, '')));
 
 describe("the reports' own arithmetic (what ST's code flash and runtime RAM columns are)", () => {
   it('RT total FLASH = text + rodata + data of network.o and the runtime library; RAM = data + bss', () => {
@@ -157,7 +138,7 @@ describe("activation pools against ST's own 3.0.0 placements", () => {
   });
 
   it.skipIf(!HAVE_SHARED)("our lite buffers are ST's buffers, but for the named differences (sizes compared as multisets)", () => {
-    const diff = (file: string, r: ReportRecord) => {
+    const diff = (file: string, r: StReportRecord) => {
       const a = analysisOf(file);
       const count = (xs: number[]) => xs.reduce((m, x) => m.set(x, (m.get(x) ?? 0) + 1), new Map<number, number>());
       const ours = count(liteLiveness(a, defaultSchedule(a)).buffers.filter((b) => b.kind !== 'scratch').map((b) => b.sizeBytes));

@@ -19,24 +19,10 @@ import { runtimeFitInput, runtimeRows } from '../src/targets/runtime-copies.ts';
 import { liteDataBytes, liteRuntimeRamBytes, runtimeObjectCounts } from '../src/targets/runtime-lite.ts';
 import { fitRuntimeMemory, libraryCodeBytes, predictRuntimeBytes, runtimeLibraryFor, SCALE_BYTES } from '../src/targets/runtime-memory.ts';
 import { HAVE_SHARED, MODELS_DIR } from './helpers/shared.ts';
+import { stReport, type StReportRecord } from './helpers/st-reports.ts';
 
-interface Section {
-  text: number;
-  rodata: number;
-  data: number;
-  bss: number;
-}
-interface ReportRecord {
-  name: string;
-  weightsBytes: number;
-  activationsBytes: number;
-  sections: Record<string, Section>;
-  rtTotalFlashBytes: number;
-  rtTotalRamBytes: number;
-}
-const reports = (JSON.parse(readFileSync(join(DATA_DIR, 'st-generated/ev7-reports-3.0.0-zoo-services.json'), 'utf8')) as { records: ReportRecord[] }).records;
-const report = (prefix: string) => reports.find((r) => r.name.startsWith(prefix))!;
-const libraryText = (r: ReportRecord) => Object.entries(r.sections).find(([m]) => m.startsWith('NetworkRuntime'))![1].text;
+const report = stReport;
+const libraryText = (r: StReportRecord) => Object.entries(r.sections).find(([m]) => m.startsWith('NetworkRuntime'))![1].text;
 
 const NETWORKS = [
   { id: 'Yamnet 256 / STM32U5', st: report('yamnet'), file: 'audio_event_detection/yamnet_e256_64x96_tl_int8.tflite', engineKind: 'mcu-m33', record: '3.0-cm33' },
