@@ -89,8 +89,8 @@ export function liteConvCallFor(g: ConvGeometry, perChannel: boolean | undefined
 /**
  * The call of a layer the lite generator runs as an 8-bit convolution: a (non-depthwise) Conv whose input is 8-bit
  * (a QDQ convolution whose trailing DequantizeLinear the analyzer fused into it has a float32 output but is an int8
- * kernel: Conv → Relu → QuantizeLinear is in the file). undefined for anything else (float or 16-bit input,
- * depthwise, dense …).
+ * kernel: Conv → Relu → QuantizeLinear is in the file). undefined for anything else (`runsLiteInt8Kernel` false:
+ * float or 16-bit activations, uint8 or int4 weights; depthwise, dense …).
  */
 export function liteConvCallOf(l: Layer): LiteConvCall | undefined {
   if (l.op !== 'Conv' || !l.conv || !runsLiteInt8Kernel(l)) return undefined;
