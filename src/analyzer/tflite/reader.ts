@@ -39,6 +39,9 @@ export interface TfliteReadOptions {
 }
 
 export const TFLITE_IDENTIFIER = 'TFL3';
+/** vtable offsets of QuantizationParameters' `scale` (float32 vector) and `zero_point` (int64 vector), as flatc generated them (gen/tflite/quantization-parameters.ts). */
+const QUANT_SCALE_FIELD = 8;
+const QUANT_ZERO_POINT_FIELD = 10;
 
 /** TFLite TensorType → IR dtype. */
 const TFLITE_DTYPES: Record<number, DType> = {
@@ -163,12 +166,15 @@ class TfliteDecoder {
   private readonly pending: PendingConst[] = [];
 
   private readonly bb: CheckedByteBuffer;
+  /** Little-endian view of the file, for vectors read whole once CheckedByteBuffer.vectorSpan has bounded them. */
+  private readonly view: DataView;
 
   constructor(
     private readonly source: Source,
     private readonly opts: TfliteReadOptions,
   ) {
     this.bb = new CheckedByteBuffer(source.bytes);
+    this.view = new DataView(source.bytes.buffer, source.bytes.byteOffset, source.bytes.byteLength);
     this.length = source.bytes.length;
   }
 
@@ -357,13 +363,24 @@ class TfliteDecoder {
     });
   }
 
+  /**
+   * A tensor's scales and zero points, read as whole vectors (bounded by `vectorSpan`) rather than element by element
+   * through the generated accessors: a per-channel tensor has one entry per channel, and each generated `zeroPoint(k)`
+   * builds a BigInt (the field is int64). A zero point is hi·2³² + lo, as exact as Number(BigInt) below 2⁵³.
+   */
   private readQuantization(t: Tensor): Quantization | undefined {
     const q = t.quantization();
-    if (!q || q.scaleLength() === 0) return undefined;
-    const scales: number[] = [];
-    for (let k = 0; k < q.scaleLength(); k++) scales.push(q.scale(k)!);
-    const zeroPoints: number[] = [];
-    for (let k = 0; k < q.zeroPointLength(); k++) zeroPoints.push(Number(q.zeroPoint(k)!));
+    if (!q) return undefined;
+    const scaleSpan = this.bb.vectorSpan(q.bb_pos, QUANT_SCALE_FIELD, 4);
+    if (!scaleSpan || scaleSpan.length === 0) return undefined;
+    const scales: number[] = new Array(scaleSpan.length);
+    for (let k = 0; k < scaleSpan.length; k++) scales[k] = this.view.getFloat32(scaleSpan.start + 4 * k, true);
+    const zeroSpan = this.bb.vectorSpan(q.bb_pos, QUANT_ZERO_POINT_FIELD, 8);
+    const zeroPoints: number[] = new Array(zeroSpan?.length ?? 0);
+    for (let k = 0; k < zeroPoints.length; k++) {
+      const at = zeroSpan!.start + 8 * k;
+      zeroPoints[k] = this.view.getInt32(at + 4, true) * 4294967296 + this.view.getUint32(at, true);
+    }
     const quant: Quantization = { scales, zeroPoints };
     if (scales.length > 1) quant.axis = q.quantizedDimension();
     return quant;
