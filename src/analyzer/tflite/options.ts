@@ -47,8 +47,27 @@ const NOT_FIELDS = new Set(['constructor', '__init']);
 /** Bound on vector options (new_shape, squeeze_dims …): a longer one is refused rather than read. */
 const MAX_OPTION_VECTOR = 4096;
 
+/** snake_case of each accessor name met so far: the same few dozen names recur on every operator of a file. */
+const snakeCaseOf = new Map<string, string>();
+
 export function snakeCase(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
+  let snake = snakeCaseOf.get(name);
+  if (snake === undefined) {
+    snake = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/([A-Z])([A-Z][a-z])/g, '$1_$2').toLowerCase();
+    snakeCaseOf.set(name, snake);
+  }
+  return snake;
+}
+
+/** The accessor names of each generated options class (its prototype's methods that read fields), listed once. */
+const fieldNamesOf = new Map<object, string[]>();
+function fieldNames(proto: Record<string, unknown>): string[] {
+  let names = fieldNamesOf.get(proto);
+  if (!names) {
+    names = Object.getOwnPropertyNames(proto).filter((n) => !NOT_FIELDS.has(n) && typeof proto[n] === 'function');
+    fieldNamesOf.set(proto, names);
+  }
+  return names;
 }
 
 function scalar(value: unknown): AttrValue | undefined {
@@ -74,7 +93,7 @@ export function decodeBuiltinOptions(op: Operator): Record<string, AttrValue> {
   const table = unionToBuiltinOptions(type, (obj) => op.builtinOptions(obj as any) as typeof obj) as object | null;
   if (!table) return {};
   const proto = Object.getPrototypeOf(table) as Record<string, unknown>;
-  const names = Object.getOwnPropertyNames(proto).filter((n) => !NOT_FIELDS.has(n) && typeof proto[n] === 'function');
+  const names = fieldNames(proto);
   const methods = table as unknown as Record<string, (...args: number[]) => unknown>;
   const attrs: Record<string, AttrValue> = {};
   for (const name of names) {
