@@ -8,15 +8,12 @@ import { Builder, ByteBuffer } from 'flatbuffers';
 import { describe, expect, it } from 'vitest';
 import { loadModelBytes } from '../src/analyzer/load.ts';
 import { Buffer } from '../src/analyzer/tflite/gen/tflite/buffer.ts';
-import { BuiltinOperator } from '../src/analyzer/tflite/gen/tflite/builtin-operator.ts';
 import { Model } from '../src/analyzer/tflite/gen/tflite/model.ts';
-import { Operator } from '../src/analyzer/tflite/gen/tflite/operator.ts';
-import { OperatorCode } from '../src/analyzer/tflite/gen/tflite/operator-code.ts';
 import { QuantizationParameters } from '../src/analyzer/tflite/gen/tflite/quantization-parameters.ts';
-import { SubGraph } from '../src/analyzer/tflite/gen/tflite/sub-graph.ts';
 import { Tensor } from '../src/analyzer/tflite/gen/tflite/tensor.ts';
 import { TensorType } from '../src/analyzer/tflite/gen/tflite/tensor-type.ts';
 import { HAVE_SHARED, modelLabel, sharedModels } from './helpers/shared.ts';
+import { finishAddModel } from './helpers/tflite-add-model.ts';
 
 /** tensor name → what the generated accessors read, for subgraph 0. */
 function generatedQuantization(bytes: Uint8Array): Map<string, { scales: number[]; zeroPoints: number[]; axis?: number }> {
@@ -92,32 +89,5 @@ function finishModel(b: Builder, quant: number): Uint8Array {
     return Tensor.endTensor(b);
   };
   const tensors = [mk('t', quant), mk('y')];
-  const ins = Operator.createInputsVector(b, [0, 0]);
-  const outs = Operator.createOutputsVector(b, [1]);
-  Operator.startOperator(b);
-  Operator.addOpcodeIndex(b, 0);
-  Operator.addInputs(b, ins);
-  Operator.addOutputs(b, outs);
-  const op = Operator.endOperator(b);
-  const sg = SubGraph.createSubGraph(
-    b,
-    SubGraph.createTensorsVector(b, tensors),
-    SubGraph.createInputsVector(b, [0]),
-    SubGraph.createOutputsVector(b, [1]),
-    SubGraph.createOperatorsVector(b, [op]),
-    b.createString('main'),
-  );
-  const model = Model.createModel(
-    b,
-    3,
-    Model.createOperatorCodesVector(b, [OperatorCode.createOperatorCode(b, BuiltinOperator.ADD, 0, 1, BuiltinOperator.ADD)]),
-    Model.createSubgraphsVector(b, [sg]),
-    0,
-    Model.createBuffersVector(b, [Buffer.createBuffer(b, 0, 0n, 0n)]),
-    0,
-    0,
-    0,
-  );
-  b.finish(model, 'TFL3');
-  return b.asUint8Array();
+  return finishAddModel(b, { tensors, addInputs: [0, 0], addOutput: 1, graphInputs: [0], graphOutputs: [1], buffers: [Buffer.createBuffer(b, 0, 0n, 0n)] });
 }

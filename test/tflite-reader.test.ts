@@ -9,15 +9,11 @@ import * as flatbuffers from 'flatbuffers';
 import { describe, expect, it } from 'vitest';
 import { EdgefitError } from '../src/analyzer/errors.ts';
 import { Buffer } from '../src/analyzer/tflite/gen/tflite/buffer.ts';
-import { BuiltinOperator } from '../src/analyzer/tflite/gen/tflite/builtin-operator.ts';
-import { Model } from '../src/analyzer/tflite/gen/tflite/model.ts';
-import { Operator } from '../src/analyzer/tflite/gen/tflite/operator.ts';
-import { OperatorCode } from '../src/analyzer/tflite/gen/tflite/operator-code.ts';
-import { SubGraph } from '../src/analyzer/tflite/gen/tflite/sub-graph.ts';
 import { Tensor } from '../src/analyzer/tflite/gen/tflite/tensor.ts';
 import { TensorType } from '../src/analyzer/tflite/gen/tflite/tensor-type.ts';
 import { readTflite } from '../src/analyzer/tflite/reader.ts';
 import { HAVE_SHARED, MODELS_DIR } from './helpers/shared.ts';
+import { finishAddModel } from './helpers/tflite-add-model.ts';
 
 const EFFNET = 'legacy_tflite/MohamedElhadidy0019/image_classification/efficientnet/st_efficientnet_lc_v1_128_tfs_int8.tflite';
 
@@ -103,35 +99,8 @@ describe('buffers stored past the flatbuffer (Buffer.offset / Buffer.size)', () 
       return Tensor.endTensor(b);
     };
     const tensors = [mk('x', 0), mk('c', 1), mk('y', 0)];
-    const ins = Operator.createInputsVector(b, [0, 1]);
-    const outs = Operator.createOutputsVector(b, [2]);
-    Operator.startOperator(b);
-    Operator.addOpcodeIndex(b, 0);
-    Operator.addInputs(b, ins);
-    Operator.addOutputs(b, outs);
-    const op = Operator.endOperator(b);
-    const sg = SubGraph.createSubGraph(
-      b,
-      SubGraph.createTensorsVector(b, tensors),
-      SubGraph.createInputsVector(b, [0]),
-      SubGraph.createOutputsVector(b, [2]),
-      SubGraph.createOperatorsVector(b, [op]),
-      b.createString('main'),
-    );
     const buffers = [Buffer.createBuffer(b, 0, 0n, 0n), Buffer.createBuffer(b, 0, MARK, sizeBytes)];
-    const model = Model.createModel(
-      b,
-      3,
-      Model.createOperatorCodesVector(b, [OperatorCode.createOperatorCode(b, BuiltinOperator.ADD, 0, 1, BuiltinOperator.ADD)]),
-      Model.createSubgraphsVector(b, [sg]),
-      0,
-      Model.createBuffersVector(b, buffers),
-      0,
-      0,
-      0,
-    );
-    b.finish(model, 'TFL3');
-    const fb = b.asUint8Array();
+    const fb = finishAddModel(b, { tensors, addInputs: [0, 1], addOutput: 2, graphInputs: [0], graphOutputs: [2], buffers });
     // Patch the placeholder offset with the real one (end of the flatbuffer), then append the data.
     const out = new Uint8Array(fb.length + 16);
     out.set(fb);
