@@ -23,6 +23,7 @@
  */
 import type { Analysis } from '../layer.ts';
 import type { Liveness } from './liveness.ts';
+import { residentBytesPerStep } from './resident-bytes.ts';
 import type { LiveBuffer } from './types.ts';
 
 export interface ConstantFolding {
@@ -135,18 +136,8 @@ export function foldLiteLiveness(lv: Liveness, a: Analysis): Liveness {
   const lostSaving = new Set(lv.overlaps.filter((o) => !kept(o)).map((o) => o.step));
   // saving per step = resident before − stepBytes; kept at the steps whose layer still runs and lost no overlap
   const n = lv.stepBytes.length;
-  const residentOf = (bs: readonly LiveBuffer[]) => {
-    const delta = new Float64Array(n + 1);
-    for (const b of bs) {
-      delta[b.firstStep]! += b.sizeBytes;
-      delta[b.lastStep + 1]! -= b.sizeBytes;
-    }
-    const out = new Array<number>(n);
-    for (let s = 0, run = 0; s < n; s++) out[s] = run += delta[s]!;
-    return out;
-  };
-  const before = residentOf(lv.buffers);
-  const after = residentOf(remapped);
-  const stepBytes = after.map((r, s) => r - (f.layers.has(lv.schedule[s]!) || lostSaving.has(s) ? 0 : before[s]! - lv.stepBytes[s]!));
+  const before = residentBytesPerStep(lv.buffers, n);
+  const after = residentBytesPerStep(remapped, n);
+  const stepBytes = Array.from(after, (r, s) => r - (f.layers.has(lv.schedule[s]!) || lostSaving.has(s) ? 0 : before[s]! - lv.stepBytes[s]!));
   return { ...lv, buffers: remapped, overlaps, stepBytes };
 }

@@ -24,6 +24,7 @@ import {
   stSplitsPadding,
 } from './overlap-rules.ts';
 import type { OverlapBounds } from './overlap-rules.ts';
+import { residentBytesPerStep } from './resident-bytes.ts';
 import type { BufferKind, LiveBuffer } from './types.ts';
 
 export interface BufferOverlap {
@@ -364,20 +365,11 @@ export function assembleLiveness(skeleton: LivenessSkeleton, analysis: Analysis,
     }
   }
 
-  // Resident bytes per step (sweep over buffer intervals), minus the step's best overlap saving.
+  // Resident bytes per step, minus the step's best overlap saving.
   const n = skeleton.steps.length;
-  const delta = new Float64Array(n + 1);
-  for (let i = 0; i < buffers.length; i++) {
-    const b = buffers[i]!;
-    delta[b.firstStep]! += b.sizeBytes;
-    delta[b.lastStep + 1]! -= b.sizeBytes;
-  }
+  const resident = residentBytesPerStep(buffers, n);
   const stepBytes = new Array<number>(n);
-  let run = 0;
-  for (let s = 0; s < n; s++) {
-    run += delta[s]!;
-    stepBytes[s] = run - skeleton.savingBytes[s]!;
-  }
+  for (let s = 0; s < n; s++) stepBytes[s] = resident[s]! - skeleton.savingBytes[s]!;
 
   return { schedule: skeleton.steps, buffers, overlaps, stepBytes, inputBytes: skeleton.inputBytes, outputBytes: skeleton.outputBytes, ioInPool: skeleton.ioInPool };
 }

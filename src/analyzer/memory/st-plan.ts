@@ -16,6 +16,7 @@
  * Offsets are 4-byte aligned by default (an observed `conv2d_4_output` offset 7,460 = align4(7,457)).
  */
 import { conflictGraphOf, lowerBound, PlannerBase, upperBound, type PlannedBuffer } from './planner-base.ts';
+import { residentBytesPerStep } from './resident-bytes.ts';
 import type { Analysis } from '../layer.ts';
 import type { OverlapRule } from './types.ts';
 
@@ -508,7 +509,7 @@ function pickSorted(ws: Workspace, xSize: number, pool: PoolExtent, al: number):
 /**
  * Per buffer id: the largest total of live buffer bytes (no overlap) over the steps the buffer lives (the
  * 'outward' sequence starts from the buffers of the most crowded step).
- * Steps are summed with a difference array; range maxima come from a sparse table (O(s log s) for s steps).
+ * Steps are summed by residentBytesPerStep; range maxima come from a sparse table (O(s log s) for s steps).
  */
 function maxLivePressure(bufs: readonly PlannedBuffer[]): number[] {
   let steps = 0;
@@ -517,14 +518,7 @@ function maxLivePressure(bufs: readonly PlannedBuffer[]): number[] {
     steps = Math.max(steps, b.lastStep + 1);
     maxId = Math.max(maxId, b.id);
   }
-  const diff = new Float64Array(steps + 1);
-  for (const b of bufs) {
-    diff[b.firstStep]! += b.sizeBytes;
-    diff[b.lastStep + 1]! -= b.sizeBytes;
-  }
-  const levels: Float64Array[] = [new Float64Array(steps)];
-  let run = 0;
-  for (let s = 0; s < steps; s++) levels[0]![s] = run += diff[s]!;
+  const levels: Float64Array[] = [residentBytesPerStep(bufs, steps)];
   for (let k = 1; 1 << k <= steps; k++) {
     const prev = levels[k - 1]!;
     const cur = new Float64Array(steps - (1 << k) + 1);
