@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseCsv } from '../targets/calibration/csv.ts';
 import { benchmarkedInputDtype } from '../targets/calibration/model-sources.ts';
 import { featureFileName, type FeatureRecord } from '../targets/calibration/feature-store.ts';
+import { weightFormsByRowId, type WeightsForm } from '../targets/calibration/weight-forms.ts';
 import { mpuCpuPath } from '../targets/latency/runtime-path.ts';
 import { builtinProfiles } from '../targets/resolve.ts';
 import type { FigureSource, PublishedFigure } from './types.ts';
@@ -151,19 +152,11 @@ export function findPublishedFigures(query: PublishedQuery, dataDir = DATA_DIR):
     );
 }
 
-/** Row id → weights form of data/published/npu-weight-forms.json (the rows calibrate scores on ST's application-blob form), per data folder. */
-const weightFormsByDir = new Map<string, Map<string, 'application-blob'>>();
-function weightFormRows(dataDir: string): Map<string, 'application-blob'> {
+/** Row id → weights form (calibration/weight-forms.ts), read once per data folder. */
+const weightFormsByDir = new Map<string, Map<string, WeightsForm>>();
+function weightFormRows(dataDir: string): Map<string, WeightsForm> {
   let forms = weightFormsByDir.get(dataDir);
-  if (!forms) {
-    forms = new Map();
-    const path = join(dataDir, 'published', 'npu-weight-forms.json');
-    if (existsSync(path)) {
-      const data = JSON.parse(readFileSync(path, 'utf8')) as { rows: { rowId: string; form: string }[] };
-      for (const row of data.rows) if (row.form === 'application-blob') forms.set(row.rowId, 'application-blob');
-    }
-    weightFormsByDir.set(dataDir, forms);
-  }
+  if (!forms) weightFormsByDir.set(dataDir, (forms = weightFormsByRowId(dataDir)));
   return forms;
 }
 

@@ -10,11 +10,16 @@ import type { CalibrationRow } from './dataset.ts';
 /** Whether a figure in bytes is the one a table prints in KiB with two decimals. */
 export const sameKiB = (bytes: number | undefined, kib: number): boolean => bytes !== undefined && Math.abs(bytes / 1024 - kib) < 0.005;
 
-/** The entries of `data/published/<file>`'s `listKey` array with their rows; [] when the file is absent. */
-export function markedRows<T extends { rowId: string }>(rows: CalibrationRow[], dataDir: string, file: string, listKey: string): { entry: T; row: CalibrationRow }[] {
+/** The entries of `data/published/<file>`'s `listKey` array; [] when the file is absent. */
+export function markEntries<T extends { rowId: string }>(dataDir: string, file: string, listKey: string): T[] {
   const path = join(dataDir, 'published', file);
   if (!existsSync(path)) return [];
-  const entries = (JSON.parse(readFileSync(path, 'utf8')) as Record<string, T[]>)[listKey] ?? [];
+  return (JSON.parse(readFileSync(path, 'utf8')) as Record<string, T[]>)[listKey] ?? [];
+}
+
+/** The entries of `data/published/<file>`'s `listKey` array with their rows; [] when the file is absent. */
+export function markedRows<T extends { rowId: string }>(rows: CalibrationRow[], dataDir: string, file: string, listKey: string): { entry: T; row: CalibrationRow }[] {
+  const entries = markEntries<T>(dataDir, file, listKey);
   const byId = new Map(rows.map((r) => [r.rowId, r]));
   return entries.map((entry) => {
     const row = byId.get(entry.rowId);
