@@ -30,7 +30,7 @@
  * dense, softmax, max pool, pad, ReLU/ReLU6/clip (fused), quantize / dequantize.
  */
 import type { Analysis, ConvGeometry, Layer } from '../analyzer/layer.ts';
-import { constantFolding, liteFoldedWeightsDeltaBytes } from '../analyzer/memory/lite-constant-folding.ts';
+import { constantFolding, liteFoldedWeightsDeltaBytes, type ConstantFolding } from '../analyzer/memory/lite-constant-folding.ts';
 import { liteConvCallFor, runsLiteInt8Kernel } from '../analyzer/memory/lite-conv-kernel.ts';
 
 /** Bytes of the writable objects network.c declares per hybrid tensor / layer (see header). */
@@ -158,6 +158,14 @@ export function fusedConvPools(a: Analysis): Map<Layer, Layer> {
 }
 
 export function liteHybridCount(a: Analysis): LiteHybridCount {
+  return hybridCount(a, a.layers.map((l) => (l.kind === 'view' ? undefined : liteHybridReason(l))), fusedConvPools(a), constantFolding(a));
+}
+
+/**
+ * liteHybridCount with what its caller already has: `reasons[i]` = liteHybridReason(a.layers[i]) (views may be left
+ * undefined), the fused conv + pool pairs (fusedConvPools) and the constant folding.
+ */
+function hybridCount(a: Analysis, reasons: readonly (string | undefined)[], fused: Map<Layer, Layer>, folding: ConstantFolding): LiteHybridCount {
   const layersByReason: Record<string, number> = {};
   const tensors = new Map<string, boolean>();
   let layers = 0;
@@ -165,10 +173,9 @@ export function liteHybridCount(a: Analysis): LiteHybridCount {
   let poolLayers = 0;
   let convLayers = 0;
   let convPoolLayers = 0;
-  const fused = fusedConvPools(a);
   const fusedConvs = new Set(fused.values());
-  const folding = constantFolding(a);
-  for (const l of a.layers) {
+  for (let i = 0; i < a.layers.length; i++) {
+    const l = a.layers[i]!;
     if (l.kind === 'view' || folding.layers.has(l.index)) continue;
     if (fused.has(l)) {
       // one conv2d_nl_pool object: the conv's input(s), the pool's output, weights, bias and two scratch tensors
@@ -186,7 +193,7 @@ export function liteHybridCount(a: Analysis): LiteHybridCount {
       continue;
     }
     if (fusedConvs.has(l)) continue;
-    const why = liteHybridReason(l);
+    const why = reasons[i];
     if (!why) continue;
     layers++;
     if (why === 'transpose') transposeLayers++;
@@ -303,7 +310,7 @@ const hasPadding = (c: ConvGeometry): boolean => c.pads.some((p) => p !== 0);
  * conversion between equal types) returns [].
  */
 export function libraryFunctionsOf(l: Layer, fusedPool?: Layer): string[] {
-  return libraryCallsOf(l, fusedPool) ?? [];
+  return libraryCallsOf(l, fusedPool, liteHybridReason(l)) ?? [];
 }
 
 /**
@@ -311,7 +318,7 @@ export function libraryFunctionsOf(l: Layer, fusedPool?: Layer): string[] {
  * or int4 weights, 16-bit activations and their conversions, transposed convolutions, unknown ops): the code-flash
  * figure of such a graph is a lower bound (`RuntimeObjectCounts.uncountedLayers`).
  */
-function libraryCallsOf(l: Layer, fusedPool?: Layer): string[] | undefined {
+function libraryCallsOf(l: Layer, fusedPool: Layer | undefined, hybridReason: string | undefined): string[] | undefined {
   if (l.op === 'Quantize' || l.op === 'Dequantize') return conversionCallsOf(l);
   const c = l.conv;
   const float = l.dtype === 'float32' && (l.weightDtype === undefined || l.weightDtype === 'float32');
@@ -360,7 +367,7 @@ function libraryCallsOf(l: Layer, fusedPool?: Layer): string[] | undefined {
       return ['forward_lite_nl_softmax_is8os8'];
     case 'Activation':
       // without a lookup table an int8 activation is fused into the kernel that produces its input
-      return liteHybridReason(l) === 'nl-lut' ? ['forward_nl_integer'] : [];
+      return hybridReason === 'nl-lut' ? ['forward_nl_integer'] : [];
     default:
       return undefined;
   }
@@ -469,19 +476,24 @@ export function runtimeObjectCounts(a: Analysis): RuntimeObjectCounts {
   let perChannelScales = 0;
   const library = new Set<string>();
   let lutTables = 0;
-  const fusedPoolOf = new Map([...fusedConvPools(a)].map(([pool, conv]) => [conv, pool]));
+  const fused = fusedConvPools(a);
+  const fusedPoolOf = new Map([...fused].map(([pool, conv]) => [conv, pool]));
+  /** liteHybridReason of each layer, asked once: the library calls, the LUT tables and the hybrid count read it. */
+  const reasons = new Array<string | undefined>(a.layers.length);
   /** Max pools their convolution's `_nl_pool` kernel runs (the record has one for per-channel convolutions only). */
   const poolsInConv = new Set<Layer>();
   const uncounted: Record<string, number> = {};
   const folding = constantFolding(a);
   let liteCalls = 0;
-  for (const l of a.layers) {
+  for (let i = 0; i < a.layers.length; i++) {
+    const l = a.layers[i]!;
     if (l.kind === 'view') continue;
+    const reason = (reasons[i] = liteHybridReason(l));
     // the legacy figures (layers, tensors, parameters) count every layer; the lite ones skip constant-only layers
     const folded = folding.layers.has(l.index);
     if (!poolsInConv.has(l) && !folded) {
       const pool = fusedPoolOf.get(l);
-      const calls = libraryCallsOf(l, pool);
+      const calls = libraryCallsOf(l, pool, reason);
       liteCalls += l.op !== 'Pad' && calls?.includes('forward_lite_pad_constant') ? 2 : 1;
       if (calls === undefined) {
         const key = uncountedKey(l);
@@ -489,7 +501,7 @@ export function runtimeObjectCounts(a: Analysis): RuntimeObjectCounts {
       } else for (const fn of calls) library.add(fn);
       if (pool && calls?.some((fn) => fn.endsWith('_nl_pool'))) poolsInConv.add(pool);
     }
-    if (!folded && l.op === 'Activation' && liteHybridReason(l) === 'nl-lut' && (l.dtype === 'int8' || l.dtype === 'uint8')) lutTables++;
+    if (!folded && l.op === 'Activation' && reason === 'nl-lut' && (l.dtype === 'int8' || l.dtype === 'uint8')) lutTables++;
     layers++;
     l.inputs.forEach((t) => acts.add(t));
     l.outputs.forEach((t) => acts.add(t));
@@ -505,7 +517,7 @@ export function runtimeObjectCounts(a: Analysis): RuntimeObjectCounts {
     activationTensors: acts.size,
     paramTensors,
     perChannelScales,
-    lite: liteHybridCount(a),
+    lite: hybridCount(a, reasons, fused, folding),
     libraryFunctions: [...library].sort(),
     lutTables,
     liteCalls,

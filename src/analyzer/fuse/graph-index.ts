@@ -69,7 +69,7 @@ export class GraphIndex {
       const f = this.record(graph.inputs[k]!, ids ? ids.graphInputIds[k]! : -1);
       f.flags = (f.flags & ~STATIC) | GRAPH_INPUT; // a graph input is never a constant
     }
-    for (const name of graph.outputs) this.record(name).flags |= GRAPH_OUTPUT;
+    for (let k = 0; k < graph.outputs.length; k++) this.record(graph.outputs[k]!, ids ? ids.graphOutputIds[k]! : -1).flags |= GRAPH_OUTPUT;
     // One pass in file order (ONNX requires topological order; the loader checks it): a node's inputs are
     // flagged by the time it is reached, by the initializers above or by the nodes before it.
     const nodes = graph.nodes;
@@ -103,8 +103,9 @@ export class GraphIndex {
         else if (allStaticOrSide) f.flags |= SIDE;
       }
       if (n.opType === 'DynamicQuantizeLinear' && !allStatic) {
-        if (n.outputs[1]) this.record(n.outputs[1]).flags |= SIDE;
-        if (n.outputs[2]) this.record(n.outputs[2]).flags |= SIDE;
+        // (recorded by the output loop above)
+        if (n.outputs[1]) this.byName.get(n.outputs[1])!.flags |= SIDE;
+        if (n.outputs[2]) this.byName.get(n.outputs[2])!.flags |= SIDE;
       }
     }
   }
@@ -120,13 +121,19 @@ export class GraphIndex {
     this.byName.set(name, { producer: -1, firstConsumer: -1, moreConsumers: undefined, flags: info.data ? STATIC : 0, info, type });
   }
 
-  /** The record of `name`, made when first met; `id`: its number (graph.nameIds), −1 when not known. */
-  private record(name: string, id = -1): FactsDraft {
+  /**
+   * The record of `name`, made when first met; `id`: its number (graph.nameIds), −1 when the reader did not number
+   * it. A record made untyped (a declared tensor that is not a constant, addGraphTensor) is typed at the first
+   * mention: by its number, or by name when it has none (ShapeTypeMap.typeOf falls back to the name), so no record
+   * stays untyped where the inferred types hold its name. Every caller passes the number it has (graph inputs,
+   * outputs, node operands).
+   */
+  private record(name: string, id: number): FactsDraft {
     let f = this.byName.get(name);
     if (!f) {
       const type = this.numbered === undefined ? this.types.get(name) : this.numbered.typeOf(id, name);
       this.byName.set(name, (f = { producer: -1, firstConsumer: -1, moreConsumers: undefined, flags: 0, info: undefined, type }));
-    } else if (id > 0 && f.type === undefined && this.numbered !== undefined) f.type = this.numbered.typeOf(id, name);
+    } else if (f.type === undefined && this.numbered !== undefined) f.type = this.numbered.typeOf(id, name);
     return f;
   }
 

@@ -147,9 +147,11 @@ interface PlanningMemo {
   skeletons: Map<string, LivenessSkeleton>;
   /** Whether a schedule has conv + pool pairs to fuse (skeletonFor), by view key and order. */
   fusesConvPool: Map<string, boolean>;
-  stPeakBytes: Map<string, number>;
-  /** Other plans' pool sizes (memoisedPeakBytes: st4x-plan.ts's lite pool), by their caller's key. */
-  otherPeakBytes: Map<string, number | undefined>;
+  /**
+   * Pool sizes, one map for every plan: the st plan's (planMemory / planStPeakBytes, `stPeakKey`) and other plans'
+   * (memoisedPeakBytes: st4x-plan.ts's lite pool) by their caller's key (undefined: that plan has no pool).
+   */
+  peakBytes: Map<string, number | undefined>;
   /** ST's execution order on the model's own schedule (stScheduleFor), and whether it moved a layer. */
   stSchedule?: number[];
   stScheduleMoved?: boolean;
@@ -168,8 +170,7 @@ function memoFor(analysis: Analysis): PlanningMemo {
       scheduleChecked: false,
       skeletons: new Map(),
       fusesConvPool: new Map(),
-      stPeakBytes: new Map(),
-      otherPeakBytes: new Map(),
+      peakBytes: new Map(),
     };
     MEMO.set(analysis, m);
   }
@@ -244,9 +245,9 @@ export function skeletonOnSchedule(
 export function memoisedPeakBytes(analysis: Analysis, key: string, compute: () => number | undefined, schedule?: number[]): number | undefined {
   if (schedule) return compute();
   const memo = memoFor(analysis);
-  if (memo.otherPeakBytes.has(key)) return memo.otherPeakBytes.get(key);
+  if (memo.peakBytes.has(key)) return memo.peakBytes.get(key);
   const bytes = compute();
-  memo.otherPeakBytes.set(key, bytes);
+  memo.peakBytes.set(key, bytes);
   return bytes;
 }
 
@@ -321,7 +322,7 @@ export function runPlanner(analysis: Analysis, liveness: Liveness, planner: Memo
  */
 /** The memo key of an st pool size: planMemory stores it, planStPeakBytes reads it. */
 function stPeakKey(scratchEngine: string, allocateIo: boolean, alignmentBytes: number, splitPads: boolean, fuseConvPool: boolean): string {
-  return `${scratchEngine}|${allocateIo}|${alignmentBytes}|${splitPads}|${fuseConvPool}`;
+  return `st|${scratchEngine}|${allocateIo}|${alignmentBytes}|${splitPads}|${fuseConvPool}`;
 }
 
 export function planStPeakBytes(analysis: Analysis, opts: MemoryOptions = {}): number | undefined {
@@ -333,7 +334,7 @@ export function planStPeakBytes(analysis: Analysis, opts: MemoryOptions = {}): n
   const fuseConvPool = opts.stFuseConvPool ?? true;
   const memo = opts.schedule ? undefined : memoFor(analysis);
   const key = stPeakKey(scratchEngine, allocateIo, alignmentBytes, splitPads, fuseConvPool);
-  const known = memo?.stPeakBytes.get(key);
+  const known = memo?.peakBytes.get(key);
   if (known !== undefined) return known;
   const schedule = checkedSchedule(analysis, opts.schedule, memo);
   const stSchedule = stScheduleFor(analysis, schedule, opts.schedule !== undefined, memo);
@@ -342,7 +343,7 @@ export function planStPeakBytes(analysis: Analysis, opts: MemoryOptions = {}): n
   const planner = new StPlanner({ alignmentBytes });
   loadPlanner(assembleLiveness(skeleton, analysis, scratchFunction(scratchEngine)), planner);
   const peak = planner.arenaBytes();
-  memo?.stPeakBytes.set(key, peak);
+  memo?.peakBytes.set(key, peak);
   return peak;
 }
 
@@ -365,7 +366,7 @@ export function planMemory(analysis: Analysis, opts: MemoryOptions = {}): Memory
   const stSkeleton = splitPads || fuseConvPool || reordered ? skeletonFor(analysis, stSchedule, memo, { allocateIo, splitPads, fuseConvPool }, reordered) : undefined;
   const stLiveness = stSkeleton ? assembleLiveness(stSkeleton, analysis, scratchBytes) : liveness;
   const st = runPlanner(analysis, stLiveness, new StPlanner({ alignmentBytes }), alignmentBytes);
-  memo?.stPeakBytes.set(stPeakKey(scratchEngine, allocateIo, alignmentBytes, splitPads, fuseConvPool), st.peakBytes);
+  memo?.peakBytes.set(stPeakKey(scratchEngine, allocateIo, alignmentBytes, splitPads, fuseConvPool), st.peakBytes);
   const greedy = runPlanner(analysis, liveness, new GreedyBySizePlanner({ alignmentBytes }), alignmentBytes);
   const linear = runPlanner(analysis, liveness, new LinearFirstFitPlanner({ alignmentBytes }), alignmentBytes);
 

@@ -233,8 +233,10 @@ function liteLivenessOf(source: Analysis, analysis: Analysis, skeleton: Liveness
     // Outputs only ever start at or below their input: every overlap in ST's generated files has d ≤ 0.
     .filter((o) => o.forwardDeltaBytes !== undefined)
     .map((o) => ({ ...o, backwardDeltaBytes: undefined }));
-  // constant-only subgraphs run in the generator, not at run time (lite-constant-folding.ts)
-  return foldLiteLiveness({ ...lv, buffers, overlaps }, analysis);
+  // constant-only subgraphs run in the generator, not at run time (lite-constant-folding.ts). Asked of the source:
+  // the view differs only in conv padding, which folding does not read, and the source's folding is the one the
+  // runtime objects (runtime-lite.ts) memoised; the view, a new object per plan, would fold the graph a second time.
+  return foldLiteLiveness({ ...lv, buffers, overlaps }, source);
 }
 
 function hwcOf(shape: number[], layout: Layer['layout']): [number, number, number] {
