@@ -308,6 +308,7 @@ function layerInKeyOrder(d: LayerDraft, kind: LayerKind, macs: number, macsUnit:
   if (d.perChannel !== undefined) layer.perChannel = d.perChannel;
   if (d.conv !== undefined) layer.conv = d.conv;
   if (d.activation !== undefined) layer.activation = d.activation;
+  if (d.resizeMode !== undefined) layer.resizeMode = d.resizeMode;
   layer.macs = macs;
   layer.macsUnit = macsUnit;
   layer.stMacc = stMacc;
@@ -326,7 +327,7 @@ function layerInKeyOrder(d: LayerDraft, kind: LayerKind, macs: number, macsUnit:
 /** The Layer keys a draft must define (the first block of `layerInKeyOrder`, `kind` aside). */
 const REQUIRED_DRAFT_KEYS = ['index', 'name', 'op', 'sourceOps', 'nodeNames', 'inputs', 'outputs', 'inputShapes', 'outputShapes', 'inputDtypes', 'outputDtypes', 'dtype', 'layout'] as const satisfies readonly (keyof LayerDraft)[];
 /** The optional or defaulted Layer keys a draft may declare (the rest of `layerInKeyOrder`). */
-const OPTIONAL_DRAFT_KEYS = ['weightDtype', 'perChannel', 'conv', 'activation', 'params', 'weightBytes', 'biasBytes', 'quantParamBytes', 'constBytes', 'unknown'] as const satisfies readonly (keyof LayerDraft)[];
+const OPTIONAL_DRAFT_KEYS = ['weightDtype', 'perChannel', 'conv', 'activation', 'resizeMode', 'params', 'weightBytes', 'biasBytes', 'quantParamBytes', 'constBytes', 'unknown'] as const satisfies readonly (keyof LayerDraft)[];
 
 /**
  * The uncommon drafts: `layer` without its undefined values, then any draft key that is not a Layer key (in the

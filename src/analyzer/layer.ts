@@ -63,6 +63,8 @@ export type LayerKind =
 
 export type Activation = 'relu' | 'relu6' | 'clip' | 'sigmoid' | 'tanh' | 'hardswish' | 'hardsigmoid' | 'leakyrelu' | 'prelu' | 'swish' | 'gelu' | 'none';
 
+export type ResizeMode = 'nearest' | 'linear' | 'cubic';
+
 export interface ConvGeometry {
   kernel: [number, number]; // kh, kw
   strides: [number, number];
@@ -99,6 +101,12 @@ export interface Layer {
   conv?: ConvGeometry;
   /** Activation applied by this layer (fused or standalone). */
   activation?: Activation;
+  /**
+   * Interpolation of a Resize layer read from an ONNX Resize / Upsample `mode` attribute (default 'nearest'; the
+   * opset-1 Upsample's 'bilinear' is 'linear'). TFLite layers carry it in their source op instead
+   * (RESIZE_BILINEAR / RESIZE_NEAREST_NEIGHBOR). ST's runtime runs the two modes with different kernels.
+   */
+  resizeMode?: ResizeMode;
   /** Multiply-accumulates for conv/dense/matmul; elementary operations for other kinds (see `macsUnit`). */
   macs: number;
   macsUnit: 'mac' | 'op';

@@ -29,7 +29,7 @@
  * slice/split/gather, transpose, resize (upsample), matmul, reduce. Lite: conv / depthwise / pointwise, per-tensor
  * dense, softmax, max pool, pad, ReLU/ReLU6/clip (fused), quantize / dequantize.
  */
-import type { Analysis, ConvGeometry, Layer } from '../analyzer/layer.ts';
+import type { Analysis, ConvGeometry, Layer, ResizeMode } from '../analyzer/layer.ts';
 import { constantFolding, liteFoldedWeightsDeltaBytes, type ConstantFolding } from '../analyzer/memory/lite-constant-folding.ts';
 import { liteConvCallFor, runsLiteInt8Kernel } from '../analyzer/memory/lite-conv-kernel.ts';
 
@@ -344,7 +344,10 @@ function libraryCallsOf(l: Layer, fusedPool: Layer | undefined, hybridReason: st
     return ['forward_lite_dw_sssa8_ch'];
   }
   if (l.op === 'Dense' && int8Kernel) return [l.perChannel ? 'forward_dense_integer_SSSA_ch' : 'forward_lite_dense_is8os8ws8'];
-  if (l.op === 'Resize') return [resizeFunctionOf(l)];
+  if (l.op === 'Resize') {
+    const fn = resizeCallOf(l);
+    return fn === undefined ? undefined : [fn];
+  }
   if (l.op === 'Concat' && (l.sourceOps ?? []).some((o) => o === 'TILE' || o === 'Tile')) return ['forward_tile'];
   // data movement: one function whatever the element type
   const moved = DATAMOVE_FUNCTION[l.op];
@@ -385,19 +388,32 @@ const DATAMOVE_FUNCTION: Partial<Record<Layer['op'], string>> = {
 };
 
 /**
+ * A resize's interpolation, whatever the file format: an ONNX Resize / Upsample keeps its `mode` on the layer
+ * (`Layer.resizeMode`), a TFLite one is its op (RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR).
+ */
+export function resizeModeOf(l: Layer): ResizeMode {
+  if (l.resizeMode) return l.resizeMode;
+  return (l.sourceOps ?? []).includes('RESIZE_BILINEAR') ? 'linear' : 'nearest';
+}
+
+/**
  * The library function of a resize (ST Edge AI Core 3.0.0 SSD network.c, data/st-generated/ev7-reports-3.0.0-zoo-services.json):
  * a 1×1 image resized is a repetition, run as `forward_tile` (ST's `tile_62`: RESIZE_BILINEAR 1×1 → 2×2 int8; the
- * nearest mode gives the same copy); a TFLite RESIZE_BILINEAR runs `forward_upsample_bilinear_is8os8` on int8 (three
- * calls there) and `forward_upsample_bilinear` on float; anything else (nearest, or an ONNX Resize, whose mode the
- * layer does not keep) `forward_upsample_nearest`.
+ * nearest mode gives the same copy); a bilinear resize (TFLite RESIZE_BILINEAR, ONNX mode 'linear') runs
+ * `forward_upsample_bilinear_is8os8` on int8 (three calls there) and the layer function `forward_upsample_bilinear`
+ * otherwise (it dispatches to the float, 16-bit and uint8 kernels); nearest `forward_upsample_nearest`. ONNX's
+ * 'cubic' has no function in ST's library (none named *cubic* among the entry points of
+ * data/st-generated/runtime-library-*.json): undefined, the layer is uncounted.
  */
-function resizeFunctionOf(l: Layer): string {
+function resizeCallOf(l: Layer): string | undefined {
   const s = l.inputShapes?.[0];
   if (s && s.length === 4) {
     const [h, w] = l.layout === 'NHWC' ? [s[1], s[2]] : [s[2], s[3]];
     if (h === 1 && w === 1) return 'forward_tile';
   }
-  if (!(l.sourceOps ?? []).includes('RESIZE_BILINEAR')) return 'forward_upsample_nearest';
+  const mode = resizeModeOf(l);
+  if (mode === 'nearest') return 'forward_upsample_nearest';
+  if (mode === 'cubic') return undefined;
   return l.dtype === 'int8' ? 'forward_upsample_bilinear_is8os8' : 'forward_upsample_bilinear';
 }
 
@@ -459,13 +475,14 @@ function conversionCallsOf(l: Layer): string[] | undefined {
 /**
  * How an uncounted layer is named in `uncountedLayers` and in check's lower-bound note: the op (an unknown op by its
  * source op types) and the types its kernel would take: "Dequantize (int16 → float32)", "Conv (input uint8, weights
- * uint8)", "NonMaxSuppression (unknown op, input float32)".
+ * uint8)", "NonMaxSuppression (unknown op, input float32)", a resize with its mode: "Resize (cubic, input int8)".
  */
 export function uncountedKey(l: Layer): string {
   const input = l.inputDtypes[0] ?? l.dtype;
   if (l.op === 'Quantize' || l.op === 'Dequantize' || l.op === 'Cast') return `${l.op} (${input} → ${l.outputDtypes[0] ?? l.dtype})`;
   const types = `input ${input}${l.weightDtype ? `, weights ${l.weightDtype}` : ''}`;
   if (l.op === 'Unknown') return `${l.sourceOps.length ? l.sourceOps.join('+') : 'unnamed op'} (unknown op, ${types})`;
+  if (l.op === 'Resize') return `Resize (${resizeModeOf(l)}, ${types})`;
   return `${l.op} (${types})`;
 }
 

@@ -14,7 +14,7 @@ import { storageBytes, type DType } from '../dtype.ts';
 import { EdgefitError } from '../errors.ts';
 import { oneLine } from '../graph-check.ts';
 import type { IRModel, IRNode, TensorType } from '../ir.ts';
-import type { Activation, ActivationTensor, ConvGeometry, Layer, LayerOp } from '../layer.ts';
+import type { Activation, ActivationTensor, ConvGeometry, Layer, LayerOp, ResizeMode } from '../layer.ts';
 import { finishLayer, type LayerDraft } from '../layer-ops.ts';
 import { describeConst, tensorFootprint } from './const-operands.ts';
 import { constByteLength } from './const-size.ts';
@@ -198,6 +198,7 @@ class OnnxFuser {
       perChannel: undefined,
       conv: undefined,
       activation: undefined,
+      resizeMode: undefined,
       params: undefined,
       weightBytes: undefined,
       biasBytes: undefined,
@@ -490,6 +491,7 @@ class OnnxFuser {
     }
     this.addWeights(d, group, core, info);
     this.addGeometry(d, core, info);
+    if (op === 'Resize') d.resizeMode = resizeModeOf(core);
     return d;
   }
 
@@ -667,6 +669,19 @@ function namedCount(names: readonly string[]): number {
   let n = 0;
   for (const x of names) if (x) n++;
   return n;
+}
+
+/**
+ * The interpolation of an ONNX Resize / Upsample node: its `mode` attribute, 'nearest' when absent (both ops'
+ * default) or not one ONNX defines; Upsample-1 spelled linear 'bilinear'. coordinate_transformation_mode is not
+ * kept: ST's library has one kernel per mode and type, whatever the coordinate mapping (as for TFLite's
+ * align_corners / half_pixel_centers).
+ */
+function resizeModeOf(n: IRNode): ResizeMode {
+  const mode = n.attrs.mode;
+  if (mode === 'linear' || mode === 'bilinear') return 'linear';
+  if (mode === 'cubic') return 'cubic';
+  return 'nearest';
 }
 
 function numAttr(n: IRNode, name: string, dflt: number): number {
