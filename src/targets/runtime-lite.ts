@@ -75,6 +75,26 @@ export const LITE_OBJECT_BYTES = {
 
 const LUT_ACTIVATIONS = new Set(['sigmoid', 'tanh', 'hardswish', 'hardsigmoid', 'swish', 'gelu', 'leakyrelu', 'prelu']);
 
+/**
+ * A convolution with int8 weights whose input is float32 (a QDQ file that quantizes the weights of a layer but not
+ * its input; TFLite's dequantized-weight form): ST's lite generator runs it as its float kernel on weights it stores
+ * as float32. ST Edge AI Core 4.0.0's network.c of a TCN (data/st-generated/tcn-float-conv-4.0.0.json) runs four
+ * dilated 128→128 5×1 convolutions as `forward_lite_conv2d_if32of32wf32_group`, each on a 327,680 B weights array
+ * (81,920 weights × 4 B; its two undilated 128→128 5×1 int8 convolutions keep 81,920 B arrays), with
+ * `forward_lite_node_convert_integer_is8of32` before and `…_if32os8` after, and no per-channel scale array; the
+ * library has no float-activation kernel with integer weights (231 `forward_lite_*` symbols of
+ * NetworkRuntime1200_CM7_GCC.a). Code flash counts the float kernel (libraryCallsOf), the weights flash of the lite
+ * generator the weights as float32 (`RuntimeObjectCounts.liteWeightsDeltaBytes`).
+ */
+export function runsFloatConvOnInt8Weights(l: Layer): boolean {
+  return (l.op === 'Conv' || l.op === 'DepthwiseConv') && l.weightDtype === 'int8' && (l.inputDtypes[0] ?? l.dtype) === 'float32';
+}
+
+/** Bytes ST's lite generator adds to a layer's weights by storing its int8 kernel as float32 (3 B per weight; the bias, int32 or float, keeps 4 B). */
+function floatWeightsDeltaBytes(l: Layer): number {
+  return runsFloatConvOnInt8Weights(l) ? 3 * (l.weightBytes - l.biasBytes) : 0;
+}
+
 /** Why a layer has no lite kernel in STEdgeAI 3.x/4.x (undefined: lite, nothing in RAM). */
 export function liteHybridReason(l: Layer): string | undefined {
   switch (l.op) {
@@ -98,7 +118,8 @@ export function liteHybridReason(l: Layer): string | undefined {
     case 'DepthwiseConv':
       // every lite convolution kernel is per-channel (`forward_lite_conv2d_*_sssa8_ch`, `forward_lite_dw_sssa8_ch`);
       // an int8 convolution with one weight scale keeps a layer object (`forward_conv2d_sssa8`-style)
-      return l.weightDtype === 'int8' && l.perChannel === false ? 'conv-per-tensor' : undefined;
+      // (a float-input one runs ST's float kernel, a direct lite call: runsFloatConvOnInt8Weights)
+      return l.weightDtype === 'int8' && l.perChannel === false && !runsFloatConvOnInt8Weights(l) ? 'conv-per-tensor' : undefined;
     case 'MatMul':
       return 'matmul';
     case 'Activation':
@@ -152,7 +173,7 @@ export function fusedConvPools(a: Analysis): Map<Layer, Layer> {
     const t = byName.get(p.inputs[0] ?? '');
     if (!t || t.producer < 0 || t.consumers.length !== 1 || t.isGraphOutput) continue;
     const c = a.layers[t.producer]!;
-    if ((c.op === 'Conv' || c.op === 'DepthwiseConv') && c.weightDtype === 'int8' && c.outputs.length === 1) out.set(p, c);
+    if ((c.op === 'Conv' || c.op === 'DepthwiseConv') && c.weightDtype === 'int8' && !runsFloatConvOnInt8Weights(c) && c.outputs.length === 1) out.set(p, c);
   }
   return out;
 }
@@ -280,7 +301,8 @@ export interface RuntimeObjectCounts {
   liteCalls?: number;
   /**
    * Weights of the lite generator minus the file's constants (the analysis's weights flash figure): constant-only
-   * subgraphs are stored as their results (lite-constant-folding.ts). Absent when 0.
+   * subgraphs are stored as their results (lite-constant-folding.ts), and the int8 weights of a convolution run as
+   * ST's float kernel as float32 (`runsFloatConvOnInt8Weights`: +3 B per weight). Absent when 0.
    */
   liteWeightsDeltaBytes?: number;
   /**
@@ -324,6 +346,14 @@ function libraryCallsOf(l: Layer, fusedPool: Layer | undefined, hybridReason: st
   const float = l.dtype === 'float32' && (l.weightDtype === undefined || l.weightDtype === 'float32');
   // the library's integer conv / dense kernels: 8-bit activations and int8 weights (one gate with latency and the lite pool)
   const int8Kernel = runsLiteInt8Kernel(l);
+  if (runsFloatConvOnInt8Weights(l)) {
+    // the float kernel, then a conversion to the layer's 8-bit output when it has one (the TCN's `…_if32os8`)
+    const kernel = floatFunctionsOf(l, undefined)!;
+    const out = l.outputDtypes[0] ?? l.dtype;
+    if (out === 'float32') return kernel;
+    const convert = conversionCall('float32', out);
+    return convert === undefined ? undefined : [...kernel, convert];
+  }
   if (l.op === 'Conv' && c && int8Kernel) {
     // one rule for which kernel, shared with latency and the lite pool (analyzer/memory/lite-conv-kernel.ts)
     const { kernel: k, paddedCopy } = liteConvCallFor(c, l.perChannel);
@@ -438,7 +468,8 @@ function floatFunctionsOf(l: Layer, operation: string | undefined): string[] | u
   if (operation) return ['forward_eltwise', `ai_${operation}_buffer_f32`, `ai_${operation}_f32`];
   switch (l.op) {
     case 'Conv':
-      return c && c.group > 1 ? ['forward_lite_conv2d_if32of32wf32_group'] : ['forward_lite_conv2d_if32of32wf32'];
+      // grouped or dilated: the `_group` kernel (the TCN's dilated convolutions, n_groups 1, call it)
+      return c && (c.group > 1 || c.dilations.some((d) => d > 1)) ? ['forward_lite_conv2d_if32of32wf32_group'] : ['forward_lite_conv2d_if32of32wf32'];
     case 'DepthwiseConv':
       return ['forward_lite_dw_if32of32wf32'];
     case 'Dense':
@@ -466,10 +497,17 @@ function floatFunctionsOf(l: Layer, operation: string | undefined): string[] | u
  * between equal types; undefined from or to a type the record has no conversion kernel for (int16, uint16 …).
  */
 function conversionCallsOf(l: Layer): string[] | undefined {
-  const from = CONVERT_CODE[l.inputDtypes[0] ?? ''];
-  const to = CONVERT_CODE[l.outputDtypes[0] ?? l.dtype];
-  if (!from || !to) return undefined;
-  return from === to ? [] : [`forward_lite_node_convert_integer_i${from}o${to}`];
+  const from = l.inputDtypes[0] ?? '';
+  const to = l.outputDtypes[0] ?? l.dtype;
+  if (!CONVERT_CODE[from] || !CONVERT_CODE[to]) return undefined;
+  return from === to ? [] : [conversionCall(from, to)!];
+}
+
+/** `forward_lite_node_convert_integer_i<from>o<to>`, undefined for a type the record has no conversion kernel for. */
+function conversionCall(from: string, to: string): string | undefined {
+  const f = CONVERT_CODE[from];
+  const t = CONVERT_CODE[to];
+  return f && t ? `forward_lite_node_convert_integer_i${f}o${t}` : undefined;
 }
 
 /**
@@ -502,6 +540,7 @@ export function runtimeObjectCounts(a: Analysis): RuntimeObjectCounts {
   const uncounted: Record<string, number> = {};
   const folding = constantFolding(a);
   let liteCalls = 0;
+  let floatWeightsDelta = 0;
   for (let i = 0; i < a.layers.length; i++) {
     const l = a.layers[i]!;
     if (l.kind === 'view') continue;
@@ -511,7 +550,9 @@ export function runtimeObjectCounts(a: Analysis): RuntimeObjectCounts {
     if (!poolsInConv.has(l) && !folded) {
       const pool = fusedPoolOf.get(l);
       const calls = libraryCallsOf(l, pool, reason);
-      liteCalls += l.op !== 'Pad' && calls?.includes('forward_lite_pad_constant') ? 2 : 1;
+      // a padded copy before the kernel, a conversion after a float kernel run on int8 weights: calls of their own
+      liteCalls += 1 + (l.op !== 'Pad' && calls?.includes('forward_lite_pad_constant') ? 1 : 0) + (runsFloatConvOnInt8Weights(l) && (calls?.length ?? 0) > 1 ? 1 : 0);
+      floatWeightsDelta += floatWeightsDeltaBytes(l);
       if (calls === undefined) {
         const key = uncountedKey(l);
         uncounted[key] = (uncounted[key] ?? 0) + 1;
@@ -523,12 +564,13 @@ export function runtimeObjectCounts(a: Analysis): RuntimeObjectCounts {
     l.inputs.forEach((t) => acts.add(t));
     l.outputs.forEach((t) => acts.add(t));
     if (l.weightBytes > 0) paramTensors += l.biasBytes > 0 ? 2 : 1;
-    if (l.perChannel) perChannelScales += l.conv?.cout ?? l.outputShapes[0]?.at(-1) ?? 0;
+    // (a convolution run as ST's float kernel has float weights: no scale array)
+    if (l.perChannel && !runsFloatConvOnInt8Weights(l)) perChannelScales += l.conv?.cout ?? l.outputShapes[0]?.at(-1) ?? 0;
   }
   const constantOutputs = folding.results.filter((r) => r.isGraphOutput).length;
   if (constantOutputs) library.add('forward_concat'); // the constant output's copy
   liteCalls += constantOutputs;
-  const weightsDelta = liteFoldedWeightsDeltaBytes(a);
+  const weightsDelta = liteFoldedWeightsDeltaBytes(a) + floatWeightsDelta;
   return {
     layers,
     activationTensors: acts.size,
