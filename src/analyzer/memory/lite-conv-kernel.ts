@@ -19,15 +19,18 @@
  *   two 4.0.1 files; 16→32, 24→32, 32→32 … 80→96, 64→128, 48→48: eleven files); Cin·Cout 256 (16→16) the generic
  *   `forward_lite_conv2d_sssa8_ch` on a padded copy; below (1→16, 8→8, 8→16) the generic kernel with the padding
  *   inside. 16→16 is split in ST's own files: every one of them makes the padded copy and passes the same 5,408 B
- *   scratch, but the kernel on the copy is the generic one in two networks (ResNet v1 8 3.0.0, search id 4059486110,
- *   ×2 on 32×32 — the zoo topology itself; a YOLOv8-tiny 4.0.0 generated with `optimization=ram`, ×6 on 24×24) and
- *   deep_3x3 in one (a 3.0.0 MNIST ResNet, 66833973634, ×4 on 28×28). Nothing in the generator's visible inputs
- *   separates them (same tool version 3.0.0 for two of them, per-channel weights, input zero point −128, padded copy,
- *   scratch size; spatial size 24 / 32 generic vs 28 deep is not monotone; I/O float32 / int8 / int8), so the rule
- *   takes the majority, the generic kernel (2 of 3 networks, 8 of 12 calls), and the 4 MNIST calls are the ones it
- *   does not reproduce (docs/memory-4x.md "Which lite conv kernel", session 8). Until session 8 the rule said
- *   deep_3x3 here; the H747 latency LOO was better with that (4.71 % against 8.55 %, ResNet v1 8 +3.1 → +26.1 %),
- *   which is not evidence about the generator and does not decide it.
+ *   scratch, but the kernel on the copy is the generic one in two lite networks (ResNet v1 8 3.0.0, search id
+ *   4059486110, ×2 on 32×32 — the zoo topology itself; a YOLOv8-tiny 4.0.0 its authors generated with
+ *   `optimization=ram`, ×6 on 24×24) and deep_3x3 in one (a 3.0.0 MNIST ResNet, 66833973634, ×4 on 28×28; also, outside
+ *   the lite files, a legacy-C-API U-Net, 56518958216, ×2 on 64×64). Nothing the generator's output shows separates
+ *   them: per-channel weights, input zero point −128, padded copy and scratch are the same; spatial size (24, 32
+ *   generic; 28, 64 deep) is not monotone; I/O float32 / int8 / int8; two of the three lite files are the same tool
+ *   version. The rule takes the majority of the lite calls, the generic kernel (2 of 3 networks, 8 of 12 calls), and
+ *   the 4 MNIST calls are the ones it does not reproduce (docs/memory-4x.md "Which lite conv kernel", session 8). The
+ *   generation options are known for one file only (YOLOv8-tiny, `ram`; the zoo's tables use `balanced`): if the
+ *   option decides, this choice is wrong for the zoo rows. Until session 8 the rule said deep_3x3 here; the H747
+ *   latency LOO was better with that (4.71 % against 8.55 %, ResNet v1 8 +3.1 → +26.1 %), which is no evidence about
+ *   the generator and does not decide it.
  * - every other k×k (strided 3×3, 5×1 …): `forward_lite_conv2d_deep_sssa8_ch` on a padded copy from Cin ≥ 8 and
  *   Cin·Cout ≥ 1,024 (32→32, 32→64, 64→64 /2; 128→128 5×1), else the generic kernel with the padding inside
  *   (1→8, 8→16, 16→32 /2; 1→64 10×4/2).
