@@ -46,7 +46,7 @@ function convLayer(g: ConvGeometry, extra: Partial<Layer> = {}): Layer {
 }
 
 describe("ST's lite conv kernel calls (data/st-generated/conv-kernel-calls-lite.json)", () => {
-  it('the rule reproduces every call but the generic kernel on a 16→16 3×3/1 padded copy (8 calls in two networks; deep_3x3 in a third)', () => {
+  it('the rule reproduces every call but the deep_3x3 kernel on a 16→16 3×3/1 padded copy (4 calls in one network; generic in two)', () => {
     expect(data.calls.length).toBeGreaterThan(50);
     const missed: Call[] = [];
     let calls = 0;
@@ -58,15 +58,19 @@ describe("ST's lite conv kernel calls (data/st-generated/conv-kernel-calls-lite.
       if (c.padding.startsWith('padded copy')) expect(rule.paddedCopy, JSON.stringify(c)).toBe(true);
       if (c.padding.startsWith('inside')) expect(rule.paddedCopy, JSON.stringify(c)).toBe(false);
     }
-    expect(calls).toBe(129);
-    // ten network.c files (docs/memory-4x.md, docs/targets.md): the two Piz01 4.0.0 files and eight search-corpus files
-    expect(new Set(data.calls.map((c) => c.source)).size).toBe(10);
+    expect(calls).toBe(166);
+    // fourteen network.c files (docs/memory-4x.md, docs/targets.md): the two Piz01 4.0.0 files, ST's own SSD application and
+    // eleven search-corpus files
+    expect(new Set(data.calls.map((c) => c.source)).size).toBe(14);
     expect(missed.map((c) => [c.cin, c.cout, c.kernel, c.stride, c.called, c.calls])).toEqual([
-      [16, 16, [3, 3], 1, 'conv2d', 6], // YOLOv8-tiny, ST Edge AI Core 4.0.0
-      [16, 16, [3, 3], 1, 'conv2d', 2], // ResNet v1 8, 3.0.0
+      [16, 16, [3, 3], 1, 'conv2d_deep_3x3', 4], // MNIST ResNet, ST Edge AI Core 3.0.0 (search id 66833973634)
     ]);
-    // and the same geometry is deep_3x3 in the third network: the rule follows that one (lite-conv-kernel.ts)
-    expect(data.calls.some((c) => c.cin === 16 && c.cout === 16 && c.kernel[0] === 3 && c.stride === 1 && c.called === 'conv2d_deep_3x3')).toBe(true);
+    // the rule follows the majority for that geometry: the calls of ST's files that run it generic outnumber the deep_3x3 ones
+    const sixteen = data.calls.filter((c) => c.cin === 16 && c.cout === 16 && c.kernel[0] === 3 && c.kernel[1] === 3 && c.stride === 1);
+    const count = (k: string): number => sixteen.filter((c) => c.called === k).reduce((n, c) => n + c.calls, 0);
+    expect([count('conv2d'), count('conv2d_deep_3x3')]).toEqual([8, 4]);
+    expect(new Set(sixteen.filter((c) => c.called === 'conv2d').map((c) => c.source)).size).toBe(2);
+    expect(liteConvCall(geometry(16, 16, [3, 3], 1, [1, 1, 1, 1]))).toEqual({ kernel: 'conv2d', paddedCopy: true });
   });
 
   it("a conv with its max pool fused takes the _nl_pool variant of the rule's kernel", () => {

@@ -14,21 +14,29 @@
  * - Cin = 3 → `forward_lite_conv2d_rgb_sssa8_ch`, padding inside (3→16, 3→32 3×3/1; no strided one was read: the
  *   rule keeps rgb for them, as before).
  * - per-tensor weights → the hybrid layer `forward_conv2d_integer_SSSA`, whatever the geometry (`liteConvCallFor`).
- * - 3×3 stride 1: from Cin ≥ 8 and Cin·Cout ≥ 256 `forward_lite_conv2d_deep_3x3_sssa8_ch` on a padded copy (16→24,
- *   16→32, 32→32 … 80→96, 64→128 in seven files; 16→16 in the 3.0.0 MNIST ResNet ×4); below (1→16, 8→8, 8→16) the
- *   generic kernel with the padding inside. Undecided by the files: 16→16 exactly. Its padding is a padded copy in
- *   all three networks that have it, but the kernel on that copy is deep_3x3 in one (×4) and the generic one in two
- *   (ResNet v1 8 3.0.0 ×2, YOLOv8-tiny 4.0.0 ×6). The rule says deep_3x3, which is what the latency model assumed
- *   before this rule existed and what the zoo's ResNet v1 8 timing (the exact file, 28.5 ms) agrees with: priced as
- *   the generic kernel (im2col reads) the H747 leave-one-model-out latency goes from 4.71 % to 8.55 % (ResNet v1 8
- *   +3.1 → +26.1 %). Code flash does not depend on the choice on any calibration row (docs/memory-4x.md "Which lite
- *   conv kernel").
+ * - 3×3 stride 1, Cin ≥ 8: from Cin·Cout ≥ 320 `forward_lite_conv2d_deep_3x3_sssa8_ch` on a padded copy (32→10 and
+ *   32→20 in ST's own SSD MobileNet v1 3.0.0 network.c, generated with the default `balanced` optimization; 16→24 in
+ *   two 4.0.1 files; 16→32, 24→32, 32→32 … 80→96, 64→128, 48→48: eleven files); Cin·Cout 256 (16→16) the generic
+ *   `forward_lite_conv2d_sssa8_ch` on a padded copy; below (1→16, 8→8, 8→16) the generic kernel with the padding
+ *   inside. 16→16 is split in ST's own files: every one of them makes the padded copy and passes the same 5,408 B
+ *   scratch, but the kernel on the copy is the generic one in two lite networks (ResNet v1 8 3.0.0, search id
+ *   4059486110, ×2 on 32×32 — the zoo topology itself; a YOLOv8-tiny 4.0.0 its authors generated with
+ *   `optimization=ram`, ×6 on 24×24) and deep_3x3 in one (a 3.0.0 MNIST ResNet, 66833973634, ×4 on 28×28; also, outside
+ *   the lite files, a legacy-C-API U-Net, 56518958216, ×2 on 64×64). Nothing the generator's output shows separates
+ *   them: per-channel weights, input zero point −128, padded copy and scratch are the same; spatial size (24, 32
+ *   generic; 28, 64 deep) is not monotone; I/O float32 / int8 / int8; two of the three lite files are the same tool
+ *   version. The rule takes the majority of the lite calls, the generic kernel (2 of 3 networks, 8 of 12 calls), and
+ *   the 4 MNIST calls are the ones it does not reproduce (docs/memory-4x.md "Which lite conv kernel", session 8). The
+ *   generation options are known for one file only (YOLOv8-tiny, `ram`; the zoo's tables use `balanced`): if the
+ *   option decides, this choice is wrong for the zoo rows. Until session 8 the rule said deep_3x3 here; the H747
+ *   latency LOO was better with that (4.71 % against 8.55 %, ResNet v1 8 +3.1 → +26.1 %), which is no evidence about
+ *   the generator and does not decide it.
  * - every other k×k (strided 3×3, 5×1 …): `forward_lite_conv2d_deep_sssa8_ch` on a padded copy from Cin ≥ 8 and
  *   Cin·Cout ≥ 1,024 (32→32, 32→64, 64→64 /2; 128→128 5×1), else the generic kernel with the padding inside
  *   (1→8, 8→16, 16→32 /2; 1→64 10×4/2).
  * The header's own words (lite_conv2d.h: deep "valid padding, channels ≥ 8", generic "same padding or channels < 8")
- * are the direction, not the thresholds: 8→8 and 8→16 run generic, and the stride-1 3×3 threshold is 4× below the
- * strided one (16→32 3×3/1 deep_3x3, 16→32 3×3/2 generic).
+ * are the direction, not the thresholds: 8→8 and 8→16 run generic, 16→16 mostly runs generic on a valid-padding copy,
+ * and the stride-1 3×3 deep threshold is below the strided one (16→32 3×3/1 deep_3x3, 16→32 3×3/2 generic).
  */
 import type { ConvGeometry, Layer } from '../layer.ts';
 
@@ -50,10 +58,15 @@ export interface LiteConvCall {
 
 /**
  * Cin·Cout from which a stride-1 3×3 convolution (Cin ≥ 8) calls `forward_lite_conv2d_deep_3x3_sssa8_ch` on a padded
- * copy: 8→16 (128) is generic with the padding inside, 16→24 (384) deep_3x3; 16→16 (256) is a padded copy in every
- * file and deep_3x3 in one of three (see the header).
+ * copy: the smallest product seen that way wherever it occurs (32→10 ×5 in ST's own SSD MobileNet v1 network.c; 16→16,
+ * 256, is split, see the header; no product in between was found).
  */
-export const LITE_DEEP_3X3_CHANNEL_PRODUCT = 256;
+export const LITE_DEEP_3X3_CHANNEL_PRODUCT = 320;
+/**
+ * Cin·Cout from which a stride-1 3×3 convolution (Cin ≥ 8) runs on a `_pad_before` copy: 16→16 (256) has the copy in
+ * all three networks that have it; 8→16 (128) keeps the padding inside the generic kernel.
+ */
+export const LITE_PADDED_COPY_3X3_CHANNEL_PRODUCT = 256;
 /** Cin·Cout from which any other convolution calls the deep kernel (k×k) or the pointwise one (strided 1×1). */
 export const LITE_DEEP_CONV_CHANNEL_PRODUCT = 1024;
 /** The deep kernels need 8 input channels ("number of channels >= 8", lite_conv2d.h). */
@@ -70,7 +83,9 @@ export function liteConvCall(g: ConvGeometry): LiteConvCall {
   if (g.cin === 3) return { kernel: 'conv2d_rgb', paddedCopy: false };
   if (g.cin < DEEP_MIN_CIN) return { kernel: 'conv2d', paddedCopy: false };
   if (g.kernel[0] === 3 && g.kernel[1] === 3 && unitStride) {
-    return product >= LITE_DEEP_3X3_CHANNEL_PRODUCT ? { kernel: 'conv2d_deep_3x3', paddedCopy: true } : { kernel: 'conv2d', paddedCopy: false };
+    if (product >= LITE_DEEP_3X3_CHANNEL_PRODUCT) return { kernel: 'conv2d_deep_3x3', paddedCopy: true };
+    // 16→16: the generic kernel on a padded copy, the majority of ST's files (see the header)
+    return { kernel: 'conv2d', paddedCopy: product >= LITE_PADDED_COPY_3X3_CHANNEL_PRODUCT };
   }
   return product >= LITE_DEEP_CONV_CHANNEL_PRODUCT ? { kernel: 'conv2d_deep', paddedCopy: true } : { kernel: 'conv2d', paddedCopy: false };
 }
