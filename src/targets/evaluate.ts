@@ -240,7 +240,7 @@ function externalActivationsUncalibrated(model: EngineModel, features: ModelFeat
   if (!(share > 0)) return undefined;
   const where = profile.memories.find((m) => m.activations && m.kind === 'external-ram')?.name ?? 'external RAM';
   const plan = neuralArtExternalShare(features, profile) !== undefined ? 'the Neural-ART pool plan' : 'the activation plan';
-  return `${(100 * share).toFixed(1)} % of the activation bytes are in ${where} by ${plan}; no calibration row of ${key} has activations in external RAM, so their cost is not calibrated: the figure leaves it out and is a lower bound`;
+  return `${(100 * share).toFixed(1)} % of the activation bytes are in ${where} by ${plan}; no calibration row of ${key} has activations in external RAM, so their cost is not calibrated: the figure leaves it out (expect the time to be higher)`;
 }
 
 /** Evaluates one analysis on each target (ids, names as ST prints them, or profile paths). */
