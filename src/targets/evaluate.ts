@@ -13,12 +13,13 @@ import { layerWork, type LayerWork } from './latency/layer-work.ts';
 import { CALIBRATION_ERROR_PATH, calibrate, type CalibrationReport, type QuantityError } from './calibration/calibrate.ts';
 import { loadCalibrationRows } from './calibration/dataset.ts';
 import { referenceVersionOf } from './latency/fit.ts';
-import { fitEngineModels, latencyRows, modelForEngine, predictLayerMs, predictMs, type EngineModel } from './latency/engine-models.ts';
+import { fitEngineModels, latencyPlacement, latencyRows, modelForEngine, neuralArtExternalShare, predictLayerMs, predictMs, type EngineModel } from './latency/engine-models.ts';
+import { pricesExternalActivations } from './latency/features.ts';
 import { mapMemory, type MemoryUse, type Placement, type RoleSummary } from './memory-map.ts';
 import { activationPeakBytesForTool, poolPlanFor, type PeakEstimate, type PoolPlan } from './activation-peak.ts';
 import { neuralArtBlobBytes, neuralArtWeightsFlashBytes } from './neural-art-weights.ts';
 import { runtimeFitInput, runtimeRows } from './runtime-copies.ts';
-import { modelFeatures, type ModelFeatures } from './model-features.ts';
+import { modelFeatures, neuralArtFields, type ModelFeatures } from './model-features.ts';
 import type { TargetProfile } from './profile-schema.ts';
 import { builtinProfiles, resolveTarget } from './resolve.ts';
 import { fitRuntimeMemory, predictRuntimeBytes, runtimeFamily, type RuntimeMemoryFit } from './runtime-memory.ts';
@@ -124,10 +125,13 @@ export function calibrationEntryFor(profile: Pick<TargetProfile, 'id' | 'calibra
  * `layerWorks` (layerWork of each analysis layer) adds the per-layer split of the latency. `poolPlan`: the analysis's
  * per-pool activation layout on a profile with `activationPools` (evaluateTargets makes it); without it such a profile
  * takes the stored per-pool figure (features.activationPeakBytesNeuralArt) when there is one, and its weights flash
- * from features.weightsFlashBytesNeuralArt (the MCU figure when absent).
+ * from features.weightsFlashBytesNeuralArt (the MCU figure when absent). The latency model places activations with the
+ * same plan (its external share: engine-models.ts latencyPlacement), the MCU plan when there is none.
  */
-export function evaluateProfile(features: ModelFeatures, profile: TargetProfile, layerWorks?: LayerWork[], poolPlan?: PoolPlan): TargetResult {
+export function evaluateProfile(given: ModelFeatures, profile: TargetProfile, layerWorks?: LayerWork[], poolPlan?: PoolPlan): TargetResult {
   const cal = calibratedModels();
+  // the target's own pool plan replaces the stored one: the activation figure and the latency placement read it
+  const features = poolPlan ? { ...given, ...neuralArtFields(poolPlan) } : given;
   const engine = profile.engines.find((e) => e.id === profile.defaultEngine)!;
   const isMcu = profile.class === 'mcu';
   const runtimeRamBytes = isMcu && cal.runtime.runtimeRam ? Math.round(predictRuntimeBytes(cal.runtime.runtimeRam, features)) : 0;
@@ -169,6 +173,7 @@ export function evaluateProfile(features: ModelFeatures, profile: TargetProfile,
   let layerLatencyMs: number[] | null = null;
   let perInferenceMs: number | null = null;
   let latencyNote = lat?.note ?? '';
+  let uncalibratedExternal: string | undefined;
   if (model) {
     latencyMs = predictMs(model, features, profile, engine.clockMHz);
     if (layerWorks) {
@@ -177,14 +182,19 @@ export function evaluateProfile(features: ModelFeatures, profile: TargetProfile,
       perInferenceMs = split.perInferenceMs;
     }
     if (model.kind === 'borrowed') latencyNote = `thin data (${model.models.length} model(s)): ${model.borrowedFrom} cycles × ${model.ratio!.toFixed(3)}`;
+    uncalibratedExternal = externalActivationsUncalibrated(model, features, profile);
   } else latencyNote ||= `no calibrated latency model for ${engine.calibrationKey}`;
   const perTensorOnMp2 = engine.kind === 'mpu-gpu-npu' && !features.perChannel;
   if (engine.kind === 'mpu-gpu-npu') notes.push(perTensorOnMp2 ? 'per-tensor model: runs on the NPU' : 'per-channel model: runs mainly on the GPU (the NPU takes per-tensor int8 only)');
   let thin = lat?.status === 'thin' || model?.kind === 'borrowed';
+  if (uncalibratedExternal !== undefined) {
+    thin = true;
+    latencyNote = uncalibratedExternal;
+  }
   if (latencyMs !== null && features.weightFormat !== 'int8') {
     // every calibration row is an int8 model: float kernels (several × slower on MCU) or int4 weights are extrapolation
     thin = true;
-    latencyNote = `${features.weightFormat} weights: latency models are calibrated on int8 models only, expect a large error`;
+    latencyNote = `${features.weightFormat} weights: latency models are calibrated on int8 models only, expect a large error${uncalibratedExternal !== undefined ? `; ${uncalibratedExternal}` : ''}`;
   }
   return {
     id: profile.id,
@@ -216,6 +226,21 @@ export function evaluateProfile(features: ModelFeatures, profile: TargetProfile,
     memories: mapping.memories,
     notes,
   };
+}
+
+/**
+ * Why a latency figure is outside its calibration when the model's activations sit partly in external RAM and the fit
+ * saw no row with external activations (every N6 row: ST publishes external RAM only for N6 models we have no stand-in
+ * for); undefined otherwise. The fit then prices the external bytes at 0, so the figure misses their cost.
+ */
+function externalActivationsUncalibrated(model: EngineModel, features: ModelFeatures, profile: TargetProfile): string | undefined {
+  const key = model.kind === 'borrowed' ? model.borrowedFrom! : model.key;
+  if (model.externalActivationRows > 0 || !pricesExternalActivations(key)) return undefined;
+  const share = latencyPlacement(features, profile).activationExternalShare;
+  if (!(share > 0)) return undefined;
+  const where = profile.memories.find((m) => m.activations && m.kind === 'external-ram')?.name ?? 'external RAM';
+  const plan = neuralArtExternalShare(features, profile) !== undefined ? 'the Neural-ART pool plan' : 'the activation plan';
+  return `${(100 * share).toFixed(1)} % of the activation bytes are in ${where} by ${plan}; no calibration row of ${key} has activations in external RAM, so their cost is not calibrated: the figure leaves it out (expect the time to be higher)`;
 }
 
 /** Evaluates one analysis on each target (ids, names as ST prints them, or profile paths). */

@@ -5,11 +5,12 @@
  */
 import type { Analysis, Layer, LayerKind } from '../analyzer/layer.ts';
 import { elementCount } from '../analyzer/layer-ops.ts';
-import { activationPeakBytes, litePeakBytes, neuralArtPeakBytes } from './activation-peak.ts';
+import { activationPeakBytes, litePeakBytes, poolPlanFor, type PoolPlan } from './activation-peak.ts';
 import { neuralArtBlobBytes, neuralArtWeightsFlashBytes } from './neural-art-weights.ts';
 import { modelWork, sumWork, type LayerWork } from './latency/layer-work.ts';
 import { runtimeShapeOps } from './latency/runtime-path.ts';
 import { runtimeObjectCounts, type RuntimeObjectCounts } from './runtime-lite.ts';
+import { builtinProfiles } from './resolve.ts';
 
 export const LAYER_KINDS: LayerKind[] = ['conv', 'pointwise', 'depthwise', 'dense', 'matmul', 'eltwise', 'pool', 'globalpool', 'activation', 'softmax', 'datamove', 'view', 'convert', 'other', 'unknown'];
 
@@ -47,6 +48,12 @@ export interface ModelFeatures {
   activationPeakBytesLite?: number;
   /** Activation RAM as the STM32N6 Neural-ART compiler lays it out over its memory pools (activation-peak.ts neuralArtPoolPlan); with the lite field. */
   activationPeakBytesNeuralArt?: number;
+  /**
+   * Of activationPeakBytesNeuralArt, the bytes the Neural-ART pool plan puts in external RAM (hyperRAM: buffers no
+   * internal pool holds over their lifetime): the N6 latency model's placement (latency/engine-models.ts
+   * latencyPlacement); with the lite field.
+   */
+  activationExternalBytesNeuralArt?: number;
   /** Distinct kernels a runtime links: op + kind + dtype (+ kernel size for convs), sorted. */
   kernelKinds: string[];
   /** Any layer with per-channel weights (decides NPU vs GPU on the MP2, facts §4.5). */
@@ -147,12 +154,24 @@ export function modelFeatures(a: Analysis, opts: { withLitePeak?: boolean; layer
   };
 }
 
-function liteField(a: Analysis): Pick<ModelFeatures, 'activationPeakBytesLite' | 'activationPeakBytesNeuralArt' | 'weightsFlashBytesNeuralArt' | 'weightsBlobBytesNeuralArt'> {
+type NeuralArtFields = 'activationPeakBytesNeuralArt' | 'activationExternalBytesNeuralArt';
+
+/**
+ * The Neural-ART pool plan's figures as ModelFeatures stores them: its activation RAM (Σ pool high-water marks) and the
+ * part in external pools. What extract-features stores for the built-in N6 profile and evaluate.ts sets from the
+ * target's own plan: one pair of fields for the N6 activation RAM figure and the N6 latency placement.
+ */
+export function neuralArtFields(plan: Pick<PoolPlan, 'bytes' | 'externalBytes'> | undefined): Pick<ModelFeatures, NeuralArtFields> {
+  return plan === undefined ? {} : { activationPeakBytesNeuralArt: plan.bytes, activationExternalBytesNeuralArt: plan.externalBytes };
+}
+
+function liteField(a: Analysis): Pick<ModelFeatures, 'activationPeakBytesLite' | NeuralArtFields | 'weightsFlashBytesNeuralArt' | 'weightsBlobBytesNeuralArt'> {
   const bytes = litePeakBytes(a);
-  const npu = neuralArtPeakBytes(a);
+  // the built-in profile that places activations per pool (STM32N6570-DK)
+  const n6 = builtinProfiles().find((p) => p.activationPools);
   return {
     ...(bytes === undefined ? {} : { activationPeakBytesLite: bytes }),
-    ...(npu === undefined ? {} : { activationPeakBytesNeuralArt: npu }),
+    ...neuralArtFields(n6 ? poolPlanFor(a, n6) : undefined),
     weightsFlashBytesNeuralArt: neuralArtWeightsFlashBytes(a),
     weightsBlobBytesNeuralArt: neuralArtBlobBytes(a),
   };

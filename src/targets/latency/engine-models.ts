@@ -8,7 +8,7 @@ import { mpuKey, type CalibrationRow } from '../calibration/dataset.ts';
 import { mapMemory } from '../memory-map.ts';
 import type { ModelFeatures } from '../model-features.ts';
 import type { TargetProfile } from '../profile-schema.ts';
-import { featureMask, featuresFor, fillWorkFeatureVector, LATENCY_FEATURES, latencyFeatureVector, placementOf } from './features.ts';
+import { featureMask, featuresFor, fillWorkFeatureVector, LATENCY_FEATURES, latencyFeatureVector, placementOf, type Placement01 } from './features.ts';
 import { emptyWork, type LayerWork } from './layer-work.ts';
 import { fitScaled, predictScaled, versionRank, type FitRow, type ScaledFit } from './fit.ts';
 
@@ -42,6 +42,11 @@ export interface EngineModel {
   ratio?: number;
   models: string[];
   rows: number;
+  /**
+   * Rows of the fit (of the borrowed fit for a borrowed model) whose activations sit partly in external RAM: 0 means
+   * the external-activation cost was never seen by the fit (every N6 row: evaluate.ts flags such a prediction thin).
+   */
+  externalActivationRows: number;
 }
 
 /** Where a row's or a model's activations and weights sit when it runs (memory-map.ts). */
@@ -55,14 +60,33 @@ export interface PlacementContext {
   activationBytes?: number;
 }
 
-function placementFor(f: ModelFeatures, profile: TargetProfile, ctx: PlacementContext = {}) {
+/**
+ * The share of a model's activations in external RAM as the Neural-ART compiler places them (profile `activationPools`,
+ * the N6): the external pools' high-water mark over the plan's total (features from the plan: model-features.ts
+ * neuralArtFields). Undefined on other profiles, or when the features carry no pool plan.
+ */
+export function neuralArtExternalShare(f: Pick<ModelFeatures, 'activationPeakBytesNeuralArt' | 'activationExternalBytesNeuralArt'>, profile: Pick<TargetProfile, 'activationPools'>): number | undefined {
+  const total = f.activationPeakBytesNeuralArt;
+  if (!profile.activationPools || total === undefined || f.activationExternalBytesNeuralArt === undefined) return undefined;
+  return total > 0 ? f.activationExternalBytesNeuralArt / total : 0;
+}
+
+/**
+ * Where the latency model places a row's or a model's activations and weights. On a target whose compiler places
+ * buffers per memory pool (N6 Neural-ART) the activation share comes from that pool plan (neuralArtExternalShare: the
+ * same plan as the N6 activation RAM figure), for fitted rows, held-out rows and predictions alike; elsewhere from the
+ * MCU runtime's pool as memory-map.ts places it (a fitted row's own published pool where ST's table gives one).
+ */
+export function latencyPlacement(f: ModelFeatures, profile: TargetProfile, ctx: PlacementContext = {}): Placement01 {
   const needs = { activationBytes: ctx.activationBytes ?? activationBytesForTool(f, profile.scratchEngine, ctx.toolVersion), weightBytes: f.weightsFlashBytes ?? f.weightBytes, runtimeRamBytes: 0, codeFlashBytes: 0 };
-  const place = placementOf(mapMemory(profile, needs, { toolVersion: ctx.toolVersion }));
+  const mapped = placementOf(mapMemory(profile, needs, { toolVersion: ctx.toolVersion }));
+  const poolShare = neuralArtExternalShare(f, profile);
+  const place = poolShare === undefined ? mapped : { ...mapped, activationExternalShare: poolShare };
   return ctx.toolVersion?.startsWith('cubeai-') ? { ...place, cubeAiRuntime: true } : place;
 }
 
 export function featureVectorFor(f: ModelFeatures, profile: TargetProfile, key: string, ctx: PlacementContext = {}): number[] {
-  return latencyFeatureVector(f, placementFor(f, profile, ctx), key);
+  return latencyFeatureVector(f, latencyPlacement(f, profile, ctx), key);
 }
 
 /**
@@ -107,6 +131,7 @@ export function fitEngineModels(rows: CalibrationRow[], profiles: Map<string, Ta
       fit: fitScaled(rs.map((r) => toFitRow(r, profiles)), { ridge: LATENCY_RIDGE }),
       models: [...new Set(rs.map((r) => r.arch))].sort(),
       rows: rs.length,
+      externalActivationRows: rs.filter((r) => latencyPlacement(r.features!, profiles.get(r.target)!, fitContext(r)).activationExternalShare > 0).length,
     });
   }
   for (const [key, rs] of byKey) {
@@ -125,7 +150,7 @@ export function fitEngineModels(rows: CalibrationRow[], profiles: Map<string, Ta
       den += q * q;
     }
     if (!(den > 0)) continue;
-    models.set(key, { key, kind: 'borrowed', fit: base.fit, borrowedFrom: base.key, ratio: num / den, models: [...new Set(rs.map((r) => r.arch))].sort(), rows: rs.length });
+    models.set(key, { key, kind: 'borrowed', fit: base.fit, borrowedFrom: base.key, ratio: num / den, models: [...new Set(rs.map((r) => r.arch))].sort(), rows: rs.length, externalActivationRows: base.externalActivationRows });
   }
   return models;
 }
@@ -162,7 +187,7 @@ export interface LayerLatencySplit {
  */
 export function predictLayerMs(m: EngineModel, f: ModelFeatures, profile: TargetProfile, clockMHz: number, works: LayerWork[]): LayerLatencySplit {
   const key = m.kind === 'borrowed' ? m.borrowedFrom! : m.key;
-  const place = placementFor(f, profile);
+  const place = latencyPlacement(f, profile);
   const scale = m.kind === 'borrowed' ? m.ratio! : 1;
   const version = m.kind === 'borrowed' ? m.fit.referenceVersion : undefined;
   const mask = featureMask(new Set(featuresFor(key)));

@@ -88,6 +88,14 @@ export function featuresFor(key: string): LatencyFeature[] {
   return DEFAULT_FEATURES;
 }
 
+/** Features whose value depends on the share of activations in external RAM. */
+const EXTERNAL_ACTIVATION_FEATURES: ReadonlySet<LatencyFeature> = new Set<LatencyFeature>(['bytes_act_external', 'bytes_external']);
+
+/** Whether `key`'s feature set prices activation bytes in external RAM apart from internal ones. */
+export function pricesExternalActivations(key: string): boolean {
+  return featuresFor(key).some((f) => EXTERNAL_ACTIVATION_FEATURES.has(f));
+}
+
 export interface Placement01 {
   /** Share of activation traffic in external RAM (0 … 1). */
   activationExternalShare: number;
