@@ -298,7 +298,7 @@ function attachPredictions(figures: PublishedFigure[], evaluated: EvaluatedModel
       errorPct = partError(t?.flash, 'weights');
       if (f.publishedWeightsForm === 'application-blob') {
         // calibrate scores this row on the same form (calibration/weight-forms.ts); check's figure is the other one
-        const blob = neuralArtBlobBytes(e.analysis);
+        const blob = e.results?.find((r) => r.id === f.targetId)?.weightsBlobBytes ?? neuralArtBlobBytes(e.analysis);
         const note = `ST publishes this row in the form of its application blobs (3×3 depthwise kernels stored ×8, no biases): compared with that form of ours; check's N6 weights figure, the form of ST's other N6 rows, is ${predicted} B`;
         return { ...f, predictedValue: blob, predictedErrorPct: errorPct, comparable: true, comparabilityNote: note };
       }

@@ -39,6 +39,11 @@ export interface TargetResult {
   /** 'neural-art-pools': the N6 compiler's per-pool layout (activation-peak.ts neuralArtPoolPlan). */
   activationSource: ModelFeatures['activationPeakSource'] | 'neural-art-pools';
   weightBytes: number;
+  /**
+   * N6 (profiles with activation pools): the weights in the form of ST's application blobs and re-identification
+   * tables (3×3 depthwise kernels stored ×8, no biases; neural-art-weights.ts neuralArtBlobBytes). Absent elsewhere.
+   */
+  weightsBlobBytes?: number;
   /** Estimated runtime-library RAM and code flash (MCU; 0 where ST's tables do not publish them). */
   runtimeRamBytes: number;
   codeFlashBytes: number;
@@ -208,6 +213,7 @@ export function evaluateProfile(given: ModelFeatures, profile: TargetProfile, la
     activationBytes: activation.bytes,
     activationSource: activation.source,
     weightBytes,
+    ...(blob !== undefined ? { weightsBlobBytes: blob } : {}),
     runtimeRamBytes,
     codeFlashBytes,
     latencyMs,
@@ -253,6 +259,8 @@ export function evaluateTargets(analysis: Analysis, targetIds: string[]): Target
   const mcuToolVersion = calibratedModels().mcuToolVersion;
   const byScratch = new Map<string, ReturnType<typeof peakFor>>();
   const results: TargetResult[] = [];
+  // the Neural-ART weight forms depend on the analysis only: computed once for every N6 profile
+  let neuralArt: { weightsFlashBytesNeuralArt: number; weightsBlobBytesNeuralArt: number } | undefined;
   for (const t of targetIds) {
     const profile = resolveTarget(t);
     // the activation plan depends on the target's kernel scratch rules (CMSIS-NN DSP vs MVE, facts §3); the latency
@@ -260,8 +268,8 @@ export function evaluateTargets(analysis: Analysis, targetIds: string[]): Target
     let f = byScratch.get(profile.scratchEngine);
     if (!f) byScratch.set(profile.scratchEngine, (f = peakFor(analysis, base, profile.scratchEngine, mcuToolVersion)));
     // a compiler that places buffers per memory pool (N6 Neural-ART) has its own activation figure and layout
-    const neuralArt = profile.activationPools ? { weightsFlashBytesNeuralArt: neuralArtWeightsFlashBytes(analysis), weightsBlobBytesNeuralArt: neuralArtBlobBytes(analysis) } : {};
-    const r = evaluateProfile({ ...f.features, ...neuralArt }, profile, works, poolPlanFor(analysis, profile));
+    if (profile.activationPools) neuralArt ??= { weightsFlashBytesNeuralArt: neuralArtWeightsFlashBytes(analysis), weightsBlobBytesNeuralArt: neuralArtBlobBytes(analysis) };
+    const r = evaluateProfile({ ...f.features, ...(profile.activationPools ? neuralArt : {}) }, profile, works, poolPlanFor(analysis, profile));
     if (f.planError !== undefined) r.notes.push(`st activation plan failed (${profile.scratchEngine} scratch rules): ${f.planError}`);
     if (f.plan === 'stedgeai-lite' && r.activationSource === 'st-plan') {
       r.notes.push(`activation RAM: the STEdgeAI ${mcuToolVersion.replace(/^stedgeai-/, '')} lite-generator pool (st4x-plan.ts); the STM32Cube.AI 8.1 plan gives ${base.activationPeakBytes} B`);
