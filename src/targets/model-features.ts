@@ -5,7 +5,7 @@
  */
 import type { Analysis, Layer, LayerKind } from '../analyzer/layer.ts';
 import { elementCount } from '../analyzer/layer-ops.ts';
-import { activationPeakBytes, litePeakBytes, neuralArtPeakBytes } from './activation-peak.ts';
+import { activationPeakBytes, litePeakBytes, memoryPoolLitePlanBuiltin, neuralArtPeakBytes } from './activation-peak.ts';
 import { neuralArtBlobBytes, neuralArtWeightsFlashBytes } from './neural-art-weights.ts';
 import { modelWork, sumWork, type LayerWork } from './latency/layer-work.ts';
 import { runtimeShapeOps } from './latency/runtime-path.ts';
@@ -47,6 +47,12 @@ export interface ModelFeatures {
   activationPeakBytesLite?: number;
   /** Activation RAM as the STM32N6 Neural-ART compiler lays it out over its memory pools (activation-peak.ts neuralArtPoolPlan); with the lite field. */
   activationPeakBytesNeuralArt?: number;
+  /**
+   * The lite pool split over ST's H747 memory-pool descriptor (activation-peak.ts memoryPoolLitePlan; the built-in profile
+   * with `activationMemoryPools`): internal and external bytes as ST's re-identification tables publish them. With the lite
+   * field, present only when the lite pool exceeds the descriptor's first pool.
+   */
+  activationPoolsLite?: { internalBytes: number; externalBytes: number; pools: { id: string; bytes: number }[] };
   /** Distinct kernels a runtime links: op + kind + dtype (+ kernel size for convs), sorted. */
   kernelKinds: string[];
   /** Any layer with per-channel weights (decides NPU vs GPU on the MP2, facts §4.5). */
@@ -147,12 +153,14 @@ export function modelFeatures(a: Analysis, opts: { withLitePeak?: boolean; layer
   };
 }
 
-function liteField(a: Analysis): Pick<ModelFeatures, 'activationPeakBytesLite' | 'activationPeakBytesNeuralArt' | 'weightsFlashBytesNeuralArt' | 'weightsBlobBytesNeuralArt'> {
+function liteField(a: Analysis): Pick<ModelFeatures, 'activationPeakBytesLite' | 'activationPeakBytesNeuralArt' | 'activationPoolsLite' | 'weightsFlashBytesNeuralArt' | 'weightsBlobBytesNeuralArt'> {
   const bytes = litePeakBytes(a);
   const npu = neuralArtPeakBytes(a);
+  const pools = bytes === undefined ? undefined : memoryPoolLitePlanBuiltin(a);
   return {
     ...(bytes === undefined ? {} : { activationPeakBytesLite: bytes }),
     ...(npu === undefined ? {} : { activationPeakBytesNeuralArt: npu }),
+    ...(pools === undefined ? {} : { activationPoolsLite: { internalBytes: pools.internalBytes, externalBytes: pools.externalBytes, pools: pools.pools.map((p) => ({ id: p.id, bytes: p.bytes })) } }),
     weightsFlashBytesNeuralArt: neuralArtWeightsFlashBytes(a),
     weightsBlobBytesNeuralArt: neuralArtBlobBytes(a),
   };
