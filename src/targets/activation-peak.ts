@@ -316,6 +316,19 @@ function subLiveness(lv: Liveness, keep: ReadonlySet<number>): Liveness {
  */
 export function memoryPoolLitePlan(a: Analysis, internal: { id: string; bytes: number }[], external?: { id: string }): PoolPlan | undefined {
   if (!internal.length || !a.layers.length) return undefined;
+  // memoised per analysis and descriptor: `check` on the H747 and the STM32H7 series asks twice (a plan per buffer)
+  const key = JSON.stringify([internal, external?.id]);
+  let memo = poolPlanMemo.get(a);
+  if (!memo) poolPlanMemo.set(a, (memo = new Map()));
+  if (memo.has(key)) return memo.get(key);
+  const plan = planMemoryPools(a, internal, external);
+  memo.set(key, plan);
+  return plan;
+}
+
+const poolPlanMemo = new WeakMap<Analysis, Map<string, PoolPlan | undefined>>();
+
+function planMemoryPools(a: Analysis, internal: { id: string; bytes: number }[], external?: { id: string }): PoolPlan | undefined {
   let lv: Liveness;
   try {
     lv = liteLiveness(a, defaultSchedule(a));
@@ -329,11 +342,16 @@ export function memoryPoolLitePlan(a: Analysis, internal: { id: string; bytes: n
   const order = lv.buffers.map((_, i) => i).sort((x, y) => lv.buffers[y]!.sizeBytes - lv.buffers[x]!.sizeBytes || lv.buffers[x]!.firstStep - lv.buffers[y]!.firstStep);
   const sets = internal.map(() => new Set<number>());
   const outside = new Set<number>();
+  // the first pool with every buffer not yet placed elsewhere: unchanged (and still too large) after a buffer that went
+  // to the first pool, so it is re-planned only after one that did not
+  let restChanged = true;
   for (let k = 0; k < order.length; k++) {
-    const rest = new Set([...sets[0]!, ...order.slice(k)]);
-    if (plan(rest) <= first.bytes) {
-      sets[0] = rest;
-      break;
+    if (restChanged) {
+      const rest = new Set([...sets[0]!, ...order.slice(k)]);
+      if (plan(rest) <= first.bytes) {
+        sets[0] = rest;
+        break;
+      }
     }
     const i = order[k]!;
     const pool = internal.findIndex((p, pi) => {
@@ -342,6 +360,7 @@ export function memoryPoolLitePlan(a: Analysis, internal: { id: string; bytes: n
       return plan(trial) <= p.bytes;
     });
     (pool < 0 ? outside : sets[pool]!).add(i);
+    restChanged = pool !== 0;
   }
   const pools = internal.map((p, pi) => ({ id: p.id, bytes: plan(sets[pi]!), external: false }));
   const externalBytes = plan(outside);

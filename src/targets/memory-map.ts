@@ -123,16 +123,16 @@ export function mapMemory(profile: TargetProfile, needs: MemoryNeeds, opts: MapO
       : undefined;
   if (profile.activationPlacement === 'largest-region' && needs.activationPools) {
     // a memory-pool descriptor's plan (activation-peak.ts memoryPoolLitePlan): each pool at its own memory
+    const parts: string[] = [];
     for (const p of needs.activationPools) {
       const m = mems.find((x) => x.id === p.id);
       if (!m) throw new Error(`activation pool '${p.id}' is not a memory of ${profile.id}`);
       put('activations', m, p.bytes);
       ramRoleMems.add(m);
-      if (isExternal(m) && p.bytes > 0) {
-        notes.push(`activations (${needs.activationBytes} B) exceed ST's first memory pool: each buffer goes whole to a pool, ${p.bytes} B of them to ${m.name}`);
-        overflowed.push(...actRegions.map((r) => r.name));
-      }
+      parts.push(`${p.bytes} B in ${m.name}`);
+      if (isExternal(m) && p.bytes > 0) overflowed.push(...actRegions.map((r) => r.name));
     }
+    notes.push(`activations exceed the first pool of ST's memory-pool descriptor: each buffer goes whole to one pool, ${parts.join(', ')} (${needs.activationBytes} B in all)`);
   } else if (profile.activationPlacement === 'largest-region') {
     const region = actRegions[0];
     // runtime RAM shares the region when no other internal data memory can hold it: the pool must leave it room
