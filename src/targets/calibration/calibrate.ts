@@ -392,6 +392,18 @@ export function calibrate(opts: { rows?: CalibrationRow[]; profiles?: TargetProf
       if (q === 'activationRam') {
         const st81 = st81Activation.filter((o) => calib.has(o.item.target) && o.item.toolVersion === toolVersion);
         if (st81.length) details = [`the figure is the STEdgeAI 3.0/4.0 lite-generator pool (st4x-plan.ts, partial); the STM32Cube.AI 8.1 st plan on the same rows: ${pct(summarizeErrors(st81, (r) => r.arch))}`];
+        const pooled = outs.filter((o) => publishesPools(o.item));
+        if (pooled.length) {
+          const signed = (v: number) => `${v >= 0 ? '+' : ''}${round(v, 1)} %`;
+          const part = (pub: number, ours: number) => (pub > 0 ? signed((100 * (ours - pub)) / pub) : `${ours} B for 0`);
+          const each = pooled.map((o) => {
+            const parts = activationParts(o.item, profiles)!;
+            return `${o.item.model} ${o.item.resolution.split('x').slice(0, 2).join('x')} ${signed(o.errorPct)} (internal ${part(parts.internal.published, parts.internal.predicted)}, external ${part(parts.external.published, parts.external.predicted)})`;
+          });
+          details = [...(details ?? []), `rows published as internal + external RAM, scored on ST's memory-pool descriptor (activationMemoryPools): ${each.join(', ')}`];
+        }
+        const unscored = rows.filter((r) => calib.has(r.target) && r.toolVersion === toolVersion && publishesPools(r) && !outs.some((o) => o.item === r));
+        if (unscored.length) details = [...(details ?? []), `rows published as internal + external RAM with no stand-in (not scored): ${unscored.map((r) => `${r.model} ${r.resolution.split('x').slice(0, 2).join('x')}`).join(', ')}`];
         const standIns = standInPools.filter((o) => calib.has(o.item.target) && o.item.toolVersion === toolVersion);
         if (standIns.length) {
           const exact = standIns.filter((o) => Math.abs(o.predicted - o.actual) < 1).length;
