@@ -10,10 +10,13 @@
 import type { ScratchEngineName } from '../analyzer/memory/scratch-rules.ts';
 import type { Analysis } from '../analyzer/layer.ts';
 import { planStPeakBytes } from '../analyzer/memory/index.ts';
-import { planStLitePeakBytes, stAllocatorFamily } from '../analyzer/memory/st4x-plan.ts';
+import { liteLiveness, planLivenessBytes, planStLitePeakBytes, stAllocatorFamily } from '../analyzer/memory/st4x-plan.ts';
+import { defaultSchedule } from '../analyzer/memory/schedule.ts';
+import type { Liveness } from '../analyzer/memory/liveness.ts';
 import type { ModelFeatures } from './model-features.ts';
 import type { TargetProfile } from './profile-schema.ts';
 import { builtinProfiles } from './resolve.ts';
+import { versionRank } from './latency/fit.ts';
 
 export interface PeakEstimate {
   bytes: number;
@@ -107,6 +110,8 @@ export interface ActivationPool {
 }
 
 export interface PoolPlan {
+  /** Whose placement: the N6 Neural-ART compiler's (neuralArtPoolPlan) or an MCU memory-pool descriptor's (memoryPoolLitePlan). */
+  kind?: 'neural-art' | 'memory-pools';
   /** Σ over pools of the pool's high-water mark: what ST's N6 tables publish as internal + external RAM. */
   bytes: number;
   internalBytes: number;
@@ -277,20 +282,129 @@ export function activationPoolsOf(p: TargetProfile): { pools: ActivationPool[]; 
   };
 }
 
-/** The pool plan of `a` on `profile` (undefined when the profile has no per-pool placement or the analysis no tensors). */
-export function poolPlanFor(a: Analysis, profile: TargetProfile): PoolPlan | undefined {
-  const spec = activationPoolsOf(profile);
-  if (!spec || !a.tensors.length) return undefined;
-  return neuralArtPoolPlan(a, spec.pools, spec.addressOrder);
+/**
+ * The lite liveness of `a` (st4x-plan.ts, on the model's own order as planStLitePeakBytes plans it) restricted to the
+ * buffers `keep` holds: their overlap rules (an output written over the input it reads) and RGB-scratch anchors kept
+ * where both buffers are in the set.
+ */
+function subLiveness(lv: Liveness, keep: ReadonlySet<number>): Liveness {
+  const idx = new Map<number, number>();
+  const buffers: Liveness['buffers'] = [];
+  lv.buffers.forEach((b, i) => {
+    if (!keep.has(i)) return;
+    idx.set(i, buffers.length);
+    const { placeAfter: _, ...rest } = b;
+    buffers.push(rest);
+  });
+  lv.buffers.forEach((b, i) => {
+    if (keep.has(i) && b.placeAfter !== undefined && idx.has(b.placeAfter)) buffers[idx.get(i)!]!.placeAfter = idx.get(b.placeAfter);
+  });
+  const overlaps = lv.overlaps.filter((o) => idx.has(o.output) && idx.has(o.input)).map((o) => ({ ...o, output: idx.get(o.output)!, input: idx.get(o.input)! }));
+  return { ...lv, buffers, overlaps };
 }
 
 /**
- * Activation RAM on the built-in STM32N6 profile's pools (stored with the calibration features: ST's N6 tables are
- * scored against it). Undefined when no built-in profile places activations per pool.
+ * STEdgeAI 3.x/4.x on an MCU given ST's memory-pool descriptor (profile `activationMemoryPools`): the placement rule of
+ * neuralArtPoolPlan — each buffer whole in one pool, largest buffers first, each into the first pool (descriptor order)
+ * that still holds it, external RAM for what fits in none; the figure is the sum of the pools' high-water marks — with
+ * the lite generator's pool inside each pool (st4x-plan.ts: its overlap rules let an output overwrite the input it reads,
+ * which is what ST's 804.38 KiB external RAM for MobileNet v2 1.0 256x128 is: the 130×66×96 padded copy written over
+ * the 128×64×96 expansion it pads, 823,680 B; packing them apart would give 1,610,112 B).
+ * Undefined when the whole lite pool fits the first pool (the tool keeps one pool: litePeakBytes), or no plan can be made.
+ * When every remaining buffer fits in the first pool together, they all go there at once (what the one-by-one placement
+ * gives when adding buffers never shrinks a pool; it saves a plan per buffer).
  */
-export function neuralArtPeakBytes(a: Analysis): number | undefined {
-  const profile = builtinProfiles().find((p) => p.activationPools);
-  return profile ? poolPlanFor(a, profile)?.bytes : undefined;
+export function memoryPoolLitePlan(a: Analysis, internal: { id: string; bytes: number }[], external?: { id: string }): PoolPlan | undefined {
+  if (!internal.length || !a.layers.length) return undefined;
+  // memoised per analysis and descriptor: `check` on the H747 and the STM32H7 series asks twice (a plan per buffer)
+  const key = JSON.stringify([internal, external?.id]);
+  let memo = poolPlanMemo.get(a);
+  if (!memo) poolPlanMemo.set(a, (memo = new Map()));
+  if (memo.has(key)) return memo.get(key);
+  const plan = planMemoryPools(a, internal, external);
+  memo.set(key, plan);
+  return plan;
+}
+
+const poolPlanMemo = new WeakMap<Analysis, Map<string, PoolPlan | undefined>>();
+
+function planMemoryPools(a: Analysis, internal: { id: string; bytes: number }[], external?: { id: string }): PoolPlan | undefined {
+  let lv: Liveness;
+  try {
+    lv = liteLiveness(a, defaultSchedule(a));
+  } catch {
+    return undefined;
+  }
+  const plan = (set: ReadonlySet<number>): number => (set.size ? planLivenessBytes(subLiveness(lv, set)) : 0);
+  const everything = new Set(lv.buffers.map((_, i) => i));
+  const first = internal[0]!;
+  if (plan(everything) <= first.bytes) return undefined;
+  const order = lv.buffers.map((_, i) => i).sort((x, y) => lv.buffers[y]!.sizeBytes - lv.buffers[x]!.sizeBytes || lv.buffers[x]!.firstStep - lv.buffers[y]!.firstStep);
+  const sets = internal.map(() => new Set<number>());
+  const outside = new Set<number>();
+  // the first pool with every buffer not yet placed elsewhere: unchanged (and still too large) after a buffer that went
+  // to the first pool, so it is re-planned only after one that did not
+  let restChanged = true;
+  for (let k = 0; k < order.length; k++) {
+    if (restChanged) {
+      const rest = new Set([...sets[0]!, ...order.slice(k)]);
+      if (plan(rest) <= first.bytes) {
+        sets[0] = rest;
+        break;
+      }
+    }
+    const i = order[k]!;
+    const pool = internal.findIndex((p, pi) => {
+      if (lv.buffers[i]!.sizeBytes > p.bytes) return false;
+      const trial = new Set(sets[pi]!).add(i);
+      return plan(trial) <= p.bytes;
+    });
+    (pool < 0 ? outside : sets[pool]!).add(i);
+    restChanged = pool !== 0;
+  }
+  const pools = internal.map((p, pi) => ({ id: p.id, bytes: plan(sets[pi]!), external: false }));
+  const externalBytes = plan(outside);
+  if (externalBytes > 0) pools.push({ id: external?.id ?? 'external', bytes: externalBytes, external: true });
+  const internalBytes = pools.filter((p) => !p.external).reduce((s, p) => s + p.bytes, 0);
+  return { kind: 'memory-pools', bytes: internalBytes + externalBytes, internalBytes, externalBytes, virtualBytes: 0, pools: pools.filter((p) => p.bytes > 0), buffers: lv.buffers.length };
+}
+
+/** The descriptor pools of a profile (`activationMemoryPools`) and its external activation RAM; undefined without one. */
+export function memoryPoolsOf(p: TargetProfile): { internal: { id: string; bytes: number }[]; external?: { id: string } } | undefined {
+  if (!p.activationMemoryPools || p.activationPlacement !== 'largest-region') return undefined;
+  const external = p.memories.filter((m) => m.activations && m.kind === 'external-ram').sort((x, y) => y.bytes - x.bytes)[0];
+  // a user's copy of a profile may shrink a memory below the descriptor's pool: the pool cannot exceed its memory
+  const bytesOf = (id: string) => p.memories.find((m) => m.id === id)?.bytes ?? 0;
+  const internal = p.activationMemoryPools.pools.map((x) => ({ id: x.memory, bytes: Math.min(x.bytes, bytesOf(x.memory)) }));
+  return { internal, ...(external ? { external: { id: external.id } } : {}) };
+}
+
+/**
+ * The pool plan of `a` on `profile` (undefined when the profile has no per-pool placement or the analysis no tensors):
+ * the Neural-ART plan on a profile with `activationPools`; on a profile with an MCU memory-pool descriptor, the
+ * descriptor's plan when the newest tool takes it (`toolVersion` omitted) or `toolVersion` does (STEdgeAI 3.x/4.x with
+ * ST's runtime) and the lite pool exceeds the descriptor's first pool.
+ */
+export function poolPlanFor(a: Analysis, profile: TargetProfile, toolVersion?: string): PoolPlan | undefined {
+  if (!a.tensors.length) return undefined;
+  const spec = activationPoolsOf(profile);
+  if (spec) return { kind: 'neural-art', ...neuralArtPoolPlan(a, spec.pools, spec.addressOrder) };
+  const mcu = memoryPoolsOf(profile);
+  // without external RAM for activations the descriptor has nowhere to put what fits in no pool: the single pool stands
+  // (memory-map.ts over-commits it and reports the margin)
+  if (!mcu?.external || profile.scratchEngine !== 'st') return undefined;
+  if (toolVersion !== undefined && versionRank(toolVersion) < versionRank(profile.activationMemoryPools!.fromToolVersion)) return undefined;
+  return memoryPoolLitePlan(a, mcu.internal, mcu.external);
+}
+
+/**
+ * The memory-pool plan on the built-in MCU profile with a descriptor (the H747's; stored with the calibration features:
+ * ST's H747 re-identification rows publish internal and external RAM). Undefined when the lite pool fits the first pool.
+ */
+export function memoryPoolLitePlanBuiltin(a: Analysis): PoolPlan | undefined {
+  const profile = builtinProfiles().find((p) => p.activationMemoryPools);
+  const mcu = profile && memoryPoolsOf(profile);
+  return mcu ? memoryPoolLitePlan(a, mcu.internal, mcu.external) : undefined;
 }
 
 /**

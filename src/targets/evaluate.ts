@@ -36,8 +36,8 @@ export interface TargetResult {
   flash: RoleSummary;
   limitingMemory: string;
   activationBytes: number;
-  /** 'neural-art-pools': the N6 compiler's per-pool layout (activation-peak.ts neuralArtPoolPlan). */
-  activationSource: ModelFeatures['activationPeakSource'] | 'neural-art-pools';
+  /** 'neural-art-pools': the N6 compiler's per-pool layout (activation-peak.ts neuralArtPoolPlan); 'memory-pools': an MCU memory-pool descriptor's (memoryPoolLitePlan). */
+  activationSource: ModelFeatures['activationPeakSource'] | 'neural-art-pools' | 'memory-pools';
   weightBytes: number;
   /**
    * N6 (profiles with activation pools): the weights in the form of ST's application blobs and re-identification
@@ -143,7 +143,7 @@ export function evaluateProfile(given: ModelFeatures, profile: TargetProfile, la
   const codeFlashBytes = isMcu && cal.runtime.codeFlash ? Math.round(predictRuntimeBytes(cal.runtime.codeFlash, features, engine.kind)) : 0;
   const stored = profile.activationPools ? features.activationPeakBytesNeuralArt : undefined;
   const activation = poolPlan
-    ? { bytes: poolPlan.bytes, source: 'neural-art-pools' as const, pools: poolPlan.pools.map((p) => ({ id: p.id, bytes: p.bytes })) }
+    ? { bytes: poolPlan.bytes, source: poolPlan.kind === 'memory-pools' ? ('memory-pools' as const) : ('neural-art-pools' as const), pools: poolPlan.pools.map((p) => ({ id: p.id, bytes: p.bytes })) }
     : stored !== undefined
       ? { bytes: stored, source: 'neural-art-pools' as const }
       : { bytes: features.activationPeakBytes, source: features.activationPeakSource };
@@ -271,7 +271,7 @@ export function evaluateTargets(analysis: Analysis, targetIds: string[]): Target
     if (profile.activationPools) neuralArt ??= { weightsFlashBytesNeuralArt: neuralArtWeightsFlashBytes(analysis), weightsBlobBytesNeuralArt: neuralArtBlobBytes(analysis) };
     const r = evaluateProfile({ ...f.features, ...(profile.activationPools ? neuralArt : {}) }, profile, works, poolPlanFor(analysis, profile));
     if (f.planError !== undefined) r.notes.push(`st activation plan failed (${profile.scratchEngine} scratch rules): ${f.planError}`);
-    if (f.plan === 'stedgeai-lite' && r.activationSource === 'st-plan') {
+    if (f.plan === 'stedgeai-lite' && (r.activationSource === 'st-plan' || r.activationSource === 'memory-pools')) {
       r.notes.push(`activation RAM: the STEdgeAI ${mcuToolVersion.replace(/^stedgeai-/, '')} lite-generator pool (st4x-plan.ts); the STM32Cube.AI 8.1 plan gives ${base.activationPeakBytes} B`);
     }
     results.push(r);

@@ -4,7 +4,8 @@
  *   facts §5); if it does not fit, the whole pool goes to external RAM — except where the profile's
  *   `activationSplit` says the tool version splits it (STEdgeAI 3.x/4.x on the H747: pools up to
  *   `internalPoolMaxBytes` stay internal, a larger one keeps `splitInternalBytes` internal and the rest goes to
- *   external RAM; ST's re-identification tables publish both parts). N6 ('all-regions'): buffers spread
+ *   external RAM) — and except where `needs.activationPools` carries the per-pool plan of ST's memory-pool descriptor
+ *   (activation-peak.ts memoryPoolLitePlan: ST's re-identification tables publish both parts). N6 ('all-regions'): buffers spread
  *   over every internal pool, the overflow spills to hyperRAM (the N6 tables publish internal/external RAM); with
  *   `needs.activationPools` (the compiler's per-pool plan) each pool gets its own high-water mark.
  * - runtime RAM (library .data/.bss): another internal data RAM region when one has room, else beside
@@ -24,7 +25,8 @@ export interface MemoryNeeds {
    * The activations already laid out per memory pool (memory id → that pool's high-water mark): a compiler that places
    * buffers per pool (N6 Neural-ART, activation-peak.ts neuralArtPoolPlan). activationBytes is their sum, or more when
    * the plan had nowhere to put some buffers (no external pool): the rest over-commits the largest internal region.
-   * Only 'all-regions' profiles use it.
+   * 'all-regions' profiles use it; so do 'largest-region' profiles with ST's memory-pool descriptor
+   * (activationMemoryPools: activation-peak.ts memoryPoolLitePlan, each pool at its memory).
    */
   activationPools?: { id: string; bytes: number }[];
 }
@@ -119,7 +121,19 @@ export function mapMemory(profile: TargetProfile, needs: MemoryNeeds, opts: MapO
     needs.runtimeRamBytes > 0
       ? mems.filter((m) => m.kind === 'internal-ram' && m.data && !actRegions.includes(m) && m.bytes >= needs.runtimeRamBytes).sort((a, b) => b.bytes - a.bytes)[0]
       : undefined;
-  if (profile.activationPlacement === 'largest-region') {
+  if (profile.activationPlacement === 'largest-region' && needs.activationPools) {
+    // a memory-pool descriptor's plan (activation-peak.ts memoryPoolLitePlan): each pool at its own memory
+    const parts: string[] = [];
+    for (const p of needs.activationPools) {
+      const m = mems.find((x) => x.id === p.id);
+      if (!m) throw new Error(`activation pool '${p.id}' is not a memory of ${profile.id}`);
+      put('activations', m, p.bytes);
+      ramRoleMems.add(m);
+      parts.push(`${p.bytes} B in ${m.name}`);
+      if (isExternal(m) && p.bytes > 0) overflowed.push(...actRegions.map((r) => r.name));
+    }
+    notes.push(`activations exceed the first pool of ST's memory-pool descriptor: each buffer goes whole to one pool, ${parts.join(', ')} (${needs.activationBytes} B in all)`);
+  } else if (profile.activationPlacement === 'largest-region') {
     const region = actRegions[0];
     // runtime RAM shares the region when no other internal data memory can hold it: the pool must leave it room
     const runtimeBeside = runtimeOther ? 0 : needs.runtimeRamBytes;

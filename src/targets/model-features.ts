@@ -5,7 +5,7 @@
  */
 import type { Analysis, Layer, LayerKind } from '../analyzer/layer.ts';
 import { elementCount } from '../analyzer/layer-ops.ts';
-import { activationPeakBytes, litePeakBytes, poolPlanFor, type PoolPlan } from './activation-peak.ts';
+import { activationPeakBytes, litePeakBytes, memoryPoolLitePlanBuiltin, poolPlanFor, type PoolPlan } from './activation-peak.ts';
 import { neuralArtBlobBytes, neuralArtWeightsFlashBytes } from './neural-art-weights.ts';
 import { modelWork, sumWork, type LayerWork } from './latency/layer-work.ts';
 import { runtimeShapeOps } from './latency/runtime-path.ts';
@@ -54,6 +54,12 @@ export interface ModelFeatures {
    * latencyPlacement); with the lite field.
    */
   activationExternalBytesNeuralArt?: number;
+  /**
+   * The lite pool split over ST's H747 memory-pool descriptor (activation-peak.ts memoryPoolLitePlan; the built-in profile
+   * with `activationMemoryPools`): internal and external bytes as ST's re-identification tables publish them. With the lite
+   * field, present only when the lite pool exceeds the descriptor's first pool.
+   */
+  activationPoolsLite?: { internalBytes: number; externalBytes: number; pools: { id: string; bytes: number }[] };
   /** Distinct kernels a runtime links: op + kind + dtype (+ kernel size for convs), sorted. */
   kernelKinds: string[];
   /** Any layer with per-channel weights (decides NPU vs GPU on the MP2, facts §4.5). */
@@ -165,13 +171,15 @@ export function neuralArtFields(plan: Pick<PoolPlan, 'bytes' | 'externalBytes'> 
   return plan === undefined ? {} : { activationPeakBytesNeuralArt: plan.bytes, activationExternalBytesNeuralArt: plan.externalBytes };
 }
 
-function liteField(a: Analysis): Pick<ModelFeatures, 'activationPeakBytesLite' | NeuralArtFields | 'weightsFlashBytesNeuralArt' | 'weightsBlobBytesNeuralArt'> {
+function liteField(a: Analysis): Pick<ModelFeatures, 'activationPeakBytesLite' | NeuralArtFields | 'activationPoolsLite' | 'weightsFlashBytesNeuralArt' | 'weightsBlobBytesNeuralArt'> {
   const bytes = litePeakBytes(a);
+  const pools = bytes === undefined ? undefined : memoryPoolLitePlanBuiltin(a);
   // the built-in profile that places activations per pool (STM32N6570-DK)
   const n6 = builtinProfiles().find((p) => p.activationPools);
   return {
     ...(bytes === undefined ? {} : { activationPeakBytesLite: bytes }),
     ...neuralArtFields(n6 ? poolPlanFor(a, n6) : undefined),
+    ...(pools === undefined ? {} : { activationPoolsLite: { internalBytes: pools.internalBytes, externalBytes: pools.externalBytes, pools: pools.pools.map((p) => ({ id: p.id, bytes: p.bytes })) } }),
     weightsFlashBytesNeuralArt: neuralArtWeightsFlashBytes(a),
     weightsBlobBytesNeuralArt: neuralArtBlobBytes(a),
   };

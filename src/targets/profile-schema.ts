@@ -59,6 +59,23 @@ export const activationSplitSchema = z.object({
 });
 
 /**
+ * ST's memory-pool descriptor for an MCU board (the `--memory-pool` / `target_info` JSON ST's deployment scripts pass to
+ * STEdgeAI when the activations do not fit the default pool): the internal pools, in the order the tool fills them, and
+ * their sizes (what the application leaves for activations, not the memories' sizes); external RAM (the profile's
+ * external memory holding activations) takes what fits in none. Each buffer lies whole in one pool and the published
+ * internal / external RAM is the sum over pools of each pool's used size (activation-peak.ts memoryPoolLitePlan).
+ */
+export const activationMemoryPoolsSchema = z.object({
+  /** First tool version that takes the descriptor (versionRank order). */
+  fromToolVersion: z.string().regex(/^(stedgeai|cubeai)-\d+\.\d+$/, "a tool version such as 'stedgeai-3.0'"),
+  /** Internal pools, most preferred first: a memory id (internal RAM) and the bytes the descriptor gives it (capped at the memory's size). */
+  pools: z
+    .array(z.object({ memory: z.string().min(1), bytes: z.number().int().positive() }))
+    .min(1),
+  source,
+});
+
+/**
  * A compiler that places each activation buffer whole in one of several memory pools (STM32N6 Neural-ART, ST's .mpool
  * file) instead of one contiguous pool: the pools it fills, in the order it prefers them. Its published activation
  * figure is the sum over pools of each pool's high-water mark (activation-peak.ts neuralArtPoolPlan).
@@ -90,6 +107,8 @@ export const profileSchema = z
     activationPlacement: z.enum(['largest-region', 'all-regions']),
     /** 'largest-region' only: the tool versions that split an oversized pool instead of moving it whole (see activationSplitSchema). */
     activationSplit: activationSplitSchema.optional(),
+    /** 'largest-region' only: ST's memory-pool descriptor for pools too large for the first of them (see activationMemoryPoolsSchema). */
+    activationMemoryPools: activationMemoryPoolsSchema.optional(),
     /** 'all-regions' only: the compiler's per-pool placement (see activationPoolsSchema); absent = fill the regions in order. */
     activationPools: activationPoolsSchema.optional(),
     /** Kernel scratch rules of the activation plan: 'st' = ST's MCU runtime (docs/memory.md), CMSIS-NN 'dsp' (M7/M33) or 'mve' (M55); 'none' for MPU/NPU runtimes. */
@@ -118,6 +137,17 @@ export const profileSchema = z
         ctx.addIssue({ code: 'custom', path: ['activationPools', 'order', i], message: `'${id}' is listed twice` });
       }
     });
+    p.activationMemoryPools?.pools.forEach((pool, i, pools) => {
+      const m = p.memories.find((x) => x.id === pool.memory);
+      if (!m || m.kind !== 'internal-ram') {
+        ctx.addIssue({ code: 'custom', path: ['activationMemoryPools', 'pools', i, 'memory'], message: `'${pool.memory}' is not an internal RAM memory` });
+      } else if (pools.findIndex((x) => x.memory === pool.memory) !== i) {
+        ctx.addIssue({ code: 'custom', path: ['activationMemoryPools', 'pools', i, 'memory'], message: `'${pool.memory}' is listed twice` });
+      }
+    });
+    if (p.activationMemoryPools && p.activationPlacement !== 'largest-region') {
+      ctx.addIssue({ code: 'custom', path: ['activationMemoryPools'], message: "needs activationPlacement 'largest-region'" });
+    }
     if (p.activationPools && p.activationPlacement !== 'all-regions') {
       ctx.addIssue({ code: 'custom', path: ['activationPools'], message: "needs activationPlacement 'all-regions'" });
     }
@@ -128,6 +158,7 @@ export const profileSchema = z
 
 export type MemoryRegion = z.infer<typeof memorySchema>;
 export type ActivationSplit = z.infer<typeof activationSplitSchema>;
+export type ActivationMemoryPools = z.infer<typeof activationMemoryPoolsSchema>;
 export type ActivationPools = z.infer<typeof activationPoolsSchema>;
 export type Engine = z.infer<typeof engineSchema>;
 export type TargetProfile = z.infer<typeof profileSchema>;

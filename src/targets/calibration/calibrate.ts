@@ -8,7 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stAllocatorFamily } from '../../analyzer/memory/st4x-plan.ts';
 import { activationBytesForTool } from '../activation-peak.ts';
-import { referenceVersionOf } from '../latency/fit.ts';
+import { referenceVersionOf, versionRank } from '../latency/fit.ts';
 import { BORROW, fitEngineModels, latencyRows, MIN_MODELS_FOR_FIT, predictMs, timedRows, type EngineModel } from '../latency/engine-models.ts';
 import type { TargetProfile } from '../profile-schema.ts';
 import { builtinProfiles } from '../resolve.ts';
@@ -61,6 +61,11 @@ export interface LooRecord {
   published: number;
   predicted: number;
   errorPct: number;
+  /**
+   * activationRam rows whose table publishes internal and external RAM instead of one activation figure (ST's MCU
+   * re-identification tables; published = internal + external): the two parts, published and predicted (bytes).
+   */
+  parts?: { internal: { published: number; predicted: number }; external: { published: number; predicted: number } };
 }
 
 export interface CalibrationReport {
@@ -73,8 +78,10 @@ export interface CalibrationReport {
 
 const round = (v: number, d = 2): number => Math.round(v * 10 ** d) / 10 ** d;
 
-function toRecords(q: Quantity, outs: LooOutcome<CalibrationRow>[], roleOf: (r: CalibrationRow) => LooRecord['role'] = () => 'scored'): LooRecord[] {
-  return outs.map((o) => ({
+function toRecords(q: Quantity, outs: LooOutcome<CalibrationRow>[], roleOf: (r: CalibrationRow) => LooRecord['role'] = () => 'scored', profiles?: Map<string, TargetProfile>): LooRecord[] {
+  return outs.map((o) => {
+    const parts = q === 'activationRam' && profiles ? activationParts(o.item, profiles) : undefined;
+    return {
     quantity: q,
     target: o.item.target,
     rowId: o.item.rowId,
@@ -88,7 +95,9 @@ function toRecords(q: Quantity, outs: LooOutcome<CalibrationRow>[], roleOf: (r: 
     published: round(o.actual, 3),
     predicted: round(o.predicted, 3),
     errorPct: round(o.errorPct, 2),
-  }));
+    ...(parts ? { parts } : {}),
+    };
+  });
 }
 
 /** Leave-one-model-out latency predictions for every row whose engine has a model. */
@@ -179,9 +188,40 @@ export function runtimeLoo(rows: CalibrationRow[], quantity: 'runtimeRam' | 'cod
   return out;
 }
 
-/** The published activation RAM of a row: internal + external RAM on ST's NPU (N6) tables, the activation column elsewhere. */
+/**
+ * The published activation RAM of a row: internal + external RAM on ST's NPU (N6) tables and on the MCU tables that
+ * publish those two columns instead of activation RAM (the H747 re-identification tables), the activation column elsewhere.
+ */
 function publishedActivationBytes(r: CalibrationRow): number | undefined {
-  return r.table === 'npu' ? (r.published.internalRamBytes ?? 0) + (r.published.externalRamBytes ?? 0) : r.published.activationRamBytes;
+  return r.table === 'npu' || publishesPools(r) ? (r.published.internalRamBytes ?? 0) + (r.published.externalRamBytes ?? 0) : r.published.activationRamBytes;
+}
+
+/** An MCU row with internal / external RAM columns and no activation column (ST's H747 re-identification tables). */
+function publishesPools(r: CalibrationRow): boolean {
+  return r.table === 'mcu' && r.published.activationRamBytes === undefined && r.published.internalRamBytes !== undefined;
+}
+
+/**
+ * Our internal / external activation bytes for an MCU row published as pools, on a target with ST's memory-pool
+ * descriptor under a tool version that takes it (activation-peak.ts memoryPoolLitePlan, stored as
+ * features.activationPoolsLite when the lite pool exceeds the descriptor's first pool; otherwise the lite pool, all
+ * internal). Undefined for any other row: one pool, scored on its activation column.
+ */
+function predictedPools(r: CalibrationRow, profiles: Map<string, TargetProfile>): { internalBytes: number; externalBytes: number } | undefined {
+  const profile = profiles.get(r.target);
+  const descriptor = profile?.activationMemoryPools;
+  if (!publishesPools(r) || !descriptor || !r.features || versionRank(r.toolVersion) < versionRank(descriptor.fromToolVersion)) return undefined;
+  if (r.features.activationPoolsLite) return r.features.activationPoolsLite;
+  return { internalBytes: activationBytesForTool(r.features, profile.scratchEngine, r.toolVersion), externalBytes: 0 };
+}
+
+function activationParts(r: CalibrationRow, profiles: Map<string, TargetProfile>): LooRecord['parts'] {
+  const ours = predictedPools(r, profiles);
+  if (!ours) return undefined;
+  return {
+    internal: { published: round(r.published.internalRamBytes ?? 0, 3), predicted: ours.internalBytes },
+    external: { published: round(r.published.externalRamBytes ?? 0, 3), predicted: ours.externalBytes },
+  };
 }
 
 /**
@@ -210,8 +250,10 @@ function directMemory(rows: CalibrationRow[], quantity: 'activationRam' | 'weigh
       actual = publishedActivationBytes(r);
       // a target whose compiler places buffers per memory pool (N6 Neural-ART) is scored on that plan, as `check` predicts it
       const perPool = r.table === 'npu' && profiles.get(r.target)?.activationPools ? r.features.activationPeakBytesNeuralArt : undefined;
+      // an MCU row published as internal / external RAM is scored on ST's memory-pool descriptor's plan (its pools' sum)
+      const pools = predictedPools(r, profiles);
       // an MCU row is scored on the plan of its tool family (STEdgeAI 3.x/4.x: the lite pool), as `check` predicts it
-      predicted = perPool ?? activationBytesForTool(r.features, profiles.get(r.target)?.scratchEngine, r.toolVersion);
+      predicted = perPool ?? (pools ? pools.internalBytes + pools.externalBytes : activationBytesForTool(r.features, profiles.get(r.target)?.scratchEngine, r.toolVersion));
     }
     if (!actual || actual <= 0) continue;
     out.push(outcomeOf(r, predicted, actual));
@@ -350,6 +392,18 @@ export function calibrate(opts: { rows?: CalibrationRow[]; profiles?: TargetProf
       if (q === 'activationRam') {
         const st81 = st81Activation.filter((o) => calib.has(o.item.target) && o.item.toolVersion === toolVersion);
         if (st81.length) details = [`the figure is the STEdgeAI 3.0/4.0 lite-generator pool (st4x-plan.ts, partial); the STM32Cube.AI 8.1 st plan on the same rows: ${pct(summarizeErrors(st81, (r) => r.arch))}`];
+        const pooled = outs.filter((o) => publishesPools(o.item));
+        if (pooled.length) {
+          const signed = (v: number) => `${v >= 0 ? '+' : ''}${round(v, 1)} %`;
+          const part = (pub: number, ours: number) => (pub > 0 ? signed((100 * (ours - pub)) / pub) : `${ours} B for 0`);
+          const each = pooled.map((o) => {
+            const parts = activationParts(o.item, profiles)!;
+            return `${o.item.model} ${o.item.resolution.split('x').slice(0, 2).join('x')} ${signed(o.errorPct)} (internal ${part(parts.internal.published, parts.internal.predicted)}, external ${part(parts.external.published, parts.external.predicted)})`;
+          });
+          details = [...(details ?? []), `rows published as internal + external RAM, scored on ST's memory-pool descriptor (activationMemoryPools): ${each.join(', ')}`];
+        }
+        const unscored = rows.filter((r) => calib.has(r.target) && r.toolVersion === toolVersion && publishesPools(r) && !outs.some((o) => o.item === r));
+        if (unscored.length) details = [...(details ?? []), `rows published as internal + external RAM with no stand-in (not scored): ${unscored.map((r) => `${r.model} ${r.resolution.split('x').slice(0, 2).join('x')}`).join(', ')}`];
         const standIns = standInPools.filter((o) => calib.has(o.item.target) && o.item.toolVersion === toolVersion);
         if (standIns.length) {
           const exact = standIns.filter((o) => Math.abs(o.predicted - o.actual) < 1).length;
@@ -403,7 +457,7 @@ export function calibrate(opts: { rows?: CalibrationRow[]; profiles?: TargetProf
     minModelsForFit: MIN_MODELS_FOR_FIT,
     rowsUsed: Object.fromEntries(QUANTITIES.map((q) => [q, outcomes[q].length])) as Record<Quantity, number>,
     targets,
-    records: [...QUANTITIES.flatMap((q) => toRecords(q, outcomes[q], q === 'latency' ? latencyRole : undefined)), ...toRecords('latency', contradicted, latencyRole)],
+    records: [...QUANTITIES.flatMap((q) => toRecords(q, outcomes[q], q === 'latency' ? latencyRole : undefined, profiles)), ...toRecords('latency', contradicted, latencyRole)],
   };
 }
 
