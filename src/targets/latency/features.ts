@@ -32,7 +32,7 @@ export const LATENCY_FEATURES = [
   'inference', // per-inference constant
   'elems_pool_in', // input elements of pooling layers (max / average / global pools): streamed by the pool kernel
   'macs_conv_cubeai', // k×k conv MACs again when measured with STM32Cube.AI 7.x/8.x (legacy runtime); 0 for STEdgeAI 3.x/4.x and predictions
-  'reads_im2col', // reads_conv of the convs that build im2col columns (not ST's deep 3×3 kernel)
+  'reads_im2col', // reads_conv of all convs but ST's deep 3×3 kernel (in no set since session 8: taps_im2col + bytes_im2col)
   'bytes_external', // bytes over an external bus: activation bytes while the pool is (partly) in external RAM + weight bytes streamed from external flash
   'taps_im2col', // kernel taps copied or padding-filled into s16 im2col columns (per-tap overhead of the column-building kernels)
   'bytes_im2col', // bytes those taps copy and widen to s16 (per-byte work of the same kernels)

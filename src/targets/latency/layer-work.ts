@@ -27,7 +27,7 @@ export const WORK_TERMS = [
   'bytes_weights', // kernel weights + biases
   'layers', // kernel calls (views excluded)
   'elems_pool_in', // input elements of pooling layers (max / average / global): what a pool kernel streams
-  'reads_im2col', // reads_conv of the convs that build im2col columns (all but ST's deep 3×3 kernel, see below)
+  'reads_im2col', // reads_conv of all convs but ST's deep 3×3 kernel (the M7 set's im2col term until session 8; no set uses it now, kept to reproduce those figures)
   'bytes_weights_streamed', // weight bytes a Cortex-M kernel reads per inference (see weightBytesStreamed)
   'taps_im2col', // kernel taps copied (or padding-filled) into s16 im2col columns: groups × output pixels × kh × kw (see buildsIm2colColumns)
   'bytes_im2col', // bytes copied into those columns and widened to s16: output pixels × kh × kw × Cin
