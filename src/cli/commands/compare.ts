@@ -6,10 +6,11 @@
  */
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { addModelOptions, loadModelForCli, type ModelCliOptions } from '../model-options.ts';
+import { addModelOptions, analyzeAtForCli, loadModelForCli, type ModelCliOptions } from '../model-options.ts';
 import { EdgefitError } from '../../analyzer/errors.ts';
 import { DEFAULT_TARGETS, evaluateTargets, type TargetResult } from '../../targets/evaluate.ts';
-import { analyzeLoadedAt, formatBytes, formatCount, latencyCell, parseResolutions, roleCell, resultJson } from '../../targets/present.ts';
+import { formatBytes, formatCount, latencyCell, parseResolutions, roleCell, resultJson } from '../../targets/present.ts';
+import { FIT_TABLE_LEGEND, thinLatencyLines } from '../format/fit-notes.ts';
 import { renderTable } from '../format/table.ts';
 
 interface CompareOptions extends ModelCliOptions {
@@ -54,7 +55,7 @@ export function registerCompare(program: Command): void {
         for (const j of jobs) {
           bar?.update(variants.length, { job: `${j.model}${j.resolution ? ` @${j.resolution}` : ''}` });
           const { model, inputShapes } = load(j.model);
-          const a = analyzeLoadedAt(model, j.resolution, inputShapes);
+          const a = analyzeAtForCli(j.model, model, j.resolution, inputShapes);
           const results = evaluateTargets(a, targets);
           variants.push({ model: j.model, resolution: j.resolution ?? null, macs: a.totals.macsConvDense, activationBytes: results[0]?.activationBytes ?? 0, weightBytes: a.totals.weightBytes, partial: a.partial, targets: results });
           bar?.update(variants.length);
@@ -93,12 +94,15 @@ export function registerCompare(program: Command): void {
             { header: 'target' },
             { header: 'activations', align: 'right' },
             { header: 'fits' },
-            { header: 'RAM (margin)' },
-            { header: 'flash (margin)' },
-            { header: 'latency ±LOO', align: 'right' },
+            { header: 'RAM used / capacity (free)' },
+            { header: 'flash used / capacity (free)' },
+            { header: 'latency ± LOO error', align: 'right' },
           ],
           rows,
         ) + '\n',
       );
+      const partial = variants.some((v) => v.partial) ? 'PARTIAL = some ops are unknown to edgefit: their figures are left out (lower bounds).' : '';
+      const thin = thinLatencyLines(variants.flatMap((v) => v.targets));
+      process.stdout.write([partial, thin, FIT_TABLE_LEGEND].filter(Boolean).join('\n') + '\n');
     });
 }
