@@ -7,8 +7,8 @@ import type { Command } from 'commander';
 import { addModelOptions, analyzeAtForCli, loadModelForCli, type ModelCliOptions } from '../model-options.ts';
 import { EdgefitError } from '../../analyzer/errors.ts';
 import { DEFAULT_TARGETS, evaluateTargets } from '../../targets/evaluate.ts';
-import { formatBytes, formatCount, latencyCell, parseResolutions, roleCell, resultJson } from '../../targets/present.ts';
-import { FIT_TABLE_LEGEND, thinLatencyLines } from '../format/fit-notes.ts';
+import { formatBytes, formatCount, latencyCell, parseResolutions, resultJson } from '../../targets/present.ts';
+import { boundedRoleCell, FIT_TABLE_LEGEND, thinLatencyLines } from '../format/fit-notes.ts';
 import { renderTable } from '../format/table.ts';
 
 interface CheckOptions extends ModelCliOptions {
@@ -50,8 +50,8 @@ export function registerCheck(program: Command): void {
           r.name,
           r.fits ? 'yes' : 'NO',
           formatBytes(r.activationBytes),
-          roleCell(r, 'ram'),
-          roleCell(r, 'flash'),
+          boundedRoleCell(r, 'ram'),
+          boundedRoleCell(r, 'flash'),
           r.limitingMemory,
           latencyCell(r),
         ]);

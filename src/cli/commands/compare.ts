@@ -9,8 +9,8 @@ import type { Command } from 'commander';
 import { addModelOptions, analyzeAtForCli, loadModelForCli, type ModelCliOptions } from '../model-options.ts';
 import { EdgefitError } from '../../analyzer/errors.ts';
 import { DEFAULT_TARGETS, evaluateTargets, type TargetResult } from '../../targets/evaluate.ts';
-import { formatBytes, formatCount, latencyCell, parseResolutions, roleCell, resultJson } from '../../targets/present.ts';
-import { FIT_TABLE_LEGEND, thinLatencyLines } from '../format/fit-notes.ts';
+import { formatBytes, formatCount, latencyCell, parseResolutions, resultJson } from '../../targets/present.ts';
+import { boundedRoleCell, FIT_TABLE_LEGEND, thinLatencyLines } from '../format/fit-notes.ts';
 import { renderTable } from '../format/table.ts';
 
 interface CompareOptions extends ModelCliOptions {
@@ -79,8 +79,8 @@ export function registerCompare(program: Command): void {
             // each target's own figure: the N6 compiler's pools, the newest MCU tool's pool, the st plan elsewhere
             formatBytes(r.activationBytes),
             r.fits ? 'yes' : 'NO',
-            roleCell(r, 'ram'),
-            roleCell(r, 'flash'),
+            boundedRoleCell(r, 'ram'),
+            boundedRoleCell(r, 'flash'),
             latencyCell(r),
           ]);
         });

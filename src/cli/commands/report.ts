@@ -5,9 +5,10 @@
 import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
 import { parseResolutions as parseResolutionList } from '../../targets/present.ts';
-import { addModelOptions, loadModelForCli, type ModelCliOptions } from '../model-options.ts';
+import { addModelOptions, analyzeAtForCli, loadModelForCli, type ModelCliOptions } from '../model-options.ts';
 import { buildReportInput } from '../../report/build-input.ts';
 import { publishedQueryForFile } from '../../report/published.ts';
+import { isEdgefitError } from '../../analyzer/errors.ts';
 import { renderReport } from '../../report/render.ts';
 import { writeReport } from '../../report/write.ts';
 
@@ -40,7 +41,14 @@ export function registerReport(program: Command): void {
       // ST's own benchmarked files (named row by row in data/published) get their published figures beside ours
       const published = publishedQueryForFile(modelPath);
       const { model, inputShapes } = loadModelForCli(modelPath, opts);
-      const input = await buildReportInput(modelPath, { targets: opts.target, resolutions, model, inputShapes, ...(published ? { published } : {}) });
+      let input;
+      try {
+        input = await buildReportInput(modelPath, { targets: opts.target, resolutions, model, inputShapes, ...(published ? { published } : {}) });
+      } catch (e) {
+        // a size of the sweep the model does not take: name the file and the size (each re-analysed alone, on this error path only)
+        if (resolutions && isEdgefitError(e)) for (const r of resolutions) analyzeAtForCli(modelPath, model, r, inputShapes);
+        throw e;
+      }
       const written = writeReport(opts.output ?? defaultReportPath(modelPath), renderReport(input));
       process.stdout.write(`report written: ${written.path}\n${written.url}\n`);
     });

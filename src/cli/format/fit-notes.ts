@@ -2,13 +2,16 @@
  * The lines `check` and `compare` print under their fit tables: what the cells mean, and why a latency
  * carries no error figure. One wording for both commands.
  */
-import type { TargetResult } from '../../targets/evaluate.ts';
+import { CODE_FLASH_LOWER_BOUND_NOTE_START, PARTIAL_NOTE_START, type TargetResult } from '../../targets/evaluate.ts';
+import { roleCell } from '../../targets/present.ts';
 
 /** The legend under a fit table (check, compare). */
 export const FIT_TABLE_LEGEND = [
   'RAM = activations + runtime-library RAM, flash = weights + code. Each cell: used / capacity (free room, % of',
   'capacity) of the fullest memory that role uses; "+ … in <memory>" = the part placed in external memory. N6: its',
-  'NPU RAM pools together; MPUs: DDR. Every memory with its bytes: --json (memories[]). KiB = 1024 B.',
+  'NPU RAM pools together; MPUs: DDR (N6 and MPUs: runtime RAM and code are not estimated, not in the figures).',
+  '"≥" = a lower bound (unknown ops, or layers whose kernel code is not known: see the notes). Every memory with',
+  'its bytes: --json (memories[]). KiB = 1024 B.',
   'latency in ms; ±x% = leave-one-model-out MAPE of the latency model (edgefit calibrate).',
 ].join('\n');
 
@@ -28,4 +31,15 @@ export function thinLatencyLines(results: readonly TargetResult[]): string {
     lines.push(line);
   }
   return lines.length ? `latency from thin data (no reliable error figure):\n${lines.join('\n')}` : '';
+}
+
+/**
+ * The RAM / flash cell of a fit table, marked "≥ " when the figure leaves something out: a partial analysis
+ * (unknown ops) makes both lower bounds, a layer with no known library function makes code flash one
+ * (check's notes say which, in the words evaluate.ts writes them).
+ */
+export function boundedRoleCell(r: TargetResult, role: 'ram' | 'flash'): string {
+  const partial = r.notes.some((n) => n.startsWith(PARTIAL_NOTE_START));
+  const codeLowerBound = role === 'flash' && r.notes.some((n) => n.startsWith(CODE_FLASH_LOWER_BOUND_NOTE_START));
+  return `${partial || codeLowerBound ? '≥ ' : ''}${roleCell(r, role)}`;
 }
