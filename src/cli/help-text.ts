@@ -52,12 +52,12 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
   targets: {
     examples: ['edgefit targets', 'edgefit targets --json'],
     units: 'memory sizes in KiB/MiB/GiB (1024); errors: leave-one-model-out MAPE / worst signed error on ST\'s published tables.',
-    exitCodes: '0; 2 usage',
+    exitCodes: '0 printed; 2 usage (unknown option), one line on stderr',
   },
   calibrate: {
     examples: ['edgefit calibrate', 'edgefit calibrate --json > calibration.json'],
     units: 'cells: MAPE / worst signed error (models m, rows r) of each quantity, each model predicted by a fit that never saw it.',
-    exitCodes: '0; 2 usage',
+    exitCodes: '0 printed; 2 usage (unknown option), one line on stderr',
   },
   report: {
     examples: [
@@ -77,7 +77,7 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
   },
   'zoo list': {
     examples: ['edgefit zoo list', 'edgefit zoo list --json'],
-    exitCodes: '0; 2 usage',
+    exitCodes: '0 printed; 2 usage (unknown option), one line on stderr',
   },
   'zoo build': {
     examples: [
