@@ -218,6 +218,20 @@ describe.skipIf(!HAVE_SHARED)('check: the table says what check --json says', ()
   });
 });
 
+describe.skipIf(!HAVE_SHARED)('check: a partial analysis (unknown ops) marks every figure a lower bound', () => {
+  it('header, activations, RAM, flash and latency', async () => {
+    const model = join(MODELS_DIR, 'onnx_public/whole_networks/squeezenet_tensor_input.onnx');
+    expect(await run('check', model, '-t', 'H747', '-t', 'MP135', '--json')).toBe(0);
+    expect(JSON.parse(out).partial).toBe(true);
+    out = '';
+    expect(await run('check', model, '-t', 'H747', '-t', 'MP135')).toBe(0);
+    expect(out.split('\n')[0]).toMatch(/\(PARTIAL analysis: unknown ops left out, figures are lower bounds\)$/);
+    const [, ...rows] = tableRows(out);
+    expect(rows).toHaveLength(2);
+    for (const r of rows) for (const i of [2, 3, 4, 6]) expect(r[i], `${r[0]} column ${i}`).toMatch(/^≥ /);
+  });
+});
+
 describe.skipIf(!HAVE_SHARED)('compare: the legend and thin-latency reasons under the table', () => {
   it('each thin target once, whatever the number of variants', async () => {
     const files = ['st_efficientnet_lc_v1_128_tfs_int8.tflite', 'st_efficientnet_lc_v1_224_tfs_int8.tflite'].map((f) => join(EFF, f));

@@ -7,8 +7,8 @@ import type { Command } from 'commander';
 import { addModelOptions, analyzeAtForCli, loadModelForCli, type ModelCliOptions } from '../model-options.ts';
 import { EdgefitError } from '../../analyzer/errors.ts';
 import { DEFAULT_TARGETS, evaluateTargets } from '../../targets/evaluate.ts';
-import { formatBytes, formatCount, latencyCell, parseResolutions, resultJson } from '../../targets/present.ts';
-import { boundedRoleCell, FIT_TABLE_LEGEND, thinLatencyLines } from '../format/fit-notes.ts';
+import { formatBytes, formatCount, parseResolutions, resultJson } from '../../targets/present.ts';
+import { boundedActivationsCell, boundedLatencyCell, boundedRoleCell, FIT_TABLE_LEGEND, thinLatencyLines } from '../format/fit-notes.ts';
 import { renderTable } from '../format/table.ts';
 
 interface CheckOptions extends ModelCliOptions {
@@ -49,11 +49,11 @@ export function registerCheck(program: Command): void {
         const rows = results.map((r) => [
           r.name,
           r.fits ? 'yes' : 'NO',
-          formatBytes(r.activationBytes),
+          boundedActivationsCell(r),
           boundedRoleCell(r, 'ram'),
           boundedRoleCell(r, 'flash'),
           r.limitingMemory,
-          latencyCell(r),
+          boundedLatencyCell(r),
         ]);
         const table = renderTable(
           [

@@ -9,8 +9,8 @@ import type { Command } from 'commander';
 import { addModelOptions, analyzeAtForCli, loadModelForCli, type ModelCliOptions } from '../model-options.ts';
 import { EdgefitError } from '../../analyzer/errors.ts';
 import { DEFAULT_TARGETS, evaluateTargets, type TargetResult } from '../../targets/evaluate.ts';
-import { formatBytes, formatCount, latencyCell, parseResolutions, resultJson } from '../../targets/present.ts';
-import { boundedRoleCell, FIT_TABLE_LEGEND, thinLatencyLines } from '../format/fit-notes.ts';
+import { formatBytes, formatCount, parseResolutions, resultJson } from '../../targets/present.ts';
+import { boundedActivationsCell, boundedLatencyCell, boundedRoleCell, FIT_TABLE_LEGEND, thinLatencyLines } from '../format/fit-notes.ts';
 import { renderTable } from '../format/table.ts';
 
 interface CompareOptions extends ModelCliOptions {
@@ -77,11 +77,11 @@ export function registerCompare(program: Command): void {
             i === 0 ? formatBytes(v.weightBytes) : '',
             r.name,
             // each target's own figure: the N6 compiler's pools, the newest MCU tool's pool, the st plan elsewhere
-            formatBytes(r.activationBytes),
+            boundedActivationsCell(r),
             r.fits ? 'yes' : 'NO',
             boundedRoleCell(r, 'ram'),
             boundedRoleCell(r, 'flash'),
-            latencyCell(r),
+            boundedLatencyCell(r),
           ]);
         });
       }

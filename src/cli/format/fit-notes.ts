@@ -3,7 +3,7 @@
  * carries no error figure. One wording for both commands.
  */
 import { CODE_FLASH_LOWER_BOUND_NOTE_START, PARTIAL_NOTE_START, type TargetResult } from '../../targets/evaluate.ts';
-import { roleCell } from '../../targets/present.ts';
+import { formatBytes, latencyCell, roleCell } from '../../targets/present.ts';
 
 /** The legend under a fit table (check, compare). */
 export const FIT_TABLE_LEGEND = [
@@ -38,6 +38,17 @@ export function thinLatencyLines(results: readonly TargetResult[]): string {
  * (unknown ops) makes both lower bounds, a layer with no known library function makes code flash one
  * (check's notes say which, in the words evaluate.ts writes them).
  */
+/** The activations cell, "≥ " before it when the analysis is partial. */
+export function boundedActivationsCell(r: TargetResult): string {
+  return `${r.notes.some((n) => n.startsWith(PARTIAL_NOTE_START)) ? '≥ ' : ''}${formatBytes(r.activationBytes)}`;
+}
+
+/** The latency cell, "≥ " before it when the analysis is partial (the unknown layers' time is not in it). */
+export function boundedLatencyCell(r: TargetResult): string {
+  const partial = r.notes.some((n) => n.startsWith(PARTIAL_NOTE_START));
+  return `${partial && r.latencyMs !== null ? '≥ ' : ''}${latencyCell(r)}`;
+}
+
 export function boundedRoleCell(r: TargetResult, role: 'ram' | 'flash'): string {
   const partial = r.notes.some((n) => n.startsWith(PARTIAL_NOTE_START));
   const codeLowerBound = role === 'flash' && r.notes.some((n) => n.startsWith(CODE_FLASH_LOWER_BOUND_NOTE_START));
