@@ -23,8 +23,8 @@ export function registerCheck(program: Command): void {
     .description('Does the model fit each target (RAM, flash, margins, limiting memory) and how fast will it run')
     .argument('<model>', 'model file (.onnx or .tflite)')
     .option('-t, --target <name|profile.json>', 'target board/series as ST prints it, or a profile file (repeatable; default: every board)', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--resolution <px>', 're-infer shapes at this input size')
-    .option('--json', 'print JSON (targets[] with id, fits, ram, flash, latencyMs, latencyErrorPct, limitingMemory)');
+    .option('--resolution <px>', 're-infer shapes at this square input size in pixels (no new file), e.g. 160')
+    .option('--json', 'print JSON (targets[] with id, fits, ram, flash, latencyMs, latencyErrorPct, limitingMemory; docs/json.md)');
   addModelOptions(cmd).action((path: string, opts: CheckOptions) => {
       const res = opts.resolution !== undefined ? parseResolutions(opts.resolution, '--resolution') : undefined;
       if (res && res.length !== 1) throw new EdgefitError('USAGE', '--resolution takes one size; use compare for a sweep');

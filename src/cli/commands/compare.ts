@@ -35,9 +35,9 @@ export function registerCompare(program: Command): void {
     .command('compare')
     .description('Compare input resolutions of one model, or several model variants, across targets')
     .argument('<models...>', 'model files (.onnx or .tflite)')
-    .option('--resolutions <list>', 'input sizes to re-infer shapes at, e.g. 96,128,160,192,224')
-    .option('-t, --target <name|profile.json>', 'target (repeatable; default: every board)', (v: string, prev: string[] = []) => [...prev, v])
-    .option('--json', 'print JSON')
+    .option('--resolutions <list>', 'square input sizes in pixels to re-infer shapes at (no new file), e.g. 96,128,160,192,224')
+    .option('-t, --target <name|profile.json>', 'target board/series as ST prints it, or a profile file (repeatable; default: every board)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--json', 'print JSON (variants[], each with targets[] as check --json; docs/json.md)')
     .option('--no-progress', 'never show the progress bar');
   addModelOptions(cmd).action((models: string[], opts: CompareOptions) => {
       const resolutions: (number | undefined)[] = opts.resolutions ? parseResolutions(opts.resolutions) : [undefined];

@@ -33,7 +33,7 @@ export function registerReport(program: Command): void {
     .command('report')
     .description('Write a self-contained HTML report: fit per target, per-layer table, memory and latency charts')
     .argument('<model>', 'model file (.onnx or .tflite)')
-    .option('-t, --target <name>', 'target board/series or ./profile.json (repeatable; default: every built-in board)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('-t, --target <name|profile.json>', 'target board/series as ST prints it, or a profile file (repeatable; default: every built-in board)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--resolutions <list>', 'also re-analyse at these square input sizes, e.g. 96,128,160,192,224')
     .option('-o, --output <file>', 'where to write the HTML (default: reports/<model>.html)');
   addModelOptions(cmd).action(async (modelPath: string, opts: ReportCliOptions) => {

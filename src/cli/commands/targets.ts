@@ -21,7 +21,7 @@ export function registerTargets(program: Command): void {
   program
     .command('targets')
     .description('List target profiles with their memories, engines and leave-one-model-out calibration error')
-    .option('--json', 'print JSON')
+    .option('--json', 'print JSON (every profile with its memories, engines and calibration error)')
     .action((opts: { json?: boolean }) => {
       const profiles = listTargets();
       const { errors } = calibratedModels();
