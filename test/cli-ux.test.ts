@@ -156,6 +156,9 @@ describe.skipIf(!HAVE_SHARED)('check: the table says what check --json says', ()
     // the header's figures are the JSON's top-level ones, named
     expect(text.split('\n')[0]).toBe(`${j.model}: 23,902,720 MACs (conv/dense), weights ${formatBytes(j.weightBytes)}`);
     expect(j.macs).toBe(23_902_720);
+    // what the figures are for: the file's own input (Yamnet's 64×96 log-mel patch), no --resolution
+    expect(j.resolution).toBeNull();
+    expect(j.inputs).toEqual([{ name: 'serving_default_input_layer:0', shape: [1, 64, 96, 1], dtype: 'int8' }]);
     interface Mem { id: string; name: string; kind: string; capacityBytes: number; usedBytes: number }
     interface Role { internalBytes: number; externalBytes: number; capacityBytes: number; marginBytes: number }
     const pct = (used: number, cap: number) => `(+${((100 * (cap - used)) / cap).toFixed(0)}%)`;
@@ -215,6 +218,18 @@ describe.skipIf(!HAVE_SHARED)('check: the table says what check --json says', ()
     const [, row] = tableRows(out);
     expect(row![4]).toMatch(/^≥ [\d.]+ MiB \/ 2\.00 MiB \(\+\d+%\) internal flash \(2 banks\)$/);
     expect(row![3]).not.toMatch(/^≥/);
+  });
+});
+
+describe.skipIf(!HAVE_SHARED)('check --json records the size it was asked for', () => {
+  it('--resolution 96 on a 64×96 input: resolution 96, input 96×96, and the table header says so', async () => {
+    expect(await run('check', YAMNET, '-t', 'H747', '--resolution', '96', '--json')).toBe(0);
+    const j = JSON.parse(out);
+    expect(j.resolution).toBe(96);
+    expect(j.inputs[0].shape).toEqual([1, 96, 96, 1]);
+    out = '';
+    expect(await run('check', YAMNET, '-t', 'H747', '--resolution', '96')).toBe(0);
+    expect(out.split('\n')[0]).toBe(`${YAMNET} at 96×96 px: ${j.macs.toLocaleString('en-US')} MACs (conv/dense), weights 135.91 KiB`);
   });
 });
 

@@ -39,6 +39,9 @@ export function registerCheck(program: Command): void {
           macs: analysis.totals.macsConvDense,
           weightBytes: analysis.totals.weightBytes,
           allFit,
+          // what the figures are for: the --resolution asked (null: the file's own size) and the input shapes analysed
+          resolution: res?.[0] ?? null,
+          inputs: analysis.model.inputs,
           // per-layer split only here (docs/targets.md): compare's sweeps would repeat it per variant
           targets: results.map((r) => ({ ...resultJson(r), layerLatencyMs: r.layerLatencyMs })),
         };
