@@ -233,6 +233,27 @@ describe.skipIf(!HAVE_SHARED)('check --json records the size it was asked for', 
   });
 });
 
+describe.skipIf(!HAVE_SHARED)('one row per target, one label per file', () => {
+  it('a board named twice (alias and name) is checked once; a user copy of a built-in profile is kept beside it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'edgefit-cli-ux-'));
+    const copy = join(dir, 'f769-copy.json');
+    writeFileSync(copy, readFileSync(join(REPO_ROOT, 'src/targets/profiles/stm32f769i-disco.json')));
+    expect(await run('check', YAMNET, '-t', 'H747', '-t', 'STM32H747I-DISCO', '-t', 'stm32h747i-disco', '-t', 'F769', '-t', copy, '--json')).toBe(0);
+    expect(JSON.parse(out).targets.map((t: { id: string }) => t.id)).toEqual(['stm32h747i-disco', 'stm32f769i-disco', 'stm32f769i-disco']);
+    out = '';
+    expect(await run('compare', YAMNET, '--resolutions', '96', '-t', 'N6', '-t', 'stm32n6570-dk')).toBe(0);
+    expect(tableRows(out).slice(1).map((r) => r[3])).toEqual(['STM32N6570-DK']);
+  });
+
+  it('compare of two files with the same name in two folders labels each by its path', async () => {
+    const [a, b] = ['a', 'b'].map((d) => mkdtempSync(join(tmpdir(), `edgefit-cli-ux-${d}-`)));
+    writeFileSync(join(a!, 'm.tflite'), readFileSync(YAMNET));
+    writeFileSync(join(b!, 'm.tflite'), readFileSync(YAMNET));
+    expect(await run('compare', join(a!, 'm.tflite'), join(b!, 'm.tflite'), '-t', 'H747')).toBe(0);
+    expect(tableRows(out).slice(1).map((r) => r[0])).toEqual([join(a!, 'm.tflite'), join(b!, 'm.tflite')]);
+  });
+});
+
 describe.skipIf(!HAVE_SHARED)('check: a partial analysis (unknown ops) marks every figure a lower bound', () => {
   it('header, activations, RAM, flash and latency', async () => {
     const model = join(MODELS_DIR, 'onnx_public/whole_networks/squeezenet_tensor_input.onnx');

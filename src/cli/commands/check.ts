@@ -10,6 +10,7 @@ import { DEFAULT_TARGETS, evaluateTargets } from '../../targets/evaluate.ts';
 import { formatBytes, formatCount, parseResolutions, resultJson } from '../../targets/present.ts';
 import { boundedActivationsCell, boundedLatencyCell, boundedRoleCell, FIT_TABLE_LEGEND, thinLatencyLines } from '../format/fit-notes.ts';
 import { renderTable } from '../format/table.ts';
+import { uniqueTargets } from '../target-list.ts';
 
 interface CheckOptions extends ModelCliOptions {
   target?: string[];
@@ -30,7 +31,7 @@ export function registerCheck(program: Command): void {
       if (res && res.length !== 1) throw new EdgefitError('USAGE', '--resolution takes one size; use compare for a sweep');
       const { model, inputShapes } = loadModelForCli(path, opts);
       const analysis = analyzeAtForCli(path, model, res?.[0], inputShapes);
-      const results = evaluateTargets(analysis, opts.target?.length ? opts.target : DEFAULT_TARGETS);
+      const results = evaluateTargets(analysis, opts.target?.length ? uniqueTargets(opts.target) : DEFAULT_TARGETS);
       const allFit = results.every((r) => r.fits);
       if (opts.json) {
         const json = {

@@ -12,6 +12,7 @@ import { DEFAULT_TARGETS, evaluateTargets, type TargetResult } from '../../targe
 import { formatBytes, formatCount, parseResolutions, resultJson } from '../../targets/present.ts';
 import { boundedActivationsCell, boundedLatencyCell, boundedRoleCell, FIT_TABLE_LEGEND, thinLatencyLines } from '../format/fit-notes.ts';
 import { renderTable } from '../format/table.ts';
+import { uniqueTargets } from '../target-list.ts';
 
 interface CompareOptions extends ModelCliOptions {
   resolutions?: string;
@@ -42,7 +43,7 @@ export function registerCompare(program: Command): void {
   addModelOptions(cmd).action((models: string[], opts: CompareOptions) => {
       const resolutions: (number | undefined)[] = opts.resolutions ? parseResolutions(opts.resolutions) : [undefined];
       if (models.length === 1 && !opts.resolutions) throw new EdgefitError('USAGE', 'compare: give --resolutions for one model, or several models to compare');
-      const targets = opts.target?.length ? opts.target : DEFAULT_TARGETS;
+      const targets = opts.target?.length ? uniqueTargets(opts.target) : DEFAULT_TARGETS;
       const jobs = models.flatMap((m) => resolutions.map((r) => ({ model: m, resolution: r })));
       const showBar = !opts.json && opts.progress !== false && process.stderr.isTTY === true && jobs.length > 1;
       const bar = showBar ? new cliProgress.SingleBar({ stream: process.stderr, format: 'compare [{bar}] {value}/{total} {job}', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic) : undefined;
@@ -68,9 +69,12 @@ export function registerCompare(program: Command): void {
         return;
       }
       const rows: string[][] = [];
+      // the file name alone, unless two models share it (a.onnx in two folders): then the path as given
+      const base = (m: string) => m.split('/').pop()!;
+      const clash = new Set(models.map(base)).size < new Set(models).size;
       for (const v of variants) {
         v.targets.forEach((r, i) => {
-          const label = i === 0 ? `${v.model.split('/').pop()}${v.resolution ? ` @${v.resolution}` : ''}${v.partial ? ' PARTIAL' : ''}` : '';
+          const label = i === 0 ? `${clash ? v.model : base(v.model)}${v.resolution ? ` @${v.resolution}` : ''}${v.partial ? ' PARTIAL' : ''}` : '';
           rows.push([
             label,
             i === 0 ? formatCount(v.macs) : '',

@@ -11,6 +11,7 @@ import { publishedQueryForFile } from '../../report/published.ts';
 import { isEdgefitError } from '../../analyzer/errors.ts';
 import { renderReport } from '../../report/render.ts';
 import { writeReport } from '../../report/write.ts';
+import { uniqueTargets } from '../target-list.ts';
 
 interface ReportCliOptions extends ModelCliOptions {
   target?: string[];
@@ -41,9 +42,10 @@ export function registerReport(program: Command): void {
       // ST's own benchmarked files (named row by row in data/published) get their published figures beside ours
       const published = publishedQueryForFile(modelPath);
       const { model, inputShapes } = loadModelForCli(modelPath, opts);
+      const targets = opts.target && uniqueTargets(opts.target); // an unknown --target fails here, before any analysis
       let input;
       try {
-        input = await buildReportInput(modelPath, { targets: opts.target, resolutions, model, inputShapes, ...(published ? { published } : {}) });
+        input = await buildReportInput(modelPath, { targets, resolutions, model, inputShapes, ...(published ? { published } : {}) });
       } catch (e) {
         // a size of the sweep the model does not take: name the file and the size (each re-analysed alone, on this error path only)
         if (resolutions && isEdgefitError(e)) for (const r of resolutions) analyzeAtForCli(modelPath, model, r, inputShapes);
