@@ -221,6 +221,54 @@ describe.skipIf(!HAVE_SHARED)('check: the table says what check --json says', ()
   });
 });
 
+describe.skipIf(!HAVE_SHARED)('docs/json.md names every field check --json and compare --json print, and no other', () => {
+  const doc = readFileSync(join(REPO_ROOT, 'docs/json.md'), 'utf8');
+  /** The ```ts block of docs/json.md holding `marker`, or the first one after it. */
+  function block(marker: string): string {
+    const at = doc.indexOf(marker);
+    expect(at, marker).toBeGreaterThanOrEqual(0);
+    const open = doc.lastIndexOf('```ts', at) > doc.lastIndexOf('```\n', at) ? doc.lastIndexOf('```ts', at) : doc.indexOf('```ts', at);
+    return doc.slice(open + 5, doc.indexOf('```', open + 5));
+  }
+  /** Keys declared at exactly `indent` spaces (comments dropped), in order; `from`/`to` cut the block. */
+  function keys(text: string, indent: number): string[] {
+    return text
+      .split('\n')
+      .filter((l) => new RegExp(`^ {${indent}}\\w`).test(l))
+      .map((l) => {
+        // this level's keys only: drop comments, nested {…} / […] (and an object left open on the line)
+        let t = l.replace(/\/\/.*$/, '');
+        for (let prev = ''; prev !== t; ) [prev, t] = [t, t.replace(/\{[^{}]*\}|\[[^[\]]*\]/g, '')];
+        return t.replace(/[{[].*$/, '');
+      })
+      .flatMap((l) => [...l.matchAll(/(\w+)\??:/g)].map((m) => m[1]!))
+      .filter((k, i, all) => all.indexOf(k) === i);
+  }
+
+  it('check: top level, TargetFit and RoleFit', async () => {
+    expect(await run('check', YAMNET, '-t', 'H747', '--json')).toBe(0);
+    const j = JSON.parse(out);
+    const checkBlock = block('// check --json');
+    expect(keys(checkBlock.slice(0, checkBlock.indexOf('// compare --json')), 2)).toEqual(Object.keys(j));
+    const targetFit = block('`TargetFit` (one per target):');
+    expect(keys(targetFit.slice(0, targetFit.indexOf('RoleFit = {')), 2).sort()).toEqual(Object.keys(j.targets[0]).sort());
+    const roleFit = targetFit.slice(targetFit.indexOf('RoleFit = {'));
+    for (const r of ['ram', 'flash'] as const) expect(keys(roleFit, 2).sort(), r).toEqual(Object.keys(j.targets[0][r]).sort());
+  });
+
+  it('compare: variants[] and their targets', async () => {
+    expect(await run('compare', YAMNET, '--resolutions', '96', '-t', 'H747', '--json')).toBe(0);
+    const j = JSON.parse(out);
+    const checkBlock = block('// compare --json');
+    const compareBlock = checkBlock.slice(checkBlock.indexOf('// compare --json'));
+    expect(keys(compareBlock, 2)).toEqual(Object.keys(j));
+    expect(keys(compareBlock, 4).sort()).toEqual(Object.keys(j.variants[0]).sort());
+    const targetFit = block('`TargetFit` (one per target):');
+    const documented = keys(targetFit.slice(0, targetFit.indexOf('RoleFit = {')), 2).filter((k) => k !== 'layerLatencyMs');
+    expect(Object.keys(j.variants[0].targets[0]).sort()).toEqual(documented.sort());
+  });
+});
+
 describe.skipIf(!HAVE_SHARED)('check --json records the size it was asked for', () => {
   it('--resolution 96 on a 64×96 input: resolution 96, input 96×96, and the table header says so', async () => {
     expect(await run('check', YAMNET, '-t', 'H747', '--resolution', '96', '--json')).toBe(0);
