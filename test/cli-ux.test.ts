@@ -209,6 +209,26 @@ describe.skipIf(!HAVE_SHARED)('check: the table says what check --json says', ()
     expect(text).toContain('Each cell: used / capacity (free room, % of\ncapacity) of the fullest memory that role uses');
   });
 
+  it('a verdict line under the table names what does not fit, by how much, and the exit code', async () => {
+    const profile = JSON.parse(readFileSync(join(REPO_ROOT, 'src/targets/profiles/stm32h747i-disco.json'), 'utf8'));
+    Object.assign(profile, { id: 'tiny', name: 'TINY-BOARD', aliases: [] });
+    profile.memories = profile.memories.filter((m: { kind: string }) => m.kind.startsWith('internal'));
+    profile.memories[0].bytes = 64 * 1024; // AXI SRAM: 64 KiB, below Yamnet's 109.56 KiB pool
+    const path = join(mkdtempSync(join(tmpdir(), 'edgefit-cli-ux-')), 'tiny.json');
+    writeFileSync(path, JSON.stringify(profile));
+    expect(await run('check', YAMNET, '-t', path, '-t', 'H747', '--json')).toBe(1);
+    const tiny = JSON.parse(out).targets[0];
+    expect(tiny.fits).toBe(false);
+    expect(tiny.ram.marginBytes).toBeLessThan(0);
+    out = '';
+    expect(await run('check', YAMNET, '-t', path, '-t', 'H747')).toBe(1);
+    expect(out).toContain(`\nDoes not fit: TINY-BOARD (AXI SRAM (D1) short by ${formatBytes(-tiny.ram.marginBytes)}) (exit code 1).\n`);
+    expect(-tiny.ram.marginBytes).toBe(tiny.activationBytes - 64 * 1024); // the activation pool alone is placed in AXI SRAM
+    out = '';
+    expect(await run('check', YAMNET, '-t', 'H747', '-t', 'N6')).toBe(0);
+    expect(out).toContain('\nAll 2 targets fit (exit code 0).\n');
+  });
+
   it('a figure that leaves layers out is marked ≥, as its note says', async () => {
     expect(await run('check', YOLO_W4, '-t', 'H747', '--json')).toBe(0);
     const t = JSON.parse(out).targets[0];

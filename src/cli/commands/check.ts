@@ -8,7 +8,7 @@ import { addModelOptions, analyzeAtForCli, loadModelForCli, type ModelCliOptions
 import { EdgefitError } from '../../analyzer/errors.ts';
 import { DEFAULT_TARGETS, evaluateTargets } from '../../targets/evaluate.ts';
 import { formatBytes, formatCount, parseResolutions, resultJson } from '../../targets/present.ts';
-import { boundedActivationsCell, boundedLatencyCell, boundedRoleCell, FIT_TABLE_LEGEND, thinLatencyLines } from '../format/fit-notes.ts';
+import { boundedActivationsCell, boundedLatencyCell, boundedRoleCell, FIT_TABLE_LEGEND, thinLatencyLines, verdictLine } from '../format/fit-notes.ts';
 import { renderTable } from '../format/table.ts';
 import { uniqueTargets } from '../target-list.ts';
 
@@ -74,7 +74,7 @@ export function registerCheck(program: Command): void {
         const notes = results.flatMap((r) => r.notes.map((n) => `  ${r.name}: ${n}`));
         const thin = thinLatencyLines(results);
         process.stdout.write(
-          [head, table, notes.length ? `notes:\n${notes.join('\n')}` : '', thin, FIT_TABLE_LEGEND].filter(Boolean).join('\n') + '\n',
+          [head, table, verdictLine(results), notes.length ? `notes:\n${notes.join('\n')}` : '', thin, FIT_TABLE_LEGEND].filter(Boolean).join('\n') + '\n',
         );
       }
       process.exitCode = allFit ? 0 : 1;

@@ -38,6 +38,20 @@ export function thinLatencyLines(results: readonly TargetResult[]): string {
  * (unknown ops) makes both lower bounds, a layer with no known library function makes code flash one
  * (check's notes say which, in the words evaluate.ts writes them).
  */
+/**
+ * The verdict under check's table, with the exit code it means: "All 7 targets fit (exit code 0)." or
+ * "Does not fit: TINY-BOARD (AXI SRAM (D1) short by 45.56 KiB) (exit code 1)."
+ */
+export function verdictLine(results: readonly TargetResult[]): string {
+  const nofit = results.filter((r) => !r.fits);
+  if (!nofit.length) return `${results.length === 1 ? 'The target fits' : `All ${results.length} targets fit`} (exit code 0).`;
+  const why = (r: TargetResult) => {
+    const short = Math.min(r.ram.marginBytes, r.flash.marginBytes);
+    return `${r.name} (${r.limitingMemory}${short < 0 ? ` short by ${formatBytes(-short)}` : ''})`;
+  };
+  return `Does not fit: ${nofit.map(why).join(', ')} (exit code 1).`;
+}
+
 /** The activations cell, "≥ " before it when the analysis is partial. */
 export function boundedActivationsCell(r: TargetResult): string {
   return `${r.notes.some((n) => n.startsWith(PARTIAL_NOTE_START)) ? '≥ ' : ''}${formatBytes(r.activationBytes)}`;
