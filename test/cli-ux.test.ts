@@ -161,7 +161,8 @@ describe.skipIf(!HAVE_SHARED)('check: the table says what check --json says', ()
     expect(j.inputs).toEqual([{ name: 'serving_default_input_layer:0', shape: [1, 64, 96, 1], dtype: 'int8' }]);
     interface Mem { id: string; name: string; kind: string; capacityBytes: number; usedBytes: number }
     interface Role { internalBytes: number; externalBytes: number; capacityBytes: number; marginBytes: number }
-    const pct = (used: number, cap: number) => `(+${((100 * (cap - used)) / cap).toFixed(0)}%)`;
+    // a memory with something in it is never printed 100 % free
+    const pct = (used: number, cap: number) => `(+${Math.min(Number(((100 * (cap - used)) / cap).toFixed(0)), used > 0 ? 99 : 100)}%)`;
     rows.forEach(([, fits, act, ram, flash, limiting, latency], i) => {
       const t = j.targets[i];
       const label = t.name as string;
@@ -369,5 +370,32 @@ describe('targets / calibrate tables', () => {
     expect(u5.calibration.latency.toolVersion).toBeUndefined();
     expect(u5.calibration.activationRam.toolVersion).toBe('stedgeai-4.0');
     expect(toolOf(u5.calibration)).toBe('stedgeai-4.0');
+  });
+});
+
+describe('RAM/flash cells: free share', () => {
+  it('a memory with something in it never reads 100 % free; an empty one does; a shortfall keeps its sign', async () => {
+    const { marginCell } = await import('../src/targets/present.ts');
+    const GiB = 1024 ** 3;
+    expect(marginCell(100 * 1024, GiB / 2, GiB / 2 - 100 * 1024)).toMatch(/\(\+99%\)$/);
+    expect(marginCell(0, GiB / 2, GiB / 2)).toMatch(/\(\+100%\)$/);
+    expect(marginCell(400 * 1024, 512 * 1024, 112 * 1024)).toMatch(/\(\+22%\)$/);
+    expect(marginCell(600 * 1024, 512 * 1024, -88 * 1024)).toMatch(/\(-17%\)$/);
+  });
+});
+
+describe.skipIf(!HAVE_SHARED)('check --json: the tool version of a target whose latency is too thin to carry one', () => {
+  it("the U5's figures name the memory quantities' tool (its latency borrows the M7 fit)", async () => {
+    const out: string[] = [];
+    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
+    try {
+      await main(['node', 'edgefit', 'check', join(MODELS_DIR, 'audio_event_detection/yamnet_e256_64x96_tl_int8.tflite'), '-t', 'B-U585I-IOT02A', '--json']);
+    } finally {
+      spy.mockRestore();
+    }
+    const t = JSON.parse(out.join('')).targets[0];
+    expect(t.latencyStatus).toBe('thin');
+    // ST's U5 rows are STEdgeAI 4.0 tables (published_mcu.csv, zoo 4.x)
+    expect(t.toolVersion).toBe('stedgeai-4.0');
   });
 });
