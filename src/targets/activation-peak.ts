@@ -329,6 +329,11 @@ export function memoryPoolLitePlan(a: Analysis, internal: { id: string; bytes: n
 const poolPlanMemo = new WeakMap<Analysis, Map<string, PoolPlan | undefined>>();
 
 function planMemoryPools(a: Analysis, internal: { id: string; bytes: number }[], external?: { id: string }): PoolPlan | undefined {
+  // the common case first: the single lite pool (memoised per analysis, the figure `check` prints anyway) fits the first
+  // pool, so there is nothing to split and no second lite liveness to build (it is the same plan: equal on all 87
+  // analyzable shared models)
+  const whole = litePeakBytes(a);
+  if (whole !== undefined && whole <= internal[0]!.bytes) return undefined;
   let lv: Liveness;
   try {
     lv = liteLiveness(a, defaultSchedule(a));
