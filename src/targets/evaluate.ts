@@ -271,8 +271,12 @@ export function evaluateTargets(analysis: Analysis, targetIds: string[]): Target
     if (profile.activationPools) neuralArt ??= { weightsFlashBytesNeuralArt: neuralArtWeightsFlashBytes(analysis), weightsBlobBytesNeuralArt: neuralArtBlobBytes(analysis) };
     const r = evaluateProfile({ ...f.features, ...(profile.activationPools ? neuralArt : {}) }, profile, works, poolPlanFor(analysis, profile));
     if (f.planError !== undefined) r.notes.push(`st activation plan failed (${profile.scratchEngine} scratch rules): ${f.planError}`);
-    if (f.plan === 'stedgeai-lite' && (r.activationSource === 'st-plan' || r.activationSource === 'memory-pools')) {
-      r.notes.push(`activation RAM: the STEdgeAI ${mcuToolVersion.replace(/^stedgeai-/, '')} lite-generator pool (st4x-plan.ts); the STM32Cube.AI 8.1 plan gives ${base.activationPeakBytes} B`);
+    const lite = `STEdgeAI ${mcuToolVersion.replace(/^stedgeai-/, '')} lite-generator`;
+    if (f.plan === 'stedgeai-lite' && r.activationSource === 'st-plan') {
+      r.notes.push(`activation RAM: the ${lite} pool (st4x-plan.ts); the STM32Cube.AI 8.1 plan gives ${base.activationPeakBytes} B`);
+    } else if (f.plan === 'stedgeai-lite' && r.activationSource === 'memory-pools') {
+      // the figure is the pools' sum (activation-peak.ts memoryPoolLitePlan), not the lite pool: both are quoted
+      r.notes.push(`activation RAM: the ${lite} buffers placed over ST's memory-pool descriptor (as one lite pool: ${f.features.activationPeakBytes} B); the STM32Cube.AI 8.1 plan gives ${base.activationPeakBytes} B`);
     }
     results.push(r);
   }
