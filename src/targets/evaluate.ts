@@ -200,6 +200,10 @@ export function evaluateProfile(given: ModelFeatures, profile: TargetProfile, la
     // every calibration row is an int8 model: float kernels (several × slower on MCU) or int4 weights are extrapolation
     thin = true;
     latencyNote = `${features.weightFormat} weights: latency models are calibrated on int8 models only, expect a large error${uncalibratedExternal !== undefined ? `; ${uncalibratedExternal}` : ''}`;
+  } else if (latencyMs !== null && features.runtimeObjects.floatInputInt8WeightConvs) {
+    // int8 weights, but convolutions on a float32 input: ST runs them as its float kernel (runtime-lite.ts), no row has one
+    thin = true;
+    latencyNote = `${features.runtimeObjects.floatInputInt8WeightConvs} convolution(s) with int8 weights on a float32 input (ST's MCU runtime runs its float kernel on them): latency models are calibrated on int8 kernels only, expect a large error${uncalibratedExternal !== undefined ? `; ${uncalibratedExternal}` : ''}`;
   }
   return {
     id: profile.id,
