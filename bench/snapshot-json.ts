@@ -72,6 +72,8 @@ function checkJson(c: Case): string {
     macs: analysis.totals.macsConvDense,
     weightBytes: analysis.totals.weightBytes,
     allFit: results.every((r) => r.fits),
+    resolution: null,
+    inputs: analysis.model.inputs,
     targets: results.map((r) => ({ ...resultJson(r), layerLatencyMs: r.layerLatencyMs })),
   };
   return `${JSON.stringify(json, null, 2)}\n`;

@@ -209,6 +209,15 @@ describe.skipIf(!HAVE_CHROMIUM)('HTML report in Chromium', () => {
     if (targets.length) expected.push('chart-sweep-ram', 'chart-sweep-flash', 'chart-sweep-latency');
     expectAllChartsDrawn(await canvasInk(page), expected);
     expect(await page.locator('#layer-table tbody tr').count()).toBe(input.analysis.layers.length);
+    if (targets.length) {
+      // the latency axis is labelled "10 ms", "200 ms", not with fmtMs's fixed decimals ("20.00 ms", "200.0 ms")
+      const labels = await page.evaluate(() => {
+        const chart = (window as unknown as { Chart: { getChart(id: string): { scales: { y: { ticks: { label: unknown }[] } } } } }).Chart.getChart('chart-sweep-latency');
+        return chart.scales.y.ticks.map((t) => String(t.label ?? '')).filter(Boolean);
+      });
+      expect(labels.length).toBeGreaterThan(1);
+      for (const l of labels) expect(l).toMatch(/^([1-9]\d*|0\.\d*[1-9]|[1-9]\d*\.\d*[1-9]) ms$/);
+    }
     await page.close();
   });
 });

@@ -29,6 +29,10 @@ describe('edgefit demo / report CLI', () => {
     expect(r.stdout).toContain('reports/demo-st_efficientnet_lc_v1.html');
     expect(r.stdout).toMatch(/128 px: 19\.8 M MACs/);
     expect(r.stdout).toMatch(/STM32H747I-DISCO\s*│\s*(fits|NO FIT)/);
+    // a latency without an error figure reads as in check and compare ("thin data"), and the ± is explained
+    expect(r.stdout).not.toContain('n/a');
+    expect(r.stdout).toMatch(/STM32F769I-DISCO\s*│\s*fits\s+[\d,.]+ ms \(thin data\)/);
+    expect(r.stdout).toContain('±x % = leave-one-model-out MAPE of the latency model');
     expect(existsSync(join(dir, 'reports', 'demo-models', 'st_efficientnet_lc_v1_128_5cls_qdq_int8.onnx'))).toBe(true);
     const html = readFileSync(report, 'utf8');
     // ST's published H747 time for this network at 224 px (459.99 ms, zoo 4.1) is in the report with its source

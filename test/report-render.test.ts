@@ -86,6 +86,17 @@ describe('renderReport', () => {
     expect(summary).toContain('± n/a'); // MP157 has none
   });
 
+  it('gives every latency of the resolution sweep its error, or "± n/a" where there is none', () => {
+    const input = fixtureReportInput();
+    const markup = markupOnly(renderReport(input));
+    const sweep = markup.slice(markup.indexOf('id="resolutions"'), markup.indexOf('</table>', markup.indexOf('id="resolutions"')));
+    const cells = sweep.split('<td class="').slice(1).map((c) => c.slice(0, c.indexOf('</td>')));
+    const latencyCells = cells.filter((c) => / ms/.test(c));
+    expect(latencyCells.length).toBe(input.targets!.filter((t) => t.latencyMs !== null).length * input.sweep!.length);
+    for (const c of latencyCells) expect(c).toMatch(/ ms <span class="err( none)?"[^>]*>±( n\/a|[\d.]+ %)<\/span>/);
+    expect(latencyCells.some((c) => c.includes('± n/a'))).toBe(true); // MP157 has no error figure
+  });
+
   it('opens the target table with a one-line verdict', () => {
     // fixture: the F769 profile has 96 KiB of RAM, less than the 176 KiB of activations
     const markup = markupOnly(renderReport(fixtureReportInput()));

@@ -12,7 +12,7 @@ import { analyzeFile } from '../src/analyzer/analyze.ts';
 import { DEFAULT_TARGETS, evaluateTargets } from '../src/targets/evaluate.ts';
 import { evaluateProfile } from '../src/targets/evaluate.ts';
 import { featureMask, fillWorkFeatureVector, LATENCY_FEATURES } from '../src/targets/latency/features.ts';
-import { emptyWork, isDeep3x3Conv, layerWork, WORK_TERMS } from '../src/targets/latency/layer-work.ts';
+import { buildsIm2colColumns, emptyWork, isDeep3x3Conv, layerWork, WORK_TERMS } from '../src/targets/latency/layer-work.ts';
 import { modelFeatures } from '../src/targets/model-features.ts';
 import { resolveTarget } from '../src/targets/resolve.ts';
 import { OnnxGraphBuilder } from '../src/analyzer/onnx/builder.ts';
@@ -130,6 +130,69 @@ describe('Cortex-M7 kernel work terms of real layers (layer-work.ts)', () => {
     }
     // the 16→32 stride-2 conv: 16×16 output pixels × 3·3·16 window elements
     expect(layerWork(convs[3]!).reads_im2col).toBe(16 * 16 * 9 * 16);
+  });
+});
+
+describe('im2col column work (taps_im2col, bytes_im2col): one copy or padding fill of Cin bytes per output pixel and kernel tap', () => {
+  // Expected values by hand from the mechanism (CMSIS-NN arm_convolve_s8, DSP path; ST's column kernels conv2d,
+  // conv2d_rgb, conv2d_integer_SSSA): taps = output pixels × kh × kw (× groups), bytes = taps × Cin; none for a 1×1
+  // stride-1 conv, nor for ST's deep / deep_3x3 kernels (no st_int8_to16_* in their code).
+  const lite = join(MODELS_DIR, 'legacy_tflite/MohamedElhadidy0019/image_classification');
+  it.skipIf(!HAVE_SHARED)('a 3→16 3×3/2 RGB conv with its padding inside: 64×64 pixels × 9 taps of 3 bytes; the pointwise convs after it none', () => {
+    const a = analyzeFile(join(lite, 'mobilenetv2/mobilenet_v2_0.35_128_fft_int8.tflite'));
+    const convs = a.layers.filter((l) => l.kind === 'conv' || l.kind === 'pointwise');
+    const rgb = convs[0]!;
+    expect([rgb.conv!.cin, rgb.conv!.cout, rgb.conv!.kernel[0], rgb.conv!.strides[0]]).toEqual([3, 16, 3, 2]);
+    expect(rgb.outputShapes[0]).toEqual([1, 64, 64, 16]);
+    const w = layerWork(rgb);
+    expect(w.taps_im2col).toBe(64 * 64 * 9); // 36,864 taps (the padded bottom/right taps are memset, still one tap each)
+    expect(w.bytes_im2col).toBe(64 * 64 * 9 * 3); // 110,592 bytes
+    // the 16→8 and 8→48 1×1 stride-1 convs (forward_lite_pw_sssa8_ch): no columns, though reads_conv counts their input
+    for (const pw of convs.filter((l) => l.kind === 'pointwise').slice(0, 2)) {
+      expect(buildsIm2colColumns(pw), pw.name).toBe(false);
+      expect([layerWork(pw).taps_im2col, layerWork(pw).bytes_im2col], pw.name).toEqual([0, 0]);
+      expect(layerWork(pw).reads_conv, pw.name).toBe(64 * 64 * pw.conv!.cin);
+    }
+  });
+  it.skipIf(!HAVE_SHARED)("ResNet v1 8: the 16→16 3×3/1 on a padded copy builds 32×32 × 9 taps of 16 bytes; the deep kernels none", () => {
+    const a = analyzeFile(join(lite, 'resnetv1/resnet_v1_8_32_tfs_int8.tflite'));
+    const convs = a.layers.filter((l) => l.kind === 'conv' || l.kind === 'pointwise');
+    const byShape = (cin: number, cout: number, k: number, s: number) => convs.filter((l) => l.conv!.cin === cin && l.conv!.cout === cout && l.conv!.kernel[0] === k && l.conv!.strides[0] === s);
+    const c16 = byShape(16, 16, 3, 1);
+    expect(c16).toHaveLength(2);
+    for (const l of c16) expect([layerWork(l).taps_im2col, layerWork(l).bytes_im2col], l.name).toEqual([32 * 32 * 9, 32 * 32 * 9 * 16]); // 9,216 taps, 147,456 B
+    // the RGB 3→16 3×3/1 (padding inside): 9,216 taps of 3 bytes
+    expect([layerWork(byShape(3, 16, 3, 1)[0]!).taps_im2col, layerWork(byShape(3, 16, 3, 1)[0]!).bytes_im2col]).toEqual([9216, 27648]);
+    // the 16→32 1×1/2 shortcut runs the generic kernel (ST's network.c): one 16-byte tap per 16×16 output pixel
+    expect([layerWork(byShape(16, 32, 1, 2)[0]!).taps_im2col, layerWork(byShape(16, 32, 1, 2)[0]!).bytes_im2col]).toEqual([256, 4096]);
+    // 32→32 3×3/1 and 64→64 3×3/1 (deep_3x3), 32→64 3×3/2 (deep), 32→64 1×1/2 (pw): none
+    for (const l of [...byShape(32, 32, 3, 1), ...byShape(64, 64, 3, 1), ...byShape(32, 64, 3, 2), ...byShape(32, 64, 1, 2)]) {
+      expect([layerWork(l).taps_im2col, layerWork(l).bytes_im2col], l.name).toEqual([0, 0]);
+    }
+    // the model: 9,216 × 3 + 256 + 2,304 (16→32 3×3/2 on 16×16) taps
+    const sum = convs.reduce((s, l) => s + layerWork(l).taps_im2col, 0);
+    expect(sum).toBe(9216 * 3 + 256 + 16 * 16 * 9);
+  });
+  it.skipIf(!HAVE_SHARED)("per-tensor convs (ST's hybrid forward_conv2d_integer_SSSA) build columns for k×k, not for 1×1 stride 1", () => {
+    const a = analyzeFile(join(MODELS_DIR, 'object_detection/yolov8n_256_quant_pc_uf_od_coco-person.tflite'));
+    const first = a.layers.find((l) => l.kind === 'conv')!; // 3→16 3×3/2, 258×258 → 128×128
+    expect(first.outputShapes[0]).toEqual([1, 128, 128, 16]);
+    expect([layerWork(first).taps_im2col, layerWork(first).bytes_im2col]).toEqual([128 * 128 * 9, 128 * 128 * 9 * 3]);
+    const pw = a.layers.find((l) => l.kind === 'pointwise' && l.conv!.strides[0] === 1)!;
+    expect([layerWork(pw).taps_im2col, layerWork(pw).bytes_im2col]).toEqual([0, 0]);
+  });
+  it('a conv that runs no lite int8 kernel (float) follows CMSIS-NN: columns per group for k×k, none for 1×1', () => {
+    const g = new OnnxGraphBuilder({ name: 'floatgroups', opsets: { '': 17 } });
+    g.input('x', 'float32', [1, 16, 20, 20]);
+    g.initializer('w', 'float32', [16, 8, 3, 3], new Float32Array(16 * 8 * 9));
+    g.node('Conv', ['x', 'w'], ['y'], { pads: [1, 1, 1, 1], strides: [2, 2], group: 2 });
+    g.initializer('w1', 'float32', [8, 16, 1, 1], new Float32Array(8 * 16));
+    g.node('Conv', ['y', 'w1'], ['z'], { strides: [1, 1] });
+    g.output('z', 'float32', [1, 8, 10, 10]);
+    const [grouped, one] = analyzeFile(g.writeTo(dir, 'floatgroups.onnx')).layers.filter((l) => l.op === 'Conv');
+    // 10×10 output pixels × 9 taps, once per group of 8 channels: 1,800 taps moving 10·10·9·16 = 14,400 bytes
+    expect([layerWork(grouped!).taps_im2col, layerWork(grouped!).bytes_im2col]).toEqual([10 * 10 * 9 * 2, 10 * 10 * 9 * 16]);
+    expect([layerWork(one!).taps_im2col, layerWork(one!).bytes_im2col]).toEqual([0, 0]);
   });
 });
 

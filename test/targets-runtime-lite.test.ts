@@ -217,7 +217,9 @@ describe('lite code flash: the library entry points network.c references', () =>
     const sources = [['X'], ['TILE'], ['RESIZE_BILINEAR']];
     const shapes = [[1, 1, 1, 8], [1, 4, 4, 8]];
     for (const op of ops) for (const dtype of types) for (const weightDtype of types) for (const activation of activations) for (const perChannel of [true, false]) for (const inputs of [['a'], ['a', 'b']]) for (const g of geometries) for (const sourceOps of op === 'Concat' || op === 'Resize' ? sources : [sources[0]]) for (const s of op === 'Resize' ? shapes : [shapes[1]]) {
-      const l = { op, dtype, weightDtype, activation, perChannel, inputs, outputs: ['y'], conv: g, inputDtypes: [dtype], outputDtypes: [dtype], sourceOps, inputShapes: [s], layout: 'NHWC' } as unknown as Layer;
+      // both readers put a resize's interpolation on the layer (TFLite: from its op)
+      const resizeMode = op === 'Resize' ? (sourceOps[0] === 'RESIZE_BILINEAR' ? 'linear' : 'nearest') : undefined;
+      const l = { op, dtype, weightDtype, activation, perChannel, inputs, outputs: ['y'], conv: g, inputDtypes: [dtype], outputDtypes: [dtype], sourceOps, resizeMode, inputShapes: [s], layout: 'NHWC' } as unknown as Layer;
       for (const fn of [...libraryFunctionsOf(l), ...libraryFunctionsOf(l, pool)]) named.add(fn);
     }
     expect(named.size).toBeGreaterThan(40);

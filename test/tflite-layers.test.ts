@@ -178,3 +178,20 @@ describe.skipIf(!HAVE_SHARED)('TFLite totals of every shared model', () => {
     console.log(`TFLite per-model totals (MACs = conv/dense/matmul multiply-accumulates; weight B = int8 kernels + int32 biases):\n${header}\n${totals.join('\n')}`);
   });
 });
+
+describe('TFLite resizes keep their interpolation on the layer', () => {
+  it.skipIf(!HAVE_SHARED)('RESIZE_BILINEAR layers are linear, RESIZE_NEAREST_NEIGHBOR nearest, in every shared TFLite file', () => {
+    const seen: Record<string, number> = {};
+    for (const path of sharedModels('tflite')) {
+      const rel = modelLabel(path);
+      const { layers } = build(rel);
+      for (const l of layers.filter((x) => x.op === 'Resize')) {
+        const op = l.sourceOps![0]!;
+        seen[op] = (seen[op] ?? 0) + 1;
+        expect(l.resizeMode, `${rel} ${l.name} (${op})`).toBe(op === 'RESIZE_BILINEAR' ? 'linear' : 'nearest');
+      }
+    }
+    // ST's SSD MobileNet v1 files upsample with RESIZE_BILINEAR (ST's 3.0.0 network.c calls forward_upsample_bilinear_is8os8)
+    expect(seen.RESIZE_BILINEAR ?? 0).toBeGreaterThan(0);
+  });
+});

@@ -13,6 +13,7 @@ import { registerCompare } from './commands/compare.ts';
 import { registerTargets } from './commands/targets.ts';
 import { registerCalibrate } from './commands/calibrate.ts';
 import { registerReport } from './commands/report.ts';
+import { addCommandHelp } from './help-text.ts';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerTargets(program);
   registerCalibrate(program);
   registerReport(program);
+  addCommandHelp(program);
   return program;
 }
 

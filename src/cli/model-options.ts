@@ -3,9 +3,11 @@
  * `addModelOptions(cmd)` declares them; `loadModelForCli(path, opts)` loads the model with them applied.
  */
 import type { Command } from 'commander';
-import { EdgefitError } from '../analyzer/errors.ts';
+import { EdgefitError, isEdgefitError } from '../analyzer/errors.ts';
 import type { IRModel } from '../analyzer/ir.ts';
+import type { Analysis } from '../analyzer/layer.ts';
 import { loadModel } from '../analyzer/load.ts';
+import { analyzeLoadedAt } from '../targets/present.ts';
 
 export interface ModelCliOptions {
   inputShape?: string[];
@@ -66,4 +68,18 @@ export function parseInputShapes(specs: string[], graphInputs: readonly string[]
     out[name] = dims.map(Number);
   }
   return out;
+}
+
+/**
+ * The analysis at input size `res` (square, shapes re-inferred from the file) or as the file stands. A shape
+ * that does not agree at `res` fails with the file and the size named, so a sweep says which point failed:
+ * `model.tflite at 192×192 px: node 'CONCATENATION_111' …`.
+ */
+export function analyzeAtForCli(path: string, model: IRModel, res: number | undefined, inputShapes: Record<string, number[]>): Analysis {
+  try {
+    return analyzeLoadedAt(model, res, inputShapes);
+  } catch (e) {
+    if (res === undefined || !isEdgefitError(e) || e.code === 'USAGE') throw e;
+    throw new EdgefitError(e.code, `${path} at ${res}×${res} px (shapes re-inferred at that size): ${e.message}`, e.exitCode);
+  }
 }

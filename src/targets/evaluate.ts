@@ -231,7 +231,8 @@ export function evaluateProfile(given: ModelFeatures, profile: TargetProfile, la
       activationRam: err?.errors.activationRam.summary?.mapePct ?? null,
       weightsFlash: err?.errors.weightsFlash.summary?.mapePct ?? null,
     },
-    toolVersion: lat?.toolVersion ?? '',
+    // the tool version the figures are for: the latency's, else (latency too thin to carry one, e.g. the U5) the memory quantities'
+    toolVersion: lat?.toolVersion || err?.errors.activationRam.toolVersion || err?.errors.weightsFlash.toolVersion || '',
     placements: mapping.placements,
     memories: mapping.memories,
     notes,

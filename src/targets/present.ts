@@ -56,7 +56,9 @@ export function latencyCell(r: TargetResult): string {
 
 export function marginCell(used: number, capacity: number, margin: number): string {
   const pct = capacity ? (100 * margin) / capacity : 0;
-  return `${formatBytes(used)} / ${formatBytes(capacity)} (${margin >= 0 ? '+' : ''}${pct.toFixed(0)}%)`;
+  // rounded, except that a memory with something in it is never printed 100 % free (99.95 % prints +99%)
+  const shown = used > 0 && Math.round(pct) >= 100 ? 99 : Math.round(pct);
+  return `${formatBytes(used)} / ${formatBytes(capacity)} (${margin >= 0 ? '+' : ''}${shown}%)`;
 }
 
 /**

@@ -423,12 +423,12 @@ const DATAMOVE_FUNCTION: Partial<Record<Layer['op'], string>> = {
 };
 
 /**
- * A resize's interpolation, whatever the file format: an ONNX Resize / Upsample keeps its `mode` on the layer
- * (`Layer.resizeMode`), a TFLite one is its op (RESIZE_BILINEAR, RESIZE_NEAREST_NEIGHBOR).
+ * A resize's interpolation, whatever the file format: both readers keep it on the layer (`Layer.resizeMode`: an ONNX
+ * Resize / Upsample's `mode`, a TFLite RESIZE_BILINEAR / RESIZE_NEAREST_NEIGHBOR op); nearest when absent (a layer
+ * built by hand).
  */
 export function resizeModeOf(l: Layer): ResizeMode {
-  if (l.resizeMode) return l.resizeMode;
-  return (l.sourceOps ?? []).includes('RESIZE_BILINEAR') ? 'linear' : 'nearest';
+  return l.resizeMode ?? 'nearest';
 }
 
 /**

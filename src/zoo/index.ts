@@ -4,6 +4,7 @@
  *
  * ```ts
  * const { bytes, name } = buildZooModel('st_efficientnet_lc_v1', { resolution: 160, classes: 101 });
+ * const reid = buildZooModel('mobilenet_v2', { alpha: 0.35, resolution: [256, 128], classes: 0 }); // H×W, no classifier
  * ```
  */
 import { EdgefitError } from '../analyzer/errors.ts';
@@ -13,7 +14,7 @@ import type { NetSpec } from './net.ts';
 import { writeQdqModel, ZOO_IO_VALUES, type ZooIo } from './qdq-writer.ts';
 
 export { listNetworks };
-export type { NetworkInfo, ZooParamInfo } from './catalog.ts';
+export type { NetworkInfo, ZooParamInfo, ZooResolution } from './catalog.ts';
 export type { NetSpec } from './net.ts';
 export { ZOO_IO_VALUES, type ZooIo };
 
@@ -86,18 +87,19 @@ export function buildZooModel(id: string, opts: ZooBuildOptions = {}): ZooModel 
   const variant = [
     options.alpha !== undefined ? fmt(options.alpha) : undefined,
     options.depth !== undefined ? `d${options.depth}` : undefined,
-    String(options.resolution),
+    options.height === options.width ? String(options.height) : `${options.height}x${options.width}`,
     options.channels === 1 ? 'gray' : undefined,
-    `${options.classes}cls`,
+    options.classes === 0 ? 'features' : `${options.classes}cls`,
   ].filter((s) => s !== undefined);
   const quant = opts.w4Percent === undefined ? 'qdq_int8' : `qdq_w4_${w4Percent.toFixed(2)}%_w8_${(100 - w4Percent).toFixed(2)}%_a8_100%`;
   const name = `${id}_${variant.join('_')}_${quant}${io === 'float' ? '' : `_io_${io}`}`;
 
-  const size = `${options.resolution}×${options.resolution}×${options.channels}`;
+  const size = `${options.height}×${options.width}×${options.channels}`;
+  const head = options.classes === 0 ? 'no classifier (pooled features out)' : `${options.classes} classes`;
   const params = [options.alpha !== undefined ? `α ${fmt(options.alpha)}` : '', options.depth !== undefined ? `depth ${options.depth}` : ''].filter(Boolean).join(', ');
   const quantText = opts.w4Percent === undefined ? 'QDQ int8 (opset 17)' : `QDQ w4 ${w4Percent.toFixed(2)}% / w8, a8 (opset 21, ${int4Layers.length} int4 tensors)`;
   const ioText = io === 'float' ? '' : io === 'int8' ? ', int8 input and output' : ', uint8 input (converted to int8) and float output as int8 TFLite files';
-  const description = `${entry.title}${params ? ` (${params})` : ''}, ${size}, ${options.classes} classes, ${quantText}${ioText}, seeded weights (seed ${seed}) — edgefit zoo, structure per architectures.md ${entry.spec}`;
+  const description = `${entry.title}${params ? ` (${params})` : ''}, ${size}, ${head}, ${quantText}${ioText}, seeded weights (seed ${seed}) — edgefit zoo, structure per architectures.md ${entry.spec}`;
 
   const bytes = writeQdqModel(spec, { modelName: name, docString: description, seed, opset, int4Weights: new Set(int4Layers), io });
   return { bytes, name, description, id, options, opset, int4Layers, w4Percent, io };

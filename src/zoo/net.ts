@@ -289,8 +289,12 @@ export class NetBuilder {
   }
 }
 
-/** The classifier heads ST uses after a flat feature vector: Dense(P)+softmax, or Dense(1)+sigmoid for P ≤ 2 when the network has that rule. */
+/**
+ * The classifier heads ST uses after a flat feature vector: Dense(P)+softmax, or Dense(1)+sigmoid for P ≤ 2 when the
+ * network has that rule; P = 0 (networks whose catalog entry allows it) keeps the features as the output.
+ */
 export function denseHead(b: NetBuilder, features: string, classes: number, sigmoidWhenBinary: boolean): string {
+  if (classes === 0) return features;
   if (sigmoidWhenBinary && classes <= 2) {
     const logits = b.dense(features, { name: 'dense', units: 1 });
     return b.unary('sigmoid', logits, 'sigmoid');

@@ -246,6 +246,8 @@ export function buildTfliteLayers(model: IRModel, types: Map<string, TensorType>
     if (perChannel !== undefined && weightDtype) draft.perChannel = perChannel;
     if (conv) draft.conv = conv;
     if (activation) draft.activation = activation;
+    // the interpolation is the op itself in TFLite; kept on the layer as an ONNX Resize keeps its mode
+    if (layerOp === 'Resize') draft.resizeMode = node.opType === 'RESIZE_BILINEAR' ? 'linear' : 'nearest';
     if (unknown) draft.unknown = true;
     layers.push(finishLayer(draft));
   }

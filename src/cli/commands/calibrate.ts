@@ -15,6 +15,15 @@ function cell(e: QuantityError): string {
   return `${s.mapePct.toFixed(1)}% / ${s.worstPct >= 0 ? '+' : ''}${s.worstPct.toFixed(0)}% (${s.models}m ${s.rows}r)${e.status === 'thin' ? ' THIN' : ''}`;
 }
 
+/**
+ * The tool version a target's row was fitted on: the latency's, or, where latency is too thin to have one
+ * (the U5), the memory quantities' — a blank cell read as "no tool".
+ */
+export function toolOf(errors: Record<(typeof QUANTITIES)[number], QuantityError>): string {
+  const versions = [...new Set(QUANTITIES.map((q) => errors[q].toolVersion).filter((v): v is string => Boolean(v)))];
+  return versions.join(', ') || '—';
+}
+
 export function registerCalibrate(program: Command): void {
   program
     .command('calibrate')
@@ -28,7 +37,7 @@ export function registerCalibrate(program: Command): void {
         process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
         return;
       }
-      const rows = report.targets.map((t) => [t.name, t.errors.latency.toolVersion ?? '', ...QUANTITIES.map((q) => cell(t.errors[q]))]);
+      const rows = report.targets.map((t) => [t.name, toolOf(t.errors), ...QUANTITIES.map((q) => cell(t.errors[q]))]);
       const notes = report.targets.flatMap((t) =>
         QUANTITIES.filter((q) => t.errors[q].note || t.errors[q].details).flatMap((q) => [
           ...(t.errors[q].note ? [`  ${t.name} ${LABEL[q]}: ${t.errors[q].note}`] : []),

@@ -61,13 +61,16 @@ function summaryTable(input: ReportInput): string {
       ...points.map((p) => {
         const t = p.targets.find((x) => x.id === id);
         if (!t) return '—';
-        const err = t.latencyMs === null ? '' : t.latencyErrorPct !== null ? ` ±${formatPct(t.latencyErrorPct, 0)}` : ' ± n/a';
+        // check and compare print a latency without an error figure the same way
+        const err = t.latencyMs === null ? '' : t.latencyErrorPct !== null ? ` ±${formatPct(t.latencyErrorPct, 0)}` : ' (thin data)';
         return `${t.fits ? 'fits' : 'NO FIT'}  ${formatMs(t.latencyMs)}${err}`;
       }),
     ];
   });
   return renderTable([{ header: 'target' }, ...points.map((p) => ({ header: `${p.resolution} px`, align: 'left' as const }))], rows);
 }
+
+export const DEMO_LEGEND = 'latency in ms at the clock ST benchmarks; ±x % = leave-one-model-out MAPE of the latency model (edgefit calibrate); thin data = too few models behind the figure for an error.';
 
 /** Every metric a published figure can have, in the demo line's words (the type keeps the list complete). */
 const metricWords = (metric: PublishedFigure['metric']): string => METRIC_LABELS[metric];
@@ -116,6 +119,7 @@ export function registerDemo(program: Command): void {
         ...(input.sweep ?? []).map((p) => `  ${p.resolution} px: ${(p.macs / 1e6).toFixed(1)} M MACs, weights ${formatBytes(p.weightBytes)}${p.activationPeakBytes !== undefined ? `, activations ${formatBytes(p.activationPeakBytes)}` : ''}`),
         '',
         summaryTable(input),
+        DEMO_LEGEND,
         ...(publishedLine(input) ? ['', publishedLine(input)!] : []),
         '',
         `${a.layers.length} layers at ${DEMO_RESOLUTIONS[DEMO_RESOLUTIONS.length - 1]} px; full report with charts:`,

@@ -5,11 +5,13 @@
 import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
 import { parseResolutions as parseResolutionList } from '../../targets/present.ts';
-import { addModelOptions, loadModelForCli, type ModelCliOptions } from '../model-options.ts';
+import { addModelOptions, analyzeAtForCli, loadModelForCli, type ModelCliOptions } from '../model-options.ts';
 import { buildReportInput } from '../../report/build-input.ts';
 import { publishedQueryForFile } from '../../report/published.ts';
+import { isEdgefitError } from '../../analyzer/errors.ts';
 import { renderReport } from '../../report/render.ts';
 import { writeReport } from '../../report/write.ts';
+import { uniqueTargets } from '../target-list.ts';
 
 interface ReportCliOptions extends ModelCliOptions {
   target?: string[];
@@ -32,7 +34,7 @@ export function registerReport(program: Command): void {
     .command('report')
     .description('Write a self-contained HTML report: fit per target, per-layer table, memory and latency charts')
     .argument('<model>', 'model file (.onnx or .tflite)')
-    .option('-t, --target <name>', 'target board/series or ./profile.json (repeatable; default: every built-in board)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('-t, --target <name|profile.json>', 'target board/series as ST prints it, or a profile file (repeatable; default: every built-in board)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--resolutions <list>', 'also re-analyse at these square input sizes, e.g. 96,128,160,192,224')
     .option('-o, --output <file>', 'where to write the HTML (default: reports/<model>.html)');
   addModelOptions(cmd).action(async (modelPath: string, opts: ReportCliOptions) => {
@@ -40,7 +42,15 @@ export function registerReport(program: Command): void {
       // ST's own benchmarked files (named row by row in data/published) get their published figures beside ours
       const published = publishedQueryForFile(modelPath);
       const { model, inputShapes } = loadModelForCli(modelPath, opts);
-      const input = await buildReportInput(modelPath, { targets: opts.target, resolutions, model, inputShapes, ...(published ? { published } : {}) });
+      const targets = opts.target && uniqueTargets(opts.target); // an unknown --target fails here, before any analysis
+      let input;
+      try {
+        input = await buildReportInput(modelPath, { targets, resolutions, model, inputShapes, ...(published ? { published } : {}) });
+      } catch (e) {
+        // a size of the sweep the model does not take: name the file and the size (each re-analysed alone, on this error path only)
+        if (resolutions && isEdgefitError(e)) for (const r of resolutions) analyzeAtForCli(modelPath, model, r, inputShapes);
+        throw e;
+      }
       const written = writeReport(opts.output ?? defaultReportPath(modelPath), renderReport(input));
       process.stdout.write(`report written: ${written.path}\n${written.url}\n`);
     });

@@ -5,11 +5,23 @@ import { listTargets } from '../../targets/resolve.ts';
 import { formatBytes } from '../format/numbers.ts';
 import { renderTable } from '../format/table.ts';
 
+/** "+11%", "-10%": the worst error with its sign, as calibrate prints it. */
+function signedPct(pct: number): string {
+  const rounded = pct.toFixed(0);
+  return `${pct >= 0 && !rounded.startsWith('-') ? '+' : ''}${rounded}%`;
+}
+
+/** "Cortex-M7 400 MHz", "Cortex-A35 1500 MHz ×2"; no second count when the name already carries it ("2x Cortex-A7"). */
+export function engineLabel(g: { name: string; clockMHz: number; cores: number }): string {
+  const named = new RegExp(`^${g.cores}\\s*[x×]\\s`, 'i').test(g.name);
+  return `${g.name} ${g.clockMHz} MHz${g.cores > 1 && !named ? ` ×${g.cores}` : ''}`;
+}
+
 export function registerTargets(program: Command): void {
   program
     .command('targets')
     .description('List target profiles with their memories, engines and leave-one-model-out calibration error')
-    .option('--json', 'print JSON')
+    .option('--json', 'print JSON (every profile with its memories, engines and calibration error)')
     .action((opts: { json?: boolean }) => {
       const profiles = listTargets();
       const { errors } = calibratedModels();
@@ -20,13 +32,13 @@ export function registerTargets(program: Command): void {
       const rows = profiles.map((p) => {
         const e = calibrationEntryFor(p, errors)?.errors;
         const lat = e?.latency;
-        const latCell = !lat?.summary ? `— (${lat?.note || 'no data'})` : `${lat.summary.mapePct.toFixed(1)}% / worst ${lat.summary.worstPct.toFixed(0)}% (${lat.summary.models} models)${lat.status === 'thin' ? ' THIN' : ''}`;
+        const latCell = !lat?.summary ? `— (${lat?.note || 'no data'})` : `${lat.summary.mapePct.toFixed(1)}% / worst ${signedPct(lat.summary.worstPct)} (${lat.summary.models} models)${lat.status === 'thin' ? ' THIN' : ''}`;
         const mem = (q: 'activationRam' | 'weightsFlash' | 'runtimeRam' | 'codeFlash') => {
           const summary = e?.[q]?.summary;
           return summary ? `${summary.mapePct.toFixed(1)}%${e![q]!.status === 'thin' ? ' THIN' : ''}` : '—';
         };
         const memories = p.memories.map((m) => `${m.name} ${formatBytes(m.bytes)}${m.activations ? ' [act]' : ''}${m.weights ? ' [w]' : ''}`).join('\n');
-        const engines = p.engines.map((g) => `${g.name} ${g.clockMHz} MHz${g.cores > 1 ? ` ×${g.cores}` : ''}`).join('\n');
+        const engines = p.engines.map(engineLabel).join('\n');
         return [`${p.name}\n(${p.aliases.slice(0, 3).join(', ')})`, p.class, engines, memories, latCell, `act ${mem('activationRam')}\nweights ${mem('weightsFlash')}\nruntime ${mem('runtimeRam')}\ncode ${mem('codeFlash')}`];
       });
       process.stdout.write(

@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { EdgefitError } from '../../analyzer/errors.ts';
-import { buildZooModel, listNetworks, ZOO_IO_VALUES, type ZooIo } from '../../zoo/index.ts';
+import { buildZooModel, listNetworks, ZOO_IO_VALUES, type ZooIo, type ZooResolution } from '../../zoo/index.ts';
 import { writeOutputFile } from '../output-file.ts';
 
 function numberOption(flag: string, integer: boolean) {
@@ -16,6 +16,13 @@ function numberOption(flag: string, integer: boolean) {
     }
     return n;
   };
+}
+
+/** `--resolution`: R (square R×R) or HxW (height × width, as ST's tables print "256x128x3"). */
+function resolutionOption(value: string): ZooResolution {
+  const m = /^\s*(\d+)\s*(?:[x×]\s*(\d+)\s*)?$/i.exec(value);
+  if (!m) throw new EdgefitError('USAGE', `--resolution expects R or HxW in pixels (e.g. 224 or 256x128), got '${value}'`);
+  return m[2] === undefined ? Number(m[1]) : [Number(m[1]), Number(m[2])];
 }
 
 function ioOption(value: string): ZooIo {
@@ -41,7 +48,7 @@ function printList(json: boolean): void {
 }
 
 interface BuildFlags {
-  resolution?: number;
+  resolution?: ZooResolution;
   classes?: number;
   alpha?: number;
   depth?: number;
@@ -80,8 +87,8 @@ export function registerZoo(program: Command): void {
     .command('build')
     .description('Write one network as an ONNX QDQ model')
     .argument('<network>', 'network id (see `edgefit zoo list`)')
-    .option('-r, --resolution <px>', 'input side R (input R×R)', numberOption('--resolution', true))
-    .option('-c, --classes <n>', 'number of classes', numberOption('--classes', true))
+    .option('-r, --resolution <px>', 'input side R (input R×R), or HxW (e.g. 256x128: height 256, width 128)', resolutionOption)
+    .option('-c, --classes <n>', 'number of classes (0: no classifier, MobileNet v1/v2)', numberOption('--classes', true))
     .option('--alpha <a>', 'width multiplier (MobileNet v1/v2, FD-MobileNet)', numberOption('--alpha', false))
     .option('--depth <d>', 'ResNet v1 depth (6n+2: 8, 20, 32)', numberOption('--depth', true))
     .option('--channels <n>', 'input channels: 3 (RGB) or 1 (grayscale)', numberOption('--channels', true))

@@ -30,6 +30,8 @@
     if (ms >= 1) return grouped(ms, 2) + ' ms';
     return String(Number(ms.toPrecision(3))) + ' ms';
   }
+  // Axis labels: as many digits as the value has (1, 2, 5, 10, 20 … ms), not fmtMs's fixed decimals ("20.00 ms").
+  function tickMs(ms) { return String(Number(Number(ms).toPrecision(3))) + ' ms'; }
   function shapes(list) {
     return list.map(function (s) { return s.length ? s.join('×') : 'scalar'; }).join(', ');
   }
@@ -458,6 +460,6 @@
   }
   sweepChart('chart-sweep-ram', function (s) { return s.ramBytes; }, function (s) { return s.ramCapacityBytes; }, bytesAxis(true), fmtBytes);
   sweepChart('chart-sweep-flash', function (s) { return s.flashBytes; }, function (s) { return s.flashCapacityBytes; }, bytesAxis(true), fmtBytes);
-  sweepChart('chart-sweep-latency', function (s) { return s.latencyMs; }, null, { type: 'logarithmic', title: { display: true, text: 'ms' }, ticks: { callback: logTick(fmtMs) } }, fmtMs);
+  sweepChart('chart-sweep-latency', function (s) { return s.latencyMs; }, null, { type: 'logarithmic', title: { display: true, text: 'ms' }, ticks: { callback: logTick(tickMs) } }, fmtMs);
   document.documentElement.setAttribute('data-report-ready', '1');
 })();

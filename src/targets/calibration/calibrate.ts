@@ -303,7 +303,8 @@ function neuralArtWeightStandIns(rows: CalibrationRow[], profiles: Map<string, T
   const neuralArt: LooOutcome<CalibrationRow>[] = [];
   const mcu: LooOutcome<CalibrationRow>[] = [];
   for (const r of rows) {
-    const predicted = r.features?.weightsFlashBytesNeuralArt;
+    // a row ST publishes in the application-blob form (weight-forms.ts) is scored on that form, as directMemory does
+    const predicted = r.weightsForm === 'application-blob' ? r.features?.weightsBlobBytesNeuralArt : r.features?.weightsFlashBytesNeuralArt;
     const actual = r.published.weightsFlashBytes ?? 0;
     if (predicted === undefined || actual <= 0 || !isNeuralArtStandIn(r, profiles)) continue;
     neuralArt.push(outcomeOf(r, predicted, actual));

@@ -36,7 +36,8 @@ function zooOptions(ref: string): { id: string; opts: ZooBuildOptions } {
   // zoo:<net>[_a<alpha>][_d<depth>]_<H>x<W>x<C>_c<classes>[_io<int8|uint8>]
   const m = /^zoo:(.+?)(?:_a([\d.]+))?(?:_d(\d+))?_(\d+)x(\d+)x(\d+)_c(\d+)(?:_io(int8|uint8))?$/.exec(ref);
   if (!m) throw new Error(`bad zoo ref ${ref}`);
-  const opts: ZooBuildOptions = { resolution: Number(m[4]), channels: Number(m[6]), classes: Number(m[7]) };
+  const [h, w] = [Number(m[4]), Number(m[5])];
+  const opts: ZooBuildOptions = { resolution: h === w ? h : [h, w], channels: Number(m[6]), classes: Number(m[7]) };
   if (m[2]) opts.alpha = Number(m[2]);
   if (m[3]) opts.depth = Number(m[3]);
   if (m[8]) opts.io = m[8] as ZooIo;

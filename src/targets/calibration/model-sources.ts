@@ -16,6 +16,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { listNetworks } from '../../zoo/catalog.ts';
 
 /** The project's data folder. */
 const DATA_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../../data');
@@ -69,7 +70,11 @@ function res(r: string): [number, number, number] {
   return m ? [Number(m[1]), Number(m[2]), Number(m[3])] : [0, 0, 0];
 }
 
-const CLASSES: Record<string, number> = { tf_flowers: 5, flowers: 5, food101: 101, imagenet: 1000, cifar10: 10, cifar100: 100, emnist_byclass: 62, person: 2 };
+/**
+ * Classifier width by data set; 0 = no classifier: ST's re-identification models (DeepSportradar) end at the pooled
+ * features (re_identification/mobilenetv2_a100_256_128_fft_int8.tflite: MEAN → [1, 1280], no FULLY_CONNECTED).
+ */
+const CLASSES: Record<string, number> = { tf_flowers: 5, flowers: 5, food101: 101, imagenet: 1000, cifar10: 10, cifar100: 100, emnist_byclass: 62, person: 2, deepsportradar: 0 };
 function classesOf(dataset: string): number | undefined {
   return CLASSES[dataset.trim().toLowerCase()];
 }
@@ -241,7 +246,8 @@ export function standInFor(row: PublishedRowKey): StandIn {
 function zooOrNone(arch: string, h: number, w: number, c: number, row: PublishedRowKey, why: string, w4: boolean): StandIn {
   const zoo = w4 ? undefined : zooSpec(arch, h, w, c, classesOf(row.dataset), zooIoFor(row));
   if (!zoo) return none(arch, why);
-  return { kind: 'zoo-builder', arch, ref: zooRef(zoo), zoo, memoryComparable: zooMemoryComparable(row), note: `zoo-builder reconstruction from architectures.md; published file not obtainable${zooMemoryNote(row)}` };
+  const head = zoo.classes === 0 ? "; no classifier: the pooled features are the output, as in ST's re-identification file (whose output stays int8)" : '';
+  return { kind: 'zoo-builder', arch, ref: zooRef(zoo), zoo, memoryComparable: zooMemoryComparable(row), note: `zoo-builder reconstruction from architectures.md; published file not obtainable${zooMemoryNote(row)}${head}` };
 }
 
 /**
@@ -281,8 +287,16 @@ export function zooRef(z: ZooSpec): string {
 }
 
 function zooSpec(arch: string, h: number, w: number, c: number, classes: number | undefined, io?: 'uint8'): ZooSpec | undefined {
-  if (!classes || !h || h !== w) return undefined; // the builder makes square R×R inputs
+  if (classes === undefined || !h || !w) return undefined;
   const base = { resolution: [h, w] as [number, number], channels: c, classes, ...(io ? { io } : {}) };
+  const spec = zooNet(arch, base);
+  // the builder takes H×W and classes 0 only where the network does (src/zoo/catalog.ts, architectures.md §11)
+  const info = spec && listNetworks().find((n) => n.id === spec.net);
+  if (!spec || !info || (h !== w && !info.nonSquare) || (classes === 0 && !info.embeddingHead)) return undefined;
+  return spec;
+}
+
+function zooNet(arch: string, base: Omit<ZooSpec, 'net'>): ZooSpec | undefined {
   const v1 = /^mobilenet_v1_(.+)$/.exec(arch);
   if (v1) return { net: 'mobilenet_v1', alpha: Number(v1[1]), ...base };
   const v2 = /^mobilenet_v2_(.+)$/.exec(arch);

@@ -32,8 +32,10 @@ export const LATENCY_FEATURES = [
   'inference', // per-inference constant
   'elems_pool_in', // input elements of pooling layers (max / average / global pools): streamed by the pool kernel
   'macs_conv_cubeai', // k×k conv MACs again when measured with STM32Cube.AI 7.x/8.x (legacy runtime); 0 for STEdgeAI 3.x/4.x and predictions
-  'reads_im2col', // reads_conv of the convs that build im2col columns (not ST's deep 3×3 kernel)
+  'reads_im2col', // reads_conv of all convs but ST's deep 3×3 kernel (in no set since session 8: taps_im2col + bytes_im2col)
   'bytes_external', // bytes over an external bus: activation bytes while the pool is (partly) in external RAM + weight bytes streamed from external flash
+  'taps_im2col', // kernel taps copied or padding-filled into s16 im2col columns (per-tap overhead of the column-building kernels)
+  'bytes_im2col', // bytes those taps copy and widen to s16 (per-byte work of the same kernels)
 ] as const;
 export type LatencyFeature = (typeof LATENCY_FEATURES)[number];
 
@@ -41,7 +43,7 @@ export type LatencyFeature = (typeof LATENCY_FEATURES)[number];
  * Features added after the N6 set was chosen, for the MPU sets (macs_gemm, macs_dw_s2_same, elems_stream) and the
  * Cortex-M7 set (the others): the N6 and default sets leave them out.
  */
-const FEATURES_AFTER_N6_SET = new Set<LatencyFeature>(['macs_gemm', 'macs_dw_s2_same', 'elems_stream', 'elems_pool_in', 'macs_conv_cubeai', 'reads_im2col', 'bytes_external']);
+const FEATURES_AFTER_N6_SET = new Set<LatencyFeature>(['macs_gemm', 'macs_dw_s2_same', 'elems_stream', 'elems_pool_in', 'macs_conv_cubeai', 'reads_im2col', 'bytes_external', 'taps_im2col', 'bytes_im2col']);
 const MCU_ERA_FEATURES = LATENCY_FEATURES.filter((f) => !FEATURES_AFTER_N6_SET.has(f));
 export const DEFAULT_FEATURES: LatencyFeature[] = [...MCU_ERA_FEATURES];
 /**
@@ -60,11 +62,13 @@ const TFLITE_BUILTIN_FEATURES: LatencyFeature[] = ['macs_gemm', 'macs_depthwise'
  */
 export const FEATURE_SETS: Record<string, LatencyFeature[]> = {
   // M7 (docs/targets.md "Latency"): MACs per kind (pooling by the input elements it streams); GEMM-like MACs; the
-  // im2col reads of the convs that build im2col columns; bytes over an external bus (SDRAM activations, and weights
-  // streamed from Quad-SPI as each kernel reads them); per layer and per inference.
+  // im2col work of the convs that build s16 columns, per tap and per byte (layer-work.ts buildsIm2colColumns;
+  // session 8: in place of reads_im2col, which priced a byte of a 3-byte RGB tap like one of a 16-byte tap); bytes
+  // over an external bus (SDRAM activations, and weights streamed from Quad-SPI as each kernel reads them); per
+  // layer and per inference.
   // The legacy runtime's k×k conv kernels cost more per MAC than the lite generator's (docs/targets.md): an extra
   // term that only STM32Cube.AI 7.x/8.x rows carry, so predictions (STEdgeAI 4.0) never use it.
-  'cortex-m7': ['macs_conv', 'macs_pointwise', 'macs_depthwise', 'macs_dense', 'ops_eltwise', 'ops_other', 'elems_pool_in', 'macs_conv_cubeai', 'macs_long', 'reads_im2col', 'bytes_external', 'layers', 'inference'],
+  'cortex-m7': ['macs_conv', 'macs_pointwise', 'macs_depthwise', 'macs_dense', 'ops_eltwise', 'ops_other', 'elems_pool_in', 'macs_conv_cubeai', 'macs_long', 'taps_im2col', 'bytes_im2col', 'bytes_external', 'layers', 'inference'],
   // N6 NPU: everything (weights always stream from octoFlash; epochs per layer)
   'n6-neural-art': [...MCU_ERA_FEATURES],
   // MP2 GPU (OpenVX): GEMM-family MACs, depthwise MACs (slow on the GPU), per layer, per inference
@@ -154,6 +158,8 @@ export function fillWorkFeatureVector<T extends number[] | Float64Array>(out: T,
   out[21] = mask[21] && place.cubeAiRuntime ? w.macs_conv : 0;
   out[22] = mask[22] ? w.reads_im2col : 0;
   out[23] = mask[23] ? w.bytes_act * ext + (wx ? w.bytes_weights_streamed : 0) : 0;
+  out[24] = mask[24] ? w.taps_im2col : 0;
+  out[25] = mask[25] ? w.bytes_im2col : 0;
   return out;
 }
 

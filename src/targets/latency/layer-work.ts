@@ -6,7 +6,7 @@
  */
 import type { Layer } from '../../analyzer/layer.ts';
 import { elementCount } from '../../analyzer/layer-ops.ts';
-import { liteConvCallOf } from '../../analyzer/memory/lite-conv-kernel.ts';
+import { liteConvCallOf, type LiteConvKernel } from '../../analyzer/memory/lite-conv-kernel.ts';
 
 export const WORK_TERMS = [
   'macs_conv', // k×k convolution (k > 1)
@@ -27,8 +27,10 @@ export const WORK_TERMS = [
   'bytes_weights', // kernel weights + biases
   'layers', // kernel calls (views excluded)
   'elems_pool_in', // input elements of pooling layers (max / average / global): what a pool kernel streams
-  'reads_im2col', // reads_conv of the convs that build im2col columns (all but ST's deep 3×3 kernel, see below)
+  'reads_im2col', // reads_conv of all convs but ST's deep 3×3 kernel (the M7 set's im2col term until session 8; no set uses it now, kept to reproduce those figures)
   'bytes_weights_streamed', // weight bytes a Cortex-M kernel reads per inference (see weightBytesStreamed)
+  'taps_im2col', // kernel taps copied (or padding-filled) into s16 im2col columns: groups × output pixels × kh × kw (see buildsIm2colColumns)
+  'bytes_im2col', // bytes copied into those columns and widened to s16: output pixels × kh × kw × Cin
 ] as const;
 export type WorkTerm = (typeof WORK_TERMS)[number];
 export type LayerWork = Record<WorkTerm, number>;
@@ -51,7 +53,7 @@ export const IM2COL_PIXELS_PER_PASS = 2;
 
 /**
  * ST's lite `forward_lite_conv2d_deep_3x3_sssa8_ch`: the kernel ST's lite generator calls for an 8-bit stride-1 3×3
- * convolution with per-channel weights from Cin·Cout 256 (16→16) up (analyzer/memory/lite-conv-kernel.ts, the one
+ * convolution with per-channel weights from Cin·Cout 320 (32→10) up (analyzer/memory/lite-conv-kernel.ts, the one
  * rule code flash and the lite pool use; data/st-generated/conv-kernel-calls-lite.json). It runs on a padded copy of
  * its input and reads the window straight from it, so it builds no im2col columns. Every other k×k and 1×1
  * convolution (the generic kernel of 8→8 and 8→16, the strided `deep` kernel, the per-tensor hybrid
@@ -59,6 +61,49 @@ export const IM2COL_PIXELS_PER_PASS = 2;
  */
 export function isDeep3x3Conv(l: Layer): boolean {
   return liteConvCallOf(l)?.kernel === 'conv2d_deep_3x3';
+}
+
+/**
+ * The lite kernels whose library code widens the input window into s16 im2col columns: their closure in
+ * NetworkRuntime1200_CM7_GCC.a (data/st-generated/runtime-library-1200-cm7.json `entryPoints`) reaches
+ * `st_int8_to16_*` and the padding routines `ai_padding_opt_*`, then `st_sssa8[_ch]_nn_mat_mult_kernel*_opt` (two
+ * columns × the filter, as CMSIS-NN's `arm_nn_mat_mult_kernel_s8_s16`). The pointwise, `deep`, `deep_3x3` and
+ * `dilated` kernels reach no `st_int8_to16_*`: they multiply the int8 input where it lies (`*_nt_t`,
+ * `st_sssa8_ch_nn_mat_mult_deep_conv2d_3x3`), on a padded copy where there is padding.
+ */
+const IM2COL_COLUMN_KERNELS: ReadonlySet<LiteConvKernel> = new Set<LiteConvKernel>(['conv2d', 'conv2d_rgb', 'conv2d_integer_SSSA']);
+
+/**
+ * Whether a convolution builds s16 im2col columns. CMSIS-NN `arm_convolve_s8` (DSP path, the Cortex-M7's; @99f736a6)
+ * does, per output pixel and kernel tap, one `arm_memcpy_s8` of Cin bytes from the input, or one `arm_memset_s8` of Cin
+ * bytes of −input_offset where the tap falls in the padding, then widens the pixel's kh·kw·Cin column to s16
+ * (`arm_s8_to_s16_unordered_with_offset`) and multiplies two columns by the filter; a grouped conv does it once per
+ * group with Cin/groups bytes. Its wrapper sends a 1×1 stride-1 convolution to `arm_convolve_1x1_s8_fast`
+ * (`arm_nn_mat_mult_nt_t_s8`, no columns). ST's lite library: the kernels in IM2COL_COLUMN_KERNELS (the one lite conv
+ * rule, lite-conv-kernel.ts, says which a layer calls); a 1×1 stride-1 conv builds none in any of them (the per-tensor
+ * hybrid's closure also holds `st_sssa8_nn_mat_mult_nt_t`, the pointwise path). A conv that runs no lite int8 kernel
+ * (float, uint8 or int4 weights …): CMSIS-NN's wrapper rule, columns for every conv but 1×1.
+ */
+export function buildsIm2colColumns(l: Layer): boolean {
+  const c = l.conv;
+  if ((l.kind !== 'conv' && l.kind !== 'pointwise') || !c) return false;
+  const oneByOne = c.kernel[0] === 1 && c.kernel[1] === 1;
+  const call = liteConvCallOf(l);
+  if (call === undefined) return !oneByOne;
+  if (oneByOne && c.strides[0] === 1 && c.strides[1] === 1) return false;
+  return IM2COL_COLUMN_KERNELS.has(call.kernel);
+}
+
+/**
+ * The im2col work of a convolution that builds columns (buildsIm2colColumns), 0 otherwise: `taps` = groups × output
+ * pixels × kh × kw (one copy or padding fill each; padding taps count as taps), `bytes` = output pixels × kh × kw × Cin
+ * (what those copies move and the widening converts to s16).
+ */
+export function im2colWork(l: Layer, outputPixels: number): { taps: number; bytes: number } {
+  const c = l.conv;
+  if (!c || !buildsIm2colColumns(l)) return { taps: 0, bytes: 0 };
+  const window = outputPixels * c.kernel[0] * c.kernel[1];
+  return { taps: window * Math.max(1, c.group), bytes: window * c.cin };
 }
 
 /**
@@ -114,6 +159,8 @@ export function emptyWork(): LayerWork {
     elems_pool_in: 0,
     reads_im2col: 0,
     bytes_weights_streamed: 0,
+    taps_im2col: 0,
+    bytes_im2col: 0,
   };
 }
 
@@ -148,7 +195,11 @@ export function layerWork(l: Layer): LayerWork {
   for (let i = 0; i < l.inputShapes.length; i++) inBytes += elementCount(l.inputShapes[i]!) * dtypeBytes(l.inputDtypes[i]);
   w.bytes_act = inBytes + l.outputBytes;
   w.bytes_weights = l.weightBytes;
-  w.bytes_weights_streamed = weightBytesStreamed(l, outputPixelsOf(l));
+  const pixels = outputPixelsOf(l);
+  w.bytes_weights_streamed = weightBytesStreamed(l, pixels);
+  const cols = im2colWork(l, pixels);
+  w.taps_im2col = cols.taps;
+  w.bytes_im2col = cols.bytes;
   w.layers = 1;
   return w;
 }
@@ -185,6 +236,8 @@ export function sumWork(works: readonly LayerWork[]): LayerWork {
     sum.elems_pool_in += w.elems_pool_in;
     sum.reads_im2col += w.reads_im2col;
     sum.bytes_weights_streamed += w.bytes_weights_streamed;
+    sum.taps_im2col += w.taps_im2col;
+    sum.bytes_im2col += w.bytes_im2col;
   }
   return sum;
 }

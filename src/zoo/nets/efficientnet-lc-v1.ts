@@ -29,8 +29,8 @@ const STAGES = [
 
 const SE_RATIO = 0.25;
 
-export function buildEfficientNetLcV1(o: { resolution: number; classes: number; channels: number }): NetSpec {
-  const b = new NetBuilder('st_efficientnet_lc_v1', 'input', [o.channels, o.resolution, o.resolution]);
+export function buildEfficientNetLcV1(o: { height: number; width: number; classes: number; channels: number }): NetSpec {
+  const b = new NetBuilder('st_efficientnet_lc_v1', 'input', [o.channels, o.height, o.width]);
   let x = b.conv('input', { name: 'stem_conv', cout: roundFilters(32), k: 3, s: 2, padding: 'same', act: 'relu6' });
   let block = 0;
   for (const stage of STAGES) {

@@ -12,8 +12,8 @@ const PW_CHANNELS_ALPHA1 = [64, 128, 128, 256, 256, 512, 512, 512, 512, 512, 102
 const ST_V1_STEM = 16;
 const ST_V1_PW_CHANNELS = [48, 80, 64, 96, 64, 128, 128, 128, 128, 128, 256];
 
-function build(id: string, o: { resolution: number; classes: number; channels: number }, stem: number, pw: number[]): NetSpec {
-  const b = new NetBuilder(id, 'input', [o.channels, o.resolution, o.resolution]);
+function build(id: string, o: { height: number; width: number; classes: number; channels: number }, stem: number, pw: number[]): NetSpec {
+  const b = new NetBuilder(id, 'input', [o.channels, o.height, o.width]);
   let x = b.conv('input', { name: 'conv1', cout: stem, k: 3, s: 2, padding: 'same', act: 'relu' });
   DW_STRIDES.forEach((s, i) => {
     x = b.conv(x, { name: `dw_conv_${i + 1}`, k: 3, s, padding: 'same', depthwise: true, act: 'none' });
@@ -25,10 +25,10 @@ function build(id: string, o: { resolution: number; classes: number; channels: n
   return b.finish(b.reshape(x, 'predictions', [o.classes]));
 }
 
-export function buildFdMobileNet(o: { resolution: number; classes: number; channels: number; alpha: number }): NetSpec {
+export function buildFdMobileNet(o: { height: number; width: number; classes: number; channels: number; alpha: number }): NetSpec {
   return build('fdmobilenet', o, Math.trunc(32 * o.alpha), PW_CHANNELS_ALPHA1.map((c) => Math.trunc(c * o.alpha)));
 }
 
-export function buildStFdMobileNetV1(o: { resolution: number; classes: number; channels: number }): NetSpec {
+export function buildStFdMobileNetV1(o: { height: number; width: number; classes: number; channels: number }): NetSpec {
   return build('st_fdmobilenet_v1', o, ST_V1_STEM, ST_V1_PW_CHANNELS);
 }

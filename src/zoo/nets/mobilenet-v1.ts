@@ -11,8 +11,8 @@ const BLOCKS: [number, number][] = [
   [1, 512], [1, 512], [1, 512], [1, 512], [1, 512], [2, 1024], [1, 1024],
 ];
 
-export function buildMobileNetV1(o: { resolution: number; classes: number; channels: number; alpha: number }): NetSpec {
-  const b = new NetBuilder('mobilenet_v1', 'input', [o.channels, o.resolution, o.resolution]);
+export function buildMobileNetV1(o: { height: number; width: number; classes: number; channels: number; alpha: number }): NetSpec {
+  const b = new NetBuilder('mobilenet_v1', 'input', [o.channels, o.height, o.width]);
   let x = b.conv('input', { name: 'conv1', cout: Math.trunc(32 * o.alpha), k: 3, s: 2, padding: 'same', act: 'relu6' });
   BLOCKS.forEach(([s, c], i) => {
     const id = i + 1;

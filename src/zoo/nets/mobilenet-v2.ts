@@ -1,7 +1,9 @@
 /**
  * MobileNet v2 (architectures.md §3; keras.applications MobileNetV2 + ST head): inverted residuals with
  * `make_divisible(·, 8)` widths, stride-2 depthwise convs after a ZeroPadding of (0,1) on even and (1,1)
- * on odd inputs ('valid' conv, pad fused). ReLU6 folded, BN folded, linear bottlenecks.
+ * on odd input sides, per axis ('valid' conv, pad fused). ReLU6 folded, BN folded, linear bottlenecks.
+ * `classes` 0: no classifier, the squeezed GlobalAveragePool output (1280 features) is the output, as in ST's
+ * re-identification models (`mobilenetv2_a100_256_128_fft_int8.tflite` ends in MEAN → [1, 1280]).
  */
 import { NetBuilder, denseHead, type NetSpec } from '../net.ts';
 
@@ -17,8 +19,8 @@ const STAGES: [number, number, number, number][] = [
   [1, 16, 1, 1], [6, 24, 2, 2], [6, 32, 3, 2], [6, 64, 4, 2], [6, 96, 3, 1], [6, 160, 3, 2], [6, 320, 1, 1],
 ];
 
-export function buildMobileNetV2(o: { resolution: number; classes: number; channels: number; alpha: number }): NetSpec {
-  const b = new NetBuilder('mobilenet_v2', 'input', [o.channels, o.resolution, o.resolution]);
+export function buildMobileNetV2(o: { height: number; width: number; classes: number; channels: number; alpha: number }): NetSpec {
+  const b = new NetBuilder('mobilenet_v2', 'input', [o.channels, o.height, o.width]);
   let x = b.conv('input', { name: 'Conv1', cout: makeDivisible(32 * o.alpha), k: 3, s: 2, padding: 'same', act: 'relu6' });
   let block = 0;
   for (const [t, c, n, s0] of STAGES) {
@@ -30,8 +32,9 @@ export function buildMobileNetV2(o: { resolution: number; classes: number; chann
       const blockIn = x;
       let h = x;
       if (block !== 0) h = b.conv(h, { name: `${p}_expand`, cout: cin * t, k: 1, padding: 'same', act: 'relu6' });
-      const [, hh] = b.shape(h) as [number, number, number];
-      const pad: [number, number, number, number] = hh % 2 === 0 ? [0, 0, 1, 1] : [1, 1, 1, 1];
+      // Keras' correct_pad, per axis: (0,1) on an even side, (1,1) on an odd one.
+      const [, hh, ww] = b.shape(h) as [number, number, number];
+      const pad: [number, number, number, number] = [hh % 2 === 0 ? 0 : 1, ww % 2 === 0 ? 0 : 1, 1, 1];
       h = b.conv(h, { name: `${p}_depthwise`, k: 3, s, padding: s === 2 ? pad : 'same', depthwise: true, act: 'relu6' });
       h = b.conv(h, { name: `${p}_project`, cout, k: 1, padding: 'same', act: 'none' });
       x = s === 1 && cin === cout ? b.binary('add', blockIn, h, `${p}_add`) : h;

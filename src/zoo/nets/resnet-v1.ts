@@ -6,9 +6,9 @@
  */
 import { NetBuilder, denseHead, type NetSpec } from '../net.ts';
 
-export function buildResNetV1(o: { resolution: number; classes: number; channels: number; depth: number }): NetSpec {
+export function buildResNetV1(o: { height: number; width: number; classes: number; channels: number; depth: number }): NetSpec {
   const n = (o.depth - 2) / 6;
-  const b = new NetBuilder('resnet_v1', 'input', [o.channels, o.resolution, o.resolution]);
+  const b = new NetBuilder('resnet_v1', 'input', [o.channels, o.height, o.width]);
   let x = b.conv('input', { name: 'conv2d', cout: 16, k: 3, padding: 'same', act: 'relu' });
   for (let stack = 0; stack < 3; stack++) {
     const filters = 16 << stack;

@@ -22,8 +22,8 @@ function head(b: NetBuilder, x: string, classes: number, bn: boolean): NetSpec {
   return b.finish(b.unary('softmax', x, 'softmax', -1));
 }
 
-export function buildSqueezeNetV10(o: { resolution: number; classes: number; channels: number }): NetSpec {
-  const b = new NetBuilder('squeezenet_v1_0', 'input', [o.channels, o.resolution, o.resolution]);
+export function buildSqueezeNetV10(o: { height: number; width: number; classes: number; channels: number }): NetSpec {
+  const b = new NetBuilder('squeezenet_v1_0', 'input', [o.channels, o.height, o.width]);
   let x = b.conv('input', { name: 'conv1', cout: 96, k: 7, s: 2, padding: 'valid', act: 'relu' });
   x = b.pool('maxpool', x, { name: 'maxpool1', k: 3, s: 2, padding: 'valid' });
   x = fire(b, x, 2, 16, 64, true);
@@ -38,8 +38,8 @@ export function buildSqueezeNetV10(o: { resolution: number; classes: number; cha
   return head(b, x, o.classes, true);
 }
 
-export function buildSqueezeNetV11(o: { resolution: number; classes: number; channels: number }): NetSpec {
-  const b = new NetBuilder('squeezenet_v1_1', 'input', [o.channels, o.resolution, o.resolution]);
+export function buildSqueezeNetV11(o: { height: number; width: number; classes: number; channels: number }): NetSpec {
+  const b = new NetBuilder('squeezenet_v1_1', 'input', [o.channels, o.height, o.width]);
   let x = b.conv('input', { name: 'conv1', cout: 64, k: 3, s: 2, padding: 'valid', act: 'relu' });
   x = b.pool('maxpool', x, { name: 'maxpool1', k: 3, s: 2, padding: 'valid' });
   x = fire(b, x, 2, 16, 64, false);

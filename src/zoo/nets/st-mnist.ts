@@ -4,8 +4,8 @@
  */
 import { NetBuilder, denseHead, type NetSpec } from '../net.ts';
 
-export function buildStMnistV1(o: { resolution: number; classes: number; channels: number }): NetSpec {
-  const b = new NetBuilder('st_mnist_v1', 'input', [o.channels, o.resolution, o.resolution]);
+export function buildStMnistV1(o: { height: number; width: number; classes: number; channels: number }): NetSpec {
+  const b = new NetBuilder('st_mnist_v1', 'input', [o.channels, o.height, o.width]);
   let x = b.conv('input', { name: 'conv1', cout: 16, k: 3, s: 2, padding: 'same', act: 'relu' });
   x = b.conv(x, { name: 'dw1', k: 3, padding: 'same', depthwise: true, act: 'relu' });
   x = b.conv(x, { name: 'conv2', cout: 32, k: 3, padding: 'same', act: 'relu' });

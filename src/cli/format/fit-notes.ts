@@ -1,0 +1,70 @@
+/**
+ * The lines `check` and `compare` print under their fit tables: what the cells mean, and why a latency
+ * carries no error figure. One wording for both commands.
+ */
+import { CODE_FLASH_LOWER_BOUND_NOTE_START, PARTIAL_NOTE_START, type TargetResult } from '../../targets/evaluate.ts';
+import { formatBytes, latencyCell, roleCell } from '../../targets/present.ts';
+
+/** The legend under a fit table (check, compare). */
+export const FIT_TABLE_LEGEND = [
+  'RAM = activations + runtime-library RAM, flash = weights + code. Each cell: used / capacity (free room, % of',
+  'capacity) of the fullest memory that role uses; "+ … in <memory>" = the part placed in external memory. N6: its',
+  'NPU RAM pools together; MPUs: DDR (N6 and MPUs: runtime RAM and code are not estimated, not in the figures).',
+  '"≥" = a lower bound (unknown ops, or layers whose kernel code is not known: see the notes). Every memory with',
+  'its bytes: --json (memories[]). KiB = 1024 B.',
+  'latency in ms; ±x% = leave-one-model-out MAPE of the latency model (edgefit calibrate).',
+].join('\n');
+
+/**
+ * "latency from thin data (no reliable error figure):" and one line per target whose latency is thin, with
+ * its reason; '' when every latency has an error figure. The same target met again (compare's variants)
+ * is listed once.
+ */
+export function thinLatencyLines(results: readonly TargetResult[]): string {
+  const seen = new Set<string>();
+  const lines: string[] = [];
+  for (const r of results) {
+    if (r.latencyStatus !== 'thin') continue;
+    const line = `  ${r.name}: ${r.latencyNote}`;
+    if (seen.has(line)) continue;
+    seen.add(line);
+    lines.push(line);
+  }
+  return lines.length ? `latency from thin data (no reliable error figure):\n${lines.join('\n')}` : '';
+}
+
+/**
+ * The RAM / flash cell of a fit table, marked "≥ " when the figure leaves something out: a partial analysis
+ * (unknown ops) makes both lower bounds, a layer with no known library function makes code flash one
+ * (check's notes say which, in the words evaluate.ts writes them).
+ */
+/**
+ * The verdict under check's table, with the exit code it means: "All 7 targets fit (exit code 0)." or
+ * "Does not fit: TINY-BOARD (AXI SRAM (D1) short by 45.56 KiB) (exit code 1)."
+ */
+export function verdictLine(results: readonly TargetResult[]): string {
+  const nofit = results.filter((r) => !r.fits);
+  if (!nofit.length) return `${results.length === 1 ? 'The target fits' : `All ${results.length} targets fit`} (exit code 0).`;
+  const why = (r: TargetResult) => {
+    const short = Math.min(r.ram.marginBytes, r.flash.marginBytes);
+    return `${r.name} (${r.limitingMemory}${short < 0 ? ` short by ${formatBytes(-short)}` : ''})`;
+  };
+  return `Does not fit: ${nofit.map(why).join(', ')} (exit code 1).`;
+}
+
+/** The activations cell, "≥ " before it when the analysis is partial. */
+export function boundedActivationsCell(r: TargetResult): string {
+  return `${r.notes.some((n) => n.startsWith(PARTIAL_NOTE_START)) ? '≥ ' : ''}${formatBytes(r.activationBytes)}`;
+}
+
+/** The latency cell, "≥ " before it when the analysis is partial (the unknown layers' time is not in it). */
+export function boundedLatencyCell(r: TargetResult): string {
+  const partial = r.notes.some((n) => n.startsWith(PARTIAL_NOTE_START));
+  return `${partial && r.latencyMs !== null ? '≥ ' : ''}${latencyCell(r)}`;
+}
+
+export function boundedRoleCell(r: TargetResult, role: 'ram' | 'flash'): string {
+  const partial = r.notes.some((n) => n.startsWith(PARTIAL_NOTE_START));
+  const codeLowerBound = role === 'flash' && r.notes.some((n) => n.startsWith(CODE_FLASH_LOWER_BOUND_NOTE_START));
+  return `${partial || codeLowerBound ? '≥ ' : ''}${roleCell(r, role)}`;
+}

@@ -1,0 +1,133 @@
+/**
+ * What `edgefit <command> --help` prints after commander's option list: worked examples, the units the
+ * output uses, and the exit codes. One table, so every command's help has the same three parts and a test
+ * can ask each of them.
+ */
+import type { Command } from 'commander';
+
+export interface CommandHelp {
+  examples: string[];
+  /** What the printed figures are measured in, and what the ± figures mean. */
+  units?: string;
+  exitCodes: string;
+}
+
+const BAD_INPUT = '2 bad input or usage (missing, truncated or foreign model file, unknown target or option), one line on stderr';
+
+export const COMMAND_HELP: Record<string, CommandHelp> = {
+  analyze: {
+    examples: [
+      'edgefit analyze model.onnx',
+      'edgefit analyze model.tflite --json > model.json',
+      'edgefit analyze model.onnx --input-shape images=1x3x320x320',
+    ],
+    units:
+      'MACs = multiply-accumulates of conv/dense/matmul layers ("op" = elementary operations); bytes exact (B), ' +
+      'KiB/MiB = 1024/1024² B. JSON schema: docs/json.md.',
+    exitCodes: `0 analysed (also a PARTIAL analysis, which is labelled); ${BAD_INPUT}`,
+  },
+  check: {
+    examples: [
+      'edgefit check model.tflite                                # every built-in board',
+      'edgefit check model.tflite -t STM32H747I-DISCO -t STM32N6570-DK',
+      'edgefit check model.onnx -t H747 --resolution 160          # re-inferred at 160×160',
+      'edgefit check model.onnx -t ./my-board.json --json         # your own profile (schema: docs/targets.md)',
+    ],
+    units:
+      'RAM/flash cells: used / capacity (free room in % of capacity) of the fullest memory the role uses, then any ' +
+      'part placed in external memory; KiB/MiB = 1024/1024² B. Latency in ms at the board clock ST benchmarks; ' +
+      '±x% = leave-one-model-out MAPE of the latency model (edgefit calibrate); "thin data" = too few models ' +
+      'behind the figure for an error. --json fields: docs/json.md.',
+    exitCodes: `0 every target fits; 1 at least one does not; ${BAD_INPUT}`,
+  },
+  compare: {
+    examples: [
+      'edgefit compare model.onnx --resolutions 96,128,160,192,224',
+      'edgefit compare a.onnx b.tflite -t STM32H747I-DISCO',
+      'edgefit compare model.tflite --resolutions 128,224 --json',
+    ],
+    units: 'as check: MACs (conv/dense), bytes in KiB/MiB (1024), latency in ms ± leave-one-model-out MAPE.',
+    exitCodes: `0 compared (whether or not every variant fits: use check for a fit verdict); ${BAD_INPUT}`,
+  },
+  targets: {
+    examples: ['edgefit targets', 'edgefit targets --json'],
+    units: 'memory sizes in KiB/MiB/GiB (1024); errors: leave-one-model-out MAPE / worst signed error on ST\'s published tables.',
+    exitCodes: '0 printed; 2 usage (unknown option), one line on stderr',
+  },
+  calibrate: {
+    examples: ['edgefit calibrate', 'edgefit calibrate --json > calibration.json'],
+    units: 'cells: MAPE / worst signed error (models m, rows r) of each quantity, each model predicted by a fit that never saw it.',
+    exitCodes: '0 printed; 2 usage (unknown option), one line on stderr',
+  },
+  report: {
+    examples: [
+      'edgefit report model.onnx                                  # writes reports/model.html',
+      'edgefit report model.tflite --resolutions 96,128,160 -o reports/sweep.html',
+      'edgefit report model.onnx -t H747 -t N6',
+    ],
+    exitCodes: `0 report written; ${BAD_INPUT}`,
+  },
+  demo: {
+    examples: ['edgefit demo', 'edgefit demo -o /tmp/demo.html --models-dir /tmp/demo-models'],
+    exitCodes: '0 report written; 2 when a file cannot be written',
+  },
+  zoo: {
+    examples: ['edgefit zoo list', 'edgefit zoo build mobilenet_v2 --alpha 0.35 --resolution 160 --classes 101 -o m.onnx'],
+    exitCodes: `0 listed or written; ${BAD_INPUT}`,
+  },
+  'zoo list': {
+    examples: ['edgefit zoo list', 'edgefit zoo list --json'],
+    exitCodes: '0 printed; 2 usage (unknown option), one line on stderr',
+  },
+  'zoo build': {
+    examples: [
+      'edgefit zoo build mobilenet_v2 --alpha 0.35 --resolution 160 --classes 101 -o m.onnx',
+      'edgefit zoo build mobilenet_v1 --alpha 0.25 --resolution 96 --w4 50 -o m4.onnx   # half the weights int4',
+      'edgefit zoo build st_efficientnet_lc_v1 --resolution 128 --io uint8 -o e.onnx && edgefit check e.onnx',
+    ],
+    exitCodes: `0 written; ${BAD_INPUT}`,
+  },
+};
+
+/** `text` broken at spaces into lines of at most `width` characters, each indented by `indent`. */
+export function wrapText(text: string, width = 100, indent = '  '): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(' ')) {
+    if (line && indent.length + line.length + 1 + word.length > width) {
+      lines.push(indent + line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(indent + line);
+  return lines.join('\n');
+}
+
+export function helpText(h: CommandHelp): string {
+  const lines = ['', 'Examples:', ...h.examples.map((e) => `  $ ${e}`)];
+  if (h.units) lines.push('', 'Units:', wrapText(h.units));
+  lines.push('', 'Exit codes:', wrapText(h.exitCodes));
+  return lines.join('\n');
+}
+
+/** What `edgefit --help` ends with: the first commands to try. */
+export const PROGRAM_HELP = [
+  '',
+  'Examples:',
+  '  $ edgefit demo                                   # no file needed: ST EfficientNet LC v1 on every target',
+  '  $ edgefit check model.tflite -t STM32H747I-DISCO # fits? margins, limiting memory, latency ± error',
+  '  $ edgefit targets                                # board names --target accepts',
+  '',
+  "Run 'edgefit <command> --help' for a command's options, units and exit codes.",
+].join('\n');
+
+/** Adds each registered command's examples, units and exit codes to its --help. */
+export function addCommandHelp(program: Command): void {
+  program.addHelpText('after', PROGRAM_HELP);
+  const visit = (cmd: Command, path: string) => {
+    const h = COMMAND_HELP[path];
+    if (h) cmd.addHelpText('after', helpText(h));
+    for (const sub of cmd.commands) visit(sub, `${path} ${sub.name()}`);
+  };
+  for (const cmd of program.commands) visit(cmd, cmd.name());
+}
