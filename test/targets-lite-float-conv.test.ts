@@ -108,6 +108,18 @@ describe("ST's float kernel for a float-input convolution with int8 weights (4.0
     expect(mp257!.weightBytes).toBe(conv38.weightsBytes / 4 + conv38.biasBytes);
   });
 
+  it('latency is labelled thin: the float kernel is outside every latency fit (all calibration rows run int8 kernels)', () => {
+    const a = tcnFloatConv(2);
+    const results = evaluateTargets(a, ['STM32H747I-DISCO', 'STM32N6570-DK', 'STM32MP257F-DK2']);
+    for (const r of results) {
+      if (r.latencyMs === null) continue;
+      expect(r.latencyStatus, r.id).toBe('thin');
+      expect(r.latencyErrorPct, r.id).toBeNull();
+      expect(r.latencyNote, r.id).toMatch(/1 convolution\(s\) with int8 weights on a float32 input/);
+    }
+    expect(results.filter((r) => r.latencyMs !== null).length).toBeGreaterThan(0);
+  });
+
   const ort = sharedModels('onnx').find((f) => f.endsWith('qdq_with_multi_consumer_q_dq_axis.onnx'));
   it.skipIf(!ort)('a real file: the float-input int8-weight convolutions of an ORT test graph are counted, no longer a lower bound', () => {
     const a = analyzeForTargets(ort!);

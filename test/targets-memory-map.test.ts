@@ -323,6 +323,19 @@ describe.skipIf(!HAVE_SHARED)("H747 memory-pool descriptor against ST's re-ident
     expect(m.fits).toBe(true);
   });
 
+  it("check's note says the activation figure is the descriptor's plan, and quotes the single lite pool beside it", async () => {
+    const { evaluateTargets } = await import('../src/targets/evaluate.ts');
+    const a = analyzeForTargets(join(MODELS_DIR, file));
+    const [r] = evaluateTargets(a, ['STM32H747I-DISCO']);
+    expect(r!.activationSource).toBe('memory-pools');
+    const lite = litePeakBytes(a)!;
+    // the figure is the pools' sum, not the lite pool: a note calling it "the lite-generator pool" would misname it
+    expect(r!.activationBytes).toBeGreaterThan(lite);
+    const note = r!.notes.find((n) => n.startsWith('activation RAM:'))!;
+    expect(note).toMatch(/memory-pool descriptor/);
+    expect(note).toContain(`${lite} B`);
+  });
+
   it('keeps one pool when the lite pool fits the descriptor\'s first pool', () => {
     const a = analyzeForTargets(join(MODELS_DIR, 'audio_event_detection/yamnet_e256_64x96_tl_int8.tflite'));
     expect(poolPlanFor(a, h747)).toBeUndefined();

@@ -200,6 +200,10 @@ export function evaluateProfile(given: ModelFeatures, profile: TargetProfile, la
     // every calibration row is an int8 model: float kernels (several × slower on MCU) or int4 weights are extrapolation
     thin = true;
     latencyNote = `${features.weightFormat} weights: latency models are calibrated on int8 models only, expect a large error${uncalibratedExternal !== undefined ? `; ${uncalibratedExternal}` : ''}`;
+  } else if (latencyMs !== null && features.runtimeObjects.floatInputInt8WeightConvs) {
+    // int8 weights, but convolutions on a float32 input: ST runs them as its float kernel (runtime-lite.ts), no row has one
+    thin = true;
+    latencyNote = `${features.runtimeObjects.floatInputInt8WeightConvs} convolution(s) with int8 weights on a float32 input (ST's MCU runtime runs its float kernel on them): latency models are calibrated on int8 kernels only, expect a large error${uncalibratedExternal !== undefined ? `; ${uncalibratedExternal}` : ''}`;
   }
   return {
     id: profile.id,
@@ -272,8 +276,12 @@ export function evaluateTargets(analysis: Analysis, targetIds: string[]): Target
     if (profile.activationPools) neuralArt ??= { weightsFlashBytesNeuralArt: neuralArtWeightsFlashBytes(analysis), weightsBlobBytesNeuralArt: neuralArtBlobBytes(analysis) };
     const r = evaluateProfile({ ...f.features, ...(profile.activationPools ? neuralArt : {}) }, profile, works, poolPlanFor(analysis, profile));
     if (f.planError !== undefined) r.notes.push(`st activation plan failed (${profile.scratchEngine} scratch rules): ${f.planError}`);
-    if (f.plan === 'stedgeai-lite' && (r.activationSource === 'st-plan' || r.activationSource === 'memory-pools')) {
-      r.notes.push(`activation RAM: the STEdgeAI ${mcuToolVersion.replace(/^stedgeai-/, '')} lite-generator pool (st4x-plan.ts); the STM32Cube.AI 8.1 plan gives ${base.activationPeakBytes} B`);
+    const lite = `STEdgeAI ${mcuToolVersion.replace(/^stedgeai-/, '')} lite-generator`;
+    if (f.plan === 'stedgeai-lite' && r.activationSource === 'st-plan') {
+      r.notes.push(`activation RAM: the ${lite} pool (st4x-plan.ts); the STM32Cube.AI 8.1 plan gives ${base.activationPeakBytes} B`);
+    } else if (f.plan === 'stedgeai-lite' && r.activationSource === 'memory-pools') {
+      // the figure is the pools' sum (activation-peak.ts memoryPoolLitePlan), not the lite pool: both are quoted
+      r.notes.push(`activation RAM: the ${lite} buffers placed over ST's memory-pool descriptor (as one lite pool: ${f.features.activationPeakBytes} B); the STM32Cube.AI 8.1 plan gives ${base.activationPeakBytes} B`);
     }
     results.push(r);
   }

@@ -306,6 +306,11 @@ export interface RuntimeObjectCounts {
    */
   liteWeightsDeltaBytes?: number;
   /**
+   * Convolutions with int8 weights on a float32 input (`runsFloatConvOnInt8Weights`: ST's float kernel), constant-only
+   * ones excluded. No calibration row has one: evaluate.ts labels the latency of such a model thin. Absent when 0.
+   */
+  floatInputInt8WeightConvs?: number;
+  /**
    * Layers that execute a kernel but map to no function of ST's library record (uint8 or int4 weights, 16-bit
    * activations, transposed convolutions, unknown ops …), counted per op and types: the library code they
    * would link is not in the code-flash figure, which is then a lower bound (`check` says so). Keys: `uncountedKey`, the
@@ -541,6 +546,7 @@ export function runtimeObjectCounts(a: Analysis): RuntimeObjectCounts {
   const folding = constantFolding(a);
   let liteCalls = 0;
   let floatWeightsDelta = 0;
+  let floatInputConvs = 0;
   for (let i = 0; i < a.layers.length; i++) {
     const l = a.layers[i]!;
     if (l.kind === 'view') continue;
@@ -553,6 +559,7 @@ export function runtimeObjectCounts(a: Analysis): RuntimeObjectCounts {
       // a padded copy before the kernel, a conversion after a float kernel run on int8 weights: calls of their own
       liteCalls += 1 + (l.op !== 'Pad' && calls?.includes('forward_lite_pad_constant') ? 1 : 0) + (runsFloatConvOnInt8Weights(l) && (calls?.length ?? 0) > 1 ? 1 : 0);
       floatWeightsDelta += floatWeightsDeltaBytes(l);
+      if (runsFloatConvOnInt8Weights(l)) floatInputConvs++;
       if (calls === undefined) {
         const key = uncountedKey(l);
         uncounted[key] = (uncounted[key] ?? 0) + 1;
@@ -581,6 +588,7 @@ export function runtimeObjectCounts(a: Analysis): RuntimeObjectCounts {
     lutTables,
     liteCalls,
     ...(weightsDelta ? { liteWeightsDeltaBytes: weightsDelta } : {}),
+    ...(floatInputConvs ? { floatInputInt8WeightConvs: floatInputConvs } : {}),
     ...(Object.keys(uncounted).length ? { uncountedLayers: uncounted } : {}),
   };
 }
