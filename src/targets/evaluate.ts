@@ -228,7 +228,9 @@ export function evaluateProfile(given: ModelFeatures, profile: TargetProfile, la
     latencyStatus: latencyMs === null ? 'none' : thin ? 'thin' : (lat?.status ?? 'none'),
     latencyNote,
     memoryErrorPct: {
-      activationRam: err?.errors.activationRam.summary?.mapePct ?? null,
+      // the LOO figure is the single lite pool's on ST's one-figure tables: it is not the error of a descriptor placement,
+      // which only the two re-identification rows publish (calibrate's note), so that figure carries none
+      activationRam: activation.source === 'memory-pools' ? null : (err?.errors.activationRam.summary?.mapePct ?? null),
       weightsFlash: err?.errors.weightsFlash.summary?.mapePct ?? null,
     },
     // the tool version the figures are for: the latency's, else (latency too thin to carry one, e.g. the U5) the memory quantities'
@@ -281,7 +283,10 @@ export function evaluateTargets(analysis: Analysis, targetIds: string[]): Target
       r.notes.push(`activation RAM: the ${lite} pool (st4x-plan.ts); the STM32Cube.AI 8.1 plan gives ${base.activationPeakBytes} B`);
     } else if (f.plan === 'stedgeai-lite' && r.activationSource === 'memory-pools') {
       // the figure is the pools' sum (activation-peak.ts memoryPoolLitePlan), not the lite pool: both are quoted
-      r.notes.push(`activation RAM: the ${lite} buffers placed over ST's memory-pool descriptor (as one lite pool: ${f.features.activationPeakBytes} B); the STM32Cube.AI 8.1 plan gives ${base.activationPeakBytes} B`);
+      const single = calibrationEntryFor(profile, calibratedModels().errors)?.errors.activationRam.summary?.mapePct;
+      r.notes.push(
+        `activation RAM: the ${lite} buffers placed over ST's memory-pool descriptor, as ST's deployment scripts do for a pool larger than the first memory (no calibrated error: only ST's two re-identification rows publish this placement, see \`edgefit calibrate\`); as one lite pool, the figure of ST's benchmark tables: ${f.features.activationPeakBytes} B${single !== undefined ? ` (± ${single.toFixed(1)} %)` : ''}; the STM32Cube.AI 8.1 plan gives ${base.activationPeakBytes} B`,
+      );
     }
     results.push(r);
   }
