@@ -8,33 +8,21 @@ import { mkdtempSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { buildProgram, main } from '../src/cli/main.ts';
+import { describe, expect, it } from 'vitest';
+import { buildProgram } from '../src/cli/main.ts';
 import { COMMAND_HELP } from '../src/cli/help-text.ts';
 import { toolOf } from '../src/cli/commands/calibrate.ts';
 import { formatBytes } from '../src/cli/format/numbers.ts';
 import { HAVE_SHARED, MODELS_DIR, REPO_ROOT } from './helpers/shared.ts';
+import { captureCli } from './helpers/cli-capture.ts';
 
 const YAMNET = join(MODELS_DIR, 'audio_event_detection/yamnet_e256_64x96_tl_int8.tflite');
 const YOLO_TFLITE = join(MODELS_DIR, 'object_detection/yolov8n_256_quant_pc_uf_od_coco-person.tflite');
 const YOLO_W4 = join(MODELS_DIR, 'object_detection/yolov8n_256_qdq_w4_85.59%_w8_14.41%_a8_100%_map_52.36.onnx');
 const EFF = join(MODELS_DIR, 'legacy_tflite/MohamedElhadidy0019/image_classification/efficientnet');
 
-let out = '';
-let err = '';
-beforeEach(() => {
-  out = '';
-  err = '';
-  process.exitCode = undefined;
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
-});
-
-const run = (...args: string[]) => main(['node', 'edgefit', ...args]);
+const cli = captureCli();
+const run = cli.run;
 
 /** The body rows of a cli-table3 table in `text`, each cell trimmed (header row first). */
 function tableRows(text: string): string[][] {
@@ -63,9 +51,9 @@ describe('--help of every command', () => {
 
   it.each([...commandPaths().keys()])('edgefit %s --help: examples that use only its own options, and its exit codes', async (path) => {
     expect(await run(...path.split(' '), '--help')).toBe(0);
-    expect(out).toContain('\nExamples:\n  $ edgefit ');
-    expect(out).toMatch(/\nExit codes:\n {2}0 /);
-    const examples = out.split('\nExamples:\n')[1]!.split('\n\n')[0]!.split('\n');
+    expect(cli.out).toContain('\nExamples:\n  $ edgefit ');
+    expect(cli.out).toMatch(/\nExit codes:\n {2}0 /);
+    const examples = cli.out.split('\nExamples:\n')[1]!.split('\n\n')[0]!.split('\n');
     expect(examples.length).toBeGreaterThanOrEqual(1);
     for (const line of examples) {
       // the first command of the line is this one or a sub-command of it (a `&& edgefit check …` after it is another's)
@@ -81,9 +69,9 @@ describe('--help of every command', () => {
 
   it('check --help names the units of its table and the exit code for "does not fit"', async () => {
     expect(await run('check', '--help')).toBe(0);
-    expect(out).toContain('KiB/MiB = 1024/1024² B');
-    expect(out).toContain('Latency in ms');
-    expect(out).toContain('1 at least one does not');
+    expect(cli.out).toContain('KiB/MiB = 1024/1024² B');
+    expect(cli.out).toContain('Latency in ms');
+    expect(cli.out).toContain('1 at least one does not');
   });
 });
 
@@ -101,21 +89,21 @@ describe('bad input: one edgefit line, exit code 2', () => {
     [['compare', 'm.tflite'], 'edgefit: compare: give --resolutions for one model, or several models to compare'],
   ] as [string[], string | null][])('%j', async (args, line) => {
     expect(await run(...args)).toBe(2);
-    expect(out).toBe('');
-    expect(err.endsWith('\n')).toBe(true);
-    expect(err.trimEnd().split('\n')).toHaveLength(1);
-    if (line !== null) expect(err).toBe(`${line}\n`);
-    else expect(err).toMatch(/^edgefit: .*notes\.txt is not an ONNX or TFLite model/);
+    expect(cli.out).toBe('');
+    expect(cli.err.endsWith('\n')).toBe(true);
+    expect(cli.err.trimEnd().split('\n')).toHaveLength(1);
+    if (line !== null) expect(cli.err).toBe(`${line}\n`);
+    else expect(cli.err).toMatch(/^edgefit: .*notes\.txt is not an ONNX or TFLite model/);
   });
 
   it.skipIf(!HAVE_SHARED)('an unknown target and a truncated model, each named', async () => {
     expect(await run('check', YAMNET, '-t', 'STM32H748')).toBe(2);
-    expect(err).toMatch(/^edgefit: unknown target 'STM32H748' \(known: B-U585I-IOT02A, .*STM32N6570-DK; or give a \.\/profile\.json\)\n$/);
+    expect(cli.err).toMatch(/^edgefit: unknown target 'STM32H748' \(known: B-U585I-IOT02A, .*STM32N6570-DK; or give a \.\/profile\.json\)\n$/);
     const cut = join(dir, 'cut.tflite');
     writeFileSync(cut, readFileSync(YAMNET).subarray(0, 20_000));
-    err = '';
+    cli.err = '';
     expect(await run('check', cut, '-t', 'H747')).toBe(2);
-    expect(err).toMatch(new RegExp(`^edgefit: ${cut.replace(/[.]/g, '\\.')}: truncated or corrupt TFLite file: [^\\n]+\\n$`));
+    expect(cli.err).toMatch(new RegExp(`^edgefit: ${cut.replace(/[.]/g, '\\.')}: truncated or corrupt TFLite file: [^\\n]+\\n$`));
   });
 
   it.skipIf(!HAVE_SHARED)('a user profile with a mistake names the field', async () => {
@@ -125,31 +113,31 @@ describe('bad input: one edgefit line, exit code 2', () => {
     const path = join(dir, 'my-board.json');
     writeFileSync(path, JSON.stringify(profile));
     expect(await run('check', YAMNET, '-t', path)).toBe(2);
-    expect(err).toBe(`edgefit: bad target profile ${path}: field 'memories[0].bytes': Invalid input: expected number, received string\n`);
+    expect(cli.err).toBe(`edgefit: bad target profile ${path}: field 'memories[0].bytes': Invalid input: expected number, received string\n`);
   });
 
   it.skipIf(!HAVE_SHARED)('a --resolution(s) size the model does not take names the file and the size (check, compare, report)', async () => {
     // the YOLOv8n TFLite upsamples to a stored constant size (16×16 at 256 px): at 192 px its concat cannot agree
     const expected = `edgefit: ${YOLO_TFLITE} at 192×192 px (shapes re-inferred at that size): node 'CONCATENATION_111' (CONCATENATION): input shapes [1,16,16,256] and [1,12,12,128] differ off the axis\n`;
     expect(await run('check', YOLO_TFLITE, '-t', 'H747', '--resolution', '192')).toBe(2);
-    expect(err).toBe(expected);
-    err = '';
+    expect(cli.err).toBe(expected);
+    cli.err = '';
     expect(await run('compare', YOLO_TFLITE, '-t', 'H747', '--resolutions', '256,192', '--json')).toBe(2);
-    expect(err).toBe(expected);
-    expect(out).toBe('');
-    err = '';
+    expect(cli.err).toBe(expected);
+    expect(cli.out).toBe('');
+    cli.err = '';
     expect(await run('report', YOLO_TFLITE, '-t', 'H747', '--resolutions', '192,256', '-o', join(dir, 'y.html'))).toBe(2);
-    expect(err).toBe(expected);
+    expect(cli.err).toBe(expected);
   });
 });
 
 describe.skipIf(!HAVE_SHARED)('check: the table says what check --json says', () => {
   it('every target of a real model: fits, activations, RAM/flash cells, limiting memory, latency ± error', async () => {
     expect(await run('check', YAMNET)).toBe(0);
-    const text = out;
-    out = '';
+    const text = cli.out;
+    cli.out = '';
     expect(await run('check', YAMNET, '--json')).toBe(0);
-    const j = JSON.parse(out);
+    const j = JSON.parse(cli.out);
     const [header, ...rows] = tableRows(text);
     expect(header).toEqual(['target', 'fits', 'activations', 'RAM used / capacity (free)', 'flash used / capacity (free)', 'limiting memory', 'latency ± LOO error']);
     expect(rows.map((r) => r[0])).toEqual(j.targets.map((t: { name: string }) => t.name));
@@ -218,25 +206,25 @@ describe.skipIf(!HAVE_SHARED)('check: the table says what check --json says', ()
     const path = join(mkdtempSync(join(tmpdir(), 'edgefit-cli-ux-')), 'tiny.json');
     writeFileSync(path, JSON.stringify(profile));
     expect(await run('check', YAMNET, '-t', path, '-t', 'H747', '--json')).toBe(1);
-    const tiny = JSON.parse(out).targets[0];
+    const tiny = JSON.parse(cli.out).targets[0];
     expect(tiny.fits).toBe(false);
     expect(tiny.ram.marginBytes).toBeLessThan(0);
-    out = '';
+    cli.out = '';
     expect(await run('check', YAMNET, '-t', path, '-t', 'H747')).toBe(1);
-    expect(out).toContain(`\nDoes not fit: TINY-BOARD (AXI SRAM (D1) short by ${formatBytes(-tiny.ram.marginBytes)}) (exit code 1).\n`);
+    expect(cli.out).toContain(`\nDoes not fit: TINY-BOARD (AXI SRAM (D1) short by ${formatBytes(-tiny.ram.marginBytes)}) (exit code 1).\n`);
     expect(-tiny.ram.marginBytes).toBe(tiny.activationBytes - 64 * 1024); // the activation pool alone is placed in AXI SRAM
-    out = '';
+    cli.out = '';
     expect(await run('check', YAMNET, '-t', 'H747', '-t', 'N6')).toBe(0);
-    expect(out).toContain('\nAll 2 targets fit (exit code 0).\n');
+    expect(cli.out).toContain('\nAll 2 targets fit (exit code 0).\n');
   });
 
   it('a figure that leaves layers out is marked ≥, as its note says', async () => {
     expect(await run('check', YOLO_W4, '-t', 'H747', '--json')).toBe(0);
-    const t = JSON.parse(out).targets[0];
+    const t = JSON.parse(cli.out).targets[0];
     expect(t.notes.some((n: string) => n.startsWith('code flash is a lower bound'))).toBe(true);
-    out = '';
+    cli.out = '';
     expect(await run('check', YOLO_W4, '-t', 'H747')).toBe(0);
-    const [, row] = tableRows(out);
+    const [, row] = tableRows(cli.out);
     expect(row![4]).toMatch(/^≥ [\d.]+ MiB \/ 2\.00 MiB \(\+\d+%\) internal flash \(2 banks\)$/);
     expect(row![3]).not.toMatch(/^≥/);
   });
@@ -268,7 +256,7 @@ describe.skipIf(!HAVE_SHARED)('docs/json.md names every field check --json and c
 
   it('check: top level, TargetFit and RoleFit', async () => {
     expect(await run('check', YAMNET, '-t', 'H747', '--json')).toBe(0);
-    const j = JSON.parse(out);
+    const j = JSON.parse(cli.out);
     const checkBlock = block('// check --json');
     expect(keys(checkBlock.slice(0, checkBlock.indexOf('// compare --json')), 2)).toEqual(Object.keys(j));
     const targetFit = block('`TargetFit` (one per target):');
@@ -279,7 +267,7 @@ describe.skipIf(!HAVE_SHARED)('docs/json.md names every field check --json and c
 
   it('compare: variants[] and their targets', async () => {
     expect(await run('compare', YAMNET, '--resolutions', '96', '-t', 'H747', '--json')).toBe(0);
-    const j = JSON.parse(out);
+    const j = JSON.parse(cli.out);
     const checkBlock = block('// compare --json');
     const compareBlock = checkBlock.slice(checkBlock.indexOf('// compare --json'));
     expect(keys(compareBlock, 2)).toEqual(Object.keys(j));
@@ -293,12 +281,12 @@ describe.skipIf(!HAVE_SHARED)('docs/json.md names every field check --json and c
 describe.skipIf(!HAVE_SHARED)('check --json records the size it was asked for', () => {
   it('--resolution 96 on a 64×96 input: resolution 96, input 96×96, and the table header says so', async () => {
     expect(await run('check', YAMNET, '-t', 'H747', '--resolution', '96', '--json')).toBe(0);
-    const j = JSON.parse(out);
+    const j = JSON.parse(cli.out);
     expect(j.resolution).toBe(96);
     expect(j.inputs[0].shape).toEqual([1, 96, 96, 1]);
-    out = '';
+    cli.out = '';
     expect(await run('check', YAMNET, '-t', 'H747', '--resolution', '96')).toBe(0);
-    expect(out.split('\n')[0]).toBe(`${YAMNET} at 96×96 px: ${j.macs.toLocaleString('en-US')} MACs (conv/dense), weights 135.91 KiB`);
+    expect(cli.out.split('\n')[0]).toBe(`${YAMNET} at 96×96 px: ${j.macs.toLocaleString('en-US')} MACs (conv/dense), weights 135.91 KiB`);
   });
 });
 
@@ -308,10 +296,10 @@ describe.skipIf(!HAVE_SHARED)('one row per target, one label per file', () => {
     const copy = join(dir, 'f769-copy.json');
     writeFileSync(copy, readFileSync(join(REPO_ROOT, 'src/targets/profiles/stm32f769i-disco.json')));
     expect(await run('check', YAMNET, '-t', 'H747', '-t', 'STM32H747I-DISCO', '-t', 'stm32h747i-disco', '-t', 'F769', '-t', copy, '--json')).toBe(0);
-    expect(JSON.parse(out).targets.map((t: { id: string }) => t.id)).toEqual(['stm32h747i-disco', 'stm32f769i-disco', 'stm32f769i-disco']);
-    out = '';
+    expect(JSON.parse(cli.out).targets.map((t: { id: string }) => t.id)).toEqual(['stm32h747i-disco', 'stm32f769i-disco', 'stm32f769i-disco']);
+    cli.out = '';
     expect(await run('compare', YAMNET, '--resolutions', '96', '-t', 'N6', '-t', 'stm32n6570-dk')).toBe(0);
-    expect(tableRows(out).slice(1).map((r) => r[3])).toEqual(['STM32N6570-DK']);
+    expect(tableRows(cli.out).slice(1).map((r) => r[3])).toEqual(['STM32N6570-DK']);
   });
 
   it('compare of two files with the same name in two folders labels each by its path', async () => {
@@ -319,7 +307,7 @@ describe.skipIf(!HAVE_SHARED)('one row per target, one label per file', () => {
     writeFileSync(join(a!, 'm.tflite'), readFileSync(YAMNET));
     writeFileSync(join(b!, 'm.tflite'), readFileSync(YAMNET));
     expect(await run('compare', join(a!, 'm.tflite'), join(b!, 'm.tflite'), '-t', 'H747')).toBe(0);
-    expect(tableRows(out).slice(1).map((r) => r[0])).toEqual([join(a!, 'm.tflite'), join(b!, 'm.tflite')]);
+    expect(tableRows(cli.out).slice(1).map((r) => r[0])).toEqual([join(a!, 'm.tflite'), join(b!, 'm.tflite')]);
   });
 });
 
@@ -327,11 +315,11 @@ describe.skipIf(!HAVE_SHARED)('check: a partial analysis (unknown ops) marks eve
   it('header, activations, RAM, flash and latency', async () => {
     const model = join(MODELS_DIR, 'onnx_public/whole_networks/squeezenet_tensor_input.onnx');
     expect(await run('check', model, '-t', 'H747', '-t', 'MP135', '--json')).toBe(0);
-    expect(JSON.parse(out).partial).toBe(true);
-    out = '';
+    expect(JSON.parse(cli.out).partial).toBe(true);
+    cli.out = '';
     expect(await run('check', model, '-t', 'H747', '-t', 'MP135')).toBe(0);
-    expect(out.split('\n')[0]).toMatch(/\(PARTIAL analysis: unknown ops left out, figures are lower bounds\)$/);
-    const [, ...rows] = tableRows(out);
+    expect(cli.out.split('\n')[0]).toMatch(/\(PARTIAL analysis: unknown ops left out, figures are lower bounds\)$/);
+    const [, ...rows] = tableRows(cli.out);
     expect(rows).toHaveLength(2);
     for (const r of rows) for (const i of [2, 3, 4, 6]) expect(r[i], `${r[0]} column ${i}`).toMatch(/^≥ /);
   });
@@ -341,20 +329,20 @@ describe.skipIf(!HAVE_SHARED)('compare: the legend and thin-latency reasons unde
   it('each thin target once, whatever the number of variants', async () => {
     const files = ['st_efficientnet_lc_v1_128_tfs_int8.tflite', 'st_efficientnet_lc_v1_224_tfs_int8.tflite'].map((f) => join(EFF, f));
     expect(await run('compare', ...files, '-t', 'H747', '-t', 'U5')).toBe(0);
-    const [header, ...rows] = tableRows(out);
+    const [header, ...rows] = tableRows(cli.out);
     expect(header).toEqual(['variant', 'MACs', 'weights', 'target', 'activations', 'fits', 'RAM used / capacity (free)', 'flash used / capacity (free)', 'latency ± LOO error']);
     expect(rows).toHaveLength(4);
     expect(rows.filter((r) => r[3] === 'B-U585I-IOT02A').every((r) => r[8]!.endsWith('(thin data)'))).toBe(true);
-    expect(out.match(/\n {2}B-U585I-IOT02A: /g)).toHaveLength(1);
-    expect(out).toContain('latency from thin data (no reliable error figure):');
-    expect(out).toContain('latency in ms; ±x% = leave-one-model-out MAPE of the latency model (edgefit calibrate).');
+    expect(cli.out.match(/\n {2}B-U585I-IOT02A: /g)).toHaveLength(1);
+    expect(cli.out).toContain('latency from thin data (no reliable error figure):');
+    expect(cli.out).toContain('latency in ms; ±x% = leave-one-model-out MAPE of the latency model (edgefit calibrate).');
   });
 });
 
 describe('targets / calibrate tables', () => {
   it('targets: an engine named "2x Cortex-A7" gets no second core count; worst errors carry their sign', async () => {
     expect(await run('targets')).toBe(0);
-    const rows = tableRows(out);
+    const rows = tableRows(cli.out);
     const mp157 = rows.find((r) => r[0] === 'STM32MP157F-DK2')!;
     expect(mp157[2]).toBe('2x Cortex-A7 800 MHz');
     const mp257 = rows.findIndex((r) => r[0] === 'STM32MP257F-DK2');
@@ -366,7 +354,7 @@ describe('targets / calibrate tables', () => {
 
   it('calibrate: a target whose latency is too thin to name a tool still shows the tool its memory rows are for', async () => {
     expect(await run('targets', '--json')).toBe(0);
-    const u5 = JSON.parse(out).targets.find((t: { id: string }) => t.id === 'b-u585i-iot02a');
+    const u5 = JSON.parse(cli.out).targets.find((t: { id: string }) => t.id === 'b-u585i-iot02a');
     expect(u5.calibration.latency.toolVersion).toBeUndefined();
     expect(u5.calibration.activationRam.toolVersion).toBe('stedgeai-4.0');
     expect(toolOf(u5.calibration)).toBe('stedgeai-4.0');
@@ -386,14 +374,8 @@ describe('RAM/flash cells: free share', () => {
 
 describe.skipIf(!HAVE_SHARED)('check --json: the tool version of a target whose latency is too thin to carry one', () => {
   it("the U5's figures name the memory quantities' tool (its latency borrows the M7 fit)", async () => {
-    const out: string[] = [];
-    const spy = vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
-    try {
-      await main(['node', 'edgefit', 'check', join(MODELS_DIR, 'audio_event_detection/yamnet_e256_64x96_tl_int8.tflite'), '-t', 'B-U585I-IOT02A', '--json']);
-    } finally {
-      spy.mockRestore();
-    }
-    const t = JSON.parse(out.join('')).targets[0];
+    expect(await run('check', join(MODELS_DIR, 'audio_event_detection/yamnet_e256_64x96_tl_int8.tflite'), '-t', 'B-U585I-IOT02A', '--json')).toBe(0);
+    const t = JSON.parse(cli.out).targets[0];
     expect(t.latencyStatus).toBe('thin');
     // ST's U5 rows are STEdgeAI 4.0 tables (published_mcu.csv, zoo 4.x)
     expect(t.toolVersion).toBe('stedgeai-4.0');

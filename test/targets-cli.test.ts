@@ -5,36 +5,23 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../src/cli/main.ts';
+import { describe, expect, it } from 'vitest';
 import { analyzeForTargets } from '../src/targets/analyze-model.ts';
 import { PROFILES_DIR } from '../src/targets/resolve.ts';
 import { HAVE_SHARED, MODELS_DIR, REPO_ROOT } from './helpers/shared.ts';
+import { captureCli } from './helpers/cli-capture.ts';
 
 const EFF = join(MODELS_DIR, 'legacy_tflite/MohamedElhadidy0019/image_classification/efficientnet');
 const EFF128 = join(EFF, 'st_efficientnet_lc_v1_128_tfs_int8.tflite');
 const EFF224 = join(EFF, 'st_efficientnet_lc_v1_224_tfs_int8.tflite');
 
-let out = '';
-let err = '';
-beforeEach(() => {
-  out = '';
-  err = '';
-  process.exitCode = undefined;
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((out += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((err += String(s)), true));
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
-});
-
-const run = (...args: string[]) => main(['node', 'edgefit', ...args]);
+const cli = captureCli();
+const run = cli.run;
 
 describe('edgefit check', () => {
   it.skipIf(!HAVE_SHARED)('exit 0 when the model fits every target, JSON with the documented fields', async () => {
     expect(await run('check', EFF128, '--target', 'STM32H747I-DISCO', '--target', 'stm32n6570-dk', '--json')).toBe(0);
-    const j = JSON.parse(out);
+    const j = JSON.parse(cli.out);
     expect(j.targets.map((t: { id: string }) => t.id)).toEqual(['stm32h747i-disco', 'stm32n6570-dk']);
     for (const t of j.targets) {
       expect(t.fits).toBe(true);
@@ -71,7 +58,7 @@ describe('edgefit check', () => {
     tiny.memories[0].bytes = 64 * 1024;
     writeFileSync(join(dir, 'tiny.json'), JSON.stringify(tiny));
     expect(await run('check', EFF128, '--target', join(dir, 'tiny.json'), '--target', 'H747', '--json')).toBe(1);
-    const j = JSON.parse(out);
+    const j = JSON.parse(cli.out);
     expect(j.targets[0].fits).toBe(false);
     expect(j.targets[0].limitingMemory).toBe('AXI SRAM (D1)');
     expect(j.targets[0].ram.marginBytes).toBeLessThan(0);
@@ -80,20 +67,20 @@ describe('edgefit check', () => {
 
   it('exit 2 on bad input: missing model, unknown target, broken profile', async () => {
     expect(await run('check', '/nonexistent/model.tflite', '--target', 'H747')).toBe(2);
-    expect(err).toMatch(/^edgefit: .*model\.tflite/);
+    expect(cli.err).toMatch(/^edgefit: .*model\.tflite/);
     if (HAVE_SHARED) {
-      err = '';
+      cli.err = '';
       expect(await run('check', EFF128, '--target', 'STM32L4R9')).toBe(2);
-      expect(err).toMatch(/unknown target 'STM32L4R9'/);
+      expect(cli.err).toMatch(/unknown target 'STM32L4R9'/);
       const dir = mkdtempSync(join(tmpdir(), 'edgefit-check-'));
       writeFileSync(join(dir, 'bad.json'), JSON.stringify({ id: 'bad', name: 'Bad', series: 'X', class: 'mcu', memories: [], engines: [] }));
-      err = '';
+      cli.err = '';
       expect(await run('check', EFF128, '--target', join(dir, 'bad.json'))).toBe(2);
-      expect(err).toMatch(/bad target profile .*bad\.json: field '/);
+      expect(cli.err).toMatch(/bad target profile .*bad\.json: field '/);
       // a folder given as the profile: named as such, not as invalid JSON (EISDIR)
-      err = '';
+      cli.err = '';
       expect(await run('check', EFF128, '--target', dir)).toBe(2);
-      expect(err).toMatch(/^edgefit: target profile .* is not a file\n$/);
+      expect(cli.err).toMatch(/^edgefit: target profile .* is not a file\n$/);
     }
   });
 });
@@ -101,8 +88,8 @@ describe('edgefit check', () => {
 describe('edgefit compare', () => {
   it.skipIf(!HAVE_SHARED)('re-infers shapes per resolution: the 128 file at 224 has the analyzer figures of the real 224 file', async () => {
     expect(await run('compare', EFF128, '--resolutions', '128,224', '--target', 'H747', '--target', 'MP135', '--json')).toBe(0);
-    expect(err).toBe(''); // no progress bar with --json / without a TTY
-    const j = JSON.parse(out);
+    expect(cli.err).toBe(''); // no progress bar with --json / without a TTY
+    const j = JSON.parse(cli.out);
     const [v128, v224] = j.variants;
     const real224 = analyzeForTargets(EFF224);
     const real128 = analyzeForTargets(EFF128);
@@ -119,20 +106,20 @@ describe('edgefit compare', () => {
 
   it.skipIf(!HAVE_SHARED)('compares two files and needs --resolutions for one', async () => {
     expect(await run('compare', EFF128, EFF224, '--target', 'N6', '--json')).toBe(0);
-    expect(JSON.parse(out).variants).toHaveLength(2);
+    expect(JSON.parse(cli.out).variants).toHaveLength(2);
     expect(await run('compare', EFF128)).toBe(2);
     expect(await run('compare', EFF128, '--resolutions', '128,abc')).toBe(2);
     // check's option is singular: the error names the option the user typed
-    err = '';
+    cli.err = '';
     expect(await run('check', EFF128, '--resolution', '1e9')).toBe(2);
-    expect(err).toBe("edgefit: --resolution '1e9': give sizes in pixels, e.g. 96,128,160 (8 … 4096)\n");
+    expect(cli.err).toBe("edgefit: --resolution '1e9': give sizes in pixels, e.g. 96,128,160 (8 … 4096)\n");
   });
 });
 
 describe('edgefit targets / calibrate', () => {
   it('lists every profile with its calibration error', async () => {
     expect(await run('targets', '--json')).toBe(0);
-    const j = JSON.parse(out);
+    const j = JSON.parse(cli.out);
     const h7 = j.targets.find((t: { id: string }) => t.id === 'stm32h747i-disco');
     expect(h7.calibration.latency.summary.models).toBeGreaterThanOrEqual(10);
     const u5 = j.targets.find((t: { id: string }) => t.id === 'b-u585i-iot02a');
@@ -145,12 +132,12 @@ describe('edgefit targets / calibrate', () => {
     };
     const h747 = written.targets.find((t) => t.target === 'stm32h747i-disco')!.errors;
     expect(await run('targets')).toBe(0);
-    const block = out.slice(out.indexOf('STM32H747I-DISCO'), out.indexOf('STM32N6570-DK'));
+    const block = cli.out.slice(cli.out.indexOf('STM32H747I-DISCO'), cli.out.indexOf('STM32N6570-DK'));
     for (const [label, q] of [['act', 'activationRam'], ['weights', 'weightsFlash'], ['runtime', 'runtimeRam'], ['code', 'codeFlash']] as const) {
       expect(block, q).toContain(`${label} ${h747[q]!.summary!.mapePct.toFixed(1)}%`);
     }
     // the N6 has no runtime RAM / code flash model: said with a dash, not a number
-    const n6 = out.slice(out.indexOf('STM32N6570-DK'));
+    const n6 = cli.out.slice(cli.out.indexOf('STM32N6570-DK'));
     expect(n6).toMatch(/runtime —/);
     expect(n6).toMatch(/code —/);
   });

@@ -16,28 +16,14 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeFile, analyzeModel } from '../src/analyzer/analyze.ts';
 import { EdgefitError } from '../src/analyzer/errors.ts';
 import type { Analysis, Layer, LayerKind } from '../src/analyzer/layer.ts';
-import { loadModel, loadModelBytes } from '../src/analyzer/load.ts';
+import { loadModelBytes } from '../src/analyzer/load.ts';
 import { buildZooModel, buildZooSpec, type ZooBuildOptions } from '../src/zoo/index.ts';
 import type { ConvLayer } from '../src/zoo/net.ts';
 import { HAVE_SHARED, MODELS_DIR, REPO_ROOT } from './helpers/shared.ts';
+import { tflitePads, type Pads } from './helpers/tflite-pads.ts';
 
 const REID_FILE = join(MODELS_DIR, 're_identification/mobilenetv2_a100_256_128_fft_int8.tflite');
 const COMPARED_KINDS = new Set<LayerKind>(['conv', 'pointwise', 'depthwise', 'dense', 'pool', 'globalpool', 'eltwise', 'activation', 'softmax']);
-type Pads = [number, number, number, number];
-
-/** TFLite PAD output tensor → its [top, left, bottom, right] spatial padding. */
-function tflitePads(file: string): Map<string, Pads> {
-  const ir = loadModel(file);
-  const out = new Map<string, Pads>();
-  for (const n of ir.graph.nodes) {
-    if (n.opType !== 'PAD') continue;
-    const d = ir.graph.tensors.get(n.inputs[1]!)!.data!;
-    const view = new DataView(d.bytes.buffer, d.bytes.byteOffset, d.bytes.byteLength);
-    const v = Array.from({ length: 8 }, (_, i) => view.getInt32(i * 4, true)); // [[0,0],[top,bottom],[left,right],[0,0]]
-    out.set(n.outputs[0]!, [v[2]!, v[4]!, v[3]!, v[5]!]);
-  }
-  return out;
-}
 
 function facts(l: Layer, layout: 'NCHW' | 'NHWC', padOutputs = new Map<string, Pads>()) {
   let shape = l.outputShapes[0]!;

@@ -19,9 +19,10 @@ import { basename } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyzeFile, analyzeModel } from '../src/analyzer/analyze.ts';
 import type { Analysis, Layer, LayerKind } from '../src/analyzer/layer.ts';
-import { loadModel, loadModelBytes } from '../src/analyzer/load.ts';
+import { loadModelBytes } from '../src/analyzer/load.ts';
 import { buildZooModel, type ZooBuildOptions } from '../src/zoo/index.ts';
 import { HAVE_SHARED, MODELS_DIR, modelLabel, sharedModels } from './helpers/shared.ts';
+import { tflitePads, type Pads } from './helpers/tflite-pads.ts';
 
 /** File name → zoo network and the options its name carries (resolution, channels, classes come from the file). */
 const FILE_RULES: { pattern: RegExp; id: string; opts: (m: RegExpMatchArray) => ZooBuildOptions }[] = [
@@ -55,22 +56,6 @@ function nhwc(l: Layer, layout: 'NCHW' | 'NHWC'): number[] {
   return s;
 }
 
-type Pads = [number, number, number, number];
-
-/** TFLite PAD output tensor → its [top, left, bottom, right] spatial padding (NHWC paddings constant [4, 2]). */
-function tflitePads(file: string): Map<string, Pads> {
-  const ir = loadModel(file);
-  const out = new Map<string, Pads>();
-  for (const n of ir.graph.nodes) {
-    if (n.opType !== 'PAD') continue;
-    const d = ir.graph.tensors.get(n.inputs[1]!)?.data;
-    expect(d?.dtype, `${n.name} paddings`).toBe('int32');
-    const view = new DataView(d!.bytes.buffer, d!.bytes.byteOffset, d!.bytes.byteLength);
-    const v = Array.from({ length: 8 }, (_, i) => view.getInt32(i * 4, true)); // [[0,0],[top,bottom],[left,right],[0,0]]
-    out.set(n.outputs[0]!, [v[2]!, v[4]!, v[3]!, v[5]!]);
-  }
-  return out;
-}
 
 interface LayerFacts {
   op: string;
