@@ -344,6 +344,23 @@ describe.skipIf(!HAVE_SHARED)("H747 memory-pool descriptor against ST's re-ident
     expect(y!.memoryErrorPct.activationRam).toBeGreaterThan(0);
   });
 
+  it("check applies a user profile's descriptor only from its fromToolVersion (review8 finding 9)", async () => {
+    const { evaluateTargets } = await import('../src/targets/evaluate.ts');
+    const { mkdtempSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const profile = JSON.parse(readFileSync(join(REPO_ROOT, 'src/targets/profiles/stm32h747i-disco.json'), 'utf8'));
+    profile.id = 'h747-descriptor-later';
+    profile.activationMemoryPools.fromToolVersion = 'stedgeai-9.0';
+    const path = join(mkdtempSync(join(tmpdir(), 'edgefit-pools-')), 'later.json');
+    writeFileSync(path, JSON.stringify(profile));
+    const a = analyzeForTargets(join(MODELS_DIR, file));
+    const [builtin, later] = evaluateTargets(a, ['STM32H747I-DISCO', path]);
+    expect(builtin!.activationSource).toBe('memory-pools');
+    // STEdgeAI 4.0 predictions on a descriptor that starts at 9.0: the single lite pool
+    expect(later!.activationSource).not.toBe('memory-pools');
+    expect(later!.activationBytes).toBe(litePeakBytes(a));
+  });
+
   it('keeps one pool when the lite pool fits the descriptor\'s first pool', () => {
     const a = analyzeForTargets(join(MODELS_DIR, 'audio_event_detection/yamnet_e256_64x96_tl_int8.tflite'));
     expect(poolPlanFor(a, h747)).toBeUndefined();

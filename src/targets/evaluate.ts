@@ -276,7 +276,8 @@ export function evaluateTargets(analysis: Analysis, targetIds: string[]): Target
     if (!f) byScratch.set(profile.scratchEngine, (f = peakFor(analysis, base, profile.scratchEngine, mcuToolVersion)));
     // a compiler that places buffers per memory pool (N6 Neural-ART) has its own activation figure and layout
     if (profile.activationPools) neuralArt ??= { weightsFlashBytesNeuralArt: neuralArtWeightsFlashBytes(analysis), weightsBlobBytesNeuralArt: neuralArtBlobBytes(analysis) };
-    const r = evaluateProfile({ ...f.features, ...(profile.activationPools ? neuralArt : {}) }, profile, works, poolPlanFor(analysis, profile));
+    // the descriptor applies from its profile's fromToolVersion: check predicts for the newest MCU tool
+    const r = evaluateProfile({ ...f.features, ...(profile.activationPools ? neuralArt : {}) }, profile, works, poolPlanFor(analysis, profile, mcuToolVersion));
     if (f.planError !== undefined) r.notes.push(`st activation plan failed (${profile.scratchEngine} scratch rules): ${f.planError}`);
     const lite = `STEdgeAI ${mcuToolVersion.replace(/^stedgeai-/, '')} lite-generator`;
     if (f.plan === 'stedgeai-lite' && r.activationSource === 'st-plan') {
