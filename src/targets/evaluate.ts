@@ -135,8 +135,9 @@ export function calibrationEntryFor(profile: Pick<TargetProfile, 'id' | 'calibra
  */
 export function evaluateProfile(given: ModelFeatures, profile: TargetProfile, layerWorks?: LayerWork[], poolPlan?: PoolPlan): TargetResult {
   const cal = calibratedModels();
-  // the target's own pool plan replaces the stored one: the activation figure and the latency placement read it
-  const features = poolPlan ? { ...given, ...neuralArtFields(poolPlan) } : given;
+  // the target's own Neural-ART pool plan replaces the stored one: the activation figure and the latency placement read
+  // it (an MCU memory-pool descriptor's plan is not a Neural-ART figure: it goes to the activation figure only)
+  const features = poolPlan && poolPlan.kind !== 'memory-pools' ? { ...given, ...neuralArtFields(poolPlan) } : given;
   const engine = profile.engines.find((e) => e.id === profile.defaultEngine)!;
   const isMcu = profile.class === 'mcu';
   const runtimeRamBytes = isMcu && cal.runtime.runtimeRam ? Math.round(predictRuntimeBytes(cal.runtime.runtimeRam, features)) : 0;
