@@ -4,7 +4,7 @@
  * Cortex-A7 drops XNNPACK for it (latency/runtime-path.ts, evidence in docs/targets.md); a QDQ ONNX build of the
  * same network has no such op and is priced on XNNPACK: its A7 rows are flagged, the held file's are not.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ import { publishedLine } from '../src/cli/commands/demo.ts';
 import { findPublishedFigures } from '../src/report/published.ts';
 import type { PublishedFigure, ReportInput } from '../src/report/types.ts';
 import { buildZooModel } from '../src/zoo/index.ts';
-import { sharedModels } from './helpers/shared.ts';
+import { REPO_ROOT, sharedModels } from './helpers/shared.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'edgefit-published-path-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -94,5 +94,25 @@ describe('the demo line names every metric in words', () => {
     });
     const line = publishedLine({ published: [figure('latencyMs', 10, 10.5), figure('internalRamBytes', 1000, 1500)] } as unknown as ReportInput);
     expect(line).toMatch(/worst \+50\.0 % \(STM32N6570-DK internal RAM, 256 px\)/);
+  });
+});
+
+describe('published latency rows the fit was made on', () => {
+  const file = sharedModels('tflite').find((p) => p.endsWith('st_efficientnet_lc_v1_224_tfs_int8.tflite'));
+  it.skipIf(!file)("say they are in-sample and give calibrate's held-out prediction of that row", async () => {
+    const input = await buildReportInput(file!, { targets: TARGETS, published: QUERY });
+    const lat = (input.published ?? []).find((f) => f.metric === 'latencyMs' && f.targetId === 'stm32h747i-disco')!;
+    expect(lat.rowId).toBeDefined();
+    // the held-out record of the same row, as calibrate wrote it (data/calibration-error.json)
+    const records = (JSON.parse(readFileSync(join(REPO_ROOT, 'data/calibration-error.json'), 'utf8')) as { records: { quantity: string; rowId: string; role: string; predicted: number; errorPct: number }[] }).records;
+    const held = records.find((r) => r.quantity === 'latency' && r.rowId === lat.rowId && r.role === 'scored')!;
+    expect(held).toBeDefined();
+    expect(lat.comparabilityNote).toMatch(/^in-sample: /);
+    expect(lat.comparabilityNote).toContain(`(${held.errorPct >= 0 ? '+' : ''}${held.errorPct.toFixed(1)} %)`);
+    // still compared (the full-fit figure is what check prints), and the demo line says how many rows are in-sample
+    expect(lat.comparable).toBeUndefined();
+    expect(publishedLine(input)).toMatch(/ of them are latency rows the latency fit was made on \(in-sample\)/);
+    // memory rows have no fitted parameter: no such note
+    for (const f of (input.published ?? []).filter((x) => x.metric !== 'latencyMs')) expect(f.comparabilityNote ?? '').not.toMatch(/in-sample/);
   });
 });

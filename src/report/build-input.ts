@@ -12,7 +12,7 @@ import type { IRModel } from '../analyzer/ir.ts';
 import type { Analysis } from '../analyzer/layer.ts';
 import { loadModel } from '../analyzer/load.ts';
 import { planMemory } from '../analyzer/memory/index.ts';
-import { DEFAULT_TARGETS, evaluateTargets, type TargetResult } from '../targets/evaluate.ts';
+import { calibratedModels, DEFAULT_TARGETS, evaluateTargets, type TargetResult } from '../targets/evaluate.ts';
 import { neuralArtBlobBytes } from '../targets/neural-art-weights.ts';
 import { resolveTarget } from '../targets/resolve.ts';
 import { layerLatencyOf } from './layer-latency.ts';
@@ -309,8 +309,22 @@ function attachPredictions(figures: PublishedFigure[], evaluated: EvaluatedModel
       if (unlike) return { ...f, predictedValue: predicted, predictedErrorPct: errorPct, comparable: false, comparabilityNote: unlike };
     } else if (f.metric === 'internalRamBytes') predicted = t ? t.ram.internalBytes : null;
     else if (f.metric === 'externalRamBytes') predicted = t ? t.ram.externalBytes : null;
-    return { ...f, predictedValue: predicted, predictedErrorPct: errorPct };
+    const inSample = f.metric === 'latencyMs' && predicted !== null ? inSampleLatencyNote(f.rowId) : undefined;
+    return { ...f, predictedValue: predicted, predictedErrorPct: errorPct, ...(inSample ? { comparabilityNote: inSample } : {}) };
   });
+}
+
+/**
+ * A published latency row the latency fit was made on: the prediction beside it is in-sample (the full fit saw the
+ * row), so the note gives what a fit that never saw the row's architecture predicts (calibrate's leave-one-model-out
+ * record of that row). Undefined for a row outside the fit.
+ */
+function inSampleLatencyNote(rowId: string | undefined): string | undefined {
+  if (!rowId) return undefined;
+  const held = calibratedModels().errors.records.find((r) => r.quantity === 'latency' && r.rowId === rowId && r.role === 'scored');
+  if (!held) return undefined;
+  const sign = held.errorPct >= 0 ? '+' : '';
+  return `in-sample: this row is in the latency fit behind the prediction; held out (calibrate: a fit that never saw ${held.arch}, on the row's own model) it is predicted ${formatMs(held.predicted)} (${sign}${held.errorPct.toFixed(1)} %)`;
 }
 
 export async function buildReportInput(modelPath: string, opts: ReportBuildOptions = {}): Promise<ReportInput> {

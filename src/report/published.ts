@@ -134,6 +134,7 @@ export function findPublishedFigures(query: PublishedQuery, dataDir = DATA_DIR):
           metric,
           publishedValue: Number(raw) * scale,
           row: `${r.model} (${r.dataset}, ${r.format}, ${r.resolution}${tool})`,
+          ...(r.row_id ? { rowId: r.row_id } : {}),
           source: { zooRelease: r.zoo_release ?? '', table: r.source ?? '' },
         },
       });

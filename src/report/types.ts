@@ -125,6 +125,8 @@ export interface PublishedFigure {
   predictedErrorPct?: number | null;
   /** What the published row describes (model name, format, tool version), as published. */
   row: string;
+  /** The row's id in data/published (the calibration records of `calibrate --json` carry it). */
+  rowId?: string;
   source: FigureSource;
   /**
    * MPU Cortex-A7 times: the TFLite kernels ST's benchmarked file ran on ('builtin' when the file has a run-time

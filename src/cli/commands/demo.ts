@@ -101,7 +101,10 @@ export function publishedLine(input: ReportInput): string | undefined {
   const median = abs.length % 2 ? abs[(abs.length - 1) / 2]! : (abs[abs.length / 2 - 1]! + abs[abs.length / 2]!) / 2;
   const worst = diffs.reduce((w, d) => (Math.abs(d.pct) > Math.abs(w.pct) ? d : w));
   const sign = worst.pct >= 0 ? '+' : '';
-  return `Against ST's ${diffs.length} published figures for this network: median |difference| ${median.toFixed(1)} %, worst ${sign}${worst.pct.toFixed(1)} % (${worst.f.board} ${metricWords(worst.f.metric)}, ${worst.f.resolution} px).${unlikeClause(unlike)}`;
+  // latency rows the fit was made on are in-sample (build-input.ts inSampleLatencyNote): said, with where the held-out figures are
+  const inSample = diffs.filter((d) => d.f.comparabilityNote?.startsWith('in-sample')).length;
+  const inSampleClause = inSample ? ` ${inSample} of them are latency rows the latency fit was made on (in-sample); the report gives each one's held-out figure.` : '';
+  return `Against ST's ${diffs.length} published figures for this network: median |difference| ${median.toFixed(1)} %, worst ${sign}${worst.pct.toFixed(1)} % (${worst.f.board} ${metricWords(worst.f.metric)}, ${worst.f.resolution} px).${inSampleClause}${unlikeClause(unlike)}`;
 }
 
 export function registerDemo(program: Command): void {
