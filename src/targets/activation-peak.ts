@@ -341,15 +341,16 @@ function planMemoryPools(a: Analysis, internal: { id: string; bytes: number }[],
     return undefined;
   }
   const plan = (set: ReadonlySet<number>): number => (set.size ? planLivenessBytes(subLiveness(lv, set)) : 0);
-  const everything = new Set(lv.buffers.map((_, i) => i));
   const first = internal[0]!;
-  if (plan(everything) <= first.bytes) return undefined;
+  // the whole lite pool is `whole` (the same plan, above); planned here only when litePeakBytes could not make it
+  if (whole === undefined && plan(new Set(lv.buffers.map((_, i) => i))) <= first.bytes) return undefined;
   const order = lv.buffers.map((_, i) => i).sort((x, y) => lv.buffers[y]!.sizeBytes - lv.buffers[x]!.sizeBytes || lv.buffers[x]!.firstStep - lv.buffers[y]!.firstStep);
   const sets = internal.map(() => new Set<number>());
   const outside = new Set<number>();
   // the first pool with every buffer not yet placed elsewhere: unchanged (and still too large) after a buffer that went
-  // to the first pool, so it is re-planned only after one that did not
-  let restChanged = true;
+  // to the first pool, so it is re-planned only after one that did not; at the start it is every buffer, which the
+  // check above found too large
+  let restChanged = false;
   for (let k = 0; k < order.length; k++) {
     if (restChanged) {
       const rest = new Set([...sets[0]!, ...order.slice(k)]);
@@ -408,8 +409,7 @@ export function poolPlanFor(a: Analysis, profile: TargetProfile, toolVersion?: s
  */
 export function memoryPoolLitePlanBuiltin(a: Analysis): PoolPlan | undefined {
   const profile = builtinProfiles().find((p) => p.activationMemoryPools);
-  const mcu = profile && memoryPoolsOf(profile);
-  return mcu ? memoryPoolLitePlan(a, mcu.internal, mcu.external) : undefined;
+  return profile ? poolPlanFor(a, profile) : undefined;
 }
 
 /**
