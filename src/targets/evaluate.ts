@@ -193,18 +193,22 @@ export function evaluateProfile(given: ModelFeatures, profile: TargetProfile, la
   const perTensorOnMp2 = engine.kind === 'mpu-gpu-npu' && !features.perChannel;
   if (engine.kind === 'mpu-gpu-npu') notes.push(perTensorOnMp2 ? 'per-tensor model: runs on the NPU' : 'per-channel model: runs mainly on the GPU (the NPU takes per-tensor int8 only)');
   let thin = lat?.status === 'thin' || model?.kind === 'borrowed';
-  if (uncalibratedExternal !== undefined) {
+  // latency outside every fit: kernels no calibration row runs (every row is an int8 model on int8 kernels), and/or
+  // activations in an external RAM no row of this engine had; the figure is thin and the note gives each reason
+  const unfittedKernels =
+    latencyMs === null
+      ? undefined
+      : features.weightFormat !== 'int8'
+        ? // float kernels (several × slower on MCU) or int4 weights are extrapolation
+          `${features.weightFormat} weights: latency models are calibrated on int8 models only, expect a large error`
+        : features.runtimeObjects.floatInputInt8WeightConvs
+          ? // int8 weights, but convolutions on a float32 input: ST runs them as its float kernel (runtime-lite.ts)
+            `${features.runtimeObjects.floatInputInt8WeightConvs} convolution(s) with int8 weights on a float32 input (ST's MCU runtime runs its float kernel on them): latency models are calibrated on int8 kernels only, expect a large error`
+          : undefined;
+  const unfitted = [unfittedKernels, uncalibratedExternal].filter((x): x is string => x !== undefined);
+  if (unfitted.length) {
     thin = true;
-    latencyNote = uncalibratedExternal;
-  }
-  if (latencyMs !== null && features.weightFormat !== 'int8') {
-    // every calibration row is an int8 model: float kernels (several × slower on MCU) or int4 weights are extrapolation
-    thin = true;
-    latencyNote = `${features.weightFormat} weights: latency models are calibrated on int8 models only, expect a large error${uncalibratedExternal !== undefined ? `; ${uncalibratedExternal}` : ''}`;
-  } else if (latencyMs !== null && features.runtimeObjects.floatInputInt8WeightConvs) {
-    // int8 weights, but convolutions on a float32 input: ST runs them as its float kernel (runtime-lite.ts), no row has one
-    thin = true;
-    latencyNote = `${features.runtimeObjects.floatInputInt8WeightConvs} convolution(s) with int8 weights on a float32 input (ST's MCU runtime runs its float kernel on them): latency models are calibrated on int8 kernels only, expect a large error${uncalibratedExternal !== undefined ? `; ${uncalibratedExternal}` : ''}`;
+    latencyNote = unfitted.join('; ');
   }
   return {
     id: profile.id,
