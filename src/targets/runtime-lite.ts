@@ -90,10 +90,6 @@ export function runsFloatConvOnInt8Weights(l: Layer): boolean {
   return (l.op === 'Conv' || l.op === 'DepthwiseConv') && l.weightDtype === 'int8' && (l.inputDtypes[0] ?? l.dtype) === 'float32';
 }
 
-/** Bytes ST's lite generator adds to a layer's weights by storing its int8 kernel as float32 (3 B per weight; the bias, int32 or float, keeps 4 B). */
-function floatWeightsDeltaBytes(l: Layer): number {
-  return runsFloatConvOnInt8Weights(l) ? 3 * (l.weightBytes - l.biasBytes) : 0;
-}
 
 /** Why a layer has no lite kernel in STEdgeAI 3.x/4.x (undefined: lite, nothing in RAM). */
 export function liteHybridReason(l: Layer): string | undefined {
@@ -551,15 +547,19 @@ export function runtimeObjectCounts(a: Analysis): RuntimeObjectCounts {
     const l = a.layers[i]!;
     if (l.kind === 'view') continue;
     const reason = (reasons[i] = liteHybridReason(l));
+    const floatConv = runsFloatConvOnInt8Weights(l);
     // the legacy figures (layers, tensors, parameters) count every layer; the lite ones skip constant-only layers
     const folded = folding.layers.has(l.index);
     if (!poolsInConv.has(l) && !folded) {
       const pool = fusedPoolOf.get(l);
       const calls = libraryCallsOf(l, pool, reason);
       // a padded copy before the kernel, a conversion after a float kernel run on int8 weights: calls of their own
-      liteCalls += 1 + (l.op !== 'Pad' && calls?.includes('forward_lite_pad_constant') ? 1 : 0) + (runsFloatConvOnInt8Weights(l) && (calls?.length ?? 0) > 1 ? 1 : 0);
-      floatWeightsDelta += floatWeightsDeltaBytes(l);
-      if (runsFloatConvOnInt8Weights(l)) floatInputConvs++;
+      liteCalls += 1 + (l.op !== 'Pad' && calls?.includes('forward_lite_pad_constant') ? 1 : 0) + (floatConv && (calls?.length ?? 0) > 1 ? 1 : 0);
+      if (floatConv) {
+        // ST's lite generator stores the int8 kernel as float32: 3 B more per weight (the bias, int32 or float, keeps 4 B)
+        floatWeightsDelta += 3 * (l.weightBytes - l.biasBytes);
+        floatInputConvs++;
+      }
       if (calls === undefined) {
         const key = uncountedKey(l);
         uncounted[key] = (uncounted[key] ?? 0) + 1;
@@ -572,7 +572,7 @@ export function runtimeObjectCounts(a: Analysis): RuntimeObjectCounts {
     l.outputs.forEach((t) => acts.add(t));
     if (l.weightBytes > 0) paramTensors += l.biasBytes > 0 ? 2 : 1;
     // (a convolution run as ST's float kernel has float weights: no scale array)
-    if (l.perChannel && !runsFloatConvOnInt8Weights(l)) perChannelScales += l.conv?.cout ?? l.outputShapes[0]?.at(-1) ?? 0;
+    if (l.perChannel && !floatConv) perChannelScales += l.conv?.cout ?? l.outputShapes[0]?.at(-1) ?? 0;
   }
   const constantOutputs = folding.results.filter((r) => r.isGraphOutput).length;
   if (constantOutputs) library.add('forward_concat'); // the constant output's copy
