@@ -124,12 +124,10 @@ describe('Cortex-M7 kernel work terms of real layers (layer-work.ts)', () => {
     // 3→16 (RGB), 16→16, 16→16, 16→32 /2, 32→32, 32→64 /2, 64→64: the kernels ST's ResNet v1 8 network.c calls
     // (search id 4059486110: the two 16→16 run the generic forward_lite_conv2d_sssa8_ch; lite-conv-kernel.ts)
     expect(convs.map((l) => isDeep3x3Conv(l))).toEqual([false, false, false, false, true, false, true]);
-    for (const l of convs) {
-      const w = layerWork(l);
-      expect(w.reads_im2col, l.name).toBe(isDeep3x3Conv(l) ? 0 : w.reads_conv);
-    }
-    // the 16→32 stride-2 conv: 16×16 output pixels × 3·3·16 window elements
-    expect(layerWork(convs[3]!).reads_im2col).toBe(16 * 16 * 9 * 16);
+    // the deep 3×3 kernel builds no im2col columns; the 16→32 stride-2 generic conv: 16×16 output pixels × 9 taps of 16 bytes
+    for (const l of convs.filter((x) => isDeep3x3Conv(x))) expect(layerWork(l).bytes_im2col, l.name).toBe(0);
+    expect(layerWork(convs[3]!).taps_im2col).toBe(16 * 16 * 9);
+    expect(layerWork(convs[3]!).bytes_im2col).toBe(16 * 16 * 9 * 16);
   });
 });
 
@@ -219,7 +217,27 @@ describe("ST's deep 3×3 kernel is an int8 kernel", () => {
     g.output('y', 'float32', [1, 16, 32, 32]);
     const conv = analyzeFile(g.writeTo(dir, 'float3x3.onnx')).layers.find((l) => l.op === 'Conv')!;
     expect(isDeep3x3Conv(conv)).toBe(false);
-    // 32×32 output pixels × 3·3·16 window elements
-    expect(layerWork(conv).reads_im2col).toBe(32 * 32 * 9 * 16);
+    // 32×32 output pixels × 9 taps of 16 bytes (CMSIS-NN's wrapper rule for a conv with no lite int8 kernel)
+    expect(layerWork(conv).taps_im2col).toBe(32 * 32 * 9);
+    expect(layerWork(conv).bytes_im2col).toBe(32 * 32 * 9 * 16);
+  });
+});
+
+describe("pooling per kernel: ST's lite max pool per window op, the hybrid average pool per input element (layer-work.ts isMaxPool)", () => {
+  it('a 3×3/2 max pool counts its window ops and no average-pool input; a global average pool its input elements', () => {
+    const g = new OnnxGraphBuilder({ name: 'pools', opsets: { '': 17 } });
+    g.input('x', 'float32', [1, 64, 63, 63]);
+    g.node('MaxPool', ['x'], ['m'], { kernel_shape: [3, 3], strides: [2, 2] });
+    g.node('GlobalAveragePool', ['m'], ['y']);
+    g.output('y', 'float32', [1, 64, 1, 1]);
+    const a = analyzeFile(g.writeTo(dir, 'pools.onnx'));
+    const max = layerWork(a.layers.find((l) => l.op === 'MaxPool')!);
+    // SqueezeNet v1.1 128's first max pool: 63×63×64 → 31×31×64, 9 window elements per output
+    expect(max.ops_maxpool).toBe(31 * 31 * 64 * 9);
+    expect(max.elems_avgpool_in).toBe(0);
+    expect(max.elems_pool_in).toBe(63 * 63 * 64);
+    const gap = layerWork(a.layers.find((l) => l.op === 'GlobalAveragePool')!);
+    expect(gap.elems_avgpool_in).toBe(31 * 31 * 64);
+    expect(gap.ops_maxpool).toBe(0);
   });
 });

@@ -19,7 +19,7 @@ import { mapMemory, type MemoryUse, type Placement, type RoleSummary } from './m
 import { activationPeakBytesForTool, poolPlanFor, type PeakEstimate, type PoolPlan } from './activation-peak.ts';
 import { neuralArtBlobBytes, neuralArtWeightsFlashBytes } from './neural-art-weights.ts';
 import { runtimeFitInput, runtimeRows } from './runtime-copies.ts';
-import { modelFeatures, neuralArtFields, type ModelFeatures } from './model-features.ts';
+import { memoryPoolFields, modelFeatures, neuralArtFields, type ModelFeatures } from './model-features.ts';
 import type { TargetProfile } from './profile-schema.ts';
 import { builtinProfiles, resolveTarget } from './resolve.ts';
 import { fitRuntimeMemory, predictRuntimeBytes, runtimeFamily, type RuntimeMemoryFit } from './runtime-memory.ts';
@@ -135,9 +135,9 @@ export function calibrationEntryFor(profile: Pick<TargetProfile, 'id' | 'calibra
  */
 export function evaluateProfile(given: ModelFeatures, profile: TargetProfile, layerWorks?: LayerWork[], poolPlan?: PoolPlan): TargetResult {
   const cal = calibratedModels();
-  // the target's own Neural-ART pool plan replaces the stored one: the activation figure and the latency placement read
-  // it (an MCU memory-pool descriptor's plan is not a Neural-ART figure: it goes to the activation figure only)
-  const features = poolPlan && poolPlan.kind !== 'memory-pools' ? { ...given, ...neuralArtFields(poolPlan) } : given;
+  // the target's own pool plan replaces the stored one: the activation figure and the latency placement read it (a
+  // Neural-ART plan as the Neural-ART fields, an MCU memory-pool descriptor's as activationPoolsLite)
+  const features = !poolPlan ? given : poolPlan.kind === 'memory-pools' ? { ...given, ...memoryPoolFields(poolPlan) } : { ...given, ...neuralArtFields(poolPlan) };
   const engine = profile.engines.find((e) => e.id === profile.defaultEngine)!;
   const isMcu = profile.class === 'mcu';
   const runtimeRamBytes = isMcu && cal.runtime.runtimeRam ? Math.round(predictRuntimeBytes(cal.runtime.runtimeRam, features)) : 0;

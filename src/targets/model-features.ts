@@ -171,6 +171,15 @@ export function neuralArtFields(plan: Pick<PoolPlan, 'bytes' | 'externalBytes'> 
   return plan === undefined ? {} : { activationPeakBytesNeuralArt: plan.bytes, activationExternalBytesNeuralArt: plan.externalBytes };
 }
 
+/**
+ * An MCU memory-pool descriptor's plan as ModelFeatures stores it (activationPoolsLite): what extract-features stores for
+ * the built-in H747 profile and evaluate.ts sets from the target's own plan, read by the activation RAM figure and the
+ * latency placement (latency/engine-models.ts memoryPoolExternalShare).
+ */
+export function memoryPoolFields(plan: Pick<PoolPlan, 'internalBytes' | 'externalBytes' | 'pools'> | undefined): Pick<ModelFeatures, 'activationPoolsLite'> {
+  return plan === undefined ? {} : { activationPoolsLite: { internalBytes: plan.internalBytes, externalBytes: plan.externalBytes, pools: plan.pools.map((p) => ({ id: p.id, bytes: p.bytes })) } };
+}
+
 function liteField(a: Analysis): Pick<ModelFeatures, 'activationPeakBytesLite' | NeuralArtFields | 'activationPoolsLite' | 'weightsFlashBytesNeuralArt' | 'weightsBlobBytesNeuralArt'> {
   const bytes = litePeakBytes(a);
   const pools = bytes === undefined ? undefined : memoryPoolLitePlanBuiltin(a);
@@ -179,7 +188,7 @@ function liteField(a: Analysis): Pick<ModelFeatures, 'activationPeakBytesLite' |
   return {
     ...(bytes === undefined ? {} : { activationPeakBytesLite: bytes }),
     ...neuralArtFields(n6 ? poolPlanFor(a, n6) : undefined),
-    ...(pools === undefined ? {} : { activationPoolsLite: { internalBytes: pools.internalBytes, externalBytes: pools.externalBytes, pools: pools.pools.map((p) => ({ id: p.id, bytes: p.bytes })) } }),
+    ...memoryPoolFields(pools),
     weightsFlashBytesNeuralArt: neuralArtWeightsFlashBytes(a),
     weightsBlobBytesNeuralArt: neuralArtBlobBytes(a),
   };

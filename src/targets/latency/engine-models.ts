@@ -3,7 +3,7 @@
  * its own NNLS fit; a thin key (fewer than MIN_MODELS_FOR_FIT architectures) borrows a related key's fit
  * times one fitted ratio (e.g. Cortex-M33 = r × Cortex-M7 cycles) and is flagged as such.
  */
-import { activationBytesForTool } from '../activation-peak.ts';
+import { activationBytesForTool, memoryPoolsOf } from '../activation-peak.ts';
 import { mpuKey, type CalibrationRow } from '../calibration/dataset.ts';
 import { mapMemory } from '../memory-map.ts';
 import type { ModelFeatures } from '../model-features.ts';
@@ -58,6 +58,11 @@ export interface PlacementContext {
    * column), i.e. where ST's measured deployment put it. Omitted = our plan (what a prediction uses).
    */
   activationBytes?: number;
+  /**
+   * ST's published split of that pool, where its table gives internal and external RAM apart (the H747
+   * re-identification rows): the external part. With activationBytes = internal + external.
+   */
+  activationExternalBytes?: number;
 }
 
 /**
@@ -72,15 +77,38 @@ export function neuralArtExternalShare(f: Pick<ModelFeatures, 'activationPeakByt
 }
 
 /**
+ * The share of a model's activations in external RAM as ST's memory-pool descriptor places them (profile
+ * `activationMemoryPools`, the H747: STEdgeAI 3.x/4.x with ST's runtime, from the descriptor's fromToolVersion; the same
+ * gate as activation-peak.ts poolPlanFor, which the activation RAM figure uses). Undefined where the descriptor does not
+ * apply. A pool that fits the descriptor's first pool stays there (share 0). Otherwise: ST's published split where the row
+ * gives one (`ctx.activationExternalBytes`), else the descriptor plan of the model's lite buffers
+ * (ModelFeatures.activationPoolsLite: external high-water mark over the pools' sum); a model whose plan fits the first
+ * pool (no activationPoolsLite) while ST's published pool does not is placed internal (ST's descriptor has DTCM after
+ * AXI SRAM, so a pool a little above the first one stays on chip: EfficientNet LC 224, 466 KiB).
+ */
+export function memoryPoolExternalShare(f: Pick<ModelFeatures, 'activationPoolsLite'>, profile: TargetProfile, ctx: PlacementContext = {}): number | undefined {
+  const mcu = memoryPoolsOf(profile);
+  if (!mcu?.external || profile.scratchEngine !== 'st') return undefined;
+  if (ctx.toolVersion !== undefined && versionRank(ctx.toolVersion) < versionRank(profile.activationMemoryPools!.fromToolVersion)) return undefined;
+  if (ctx.activationBytes !== undefined && ctx.activationExternalBytes !== undefined) return ctx.activationBytes > 0 ? ctx.activationExternalBytes / ctx.activationBytes : 0;
+  if (ctx.activationBytes !== undefined && ctx.activationBytes <= (mcu.internal[0]?.bytes ?? 0)) return 0;
+  const pools = f.activationPoolsLite;
+  const total = pools ? pools.internalBytes + pools.externalBytes : 0;
+  return total > 0 ? pools!.externalBytes / total : 0;
+}
+
+/**
  * Where the latency model places a row's or a model's activations and weights. On a target whose compiler places
  * buffers per memory pool (N6 Neural-ART) the activation share comes from that pool plan (neuralArtExternalShare: the
- * same plan as the N6 activation RAM figure), for fitted rows, held-out rows and predictions alike; elsewhere from the
- * MCU runtime's pool as memory-map.ts places it (a fitted row's own published pool where ST's table gives one).
+ * same plan as the N6 activation RAM figure), for fitted rows, held-out rows and predictions alike; on a profile with an
+ * MCU memory-pool descriptor (the H747, STEdgeAI 3.x/4.x) the descriptor's plan, as the activation RAM figure
+ * (memoryPoolExternalShare; session 9, review8 finding 6: it was the fitted `activationSplit` byte rule); elsewhere from
+ * the MCU runtime's pool as memory-map.ts places it (a fitted row's own published pool where ST's table gives one).
  */
 export function latencyPlacement(f: ModelFeatures, profile: TargetProfile, ctx: PlacementContext = {}): Placement01 {
   const needs = { activationBytes: ctx.activationBytes ?? activationBytesForTool(f, profile.scratchEngine, ctx.toolVersion), weightBytes: f.weightsFlashBytes ?? f.weightBytes, runtimeRamBytes: 0, codeFlashBytes: 0 };
   const mapped = placementOf(mapMemory(profile, needs, { toolVersion: ctx.toolVersion }));
-  const poolShare = neuralArtExternalShare(f, profile);
+  const poolShare = neuralArtExternalShare(f, profile) ?? memoryPoolExternalShare(f, profile, ctx);
   const place = poolShare === undefined ? mapped : { ...mapped, activationExternalShare: poolShare };
   return ctx.toolVersion?.startsWith('cubeai-') ? { ...place, cubeAiRuntime: true } : place;
 }
@@ -95,8 +123,13 @@ export function featureVectorFor(f: ModelFeatures, profile: TargetProfile, key: 
  * zoo builder's float-input MobileNet v1 0.25 ImageNet: 588 KiB against ST's 267.2 KiB). Held-out rows and user
  * models are placed by our plan.
  */
-function fitContext(r: CalibrationRow): PlacementContext {
-  return { toolVersion: r.toolVersion, activationBytes: r.published.activationRamBytes };
+export function fitContext(r: CalibrationRow): PlacementContext {
+  const { activationRamBytes, internalRamBytes, externalRamBytes } = r.published;
+  // a table that publishes internal and external RAM apart (no single figure) gives ST's own placement
+  if (activationRamBytes === undefined && internalRamBytes !== undefined && r.table === 'mcu') {
+    return { toolVersion: r.toolVersion, activationBytes: internalRamBytes + (externalRamBytes ?? 0), activationExternalBytes: externalRamBytes ?? 0 };
+  }
+  return { toolVersion: r.toolVersion, activationBytes: activationRamBytes };
 }
 
 /** Rows a latency model can use: a stand-in with features, a published time, a tool version. */

@@ -32,10 +32,11 @@ export const LATENCY_FEATURES = [
   'inference', // per-inference constant
   'elems_pool_in', // input elements of pooling layers (max / average / global pools): streamed by the pool kernel
   'macs_conv_cubeai', // k×k conv MACs again when measured with STM32Cube.AI 7.x/8.x (legacy runtime); 0 for STEdgeAI 3.x/4.x and predictions
-  'reads_im2col', // reads_conv of all convs but ST's deep 3×3 kernel (in no set since session 8: taps_im2col + bytes_im2col)
   'bytes_external', // bytes over an external bus: activation bytes while the pool is (partly) in external RAM + weight bytes streamed from external flash
   'taps_im2col', // kernel taps copied or padding-filled into s16 im2col columns (per-tap overhead of the column-building kernels)
   'bytes_im2col', // bytes those taps copy and widen to s16 (per-byte work of the same kernels)
+  'ops_maxpool', // window ops of max pools (ST's lite max pool kernel; layer-work.ts isMaxPool)
+  'elems_avgpool_in', // input elements of average / global-average pools and MEAN (ST's hybrid forward_ap_integer_INT8)
 ] as const;
 export type LatencyFeature = (typeof LATENCY_FEATURES)[number];
 
@@ -43,7 +44,7 @@ export type LatencyFeature = (typeof LATENCY_FEATURES)[number];
  * Features added after the N6 set was chosen, for the MPU sets (macs_gemm, macs_dw_s2_same, elems_stream) and the
  * Cortex-M7 set (the others): the N6 and default sets leave them out.
  */
-const FEATURES_AFTER_N6_SET = new Set<LatencyFeature>(['macs_gemm', 'macs_dw_s2_same', 'elems_stream', 'elems_pool_in', 'macs_conv_cubeai', 'reads_im2col', 'bytes_external', 'taps_im2col', 'bytes_im2col']);
+const FEATURES_AFTER_N6_SET = new Set<LatencyFeature>(['macs_gemm', 'macs_dw_s2_same', 'elems_stream', 'elems_pool_in', 'macs_conv_cubeai', 'bytes_external', 'taps_im2col', 'bytes_im2col', 'ops_maxpool', 'elems_avgpool_in']);
 const MCU_ERA_FEATURES = LATENCY_FEATURES.filter((f) => !FEATURES_AFTER_N6_SET.has(f));
 export const DEFAULT_FEATURES: LatencyFeature[] = [...MCU_ERA_FEATURES];
 /**
@@ -68,7 +69,10 @@ export const FEATURE_SETS: Record<string, LatencyFeature[]> = {
   // layer and per inference.
   // The legacy runtime's k×k conv kernels cost more per MAC than the lite generator's (docs/targets.md): an extra
   // term that only STM32Cube.AI 7.x/8.x rows carry, so predictions (STEdgeAI 4.0) never use it.
-  'cortex-m7': ['macs_conv', 'macs_pointwise', 'macs_depthwise', 'macs_dense', 'ops_eltwise', 'ops_other', 'elems_pool_in', 'macs_conv_cubeai', 'macs_long', 'taps_im2col', 'bytes_im2col', 'bytes_external', 'layers', 'inference'],
+  // Session 9: pooling priced per kernel (layer-work.ts isMaxPool): ST's lite max pool per window op, the hybrid average
+  // pool per input element, in place of one price per input element for both (elems_pool_in). Decided before its
+  // leave-one-out was run, with two alternatives fixed at the same time and only reported (M7_POOL_ALTERNATIVES).
+  'cortex-m7': ['macs_conv', 'macs_pointwise', 'macs_depthwise', 'macs_dense', 'ops_eltwise', 'ops_other', 'ops_maxpool', 'elems_avgpool_in', 'macs_conv_cubeai', 'macs_long', 'taps_im2col', 'bytes_im2col', 'bytes_external', 'layers', 'inference'],
   // N6 NPU: everything (weights always stream from octoFlash; epochs per layer)
   'n6-neural-art': [...MCU_ERA_FEATURES],
   // MP2 GPU (OpenVX): GEMM-family MACs, depthwise MACs (slow on the GPU), per layer, per inference
@@ -80,6 +84,16 @@ export const FEATURE_SETS: Record<string, LatencyFeature[]> = {
   'cortex-a7x2:builtin': TFLITE_BUILTIN_FEATURES,
   'cortex-a7x1:builtin': TFLITE_BUILTIN_FEATURES,
   'cortex-a35x2:builtin': TFLITE_BUILTIN_FEATURES,
+};
+
+/**
+ * The pooling variants fixed with the session-9 M7 set before its leave-one-out was run (docs/targets.md "Pooling per
+ * kernel"), reported beside it: B keeps one price per input element for every pool plus an extra, non-negative one for
+ * the average pools (the hybrid kernel costs at least the lite one, both in input elements); C is the previous set.
+ */
+export const M7_POOL_ALTERNATIVES: Record<string, LatencyFeature[]> = {
+  B: FEATURE_SETS['cortex-m7']!.flatMap((f) => (f === 'ops_maxpool' ? ['elems_pool_in' as const] : [f])),
+  C: FEATURE_SETS['cortex-m7']!.flatMap((f) => (f === 'ops_maxpool' ? ['elems_pool_in' as const] : f === 'elems_avgpool_in' ? [] : [f])),
 };
 
 /** The feature set of a key: the longest ':'-prefix of the key (version '@…' dropped) that has one. */
@@ -156,10 +170,11 @@ export function fillWorkFeatureVector<T extends number[] | Float64Array>(out: T,
   out[19] = mask[19] ? inference : 0;
   out[20] = mask[20] ? w.elems_pool_in : 0;
   out[21] = mask[21] && place.cubeAiRuntime ? w.macs_conv : 0;
-  out[22] = mask[22] ? w.reads_im2col : 0;
-  out[23] = mask[23] ? w.bytes_act * ext + (wx ? w.bytes_weights_streamed : 0) : 0;
-  out[24] = mask[24] ? w.taps_im2col : 0;
-  out[25] = mask[25] ? w.bytes_im2col : 0;
+  out[22] = mask[22] ? w.bytes_act * ext + (wx ? w.bytes_weights_streamed : 0) : 0;
+  out[23] = mask[23] ? w.taps_im2col : 0;
+  out[24] = mask[24] ? w.bytes_im2col : 0;
+  out[25] = mask[25] ? w.ops_maxpool : 0;
+  out[26] = mask[26] ? w.elems_avgpool_in : 0;
   return out;
 }
 

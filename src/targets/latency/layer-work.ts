@@ -27,10 +27,11 @@ export const WORK_TERMS = [
   'bytes_weights', // kernel weights + biases
   'layers', // kernel calls (views excluded)
   'elems_pool_in', // input elements of pooling layers (max / average / global): what a pool kernel streams
-  'reads_im2col', // reads_conv of all convs but ST's deep 3×3 kernel (the M7 set's im2col term until session 8; no set uses it now, kept to reproduce those figures)
   'bytes_weights_streamed', // weight bytes a Cortex-M kernel reads per inference (see weightBytesStreamed)
   'taps_im2col', // kernel taps copied (or padding-filled) into s16 im2col columns: groups × output pixels × kh × kw (see buildsIm2colColumns)
   'bytes_im2col', // bytes copied into those columns and widened to s16: output pixels × kh × kw × Cin
+  'ops_maxpool', // window ops of max pools (ST's lite max pool kernel, or fused into the conv before it): see isMaxPool
+  'elems_avgpool_in', // input elements of average / global-average pools and MEAN (ST's hybrid forward_ap_integer_INT8)
 ] as const;
 export type WorkTerm = (typeof WORK_TERMS)[number];
 export type LayerWork = Record<WorkTerm, number>;
@@ -136,6 +137,18 @@ function dtypeBytes(dt: string | undefined): number {
   return dt === 'float32' || dt === 'int32' ? 4 : dt === 'float16' || dt === 'int16' ? 2 : 1;
 }
 
+/**
+ * Max pools run other code than average pools in ST's lite runtime (runtime-lite.ts, from ST's 3.0 lite network.c files):
+ * a max pool is a lite kernel (`forward_lite_maxpool_is8os8_*`), or is fused into the int8 conv before it
+ * (`forward_conv2d_sssa8_ch_nl_pool`, runtime-lite.ts fusedConvPools); average / global-average pools and MEAN stay
+ * hybrid layers (`forward_ap_integer_INT8`). A max pool visits every window element (CMSIS-NN `arm_max_pool_s8`'s loop:
+ * its window ops, `ops_maxpool`); an average pool over non-overlapping windows reads each input element once
+ * (`elems_avgpool_in`, its window ops too).
+ */
+export function isMaxPool(l: Layer): boolean {
+  return l.op === 'MaxPool' || l.op === 'GlobalMaxPool';
+}
+
 export function emptyWork(): LayerWork {
   // A literal in WORK_TERMS order (Object.fromEntries made dictionary-mode objects, slow to read per layer).
   return {
@@ -157,10 +170,11 @@ export function emptyWork(): LayerWork {
     bytes_weights: 0,
     layers: 0,
     elems_pool_in: 0,
-    reads_im2col: 0,
     bytes_weights_streamed: 0,
     taps_im2col: 0,
     bytes_im2col: 0,
+    ops_maxpool: 0,
+    elems_avgpool_in: 0,
   };
 }
 
@@ -177,6 +191,8 @@ export function layerWork(l: Layer): LayerWork {
   else if (k === 'pool' || k === 'globalpool') {
     w.ops_pool = l.macs;
     w.elems_pool_in = elems(l.inputShapes, Math.min(1, l.inputShapes.length));
+    if (isMaxPool(l)) w.ops_maxpool = l.macs;
+    else w.elems_avgpool_in = w.elems_pool_in;
   }
   else w.ops_other = l.macs;
   if (k === 'conv' || k === 'pointwise' || k === 'dense' || k === 'matmul') w.macs_gemm = l.macs;
@@ -187,10 +203,7 @@ export function layerWork(l: Layer): LayerWork {
   if (k === 'depthwise' && c && (c.strides[0] > 1 || c.strides[1] > 1) && (c.pads[0] !== c.pads[2] || c.pads[1] !== c.pads[3])) w.macs_dw_s2_same = l.macs;
   if (l.macsUnit === 'mac') w.out_conv = outputs;
   else w.elems_stream = elems(l.inputShapes) + outputs;
-  if ((k === 'conv' || k === 'pointwise') && c) {
-    w.reads_conv = l.macs / Math.max(1, c.cout);
-    if (!isDeep3x3Conv(l)) w.reads_im2col = w.reads_conv;
-  }
+  if ((k === 'conv' || k === 'pointwise') && c) w.reads_conv = l.macs / Math.max(1, c.cout);
   let inBytes = 0;
   for (let i = 0; i < l.inputShapes.length; i++) inBytes += elementCount(l.inputShapes[i]!) * dtypeBytes(l.inputDtypes[i]);
   w.bytes_act = inBytes + l.outputBytes;
@@ -234,10 +247,11 @@ export function sumWork(works: readonly LayerWork[]): LayerWork {
     sum.bytes_weights += w.bytes_weights;
     sum.layers += w.layers;
     sum.elems_pool_in += w.elems_pool_in;
-    sum.reads_im2col += w.reads_im2col;
     sum.bytes_weights_streamed += w.bytes_weights_streamed;
     sum.taps_im2col += w.taps_im2col;
     sum.bytes_im2col += w.bytes_im2col;
+    sum.ops_maxpool += w.ops_maxpool;
+    sum.elems_avgpool_in += w.elems_avgpool_in;
   }
   return sum;
 }
