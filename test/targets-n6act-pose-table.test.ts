@@ -94,7 +94,7 @@ describe("ST's YOLOv8n-pose 256 Neural-ART buffer table (data/st-generated/n6-yo
     expect(new Set(io.map((b) => b.sizeBytes))).toEqual(new Set(record.stFigures.ioBytes));
   });
 
-  it('the first SiLU leaves only its Mul output: epoch 3 holds the int8 input copy and the 128×128×16 Mul, no convolution output', () => {
+  it('the first SiLU leaves only its Mul output: epoch 3 holds the input's copy in the pool and the 128×128×16 Mul, no convolution output', () => {
     const live = liveAt(3);
     expect(live.map((b) => b.name).sort()).toEqual(['Conv2D_14_zero_off_out_1', 'Mul_18_out_0']);
     expect(live.reduce((s, b) => s + b.sizeBytes, 0)).toBe(record.derived.liveBytesAtEpoch3);
@@ -114,7 +114,7 @@ describe("ST's YOLOv8n-pose 256 Neural-ART buffer table (data/st-generated/n6-yo
 describe("ST's SSD MobileNet v1 256 Neural-ART buffer table (n6-ssd-mobilenet-v1-256-fallguard-aton-2.1-buffers.json)", () => {
   const ssd = load('n6-ssd-mobilenet-v1-256-fallguard-aton-2.1-buffers.json');
   const allocs = allocationsOf(ssd);
-  it('peaks at the first convolution: its output held whole in 16 bit (twice the int8 tensor) beside a uint8 zero-offset copy', () => {
+  it('peaks at the 8→16 pointwise convolution: its output held whole in 16 bit (twice the int8 tensor) beside the next layer\'s uint8 output', () => {
     const e = ssd.derived.maxLiveEpoch;
     const live = allocs.filter((b) => b.firstEpoch <= e && e <= b.lastEpoch);
     const q = live.find((b) => b.format === 'Q');
