@@ -94,7 +94,7 @@ describe("ST's YOLOv8n-pose 256 Neural-ART buffer table (data/st-generated/n6-yo
     expect(new Set(io.map((b) => b.sizeBytes))).toEqual(new Set(record.stFigures.ioBytes));
   });
 
-  it('the first SiLU leaves only its Mul output: epoch 3 holds the input's copy in the pool and the 128×128×16 Mul, no convolution output', () => {
+  it('the first SiLU leaves only its Mul output: epoch 3 holds the input copied into the pool and the 128×128×16 Mul, no convolution output', () => {
     const live = liveAt(3);
     expect(live.map((b) => b.name).sort()).toEqual(['Conv2D_14_zero_off_out_1', 'Mul_18_out_0']);
     expect(live.reduce((s, b) => s + b.sizeBytes, 0)).toBe(record.derived.liveBytesAtEpoch3);
