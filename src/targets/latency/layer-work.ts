@@ -4,9 +4,10 @@
  * are the sums of these over its layers (ModelFeatures.latencyWork), so the fitted linear model can be
  * applied to each layer alone: Σ per-layer time + per-inference constant = the predicted total, exactly.
  */
-import type { Layer } from '../../analyzer/layer.ts';
+import type { Analysis, Layer } from '../../analyzer/layer.ts';
 import { elementCount } from '../../analyzer/layer-ops.ts';
 import { liteConvCallOf, type LiteConvKernel } from '../../analyzer/memory/lite-conv-kernel.ts';
+import { fusedConvPools } from '../runtime-lite.ts';
 
 export const WORK_TERMS = [
   'macs_conv', // k×k convolution (k > 1)
@@ -220,6 +221,40 @@ export function layerWork(l: Layer): LayerWork {
 /** Σ layerWork over the layers. */
 export function modelWork(layers: Layer[]): LayerWork {
   return sumWork(layers.map(layerWork));
+}
+
+/**
+ * layerWork of each layer of an analysis, with the max pools ST fuses into the convolution before them counted as
+ * ST runs the pair (runtime-lite.ts `fusedConvPools`: a max pool with stride > 1, no padding, alone reading an int8
+ * conv's output). ST's generator makes the pair one hybrid layer, `forward_conv2d[_deep_3x3|_deep]_sssa8_ch_nl_pool`
+ * (data/st-generated/conv-kernel-calls-lite.json "fusedWithPool", 8 calls in 4 network.c files of ST Edge AI Core
+ * 4.0.x). What that layer runs, from its closure in NetworkRuntime1200_CM7_GCC.a
+ * (data/st-generated/runtime-library-1200-cm7.json `entryPoints`): the lite conv kernel (`forward_lite_conv2d_sssa8_ch`
+ * with the s16 column code, or `forward_lite_conv2d_deep_3x3_sssa8_ch`) and, through the layer's pool function
+ * (`pool_func_mp_array_integer_INT8` → `forward_lite_maxpool_is8os8_*`), the same lite max pool kernel a separate
+ * max pool calls; the conv output never exists as a tensor: the kernel keeps pool_kh rows of it in
+ * `<layer>_scratch1` (analyzer/memory/overlap-rules.ts `stFusedPoolRowsBytes`: Wconv·pool_kh·Cout bytes, read off ST's
+ * network.c files). So, of the two layers' work:
+ * - the MACs, im2col work (the generic conv kernel builds columns as the rgb one does: buildsIm2colColumns) and the
+ *   max pool's window ops stay;
+ * - the pair is one kernel call: the pool's `layers` is 0;
+ * - the conv's output bytes and the pool's input bytes leave `bytes_act`: they go to and from the rows buffer, a
+ *   scratch of a few KiB the D-cache holds, not through the activation tensor the placement prices (before session
+ *   9b a 111×111×64 SqueezeNet conv output was priced as written and read back through SDRAM).
+ */
+export function analysisLayerWorks(a: Analysis): LayerWork[] {
+  const works = a.layers.map(layerWork);
+  for (const [pool, conv] of fusedConvPools(a)) {
+    const c = works[conv.index];
+    const p = works[pool.index];
+    if (!c || !p || a.layers[conv.index] !== conv || a.layers[pool.index] !== pool) continue;
+    c.bytes_act -= conv.outputBytes;
+    let poolInBytes = 0;
+    for (let i = 0; i < Math.min(1, pool.inputShapes.length); i++) poolInBytes += elementCount(pool.inputShapes[i]!) * dtypeBytes(pool.inputDtypes[i]);
+    p.bytes_act -= poolInBytes;
+    p.layers = 0;
+  }
+  return works;
 }
 
 /** Σ of per-layer work terms, in layer order (modelWork of layers whose layerWork is already known). */
