@@ -33,6 +33,7 @@ export const WORK_TERMS = [
   'bytes_im2col', // bytes copied into those columns and widened to s16: output pixels × kh × kw × Cin
   'ops_maxpool', // window ops of max pools (ST's lite max pool kernel, or fused into the conv before it): see isMaxPool
   'elems_avgpool_in', // input elements of average / global-average pools and MEAN (ST's hybrid forward_ap_integer_INT8)
+  'bytes_fused_rows', // of bytes_act: a fused conv + max pool's conv output and pool input, kept in the kernel's rows buffer on ST's MCU runtime (analysisLayerWorks)
 ] as const;
 export type WorkTerm = (typeof WORK_TERMS)[number];
 export type LayerWork = Record<WorkTerm, number>;
@@ -176,6 +177,7 @@ export function emptyWork(): LayerWork {
     bytes_im2col: 0,
     ops_maxpool: 0,
     elems_avgpool_in: 0,
+    bytes_fused_rows: 0,
   };
 }
 
@@ -234,13 +236,13 @@ export function modelWork(layers: Layer[]): LayerWork {
  * (`pool_func_mp_array_integer_INT8` → `forward_lite_maxpool_is8os8_*`), the same lite max pool kernel a separate
  * max pool calls; the conv output never exists as a tensor: the kernel keeps pool_kh rows of it in
  * `<layer>_scratch1` (analyzer/memory/overlap-rules.ts `stFusedPoolRowsBytes`: Wconv·pool_kh·Cout bytes, read off ST's
- * network.c files). So, of the two layers' work:
- * - the MACs, im2col work (the generic conv kernel builds columns as the rgb one does: buildsIm2colColumns) and the
- *   max pool's window ops stay;
- * - the pair is one kernel call: the pool's `layers` is 0;
- * - the conv's output bytes and the pool's input bytes leave `bytes_act`: they go to and from the rows buffer, a
- *   scratch of a few KiB the D-cache holds, not through the activation tensor the placement prices (before session
- *   9b a 111×111×64 SqueezeNet conv output was priced as written and read back through SDRAM).
+ * network.c files). So, of the two layers' work, the MACs, im2col work (the generic conv kernel builds columns as the
+ * rgb one does: buildsIm2colColumns), the max pool's window ops and the two calls (the layer calls the pool function
+ * itself) stay, and the conv's output bytes and the pool's input bytes are marked `bytes_fused_rows`: on ST's MCU
+ * runtime they go to and from the rows buffer, a scratch of a few KiB the D-cache holds, not through the activation
+ * tensor the placement prices, so the Cortex-M7's `bytes_external` leaves them out (features.ts; before session 9b a
+ * 111×111×64 SqueezeNet conv output was priced as written to and read back from SDRAM). `bytes_act` keeps them: the
+ * other engines (Neural-ART, TFLite on the MPUs) run their own kernels, not this fusion.
  */
 export function analysisLayerWorks(a: Analysis): LayerWork[] {
   const works = a.layers.map(layerWork);
@@ -248,11 +250,10 @@ export function analysisLayerWorks(a: Analysis): LayerWork[] {
     const c = works[conv.index];
     const p = works[pool.index];
     if (!c || !p || a.layers[conv.index] !== conv || a.layers[pool.index] !== pool) continue;
-    c.bytes_act -= conv.outputBytes;
+    c.bytes_fused_rows = conv.outputBytes;
     let poolInBytes = 0;
     for (let i = 0; i < Math.min(1, pool.inputShapes.length); i++) poolInBytes += elementCount(pool.inputShapes[i]!) * dtypeBytes(pool.inputDtypes[i]);
-    p.bytes_act -= poolInBytes;
-    p.layers = 0;
+    p.bytes_fused_rows = poolInBytes;
   }
   return works;
 }
@@ -287,6 +288,7 @@ export function sumWork(works: readonly LayerWork[]): LayerWork {
     sum.bytes_im2col += w.bytes_im2col;
     sum.ops_maxpool += w.ops_maxpool;
     sum.elems_avgpool_in += w.elems_avgpool_in;
+    sum.bytes_fused_rows += w.bytes_fused_rows;
   }
   return sum;
 }
