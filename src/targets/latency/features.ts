@@ -37,8 +37,6 @@ export const LATENCY_FEATURES = [
   'bytes_im2col', // bytes those taps copy and widen to s16 (per-byte work of the same kernels)
   'ops_maxpool', // window ops of max pools (ST's lite max pool kernel; layer-work.ts isMaxPool)
   'elems_avgpool_in', // input elements of average / global-average pools and MEAN (ST's hybrid forward_ap_integer_INT8)
-  'macs_conv_deep3x3', // k×k MACs on ST's lite stride-1 deep 3×3 kernel (forward_lite_conv2d_deep_3x3_sssa8_ch; layer-work.ts isDeep3x3Conv)
-  'macs_conv_other', // the other k×k MACs (generic, rgb, strided deep, dilated, per-tensor hybrid, float): macs_conv − macs_conv_deep3x3
 ] as const;
 export type LatencyFeature = (typeof LATENCY_FEATURES)[number];
 
@@ -46,7 +44,7 @@ export type LatencyFeature = (typeof LATENCY_FEATURES)[number];
  * Features added after the N6 set was chosen, for the MPU sets (macs_gemm, macs_dw_s2_same, elems_stream) and the
  * Cortex-M7 set (the others): the N6 and default sets leave them out.
  */
-const FEATURES_AFTER_N6_SET = new Set<LatencyFeature>(['macs_gemm', 'macs_dw_s2_same', 'elems_stream', 'elems_pool_in', 'macs_conv_cubeai', 'bytes_external', 'taps_im2col', 'bytes_im2col', 'ops_maxpool', 'elems_avgpool_in', 'macs_conv_deep3x3', 'macs_conv_other']);
+const FEATURES_AFTER_N6_SET = new Set<LatencyFeature>(['macs_gemm', 'macs_dw_s2_same', 'elems_stream', 'elems_pool_in', 'macs_conv_cubeai', 'bytes_external', 'taps_im2col', 'bytes_im2col', 'ops_maxpool', 'elems_avgpool_in']);
 const MCU_ERA_FEATURES = LATENCY_FEATURES.filter((f) => !FEATURES_AFTER_N6_SET.has(f));
 export const DEFAULT_FEATURES: LatencyFeature[] = [...MCU_ERA_FEATURES];
 /**
@@ -74,14 +72,7 @@ export const FEATURE_SETS: Record<string, LatencyFeature[]> = {
   // Session 9: pooling priced per kernel (layer-work.ts isMaxPool): ST's lite max pool per window op, the hybrid average
   // pool per input element, in place of one price per input element for both (elems_pool_in). Decided before its
   // leave-one-out was run, with two alternatives fixed at the same time and only reported (M7_POOL_ALTERNATIVES).
-  // Session 9b: k×k MACs priced per kernel, chosen on mechanism before its leave-one-out: the stride-1 deep 3×3 kernel
-  // (its own routine, st_sssa8_ch_nn_mat_mult_deep_conv2d_3x3, on a padded copy) apart from every other k×k kernel
-  // (the generic and rgb kernels with s16 columns, the strided `deep` kernel's st_sssa8_ch_nn_mat_mult_conv2d_nt_t).
-  // Why: ST's own times from STM32Cube.AI 8.1 to STEdgeAI 4.0 (the lite generator) fell ~20 % for the models whose
-  // k×k MACs are mostly deep 3×3 (SqueezeNet v1.1 0.80 / 0.83, ST MNIST 0.83; ResNet v1 8 0.79, about half) but 10 %
-  // for ST YOLO LC v1 (0.89 / 0.90), whose k×k convs are all strided (generic / deep / rgb): one k×k price cannot
-  // follow both (docs/targets.md "Session 9b"). macs_conv_cubeai stays one extra on all k×k MACs of legacy rows.
-  'cortex-m7': ['macs_conv_deep3x3', 'macs_conv_other', 'macs_pointwise', 'macs_depthwise', 'macs_dense', 'ops_eltwise', 'ops_other', 'ops_maxpool', 'elems_avgpool_in', 'macs_conv_cubeai', 'macs_long', 'taps_im2col', 'bytes_im2col', 'bytes_external', 'layers', 'inference'],
+  'cortex-m7': ['macs_conv', 'macs_pointwise', 'macs_depthwise', 'macs_dense', 'ops_eltwise', 'ops_other', 'ops_maxpool', 'elems_avgpool_in', 'macs_conv_cubeai', 'macs_long', 'taps_im2col', 'bytes_im2col', 'bytes_external', 'layers', 'inference'],
   // N6 NPU: everything (weights always stream from octoFlash; epochs per layer)
   'n6-neural-art': [...MCU_ERA_FEATURES],
   // MP2 GPU (OpenVX): GEMM-family MACs, depthwise MACs (slow on the GPU), per layer, per inference
@@ -97,7 +88,7 @@ export const FEATURE_SETS: Record<string, LatencyFeature[]> = {
 
 /**
  * The pooling variants fixed with the session-9 M7 set before its leave-one-out was run (docs/targets.md "Pooling per
- * kernel"), reported beside it (derived from the current set: since session 9b with the k×k MACs split by kernel): B keeps one price per input element for every pool plus an extra, non-negative one for
+ * kernel"), reported beside it: B keeps one price per input element for every pool plus an extra, non-negative one for
  * the average pools (the hybrid kernel costs at least the lite one, both in input elements); C is the previous set.
  */
 export const M7_POOL_ALTERNATIVES: Record<string, LatencyFeature[]> = {
@@ -184,8 +175,6 @@ export function fillWorkFeatureVector<T extends number[] | Float64Array>(out: T,
   out[24] = mask[24] ? w.bytes_im2col : 0;
   out[25] = mask[25] ? w.ops_maxpool : 0;
   out[26] = mask[26] ? w.elems_avgpool_in : 0;
-  out[27] = mask[27] ? w.macs_conv_deep3x3 : 0;
-  out[28] = mask[28] ? w.macs_conv - w.macs_conv_deep3x3 : 0;
   return out;
 }
 

@@ -33,7 +33,6 @@ export const WORK_TERMS = [
   'bytes_im2col', // bytes copied into those columns and widened to s16: output pixels × kh × kw × Cin
   'ops_maxpool', // window ops of max pools (ST's lite max pool kernel, or fused into the conv before it): see isMaxPool
   'elems_avgpool_in', // input elements of average / global-average pools and MEAN (ST's hybrid forward_ap_integer_INT8)
-  'macs_conv_deep3x3', // of macs_conv: the MACs of convs ST's lite generator runs on forward_lite_conv2d_deep_3x3_sssa8_ch (isDeep3x3Conv)
   'bytes_fused_rows', // of bytes_act: a fused conv + max pool's conv output and pool input, kept in the kernel's rows buffer on ST's MCU runtime (analysisLayerWorks)
 ] as const;
 export type WorkTerm = (typeof WORK_TERMS)[number];
@@ -178,7 +177,6 @@ export function emptyWork(): LayerWork {
     bytes_im2col: 0,
     ops_maxpool: 0,
     elems_avgpool_in: 0,
-    macs_conv_deep3x3: 0,
     bytes_fused_rows: 0,
   };
 }
@@ -188,10 +186,7 @@ export function layerWork(l: Layer): LayerWork {
   if (l.kind === 'view') return w;
   const outputs = elems(l.outputShapes);
   const k = l.kind;
-  if (k === 'conv') {
-    w.macs_conv = l.macs;
-    if (isDeep3x3Conv(l)) w.macs_conv_deep3x3 = l.macs;
-  }
+  if (k === 'conv') w.macs_conv = l.macs;
   else if (k === 'pointwise') w.macs_pointwise = l.macs;
   else if (k === 'depthwise') w.macs_depthwise = l.macs;
   else if (k === 'dense' || k === 'matmul') w.macs_dense = l.macs;
@@ -293,7 +288,6 @@ export function sumWork(works: readonly LayerWork[]): LayerWork {
     sum.bytes_im2col += w.bytes_im2col;
     sum.ops_maxpool += w.ops_maxpool;
     sum.elems_avgpool_in += w.elems_avgpool_in;
-    sum.macs_conv_deep3x3 += w.macs_conv_deep3x3;
     sum.bytes_fused_rows += w.bytes_fused_rows;
   }
   return sum;
