@@ -74,6 +74,7 @@ describe('latency feature vector positions', () => {
     // a work sum whose terms are all different (1, 2, 3 … in WORK_TERMS order), placed half external
     const w = emptyWork();
     WORK_TERMS.forEach((t, i) => (w[t] = i + 1));
+    w.bytes_act = 2000; // bytes_fused_rows is a part of it (still all different)
     const place = { activationExternalShare: 0.25, weightsExternal: true, cubeAiRuntime: true };
     const expected: Record<string, number> = {
       bytes_act_internal: w.bytes_act * 0.75,
