@@ -12,7 +12,7 @@ import { analyzeFile } from '../src/analyzer/analyze.ts';
 import { DEFAULT_TARGETS, evaluateTargets } from '../src/targets/evaluate.ts';
 import { evaluateProfile } from '../src/targets/evaluate.ts';
 import { featureMask, fillWorkFeatureVector, LATENCY_FEATURES } from '../src/targets/latency/features.ts';
-import { buildsIm2colColumns, emptyWork, isDeep3x3Conv, layerWork, WORK_TERMS } from '../src/targets/latency/layer-work.ts';
+import { analysisLayerWorks, buildsIm2colColumns, emptyWork, isDeep3x3Conv, layerWork, WORK_TERMS } from '../src/targets/latency/layer-work.ts';
 import { modelFeatures } from '../src/targets/model-features.ts';
 import { resolveTarget } from '../src/targets/resolve.ts';
 import { OnnxGraphBuilder } from '../src/analyzer/onnx/builder.ts';
@@ -74,6 +74,7 @@ describe('latency feature vector positions', () => {
     // a work sum whose terms are all different (1, 2, 3 … in WORK_TERMS order), placed half external
     const w = emptyWork();
     WORK_TERMS.forEach((t, i) => (w[t] = i + 1));
+    w.bytes_act = 2000; // bytes_fused_rows is a part of it (still all different)
     const place = { activationExternalShare: 0.25, weightsExternal: true, cubeAiRuntime: true };
     const expected: Record<string, number> = {
       bytes_act_internal: w.bytes_act * 0.75,
@@ -82,7 +83,7 @@ describe('latency feature vector positions', () => {
       bytes_weights_external: w.bytes_weights,
       inference: 7,
       macs_conv_cubeai: w.macs_conv,
-      bytes_external: w.bytes_act * 0.25 + w.bytes_weights_streamed,
+      bytes_external: (w.bytes_act - w.bytes_fused_rows) * 0.25 + w.bytes_weights_streamed,
     };
     for (let i = 0; i < LATENCY_FEATURES.length; i++) {
       const name = LATENCY_FEATURES[i]!;
@@ -239,5 +240,36 @@ describe("pooling per kernel: ST's lite max pool per window op, the hybrid avera
     const gap = layerWork(a.layers.find((l) => l.op === 'GlobalAveragePool')!);
     expect(gap.elems_avgpool_in).toBe(31 * 31 * 64);
     expect(gap.ops_maxpool).toBe(0);
+  });
+});
+
+describe("a max pool ST fuses into the conv before it (forward_conv2d_sssa8_ch_nl_pool): its conv output is never a tensor", () => {
+  // SqueezeNet v1.1 224 (TFLite): conv1 3→64 3×3/2 valid → 111×111×64 → max pool 3×3/2 valid → 55×55×64, the pool the
+  // conv's only reader: ST's fusion rule (runtime-lite.ts fusedConvPools; conv-kernel-calls-lite.json fusedWithPool).
+  // The two max pools after fire3's and fire5's concatenations stay separate lite max pools (a pool after a concat is
+  // forward_lite_maxpool_is8os8_scalepos in ST's 3.0 network.c). Expected bytes from the shapes stored in the file.
+  const file = join(MODELS_DIR, 'legacy_tflite/MohamedElhadidy0019/image_classification/squeezenetv1.1/squeezenetv1.1_224_tfs_int8.tflite');
+  it.skipIf(!HAVE_SHARED)('SqueezeNet 224: the fused pair keeps its MACs, im2col work, window ops and calls; the 111×111×64 conv output stays in the rows buffer', () => {
+    const a = analyzeFile(file);
+    const works = analysisLayerWorks(a);
+    const pools = a.layers.filter((l) => l.op === 'MaxPool');
+    expect(pools.map((p) => p.inputShapes[0])).toEqual([[1, 111, 111, 64], [1, 55, 55, 128], [1, 27, 27, 256]]);
+    const conv1 = a.layers[a.tensors.find((t) => t.name === pools[0]!.inputs[0])!.producer]!;
+    expect([conv1.conv!.cin, conv1.conv!.cout, conv1.conv!.kernel[0], conv1.conv!.strides[0]]).toEqual([3, 64, 3, 2]);
+    const [cw, pw] = [works[conv1.index]!, works[pools[0]!.index]!];
+    // unchanged: MACs, im2col (the generic nl_pool conv builds columns as the rgb kernel does), window ops
+    expect(cw.macs_conv).toBe(layerWork(conv1).macs_conv);
+    expect([cw.taps_im2col, cw.bytes_im2col]).toEqual([111 * 111 * 9, 111 * 111 * 9 * 3]);
+    expect(pw.ops_maxpool).toBe(55 * 55 * 64 * 9);
+    // the conv's 111×111×64 output, written and read back by the pool, stays in the kernel's rows buffer; bytes_act
+    // (what the other engines move) and the two calls unchanged
+    expect([cw.bytes_fused_rows, pw.bytes_fused_rows]).toEqual([111 * 111 * 64, 111 * 111 * 64]);
+    expect([cw.bytes_act, pw.bytes_act]).toEqual([224 * 224 * 3 + 111 * 111 * 64, 111 * 111 * 64 + 55 * 55 * 64]);
+    expect([cw.layers, pw.layers]).toEqual([1, 1]);
+    // the separate pools: nothing fused
+    for (const p of pools.slice(1)) expect(works[p.index]!.bytes_fused_rows, p.name).toBe(0);
+    // every other layer as layerWork counts it alone
+    const moved = a.layers.filter((l) => JSON.stringify(works[l.index]) !== JSON.stringify(layerWork(l))).map((l) => l.index);
+    expect(moved).toEqual([conv1.index, pools[0]!.index]);
   });
 });

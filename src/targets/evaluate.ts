@@ -9,7 +9,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import type { Analysis } from '../analyzer/layer.ts';
-import { layerWork, type LayerWork } from './latency/layer-work.ts';
+import { analysisLayerWorks, type LayerWork } from './latency/layer-work.ts';
 import { CALIBRATION_ERROR_PATH, calibrate, type CalibrationReport, type QuantityError } from './calibration/calibrate.ts';
 import { loadCalibrationRows } from './calibration/dataset.ts';
 import { referenceVersionOf } from './latency/fit.ts';
@@ -127,7 +127,7 @@ export function calibrationEntryFor(profile: Pick<TargetProfile, 'id' | 'calibra
 }
 
 /**
- * `layerWorks` (layerWork of each analysis layer) adds the per-layer split of the latency. `poolPlan`: the analysis's
+ * `layerWorks` (analysisLayerWorks of the analysis) adds the per-layer split of the latency. `poolPlan`: the analysis's
  * per-pool activation layout on a profile with `activationPools` (evaluateTargets makes it); without it such a profile
  * takes the stored per-pool figure (features.activationPeakBytesNeuralArt) when there is one, and its weights flash
  * from features.weightsFlashBytesNeuralArt (the MCU figure when absent). The latency model places activations with the
@@ -263,7 +263,7 @@ function externalActivationsUncalibrated(model: EngineModel, features: ModelFeat
 
 /** Evaluates one analysis on each target (ids, names as ST prints them, or profile paths). */
 export function evaluateTargets(analysis: Analysis, targetIds: string[]): TargetResult[] {
-  const works = analysis.layers.map(layerWork);
+  const works = analysisLayerWorks(analysis);
   const base = modelFeatures(analysis, { layerWorks: works });
   // modelFeatures plans the 8.1 st plan with the default scratch rules ('st', ST's MCU runtime); peakFor gives each
   // distinct engine its own figure once (the newest MCU tool's pool for 'st', the st plan with their scratch rules

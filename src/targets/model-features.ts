@@ -7,7 +7,7 @@ import type { Analysis, Layer, LayerKind } from '../analyzer/layer.ts';
 import { elementCount } from '../analyzer/layer-ops.ts';
 import { activationPeakBytes, litePeakBytes, memoryPoolLitePlanBuiltin, poolPlanFor, type PoolPlan } from './activation-peak.ts';
 import { neuralArtBlobBytes, neuralArtWeightsFlashBytes } from './neural-art-weights.ts';
-import { modelWork, sumWork, type LayerWork } from './latency/layer-work.ts';
+import { analysisLayerWorks, sumWork, type LayerWork } from './latency/layer-work.ts';
 import { runtimeShapeOps } from './latency/runtime-path.ts';
 import { runtimeObjectCounts, type RuntimeObjectCounts } from './runtime-lite.ts';
 import { builtinProfiles } from './resolve.ts';
@@ -92,7 +92,7 @@ const KIND_POSITION = new Map<string, number>(LAYER_KINDS.map((k, i) => [k, i]))
 /**
  * Features of an analysis, with the activation plan of ST's MCU runtime scratch rules (targets with other
  * kernels re-plan: evaluate.ts). `withLitePeak` adds the STEdgeAI 3.0/4.0 pool (one more plan: asked for by
- * calibration). `layerWorks`: layerWork of each layer when the caller has them already.
+ * calibration). `layerWorks`: analysisLayerWorks(a) when the caller has them already.
  */
 export function modelFeatures(a: Analysis, opts: { withLitePeak?: boolean; layerWorks?: readonly LayerWork[] } = {}): ModelFeatures {
   const macsByKind = Object.fromEntries(LAYER_KINDS.map((k) => [k, 0])) as Record<LayerKind, number>;
@@ -154,7 +154,7 @@ export function modelFeatures(a: Analysis, opts: { withLitePeak?: boolean; layer
     weightFormat,
     inputShapes: a.model.inputs.map((t) => t.shape),
     partial: a.partial,
-    latencyWork: opts.layerWorks ? sumWork(opts.layerWorks) : modelWork(a.layers),
+    latencyWork: sumWork(opts.layerWorks ?? analysisLayerWorks(a)),
     runtimeShapeOps: runtimeShapeOps(a),
     runtimeObjects: runtimeObjectCounts(a),
   };

@@ -32,7 +32,7 @@ export const LATENCY_FEATURES = [
   'inference', // per-inference constant
   'elems_pool_in', // input elements of pooling layers (max / average / global pools): streamed by the pool kernel
   'macs_conv_cubeai', // k×k conv MACs again when measured with STM32Cube.AI 7.x/8.x (legacy runtime); 0 for STEdgeAI 3.x/4.x and predictions
-  'bytes_external', // bytes over an external bus: activation bytes while the pool is (partly) in external RAM + weight bytes streamed from external flash
+  'bytes_external', // bytes over an external bus: activation bytes while the pool is (partly) in external RAM (less a fused conv + max pool's rows, bytes_fused_rows) + weight bytes streamed from external flash
   'taps_im2col', // kernel taps copied or padding-filled into s16 im2col columns (per-tap overhead of the column-building kernels)
   'bytes_im2col', // bytes those taps copy and widen to s16 (per-byte work of the same kernels)
   'ops_maxpool', // window ops of max pools (ST's lite max pool kernel; layer-work.ts isMaxPool)
@@ -170,7 +170,7 @@ export function fillWorkFeatureVector<T extends number[] | Float64Array>(out: T,
   out[19] = mask[19] ? inference : 0;
   out[20] = mask[20] ? w.elems_pool_in : 0;
   out[21] = mask[21] && place.cubeAiRuntime ? w.macs_conv : 0;
-  out[22] = mask[22] ? w.bytes_act * ext + (wx ? w.bytes_weights_streamed : 0) : 0;
+  out[22] = mask[22] ? (w.bytes_act - w.bytes_fused_rows) * ext + (wx ? w.bytes_weights_streamed : 0) : 0;
   out[23] = mask[23] ? w.taps_im2col : 0;
   out[24] = mask[24] ? w.bytes_im2col : 0;
   out[25] = mask[25] ? w.ops_maxpool : 0;

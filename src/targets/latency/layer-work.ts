@@ -4,9 +4,10 @@
  * are the sums of these over its layers (ModelFeatures.latencyWork), so the fitted linear model can be
  * applied to each layer alone: Σ per-layer time + per-inference constant = the predicted total, exactly.
  */
-import type { Layer } from '../../analyzer/layer.ts';
+import type { Analysis, Layer } from '../../analyzer/layer.ts';
 import { elementCount } from '../../analyzer/layer-ops.ts';
 import { liteConvCallOf, type LiteConvKernel } from '../../analyzer/memory/lite-conv-kernel.ts';
+import { fusedConvPools } from '../runtime-lite.ts';
 
 export const WORK_TERMS = [
   'macs_conv', // k×k convolution (k > 1)
@@ -32,6 +33,7 @@ export const WORK_TERMS = [
   'bytes_im2col', // bytes copied into those columns and widened to s16: output pixels × kh × kw × Cin
   'ops_maxpool', // window ops of max pools (ST's lite max pool kernel, or fused into the conv before it): see isMaxPool
   'elems_avgpool_in', // input elements of average / global-average pools and MEAN (ST's hybrid forward_ap_integer_INT8)
+  'bytes_fused_rows', // of bytes_act: a fused conv + max pool's conv output and pool input, kept in the kernel's rows buffer on ST's MCU runtime (analysisLayerWorks)
 ] as const;
 export type WorkTerm = (typeof WORK_TERMS)[number];
 export type LayerWork = Record<WorkTerm, number>;
@@ -175,6 +177,7 @@ export function emptyWork(): LayerWork {
     bytes_im2col: 0,
     ops_maxpool: 0,
     elems_avgpool_in: 0,
+    bytes_fused_rows: 0,
   };
 }
 
@@ -222,6 +225,39 @@ export function modelWork(layers: Layer[]): LayerWork {
   return sumWork(layers.map(layerWork));
 }
 
+/**
+ * layerWork of each layer of an analysis, with the max pools ST fuses into the convolution before them counted as
+ * ST runs the pair (runtime-lite.ts `fusedConvPools`: a max pool with stride > 1, no padding, alone reading an int8
+ * conv's output). ST's generator makes the pair one hybrid layer, `forward_conv2d[_deep_3x3|_deep]_sssa8_ch_nl_pool`
+ * (data/st-generated/conv-kernel-calls-lite.json "fusedWithPool", 8 calls in 4 network.c files of ST Edge AI Core
+ * 4.0.x). What that layer runs, from its closure in NetworkRuntime1200_CM7_GCC.a
+ * (data/st-generated/runtime-library-1200-cm7.json `entryPoints`): the lite conv kernel (`forward_lite_conv2d_sssa8_ch`
+ * with the s16 column code, or `forward_lite_conv2d_deep_3x3_sssa8_ch`) and, through the layer's pool function
+ * (`pool_func_mp_array_integer_INT8` → `forward_lite_maxpool_is8os8_*`), the same lite max pool kernel a separate
+ * max pool calls; the conv output never exists as a tensor: the kernel keeps pool_kh rows of it in
+ * `<layer>_scratch1` (analyzer/memory/overlap-rules.ts `stFusedPoolRowsBytes`: Wconv·pool_kh·Cout bytes, read off ST's
+ * network.c files). So, of the two layers' work, the MACs, im2col work (the generic conv kernel builds columns as the
+ * rgb one does: buildsIm2colColumns), the max pool's window ops and the two calls (the layer calls the pool function
+ * itself) stay, and the conv's output bytes and the pool's input bytes are marked `bytes_fused_rows`: on ST's MCU
+ * runtime they go to and from the rows buffer, a scratch of a few KiB the D-cache holds, not through the activation
+ * tensor the placement prices, so the Cortex-M7's `bytes_external` leaves them out (features.ts; before session 9b a
+ * 111×111×64 SqueezeNet conv output was priced as written to and read back from SDRAM). `bytes_act` keeps them: the
+ * other engines (Neural-ART, TFLite on the MPUs) run their own kernels, not this fusion.
+ */
+export function analysisLayerWorks(a: Analysis): LayerWork[] {
+  const works = a.layers.map(layerWork);
+  for (const [pool, conv] of fusedConvPools(a)) {
+    const c = works[conv.index];
+    const p = works[pool.index];
+    if (!c || !p || a.layers[conv.index] !== conv || a.layers[pool.index] !== pool) continue;
+    c.bytes_fused_rows = conv.outputBytes;
+    let poolInBytes = 0;
+    for (let i = 0; i < Math.min(1, pool.inputShapes.length); i++) poolInBytes += elementCount(pool.inputShapes[i]!) * dtypeBytes(pool.inputDtypes[i]);
+    p.bytes_fused_rows = poolInBytes;
+  }
+  return works;
+}
+
 /** Σ of per-layer work terms, in layer order (modelWork of layers whose layerWork is already known). */
 export function sumWork(works: readonly LayerWork[]): LayerWork {
   const sum = emptyWork();
@@ -252,6 +288,7 @@ export function sumWork(works: readonly LayerWork[]): LayerWork {
     sum.bytes_im2col += w.bytes_im2col;
     sum.ops_maxpool += w.ops_maxpool;
     sum.elems_avgpool_in += w.elems_avgpool_in;
+    sum.bytes_fused_rows += w.bytes_fused_rows;
   }
   return sum;
 }
