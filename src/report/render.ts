@@ -6,7 +6,7 @@
  */
 import { reportAssets } from './assets.ts';
 import { escapeHtml as esc, jsonForScript } from './escape.ts';
-import { formatBytes, formatCount, formatMs, formatPct, formatShape } from './format.ts';
+import { formatByteFigures, formatBytes, formatCount, formatMs, formatPct, formatShape } from './format.ts';
 import { buildPageData, targetLabel, type PageData } from './page-data.ts';
 import { combinedError, PART_LABELS } from './memory-parts.ts';
 import { formatInputSize } from './published.ts';
@@ -104,7 +104,7 @@ function memoryBar(kind: 'RAM' | 'Flash', fit: ReportMemoryFit): string {
 
 function targetRow(t: ReportTargetResult): string {
   const verdict = t.fits ? '<span class="verdict fits">fits</span>' : '<span class="verdict nofit">does not fit</span>';
-  const notes = t.notes && t.notes.length ? `<ul class="tnotes">${t.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : '';
+  const notes = t.notes && t.notes.length ? `<ul class="tnotes">${t.notes.map((n) => `<li>${esc(formatByteFigures(n))}</li>`).join('')}</ul>` : '';
   return `<tr data-target="${esc(t.id)}">
   <th scope="row"><div class="tname">${esc(targetLabel(t))}</div>${t.engine ? `<div class="engine">${esc(t.engine)}</div>` : ''}</th>
   <td>${verdict}${t.limitingMemory ? (t.fits ? `<div class="limiting ok">tightest: ${esc(t.limitingMemory)}</div>` : `<div class="limiting">limited by ${esc(t.limitingMemory)}</div>`) : ''}</td>

@@ -9,6 +9,7 @@ import { EdgefitError } from '../../analyzer/errors.ts';
 import { DEFAULT_TARGETS, evaluateTargets } from '../../targets/evaluate.ts';
 import { formatBytes, formatCount, parseResolutions, resultJson } from '../../targets/present.ts';
 import { boundedActivationsCell, boundedLatencyCell, boundedRoleCell, FIT_TABLE_LEGEND, thinLatencyLines, verdictLine } from '../format/fit-notes.ts';
+import { formatByteFigures } from '../format/numbers.ts';
 import { renderTable } from '../format/table.ts';
 import { uniqueTargets } from '../target-list.ts';
 
@@ -71,7 +72,7 @@ export function registerCheck(program: Command): void {
           ],
           rows,
         );
-        const notes = results.flatMap((r) => r.notes.map((n) => `  ${r.name}: ${n}`));
+        const notes = results.flatMap((r) => r.notes.map((n) => `  ${r.name}: ${formatByteFigures(n)}`));
         const thin = thinLatencyLines(results);
         process.stdout.write(
           [head, table, verdictLine(results), notes.length ? `notes:\n${notes.join('\n')}` : '', thin, FIT_TABLE_LEGEND].filter(Boolean).join('\n') + '\n',

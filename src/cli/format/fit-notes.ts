@@ -4,6 +4,7 @@
  */
 import { CODE_FLASH_LOWER_BOUND_NOTE_START, PARTIAL_NOTE_START, type TargetResult } from '../../targets/evaluate.ts';
 import { formatBytes, latencyCell, roleCell } from '../../targets/present.ts';
+import { formatByteFigures } from './numbers.ts';
 
 /** The legend under a fit table (check, compare). */
 export const FIT_TABLE_LEGEND = [
@@ -25,7 +26,7 @@ export function thinLatencyLines(results: readonly TargetResult[]): string {
   const lines: string[] = [];
   for (const r of results) {
     if (r.latencyStatus !== 'thin') continue;
-    const line = `  ${r.name}: ${r.latencyNote}`;
+    const line = `  ${r.name}: ${formatByteFigures(r.latencyNote)}`;
     if (seen.has(line)) continue;
     seen.add(line);
     lines.push(line);
