@@ -40,3 +40,21 @@ describe.skipIf(!HAVE_SHARED)('byte figures read the same in notes and tables', 
     expect(cli.out).toMatch(/\bst +106,881 B +104\.38 KiB/);
   });
 });
+
+describe.skipIf(!HAVE_SHARED)('thin latency figures say what they are borrowed from, in the words of the board', () => {
+  it('U5: the Cortex-M7 model scaled by one ratio fitted on one model; no calibration key, no "model(s)"', async () => {
+    expect(await run('check', YAMNET, '-t', 'U5', '-t', 'F769', '-t', 'MP157', '--json')).toBe(0);
+    const [u5, f769, mp157] = JSON.parse(cli.out).targets as { latencyNote: string; latencyStatus: string }[];
+    expect(u5!.latencyStatus).toBe('thin');
+    expect(u5!.latencyNote).toMatch(/^thin data: only 1 published model \(yamnet_256\) for Cortex-M33, too few for a latency model of its own: the figure is borrowed from the Cortex-M7 model, its cycles × \d\.\d{3} \(a ratio fitted on that one model\), so its error is not measured$/);
+    expect(f769!.latencyNote).toBe('only 2 published models timed on this board: too few to measure the error of its figure');
+    // a note about the target's other (borrowed) models says it is not about this figure, and names the kernels
+    expect(mp157!.latencyNote).toMatch(/^not this model's figure: .*2× Cortex-A7, TFLite XNNPACK delegate, per-tensor int8 \(1 published model: mobilenet_v2_1\.0\) = 2× Cortex-A7, TFLite XNNPACK delegate × \d\.\d{3}$/);
+    for (const t of [u5!, f769!, mp157!]) {
+      expect(t.latencyNote).not.toMatch(/cortex-[am]\d|(?<!its )cycles × \d|model\(s\)|:xnnpack|:builtin/);
+    }
+    cli.out = '';
+    expect(await run('check', YAMNET, '-t', 'U5')).toBe(0);
+    expect(cli.out).toContain(`\n  B-U585I-IOT02A: ${u5!.latencyNote}\n`);
+  });
+});

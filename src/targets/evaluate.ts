@@ -14,6 +14,7 @@ import { CALIBRATION_ERROR_PATH, calibrate, type CalibrationReport, type Quantit
 import { loadCalibrationRows } from './calibration/dataset.ts';
 import { referenceVersionOf } from './latency/fit.ts';
 import { fitEngineModels, latencyPlacement, latencyRows, modelForEngine, neuralArtExternalShare, predictLayerMs, predictMs, type EngineModel } from './latency/engine-models.ts';
+import { borrowedModelWords, otherBorrowedWords } from './latency/engine-words.ts';
 import { pricesExternalActivations } from './latency/features.ts';
 import { mapMemory, type MemoryUse, type Placement, type RoleSummary } from './memory-map.ts';
 import { activationPeakBytesForTool, poolPlanFor, type PeakEstimate, type PoolPlan } from './activation-peak.ts';
@@ -178,7 +179,13 @@ export function evaluateProfile(given: ModelFeatures, profile: TargetProfile, la
   let latencyMs: number | null = null;
   let layerLatencyMs: number[] | null = null;
   let perInferenceMs: number | null = null;
-  let latencyNote = lat?.note ?? '';
+  // the calibration table's note names borrowed models by calibration key ("cortex-a7x2:xnnpack cycles × 1.778"): said in words
+  const engineKeys = new Set(profile.engines.map((e) => e.calibrationKey));
+  const borrowedHere = [...cal.engineModels.values()].filter((m) => m.kind === 'borrowed' && engineKeys.has(m.key.split(/[:@]/)[0]!));
+  let latencyNote =
+    lat?.note && borrowedHere.length
+      ? otherBorrowedWords(borrowedHere)
+      : (lat?.note ?? '').replace(/only (\d+) model\(s\) behind this figure/, (_, n: string) => `only ${n} published model${n === '1' ? '' : 's'} timed on this board: too few to measure the error of its figure`);
   let uncalibratedExternal: string | undefined;
   if (model) {
     latencyMs = predictMs(model, features, profile, engine.clockMHz);
@@ -187,7 +194,7 @@ export function evaluateProfile(given: ModelFeatures, profile: TargetProfile, la
       layerLatencyMs = split.layerMs;
       perInferenceMs = split.perInferenceMs;
     }
-    if (model.kind === 'borrowed') latencyNote = `thin data (${model.models.length} model(s)): ${model.borrowedFrom} cycles × ${model.ratio!.toFixed(3)}`;
+    if (model.kind === 'borrowed') latencyNote = `thin data: ${borrowedModelWords(model)}`;
     uncalibratedExternal = externalActivationsUncalibrated(model, features, profile);
   } else latencyNote ||= `no calibrated latency model for ${engine.calibrationKey}`;
   const perTensorOnMp2 = engine.kind === 'mpu-gpu-npu' && !features.perChannel;
