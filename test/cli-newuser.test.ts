@@ -58,3 +58,15 @@ describe.skipIf(!HAVE_SHARED)('thin latency figures say what they are borrowed f
     expect(cli.out).toContain(`\n  B-U585I-IOT02A: ${u5!.latencyNote}\n`);
   });
 });
+
+describe('check --resolution: a message about check\'s own option', () => {
+  it.each([
+    ['abc', /^edgefit: --resolution 'abc': give one square input size in pixels, e\.g\. --resolution 160 \(8 … 4096\); for a non-square input give its whole shape, in the model's own layout, with --input-shape\n$/],
+    ['160x128', /^edgefit: --resolution '160x128': give one square input size in pixels, e\.g\. --resolution 160 /],
+    ['96,128', /^edgefit: --resolution '96,128' takes one size; use compare --resolutions 96,128 for a sweep\n$/],
+  ])('--resolution %s: one line naming check\'s option, no list syntax, exit 2', async (spec, message) => {
+    expect(await run('check', 'any-model.onnx', '--resolution', spec)).toBe(2);
+    expect(cli.err).toMatch(message);
+    expect(cli.err).not.toContain('e.g. 96,128,160');
+  });
+});

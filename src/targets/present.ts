@@ -41,6 +41,20 @@ export function parseResolutions(spec: string, flag = '--resolutions'): number[]
   return out;
 }
 
+/**
+ * check's --resolution: one square input size in pixels. A list is a sweep (compare's job); anything else gets a
+ * message about this option, not compare's list syntax.
+ */
+export function parseResolution(spec: string, flag = '--resolution'): number {
+  const text = spec.trim();
+  if (text.includes(',')) throw new EdgefitError('USAGE', `${flag} '${spec}' takes one size; use compare --resolutions ${text} for a sweep`);
+  const n = Number(text);
+  if (!/^\d+$/.test(text) || n < 8 || n > 4096) {
+    throw new EdgefitError('USAGE', `${flag} '${spec}': give one square input size in pixels, e.g. ${flag} 160 (8 … 4096); for a non-square input give its whole shape, in the model's own layout, with --input-shape`);
+  }
+  return n;
+}
+
 export function fmtMs(ms: number | null): string {
   if (ms === null) return '—';
   return ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2);

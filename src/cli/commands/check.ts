@@ -5,9 +5,8 @@
  */
 import type { Command } from 'commander';
 import { addModelOptions, analyzeAtForCli, loadModelForCli, type ModelCliOptions } from '../model-options.ts';
-import { EdgefitError } from '../../analyzer/errors.ts';
 import { DEFAULT_TARGETS, evaluateTargets } from '../../targets/evaluate.ts';
-import { formatBytes, formatCount, parseResolutions, resultJson } from '../../targets/present.ts';
+import { formatBytes, formatCount, parseResolution, resultJson } from '../../targets/present.ts';
 import { boundedActivationsCell, boundedLatencyCell, boundedRoleCell, FIT_TABLE_LEGEND, thinLatencyLines, verdictLine } from '../format/fit-notes.ts';
 import { formatByteFigures } from '../format/numbers.ts';
 import { renderTable } from '../format/table.ts';
@@ -28,8 +27,7 @@ export function registerCheck(program: Command): void {
     .option('--resolution <px>', 're-infer shapes at this square input size in pixels (no new file), e.g. 160')
     .option('--json', 'print JSON (targets[] with id, fits, ram, flash, latencyMs, latencyErrorPct, limitingMemory; docs/json.md)');
   addModelOptions(cmd).action((path: string, opts: CheckOptions) => {
-      const res = opts.resolution !== undefined ? parseResolutions(opts.resolution, '--resolution') : undefined;
-      if (res && res.length !== 1) throw new EdgefitError('USAGE', '--resolution takes one size; use compare for a sweep');
+      const res = opts.resolution !== undefined ? [parseResolution(opts.resolution)] : undefined;
       const { model, inputShapes } = loadModelForCli(path, opts);
       const analysis = analyzeAtForCli(path, model, res?.[0], inputShapes);
       const results = evaluateTargets(analysis, opts.target?.length ? uniqueTargets(opts.target) : DEFAULT_TARGETS);
