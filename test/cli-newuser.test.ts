@@ -2,6 +2,8 @@
  * What a new user's walk-through found unclear in check / analyze text, one block per finding. In-process
  * through main(), as test/cli-ux.test.ts.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatBytes } from '../src/cli/format/numbers.ts';
@@ -68,5 +70,29 @@ describe('check --resolution: a message about check\'s own option', () => {
     expect(await run('check', 'any-model.onnx', '--resolution', spec)).toBe(2);
     expect(cli.err).toMatch(message);
     expect(cli.err).not.toContain('e.g. 96,128,160');
+  });
+});
+
+describe('a file that is not a model: said in the user\'s terms, not the protobuf decoder\'s', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'edgefit-newuser-'));
+  it.each([
+    ['README.onnx', '# Readme\n\nNotes about the model.\n', '# Readme'],
+    ['config.tflite', '{"input": [1, 3, 224, 224]}\n', '{"input": [1, 3, 224, 224]}'],
+    ['notes.txt', '\n\n  hello world  \nsecond line\n', 'hello world'],
+  ])('%s (text): a text file, with its first line; no field / wire type', async (name, body, first) => {
+    const path = join(dir, name);
+    writeFileSync(path, body);
+    for (const cmd of ['analyze', 'check']) {
+      cli.err = '';
+      expect(await run(cmd, path)).toBe(2);
+      expect(cli.err).toBe(`edgefit: ${path} is not an ONNX or TFLite model: it is a text file (it begins "${first}"); edgefit reads ONNX (.onnx, protobuf) and TFLite (.tflite, FlatBuffers) model files\n`);
+    }
+  });
+
+  it('a binary file that is neither: says what was looked for, the decoder\'s detail kept after it', async () => {
+    const path = join(dir, 'blob.onnx');
+    writeFileSync(path, Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52])); // a PNG header
+    expect(await run('analyze', path)).toBe(2);
+    expect(cli.err).toMatch(/^edgefit: .*blob\.onnx is not an ONNX or TFLite model: it has no TFLite identifier \('TFL3' at byte 4\) and does not decode as an ONNX protobuf \(.*\); edgefit reads ONNX/);
   });
 });
