@@ -11,6 +11,7 @@ import { HAVE_SHARED, MODELS_DIR } from './helpers/shared.ts';
 import { captureCli } from './helpers/cli-capture.ts';
 
 const YAMNET = join(MODELS_DIR, 'audio_event_detection/yamnet_e256_64x96_tl_int8.tflite');
+const EFF128 = join(MODELS_DIR, 'legacy_tflite/MohamedElhadidy0019/image_classification/efficientnet/st_efficientnet_lc_v1_128_tfs_int8.tflite');
 const MOBILENET_ONNX = join(MODELS_DIR, 'image_classification/mobilenet_v2_0.35_128_tfs_channel_first.onnx');
 
 const cli = captureCli();
@@ -94,5 +95,24 @@ describe('a file that is not a model: said in the user\'s terms, not the protobu
     writeFileSync(path, Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52])); // a PNG header
     expect(await run('analyze', path)).toBe(2);
     expect(cli.err).toMatch(/^edgefit: .*blob\.onnx is not an ONNX or TFLite model: it has no TFLite identifier \('TFL3' at byte 4\) and does not decode as an ONNX protobuf \(.*\); edgefit reads ONNX/);
+  });
+});
+
+describe.skipIf(!HAVE_SHARED)('check on the STM32MP1: which TFLite kernels the latency is for', () => {
+  it('a static-shaped file: the XNNPACK delegate; a file with run-time SHAPE ops: the built-in kernels, and why', async () => {
+    expect(await run('check', YAMNET, '-t', 'MP157', '-t', 'MP135', '-t', 'MP257', '-t', 'H747')).toBe(0);
+    for (const board of ['STM32MP157F-DK2', 'STM32MP135F-DK2']) {
+      expect(cli.out).toContain(`\n  ${board}: latency for TFLite on X-LINUX-AI 6.1.0 with its XNNPACK delegate, which it applies by default to a model whose tensor sizes are all fixed\n`);
+    }
+    // the MP2 (NPU/GPU) and the MCUs run no TFLite CPU kernels
+    expect(cli.out).not.toMatch(/(STM32MP257F-DK2|STM32H747I-DISCO): latency for TFLite/);
+    cli.out = '';
+    // ST EfficientNet LC v1's Keras export keeps SHAPE → … → RESHAPE chains (docs/targets.md "MPU CPU")
+    const shapeOps = (await import('../src/targets/latency/runtime-path.ts')).runtimeShapeOpsOfFile(EFF128, 'tflite');
+    expect(shapeOps).toBeGreaterThan(0);
+    expect(await run('check', EFF128, '-t', 'MP157', '-t', 'MP135')).toBe(0);
+    for (const board of ['STM32MP157F-DK2', 'STM32MP135F-DK2']) {
+      expect(cli.out).toContain(`\n  ${board}: latency for TFLite's built-in kernels on X-LINUX-AI 6.1.0, not the XNNPACK delegate: the file has ${shapeOps} SHAPE operators computing a tensor size at run time, and TFLite drops XNNPACK for such a graph\n`);
+    }
   });
 });

@@ -13,7 +13,8 @@ import { layerWork, type LayerWork } from './latency/layer-work.ts';
 import { CALIBRATION_ERROR_PATH, calibrate, type CalibrationReport, type QuantityError } from './calibration/calibrate.ts';
 import { loadCalibrationRows } from './calibration/dataset.ts';
 import { referenceVersionOf } from './latency/fit.ts';
-import { fitEngineModels, latencyPlacement, latencyRows, modelForEngine, neuralArtExternalShare, predictLayerMs, predictMs, type EngineModel } from './latency/engine-models.ts';
+import { mpuCpuPath } from './latency/runtime-path.ts';
+import { NEWEST_MPU_TOOL, fitEngineModels, latencyPlacement, latencyRows, modelForEngine, neuralArtExternalShare, predictLayerMs, predictMs, type EngineModel } from './latency/engine-models.ts';
 import { borrowedModelWords, otherBorrowedWords } from './latency/engine-words.ts';
 import { pricesExternalActivations } from './latency/features.ts';
 import { mapMemory, type MemoryUse, type Placement, type RoleSummary } from './memory-map.ts';
@@ -199,6 +200,7 @@ export function evaluateProfile(given: ModelFeatures, profile: TargetProfile, la
   } else latencyNote ||= `no calibrated latency model for ${engine.calibrationKey}`;
   const perTensorOnMp2 = engine.kind === 'mpu-gpu-npu' && !features.perChannel;
   if (engine.kind === 'mpu-gpu-npu') notes.push(perTensorOnMp2 ? 'per-tensor model: runs on the NPU' : 'per-channel model: runs mainly on the GPU (the NPU takes per-tensor int8 only)');
+  if (engine.kind === 'mpu-cpu') notes.push(mpuCpuPathNote(features, NEWEST_MPU_TOOL));
   let thin = lat?.status === 'thin' || model?.kind === 'borrowed';
   // latency outside every fit: kernels no calibration row runs (every row is an int8 model on int8 kernels), and/or
   // activations in an external RAM no row of this engine had; the figure is thin and the note gives each reason
@@ -266,6 +268,18 @@ function externalActivationsUncalibrated(model: EngineModel, features: ModelFeat
   const where = profile.memories.find((m) => m.activations && m.kind === 'external-ram')?.name ?? 'external RAM';
   const plan = neuralArtExternalShare(features, profile) !== undefined ? 'the Neural-ART pool plan' : 'the activation plan';
   return `${(100 * share).toFixed(1)} % of the activation bytes are in ${where} by ${plan}; no calibration row of ${key} has activations in external RAM, so their cost is not calibrated: the figure leaves it out (expect the time to be higher)`;
+}
+
+/**
+ * Which TFLite kernels a Cortex-A latency is for (latency/runtime-path.ts): the XNNPACK delegate X-LINUX-AI applies by
+ * default, or the built-in kernels TFLite falls back to when the file computes a shape at run time.
+ */
+function mpuCpuPathNote(f: ModelFeatures, toolVersion: string): string {
+  const tool = toolVersion.replace(/^x-linux-ai-/, 'X-LINUX-AI ');
+  const kind = f.weightFormat === 'int8' && !f.perChannel ? ' (per-tensor int8 kernels)' : '';
+  if (mpuCpuPath(f.runtimeShapeOps, toolVersion) === 'xnnpack') return `latency for TFLite on ${tool} with its XNNPACK delegate${kind}, which it applies by default to a model whose tensor sizes are all fixed`;
+  const n = f.runtimeShapeOps ?? 0;
+  return `latency for TFLite's built-in kernels on ${tool}${kind}, not the XNNPACK delegate: the file has ${n} SHAPE operator${n === 1 ? '' : 's'} computing a tensor size at run time, and TFLite drops XNNPACK for such a graph`;
 }
 
 /** Evaluates one analysis on each target (ids, names as ST prints them, or profile paths). */
