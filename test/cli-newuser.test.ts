@@ -116,3 +116,20 @@ describe.skipIf(!HAVE_SHARED)('check on the STM32MP1: which TFLite kernels the l
     }
   });
 });
+
+describe.skipIf(!HAVE_SHARED)('N6: of the two weights figures, the note says which one decides the fit', () => {
+  it('Yamnet on the N6: the flash cell\'s figure decides; the blob form is named as the other one, with its room', async () => {
+    expect(await run('check', YAMNET, '-t', 'N6', '--json')).toBe(0);
+    const t = JSON.parse(cli.out).targets[0];
+    const note: string = t.notes.find((n: string) => n.startsWith('weights flash, two forms'));
+    expect(note).toBeDefined();
+    const blob = Number(/blob form \(.*\) of (\d+) B/.exec(note)?.[1]);
+    expect(blob).toBeGreaterThan(t.weightBytes); // 3×3 depthwise kernels stored ×8
+    cli.out = '';
+    expect(await run('check', YAMNET, '-t', 'N6')).toBe(0);
+    const row = cli.out.split('\n').find((l) => l.startsWith('│ STM32N6570-DK'))!;
+    expect(row).toContain(`${formatBytes(t.weightBytes)} in octoFlash`);
+    expect(cli.out).toContain(`weights flash, two forms: the table's flash figure, ${formatBytes(t.weightBytes)}, decides the fit (`);
+    expect(cli.out).toContain(`flash a blob form (3x3 depthwise kernels stored x8, no biases) of ${formatBytes(blob)}. Which build options give which form is not public; the flash has room for either\n`);
+  });
+});

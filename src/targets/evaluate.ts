@@ -170,7 +170,12 @@ export function evaluateProfile(given: ModelFeatures, profile: TargetProfile, la
   if (tableBytes > 0) notes.push(`weights flash includes ${tableBytes} B of Neural-ART per-channel requantization tables (convolutions over 512 output channels)`);
   const blob = profile.activationPools ? features.weightsBlobBytesNeuralArt : undefined;
   // printed where the two forms differ by more than 1 % (the blob form drops biases; it is larger where 3x3 depthwise kernels are)
-  if (blob !== undefined && Math.abs(blob - weightBytes) > 0.01 * weightBytes) notes.push(`weights flash in the form of ST's application blobs and re-identification tables (3x3 depthwise kernels stored x8, no biases): ${blob} B`);
+  // the fit is checked with weightBytes; which build options give the blob form is not public (neural-art-weights.ts)
+  if (blob !== undefined && Math.abs(blob - weightBytes) > 0.01 * weightBytes) {
+    notes.push(
+      `weights flash, two forms: the table's flash figure, ${weightBytes} B, decides the fit (the form of ST's N6 benchmark rows for classification, detection and Yamnet models); ST's re-identification applications flash a blob form (3x3 depthwise kernels stored x8, no biases) of ${blob} B. Which build options give which form is not public; ${mapping.flash.marginBytes + weightBytes - blob >= 0 ? 'the flash has room for either' : 'the flash has no room for the blob form'}`,
+    );
+  }
   if (activation.source === 'fallback-max-live') notes.push('activation RAM from the max-live fallback (no st plan): an over-estimate for many nets');
   if (features.partial) notes.push(`${PARTIAL_NOTE_START}: figures are lower bounds`);
   const uncounted = features.runtimeObjects.uncountedLayers;
