@@ -21,4 +21,11 @@ describe('byte figures in target notes', () => {
     expect(html).toContain(`activations (${formatBytes(917536)}) exceed DTCM + SRAM1 + SRAM2 (${formatBytes(524288)})`);
     expect(html).not.toContain('917536 B');
   });
+
+  it('a published row\'s comparability note too', () => {
+    const input = fixtureReportInput();
+    input.published![0]!.comparabilityNote = "compared with that form of ours; check's N6 weights figure, the form of ST's other N6 rows, is 2472000 B";
+    const html = markupOnly(renderReport(input));
+    expect(html).toContain(`the form of ST&#39;s other N6 rows, is ${formatBytes(2472000)}</em>`);
+  });
 });

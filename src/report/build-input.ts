@@ -299,7 +299,7 @@ function attachPredictions(figures: PublishedFigure[], evaluated: EvaluatedModel
       if (f.publishedWeightsForm === 'application-blob') {
         // calibrate scores this row on the same form (calibration/weight-forms.ts); check's figure is the other one
         const blob = e.results?.find((r) => r.id === f.targetId)?.weightsBlobBytes ?? neuralArtBlobBytes(e.analysis);
-        const note = `ST publishes this row in the form of its application blobs (3×3 depthwise kernels stored ×8, no biases): compared with that form of ours; check's N6 weights figure, the form of ST's other N6 rows, is ${formatBytes(predicted)}`;
+        const note = `ST publishes this row in the form of its application blobs (3×3 depthwise kernels stored ×8, no biases): compared with that form of ours; check's N6 weights figure, the form of ST's other N6 rows, is ${predicted} B`;
         return { ...f, predictedValue: blob, predictedErrorPct: errorPct, comparable: true, comparabilityNote: note };
       }
     } else if (f.metric === 'activationRamBytes') {

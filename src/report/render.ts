@@ -215,7 +215,7 @@ ${figures
     const rawDiff = f.predictedValue !== null && f.predictedValue !== undefined && f.publishedValue !== 0 ? (100 * (f.predictedValue - f.publishedValue)) / f.publishedValue : null;
     const diff = rawDiff !== null && Math.abs(rawDiff) < 0.05 ? 0 : rawDiff;
     const err = f.predictedValue !== null && f.predictedValue !== undefined ? ` ${errorNote(f.predictedErrorPct)}` : '';
-    return `<tr><td class="board">${esc(f.board)}</td><td>${f.resolution ?? (f.inputSize ? esc(formatInputSize(f.inputSize)) : '—')}</td><td>${esc(METRIC_LABELS[f.metric])}</td><td class="num">${esc(formatMetric(f.metric, f.publishedValue))}</td><td class="num">${esc(formatMetric(f.metric, f.predictedValue))}${err}</td><td class="num">${diff === null ? '—' : `${diff >= 0 ? '+' : ''}${esc(formatPct(diff))}`}</td><td>${esc(f.row)}${f.comparable === false || f.comparabilityNote ? `<br><em>${esc(f.comparabilityNote ?? 'not like for like')}</em>` : ''}</td><td>${sourceCell(f.source.zooRelease, f.source.table)}</td></tr>`;
+    return `<tr><td class="board">${esc(f.board)}</td><td>${f.resolution ?? (f.inputSize ? esc(formatInputSize(f.inputSize)) : '—')}</td><td>${esc(METRIC_LABELS[f.metric])}</td><td class="num">${esc(formatMetric(f.metric, f.publishedValue))}</td><td class="num">${esc(formatMetric(f.metric, f.predictedValue))}${err}</td><td class="num">${diff === null ? '—' : `${diff >= 0 ? '+' : ''}${esc(formatPct(diff))}`}</td><td>${esc(f.row)}${f.comparable === false || f.comparabilityNote ? `<br><em>${esc(formatByteFigures(f.comparabilityNote ?? 'not like for like'))}</em>` : ''}</td><td>${sourceCell(f.source.zooRelease, f.source.table)}</td></tr>`;
   })
   .join('\n')}
 </tbody></table>`
