@@ -2,10 +2,27 @@
  * What a new user's walk-through found unclear in the HTML report, one block per finding: byte figures in notes,
  * the summary's "Fastest", the published rows' error figures and in-sample labels.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { buildReportInput } from '../src/report/build-input.ts';
+import { publishedQueryForFile } from '../src/report/published.ts';
+import type { ReportInput } from '../src/report/types.ts';
+import { MODELS_DIR, REPO_ROOT } from './helpers/shared.ts';
 import { formatBytes } from '../src/report/format.ts';
 import { renderReport } from '../src/report/render.ts';
 import { fixtureReportInput } from './fixtures/report-input.ts';
+
+const YAMNET = join(MODELS_DIR, 'audio_event_detection/yamnet_e256_64x96_tl_int8.tflite');
+
+/** Yamnet 256 (ST's own file) on the U5 and the N6, with ST's published rows: built once for the blocks below. */
+let yamnet: Promise<ReportInput> | undefined;
+const yamnetReport = () => (yamnet ??= buildReportInput(YAMNET, { targets: ['b-u585i-iot02a', 'stm32n6570-dk'], published: publishedQueryForFile(YAMNET)! }));
+
+/** data/calibration-error.json, as `edgefit calibrate --write` stored it. */
+const calibration = JSON.parse(readFileSync(join(REPO_ROOT, 'data/calibration-error.json'), 'utf8')) as {
+  targets: { target: string; errors: Record<string, { summary?: { mapePct: number } }> }[];
+};
 
 /** The page without its inlined scripts' bodies. */
 function markupOnly(html: string): string {
@@ -27,5 +44,21 @@ describe('byte figures in target notes', () => {
     input.published![0]!.comparabilityNote = "compared with that form of ours; check's N6 weights figure, the form of ST's other N6 rows, is 2472000 B";
     const html = markupOnly(renderReport(input));
     expect(html).toContain(`the form of ST&#39;s other N6 rows, is ${formatBytes(2472000)}</em>`);
+  });
+});
+
+describe.skipIf(!existsSync(YAMNET))('published internal / external RAM rows carry an error figure or say why not', () => {
+  it('Yamnet on the N6: internal RAM gets calibrate\'s N6 activation-RAM error (nothing external on either side), external RAM says it has none', async () => {
+    const input = await yamnetReport();
+    const n6Activation = calibration.targets.find((t) => t.target === 'stm32n6570-dk')!.errors.activationRam!.summary!.mapePct;
+    const internal = input.published!.find((f) => f.targetId === 'stm32n6570-dk' && f.metric === 'internalRamBytes')!;
+    const external = input.published!.find((f) => f.targetId === 'stm32n6570-dk' && f.metric === 'externalRamBytes')!;
+    expect(external.publishedValue).toBe(0);
+    expect(internal.predictedErrorPct).toBe(n6Activation);
+    expect(internal.comparabilityNote).toContain("calibrate's activation-RAM error on this target");
+    expect(external.predictedErrorPct).toBeNull();
+    expect(external.comparabilityNote).toMatch(/^no calibrated error of its own/);
+    const html = markupOnly(renderReport(input));
+    expect(html).toMatch(/<td>internal RAM<\/td><td class="num">[\d.,]+ KiB<\/td><td class="num">[\d.,]+ KiB <span class="err"[^>]*>± [\d.]+ %<\/span>/);
   });
 });

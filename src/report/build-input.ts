@@ -307,11 +307,36 @@ function attachPredictions(figures: PublishedFigure[], evaluated: EvaluatedModel
       errorPct = partError(t?.ram, 'activations');
       const unlike = inputTypeMismatch(f, e.analysis);
       if (unlike) return { ...f, predictedValue: predicted, predictedErrorPct: errorPct, comparable: false, comparabilityNote: unlike };
-    } else if (f.metric === 'internalRamBytes') predicted = t ? t.ram.internalBytes : null;
-    else if (f.metric === 'externalRamBytes') predicted = t ? t.ram.externalBytes : null;
+    } else if (f.metric === 'internalRamBytes' || f.metric === 'externalRamBytes') {
+      predicted = t ? (f.metric === 'internalRamBytes' ? t.ram.internalBytes : t.ram.externalBytes) : null;
+      if (predicted !== null) return { ...f, predictedValue: predicted, ...ramSplitError(f, figures, t!) };
+    }
     const inSample = f.metric === 'latencyMs' && predicted !== null ? inSampleLatencyNote(f.rowId) : undefined;
     return { ...f, predictedValue: predicted, predictedErrorPct: errorPct, ...(inSample ? { comparabilityNote: inSample } : {}) };
   });
+}
+
+/**
+ * The expected error beside a published internal / external RAM figure (the N6 tables, ST's H747 re-identification
+ * tables). Calibrate scores such a row on internal + external together (its activation-RAM error on the target): that
+ * error is the internal figure's when neither ST's row nor the prediction puts anything in external RAM; otherwise the
+ * split has no calibrated error, and the note says so.
+ */
+function ramSplitError(f: PublishedFigure, figures: PublishedFigure[], t: ReportTargetResult): Pick<PublishedFigure, 'predictedErrorPct' | 'comparabilityNote'> {
+  const sum = partError(t.ram, 'activations');
+  const pct = sum === null ? undefined : `${sum.toFixed(1)} %`;
+  const publishedExternal = figures.find((g) => g.metric === 'externalRamBytes' && g.targetId === f.targetId && g.rowId === f.rowId && g.row === f.row)?.publishedValue ?? 0;
+  const noExternal = publishedExternal === 0 && t.ram.externalBytes === 0;
+  if (f.metric === 'internalRamBytes' && noExternal && sum !== null) {
+    return { predictedErrorPct: sum, comparabilityNote: `± is calibrate's activation-RAM error on this target (${pct}): it scores internal + external RAM together, and neither ST's row nor the prediction puts anything in external RAM` };
+  }
+  const why =
+    sum === null
+      ? 'no calibrated error: calibrate has no activation-RAM error for this target'
+      : f.metric === 'externalRamBytes' && noExternal
+        ? `no calibrated error of its own: nothing in external RAM on either side (calibrate scores internal + external together: ± ${pct})`
+        : `no calibrated error for the internal / external split: calibrate scores their sum (activation RAM, ± ${pct})`;
+  return { predictedErrorPct: null, comparabilityNote: why };
 }
 
 /**
