@@ -62,3 +62,14 @@ describe.skipIf(!existsSync(YAMNET))('published internal / external RAM rows car
     expect(html).toMatch(/<td>internal RAM<\/td><td class="num">[\d.,]+ KiB<\/td><td class="num">[\d.,]+ KiB <span class="err"[^>]*>± [\d.]+ %<\/span>/);
   });
 });
+
+describe.skipIf(!existsSync(YAMNET))('a published latency row the prediction was fitted on is labelled in-sample', () => {
+  it("Yamnet on the U5: the Cortex-M7 model × a ratio fitted on this row alone; calibrate has no held-out figure for it", async () => {
+    const input = await yamnetReport();
+    const u5 = input.published!.find((f) => f.targetId === 'b-u585i-iot02a' && f.metric === 'latencyMs')!;
+    // the ratio is fitted on this one row: the prediction equals ST's figure (to the ratio's rounding)
+    expect(Math.abs(u5.predictedValue! / u5.publishedValue - 1)).toBeLessThan(0.001);
+    expect(u5.comparabilityNote).toBe("in-sample: this board's latency figure is the Cortex-M7 model × one ratio fitted on this row alone (the board's only published time of a model edgefit can analyze): the agreement is not a test of the prediction, and no held-out figure exists");
+    expect(markupOnly(renderReport(input))).toContain('<br><em>in-sample: this board&#39;s latency figure is the Cortex-M7 model');
+  });
+});
