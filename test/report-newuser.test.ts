@@ -9,7 +9,7 @@ import { buildReportInput } from '../src/report/build-input.ts';
 import { publishedQueryForFile } from '../src/report/published.ts';
 import type { ReportInput } from '../src/report/types.ts';
 import { MODELS_DIR, REPO_ROOT } from './helpers/shared.ts';
-import { formatBytes } from '../src/report/format.ts';
+import { formatBytes, formatMs, formatPct } from '../src/report/format.ts';
 import { renderReport } from '../src/report/render.ts';
 import { fixtureReportInput } from './fixtures/report-input.ts';
 
@@ -71,5 +71,38 @@ describe.skipIf(!existsSync(YAMNET))('a published latency row the prediction was
     expect(Math.abs(u5.predictedValue! / u5.publishedValue - 1)).toBeLessThan(0.001);
     expect(u5.comparabilityNote).toBe("in-sample: this board's latency figure is the Cortex-M7 model × one ratio fitted on this row alone (the board's only published time of a model edgefit can analyze): the agreement is not a test of the prediction, and no held-out figure exists");
     expect(markupOnly(renderReport(input))).toContain('<br><em>in-sample: this board&#39;s latency figure is the Cortex-M7 model');
+  });
+});
+
+describe('the summary\'s "Fastest" prefers a figure with an error', () => {
+  /** The fixture with the N6 (the fastest, ± 14.2 %) made thin: a faster figure without an error. */
+  function withThinFastest(): ReportInput {
+    const input = fixtureReportInput();
+    const n6 = input.targets!.find((t) => t.id === 'stm32n6570-dk')!;
+    n6.latencyErrorPct = null;
+    return input;
+  }
+  const verdict = (html: string) => /<p class="verdictline">([\s\S]*?)<\/p>/.exec(html)![1]!.replace(/<[^>]+>/g, '');
+
+  it('a thin figure faster than every calibrated one is named beside the calibrated winner, as thin', () => {
+    const input = withThinFastest();
+    const timed = input.targets!.filter((t) => t.fits && t.latencyMs !== null);
+    const calibrated = timed.filter((t) => t.latencyErrorPct !== null).sort((a, b) => a.latencyMs! - b.latencyMs!)[0]!;
+    const thinFaster = timed.filter((t) => t.latencyErrorPct === null && t.latencyMs! < calibrated.latencyMs!).sort((a, b) => a.latencyMs! - b.latencyMs!);
+    expect(thinFaster.map((t) => t.id)).toContain('stm32n6570-dk');
+    const line = verdict(renderReport(input));
+    expect(line).toContain(
+      `Fastest with a calibrated error: ${calibrated.name}, ${formatMs(calibrated.latencyMs)} ± ${formatPct(calibrated.latencyErrorPct!)}; predicted faster, from thin data (no error figure): ${thinFaster.map((t) => `${t.name}, ${formatMs(t.latencyMs)}`).join('; ')}.`,
+    );
+  });
+
+  it('every figure thin: the fastest is named, and said to be thin', () => {
+    const input = fixtureReportInput();
+    for (const t of input.targets!) t.latencyErrorPct = null;
+    expect(verdict(renderReport(input))).toMatch(/Fastest: STM32N6570-DK, [\d.]+ ms \(thin data: no error figure\)\.$/);
+  });
+
+  it('calibrated fastest: unchanged wording', () => {
+    expect(verdict(renderReport(fixtureReportInput()))).toMatch(/Fastest: STM32N6570-DK, [\d.]+ ms ± 14\.2 %\.$/);
   });
 });

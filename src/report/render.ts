@@ -132,7 +132,16 @@ function verdictLine(targets: ReportTargetResult[]): string {
   const nofit = targets.filter((t) => !t.fits);
   if (nofit.length) parts.push(`Does not fit: ${nofit.map((t) => `${esc(targetLabel(t))}${t.limitingMemory ? ` (${esc(t.limitingMemory)})` : ''}`).join(', ')}.`);
   if (spill.length) parts.push(`Activations need external RAM on ${spill.map((t) => esc(targetLabel(t))).join(', ')}.`);
-  if (timed.length) parts.push(`Fastest: ${esc(targetLabel(timed[0]!))}, ${esc(formatMs(timed[0]!.latencyMs))} ${errorNote(timed[0]!.latencyErrorPct)}.`);
+  // a figure without an error (thin data) does not win "fastest" over calibrated ones: it is named beside them, as thin
+  const calibrated = timed.filter((t) => t.latencyErrorPct !== null);
+  const thinNote = (t: ReportTargetResult) => `${esc(targetLabel(t))}, ${esc(formatMs(t.latencyMs))} <span class="err none" title="No leave-one-model-out error for this prediction">(thin data: no error figure)</span>`;
+  if (calibrated.length) {
+    const best = calibrated[0]!;
+    const thinFaster = timed.filter((t) => t.latencyErrorPct === null && t.latencyMs! < best.latencyMs!);
+    parts.push(
+      `Fastest${thinFaster.length ? ' with a calibrated error' : ''}: ${esc(targetLabel(best))}, ${esc(formatMs(best.latencyMs))} ${errorNote(best.latencyErrorPct)}${thinFaster.length ? `; predicted faster, from thin data <span class="err none" title="No leave-one-model-out error for these predictions">(no error figure)</span>: ${thinFaster.map((t) => `${esc(targetLabel(t))}, ${esc(formatMs(t.latencyMs))}`).join('; ')}` : ''}.`,
+    );
+  } else if (timed.length) parts.push(`Fastest: ${thinNote(timed[0]!)}.`);
   return `<p class="verdictline">${parts.join(' ')}</p>`;
 }
 
