@@ -133,3 +133,28 @@ describe.skipIf(!HAVE_SHARED)('N6: of the two weights figures, the note says whi
     expect(cli.out).toContain(`flash a blob form (3x3 depthwise kernels stored x8, no biases) of ${formatBytes(blob)}. Which build options give which form is not public; the flash has room for either\n`);
   });
 });
+
+describe.skipIf(!HAVE_SHARED)('check --json: the margin that binds beside the total one', () => {
+  interface Mem { id: string; name: string; kind: string; capacityBytes: number; usedBytes: number }
+  it('H747 with activations spilled to SDRAM: marginPct keeps its total meaning; internalMarginPct and tightest say the AXI SRAM binds', async () => {
+    expect(await run('check', MOBILENET_ONNX, '-t', 'H747', '-t', 'N6', '-t', 'MP157', '--json')).toBe(0);
+    const [h747, n6, mp157] = JSON.parse(cli.out).targets;
+    const ram = h747.ram;
+    // unchanged: the sum over every memory the role may use, external included
+    expect(ram.marginPct).toBe(Number(((100 * ram.marginBytes) / ram.capacityBytes).toFixed(2)));
+    expect(ram.marginPct).toBeGreaterThan(90);
+    expect(ram.internalMarginPct).toBe(Number(((100 * ram.internalMarginBytes) / ram.internalCapacityBytes).toFixed(2)));
+    expect(ram.internalMarginPct).toBeLessThan(0); // it needs the SDRAM
+    const mems: Mem[] = h747.memories;
+    const axi = mems.find((m) => m.id === 'axisram')!;
+    expect(ram.tightest).toEqual({ memoryIds: ['axisram'], name: axi.name, usedBytes: axi.usedBytes, capacityBytes: axi.capacityBytes, marginBytes: axi.capacityBytes - axi.usedBytes, marginPct: Number(((100 * (axi.capacityBytes - axi.usedBytes)) / axi.capacityBytes).toFixed(2)) });
+    expect(ram.tightest.marginPct).toBeLessThan(ram.marginPct - 40);
+    // the N6's internal RAM pools bind together; an MPU's DDR is its only memory; the N6 flash has no internal memory
+    const pools = (n6.memories as Mem[]).filter((m) => m.kind === 'internal-ram');
+    expect(n6.ram.tightest.memoryIds).toEqual(pools.map((m) => m.id));
+    expect(n6.ram.tightest.usedBytes).toBe(pools.reduce((a, m) => a + m.usedBytes, 0));
+    expect(n6.flash.internalMarginPct).toBeNull();
+    expect(mp157.ram.tightest.memoryIds).toEqual(['ddr']);
+    expect(mp157.ram.internalMarginPct).toBeNull();
+  });
+});

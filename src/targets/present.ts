@@ -108,9 +108,39 @@ export function roleCell(r: TargetResult, role: 'ram' | 'flash'): string {
   return `${marginCell(t.usedBytes, t.capacityBytes, t.capacityBytes - t.usedBytes)} ${t.name}`;
 }
 
+/**
+ * The memory that binds a role: of the memories holding the role's bytes (the N6's internal RAM pools counted as one,
+ * as its compiler spreads buffers over them), the one with the least room relative to its size. Its figures count
+ * everything placed in it (every role). `ram.marginPct` instead sums every memory the role may use, external
+ * included (≈ 99 % free beside 32 MiB of SDRAM). Null when the role places nothing.
+ */
+export interface TightestMemory {
+  memoryIds: string[];
+  name: string;
+  usedBytes: number;
+  capacityBytes: number;
+  marginBytes: number;
+  marginPct: number;
+}
+
+export function tightestMemory(r: TargetResult, role: 'ram' | 'flash'): TightestMemory | null {
+  const roles = role === 'ram' ? ['activations', 'runtime-ram'] : ['weights', 'code'];
+  const ids = new Set(r.placements.filter((p) => roles.includes(p.role) && p.bytes > 0).map((p) => p.memoryId));
+  const held = r.memories.filter((m) => ids.has(m.id));
+  const pools = r.class === 'npu' && role === 'ram' ? r.memories.filter((m) => m.kind === 'internal-ram') : [];
+  const groups = [...(pools.length ? [pools] : []), ...held.filter((m) => !pools.includes(m)).map((m) => [m])];
+  const candidates = groups.map((ms) => {
+    const usedBytes = ms.reduce((a, m) => a + m.usedBytes, 0);
+    const capacityBytes = ms.reduce((a, m) => a + m.capacityBytes, 0);
+    return { memoryIds: ms.map((m) => m.id), name: ms.map((m) => m.name).join(' + '), usedBytes, capacityBytes, marginBytes: capacityBytes - usedBytes, marginPct: capacityBytes ? Number(((100 * (capacityBytes - usedBytes)) / capacityBytes).toFixed(2)) : 0 };
+  });
+  if (!candidates.length) return null;
+  return candidates.reduce((a, b) => (b.usedBytes / b.capacityBytes > a.usedBytes / a.capacityBytes ? b : a));
+}
+
 /** The JSON shape of `check --json` targets[] (issue 7), with a few extra fields. */
 export function resultJson(r: TargetResult): Record<string, unknown> {
-  const role = (s: TargetResult['ram']) => ({
+  const role = (s: TargetResult['ram'], which: 'ram' | 'flash') => ({
     internalBytes: s.internalBytes,
     externalBytes: s.externalBytes,
     capacityBytes: s.capacityBytes,
@@ -118,13 +148,16 @@ export function resultJson(r: TargetResult): Record<string, unknown> {
     marginPct: Number(s.marginPct.toFixed(2)),
     internalCapacityBytes: s.internalCapacityBytes,
     internalMarginBytes: s.internalMarginBytes,
+    // added after marginPct, which sums external memory in (≈ 99 % free on a board with 32 MiB of SDRAM): the internal view
+    internalMarginPct: s.internalCapacityBytes > 0 ? Number(((100 * s.internalMarginBytes) / s.internalCapacityBytes).toFixed(2)) : null,
+    tightest: tightestMemory(r, which),
   });
   return {
     id: r.id,
     name: r.name,
     fits: r.fits,
-    ram: role(r.ram),
-    flash: role(r.flash),
+    ram: role(r.ram, 'ram'),
+    flash: role(r.flash, 'flash'),
     latencyMs: r.latencyMs === null ? null : Number(r.latencyMs.toFixed(3)),
     perInferenceMs: r.perInferenceMs,
     latencyErrorPct: r.latencyErrorPct,
