@@ -6,12 +6,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatBytes } from '../src/cli/format/numbers.ts';
+import { formatByteFigures, formatBytes } from '../src/cli/format/numbers.ts';
 import { HAVE_SHARED, MODELS_DIR } from './helpers/shared.ts';
 import { captureCli } from './helpers/cli-capture.ts';
 
 const YAMNET = join(MODELS_DIR, 'audio_event_detection/yamnet_e256_64x96_tl_int8.tflite');
 const EFF128 = join(MODELS_DIR, 'legacy_tflite/MohamedElhadidy0019/image_classification/efficientnet/st_efficientnet_lc_v1_128_tfs_int8.tflite');
+const YOLO_W4 = join(MODELS_DIR, 'object_detection/yolov8n_256_qdq_w4_85.59%_w8_14.41%_a8_100%_map_52.36.onnx');
 const MOBILENET_ONNX = join(MODELS_DIR, 'image_classification/mobilenet_v2_0.35_128_tfs_channel_first.onnx');
 
 const cli = captureCli();
@@ -28,7 +29,7 @@ describe.skipIf(!HAVE_SHARED)('byte figures read the same in notes and tables', 
     const exact = notes.map((n) => /(?<![\d,.])(\d{4,}) B\b/.exec(n)?.[1]).filter((x): x is string => x !== undefined);
     expect(exact.length).toBeGreaterThan(0);
     cli.out = '';
-    expect(await run('check', MOBILENET_ONNX, '-t', 'H747', '-t', 'F769')).toBe(0);
+    expect(await run('check', MOBILENET_ONNX, '-t', 'H747', '-t', 'F769', '--wide')).toBe(0); // --wide: a note a line
     const text = cli.out.split('\nnotes:\n')[1]!.split('\nRAM = ')[0]!;
     expect(text).not.toMatch(RAW_BYTES);
     for (const n of exact) expect(text).toContain(formatBytes(Number(n)));
@@ -57,7 +58,7 @@ describe.skipIf(!HAVE_SHARED)('thin latency figures say what they are borrowed f
       expect(t.latencyNote).not.toMatch(/cortex-[am]\d|(?<!its )cycles × \d|model\(s\)|:xnnpack|:builtin/);
     }
     cli.out = '';
-    expect(await run('check', YAMNET, '-t', 'U5')).toBe(0);
+    expect(await run('check', YAMNET, '-t', 'U5', '--wide')).toBe(0);
     expect(cli.out).toContain(`\n  B-U585I-IOT02A: ${u5!.latencyNote}\n`);
   });
 });
@@ -100,7 +101,7 @@ describe('a file that is not a model: said in the user\'s terms, not the protobu
 
 describe.skipIf(!HAVE_SHARED)('check on the STM32MP1: which TFLite kernels the latency is for', () => {
   it('a static-shaped file: the XNNPACK delegate; a file with run-time SHAPE ops: the built-in kernels, and why', async () => {
-    expect(await run('check', YAMNET, '-t', 'MP157', '-t', 'MP135', '-t', 'MP257', '-t', 'H747')).toBe(0);
+    expect(await run('check', YAMNET, '-t', 'MP157', '-t', 'MP135', '-t', 'MP257', '-t', 'H747', '--wide')).toBe(0);
     for (const board of ['STM32MP157F-DK2', 'STM32MP135F-DK2']) {
       expect(cli.out).toContain(`\n  ${board}: latency for TFLite on X-LINUX-AI 6.1.0 with its XNNPACK delegate, which it applies by default to a model whose tensor sizes are all fixed\n`);
     }
@@ -110,7 +111,7 @@ describe.skipIf(!HAVE_SHARED)('check on the STM32MP1: which TFLite kernels the l
     // ST EfficientNet LC v1's Keras export keeps SHAPE → … → RESHAPE chains (docs/targets.md "MPU CPU")
     const shapeOps = (await import('../src/targets/latency/runtime-path.ts')).runtimeShapeOpsOfFile(EFF128, 'tflite');
     expect(shapeOps).toBeGreaterThan(0);
-    expect(await run('check', EFF128, '-t', 'MP157', '-t', 'MP135')).toBe(0);
+    expect(await run('check', EFF128, '-t', 'MP157', '-t', 'MP135', '--wide')).toBe(0);
     for (const board of ['STM32MP157F-DK2', 'STM32MP135F-DK2']) {
       expect(cli.out).toContain(`\n  ${board}: latency for TFLite's built-in kernels on X-LINUX-AI 6.1.0, not the XNNPACK delegate: the file has ${shapeOps} SHAPE operators computing a tensor size at run time, and TFLite drops XNNPACK for such a graph\n`);
     }
@@ -126,7 +127,7 @@ describe.skipIf(!HAVE_SHARED)('N6: of the two weights figures, the note says whi
     const blob = Number(/blob form \(.*\) of (\d+) B/.exec(note)?.[1]);
     expect(blob).toBeGreaterThan(t.weightBytes); // 3×3 depthwise kernels stored ×8
     cli.out = '';
-    expect(await run('check', YAMNET, '-t', 'N6')).toBe(0);
+    expect(await run('check', YAMNET, '-t', 'N6', '--wide')).toBe(0);
     const row = cli.out.split('\n').find((l) => l.startsWith('│ STM32N6570-DK'))!;
     expect(row).toContain(`${formatBytes(t.weightBytes)} in octoFlash`);
     expect(cli.out).toContain(`weights flash, two forms: the table's flash figure, ${formatBytes(t.weightBytes)}, decides the fit (`);
@@ -156,5 +157,60 @@ describe.skipIf(!HAVE_SHARED)('check --json: the margin that binds beside the to
     expect(n6.flash.internalMarginPct).toBeNull();
     expect(mp157.ram.tightest.memoryIds).toEqual(['ddr']);
     expect(mp157.ram.internalMarginPct).toBeNull();
+  });
+});
+
+/**
+ * A cli-table3 table's body in `text` as one record per row, each cell's lines joined by a space (a row spans every
+ * line until the next one whose first cell is filled). Only the body: the header sits above the '├' rule.
+ */
+function tableBody(text: string): string[][] {
+  const lines = text.split('\n');
+  const from = lines.findIndex((l) => l.startsWith('├'));
+  const rows: string[][][] = [];
+  for (const l of lines.slice(from + 1)) {
+    if (!l.startsWith('│')) break;
+    const cells = l.split('│').slice(1, -1).map((c) => c.trim());
+    if (cells[0]) rows.push(cells.map((c) => (c ? [c] : [])));
+    else cells.forEach((c, i) => c && rows[rows.length - 1]![i]!.push(c));
+  }
+  return rows.map((r) => r.map((c) => c.join(' ')));
+}
+
+describe.skipIf(!HAVE_SHARED)("check's default table fits a 120-column terminal; --wide and --json keep everything", () => {
+  it.each([
+    ['Yamnet (int8 TFLite)', YAMNET],
+    ['MobileNet v2 (float ONNX, activations spilled to external RAM)', MOBILENET_ONNX],
+    ['YOLOv8n w4 (code flash a lower bound)', YOLO_W4],
+  ])('%s, every default target: no line over 120 characters, the same figures as --wide', async (_, model) => {
+    expect(await run('check', model)).toBe(0);
+    const narrow = cli.out;
+    for (const line of narrow.split('\n')) expect(line.length, line).toBeLessThanOrEqual(120);
+    cli.out = '';
+    expect(await run('check', model, '--wide')).toBe(0);
+    const wide = cli.out;
+    expect(Math.max(...wide.split('\n').map((l) => l.length))).toBeGreaterThan(120); // what the narrow table replaces
+    cli.out = '';
+    expect(await run('check', model, '--json')).toBe(0);
+    const targets = JSON.parse(cli.out).targets as { name: string; limitingMemory: string; notes: string[] }[];
+    // the narrow cells are the wide ones a part a line; capacities drop their trailing ".00" (512.00 KiB → 512 KiB)
+    const trimmed = (cell: string) => cell.replace(/(\d+)\.00 (KiB|MiB|GiB)(?= \(|,)/g, '$1 $2');
+    const narrowRows = tableBody(narrow);
+    const wideRows = tableBody(wide);
+    expect(narrowRows.map((r) => r[0])).toEqual(targets.map((t) => t.name));
+    narrowRows.forEach(([name, fits, act, ram, flash, latency], i) => {
+      const [, wFits, wAct, wRam, wFlash, wLimiting, wLatency] = wideRows[i]!;
+      expect([fits, act, latency], name).toEqual([wFits, wAct, wLatency]);
+      expect(ram, name).toBe(trimmed(wRam!));
+      expect(flash, name).toBe(trimmed(wFlash!));
+      // the limiting memory column moves under the table, a line per target
+      expect(wLimiting, name).toBe(targets[i]!.limitingMemory);
+    });
+    const limiting = `${narrow.split('\nlimiting memory (least room left):\n')[1]!.split('\nnotes:\n')[0]!}\n`;
+    for (const t of targets) expect(limiting.replace(/\n {4}/g, ' ')).toContain(`  ${t.name}: ${t.limitingMemory}\n`);
+    // every note is there, wrapped: the same words once the continuation lines are joined
+    const notes = narrow.split('\nnotes:\n')[1]!.replace(/\n {4}/g, ' ');
+    for (const t of targets) for (const n of t.notes) expect(notes).toContain(`  ${t.name}: ${formatByteFigures(n)}`);
+    expect(narrow).toContain('Limiting memory as a table column, one line per target: --wide; every memory with its bytes: --json.');
   });
 });

@@ -68,44 +68,64 @@ export function latencyCell(r: TargetResult): string {
   return `${ms} (thin data)`;
 }
 
-export function marginCell(used: number, capacity: number, margin: number): string {
+/** A capacity without trailing zeros ("512 KiB", "2 MiB", "2.75 MiB"): capacities are round, the narrow table is not wide. */
+export function formatCapacity(bytes: number): string {
+  return formatBytes(bytes).replace(/\.00 (B|KiB|MiB|GiB)$/, ' $1');
+}
+
+export function marginCell(used: number, capacity: number, margin: number, formatCap: (bytes: number) => string = formatBytes): string {
   const pct = capacity ? (100 * margin) / capacity : 0;
   // rounded, except that a memory with something in it is never printed 100 % free (99.95 % prints +99%)
   const shown = used > 0 && Math.round(pct) >= 100 ? 99 : Math.round(pct);
-  return `${formatBytes(used)} / ${formatBytes(capacity)} (${margin >= 0 ? '+' : ''}${shown}%)`;
+  return `${formatBytes(used)} / ${formatCap(capacity)} (${margin >= 0 ? '+' : ''}${shown}%)`;
 }
 
 /**
  * MCU/NPU: the tightest internal memory this role uses ("392 KiB / 512 KiB AXI SRAM (+23%)"), followed by where
- * the overflow went when part of the role is in external memory; MPU: DDR.
+ * the overflow went when part of the role is in external memory; MPU: DDR. One line (check --wide, compare).
  */
 export function roleCell(r: TargetResult, role: 'ram' | 'flash'): string {
+  return roleCellParts(r, role).join(' ');
+}
+
+/**
+ * roleCell one part a line, for check's narrow table: the figure, the memory's name, the external part and its room
+ * each on a line of their own, capacities without trailing zeros. The same figures as roleCell.
+ */
+export function roleCellLines(r: TargetResult, role: 'ram' | 'flash'): string {
+  return roleCellParts(r, role, formatCapacity, true).join('\n');
+}
+
+function roleCellParts(r: TargetResult, role: 'ram' | 'flash', formatCap: (bytes: number) => string = formatBytes, split = false): string[] {
   const s = r[role];
   const roles = role === 'ram' ? ['activations', 'runtime-ram'] : ['weights', 'code'];
   const ids = new Set(r.placements.filter((p) => roles.includes(p.role)).map((p) => p.memoryId));
   const used = r.memories.filter((m) => ids.has(m.id));
-  if (r.class === 'mpu' || !used.length) return marginCell(s.internalBytes + s.externalBytes, s.capacityBytes, s.marginBytes);
+  if (r.class === 'mpu' || !used.length) return [marginCell(s.internalBytes + s.externalBytes, s.capacityBytes, s.marginBytes, formatCap)];
   const internal = used.filter((m) => !m.kind.startsWith('external'));
   const external = used.filter((m) => m.kind.startsWith('external'));
   const pick = (ms: typeof used) => ms.reduce((a, b) => (b.usedBytes / b.capacityBytes > a.usedBytes / a.capacityBytes ? b : a));
   if (external.length && r.class !== 'npu') {
     const e = pick(external);
-    const outside = `${formatBytes(e.usedBytes)} in ${e.name} (${formatBytes(e.capacityBytes)}, ${(100 - (100 * e.usedBytes) / e.capacityBytes).toFixed(0)}% free)`;
+    const where = `${formatBytes(e.usedBytes)} in ${e.name}`;
+    const room = `(${formatCap(e.capacityBytes)}, ${(100 - (100 * e.usedBytes) / e.capacityBytes).toFixed(0)}% free)`;
+    const outside = split ? [where, room] : [`${where} ${room}`];
     // a pool split over internal and external memory (STEdgeAI 4.x on the H7), or code inside beside weights outside
     const inside = internal.filter((m) => m.usedBytes > 0);
     if (!inside.length) return outside;
     const t = pick(inside);
-    return `${marginCell(t.usedBytes, t.capacityBytes, t.capacityBytes - t.usedBytes)} ${t.name} + ${outside}`;
+    return [marginCell(t.usedBytes, t.capacityBytes, t.capacityBytes - t.usedBytes, formatCap), t.name, `+ ${outside[0]}`, ...outside.slice(1)];
   }
   if (r.class === 'npu') {
     const pools = role === 'ram' ? r.memories.filter((m) => m.kind === 'internal-ram') : internal;
     const cap = pools.reduce((a, m) => a + m.capacityBytes, 0);
     const u = pools.reduce((a, m) => a + m.usedBytes, 0);
     const ext = external.reduce((a, m) => a + m.usedBytes, 0);
-    return internal.length ? `${marginCell(u, cap, cap - u)}${ext ? ` + ${formatBytes(ext)} ${external[0]!.name}` : ''}` : `${formatBytes(ext)} in ${external[0]!.name}`;
+    if (!internal.length) return [`${formatBytes(ext)} in ${external[0]!.name}`];
+    return [`${marginCell(u, cap, cap - u, formatCap)}${ext && !split ? ` + ${formatBytes(ext)} ${external[0]!.name}` : ''}`, ...(ext && split ? [`+ ${formatBytes(ext)} ${external[0]!.name}`] : [])];
   }
   const t = pick(internal);
-  return `${marginCell(t.usedBytes, t.capacityBytes, t.capacityBytes - t.usedBytes)} ${t.name}`;
+  return [marginCell(t.usedBytes, t.capacityBytes, t.capacityBytes - t.usedBytes, formatCap), t.name];
 }
 
 /**
