@@ -214,3 +214,12 @@ describe.skipIf(!HAVE_SHARED)("check's default table fits a 120-column terminal;
     expect(narrow).toContain('Limiting memory as a table column, one line per target: --wide; every memory with its bytes: --json.');
   });
 });
+
+describe('targets: a latency without a fit of its own says what it borrows, in words', () => {
+  it('the U5 row: the Cortex-M7 model × its ratio, fitted on 1 published model; no calibration key', async () => {
+    expect(await run('targets')).toBe(0);
+    const u5 = cli.out.split('\n').find((l) => l.includes('B-U585I-IOT02A'))!;
+    expect(u5).toMatch(/— \(no error: borrowed, Cortex-M33: the Cortex-M7 model × \d\.\d{3}, a ratio fitted on 1 published model\)/);
+    expect(u5).not.toMatch(/cortex-m\d|model\(s\)|cycles ×/);
+  });
+});

@@ -55,3 +55,8 @@ export function otherBorrowedWords(models: readonly Pick<EngineModel, 'key' | 'b
   const one = (m: (typeof models)[number]) => `${latencyModelWords(m.key)} (${modelCount(m.models)}) = ${latencyModelWords(m.borrowedFrom ?? '')} × ${(m.ratio ?? 1).toFixed(3)}`;
   return `not this model's figure: other kinds of model on this target have too few published times for a latency model of their own and borrow one, scaled by a fitted ratio (no error figure): ${models.map(one).join('; ')}`;
 }
+
+/** One borrowed model in a table cell: "Cortex-M33: the Cortex-M7 model × 1.431, a ratio fitted on 1 published model". */
+export function borrowedModelShort(m: Pick<EngineModel, 'key' | 'borrowedFrom' | 'ratio' | 'models'>): string {
+  return `${latencyModelWords(m.key)}: the ${latencyModelWords(m.borrowedFrom ?? '')} model × ${(m.ratio ?? 1).toFixed(3)}, a ratio fitted on ${m.models.length} published model${m.models.length === 1 ? '' : 's'}`;
+}
