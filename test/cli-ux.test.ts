@@ -133,7 +133,8 @@ describe('bad input: one edgefit line, exit code 2', () => {
 
 describe.skipIf(!HAVE_SHARED)('check: the table says what check --json says', () => {
   it('every target of a real model: fits, activations, RAM/flash cells, limiting memory, latency ± error', async () => {
-    expect(await run('check', YAMNET)).toBe(0);
+    // --wide: one line per target, the limiting memory a column (the narrow default: test/cli-newuser.test.ts)
+    expect(await run('check', YAMNET, '--wide')).toBe(0);
     const text = cli.out;
     cli.out = '';
     expect(await run('check', YAMNET, '--json')).toBe(0);
@@ -223,7 +224,7 @@ describe.skipIf(!HAVE_SHARED)('check: the table says what check --json says', ()
     const t = JSON.parse(cli.out).targets[0];
     expect(t.notes.some((n: string) => n.startsWith('code flash is a lower bound'))).toBe(true);
     cli.out = '';
-    expect(await run('check', YOLO_W4, '-t', 'H747')).toBe(0);
+    expect(await run('check', YOLO_W4, '-t', 'H747', '--wide')).toBe(0);
     const [, row] = tableRows(cli.out);
     expect(row![4]).toMatch(/^≥ [\d.]+ MiB \/ 2\.00 MiB \(\+\d+%\) internal flash \(2 banks\)$/);
     expect(row![3]).not.toMatch(/^≥/);
@@ -285,7 +286,7 @@ describe.skipIf(!HAVE_SHARED)('check --json records the size it was asked for', 
     expect(j.resolution).toBe(96);
     expect(j.inputs[0].shape).toEqual([1, 96, 96, 1]);
     cli.out = '';
-    expect(await run('check', YAMNET, '-t', 'H747', '--resolution', '96')).toBe(0);
+    expect(await run('check', YAMNET, '-t', 'H747', '--resolution', '96', '--wide')).toBe(0);
     expect(cli.out.split('\n')[0]).toBe(`${YAMNET} at 96×96 px: ${j.macs.toLocaleString('en-US')} MACs (conv/dense), weights 135.91 KiB`);
   });
 });
@@ -317,7 +318,7 @@ describe.skipIf(!HAVE_SHARED)('check: a partial analysis (unknown ops) marks eve
     expect(await run('check', model, '-t', 'H747', '-t', 'MP135', '--json')).toBe(0);
     expect(JSON.parse(cli.out).partial).toBe(true);
     cli.out = '';
-    expect(await run('check', model, '-t', 'H747', '-t', 'MP135')).toBe(0);
+    expect(await run('check', model, '-t', 'H747', '-t', 'MP135', '--wide')).toBe(0);
     expect(cli.out.split('\n')[0]).toMatch(/\(PARTIAL analysis: unknown ops left out, figures are lower bounds\)$/);
     const [, ...rows] = tableRows(cli.out);
     expect(rows).toHaveLength(2);

@@ -32,6 +32,7 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
       'edgefit check model.tflite -t STM32H747I-DISCO -t STM32N6570-DK',
       'edgefit check model.onnx -t H747 --resolution 160          # re-inferred at 160×160',
       'edgefit check model.onnx -t ./my-board.json --json         # your own profile (schema: docs/targets.md)',
+      'edgefit check model.tflite --wide                          # one line per target (about 265 columns)',
     ],
     units:
       'RAM/flash cells: used / capacity (free room in % of capacity) of the fullest memory the role uses, then any ' +

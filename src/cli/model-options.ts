@@ -2,6 +2,7 @@
  * The options every command that reads a model file shares: input-shape overrides and the size caps.
  * `addModelOptions(cmd)` declares them; `loadModelForCli(path, opts)` loads the model with them applied.
  */
+import { closeSync, openSync, readSync } from 'node:fs';
 import type { Command } from 'commander';
 import { EdgefitError, isEdgefitError } from '../analyzer/errors.ts';
 import type { IRModel } from '../analyzer/ir.ts';
@@ -28,11 +29,68 @@ export function addModelOptions(cmd: Command): Command {
 
 /** Loads a model with the command's caps and parses its --input-shape overrides against the model's inputs. */
 export function loadModelForCli(path: string, opts: ModelCliOptions): { model: IRModel; inputShapes: Record<string, number[]> } {
-  const model = loadModel(path, {
+  const caps = {
     maxFileBytes: parseByteCount(opts.maxFileBytes, '--max-file-bytes'),
     maxTensorBytes: parseByteCount(opts.maxTensorBytes, '--max-tensor-bytes'),
-  });
+  };
+  let model: IRModel;
+  try {
+    model = loadModel(path, caps);
+  } catch (e) {
+    throw isEdgefitError(e) && e.code === 'NOT_A_MODEL' ? notAModel(path, e) : e;
+  }
   return { model, inputShapes: parseInputShapes(opts.inputShape ?? [], model.graph.inputs) };
+}
+
+/** How much of a refused file is read to tell text from binary. */
+const SNIFF_BYTES = 4096;
+
+/**
+ * The loader's "not an ONNX or TFLite model (field 4 wire type 3 at byte 0)" in the user's terms: the ONNX reader's
+ * detail is where protobuf decoding failed, which means nothing to someone who passed a README. A file that reads as
+ * text is called a text file, with its first line; any other file keeps the detail, said as what it is.
+ */
+export function notAModel(path: string, e: EdgefitError): EdgefitError {
+  const detail = /is not an ONNX or TFLite model \((.*)\)$/.exec(e.message)?.[1];
+  if (detail === undefined) return e;
+  const head = readHead(path);
+  if (head === undefined) return e;
+  const firstLine = textFirstLine(head);
+  const what = `edgefit reads ONNX (.onnx, protobuf) and TFLite (.tflite, FlatBuffers) model files`;
+  if (firstLine !== undefined) {
+    return new EdgefitError('NOT_A_MODEL', `${path} is not an ONNX or TFLite model: it is a text file${firstLine ? ` (it begins "${firstLine}")` : ''}; ${what}`, e.exitCode);
+  }
+  return new EdgefitError('NOT_A_MODEL', `${path} is not an ONNX or TFLite model: it has no TFLite identifier ('TFL3' at byte 4) and does not decode as an ONNX protobuf (${detail}); ${what}`, e.exitCode);
+}
+
+function readHead(path: string): Uint8Array | undefined {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const buf = Buffer.alloc(SNIFF_BYTES);
+    return buf.subarray(0, readSync(fd, buf, 0, SNIFF_BYTES, 0));
+  } catch {
+    return undefined;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * The first line (up to 40 characters, control characters dropped) when `head` is text: valid UTF-8 (a character cut
+ * at the end of the sample allowed) with no NUL and no control characters but tab, CR, LF and form feed; else undefined.
+ */
+export function textFirstLine(head: Uint8Array): string | undefined {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: head.length >= SNIFF_BYTES });
+  } catch {
+    return undefined;
+  }
+  if (/[\u0000-\u0008\u000b\u000e-\u001f\u007f]/.test(text)) return undefined;
+  const line = text.replace(/^\uFEFF/, '').split(/\r?\n/).find((l) => l.trim() !== '') ?? '';
+  const trimmed = line.trim();
+  return trimmed.length > 40 ? `${trimmed.slice(0, 39)}…` : trimmed;
 }
 
 /** A positive integer byte count from the command line, or undefined when the option was not given. */

@@ -13,6 +13,9 @@ import type { Analysis } from '../analyzer/layer.ts';
 import { loadModel } from '../analyzer/load.ts';
 import { planMemory } from '../analyzer/memory/index.ts';
 import { calibratedModels, DEFAULT_TARGETS, evaluateTargets, type TargetResult } from '../targets/evaluate.ts';
+import { latencyModelWords } from '../targets/latency/engine-words.ts';
+import { modelForEngine } from '../targets/latency/engine-models.ts';
+import { modelFeatures } from '../targets/model-features.ts';
 import { neuralArtBlobBytes } from '../targets/neural-art-weights.ts';
 import { resolveTarget } from '../targets/resolve.ts';
 import { layerLatencyOf } from './layer-latency.ts';
@@ -265,7 +268,7 @@ function partError(fit: ReportTargetResult['ram'] | undefined, name: 'activation
  * Predictions to set beside published figures, taken from the results of the analysis whose input has the row's
  * size (H × W × C; for a figure without one, the square resolution).
  */
-function attachPredictions(figures: PublishedFigure[], evaluated: EvaluatedModel[], byResolution: Map<number, EvaluatedModel>): PublishedFigure[] {
+function attachPredictions(figures: PublishedFigure[], evaluated: EvaluatedModel[], byResolution: Map<number, EvaluatedModel>, arch?: string): PublishedFigure[] {
   return figures.map((f) => {
     const e = f.inputSize
       ? evaluated.find((x) => {
@@ -307,11 +310,58 @@ function attachPredictions(figures: PublishedFigure[], evaluated: EvaluatedModel
       errorPct = partError(t?.ram, 'activations');
       const unlike = inputTypeMismatch(f, e.analysis);
       if (unlike) return { ...f, predictedValue: predicted, predictedErrorPct: errorPct, comparable: false, comparabilityNote: unlike };
-    } else if (f.metric === 'internalRamBytes') predicted = t ? t.ram.internalBytes : null;
-    else if (f.metric === 'externalRamBytes') predicted = t ? t.ram.externalBytes : null;
-    const inSample = f.metric === 'latencyMs' && predicted !== null ? inSampleLatencyNote(f.rowId) : undefined;
+    } else if (f.metric === 'internalRamBytes' || f.metric === 'externalRamBytes') {
+      predicted = t ? (f.metric === 'internalRamBytes' ? t.ram.internalBytes : t.ram.externalBytes) : null;
+      if (predicted !== null) return { ...f, predictedValue: predicted, ...ramSplitError(f, figures, t!) };
+    }
+    const inSample = f.metric === 'latencyMs' && predicted !== null ? (inSampleLatencyNote(f.rowId) ?? borrowedInSampleNote(f, e, arch)) : undefined;
     return { ...f, predictedValue: predicted, predictedErrorPct: errorPct, ...(inSample ? { comparabilityNote: inSample } : {}) };
   });
+}
+
+/**
+ * A published latency row behind a borrowed latency model (engine-models.ts: a target with too few published models
+ * scales another engine's fit by one ratio, fitted on this target's rows): when the row's network is among those the
+ * ratio was fitted on, the prediction beside it is in-sample, and calibrate has no held-out figure for it (the U5:
+ * one ratio fitted on Yamnet's single row). Undefined otherwise.
+ */
+function borrowedInSampleNote(f: PublishedFigure, e: EvaluatedModel, arch: string | undefined): string | undefined {
+  if (!arch) return undefined;
+  let profile: TargetProfile;
+  try {
+    profile = resolveTarget(f.targetId);
+  } catch {
+    return undefined;
+  }
+  const engine = profile.engines.find((x) => x.id === profile.defaultEngine);
+  if (!engine) return undefined;
+  const m = modelForEngine(calibratedModels().engineModels, engine.calibrationKey, modelFeatures(e.analysis), engine.kind);
+  if (!m || m.kind !== 'borrowed' || !m.models.includes(arch)) return undefined;
+  const fittedOn = m.rows === 1 ? "this row alone (the board's only published time of a model edgefit can analyze)" : `ST's ${m.rows} published times on this board (${m.models.join(', ')}), this row among them`;
+  return `in-sample: this board's latency figure is the ${latencyModelWords(m.borrowedFrom ?? '')} model × one ratio fitted on ${fittedOn}: the agreement is not a test of the prediction, and no held-out figure exists`;
+}
+
+/**
+ * The expected error beside a published internal / external RAM figure (the N6 tables, ST's H747 re-identification
+ * tables). Calibrate scores such a row on internal + external together (its activation-RAM error on the target): that
+ * error is the internal figure's when neither ST's row nor the prediction puts anything in external RAM; otherwise the
+ * split has no calibrated error, and the note says so.
+ */
+function ramSplitError(f: PublishedFigure, figures: PublishedFigure[], t: ReportTargetResult): Pick<PublishedFigure, 'predictedErrorPct' | 'comparabilityNote'> {
+  const sum = partError(t.ram, 'activations');
+  const pct = sum === null ? undefined : `${sum.toFixed(1)} %`;
+  const publishedExternal = figures.find((g) => g.metric === 'externalRamBytes' && g.targetId === f.targetId && g.rowId === f.rowId && g.row === f.row)?.publishedValue ?? 0;
+  const noExternal = publishedExternal === 0 && t.ram.externalBytes === 0;
+  if (f.metric === 'internalRamBytes' && noExternal && sum !== null) {
+    return { predictedErrorPct: sum, comparabilityNote: `± is calibrate's activation-RAM error on this target (${pct}): it scores internal + external RAM together, and neither ST's row nor the prediction puts anything in external RAM` };
+  }
+  const why =
+    sum === null
+      ? 'no calibrated error: calibrate has no activation-RAM error for this target'
+      : f.metric === 'externalRamBytes' && noExternal
+        ? `no calibrated error of its own: nothing in external RAM on either side (calibrate scores internal + external together: ± ${pct})`
+        : `no calibrated error for the internal / external split: calibrate scores their sum (activation RAM, ± ${pct})`;
+  return { predictedErrorPct: null, comparabilityNote: why };
 }
 
 /**
@@ -354,7 +404,7 @@ export async function buildReportInput(modelPath: string, opts: ReportBuildOptio
     // the rows of the input sizes this report analyses the model at (its own, and each resolution's), square or not
     const evaluated = [...new Set([main, ...byResolution.values()])];
     const inputSizes = evaluated.map((e) => inputSizeOf(e.analysis)).filter((s): s is InputSize => s !== undefined);
-    published = attachPredictions(findPublishedFigures({ ...opts.published, resolutions: [], inputSizes }), evaluated, byResolution);
+    published = attachPredictions(findPublishedFigures({ ...opts.published, resolutions: [], inputSizes }), evaluated, byResolution, opts.published.arch);
   }
 
   return {

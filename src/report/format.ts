@@ -18,6 +18,15 @@ export function formatBytes(bytes: number): string {
   return `${grouped(bytes / GIB, 1)} GiB`;
 }
 
+/**
+ * The exact byte figures a note carries ("activations (917536 B) exceed …", as check --json keeps them) in the
+ * report's byte format ("896.7 KiB"), so notes read like the figures beside them. A byte figure is a whole
+ * number directly followed by " B".
+ */
+export function formatByteFigures(text: string): string {
+  return text.replace(/(?<![\w.,])(\d+) B\b/g, (_, digits: string) => formatBytes(Number(digits)));
+}
+
 /** Large counts with a unit prefix: 12.3 M, 456.7 k. */
 export function formatCount(count: number): string {
   if (!Number.isFinite(count)) return '—';

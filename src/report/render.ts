@@ -6,7 +6,7 @@
  */
 import { reportAssets } from './assets.ts';
 import { escapeHtml as esc, jsonForScript } from './escape.ts';
-import { formatBytes, formatCount, formatMs, formatPct, formatShape } from './format.ts';
+import { formatByteFigures, formatBytes, formatCount, formatMs, formatPct, formatShape } from './format.ts';
 import { buildPageData, targetLabel, type PageData } from './page-data.ts';
 import { combinedError, PART_LABELS } from './memory-parts.ts';
 import { formatInputSize } from './published.ts';
@@ -104,7 +104,7 @@ function memoryBar(kind: 'RAM' | 'Flash', fit: ReportMemoryFit): string {
 
 function targetRow(t: ReportTargetResult): string {
   const verdict = t.fits ? '<span class="verdict fits">fits</span>' : '<span class="verdict nofit">does not fit</span>';
-  const notes = t.notes && t.notes.length ? `<ul class="tnotes">${t.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : '';
+  const notes = t.notes && t.notes.length ? `<ul class="tnotes">${t.notes.map((n) => `<li>${esc(formatByteFigures(n))}</li>`).join('')}</ul>` : '';
   return `<tr data-target="${esc(t.id)}">
   <th scope="row"><div class="tname">${esc(targetLabel(t))}</div>${t.engine ? `<div class="engine">${esc(t.engine)}</div>` : ''}</th>
   <td>${verdict}${t.limitingMemory ? (t.fits ? `<div class="limiting ok">tightest: ${esc(t.limitingMemory)}</div>` : `<div class="limiting">limited by ${esc(t.limitingMemory)}</div>`) : ''}</td>
@@ -132,7 +132,16 @@ function verdictLine(targets: ReportTargetResult[]): string {
   const nofit = targets.filter((t) => !t.fits);
   if (nofit.length) parts.push(`Does not fit: ${nofit.map((t) => `${esc(targetLabel(t))}${t.limitingMemory ? ` (${esc(t.limitingMemory)})` : ''}`).join(', ')}.`);
   if (spill.length) parts.push(`Activations need external RAM on ${spill.map((t) => esc(targetLabel(t))).join(', ')}.`);
-  if (timed.length) parts.push(`Fastest: ${esc(targetLabel(timed[0]!))}, ${esc(formatMs(timed[0]!.latencyMs))} ${errorNote(timed[0]!.latencyErrorPct)}.`);
+  // a figure without an error (thin data) does not win "fastest" over calibrated ones: it is named beside them, as thin
+  const calibrated = timed.filter((t) => t.latencyErrorPct !== null);
+  const thinNote = (t: ReportTargetResult) => `${esc(targetLabel(t))}, ${esc(formatMs(t.latencyMs))} <span class="err none" title="No leave-one-model-out error for this prediction">(thin data: no error figure)</span>`;
+  if (calibrated.length) {
+    const best = calibrated[0]!;
+    const thinFaster = timed.filter((t) => t.latencyErrorPct === null && t.latencyMs! < best.latencyMs!);
+    parts.push(
+      `Fastest${thinFaster.length ? ' with a calibrated error' : ''}: ${esc(targetLabel(best))}, ${esc(formatMs(best.latencyMs))} ${errorNote(best.latencyErrorPct)}${thinFaster.length ? `; predicted faster, from thin data <span class="err none" title="No leave-one-model-out error for these predictions">(no error figure)</span>: ${thinFaster.map((t) => `${esc(targetLabel(t))}, ${esc(formatMs(t.latencyMs))}`).join('; ')}` : ''}.`,
+    );
+  } else if (timed.length) parts.push(`Fastest: ${thinNote(timed[0]!)}.`);
   return `<p class="verdictline">${parts.join(' ')}</p>`;
 }
 
@@ -215,7 +224,7 @@ ${figures
     const rawDiff = f.predictedValue !== null && f.predictedValue !== undefined && f.publishedValue !== 0 ? (100 * (f.predictedValue - f.publishedValue)) / f.publishedValue : null;
     const diff = rawDiff !== null && Math.abs(rawDiff) < 0.05 ? 0 : rawDiff;
     const err = f.predictedValue !== null && f.predictedValue !== undefined ? ` ${errorNote(f.predictedErrorPct)}` : '';
-    return `<tr><td class="board">${esc(f.board)}</td><td>${f.resolution ?? (f.inputSize ? esc(formatInputSize(f.inputSize)) : '—')}</td><td>${esc(METRIC_LABELS[f.metric])}</td><td class="num">${esc(formatMetric(f.metric, f.publishedValue))}</td><td class="num">${esc(formatMetric(f.metric, f.predictedValue))}${err}</td><td class="num">${diff === null ? '—' : `${diff >= 0 ? '+' : ''}${esc(formatPct(diff))}`}</td><td>${esc(f.row)}${f.comparable === false || f.comparabilityNote ? `<br><em>${esc(f.comparabilityNote ?? 'not like for like')}</em>` : ''}</td><td>${sourceCell(f.source.zooRelease, f.source.table)}</td></tr>`;
+    return `<tr><td class="board">${esc(f.board)}</td><td>${f.resolution ?? (f.inputSize ? esc(formatInputSize(f.inputSize)) : '—')}</td><td>${esc(METRIC_LABELS[f.metric])}</td><td class="num">${esc(formatMetric(f.metric, f.publishedValue))}</td><td class="num">${esc(formatMetric(f.metric, f.predictedValue))}${err}</td><td class="num">${diff === null ? '—' : `${diff >= 0 ? '+' : ''}${esc(formatPct(diff))}`}</td><td>${esc(f.row)}${f.comparable === false || f.comparabilityNote ? `<br><em>${esc(formatByteFigures(f.comparabilityNote ?? 'not like for like'))}</em>` : ''}</td><td>${sourceCell(f.source.zooRelease, f.source.table)}</td></tr>`;
   })
   .join('\n')}
 </tbody></table>`

@@ -13,7 +13,9 @@ import { analysisLayerWorks, type LayerWork } from './latency/layer-work.ts';
 import { CALIBRATION_ERROR_PATH, calibrate, type CalibrationReport, type QuantityError } from './calibration/calibrate.ts';
 import { loadCalibrationRows } from './calibration/dataset.ts';
 import { referenceVersionOf } from './latency/fit.ts';
-import { fitEngineModels, latencyPlacement, latencyRows, modelForEngine, neuralArtExternalShare, predictLayerMs, predictMs, type EngineModel } from './latency/engine-models.ts';
+import { mpuCpuPath } from './latency/runtime-path.ts';
+import { NEWEST_MPU_TOOL, fitEngineModels, latencyPlacement, latencyRows, modelForEngine, neuralArtExternalShare, predictLayerMs, predictMs, type EngineModel } from './latency/engine-models.ts';
+import { borrowedModelWords, otherBorrowedWords } from './latency/engine-words.ts';
 import { pricesExternalActivations } from './latency/features.ts';
 import { mapMemory, type MemoryUse, type Placement, type RoleSummary } from './memory-map.ts';
 import { activationPeakBytesForTool, poolPlanFor, type PeakEstimate, type PoolPlan } from './activation-peak.ts';
@@ -168,7 +170,12 @@ export function evaluateProfile(given: ModelFeatures, profile: TargetProfile, la
   if (tableBytes > 0) notes.push(`weights flash includes ${tableBytes} B of Neural-ART per-channel requantization tables (convolutions over 512 output channels)`);
   const blob = profile.activationPools ? features.weightsBlobBytesNeuralArt : undefined;
   // printed where the two forms differ by more than 1 % (the blob form drops biases; it is larger where 3x3 depthwise kernels are)
-  if (blob !== undefined && Math.abs(blob - weightBytes) > 0.01 * weightBytes) notes.push(`weights flash in the form of ST's application blobs and re-identification tables (3x3 depthwise kernels stored x8, no biases): ${blob} B`);
+  // the fit is checked with weightBytes; which build options give the blob form is not public (neural-art-weights.ts)
+  if (blob !== undefined && Math.abs(blob - weightBytes) > 0.01 * weightBytes) {
+    notes.push(
+      `weights flash, two forms: the table's flash figure, ${weightBytes} B, decides the fit (the form of ST's N6 benchmark rows for classification, detection and Yamnet models); ST's re-identification applications flash a blob form (3x3 depthwise kernels stored x8, no biases) of ${blob} B. Which build options give which form is not public; ${mapping.flash.marginBytes + weightBytes - blob >= 0 ? 'the flash has room for either' : 'the flash has no room for the blob form'}`,
+    );
+  }
   if (activation.source === 'fallback-max-live') notes.push('activation RAM from the max-live fallback (no st plan): an over-estimate for many nets');
   if (features.partial) notes.push(`${PARTIAL_NOTE_START}: figures are lower bounds`);
   const uncounted = features.runtimeObjects.uncountedLayers;
@@ -178,7 +185,13 @@ export function evaluateProfile(given: ModelFeatures, profile: TargetProfile, la
   let latencyMs: number | null = null;
   let layerLatencyMs: number[] | null = null;
   let perInferenceMs: number | null = null;
-  let latencyNote = lat?.note ?? '';
+  // the calibration table's note names borrowed models by calibration key ("cortex-a7x2:xnnpack cycles × 1.778"): said in words
+  const engineKeys = new Set(profile.engines.map((e) => e.calibrationKey));
+  const borrowedHere = [...cal.engineModels.values()].filter((m) => m.kind === 'borrowed' && engineKeys.has(m.key.split(/[:@]/)[0]!));
+  let latencyNote =
+    lat?.note && borrowedHere.length
+      ? otherBorrowedWords(borrowedHere)
+      : (lat?.note ?? '').replace(/only (\d+) model\(s\) behind this figure/, (_, n: string) => `only ${n} published model${n === '1' ? '' : 's'} timed on this board: too few to measure the error of its figure`);
   let uncalibratedExternal: string | undefined;
   if (model) {
     latencyMs = predictMs(model, features, profile, engine.clockMHz);
@@ -187,11 +200,12 @@ export function evaluateProfile(given: ModelFeatures, profile: TargetProfile, la
       layerLatencyMs = split.layerMs;
       perInferenceMs = split.perInferenceMs;
     }
-    if (model.kind === 'borrowed') latencyNote = `thin data (${model.models.length} model(s)): ${model.borrowedFrom} cycles × ${model.ratio!.toFixed(3)}`;
+    if (model.kind === 'borrowed') latencyNote = `thin data: ${borrowedModelWords(model)}`;
     uncalibratedExternal = externalActivationsUncalibrated(model, features, profile);
   } else latencyNote ||= `no calibrated latency model for ${engine.calibrationKey}`;
   const perTensorOnMp2 = engine.kind === 'mpu-gpu-npu' && !features.perChannel;
   if (engine.kind === 'mpu-gpu-npu') notes.push(perTensorOnMp2 ? 'per-tensor model: runs on the NPU' : 'per-channel model: runs mainly on the GPU (the NPU takes per-tensor int8 only)');
+  if (engine.kind === 'mpu-cpu') notes.push(mpuCpuPathNote(features, NEWEST_MPU_TOOL));
   let thin = lat?.status === 'thin' || model?.kind === 'borrowed';
   // latency outside every fit: kernels no calibration row runs (every row is an int8 model on int8 kernels), and/or
   // activations in an external RAM no row of this engine had; the figure is thin and the note gives each reason
@@ -259,6 +273,18 @@ function externalActivationsUncalibrated(model: EngineModel, features: ModelFeat
   const where = profile.memories.find((m) => m.activations && m.kind === 'external-ram')?.name ?? 'external RAM';
   const plan = neuralArtExternalShare(features, profile) !== undefined ? 'the Neural-ART pool plan' : 'the activation plan';
   return `${(100 * share).toFixed(1)} % of the activation bytes are in ${where} by ${plan}; no calibration row of ${key} has activations in external RAM, so their cost is not calibrated: the figure leaves it out (expect the time to be higher)`;
+}
+
+/**
+ * Which TFLite kernels a Cortex-A latency is for (latency/runtime-path.ts): the XNNPACK delegate X-LINUX-AI applies by
+ * default, or the built-in kernels TFLite falls back to when the file computes a shape at run time.
+ */
+function mpuCpuPathNote(f: ModelFeatures, toolVersion: string): string {
+  const tool = toolVersion.replace(/^x-linux-ai-/, 'X-LINUX-AI ');
+  const kind = f.weightFormat === 'int8' && !f.perChannel ? ' (per-tensor int8 kernels)' : '';
+  if (mpuCpuPath(f.runtimeShapeOps, toolVersion) === 'xnnpack') return `latency for TFLite on ${tool} with its XNNPACK delegate${kind}, which it applies by default to a model whose tensor sizes are all fixed`;
+  const n = f.runtimeShapeOps ?? 0;
+  return `latency for TFLite's built-in kernels on ${tool}${kind}, not the XNNPACK delegate: the file has ${n} SHAPE operator${n === 1 ? '' : 's'} computing a tensor size at run time, and TFLite drops XNNPACK for such a graph`;
 }
 
 /** Evaluates one analysis on each target (ids, names as ST prints them, or profile paths). */

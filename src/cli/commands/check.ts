@@ -5,17 +5,67 @@
  */
 import type { Command } from 'commander';
 import { addModelOptions, analyzeAtForCli, loadModelForCli, type ModelCliOptions } from '../model-options.ts';
-import { EdgefitError } from '../../analyzer/errors.ts';
-import { DEFAULT_TARGETS, evaluateTargets } from '../../targets/evaluate.ts';
-import { formatBytes, formatCount, parseResolutions, resultJson } from '../../targets/present.ts';
-import { boundedActivationsCell, boundedLatencyCell, boundedRoleCell, FIT_TABLE_LEGEND, thinLatencyLines, verdictLine } from '../format/fit-notes.ts';
-import { renderTable } from '../format/table.ts';
+import { DEFAULT_TARGETS, evaluateTargets, type TargetResult } from '../../targets/evaluate.ts';
+import { formatBytes, formatCount, parseResolution, resultJson } from '../../targets/present.ts';
+import { boundedActivationsCell, boundedLatencyCell, boundedRoleCell, boundedRoleLines, FIT_TABLE_LEGEND, thinLatencyLines, verdictLine } from '../format/fit-notes.ts';
+import { formatByteFigures } from '../format/numbers.ts';
+import { renderTable, wrapText } from '../format/table.ts';
 import { uniqueTargets } from '../target-list.ts';
 
 interface CheckOptions extends ModelCliOptions {
   target?: string[];
   json?: boolean;
   resolution?: string;
+  wide?: boolean;
+}
+
+/** check's default table fits a terminal this wide (columns + borders). */
+export const NARROW_TABLE_COLUMNS = 120;
+
+const NARROW_TABLE_LEGEND = 'Limiting memory as a table column, one line per target: --wide; every memory with its bytes: --json.';
+
+/**
+ * The default table, at most NARROW_TABLE_COLUMNS wide: RAM and flash cells one part a line (figure, memory, external
+ * part), latency wrapped; the limiting memory goes under the table (limitingLine). Same figures as --wide.
+ */
+function narrowTable(results: readonly TargetResult[]): string {
+  return renderTable(
+    [
+      { header: 'target', width: 18 },
+      { header: 'fits', width: 6 },
+      { header: 'activations', align: 'right', width: 14 },
+      { header: 'RAM used / capacity (free)', width: 31 },
+      { header: 'flash used / capacity (free)', width: 31 },
+      { header: 'latency\n± LOO error', align: 'right', width: 13 },
+    ],
+    results.map((r) => [r.name, r.fits ? 'yes' : 'NO', boundedActivationsCell(r), boundedRoleLines(r, 'ram'), boundedRoleLines(r, 'flash'), boundedLatencyCell(r)]),
+  );
+}
+
+/** The table as it was before the narrow one: one line per target, the limiting memory as a column (about 265 columns). */
+function wideTable(results: readonly TargetResult[]): string {
+  return renderTable(
+    [
+      { header: 'target' },
+      { header: 'fits' },
+      { header: 'activations', align: 'right' },
+      { header: 'RAM used / capacity (free)' },
+      { header: 'flash used / capacity (free)' },
+      { header: 'limiting memory' },
+      { header: 'latency ± LOO error', align: 'right' },
+    ],
+    results.map((r) => [r.name, r.fits ? 'yes' : 'NO', boundedActivationsCell(r), boundedRoleCell(r, 'ram'), boundedRoleCell(r, 'flash'), r.limitingMemory, boundedLatencyCell(r)]),
+  );
+}
+
+/** "limiting memory (least room left):" and a line per target, as the notes are: the --wide table's column. */
+function limitingLine(results: readonly TargetResult[]): string {
+  return `limiting memory (least room left):\n${results.map((r) => wrapNote(`  ${r.name}: ${r.limitingMemory}`)).join('\n')}`;
+}
+
+/** A "  TARGET: text" line wrapped to the narrow table's width, continuation lines indented under the text. */
+function wrapNote(line: string): string {
+  return wrapText(line.trimStart(), NARROW_TABLE_COLUMNS, '  ', '    ');
 }
 
 export function registerCheck(program: Command): void {
@@ -25,10 +75,10 @@ export function registerCheck(program: Command): void {
     .argument('<model>', 'model file (.onnx or .tflite)')
     .option('-t, --target <name|profile.json>', 'target board/series as ST prints it, or a profile file (repeatable; default: every board)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--resolution <px>', 're-infer shapes at this square input size in pixels (no new file), e.g. 160')
+    .option('--wide', 'one line per target with the limiting memory as a column (about 265 characters wide)')
     .option('--json', 'print JSON (targets[] with id, fits, ram, flash, latencyMs, latencyErrorPct, limitingMemory; docs/json.md)');
   addModelOptions(cmd).action((path: string, opts: CheckOptions) => {
-      const res = opts.resolution !== undefined ? parseResolutions(opts.resolution, '--resolution') : undefined;
-      if (res && res.length !== 1) throw new EdgefitError('USAGE', '--resolution takes one size; use compare for a sweep');
+      const res = opts.resolution !== undefined ? [parseResolution(opts.resolution)] : undefined;
       const { model, inputShapes } = loadModelForCli(path, opts);
       const analysis = analyzeAtForCli(path, model, res?.[0], inputShapes);
       const results = evaluateTargets(analysis, opts.target?.length ? uniqueTargets(opts.target) : DEFAULT_TARGETS);
@@ -50,31 +100,15 @@ export function registerCheck(program: Command): void {
       } else {
         // activations differ per target (each target's own planner), so they are a column, not one header figure
         const head = `${analysis.model.path}${res ? ` at ${res[0]}×${res[0]} px` : ''}: ${formatCount(analysis.totals.macsConvDense)} MACs (conv/dense), weights ${formatBytes(analysis.totals.weightBytes)}${analysis.partial ? ' (PARTIAL analysis: unknown ops left out, figures are lower bounds)' : ''}`;
-        const rows = results.map((r) => [
-          r.name,
-          r.fits ? 'yes' : 'NO',
-          boundedActivationsCell(r),
-          boundedRoleCell(r, 'ram'),
-          boundedRoleCell(r, 'flash'),
-          r.limitingMemory,
-          boundedLatencyCell(r),
-        ]);
-        const table = renderTable(
-          [
-            { header: 'target' },
-            { header: 'fits' },
-            { header: 'activations', align: 'right' },
-            { header: 'RAM used / capacity (free)' },
-            { header: 'flash used / capacity (free)' },
-            { header: 'limiting memory' },
-            { header: 'latency ± LOO error', align: 'right' },
-          ],
-          rows,
-        );
-        const notes = results.flatMap((r) => r.notes.map((n) => `  ${r.name}: ${n}`));
-        const thin = thinLatencyLines(results);
+        const table = opts.wide ? wideTable(results) : narrowTable(results);
+        // the narrow layout wraps its notes to the table's width too; --wide keeps one line each
+        const fit = (line: string) => (opts.wide ? line : wrapNote(line));
+        const notes = results.flatMap((r) => r.notes.map((n) => fit(`  ${r.name}: ${formatByteFigures(n)}`)));
+        const thin = thinLatencyLines(results).split('\n').map((l) => (l.startsWith('  ') ? fit(l) : l)).join('\n');
         process.stdout.write(
-          [head, table, verdictLine(results), notes.length ? `notes:\n${notes.join('\n')}` : '', thin, FIT_TABLE_LEGEND].filter(Boolean).join('\n') + '\n',
+          [opts.wide ? head : wrapText(head, NARROW_TABLE_COLUMNS), table, verdictLine(results), opts.wide ? '' : limitingLine(results), notes.length ? `notes:\n${notes.join('\n')}` : '', thin, FIT_TABLE_LEGEND, opts.wide ? '' : NARROW_TABLE_LEGEND]
+            .filter(Boolean)
+            .join('\n') + '\n',
         );
       }
       process.exitCode = allFit ? 0 : 1;

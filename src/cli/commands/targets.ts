@@ -1,6 +1,7 @@
 /** `edgefit targets [--json]`: the built-in target profiles, their memories, engines and calibration error. */
 import type { Command } from 'commander';
 import { calibratedModels, calibrationEntryFor } from '../../targets/evaluate.ts';
+import { borrowedModelShort } from '../../targets/latency/engine-words.ts';
 import { listTargets } from '../../targets/resolve.ts';
 import { formatBytes } from '../format/numbers.ts';
 import { renderTable } from '../format/table.ts';
@@ -24,7 +25,7 @@ export function registerTargets(program: Command): void {
     .option('--json', 'print JSON (every profile with its memories, engines and calibration error)')
     .action((opts: { json?: boolean }) => {
       const profiles = listTargets();
-      const { errors } = calibratedModels();
+      const { errors, engineModels } = calibratedModels();
       if (opts.json) {
         process.stdout.write(`${JSON.stringify({ targets: profiles.map((p) => ({ ...p, calibration: calibrationEntryFor(p, errors)?.errors ?? null })) }, null, 2)}\n`);
         return;
@@ -32,7 +33,11 @@ export function registerTargets(program: Command): void {
       const rows = profiles.map((p) => {
         const e = calibrationEntryFor(p, errors)?.errors;
         const lat = e?.latency;
-        const latCell = !lat?.summary ? `— (${lat?.note || 'no data'})` : `${lat.summary.mapePct.toFixed(1)}% / worst ${signedPct(lat.summary.worstPct)} (${lat.summary.models} models)${lat.status === 'thin' ? ' THIN' : ''}`;
+        // a target with no latency fit of its own borrows one: said in words, not by calibration key ("cortex-m7 cycles × 1.431")
+        const keys = new Set(p.engines.map((g) => g.calibrationKey));
+        const borrowed = [...engineModels.values()].filter((m) => m.kind === 'borrowed' && keys.has(m.key.split(/[:@]/)[0]!));
+        const why = lat?.note && borrowed.length ? `no error: borrowed, ${borrowed.map(borrowedModelShort).join('; ')}` : lat?.note || 'no data';
+        const latCell = !lat?.summary ? `— (${why})` : `${lat.summary.mapePct.toFixed(1)}% / worst ${signedPct(lat.summary.worstPct)} (${lat.summary.models} models)${lat.status === 'thin' ? ' THIN' : ''}`;
         const mem = (q: 'activationRam' | 'weightsFlash' | 'runtimeRam' | 'codeFlash') => {
           const summary = e?.[q]?.summary;
           return summary ? `${summary.mapePct.toFixed(1)}%${e![q]!.status === 'thin' ? ' THIN' : ''}` : '—';

@@ -3,7 +3,8 @@
  * carries no error figure. One wording for both commands.
  */
 import { CODE_FLASH_LOWER_BOUND_NOTE_START, PARTIAL_NOTE_START, type TargetResult } from '../../targets/evaluate.ts';
-import { formatBytes, latencyCell, roleCell } from '../../targets/present.ts';
+import { formatBytes, latencyCell, roleCell, roleCellLines } from '../../targets/present.ts';
+import { formatByteFigures } from './numbers.ts';
 
 /** The legend under a fit table (check, compare). */
 export const FIT_TABLE_LEGEND = [
@@ -25,7 +26,7 @@ export function thinLatencyLines(results: readonly TargetResult[]): string {
   const lines: string[] = [];
   for (const r of results) {
     if (r.latencyStatus !== 'thin') continue;
-    const line = `  ${r.name}: ${r.latencyNote}`;
+    const line = `  ${r.name}: ${formatByteFigures(r.latencyNote)}`;
     if (seen.has(line)) continue;
     seen.add(line);
     lines.push(line);
@@ -67,4 +68,10 @@ export function boundedRoleCell(r: TargetResult, role: 'ram' | 'flash'): string 
   const partial = r.notes.some((n) => n.startsWith(PARTIAL_NOTE_START));
   const codeLowerBound = role === 'flash' && r.notes.some((n) => n.startsWith(CODE_FLASH_LOWER_BOUND_NOTE_START));
   return `${partial || codeLowerBound ? '≥ ' : ''}${roleCell(r, role)}`;
+}
+
+/** boundedRoleCell one part a line (check's narrow table), "≥ " before the figure when it is a lower bound. */
+export function boundedRoleLines(r: TargetResult, role: 'ram' | 'flash'): string {
+  const bounded = boundedRoleCell(r, role).startsWith('≥ ');
+  return `${bounded ? '≥ ' : ''}${roleCellLines(r, role)}`;
 }

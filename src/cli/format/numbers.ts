@@ -43,6 +43,15 @@ export function formatBytesExact(bytes: number): string {
   return bytes >= 1024 ? `${formatCount(bytes)} B (${formatBytes(bytes)})` : `${formatCount(bytes)} B`;
 }
 
+/**
+ * The byte figures a sentence carries as exact counts ("activations (917536 B) exceed …") rewritten with
+ * `format` (default formatBytes: "896.03 KiB"), so notes read like the tables beside them. Only a whole
+ * number directly followed by " B" is a byte figure. check --json keeps the exact counts in its notes.
+ */
+export function formatByteFigures(text: string, format: (bytes: number) => string = formatBytes): string {
+  return text.replace(/(?<![\w.,])(\d+) B\b/g, (_, digits: string) => format(Number(digits)));
+}
+
 /** [1, 3, 224, 224] → "1x3x224x224"; a scalar "scalar". */
 export function formatShape(shape: readonly number[]): string {
   return shape.length === 0 ? 'scalar' : shape.join('x');
