@@ -4,7 +4,9 @@
  *
  * - Memory: the window is the whole buffer; views (subarray) cost nothing.
  * - File: the window is a scratch buffer re-filled with readFully at the position asked for (4 KiB after a
- *   jump, doubling to 256 KiB while reading on; kept from one load to the next: nothing read through it escapes as a view; small payloads and strings are copies). A
+ *   jump of more than 32 KiB, doubling to 256 KiB while reading on; kept from one load to the next: nothing read
+ *   through it escapes as a view; small payloads and strings are copies), or the file's first bytes as read by
+ *   the caller (`head`, read again by the decoder after the top-level scan). A
  *   caller that meets a long payload it does not need now (initializer raw_data, packed float_data) asks
  *   `payload`, which returns a copy when it is small and otherwise a `LazyRange` (offset + length) without
  *   reading it.
@@ -28,6 +30,11 @@ const WINDOW_BYTES = 16 * 1024;
  */
 const MIN_WINDOW_BYTES = 4 * 1024;
 const MAX_WINDOW_BYTES = 256 * 1024;
+/**
+ * A jump past the window's end by at most this many bytes (over a payload left on disk) still counts as reading
+ * on: a read costs a few microseconds of system call whatever its size, about as much as copying 32 KiB more.
+ */
+const READ_THROUGH_BYTES = 32 * 1024;
 /** Payloads up to this many bytes are read with the structure; longer ones outside the window stay on disk. */
 export const INLINE_PAYLOAD_BYTES = 4 * 1024;
 
@@ -201,6 +208,8 @@ const shared = {
   entries: new Int32Array(0),
   pool: new Int32Array(0),
   strings: [] as (string | undefined)[],
+  /** Entries of `strings` the last load set (1 … used). */
+  used: 0,
 };
 
 /** Ints per string in StringTable.entries: its hash, where its words start in the pool, its length in bytes. */
@@ -278,7 +287,8 @@ class StringTable {
     else shared.slots.fill(0, 0, size);
     if (shared.entries.length < ENTRY * (size / 2 + 1)) shared.entries = new Int32Array(ENTRY * (size / 2 + 1));
     if (shared.pool.length < 4 * size) shared.pool = new Int32Array(4 * size);
-    shared.strings.fill(undefined); // the previous load's strings are not kept alive
+    shared.strings.fill(undefined, 0, shared.used + 1); // the previous load's strings are not kept alive
+    shared.used = 0;
     this.slots = shared.slots;
     this.entries = shared.entries;
     this.pool = shared.pool;
@@ -405,6 +415,7 @@ class StringTable {
     this.entries[e + 2] = n;
     this.poolUsed = at + cells;
     this.strings[id] = s;
+    shared.used = id;
     this.slots[slot] = id;
     this.lastId = id;
     if (id >= this.limit) this.grow();
@@ -490,6 +501,8 @@ export class WireReader {
   pos = 0;
   /** Bytes the next refill reads (at least). */
   private window = WINDOW_BYTES;
+  /** The bytes given at construction: in file mode the file's first bytes, a window to come back to without a read. */
+  private readonly head: Buffer;
   readonly size: number;
   private readonly fd: number | undefined;
   readonly file: FileIdentity | undefined;
@@ -502,6 +515,7 @@ export class WireReader {
   constructor(bytes: Uint8Array, file?: { fd: number; identity: FileIdentity }, arena?: ByteArena) {
     // a Buffer view (no copy) for its native utf8Slice
     this.buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.head = this.buf;
     this.wend = bytes.length;
     this.fd = file?.fd;
     this.file = file?.identity;
@@ -520,7 +534,20 @@ export class WireReader {
 
   private refill(n: number): void {
     if (this.fd === undefined) throw new WireError(`needs ${n} bytes at byte ${this.pos} but the data ends at ${this.size}`);
-    this.window = this.pos >= this.base && this.pos <= this.wend ? Math.min(this.window * 2, MAX_WINDOW_BYTES) : MIN_WINDOW_BYTES;
+    const head = this.head;
+    if (this.pos + n <= head.length && this.buf !== head) {
+      // back to the file's first bytes (the decoder starts over after the top-level scan read the file's end)
+      this.buf = head;
+      this.names.windowChanged(head.length);
+      this.base = 0;
+      this.wend = head.length;
+      this.window = head.length;
+      return;
+    }
+    // reading on, or past a gap short enough that reading through it costs less than the extra read a fresh
+    // small window would need: the window grows; after a longer jump it starts small again
+    const onward = this.pos >= this.base && this.pos <= this.wend + READ_THROUGH_BYTES;
+    this.window = onward ? Math.min(this.window * 2, MAX_WINDOW_BYTES) : MIN_WINDOW_BYTES;
     const len = Math.min(Math.max(n, this.window), this.size - this.pos);
     if (len < n) throw new WireError(`needs ${n} bytes at byte ${this.pos} but the file ends at ${this.size}`);
     if (len > scratch.length && len <= MAX_KEPT_SCRATCH) scratch = Buffer.allocUnsafe(len);
