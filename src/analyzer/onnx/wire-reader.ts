@@ -338,44 +338,30 @@ class StringTable {
     return this.view;
   }
 
-  /** The string of the n bytes at `start` (see WireReader.string for `flat`). */
+  /**
+   * The string of the n bytes at `start` (see WireReader.string for `flat`). The bytes are tested for characters
+   * that are not printable ASCII only when they are not in the table: a string found there is a kept one, which
+   * passed the test when it was kept.
+   */
   intern(buf: Buffer, start: number, n: number, flat: boolean): string {
     const view = this.dataViewOf(buf);
     const words = n >> 2;
     // two hash lanes (even and odd words), so consecutive multiplies do not wait on each other
     let h = n;
     let h2 = 0x2545f491;
-    // per byte, bit 7 of `odd` is set when the byte is not printable ASCII (below 0x20, or 0x7f and up)
-    let odd = 0;
     let k = 0;
     for (; k + 1 < words; k += 2) {
-      const w = view.getInt32(start + 4 * k, true);
-      const w2 = view.getInt32(start + 4 * k + 4, true);
-      odd |= oddWordBytes(w) | oddWordBytes(w2);
-      h = Math.imul(h ^ w, 0x9e3779b1);
-      h2 = Math.imul(h2 ^ w2, 0x85ebca6b);
+      h = Math.imul(h ^ view.getInt32(start + 4 * k, true), 0x9e3779b1);
+      h2 = Math.imul(h2 ^ view.getInt32(start + 4 * k + 4, true), 0x85ebca6b);
     }
-    if (k < words) {
-      const w = view.getInt32(start + 4 * k, true);
-      odd |= oddWordBytes(w);
-      h = Math.imul(h ^ w, 0x9e3779b1);
-    }
+    if (k < words) h = Math.imul(h ^ view.getInt32(start + 4 * k, true), 0x9e3779b1);
     // the last 1–3 bytes, as the low bytes of a word (the pool keeps them so, zero-padded)
     let tail = 0;
     if ((n & 3) !== 0) {
-      for (let i = start + 4 * words, shift = 0; i < start + n; i++, shift += 8) {
-        const b = buf[i]!;
-        odd |= oddByte(b);
-        tail |= b << shift;
-      }
+      for (let i = start + 4 * words, shift = 0; i < start + n; i++, shift += 8) tail |= buf[i]! << shift;
       h2 = Math.imul(h2 ^ tail, 0x85ebca6b);
     }
     h = Math.imul(h ^ ((h2 >>> 16) | (h2 << 16)), 0x9e3779b1);
-    if ((odd & 0x80808080) !== 0) {
-      // a control character, DEL, or non-ASCII: decoded as UTF-8 (invalid UTF-8 becomes U+FFFD, as
-      // protobufjs decoded it) and looked at closely; only printable ASCII strings are kept
-      return this.decoded(buf, start, start + n);
-    }
     const slots = this.slots;
     const entries = this.entries;
     const pool = this.pool;
@@ -393,6 +379,16 @@ class StringTable {
         }
       }
       slot = (slot + 1) & this.mask;
+    }
+    // per byte, bit 7 of `odd` is set when the byte is not printable ASCII (below 0x20, or 0x7f and up); the
+    // tail's padding bytes are made printable ('A') for the test
+    let odd = 0;
+    for (let j = 0; j < words; j++) odd |= oddWordBytes(view.getInt32(start + 4 * j, true));
+    if ((n & 3) !== 0) odd |= oddWordBytes(tail | (0x41414141 & ~((1 << (8 * (n & 3))) - 1)));
+    if ((odd & 0x80808080) !== 0) {
+      // a control character, DEL, or non-ASCII: decoded as UTF-8 (invalid UTF-8 becomes U+FFFD, as
+      // protobufjs decoded it) and looked at closely; only printable ASCII strings are kept
+      return this.decoded(buf, start, start + n);
     }
     return this.kept(buf, start, n, h, slot, tail, flat);
   }
