@@ -142,7 +142,8 @@ describe('lazy ONNX file reader', () => {
     const fs = createRequire(import.meta.url)('node:fs') as typeof import('node:fs');
     const readSync = fs.readSync;
     const positions: (number | null | undefined)[] = [];
-    (fs as { readSync: unknown }).readSync = (...args: Parameters<typeof readSync>) => {
+    // readSync(fd, buffer, offset, length, position), as read-fully.ts calls it
+    (fs as { readSync: unknown }).readSync = (...args: unknown[]) => {
       positions.push(args[4] as number | null | undefined);
       return (readSync as (...a: unknown[]) => number)(...args);
     };
