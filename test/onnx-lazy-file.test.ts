@@ -6,6 +6,7 @@
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, utimesSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -133,6 +134,45 @@ describe('lazy ONNX file reader', () => {
     expect(codes.has('TRUNCATED')).toBe(true);
     expect(codes.has('ok')).toBe(false);
     expect(openFds()).toBe(before);
+  });
+
+  it('reads the first bytes of the file once: the decoder starts again from them after the top-level scan', () => {
+    const path = join(tmp, 'head.onnx');
+    writeFileSync(path, convModel().toBytes());
+    const fs = createRequire(import.meta.url)('node:fs') as typeof import('node:fs');
+    const readSync = fs.readSync;
+    const positions: (number | null | undefined)[] = [];
+    // readSync(fd, buffer, offset, length, position), as read-fully.ts calls it
+    (fs as { readSync: unknown }).readSync = (...args: unknown[]) => {
+      positions.push(args[4] as number | null | undefined);
+      return (readSync as (...a: unknown[]) => number)(...args);
+    };
+    syncBuiltinESMExports();
+    try {
+      loadModel(path);
+    } finally {
+      (fs as { readSync: unknown }).readSync = readSync;
+      syncBuiltinESMExports();
+    }
+    expect(positions.length, 'reads were seen').toBeGreaterThan(1);
+    expect(positions.filter((p) => p === 0)).toHaveLength(1);
+  });
+
+  it('a model keeps nothing of the buffers the next load reuses (first bytes, window)', () => {
+    const first = join(tmp, 'first.onnx');
+    const second = join(tmp, 'second.onnx');
+    writeFileSync(first, convModel().toBytes());
+    const other = new OnnxGraphBuilder({ name: 'other' });
+    other.input('p', 'float32', [1, 4]);
+    other.initializer('q', 'float32', [4], [9, 8, 7, 6]);
+    other.node('Mul', ['p', 'q'], ['r'], {}, { name: 'mul' });
+    other.output('r', 'float32', [1, 4]);
+    writeFileSync(second, other.toBytes());
+    const m = loadModel(first);
+    const before = JSON.stringify(summary(m.graph));
+    loadModel(second);
+    expect(JSON.stringify(summary(m.graph))).toBe(before);
+    expect(summary(m.graph)).toEqual(summary(loadModelBytes(readFileSync(first), first).graph));
   });
 
   it('refuses to read a payload from a file that changed or vanished after loading', () => {

@@ -42,6 +42,16 @@ function tooLarge(path: string, size: number, cap: number): EdgefitError {
 /** Bytes read first: enough to tell TFLite from ONNX, and the start of an ONNX file's structure. */
 const HEAD_BYTES = 16 * 1024;
 
+/**
+ * The buffer the first bytes are read into, reused from one load to the next (loads are synchronous): the
+ * readers copy what they keep of it (the ONNX reader's strings and small payloads, the TFLite reader's bytes).
+ */
+const headBuffer = Buffer.allocUnsafe(HEAD_BYTES);
+
+function cannotRead(path: string, e: unknown): EdgefitError {
+  return new EdgefitError('FILE_NOT_FOUND', `${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+}
+
 /** Reads [from, into.length) of `into` from the same offsets of the file; TRUNCATED when it ends first. */
 function readRest(fd: number, into: Uint8Array, from: number, path: string): void {
   const got = readFully(fd, into, from, into.length - from, from);
@@ -55,7 +65,6 @@ function readRest(fd: number, into: Uint8Array, from: number, path: string): voi
  */
 export function loadModel(path: string, opts: LoadOptions = {}): IRModel {
   const cap = opts.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const cannotRead = (e: unknown) => new EdgefitError('FILE_NOT_FOUND', `${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
   let fd: number;
   try {
     // non-blocking, so a FIFO opens at once (and is refused below as not a regular file)
@@ -63,7 +72,7 @@ export function loadModel(path: string, opts: LoadOptions = {}): IRModel {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') throw new EdgefitError('FILE_NOT_FOUND', `${path}: no such file`);
-    throw cannotRead(e);
+    throw cannotRead(path, e);
   }
   let size: number;
   const absolute = resolve(path);
@@ -77,11 +86,11 @@ export function loadModel(path: string, opts: LoadOptions = {}): IRModel {
       size = st.size;
       mtimeMs = st.mtimeMs;
       if (size > cap) throw tooLarge(path, size, cap);
-      head = Buffer.allocUnsafe(Math.min(size, HEAD_BYTES));
+      head = size >= HEAD_BYTES ? headBuffer : headBuffer.subarray(0, size);
       readRest(fd, head, 0, path);
     } catch (e) {
       if (isEdgefitError(e)) throw e;
-      throw cannotRead(e);
+      throw cannotRead(path, e);
     }
     if (isTflite(head)) {
       // large constants are left on disk until a stage reads them; the model keeps nothing of the file (tflite/reader.ts)
@@ -95,7 +104,7 @@ export function loadModel(path: string, opts: LoadOptions = {}): IRModel {
         readRest(fd, bytes, head.length, path);
       } catch (e) {
         if (isEdgefitError(e)) throw e;
-        throw cannotRead(e);
+        throw cannotRead(path, e);
       }
       return loadModelBytes(bytes, path, { ...opts, baseDir });
     }

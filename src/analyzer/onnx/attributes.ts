@@ -62,13 +62,18 @@ export function convertAttribute(a: WireAttribute, nodeName: string, ctx: AttrCo
       return tensorData(a.t ?? new WireTensor(), `attribute '${a.name ?? ''}' of node '${nodeName}'`, ctx);
     case T.GRAPH:
       return ctx.convertGraph(a.g ?? new WireGraph());
+    // the decoded attribute's own list (each attribute is converted once), not a copy; a fresh array for an
+    // attribute without values (the decoder's shared empty list is frozen)
     case T.FLOATS:
-      return Array.from(a.floats);
+      return a.floats.length > 0 ? a.floats : [];
     case T.INTS: {
       const ints = a.ints;
-      const out = new Array<number>(ints.length);
-      for (let k = 0; k < ints.length; k++) out[k] = int64Clamped(ints[k]);
-      return out;
+      if (ints.length === 0) return [];
+      for (let k = 0; k < ints.length; k++) {
+        const v = ints[k]!;
+        if (typeof v !== 'number' || !Number.isSafeInteger(v)) ints[k] = int64Clamped(v);
+      }
+      return ints as number[];
     }
     case T.STRINGS:
       return a.strings.map((s) => utf8.decode(s));

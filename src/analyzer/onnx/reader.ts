@@ -181,19 +181,68 @@ function distinctNodeNames(g: WireGraph): boolean {
   if (!g.nodeNamesHashed) return false;
   const n = g.nodeNameHashes.length;
   if (n < 2 && g.unnamedNodes === 0) return true;
-  const sorted = new Int32Array(g.nodeNameHashes);
+  const hashes = g.nodeNameHashes;
   if (g.unnamedNodes > 0) {
     const nodes = g.node;
     for (let j = 0; j < n; j++) {
       if (nodes[j]!.name !== '') continue;
       const h = hashPrintable(`${nodes[j]!.opType}_${j}`);
       if (h === undefined) return false;
-      sorted[j] = h;
+      hashes[j] = h;
     }
   }
-  sorted.sort();
-  for (let i = 1; i < n; i++) if (sorted[i] === sorted[i - 1]) return false;
+  return allDifferent(hashes);
+}
+
+/**
+ * Whether no two of the hashes are equal: an open-addressing set of them (a table at most half full, probed
+ * linearly from each hash's top bits), O(n) where sorting them was O(n log n).
+ */
+function allDifferent(hashes: readonly number[]): boolean {
+  const n = hashes.length;
+  let bits = 4;
+  while (1 << bits < 2 * n) bits++;
+  const mask = (1 << bits) - 1;
+  const shift = 32 - bits;
+  const keys = new Int32Array(1 << bits);
+  const used = new Uint8Array(1 << bits);
+  for (let i = 0; i < n; i++) {
+    const h = hashes[i]! | 0;
+    let slot = Math.imul(h, 0x9e3779b1) >>> shift;
+    while (used[slot] !== 0) {
+      if (keys[slot] === h) return false;
+      slot = (slot + 1) & mask;
+    }
+    used[slot] = 1;
+    keys[slot] = h;
+  }
   return true;
+}
+
+/**
+ * What attribute conversion needs of a graph's ReadContext; a sub-graph attribute is converted one level deeper.
+ * A class (its convertGraph a method), not an object literal with an arrow: no closure made per graph.
+ */
+class GraphAttrContext implements AttrContext {
+  readonly path: string;
+  readonly baseDir: string | undefined;
+  readonly maxTensorBytes: number;
+  readonly arena: ByteArena | undefined;
+  readonly warnings: string[];
+  private readonly read: ReadContext;
+
+  constructor(ctx: ReadContext) {
+    this.path = ctx.path;
+    this.baseDir = ctx.baseDir;
+    this.maxTensorBytes = ctx.maxTensorBytes;
+    this.arena = ctx.arena;
+    this.warnings = ctx.warnings;
+    this.read = ctx;
+  }
+
+  convertGraph(sub: WireGraph): IRGraph {
+    return convertGraph(sub, readContext(this.read, this.read.warnings, this.read.depth + 1));
+  }
 }
 
 /**
@@ -204,14 +253,7 @@ function convertGraph(g: WireGraph, ctx: ReadContext, ids?: NameIds): IRGraph {
   if (ctx.depth > 64) throw new EdgefitError('BAD_MODEL', `${ctx.path}: sub-graphs nested more than 64 deep`);
   const tensors = new Map<string, TensorInfo>();
   const graphName = g.name;
-  const attrCtx: AttrContext = {
-    path: ctx.path,
-    baseDir: ctx.baseDir,
-    maxTensorBytes: ctx.maxTensorBytes,
-    arena: ctx.arena,
-    warnings: ctx.warnings,
-    convertGraph: (sub: WireGraph) => convertGraph(sub, readContext(ctx, ctx.warnings, ctx.depth + 1)),
-  };
+  let attrCtx: AttrContext | undefined;
 
   const initializers = g.initializer;
   for (let i = 0; i < initializers.length; i++) {
@@ -258,7 +300,8 @@ function convertGraph(g: WireGraph, ctx: ReadContext, ids?: NameIds): IRGraph {
   }
 
   const nodes: IRNode[] = [];
-  const inputSet = new Set(inputs);
+  /** The graph inputs as a Set, made for the first Constant node. */
+  let inputSet: Set<string> | undefined;
   const fileNodes = g.node;
   const { nodeOutputIds, nodeOutputStart } = g;
   /** The file nodes taken out of the node list (Constant nodes), once there is one. */
@@ -277,7 +320,7 @@ function convertGraph(g: WireGraph, ctx: ReadContext, ids?: NameIds): IRGraph {
       const out = outs[0];
       if (!out) throw new EdgefitError('BAD_MODEL', `${ctx.path}: Constant node '${name}' has no output`);
       const prior = tensors.get(out);
-      if (prior?.data || inputSet.has(out)) {
+      if (prior?.data || (inputSet ??= new Set(inputs)).has(out)) {
         const what = prior?.data ? (prior.data.origin === 'constant-node' ? 'another Constant node' : 'an initializer') : 'a graph input';
         throw new EdgefitError('BAD_MODEL', `${ctx.path}: Constant node '${name}' produces '${out}', which is also ${what}`);
       }
@@ -297,6 +340,7 @@ function convertGraph(g: WireGraph, ctx: ReadContext, ids?: NameIds): IRGraph {
     node.domain = domain;
     if (fileAttrs) {
       const attrs = node.attrs;
+      attrCtx ??= new GraphAttrContext(ctx);
       for (let k = 0; k < fileAttrs.length; k++) {
         const a = fileAttrs[k]!;
         const v = convertAttribute(a, name, attrCtx);

@@ -426,8 +426,11 @@ function decodePacked(
     return encodeTyped(dtype, longs, byteLength);
   }
   // int32_data (and uint32 in uint64_data): the low 32 bits of each varint.
-  const out = arena ? arena.alloc(byteLength) : new Uint8Array(byteLength);
   const width = dtype === 'int32' || dtype === 'uint32' ? 4 : dtype === 'int16' || dtype === 'uint16' || dtype === 'float16' || dtype === 'bfloat16' ? 2 : 1;
+  // one byte per element and every varint one byte (values 0–127: most zero points): the packed bytes are the
+  // storage bytes, as packed floats are (in memory a view of the model's bytes, from a file the reader's copy)
+  if (width === 1 && n === view.length && byteLength === n) return view;
+  const out = arena ? arena.alloc(byteLength) : new Uint8Array(byteLength);
   let pos = 0;
   for (let i = 0; i < n; i++) {
     let v = 0;

@@ -163,7 +163,7 @@ export class WireGraph {
    * has a name of printable ASCII or none (equal names have equal hashes), and reader.ts tests the names
    * for clashes by hash (node names are not kept in the reader's string table).
    */
-  nodeNameHashes: number[] = [];
+  nodeNameHashes: number[] = []; // reader.ts fills in the entries of unnamed nodes
   nodeNamesHashed = true;
   /** Nodes without a name (their entry in nodeNameHashes is 0: reader.ts hashes the name it gives them). */
   unnamedNodes = 0;

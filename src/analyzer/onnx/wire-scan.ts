@@ -47,28 +47,31 @@ export function scanModelWire(bytes: Uint8Array): WireVerdict {
  * The same scan over `n` bytes read through `byteAt` (a file read in windows): only the top-level tags and
  * lengths are read, never the payloads they frame.
  */
+/** Where scanModelWireAt reads (a module-level cursor: the scan runs to completion, no closure per call). */
+let pos = 0;
+
+/** Reads a varint at `pos` of n bytes; returns -1 when the bytes end first, -2 when it is longer than 10 bytes. */
+function varint(n: number, byteAt: (pos: number) => number): number {
+  let result = 0;
+  let mul = 1;
+  for (let i = 0; i < 10; i++) {
+    if (pos >= n) return -1;
+    const b = byteAt(pos++);
+    result += (b & 0x7f) * mul;
+    if ((b & 0x80) === 0) return result;
+    mul *= 128;
+  }
+  return -2;
+}
+
 export function scanModelWireAt(n: number, byteAt: (pos: number) => number): WireVerdict {
-  let pos = 0;
+  pos = 0;
   let known = 0;
   let sawGraph = false;
 
-  /** Reads a varint; returns -1 when the bytes end first, -2 when it is longer than 10 bytes. */
-  const varint = (): number => {
-    let result = 0;
-    let mul = 1;
-    for (let i = 0; i < 10; i++) {
-      if (pos >= n) return -1;
-      const b = byteAt(pos++);
-      result += (b & 0x7f) * mul;
-      if ((b & 0x80) === 0) return result;
-      mul *= 128;
-    }
-    return -2;
-  };
-
   while (pos < n) {
     const fieldStart = pos;
-    const tag = varint();
+    const tag = varint(n, byteAt);
     if (tag === -1) return { kind: known ? 'truncated' : 'foreign', detail: `a tag cut at byte ${fieldStart}`, sawGraph };
     if (tag === -2) return { kind: 'foreign', detail: `an overlong tag at byte ${fieldStart}`, sawGraph };
     const field = Math.floor(tag / 8);
@@ -82,14 +85,14 @@ export function scanModelWireAt(n: number, byteAt: (pos: number) => number): Wir
       return { kind: 'foreign', detail: `field ${field} with wire type ${wire} at byte ${fieldStart}`, sawGraph };
     }
     if (wire === 0) {
-      const v = varint();
+      const v = varint(n, byteAt);
       if (v === -1) return { kind: known || isKnown ? 'truncated' : 'foreign', detail: `a varint cut at byte ${fieldStart}`, sawGraph };
       if (v === -2) return { kind: 'foreign', detail: `an overlong varint at byte ${fieldStart}`, sawGraph };
     } else if (wire === 1 || wire === 5) {
       pos += wire === 1 ? 8 : 4;
       if (pos > n) return { kind: known ? 'truncated' : 'foreign', detail: `a fixed-size field cut at byte ${fieldStart}`, sawGraph };
     } else {
-      const len = varint();
+      const len = varint(n, byteAt);
       if (len === -2) return { kind: 'foreign', detail: `an overlong length at byte ${fieldStart}`, sawGraph };
       if (len === -1 || pos + len > n) {
         const truncated = isKnown && (known > 0 || field === 7);
