@@ -77,6 +77,29 @@ export class StPlanner extends PlannerBase {
     return best!.offsets;
   }
 
+  /**
+   * Whether the pool `arenaBytes` would give is at most `limitBytes`, without planning it: true as soon as one placement
+   * sequence ends within the limit (the pool is the smallest sequence's), each sequence abandoned as soon as its pool
+   * passes the limit. The same answer as `arenaBytes() <= limitBytes` (test/targets-pools-placement.test.ts) for a
+   * fraction of the work when it is yes: the sequence that fitted last is tried first, and the others are not placed.
+   * Used by the memory-pool placement (targets/activation-peak.ts), which asks only whether buffers fit a pool.
+   */
+  fitsWithin(limitBytes: number): boolean {
+    const graph = this.conflictGraph();
+    const scratch = this.scratchMask();
+    const keyed = this.sequenceKeys(scratch);
+    const first = this.sequences.indexOf(lastFitter);
+    const tried = first < 0 ? this.sequences.map((_, i) => i) : [first, ...this.sequences.map((_, i) => i).filter((i) => i !== first)];
+    for (const rank of tried) {
+      const seq = this.sequences[rank]!;
+      if (this.place(keyed && seq !== 'outward' ? keyed(seq) : this.sequence(seq, scratch), graph, limitBytes, true)) {
+        lastFitter = seq;
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** 1 for the buffers marked as scratch (placed after their step's activations), by id. */
   private scratchMask(): Uint8Array {
     const mask = new Uint8Array(this.buffers.length);
@@ -248,6 +271,8 @@ function triedOrder(sequences: readonly string[]): number[] {
 
 /** The sequence that won the last st plan (triedOrder). */
 let lastWinner: string = 'size';
+/** The sequence that fitted in the last `fitsWithin` that said yes (tried first by the next; only the time depends on it). */
+let lastFitter: (typeof StPlanner.SEQUENCES)[number] = 'size';
 
 /**
  * The buffers of a placement sequence in its order, made as `place` consumes them: the first LAZY_ORDER_PICKS from a

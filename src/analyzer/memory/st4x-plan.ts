@@ -286,6 +286,18 @@ export function planLivenessBytes(lv: Liveness, alignmentBytes = 4): number {
 }
 
 /**
+ * Whether the lite pool of a liveness (planLivenessBytes) is at most `limitBytes`: the same answer as
+ * `planLivenessBytes(lv, alignmentBytes) <= limitBytes`, stopping at the first placement sequence that fits
+ * (StPlanner.fitsWithin).
+ */
+export function liteFitsWithin(lv: Liveness, limitBytes: number, alignmentBytes = 4): boolean {
+  const planner = new StPlanner({ alignmentBytes });
+  planner.sequences = LITE_PLACEMENT_SEQUENCES;
+  loadPlanner(lv, planner);
+  return planner.fitsWithin(limitBytes);
+}
+
+/**
  * Activation pool (bytes) of STEdgeAI Core 3.0/4.0's lite code generator for this model, or undefined for an
  * empty model. Options as `planStPeakBytes` (allocateIo, alignmentBytes, scratchEngine, schedule, stSplitPads);
  * `stFuseConvPool` is ignored (the lite generator does not fuse).
