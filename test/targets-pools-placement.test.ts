@@ -8,13 +8,13 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Liveness } from '../src/analyzer/memory/liveness.ts';
 import { defaultSchedule } from '../src/analyzer/memory/schedule.ts';
-import { liteFitsWithin, liteLiveness, planLivenessBytes } from '../src/analyzer/memory/st4x-plan.ts';
+import { liteFitsWithin, liteIncrementalPool, liteLiveness, planLivenessBytes } from '../src/analyzer/memory/st4x-plan.ts';
 import { litePeakBytes, memoryPoolPlacement, memoryPoolsOf } from '../src/targets/activation-peak.ts';
 import { analyzeForTargets } from '../src/targets/analyze-model.ts';
 import { resolveTarget } from '../src/targets/resolve.ts';
 import { HAVE_SHARED, modelLabel, sharedModels } from './helpers/shared.ts';
 import { buildGraph, recipeArb } from './memory-random-graphs.ts';
-import { oraclePlacement } from './targets-pools-oracle.ts';
+import { oraclePlacement, oracleSubLiveness } from './targets-pools-oracle.ts';
 
 type Pools = { id: string; bytes: number }[];
 
@@ -73,6 +73,30 @@ describe('memory-pool placement: the same pools as the quadratic placement', () 
       }),
       { numRuns: 300, seed: 9 },
     );
+  });
+
+  it('the incremental fit test answers as planning the members and the new buffer (any order of additions, any limits)', () => {
+    let yes = 0;
+    let no = 0;
+    fc.assert(
+      fc.property(rawLivenessArb, fc.array(fc.nat(), { minLength: 1, maxLength: 60 }), fc.array(fc.double({ min: 0.05, max: 1.1, noNaN: true }), { minLength: 1, maxLength: 60 }), (lv, picks, limits) => {
+        const whole = planLivenessBytes(lv);
+        const pool = liteIncrementalPool(lv);
+        const members = new Set<number>();
+        picks.forEach((pick, k) => {
+          const i = pick % lv.buffers.length;
+          if (members.has(i)) return;
+          const limit = Math.floor(whole * limits[k % limits.length]!);
+          const expected = planLivenessBytes(oracleSubLiveness(lv, new Set(members).add(i))) <= limit;
+          expect(pool.tryAdd(i, limit)).toBe(expected);
+          if (expected) members.add(i);
+          if (expected) yes++;
+          else no++;
+        });
+      }),
+      { numRuns: 2000, seed: 5 },
+    );
+    expect(Math.min(yes, no)).toBeGreaterThan(300);
   });
 
   it('on generated graphs (the lite liveness of random layer DAGs)', () => {

@@ -10,9 +10,10 @@
 import type { ScratchEngineName } from '../analyzer/memory/scratch-rules.ts';
 import type { Analysis } from '../analyzer/layer.ts';
 import { planStPeakBytes } from '../analyzer/memory/index.ts';
-import { liteFitsWithin, liteLiveness, planLivenessBytes, planStLitePeakBytes, stAllocatorFamily } from '../analyzer/memory/st4x-plan.ts';
+import { liteFitsWithin, liteIncrementalPool, liteLiveness, planLivenessBytes, planStLitePeakBytes, stAllocatorFamily } from '../analyzer/memory/st4x-plan.ts';
 import { defaultSchedule } from '../analyzer/memory/schedule.ts';
 import type { Liveness } from '../analyzer/memory/liveness.ts';
+import type { IncrementalStPool } from '../analyzer/memory/st-plan-incremental.ts';
 import type { ModelFeatures } from './model-features.ts';
 import type { TargetProfile } from './profile-schema.ts';
 import { builtinProfiles } from './resolve.ts';
@@ -379,6 +380,10 @@ export function memoryPoolPlacement(lv: Liveness, internal: { id: string; bytes:
   const pairs = sharedBytesPairs(lv);
   const sets = internal.map(() => new Set<number>());
   const bounds = internal.map(() => new StepBytesBound(lv, pairs));
+  // each pool's fit test keeps the placement that last fitted and places again only what a new buffer moves (made when
+  // a buffer first gets that far: most models never need the second pool's)
+  const pools: (IncrementalStPool | undefined)[] = internal.map(() => undefined);
+  const tryAdd = (pi: number, i: number) => (pools[pi] ??= liteIncrementalPool(lv)).tryAdd(i, internal[pi]!.bytes);
   const outside = new Set<number>();
   // the first pool with every buffer not yet placed elsewhere; at the start every buffer, which the caller found too large
   const rest = new StepBytesBound(lv, pairs);
@@ -396,7 +401,7 @@ export function memoryPoolPlacement(lv: Liveness, internal: { id: string; bytes:
       }
     }
     const i = order[k]!;
-    const pool = internal.findIndex((p, pi) => sizeOf(i) <= p.bytes && bounds[pi]!.maxBytesWith(i) <= p.bytes && fits(new Set(sets[pi]!).add(i), p.bytes));
+    const pool = internal.findIndex((p, pi) => sizeOf(i) <= p.bytes && bounds[pi]!.maxBytesWith(i) <= p.bytes && tryAdd(pi, i));
     if (pool < 0) outside.add(i);
     else {
       sets[pool]!.add(i);
