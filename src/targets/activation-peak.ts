@@ -514,9 +514,8 @@ class StepBytesBound {
 export function memoryPoolsOf(p: TargetProfile): { internal: { id: string; bytes: number }[]; external?: { id: string } } | undefined {
   if (!p.activationMemoryPools || p.activationPlacement !== 'largest-region') return undefined;
   const external = p.memories.filter((m) => m.activations && m.kind === 'external-ram').sort((x, y) => y.bytes - x.bytes)[0];
-  // a user's copy of a profile may shrink a memory below the descriptor's pool: the pool cannot exceed its memory
-  const bytesOf = (id: string) => p.memories.find((m) => m.id === id)?.bytes ?? 0;
-  const internal = p.activationMemoryPools.pools.map((x) => ({ id: x.memory, bytes: Math.min(x.bytes, bytesOf(x.memory)) }));
+  // each pool fits its memory (profile-schema.ts refuses a profile whose pool does not: no silent cap)
+  const internal = p.activationMemoryPools.pools.map((x) => ({ id: x.memory, bytes: x.bytes }));
   return { internal, ...(external ? { external: { id: external.id } } : {}) };
 }
 
