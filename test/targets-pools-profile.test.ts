@@ -36,7 +36,7 @@ function checkIn(dir: string, ...args: string[]) {
 describe('memory-pool descriptor: a pool larger than its memory', () => {
   it('is refused when the profile is parsed, naming the field (the built-in profiles pass)', () => {
     expect(() => parseProfile(h747With(400 * 1024), 'x.json')).toThrow(
-      "bad target profile x.json: field 'activationMemoryPools.pools[0].bytes': 450560 B is more than memory 'axisram' holds (409600 B): a pool must fit its memory",
+      "bad target profile x.json: field 'activationMemoryPools.pools[0].bytes': 450560 B is more than memory 'axisram' holds (409600 B): shrink the pool with its memory, or drop activationMemoryPools",
     );
     // the descriptor's 440 KiB pool in the board's 512 KiB AXI SRAM, and a pool exactly the memory's size
     expect(() => parseProfile(h747With(512 * 1024), 'x.json')).not.toThrow();
@@ -50,7 +50,7 @@ describe('memory-pool descriptor: a pool larger than its memory', () => {
     expect(bad.status).toBe(2);
     expect(bad.stdout).toBe('');
     expect(bad.stderr.trimEnd().split('\n')).toEqual([
-      `edgefit: bad target profile ${join(dir, 'x.json')}: field 'activationMemoryPools.pools[0].bytes': 450560 B is more than memory 'axisram' holds (409600 B): a pool must fit its memory`,
+      `edgefit: bad target profile ${join(dir, 'x.json')}: field 'activationMemoryPools.pools[0].bytes': 450560 B is more than memory 'axisram' holds (409600 B): shrink the pool with its memory, or drop activationMemoryPools`,
     ]);
     writeFileSync(join(dir, 'y.json'), JSON.stringify(h747With(400 * 1024, 400 * 1024)));
     const ok = checkIn(dir, EFF128, '--target', './y.json', '--json');

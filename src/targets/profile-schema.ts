@@ -146,7 +146,7 @@ export const profileSchema = z
       } else if (pool.bytes > m.bytes) {
         // not capped: a pool the memory cannot hold is a descriptor ST's tool would place buffers beyond the memory with
         // (its linker section would overflow); a copy of a profile whose memory was shrunk must shrink the pool too
-        ctx.addIssue({ code: 'custom', path: ['activationMemoryPools', 'pools', i, 'bytes'], message: `${pool.bytes} B is more than memory '${m.id}' holds (${m.bytes} B): a pool must fit its memory` });
+        ctx.addIssue({ code: 'custom', path: ['activationMemoryPools', 'pools', i, 'bytes'], message: `${pool.bytes} B is more than memory '${m.id}' holds (${m.bytes} B): shrink the pool with its memory, or drop activationMemoryPools` });
       }
     });
     if (p.activationMemoryPools && p.activationPlacement !== 'largest-region') {
