@@ -10,9 +10,10 @@
 import type { ScratchEngineName } from '../analyzer/memory/scratch-rules.ts';
 import type { Analysis } from '../analyzer/layer.ts';
 import { planStPeakBytes } from '../analyzer/memory/index.ts';
-import { liteLiveness, planLivenessBytes, planStLitePeakBytes, stAllocatorFamily } from '../analyzer/memory/st4x-plan.ts';
+import { liteFitsWithin, liteIncrementalPool, liteLiveness, planLivenessBytes, planStLitePeakBytes, stAllocatorFamily } from '../analyzer/memory/st4x-plan.ts';
 import { defaultSchedule } from '../analyzer/memory/schedule.ts';
 import type { Liveness } from '../analyzer/memory/liveness.ts';
+import type { IncrementalStPool } from '../analyzer/memory/st-plan-incremental.ts';
 import type { ModelFeatures } from './model-features.ts';
 import type { TargetProfile } from './profile-schema.ts';
 import { builtinProfiles } from './resolve.ts';
@@ -340,48 +341,181 @@ function planMemoryPools(a: Analysis, internal: { id: string; bytes: number }[],
   } catch {
     return undefined;
   }
-  const plan = (set: ReadonlySet<number>): number => (set.size ? planLivenessBytes(subLiveness(lv, set)) : 0);
-  const first = internal[0]!;
-  // the whole lite pool is `whole` (the same plan, above); planned here only when litePeakBytes could not make it
-  if (whole === undefined && plan(new Set(lv.buffers.map((_, i) => i))) <= first.bytes) return undefined;
-  const order = lv.buffers.map((_, i) => i).sort((x, y) => lv.buffers[y]!.sizeBytes - lv.buffers[x]!.sizeBytes || lv.buffers[x]!.firstStep - lv.buffers[y]!.firstStep);
+  // the whole lite pool is `whole` (the same plan, above); asked here only when litePeakBytes could not make it
+  if (whole === undefined && (!lv.buffers.length || liteFitsWithin(lv, internal[0]!.bytes))) return undefined;
+  const placed = memoryPoolPlacement(lv, internal);
+  const pools = internal.map((p, pi) => ({ id: p.id, bytes: placed.poolBytes[pi]!, external: false }));
+  if (placed.externalBytes > 0) pools.push({ id: external?.id ?? 'external', bytes: placed.externalBytes, external: true });
+  const internalBytes = pools.filter((p) => !p.external).reduce((s, p) => s + p.bytes, 0);
+  return { kind: 'memory-pools', bytes: internalBytes + placed.externalBytes, internalBytes, externalBytes: placed.externalBytes, virtualBytes: 0, pools: pools.filter((p) => p.bytes > 0), buffers: lv.buffers.length };
+}
+
+/** Where memoryPoolPlacement put each buffer of a lite liveness (indices into its buffers) and each pool's high-water mark. */
+export interface MemoryPoolPlacement {
+  /** Buffer indices per internal pool, in descriptor order, ascending. */
+  sets: number[][];
+  /** What fits in no internal pool (external RAM), ascending. */
+  outside: number[];
+  /** Each internal pool's lite plan (0 when empty), in descriptor order. */
+  poolBytes: number[];
+  externalBytes: number;
+}
+
+/**
+ * The placement rule of memoryPoolLitePlan on a lite liveness whose whole pool exceeds `internal[0]`: buffers largest
+ * first (ties: earlier first step), each into the first pool whose buffers, with it, the lite planner packs within the
+ * pool's bytes; none: external RAM. After a buffer that did not go to the first pool, the first pool is tried with every
+ * buffer not yet placed elsewhere, and takes them all when they fit together.
+ *
+ * Each "fits" is the lite planner's answer on that pool's buffers (decisions, hence pools, identical to planning the
+ * pool each time: test/targets-pools-placement.test.ts against the quadratic placement it replaces), asked only when
+ * needed: a per-step lower bound of the pool — at each step the live buffers' bytes less what each overlap rule lets a
+ * pair share, kept up to date as buffers are placed — rejects without planning (a packing can never be smaller), and a
+ * plan that is asked only whether it fits stops at the first placement sequence that does (st4x-plan.ts
+ * liteFitsWithin). YOLO11n at 640 px: 632 lite plans of up to 450 buffers before, ~250 yes/no fits and 3 plans now.
+ */
+export function memoryPoolPlacement(lv: Liveness, internal: { id: string; bytes: number }[]): MemoryPoolPlacement {
+  const sizeOf = (i: number) => lv.buffers[i]!.sizeBytes;
+  const order = lv.buffers.map((_, i) => i).sort((x, y) => sizeOf(y) - sizeOf(x) || lv.buffers[x]!.firstStep - lv.buffers[y]!.firstStep);
+  const pairs = sharedBytesPairs(lv);
   const sets = internal.map(() => new Set<number>());
+  const bounds = internal.map(() => new StepBytesBound(lv, pairs));
+  // each pool's fit test keeps the placement that last fitted and places again only what a new buffer moves (made when
+  // a buffer first gets that far: most models never need the second pool's)
+  const pools: (IncrementalStPool | undefined)[] = internal.map(() => undefined);
+  const tryAdd = (pi: number, i: number) => (pools[pi] ??= liteIncrementalPool(lv)).tryAdd(i, internal[pi]!.bytes);
   const outside = new Set<number>();
-  // the first pool with every buffer not yet placed elsewhere: unchanged (and still too large) after a buffer that went
-  // to the first pool, so it is re-planned only after one that did not; at the start it is every buffer, which the
-  // check above found too large
+  // the first pool with every buffer not yet placed elsewhere; at the start every buffer, which the caller found too large
+  const rest = new StepBytesBound(lv, pairs);
+  for (let i = 0; i < lv.buffers.length; i++) rest.add(i);
+  const fits = (set: ReadonlySet<number>, bytes: number) => liteFitsWithin(subLiveness(lv, set), bytes);
+  const first = internal[0]!;
+  // unchanged (and still too large) after a buffer that went to the first pool: asked again only after one that did not
   let restChanged = false;
   for (let k = 0; k < order.length; k++) {
-    if (restChanged) {
-      const rest = new Set([...sets[0]!, ...order.slice(k)]);
-      if (plan(rest) <= first.bytes) {
-        sets[0] = rest;
+    if (restChanged && rest.maxBytes() <= first.bytes) {
+      const all = new Set([...sets[0]!, ...order.slice(k)]);
+      if (fits(all, first.bytes)) {
+        sets[0] = all;
         break;
       }
     }
     const i = order[k]!;
-    const pool = internal.findIndex((p, pi) => {
-      if (lv.buffers[i]!.sizeBytes > p.bytes) return false;
-      const trial = new Set(sets[pi]!).add(i);
-      return plan(trial) <= p.bytes;
-    });
-    (pool < 0 ? outside : sets[pool]!).add(i);
+    const pool = internal.findIndex((p, pi) => sizeOf(i) <= p.bytes && bounds[pi]!.maxBytesWith(i) <= p.bytes && tryAdd(pi, i));
+    if (pool < 0) outside.add(i);
+    else {
+      sets[pool]!.add(i);
+      bounds[pool]!.add(i);
+    }
+    if (pool !== 0) rest.remove(i);
     restChanged = pool !== 0;
   }
-  const pools = internal.map((p, pi) => ({ id: p.id, bytes: plan(sets[pi]!), external: false }));
-  const externalBytes = plan(outside);
-  if (externalBytes > 0) pools.push({ id: external?.id ?? 'external', bytes: externalBytes, external: true });
-  const internalBytes = pools.filter((p) => !p.external).reduce((s, p) => s + p.bytes, 0);
-  return { kind: 'memory-pools', bytes: internalBytes + externalBytes, internalBytes, externalBytes, virtualBytes: 0, pools: pools.filter((p) => p.bytes > 0), buffers: lv.buffers.length };
+  const plan = (set: ReadonlySet<number>): number => (set.size ? planLivenessBytes(subLiveness(lv, set)) : 0);
+  const ascending = (set: ReadonlySet<number>) => [...set].sort((x, y) => x - y);
+  return { sets: sets.map(ascending), outside: ascending(outside), poolBytes: sets.map(plan), externalBytes: plan(outside) };
+}
+
+/** An overlap rule's pair as the lower bound sees it: the most bytes the two buffers may share, over the steps both live. */
+interface SharedBytesPair {
+  other: number;
+  bytes: number;
+  fromStep: number;
+  toStep: number;
+}
+
+/**
+ * Per buffer, its overlap-rule partners and the most bytes each pair may share (with d = offset(output) − offset(input)
+ * allowed at d ≤ F or d ≥ B, the largest intersection of [d, d + out) and [0, in)); pairs without a rule share none.
+ */
+function sharedBytesPairs(lv: Liveness): SharedBytesPair[][] {
+  const pairs: SharedBytesPair[][] = lv.buffers.map(() => []);
+  for (const o of lv.overlaps) {
+    if (o.output === o.input) continue;
+    const out = lv.buffers[o.output]!;
+    const inp = lv.buffers[o.input]!;
+    const both = Math.min(out.sizeBytes, inp.sizeBytes);
+    let bytes = 0;
+    const f = o.forwardDeltaBytes;
+    const b = o.backwardDeltaBytes;
+    if (f !== undefined) bytes = Math.max(bytes, f >= 0 ? both : Math.min(f + out.sizeBytes, inp.sizeBytes));
+    if (b !== undefined) bytes = Math.max(bytes, b <= 0 ? both : Math.min(out.sizeBytes, inp.sizeBytes - b));
+    const fromStep = Math.max(out.firstStep, inp.firstStep);
+    const toStep = Math.min(out.lastStep, inp.lastStep);
+    if (bytes <= 0 || fromStep > toStep) continue;
+    pairs[o.output]!.push({ other: o.input, bytes, fromStep, toStep });
+    pairs[o.input]!.push({ other: o.output, bytes, fromStep, toStep });
+  }
+  return pairs;
+}
+
+/**
+ * A lower bound of the lite pool of a set of buffers, per step: the bytes of the buffers live at the step less, for each
+ * overlap-rule pair live at it, the most bytes the pair may share. Any packing that keeps the other live buffers apart
+ * (as the lite planner's does) spans at least that at every step (the union of intervals is at least the sum of their
+ * sizes less the sum of their pairwise intersections), so a set whose bound exceeds a pool does not fit it.
+ */
+class StepBytesBound {
+  private readonly bytes: Float64Array;
+  private readonly member: Uint8Array;
+
+  constructor(
+    private readonly lv: Liveness,
+    private readonly pairs: readonly SharedBytesPair[][],
+  ) {
+    let steps = 0;
+    for (const b of lv.buffers) steps = Math.max(steps, b.lastStep + 1);
+    this.bytes = new Float64Array(steps);
+    this.member = new Uint8Array(lv.buffers.length);
+  }
+
+  add(i: number): void {
+    this.change(i, 1);
+    this.member[i] = 1;
+  }
+
+  remove(i: number): void {
+    this.member[i] = 0;
+    this.change(i, -1);
+  }
+
+  /** The bound over all steps. */
+  maxBytes(): number {
+    let max = 0;
+    for (let s = 0; s < this.bytes.length; s++) if (this.bytes[s]! > max) max = this.bytes[s]!;
+    return max;
+  }
+
+  /** The bound of the set with buffer `i` added, over i's steps (elsewhere the set's own bound, which the pool holds). */
+  maxBytesWith(i: number): number {
+    const b = this.lv.buffers[i]!;
+    const withI = this.bytes.slice(b.firstStep, b.lastStep + 1);
+    for (let s = 0; s < withI.length; s++) withI[s]! += b.sizeBytes;
+    for (const p of this.pairs[i]!) {
+      if (!this.member[p.other]) continue;
+      for (let s = p.fromStep; s <= p.toStep; s++) withI[s - b.firstStep]! -= p.bytes;
+    }
+    let max = 0;
+    for (let s = 0; s < withI.length; s++) if (withI[s]! > max) max = withI[s]!;
+    return max;
+  }
+
+  /** Adds (sign 1) or takes away (−1) buffer i's bytes and what it may share with the members (i not one of them). */
+  private change(i: number, sign: 1 | -1): void {
+    const b = this.lv.buffers[i]!;
+    for (let s = b.firstStep; s <= b.lastStep; s++) this.bytes[s]! += sign * b.sizeBytes;
+    for (const p of this.pairs[i]!) {
+      if (!this.member[p.other]) continue;
+      for (let s = p.fromStep; s <= p.toStep; s++) this.bytes[s]! -= sign * p.bytes;
+    }
+  }
 }
 
 /** The descriptor pools of a profile (`activationMemoryPools`) and its external activation RAM; undefined without one. */
 export function memoryPoolsOf(p: TargetProfile): { internal: { id: string; bytes: number }[]; external?: { id: string } } | undefined {
   if (!p.activationMemoryPools || p.activationPlacement !== 'largest-region') return undefined;
   const external = p.memories.filter((m) => m.activations && m.kind === 'external-ram').sort((x, y) => y.bytes - x.bytes)[0];
-  // a user's copy of a profile may shrink a memory below the descriptor's pool: the pool cannot exceed its memory
-  const bytesOf = (id: string) => p.memories.find((m) => m.id === id)?.bytes ?? 0;
-  const internal = p.activationMemoryPools.pools.map((x) => ({ id: x.memory, bytes: Math.min(x.bytes, bytesOf(x.memory)) }));
+  // each pool fits its memory (profile-schema.ts refuses a profile whose pool does not: no silent cap)
+  const internal = p.activationMemoryPools.pools.map((x) => ({ id: x.memory, bytes: x.bytes }));
   return { internal, ...(external ? { external: { id: external.id } } : {}) };
 }
 

@@ -68,7 +68,7 @@ export const activationSplitSchema = z.object({
 export const activationMemoryPoolsSchema = z.object({
   /** First tool version that takes the descriptor (versionRank order). */
   fromToolVersion: z.string().regex(/^(stedgeai|cubeai)-\d+\.\d+$/, "a tool version such as 'stedgeai-3.0'"),
-  /** Internal pools, most preferred first: a memory id (internal RAM) and the bytes the descriptor gives it (capped at the memory's size). */
+  /** Internal pools, most preferred first: a memory id (internal RAM) and the bytes the descriptor gives it (at most the memory's size). */
   pools: z
     .array(z.object({ memory: z.string().min(1), bytes: z.number().int().positive() }))
     .min(1),
@@ -143,6 +143,10 @@ export const profileSchema = z
         ctx.addIssue({ code: 'custom', path: ['activationMemoryPools', 'pools', i, 'memory'], message: `'${pool.memory}' is not an internal RAM memory` });
       } else if (pools.findIndex((x) => x.memory === pool.memory) !== i) {
         ctx.addIssue({ code: 'custom', path: ['activationMemoryPools', 'pools', i, 'memory'], message: `'${pool.memory}' is listed twice` });
+      } else if (pool.bytes > m.bytes) {
+        // not capped: a pool the memory cannot hold is a descriptor ST's tool would place buffers beyond the memory with
+        // (its linker section would overflow); a copy of a profile whose memory was shrunk must shrink the pool too
+        ctx.addIssue({ code: 'custom', path: ['activationMemoryPools', 'pools', i, 'bytes'], message: `${pool.bytes} B is more than memory '${m.id}' holds (${m.bytes} B): shrink the pool with its memory, or drop activationMemoryPools` });
       }
     });
     if (p.activationMemoryPools && p.activationPlacement !== 'largest-region') {

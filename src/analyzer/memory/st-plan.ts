@@ -77,6 +77,31 @@ export class StPlanner extends PlannerBase {
     return best!.offsets;
   }
 
+  /**
+   * Whether the pool `arenaBytes` would give is at most `limitBytes`, without planning it: true as soon as one placement
+   * sequence ends within the limit (the pool is the smallest sequence's), each sequence abandoned as soon as its pool
+   * passes the limit. The same answer as `arenaBytes() <= limitBytes` (test/targets-pools-placement.test.ts) for a
+   * fraction of the work when it is yes: the sequence that fitted last is tried first, and the others are not placed.
+   * Used by the memory-pool placement (targets/activation-peak.ts), which asks only whether buffers fit a pool.
+   */
+  fitsWithin(limitBytes: number): boolean {
+    // a pool is never below 0 bytes (an empty or all-empty set is 0, which `place` does not check against the limit)
+    if (!(limitBytes >= 0)) return false;
+    const graph = this.conflictGraph();
+    const scratch = this.scratchMask();
+    const keyed = this.sequenceKeys(scratch);
+    const first = this.sequences.indexOf(lastFitter);
+    const tried = first < 0 ? this.sequences.map((_, i) => i) : [first, ...this.sequences.map((_, i) => i).filter((i) => i !== first)];
+    for (const rank of tried) {
+      const seq = this.sequences[rank]!;
+      if (this.place(keyed && seq !== 'outward' ? keyed(seq) : this.sequence(seq, scratch), graph, limitBytes, true)) {
+        lastFitter = seq;
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** 1 for the buffers marked as scratch (placed after their step's activations), by id. */
   private scratchMask(): Uint8Array {
     const mask = new Uint8Array(this.buffers.length);
@@ -133,52 +158,11 @@ export class StPlanner extends PlannerBase {
 
   /** Conflict lists in flat arrays, each conflict with its overlap rule (if any), shared by the sequences. */
   private conflictGraph(): ConflictGraph {
-    const { start, other, maxConflicts } = conflictGraphOf(this.buffers);
-    const n = this.buffers.length;
-    // Each rule goes to the conflict slot of its pair on both sides (pairs that never live together have none);
-    // in the order added, so the last rule of a pair wins, as in a map keyed by the pair.
-    const rule: (OverlapRule | undefined)[] = new Array(other.length).fill(undefined);
-    const rules = this.rules;
-    for (let r = 0; r < rules.length; r++) {
-      const x = rules[r]!;
-      setRuleAt(rule, start, other, n, x.outputId, x.inputId, x);
-      setRuleAt(rule, start, other, n, x.inputId, x.outputId, x);
-    }
-    const sizeBytes = new Float64Array(n);
-    for (const b of this.buffers) sizeBytes[b.id] = b.sizeBytes;
-    return { start, other, rule, sizeBytes, maxConflicts };
+    return conflictGraphWithRules(this.buffers, this.rules);
   }
 
   private sequence(kind: (typeof StPlanner.SEQUENCES)[number], scratch: Uint8Array): LazyOrder {
-    return LazyOrder.byComparator(this.buffers, this.comparator(kind, scratch));
-  }
-
-  /** The order of a sequence (a total order: ids break every tie). */
-  private comparator(kind: (typeof StPlanner.SEQUENCES)[number], scratch: Uint8Array): (a: PlannedBuffer, b: PlannedBuffer) => number {
-    const bufs = this.buffers;
-    switch (kind) {
-      case 'execution':
-        return (a, b) => a.firstStep - b.firstStep || scratch[a.id]! - scratch[b.id]! || b.sizeBytes - a.sizeBytes || a.id - b.id;
-      case 'reverse':
-        return (a, b) => b.lastStep - a.lastStep || scratch[a.id]! - scratch[b.id]! || b.sizeBytes - a.sizeBytes || a.id - b.id;
-      case 'size':
-        return (a, b) => scratch[a.id]! - scratch[b.id]! || b.sizeBytes - a.sizeBytes || a.firstStep - b.firstStep || a.id - b.id;
-      case 'outward': {
-        // From the most crowded step outwards, so that each buffer is placed after the consumer it may overlap and
-        // lands just above it: a chain of forward overlaps then descends from the peak instead of towards it.
-        const pressure = maxLivePressure(bufs);
-        let peak = 0;
-        let peakBytes = -1;
-        for (const b of bufs) {
-          if (pressure[b.id]! > peakBytes) {
-            peakBytes = pressure[b.id]!;
-            peak = b.firstStep;
-          }
-        }
-        const dist = (b: PlannedBuffer) => (b.lastStep < peak ? peak - b.lastStep : b.firstStep > peak ? b.firstStep - peak : 0);
-        return (a, b) => scratch[a.id]! - scratch[b.id]! || dist(a) - dist(b) || pressure[b.id]! - pressure[a.id]! || b.sizeBytes - a.sizeBytes || a.id - b.id;
-      }
-    }
+    return LazyOrder.byComparator(this.buffers, sequenceComparator(this.buffers, kind, scratch));
   }
 
   /**
@@ -205,21 +189,8 @@ export class StPlanner extends PlannerBase {
       const xSize = x.sizeBytes;
       if (xSize === 0) continue;
       const xId = x.id;
-      let chosen: number;
-      if (!placedAny) {
-        chosen = 0;
-        placedAny = true;
-      } else {
-        gatherCandidates(ws, xId, xSize, graph, offsets, isPlaced, pool, al);
-        chosen = NaN;
-        const anchor = this.anchors.get(xId);
-        if (anchor !== undefined && isPlaced[anchor]) {
-          const c = alignUp(offsets[anchor]! + graph.sizeBytes[anchor]!, al);
-          if (!insideAnyInterval(c, ws.lo, ws.hi, ws.k)) chosen = c;
-        }
-        if (chosen !== chosen && ws.m > LAZY_MIN_CANDIDATES) chosen = pickFew(ws, xSize, pool);
-        if (chosen !== chosen) chosen = pickSorted(ws, xSize, pool, al);
-      }
+      const chosen = placedAny ? chooseOffset(ws, xId, xSize, graph, offsets, isPlaced, pool, al, this.anchors.get(xId)) : 0;
+      placedAny = true;
       offsets[xId] = chosen;
       isPlaced[xId] = 1;
       if (chosen < pool.bottom) pool.bottom = chosen;
@@ -231,6 +202,52 @@ export class StPlanner extends PlannerBase {
     const shift = -floorBottom;
     for (let i = 0; i < n; i++) offsets[i] = offsets[i]! + shift;
     return { offsets, extent: pool.top - floorBottom };
+  }
+}
+
+/**
+ * Conflict lists of `buffers` (ids = positions) in flat arrays, each conflict with its overlap rule: each rule goes to
+ * the conflict slot of its pair on both sides (pairs that never live together have none), in the order given, so the
+ * last rule of a pair wins, as in a map keyed by the pair.
+ */
+export function conflictGraphWithRules(buffers: readonly PlannedBuffer[], rules: readonly OverlapRule[]): ConflictGraph {
+  const { start, other, maxConflicts } = conflictGraphOf(buffers);
+  const n = buffers.length;
+  const rule: (OverlapRule | undefined)[] = new Array(other.length).fill(undefined);
+  for (let r = 0; r < rules.length; r++) {
+    const x = rules[r]!;
+    setRuleAt(rule, start, other, n, x.outputId, x.inputId, x);
+    setRuleAt(rule, start, other, n, x.inputId, x.outputId, x);
+  }
+  const sizeBytes = new Float64Array(n);
+  for (const b of buffers) sizeBytes[b.id] = b.sizeBytes;
+  return { start, other, rule, sizeBytes, maxConflicts };
+}
+
+/** The order of a placement sequence over `bufs` (a total order: ids break every tie); `scratch` marks scratch buffers by id. */
+export function sequenceComparator(bufs: readonly PlannedBuffer[], kind: (typeof StPlanner.SEQUENCES)[number], scratch: Uint8Array): (a: PlannedBuffer, b: PlannedBuffer) => number {
+  switch (kind) {
+    case 'execution':
+      return (a, b) => a.firstStep - b.firstStep || scratch[a.id]! - scratch[b.id]! || b.sizeBytes - a.sizeBytes || a.id - b.id;
+    case 'reverse':
+      return (a, b) => b.lastStep - a.lastStep || scratch[a.id]! - scratch[b.id]! || b.sizeBytes - a.sizeBytes || a.id - b.id;
+    case 'size':
+      return (a, b) => scratch[a.id]! - scratch[b.id]! || b.sizeBytes - a.sizeBytes || a.firstStep - b.firstStep || a.id - b.id;
+    case 'outward': {
+      // From the most crowded step outwards, so that each buffer is placed after the consumer it may overlap and
+      // lands just above it: a chain of forward overlaps then descends from the peak instead of towards it.
+      const pressure = maxLivePressure(bufs);
+      let peak = 0;
+      let peakBytes = -1;
+      for (const b of bufs) {
+        if (pressure[b.id]! > peakBytes) {
+          peakBytes = pressure[b.id]!;
+          peak = b.firstStep;
+        }
+      }
+      const dist = (b: PlannedBuffer) => (b.lastStep < peak ? peak - b.lastStep : b.firstStep > peak ? b.firstStep - peak : 0);
+      return (a, b) => scratch[a.id]! - scratch[b.id]! || dist(a) - dist(b) || pressure[b.id]! - pressure[a.id]! || b.sizeBytes - a.sizeBytes || a.id - b.id;
+    }
   }
 }
 
@@ -248,6 +265,8 @@ function triedOrder(sequences: readonly string[]): number[] {
 
 /** The sequence that won the last st plan (triedOrder). */
 let lastWinner: string = 'size';
+/** The sequence that fitted in the last `fitsWithin` that said yes (tried first by the next; only the time depends on it). */
+let lastFitter: (typeof StPlanner.SEQUENCES)[number] = 'size';
 
 /**
  * The buffers of a placement sequence in its order, made as `place` consumes them: the first LAZY_ORDER_PICKS from a
@@ -311,7 +330,7 @@ class LazyOrder {
 const LAZY_ORDER_PICKS = 32;
 
 /** The pool's current ends while buffers are placed (it may grow downwards: offsets below 0). */
-interface PoolExtent {
+export interface PoolExtent {
   bottom: number;
   top: number;
 }
@@ -321,7 +340,7 @@ interface PoolExtent {
  * offsets, `lo/hi[0 .. k)` the forbidden open intervals, `preferred[0 .. np)` the overlap-preferred offsets
  * (also among the candidates), and the per-candidate work arrays of `pickFew` / `pickSorted`.
  */
-interface Workspace {
+export interface Workspace {
   cand: Float64Array;
   lo: Float64Array;
   hi: Float64Array;
@@ -335,7 +354,7 @@ interface Workspace {
   np: number;
 }
 
-function workspaceFor(maxConflicts: number): Workspace {
+export function workspaceFor(maxConflicts: number): Workspace {
   const cap = 4 * maxConflicts + 8;
   return {
     cand: new Float64Array(cap),
@@ -409,6 +428,25 @@ function gatherCandidates(ws: Workspace, xId: number, xSize: number, graph: Conf
   ws.m = m;
   ws.k = k;
   ws.np = np;
+}
+
+/**
+ * Where `place` puts buffer `xId` (size xSize > 0) when buffers are already placed: after its anchor (`placeAfter`)
+ * when that spot is free, otherwise the best unblocked candidate (pickFew, then pickSorted). A function of the placed
+ * buffers that conflict with x (offsets, sizes, rules), the anchor's offset and the pool's ends only: what the
+ * incremental pool (st-plan-incremental.ts) relies on to keep a placement that none of these changed.
+ */
+export function chooseOffset(ws: Workspace, xId: number, xSize: number, graph: ConflictGraph, offsets: number[], isPlaced: Uint8Array, pool: PoolExtent, al: number, anchor: number | undefined): number {
+  gatherCandidates(ws, xId, xSize, graph, offsets, isPlaced, pool, al);
+  if (anchor !== undefined && isPlaced[anchor]) {
+    const c = alignUp(offsets[anchor]! + graph.sizeBytes[anchor]!, al);
+    if (!insideAnyInterval(c, ws.lo, ws.hi, ws.k)) return c;
+  }
+  if (ws.m > LAZY_MIN_CANDIDATES) {
+    const c = pickFew(ws, xSize, pool);
+    if (c === c) return c;
+  }
+  return pickSorted(ws, xSize, pool, al);
 }
 
 /** 0 when `c` is an overlap-preferred offset, 1 otherwise (the tie-break rank after the extent). */
@@ -545,7 +583,7 @@ function setRuleAt(slots: (OverlapRule | undefined)[], start: Int32Array, other:
 }
 
 /** Conflicts of every buffer as flat arrays: buffer i's are other[start[i] .. start[i+1]), with rule[] beside. */
-interface ConflictGraph {
+export interface ConflictGraph {
   start: Int32Array;
   other: Int32Array;
   rule: (OverlapRule | undefined)[];

@@ -52,6 +52,7 @@ import { assembleLiveness, livenessSkeleton, type Liveness, type LivenessSkeleto
 import { liteConvCallFor, liteConvCallOf } from './lite-conv-kernel.ts';
 import { elementBytes, rowCandidates, stSplitsPadding } from './overlap-rules.ts';
 import { StPlanner } from './st-plan.ts';
+import { IncrementalStPool } from './st-plan-incremental.ts';
 import { ST_DEEP_CONV_IM2COL_BYTES } from './st-scratch-rules.ts';
 
 /** Tool families whose activation pools differ (published tables: 7.3.0/8.1.0 vs STEdgeAI 3.0.0/4.0.0). */
@@ -283,6 +284,34 @@ export function planLivenessBytes(lv: Liveness, alignmentBytes = 4): number {
   planner.sequences = LITE_PLACEMENT_SEQUENCES;
   loadPlanner(lv, planner);
   return planner.arenaBytes();
+}
+
+/**
+ * Whether the lite pool of a liveness (planLivenessBytes) is at most `limitBytes`: the same answer as
+ * `planLivenessBytes(lv, alignmentBytes) <= limitBytes`, stopping at the first placement sequence that fits
+ * (StPlanner.fitsWithin).
+ */
+export function liteFitsWithin(lv: Liveness, limitBytes: number, alignmentBytes = 4): boolean {
+  const planner = new StPlanner({ alignmentBytes });
+  planner.sequences = LITE_PLACEMENT_SEQUENCES;
+  loadPlanner(lv, planner);
+  return planner.fitsWithin(limitBytes);
+}
+
+/**
+ * The lite planner's fit test for a growing subset of `lv`'s buffers (st-plan-incremental.ts): `tryAdd(i, limit)` adds
+ * buffer i when the members and i fit within `limit`, the answer `liteFitsWithin` gives on that sub-liveness (overlap
+ * rules and anchors between members kept, as a sub-liveness keeps them).
+ */
+export function liteIncrementalPool(lv: Liveness, alignmentBytes = 4): IncrementalStPool {
+  const buffers = lv.buffers.map((b, id) => ({ id, sizeBytes: b.sizeBytes, firstStep: b.firstStep, lastStep: b.lastStep }));
+  const rules = lv.overlaps.map((o) => ({ outputId: o.output, inputId: o.input, forwardDeltaBytes: o.forwardDeltaBytes, backwardDeltaBytes: o.backwardDeltaBytes }));
+  const scratch = lv.buffers.flatMap((b, i) => (b.kind === 'scratch' ? [i] : []));
+  const anchors = new Map<number, number>();
+  lv.buffers.forEach((b, i) => {
+    if (b.placeAfter !== undefined) anchors.set(i, b.placeAfter);
+  });
+  return new IncrementalStPool(buffers, rules, scratch, anchors, LITE_PLACEMENT_SEQUENCES, alignmentBytes);
 }
 
 /**
