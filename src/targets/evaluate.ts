@@ -14,8 +14,8 @@ import { CALIBRATION_ERROR_PATH, calibrate, type CalibrationReport, type Quantit
 import { loadCalibrationRows } from './calibration/dataset.ts';
 import { referenceVersionOf } from './latency/fit.ts';
 import { mpuCpuPath } from './latency/runtime-path.ts';
-import { NEWEST_MPU_TOOL, fitEngineModels, latencyPlacement, latencyRows, modelForEngine, neuralArtExternalShare, predictLayerMs, predictMs, type EngineModel } from './latency/engine-models.ts';
-import { borrowedModelWords, otherBorrowedWords } from './latency/engine-words.ts';
+import { NEWEST_MPU_TOOL, convMacsOf, fitEngineModels, latencyPlacement, latencyRows, modelForEngine, neuralArtExternalShare, predictLayerMs, predictMs, type EngineModel } from './latency/engine-models.ts';
+import { borrowedModelWords, latencyModelWords, otherBorrowedWords } from './latency/engine-words.ts';
 import { pricesExternalActivations } from './latency/features.ts';
 import { mapMemory, type MemoryUse, type Placement, type RoleSummary } from './memory-map.ts';
 import { activationPeakBytesForTool, poolPlanFor, type PeakEstimate, type PoolPlan } from './activation-peak.ts';
@@ -219,7 +219,7 @@ export function evaluateProfile(given: ModelFeatures, profile: TargetProfile, la
           ? // int8 weights, but convolutions on a float32 input: ST runs them as its float kernel (runtime-lite.ts)
             `${features.runtimeObjects.floatInputInt8WeightConvs} convolution(s) with int8 weights on a float32 input (ST's MCU runtime runs its float kernel on them): latency models are calibrated on int8 kernels only, expect a large error`
           : undefined;
-  const unfitted = [unfittedKernels, uncalibratedExternal].filter((x): x is string => x !== undefined);
+  const unfitted = [unfittedKernels, uncalibratedExternal, model && latencyMs !== null ? belowSmallestRow(model, features) : undefined].filter((x): x is string => x !== undefined);
   if (unfitted.length) {
     thin = true;
     latencyNote = unfitted.join('; ');
@@ -258,6 +258,20 @@ export function evaluateProfile(given: ModelFeatures, profile: TargetProfile, la
     memories: mapping.memories,
     notes,
   };
+}
+
+/**
+ * Why a latency figure is outside its calibration when the model has fewer conv / dense MACs than every row the fit saw:
+ * its time is then mostly the per-inference and per-layer constants, which the rows barely pin (on the H747 the
+ * per-inference constant ranges 0 to 226,000 cycles over the leave-one-out folds, 0 to 0.57 ms against ST MNIST's
+ * 3.43 ms), so the rows' leave-one-out error does not describe it. Undefined inside the rows' range and for borrowed
+ * models (already thin).
+ */
+function belowSmallestRow(model: EngineModel, features: ModelFeatures): string | undefined {
+  if (model.kind !== 'fitted' || !model.smallestRow) return undefined;
+  const macs = convMacsOf(features);
+  if (!(macs < model.smallestRow.convMacs)) return undefined;
+  return `${macs.toLocaleString('en-US')} conv/dense MACs, fewer than every published row behind the ${latencyModelWords(model.key)} latency model (the smallest: ${model.smallestRow.label}, ${model.smallestRow.convMacs.toLocaleString('en-US')} MACs): outside every fitted row, the figure is mostly the per-inference and per-layer constants the rows barely pin; the leave-one-out error does not apply`;
 }
 
 /**

@@ -47,6 +47,12 @@ export interface EngineModel {
    * the external-activation cost was never seen by the fit (every N6 row: evaluate.ts flags such a prediction thin).
    */
   externalActivationRows: number;
+  /**
+   * The fit's row with the fewest conv / dense MACs (convMacsOf) and which row it is. A model with fewer is outside every
+   * fitted row: its time is mostly the per-inference and per-layer constants, which the rows barely pin (a few % of the
+   * smallest row's time), so the leave-one-out error does not describe it (evaluate.ts flags it thin). Fitted models only.
+   */
+  smallestRow?: { convMacs: number; label: string };
 }
 
 /** Where a row's or a model's activations and weights sit when it runs (memory-map.ts). */
@@ -165,6 +171,7 @@ export function fitEngineModels(rows: CalibrationRow[], profiles: Map<string, Ta
       models: [...new Set(rs.map((r) => r.arch))].sort(),
       rows: rs.length,
       externalActivationRows: rs.filter((r) => latencyPlacement(r.features!, profiles.get(r.target)!, fitContext(r)).activationExternalShare > 0).length,
+      smallestRow: smallestRowOf(rs),
     });
   }
   for (const [key, rs] of byKey) {
@@ -186,6 +193,18 @@ export function fitEngineModels(rows: CalibrationRow[], profiles: Map<string, Ta
     models.set(key, { key, kind: 'borrowed', fit: base.fit, borrowedFrom: base.key, ratio: num / den, models: [...new Set(rs.map((r) => r.arch))].sort(), rows: rs.length, externalActivationRows: base.externalActivationRows });
   }
   return models;
+}
+
+function smallestRowOf(rs: CalibrationRow[]): EngineModel['smallestRow'] {
+  let best: CalibrationRow | undefined;
+  for (const r of rs) if (!best || convMacsOf(r.features!) < convMacsOf(best.features!)) best = r;
+  return best && { convMacs: convMacsOf(best.features!), label: `${best.model} ${best.resolution}, ${best.published.inferenceMs} ms on ${best.target} with ${best.toolVersion}` };
+}
+
+/** Conv / dense MACs of a model (k×k, 1×1, depthwise and dense work terms): the "MACs (conv/dense)" check prints. */
+export function convMacsOf(f: Pick<ModelFeatures, 'latencyWork'>): number {
+  const w = f.latencyWork;
+  return w.macs_conv + w.macs_pointwise + w.macs_depthwise + w.macs_dense;
 }
 
 /** The model used for predictions on an engine: its own key, the MP2 NPU/GPU regime, the MPU CPU runtime path. */
