@@ -11,8 +11,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { join, relative, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { onnxFilesUnder, option, SHARED_MODELS_DIR as MODELS } from './tree-args.ts';
+import { loadableOnnxFiles, option, SHARED_MODELS_DIR as MODELS, treeLoader } from './tree-args.ts';
 
 const ROUNDS = Number(option('--rounds') ?? 10);
 const REPS = Number(option('--reps') ?? 3);
@@ -25,20 +24,10 @@ interface Samples {
   shapes: number[][];
 }
 
-type Model = { graph: unknown };
-
 async function child(src: string): Promise<Samples> {
-  const { loadModel } = (await import(pathToFileURL(join(src, 'analyzer/load.ts')).href)) as { loadModel: (p: string) => Model };
-  const { inferShapes } = (await import(pathToFileURL(join(src, 'analyzer/shapes/infer.ts')).href)) as { inferShapes: (m: Model) => unknown };
-  const files = onnxFilesUnder(MODELS).filter((f) => {
-    if (FILTER && !f.includes(FILTER)) return false;
-    try {
-      inferShapes(loadModel(f));
-      return true;
-    } catch {
-      return false; // not in bench/run.ts's ratio either
-    }
-  });
+  const tree = await treeLoader(src);
+  const { loadModel, inferShapes } = tree;
+  const files = loadableOnnxFiles(MODELS, tree, FILTER); // the files of bench/run.ts's ratio
   // the JIT sees every file a few times first (bench/run.ts's warm-up passes)
   for (let pass = 0; pass < 3; pass++) for (const f of files) for (let i = 0; i < 3; i++) inferShapes(loadModel(f));
   const cpuMs = (fn: () => void): number => {

@@ -7,25 +7,14 @@
  */
 import { Session } from 'node:inspector';
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { flag, onnxFilesUnder, option, SHARED_MODELS_DIR as MODELS, SRC_DIR as SRC } from './tree-args.ts';
+import { flag, loadableOnnxFiles, option, SHARED_MODELS_DIR as MODELS, SRC_DIR as SRC, treeLoader } from './tree-args.ts';
 
-type Model = { graph: unknown };
-const { loadModel } = (await import(pathToFileURL(join(SRC, 'analyzer/load.ts')).href)) as { loadModel: (p: string) => Model };
-const { inferShapes } = (await import(pathToFileURL(join(SRC, 'analyzer/shapes/infer.ts')).href)) as { inferShapes: (m: Model) => unknown };
+const tree = await treeLoader(SRC);
+const { loadModel, inferShapes } = tree;
 const FILTER = option('--filter');
 const LOOPS = Number(option('--loops') ?? 200);
 const SHAPES = flag('--shapes');
-const files = onnxFilesUnder(MODELS).filter((f) => {
-  if (FILTER && !f.includes(FILTER)) return false;
-  try {
-    inferShapes(loadModel(f));
-    return true;
-  } catch {
-    return false;
-  }
-});
+const files = loadableOnnxFiles(MODELS, tree, FILTER);
 const pass = () => {
   for (const f of files) {
     const m = loadModel(f);

@@ -4,6 +4,7 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const args = process.argv.slice(2);
 const HERE = new URL('.', import.meta.url).pathname;
@@ -33,4 +34,32 @@ export function onnxFilesUnder(dir: string): string[] {
     else if (p.endsWith('.onnx')) out.push(p);
   }
   return out;
+}
+
+/** A model as the load benchmarks see it (they only pass it from loadModel to inferShapes). */
+export type BenchModel = { graph: unknown };
+/** loadModel and inferShapes of the src/ tree `src`. */
+export interface TreeLoader {
+  loadModel: (p: string) => BenchModel;
+  inferShapes: (m: BenchModel) => unknown;
+}
+
+/** Imports loadModel and inferShapes from the src/ tree `src` (a paired benchmark loads two trees). */
+export async function treeLoader(src: string): Promise<TreeLoader> {
+  const { loadModel } = (await import(pathToFileURL(join(src, 'analyzer/load.ts')).href)) as Pick<TreeLoader, 'loadModel'>;
+  const { inferShapes } = (await import(pathToFileURL(join(src, 'analyzer/shapes/infer.ts')).href)) as Pick<TreeLoader, 'inferShapes'>;
+  return { loadModel, inferShapes };
+}
+
+/** The ONNX files under `dir` whose path holds `filter` (if given) and that load and shape-infer (bench/run.ts's ratio set). */
+export function loadableOnnxFiles(dir: string, tree: TreeLoader, filter?: string): string[] {
+  return onnxFilesUnder(dir).filter((f) => {
+    if (filter && !f.includes(filter)) return false;
+    try {
+      tree.inferShapes(tree.loadModel(f));
+      return true;
+    } catch {
+      return false;
+    }
+  });
 }

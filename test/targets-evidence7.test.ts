@@ -9,6 +9,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { AtonBuffer } from './helpers/aton-buffer.ts';
 import { analyzeModel } from '../src/analyzer/analyze.ts';
 import type { Analysis } from '../src/analyzer/layer.ts';
 import { loadModelBytes } from '../src/analyzer/load.ts';
@@ -262,17 +263,6 @@ describe('runtime RAM against the two reports', () => {
 });
 
 describe("N6: ST's buffer table of a YOLOv8n-pose 256 compile (ST Edge AI Core 2.1, ATON)", () => {
-  interface AtonBuffer {
-    name: string;
-    pool: string;
-    offsetBytes: number;
-    sizeBytes: number;
-    firstEpoch: number;
-    lastEpoch: number;
-    format: string;
-    shape: number[];
-    batch: number;
-  }
   interface ConvBuffer {
     name: string;
     shape: number[];

@@ -14,23 +14,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-
-interface StBuffer {
-  name: string;
-  pool: string;
-  offsetBytes: number;
-  sizeBytes: number;
-  firstEpoch: number;
-  lastEpoch: number;
-  format: string;
-  shape: number[];
-}
+import type { AtonBuffer } from './helpers/aton-buffer.ts';
 
 interface BufferRecord {
   source: string;
   stFigures: { activationsBytes: number; ioBytes: number[]; poolsUsedBytes: Record<string, number> };
   derived: { distinctAllocations: number; highWaterBytes: number; maxLiveBytes: number; maxLiveEpoch: number; liveBytesAtEpoch3?: number };
-  buffers: StBuffer[];
+  buffers: AtonBuffer[];
 }
 const load = (file: string) => JSON.parse(readFileSync(join(import.meta.dirname, '../data/st-generated', file), 'utf8')) as BufferRecord;
 
@@ -38,7 +28,7 @@ const VIRTUAL = 'npuRAM3_npuRAM4_npuRAM5_npuRAM6';
 const POOL_BYTES = 458_752; // each npuRAM of the app2 mpool: 448 KiB, npuRAM3 first at 0x34200000
 // aliases (views ST lists as separate entries) share offset, size and epochs: one allocation each
 const allocationsOf = (r: BufferRecord) => [...new Map(r.buffers.filter((b) => b.pool === VIRTUAL).map((b) => [`${b.offsetBytes}|${b.sizeBytes}|${b.firstEpoch}|${b.lastEpoch}`, b])).values()];
-const liveBytes = (allocs: StBuffer[]) => {
+const liveBytes = (allocs: AtonBuffer[]) => {
   const epochs = Math.max(...allocs.map((b) => b.lastEpoch)) + 1;
   return Array.from({ length: epochs }, (_, e) => allocs.filter((b) => b.firstEpoch <= e && e <= b.lastEpoch).reduce((s, b) => s + b.sizeBytes, 0));
 };

@@ -7,23 +7,10 @@
  */
 import type { Liveness } from '../src/analyzer/memory/liveness.ts';
 import { planLivenessBytes } from '../src/analyzer/memory/st4x-plan.ts';
+import { subLiveness } from '../src/targets/activation-peak.ts';
 
-/** The lite liveness restricted to `keep` (overlap rules and placeAfter anchors kept where both ends are kept). */
-export function oracleSubLiveness(lv: Liveness, keep: ReadonlySet<number>): Liveness {
-  const idx = new Map<number, number>();
-  const buffers: Liveness['buffers'] = [];
-  lv.buffers.forEach((b, i) => {
-    if (!keep.has(i)) return;
-    idx.set(i, buffers.length);
-    const { placeAfter: _, ...rest } = b;
-    buffers.push(rest);
-  });
-  lv.buffers.forEach((b, i) => {
-    if (keep.has(i) && b.placeAfter !== undefined && idx.has(b.placeAfter)) buffers[idx.get(i)!]!.placeAfter = idx.get(b.placeAfter);
-  });
-  const overlaps = lv.overlaps.filter((o) => idx.has(o.output) && idx.has(o.input)).map((o) => ({ ...o, output: idx.get(o.output)!, input: idx.get(o.input)! }));
-  return { ...lv, buffers, overlaps };
-}
+/** The lite liveness restricted to `keep`: activation-peak.ts's own (a data restriction, not the placement under test). */
+export const oracleSubLiveness = subLiveness;
 
 export interface OraclePlacement {
   /** Buffer indices per internal pool (descriptor order), then what went to external RAM. */

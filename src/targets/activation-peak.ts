@@ -288,7 +288,7 @@ export function activationPoolsOf(p: TargetProfile): { pools: ActivationPool[]; 
  * buffers `keep` holds: their overlap rules (an output written over the input it reads) and RGB-scratch anchors kept
  * where both buffers are in the set.
  */
-function subLiveness(lv: Liveness, keep: ReadonlySet<number>): Liveness {
+export function subLiveness(lv: Liveness, keep: ReadonlySet<number>): Liveness {
   const idx = new Map<number, number>();
   const buffers: Liveness['buffers'] = [];
   lv.buffers.forEach((b, i) => {
