@@ -37,7 +37,6 @@ export const LATENCY_FEATURES = [
   'bytes_im2col', // bytes those taps copy and widen to s16 (per-byte work of the same kernels)
   'ops_maxpool', // window ops of max pools (ST's lite max pool kernel; layer-work.ts isMaxPool)
   'elems_avgpool_in', // input elements of average / global-average pools and MEAN (ST's hybrid forward_ap_integer_INT8)
-  'bytes_deep_reread', // input-window bytes ST's lite conv2d_deep kernel re-reads per output-channel pair from an input beyond the D-cache (layer-work.ts deepKernelRereadBytes)
 ] as const;
 export type LatencyFeature = (typeof LATENCY_FEATURES)[number];
 
@@ -45,7 +44,7 @@ export type LatencyFeature = (typeof LATENCY_FEATURES)[number];
  * Features added after the N6 set was chosen, for the MPU sets (macs_gemm, macs_dw_s2_same, elems_stream) and the
  * Cortex-M7 set (the others): the N6 and default sets leave them out.
  */
-const FEATURES_AFTER_N6_SET = new Set<LatencyFeature>(['macs_gemm', 'macs_dw_s2_same', 'elems_stream', 'elems_pool_in', 'macs_conv_cubeai', 'bytes_external', 'taps_im2col', 'bytes_im2col', 'ops_maxpool', 'elems_avgpool_in', 'bytes_deep_reread']);
+const FEATURES_AFTER_N6_SET = new Set<LatencyFeature>(['macs_gemm', 'macs_dw_s2_same', 'elems_stream', 'elems_pool_in', 'macs_conv_cubeai', 'bytes_external', 'taps_im2col', 'bytes_im2col', 'ops_maxpool', 'elems_avgpool_in']);
 const MCU_ERA_FEATURES = LATENCY_FEATURES.filter((f) => !FEATURES_AFTER_N6_SET.has(f));
 export const DEFAULT_FEATURES: LatencyFeature[] = [...MCU_ERA_FEATURES];
 /**
@@ -73,10 +72,7 @@ export const FEATURE_SETS: Record<string, LatencyFeature[]> = {
   // Session 9: pooling priced per kernel (layer-work.ts isMaxPool): ST's lite max pool per window op, the hybrid average
   // pool per input element, in place of one price per input element for both (elems_pool_in). Decided before its
   // leave-one-out was run, with two alternatives fixed at the same time and only reported (M7_POOL_ALTERNATIVES).
-  // Session yololc9: the input-window re-reads of ST's strided `conv2d_deep` kernel from inputs beyond the D-cache
-  // (layer-work.ts deepKernelRereadBytes: its nt_t loop holds two output channels' weights and re-reads the input
-  // per pair), added before its leave-one-out was run (docs/targets.md "YOLO LC (yololc9)").
-  'cortex-m7': ['macs_conv', 'macs_pointwise', 'macs_depthwise', 'macs_dense', 'ops_eltwise', 'ops_other', 'ops_maxpool', 'elems_avgpool_in', 'macs_conv_cubeai', 'macs_long', 'taps_im2col', 'bytes_im2col', 'bytes_external', 'bytes_deep_reread', 'layers', 'inference'],
+  'cortex-m7': ['macs_conv', 'macs_pointwise', 'macs_depthwise', 'macs_dense', 'ops_eltwise', 'ops_other', 'ops_maxpool', 'elems_avgpool_in', 'macs_conv_cubeai', 'macs_long', 'taps_im2col', 'bytes_im2col', 'bytes_external', 'layers', 'inference'],
   // N6 NPU: everything (weights always stream from octoFlash; epochs per layer)
   'n6-neural-art': [...MCU_ERA_FEATURES],
   // MP2 GPU (OpenVX): GEMM-family MACs, depthwise MACs (slow on the GPU), per layer, per inference
@@ -179,7 +175,6 @@ export function fillWorkFeatureVector<T extends number[] | Float64Array>(out: T,
   out[24] = mask[24] ? w.bytes_im2col : 0;
   out[25] = mask[25] ? w.ops_maxpool : 0;
   out[26] = mask[26] ? w.elems_avgpool_in : 0;
-  out[27] = mask[27] ? w.bytes_deep_reread : 0;
   return out;
 }
 

@@ -34,7 +34,6 @@ export const WORK_TERMS = [
   'ops_maxpool', // window ops of max pools (ST's lite max pool kernel, or fused into the conv before it): see isMaxPool
   'elems_avgpool_in', // input elements of average / global-average pools and MEAN (ST's hybrid forward_ap_integer_INT8)
   'bytes_fused_rows', // of bytes_act: a fused conv + max pool's conv output and pool input, kept in the kernel's rows buffer on ST's MCU runtime (analysisLayerWorks)
-  'bytes_deep_reread', // input-window bytes ST's lite `conv2d_deep` kernel re-reads per pair of output channels from an input larger than the M7 D-cache (deepKernelRereadBytes)
 ] as const;
 export type WorkTerm = (typeof WORK_TERMS)[number];
 export type LayerWork = Record<WorkTerm, number>;
@@ -127,25 +126,6 @@ export function weightBytesStreamed(l: Layer, outputPixels: number): number {
 }
 
 /**
- * Input-window bytes ST's lite `conv2d_deep` kernel (`forward_lite_conv2d_deep_sssa8_ch`: the strided / non-3×3 8-bit
- * per-channel conv from Cin·Cout 320 up, lite-conv-kernel.ts) reads from an input tensor larger than the M7 D-cache,
- * 0 for every other layer. Its closure in NetworkRuntime1200_CM7_GCC.a (data/st-generated/runtime-library-1200-cm7.json
- * `entryPoints`) is `st_sssa8_ch_nn_mat_mult_conv2d_nt_t` with `weights_2channels_prefetch`, `st_sssa8_ch_2_output_mgt`:
- * the nt_t structure of CMSIS-NN `arm_nn_mat_mult_nt_t_s8` (outer loop over pairs of output channels, their weights
- * held; inner loop over the output pixels), with no im2col columns, so each pair of output channels reads every output
- * pixel's kh·kw·Cin window from the input tensor again: output pixels × kh·kw·Cin × ⌈Cout / 2⌉ bytes. An input that
- * fits the 16 KiB D-cache (ResNet v1 8's 16×16×32) is read from the cache after the first pair; a larger one (ST YOLO
- * LC's 64×64×32 and 32×32×64) comes back over the AXI bus each time. The stride-1 `deep_3x3` kernel
- * (`st_sssa8_ch_nn_mat_mult_deep_conv2d_3x3`, no nt_t, no 2-channel weight prefetch) and the column-building kernels are
- * not counted.
- */
-export function deepKernelRereadBytes(l: Layer, outputPixels: number, inputBytes: number): number {
-  const c = l.conv;
-  if (!c || inputBytes <= M7_DCACHE_BYTES || liteConvCallOf(l)?.kernel !== 'conv2d_deep') return 0;
-  return outputPixels * c.kernel[0] * c.kernel[1] * c.cin * Math.ceil(c.cout / 2);
-}
-
-/**
  * Output pixels (Π of the spatial dims: all but batch and channels) of a layer's first output, NCHW or NHWC, any rank
  * ≥ 3 (a 1-D convolution's N×C×L has L positions); 1 for lower ranks.
  */
@@ -198,7 +178,6 @@ export function emptyWork(): LayerWork {
     ops_maxpool: 0,
     elems_avgpool_in: 0,
     bytes_fused_rows: 0,
-    bytes_deep_reread: 0,
   };
 }
 
@@ -237,7 +216,6 @@ export function layerWork(l: Layer): LayerWork {
   const cols = im2colWork(l, pixels);
   w.taps_im2col = cols.taps;
   w.bytes_im2col = cols.bytes;
-  w.bytes_deep_reread = deepKernelRereadBytes(l, pixels, inBytes);
   w.layers = 1;
   return w;
 }
@@ -311,7 +289,6 @@ export function sumWork(works: readonly LayerWork[]): LayerWork {
     sum.ops_maxpool += w.ops_maxpool;
     sum.elems_avgpool_in += w.elems_avgpool_in;
     sum.bytes_fused_rows += w.bytes_fused_rows;
-    sum.bytes_deep_reread += w.bytes_deep_reread;
   }
   return sum;
 }
