@@ -215,6 +215,48 @@ describe.skipIf(!HAVE_SHARED)("check's default table fits a 120-column terminal;
   });
 });
 
+describe.skipIf(!HAVE_SHARED)("compare's default table fits a 120-column terminal like check's; --wide keeps one line per target", () => {
+  it('EfficientNet LC 128 and 224, every default target: a heading row per variant, the same figures as --wide, thin notes wrapped', async () => {
+    const files = [EFF128, EFF128.replace('_128_', '_224_')];
+    expect(await run('compare', ...files)).toBe(0);
+    const narrow = cli.out;
+    for (const line of narrow.split('\n')) expect(line.length, line).toBeLessThanOrEqual(120);
+    cli.out = '';
+    expect(await run('compare', ...files, '--wide')).toBe(0);
+    const wide = cli.out;
+    expect(Math.max(...wide.split('\n').map((l) => l.length))).toBeGreaterThan(120); // what the narrow table replaces
+    cli.out = '';
+    expect(await run('compare', ...files, '--json')).toBe(0);
+    const variants = JSON.parse(cli.out).variants as { macs: number; targets: { name: string; latencyStatus: string; latencyNote: string }[] }[];
+    const trimmed = (cell: string) => cell.replace(/(\d+)\.00 (KiB|MiB|GiB)(?= \(|,)/g, '$1 $2');
+    // the narrow body: a one-cell heading per variant (file, MACs, weights), then its targets as check's narrow rows
+    const narrowRows = tableBody(narrow);
+    // --wide: one line per target, the variant's label, MACs and weights on its first
+    const wideLines = wide.split('\n');
+    const wideRows = wideLines.slice(wideLines.findIndex((l) => l.startsWith('├')) + 1).filter((l) => l.startsWith('│')).map((l) => l.split('│').slice(1, -1).map((c) => c.trim()));
+    const headings = narrowRows.filter((r) => r.length === 1).map((r) => r[0]!);
+    expect(headings).toHaveLength(2);
+    headings.forEach((h, i) => {
+      const first = wideRows[i * variants[0]!.targets.length]!;
+      expect(h).toBe(`${first[0]}: ${first[1]} MACs, weights ${first[2]}`);
+      expect(h).toContain(variants[i]!.macs.toLocaleString('en-US'));
+    });
+    const targetRows = narrowRows.filter((r) => r.length > 1);
+    expect(targetRows.map((r) => r[0])).toEqual(wideRows.map((r) => r[3]));
+    targetRows.forEach(([name, fits, act, ram, flash, latency], i) => {
+      const [, , , , wAct, wFits, wRam, wFlash, wLatency] = wideRows[i]!;
+      expect([fits, act, latency], name).toEqual([wFits, wAct, wLatency]);
+      expect(ram, name).toBe(trimmed(wRam!));
+      expect(flash, name).toBe(trimmed(wFlash!));
+    });
+    // every thin-data reason once, wrapped: the same words once the continuation lines are joined
+    const thin = narrow.split('\nlatency from thin data (no reliable error figure):\n')[1]!.replace(/\n {4}/g, ' ');
+    const reasons = new Set(variants.flatMap((v) => v.targets.filter((t) => t.latencyStatus === 'thin').map((t) => `  ${t.name}: ${formatByteFigures(t.latencyNote)}\n`)));
+    expect(reasons.size).toBeGreaterThan(1);
+    for (const r of reasons) expect(thin).toContain(r);
+  });
+});
+
 describe('targets: a latency without a fit of its own says what it borrows, in words', () => {
   it('the U5 row: the Cortex-M7 model × its ratio, fitted on 1 published model; no calibration key', async () => {
     expect(await run('targets')).toBe(0);
