@@ -137,6 +137,16 @@ describe.skipIf(!HAVE_SHARED)('N6: of the two weights figures, the note says whi
 
 describe.skipIf(!HAVE_SHARED)('check --json: the margin that binds beside the total one', () => {
   interface Mem { id: string; name: string; kind: string; capacityBytes: number; usedBytes: number }
+  it("F769 with activations spilled to SDRAM (docs/json.md's example): tightest is the SDRAM, the RAM cell leads with the internal RAM", async () => {
+    expect(await run('check', MOBILENET_ONNX, '-t', 'F769', '--json')).toBe(0);
+    const f769 = JSON.parse(cli.out).targets[0];
+    expect(f769.ram.tightest.memoryIds).toEqual(['sdram']);
+    expect(f769.ram.tightest.marginPct).toBe(94.53);
+    cli.out = '';
+    expect(await run('check', MOBILENET_ONNX, '-t', 'F769')).toBe(0);
+    expect(tableBody(cli.out)[0]![3]).toBe('3.08 KiB / 512 KiB (+99%) DTCM + SRAM1 + SRAM2 (contiguous from 0x20000000) + 896.03 KiB in FMC SDRAM (16 MiB, 95% free)');
+  });
+
   it('H747 with activations spilled to SDRAM: marginPct keeps its total meaning; internalMarginPct and tightest say the AXI SRAM binds', async () => {
     expect(await run('check', MOBILENET_ONNX, '-t', 'H747', '-t', 'N6', '-t', 'MP157', '--json')).toBe(0);
     const [h747, n6, mp157] = JSON.parse(cli.out).targets;
