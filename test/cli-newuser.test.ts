@@ -137,6 +137,16 @@ describe.skipIf(!HAVE_SHARED)('N6: of the two weights figures, the note says whi
 
 describe.skipIf(!HAVE_SHARED)('check --json: the margin that binds beside the total one', () => {
   interface Mem { id: string; name: string; kind: string; capacityBytes: number; usedBytes: number }
+  it("F769 with activations spilled to SDRAM (docs/json.md's example): tightest is the SDRAM, the RAM cell leads with the internal RAM", async () => {
+    expect(await run('check', MOBILENET_ONNX, '-t', 'F769', '--json')).toBe(0);
+    const f769 = JSON.parse(cli.out).targets[0];
+    expect(f769.ram.tightest.memoryIds).toEqual(['sdram']);
+    expect(f769.ram.tightest.marginPct).toBe(94.53);
+    cli.out = '';
+    expect(await run('check', MOBILENET_ONNX, '-t', 'F769')).toBe(0);
+    expect(tableBody(cli.out)[0]![3]).toBe('3.08 KiB / 512 KiB (+99%) DTCM + SRAM1 + SRAM2 (contiguous from 0x20000000) + 896.03 KiB in FMC SDRAM (16 MiB, 95% free)');
+  });
+
   it('H747 with activations spilled to SDRAM: marginPct keeps its total meaning; internalMarginPct and tightest say the AXI SRAM binds', async () => {
     expect(await run('check', MOBILENET_ONNX, '-t', 'H747', '-t', 'N6', '-t', 'MP157', '--json')).toBe(0);
     const [h747, n6, mp157] = JSON.parse(cli.out).targets;
@@ -212,6 +222,48 @@ describe.skipIf(!HAVE_SHARED)("check's default table fits a 120-column terminal;
     const notes = narrow.split('\nnotes:\n')[1]!.replace(/\n {4}/g, ' ');
     for (const t of targets) for (const n of t.notes) expect(notes).toContain(`  ${t.name}: ${formatByteFigures(n)}`);
     expect(narrow).toContain('Limiting memory as a table column, one line per target: --wide; every memory with its bytes: --json.');
+  });
+});
+
+describe.skipIf(!HAVE_SHARED)("compare's default table fits a 120-column terminal like check's; --wide keeps one line per target", () => {
+  it('EfficientNet LC 128 and 224, every default target: a heading row per variant, the same figures as --wide, thin notes wrapped', async () => {
+    const files = [EFF128, EFF128.replace('_128_', '_224_')];
+    expect(await run('compare', ...files)).toBe(0);
+    const narrow = cli.out;
+    for (const line of narrow.split('\n')) expect(line.length, line).toBeLessThanOrEqual(120);
+    cli.out = '';
+    expect(await run('compare', ...files, '--wide')).toBe(0);
+    const wide = cli.out;
+    expect(Math.max(...wide.split('\n').map((l) => l.length))).toBeGreaterThan(120); // what the narrow table replaces
+    cli.out = '';
+    expect(await run('compare', ...files, '--json')).toBe(0);
+    const variants = JSON.parse(cli.out).variants as { macs: number; targets: { name: string; latencyStatus: string; latencyNote: string }[] }[];
+    const trimmed = (cell: string) => cell.replace(/(\d+)\.00 (KiB|MiB|GiB)(?= \(|,)/g, '$1 $2');
+    // the narrow body: a one-cell heading per variant (file, MACs, weights), then its targets as check's narrow rows
+    const narrowRows = tableBody(narrow);
+    // --wide: one line per target, the variant's label, MACs and weights on its first
+    const wideLines = wide.split('\n');
+    const wideRows = wideLines.slice(wideLines.findIndex((l) => l.startsWith('├')) + 1).filter((l) => l.startsWith('│')).map((l) => l.split('│').slice(1, -1).map((c) => c.trim()));
+    const headings = narrowRows.filter((r) => r.length === 1).map((r) => r[0]!);
+    expect(headings).toHaveLength(2);
+    headings.forEach((h, i) => {
+      const first = wideRows[i * variants[0]!.targets.length]!;
+      expect(h).toBe(`${first[0]}: ${first[1]} MACs, weights ${first[2]}`);
+      expect(h).toContain(variants[i]!.macs.toLocaleString('en-US'));
+    });
+    const targetRows = narrowRows.filter((r) => r.length > 1);
+    expect(targetRows.map((r) => r[0])).toEqual(wideRows.map((r) => r[3]));
+    targetRows.forEach(([name, fits, act, ram, flash, latency], i) => {
+      const [, , , , wAct, wFits, wRam, wFlash, wLatency] = wideRows[i]!;
+      expect([fits, act, latency], name).toEqual([wFits, wAct, wLatency]);
+      expect(ram, name).toBe(trimmed(wRam!));
+      expect(flash, name).toBe(trimmed(wFlash!));
+    });
+    // every thin-data reason once, wrapped: the same words once the continuation lines are joined
+    const thin = narrow.split('\nlatency from thin data (no reliable error figure):\n')[1]!.replace(/\n {4}/g, ' ');
+    const reasons = new Set(variants.flatMap((v) => v.targets.filter((t) => t.latencyStatus === 'thin').map((t) => `  ${t.name}: ${formatByteFigures(t.latencyNote)}\n`)));
+    expect(reasons.size).toBeGreaterThan(1);
+    for (const r of reasons) expect(thin).toContain(r);
   });
 });
 

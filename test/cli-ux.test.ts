@@ -300,7 +300,7 @@ describe.skipIf(!HAVE_SHARED)('one row per target, one label per file', () => {
     expect(await run('check', YAMNET, '-t', 'H747', '-t', 'STM32H747I-DISCO', '-t', 'stm32h747i-disco', '-t', 'F769', '-t', copy, '--json')).toBe(0);
     expect(JSON.parse(cli.out).targets.map((t: { id: string }) => t.id)).toEqual(['stm32h747i-disco', 'stm32f769i-disco', 'stm32f769i-disco']);
     cli.out = '';
-    expect(await run('compare', YAMNET, '--resolutions', '96', '-t', 'N6', '-t', 'stm32n6570-dk')).toBe(0);
+    expect(await run('compare', YAMNET, '--resolutions', '96', '-t', 'N6', '-t', 'stm32n6570-dk', '--wide')).toBe(0);
     expect(tableRows(cli.out).slice(1).map((r) => r[3])).toEqual(['STM32N6570-DK']);
   });
 
@@ -308,7 +308,7 @@ describe.skipIf(!HAVE_SHARED)('one row per target, one label per file', () => {
     const [a, b] = ['a', 'b'].map((d) => mkdtempSync(join(tmpdir(), `edgefit-cli-ux-${d}-`)));
     writeFileSync(join(a!, 'm.tflite'), readFileSync(YAMNET));
     writeFileSync(join(b!, 'm.tflite'), readFileSync(YAMNET));
-    expect(await run('compare', join(a!, 'm.tflite'), join(b!, 'm.tflite'), '-t', 'H747')).toBe(0);
+    expect(await run('compare', join(a!, 'm.tflite'), join(b!, 'm.tflite'), '-t', 'H747', '--wide')).toBe(0);
     expect(tableRows(cli.out).slice(1).map((r) => r[0])).toEqual([join(a!, 'm.tflite'), join(b!, 'm.tflite')]);
   });
 });
@@ -330,7 +330,7 @@ describe.skipIf(!HAVE_SHARED)('check: a partial analysis (unknown ops) marks eve
 describe.skipIf(!HAVE_SHARED)('compare: the legend and thin-latency reasons under the table', () => {
   it('each thin target once, whatever the number of variants', async () => {
     const files = ['st_efficientnet_lc_v1_128_tfs_int8.tflite', 'st_efficientnet_lc_v1_224_tfs_int8.tflite'].map((f) => join(EFF, f));
-    expect(await run('compare', ...files, '-t', 'H747', '-t', 'U5')).toBe(0);
+    expect(await run('compare', ...files, '-t', 'H747', '-t', 'U5', '--wide')).toBe(0);
     const [header, ...rows] = tableRows(cli.out);
     expect(header).toEqual(['variant', 'MACs', 'weights', 'target', 'activations', 'fits', 'RAM used / capacity (free)', 'flash used / capacity (free)', 'latency ± LOO error']);
     expect(rows).toHaveLength(4);

@@ -42,6 +42,21 @@ describe('memory mapping', () => {
     expect(m.limitingMemory).toBe('DTCM + SRAM1 + SRAM2 (contiguous from 0x20000000)');
   });
 
+  it("U5: runtime .data/.bss go to RAM at 0x20000000 beside the activations, not SRAM4 (ST's B-U585I-IOT02A linker script)", () => {
+    // EfficientNet LC v1 224 int8 (TFLite) on the U5: 392 KiB activations, 15,008 B runtime RAM. ST's zoo application
+    // (STM32U585AIIXQ_FLASH.ld) declares SRAM4 but puts .data/.bss/heap/stack in RAM (SRAM1+2+3, 768 KiB)
+    const u5 = resolveTarget('B-U585I-IOT02A');
+    const m = mapMemory(u5, { activationBytes: 392 * KiB, weightBytes: 500 * KiB, runtimeRamBytes: 15_008, codeFlashBytes: 100 * KiB });
+    expect(m.placements.filter((p) => p.role === 'activations' || p.role === 'runtime-ram').map((p) => [p.role, p.memoryId])).toEqual([
+      ['activations', 'sram123'],
+      ['runtime-ram', 'sram123'],
+    ]);
+    expect(m.memories.find((x) => x.id === 'sram4')!.usedBytes).toBe(0);
+    expect(m.ram.internalBytes).toBe(392 * KiB + 15_008);
+    expect(m.ram.internalCapacityBytes).toBe(768 * KiB);
+    expect(m.limitingMemory).toBe('SRAM1 + SRAM2 + SRAM3 (contiguous from 0x20000000)');
+  });
+
   it('F769: a pool that fills the RAM at 0x20000000 but leaves no room for runtime RAM goes to SDRAM, the runtime RAM stays inside', () => {
     // YOLOv8n 256 (our plan 512 KiB, runtime 61.3 KiB): before, both were put in the 512 KiB region and reported as not fitting
     const f769 = resolveTarget('STM32F769I-DISCO');

@@ -46,6 +46,7 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
       'edgefit compare model.onnx --resolutions 96,128,160,192,224',
       'edgefit compare a.onnx b.tflite -t STM32H747I-DISCO',
       'edgefit compare model.tflite --resolutions 128,224 --json',
+      'edgefit compare a.onnx b.tflite --wide                     # one line per target (about 200 columns)',
     ],
     units: 'as check: MACs (conv/dense), bytes in KiB/MiB (1024), latency in ms ± leave-one-model-out MAPE.',
     exitCodes: `0 compared (whether or not every variant fits: use check for a fit verdict); ${BAD_INPUT}`,

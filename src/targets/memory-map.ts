@@ -9,7 +9,7 @@
  *   over every internal pool, the overflow spills to hyperRAM (the N6 tables publish internal/external RAM); with
  *   `needs.activationPools` (the compiler's per-pool plan) each pool gets its own high-water mark.
  * - runtime RAM (library .data/.bss): another internal data RAM region when one has room, else beside
- *   activations (never an instruction TCM the linker script keeps for code: profile `data: false`).
+ *   activations (never a region the linker script keeps out of .data/.bss: profile `data: false`, the F7 ITCM, U5 SRAM4).
  * - weights: internal flash when weights + code fit, else external flash; code flash stays internal.
  * - MPU: everything in DDR (weights are read from the file system).
  */

@@ -7,7 +7,8 @@ import type { Command } from 'commander';
 import { addModelOptions, analyzeAtForCli, loadModelForCli, type ModelCliOptions } from '../model-options.ts';
 import { DEFAULT_TARGETS, evaluateTargets, type TargetResult } from '../../targets/evaluate.ts';
 import { formatBytes, formatCount, parseResolution, resultJson } from '../../targets/present.ts';
-import { boundedActivationsCell, boundedLatencyCell, boundedRoleCell, boundedRoleLines, FIT_TABLE_LEGEND, thinLatencyLines, verdictLine } from '../format/fit-notes.ts';
+import { boundedActivationsCell, boundedLatencyCell, boundedRoleCell, FIT_TABLE_LEGEND, thinLatencyLines, verdictLine } from '../format/fit-notes.ts';
+import { NARROW_FIT_COLUMNS, NARROW_TABLE_COLUMNS, narrowFitRow, wrapNote } from '../format/fit-table.ts';
 import { formatByteFigures } from '../format/numbers.ts';
 import { renderTable, wrapText } from '../format/table.ts';
 import { uniqueTargets } from '../target-list.ts';
@@ -19,27 +20,11 @@ interface CheckOptions extends ModelCliOptions {
   wide?: boolean;
 }
 
-/** check's default table fits a terminal this wide (columns + borders). */
-export const NARROW_TABLE_COLUMNS = 120;
-
 const NARROW_TABLE_LEGEND = 'Limiting memory as a table column, one line per target: --wide; every memory with its bytes: --json.';
 
-/**
- * The default table, at most NARROW_TABLE_COLUMNS wide: RAM and flash cells one part a line (figure, memory, external
- * part), latency wrapped; the limiting memory goes under the table (limitingLine). Same figures as --wide.
- */
+/** The default table (fit-table.ts): the limiting memory goes under it (limitingLine). Same figures as --wide. */
 function narrowTable(results: readonly TargetResult[]): string {
-  return renderTable(
-    [
-      { header: 'target', width: 18 },
-      { header: 'fits', width: 6 },
-      { header: 'activations', align: 'right', width: 14 },
-      { header: 'RAM used / capacity (free)', width: 31 },
-      { header: 'flash used / capacity (free)', width: 31 },
-      { header: 'latency\n± LOO error', align: 'right', width: 13 },
-    ],
-    results.map((r) => [r.name, r.fits ? 'yes' : 'NO', boundedActivationsCell(r), boundedRoleLines(r, 'ram'), boundedRoleLines(r, 'flash'), boundedLatencyCell(r)]),
-  );
+  return renderTable(NARROW_FIT_COLUMNS, results.map(narrowFitRow));
 }
 
 /** The table as it was before the narrow one: one line per target, the limiting memory as a column (about 265 columns). */
@@ -61,11 +46,6 @@ function wideTable(results: readonly TargetResult[]): string {
 /** "limiting memory (least room left):" and a line per target, as the notes are: the --wide table's column. */
 function limitingLine(results: readonly TargetResult[]): string {
   return `limiting memory (least room left):\n${results.map((r) => wrapNote(`  ${r.name}: ${r.limitingMemory}`)).join('\n')}`;
-}
-
-/** A "  TARGET: text" line wrapped to the narrow table's width, continuation lines indented under the text. */
-function wrapNote(line: string): string {
-  return wrapText(line.trimStart(), NARROW_TABLE_COLUMNS, '  ', '    ');
 }
 
 export function registerCheck(program: Command): void {

@@ -2,7 +2,9 @@
  * `edgefit compare <model> --resolutions 96,128,160` re-infers shapes at each input size (no new file) and
  * tabulates MACs, activation RAM, weights, fit and latency per target; `edgefit compare a.onnx b.tflite`
  * compares variants (each at every resolution when both are given). A progress bar (cli-progress) shows on
- * long sweeps when stderr is a TTY and --json is off. Exit codes: 0, or 2 on bad input.
+ * long sweeps when stderr is a TTY and --json is off. The default table fits 120 columns (check's narrow layout,
+ * fit-table.ts, a heading row per variant); --wide prints one line per target with the variant columns.
+ * Exit codes: 0, or 2 on bad input.
  */
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
@@ -11,7 +13,8 @@ import { EdgefitError } from '../../analyzer/errors.ts';
 import { DEFAULT_TARGETS, evaluateTargets, type TargetResult } from '../../targets/evaluate.ts';
 import { formatBytes, formatCount, parseResolutions, resultJson } from '../../targets/present.ts';
 import { boundedActivationsCell, boundedLatencyCell, boundedRoleCell, FIT_TABLE_LEGEND, thinLatencyLines } from '../format/fit-notes.ts';
-import { renderTable } from '../format/table.ts';
+import { NARROW_FIT_COLUMNS, NARROW_TABLE_COLUMNS, narrowFitRow, wrapNote } from '../format/fit-table.ts';
+import { renderTable, type SpanRow, wrapText } from '../format/table.ts';
 import { uniqueTargets } from '../target-list.ts';
 
 interface CompareOptions extends ModelCliOptions {
@@ -19,6 +22,7 @@ interface CompareOptions extends ModelCliOptions {
   target?: string[];
   json?: boolean;
   progress?: boolean;
+  wide?: boolean;
 }
 
 export interface CompareVariant {
@@ -38,6 +42,7 @@ export function registerCompare(program: Command): void {
     .argument('<models...>', 'model files (.onnx or .tflite)')
     .option('--resolutions <list>', 'square input sizes in pixels to re-infer shapes at (no new file), e.g. 96,128,160,192,224')
     .option('-t, --target <name|profile.json>', 'target board/series as ST prints it, or a profile file (repeatable; default: every board)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--wide', 'one line per target with the variant, MACs and weights as columns (about 200 characters wide)')
     .option('--json', 'print JSON (variants[], each with targets[] as check --json; docs/json.md)')
     .option('--no-progress', 'never show the progress bar');
   addModelOptions(cmd).action((models: string[], opts: CompareOptions) => {
@@ -68,45 +73,64 @@ export function registerCompare(program: Command): void {
         process.stdout.write(`${JSON.stringify({ variants: variants.map((v) => ({ ...v, targets: v.targets.map(resultJson) })) }, null, 2)}\n`);
         return;
       }
-      const rows: string[][] = [];
       // the file name alone, unless two models share it (a.onnx in two folders): then the path as given
       const base = (m: string) => m.split('/').pop()!;
       const clash = new Set(models.map(base)).size < new Set(models).size;
-      for (const v of variants) {
-        v.targets.forEach((r, i) => {
-          const label = i === 0 ? `${clash ? v.model : base(v.model)}${v.resolution ? ` @${v.resolution}` : ''}${v.partial ? ' PARTIAL' : ''}` : '';
-          rows.push([
-            label,
-            i === 0 ? formatCount(v.macs) : '',
-            i === 0 ? formatBytes(v.weightBytes) : '',
-            r.name,
-            // each target's own figure: the N6 compiler's pools, the newest MCU tool's pool, the st plan elsewhere
-            boundedActivationsCell(r),
-            r.fits ? 'yes' : 'NO',
-            boundedRoleCell(r, 'ram'),
-            boundedRoleCell(r, 'flash'),
-            boundedLatencyCell(r),
-          ]);
-        });
-      }
-      process.stdout.write(
-        renderTable(
-          [
-            { header: 'variant' },
-            { header: 'MACs', align: 'right' },
-            { header: 'weights', align: 'right' },
-            { header: 'target' },
-            { header: 'activations', align: 'right' },
-            { header: 'fits' },
-            { header: 'RAM used / capacity (free)' },
-            { header: 'flash used / capacity (free)' },
-            { header: 'latency ± LOO error', align: 'right' },
-          ],
-          rows,
-        ) + '\n',
-      );
+      const label = (v: CompareVariant) => `${clash ? v.model : base(v.model)}${v.resolution ? ` @${v.resolution}` : ''}${v.partial ? ' PARTIAL' : ''}`;
+      const table = opts.wide ? wideTable(variants, label) : narrowTable(variants, label);
+      process.stdout.write(table + '\n');
       const partial = variants.some((v) => v.partial) ? 'PARTIAL = some ops are unknown to edgefit: their figures are left out (lower bounds).' : '';
       const thin = thinLatencyLines(variants.flatMap((v) => v.targets));
-      process.stdout.write([partial, thin, FIT_TABLE_LEGEND].filter(Boolean).join('\n') + '\n');
+      // the narrow layout wraps the thin-data reasons to the table's width too; --wide keeps one line each
+      const thinText = opts.wide ? thin : thin.split('\n').map((l) => (l.startsWith('  ') ? wrapNote(l) : wrapText(l, NARROW_TABLE_COLUMNS))).join('\n');
+      process.stdout.write([partial, thinText, FIT_TABLE_LEGEND].filter(Boolean).join('\n') + '\n');
     });
+}
+
+/**
+ * The default table, at most NARROW_TABLE_COLUMNS wide: a heading row per variant (its label, MACs and weights)
+ * over check's narrow rows for its targets. Same figures as --wide.
+ */
+function narrowTable(variants: readonly CompareVariant[], label: (v: CompareVariant) => string): string {
+  const rows: (string[] | SpanRow)[] = variants.flatMap((v) => [
+    { span: `${label(v)}: ${formatCount(v.macs)} MACs, weights ${formatBytes(v.weightBytes)}` },
+    // each target's own figure: the N6 compiler's pools, the newest MCU tool's pool, the st plan elsewhere
+    ...v.targets.map(narrowFitRow),
+  ]);
+  return renderTable(NARROW_FIT_COLUMNS, rows);
+}
+
+/** The table as it was before the narrow one: one line per target, the variant's label, MACs and weights on its first. */
+function wideTable(variants: readonly CompareVariant[], label: (v: CompareVariant) => string): string {
+  const rows: string[][] = [];
+  for (const v of variants) {
+    v.targets.forEach((r, i) => {
+      rows.push([
+        i === 0 ? label(v) : '',
+        i === 0 ? formatCount(v.macs) : '',
+        i === 0 ? formatBytes(v.weightBytes) : '',
+        r.name,
+        // each target's own figure: the N6 compiler's pools, the newest MCU tool's pool, the st plan elsewhere
+        boundedActivationsCell(r),
+        r.fits ? 'yes' : 'NO',
+        boundedRoleCell(r, 'ram'),
+        boundedRoleCell(r, 'flash'),
+        boundedLatencyCell(r),
+      ]);
+    });
+  }
+  return renderTable(
+    [
+      { header: 'variant' },
+      { header: 'MACs', align: 'right' },
+      { header: 'weights', align: 'right' },
+      { header: 'target' },
+      { header: 'activations', align: 'right' },
+      { header: 'fits' },
+      { header: 'RAM used / capacity (free)' },
+      { header: 'flash used / capacity (free)' },
+      { header: 'latency ± LOO error', align: 'right' },
+    ],
+    rows,
+  );
 }

@@ -13,14 +13,19 @@ export interface Column {
   width?: number;
 }
 
-export function renderTable(columns: Column[], rows: (string | number)[][]): string {
+/** A row that is one cell across every column (compare's variant heading over its targets' rows). */
+export interface SpanRow {
+  span: string;
+}
+
+export function renderTable(columns: Column[], rows: ((string | number)[] | SpanRow)[]): string {
   const table = new Table({
     head: columns.map((c) => c.header),
     colAligns: columns.map((c) => c.align ?? 'left'),
     style: { head: [], border: [], compact: true, 'padding-left': 1, 'padding-right': 1 },
     ...(columns.every((c) => c.width !== undefined) ? { colWidths: columns.map((c) => c.width!), wordWrap: true } : { wordWrap: false }),
   });
-  for (const r of rows) table.push(r.map((v) => String(v)));
+  for (const r of rows) table.push(Array.isArray(r) ? r.map((v) => String(v)) : [{ colSpan: columns.length, content: r.span }]);
   return table.toString();
 }
 
