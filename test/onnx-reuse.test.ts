@@ -1,0 +1,118 @@
+/**
+ * The file reader reuses buffers from one load to the next (the file's first bytes, the read window, the string
+ * table's storage). A model returned by one load must be unchanged by the loads that follow, including a load
+ * that fails midway: names, attributes, small payloads copied from the window, packed zero points and external
+ * data ranges, compared with a fresh in-memory read of the same file.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { IRGraph } from '../src/analyzer/ir.ts';
+import { loadModel, loadModelBytes } from '../src/analyzer/load.ts';
+import { OnnxGraphBuilder } from '../src/analyzer/onnx/builder.ts';
+import { isEdgefitError } from '../src/analyzer/errors.ts';
+
+const tmp = mkdtempSync(join(tmpdir(), 'edgefit-reuse-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+/** Everything a load returns of a graph, bytes as base64 (lazy bytes are read here, after the later loads). */
+function summary(g: IRGraph): string {
+  return JSON.stringify(
+    {
+      inputs: g.inputs,
+      outputs: g.outputs,
+      nodes: g.nodes,
+      tensors: [...g.tensors].map(([name, t]) => [name, t.dtype, t.shape, t.data ? [t.data.dtype, t.data.shape, t.data.origin, Buffer.from(t.data.bytes).toString('base64')] : null]),
+    },
+    (_k, v: unknown) => (v instanceof Uint8Array ? `bytes:${Buffer.from(v).toString('base64')}` : typeof v === 'bigint' ? `${v}n` : v),
+  );
+}
+
+/**
+ * A chain of `nodes` DequantizeLinear → Relu pairs whose structure spans the first 16 KiB and several read
+ * windows. `letter` changes every name's characters (same lengths) and `shift` every value, so two models built
+ * with different arguments put different bytes at about the same offsets of the reused buffers.
+ */
+function chain(letter: string, shift: number, nodes: number, dir: string): string {
+  const g = new OnnxGraphBuilder({ name: `g${letter}` });
+  const pad = (i: number) => `${letter.repeat(1 + (i % 37))}_${i}`; // names of 3 to 41 characters
+  g.input(`in_${letter}`, 'float32', [1, 8]);
+  let prev = `in_${letter}`;
+  for (let i = 0; i < nodes; i++) {
+    const zp = `zp_${pad(i)}`;
+    const sc = `sc_${pad(i)}`;
+    const q = `q_${pad(i)}`;
+    // int8 zero points in packed int32_data: one-byte varints (kept as their packed bytes) and two-byte ones
+    g.initializer(zp, i % 3 === 0 ? 'uint8' : 'int8', [8], Array.from({ length: 8 }, (_, k) => (i % 3 === 0 ? (k * 31 + i + shift) % 256 : ((k * 13 + i + shift) % 128))), { typedField: true });
+    g.initializer(sc, 'float32', [1], [0.5 + ((i + shift) % 7)], { typedField: i % 2 === 0 });
+    g.initializer(q, 'int8', [8], Array.from({ length: 8 }, (_, k) => ((k + i + shift) % 200) - 100));
+    if (i % 50 === 7) g.initializer(`ext_${pad(i)}`, 'int8', [6000], Array.from({ length: 6000 }, (_, k) => ((k + i + shift) % 250) - 125), { external: `w_${letter}.bin` });
+    g.node('DequantizeLinear', [q, sc, zp], [`dq_${pad(i)}`], { axis: { int: 0 } }, { name: `n_dq_${pad(i)}` });
+    g.node('Relu', [`dq_${pad(i)}`], [`r_${pad(i)}`], {
+      note_f: { floats: [i + shift, 0.25 * shift] },
+      note_i: { ints: [i, -shift, 2 ** 40 + i] },
+      note_s: { strings: [`s_${pad(i)}`, pad(i + 1)] },
+      note_t: { tensor: { dtype: 'int8', dims: [3], values: [i % 100, shift % 100, 1], typedField: true } },
+    }, { name: `n_r_${pad(i)}` });
+    g.node('Add', [prev, `r_${pad(i)}`], [`a_${pad(i)}`], {}, { name: `n_a_${pad(i)}` });
+    prev = `a_${pad(i)}`;
+  }
+  g.output(prev, 'float32', [1, 8]);
+  return g.writeTo(dir, `${letter}.onnx`);
+}
+
+describe('ONNX file reader: buffers reused across loads', () => {
+  it('a loaded model is unchanged by later loads of other files, a failed load among them', () => {
+    const a = chain('a', 0, 300, tmp);
+    const b = chain('b', 3, 300, tmp);
+    const c = chain('c', 5, 300, tmp);
+    const aBytes = readFileSync(a);
+    expect(aBytes.length, 'the structure spans many read windows').toBeGreaterThan(150_000);
+    // a copy of c whose 150th node name claims 127 bytes: decoding stops midway with the string table full
+    const cBytes = Buffer.from(readFileSync(c));
+    const name = Buffer.from(`n_r_${'c'.repeat(1 + (150 % 37))}_150`);
+    const at = cBytes.indexOf(name);
+    expect(at).toBeGreaterThan(16 * 1024);
+    expect(cBytes[at - 1]).toBe(name.length);
+    cBytes[at - 1] = 127;
+    const broken = join(tmp, 'broken.onnx');
+    writeFileSync(broken, cBytes);
+
+    const mA = loadModel(a);
+    const mB = loadModel(b);
+    let failed: unknown;
+    try {
+      loadModel(broken);
+    } catch (e) {
+      failed = e;
+    }
+    expect(isEdgefitError(failed), String(failed)).toBe(true);
+    const mC = loadModel(c);
+
+    expect(summary(mA.graph)).toBe(summary(loadModelBytes(aBytes, a).graph));
+    expect(summary(mB.graph)).toBe(summary(loadModelBytes(readFileSync(b), b).graph));
+    expect(summary(mC.graph)).toBe(summary(loadModelBytes(readFileSync(c), c).graph));
+    // names are the same string objects in nodes and the tensor map, and spelt as built
+    expect(mA.graph.tensors.has(`zp_${'a'.repeat(1 + (150 % 37))}_150`)).toBe(true);
+    expect(mA.graph.nodes.filter((n) => n.name.startsWith('n_r_a')).length).toBe(300);
+  });
+});
+
+describe('ONNX reader: packed int32_data of one-byte elements', () => {
+  it('keeps one-byte varints as their bytes and decodes longer ones (negative, above 127), from a file and in memory', () => {
+    const g = new OnnxGraphBuilder({ name: 'zp' });
+    g.input('x', 'float32', [4]);
+    g.initializer('i8', 'int8', [4], [-1, 0, 127, -128], { typedField: true });
+    g.initializer('u8', 'uint8', [3], [200, 5, 128], { typedField: true });
+    g.initializer('small', 'int8', [3], [0, 1, 127], { typedField: true });
+    g.initializer('b', 'bool', [2], [1, 0], { typedField: true });
+    g.node('Identity', ['x'], ['y']);
+    g.output('y', 'float32', [4]);
+    const path = g.writeTo(tmp, 'zp.onnx');
+    const expected: Record<string, number[]> = { i8: [0xff, 0, 0x7f, 0x80], u8: [200, 5, 128], small: [0, 1, 127], b: [1, 0] };
+    for (const m of [loadModel(path), loadModelBytes(readFileSync(path), path)]) {
+      for (const [name, bytes] of Object.entries(expected)) expect([...m.graph.tensors.get(name)!.data!.bytes], name).toEqual(bytes);
+    }
+  });
+});
