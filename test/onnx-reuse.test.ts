@@ -116,3 +116,25 @@ describe('ONNX reader: packed int32_data of one-byte elements', () => {
     }
   });
 });
+
+describe('ONNX reader: the string table returns a kept name only for the same bytes', () => {
+  it('two names of one length and one hash (asrxaaaa, 6faabaaa: equal under the table hash) stay two names', () => {
+    // found by brute force over 8-character names with the hash of StringTable.intern (two lanes, as at 72c83fa);
+    // a lookup that trusted the hash and length would return the first for the second
+    for (const [x, y] of [['asrxaaaa', '6faabaaa'], ['6faabaaa', 'asrxaaaa'], ['name_ab', 'name_ac']] as const) {
+      const g = new OnnxGraphBuilder({ name: 'h' });
+      g.input(x, 'float32', [2]);
+      g.input(y, 'float32', [2]);
+      g.node('Add', [x, y], ['s'], {}, { name: 'add' });
+      g.node('Mul', [y, x], ['t'], {}, { name: 'mul' });
+      g.output('s', 'float32', [2]);
+      g.output('t', 'float32', [2]);
+      const path = g.writeTo(tmp, `h_${x}.onnx`);
+      for (const m of [loadModel(path), loadModelBytes(readFileSync(path), path)]) {
+        expect(m.graph.inputs).toEqual([x, y]);
+        expect(m.graph.nodes.map((n) => n.inputs)).toEqual([[x, y], [y, x]]);
+        expect(m.graph.tensors.has(x) && m.graph.tensors.has(y)).toBe(true);
+      }
+    }
+  });
+});
