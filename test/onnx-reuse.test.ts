@@ -138,3 +138,40 @@ describe('ONNX reader: the string table returns a kept name only for the same by
     }
   });
 });
+
+describe('ONNX file reader: loads of damaged files between loads of good ones', () => {
+  it('200 mutated copies (many refused midway): file and memory readers agree on each, and they leave the next good load and an earlier model as a fresh read gives them', () => {
+    const good = chain('g', 1, 120, tmp);
+    const goodBytes = readFileSync(good);
+    const reference = summary(loadModelBytes(goodBytes, good).graph);
+    const earlier = loadModel(good);
+    let seed = 20261127;
+    const rand = (n: number) => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return seed % n;
+    };
+    const bad = join(tmp, 'mutated.onnx');
+    let refused = 0;
+    for (let k = 0; k < 200; k++) {
+      const bytes = Buffer.from(goodBytes);
+      // a few bytes changed in the structure after the first 16 KiB (names, lengths, tags), where decoding is under way
+      for (let j = 0; j < 1 + rand(3); j++) bytes[16 * 1024 + rand(bytes.length - 16 * 1024)] = rand(256);
+      writeFileSync(bad, bytes);
+      // the file reader and the in-memory reader agree on every copy: the same error code, or the same model
+      const outcome = (read: () => IRGraph) => {
+        try {
+          return summary(read());
+        } catch (e) {
+          if (!isEdgefitError(e)) throw e;
+          return `refused ${e.code}`;
+        }
+      };
+      const fromFile = outcome(() => loadModel(bad).graph);
+      expect(fromFile, `mutation ${k}`).toBe(outcome(() => loadModelBytes(bytes, bad).graph));
+      if (fromFile.startsWith('refused')) refused++;
+      if (k % 40 === 39) expect(summary(loadModel(good).graph), `after mutation ${k}`).toBe(reference);
+    }
+    expect(refused, 'some mutated copies were refused').toBeGreaterThan(10);
+    expect(summary(earlier.graph)).toBe(reference);
+  });
+});
