@@ -2,7 +2,7 @@
  * One rule for which convolution kernel ST's STEdgeAI 3.x/4.x lite generator calls (src/analyzer/memory/lite-conv-kernel.ts),
  * against every int8 convolution call read off the lite network.c files we hold
  * (data/st-generated/conv-kernel-calls-lite.json), and the three users that ask it: code flash (runtime-lite.ts
- * libraryFunctionsOf), latency (layer-work.ts isDeep3x3Conv / reads_im2col) and the lite pool (st4x-plan.ts).
+ * libraryFunctionsOf), latency (layer-work.ts isDeep3x3Conv / buildsIm2colColumns) and the lite pool (st4x-plan.ts).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';

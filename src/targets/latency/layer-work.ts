@@ -220,11 +220,6 @@ export function layerWork(l: Layer): LayerWork {
   return w;
 }
 
-/** Σ layerWork over the layers. */
-export function modelWork(layers: Layer[]): LayerWork {
-  return sumWork(layers.map(layerWork));
-}
-
 /**
  * layerWork of each layer of an analysis, with the max pools ST fuses into the convolution before them counted as
  * ST runs the pair (runtime-lite.ts `fusedConvPools`: a max pool with stride > 1, no padding, alone reading an int8
@@ -258,7 +253,7 @@ export function analysisLayerWorks(a: Analysis): LayerWork[] {
   return works;
 }
 
-/** Σ of per-layer work terms, in layer order (modelWork of layers whose layerWork is already known). */
+/** Σ of per-layer work terms, in layer order (a model's work from analysisLayerWorks). */
 export function sumWork(works: readonly LayerWork[]): LayerWork {
   const sum = emptyWork();
   // every term spelled out (a keyed `sum[t] += w[t]` over WORK_TERMS cost ~1 ms on 500 layers); the same
