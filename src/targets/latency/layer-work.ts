@@ -139,6 +139,13 @@ function dtypeBytes(dt: string | undefined): number {
   return dt === 'float32' || dt === 'int32' ? 4 : dt === 'float16' || dt === 'int16' ? 2 : 1;
 }
 
+/** Bytes of a layer's first `count` inputs (default all), at their element types. */
+function inputBytes(l: Layer, count = l.inputShapes.length): number {
+  let bytes = 0;
+  for (let i = 0; i < count; i++) bytes += elementCount(l.inputShapes[i]!) * dtypeBytes(l.inputDtypes[i]);
+  return bytes;
+}
+
 /**
  * Max pools run other code than average pools in ST's lite runtime (runtime-lite.ts, from ST's 3.0 lite network.c files):
  * a max pool is a lite kernel (`forward_lite_maxpool_is8os8_*`), or is fused into the int8 conv before it
@@ -207,9 +214,7 @@ export function layerWork(l: Layer): LayerWork {
   if (l.macsUnit === 'mac') w.out_conv = outputs;
   else w.elems_stream = elems(l.inputShapes) + outputs;
   if ((k === 'conv' || k === 'pointwise') && c) w.reads_conv = l.macs / Math.max(1, c.cout);
-  let inBytes = 0;
-  for (let i = 0; i < l.inputShapes.length; i++) inBytes += elementCount(l.inputShapes[i]!) * dtypeBytes(l.inputDtypes[i]);
-  w.bytes_act = inBytes + l.outputBytes;
+  w.bytes_act = inputBytes(l) + l.outputBytes;
   w.bytes_weights = l.weightBytes;
   const pixels = outputPixelsOf(l);
   w.bytes_weights_streamed = weightBytesStreamed(l, pixels);
@@ -246,9 +251,7 @@ export function analysisLayerWorks(a: Analysis): LayerWork[] {
     const p = works[pool.index];
     if (!c || !p || a.layers[conv.index] !== conv || a.layers[pool.index] !== pool) continue;
     c.bytes_fused_rows = conv.outputBytes;
-    let poolInBytes = 0;
-    for (let i = 0; i < Math.min(1, pool.inputShapes.length); i++) poolInBytes += elementCount(pool.inputShapes[i]!) * dtypeBytes(pool.inputDtypes[i]);
-    p.bytes_fused_rows = poolInBytes;
+    p.bytes_fused_rows = inputBytes(pool, Math.min(1, pool.inputShapes.length));
   }
   return works;
 }
