@@ -529,12 +529,23 @@ export function poolPlanFor(a: Analysis, profile: TargetProfile, toolVersion?: s
   if (!a.tensors.length) return undefined;
   const spec = activationPoolsOf(profile);
   if (spec) return { kind: 'neural-art', ...neuralArtPoolPlan(a, spec.pools, spec.addressOrder) };
+  const mcu = memoryPoolsApplying(profile, toolVersion);
+  return mcu ? memoryPoolLitePlan(a, mcu.internal, mcu.external) : undefined;
+}
+
+/**
+ * The descriptor pools of `profile` where ST's tool places activations over them: ST's runtime (`scratchEngine` 'st'),
+ * external RAM for what fits in no pool, and `toolVersion` (omitted: the newest tool) from the descriptor's
+ * fromToolVersion. The one gate of the activation RAM figure (poolPlanFor) and the latency placement
+ * (latency/engine-models.ts memoryPoolExternalShare).
+ */
+export function memoryPoolsApplying(profile: TargetProfile, toolVersion?: string): { internal: { id: string; bytes: number }[]; external: { id: string } } | undefined {
   const mcu = memoryPoolsOf(profile);
   // without external RAM for activations the descriptor has nowhere to put what fits in no pool: the single pool stands
   // (memory-map.ts over-commits it and reports the margin)
   if (!mcu?.external || profile.scratchEngine !== 'st') return undefined;
   if (toolVersion !== undefined && versionRank(toolVersion) < versionRank(profile.activationMemoryPools!.fromToolVersion)) return undefined;
-  return memoryPoolLitePlan(a, mcu.internal, mcu.external);
+  return { internal: mcu.internal, external: mcu.external };
 }
 
 /**

@@ -3,7 +3,7 @@
  * its own NNLS fit; a thin key (fewer than MIN_MODELS_FOR_FIT architectures) borrows a related key's fit
  * times one fitted ratio (e.g. Cortex-M33 = r × Cortex-M7 cycles) and is flagged as such.
  */
-import { activationBytesForTool, memoryPoolsOf } from '../activation-peak.ts';
+import { activationBytesForTool, memoryPoolsApplying } from '../activation-peak.ts';
 import { mpuKey, type CalibrationRow } from '../calibration/dataset.ts';
 import { mapMemory } from '../memory-map.ts';
 import type { ModelFeatures } from '../model-features.ts';
@@ -85,7 +85,7 @@ export function neuralArtExternalShare(f: Pick<ModelFeatures, 'activationPeakByt
 /**
  * The share of a model's activations in external RAM as ST's memory-pool descriptor places them (profile
  * `activationMemoryPools`, the H747: STEdgeAI 3.x/4.x with ST's runtime, from the descriptor's fromToolVersion; the same
- * gate as activation-peak.ts poolPlanFor, which the activation RAM figure uses). Undefined where the descriptor does not
+ * gate as the activation RAM figure: activation-peak.ts memoryPoolsApplying). Undefined where the descriptor does not
  * apply. A pool that fits the descriptor's first pool stays there (share 0). Otherwise: ST's published split where the row
  * gives one (`ctx.activationExternalBytes`), else the descriptor plan of the model's lite buffers
  * (ModelFeatures.activationPoolsLite: external high-water mark over the pools' sum); a model whose plan fits the first
@@ -93,9 +93,8 @@ export function neuralArtExternalShare(f: Pick<ModelFeatures, 'activationPeakByt
  * AXI SRAM, so a pool a little above the first one stays on chip: EfficientNet LC 224, 466 KiB).
  */
 export function memoryPoolExternalShare(f: Pick<ModelFeatures, 'activationPoolsLite'>, profile: TargetProfile, ctx: PlacementContext = {}): number | undefined {
-  const mcu = memoryPoolsOf(profile);
-  if (!mcu?.external || profile.scratchEngine !== 'st') return undefined;
-  if (ctx.toolVersion !== undefined && versionRank(ctx.toolVersion) < versionRank(profile.activationMemoryPools!.fromToolVersion)) return undefined;
+  const mcu = memoryPoolsApplying(profile, ctx.toolVersion);
+  if (!mcu) return undefined;
   if (ctx.activationBytes !== undefined && ctx.activationExternalBytes !== undefined) return ctx.activationBytes > 0 ? ctx.activationExternalBytes / ctx.activationBytes : 0;
   if (ctx.activationBytes !== undefined && ctx.activationBytes <= (mcu.internal[0]?.bytes ?? 0)) return 0;
   const pools = f.activationPoolsLite;
