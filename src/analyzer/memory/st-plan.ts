@@ -102,6 +102,14 @@ export class StPlanner extends PlannerBase {
     return false;
   }
 
+  /**
+   * What the planner places from, as loaded (loadPlanner): buffers (ids = positions), overlap rules in the order added,
+   * scratch marks, anchors and alignment. For a fit test over a growing subset (st-plan-incremental.ts); read-only.
+   */
+  placementInputs(): { buffers: readonly PlannedBuffer[]; rules: readonly OverlapRule[]; scratchIds: ReadonlySet<number>; anchors: ReadonlyMap<number, number>; alignment: number } {
+    return { buffers: this.buffers, rules: this.rules, scratchIds: this.scratchIds, anchors: this.anchors, alignment: this.alignment };
+  }
+
   /** 1 for the buffers marked as scratch (placed after their step's activations), by id. */
   private scratchMask(): Uint8Array {
     const mask = new Uint8Array(this.buffers.length);

@@ -278,12 +278,17 @@ export function rowBounds(o: { hIn: number; rowIn: number; hOut: number; rowOut:
  */
 export const LITE_PLACEMENT_SEQUENCES = ['execution', 'size', 'reverse'] as const;
 
-/** The lite pool of a liveness (our st planner on the lite placement sequences; `alignmentBytes` default 4). */
-export function planLivenessBytes(lv: Liveness, alignmentBytes = 4): number {
+/** Our st planner on the lite placement sequences, loaded with a liveness (loadPlanner). */
+function litePlanner(lv: Liveness, alignmentBytes: number): StPlanner {
   const planner = new StPlanner({ alignmentBytes });
   planner.sequences = LITE_PLACEMENT_SEQUENCES;
   loadPlanner(lv, planner);
-  return planner.arenaBytes();
+  return planner;
+}
+
+/** The lite pool of a liveness (our st planner on the lite placement sequences; `alignmentBytes` default 4). */
+export function planLivenessBytes(lv: Liveness, alignmentBytes = 4): number {
+  return litePlanner(lv, alignmentBytes).arenaBytes();
 }
 
 /**
@@ -292,26 +297,18 @@ export function planLivenessBytes(lv: Liveness, alignmentBytes = 4): number {
  * (StPlanner.fitsWithin).
  */
 export function liteFitsWithin(lv: Liveness, limitBytes: number, alignmentBytes = 4): boolean {
-  const planner = new StPlanner({ alignmentBytes });
-  planner.sequences = LITE_PLACEMENT_SEQUENCES;
-  loadPlanner(lv, planner);
-  return planner.fitsWithin(limitBytes);
+  return litePlanner(lv, alignmentBytes).fitsWithin(limitBytes);
 }
 
 /**
  * The lite planner's fit test for a growing subset of `lv`'s buffers (st-plan-incremental.ts): `tryAdd(i, limit)` adds
  * buffer i when the members and i fit within `limit`, the answer `liteFitsWithin` gives on that sub-liveness (overlap
- * rules and anchors between members kept, as a sub-liveness keeps them).
+ * rules and anchors between members kept, as a sub-liveness keeps them). Made from the planner loadPlanner loads, so
+ * both see the same buffers, rules, scratch marks and anchors.
  */
 export function liteIncrementalPool(lv: Liveness, alignmentBytes = 4): IncrementalStPool {
-  const buffers = lv.buffers.map((b, id) => ({ id, sizeBytes: b.sizeBytes, firstStep: b.firstStep, lastStep: b.lastStep }));
-  const rules = lv.overlaps.map((o) => ({ outputId: o.output, inputId: o.input, forwardDeltaBytes: o.forwardDeltaBytes, backwardDeltaBytes: o.backwardDeltaBytes }));
-  const scratch = lv.buffers.flatMap((b, i) => (b.kind === 'scratch' ? [i] : []));
-  const anchors = new Map<number, number>();
-  lv.buffers.forEach((b, i) => {
-    if (b.placeAfter !== undefined) anchors.set(i, b.placeAfter);
-  });
-  return new IncrementalStPool(buffers, rules, scratch, anchors, LITE_PLACEMENT_SEQUENCES, alignmentBytes);
+  const p = litePlanner(lv, alignmentBytes).placementInputs();
+  return new IncrementalStPool(p.buffers, p.rules, p.scratchIds, p.anchors, LITE_PLACEMENT_SEQUENCES, p.alignment);
 }
 
 /**
