@@ -1,4 +1,5 @@
 /** Number formatting shared by the report's HTML (the page script has the same rules for its table and charts). */
+import { formatByteFigures as formatByteFiguresWith } from '../cli/format/numbers.ts';
 
 const KIB = 1024;
 const MIB = 1024 * 1024;
@@ -21,10 +22,10 @@ export function formatBytes(bytes: number): string {
 /**
  * The exact byte figures a note carries ("activations (917536 B) exceed …", as check --json keeps them) in the
  * report's byte format ("896.7 KiB"), so notes read like the figures beside them. A byte figure is a whole
- * number directly followed by " B".
+ * number directly followed by " B" (the CLI's rule: cli/format/numbers.ts).
  */
 export function formatByteFigures(text: string): string {
-  return text.replace(/(?<![\w.,])(\d+) B\b/g, (_, digits: string) => formatBytes(Number(digits)));
+  return formatByteFiguresWith(text, formatBytes);
 }
 
 /** Large counts with a unit prefix: 12.3 M, 456.7 k. */
