@@ -179,7 +179,8 @@ export function litePaddedBytes(layer: Layer): number | undefined {
 
 /**
  * The liveness the lite code generator's pool follows: the 8.1 st liveness with split paddings (none for the strided
- * convs `liteStridedConvKeepsPaddingInside` accepts), without conv + pool fusion, with lite padded-copy sizes, and
+ * convs `liteStridedConvKeepsPaddingInside` accepts), with the lite generator's conv + max pool fusion (rule 2;
+ * `opts.stFuseConvPool: false` leaves the pairs unfused), with lite padded-copy sizes, and
  * without the overlaps of regular stride-1 convolutions, and with constant-only subgraphs folded (lite-constant-folding.ts:
  * their buffers gone, a graph output they compute live from step 0).
  */
@@ -188,8 +189,8 @@ export function liteLiveness(source: Analysis, schedule: readonly number[], opts
   return liteLivenessOf(source, analysis, livenessSkeleton(analysis, schedule, liteSkeletonOptions(opts)), opts);
 }
 
-function liteSkeletonOptions(opts: MemoryOptions): { allocateIo: boolean; splitPads: boolean; fuseConvPool: false } {
-  return { allocateIo: opts.allocateIo ?? true, splitPads: opts.stSplitPads ?? true, fuseConvPool: false };
+function liteSkeletonOptions(opts: MemoryOptions): { allocateIo: boolean; splitPads: boolean; fuseConvPool: 'lite' | false } {
+  return { allocateIo: opts.allocateIo ?? true, splitPads: opts.stSplitPads ?? true, fuseConvPool: opts.stFuseConvPool === false ? false : 'lite' };
 }
 
 /** liteLiveness from the skeleton of the lite view `analysis` of `source` (liteAnalysisView) with liteSkeletonOptions. */
@@ -314,15 +315,15 @@ export function liteIncrementalPool(lv: Liveness, alignmentBytes = 4): Increment
 /**
  * Activation pool (bytes) of STEdgeAI Core 3.0/4.0's lite code generator for this model, or undefined for an
  * empty model. Options as `planStPeakBytes` (allocateIo, alignmentBytes, scratchEngine, schedule, stSplitPads);
- * `stFuseConvPool` is ignored (the lite generator does not fuse).
+ * `stFuseConvPool: false` plans the lite generator's conv + max pool pairs unfused (rule 2; default: fused).
  */
 export function planStLitePeakBytes(analysis: Analysis, opts: MemoryOptions = {}): number | undefined {
   if (analysis.layers.length === 0) return undefined;
   const alignmentBytes = Math.max(1, Math.floor(opts.alignmentBytes ?? 4));
   const skeletonOpts = liteSkeletonOptions(opts);
-  const key = `lite|${opts.scratchEngine ?? 'st'}|${skeletonOpts.allocateIo}|${alignmentBytes}|${skeletonOpts.splitPads}`;
+  const key = `lite|${opts.scratchEngine ?? 'st'}|${skeletonOpts.allocateIo}|${alignmentBytes}|${skeletonOpts.splitPads}|${skeletonOpts.fuseConvPool}`;
   // On the model's own order the schedule check, the skeleton (the 8.1 st plan's one when the lite view is the
-  // analysis itself and no conv + pool pair is fused) and the pool are memoised per analysis (memory/index.ts).
+  // analysis itself and neither plan fuses a conv + pool pair) and the pool are memoised per analysis (memory/index.ts).
   return memoisedPeakBytes(
     analysis,
     key,
