@@ -37,6 +37,7 @@ import { defaultSchedule } from '../src/analyzer/memory/schedule.ts';
 import { NetBuilder, type NetSpec } from '../src/zoo/net.ts';
 import { writeQdqModel } from '../src/zoo/qdq-writer.ts';
 import { activationPeakBytesForTool } from '../src/targets/activation-peak.ts';
+import { analysisLayerWorks } from '../src/targets/latency/layer-work.ts';
 import { HAVE_SHARED, MODELS_DIR, REPO_ROOT } from './helpers/shared.ts';
 
 const DATA = join(REPO_ROOT, 'data/st-generated');
@@ -420,6 +421,23 @@ function stResnet8Placement(): StGeneratedPlacement {
     ],
   };
 }
+
+describe('SqueezeNet v1.1 conv1 + max pool: the lite pool places what the latency prices (one fused pair)', () => {
+  const file = join(MODELS_DIR, 'legacy_tflite/MohamedElhadidy0019/image_classification/squeezenetv1.1/squeezenetv1.1_224_tfs_int8.tflite');
+  it.skipIf(!HAVE_SHARED || !existsSync(file))('the 111×111×64 conv output is a 3-row buffer (111·3·64 B) living at the fused step, for exactly the pairs the latency marks bytes_fused_rows', () => {
+    const a = analyzeModel(loadModelBytes(readFileSync(file), file));
+    const works = analysisLayerWorks(a);
+    const fusedConvs = a.layers.filter((l) => l.op === 'Conv' && works[l.index]!.bytes_fused_rows > 0);
+    expect(fusedConvs.length).toBe(1);
+    const lv = liteLiveness(a, defaultSchedule(a));
+    const conv = fusedConvs[0]!;
+    const out = lv.buffers.find((b) => b.name === conv.outputs[0] || b.aliases.includes(conv.outputs[0]!))!;
+    // ST's `<layer>_scratch1`: Wconv · pool_kh · Cout (the 3.0.0 fire network's 28 · 2 · 32 = 1,792 B)
+    expect(out.sizeBytes).toBe(111 * 3 * 64);
+    expect(out.firstStep).toBe(out.lastStep);
+    expect(lv.buffers.some((b) => b.sizeBytes === 111 * 111 * 64)).toBe(false);
+  });
+});
 
 describe('ResNet8 as ST Edge AI Core 3.0.0 generates it (search corpus id 4059486110) vs the zoo 4.x row', () => {
   const zooFile = 'legacy_tflite/MohamedElhadidy0019/image_classification/resnetv1/resnet_v1_8_32_tfs_int8.tflite';

@@ -23,7 +23,11 @@
  *    below its input (`liteStridedConvKeepsPaddingInside`). Its 3×3/2 32→64 conv, like ResNet v1 8's, runs
  *    `forward_lite_conv2d_deep_sssa8_ch` on a padded copy, placed apart: rule 1 applies (before session 7 every
  *    strided conv with Cin ≥ 8 was exempt and unsplit).
- * 2. No conv + pool fusion: 4.0.1 runs `forward_lite_maxpool_is8os8_scalepos` on the full conv output.
+ * 2. Conv + max pool fusion as the lite generator does it (session 10; liveness.ts `liteFusedConvPools`, the predicate
+ *    the runtime objects and the latency share): the conv output becomes Wconv·pool_kh·Cout bytes of rows living at
+ *    the conv step (`<layer>_scratch1`; a 3.0.0 fire network, search id 66545406586: pool 12,544 B, ours fused +0.9 %,
+ *    unfused +115 %). Until session 10 the rule was "no fusion", read off the 4.0.1 CIFAR VGG, which runs
+ *    `forward_lite_maxpool_is8os8_scalepos` on the full conv output (as does a 4.0.1 gesture CNN; why is not known).
  * 3. A split padding (`<layer>_pad_before`, `forward_lite_pad_constant`) always writes (H + Kh − 1) × (W + Kw − 1)
  *    with the model's top/left padding: 30×30 for a stride-2 3×3 depthwise on 28×28 whose SAME padding is (0, 1)
  *    (3.0.0; with it the rebuilt network's pool is ST's 30,436 B to 3 bytes).
