@@ -199,6 +199,29 @@ describe('lite pool model (st4x-plan) against networks ST generated', () => {
     expect(unfused).toBeGreaterThan(2 * st);
   });
 
+  it("4.0.0 ONNX CNN (search corpus id 66173224475): the fused layers' buffers are ST's: rows 224·2·16 and 112·2·32 = 7,168 B, columns 548 / 6,144 B, and the deep 3×3 reads a 114×114×16 _pad_before copy (207,936 B)", () => {
+    // ST's network.c: `_feat_feat_1_Relu_output_0` conv 1→16 3×3 (filter_pad 1) + 2×2/2 max pool, `forward_conv2d_sssa8_ch_nl_pool`;
+    // `_feat_feat_4_Relu_output_0` deep 3×3 16→32 + 2×2/2 max pool, `forward_conv2d_deep_3x3_sssa8_ch_nl_pool` on
+    // `_feat_feat_4_Relu_output_0_pad_before` (its chain's input). Only the first two blocks are rebuilt (the file's
+    // pool, 323,072 B, is set by its unfused 64→96 conv, which rule 1 keeps apart: not a fusion test).
+    const b = new NetBuilder('cnn_224_gray', 'input', [1, 224, 224]);
+    let x = b.conv('input', { name: 'feat1', cout: 16, k: 3, padding: 'same', act: 'relu' });
+    x = b.pool('maxpool', x, { name: 'feat2', k: 2, s: 2, padding: 'valid' });
+    x = b.conv(x, { name: 'feat4', cout: 32, k: 3, padding: 'same', act: 'relu' });
+    x = b.pool('maxpool', x, { name: 'feat5', k: 2, s: 2, padding: 'valid' });
+    x = b.squeezeSpatial(b.gap(x, 'gap'), 'features');
+    const a = analyzeSpec(b.finish(b.dense(x, { name: 'cls', units: 5 })));
+    const lv = liteLiveness(a, defaultSchedule(a), { allocateIo: false });
+    const size = (name: string) => lv.buffers.find((buf) => buf.name.startsWith(name))?.sizeBytes;
+    expect(size('feat1_')).toBe(7168);
+    expect(size('feat4_')).toBe(7168);
+    expect(size('feat1#scratch')).toBe(548);
+    expect(size('feat4#scratch')).toBe(6144);
+    expect(size('feat4#pad')).toBe(207936);
+    expect(size('feat2_')).toBe(112 * 112 * 16);
+    expect(size('feat5_')).toBe(56 * 56 * 32);
+  });
+
   it('row bounds: a 3×3 stride-2 kernel on a 30-row padded copy may start one output row below it', () => {
     // 14 output rows of 448 B from 30 input rows of 960 B (ST 3.0.0 placed the output exactly 448 B below).
     expect(rowBounds({ hIn: 30, rowIn: 960, hOut: 14, rowOut: 448, stride: 2, kh: 3, padTop: 0 }).forwardDeltaBytes).toBe(-448);

@@ -236,7 +236,10 @@ export function livenessSkeleton(analysis: Analysis, schedule: readonly number[]
   const steps: number[] = [];
   for (let pos = 0; pos < schedule.length; pos++) {
     const l = schedule[pos]!;
-    const split = splitPads && !fusedPoolOf.has(l) && stSplitsPadding(layers[l]!);
+    // The 8.x fused kernel takes its padding inside; the lite generator runs a fused deep 3×3 conv on a `_pad_before`
+    // copy (search corpus id 66173224475, 4.0.0: `_feat_feat_4_Relu_output_0_pad_before` 114×114×16 read by
+    // `forward_conv2d_deep_3x3_sssa8_ch_nl_pool`; conv-kernel-calls-lite.json fusedWithPool, three files).
+    const split = splitPads && (!fusedPoolOf.has(l) || opts.fuseConvPool === 'lite') && stSplitsPadding(layers[l]!);
     splits[pos] = split ? 1 : 0;
     if (split) steps.push(l);
     readStepOf[l] = steps.length - (split ? 1 : 0);
@@ -332,17 +335,35 @@ export function livenessSkeleton(analysis: Analysis, schedule: readonly number[]
     if (POOL_OPS.has(layer.op) && fusedRowsBytes.has(layer.inputs[0] ?? '')) continue; // runs inside the conv
     const fusedPool = fusedPoolOf.get(layerIndex);
     if (fusedPool !== undefined) {
-      // The conv writes the pooled output directly; its input may overlap it row-wise.
+      // The conv writes the pooled output directly; its input (or its padded copy, split padding) may overlap it
+      // row-wise.
       const pool = layers[fusedPool]!;
       const pooledOut = bufferOfTensor(pool.outputs[0]!);
       const inp = bufferOfTensor(layer.inputs[0]!);
-      if (!useOverlaps || pooledOut === undefined || inp === undefined || graphOutputBuffers.has(inp)) continue;
-      if (buffers[inp]!.lastStep !== s) continue;
-      const rule = fusedPoolRowOverlap(layer, pool);
-      if (rule) {
-        positions[pos] = { overlaps: [{ output: pooledOut, input: inp, rule }] };
-        saveAt(s, buffers[inp]!.sizeBytes, buffers[pooledOut]!.sizeBytes, rule);
+      let pad: LiveBuffer | undefined;
+      const overlaps: SkeletonOverlap[] = [];
+      if (splits[pos]) {
+        const split = splitPadding(layer);
+        pad = { name: `${layer.name}#pad`, kind: 'activation', sizeBytes: split.paddedBytes, firstStep: s - 1, lastStep: s, aliases: [] };
+        if (useOverlaps && inp !== undefined && buffers[inp]!.lastStep === s - 1 && !graphOutputBuffers.has(inp)) {
+          const rule = padRowOverlap(split.pad, layer.conv!.pads[0]);
+          if (rule) {
+            overlaps.push({ output: PAD_BUFFER, input: inp, rule });
+            saveAt(s - 1, buffers[inp]!.sizeBytes, pad.sizeBytes, rule);
+          }
+        }
+        layer = split.conv;
       }
+      const kernelInput = pad ? PAD_BUFFER : inp;
+      const kernelInputBuffer = pad ?? (inp === undefined ? undefined : buffers[inp]);
+      if (useOverlaps && pooledOut !== undefined && kernelInput !== undefined && kernelInputBuffer && !graphOutputBuffers.has(kernelInput) && kernelInputBuffer.lastStep === s) {
+        const rule = fusedPoolRowOverlap(layer, pool);
+        if (rule) {
+          overlaps.push({ output: pooledOut, input: kernelInput, rule });
+          saveAt(s, kernelInputBuffer.sizeBytes, buffers[pooledOut]!.sizeBytes, rule);
+        }
+      }
+      if (pad || overlaps.length > 0) positions[pos] = { pad, overlaps };
       continue;
     }
     const out = bufferOfTensor(layer.outputs[0]!);
