@@ -225,7 +225,8 @@ export function livenessSkeleton(analysis: Analysis, schedule: readonly number[]
   const useOverlaps = opts.overlaps ?? true;
   const layers = analysis.layers;
   // Conv + pool pairs ST fuses: the pool runs (reads and writes) at the conv's step; the conv output shrinks
-  // to the rows the fused kernel keeps. A fused conv keeps its padding inside the kernel (not split).
+  // to the rows the fused kernel keeps. An 8.x fused conv keeps its padding inside the kernel (not split); a lite one
+  // splits as any lite conv does (below).
   const { fusedRowsBytes, fusedPoolOf } = opts.fuseConvPool ? fusedConvPoolPairs(analysis, schedule, opts.fuseConvPool) : { fusedRowsBytes: new Map<string, number>(), fusedPoolOf: new Map<number, number>() };
 
   // Steps: one per scheduled layer, two (pad, kernel) for a layer whose padding ST splits off.
