@@ -32,6 +32,7 @@
 import type { Analysis, ConvGeometry, Layer, ResizeMode } from '../analyzer/layer.ts';
 import { constantFolding, liteFoldedWeightsDeltaBytes, type ConstantFolding } from '../analyzer/memory/lite-constant-folding.ts';
 import { liteConvCallFor, runsLiteInt8Kernel } from '../analyzer/memory/lite-conv-kernel.ts';
+import { liteFusedConvPools } from '../analyzer/memory/liveness.ts';
 
 /** Bytes of the writable objects network.c declares per hybrid tensor / layer (see header). */
 export const LITE_OBJECT_BYTES = {
@@ -154,24 +155,12 @@ const isQuantized = (dtype: string): boolean => dtype === 'int8' || dtype === 'u
 /**
  * Max pools ST fuses into the convolution that produces their input: the pair becomes one hybrid
  * `conv2d_nl_pool` layer (`forward_conv2d_sssa8_ch_nl_pool`), its objects in RAM, where either alone would be a lite
- * kernel. Seen in ST Edge AI Core 3.0 lite network.c (docs/targets.md "Runtime RAM and code flash"): a 3×3 conv
- * followed by a 2×2/2 max pool is fused; a max pool after a concat stays `forward_lite_maxpool_is8os8_scalepos`;
- * ST YOLO LC v1's 2×2/1 max pool with SAME padding after a 1×1 conv stays lite (0 KiB published). Rule: a max pool
- * with stride > 1 and no padding whose input is an int8 convolution's output read by nothing else.
- * Returns the fused pool layer → its convolution.
+ * kernel. The rule is the lite generator's one definition, analyzer/memory/liveness.ts `liteFusedConvPools` (the
+ * lite pool fuses the same pairs): a max pool with stride > 1 and no padding whose input is an int8 convolution's
+ * output read by nothing else. Returns the fused pool layer → its convolution.
  */
 export function fusedConvPools(a: Analysis): Map<Layer, Layer> {
-  const out = new Map<Layer, Layer>();
-  const byName = new Map(a.tensors.map((t) => [t.name, t]));
-  for (const p of a.layers) {
-    if (p.op !== 'MaxPool' || !p.conv) continue;
-    if (p.conv.pads.some((x) => x !== 0) || p.conv.strides.some((x) => x < 2)) continue;
-    const t = byName.get(p.inputs[0] ?? '');
-    if (!t || t.producer < 0 || t.consumers.length !== 1 || t.isGraphOutput) continue;
-    const c = a.layers[t.producer]!;
-    if ((c.op === 'Conv' || c.op === 'DepthwiseConv') && c.weightDtype === 'int8' && !runsFloatConvOnInt8Weights(c) && c.outputs.length === 1) out.set(p, c);
-  }
-  return out;
+  return liteFusedConvPools(a);
 }
 
 export function liteHybridCount(a: Analysis): LiteHybridCount {

@@ -8,7 +8,7 @@ import { LAYER_OPS } from '../layer-ops.ts';
 import { searchBestSchedule } from './best-schedule.ts';
 import { GreedyBySizePlanner } from './greedy-by-size.ts';
 import { LinearFirstFitPlanner } from './linear-first-fit.ts';
-import { assembleLiveness, computeLiveness, fusedConvPoolPairs, livenessLowerBoundBytes, livenessSkeleton, type Liveness, type LivenessSkeleton } from './liveness.ts';
+import { assembleLiveness, computeLiveness, fusedConvPoolPairs, livenessLowerBoundBytes, livenessSkeleton, type FuseConvPoolRule, type Liveness, type LivenessSkeleton } from './liveness.ts';
 import { defaultSchedule, assertValidSchedule } from './schedule.ts';
 import type { ScratchEngineName } from './scratch-rules.ts';
 import { StPlanner, stExecutionOrder } from './st-plan.ts';
@@ -194,14 +194,14 @@ function checkedSchedule(analysis: Analysis, schedule: number[] | undefined, mem
 interface SkeletonOptions {
   allocateIo: boolean;
   splitPads?: boolean;
-  fuseConvPool?: boolean;
+  fuseConvPool?: FuseConvPoolRule;
 }
 
 /**
  * `stOrder`: the schedule is ST's execution order (stExecutionOrder), not the model's own; memoised apart. With no
  * conv + pool pair to fuse on the schedule, fuseConvPool changes nothing in the skeleton (livenessSkeleton): the
  * fused and unfused requests share one skeleton then (the 8.1 st plan and the lite plan of st4x-plan.ts, which
- * does not fuse). `view`: the skeleton of another reading of the same graph (st4x-plan.ts's lite view), memoised on
+ * fuses its own pairs, 'lite'). `view`: the skeleton of another reading of the same graph (st4x-plan.ts's lite view), memoised on
  * `analysis` under its own key.
  */
 function skeletonFor(
@@ -214,12 +214,12 @@ function skeletonFor(
 ): LivenessSkeleton {
   const planned = view?.analysis ?? analysis;
   if (!memo) return livenessSkeleton(planned, schedule, opts);
-  let fuse = !!opts.fuseConvPool;
+  let fuse: FuseConvPoolRule = opts.fuseConvPool ?? false;
   if (fuse) {
-    const pairsKey = `${view?.key ?? ''}|${stOrder}`;
+    const pairsKey = `${view?.key ?? ''}|${stOrder}|${fuse}`;
     let any = memo.fusesConvPool.get(pairsKey);
-    if (any === undefined) memo.fusesConvPool.set(pairsKey, (any = fusedConvPoolPairs(planned, schedule).fusedPoolOf.size > 0));
-    fuse = any;
+    if (any === undefined) memo.fusesConvPool.set(pairsKey, (any = fusedConvPoolPairs(planned, schedule, fuse).fusedPoolOf.size > 0));
+    if (!any) fuse = false;
   }
   const key = `${view ? `${view.key}|` : ''}${opts.allocateIo}|${!!opts.splitPads}|${fuse}|${stOrder}`;
   let sk = memo.skeletons.get(key);
@@ -233,7 +233,7 @@ function skeletonFor(
  */
 export function skeletonOnSchedule(
   analysis: Analysis,
-  opts: { allocateIo: boolean; splitPads: boolean; fuseConvPool: boolean; schedule?: number[] },
+  opts: { allocateIo: boolean; splitPads: boolean; fuseConvPool: FuseConvPoolRule; schedule?: number[] },
   view?: { analysis: Analysis; key: string },
 ): LivenessSkeleton {
   const memo = opts.schedule ? undefined : memoFor(analysis);

@@ -62,11 +62,59 @@ export interface LivenessOptions {
    */
   splitPads?: boolean;
   /**
-   * Fuse a convolution with the pooling layer that alone reads it, as ST does (overlap-rules.ts
-   * `stFusedPoolRowsBytes`): the conv output becomes a rows buffer living at the conv step and the pool's output
-   * is written at the conv step (default false; the st plan uses it).
+   * Fuse a convolution with the pooling layer that alone reads it, as ST does: the conv output becomes a rows
+   * buffer living at the conv step and the pool's output is written at the conv step (default false). true: the
+   * pairs of STM32Cube.AI 8.x (overlap-rules.ts `stFusedPoolRowsBytes`; the st plan); 'lite': the pairs of the
+   * STEdgeAI 3.x/4.x lite generator (`liteFusedConvPools`; st4x-plan.ts).
    */
-  fuseConvPool?: boolean;
+  fuseConvPool?: FuseConvPoolRule;
+}
+
+/** Which conv + pool pairs a liveness fuses: none, the 8.x generator's (true) or the lite generator's ('lite'). */
+export type FuseConvPoolRule = boolean | 'lite';
+
+/**
+ * Max pools ST's STEdgeAI 3.x/4.x lite generator fuses into the convolution that produces their input: the pair
+ * becomes one hybrid `conv2d_nl_pool` layer (`forward_conv2d[_deep_3x3]_sssa8_ch_nl_pool`,
+ * data/st-generated/conv-kernel-calls-lite.json "fusedWithPool": 8 calls in 4 network.c files of 4.0.x; a 3.0.0
+ * fire network, search corpus id 66545406586). Rule: a max pool with stride > 1 and no padding whose input is the
+ * output of an int8-weight convolution (not ST's float kernel on a float32 input) read by nothing else. A max pool
+ * after a concat stays `forward_lite_maxpool_is8os8_scalepos`, and so do average and global-average pools after a
+ * conv (`forward_ap_integer_INT8` in the fire network and the 4.0.1 CIFAR VGG, search corpus id 54935594888), and
+ * ST YOLO LC v1's 2×2/1 SAME max pool after a 1×1 conv (0 KiB of runtime RAM published).
+ * The one definition the runtime objects (targets/runtime-lite.ts `fusedConvPools`), the latency's fused work
+ * (targets/latency/layer-work.ts) and the lite pool (st4x-plan.ts) share. Returns the fused pool layer → its conv.
+ * Counter-evidence: two 4.0.1 ONNX files (the CIFAR VGG above; a 64×64×3 gesture CNN, id 54861452240) run 2×2/2
+ * max pools after 3×3 convs unfused; nothing in them tells why (docs/memory-4x.md "Conv + pool fusion").
+ */
+export function liteFusedConvPools(a: Analysis): Map<Layer, Layer> {
+  const out = new Map<Layer, Layer>();
+  const byName = new Map(a.tensors.map((t) => [t.name, t]));
+  for (const p of a.layers) {
+    if (p.op !== 'MaxPool' || !p.conv) continue;
+    if (p.conv.pads.some((x) => x !== 0) || p.conv.strides.some((x) => x < 2)) continue;
+    const t = byName.get(p.inputs[0] ?? '');
+    if (!t || t.producer < 0 || t.consumers.length !== 1 || t.isGraphOutput) continue;
+    const c = a.layers[t.producer]!;
+    if (c.op !== 'Conv' && c.op !== 'DepthwiseConv') continue;
+    // an int8-weight conv on a float32 input runs ST's float kernel (targets/runtime-lite.ts runsFloatConvOnInt8Weights)
+    if (c.weightDtype === 'int8' && (c.inputDtypes[0] ?? c.dtype) !== 'float32' && c.outputs.length === 1) out.set(p, c);
+  }
+  return out;
+}
+
+/**
+ * Bytes of the conv output rows a fused conv + max pool keeps (`<layer>_scratch1`): pool_kh rows of the conv output,
+ * Wconv·pool_kh·Cout (the 3.0.0 fire network's `conv2d_0_scratch1`: 28·2·32 = 1,792 B; overlap-rules.ts
+ * `stFusedPoolRowsBytes` lists the 8.x and 4.0.1 figures), taken from the tensor so a float-typed QDQ conv output
+ * keeps its int8 size.
+ */
+function liteFusedPoolRowsBytes(conv: Layer, pool: Layer, tensorBytes: number): number | undefined {
+  const s = conv.outputShapes[0];
+  if (!s || s.length !== 4 || !pool.conv) return undefined;
+  const h = conv.layout === 'NHWC' ? s[1]! : s[2]!;
+  if (!(h > 0)) return undefined;
+  return (tensorBytes / h) * Math.min(pool.conv.kernel[0], h);
 }
 
 export interface FusedConvPoolPairs {
@@ -76,16 +124,30 @@ export interface FusedConvPoolPairs {
   fusedPoolOf: Map<number, number>;
 }
 
-/** The conv + pool pairs ST fuses on this schedule (`LivenessOptions.fuseConvPool`); empty maps when none. */
-export function fusedConvPoolPairs(analysis: Analysis, schedule: readonly number[]): FusedConvPoolPairs {
+/**
+ * The conv + pool pairs ST fuses on this schedule (`LivenessOptions.fuseConvPool`: the 8.x rule by default, the lite
+ * generator's with 'lite'); empty maps when none.
+ */
+export function fusedConvPoolPairs(analysis: Analysis, schedule: readonly number[], rule: FuseConvPoolRule = true): FusedConvPoolPairs {
   const layers = analysis.layers;
   const posOf = new Array<number>(layers.length).fill(-1);
   for (let pos = 0; pos < schedule.length; pos++) posOf[schedule[pos]!] = pos;
   const fusedRowsBytes = new Map<string, number>();
   const fusedPoolOf = new Map<number, number>();
-  if (!hasConv(layers)) return { fusedRowsBytes, fusedPoolOf };
+  if (!rule || !hasConv(layers)) return { fusedRowsBytes, fusedPoolOf };
   const tensorByName = new Map<string, ActivationTensor>();
   for (let i = 0; i < analysis.tensors.length; i++) tensorByName.set(analysis.tensors[i]!.name, analysis.tensors[i]!);
+  if (rule === 'lite') {
+    for (const [pool, conv] of liteFusedConvPools(analysis)) {
+      if (posOf[conv.index]! < 0 || posOf[pool.index]! < posOf[conv.index]!) continue;
+      const t = tensorByName.get(conv.outputs[0]!)!;
+      const rows = liteFusedPoolRowsBytes(conv, pool, t.bytes);
+      if (rows === undefined) continue;
+      fusedRowsBytes.set(t.name, rows);
+      fusedPoolOf.set(conv.index, pool.index);
+    }
+    return { fusedRowsBytes, fusedPoolOf };
+  }
   for (const l of layers) {
     if (l.op !== 'Conv' || l.outputs.length !== 1 || posOf[l.index]! < 0) continue;
     const t = tensorByName.get(l.outputs[0]!);
@@ -163,8 +225,9 @@ export function livenessSkeleton(analysis: Analysis, schedule: readonly number[]
   const useOverlaps = opts.overlaps ?? true;
   const layers = analysis.layers;
   // Conv + pool pairs ST fuses: the pool runs (reads and writes) at the conv's step; the conv output shrinks
-  // to the rows the fused kernel keeps. A fused conv keeps its padding inside the kernel (not split).
-  const { fusedRowsBytes, fusedPoolOf } = opts.fuseConvPool ? fusedConvPoolPairs(analysis, schedule) : { fusedRowsBytes: new Map<string, number>(), fusedPoolOf: new Map<number, number>() };
+  // to the rows the fused kernel keeps. An 8.x fused conv keeps its padding inside the kernel (not split); a lite one
+  // splits as any lite conv does (below).
+  const { fusedRowsBytes, fusedPoolOf } = opts.fuseConvPool ? fusedConvPoolPairs(analysis, schedule, opts.fuseConvPool) : { fusedRowsBytes: new Map<string, number>(), fusedPoolOf: new Map<number, number>() };
 
   // Steps: one per scheduled layer, two (pad, kernel) for a layer whose padding ST splits off.
   const splitPads = !!opts.splitPads;
@@ -174,7 +237,10 @@ export function livenessSkeleton(analysis: Analysis, schedule: readonly number[]
   const steps: number[] = [];
   for (let pos = 0; pos < schedule.length; pos++) {
     const l = schedule[pos]!;
-    const split = splitPads && !fusedPoolOf.has(l) && stSplitsPadding(layers[l]!);
+    // The 8.x fused kernel takes its padding inside; the lite generator runs a fused deep 3×3 conv on a `_pad_before`
+    // copy (search corpus id 66173224475, 4.0.0: `_feat_feat_4_Relu_output_0_pad_before` 114×114×16 read by
+    // `forward_conv2d_deep_3x3_sssa8_ch_nl_pool`; conv-kernel-calls-lite.json fusedWithPool, three files).
+    const split = splitPads && (!fusedPoolOf.has(l) || opts.fuseConvPool === 'lite') && stSplitsPadding(layers[l]!);
     splits[pos] = split ? 1 : 0;
     if (split) steps.push(l);
     readStepOf[l] = steps.length - (split ? 1 : 0);
@@ -270,17 +336,35 @@ export function livenessSkeleton(analysis: Analysis, schedule: readonly number[]
     if (POOL_OPS.has(layer.op) && fusedRowsBytes.has(layer.inputs[0] ?? '')) continue; // runs inside the conv
     const fusedPool = fusedPoolOf.get(layerIndex);
     if (fusedPool !== undefined) {
-      // The conv writes the pooled output directly; its input may overlap it row-wise.
+      // The conv writes the pooled output directly; its input (or its padded copy, split padding) may overlap it
+      // row-wise.
       const pool = layers[fusedPool]!;
       const pooledOut = bufferOfTensor(pool.outputs[0]!);
       const inp = bufferOfTensor(layer.inputs[0]!);
-      if (!useOverlaps || pooledOut === undefined || inp === undefined || graphOutputBuffers.has(inp)) continue;
-      if (buffers[inp]!.lastStep !== s) continue;
-      const rule = fusedPoolRowOverlap(layer, pool);
-      if (rule) {
-        positions[pos] = { overlaps: [{ output: pooledOut, input: inp, rule }] };
-        saveAt(s, buffers[inp]!.sizeBytes, buffers[pooledOut]!.sizeBytes, rule);
+      let pad: LiveBuffer | undefined;
+      const overlaps: SkeletonOverlap[] = [];
+      if (splits[pos]) {
+        const split = splitPadding(layer);
+        pad = { name: `${layer.name}#pad`, kind: 'activation', sizeBytes: split.paddedBytes, firstStep: s - 1, lastStep: s, aliases: [] };
+        if (useOverlaps && inp !== undefined && buffers[inp]!.lastStep === s - 1 && !graphOutputBuffers.has(inp)) {
+          const rule = padRowOverlap(split.pad, layer.conv!.pads[0]);
+          if (rule) {
+            overlaps.push({ output: PAD_BUFFER, input: inp, rule });
+            saveAt(s - 1, buffers[inp]!.sizeBytes, pad.sizeBytes, rule);
+          }
+        }
+        layer = split.conv;
       }
+      const kernelInput = pad ? PAD_BUFFER : inp;
+      const kernelInputBuffer = pad ?? (inp === undefined ? undefined : buffers[inp]);
+      if (useOverlaps && pooledOut !== undefined && kernelInput !== undefined && kernelInputBuffer && !graphOutputBuffers.has(kernelInput) && kernelInputBuffer.lastStep === s) {
+        const rule = fusedPoolRowOverlap(layer, pool);
+        if (rule) {
+          overlaps.push({ output: pooledOut, input: kernelInput, rule });
+          saveAt(s, kernelInputBuffer.sizeBytes, buffers[pooledOut]!.sizeBytes, rule);
+        }
+      }
+      if (pad || overlaps.length > 0) positions[pos] = { pad, overlaps };
       continue;
     }
     const out = bufferOfTensor(layer.outputs[0]!);

@@ -23,7 +23,11 @@
  *    below its input (`liteStridedConvKeepsPaddingInside`). Its 3×3/2 32→64 conv, like ResNet v1 8's, runs
  *    `forward_lite_conv2d_deep_sssa8_ch` on a padded copy, placed apart: rule 1 applies (before session 7 every
  *    strided conv with Cin ≥ 8 was exempt and unsplit).
- * 2. No conv + pool fusion: 4.0.1 runs `forward_lite_maxpool_is8os8_scalepos` on the full conv output.
+ * 2. Conv + max pool fusion as the lite generator does it (session 10; liveness.ts `liteFusedConvPools`, the predicate
+ *    the runtime objects and the latency share): the conv output becomes Wconv·pool_kh·Cout bytes of rows living at
+ *    the conv step (`<layer>_scratch1`; a 3.0.0 fire network, search id 66545406586: pool 12,544 B, ours fused +0.9 %,
+ *    unfused +115 %). Until session 10 the rule was "no fusion", read off the 4.0.1 CIFAR VGG, which runs
+ *    `forward_lite_maxpool_is8os8_scalepos` on the full conv output (as does a 4.0.1 gesture CNN; why is not known).
  * 3. A split padding (`<layer>_pad_before`, `forward_lite_pad_constant`) always writes (H + Kh − 1) × (W + Kw − 1)
  *    with the model's top/left padding: 30×30 for a stride-2 3×3 depthwise on 28×28 whose SAME padding is (0, 1)
  *    (3.0.0; with it the rebuilt network's pool is ST's 30,436 B to 3 bytes).
@@ -179,7 +183,8 @@ export function litePaddedBytes(layer: Layer): number | undefined {
 
 /**
  * The liveness the lite code generator's pool follows: the 8.1 st liveness with split paddings (none for the strided
- * convs `liteStridedConvKeepsPaddingInside` accepts), without conv + pool fusion, with lite padded-copy sizes, and
+ * convs `liteStridedConvKeepsPaddingInside` accepts), with the lite generator's conv + max pool fusion (rule 2;
+ * `opts.stFuseConvPool: false` leaves the pairs unfused), with lite padded-copy sizes, and
  * without the overlaps of regular stride-1 convolutions, and with constant-only subgraphs folded (lite-constant-folding.ts:
  * their buffers gone, a graph output they compute live from step 0).
  */
@@ -188,8 +193,8 @@ export function liteLiveness(source: Analysis, schedule: readonly number[], opts
   return liteLivenessOf(source, analysis, livenessSkeleton(analysis, schedule, liteSkeletonOptions(opts)), opts);
 }
 
-function liteSkeletonOptions(opts: MemoryOptions): { allocateIo: boolean; splitPads: boolean; fuseConvPool: false } {
-  return { allocateIo: opts.allocateIo ?? true, splitPads: opts.stSplitPads ?? true, fuseConvPool: false };
+function liteSkeletonOptions(opts: MemoryOptions): { allocateIo: boolean; splitPads: boolean; fuseConvPool: 'lite' | false } {
+  return { allocateIo: opts.allocateIo ?? true, splitPads: opts.stSplitPads ?? true, fuseConvPool: opts.stFuseConvPool === false ? false : 'lite' };
 }
 
 /** liteLiveness from the skeleton of the lite view `analysis` of `source` (liteAnalysisView) with liteSkeletonOptions. */
@@ -314,15 +319,15 @@ export function liteIncrementalPool(lv: Liveness, alignmentBytes = 4): Increment
 /**
  * Activation pool (bytes) of STEdgeAI Core 3.0/4.0's lite code generator for this model, or undefined for an
  * empty model. Options as `planStPeakBytes` (allocateIo, alignmentBytes, scratchEngine, schedule, stSplitPads);
- * `stFuseConvPool` is ignored (the lite generator does not fuse).
+ * `stFuseConvPool: false` plans the lite generator's conv + max pool pairs unfused (rule 2; default: fused).
  */
 export function planStLitePeakBytes(analysis: Analysis, opts: MemoryOptions = {}): number | undefined {
   if (analysis.layers.length === 0) return undefined;
   const alignmentBytes = Math.max(1, Math.floor(opts.alignmentBytes ?? 4));
   const skeletonOpts = liteSkeletonOptions(opts);
-  const key = `lite|${opts.scratchEngine ?? 'st'}|${skeletonOpts.allocateIo}|${alignmentBytes}|${skeletonOpts.splitPads}`;
+  const key = `lite|${opts.scratchEngine ?? 'st'}|${skeletonOpts.allocateIo}|${alignmentBytes}|${skeletonOpts.splitPads}|${skeletonOpts.fuseConvPool}`;
   // On the model's own order the schedule check, the skeleton (the 8.1 st plan's one when the lite view is the
-  // analysis itself and no conv + pool pair is fused) and the pool are memoised per analysis (memory/index.ts).
+  // analysis itself and neither plan fuses a conv + pool pair) and the pool are memoised per analysis (memory/index.ts).
   return memoisedPeakBytes(
     analysis,
     key,
