@@ -10,8 +10,7 @@
 import type { ScratchEngineName } from '../analyzer/memory/scratch-rules.ts';
 import type { Analysis } from '../analyzer/layer.ts';
 import { planStPeakBytes } from '../analyzer/memory/index.ts';
-import { liteFitsWithin, liteIncrementalPool, liteLiveness, planLivenessBytes, planStLitePeakBytes, stAllocatorFamily } from '../analyzer/memory/st4x-plan.ts';
-import { defaultSchedule } from '../analyzer/memory/schedule.ts';
+import { liteFitsWithin, liteIncrementalPool, planLivenessBytes, planStLiteLiveness, planStLitePeakBytes, stAllocatorFamily } from '../analyzer/memory/st4x-plan.ts';
 import type { Liveness } from '../analyzer/memory/liveness.ts';
 import type { IncrementalStPool } from '../analyzer/memory/st-plan-incremental.ts';
 import type { ModelFeatures } from './model-features.ts';
@@ -331,13 +330,13 @@ const poolPlanMemo = new WeakMap<Analysis, Map<string, PoolPlan | undefined>>();
 
 function planMemoryPools(a: Analysis, internal: { id: string; bytes: number }[], external?: { id: string }): PoolPlan | undefined {
   // the common case first: the single lite pool (memoised per analysis, the figure `check` prints anyway) fits the first
-  // pool, so there is nothing to split and no second lite liveness to build (it is the same plan: equal on all 87
-  // analyzable shared models)
+  // pool, so there is nothing to split
   const whole = litePeakBytes(a);
   if (whole !== undefined && whole <= internal[0]!.bytes) return undefined;
   let lv: Liveness;
   try {
-    lv = liteLiveness(a, defaultSchedule(a));
+    // the liveness litePeakBytes planned (memoised per analysis with the pool): not built a second time
+    lv = planStLiteLiveness(a);
   } catch {
     return undefined;
   }
