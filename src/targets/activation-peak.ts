@@ -10,8 +10,7 @@
 import type { ScratchEngineName } from '../analyzer/memory/scratch-rules.ts';
 import type { Analysis } from '../analyzer/layer.ts';
 import { planStPeakBytes } from '../analyzer/memory/index.ts';
-import { liteFitsWithin, liteIncrementalPool, liteLiveness, planLivenessBytes, planStLitePeakBytes, stAllocatorFamily } from '../analyzer/memory/st4x-plan.ts';
-import { defaultSchedule } from '../analyzer/memory/schedule.ts';
+import { liteFitsWithin, liteIncrementalPool, planLivenessBytes, planStLiteLiveness, planStLitePeakBytes, stAllocatorFamily } from '../analyzer/memory/st4x-plan.ts';
 import type { Liveness } from '../analyzer/memory/liveness.ts';
 import type { IncrementalStPool } from '../analyzer/memory/st-plan-incremental.ts';
 import type { ModelFeatures } from './model-features.ts';
@@ -263,13 +262,20 @@ export function neuralArtPoolPlan(a: Analysis, pools: ActivationPool[], addressO
   // as ST's report counts "Used memory ranges" per physical pool (MobileNet v2 1.0 224: its 1,204,224 B expansion
   // tensor spans cpuRAM2 and npuRAM3, and the sum is the published 2058 KiB to the byte)
   const highWater = (lo: number, hi: number): number => placed.reduce((m, p) => (p.start < hi && p.end > lo ? Math.max(m, Math.min(p.end, hi) - lo) : m), 0);
-  const used = internal.map((p) => ({ id: p.id, bytes: highWater(base.get(p.id)!, base.get(p.id)! + p.bytes), external: false }));
+  const used = internal.map((p) => ({ id: p.id, bytes: highWater(base.get(p.id)!, base.get(p.id)! + p.bytes) }));
   const virtualBytes = placed.filter((p) => p.pool === 'virtual').reduce((m, p) => Math.max(m, p.end - p.start), 0);
-  const externalBytes = highWater(externalBase, Infinity);
-  const ext = pools.find((p) => p.external);
-  if (externalBytes > 0 && ext) used.push({ id: ext.id, bytes: externalBytes, external: true });
-  const internalBytes = used.filter((u) => !u.external).reduce((s, u) => s + u.bytes, 0);
-  return { bytes: internalBytes + externalBytes, internalBytes, externalBytes, virtualBytes, pools: used.filter((u) => u.bytes > 0), buffers: buffers.length };
+  return poolPlanOf(used, { id: pools.find((p) => p.external)?.id, bytes: highWater(externalBase, Infinity) }, virtualBytes, buffers.length);
+}
+
+/**
+ * A pool plan from each internal pool's high-water mark (in order) and external RAM's (listed as pool `external.id`
+ * when it holds something and has an id): the figure is their sum, as ST's tables publish internal + external RAM.
+ */
+function poolPlanOf(internal: { id: string; bytes: number }[], external: { id: string | undefined; bytes: number }, virtualBytes: number, buffers: number): Omit<PoolPlan, 'kind'> {
+  const pools = internal.map((p) => ({ id: p.id, bytes: p.bytes, external: false }));
+  if (external.bytes > 0 && external.id !== undefined) pools.push({ id: external.id, bytes: external.bytes, external: true });
+  const internalBytes = internal.reduce((s, p) => s + p.bytes, 0);
+  return { bytes: internalBytes + external.bytes, internalBytes, externalBytes: external.bytes, virtualBytes, pools: pools.filter((p) => p.bytes > 0), buffers };
 }
 
 /** The pools of a profile that places activations per pool (`activationPools`), in its order; undefined otherwise. */
@@ -331,23 +337,21 @@ const poolPlanMemo = new WeakMap<Analysis, Map<string, PoolPlan | undefined>>();
 
 function planMemoryPools(a: Analysis, internal: { id: string; bytes: number }[], external?: { id: string }): PoolPlan | undefined {
   // the common case first: the single lite pool (memoised per analysis, the figure `check` prints anyway) fits the first
-  // pool, so there is nothing to split and no second lite liveness to build (it is the same plan: equal on all 87
-  // analyzable shared models)
+  // pool, so there is nothing to split
   const whole = litePeakBytes(a);
   if (whole !== undefined && whole <= internal[0]!.bytes) return undefined;
   let lv: Liveness;
   try {
-    lv = liteLiveness(a, defaultSchedule(a));
+    // the liveness litePeakBytes planned (memoised per analysis with the pool): not built a second time
+    lv = planStLiteLiveness(a);
   } catch {
     return undefined;
   }
   // the whole lite pool is `whole` (the same plan, above); asked here only when litePeakBytes could not make it
   if (whole === undefined && (!lv.buffers.length || liteFitsWithin(lv, internal[0]!.bytes))) return undefined;
   const placed = memoryPoolPlacement(lv, internal);
-  const pools = internal.map((p, pi) => ({ id: p.id, bytes: placed.poolBytes[pi]!, external: false }));
-  if (placed.externalBytes > 0) pools.push({ id: external?.id ?? 'external', bytes: placed.externalBytes, external: true });
-  const internalBytes = pools.filter((p) => !p.external).reduce((s, p) => s + p.bytes, 0);
-  return { kind: 'memory-pools', bytes: internalBytes + placed.externalBytes, internalBytes, externalBytes: placed.externalBytes, virtualBytes: 0, pools: pools.filter((p) => p.bytes > 0), buffers: lv.buffers.length };
+  const used = internal.map((p, pi) => ({ id: p.id, bytes: placed.poolBytes[pi]! }));
+  return { kind: 'memory-pools', ...poolPlanOf(used, { id: external?.id ?? 'external', bytes: placed.externalBytes }, 0, lv.buffers.length) };
 }
 
 /** Where memoryPoolPlacement put each buffer of a lite liveness (indices into its buffers) and each pool's high-water mark. */

@@ -152,6 +152,8 @@ interface PlanningMemo {
    * (memoisedPeakBytes: st4x-plan.ts's lite pool) by their caller's key (undefined: that plan has no pool).
    */
   peakBytes: Map<string, number | undefined>;
+  /** Livenesses other plans assemble (memoisedLiveness: st4x-plan.ts's lite liveness), by their caller's key. */
+  livenesses: Map<string, Liveness>;
   /** ST's execution order on the model's own schedule (stScheduleFor), and whether it moved a layer. */
   stSchedule?: number[];
   stScheduleMoved?: boolean;
@@ -171,6 +173,7 @@ function memoFor(analysis: Analysis): PlanningMemo {
       skeletons: new Map(),
       fusesConvPool: new Map(),
       peakBytes: new Map(),
+      livenesses: new Map(),
     };
     MEMO.set(analysis, m);
   }
@@ -243,12 +246,22 @@ export function skeletonOnSchedule(
 
 /** A pool size memoised per analysis under `key` (on the model's own order only; `compute` may throw: not kept). */
 export function memoisedPeakBytes(analysis: Analysis, key: string, compute: () => number | undefined, schedule?: number[]): number | undefined {
-  if (schedule) return compute();
-  const memo = memoFor(analysis);
-  if (memo.peakBytes.has(key)) return memo.peakBytes.get(key);
-  const bytes = compute();
-  memo.peakBytes.set(key, bytes);
-  return bytes;
+  return schedule ? compute() : memoised(memoFor(analysis).peakBytes, key, compute);
+}
+
+/**
+ * A liveness memoised per analysis under `key` (on the model's own order only; `compute` may throw: not kept). The
+ * callers share it: it is read, never modified (a planner copies what it loads; a subset is a new liveness).
+ */
+export function memoisedLiveness(analysis: Analysis, key: string, compute: () => Liveness, schedule?: number[]): Liveness {
+  return schedule ? compute() : memoised(memoFor(analysis).livenesses, key, compute);
+}
+
+function memoised<T>(table: Map<string, T>, key: string, compute: () => T): T {
+  if (table.has(key)) return table.get(key)!;
+  const value = compute();
+  table.set(key, value);
+  return value;
 }
 
 /**

@@ -51,7 +51,7 @@
  */
 import type { Analysis, Layer } from '../layer.ts';
 import { foldLiteLiveness } from './lite-constant-folding.ts';
-import { loadPlanner, memoisedPeakBytes, skeletonOnSchedule, scratchFunction, type MemoryOptions } from './index.ts';
+import { loadPlanner, memoisedLiveness, memoisedPeakBytes, skeletonOnSchedule, scratchFunction, type MemoryOptions } from './index.ts';
 import { assembleLiveness, livenessSkeleton, type Liveness, type LivenessSkeleton } from './liveness.ts';
 import { liteConvCallFor, liteConvCallOf } from './lite-conv-kernel.ts';
 import { elementBytes, rowCandidates, stSplitsPadding } from './overlap-rules.ts';
@@ -331,10 +331,26 @@ export function planStLitePeakBytes(analysis: Analysis, opts: MemoryOptions = {}
   return memoisedPeakBytes(
     analysis,
     key,
+    () => planLivenessBytes(planStLiteLiveness(analysis, opts), alignmentBytes),
+    opts.schedule,
+  );
+}
+
+/**
+ * The liveness planStLitePeakBytes plans (options as there; the liveness does not depend on the alignment): on the
+ * model's own order memoised per analysis (memory/index.ts), so that the H747 memory-pool placement
+ * (targets/activation-peak.ts) splits the liveness the pool was planned from instead of building it again.
+ */
+export function planStLiteLiveness(analysis: Analysis, opts: MemoryOptions = {}): Liveness {
+  const skeletonOpts = liteSkeletonOptions(opts);
+  const key = `lite|${opts.scratchEngine ?? 'st'}|${Object.values(skeletonOpts).join('|')}`;
+  return memoisedLiveness(
+    analysis,
+    key,
     () => {
       const view = liteAnalysisView(analysis);
       const skeleton = skeletonOnSchedule(analysis, { ...skeletonOpts, ...(opts.schedule ? { schedule: opts.schedule } : {}) }, view === analysis ? undefined : { analysis: view, key: 'lite-view' });
-      return planLivenessBytes(liteLivenessOf(analysis, view, skeleton, opts), alignmentBytes);
+      return liteLivenessOf(analysis, view, skeleton, opts);
     },
     opts.schedule,
   );

@@ -148,8 +148,14 @@ export function latencyRows(rows: CalibrationRow[]): CalibrationRow[] {
   return timedRows(rows).filter((r) => r.latencyComparable && !r.relabelledCopyOf);
 }
 
-function toFitRow(r: CalibrationRow, profiles: Map<string, TargetProfile>): FitRow {
-  return { x: featureVectorFor(r.features!, profiles.get(r.target)!, r.calibrationKey, fitContext(r)), y: r.published.inferenceMs!, version: r.toolVersion, clockMHz: r.clockMHz };
+/** Where a fitted row's activations and weights sit (latencyPlacement at its fitContext). */
+function rowPlacement(r: CalibrationRow, profiles: Map<string, TargetProfile>): Placement01 {
+  return latencyPlacement(r.features!, profiles.get(r.target)!, fitContext(r));
+}
+
+/** A row placed at `place`, with the features of `key`'s model. */
+function fitRowAt(r: CalibrationRow, place: Placement01, key: string): FitRow {
+  return { x: latencyFeatureVector(r.features!, place, key), y: r.published.inferenceMs!, version: r.toolVersion, clockMHz: r.clockMHz };
 }
 
 function archCount(rows: CalibrationRow[]): number {
@@ -163,13 +169,15 @@ export function fitEngineModels(rows: CalibrationRow[], profiles: Map<string, Ta
   const models = new Map<string, EngineModel>();
   for (const [key, rs] of byKey) {
     if (archCount(rs) < MIN_MODELS_FOR_FIT) continue;
+    // each row placed once: its fit row and whether its activations spill come from the same placement
+    const places = rs.map((r) => rowPlacement(r, profiles));
     models.set(key, {
       key,
       kind: 'fitted',
-      fit: fitScaled(rs.map((r) => toFitRow(r, profiles)), { ridge: LATENCY_RIDGE }),
+      fit: fitScaled(rs.map((r, i) => fitRowAt(r, places[i]!, key)), { ridge: LATENCY_RIDGE }),
       models: [...new Set(rs.map((r) => r.arch))].sort(),
       rows: rs.length,
-      externalActivationRows: rs.filter((r) => latencyPlacement(r.features!, profiles.get(r.target)!, fitContext(r)).activationExternalShare > 0).length,
+      externalActivationRows: places.filter((p) => p.activationExternalShare > 0).length,
       smallestRow: smallestRowOf(rs),
     });
   }
@@ -183,7 +191,7 @@ export function fitEngineModels(rows: CalibrationRow[], profiles: Map<string, Ta
     let num = 0;
     let den = 0;
     for (const r of rs) {
-      const fr = { ...toFitRow(r, profiles), x: featureVectorFor(r.features!, profiles.get(r.target)!, base.key, fitContext(r)) };
+      const fr = fitRowAt(r, rowPlacement(r, profiles), base.key);
       const q = predictScaled(base.fit, fr.x, fr.clockMHz, base.fit.referenceVersion) / fr.y;
       num += q;
       den += q * q;
