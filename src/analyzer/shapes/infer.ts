@@ -263,18 +263,23 @@ class NodeShapeContext implements ShapeContext {
 
   /**
    * readInputs by name number: node's inputs are numbered ids[from … to), and `strings` holds each number's name.
-   * Returns -1, before reading anything, unless every input is the name its number says (0 exactly for '').
+   * Returns -1 unless every input is the name its number says (0 exactly for ''); each name is checked as its type
+   * is read (one pass), and on -1 the context is left pointing at the previous node.
    */
   readInputsById(node: IRNode, byId: readonly (TensorType | undefined)[], strings: GraphNameIds['strings'], ids: readonly number[], from: number, to: number): number {
     const names = node.inputs;
     const n = names.length;
-    if (!numberedAs(names, strings, ids, from, to)) return -1;
+    if (to - from !== n) return -1;
     const inputs = this.inputsFor(n);
     let missing = 0;
     for (let i = 0; i < n; i++) {
       const id = ids[from + i]!;
-      const t = byId[id];
-      if (t === undefined && id !== 0) missing++;
+      let t: TensorType | undefined;
+      if (id > 0) {
+        if (strings[id] !== names[i]) return -1;
+        t = byId[id];
+        if (t === undefined) missing++;
+      } else if (id !== 0 || names[i] !== '') return -1;
       inputs[i] = t;
     }
     this.node = node;
@@ -304,17 +309,18 @@ export class ShapeTypeMap extends Map<string, TensorType> {
     readonly ids: GraphNameIds,
     /** The type of each name by number (undefined: untyped). */
     readonly byId: readonly (TensorType | undefined)[],
-    /** The numbers typed, in the order found. */
+    /** The numbers typed, in the order found: order[0 … orderCount). */
     private readonly order: readonly number[],
+    private readonly orderCount: number,
   ) {
     super();
   }
   private fill(): void {
     if (this.filled) return;
     this.filled = true;
-    const { order, byId } = this;
+    const { order, byId, orderCount } = this;
     const strings = this.ids.strings;
-    for (let k = 0; k < order.length; k++) {
+    for (let k = 0; k < orderCount; k++) {
       const id = order[k]!;
       super.set(strings[id]!, byId[id]!);
     }
@@ -450,7 +456,10 @@ function inferShapesById(model: IRModel, opts: ShapeOptions, ids: GraphNameIds):
   const g = model.graph;
   const strings = ids.strings;
   const byId = new Array<TensorType | undefined>(strings.length);
-  const order: number[] = [];
+  // each number is recorded once (when first typed), so the numbers typed fit in an array made once at full size
+  // (growing it by push reallocated it ~15 times on a large graph)
+  const order = new Array<number>(strings.length);
+  let orderCount = 0;
 
   // constants, in graph.tensors's order (their errors in the same order); their numbers are in the same order
   // unless a Constant node's output was declared before it (then `aligned` is false)
@@ -465,7 +474,7 @@ function inferShapesById(model: IRModel, opts: ShapeOptions, ids: GraphNameIds):
     const id = constantIds[next++];
     if (id === undefined || id <= 0 || strings[id] !== name) aligned = false;
     else if (aligned) {
-      if (byId[id] === undefined) order.push(id);
+      if (byId[id] === undefined) order[orderCount++] = id;
       byId[id] = t;
     }
   });
@@ -480,7 +489,7 @@ function inferShapesById(model: IRModel, opts: ShapeOptions, ids: GraphNameIds):
     if (id <= 0 || strings[id] !== g.inputs[k]) return undefined;
     const t = inputTypes[k];
     if (t === undefined) continue;
-    if (byId[id] === undefined) order.push(id);
+    if (byId[id] === undefined) order[orderCount++] = id;
     byId[id] = t;
   }
 
@@ -496,17 +505,26 @@ function inferShapesById(model: IRModel, opts: ShapeOptions, ids: GraphNameIds):
     const outputs = node.outputs;
     const from = outputStart[k]!;
     if (!numberedAs(outputs, strings, outputIds, from, outputStart[k + 1]!)) return undefined;
-    const outs = outputTypes(node, missing, finder, ctx, g, defaultedHint, unknownNodes, warnings);
+    // the usual case first: a rule and every input typed
+    const rule = finder.ruleOf(node);
+    let outs: (TensorType | undefined)[] | string;
+    if (rule !== undefined && missing === 0) {
+      ctx.opset = finder.opset;
+      outs = applyRule(rule, ctx, defaultedHint);
+    } else outs = rule === undefined ? `no shape rule for op ${opLabel(node)}` : missingReason(node, ctx.inputs);
+    if (typeof outs === 'string') outs = declaredOutputs(node, g, outs, unknownNodes, warnings);
+    const input0 = ctx.inputs.length > 0 ? ctx.inputs[0] : undefined;
     for (let i = 0; i < outputs.length; i++) {
       const t = outs[i];
       const id = outputIds[from + i]!;
       if (id === 0 || !t) continue;
-      checkOutput(node, outputs[i]!, t, ctx.inputs, defaultedHint);
-      if (byId[id] === undefined) order.push(id);
+      // an output holding input 0's shape array (Q/DQ, unary ops) was checked as that input
+      if (input0 === undefined || t.shape !== input0.shape) checkOutput(node, outputs[i]!, t, ctx.inputs, defaultedHint);
+      if (byId[id] === undefined) order[orderCount++] = id;
       byId[id] = t;
     }
   }
-  return { types: new ShapeTypeMap(g, ids, byId, order), unknownNodes, warnings };
+  return { types: new ShapeTypeMap(g, ids, byId, order, orderCount), unknownNodes, warnings };
 }
 
 /**
