@@ -188,23 +188,32 @@ function seedConstants(model: IRModel, types: Map<string, TensorType>): void {
   });
 }
 
-/** Per domain in one inferShapes call: its opset and its rules by op type. */
+/** Slots of RuleFinder's op-type cache per domain (a power of two). */
+const OP_SLOTS = 16;
+
+/**
+ * Per domain in one inferShapes call: its opset, its rules by op type, and the op types met so far by the length
+ * of their name (slot `length % OP_SLOTS`), each with its rule: the few op types of a graph mostly differ in length
+ * (DequantizeLinear, QuantizeLinear, Conv, Sigmoid, Concat …), and the reader gives every node of one op type the
+ * same string, so a slot is confirmed by one pointer comparison instead of a Map lookup that hashes and compares
+ * the name.
+ */
 interface DomainRules {
   domain: string;
   opset: number;
   rules: ReadonlyMap<string, ShapeRule>;
+  slotOps: string[];
+  slotRules: (ShapeRule | undefined)[];
 }
 
 /**
  * Finds each node's rule and opset in one inferShapes call: the registry's rules of each domain met, with the
- * domain's opset. Consecutive nodes mostly share a domain and often an op type (the Q/DQ pairs around every
- * layer): the last of each is kept at hand.
+ * domain's opset. Consecutive nodes mostly share a domain (the last one is kept at hand), and a graph has few op
+ * types (found by DomainRules' slots).
  */
 class RuleFinder {
   private readonly byDomain = new Map<string, DomainRules>();
   private domain: DomainRules | undefined = undefined;
-  private opType = '';
-  private rule: ShapeRule | undefined = undefined;
   constructor(private readonly model: IRModel) {}
 
   /** The rule of `node`'s op type (undefined when none is registered); `opset` is then its domain's opset. */
@@ -212,14 +221,24 @@ class RuleFinder {
     const domainName = node.domain;
     const opType = node.opType;
     let dom = this.domain;
-    if (dom !== undefined && dom.domain === domainName && opType === this.opType) return this.rule;
     if (dom === undefined || dom.domain !== domainName) {
       dom = this.byDomain.get(domainName);
-      if (!dom) this.byDomain.set(domainName, (dom = { domain: domainName, opset: opsetOf(this.model, domainName), rules: shapeRulesOf(domainName) }));
+      if (!dom) {
+        const slotOps: string[] = [];
+        const slotRules: (ShapeRule | undefined)[] = [];
+        // every slot written once: a packed array (an empty name matches no op type: they are never '')
+        for (let i = 0; i < OP_SLOTS; i++) (slotOps.push(''), slotRules.push(undefined));
+        dom = { domain: domainName, opset: opsetOf(this.model, domainName), rules: shapeRulesOf(domainName), slotOps, slotRules };
+        this.byDomain.set(domainName, dom);
+      }
       this.domain = dom;
     }
-    this.opType = opType;
-    return (this.rule = dom.rules.get(opType));
+    const slot = opType.length & (OP_SLOTS - 1);
+    if (dom.slotOps[slot] === opType && opType !== '') return dom.slotRules[slot];
+    const rule = dom.rules.get(opType);
+    dom.slotOps[slot] = opType;
+    dom.slotRules[slot] = rule;
+    return rule;
   }
 
   get opset(): number {
@@ -510,7 +529,11 @@ function inferShapesById(model: IRModel, opts: ShapeOptions, ids: GraphNameIds):
     let outs: (TensorType | undefined)[] | string;
     if (rule !== undefined && missing === 0) {
       ctx.opset = finder.opset;
-      outs = applyRule(rule, ctx, defaultedHint);
+      try {
+        outs = rule(ctx);
+      } catch (e) {
+        outs = ruleFailure(e, ctx, defaultedHint);
+      }
     } else outs = rule === undefined ? `no shape rule for op ${opLabel(node)}` : missingReason(node, ctx.inputs);
     if (typeof outs === 'string') outs = declaredOutputs(node, g, outs, unknownNodes, warnings);
     const input0 = ctx.inputs.length > 0 ? ctx.inputs[0] : undefined;
@@ -561,11 +584,16 @@ function applyRule(rule: ShapeRule, ctx: NodeShapeContext, defaultedHint: string
   try {
     return rule(ctx);
   } catch (e) {
-    const label = nodeLabel(ctx.node);
-    if (e instanceof EdgefitError && e.code === 'DYNAMIC_DIM') return e.message.replace(`${label}: `, '');
-    if (e instanceof EdgefitError) throw new EdgefitError(e.code, e.message + defaultedHint, e.exitCode);
-    throw new EdgefitError('BAD_SHAPE', `${label}: shape rule failed on these operands (${(e as Error).message})${defaultedHint}`);
+    return ruleFailure(e, ctx, defaultedHint);
   }
+}
+
+/** What applyRule makes of what the rule threw: the reason its outputs stay unresolved, else an EdgefitError thrown. */
+function ruleFailure(e: unknown, ctx: NodeShapeContext, defaultedHint: string): string {
+  const label = nodeLabel(ctx.node);
+  if (e instanceof EdgefitError && e.code === 'DYNAMIC_DIM') return e.message.replace(`${label}: `, '');
+  if (e instanceof EdgefitError) throw new EdgefitError(e.code, e.message + defaultedHint, e.exitCode);
+  throw new EdgefitError('BAD_SHAPE', `${label}: shape rule failed on these operands (${(e as Error).message})${defaultedHint}`);
 }
 
 /** `input 'a' of unknown shape` / `inputs 'a', 'b' of unknown shape` (`inputs`: the node's input types as read). */
