@@ -80,6 +80,9 @@ function parseDims(dims: Dim[], defaultDim: number): number[] {
   return dims.map((d) => (typeof d === 'number' && Number.isInteger(d) && d >= 0 ? d : defaultDim));
 }
 
+/** The input-shape overrides of a call that gives none. */
+const NO_OVERRIDES: Readonly<Record<string, number[]>> = Object.freeze({});
+
 /**
  * The graph inputs' types into `inputTypes` (by position in graph.inputs; undefined for an input without a shape).
  * Returns a hint naming the inputs whose dynamic dims were defaulted ('' when none).
@@ -88,8 +91,8 @@ function seedInputs(model: IRModel, opts: ShapeOptions, inputTypes: (TensorType 
   const defaulted: string[] = [];
   const g = model.graph;
   const defaultDim = opts.defaultDim ?? 1;
-  const overrides = opts.inputShapes ?? {};
-  for (const [name, dims] of Object.entries(overrides)) {
+  const overrides = opts.inputShapes ?? NO_OVERRIDES;
+  for (const [name, dims] of overrides === NO_OVERRIDES ? [] : Object.entries(overrides)) {
     if (!g.inputs.includes(name)) {
       throw new EdgefitError(
         'USAGE',
@@ -111,7 +114,8 @@ function seedInputs(model: IRModel, opts: ShapeOptions, inputTypes: (TensorType 
     const name = g.inputs[k]!;
     inputTypes.push(undefined);
     const info = g.tensors.get(name);
-    const override = overrides[name];
+    // own entries only: an input named 'constructor' or 'toString' has no override (it read Object.prototype's)
+    const override = overrides !== NO_OVERRIDES && Object.hasOwn(overrides, name) ? overrides[name] : undefined;
     let shape: number[] | undefined;
     if (override) {
       shape = [...override];

@@ -168,18 +168,48 @@ const transpose: ShapeRule = (ctx) => {
   return [tensor(x.dtype, shape, value)];
 };
 
+/**
+ * The axes as a bit per axis of a rank-`rank` tensor (normAxis on each, so out-of-range axes throw in order), or
+ * undefined for ranks above 31 (callers then use a Set). Repeated axes set one bit.
+ */
+function axisBits(ctx: ShapeContext, axes: readonly number[], rank: number): number | undefined {
+  if (rank > 31) return undefined;
+  let bits = 0;
+  for (let i = 0; i < axes.length; i++) bits |= 1 << normAxis(ctx, axes[i]!, rank);
+  return bits;
+}
+
+/** The number of axes set in `bits`. */
+function bitCount(bits: number): number {
+  let n = 0;
+  for (let b = bits; b !== 0; b &= b - 1) n++;
+  return n;
+}
+
 const squeeze: ShapeRule = (ctx) => {
   const x = req(ctx, 0);
   const r = x.shape.length;
   const axes = axesFrom(ctx, 1);
-  let shape: number[];
+  const shape: number[] = [];
   if (!axes || axes.length === 0) {
-    shape = x.shape.filter((d) => d !== 1);
-  } else {
+    for (let i = 0; i < r; i++) if (x.shape[i] !== 1) shape.push(x.shape[i]!);
+    return [tensor(x.dtype, shape, x.value)];
+  }
+  const bits = axisBits(ctx, axes, r);
+  if (bits === undefined) {
     const norm = new Set(axes.map((a) => normAxis(ctx, a, r)));
     for (const a of norm) if (x.shape[a] !== 1) badShape(ctx, `cannot squeeze axis ${a} of size ${x.shape[a]}`);
-    shape = x.shape.filter((_, i) => !norm.has(i));
+    return [tensor(x.dtype, x.shape.filter((_, i) => !norm.has(i)), x.value)];
   }
+  // the axes in the order first given (a Set's order), each checked once
+  let checked = 0;
+  for (let i = 0; i < axes.length; i++) {
+    const a = normAxis(ctx, axes[i]!, r);
+    if ((checked & (1 << a)) !== 0) continue;
+    checked |= 1 << a;
+    if (x.shape[a] !== 1) badShape(ctx, `cannot squeeze axis ${a} of size ${x.shape[a]}`);
+  }
+  for (let i = 0; i < r; i++) if ((bits & (1 << i)) === 0) shape.push(x.shape[i]!);
   return [tensor(x.dtype, shape, x.value)];
 };
 
@@ -188,11 +218,12 @@ const unsqueeze: ShapeRule = (ctx) => {
   const axes = axesFrom(ctx, 1);
   if (!axes) badShape(ctx, `axes are required`);
   const outRank = x.shape.length + axes.length;
-  const norm = new Set(axes.map((a) => normAxis(ctx, a, outRank)));
-  if (norm.size !== axes.length) badShape(ctx, `repeated axes [${axes}]`);
+  const bits = axisBits(ctx, axes, outRank);
+  const norm = bits === undefined ? new Set(axes.map((a) => normAxis(ctx, a, outRank))) : undefined;
+  if ((norm === undefined ? bitCount(bits!) : norm.size) !== axes.length) badShape(ctx, `repeated axes [${axes}]`);
   const shape: number[] = [];
   let j = 0;
-  for (let i = 0; i < outRank; i++) shape.push(norm.has(i) ? 1 : x.shape[j++]!);
+  for (let i = 0; i < outRank; i++) shape.push((norm === undefined ? (bits! & (1 << i)) !== 0 : norm.has(i)) ? 1 : x.shape[j++]!);
   return [tensor(x.dtype, shape, x.value)];
 };
 
