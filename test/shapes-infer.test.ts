@@ -134,6 +134,19 @@ describe('input shapes', () => {
     it(`bad override: ${name} → ${code}`, () => expectError(() => inferShapes(convModel(['N', 3, 8, 8]).ir, opts), code, ...fragments));
   }
 
+  it("an input named like an Object.prototype member ('constructor', 'toString') takes its declared shape", () => {
+    for (const name of ['constructor', 'toString', '__proto__']) {
+      const { ir } = model((g) => {
+        g.input(name, 'float32', [1, 3, 'H']);
+        g.node('Relu', [name], ['y'], {}, { name: 'relu' });
+        g.output('y', 'float32', null);
+      });
+      // with and without overrides for other inputs: neither reads the prototype as an override
+      expect(inferShapes(ir).types.get('y')?.shape).toEqual([1, 3, 1]);
+      expect(inferShapes(ir, { inputShapes: {} }).types.get('y')?.shape).toEqual([1, 3, 1]);
+    }
+  });
+
   it('shape disagreements caused by defaulted dims say so and how to fix them', () => {
     const { ir } = model((g) => {
       g.input('a', 'float32', [1, 'C', 4]);

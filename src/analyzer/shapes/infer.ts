@@ -80,6 +80,9 @@ function parseDims(dims: Dim[], defaultDim: number): number[] {
   return dims.map((d) => (typeof d === 'number' && Number.isInteger(d) && d >= 0 ? d : defaultDim));
 }
 
+/** The input-shape overrides of a call that gives none. */
+const NO_OVERRIDES: Readonly<Record<string, number[]>> = Object.freeze({});
+
 /**
  * The graph inputs' types into `inputTypes` (by position in graph.inputs; undefined for an input without a shape).
  * Returns a hint naming the inputs whose dynamic dims were defaulted ('' when none).
@@ -88,8 +91,8 @@ function seedInputs(model: IRModel, opts: ShapeOptions, inputTypes: (TensorType 
   const defaulted: string[] = [];
   const g = model.graph;
   const defaultDim = opts.defaultDim ?? 1;
-  const overrides = opts.inputShapes ?? {};
-  for (const [name, dims] of Object.entries(overrides)) {
+  const overrides = opts.inputShapes ?? NO_OVERRIDES;
+  for (const [name, dims] of overrides === NO_OVERRIDES ? [] : Object.entries(overrides)) {
     if (!g.inputs.includes(name)) {
       throw new EdgefitError(
         'USAGE',
@@ -111,7 +114,8 @@ function seedInputs(model: IRModel, opts: ShapeOptions, inputTypes: (TensorType 
     const name = g.inputs[k]!;
     inputTypes.push(undefined);
     const info = g.tensors.get(name);
-    const override = overrides[name];
+    // own entries only: an input named 'constructor' or 'toString' has no override (it read Object.prototype's)
+    const override = overrides !== NO_OVERRIDES && Object.hasOwn(overrides, name) ? overrides[name] : undefined;
     let shape: number[] | undefined;
     if (override) {
       shape = [...override];
@@ -188,23 +192,32 @@ function seedConstants(model: IRModel, types: Map<string, TensorType>): void {
   });
 }
 
-/** Per domain in one inferShapes call: its opset and its rules by op type. */
+/** Slots of RuleFinder's op-type cache per domain (a power of two). */
+const OP_SLOTS = 16;
+
+/**
+ * Per domain in one inferShapes call: its opset, its rules by op type, and the op types met so far by the length
+ * of their name (slot `length % OP_SLOTS`), each with its rule: the few op types of a graph mostly differ in length
+ * (DequantizeLinear, QuantizeLinear, Conv, Sigmoid, Concat …), and the reader gives every node of one op type the
+ * same string, so a slot is confirmed by one pointer comparison instead of a Map lookup that hashes and compares
+ * the name.
+ */
 interface DomainRules {
   domain: string;
   opset: number;
   rules: ReadonlyMap<string, ShapeRule>;
+  slotOps: string[];
+  slotRules: (ShapeRule | undefined)[];
 }
 
 /**
  * Finds each node's rule and opset in one inferShapes call: the registry's rules of each domain met, with the
- * domain's opset. Consecutive nodes mostly share a domain and often an op type (the Q/DQ pairs around every
- * layer): the last of each is kept at hand.
+ * domain's opset. Consecutive nodes mostly share a domain (the last one is kept at hand), and a graph has few op
+ * types (found by DomainRules' slots).
  */
 class RuleFinder {
   private readonly byDomain = new Map<string, DomainRules>();
   private domain: DomainRules | undefined = undefined;
-  private opType = '';
-  private rule: ShapeRule | undefined = undefined;
   constructor(private readonly model: IRModel) {}
 
   /** The rule of `node`'s op type (undefined when none is registered); `opset` is then its domain's opset. */
@@ -212,14 +225,24 @@ class RuleFinder {
     const domainName = node.domain;
     const opType = node.opType;
     let dom = this.domain;
-    if (dom !== undefined && dom.domain === domainName && opType === this.opType) return this.rule;
     if (dom === undefined || dom.domain !== domainName) {
       dom = this.byDomain.get(domainName);
-      if (!dom) this.byDomain.set(domainName, (dom = { domain: domainName, opset: opsetOf(this.model, domainName), rules: shapeRulesOf(domainName) }));
+      if (!dom) {
+        const slotOps: string[] = [];
+        const slotRules: (ShapeRule | undefined)[] = [];
+        // every slot written once: a packed array (an empty name matches no op type: they are never '')
+        for (let i = 0; i < OP_SLOTS; i++) (slotOps.push(''), slotRules.push(undefined));
+        dom = { domain: domainName, opset: opsetOf(this.model, domainName), rules: shapeRulesOf(domainName), slotOps, slotRules };
+        this.byDomain.set(domainName, dom);
+      }
       this.domain = dom;
     }
-    this.opType = opType;
-    return (this.rule = dom.rules.get(opType));
+    const slot = opType.length & (OP_SLOTS - 1);
+    if (dom.slotOps[slot] === opType && opType !== '') return dom.slotRules[slot];
+    const rule = dom.rules.get(opType);
+    dom.slotOps[slot] = opType;
+    dom.slotRules[slot] = rule;
+    return rule;
   }
 
   get opset(): number {
@@ -263,18 +286,23 @@ class NodeShapeContext implements ShapeContext {
 
   /**
    * readInputs by name number: node's inputs are numbered ids[from … to), and `strings` holds each number's name.
-   * Returns -1, before reading anything, unless every input is the name its number says (0 exactly for '').
+   * Returns -1 unless every input is the name its number says (0 exactly for ''); each name is checked as its type
+   * is read (one pass), and on -1 the context is left pointing at the previous node.
    */
   readInputsById(node: IRNode, byId: readonly (TensorType | undefined)[], strings: GraphNameIds['strings'], ids: readonly number[], from: number, to: number): number {
     const names = node.inputs;
     const n = names.length;
-    if (!numberedAs(names, strings, ids, from, to)) return -1;
+    if (to - from !== n) return -1;
     const inputs = this.inputsFor(n);
     let missing = 0;
     for (let i = 0; i < n; i++) {
       const id = ids[from + i]!;
-      const t = byId[id];
-      if (t === undefined && id !== 0) missing++;
+      let t: TensorType | undefined;
+      if (id > 0) {
+        if (strings[id] !== names[i]) return -1;
+        t = byId[id];
+        if (t === undefined) missing++;
+      } else if (id !== 0 || names[i] !== '') return -1;
       inputs[i] = t;
     }
     this.node = node;
@@ -304,17 +332,18 @@ export class ShapeTypeMap extends Map<string, TensorType> {
     readonly ids: GraphNameIds,
     /** The type of each name by number (undefined: untyped). */
     readonly byId: readonly (TensorType | undefined)[],
-    /** The numbers typed, in the order found. */
+    /** The numbers typed, in the order found: order[0 … orderCount). */
     private readonly order: readonly number[],
+    private readonly orderCount: number,
   ) {
     super();
   }
   private fill(): void {
     if (this.filled) return;
     this.filled = true;
-    const { order, byId } = this;
+    const { order, byId, orderCount } = this;
     const strings = this.ids.strings;
-    for (let k = 0; k < order.length; k++) {
+    for (let k = 0; k < orderCount; k++) {
       const id = order[k]!;
       super.set(strings[id]!, byId[id]!);
     }
@@ -450,7 +479,10 @@ function inferShapesById(model: IRModel, opts: ShapeOptions, ids: GraphNameIds):
   const g = model.graph;
   const strings = ids.strings;
   const byId = new Array<TensorType | undefined>(strings.length);
-  const order: number[] = [];
+  // each number is recorded once (when first typed), so the numbers typed fit in an array made once at full size
+  // (growing it by push reallocated it ~15 times on a large graph)
+  const order = new Array<number>(strings.length);
+  let orderCount = 0;
 
   // constants, in graph.tensors's order (their errors in the same order); their numbers are in the same order
   // unless a Constant node's output was declared before it (then `aligned` is false)
@@ -465,7 +497,7 @@ function inferShapesById(model: IRModel, opts: ShapeOptions, ids: GraphNameIds):
     const id = constantIds[next++];
     if (id === undefined || id <= 0 || strings[id] !== name) aligned = false;
     else if (aligned) {
-      if (byId[id] === undefined) order.push(id);
+      if (byId[id] === undefined) order[orderCount++] = id;
       byId[id] = t;
     }
   });
@@ -480,7 +512,7 @@ function inferShapesById(model: IRModel, opts: ShapeOptions, ids: GraphNameIds):
     if (id <= 0 || strings[id] !== g.inputs[k]) return undefined;
     const t = inputTypes[k];
     if (t === undefined) continue;
-    if (byId[id] === undefined) order.push(id);
+    if (byId[id] === undefined) order[orderCount++] = id;
     byId[id] = t;
   }
 
@@ -496,17 +528,30 @@ function inferShapesById(model: IRModel, opts: ShapeOptions, ids: GraphNameIds):
     const outputs = node.outputs;
     const from = outputStart[k]!;
     if (!numberedAs(outputs, strings, outputIds, from, outputStart[k + 1]!)) return undefined;
-    const outs = outputTypes(node, missing, finder, ctx, g, defaultedHint, unknownNodes, warnings);
+    // the usual case first: a rule and every input typed
+    const rule = finder.ruleOf(node);
+    let outs: (TensorType | undefined)[] | string;
+    if (rule !== undefined && missing === 0) {
+      ctx.opset = finder.opset;
+      try {
+        outs = rule(ctx);
+      } catch (e) {
+        outs = ruleFailure(e, ctx, defaultedHint);
+      }
+    } else outs = rule === undefined ? `no shape rule for op ${opLabel(node)}` : missingReason(node, ctx.inputs);
+    if (typeof outs === 'string') outs = declaredOutputs(node, g, outs, unknownNodes, warnings);
+    const input0 = ctx.inputs.length > 0 ? ctx.inputs[0] : undefined;
     for (let i = 0; i < outputs.length; i++) {
       const t = outs[i];
       const id = outputIds[from + i]!;
       if (id === 0 || !t) continue;
-      checkOutput(node, outputs[i]!, t, ctx.inputs, defaultedHint);
-      if (byId[id] === undefined) order.push(id);
+      // an output holding input 0's shape array (Q/DQ, unary ops) was checked as that input
+      if (input0 === undefined || t.shape !== input0.shape) checkOutput(node, outputs[i]!, t, ctx.inputs, defaultedHint);
+      if (byId[id] === undefined) order[orderCount++] = id;
       byId[id] = t;
     }
   }
-  return { types: new ShapeTypeMap(g, ids, byId, order), unknownNodes, warnings };
+  return { types: new ShapeTypeMap(g, ids, byId, order, orderCount), unknownNodes, warnings };
 }
 
 /**
@@ -543,11 +588,16 @@ function applyRule(rule: ShapeRule, ctx: NodeShapeContext, defaultedHint: string
   try {
     return rule(ctx);
   } catch (e) {
-    const label = nodeLabel(ctx.node);
-    if (e instanceof EdgefitError && e.code === 'DYNAMIC_DIM') return e.message.replace(`${label}: `, '');
-    if (e instanceof EdgefitError) throw new EdgefitError(e.code, e.message + defaultedHint, e.exitCode);
-    throw new EdgefitError('BAD_SHAPE', `${label}: shape rule failed on these operands (${(e as Error).message})${defaultedHint}`);
+    return ruleFailure(e, ctx, defaultedHint);
   }
+}
+
+/** What applyRule makes of what the rule threw: the reason its outputs stay unresolved, else an EdgefitError thrown. */
+function ruleFailure(e: unknown, ctx: NodeShapeContext, defaultedHint: string): string {
+  const label = nodeLabel(ctx.node);
+  if (e instanceof EdgefitError && e.code === 'DYNAMIC_DIM') return e.message.replace(`${label}: `, '');
+  if (e instanceof EdgefitError) throw new EdgefitError(e.code, e.message + defaultedHint, e.exitCode);
+  throw new EdgefitError('BAD_SHAPE', `${label}: shape rule failed on these operands (${(e as Error).message})${defaultedHint}`);
 }
 
 /** `input 'a' of unknown shape` / `inputs 'a', 'b' of unknown shape` (`inputs`: the node's input types as read). */

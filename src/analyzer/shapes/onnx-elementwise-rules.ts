@@ -28,6 +28,15 @@ function input0DType(ctx: ShapeContext): DType {
 function broadcasting(fold?: (dtype: DType) => (...xs: number[]) => number, dtypeOf: (ctx: ShapeContext) => DType = input0DType): ShapeRule {
   return (ctx) => {
     const inputs = ctx.inputs;
+    if (inputs.length === 2) {
+      // two operands with no values to fold (a SiLU's Mul, a residual Add, a scale by a constant): no operand list
+      const a = inputs[0];
+      const b = inputs[1];
+      if (a !== undefined && b !== undefined && !(fold !== undefined && a.value !== undefined && b.value !== undefined)) {
+        const shape = sameShape(a.shape, b.shape) ? a.shape : broadcastShapes(ctx, [a.shape, b.shape]);
+        return [tensor(dtypeOf(ctx), shape)];
+      }
+    }
     const ins: TensorType[] = [];
     // only a rule that folds reads the values, and only while every operand so far has one (an ONNX
     // constant's value is decoded when first read)
@@ -46,6 +55,14 @@ function broadcasting(fold?: (dtype: DType) => (...xs: number[]) => number, dtyp
     // the fold function only for operands that all carry values (foldBroadcast gives none otherwise)
     return [tensor(dtype, shape, allValues ? foldBroadcast(ins, shape, fold(x0.dtype)) : undefined)];
   };
+}
+
+/** Whether two shapes have the same dims (then broadcasting gives the first back). */
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a === b) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 function shapeOf(t: TensorType): number[] {

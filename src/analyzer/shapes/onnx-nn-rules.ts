@@ -32,35 +32,6 @@ function windowAttrs(ctx: ShapeContext, spatial: number, kernel: number[]): Wind
   return { kernel, strides, dilations, pads, autoPad };
 }
 
-/** Appends to `out` the spatial output sizes of a convolution window over `shape`'s dims from 2 on (ONNX spec; ORT refuses dilations with SAME_*). */
-function convOutput(ctx: ShapeContext, shape: number[], w: Window, out: number[]): number[] {
-  const spatial = shape.length - 2;
-  for (let i = 0; i < spatial; i++) {
-    const inSize = shape[i + 2]!;
-    const s = w.strides[i]!;
-    const dk = (w.kernel[i]! - 1) * w.dilations[i]! + 1;
-    let size: number;
-    switch (w.autoPad) {
-      case 'SAME_UPPER':
-      case 'SAME_LOWER':
-        size = Math.ceil(inSize / s);
-        break;
-      case 'VALID':
-        size = Math.ceil((inSize - dk + 1) / s);
-        break;
-      case 'NOTSET':
-      case '':
-        size = Math.floor((inSize + w.pads[i]! + w.pads[i + spatial]! - dk) / s) + 1;
-        break;
-      default:
-        badShape(ctx, `unknown auto_pad '${w.autoPad}'`);
-    }
-    if (size < 1) badShape(ctx, `window of ${dk} does not fit input size ${inSize} (output ${size})`);
-    out.push(size);
-  }
-  return out;
-}
-
 /**
  * Spatial output sizes of a pooling window, as onnxruntime computes them (pool_attributes.h): SAME pads
  * are sized from the undilated kernel, then the dilated window slides over the padded input; ceil_mode
@@ -99,18 +70,61 @@ function poolOutput(ctx: ShapeContext, inSpatial: number[], w: Window, ceil: boo
   });
 }
 
-/** Conv output shape: X [N, C, D1…Dn], W [M, C/group, k1…kn] → [N, M, O1…On]. */
+/**
+ * An INTS attribute's entry i, or `def` when the attribute is absent; `list` is the attribute as attrInts read it
+ * (its length checked by the caller against the spatial rank, as windowAttrs does).
+ */
+function entryOr(list: number[] | undefined, i: number, def: number): number {
+  return list === undefined ? def : list[i]!;
+}
+
+/**
+ * Conv output shape: X [N, C, D1…Dn], W [M, C/group, k1…kn] → [N, M, O1…On]. The same checks and sizes as
+ * windowAttrs and the ONNX spec's output formula, read straight from the attributes: no Window object and no default arrays per node
+ * (every layer of a CNN is a Conv).
+ */
 export function convShape(ctx: ShapeContext, x: TensorType, w: TensorType): number[] {
-  const spatial = x.shape.length - 2;
-  if (spatial < 1) badShape(ctx, `input rank ${x.shape.length} is too small for a convolution`);
-  if (w.shape.length !== x.shape.length) badShape(ctx, `weight rank ${w.shape.length} differs from input rank ${x.shape.length}`);
+  const xs = x.shape;
+  const ws = w.shape;
+  const rank = xs.length;
+  const spatial = rank - 2;
+  if (spatial < 1) badShape(ctx, `input rank ${rank} is too small for a convolution`);
+  if (ws.length !== rank) badShape(ctx, `weight rank ${ws.length} differs from input rank ${rank}`);
   const group = attrInt(ctx, 'group', 1);
-  if (x.shape[1] !== w.shape[1]! * group) {
-    badShape(ctx, `input channels ${x.shape[1]} ≠ weight channels ${w.shape[1]} × group ${group}`);
+  if (xs[1] !== ws[1]! * group) {
+    badShape(ctx, `input channels ${xs[1]} ≠ weight channels ${ws[1]} × group ${group}`);
   }
-  const kernel = attrInts(ctx, 'kernel_shape') ?? w.shape.slice(2);
-  const win = windowAttrs(ctx, spatial, kernel);
-  return convOutput(ctx, x.shape, win, [x.shape[0]!, w.shape[0]!]);
+  const kernel = attrInts(ctx, 'kernel_shape');
+  const strides = attrInts(ctx, 'strides');
+  const dilations = attrInts(ctx, 'dilations');
+  const pads = attrInts(ctx, 'pads');
+  const autoPad = attrString(ctx, 'auto_pad', 'NOTSET');
+  if (kernel !== undefined && kernel.length !== spatial) badShape(ctx, `kernel_shape has ${kernel.length} dims for ${spatial} spatial dims`);
+  if (strides !== undefined && strides.length !== spatial) badShape(ctx, `strides has ${strides.length} entries for ${spatial} spatial dims`);
+  if (dilations !== undefined && dilations.length !== spatial) badShape(ctx, `dilations has ${dilations.length} entries for ${spatial} spatial dims`);
+  if (pads !== undefined && pads.length !== 2 * spatial) badShape(ctx, `pads has ${pads.length} entries for ${spatial} spatial dims`);
+  if (strides !== undefined) for (let i = 0; i < spatial; i++) if (strides[i]! <= 0) badShape(ctx, `strides must be positive`);
+  // one comparison per node for the usual spelling, instead of one per spatial dim
+  const mode = autoPad === 'NOTSET' || autoPad === '' ? 0 : autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER' ? 1 : autoPad === 'VALID' ? 2 : -1;
+  if (mode < 0) badShape(ctx, `unknown auto_pad '${autoPad}'`);
+  let h = 0;
+  const out: number[] | undefined = spatial === 2 ? undefined : [xs[0]!, ws[0]!];
+  for (let i = 0; i < spatial; i++) {
+    const inSize = xs[i + 2]!;
+    const s = entryOr(strides, i, 1);
+    const dk = (entryOr(kernel, i, ws[i + 2]!) - 1) * entryOr(dilations, i, 1) + 1;
+    const size =
+      mode === 0
+        ? Math.floor((inSize + entryOr(pads, i, 0) + entryOr(pads, i + spatial, 0) - dk) / s) + 1
+        : mode === 1
+          ? Math.ceil(inSize / s)
+          : Math.ceil((inSize - dk + 1) / s);
+    if (size < 1) badShape(ctx, `window of ${dk} does not fit input size ${inSize} (output ${size})`);
+    if (out !== undefined) out.push(size);
+    else if (i === 0) h = size;
+    else return [xs[0]!, ws[0]!, h, size]; // the 2-D case as one literal (packed, no growth)
+  }
+  return out!;
 }
 
 /** Pooling output shape over [N, C, D1…Dn] (kernel_shape required; ceil_mode; dilations). */

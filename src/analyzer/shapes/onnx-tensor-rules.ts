@@ -95,23 +95,37 @@ const reshape: ShapeRule = (ctx) => {
   const target = ctx.node.inputs[1] ? valueOf(ctx, 1, 'target shape') : attrInts(ctx, 'shape');
   if (!target) badShape(ctx, `no target shape`);
   const allowZero = attrInt(ctx, 'allowzero', 0) === 1;
-  const out = target.map((d, i) => {
+  const xs = x.shape;
+  const n = target.length;
+  // one pass over the target: 0 copies the input's dim (unless allowzero), -1 is counted and found, the rest is
+  // checked and multiplied (the errors in the order of the checks: copies, -1 count, values, element count)
+  const out = new Array<number>(n);
+  let minus = 0;
+  let minusAt = -1;
+  for (let i = 0; i < n; i++) {
+    let d = target[i]!;
     if (d === 0 && !allowZero) {
-      if (i >= x.shape.length) badShape(ctx, `0 at position ${i} copies a dim the input [${x.shape}] does not have`);
-      return x.shape[i]!;
+      if (i >= xs.length) badShape(ctx, `0 at position ${i} copies a dim the input [${xs}] does not have`);
+      d = xs[i]!;
+    } else if (d === -1) {
+      minus++;
+      if (minusAt < 0) minusAt = i;
     }
-    return d;
-  });
-  const minus = out.filter((d) => d === -1).length;
+    out[i] = d;
+  }
   if (minus > 1) badShape(ctx, `more than one -1 in target shape [${target}]`);
-  if (out.some((d) => d < -1 || !Number.isInteger(d))) badShape(ctx, `invalid target shape [${target}]`);
-  const total = product(x.shape);
+  let known = 1;
+  for (let i = 0; i < n; i++) {
+    const d = out[i]!;
+    if (d < -1 || !Number.isInteger(d)) badShape(ctx, `invalid target shape [${target}]`);
+    if (d !== -1) known *= d;
+  }
+  const total = product(xs);
   if (minus === 1) {
-    const known = product(out.filter((d) => d !== -1));
-    if (known === 0 || total % known !== 0) badShape(ctx, `cannot reshape [${x.shape}] to [${target}]`);
-    out[out.indexOf(-1)] = total / known;
-  } else if (product(out) !== total) {
-    badShape(ctx, `cannot reshape [${x.shape}] (${total} elements) to [${out}]`);
+    if (known === 0 || total % known !== 0) badShape(ctx, `cannot reshape [${xs}] to [${target}]`);
+    out[minusAt] = total / known;
+  } else if (known !== total) {
+    badShape(ctx, `cannot reshape [${xs}] (${total} elements) to [${out}]`);
   }
   return [tensor(x.dtype, out, x.value)];
 };
@@ -125,14 +139,26 @@ const flatten: ShapeRule = (ctx) => {
   return [tensor(x.dtype, [product(x.shape.slice(0, axis)), product(x.shape.slice(axis))], x.value)];
 };
 
+/** Whether `perm` holds each of 0 … r − 1 once (what sorting it and comparing with 0 … r − 1 tells). */
+function isPermutation(perm: readonly number[], r: number): boolean {
+  if (perm.length !== r) return false;
+  let seen = 0; // a bit per axis: ranks above 31 take the sorted comparison
+  if (r > 31) return [...perm].sort((a, b) => a - b).every((p, i) => p === i);
+  for (let i = 0; i < r; i++) {
+    const p = perm[i]!;
+    if (!Number.isInteger(p) || p < 0 || p >= r || (seen & (1 << p)) !== 0) return false;
+    seen |= 1 << p;
+  }
+  return true;
+}
+
 const transpose: ShapeRule = (ctx) => {
   const x = req(ctx, 0);
   const r = x.shape.length;
   const perm = attrInts(ctx, 'perm') ?? x.shape.map((_, i) => r - 1 - i);
-  if (perm.length !== r || [...perm].sort((a, b) => a - b).some((p, i) => p !== i)) {
-    badShape(ctx, `perm [${perm}] is not a permutation of rank ${r}`);
-  }
-  const shape = perm.map((p) => x.shape[p]!);
+  if (!isPermutation(perm, r)) badShape(ctx, `perm [${perm}] is not a permutation of rank ${r}`);
+  const shape = new Array<number>(r);
+  for (let i = 0; i < r; i++) shape[i] = x.shape[perm[i]!]!;
   let value: number[] | undefined;
   if (x.value) {
     const st = strides(x.shape);
@@ -142,18 +168,48 @@ const transpose: ShapeRule = (ctx) => {
   return [tensor(x.dtype, shape, value)];
 };
 
+/**
+ * The axes as a bit per axis of a rank-`rank` tensor (normAxis on each, so out-of-range axes throw in order), or
+ * undefined for ranks above 31 (callers then use a Set). Repeated axes set one bit.
+ */
+function axisBits(ctx: ShapeContext, axes: readonly number[], rank: number): number | undefined {
+  if (rank > 31) return undefined;
+  let bits = 0;
+  for (let i = 0; i < axes.length; i++) bits |= 1 << normAxis(ctx, axes[i]!, rank);
+  return bits;
+}
+
+/** The number of axes set in `bits`. */
+function bitCount(bits: number): number {
+  let n = 0;
+  for (let b = bits; b !== 0; b &= b - 1) n++;
+  return n;
+}
+
 const squeeze: ShapeRule = (ctx) => {
   const x = req(ctx, 0);
   const r = x.shape.length;
   const axes = axesFrom(ctx, 1);
-  let shape: number[];
+  const shape: number[] = [];
   if (!axes || axes.length === 0) {
-    shape = x.shape.filter((d) => d !== 1);
-  } else {
+    for (let i = 0; i < r; i++) if (x.shape[i] !== 1) shape.push(x.shape[i]!);
+    return [tensor(x.dtype, shape, x.value)];
+  }
+  const bits = axisBits(ctx, axes, r);
+  if (bits === undefined) {
     const norm = new Set(axes.map((a) => normAxis(ctx, a, r)));
     for (const a of norm) if (x.shape[a] !== 1) badShape(ctx, `cannot squeeze axis ${a} of size ${x.shape[a]}`);
-    shape = x.shape.filter((_, i) => !norm.has(i));
+    return [tensor(x.dtype, x.shape.filter((_, i) => !norm.has(i)), x.value)];
   }
+  // the axes in the order first given (a Set's order), each checked once
+  let checked = 0;
+  for (let i = 0; i < axes.length; i++) {
+    const a = normAxis(ctx, axes[i]!, r);
+    if ((checked & (1 << a)) !== 0) continue;
+    checked |= 1 << a;
+    if (x.shape[a] !== 1) badShape(ctx, `cannot squeeze axis ${a} of size ${x.shape[a]}`);
+  }
+  for (let i = 0; i < r; i++) if ((bits & (1 << i)) === 0) shape.push(x.shape[i]!);
   return [tensor(x.dtype, shape, x.value)];
 };
 
@@ -162,27 +218,35 @@ const unsqueeze: ShapeRule = (ctx) => {
   const axes = axesFrom(ctx, 1);
   if (!axes) badShape(ctx, `axes are required`);
   const outRank = x.shape.length + axes.length;
-  const norm = new Set(axes.map((a) => normAxis(ctx, a, outRank)));
-  if (norm.size !== axes.length) badShape(ctx, `repeated axes [${axes}]`);
+  const bits = axisBits(ctx, axes, outRank);
+  const norm = bits === undefined ? new Set(axes.map((a) => normAxis(ctx, a, outRank))) : undefined;
+  if ((norm === undefined ? bitCount(bits!) : norm.size) !== axes.length) badShape(ctx, `repeated axes [${axes}]`);
   const shape: number[] = [];
   let j = 0;
-  for (let i = 0; i < outRank; i++) shape.push(norm.has(i) ? 1 : x.shape[j++]!);
+  for (let i = 0; i < outRank; i++) shape.push((norm === undefined ? (bits! & (1 << i)) !== 0 : norm.has(i)) ? 1 : x.shape[j++]!);
   return [tensor(x.dtype, shape, x.value)];
 };
 
 const concat: ShapeRule = (ctx) => {
-  const ins = ctx.inputs.filter((t): t is TensorType => t !== undefined);
+  const inputs = ctx.inputs;
+  const ins: TensorType[] = [];
+  for (let k = 0; k < inputs.length; k++) {
+    const t = inputs[k];
+    if (t !== undefined) ins.push(t);
+  }
   if (ins.length === 0) req(ctx, 0);
-  const r = ins[0]!.shape.length;
+  const first = ins[0]!.shape;
+  const r = first.length;
   const axis = normAxis(ctx, attrInt(ctx, 'axis', 0), r);
-  const shape = [...ins[0]!.shape];
+  const shape = first.slice();
   shape[axis] = 0;
-  for (const t of ins) {
-    if (t.shape.length !== r) badShape(ctx, `inputs have different ranks (${r} and ${t.shape.length})`);
-    t.shape.forEach((d, i) => {
-      if (i !== axis && d !== shape[i]) badShape(ctx, `inputs differ on axis ${i}: [${ins[0]!.shape}] vs [${t.shape}]`);
-    });
-    shape[axis]! += t.shape[axis]!;
+  for (let k = 0; k < ins.length; k++) {
+    const ts = ins[k]!.shape;
+    if (ts.length !== r) badShape(ctx, `inputs have different ranks (${r} and ${ts.length})`);
+    for (let i = 0; i < r; i++) {
+      if (i !== axis && ts[i] !== shape[i]) badShape(ctx, `inputs differ on axis ${i}: [${first}] vs [${ts}]`);
+    }
+    shape[axis]! += ts[axis]!;
   }
   let value: number[] | undefined;
   if (ins.every((t) => t.value) && product(shape) <= 64) {
@@ -212,14 +276,17 @@ const split: ShapeRule = (ctx) => {
   }
   if (sizes.reduce((a, b) => a + b, 0) !== dim) badShape(ctx, `split sizes [${sizes}] do not add up to ${dim}`);
   let start = 0;
-  return sizes.map((s) => {
-    const shape = [...x.shape];
+  const outs = new Array<TensorType>(sizes.length);
+  for (let k = 0; k < sizes.length; k++) {
+    const s = sizes[k]!;
+    const shape = x.shape.slice();
     shape[axis] = s;
     let value: number[] | undefined;
     if (x.value && x.shape.length === 1) value = x.value.slice(start, start + s);
     start += s;
-    return tensor(x.dtype, shape, value);
-  });
+    outs[k] = tensor(x.dtype, shape, value);
+  }
+  return outs;
 };
 
 /** ONNX Slice start/end clamping for one axis; returns [start, count]. */
