@@ -14,6 +14,7 @@ import { registerTargets } from './commands/targets.ts';
 import { registerCalibrate } from './commands/calibrate.ts';
 import { registerReport } from './commands/report.ts';
 import { addCommandHelp } from './help-text.ts';
+import { safeErrorLine } from './format/safe-text.ts';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -54,11 +55,11 @@ export async function main(argv: string[]): Promise<number> {
       return e.exitCode === 0 ? 0 : 2;
     }
     if (isEdgefitError(e)) {
-      process.stderr.write(`edgefit: ${e.message}\n`);
+      process.stderr.write(`edgefit: ${safeErrorLine(e.message)}\n`);
       return e.exitCode;
     }
     const message = e instanceof Error ? e.message : String(e);
-    process.stderr.write(`edgefit: internal error: ${message.split('\n')[0]}\n`);
+    process.stderr.write(`edgefit: internal error: ${safeErrorLine(message.split('\n')[0]!)}\n`);
     if (process.env.EDGEFIT_DEBUG) process.stderr.write(`${(e as Error)?.stack ?? ''}\n`);
     return 3;
   }

@@ -9,6 +9,7 @@ import type { IRModel } from '../analyzer/ir.ts';
 import type { Analysis } from '../analyzer/layer.ts';
 import { loadModel } from '../analyzer/load.ts';
 import { analyzeLoadedAt } from '../targets/present.ts';
+import { withPrintableLabels } from './format/safe-text.ts';
 
 export interface ModelCliOptions {
   inputShape?: string[];
@@ -35,7 +36,7 @@ export function loadModelForCli(path: string, opts: ModelCliOptions): { model: I
   };
   let model: IRModel;
   try {
-    model = loadModel(path, caps);
+    model = withPrintableLabels(loadModel(path, caps));
   } catch (e) {
     throw isEdgefitError(e) && e.code === 'NOT_A_MODEL' ? notAModel(path, e) : e;
   }

@@ -59,14 +59,26 @@ export function fallbackMaxLiveBytes(a: Analysis): number {
     bytes.set(r, Math.max(bytes.get(r) ?? 0, t.bytes));
     const f = t.producer < 0 ? 0 : t.producer;
     first.set(r, Math.min(first.get(r) ?? f, f));
-    const l = t.isGraphOutput ? n - 1 : Math.max(f, ...t.consumers);
+    let l = f;
+    if (t.isGraphOutput) l = n - 1;
+    else for (const c of t.consumers) if (c > l) l = c; // a loop: spreading 10^5 consumers into Math.max overflows the stack
     last.set(r, Math.max(last.get(r) ?? l, l));
   }
+  // bytes live at each step as a running sum of +bytes at a buffer's first step and −bytes after its last (one pass;
+  // summing every buffer at every step took hours on a generated model of 10^5 layers)
+  const delta = new Float64Array(n + 1);
+  for (const [r, b] of bytes) {
+    const from = Math.max(0, first.get(r)!);
+    const to = Math.min(n - 1, last.get(r)!);
+    if (from > to) continue;
+    delta[from] += b;
+    delta[to + 1] -= b;
+  }
   let peak = 0;
+  let live = 0;
   for (let step = 0; step < n; step++) {
+    live += delta[step]!;
     if (a.layers[step]!.kind === 'view') continue;
-    let live = 0;
-    for (const [r, b] of bytes) if (first.get(r)! <= step && last.get(r)! >= step) live += b;
     peak = Math.max(peak, live);
   }
   return peak;

@@ -460,13 +460,18 @@ class OnnxFuser {
     const inGroup = new Set<string>();
     for (const k of group.nodes) for (const o of this.idx.node(k).outputs) if (o) inGroup.add(o);
     const inputs: string[] = [];
+    // past 32 inputs (a generated Concat of 10^5) a set answers "seen?": includes() per input was quadratic
+    let seenInputs: Set<string> | undefined;
     for (const k of group.nodes) {
       for (const t of this.idx.node(k).inputs) {
         if (!t || !this.idx.isActivation(t)) continue;
         const src = group.inputOverride?.get(t) ?? t;
         if (inGroup.has(src)) continue;
         const s = this.storage(src);
-        if (!inputs.includes(s)) inputs.push(s);
+        if (seenInputs ? seenInputs.has(s) : inputs.includes(s)) continue;
+        inputs.push(s);
+        if (seenInputs) seenInputs.add(s);
+        else if (inputs.length > 32) seenInputs = new Set(inputs);
       }
     }
     const op = this.layerOp(core, info, inputs);

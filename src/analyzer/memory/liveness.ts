@@ -26,6 +26,7 @@ import {
 import type { OverlapBounds } from './overlap-rules.ts';
 import { residentBytesPerStep } from './resident-bytes.ts';
 import type { BufferKind, LiveBuffer } from './types.ts';
+import { checkLiveBufferCount } from './live-buffer-cap.ts';
 
 export interface BufferOverlap {
   /** Indices into `Liveness.buffers`. */
@@ -404,6 +405,7 @@ export function livenessSkeleton(analysis: Analysis, schedule: readonly number[]
     if (pad || overlaps.length > 0 || scratchAfter !== undefined) positions[pos] = { pad, overlaps, scratchAfter };
   }
 
+  checkLiveBufferCount(buffers, (step) => `${analysis.model.path}: at step ${step} (layer '${layers[steps[step]!]?.name ?? '?'}')`);
   return { schedule, steps, stepOf, baseBuffers: buffers, positions, savingBytes, fusedPairCount: fusedPoolOf.size, inputBytes, outputBytes, ioInPool: allocateIo };
 }
 

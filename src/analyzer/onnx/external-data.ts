@@ -2,9 +2,15 @@
  * ONNX external data: a tensor's bytes in a file beside the model (TensorProto.external_data entries
  * `location`, `offset`, `length`). The location must stay inside the model's folder: an absolute path,
  * a `..` segment, or a path that resolves (through symlinks) outside the folder is refused (UNSAFE_PATH).
- * Only regular files are read (never a FIFO or device, which could block or never end).
+ * Only regular files are read (never a FIFO or device, which could block or never end; the file is opened
+ * non-blocking, so one swapped for a FIFO after its check cannot hang the open either).
+ *
+ * A model may name the same file thousands of times. Within one load (`ExternalReads`) a range named again
+ * (same file, offset and length: tied weights) is the same bytes, read once; and the distinct ranges read from one
+ * file may not add up to more than the file holds. So a model of a few KiB beside a 64 MiB file can make edgefit
+ * hold at most 64 MiB, not 64 MiB per reference (300 references took 19 GiB of memory and 200 s before).
  */
-import { closeSync, fstatSync, openSync, realpathSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, resolve, sep, win32 } from 'node:path';
 import { EdgefitError } from '../errors.ts';
 import { readFully } from './read-fully.ts';
@@ -22,6 +28,12 @@ function parseOffset(value: string | undefined, key: string, where: string): num
   const n = Number(value.trim());
   if (!Number.isSafeInteger(n)) throw new EdgefitError('EXTERNAL_DATA', `${where}: external data ${key} ${value} is too large`);
   return n;
+}
+
+/** What one load has read of external data: ranges already read (shared by tensors naming them again), and bytes read per file. */
+export class ExternalReads {
+  readonly ranges = new Map<string, Uint8Array>();
+  readonly bytesByFile = new Map<string, number>();
 }
 
 /** Checks `location` and returns the real path of the file it names inside `baseDir`. */
@@ -58,7 +70,7 @@ export function resolveExternalLocation(location: string, baseDir: string, where
  * Reads `byteLength` bytes of external data. The caller has already checked `byteLength` against the
  * tensor cap; a `length` entry that disagrees with the tensor's dims is an error, as is a short file.
  */
-export function readExternalData(entries: Entry[], byteLength: number, where: string, baseDir: string | undefined): Uint8Array {
+export function readExternalData(entries: Entry[], byteLength: number, where: string, baseDir: string | undefined, reads?: ExternalReads): Uint8Array {
   const kv = new Map<string, string>();
   for (const e of entries) if (e.key) kv.set(e.key, e.value ?? '');
   const location = kv.get('location') ?? '';
@@ -85,10 +97,23 @@ export function readExternalData(entries: Entry[], byteLength: number, where: st
       `${where}: external data file ${shown} has ${stat.size} bytes, too short for ${byteLength} bytes at offset ${offset}`,
     );
   }
+  const rangeKey = `${real}\0${offset}\0${byteLength}`;
+  const known = reads?.ranges.get(rangeKey);
+  if (known) return known;
+  if (reads) {
+    const total = (reads.bytesByFile.get(real) ?? 0) + byteLength;
+    if (total > stat.size) {
+      throw new EdgefitError(
+        'EXTERNAL_DATA',
+        `${where}: the tensors stored in external data file ${shown} overlap: their ranges add up to more than its ${stat.size} bytes (${total} bytes so far)`,
+      );
+    }
+    reads.bytesByFile.set(real, total);
+  }
   const out = new Uint8Array(byteLength);
   let fd: number;
   try {
-    fd = openSync(real, 'r');
+    fd = openSync(real, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch {
     throw new EdgefitError('EXTERNAL_DATA', `${where}: external data file ${shown} cannot be opened`);
   }
@@ -101,5 +126,6 @@ export function readExternalData(entries: Entry[], byteLength: number, where: st
   } finally {
     closeSync(fd);
   }
+  reads?.ranges.set(rangeKey, out);
   return out;
 }

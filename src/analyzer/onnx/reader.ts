@@ -29,6 +29,7 @@ import {
 import { decodeModel as decodeWireModel, WireTensor, type WireGraph, type WireAttribute, type WireModel, type WireValueInfo } from './wire-decode.ts';
 import { hashPrintable, WireError, WireReader, type FileIdentity } from './wire-reader.ts';
 import { scanModelWire, scanModelWireAt } from './wire-scan.ts';
+import { ExternalReads } from './external-data.ts';
 
 export interface OnnxReadOptions {
   /** Path as given by the user, for messages and IRModel.path. */
@@ -50,7 +51,7 @@ interface ReadContext extends TensorContext {
  * rest of reading a small model's graph.
  */
 function readContext(t: TensorContext, warnings: string[], depth: number): ReadContext {
-  return { path: t.path, baseDir: t.baseDir, maxTensorBytes: t.maxTensorBytes, arena: t.arena, warnings, depth };
+  return { path: t.path, baseDir: t.baseDir, maxTensorBytes: t.maxTensorBytes, arena: t.arena, externalReads: t.externalReads, warnings, depth };
 }
 
 function normDomain(d: string | null | undefined): string {
@@ -411,7 +412,7 @@ function readOnnxWire(r: WireReader, opts: OnnxReadOptions): OnnxRead {
   const { path } = opts;
   const warnings: string[] = [];
   const maxTensorBytes = opts.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES;
-  const ctx = readContext({ path, baseDir: opts.baseDir, maxTensorBytes, arena: r.arena ?? new ByteArena(r.size) }, warnings, 0);
+  const ctx = readContext({ path, baseDir: opts.baseDir, maxTensorBytes, arena: r.arena ?? new ByteArena(r.size), externalReads: new ExternalReads() }, warnings, 0);
   try {
     const model = decodeModel(r, path);
     const opsets: Record<string, number> = {};

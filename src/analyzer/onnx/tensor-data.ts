@@ -5,7 +5,7 @@
 import { DTYPE_BITS, ONNX_DTYPES, packedBytes, storageBytes, type DType } from '../dtype.ts';
 import { EdgefitError } from '../errors.ts';
 import type { ConstData } from '../ir.ts';
-import { readExternalData } from './external-data.ts';
+import { type ExternalReads, readExternalData } from './external-data.ts';
 import protobuf from 'protobufjs/minimal.js';
 import type { TensorProto } from './proto.ts';
 import type { ReadTensorProto } from './tensor-proto-decode.ts';
@@ -35,6 +35,8 @@ export interface TensorContext {
   maxTensorBytes: number;
   /** Where small decoded tensors are allocated (one buffer shared by many), when given. */
   arena?: ByteArena;
+  /** External data read so far in this load (ranges shared, bytes per file bounded; external-data.ts). */
+  externalReads?: ExternalReads;
 }
 
 
@@ -269,7 +271,7 @@ export function namedTensorData(
 
   const external = rare !== undefined && (rare.dataLocation === 1 || (rare.externalData?.length ?? 0) > 0);
   if (external) {
-    const bytes = readExternalData(rare.externalData ?? [], byteLength, where(ctx, what, name), ctx.baseDir);
+    const bytes = readExternalData(rare.externalData ?? [], byteLength, where(ctx, what, name), ctx.baseDir, ctx.externalReads);
     return { dtype, shape, bytes, origin: 'external' };
   }
   const lazyRaw = t.lazyRaw;

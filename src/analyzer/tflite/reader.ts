@@ -420,11 +420,14 @@ class TfliteDecoder {
   private constShape(name: string, dtype: DType, shape: Dim[], length: number): number[] {
     const dims = shape.map((d) => (typeof d === 'number' ? d : this.bad(`constant tensor '${name}' has a symbolic dimension`)));
     const count = dims.reduce((a, b) => a * b, 1);
+    if (!Number.isSafeInteger(count)) {
+      throw new EdgefitError('DIM_OVERFLOW', `${this.opts.path}: constant tensor '${name}' has dims [${dims.join(',')}] whose product overflows 2^53`);
+    }
     if (dtype !== 'string' && dtype !== 'unknown') {
       const packed = storageBytes(dtype, count);
       // INT4 constants are packed two per byte by current converters; older ones stored one per byte.
       const ok = length === packed || (dtype === 'int4' && length === count);
-      if (!ok) this.bad(`constant tensor '${name}' holds ${length} bytes, but ${dtype} [${dims.join(',')}] needs ${packed}`);
+      if (!ok) this.bad(`constant tensor '${name}' holds ${length} bytes, but ${dtype} [${dims.join(',')}] needs ${packed} bytes`);
     }
     return dims;
   }

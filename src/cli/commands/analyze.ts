@@ -11,6 +11,7 @@ import { formatMemorySummary, planMemory, type MemoryReport } from '../../analyz
 import { analysisToJson, stPeakBytes } from '../format/analysis-json.ts';
 import { formatBytesExact, formatCompact, formatCount, formatShape, truncateLeft } from '../format/numbers.ts';
 import { renderKeyValues, renderTable } from '../format/table.ts';
+import { safeOutput } from '../format/safe-text.ts';
 
 interface AnalyzeCliOptions extends ModelCliOptions {
   json?: boolean;
@@ -28,8 +29,8 @@ export function registerAnalyze(program: Command): void {
       const memory = planMemory(analysis);
       const peak = stPeakBytes(memory);
       if (peak !== undefined) analysis.totals.activationPeakBytes = peak;
-      if (opts.json) process.stdout.write(`${JSON.stringify(analysisToJson(analysis, memory), null, 2)}\n`);
-      else process.stdout.write(`${renderAnalysis(analysis, memory)}\n`);
+      if (opts.json) process.stdout.write(safeOutput(`${JSON.stringify(analysisToJson(analysis, memory), null, 2)}\n`));
+      else process.stdout.write(safeOutput(`${renderAnalysis(analysis, memory)}\n`));
     });
 }
 

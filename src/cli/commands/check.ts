@@ -12,6 +12,7 @@ import { NARROW_FIT_COLUMNS, NARROW_TABLE_COLUMNS, narrowFitRow, wrapNote } from
 import { formatByteFigures } from '../format/numbers.ts';
 import { renderTable, wrapText } from '../format/table.ts';
 import { uniqueTargets } from '../target-list.ts';
+import { safeOutput } from '../format/safe-text.ts';
 
 interface CheckOptions extends ModelCliOptions {
   target?: string[];
@@ -76,7 +77,7 @@ export function registerCheck(program: Command): void {
           // per-layer split only here (docs/targets.md): compare's sweeps would repeat it per variant
           targets: results.map((r) => ({ ...resultJson(r), layerLatencyMs: r.layerLatencyMs })),
         };
-        process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+        process.stdout.write(safeOutput(`${JSON.stringify(json, null, 2)}\n`));
       } else {
         // activations differ per target (each target's own planner), so they are a column, not one header figure
         const head = `${analysis.model.path}${res ? ` at ${res[0]}×${res[0]} px` : ''}: ${formatCount(analysis.totals.macsConvDense)} MACs (conv/dense), weights ${formatBytes(analysis.totals.weightBytes)}${analysis.partial ? ' (PARTIAL analysis: unknown ops left out, figures are lower bounds)' : ''}`;
@@ -85,11 +86,11 @@ export function registerCheck(program: Command): void {
         const fit = (line: string) => (opts.wide ? line : wrapNote(line));
         const notes = results.flatMap((r) => r.notes.map((n) => fit(`  ${r.name}: ${formatByteFigures(n)}`)));
         const thin = thinLatencyLines(results).split('\n').map((l) => (l.startsWith('  ') ? fit(l) : l)).join('\n');
-        process.stdout.write(
+        process.stdout.write(safeOutput(
           [opts.wide ? head : wrapText(head, NARROW_TABLE_COLUMNS), table, verdictLine(results), opts.wide ? '' : limitingLine(results), notes.length ? `notes:\n${notes.join('\n')}` : '', thin, FIT_TABLE_LEGEND, opts.wide ? '' : NARROW_TABLE_LEGEND]
             .filter(Boolean)
             .join('\n') + '\n',
-        );
+        ));
       }
       process.exitCode = allFit ? 0 : 1;
     });

@@ -16,6 +16,7 @@ import { boundedActivationsCell, boundedLatencyCell, boundedRoleCell, FIT_TABLE_
 import { NARROW_FIT_COLUMNS, NARROW_TABLE_COLUMNS, narrowFitRow, wrapNote } from '../format/fit-table.ts';
 import { renderTable, type SpanRow, wrapText } from '../format/table.ts';
 import { uniqueTargets } from '../target-list.ts';
+import { safeOutput } from '../format/safe-text.ts';
 
 interface CompareOptions extends ModelCliOptions {
   resolutions?: string;
@@ -70,7 +71,7 @@ export function registerCompare(program: Command): void {
         bar?.stop();
       }
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify({ variants: variants.map((v) => ({ ...v, targets: v.targets.map(resultJson) })) }, null, 2)}\n`);
+        process.stdout.write(safeOutput(`${JSON.stringify({ variants: variants.map((v) => ({ ...v, targets: v.targets.map(resultJson) })) }, null, 2)}\n`));
         return;
       }
       // the file name alone, unless two models share it (a.onnx in two folders): then the path as given
@@ -78,12 +79,12 @@ export function registerCompare(program: Command): void {
       const clash = new Set(models.map(base)).size < new Set(models).size;
       const label = (v: CompareVariant) => `${clash ? v.model : base(v.model)}${v.resolution ? ` @${v.resolution}` : ''}${v.partial ? ' PARTIAL' : ''}`;
       const table = opts.wide ? wideTable(variants, label) : narrowTable(variants, label);
-      process.stdout.write(table + '\n');
+      process.stdout.write(safeOutput(table + '\n'));
       const partial = variants.some((v) => v.partial) ? 'PARTIAL = some ops are unknown to edgefit: their figures are left out (lower bounds).' : '';
       const thin = thinLatencyLines(variants.flatMap((v) => v.targets));
       // the narrow layout wraps the thin-data reasons to the table's width too; --wide keeps one line each
       const thinText = opts.wide ? thin : thin.split('\n').map((l) => (l.startsWith('  ') ? wrapNote(l) : wrapText(l, NARROW_TABLE_COLUMNS))).join('\n');
-      process.stdout.write([partial, thinText, FIT_TABLE_LEGEND].filter(Boolean).join('\n') + '\n');
+      process.stdout.write(safeOutput([partial, thinText, FIT_TABLE_LEGEND].filter(Boolean).join('\n') + '\n'));
     });
 }
 
