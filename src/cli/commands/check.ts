@@ -7,9 +7,8 @@ import type { Command } from 'commander';
 import { addModelOptions, analyzeAtForCli, loadModelForCli, type ModelCliOptions } from '../model-options.ts';
 import { DEFAULT_TARGETS, evaluateTargets, type TargetResult } from '../../targets/evaluate.ts';
 import { formatBytes, formatCount, parseResolution, resultJson } from '../../targets/present.ts';
-import { boundedActivationsCell, boundedLatencyCell, boundedRoleCell, FIT_TABLE_LEGEND, thinLatencyLines, verdictLine } from '../format/fit-notes.ts';
+import { boundedActivationsCell, boundedLatencyCell, boundedRoleCell, FIT_TABLE_LEGEND, groupedNoteLines, thinLatencyLines, verdictLine } from '../format/fit-notes.ts';
 import { NARROW_FIT_COLUMNS, NARROW_TABLE_COLUMNS, narrowFitRow, wrapNote } from '../format/fit-table.ts';
-import { formatByteFigures } from '../format/numbers.ts';
 import { renderTable, wrapText } from '../format/table.ts';
 import { uniqueTargets } from '../target-list.ts';
 
@@ -20,7 +19,8 @@ interface CheckOptions extends ModelCliOptions {
   wide?: boolean;
 }
 
-const NARROW_TABLE_LEGEND = 'Limiting memory as a table column, one line per target: --wide; every memory with its bytes: --json.';
+// FIT_TABLE_LEGEND already points to --json for every memory's bytes
+const NARROW_TABLE_LEGEND = 'Limiting memory as a table column, one line per target: --wide.';
 
 /** The default table (fit-table.ts): the limiting memory goes under it (limitingLine). Same figures as --wide. */
 function narrowTable(results: readonly TargetResult[]): string {
@@ -83,7 +83,7 @@ export function registerCheck(program: Command): void {
         const table = opts.wide ? wideTable(results) : narrowTable(results);
         // the narrow layout wraps its notes to the table's width too; --wide keeps one line each
         const fit = (line: string) => (opts.wide ? line : wrapNote(line));
-        const notes = results.flatMap((r) => r.notes.map((n) => fit(`  ${r.name}: ${formatByteFigures(n)}`)));
+        const notes = groupedNoteLines(results).map(fit);
         const thin = thinLatencyLines(results).split('\n').map((l) => (l.startsWith('  ') ? fit(l) : l)).join('\n');
         process.stdout.write(
           [opts.wide ? head : wrapText(head, NARROW_TABLE_COLUMNS), table, verdictLine(results), opts.wide ? '' : limitingLine(results), notes.length ? `notes:\n${notes.join('\n')}` : '', thin, FIT_TABLE_LEGEND, opts.wide ? '' : NARROW_TABLE_LEGEND]

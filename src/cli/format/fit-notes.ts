@@ -26,12 +26,31 @@ export function thinLatencyLines(results: readonly TargetResult[]): string {
   const lines: string[] = [];
   for (const r of results) {
     if (r.latencyStatus !== 'thin') continue;
-    const line = `  ${r.name}: ${formatByteFigures(r.latencyNote)}`;
+    // the heading says "thin data" already
+    const line = `  ${r.name}: ${formatByteFigures(r.latencyNote).replace(/^thin data: /, '')}`;
     if (seen.has(line)) continue;
     seen.add(line);
     lines.push(line);
   }
   return lines.length ? `latency from thin data (no reliable error figure):\n${lines.join('\n')}` : '';
+}
+
+/**
+ * check's "notes:" lines: each note once, after the names of every target it is said of, in the targets' order
+ * ("  STM32H747I-DISCO, STM32F769I-DISCO: activation RAM: …"), byte figures as the table gives them. The same
+ * sentence under three boards read as three findings.
+ */
+export function groupedNoteLines(results: readonly TargetResult[]): string[] {
+  const targetsOf = new Map<string, string[]>();
+  for (const r of results) {
+    for (const n of r.notes) {
+      const text = formatByteFigures(n);
+      const names = targetsOf.get(text) ?? [];
+      if (!names.includes(r.name)) names.push(r.name);
+      targetsOf.set(text, names);
+    }
+  }
+  return [...targetsOf].map(([text, names]) => `  ${names.join(', ')}: ${text}`);
 }
 
 /**
