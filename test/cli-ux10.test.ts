@@ -2,11 +2,11 @@
  * Session 10's new-user walk-through, one block per finding (test/cli-newuser.test.ts holds session 9's). Each
  * block fails on main b1ebf9e. In-process through main(), as test/cli-ux.test.ts.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HAVE_SHARED, MODELS_DIR } from './helpers/shared.ts';
+import { HAVE_SHARED, MODELS_DIR, REPO_ROOT } from './helpers/shared.ts';
 import { captureCli } from './helpers/cli-capture.ts';
 import { signedPct } from '../src/cli/commands/targets.ts';
 
@@ -143,5 +143,41 @@ describe('zoo build: the file size as every other command prints bytes', () => {
     const thousands = String(size).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
     expect(cli.out).toContain(`wrote ${out} (${thousands} B (`);
     expect(cli.out).not.toContain('bytes)');
+  });
+});
+
+describe.skipIf(!HAVE_SHARED)("check with a user's profile: a latency with no figure or no error figure says why, from the profile", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'edgefit-ux10-profile-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const F769 = JSON.parse(readFileSync(join(REPO_ROOT, 'src/targets/profiles/stm32f769i-disco.json'), 'utf8'));
+  const profile = (name: string, edit: (p: typeof F769) => void) => {
+    const p = structuredClone(F769);
+    p.id = 'my-board';
+    p.name = 'MY-BOARD';
+    p.aliases = [];
+    edit(p);
+    const path = join(dir, `${name}.json`);
+    writeFileSync(path, JSON.stringify(p));
+    return path;
+  };
+
+  it('an engine calibrationKey no rows were fitted for: the key and the keys that have a model; the cell breaks after the dash', async () => {
+    const path = profile('m4', (p) => (p.engines[0].calibrationKey = 'cortex-m4'));
+    expect(await run('check', YAMNET, '-t', path)).toBe(0);
+    const row = rows(cli.out).filter((r) => r.length === 6);
+    const my = row.findIndex((r) => r[0] === 'MY-BOARD');
+    expect([row[my]![5], row[my + 1]![5]]).toEqual(['—', '(no model)']); // was "— (no" / "model)"
+    const why = cli.out.split('\nno latency figure:\n')[1]!.split('\nRAM = ')[0]!.replace(/\n {4}/g, ' ');
+    expect(why).toMatch(/^ {2}MY-BOARD: its engine Cortex-M7 has "calibrationKey": "cortex-m4", which no published rows were fitted for; keys with a latency model: .*cortex-m7/);
+    expect(why).not.toContain('published models timed on this board'); // the JSON note's reason, which is not this one
+  });
+
+  it('calibrationTargets naming no calibrated board: the "(thin data)" in the table is explained, with the boards it may name', async () => {
+    const path = profile('uncal', (p) => (p.calibrationTargets = ['my-board']));
+    expect(await run('check', YAMNET, '-t', path)).toBe(0);
+    expect(cli.out).toMatch(/MY-BOARD .*\(thin data\)/s);
+    const thin = cli.out.split('\nlatency from thin data (no reliable error figure):\n')[1]!.split('\nRAM = ')[0]!.replace(/\n {4}/g, ' ');
+    expect(thin).toContain('  MY-BOARD: no calibration error for this profile: neither its id nor its "calibrationTargets" (my-board) is a calibrated board');
+    expect(thin).toContain('stm32f769i-disco');
   });
 });

@@ -10,6 +10,7 @@ import { formatBytes, formatPct } from '../src/report/format.ts';
 import { renderReport } from '../src/report/render.ts';
 import { captureCli } from './helpers/cli-capture.ts';
 import { HAVE_SHARED, MODELS_DIR } from './helpers/shared.ts';
+import { fixtureReportInput } from './fixtures/report-input.ts';
 
 const EFF224 = join(MODELS_DIR, 'legacy_tflite/MohamedElhadidy0019/image_classification/efficientnet/st_efficientnet_lc_v1_224_tfs_int8.tflite');
 
@@ -47,5 +48,19 @@ describe.skipIf(!HAVE_SHARED)('report: the margin under a bar is the room of the
     const ddr = cellText(html, 'stm32mp157f-dk2', 'ram');
     expect(ddr).toContain(`margin +${formatBytes(mp157!.ram.marginBytes)}`);
     expect(ddr).not.toContain('tightest');
+  });
+});
+
+describe('report: the resolution table gives a latency error as the fit table does', () => {
+  it('fixture sweep: each target\'s "± x %" in the Resolutions table equals the one beside its latency in the fit table', () => {
+    const html = renderReport(fixtureReportInput({ sweep: [96, 128, 160] }));
+    const resolutions = html.split('<section id="resolutions">')[1]!.split('</section>')[0]!;
+    const fitTable = html.split('<section id="resolutions">')[0]!;
+    for (const [id, pct] of [['stm32h747i-disco', 5.8], ['stm32f769i-disco', 6.9], ['stm32n6570-dk', 14.2]] as const) {
+      const shown = `± ${formatPct(pct)}`; // "± 5.8 %": one decimal, as the fit table
+      expect(fitTable.split(`<tr data-target="${id}">`)[1]!.split('</tr>')[0]).toContain(shown);
+      expect(resolutions, id).toContain(shown);
+    }
+    expect(resolutions).not.toMatch(/±\d+ %/); // "±6 %": the rounded form the fit table never prints
   });
 });

@@ -309,13 +309,8 @@ ${chartFigure('chart-planners', 'ST plan vs best achievable', 'Peak activation R
 function sweepCell(t: ReportTargetResult | undefined): string {
   if (!t) return '<td>—</td>';
   const ram = t.ram.internalBytes + t.ram.externalBytes;
-  // as the fit table: a latency without an error figure says so ("± n/a") instead of looking exact
-  const err =
-    t.latencyMs === null
-      ? ''
-      : t.latencyErrorPct !== null
-        ? ` <span class="err">±${esc(formatPct(t.latencyErrorPct, 0))}</span>`
-        : ' <span class="err none" title="No leave-one-model-out error available for this prediction (thin data)">± n/a</span>';
+  // as the fit table: the same "± 6.8 %" (not "±7 %" here and "± 6.8 %" there), and "± n/a" without an error figure
+  const err = t.latencyMs === null ? '' : ` ${errorNote(t.latencyErrorPct)}`;
   const spill = t.ram.externalBytes > 0 ? ' <span class="muted">(external RAM)</span>' : '';
   return `<td class="${t.fits ? 'okc' : 'badc'}"><span class="mark">${t.fits ? '✓' : '✗'}</span> ${esc(formatMs(t.latencyMs))}${err}<div class="sub">RAM ${esc(formatBytes(ram))}${spill}</div></td>`;
 }

@@ -5,9 +5,9 @@
  */
 import type { Command } from 'commander';
 import { addModelOptions, analyzeAtForCli, loadModelForCli, type ModelCliOptions } from '../model-options.ts';
-import { DEFAULT_TARGETS, evaluateTargets, type TargetResult } from '../../targets/evaluate.ts';
+import { DEFAULT_TARGETS, evaluateTargets, resolveTarget, type TargetResult } from '../../targets/evaluate.ts';
 import { formatBytes, formatCount, parseResolution, resultJson } from '../../targets/present.ts';
-import { boundedActivationsCell, boundedLatencyCell, boundedRoleCell, FIT_TABLE_LEGEND, groupedNoteLines, thinLatencyLines, verdictLine } from '../format/fit-notes.ts';
+import { boundedActivationsCell, boundedLatencyCell, boundedRoleCell, FIT_TABLE_LEGEND, fittedLatencyKeys, groupedNoteLines, noLatencyLines, thinLatencyLines, uncalibratedLatencyLines, verdictLine } from '../format/fit-notes.ts';
 import { NARROW_FIT_COLUMNS, NARROW_TABLE_COLUMNS, narrowFitRow, wrapNote } from '../format/fit-table.ts';
 import { renderTable, wrapText } from '../format/table.ts';
 import { uniqueTargets } from '../target-list.ts';
@@ -61,7 +61,8 @@ export function registerCheck(program: Command): void {
       const res = opts.resolution !== undefined ? [parseResolution(opts.resolution)] : undefined;
       const { model, inputShapes } = loadModelForCli(path, opts);
       const analysis = analyzeAtForCli(path, model, res?.[0], inputShapes);
-      const results = evaluateTargets(analysis, opts.target?.length ? uniqueTargets(opts.target) : DEFAULT_TARGETS);
+      const targetNames = opts.target?.length ? uniqueTargets(opts.target) : DEFAULT_TARGETS;
+      const results = evaluateTargets(analysis, targetNames);
       const allFit = results.every((r) => r.fits);
       if (opts.json) {
         const json = {
@@ -84,9 +85,14 @@ export function registerCheck(program: Command): void {
         // the narrow layout wraps its notes to the table's width too; --wide keeps one line each
         const fit = (line: string) => (opts.wide ? line : wrapNote(line));
         const notes = groupedNoteLines(results).map(fit);
-        const thin = thinLatencyLines(results).split('\n').map((l) => (l.startsWith('  ') ? fit(l) : l)).join('\n');
+        // a target with no latency, or one with no error figure and no reason given, is explained from its profile
+        const profiles = results.some((r) => r.latencyMs === null || (r.latencyStatus === 'none' && !r.latencyNote)) ? targetNames.map((t) => resolveTarget(t)) : [];
+        const thinLines = [thinLatencyLines(results), ...uncalibratedLatencyLines(results, profiles)].filter(Boolean);
+        if (thinLines.length && !thinLines[0]!.startsWith('latency from thin data')) thinLines.unshift('latency from thin data (no reliable error figure):');
+        const thin = thinLines.join('\n').split('\n').map((l) => (l.startsWith('  ') ? fit(l) : l)).join('\n');
+        const none = profiles.length ? noLatencyLines(results, profiles, fittedLatencyKeys()).split('\n').map((l) => (l.startsWith('  ') ? fit(l) : l)).join('\n') : '';
         process.stdout.write(
-          [opts.wide ? head : wrapText(head, NARROW_TABLE_COLUMNS), table, verdictLine(results), opts.wide ? '' : limitingLine(results), notes.length ? `notes:\n${notes.join('\n')}` : '', thin, FIT_TABLE_LEGEND, opts.wide ? '' : NARROW_TABLE_LEGEND]
+          [opts.wide ? head : wrapText(head, NARROW_TABLE_COLUMNS), table, verdictLine(results), opts.wide ? '' : limitingLine(results), notes.length ? `notes:\n${notes.join('\n')}` : '', thin, none, FIT_TABLE_LEGEND, opts.wide ? '' : NARROW_TABLE_LEGEND]
             .filter(Boolean)
             .join('\n') + '\n',
         );
