@@ -181,3 +181,14 @@ describe.skipIf(!HAVE_SHARED)("check with a user's profile: a latency with no fi
     expect(thin).toContain('stm32f769i-disco');
   });
 });
+
+describe.skipIf(!HAVE_SHARED)('docs/json.md names every value check --json prints', () => {
+  it("activationSource: each value met on MobileNet v2 0.35 224 (H747 pools, N6 pools, the st plan) is in the schema's union", async () => {
+    const model = join(MODELS_DIR, 'legacy_tflite/MohamedElhadidy0019/image_classification/mobilenetv2/mobilenet_v2_0.35_224_fft_int8.tflite');
+    expect(await run('check', model, '--json')).toBe(0);
+    const sources = new Set((JSON.parse(cli.out).targets as { activationSource: string }[]).map((t) => t.activationSource));
+    expect(sources.has('memory-pools')).toBe(true); // the value the schema left out
+    const line = readFileSync(join(REPO_ROOT, 'docs/json.md'), 'utf8').split('\n').find((l) => l.trimStart().startsWith('activationSource:'))!;
+    for (const s of sources) expect(line, s).toContain(`'${s}'`);
+  });
+});
