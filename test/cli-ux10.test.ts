@@ -192,3 +192,11 @@ describe.skipIf(!HAVE_SHARED)('docs/json.md names every value check --json print
     for (const s of sources) expect(line, s).toContain(`'${s}'`);
   });
 });
+
+describe.skipIf(!HAVE_SHARED)('compare / report --resolutions HxW (as zoo build --resolution takes it): a message about square sweeps', () => {
+  it.each([['compare'], ['report']])('%s --resolutions 96,128x160: names the size, says the sweep is square, points to --input-shape; exit 2', async (cmd) => {
+    expect(await run(cmd, EFF224, '--resolutions', '96,128x160', ...(cmd === 'report' ? ['-o', join(tmpdir(), 'edgefit-ux10-never.html')] : []))).toBe(2);
+    expect(cli.err).toMatch(/^edgefit: --resolutions '96,128x160': the sweep takes square sizes in pixels \(e\.g\. 96,128,160\), not 128x160; .*--input-shape/);
+    expect(cli.err.trim().split('\n')).toHaveLength(1);
+  });
+});

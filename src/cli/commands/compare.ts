@@ -8,10 +8,10 @@
  */
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { addModelOptions, analyzeAtForCli, loadModelForCli, type ModelCliOptions } from '../model-options.ts';
+import { addModelOptions, analyzeAtForCli, loadModelForCli, parseSweepResolutions, type ModelCliOptions } from '../model-options.ts';
 import { EdgefitError } from '../../analyzer/errors.ts';
 import { DEFAULT_TARGETS, evaluateTargets, type TargetResult } from '../../targets/evaluate.ts';
-import { formatBytes, formatCount, parseResolutions, resultJson } from '../../targets/present.ts';
+import { formatBytes, formatCount, resultJson } from '../../targets/present.ts';
 import { boundedActivationsCell, boundedLatencyCell, boundedRoleCell, FIT_TABLE_LEGEND, thinLatencyLines } from '../format/fit-notes.ts';
 import { NARROW_FIT_COLUMNS, NARROW_TABLE_COLUMNS, narrowFitRow, wrapNote } from '../format/fit-table.ts';
 import { renderTable, type SpanRow, wrapText } from '../format/table.ts';
@@ -46,7 +46,7 @@ export function registerCompare(program: Command): void {
     .option('--json', 'print JSON (variants[], each with targets[] as check --json; docs/json.md)')
     .option('--no-progress', 'never show the progress bar');
   addModelOptions(cmd).action((models: string[], opts: CompareOptions) => {
-      const resolutions: (number | undefined)[] = opts.resolutions ? parseResolutions(opts.resolutions) : [undefined];
+      const resolutions: (number | undefined)[] = opts.resolutions ? parseSweepResolutions(opts.resolutions) : [undefined];
       if (models.length === 1 && !opts.resolutions) throw new EdgefitError('USAGE', 'compare: give --resolutions for one model, or several models to compare');
       const targets = opts.target?.length ? uniqueTargets(opts.target) : DEFAULT_TARGETS;
       const jobs = models.flatMap((m) => resolutions.map((r) => ({ model: m, resolution: r })));
