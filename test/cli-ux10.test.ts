@@ -200,3 +200,13 @@ describe.skipIf(!HAVE_SHARED)('compare / report --resolutions HxW (as zoo build 
     expect(cli.err.trim().split('\n')).toHaveLength(1);
   });
 });
+
+describe('compare: the progress bar names a variant as the table does', () => {
+  it('the file name and size, not the path (a long path pushed the bar off an 80-column terminal)', async () => {
+    const { progressLabel, PROGRESS_BAR_CHARS } = await import('../src/cli/commands/compare.ts');
+    expect(progressLabel('/work/shared/models/legacy_tflite/x/image_classification/efficientnet/eff_224_int8.tflite', 128)).toBe('eff_224_int8.tflite @128');
+    expect(progressLabel('a.onnx', undefined)).toBe('a.onnx');
+    // the bar as cli-progress draws it ("compare [" + bar + "] 6/6 " + label): within 80 columns for ST's file names
+    expect(`compare [${'█'.repeat(PROGRESS_BAR_CHARS)}] 6/6 ${progressLabel('/long/folder/st_efficientnet_lc_v1_224_tfs_int8.tflite', 224)}`.length).toBeLessThanOrEqual(80);
+  });
+});

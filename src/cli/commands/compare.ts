@@ -51,7 +51,7 @@ export function registerCompare(program: Command): void {
       const targets = opts.target?.length ? uniqueTargets(opts.target) : DEFAULT_TARGETS;
       const jobs = models.flatMap((m) => resolutions.map((r) => ({ model: m, resolution: r })));
       const showBar = !opts.json && opts.progress !== false && process.stderr.isTTY === true && jobs.length > 1;
-      const bar = showBar ? new cliProgress.SingleBar({ stream: process.stderr, format: 'compare [{bar}] {value}/{total} {job}', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic) : undefined;
+      const bar = showBar ? new cliProgress.SingleBar({ stream: process.stderr, format: 'compare [{bar}] {value}/{total} {job}', barsize: PROGRESS_BAR_CHARS, hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic) : undefined;
       bar?.start(jobs.length, 0, { job: '' });
       const variants: CompareVariant[] = [];
       // each file is read once (with the size caps); --input-shape applies to every file and resolutions on top
@@ -59,7 +59,7 @@ export function registerCompare(program: Command): void {
       const load = (path: string) => loaded.get(path) ?? loaded.set(path, loadModelForCli(path, opts)).get(path)!;
       try {
         for (const j of jobs) {
-          bar?.update(variants.length, { job: `${j.model}${j.resolution ? ` @${j.resolution}` : ''}` });
+          bar?.update(variants.length, { job: progressLabel(j.model, j.resolution) });
           const { model, inputShapes } = load(j.model);
           const a = analyzeAtForCli(j.model, model, j.resolution, inputShapes);
           const results = evaluateTargets(a, targets);
@@ -85,6 +85,17 @@ export function registerCompare(program: Command): void {
       const thinText = opts.wide ? thin : thin.split('\n').map((l) => (l.startsWith('  ') ? wrapNote(l) : wrapText(l, NARROW_TABLE_COLUMNS))).join('\n');
       process.stdout.write([partial, thinText, FIT_TABLE_LEGEND].filter(Boolean).join('\n') + '\n');
     });
+}
+
+/**
+ * The progress bar's job: the file name and size as the table's heading rows name a variant ("model.tflite @128"),
+ * not the path, which pushed the bar past an 80-column terminal.
+ */
+/** The bar's width: with "compare [", "] 6/6 " and a usual file name, within 80 columns. */
+export const PROGRESS_BAR_CHARS = 18;
+
+export function progressLabel(model: string, resolution: number | undefined): string {
+  return `${model.split(/[\\/]/).pop()}${resolution ? ` @${resolution}` : ''}`;
 }
 
 /**
