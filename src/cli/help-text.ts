@@ -13,6 +13,8 @@ export interface CommandHelp {
 }
 
 const BAD_INPUT = '2 bad input or usage (missing, truncated or foreign model file, unknown target or option), one line on stderr';
+/** zoo reads no model and takes no target: its own bad input. */
+const ZOO_BAD_INPUT = '2 bad input or usage (unknown network or option, a parameter out of range, an output path that cannot be written), one line on stderr';
 
 export const COMMAND_HELP: Record<string, CommandHelp> = {
   analyze: {
@@ -75,7 +77,7 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
   },
   zoo: {
     examples: ['edgefit zoo list', 'edgefit zoo build mobilenet_v2 --alpha 0.35 --resolution 160 --classes 101 -o m.onnx'],
-    exitCodes: `0 listed or written; ${BAD_INPUT}`,
+    exitCodes: `0 listed or written; ${ZOO_BAD_INPUT}`,
   },
   'zoo list': {
     examples: ['edgefit zoo list', 'edgefit zoo list --json'],
@@ -87,12 +89,18 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
       'edgefit zoo build mobilenet_v1 --alpha 0.25 --resolution 96 --w4 50 -o m4.onnx   # half the weights int4',
       'edgefit zoo build st_efficientnet_lc_v1 --resolution 128 --io uint8 -o e.onnx && edgefit check e.onnx',
     ],
-    exitCodes: `0 written; ${BAD_INPUT}`,
+    exitCodes: `0 written; ${ZOO_BAD_INPUT}`,
   },
 };
 
+/**
+ * The width the help is laid out for: commander wraps its option list to the terminal, or to 80 columns when
+ * the output is not a terminal; the parts added here keep to the same width.
+ */
+export const HELP_COLUMNS = 80;
+
 /** `text` broken at spaces into lines of at most `width` characters, each indented by `indent`. */
-export function wrapText(text: string, width = 100, indent = '  '): string {
+export function wrapText(text: string, width = HELP_COLUMNS, indent = '  '): string {
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(' ')) {
@@ -105,8 +113,35 @@ export function wrapText(text: string, width = 100, indent = '  '): string {
   return lines.join('\n');
 }
 
+/**
+ * One example: "  $ command   # comment" when it fits the help's width; else the comment on a line of its own
+ * above the command, and a command still too long continued with a shell "\" at a space.
+ */
+export function exampleLines(example: string, width = HELP_COLUMNS): string[] {
+  const [command, comment] = example.split(/\s+# /, 2) as [string, string | undefined];
+  if (`  $ ${example}`.length <= width) return [`  $ ${example}`];
+  const lines = comment ? [`  # ${comment}`] : [];
+  // an option stays on the line of its value ("-o m4.onnx")
+  const words = command.trim().split(' ').reduce<string[]>((acc, w) => {
+    const last = acc[acc.length - 1];
+    if (last !== undefined && /^-/.test(last) && !last.includes(' ') && !/^-/.test(w) && w !== '&&') acc[acc.length - 1] = `${last} ${w}`;
+    else acc.push(w);
+    return acc;
+  }, []);
+  let line = '  $';
+  for (const word of words) {
+    if (line.length + 1 + word.length > width - 2 && line.trim() !== '$') {
+      lines.push(`${line} \\`);
+      line = '     ';
+      line += word;
+    } else line += `${line.endsWith(' ') ? '' : ' '}${word}`;
+  }
+  lines.push(line);
+  return lines;
+}
+
 export function helpText(h: CommandHelp): string {
-  const lines = ['', 'Examples:', ...h.examples.map((e) => `  $ ${e}`)];
+  const lines = ['', 'Examples:', ...h.examples.flatMap((e) => exampleLines(e))];
   if (h.units) lines.push('', 'Units:', wrapText(h.units));
   lines.push('', 'Exit codes:', wrapText(h.exitCodes));
   return lines.join('\n');
@@ -116,9 +151,10 @@ export function helpText(h: CommandHelp): string {
 export const PROGRAM_HELP = [
   '',
   'Examples:',
-  '  $ edgefit demo                                   # no file needed: ST EfficientNet LC v1 on every target',
-  '  $ edgefit check model.tflite -t STM32H747I-DISCO # fits? margins, limiting memory, latency ± error',
-  '  $ edgefit targets                                # board names --target accepts',
+  '  $ edgefit demo         # no file needed: ST EfficientNet LC v1 on every target',
+  '  $ edgefit check model.tflite -t STM32H747I-DISCO',
+  '                         # fits? margins, limiting memory, latency ± error',
+  '  $ edgefit targets      # board names --target accepts',
   '',
   "Run 'edgefit <command> --help' for a command's options, units and exit codes.",
 ].join('\n');

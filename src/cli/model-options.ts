@@ -8,7 +8,7 @@ import { EdgefitError, isEdgefitError } from '../analyzer/errors.ts';
 import type { IRModel } from '../analyzer/ir.ts';
 import type { Analysis } from '../analyzer/layer.ts';
 import { loadModel } from '../analyzer/load.ts';
-import { analyzeLoadedAt } from '../targets/present.ts';
+import { analyzeLoadedAt, parseResolutions } from '../targets/present.ts';
 import { withPrintableLabels } from './format/safe-text.ts';
 
 export interface ModelCliOptions {
@@ -141,4 +141,17 @@ export function analyzeAtForCli(path: string, model: IRModel, res: number | unde
     if (res === undefined || !isEdgefitError(e) || e.code === 'USAGE') throw e;
     throw new EdgefitError(e.code, `${path} at ${res}×${res} px (shapes re-inferred at that size): ${e.message}`, e.exitCode);
   }
+}
+
+/**
+ * compare's and report's --resolutions: square sizes in pixels (targets/present.ts parseResolutions). A size written
+ * HxW ("96x128", as `zoo build --resolution` takes it) gets its own message: the sweep is square, and a non-square
+ * input is set with --input-shape.
+ */
+export function parseSweepResolutions(spec: string): number[] {
+  const rect = spec.split(',').map((s) => s.trim()).find((s) => /^\d+\s*[x×]\s*\d+$/i.test(s));
+  if (rect) {
+    throw new EdgefitError('USAGE', `--resolutions '${spec}': the sweep takes square sizes in pixels (e.g. 96,128,160), not ${rect}; for a non-square input give its whole shape, in the model's own layout, with --input-shape (e.g. input=1x3x96x128)`);
+  }
+  return parseResolutions(spec);
 }

@@ -17,6 +17,7 @@ import { latencyModelWords } from '../targets/latency/engine-words.ts';
 import { modelForEngine } from '../targets/latency/engine-models.ts';
 import { modelFeatures } from '../targets/model-features.ts';
 import { neuralArtBlobBytes } from '../targets/neural-art-weights.ts';
+import { tightestMemory, type TightestMemory } from '../targets/present.ts';
 import { resolveTarget } from '../targets/resolve.ts';
 import { layerLatencyOf } from './layer-latency.ts';
 import { mpuCpuPath, runtimeShapeOps } from '../targets/latency/runtime-path.ts';
@@ -109,7 +110,7 @@ export function defaultTargetIds(): string[] {
   return [...DEFAULT_TARGETS];
 }
 
-function fitOf(x: unknown, errorPct: number | null | undefined, parts: Record<string, number> | undefined): ReportTargetResult['ram'] {
+function fitOf(x: unknown, errorPct: number | null | undefined, parts: Record<string, number> | undefined, tightest?: TightestMemory | null): ReportTargetResult['ram'] {
   const f = (x ?? {}) as Partial<ReportTargetResult['ram']>;
   const out: ReportTargetResult['ram'] = {
     internalBytes: f.internalBytes ?? 0,
@@ -119,6 +120,7 @@ function fitOf(x: unknown, errorPct: number | null | undefined, parts: Record<st
     errorPct: typeof f.errorPct === 'number' ? f.errorPct : (errorPct ?? null),
   };
   if (typeof f.internalCapacityBytes === 'number') out.internalCapacityBytes = f.internalCapacityBytes;
+  if (tightest) out.tightest = { name: tightest.name, usedBytes: tightest.usedBytes, capacityBytes: tightest.capacityBytes, marginBytes: tightest.marginBytes };
   const p = f.parts ?? parts;
   if (p && Object.values(p).some((v) => v > 0)) out.parts = Object.fromEntries(Object.entries(p).filter(([, v]) => v > 0));
   return out;
@@ -148,8 +150,15 @@ export function toReportTarget(x: unknown, ctx: { profile?: TargetProfile; bound
   const ramParts = t.activationBytes !== undefined ? { activations: t.activationBytes, runtime: t.runtimeRamBytes ?? 0 } : undefined;
   const flashParts = t.weightBytes !== undefined ? { weights: t.weightBytes, code: t.codeFlashBytes ?? 0 } : undefined;
   const notes = [...(t.latencyNote ? [t.latencyNote] : []), ...(Array.isArray(t.notes) ? t.notes.map(String) : [])];
-  const ram = fitOf(t.ram, t.memoryErrorPct?.activationRam, ramParts);
-  const flash = fitOf(t.flash, t.memoryErrorPct?.weightsFlash, flashParts);
+  // the memory that binds: check --json's `tightest`, or worked out from an evaluateTargets result's placements
+  const tightestOf = (role: 'ram' | 'flash'): TightestMemory | null | undefined => {
+    const given = (t[role] as { tightest?: TightestMemory | null } | undefined)?.tightest;
+    if (given !== undefined) return given;
+    const r = x as Partial<TargetResult>;
+    return Array.isArray(r.placements) && Array.isArray(r.memories) ? tightestMemory(r as TargetResult, role) : undefined;
+  };
+  const ram = fitOf(t.ram, t.memoryErrorPct?.activationRam, ramParts, tightestOf('ram'));
+  const flash = fitOf(t.flash, t.memoryErrorPct?.weightsFlash, flashParts, tightestOf('flash'));
   const profile = ctx.profile ?? profileOf(t.id);
   const cls = t.class ?? profile?.class;
   const parts = memoryParts({ ...t, ...(cls ? { class: cls } : {}), notes: Array.isArray(t.notes) ? t.notes.map(String) : [] }, profile ? calibrationEntry(profile) : undefined, ctx.bounds);

@@ -69,6 +69,26 @@ function totalError(parts: ReportMemoryPart[]): { span: string; note: string } {
   return { span, note };
 }
 
+/** "119.7 KiB free (23 %)" or "short by 45.6 KiB (9 %)": the room left in `capacityBytes`, or the shortfall. */
+function roomWords(marginBytes: number, capacityBytes: number): string {
+  const pct = formatPct(capacityBytes > 0 ? (100 * Math.abs(marginBytes)) / capacityBytes : 0, 0);
+  return marginBytes >= 0 ? `${formatBytes(marginBytes)} free (${pct})` : `short by ${formatBytes(-marginBytes)} (${pct})`;
+}
+
+/**
+ * The margin under a RAM / flash bar. When one memory holding the role binds before the role's whole capacity
+ * (external memory included) does, its room leads, as check's cells give it: the H747's AXI SRAM at 23 % free
+ * reads as such, not as "99 % of capacity" because of 32 MiB of SDRAM. The whole-role margin follows.
+ */
+function marginLine(fit: ReportMemoryFit, marginPct: number): string {
+  const t = fit.tightest;
+  if (!t || t.capacityBytes >= fit.capacityBytes) {
+    return `<div class="margin ${fit.marginBytes < 0 ? 'neg' : 'pos'}">margin ${fit.marginBytes >= 0 ? '+' : '−'}${esc(formatBytes(Math.abs(fit.marginBytes)))} (${fit.marginBytes >= 0 ? '' : '−'}${esc(formatPct(Math.abs(marginPct), 0))} of capacity)</div>`;
+  }
+  return `<div class="margin ${t.marginBytes < 0 ? 'neg' : 'pos'}" data-tightest>${esc(`tightest, ${t.name}: ${roomWords(t.marginBytes, t.capacityBytes)}`)}</div>
+  <div class="parts">${esc(`every memory it may use, external included: ${roomWords(fit.marginBytes, fit.capacityBytes)}`)}</div>`;
+}
+
 /**
  * RAM or flash demand against capacity. With internal and external memory, one bar each (internal use
  * against on-chip capacity, external use against the external memory), so a spill is visible at a glance.
@@ -98,7 +118,7 @@ function memoryBar(kind: 'RAM' | 'Flash', fit: ReportMemoryFit): string {
   return `<div class="membar${over ? ' over' : ''}" data-memory="${kind === 'RAM' ? 'ram' : 'flash'}" role="img" aria-label="${kind} ${esc(formatBytes(used))} of ${esc(formatBytes(fit.capacityBytes))}">
   ${bars}
   <div class="memtext"><strong>${esc(formatBytes(used))}</strong> ${total.span} of ${esc(formatBytes(fit.capacityBytes))}${!split && fit.externalBytes > 0 && fit.internalBytes === 0 ? ' (external)' : ''}</div>${total.note}
-  <div class="margin ${fit.marginBytes < 0 ? 'neg' : 'pos'}">margin ${fit.marginBytes >= 0 ? '+' : '−'}${esc(formatBytes(Math.abs(fit.marginBytes)))} (${fit.marginBytes >= 0 ? '' : '−'}${esc(formatPct(Math.abs(marginPct), 0))} of capacity)</div>${where}${parts}
+  ${marginLine(fit, marginPct)}${where}${parts}
 </div>`;
 }
 
@@ -289,13 +309,8 @@ ${chartFigure('chart-planners', 'ST plan vs best achievable', 'Peak activation R
 function sweepCell(t: ReportTargetResult | undefined): string {
   if (!t) return '<td>—</td>';
   const ram = t.ram.internalBytes + t.ram.externalBytes;
-  // as the fit table: a latency without an error figure says so ("± n/a") instead of looking exact
-  const err =
-    t.latencyMs === null
-      ? ''
-      : t.latencyErrorPct !== null
-        ? ` <span class="err">±${esc(formatPct(t.latencyErrorPct, 0))}</span>`
-        : ' <span class="err none" title="No leave-one-model-out error available for this prediction (thin data)">± n/a</span>';
+  // as the fit table: the same "± 6.8 %" (not "±7 %" here and "± 6.8 %" there), and "± n/a" without an error figure
+  const err = t.latencyMs === null ? '' : ` ${errorNote(t.latencyErrorPct)}`;
   const spill = t.ram.externalBytes > 0 ? ' <span class="muted">(external RAM)</span>' : '';
   return `<td class="${t.fits ? 'okc' : 'badc'}"><span class="mark">${t.fits ? '✓' : '✗'}</span> ${esc(formatMs(t.latencyMs))}${err}<div class="sub">RAM ${esc(formatBytes(ram))}${spill}</div></td>`;
 }

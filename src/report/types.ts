@@ -51,6 +51,11 @@ export interface ReportMemoryFit {
    * combinedError) and null when a part has none; without, as given (a hand-made or older input).
    */
   errorPct?: number | null;
+  /**
+   * The memory that binds (check --json `tightest`): of the memories holding this role, the one with the least room
+   * relative to its size. Absent in an older input; the page then gives the role's margin alone.
+   */
+  tightest?: { name: string; usedBytes: number; capacityBytes: number; marginBytes: number };
   /** Parts of the demand, e.g. { activations: …, runtime: … } or { weights: …, code: … }. */
   parts?: Record<string, number>;
   /** The same parts, each with the expected error of its own quantity on this target (what the page shows when given). */

@@ -7,7 +7,8 @@ import type { Command } from 'commander';
 import { analyzeModel } from '../../analyzer/analyze.ts';
 import type { Analysis, Layer } from '../../analyzer/layer.ts';
 import { addModelOptions, loadModelForCli, type ModelCliOptions } from '../model-options.ts';
-import { formatMemorySummary, planMemory, type MemoryReport } from '../../analyzer/memory/index.ts';
+import { planMemory, type MemoryReport } from '../../analyzer/memory/index.ts';
+import { renderMemorySummary } from '../format/memory-summary.ts';
 import { analysisToJson, stPeakBytes } from '../format/analysis-json.ts';
 import { formatBytesExact, formatCompact, formatCount, formatShape, truncateLeft } from '../format/numbers.ts';
 import { renderKeyValues, renderTable } from '../format/table.ts';
@@ -100,7 +101,7 @@ export function renderAnalysis(a: Analysis, memory?: MemoryReport): string {
   return parts.join('\n');
 }
 
-/** Per planner: peak bytes, the layer at the peak and the buffers live there (memory/format.ts). */
+/** Per planner: peak bytes, the layer at the peak and the buffers live there (format/memory-summary.ts). */
 function renderMemory(memory: MemoryReport | undefined): string {
-  return memory ? formatMemorySummary(memory) : '';
+  return memory ? renderMemorySummary(memory) : '';
 }

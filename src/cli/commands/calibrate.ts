@@ -5,15 +5,21 @@
  */
 import type { Command } from 'commander';
 import { calibrate, CALIBRATION_ERROR_PATH, QUANTITIES, writeCalibrationError, type QuantityError } from '../../targets/calibration/calibrate.ts';
-import { renderTable } from '../format/table.ts';
+import { NARROW_TABLE_COLUMNS, wrapNote } from '../format/fit-table.ts';
+import { renderTable, wrapText } from '../format/table.ts';
+import { signedPct } from './targets.ts';
 
 const LABEL = { latency: 'latency', activationRam: 'activation RAM', weightsFlash: 'weights flash', runtimeRam: 'runtime RAM', codeFlash: 'code flash' } as const;
 
-function cell(e: QuantityError): string {
+/** "6.8% / +31% (14m 29r)": MAPE / worst signed error ("0%", not "-0%", when it rounds to zero); `sep` before the counts. */
+function cell(e: QuantityError, sep = ' '): string {
   if (!e.summary) return e.status === 'thin' ? 'too thin' : '—';
   const s = e.summary;
-  return `${s.mapePct.toFixed(1)}% / ${s.worstPct >= 0 ? '+' : ''}${s.worstPct.toFixed(0)}% (${s.models}m ${s.rows}r)${e.status === 'thin' ? ' THIN' : ''}`;
+  return `${s.mapePct.toFixed(1)}% / ${signedPct(s.worstPct)}${sep}(${s.models}m ${s.rows}r)${e.status === 'thin' ? ' THIN' : ''}`;
 }
+
+/** The default table's widths (padding included): 7 columns + 8 borders = NARROW_TABLE_COLUMNS at most, as check's. */
+const NARROW_WIDTHS = { target: 18, tool: 18, quantity: 14 };
 
 /**
  * The tool version a target's row was fitted on: the latency's, or, where latency is too thin to have one
@@ -30,14 +36,23 @@ export function registerCalibrate(program: Command): void {
     .description('Refit on ST\'s published tables and print the leave-one-model-out error per target')
     .option('--json', 'print the full report (per-row predictions included) as JSON')
     .option('--write', `store the error table as ${CALIBRATION_ERROR_PATH.replace(/.*\/data\//, 'data/')}`)
-    .action((opts: { json?: boolean; write?: boolean }) => {
+    .option('--wide', `one line per target and per note (about 170 characters and more; default: within ${NARROW_TABLE_COLUMNS})`)
+    .action((opts: { json?: boolean; write?: boolean; wide?: boolean }) => {
       const report = calibrate();
       if (opts.write) writeCalibrationError(report);
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
         return;
       }
-      const rows = report.targets.map((t) => [t.name, toolOf(t.errors), ...QUANTITIES.map((q) => cell(t.errors[q]))]);
+      // the default table puts each cell's counts on a second line and wraps the notes; --wide is the old layout
+      const rows = report.targets.map((t) => [t.name, toolOf(t.errors), ...QUANTITIES.map((q) => cell(t.errors[q], opts.wide ? ' ' : '\n'))]);
+      const columns = [
+        { header: 'target', width: NARROW_WIDTHS.target },
+        { header: 'tool', width: NARROW_WIDTHS.tool },
+        ...QUANTITIES.map((q) => ({ header: LABEL[q], align: 'right' as const, width: NARROW_WIDTHS.quantity })),
+      ];
+      const fit = (line: string) => (opts.wide ? line : wrapNote(line));
+      const heading = 'Leave-one-model-out error (MAPE / worst, models, rows) per target, newest tool version. Each architecture is predicted by a fit that never saw it.';
       const notes = report.targets.flatMap((t) =>
         QUANTITIES.filter((q) => t.errors[q].note || t.errors[q].details).flatMap((q) => [
           ...(t.errors[q].note ? [`  ${t.name} ${LABEL[q]}: ${t.errors[q].note}`] : []),
@@ -46,10 +61,10 @@ export function registerCalibrate(program: Command): void {
       );
       process.stdout.write(
         [
-          'Leave-one-model-out error (MAPE / worst, models, rows) per target, newest tool version. Each architecture is predicted by a fit that never saw it.',
+          opts.wide ? heading : wrapText(heading, NARROW_TABLE_COLUMNS),
           'activation RAM and weights flash have no fitted parameter: analyzer figure vs published.',
-          renderTable([{ header: 'target' }, { header: 'tool' }, ...QUANTITIES.map((q) => ({ header: LABEL[q], align: 'right' as const }))], rows),
-          notes.length ? `notes:\n${notes.join('\n')}` : '',
+          opts.wide ? renderTable(columns.map(({ width: _, ...c }) => c), rows) : renderTable(columns, rows),
+          notes.length ? `notes:\n${notes.map(fit).join('\n')}` : '',
           opts.write ? `written: ${CALIBRATION_ERROR_PATH}` : '',
         ]
           .filter(Boolean)

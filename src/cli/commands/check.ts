@@ -5,11 +5,10 @@
  */
 import type { Command } from 'commander';
 import { addModelOptions, analyzeAtForCli, loadModelForCli, type ModelCliOptions } from '../model-options.ts';
-import { DEFAULT_TARGETS, evaluateTargets, type TargetResult } from '../../targets/evaluate.ts';
+import { DEFAULT_TARGETS, evaluateTargets, resolveTarget, type TargetResult } from '../../targets/evaluate.ts';
 import { formatBytes, formatCount, parseResolution, resultJson } from '../../targets/present.ts';
-import { boundedActivationsCell, boundedLatencyCell, boundedRoleCell, FIT_TABLE_LEGEND, thinLatencyLines, verdictLine } from '../format/fit-notes.ts';
+import { boundedActivationsCell, boundedLatencyCell, boundedRoleCell, FIT_TABLE_LEGEND, fittedLatencyKeys, groupedNoteLines, noLatencyLines, thinLatencyLines, uncalibratedLatencyLines, verdictLine } from '../format/fit-notes.ts';
 import { NARROW_FIT_COLUMNS, NARROW_TABLE_COLUMNS, narrowFitRow, wrapNote } from '../format/fit-table.ts';
-import { formatByteFigures } from '../format/numbers.ts';
 import { renderTable, wrapText } from '../format/table.ts';
 import { uniqueTargets } from '../target-list.ts';
 import { safeOutput } from '../format/safe-text.ts';
@@ -21,7 +20,8 @@ interface CheckOptions extends ModelCliOptions {
   wide?: boolean;
 }
 
-const NARROW_TABLE_LEGEND = 'Limiting memory as a table column, one line per target: --wide; every memory with its bytes: --json.';
+// FIT_TABLE_LEGEND already points to --json for every memory's bytes
+const NARROW_TABLE_LEGEND = 'Limiting memory as a table column, one line per target: --wide.';
 
 /** The default table (fit-table.ts): the limiting memory goes under it (limitingLine). Same figures as --wide. */
 function narrowTable(results: readonly TargetResult[]): string {
@@ -62,7 +62,8 @@ export function registerCheck(program: Command): void {
       const res = opts.resolution !== undefined ? [parseResolution(opts.resolution)] : undefined;
       const { model, inputShapes } = loadModelForCli(path, opts);
       const analysis = analyzeAtForCli(path, model, res?.[0], inputShapes);
-      const results = evaluateTargets(analysis, opts.target?.length ? uniqueTargets(opts.target) : DEFAULT_TARGETS);
+      const targetNames = opts.target?.length ? uniqueTargets(opts.target) : DEFAULT_TARGETS;
+      const results = evaluateTargets(analysis, targetNames);
       const allFit = results.every((r) => r.fits);
       if (opts.json) {
         const json = {
@@ -84,10 +85,15 @@ export function registerCheck(program: Command): void {
         const table = opts.wide ? wideTable(results) : narrowTable(results);
         // the narrow layout wraps its notes to the table's width too; --wide keeps one line each
         const fit = (line: string) => (opts.wide ? line : wrapNote(line));
-        const notes = results.flatMap((r) => r.notes.map((n) => fit(`  ${r.name}: ${formatByteFigures(n)}`)));
-        const thin = thinLatencyLines(results).split('\n').map((l) => (l.startsWith('  ') ? fit(l) : l)).join('\n');
+        const notes = groupedNoteLines(results).map(fit);
+        // a target with no latency, or one with no error figure and no reason given, is explained from its profile
+        const profiles = results.some((r) => r.latencyMs === null || (r.latencyStatus === 'none' && !r.latencyNote)) ? targetNames.map((t) => resolveTarget(t)) : [];
+        const thinLines = [thinLatencyLines(results), ...uncalibratedLatencyLines(results, profiles)].filter(Boolean);
+        if (thinLines.length && !thinLines[0]!.startsWith('latency from thin data')) thinLines.unshift('latency from thin data (no reliable error figure):');
+        const thin = thinLines.join('\n').split('\n').map((l) => (l.startsWith('  ') ? fit(l) : l)).join('\n');
+        const none = profiles.length ? noLatencyLines(results, profiles, fittedLatencyKeys()).split('\n').map((l) => (l.startsWith('  ') ? fit(l) : l)).join('\n') : '';
         process.stdout.write(safeOutput(
-          [opts.wide ? head : wrapText(head, NARROW_TABLE_COLUMNS), table, verdictLine(results), opts.wide ? '' : limitingLine(results), notes.length ? `notes:\n${notes.join('\n')}` : '', thin, FIT_TABLE_LEGEND, opts.wide ? '' : NARROW_TABLE_LEGEND]
+          [opts.wide ? head : wrapText(head, NARROW_TABLE_COLUMNS), table, verdictLine(results), opts.wide ? '' : limitingLine(results), notes.length ? `notes:\n${notes.join('\n')}` : '', thin, none, FIT_TABLE_LEGEND, opts.wide ? '' : NARROW_TABLE_LEGEND]
             .filter(Boolean)
             .join('\n') + '\n',
         ));

@@ -8,10 +8,10 @@
  */
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { addModelOptions, analyzeAtForCli, loadModelForCli, type ModelCliOptions } from '../model-options.ts';
+import { addModelOptions, analyzeAtForCli, loadModelForCli, parseSweepResolutions, type ModelCliOptions } from '../model-options.ts';
 import { EdgefitError } from '../../analyzer/errors.ts';
 import { DEFAULT_TARGETS, evaluateTargets, type TargetResult } from '../../targets/evaluate.ts';
-import { formatBytes, formatCount, parseResolutions, resultJson } from '../../targets/present.ts';
+import { formatBytes, formatCount, resultJson } from '../../targets/present.ts';
 import { boundedActivationsCell, boundedLatencyCell, boundedRoleCell, FIT_TABLE_LEGEND, thinLatencyLines } from '../format/fit-notes.ts';
 import { NARROW_FIT_COLUMNS, NARROW_TABLE_COLUMNS, narrowFitRow, wrapNote } from '../format/fit-table.ts';
 import { renderTable, type SpanRow, wrapText } from '../format/table.ts';
@@ -47,12 +47,12 @@ export function registerCompare(program: Command): void {
     .option('--json', 'print JSON (variants[], each with targets[] as check --json; docs/json.md)')
     .option('--no-progress', 'never show the progress bar');
   addModelOptions(cmd).action((models: string[], opts: CompareOptions) => {
-      const resolutions: (number | undefined)[] = opts.resolutions ? parseResolutions(opts.resolutions) : [undefined];
+      const resolutions: (number | undefined)[] = opts.resolutions ? parseSweepResolutions(opts.resolutions) : [undefined];
       if (models.length === 1 && !opts.resolutions) throw new EdgefitError('USAGE', 'compare: give --resolutions for one model, or several models to compare');
       const targets = opts.target?.length ? uniqueTargets(opts.target) : DEFAULT_TARGETS;
       const jobs = models.flatMap((m) => resolutions.map((r) => ({ model: m, resolution: r })));
       const showBar = !opts.json && opts.progress !== false && process.stderr.isTTY === true && jobs.length > 1;
-      const bar = showBar ? new cliProgress.SingleBar({ stream: process.stderr, format: 'compare [{bar}] {value}/{total} {job}', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic) : undefined;
+      const bar = showBar ? new cliProgress.SingleBar({ stream: process.stderr, format: 'compare [{bar}] {value}/{total} {job}', barsize: PROGRESS_BAR_CHARS, hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic) : undefined;
       bar?.start(jobs.length, 0, { job: '' });
       const variants: CompareVariant[] = [];
       // each file is read once (with the size caps); --input-shape applies to every file and resolutions on top
@@ -60,7 +60,7 @@ export function registerCompare(program: Command): void {
       const load = (path: string) => loaded.get(path) ?? loaded.set(path, loadModelForCli(path, opts)).get(path)!;
       try {
         for (const j of jobs) {
-          bar?.update(variants.length, { job: `${j.model}${j.resolution ? ` @${j.resolution}` : ''}` });
+          bar?.update(variants.length, { job: progressLabel(j.model, j.resolution) });
           const { model, inputShapes } = load(j.model);
           const a = analyzeAtForCli(j.model, model, j.resolution, inputShapes);
           const results = evaluateTargets(a, targets);
@@ -86,6 +86,17 @@ export function registerCompare(program: Command): void {
       const thinText = opts.wide ? thin : thin.split('\n').map((l) => (l.startsWith('  ') ? wrapNote(l) : wrapText(l, NARROW_TABLE_COLUMNS))).join('\n');
       process.stdout.write(safeOutput([partial, thinText, FIT_TABLE_LEGEND].filter(Boolean).join('\n') + '\n'));
     });
+}
+
+/**
+ * The progress bar's job: the file name and size as the table's heading rows name a variant ("model.tflite @128"),
+ * not the path, which pushed the bar past an 80-column terminal.
+ */
+/** The bar's width: with "compare [", "] 6/6 " and a usual file name, within 80 columns. */
+export const PROGRESS_BAR_CHARS = 18;
+
+export function progressLabel(model: string, resolution: number | undefined): string {
+  return `${model.split(/[\\/]/).pop()}${resolution ? ` @${resolution}` : ''}`;
 }
 
 /**

@@ -7,12 +7,13 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { buildReportInput } from '../../report/build-input.ts';
-import { formatBytes, formatMs, formatPct } from '../../report/format.ts';
+import { formatBytes, formatMs } from '../../report/format.ts';
 import { METRIC_LABELS, renderReport } from '../../report/render.ts';
 import type { PublishedFigure, ReportInput } from '../../report/types.ts';
 import { writeReport } from '../../report/write.ts';
 import { buildZooModel } from '../../zoo/index.ts';
-import { renderTable } from '../format/table.ts';
+import { NARROW_TABLE_COLUMNS } from '../format/fit-table.ts';
+import { renderTable, wrapText } from '../format/table.ts';
 import { ensureFolder, writeOutputFile } from '../output-file.ts';
 
 export const DEMO_NETWORK = 'st_efficientnet_lc_v1';
@@ -62,7 +63,7 @@ function summaryTable(input: ReportInput): string {
         const t = p.targets.find((x) => x.id === id);
         if (!t) return '—';
         // check and compare print a latency without an error figure the same way
-        const err = t.latencyMs === null ? '' : t.latencyErrorPct !== null ? ` ±${formatPct(t.latencyErrorPct, 0)}` : ' (thin data)';
+        const err = t.latencyMs === null ? '' : t.latencyErrorPct !== null ? ` ±${t.latencyErrorPct.toFixed(1)}%` : ' (thin data)';
         return `${t.fits ? 'fits' : 'NO FIT'}  ${formatMs(t.latencyMs)}${err}`;
       }),
     ];
@@ -70,7 +71,7 @@ function summaryTable(input: ReportInput): string {
   return renderTable([{ header: 'target' }, ...points.map((p) => ({ header: `${p.resolution} px`, align: 'left' as const }))], rows);
 }
 
-export const DEMO_LEGEND = 'latency in ms at the clock ST benchmarks; ±x % = leave-one-model-out MAPE of the latency model (edgefit calibrate); thin data = too few models behind the figure for an error.';
+export const DEMO_LEGEND = 'latency in ms at the clock ST benchmarks; ±x% = leave-one-model-out MAPE of the latency model (edgefit calibrate); thin data = too few models behind the figure for an error.';
 
 /** Every metric a published figure can have, in the demo line's words (the type keeps the list complete). */
 const metricWords = (metric: PublishedFigure['metric']): string => METRIC_LABELS[metric];
@@ -122,8 +123,9 @@ export function registerDemo(program: Command): void {
         ...(input.sweep ?? []).map((p) => `  ${p.resolution} px: ${(p.macs / 1e6).toFixed(1)} M MACs, weights ${formatBytes(p.weightBytes)}${p.activationPeakBytes !== undefined ? `, activations ${formatBytes(p.activationPeakBytes)}` : ''}`),
         '',
         summaryTable(input),
-        DEMO_LEGEND,
-        ...(publishedLine(input) ? ['', publishedLine(input)!] : []),
+        // the sentences under the table are wrapped to the width check's and compare's tables keep
+        wrapText(DEMO_LEGEND, NARROW_TABLE_COLUMNS),
+        ...(publishedLine(input) ? ['', wrapText(publishedLine(input)!, NARROW_TABLE_COLUMNS)] : []),
         '',
         `${a.layers.length} layers at ${DEMO_RESOLUTIONS[DEMO_RESOLUTIONS.length - 1]} px; full report with charts:`,
         `  ${written.path}`,

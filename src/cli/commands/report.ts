@@ -4,8 +4,7 @@
  */
 import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
-import { parseResolutions as parseResolutionList } from '../../targets/present.ts';
-import { addModelOptions, analyzeAtForCli, loadModelForCli, type ModelCliOptions } from '../model-options.ts';
+import { addModelOptions, analyzeAtForCli, loadModelForCli, parseSweepResolutions, type ModelCliOptions } from '../model-options.ts';
 import { buildReportInput } from '../../report/build-input.ts';
 import { publishedQueryForFile } from '../../report/published.ts';
 import { isEdgefitError } from '../../analyzer/errors.ts';
@@ -21,7 +20,7 @@ interface ReportCliOptions extends ModelCliOptions {
 
 /** The sweep sizes of --resolutions (same rules as compare), sorted and without repeats. */
 export function parseResolutions(text: string): number[] {
-  return [...new Set(parseResolutionList(text))].sort((a, b) => a - b);
+  return [...new Set(parseSweepResolutions(text))].sort((a, b) => a - b);
 }
 
 export function defaultReportPath(modelPath: string): string {

@@ -3,14 +3,26 @@ import type { Command } from 'commander';
 import { calibratedModels, calibrationEntryFor } from '../../targets/evaluate.ts';
 import { borrowedModelShort } from '../../targets/latency/engine-words.ts';
 import { listTargets } from '../../targets/resolve.ts';
+import { formatCapacity } from '../../targets/present.ts';
+import { NARROW_TABLE_COLUMNS } from '../format/fit-table.ts';
 import { formatBytes } from '../format/numbers.ts';
-import { renderTable } from '../format/table.ts';
+import { type Column, renderTable, wrapText } from '../format/table.ts';
 
-/** "+11%", "-10%": the worst error with its sign, as calibrate prints it. */
-function signedPct(pct: number): string {
+/** "+11%", "-10%": the worst error with its sign, as calibrate prints it; "0%" when it rounds to zero (not "-0%"). */
+export function signedPct(pct: number): string {
   const rounded = pct.toFixed(0);
-  return `${pct >= 0 && !rounded.startsWith('-') ? '+' : ''}${rounded}%`;
+  if (Number(rounded) === 0) return '0%';
+  return `${pct > 0 ? '+' : ''}${rounded}%`;
 }
+
+/** The default table's columns (widths with padding; 5 columns + 6 borders = NARROW_TABLE_COLUMNS, as check's). */
+const NARROW_TARGET_COLUMNS: Column[] = [
+  { header: 'target', width: 20 },
+  { header: 'engines', width: 21 },
+  { header: 'memories ([act] activations, [w] weights)', width: 34 },
+  { header: 'latency LOO MAPE', width: 20 },
+  { header: 'memory error', width: 19 },
+];
 
 /** "Cortex-M7 400 MHz", "Cortex-A35 1500 MHz ×2"; no second count when the name already carries it ("2x Cortex-A7"). */
 export function engineLabel(g: { name: string; clockMHz: number; cores: number }): string {
@@ -22,8 +34,9 @@ export function registerTargets(program: Command): void {
   program
     .command('targets')
     .description('List target profiles with their memories, engines and leave-one-model-out calibration error')
+    .option('--wide', `one line per memory and engine, the class as a column (about 270 characters wide; default: within ${NARROW_TABLE_COLUMNS})`)
     .option('--json', 'print JSON (every profile with its memories, engines and calibration error)')
-    .action((opts: { json?: boolean }) => {
+    .action((opts: { json?: boolean; wide?: boolean }) => {
       const profiles = listTargets();
       const { errors, engineModels } = calibratedModels();
       if (opts.json) {
@@ -42,13 +55,23 @@ export function registerTargets(program: Command): void {
           const summary = e?.[q]?.summary;
           return summary ? `${summary.mapePct.toFixed(1)}%${e![q]!.status === 'thin' ? ' THIN' : ''}` : '—';
         };
-        const memories = p.memories.map((m) => `${m.name} ${formatBytes(m.bytes)}${m.activations ? ' [act]' : ''}${m.weights ? ' [w]' : ''}`).join('\n');
+        // the default table gives capacities as check does (512 KiB, not 512.00 KiB); --wide keeps the old table
+        const size = opts.wide ? formatBytes : formatCapacity;
+        const memories = p.memories.map((m) => `${m.name} ${size(m.bytes)}${m.activations ? ' [act]' : ''}${m.weights ? ' [w]' : ''}`).join('\n');
         const engines = p.engines.map(engineLabel).join('\n');
-        return [`${p.name}\n(${p.aliases.slice(0, 3).join(', ')})`, p.class, engines, memories, latCell, `act ${mem('activationRam')}\nweights ${mem('weightsFlash')}\nruntime ${mem('runtimeRam')}\ncode ${mem('codeFlash')}`];
+        const memoryErrors = `act ${mem('activationRam')}\nweights ${mem('weightsFlash')}\nruntime ${mem('runtimeRam')}\ncode ${mem('codeFlash')}`;
+        const aliases = p.aliases.slice(0, 3).join(', ');
+        if (opts.wide) return [`${p.name}\n(${aliases})`, p.class, engines, memories, latCell, memoryErrors];
+        return [`${p.name}\n${p.class.toUpperCase()}${aliases ? `; also ${aliases}` : ''}`, engines, memories, latCell, memoryErrors];
       });
+      const table = opts.wide
+        ? renderTable([{ header: 'target (aliases)' }, { header: 'class' }, { header: 'engines' }, { header: 'memories ([act] activations, [w] weights)' }, { header: 'latency LOO MAPE' }, { header: 'memory error' }], rows)
+        : renderTable(NARROW_TARGET_COLUMNS, rows);
+      const legend = "Errors: leave-one-model-out on ST's published tables, newest tool version (edgefit calibrate). THIN = too few models to trust.";
       process.stdout.write(
-        renderTable([{ header: 'target (aliases)' }, { header: 'class' }, { header: 'engines' }, { header: 'memories ([act] activations, [w] weights)' }, { header: 'latency LOO MAPE' }, { header: 'memory error' }], rows) +
-          '\nErrors: leave-one-model-out on ST\'s published tables, newest tool version (edgefit calibrate). THIN = too few models to trust.\n',
+        opts.wide
+          ? `${table}\n${legend}\n`
+          : `${table}\n${wrapText(legend, NARROW_TABLE_COLUMNS)}\nOne line per memory and engine: --wide; every field with its source: --json.\n`,
       );
     });
 }

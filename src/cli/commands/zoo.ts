@@ -6,6 +6,7 @@ import Table from 'cli-table3';
 import type { Command } from 'commander';
 import { EdgefitError } from '../../analyzer/errors.ts';
 import { buildZooModel, listNetworks, ZOO_IO_VALUES, type ZooIo, type ZooResolution } from '../../zoo/index.ts';
+import { formatBytesExact } from '../format/numbers.ts';
 import { writeOutputFile } from '../output-file.ts';
 
 function numberOption(flag: string, integer: boolean) {
@@ -72,7 +73,8 @@ function build(net: string, flags: BuildFlags): void {
   });
   const path = resolve(flags.output ?? `${model.name}.onnx`);
   writeOutputFile(path, model.bytes);
-  process.stdout.write(`${model.description}\nwrote ${path} (${model.bytes.length} bytes)\n`);
+  // bytes as every other command prints them ("591,415 B", not "591415 bytes")
+  process.stdout.write(`${model.description}\nwrote ${path} (${formatBytesExact(model.bytes.length)})\n`);
   if (model.int4Layers.length > 0) process.stdout.write(`int4 weights: ${model.int4Layers.join(', ')}\n`);
 }
 

@@ -2,7 +2,8 @@
  * The lines `check` and `compare` print under their fit tables: what the cells mean, and why a latency
  * carries no error figure. One wording for both commands.
  */
-import { CODE_FLASH_LOWER_BOUND_NOTE_START, PARTIAL_NOTE_START, type TargetResult } from '../../targets/evaluate.ts';
+import { calibratedModels, CODE_FLASH_LOWER_BOUND_NOTE_START, PARTIAL_NOTE_START, type TargetResult } from '../../targets/evaluate.ts';
+import type { TargetProfile } from '../../targets/profile-schema.ts';
 import { formatBytes, latencyCell, roleCell, roleCellLines } from '../../targets/present.ts';
 import { formatByteFigures } from './numbers.ts';
 
@@ -26,12 +27,73 @@ export function thinLatencyLines(results: readonly TargetResult[]): string {
   const lines: string[] = [];
   for (const r of results) {
     if (r.latencyStatus !== 'thin') continue;
-    const line = `  ${r.name}: ${formatByteFigures(r.latencyNote)}`;
+    // the heading says "thin data" already
+    const line = `  ${r.name}: ${formatByteFigures(r.latencyNote).replace(/^thin data: /, '')}`;
     if (seen.has(line)) continue;
     seen.add(line);
     lines.push(line);
   }
   return lines.length ? `latency from thin data (no reliable error figure):\n${lines.join('\n')}` : '';
+}
+
+/**
+ * "no latency figure:" and one line per target the table prints "— (no model)" for, with why: a profile whose
+ * engine names a calibration key no published rows were fitted for (a user's profile: `"calibrationKey":
+ * "cortex-m4"`) is told the keys that have a model. '' when every target has a latency. `profiles[i]` is the
+ * profile of `results[i]`; the same line met again (compare's variants) is printed once.
+ */
+export function noLatencyLines(results: readonly TargetResult[], profiles: readonly TargetProfile[], fittedKeys: readonly string[]): string {
+  const lines = new Set<string>();
+  results.forEach((r, i) => {
+    if (r.latencyMs !== null) return;
+    const p = profiles[i];
+    const engine = p?.engines.find((e) => e.id === p.defaultEngine) ?? p?.engines[0];
+    const why =
+      engine && !fittedKeys.includes(engine.calibrationKey)
+        ? `its engine ${engine.name} has "calibrationKey": "${engine.calibrationKey}", which no published rows were fitted for; keys with a latency model: ${fittedKeys.join(', ')}`
+        : r.latencyNote || 'no latency model for this target';
+    lines.add(`  ${r.name}: ${why}`);
+  });
+  return lines.size ? `no latency figure:\n${[...lines].join('\n')}` : '';
+}
+
+/**
+ * One line per target whose latency carries no error figure and no reason for it (a user's profile whose id and
+ * `calibrationTargets` name no calibrated board: the table says "(thin data)", the JSON `latencyStatus: 'none'`
+ * with an empty note), naming the boards it may take its calibration from. The lines go under check's
+ * "latency from thin data" heading.
+ */
+export function uncalibratedLatencyLines(results: readonly TargetResult[], profiles: readonly TargetProfile[]): string[] {
+  const calibrated = calibratedModels().errors.targets.map((t) => t.target);
+  return results.flatMap((r, i) => {
+    const p = profiles[i];
+    if (r.latencyMs === null || r.latencyStatus !== 'none' || r.latencyNote || !p) return [];
+    const named = [...new Set([p.id, ...(p.calibrationTargets ?? [])])];
+    return [`  ${r.name}: no calibration error for this profile: neither its id nor its "calibrationTargets" (${named.join(', ')}) is a calibrated board; "calibrationTargets" may name one of ${calibrated.join(', ')}`];
+  });
+}
+
+/** The calibration keys (profile engines' `calibrationKey`) that have a fitted latency model, in fit order. */
+export function fittedLatencyKeys(): string[] {
+  return [...new Set([...calibratedModels().engineModels.keys()].map((k) => k.split(/[:@]/)[0]!))];
+}
+
+/**
+ * check's "notes:" lines: each note once, after the names of every target it is said of, in the targets' order
+ * ("  STM32H747I-DISCO, STM32F769I-DISCO: activation RAM: …"), byte figures as the table gives them. The same
+ * sentence under three boards read as three findings.
+ */
+export function groupedNoteLines(results: readonly TargetResult[]): string[] {
+  const targetsOf = new Map<string, string[]>();
+  for (const r of results) {
+    for (const n of r.notes) {
+      const text = formatByteFigures(n);
+      const names = targetsOf.get(text) ?? [];
+      if (!names.includes(r.name)) names.push(r.name);
+      targetsOf.set(text, names);
+    }
+  }
+  return [...targetsOf].map(([text, names]) => `  ${names.join(', ')}: ${text}`);
 }
 
 /**

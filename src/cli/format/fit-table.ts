@@ -21,7 +21,9 @@ export const NARROW_FIT_COLUMNS: Column[] = [
 
 /** One target's row of the narrow table. */
 export function narrowFitRow(r: TargetResult): string[] {
-  return [r.name, r.fits ? 'yes' : 'NO', boundedActivationsCell(r), boundedRoleLines(r, 'ram'), boundedRoleLines(r, 'flash'), boundedLatencyCell(r)];
+  // "— (no model)" is one character wider than the column: broken after the dash, not inside "(no model)"
+  const latency = boundedLatencyCell(r).replace(/^— \(/, '—\n(');
+  return [r.name, r.fits ? 'yes' : 'NO', boundedActivationsCell(r), boundedRoleLines(r, 'ram'), boundedRoleLines(r, 'flash'), latency];
 }
 
 /** A "  TARGET: text" line wrapped to the narrow table's width, continuation lines indented under the text. */
