@@ -1,5 +1,6 @@
 /** `edgefit targets [--json]`: the built-in target profiles, their memories, engines and calibration error. */
 import type { Command } from 'commander';
+import { safeOutput } from '../format/safe-text.ts';
 import { calibratedModels, calibrationEntryFor } from '../../targets/evaluate.ts';
 import { borrowedModelShort } from '../../targets/latency/engine-words.ts';
 import { listTargets } from '../../targets/resolve.ts';
@@ -40,7 +41,7 @@ export function registerTargets(program: Command): void {
       const profiles = listTargets();
       const { errors, engineModels } = calibratedModels();
       if (opts.json) {
-        process.stdout.write(`${JSON.stringify({ targets: profiles.map((p) => ({ ...p, calibration: calibrationEntryFor(p, errors)?.errors ?? null })) }, null, 2)}\n`);
+        process.stdout.write(safeOutput(`${JSON.stringify({ targets: profiles.map((p) => ({ ...p, calibration: calibrationEntryFor(p, errors)?.errors ?? null })) }, null, 2)}\n`));
         return;
       }
       const rows = profiles.map((p) => {
@@ -68,10 +69,13 @@ export function registerTargets(program: Command): void {
         ? renderTable([{ header: 'target (aliases)' }, { header: 'class' }, { header: 'engines' }, { header: 'memories ([act] activations, [w] weights)' }, { header: 'latency LOO MAPE' }, { header: 'memory error' }], rows)
         : renderTable(NARROW_TARGET_COLUMNS, rows);
       const legend = "Errors: leave-one-model-out on ST's published tables, newest tool version (edgefit calibrate). THIN = too few models to trust.";
+      // a user profile (./board.json) names its own memories and engines: shown escaped, as check shows them
       process.stdout.write(
-        opts.wide
-          ? `${table}\n${legend}\n`
-          : `${table}\n${wrapText(legend, NARROW_TABLE_COLUMNS)}\nOne line per memory and engine: --wide; every field with its source: --json.\n`,
+        safeOutput(
+          opts.wide
+            ? `${table}\n${legend}\n`
+            : `${table}\n${wrapText(legend, NARROW_TABLE_COLUMNS)}\nOne line per memory and engine: --wide; every field with its source: --json.\n`,
+        ),
       );
     });
 }
