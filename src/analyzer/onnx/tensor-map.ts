@@ -1,0 +1,168 @@
+/**
+ * The ONNX reader's tensor table: tensors gathered by name number while a graph is converted (duplicates found
+ * by number, no string hashed), handed to the IR as a `Map` whose hash index is built on first keyed use.
+ *
+ * Why: V8 hashes a string the first time it is a Map key (every character, ~1 ns each; cached in the string
+ * after that). A loaded YOLO graph holds ~2,000 fresh ~50-character names, and hashing them was ~5 % of load +
+ * shape inference, which reads the tensors in order (forEach) and by name only for the graph inputs. The
+ * reader's own duplicate tests are by the string table's numbers (equal numbers are equal names).
+ */
+import type { TensorInfo } from '../ir.ts';
+
+/**
+ * Tensors by name as gathered by the reader: in insertion order (`names`, `infos`), found by name number
+ * (`id` ≥ 1, the reader's string table) or, for a name the table did not number (id ≤ 0: non-ASCII, a control
+ * character, longer than the table keeps), by the string in a Map. A numbered name never equals an unnumbered
+ * one (numbered names are printable ASCII of at most 256 characters; the others are not), so the two never miss
+ * each other.
+ */
+export class TensorTable {
+  readonly names: string[] = [];
+  readonly infos: TensorInfo[] = [];
+  /** Index + 1 into names/infos, by name number. */
+  private readonly byId: Int32Array;
+  /** Index by name, for unnumbered names (made for the first). */
+  private byName: Map<string, number> | undefined;
+
+  /** `idCount`: the reader numbered its strings 1 … idCount. */
+  constructor(idCount: number) {
+    this.byId = new Int32Array(idCount + 1);
+  }
+
+  /** The tensor named `name` (numbered `id`), if added. */
+  find(name: string, id: number): TensorInfo | undefined {
+    if (id > 0 && id < this.byId.length) {
+      const at = this.byId[id]!;
+      return at === 0 ? undefined : this.infos[at - 1];
+    }
+    const at = this.byName?.get(name);
+    return at === undefined ? undefined : this.infos[at];
+  }
+
+  /** Adds a tensor not added before (the caller checked with `find`). */
+  add(name: string, id: number, info: TensorInfo): void {
+    const at = this.names.length;
+    this.names.push(name);
+    this.infos.push(info);
+    if (id > 0 && id < this.byId.length) this.byId[id] = at + 1;
+    else (this.byName ??= new Map()).set(name, at);
+  }
+}
+
+/**
+ * A Map of tensors by name whose hash index is built when first needed: until then it holds the entries as two
+ * arrays in insertion order. `forEach` and `size` read the arrays; `get` of one of the few names given as
+ * `direct` (the graph's inputs and outputs, which shape inference looks up) compares names; every other use
+ * (get/has of another name, set, delete, clear, keys/values/entries/iteration) first builds the ordinary Map
+ * (same entries, same order) and from then on the object is a plain Map (its prototype is Map.prototype again).
+ * Entries are distinct by construction (TensorTable).
+ */
+export class DeferredTensorMap extends Map<string, TensorInfo> {
+  private pendingNames: string[] | undefined;
+  private pendingInfos: TensorInfo[] | undefined;
+  /** Indexes into the pending arrays answered by `get` without the index. */
+  private direct: number[] | undefined;
+
+  constructor(names: string[], infos: TensorInfo[], direct: number[]) {
+    super();
+    this.pendingNames = names;
+    this.pendingInfos = infos;
+    this.direct = direct;
+  }
+
+  /** Builds the index (the ordinary Map) and turns this object into a plain Map. */
+  private build(): void {
+    const names = this.pendingNames;
+    const infos = this.pendingInfos;
+    if (names === undefined || infos === undefined) return;
+    this.pendingNames = undefined;
+    this.pendingInfos = undefined;
+    this.direct = undefined;
+    for (let i = 0; i < names.length; i++) Map.prototype.set.call(this, names[i]!, infos[i]!);
+    Object.setPrototypeOf(this, Map.prototype);
+  }
+
+  override get(key: string): TensorInfo | undefined {
+    const names = this.pendingNames;
+    if (names !== undefined) {
+      const direct = this.direct!;
+      for (let k = 0; k < direct.length; k++) {
+        const i = direct[k]!;
+        if (names[i] === key) return this.pendingInfos![i];
+      }
+      this.build();
+    }
+    return Map.prototype.get.call(this, key) as TensorInfo | undefined;
+  }
+
+  override has(key: string): boolean {
+    this.build();
+    return Map.prototype.has.call(this, key);
+  }
+
+  override set(key: string, value: TensorInfo): this {
+    this.build();
+    Map.prototype.set.call(this, key, value);
+    return this;
+  }
+
+  override delete(key: string): boolean {
+    this.build();
+    return Map.prototype.delete.call(this, key);
+  }
+
+  override clear(): void {
+    this.build();
+    Map.prototype.clear.call(this);
+  }
+
+  override get size(): number {
+    const names = this.pendingNames;
+    return names !== undefined ? names.length : (Reflect.get(Map.prototype, 'size', this) as number);
+  }
+
+  /**
+   * In insertion order, as Map#forEach. A callback that changes the map while the entries are still pending builds
+   * the index; the walk then goes on over the Map itself after the entries already visited (Map#forEach's
+   * semantics for entries added during the walk; entries deleted during it are skipped).
+   */
+  override forEach(callback: (value: TensorInfo, key: string, map: Map<string, TensorInfo>) => void, thisArg?: unknown): void {
+    const names = this.pendingNames;
+    const infos = this.pendingInfos;
+    if (names === undefined || infos === undefined) {
+      Map.prototype.forEach.call(this, callback as (v: unknown, k: unknown, m: Map<unknown, unknown>) => void, thisArg);
+      return;
+    }
+    let i = 0;
+    for (; i < names.length && this.pendingNames !== undefined; i++) callback.call(thisArg, infos[i]!, names[i]!, this);
+    if (i === names.length) return;
+    // built during the walk: visit what the Map holds after the first i entries given, as a Map walk would
+    const visited = new Set<string>(names.slice(0, i));
+    Map.prototype.forEach.call(
+      this,
+      (v: unknown, k: unknown) => {
+        if (!visited.has(k as string)) callback.call(thisArg, v as TensorInfo, k as string, this);
+      },
+      undefined,
+    );
+  }
+
+  override keys(): MapIterator<string> {
+    this.build();
+    return Map.prototype.keys.call(this) as MapIterator<string>;
+  }
+
+  override values(): MapIterator<TensorInfo> {
+    this.build();
+    return Map.prototype.values.call(this) as MapIterator<TensorInfo>;
+  }
+
+  override entries(): MapIterator<[string, TensorInfo]> {
+    this.build();
+    return Map.prototype.entries.call(this) as MapIterator<[string, TensorInfo]>;
+  }
+
+  override [Symbol.iterator](): MapIterator<[string, TensorInfo]> {
+    return this.entries();
+  }
+}
