@@ -34,6 +34,16 @@ describe('DeferredTensorMap behaves as the Map it stands for', () => {
     expect(deferred.size).toBe(5);
   });
 
+  it('has no own keys of its own: serialised and compared as a plain Map is, before and after its index is built', () => {
+    const { deferred, plain } = pair();
+    expect(Object.keys(deferred)).toEqual([]);
+    expect(JSON.stringify(deferred)).toBe(JSON.stringify(plain));
+    expect(deferred).toEqual(plain);
+    deferred.has('w');
+    expect(Object.keys(deferred)).toEqual([]);
+    expect(deferred).toEqual(plain);
+  });
+
   it('builds its index for has, keys, values, entries and iteration, with the insertion order', () => {
     for (const read of [
       (m: Map<string, TensorInfo>) => m.has('x'),

@@ -58,37 +58,38 @@ export class TensorTable {
  * Entries are distinct by construction (TensorTable).
  */
 export class DeferredTensorMap extends Map<string, TensorInfo> {
-  private pendingNames: string[] | undefined;
-  private pendingInfos: TensorInfo[] | undefined;
+  // private fields: no own keys, so Object.keys, JSON and equality checks see what they see on a plain Map
+  #pendingNames: string[] | undefined;
+  #pendingInfos: TensorInfo[] | undefined;
   /** Indexes into the pending arrays answered by `get` without the index. */
-  private direct: number[] | undefined;
+  #direct: number[] | undefined;
 
   constructor(names: string[], infos: TensorInfo[], direct: number[]) {
     super();
-    this.pendingNames = names;
-    this.pendingInfos = infos;
-    this.direct = direct;
+    this.#pendingNames = names;
+    this.#pendingInfos = infos;
+    this.#direct = direct;
   }
 
   /** Builds the index (the ordinary Map) and turns this object into a plain Map. */
   private build(): void {
-    const names = this.pendingNames;
-    const infos = this.pendingInfos;
+    const names = this.#pendingNames;
+    const infos = this.#pendingInfos;
     if (names === undefined || infos === undefined) return;
-    this.pendingNames = undefined;
-    this.pendingInfos = undefined;
-    this.direct = undefined;
+    this.#pendingNames = undefined;
+    this.#pendingInfos = undefined;
+    this.#direct = undefined;
     for (let i = 0; i < names.length; i++) Map.prototype.set.call(this, names[i]!, infos[i]!);
     Object.setPrototypeOf(this, Map.prototype);
   }
 
   override get(key: string): TensorInfo | undefined {
-    const names = this.pendingNames;
+    const names = this.#pendingNames;
     if (names !== undefined) {
-      const direct = this.direct!;
+      const direct = this.#direct!;
       for (let k = 0; k < direct.length; k++) {
         const i = direct[k]!;
-        if (names[i] === key) return this.pendingInfos![i];
+        if (names[i] === key) return this.#pendingInfos![i];
       }
       this.build();
     }
@@ -117,7 +118,7 @@ export class DeferredTensorMap extends Map<string, TensorInfo> {
   }
 
   override get size(): number {
-    const names = this.pendingNames;
+    const names = this.#pendingNames;
     return names !== undefined ? names.length : (Reflect.get(Map.prototype, 'size', this) as number);
   }
 
@@ -127,14 +128,14 @@ export class DeferredTensorMap extends Map<string, TensorInfo> {
    * semantics for entries added during the walk; entries deleted during it are skipped).
    */
   override forEach(callback: (value: TensorInfo, key: string, map: Map<string, TensorInfo>) => void, thisArg?: unknown): void {
-    const names = this.pendingNames;
-    const infos = this.pendingInfos;
+    const names = this.#pendingNames;
+    const infos = this.#pendingInfos;
     if (names === undefined || infos === undefined) {
       Map.prototype.forEach.call(this, callback as (v: unknown, k: unknown, m: Map<unknown, unknown>) => void, thisArg);
       return;
     }
     let i = 0;
-    for (; i < names.length && this.pendingNames !== undefined; i++) callback.call(thisArg, infos[i]!, names[i]!, this);
+    for (; i < names.length && this.#pendingNames !== undefined; i++) callback.call(thisArg, infos[i]!, names[i]!, this);
     if (i === names.length) return;
     // built during the walk: visit what the Map holds after the first i entries given, as a Map walk would
     const visited = new Set<string>(names.slice(0, i));
@@ -166,3 +167,7 @@ export class DeferredTensorMap extends Map<string, TensorInfo> {
     return this.entries();
   }
 }
+
+// It stands for a Map: code that asks what made it (equality checks, `new m.constructor()`) gets Map, as it does
+// once the index is built and the object is a plain Map.
+Object.defineProperty(DeferredTensorMap.prototype, 'constructor', { value: Map, writable: true, configurable: true, enumerable: false });
