@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { TensorInfo } from '../src/analyzer/ir.ts';
+import { loadModelBytes } from '../src/analyzer/load.ts';
+import { OnnxGraphBuilder } from '../src/analyzer/onnx/builder.ts';
 import { DeferredTensorMap, TensorTable } from '../src/analyzer/onnx/tensor-map.ts';
 
 const info = (name: string): TensorInfo => ({ name, dtype: 'float32', shape: [1] });
@@ -103,5 +105,39 @@ describe('TensorTable', () => {
     expect(t.find('é', -1)?.name).toBe('é');
     expect(t.find('ü', -1)).toBeUndefined();
     expect(t.names).toEqual(['a', 'é', 'c']);
+  });
+
+  it('set replaces a tensor in its place, as Map#set does, and adds a new one at the end', () => {
+    const t = new TensorTable(3);
+    t.add('a', 1, info('a'));
+    t.add('é', -1, info('é'));
+    const a2 = { ...info('a'), dtype: 'int8' as const };
+    const e2 = { ...info('é'), dtype: 'int8' as const };
+    t.set('a', 1, a2);
+    t.set('é', -1, e2);
+    t.set('c', 3, info('c'));
+    expect(t.names).toEqual(['a', 'é', 'c']);
+    expect(t.infos.map((x) => x.dtype)).toEqual(['int8', 'int8', 'float32']);
+    expect(t.find('a', 1)).toBe(a2);
+    expect(t.find('é', -1)).toBe(e2);
+  });
+});
+
+describe("a loaded graph's tensors", () => {
+  it('a Constant node output declared earlier (value_info, graph output) takes the declaration\'s place, once', () => {
+    const g = new OnnxGraphBuilder({ name: 't', opsets: { '': 17 } });
+    g.input('x', 'float32', [1, 4]);
+    g.initializer('w', 'float32', [4], new Float32Array(4));
+    g.valueInfo('c2', 'float32', [1]);
+    g.constant('c1', 'float32', [1], new Float32Array([2]));
+    g.constant('c2', 'float32', [1], new Float32Array([3]));
+    g.node('Mul', ['x', 'c1'], ['y'], {}, { name: 'mul' });
+    g.node('Add', ['y', 'c2'], ['z'], {}, { name: 'add' });
+    g.output('z', 'float32', null);
+    const tensors = loadModelBytes(g.toBytes(), 'declared-constant.onnx').graph.tensors;
+    // Map#set semantics: initializers, inputs, value_info, outputs, then Constant outputs not declared before
+    expect([...tensors.keys()]).toEqual(['w', 'x', 'c2', 'z', 'c1']);
+    expect(tensors.size).toBe(5);
+    expect([...tensors.get('c2')!.data!.bytes]).toEqual([...new Uint8Array(new Float32Array([3]).buffer)]);
   });
 });

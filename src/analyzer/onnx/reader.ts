@@ -344,7 +344,8 @@ function convertGraph(g: WireGraph, ctx: ReadContext, ids?: NameIds): IRGraph {
       if (data.dtype === 'string') {
         ctx.warnings.push(`Constant node '${name}' holds strings, which are not represented`);
       }
-      tensors.add(out, outId, { name: out, dtype: data.dtype, shape: data.shape, data });
+      // in the place of a declaration of the same name (value_info, graph output), as Map#set does
+      tensors.set(out, outId, { name: out, dtype: data.dtype, shape: data.shape, data });
       ids?.constantIds.push(outId > 0 ? outId : -1);
       (dropped ??= new Uint8Array(fileNodes.length))[index] = 1;
       continue;

@@ -39,6 +39,16 @@ export class TensorTable {
     return at === undefined ? undefined : this.infos[at];
   }
 
+  /**
+   * Map#set: a tensor already added gets `info` in its place (its position in the order stays), another is
+   * added at the end.
+   */
+  set(name: string, id: number, info: TensorInfo): void {
+    const at = id > 0 ? (id < this.byId.length ? this.byId[id]! - 1 : -1) : (this.byName?.get(name) ?? -1);
+    if (at >= 0) this.infos[at] = info;
+    else this.add(name, id, info);
+  }
+
   /** Adds a tensor not added before (the caller checked with `find`). */
   add(name: string, id: number, info: TensorInfo): void {
     const at = this.names.length;
