@@ -144,9 +144,24 @@ export class DeferredTensorMap extends Map<string, TensorInfo> {
       Map.prototype.forEach.call(this, callback as (v: unknown, k: unknown, m: Map<unknown, unknown>) => void, thisArg);
       return;
     }
+    const n = names.length;
     let i = 0;
-    for (; i < names.length && this.#pendingNames !== undefined; i++) callback.call(thisArg, infos[i]!, names[i]!, this);
-    if (i === names.length) return;
+    // two loops, so the usual call (no thisArg) is a plain call; the state is checked after each callback, which
+    // may build the index
+    if (thisArg === undefined) {
+      while (i < n) {
+        callback(infos[i]!, names[i]!, this);
+        i++;
+        if (this.#pendingNames === undefined) break;
+      }
+    } else {
+      while (i < n) {
+        callback.call(thisArg, infos[i]!, names[i]!, this);
+        i++;
+        if (this.#pendingNames === undefined) break;
+      }
+    }
+    if (i === n && this.#pendingNames !== undefined) return;
     // built during the walk: visit what the Map holds after the first i entries given, as a Map walk would
     const visited = new Set<string>(names.slice(0, i));
     Map.prototype.forEach.call(
