@@ -133,44 +133,31 @@ export class DeferredTensorMap extends Map<string, TensorInfo> {
   }
 
   /**
-   * In insertion order, as Map#forEach. A callback that changes the map while the entries are still pending builds
-   * the index; the walk then goes on over the Map itself after the entries already visited (Map#forEach's
-   * semantics for entries added during the walk; entries deleted during it are skipped).
+   * In insertion order, as Map#forEach. Small, so that V8 can inline it and the callback into the caller (as it
+   * does Map#forEach); the rare cases are functions of their own. A callback that changes the map while the
+   * entries are still pending builds the index; the walk then goes on over the Map itself after the entries
+   * already visited (Map#forEach's semantics for entries added during the walk; entries deleted are skipped).
    */
   override forEach(callback: (value: TensorInfo, key: string, map: Map<string, TensorInfo>) => void, thisArg?: unknown): void {
     const names = this.#pendingNames;
     const infos = this.#pendingInfos;
-    if (names === undefined || infos === undefined) {
-      Map.prototype.forEach.call(this, callback as (v: unknown, k: unknown, m: Map<unknown, unknown>) => void, thisArg);
+    if (names === undefined || infos === undefined || thisArg !== undefined) {
+      forEachSlowly(this, names, infos, callback, thisArg);
       return;
     }
     const n = names.length;
-    let i = 0;
-    // two loops, so the usual call (no thisArg) is a plain call; the state is checked after each callback, which
-    // may build the index
-    if (thisArg === undefined) {
-      while (i < n) {
-        callback(infos[i]!, names[i]!, this);
-        i++;
-        if (this.#pendingNames === undefined) break;
-      }
-    } else {
-      while (i < n) {
-        callback.call(thisArg, infos[i]!, names[i]!, this);
-        i++;
-        if (this.#pendingNames === undefined) break;
+    for (let i = 0; i < n; i++) {
+      callback(infos[i]!, names[i]!, this);
+      if (this.#pendingNames === undefined) {
+        walkAfter(this, names, i + 1, callback, thisArg);
+        return;
       }
     }
-    if (i === n && this.#pendingNames !== undefined) return;
-    // built during the walk: visit what the Map holds after the first i entries given, as a Map walk would
-    const visited = new Set<string>(names.slice(0, i));
-    Map.prototype.forEach.call(
-      this,
-      (v: unknown, k: unknown) => {
-        if (!visited.has(k as string)) callback.call(thisArg, v as TensorInfo, k as string, this);
-      },
-      undefined,
-    );
+  }
+
+  /** Whether the entries are still pending (the index not built). */
+  get pending(): boolean {
+    return this.#pendingNames !== undefined;
   }
 
   override keys(): MapIterator<string> {
@@ -191,6 +178,37 @@ export class DeferredTensorMap extends Map<string, TensorInfo> {
   override [Symbol.iterator](): MapIterator<[string, TensorInfo]> {
     return this.entries();
   }
+}
+
+type TensorCallback = (value: TensorInfo, key: string, map: Map<string, TensorInfo>) => void;
+
+/** forEach with a thisArg, or on a map whose index is built. */
+function forEachSlowly(
+  map: DeferredTensorMap,
+  names: string[] | undefined,
+  infos: TensorInfo[] | undefined,
+  callback: TensorCallback,
+  thisArg: unknown,
+): void {
+  if (names === undefined || infos === undefined) {
+    Map.prototype.forEach.call(map, callback as (v: unknown, k: unknown, m: Map<unknown, unknown>) => void, thisArg);
+    return;
+  }
+  for (let i = 0; i < names.length; i++) {
+    callback.call(thisArg, infos[i]!, names[i]!, map);
+    if (!map.pending) {
+      walkAfter(map, names, i + 1, callback, thisArg);
+      return;
+    }
+  }
+}
+
+/** The rest of a walk whose callback built the index: what the Map holds beyond the first `visited` names given. */
+function walkAfter(map: Map<string, TensorInfo>, names: string[], visited: number, callback: TensorCallback, thisArg: unknown): void {
+  const seen = new Set<string>(names.slice(0, visited));
+  Map.prototype.forEach.call(map, (v: unknown, k: unknown) => {
+    if (!seen.has(k as string)) callback.call(thisArg, v as TensorInfo, k as string, map);
+  });
 }
 
 // It stands for a Map: code that asks what made it (equality checks, `new m.constructor()`) gets Map, as it does
