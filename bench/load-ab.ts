@@ -8,7 +8,7 @@
  * Usage: node --import tsx bench/load-ab.ts --a /work/main/src [--b DIR] [--rounds 15] [--reps 10] [--stat min] [--task T] FILE...
  *   --b: default this tree's src/. Files default to the six that dominate the bench's summed load.
  *   --task: what is timed: load (default), shapes (inferShapes on a model each tree loaded), analyze (analyzeModel),
- *   or load+shapes.
+ *   load+shapes, or load+analyze.
  */
 import { join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -49,7 +49,8 @@ const taskOf = async (src: string): Promise<Load> => {
   if (TASK === 'shapes') return (p) => inferShapes(model(p));
   if (TASK === 'analyze') return (p) => analyzeModel(model(p));
   if (TASK === 'load+shapes') return (p) => inferShapes(loadModel(p));
-  throw new Error(`--task ${TASK}: load, shapes, analyze or load+shapes`);
+  if (TASK === 'load+analyze') return (p) => analyzeModel(loadModel(p));
+  throw new Error(`--task ${TASK}: load, shapes, analyze, load+shapes or load+analyze`);
 };
 const loadA = await taskOf(A);
 const loadB = await taskOf(B);

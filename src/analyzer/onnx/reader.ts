@@ -30,6 +30,7 @@ import { decodeModel as decodeWireModel, WireTensor, type WireGraph, type WireAt
 import { hashPrintable, WireError, WireReader, type FileIdentity } from './wire-reader.ts';
 import { scanModelWire, scanModelWireAt } from './wire-scan.ts';
 import { ExternalReads } from './external-data.ts';
+import { DeferredTensorMap, TensorTable } from './tensor-map.ts';
 
 export interface OnnxReadOptions {
   /** Path as given by the user, for messages and IRModel.path. */
@@ -42,6 +43,8 @@ export interface OnnxReadOptions {
 
 interface ReadContext extends TensorContext {
   warnings: string[];
+  /** The reader numbered the strings it decoded 1 … idCount (WireReader.stringCount, known once decoded). */
+  idCount: number;
   /** Sub-graph nesting depth (If/Loop bodies). */
   depth: number;
 }
@@ -50,8 +53,8 @@ interface ReadContext extends TensorContext {
  * A ReadContext written out field by field: spreading a context object (`{ ...ctx, depth }`) cost more than the
  * rest of reading a small model's graph.
  */
-function readContext(t: TensorContext, warnings: string[], depth: number): ReadContext {
-  return { path: t.path, baseDir: t.baseDir, maxTensorBytes: t.maxTensorBytes, arena: t.arena, externalReads: t.externalReads, warnings, depth };
+function readContext(t: TensorContext, warnings: string[], depth: number, idCount: number): ReadContext {
+  return { path: t.path, baseDir: t.baseDir, maxTensorBytes: t.maxTensorBytes, arena: t.arena, externalReads: t.externalReads, warnings, idCount, depth };
 }
 
 function normDomain(d: string | null | undefined): string {
@@ -242,7 +245,7 @@ class GraphAttrContext implements AttrContext {
   }
 
   convertGraph(sub: WireGraph): IRGraph {
-    return convertGraph(sub, readContext(this.read, this.read.warnings, this.read.depth + 1));
+    return convertGraph(sub, readContext(this.read, this.read.warnings, this.read.depth + 1, this.read.idCount));
   }
 }
 
@@ -252,7 +255,8 @@ class GraphAttrContext implements AttrContext {
  */
 function convertGraph(g: WireGraph, ctx: ReadContext, ids?: NameIds): IRGraph {
   if (ctx.depth > 64) throw new EdgefitError('BAD_MODEL', `${ctx.path}: sub-graphs nested more than 64 deep`);
-  const tensors = new Map<string, TensorInfo>();
+  // tensors found by name number (duplicates without hashing a string); the IR's Map indexes them when first used
+  const tensors = new TensorTable(ctx.idCount);
   const graphName = g.name;
   let attrCtx: AttrContext | undefined;
 
@@ -262,46 +266,57 @@ function convertGraph(g: WireGraph, ctx: ReadContext, ids?: NameIds): IRGraph {
     const name = init.name ?? '';
     if (!name) throw new EdgefitError('BAD_MODEL', `${ctx.path}: initializer #${i} of graph '${graphName}' has no name`);
     const id = init.nameId;
-    if (tensors.has(name)) throw new EdgefitError('BAD_MODEL', `${ctx.path}: initializer '${name}' is defined twice`);
+    if (tensors.find(name, id)) throw new EdgefitError('BAD_MODEL', `${ctx.path}: initializer '${name}' is defined twice`);
     ids?.constantIds.push(id > 0 ? id : -1);
     const data = namedTensorData(init, 'initializer', name, ctx);
     if (data.dtype === 'string') ctx.warnings.push(`initializer '${name}' holds strings, which are not represented`);
-    tensors.set(name, { name, dtype: data.dtype, shape: data.shape, data });
+    tensors.add(name, id, { name, dtype: data.dtype, shape: data.shape, data });
   }
   if (g.sparseInitializer.length > 0) {
     const name = g.sparseInitializer[0] ?? '?';
     throw new EdgefitError('UNSUPPORTED', `${ctx.path}: sparse initializer '${name}' is not supported`);
   }
 
+  /** The entries of graph inputs and outputs (by index in the table): the IR Map answers `get` for them unindexed. */
+  const direct: number[] = [];
   const inputs: string[] = [];
+  /** Name numbers of the graph inputs (the Constant-node test), when every one has a number. */
+  let inputIds: number[] | undefined = [];
   for (const vi of g.input) {
     const name = vi.name;
     if (!name) throw new EdgefitError('BAD_MODEL', `${ctx.path}: graph '${graphName}' has an input without a name`);
-    const existing = tensors.get(name);
+    const id = vi.nameId;
+    const existing = tensors.find(name, id);
     if (existing?.data) continue; // an initializer listed as an input: a constant
     if (existing) throw new EdgefitError('BAD_MODEL', `${ctx.path}: graph input '${name}' is listed twice`);
-    tensors.set(name, valueInfoTensor(vi, 'graph input', ctx));
+    direct.push(tensors.names.length);
+    tensors.add(name, id, valueInfoTensor(vi, 'graph input', ctx));
     inputs.push(name);
-    ids?.graphInputIds.push(vi.nameId > 0 ? vi.nameId : -1);
+    ids?.graphInputIds.push(id > 0 ? id : -1);
+    if (id > 0) inputIds?.push(id);
+    else inputIds = undefined;
   }
   for (const vi of g.valueInfo) {
     const name = vi.name;
-    if (name && !tensors.has(name)) tensors.set(name, valueInfoTensor(vi, 'value_info', ctx));
+    if (name && !tensors.find(name, vi.nameId)) tensors.add(name, vi.nameId, valueInfoTensor(vi, 'value_info', ctx));
   }
   const outputs: string[] = [];
   for (const vi of g.output) {
     const name = vi.name;
     if (!name) throw new EdgefitError('BAD_MODEL', `${ctx.path}: graph '${graphName}' has an output without a name`);
     outputs.push(name);
-    ids?.graphOutputIds.push(vi.nameId > 0 ? vi.nameId : -1);
+    const id = vi.nameId;
+    ids?.graphOutputIds.push(id > 0 ? id : -1);
     const declared = valueInfoTensor(vi, 'graph output', ctx);
-    const existing = tensors.get(name);
-    if (!existing) tensors.set(name, declared);
-    else if (!existing.data && existing.shape === undefined && declared.shape) existing.shape = declared.shape;
+    const existing = tensors.find(name, id);
+    if (!existing) {
+      direct.push(tensors.names.length);
+      tensors.add(name, id, declared);
+    } else if (!existing.data && existing.shape === undefined && declared.shape) existing.shape = declared.shape;
   }
 
   const nodes: IRNode[] = [];
-  /** The graph inputs as a Set, made for the first Constant node. */
+  /** The graph inputs as a Set, made for the first Constant node whose output has no number. */
   let inputSet: Set<string> | undefined;
   const fileNodes = g.node;
   const { nodeOutputIds, nodeOutputStart } = g;
@@ -320,8 +335,9 @@ function convertGraph(g: WireGraph, ctx: ReadContext, ids?: NameIds): IRGraph {
     if (opType === 'Constant' && domain === '') {
       const out = outs[0];
       if (!out) throw new EdgefitError('BAD_MODEL', `${ctx.path}: Constant node '${name}' has no output`);
-      const prior = tensors.get(out);
-      if (prior?.data || (inputSet ??= new Set(inputs)).has(out)) {
+      const outId = nodeOutputIds[nodeOutputStart[index]!]!;
+      const prior = tensors.find(out, outId);
+      if (prior?.data || isGraphInput(outId, inputIds) || (inputIds === undefined && (inputSet ??= new Set(inputs)).has(out))) {
         const what = prior?.data ? (prior.data.origin === 'constant-node' ? 'another Constant node' : 'an initializer') : 'a graph input';
         throw new EdgefitError('BAD_MODEL', `${ctx.path}: Constant node '${name}' produces '${out}', which is also ${what}`);
       }
@@ -329,8 +345,8 @@ function convertGraph(g: WireGraph, ctx: ReadContext, ids?: NameIds): IRGraph {
       if (data.dtype === 'string') {
         ctx.warnings.push(`Constant node '${name}' holds strings, which are not represented`);
       }
-      tensors.set(out, { name: out, dtype: data.dtype, shape: data.shape, data });
-      const outId = nodeOutputIds[nodeOutputStart[index]!]!;
+      // in the place of a declaration of the same name (value_info, graph output), as Map#set does
+      tensors.set(out, outId, { name: out, dtype: data.dtype, shape: data.shape, data });
       ids?.constantIds.push(outId > 0 ? outId : -1);
       (dropped ??= new Uint8Array(fileNodes.length))[index] = 1;
       continue;
@@ -352,7 +368,16 @@ function convertGraph(g: WireGraph, ctx: ReadContext, ids?: NameIds): IRGraph {
   }
   if (ids) numberNodes(g, ids, dropped);
 
-  return { name: graphName, inputs, outputs, nodes, tensors };
+  return { name: graphName, inputs, outputs, nodes, tensors: new DeferredTensorMap(tensors.names, tensors.infos, direct) };
+}
+
+/**
+ * Whether `name` (numbered `id`) is one of the graph inputs, when their numbers are known (`inputIds`; undefined
+ * when one has none: the caller then tests the names).
+ */
+function isGraphInput(id: number, inputIds: readonly number[] | undefined): boolean {
+  // a numbered name never equals an unnumbered one (tensor-map.ts)
+  return inputIds !== undefined && id > 0 && inputIds.includes(id);
 }
 
 /**
@@ -412,9 +437,10 @@ function readOnnxWire(r: WireReader, opts: OnnxReadOptions): OnnxRead {
   const { path } = opts;
   const warnings: string[] = [];
   const maxTensorBytes = opts.maxTensorBytes ?? DEFAULT_MAX_TENSOR_BYTES;
-  const ctx = readContext({ path, baseDir: opts.baseDir, maxTensorBytes, arena: r.arena ?? new ByteArena(r.size), externalReads: new ExternalReads() }, warnings, 0);
+  const ctx = readContext({ path, baseDir: opts.baseDir, maxTensorBytes, arena: r.arena ?? new ByteArena(r.size), externalReads: new ExternalReads() }, warnings, 0, 0);
   try {
     const model = decodeModel(r, path);
+    ctx.idCount = r.stringCount;
     const opsets: Record<string, number> = {};
     for (const o of model.opsetImport) {
       const version = int64ToNumber(o.version as Int64);

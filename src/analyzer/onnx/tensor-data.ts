@@ -353,14 +353,38 @@ function typedData(
   return { dtype, shape, bytes: encodeTyped(dtype, values, byteLength), origin };
 }
 
-/** Where a lazy ConstData's bytes lie in the model file: a non-enumerable property, which no consumer sees. */
-const LAZY_RANGE = Symbol('lazy bytes range');
-
-type LazyConstData = ConstData & { [LAZY_RANGE]: LazyRange };
-
 /** `bytes` as a plain property from now on (what a read returned, or what was assigned). */
 function settleBytes(data: ConstData, bytes: Uint8Array): void {
   Object.defineProperty(data, 'bytes', { value: bytes, enumerable: true, configurable: true, writable: true });
+}
+
+/**
+ * ConstData whose bytes stay in the model file until first read. Where they lie is a private field, which no
+ * consumer sees (no key, no spread, no JSON) and which costs no `defineProperty` call: one per object is left,
+ * for `bytes` (below).
+ */
+class LazyConstData implements ConstData {
+  readonly #range: LazyRange;
+  declare dtype: DType;
+  declare shape: number[];
+  declare bytes: Uint8Array;
+  declare origin: ConstData['origin'];
+
+  constructor(dtype: DType, shape: number[], origin: ConstData['origin'], range: LazyRange) {
+    this.#range = range;
+    // fields in the order of an eager ConstData (dtype, shape, bytes, origin), for the same key order
+    this.dtype = dtype;
+    this.shape = shape;
+    Object.defineProperty(this, 'bytes', LAZY_BYTES);
+    this.origin = origin;
+  }
+
+  /** The bytes, read from the file (once: the getter then gives way to a plain property). */
+  static read(data: LazyConstData): Uint8Array {
+    const bytes = readLazyRange(data.#range);
+    settleBytes(data, bytes);
+    return bytes;
+  }
 }
 
 /**
@@ -372,9 +396,7 @@ const LAZY_BYTES: PropertyDescriptor = {
   enumerable: true,
   configurable: true,
   get(this: LazyConstData) {
-    const bytes = readLazyRange(this[LAZY_RANGE]);
-    settleBytes(this, bytes);
-    return bytes;
+    return LazyConstData.read(this);
   },
   set(this: ConstData, value: Uint8Array) {
     settleBytes(this, value);
@@ -387,12 +409,7 @@ const LAZY_BYTES: PropertyDescriptor = {
  * the object reads them too, so every consumer sees ordinary bytes.
  */
 export function lazyConstData(dtype: DType, shape: number[], origin: ConstData['origin'], range: LazyRange): ConstData {
-  // fields in the order of an eager ConstData (dtype, shape, bytes, origin), for the same key order
-  const data = { dtype, shape } as LazyConstData;
-  Object.defineProperty(data, 'bytes', LAZY_BYTES);
-  data.origin = origin;
-  Object.defineProperty(data, LAZY_RANGE, { value: range });
-  return data;
+  return new LazyConstData(dtype, shape, origin, range);
 }
 
 /** Number of varints in a packed field (each ends with a byte below 0x80). */

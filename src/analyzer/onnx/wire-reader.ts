@@ -203,15 +203,13 @@ const BLOCK_CHARS = 16 * 1024;
 
 /**
  * The string table's storage, kept from one load to the next (loads are synchronous) and grown when a load
- * needs more, so a load does not allocate (and the system zero) fresh arrays of this size.
+ * needs more, so a load does not allocate (and the system zero) fresh arrays of this size. Typed arrays only:
+ * the strings themselves go to an array of each load's own (see StringTable.strings).
  */
 const shared = {
   slots: new Int32Array(0),
   entries: new Int32Array(0),
   pool: new Int32Array(0),
-  strings: [] as (string | undefined)[],
-  /** Entries of `strings` the last load set (1 … used). */
-  used: 0,
 };
 
 /** Ints per string in StringTable.entries: its hash, where its words start in the pool, its length in bytes. */
@@ -240,8 +238,12 @@ class StringTable {
   private shift: number;
   /** Per string number, ENTRY ints: its hash, where its words start in `pool`, its length in bytes. */
   private entries: Int32Array;
-  /** The kept strings, by number. */
-  private readonly strings: (string | undefined)[];
+  /**
+   * The kept strings, by number: an array of this load's own, handed to the model (keptStrings) without a copy.
+   * Not kept from one load to the next: a long-lived array would be in V8's old generation, and each new string
+   * stored into it would pass the write barrier's slow path and add a slot for the next scavenge to visit.
+   */
+  private readonly strings: (string | undefined)[] = [undefined];
   /** Strings kept before the slots double (half of them). */
   private limit: number;
   /** Strings kept; each is numbered 1, 2, … in the order first read. */
@@ -289,20 +291,17 @@ class StringTable {
     else shared.slots.fill(0, 0, size);
     if (shared.entries.length < ENTRY * (size / 2 + 1)) shared.entries = new Int32Array(ENTRY * (size / 2 + 1));
     if (shared.pool.length < 4 * size) shared.pool = new Int32Array(4 * size);
-    shared.strings.fill(undefined, 0, shared.used + 1); // the previous load's strings are not kept alive
-    shared.used = 0;
     this.slots = shared.slots;
     this.entries = shared.entries;
     this.pool = shared.pool;
-    this.strings = shared.strings;
     this.mask = size - 1;
     this.shift = 32 - bits;
     this.limit = size / 2;
   }
 
-  /** A copy of the kept strings by number (index 0 unused): the table's own storage is reused by the next load. */
+  /** The kept strings by number (index 0 unused); the table keeps no more strings after this is asked. */
   keptStrings(): (string | undefined)[] {
-    return this.strings.slice(0, this.count + 1);
+    return this.strings;
   }
 
   /** The window now holds `length` other bytes of the file (at the start of its buffer): no block string is valid. */
@@ -412,8 +411,7 @@ class StringTable {
     this.entries[e + 1] = at;
     this.entries[e + 2] = n;
     this.poolUsed = at + cells;
-    this.strings[id] = s;
-    shared.used = id;
+    this.strings.push(s); // at index id: numbers are given in order
     this.slots[slot] = id;
     this.lastId = id;
     if (id >= this.limit) this.grow();
@@ -793,7 +791,7 @@ export class WireReader {
     return this.names.count;
   }
 
-  /** The strings numbered so far, by number (a copy; index 0 unused). */
+  /** The strings numbered so far, by number (index 0 unused): the load's own array, not a copy (ask once decoding is done). */
   numberedStrings(): (string | undefined)[] {
     return this.names.keptStrings();
   }
