@@ -10,102 +10,19 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { EdgefitError } from '../src/analyzer/errors.ts';
 import { loadModelBytes } from '../src/analyzer/load.ts';
-import { Buffer } from '../src/analyzer/tflite/gen/tflite/buffer.ts';
 import { BuiltinOperator } from '../src/analyzer/tflite/gen/tflite/builtin-operator.ts';
 import { Model } from '../src/analyzer/tflite/gen/tflite/model.ts';
-import { Operator } from '../src/analyzer/tflite/gen/tflite/operator.ts';
-import { OperatorCode } from '../src/analyzer/tflite/gen/tflite/operator-code.ts';
-import { SubGraph } from '../src/analyzer/tflite/gen/tflite/sub-graph.ts';
-import { Tensor } from '../src/analyzer/tflite/gen/tflite/tensor.ts';
 import { TensorType } from '../src/analyzer/tflite/gen/tflite/tensor-type.ts';
 import { inferShapes } from '../src/analyzer/shapes/infer.ts';
 import { buildTfliteLayers } from '../src/analyzer/tflite/layers.ts';
 import { readTflite } from '../src/analyzer/tflite/reader.ts';
 import { HAVE_SHARED, MODELS_DIR } from './helpers/shared.ts';
+import { buildTflite, type TinyTflite } from './helpers/tflite-tiny.ts';
 
 // ------------------------------------------------------------------------------------- tiny flatbuffers
 
-interface TinyTensor {
-  name: string;
-  shape: number[];
-  type?: TensorType;
-  buffer?: number;
-}
-interface TinyOp {
-  opcode: number;
-  inputs: number[];
-  outputs: number[];
-}
-interface TinyModel {
-  /** Builtin codes, or `{ custom }` for a custom op. */
-  opcodes: (BuiltinOperator | { custom: string })[];
-  tensors: TinyTensor[];
-  ops: TinyOp[];
-  inputs: number[];
-  outputs: number[];
-  buffers?: (number[] | undefined)[];
-  subgraphs?: number;
-  identifier?: string;
-}
-
-/** A `.tflite` built with the flatc-generated builder API. */
-function buildTflite(m: TinyModel): Uint8Array {
-  const b = new flatbuffers.Builder(1024);
-  const tensors = m.tensors.map((t) => {
-    const name = b.createString(t.name);
-    const shape = Tensor.createShapeVector(b, t.shape);
-    Tensor.startTensor(b);
-    Tensor.addShape(b, shape);
-    Tensor.addType(b, t.type ?? TensorType.FLOAT32);
-    Tensor.addBuffer(b, t.buffer ?? 0);
-    Tensor.addName(b, name);
-    return Tensor.endTensor(b);
-  });
-  const ops = m.ops.map((o) => {
-    const ins = Operator.createInputsVector(b, o.inputs);
-    const outs = Operator.createOutputsVector(b, o.outputs);
-    Operator.startOperator(b);
-    Operator.addOpcodeIndex(b, o.opcode);
-    Operator.addInputs(b, ins);
-    Operator.addOutputs(b, outs);
-    return Operator.endOperator(b);
-  });
-  const subgraphs: number[] = [];
-  for (let s = 0; s < (m.subgraphs ?? 1); s++) {
-    subgraphs.push(
-      SubGraph.createSubGraph(
-        b,
-        SubGraph.createTensorsVector(b, tensors),
-        SubGraph.createInputsVector(b, m.inputs),
-        SubGraph.createOutputsVector(b, m.outputs),
-        SubGraph.createOperatorsVector(b, ops),
-        b.createString('main'),
-      ),
-    );
-  }
-  const opcodes = m.opcodes.map((c) =>
-    typeof c === 'number'
-      ? OperatorCode.createOperatorCode(b, Math.min(c, 127), 0, 1, c)
-      : OperatorCode.createOperatorCode(b, BuiltinOperator.CUSTOM, b.createString(c.custom), 1, BuiltinOperator.CUSTOM),
-  );
-  const buffers = (m.buffers ?? [undefined]).map((d) => Buffer.createBuffer(b, d ? Buffer.createDataVector(b, d) : 0, 0n, 0n));
-  const model = Model.createModel(
-    b,
-    3,
-    Model.createOperatorCodesVector(b, opcodes),
-    Model.createSubgraphsVector(b, subgraphs),
-    b.createString('edgefit test'),
-    Model.createBuffersVector(b, buffers),
-    0,
-    0,
-    0,
-  );
-  b.finish(model, m.identifier ?? 'TFL3');
-  return b.asUint8Array().slice();
-}
-
 /** x → ADD(x, c) → y, with c a constant [1,4] float32 in buffer 1. */
-function validTiny(): TinyModel {
+function validTiny(): TinyTflite {
   return {
     opcodes: [BuiltinOperator.ADD],
     tensors: [
@@ -218,7 +135,7 @@ describe('tiny TFLite files built with the generated builder', () => {
 
   it('refuses a subgraph with a cycle', () => {
     // x, b → ADD → a ; x, a → ADD → b : a and b depend on each other.
-    const cyclic: TinyModel = {
+    const cyclic: TinyTflite = {
       opcodes: [BuiltinOperator.ADD],
       tensors: [
         { name: 'x', shape: [1, 4] },

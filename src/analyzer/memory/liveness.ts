@@ -329,6 +329,23 @@ export function livenessSkeleton(analysis: Analysis, schedule: readonly number[]
   const saveAt = (step: number, inputBytesOf: number, outputBytesOf: number, rule: OverlapBounds) => {
     savingBytes[step] = Math.max(savingBytes[step]!, overlapSavingBytes(inputBytesOf, outputBytesOf, rule));
   };
+  /**
+   * The split padding of `layer` at step s (splits[pos]): the padded copy written at s − 1, which may overlap
+   * the input it is made from row-wise (rule and saving recorded in `overlaps`); the conv then reads the copy.
+   */
+  const splitPadStep = (layer: Layer, s: number, overlaps: SkeletonOverlap[]): { pad: LiveBuffer; conv: Layer } => {
+    const split = splitPadding(layer);
+    const pad: LiveBuffer = { name: `${layer.name}#pad`, kind: 'activation', sizeBytes: split.paddedBytes, firstStep: s - 1, lastStep: s, aliases: [] };
+    const inp = bufferOfTensor(layer.inputs[0]!);
+    if (useOverlaps && inp !== undefined && buffers[inp]!.lastStep === s - 1 && !graphOutputBuffers.has(inp)) {
+      const rule = padRowOverlap(split.pad, layer.conv!.pads[0]);
+      if (rule) {
+        overlaps.push({ output: PAD_BUFFER, input: inp, rule });
+        saveAt(s - 1, buffers[inp]!.sizeBytes, pad.sizeBytes, rule);
+      }
+    }
+    return { pad, conv: split.conv };
+  };
   for (let pos = 0; pos < schedule.length; pos++) {
     const layerIndex = schedule[pos]!;
     let layer = layers[layerIndex]!;
@@ -344,18 +361,7 @@ export function livenessSkeleton(analysis: Analysis, schedule: readonly number[]
       const inp = bufferOfTensor(layer.inputs[0]!);
       let pad: LiveBuffer | undefined;
       const overlaps: SkeletonOverlap[] = [];
-      if (splits[pos]) {
-        const split = splitPadding(layer);
-        pad = { name: `${layer.name}#pad`, kind: 'activation', sizeBytes: split.paddedBytes, firstStep: s - 1, lastStep: s, aliases: [] };
-        if (useOverlaps && inp !== undefined && buffers[inp]!.lastStep === s - 1 && !graphOutputBuffers.has(inp)) {
-          const rule = padRowOverlap(split.pad, layer.conv!.pads[0]);
-          if (rule) {
-            overlaps.push({ output: PAD_BUFFER, input: inp, rule });
-            saveAt(s - 1, buffers[inp]!.sizeBytes, pad.sizeBytes, rule);
-          }
-        }
-        layer = split.conv;
-      }
+      if (splits[pos]) ({ pad, conv: layer } = splitPadStep(layer, s, overlaps));
       const kernelInput = pad ? PAD_BUFFER : inp;
       const kernelInputBuffer = pad ?? (inp === undefined ? undefined : buffers[inp]);
       if (useOverlaps && pooledOut !== undefined && kernelInput !== undefined && kernelInputBuffer && !graphOutputBuffers.has(kernelInput) && kernelInputBuffer.lastStep === s) {
@@ -372,20 +378,8 @@ export function livenessSkeleton(analysis: Analysis, schedule: readonly number[]
     if (out === undefined) continue;
     let pad: LiveBuffer | undefined;
     const overlaps: SkeletonOverlap[] = [];
-    if (splits[pos]) {
-      // Pad step s − 1 reads the input and writes the padded copy; the kernel at s reads the copy.
-      const split = splitPadding(layer);
-      pad = { name: `${layer.name}#pad`, kind: 'activation', sizeBytes: split.paddedBytes, firstStep: s - 1, lastStep: s, aliases: [] };
-      const inp = bufferOfTensor(layer.inputs[0]!);
-      if (useOverlaps && inp !== undefined && buffers[inp]!.lastStep === s - 1 && !graphOutputBuffers.has(inp)) {
-        const rule = padRowOverlap(split.pad, layer.conv!.pads[0]);
-        if (rule) {
-          overlaps.push({ output: PAD_BUFFER, input: inp, rule });
-          saveAt(s - 1, buffers[inp]!.sizeBytes, pad.sizeBytes, rule);
-        }
-      }
-      layer = split.conv;
-    }
+    // Pad step s − 1 reads the input and writes the padded copy; the kernel at s reads the copy.
+    if (splits[pos]) ({ pad, conv: layer } = splitPadStep(layer, s, overlaps));
     if (useOverlaps) {
       const inputs = layer.inputs;
       for (let operand = 0; operand < inputs.length; operand++) {
