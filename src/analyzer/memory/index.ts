@@ -22,7 +22,6 @@ export { LinearFirstFitPlanner } from './linear-first-fit.ts';
 export { StPlanner } from './st-plan.ts';
 export { cmsisNnScratchBytes, kernelScratchBytes } from './scratch-rules.ts';
 export { stScratchBytes } from './st-scratch-rules.ts';
-export { formatMemorySummary } from './format.ts';
 
 export interface MemoryOptions {
   /** Graph inputs/outputs inside the activation pool (ST's default "allocate inputs/outputs"; default true). */
