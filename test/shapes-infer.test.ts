@@ -193,6 +193,17 @@ describe('overflow and invalid dims from operators', () => {
     });
     expectError(() => inferShapes(ir), 'BAD_SHAPE', "node 'conv_bad' (Conv)", 'input channels 5');
   });
+
+  it('a group that is not a positive divisor of the channels is BAD_SHAPE (ConvTranspose group 0 gave NaN MACs: fuzz seed 43 case 3767)', () => {
+    for (const [op, group, wShape] of [['ConvTranspose', 0, [4, 3, 3, 3]], ['ConvTranspose', 3, [4, 1, 3, 3]], ['Conv', 0, [4, 4, 3, 3]], ['Conv', -1, [4, 4, 3, 3]]] as const) {
+      const { ir } = model((g) => {
+        g.input('x', 'float32', [1, 4, 8, 8]);
+        g.initializer('w', 'float32', [...wShape], new Uint8Array(wShape.reduce<number>((a, b) => a * b, 1) * 4));
+        g.node(op, ['x', 'w'], ['y'], { group }, { name: 'g_bad' });
+      });
+      expectError(() => inferShapes(ir), 'BAD_SHAPE', `node 'g_bad' (${op})`, `group ${group}`);
+    }
+  });
 });
 
 describe('constants', () => {

@@ -91,6 +91,7 @@ export function convShape(ctx: ShapeContext, x: TensorType, w: TensorType): numb
   if (spatial < 1) badShape(ctx, `input rank ${rank} is too small for a convolution`);
   if (ws.length !== rank) badShape(ctx, `weight rank ${ws.length} differs from input rank ${rank}`);
   const group = attrInt(ctx, 'group', 1);
+  if (!(group >= 1)) badShape(ctx, `group ${group} is not a positive count`);
   if (xs[1] !== ws[1]! * group) {
     badShape(ctx, `input channels ${xs[1]} ≠ weight channels ${ws[1]} × group ${group}`);
   }
@@ -174,6 +175,8 @@ const convTranspose: ShapeRule = (ctx) => {
   if (spatial < 1) badShape(ctx, `input rank ${x.shape.length} is too small for a convolution`);
   if (w.shape.length !== x.shape.length) badShape(ctx, `weight rank ${w.shape.length} differs from input rank ${x.shape.length}`);
   const group = attrInt(ctx, 'group', 1);
+  // ONNX: C divisible by group (a group of 0 made the output 0 channels and the layer's MACs NaN: fuzz seed 43)
+  if (!(group >= 1) || x.shape[1]! % group !== 0) badShape(ctx, `group ${group} does not divide the ${x.shape[1]} input channels`);
   if (x.shape[1] !== w.shape[0]) badShape(ctx, `input channels ${x.shape[1]} ≠ weight dim 0 ${w.shape[0]}`);
   const kernel = attrInts(ctx, 'kernel_shape') ?? w.shape.slice(2);
   const win = windowAttrs(ctx, spatial, kernel);
