@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { fmtMs } from '../src/targets/present.ts';
 import { HAVE_SHARED, MODELS_DIR, REPO_ROOT } from './helpers/shared.ts';
 import { captureCli } from './helpers/cli-capture.ts';
 import { signedPct } from '../src/cli/commands/targets.ts';
@@ -209,5 +210,11 @@ describe('compare: the progress bar names a variant as the table does', () => {
     expect(progressLabel('a.onnx', undefined)).toBe('a.onnx');
     // the bar as cli-progress draws it ("compare [" + bar + "] 6/6 " + label): within 80 columns for ST's file names
     expect(`compare [${'█'.repeat(PROGRESS_BAR_CHARS)}] 6/6 ${progressLabel('/long/folder/st_efficientnet_lc_v1_224_tfs_int8.tflite', 224)}`.length).toBeLessThanOrEqual(80);
+  });
+});
+
+describe('latency cells: thousands separated like every other figure the CLI prints', () => {
+  it('fmtMs: 1,577 (was 1577), and the decimals of smaller figures unchanged', () => {
+    expect([fmtMs(1577.4), fmtMs(2831.07), fmtMs(155.22), fmtMs(12.34), fmtMs(3.433), fmtMs(null)]).toEqual(['1,577', '2,831', '155', '12.3', '3.43', '—']);
   });
 });

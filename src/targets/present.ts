@@ -57,7 +57,8 @@ export function parseResolution(spec: string, flag = '--resolution'): number {
 
 export function fmtMs(ms: number | null): string {
   if (ms === null) return '—';
-  return ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2);
+  // thousands separated as every other figure the CLI prints ("1,577", as demo and the report write "1,575.4")
+  return ms >= 1000 ? Math.round(ms).toLocaleString('en-US') : ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2);
 }
 
 /** "155 ms ±9.2%" or "12.1 ms (thin data)" */
