@@ -8,8 +8,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { refusal } from './helpers/refusal.ts';
 import { analyzeModel } from '../src/analyzer/analyze.ts';
-import { EdgefitError } from '../src/analyzer/errors.ts';
 import type { Analysis } from '../src/analyzer/layer.ts';
 import { loadModel, loadModelBytes } from '../src/analyzer/load.ts';
 import { MAX_LIVE_BUFFERS, peakLiveBuffers } from '../src/analyzer/memory/live-buffer-cap.ts';
@@ -44,15 +44,6 @@ function wideConcat(n: number, repeat = 0): OnnxGraphBuilder {
   return b;
 }
 
-function refusal(fn: () => unknown): EdgefitError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof EdgefitError) return e;
-    throw e;
-  }
-  throw new Error('expected an EdgefitError');
-}
 
 /** The definition: bytes of the tensors live at each non-view step (producer to last consumer), summed, max over steps. */
 function bruteMaxLiveBytes(a: Analysis): number {

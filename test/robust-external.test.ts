@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { refusal as caughtRefusal } from './helpers/refusal.ts';
 import { EdgefitError } from '../src/analyzer/errors.ts';
 import { loadModel } from '../src/analyzer/load.ts';
 import { OnnxGraphBuilder } from '../src/analyzer/onnx/builder.ts';
@@ -54,16 +55,9 @@ function chainModel(folder: string, n: number, refs: Ref[]): string {
 }
 
 function refusal(fn: () => unknown): EdgefitError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof EdgefitError) {
-      expect(e.message.split('\n')).toHaveLength(1);
-      return e;
-    }
-    throw e;
-  }
-  throw new Error('expected an EdgefitError, the model loaded');
+  const e = caughtRefusal(fn, 'expected an EdgefitError, the model loaded');
+  expect(e.message.split('\n')).toHaveLength(1);
+  return e;
 }
 
 describe('external data named many times', () => {

@@ -8,20 +8,12 @@ import { EdgefitError } from '../src/analyzer/errors.ts';
 import { loadModelBytes } from '../src/analyzer/load.ts';
 import { planMemory } from '../src/analyzer/memory/index.ts';
 import { OnnxGraphBuilder } from '../src/analyzer/onnx/builder.ts';
+import { refusal } from './helpers/refusal.ts';
 
 function analyzeBytes(bytes: Uint8Array) {
   return analyzeModel(loadModelBytes(bytes, 'reg.onnx'));
 }
 
-function refusal(fn: () => unknown): EdgefitError {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof EdgefitError) return e;
-    throw e;
-  }
-  throw new Error('expected an EdgefitError, got a result');
-}
 
 /** x [1,3,24,24] → Conv (8 out, 3×3 float weights, kernel_shape attribute as given) → y. */
 function convWithKernelAttr(kernelShape: number[]): Uint8Array {
