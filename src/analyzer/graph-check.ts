@@ -28,7 +28,8 @@ function bad(path: string, what: string): EdgefitError {
   return new EdgefitError('BAD_MODEL', oneLine(`${path}: ${what}`));
 }
 
-function isGraph(v: unknown): v is IRGraph {
+/** Whether an attribute value is a sub-graph (If/Loop/Scan bodies). */
+export function isGraph(v: unknown): v is IRGraph {
   return typeof v === 'object' && v !== null && 'nodes' in v && 'tensors' in v && Array.isArray((v as IRGraph).nodes);
 }
 

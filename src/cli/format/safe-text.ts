@@ -21,6 +21,7 @@
  *   line from the loader). An op type holding such a character is unknown either way.
  * Text with none of these characters (every real model we hold) is returned unchanged.
  */
+import { isGraph } from '../../analyzer/graph-check.ts';
 import type { IRGraph, IRModel, IRNode } from '../../analyzer/ir.ts';
 
 /** Characters that must not reach a terminal raw (see the module comment), `\n` included. */
@@ -57,10 +58,6 @@ export function safeOutput(text: string): string {
 }
 
 const UNSAFE_ONE = new RegExp(`[${UNSAFE}]`);
-
-function isGraph(v: unknown): v is IRGraph {
-  return typeof v === 'object' && v !== null && 'nodes' in v && 'tensors' in v;
-}
 
 function graphWithPrintableLabels(graph: IRGraph): IRGraph {
   let nodes: IRNode[] | undefined;
