@@ -24,12 +24,20 @@ function windowAttrs(ctx: ShapeContext, spatial: number, kernel: number[]): Wind
   const dilations = attrInts(ctx, 'dilations') ?? filled(spatial, 1);
   const pads = attrInts(ctx, 'pads') ?? filled(2 * spatial, 0);
   const autoPad = attrString(ctx, 'auto_pad', 'NOTSET');
-  if (kernel.length !== spatial) badShape(ctx, `kernel_shape has ${kernel.length} dims for ${spatial} spatial dims`);
-  if (strides.length !== spatial) badShape(ctx, `strides has ${strides.length} entries for ${spatial} spatial dims`);
-  if (dilations.length !== spatial) badShape(ctx, `dilations has ${dilations.length} entries for ${spatial} spatial dims`);
-  if (pads.length !== 2 * spatial) badShape(ctx, `pads has ${pads.length} entries for ${spatial} spatial dims`);
-  for (let i = 0; i < spatial; i++) if (strides[i]! <= 0) badShape(ctx, `strides must be positive`);
+  checkWindowLengths(ctx, spatial, kernel, strides, dilations, pads);
   return { kernel, strides, dilations, pads, autoPad };
+}
+
+/**
+ * The window attributes' lengths against the spatial rank, and positive strides (an absent attribute, undefined,
+ * takes its default and passes): windowAttrs's checks, and convShape's, which reads the attributes without defaults.
+ */
+function checkWindowLengths(ctx: ShapeContext, spatial: number, kernel?: number[], strides?: number[], dilations?: number[], pads?: number[]): void {
+  if (kernel !== undefined && kernel.length !== spatial) badShape(ctx, `kernel_shape has ${kernel.length} dims for ${spatial} spatial dims`);
+  if (strides !== undefined && strides.length !== spatial) badShape(ctx, `strides has ${strides.length} entries for ${spatial} spatial dims`);
+  if (dilations !== undefined && dilations.length !== spatial) badShape(ctx, `dilations has ${dilations.length} entries for ${spatial} spatial dims`);
+  if (pads !== undefined && pads.length !== 2 * spatial) badShape(ctx, `pads has ${pads.length} entries for ${spatial} spatial dims`);
+  if (strides !== undefined) for (let i = 0; i < spatial; i++) if (strides[i]! <= 0) badShape(ctx, `strides must be positive`);
 }
 
 /**
@@ -100,11 +108,7 @@ export function convShape(ctx: ShapeContext, x: TensorType, w: TensorType): numb
   const dilations = attrInts(ctx, 'dilations');
   const pads = attrInts(ctx, 'pads');
   const autoPad = attrString(ctx, 'auto_pad', 'NOTSET');
-  if (kernel !== undefined && kernel.length !== spatial) badShape(ctx, `kernel_shape has ${kernel.length} dims for ${spatial} spatial dims`);
-  if (strides !== undefined && strides.length !== spatial) badShape(ctx, `strides has ${strides.length} entries for ${spatial} spatial dims`);
-  if (dilations !== undefined && dilations.length !== spatial) badShape(ctx, `dilations has ${dilations.length} entries for ${spatial} spatial dims`);
-  if (pads !== undefined && pads.length !== 2 * spatial) badShape(ctx, `pads has ${pads.length} entries for ${spatial} spatial dims`);
-  if (strides !== undefined) for (let i = 0; i < spatial; i++) if (strides[i]! <= 0) badShape(ctx, `strides must be positive`);
+  checkWindowLengths(ctx, spatial, kernel, strides, dilations, pads);
   // one comparison per node for the usual spelling, instead of one per spatial dim
   const mode = autoPad === 'NOTSET' || autoPad === '' ? 0 : autoPad === 'SAME_UPPER' || autoPad === 'SAME_LOWER' ? 1 : autoPad === 'VALID' ? 2 : -1;
   if (mode < 0) badShape(ctx, `unknown auto_pad '${autoPad}'`);
