@@ -87,6 +87,7 @@ describe('latency feature vector positions', () => {
       bytes_external: (w.bytes_act - w.bytes_fused_rows) * 0.25 + w.bytes_weights_streamed,
       macs_direct: w.macs_pointwise + w.macs_conv_direct,
       macs_columns: w.macs_conv - w.macs_conv_direct,
+      macs_conv_direct: w.macs_conv_direct,
     };
     for (let i = 0; i < LATENCY_FEATURES.length; i++) {
       const name = LATENCY_FEATURES[i]!;

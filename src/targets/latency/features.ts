@@ -39,6 +39,7 @@ export const LATENCY_FEATURES = [
   'elems_avgpool_in', // input elements of average / global-average pools and MEAN (ST's hybrid forward_ap_integer_INT8)
   'macs_direct', // 1×1 conv MACs + k×k MACs of ST's direct int8 lite kernels (deep_3x3, deep, dilated: layer-work.ts isDirectInt8Conv)
   'macs_columns', // the other k×k conv MACs: kernels that build s16 im2col columns (generic, rgb, per-tensor hybrid) or run no lite kernel
+  'macs_conv_direct', // k×k MACs of ST's direct int8 lite kernels alone (deep_3x3, deep, dilated), the 1×1 convs apart
 ] as const;
 export type LatencyFeature = (typeof LATENCY_FEATURES)[number];
 
@@ -46,7 +47,7 @@ export type LatencyFeature = (typeof LATENCY_FEATURES)[number];
  * Features added after the N6 set was chosen, for the MPU sets (macs_gemm, macs_dw_s2_same, elems_stream) and the
  * Cortex-M7 set (the others): the N6 and default sets leave them out.
  */
-const FEATURES_AFTER_N6_SET = new Set<LatencyFeature>(['macs_gemm', 'macs_dw_s2_same', 'elems_stream', 'elems_pool_in', 'macs_conv_cubeai', 'bytes_external', 'taps_im2col', 'bytes_im2col', 'ops_maxpool', 'elems_avgpool_in', 'macs_direct', 'macs_columns']);
+const FEATURES_AFTER_N6_SET = new Set<LatencyFeature>(['macs_gemm', 'macs_dw_s2_same', 'elems_stream', 'elems_pool_in', 'macs_conv_cubeai', 'bytes_external', 'taps_im2col', 'bytes_im2col', 'ops_maxpool', 'elems_avgpool_in', 'macs_direct', 'macs_columns', 'macs_conv_direct']);
 const MCU_ERA_FEATURES = LATENCY_FEATURES.filter((f) => !FEATURES_AFTER_N6_SET.has(f));
 export const DEFAULT_FEATURES: LatencyFeature[] = [...MCU_ERA_FEATURES];
 /**
@@ -75,15 +76,19 @@ export const FEATURE_SETS: Record<string, LatencyFeature[]> = {
   // pool per input element, in place of one price per input element for both (elems_pool_in). Decided before its
   // leave-one-out was run, with two alternatives fixed at the same time and only reported (M7_POOL_ALTERNATIVES).
   // Session 11 (issue 7, the H747 rows SqueezeNet, ResNet v1 8, ST YOLO LC): k×k MACs priced by the inner loop ST's lite
-  // kernel runs, not by geometry: the direct int8 kernels (deep_3x3, deep, dilated: the `*_nt_t` / deep_conv2d_3x3 loops of
-  // the pointwise kernel's family, layer-work.ts isDirectInt8Conv) with the 1×1 convs (`macs_direct`), the s16-column
-  // kernels (generic, rgb, per-tensor hybrid) apart (`macs_columns`, with their im2col taps and bytes). It replaces
-  // macs_conv + macs_pointwise (same number of coefficients). Before, one macs_conv price averaged five inner loops whose
-  // mix differs per architecture: SqueezeNet's k×k MACs are 89 % deep_3x3, ST YOLO LC's 59 % deep, YOLOv8n's all hybrid,
-  // MobileNets' all rgb; the held-out model's kernel was priced by the others', and the only feature left to absorb YOLO
-  // LC's excess was ops_maxpool (16.6 cycles per window op in the full fit, 47 without SqueezeNet), which SqueezeNet's
-  // 0.93 M max-pool window ops then paid (+26 / +30 %). Chosen and committed before the leave-one-out that judges it.
-  'cortex-m7': ['macs_columns', 'macs_direct', 'macs_depthwise', 'macs_dense', 'ops_eltwise', 'ops_other', 'ops_maxpool', 'elems_avgpool_in', 'macs_conv_cubeai', 'macs_long', 'taps_im2col', 'bytes_im2col', 'bytes_external', 'layers', 'inference'],
+  // kernel runs, not by geometry alone: the s16-column kernels (generic, rgb, per-tensor hybrid: `macs_columns`, with their
+  // im2col taps and bytes), the direct int8 k×k kernels (deep_3x3 `st_sssa8_ch_nn_mat_mult_deep_conv2d_3x3`, deep / dilated
+  // `st_sssa8_ch_nn_mat_mult_conv2d[_dilated]_nt_t`: `macs_conv_direct`, layer-work.ts isDirectInt8Conv) and the 1×1 convs
+  // (`forward_lite_pw_sssa8_ch`, `st_sssa8_ch_nn_mat_mult_pw_nt_t`: macs_pointwise), in place of macs_conv + macs_pointwise.
+  // Before, one macs_conv price averaged five inner loops whose mix differs per architecture (SqueezeNet's k×k MACs 89 %
+  // deep_3x3, ST YOLO LC's 59 % deep, YOLOv8n's all hybrid, MobileNets' all rgb), and the only feature left to absorb ST
+  // YOLO LC's excess was ops_maxpool (16.6 cycles per window op in the full fit, 47 with SqueezeNet held out), which
+  // SqueezeNet's 0.93 M window ops then paid (+26 / +30 %). First choice (commit c712fbc): the direct k×k MACs priced with
+  // the 1×1 (`macs_direct`, one coefficient fewer); its leave-one-out (H747 6.77 → 6.99 %, F769 7.05 → 8.14 %; SqueezeNet
+  // +19.5 / +23.8 %, ST YOLO LC −10.9 %, EfficientNet LC −12.8 %) still left ST YOLO LC's deep-kernel excess to the max
+  // pool (32.5 cycles per window op with SqueezeNet held out). This second choice, committed before its leave-one-out, gives
+  // the direct k×k kernels their own price (in-sample on the 4.0 rows: deep_3x3 ≈ 1.0, deep ≈ 1.4, 1×1 ≈ 0.96 cycles/MAC).
+  'cortex-m7': ['macs_columns', 'macs_conv_direct', 'macs_pointwise', 'macs_depthwise', 'macs_dense', 'ops_eltwise', 'ops_other', 'ops_maxpool', 'elems_avgpool_in', 'macs_conv_cubeai', 'macs_long', 'taps_im2col', 'bytes_im2col', 'bytes_external', 'layers', 'inference'],
   // N6 NPU: everything (weights always stream from octoFlash; epochs per layer)
   'n6-neural-art': [...MCU_ERA_FEATURES],
   // MP2 GPU (OpenVX): GEMM-family MACs, depthwise MACs (slow on the GPU), per layer, per inference
@@ -188,6 +193,7 @@ export function fillWorkFeatureVector<T extends number[] | Float64Array>(out: T,
   out[26] = mask[26] ? w.elems_avgpool_in : 0;
   out[27] = mask[27] ? w.macs_pointwise + w.macs_conv_direct : 0;
   out[28] = mask[28] ? w.macs_conv - w.macs_conv_direct : 0;
+  out[29] = mask[29] ? w.macs_conv_direct : 0;
   return out;
 }
 
