@@ -88,6 +88,7 @@ describe('latency feature vector positions', () => {
       macs_direct: w.macs_pointwise + w.macs_conv_direct,
       macs_columns: w.macs_conv - w.macs_conv_direct,
       macs_conv_direct: w.macs_conv_direct,
+      bytes_weights_reread_internal: 0, // weights placed external here: their re-reads are bytes_external's
     };
     for (let i = 0; i < LATENCY_FEATURES.length; i++) {
       const name = LATENCY_FEATURES[i]!;
@@ -146,6 +147,18 @@ describe('Cortex-M7 kernel work terms of real layers (layer-work.ts)', () => {
     expect(direct).toBe(2 * 2359296 + 1179648);
     // a direct kernel builds no columns; a column kernel is never direct
     for (const l of convs) expect(isDirectInt8Conv(l) && buildsIm2colColumns(l), l.name).toBe(false);
+  });
+  it.skipIf(!HAVE_SHARED)("ST YOLO LC 256: the filters above the 16 KiB D-cache are re-read from internal flash once per output-pixel pair beyond the first read", () => {
+    const yololc = join(MODELS_DIR, 'legacy_tflite/MohamedElhadidy0019/object_detection/st_yolo_lc_v1/st_yolo_lc_v1_256_int8.tflite');
+    const a = analyzeFile(yololc);
+    const f = modelFeatures(a);
+    const only = featureMask(new Set(['bytes_weights_reread_internal'] as const));
+    const at = (weightsExternal: boolean) => fillWorkFeatureVector(new Array<number>(LATENCY_FEATURES.length), f.latencyWork, { activationExternalShare: 0, weightsExternal }, only, 1);
+    const j = LATENCY_FEATURES.indexOf('bytes_weights_reread_internal');
+    // the file's 3×3/2 convs 32→64 (18,688 B with biases) to 32×32 and 64→128 (74,240 B) to 16×16: 512 and 128 passes;
+    // every other filter (3→16: 496 B, 16→32: 4,736 B, the 1×1 and depthwise ones) is read once
+    expect(at(false)[j]).toBe(511 * 18688 + 127 * 74240);
+    expect(at(true)[j]).toBe(0);
   });
   it.skipIf(!HAVE_SHARED)("YOLOv8n's per-tensor convs run ST's hybrid forward_conv2d_integer_SSSA (s16 columns): no direct MACs", () => {
     const a = analyzeFile(yolo);

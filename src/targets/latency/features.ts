@@ -40,6 +40,7 @@ export const LATENCY_FEATURES = [
   'macs_direct', // 1×1 conv MACs + k×k MACs of ST's direct int8 lite kernels (deep_3x3, deep, dilated: layer-work.ts isDirectInt8Conv)
   'macs_columns', // the other k×k conv MACs: kernels that build s16 im2col columns (generic, rgb, per-tensor hybrid) or run no lite kernel
   'macs_conv_direct', // k×k MACs of ST's direct int8 lite kernels alone (deep_3x3, deep, dilated), the 1×1 convs apart
+  'bytes_weights_reread_internal', // filter re-reads beyond the first (layer-work.ts weightBytesStreamed: k×k filters larger than the M7's D-cache) while weights sit in internal flash
 ] as const;
 export type LatencyFeature = (typeof LATENCY_FEATURES)[number];
 
@@ -47,7 +48,7 @@ export type LatencyFeature = (typeof LATENCY_FEATURES)[number];
  * Features added after the N6 set was chosen, for the MPU sets (macs_gemm, macs_dw_s2_same, elems_stream) and the
  * Cortex-M7 set (the others): the N6 and default sets leave them out.
  */
-const FEATURES_AFTER_N6_SET = new Set<LatencyFeature>(['macs_gemm', 'macs_dw_s2_same', 'elems_stream', 'elems_pool_in', 'macs_conv_cubeai', 'bytes_external', 'taps_im2col', 'bytes_im2col', 'ops_maxpool', 'elems_avgpool_in', 'macs_direct', 'macs_columns', 'macs_conv_direct']);
+const FEATURES_AFTER_N6_SET = new Set<LatencyFeature>(['macs_gemm', 'macs_dw_s2_same', 'elems_stream', 'elems_pool_in', 'macs_conv_cubeai', 'bytes_external', 'taps_im2col', 'bytes_im2col', 'ops_maxpool', 'elems_avgpool_in', 'macs_direct', 'macs_columns', 'macs_conv_direct', 'bytes_weights_reread_internal']);
 const MCU_ERA_FEATURES = LATENCY_FEATURES.filter((f) => !FEATURES_AFTER_N6_SET.has(f));
 export const DEFAULT_FEATURES: LatencyFeature[] = [...MCU_ERA_FEATURES];
 /**
@@ -75,20 +76,20 @@ export const FEATURE_SETS: Record<string, LatencyFeature[]> = {
   // Session 9: pooling priced per kernel (layer-work.ts isMaxPool): ST's lite max pool per window op, the hybrid average
   // pool per input element, in place of one price per input element for both (elems_pool_in). Decided before its
   // leave-one-out was run, with two alternatives fixed at the same time and only reported (M7_POOL_ALTERNATIVES).
-  // Session 11 (issue 7, the H747 rows SqueezeNet, ResNet v1 8, ST YOLO LC): k×k MACs priced by the inner loop ST's lite
-  // kernel runs, not by geometry alone: the s16-column kernels (generic, rgb, per-tensor hybrid: `macs_columns`, with their
-  // im2col taps and bytes), the direct int8 k×k kernels (deep_3x3 `st_sssa8_ch_nn_mat_mult_deep_conv2d_3x3`, deep / dilated
-  // `st_sssa8_ch_nn_mat_mult_conv2d[_dilated]_nt_t`: `macs_conv_direct`, layer-work.ts isDirectInt8Conv) and the 1×1 convs
-  // (`forward_lite_pw_sssa8_ch`, `st_sssa8_ch_nn_mat_mult_pw_nt_t`: macs_pointwise), in place of macs_conv + macs_pointwise.
-  // Before, one macs_conv price averaged five inner loops whose mix differs per architecture (SqueezeNet's k×k MACs 89 %
-  // deep_3x3, ST YOLO LC's 59 % deep, YOLOv8n's all hybrid, MobileNets' all rgb), and the only feature left to absorb ST
-  // YOLO LC's excess was ops_maxpool (16.6 cycles per window op in the full fit, 47 with SqueezeNet held out), which
-  // SqueezeNet's 0.93 M window ops then paid (+26 / +30 %). First choice (commit c712fbc): the direct k×k MACs priced with
-  // the 1×1 (`macs_direct`, one coefficient fewer); its leave-one-out (H747 6.77 → 6.99 %, F769 7.05 → 8.14 %; SqueezeNet
-  // +19.5 / +23.8 %, ST YOLO LC −10.9 %, EfficientNet LC −12.8 %) still left ST YOLO LC's deep-kernel excess to the max
-  // pool (32.5 cycles per window op with SqueezeNet held out). This second choice, committed before its leave-one-out, gives
-  // the direct k×k kernels their own price (in-sample on the 4.0 rows: deep_3x3 ≈ 1.0, deep ≈ 1.4, 1×1 ≈ 0.96 cycles/MAC).
-  'cortex-m7': ['macs_columns', 'macs_conv_direct', 'macs_pointwise', 'macs_depthwise', 'macs_dense', 'ops_eltwise', 'ops_other', 'ops_maxpool', 'elems_avgpool_in', 'macs_conv_cubeai', 'macs_long', 'taps_im2col', 'bytes_im2col', 'bytes_external', 'layers', 'inference'],
+  // Session 11 (issue 7, the H747 rows SqueezeNet +26/+30 %, ResNet v1 8 +22 %, ST YOLO LC −13 %): the filter re-reads
+  // that miss the D-cache are priced where the weights sit in internal flash too (`bytes_weights_reread_internal`), as
+  // bytes_external already prices them from Quad-SPI. layer-work.ts weightBytesStreamed (CMSIS-NN arm_convolve_s8's
+  // structure: two columns × the whole filter) has a k×k filter larger than the 16 KiB D-cache read once per output-pixel
+  // pair; from internal flash those re-reads cost nothing in the model before. Only three 4.x architectures have such
+  // filters in internal flash, and they are the three worst rows: SqueezeNet (fire4–9 expand3x3, 37–148 KB: 19.5 MB of
+  // re-reads at 128, 66 MB at 224), ST YOLO LC (its 32→64 and 64→128 3×3/2, 18.7 and 74 KB: 10.6 / 14.5 / 19.0 MB at 192 /
+  // 224 / 256) and ResNet v1 8 (1.7 MB). With the max pool at a plausible price (2 cycles per window op) and a fit on the
+  // other 4.0 rows, SqueezeNet's and ST YOLO LC's unexplained excess is 18 / 47 and 10 / 14 / 19 Mcycles: 0.93 / 0.71 and
+  // 0.96 / 0.99 / 1.01 cycles per re-read byte, while the fit gave that excess to ops_maxpool (16.6 cycles per window op in
+  // the full fit, 47 with SqueezeNet held out, which SqueezeNet's 0.93 M window ops then paid) and, with ResNet8 held out,
+  // to bytes_im2col (4.6 cycles per byte). Third choice, committed before its leave-one-out; the two before it
+  // (M7_KERNEL_ALTERNATIVES: k×k MACs by ST's inner loop) were judged and are reported there.
+  'cortex-m7': ['macs_conv', 'macs_pointwise', 'macs_depthwise', 'macs_dense', 'ops_eltwise', 'ops_other', 'ops_maxpool', 'elems_avgpool_in', 'macs_conv_cubeai', 'macs_long', 'taps_im2col', 'bytes_im2col', 'bytes_external', 'bytes_weights_reread_internal', 'layers', 'inference'],
   // N6 NPU: everything (weights always stream from octoFlash; epochs per layer)
   'n6-neural-art': [...MCU_ERA_FEATURES],
   // MP2 GPU (OpenVX): GEMM-family MACs, depthwise MACs (slow on the GPU), per layer, per inference
@@ -110,6 +111,20 @@ export const FEATURE_SETS: Record<string, LatencyFeature[]> = {
 export const M7_POOL_ALTERNATIVES: Record<string, LatencyFeature[]> = {
   B: FEATURE_SETS['cortex-m7']!.flatMap((f) => (f === 'ops_maxpool' ? ['elems_pool_in' as const] : [f])),
   C: FEATURE_SETS['cortex-m7']!.flatMap((f) => (f === 'ops_maxpool' ? ['elems_pool_in' as const] : f === 'elems_avgpool_in' ? [] : [f])),
+};
+
+/**
+ * Session 11's first two Cortex-M7 choices (issue 7), each committed before its leave-one-out and judged, kept to be
+ * reported beside the set in use (docs/targets.md "k×k MACs by ST's inner loop"): k×k MACs priced by the inner loop ST's
+ * lite kernel runs, not by geometry. A: the direct int8 k×k kernels (deep_3x3, deep, dilated: layer-work.ts
+ * isDirectInt8Conv) priced with the 1×1 convs (`macs_direct`), the s16-column kernels apart (`macs_columns`); B: the
+ * direct k×k kernels with their own price (`macs_conv_direct`). H747 4.0 leave-one-out: A 6.99 %, B 6.78 % (6.77 %
+ * before); F769 A 8.14 %, B 6.79 % (7.05 %); SqueezeNet, ResNet v1 8 and ST YOLO LC barely moved (the full fit priced
+ * the direct and the column k×k MACs alike, 0.83 cycles/MAC, and kept the max pool at 16.4 cycles per window op).
+ */
+export const M7_KERNEL_ALTERNATIVES: Record<string, LatencyFeature[]> = {
+  A: ['macs_columns', 'macs_direct', ...FEATURE_SETS['cortex-m7']!.filter((f) => f !== 'macs_conv' && f !== 'macs_pointwise' && f !== 'bytes_weights_reread_internal')],
+  B: ['macs_columns', 'macs_conv_direct', 'macs_pointwise', ...FEATURE_SETS['cortex-m7']!.filter((f) => f !== 'macs_conv' && f !== 'macs_pointwise' && f !== 'bytes_weights_reread_internal')],
 };
 
 /** The feature set of a key: the longest ':'-prefix of the key (version '@…' dropped) that has one. */
@@ -194,6 +209,7 @@ export function fillWorkFeatureVector<T extends number[] | Float64Array>(out: T,
   out[27] = mask[27] ? w.macs_pointwise + w.macs_conv_direct : 0;
   out[28] = mask[28] ? w.macs_conv - w.macs_conv_direct : 0;
   out[29] = mask[29] ? w.macs_conv_direct : 0;
+  out[30] = mask[30] && !wx ? w.bytes_weights_streamed - w.bytes_weights : 0;
   return out;
 }
 
