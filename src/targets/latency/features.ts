@@ -76,20 +76,10 @@ export const FEATURE_SETS: Record<string, LatencyFeature[]> = {
   // Session 9: pooling priced per kernel (layer-work.ts isMaxPool): ST's lite max pool per window op, the hybrid average
   // pool per input element, in place of one price per input element for both (elems_pool_in). Decided before its
   // leave-one-out was run, with two alternatives fixed at the same time and only reported (M7_POOL_ALTERNATIVES).
-  // Session 11 (issue 7, the H747 rows SqueezeNet +26/+30 %, ResNet v1 8 +22 %, ST YOLO LC −13 %): the filter re-reads
-  // that miss the D-cache are priced where the weights sit in internal flash too (`bytes_weights_reread_internal`), as
-  // bytes_external already prices them from Quad-SPI. layer-work.ts weightBytesStreamed (CMSIS-NN arm_convolve_s8's
-  // structure: two columns × the whole filter) has a k×k filter larger than the 16 KiB D-cache read once per output-pixel
-  // pair; from internal flash those re-reads cost nothing in the model before. Only three 4.x architectures have such
-  // filters in internal flash, and they are the three worst rows: SqueezeNet (fire4–9 expand3x3, 37–148 KB: 19.5 MB of
-  // re-reads at 128, 66 MB at 224), ST YOLO LC (its 32→64 and 64→128 3×3/2, 18.7 and 74 KB: 10.6 / 14.5 / 19.0 MB at 192 /
-  // 224 / 256) and ResNet v1 8 (1.7 MB). With the max pool at a plausible price (2 cycles per window op) and a fit on the
-  // other 4.0 rows, SqueezeNet's and ST YOLO LC's unexplained excess is 18 / 47 and 10 / 14 / 19 Mcycles: 0.93 / 0.71 and
-  // 0.96 / 0.99 / 1.01 cycles per re-read byte, while the fit gave that excess to ops_maxpool (16.6 cycles per window op in
-  // the full fit, 47 with SqueezeNet held out, which SqueezeNet's 0.93 M window ops then paid) and, with ResNet8 held out,
-  // to bytes_im2col (4.6 cycles per byte). Third choice, committed before its leave-one-out; the two before it
-  // (M7_KERNEL_ALTERNATIVES: k×k MACs by ST's inner loop) were judged and are reported there.
-  'cortex-m7': ['macs_conv', 'macs_pointwise', 'macs_depthwise', 'macs_dense', 'ops_eltwise', 'ops_other', 'ops_maxpool', 'elems_avgpool_in', 'macs_conv_cubeai', 'macs_long', 'taps_im2col', 'bytes_im2col', 'bytes_external', 'bytes_weights_reread_internal', 'layers', 'inference'],
+  // Session 11 (issue 7: the H747 rows SqueezeNet +26/+30 %, ResNet v1 8 +22 %, ST YOLO LC −13 %) tried three changes to
+  // this set, each committed before the leave-one-out that judged it; none is kept (M7_KERNEL_ALTERNATIVES, docs/targets.md
+  // "Session 11: why the worst H747 rows miss").
+  'cortex-m7': ['macs_conv', 'macs_pointwise', 'macs_depthwise', 'macs_dense', 'ops_eltwise', 'ops_other', 'ops_maxpool', 'elems_avgpool_in', 'macs_conv_cubeai', 'macs_long', 'taps_im2col', 'bytes_im2col', 'bytes_external', 'layers', 'inference'],
   // N6 NPU: everything (weights always stream from octoFlash; epochs per layer)
   'n6-neural-art': [...MCU_ERA_FEATURES],
   // MP2 GPU (OpenVX): GEMM-family MACs, depthwise MACs (slow on the GPU), per layer, per inference
@@ -114,17 +104,24 @@ export const M7_POOL_ALTERNATIVES: Record<string, LatencyFeature[]> = {
 };
 
 /**
- * Session 11's first two Cortex-M7 choices (issue 7), each committed before its leave-one-out and judged, kept to be
- * reported beside the set in use (docs/targets.md "k×k MACs by ST's inner loop"): k×k MACs priced by the inner loop ST's
- * lite kernel runs, not by geometry. A: the direct int8 k×k kernels (deep_3x3, deep, dilated: layer-work.ts
- * isDirectInt8Conv) priced with the 1×1 convs (`macs_direct`), the s16-column kernels apart (`macs_columns`); B: the
- * direct k×k kernels with their own price (`macs_conv_direct`). H747 4.0 leave-one-out: A 6.99 %, B 6.78 % (6.77 %
- * before); F769 A 8.14 %, B 6.79 % (7.05 %); SqueezeNet, ResNet v1 8 and ST YOLO LC barely moved (the full fit priced
- * the direct and the column k×k MACs alike, 0.83 cycles/MAC, and kept the max pool at 16.4 cycles per window op).
+ * Session 11's three Cortex-M7 feature choices (issue 7), each committed before its leave-one-out and judged; none kept,
+ * reported by `node --import tsx src/targets/calibration/m7-alternatives.ts` (docs/targets.md "Session 11: why the worst
+ * H747 rows miss"). The set in use is the session-9 one.
+ * - A (c712fbc): k×k MACs priced by the inner loop ST's lite kernel runs: the direct int8 k×k kernels (deep_3x3, deep,
+ *   dilated: layer-work.ts isDirectInt8Conv) with the 1×1 convs (`macs_direct`), the s16-column kernels apart
+ *   (`macs_columns`). H747 4.0 6.77 → 6.99 %, F769 7.05 → 8.14 %.
+ * - B (c5ad2ab): the same, the direct k×k kernels with their own price (`macs_conv_direct`). H747 6.78 %, F769 6.79 %;
+ *   the full fit prices direct and column k×k MACs alike (0.83 cycles/MAC) and keeps the max pool at 16.4 cycles per
+ *   window op: the worst rows do not move (SqueezeNet +25.5 / +29.3 %, ResNet v1 8 +21.6 %, ST YOLO LC −12.8 %).
+ * - C (3be5cd9): the k×k filter re-reads that miss the D-cache priced from internal flash too
+ *   (`bytes_weights_reread_internal`). H747 6.79 %, worst row 30.1 → 20.6 % (ResNet v1 8 +6.8 %, SqueezeNet +16.3 / +20.6 %,
+ *   ST YOLO LC unchanged −12.8 %), but F769 7.05 → 11.16 % (EfficientNet LC −2.4 → +12.0 %) and ST MNIST +0.7 → −15.4 %:
+ *   beyond the F769 goal, so not kept.
  */
 export const M7_KERNEL_ALTERNATIVES: Record<string, LatencyFeature[]> = {
-  A: ['macs_columns', 'macs_direct', ...FEATURE_SETS['cortex-m7']!.filter((f) => f !== 'macs_conv' && f !== 'macs_pointwise' && f !== 'bytes_weights_reread_internal')],
-  B: ['macs_columns', 'macs_conv_direct', 'macs_pointwise', ...FEATURE_SETS['cortex-m7']!.filter((f) => f !== 'macs_conv' && f !== 'macs_pointwise' && f !== 'bytes_weights_reread_internal')],
+  A: ['macs_columns', 'macs_direct', ...FEATURE_SETS['cortex-m7']!.filter((f) => f !== 'macs_conv' && f !== 'macs_pointwise')],
+  B: ['macs_columns', 'macs_conv_direct', 'macs_pointwise', ...FEATURE_SETS['cortex-m7']!.filter((f) => f !== 'macs_conv' && f !== 'macs_pointwise')],
+  C: [...FEATURE_SETS['cortex-m7']!, 'bytes_weights_reread_internal'],
 };
 
 /** The feature set of a key: the longest ':'-prefix of the key (version '@…' dropped) that has one. */
