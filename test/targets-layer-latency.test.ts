@@ -12,7 +12,7 @@ import { analyzeFile } from '../src/analyzer/analyze.ts';
 import { DEFAULT_TARGETS, evaluateTargets } from '../src/targets/evaluate.ts';
 import { evaluateProfile } from '../src/targets/evaluate.ts';
 import { featureMask, fillWorkFeatureVector, LATENCY_FEATURES } from '../src/targets/latency/features.ts';
-import { analysisLayerWorks, buildsIm2colColumns, emptyWork, isDeep3x3Conv, layerWork, WORK_TERMS } from '../src/targets/latency/layer-work.ts';
+import { analysisLayerWorks, buildsIm2colColumns, emptyWork, isDeep3x3Conv, isDirectInt8Conv, layerWork, WORK_TERMS } from '../src/targets/latency/layer-work.ts';
 import { modelFeatures } from '../src/targets/model-features.ts';
 import { resolveTarget } from '../src/targets/resolve.ts';
 import { OnnxGraphBuilder } from '../src/analyzer/onnx/builder.ts';
@@ -75,6 +75,7 @@ describe('latency feature vector positions', () => {
     const w = emptyWork();
     WORK_TERMS.forEach((t, i) => (w[t] = i + 1));
     w.bytes_act = 2000; // bytes_fused_rows is a part of it (still all different)
+    w.macs_conv = 3000; // macs_conv_direct is a part of it
     const place = { activationExternalShare: 0.25, weightsExternal: true, cubeAiRuntime: true };
     const expected: Record<string, number> = {
       bytes_act_internal: w.bytes_act * 0.75,
@@ -84,6 +85,10 @@ describe('latency feature vector positions', () => {
       inference: 7,
       macs_conv_cubeai: w.macs_conv,
       bytes_external: (w.bytes_act - w.bytes_fused_rows) * 0.25 + w.bytes_weights_streamed,
+      macs_direct: w.macs_pointwise + w.macs_conv_direct,
+      macs_columns: w.macs_conv - w.macs_conv_direct,
+      macs_conv_direct: w.macs_conv_direct,
+      bytes_weights_reread_internal: 0, // weights placed external here: their re-reads are bytes_external's
     };
     for (let i = 0; i < LATENCY_FEATURES.length; i++) {
       const name = LATENCY_FEATURES[i]!;
@@ -129,6 +134,37 @@ describe('Cortex-M7 kernel work terms of real layers (layer-work.ts)', () => {
     for (const l of convs.filter((x) => isDeep3x3Conv(x))) expect(layerWork(l).bytes_im2col, l.name).toBe(0);
     expect(layerWork(convs[3]!).taps_im2col).toBe(16 * 16 * 9);
     expect(layerWork(convs[3]!).bytes_im2col).toBe(16 * 16 * 9 * 16);
+  });
+  it.skipIf(!HAVE_SHARED)("ResNet8's k×k MACs split by ST's inner loop: deep_3x3 and deep (direct int8, the 1×1 family) vs RGB and generic (s16 columns)", () => {
+    const a = analyzeFile(resnet);
+    const convs = a.layers.filter((l) => l.kind === 'conv');
+    // the kernels of ST's ResNet v1 8 network.c (search id 4059486110): rgb, generic ×2, generic /2, deep_3x3, deep /2, deep_3x3
+    expect(convs.map((l) => isDirectInt8Conv(l))).toEqual([false, false, false, false, true, true, true]);
+    const w = analysisLayerWorks(a);
+    const direct = convs.filter((l) => isDirectInt8Conv(l)).reduce((s, l) => s + l.macs, 0);
+    expect(convs.reduce((s, l) => s + w[l.index]!.macs_conv_direct, 0)).toBe(direct);
+    // 32→32 3×3 on 16×16 and 64→64 3×3 on 8×8 (2,359,296 MACs each) + 32→64 3×3/2 on 8×8 (1,179,648)
+    expect(direct).toBe(2 * 2359296 + 1179648);
+    // a direct kernel builds no columns; a column kernel is never direct
+    for (const l of convs) expect(isDirectInt8Conv(l) && buildsIm2colColumns(l), l.name).toBe(false);
+  });
+  it.skipIf(!HAVE_SHARED)("ST YOLO LC 256: the filters above the 16 KiB D-cache are re-read from internal flash once per output-pixel pair beyond the first read", () => {
+    const yololc = join(MODELS_DIR, 'legacy_tflite/MohamedElhadidy0019/object_detection/st_yolo_lc_v1/st_yolo_lc_v1_256_int8.tflite');
+    const a = analyzeFile(yololc);
+    const f = modelFeatures(a);
+    const only = featureMask(new Set(['bytes_weights_reread_internal'] as const));
+    const at = (weightsExternal: boolean) => fillWorkFeatureVector(new Array<number>(LATENCY_FEATURES.length), f.latencyWork, { activationExternalShare: 0, weightsExternal }, only, 1);
+    const j = LATENCY_FEATURES.indexOf('bytes_weights_reread_internal');
+    // the file's 3×3/2 convs 32→64 (18,688 B with biases) to 32×32 and 64→128 (74,240 B) to 16×16: 512 and 128 passes;
+    // every other filter (3→16: 496 B, 16→32: 4,736 B, the 1×1 and depthwise ones) is read once
+    expect(at(false)[j]).toBe(511 * 18688 + 127 * 74240);
+    expect(at(true)[j]).toBe(0);
+  });
+  it.skipIf(!HAVE_SHARED)("YOLOv8n's per-tensor convs run ST's hybrid forward_conv2d_integer_SSSA (s16 columns): no direct MACs", () => {
+    const a = analyzeFile(yolo);
+    const kxk = a.layers.filter((l) => l.kind === 'conv');
+    expect(kxk.length).toBeGreaterThan(0);
+    expect(kxk.filter((l) => isDirectInt8Conv(l))).toEqual([]);
   });
 });
 

@@ -37,6 +37,10 @@ export const LATENCY_FEATURES = [
   'bytes_im2col', // bytes those taps copy and widen to s16 (per-byte work of the same kernels)
   'ops_maxpool', // window ops of max pools (ST's lite max pool kernel; layer-work.ts isMaxPool)
   'elems_avgpool_in', // input elements of average / global-average pools and MEAN (ST's hybrid forward_ap_integer_INT8)
+  'macs_direct', // 1×1 conv MACs + k×k MACs of ST's direct int8 lite kernels (deep_3x3, deep, dilated: layer-work.ts isDirectInt8Conv)
+  'macs_columns', // the other k×k conv MACs: kernels that build s16 im2col columns (generic, rgb, per-tensor hybrid) or run no lite kernel
+  'macs_conv_direct', // k×k MACs of ST's direct int8 lite kernels alone (deep_3x3, deep, dilated), the 1×1 convs apart
+  'bytes_weights_reread_internal', // filter re-reads beyond the first (layer-work.ts weightBytesStreamed: k×k filters larger than the M7's D-cache) while weights sit in internal flash
 ] as const;
 export type LatencyFeature = (typeof LATENCY_FEATURES)[number];
 
@@ -44,7 +48,7 @@ export type LatencyFeature = (typeof LATENCY_FEATURES)[number];
  * Features added after the N6 set was chosen, for the MPU sets (macs_gemm, macs_dw_s2_same, elems_stream) and the
  * Cortex-M7 set (the others): the N6 and default sets leave them out.
  */
-const FEATURES_AFTER_N6_SET = new Set<LatencyFeature>(['macs_gemm', 'macs_dw_s2_same', 'elems_stream', 'elems_pool_in', 'macs_conv_cubeai', 'bytes_external', 'taps_im2col', 'bytes_im2col', 'ops_maxpool', 'elems_avgpool_in']);
+const FEATURES_AFTER_N6_SET = new Set<LatencyFeature>(['macs_gemm', 'macs_dw_s2_same', 'elems_stream', 'elems_pool_in', 'macs_conv_cubeai', 'bytes_external', 'taps_im2col', 'bytes_im2col', 'ops_maxpool', 'elems_avgpool_in', 'macs_direct', 'macs_columns', 'macs_conv_direct', 'bytes_weights_reread_internal']);
 const MCU_ERA_FEATURES = LATENCY_FEATURES.filter((f) => !FEATURES_AFTER_N6_SET.has(f));
 export const DEFAULT_FEATURES: LatencyFeature[] = [...MCU_ERA_FEATURES];
 /**
@@ -72,6 +76,9 @@ export const FEATURE_SETS: Record<string, LatencyFeature[]> = {
   // Session 9: pooling priced per kernel (layer-work.ts isMaxPool): ST's lite max pool per window op, the hybrid average
   // pool per input element, in place of one price per input element for both (elems_pool_in). Decided before its
   // leave-one-out was run, with two alternatives fixed at the same time and only reported (M7_POOL_ALTERNATIVES).
+  // Session 11 (issue 7: the H747 rows SqueezeNet +26/+30 %, ResNet v1 8 +22 %, ST YOLO LC −13 %) tried three changes to
+  // this set, each committed before the leave-one-out that judged it; none is kept (M7_KERNEL_ALTERNATIVES, docs/targets.md
+  // "Session 11: why the worst H747 rows miss").
   'cortex-m7': ['macs_conv', 'macs_pointwise', 'macs_depthwise', 'macs_dense', 'ops_eltwise', 'ops_other', 'ops_maxpool', 'elems_avgpool_in', 'macs_conv_cubeai', 'macs_long', 'taps_im2col', 'bytes_im2col', 'bytes_external', 'layers', 'inference'],
   // N6 NPU: everything (weights always stream from octoFlash; epochs per layer)
   'n6-neural-art': [...MCU_ERA_FEATURES],
@@ -94,6 +101,27 @@ export const FEATURE_SETS: Record<string, LatencyFeature[]> = {
 export const M7_POOL_ALTERNATIVES: Record<string, LatencyFeature[]> = {
   B: FEATURE_SETS['cortex-m7']!.flatMap((f) => (f === 'ops_maxpool' ? ['elems_pool_in' as const] : [f])),
   C: FEATURE_SETS['cortex-m7']!.flatMap((f) => (f === 'ops_maxpool' ? ['elems_pool_in' as const] : f === 'elems_avgpool_in' ? [] : [f])),
+};
+
+/**
+ * Session 11's three Cortex-M7 feature choices (issue 7), each committed before its leave-one-out and judged; none kept,
+ * reported by `node --import tsx src/targets/calibration/m7-alternatives.ts` (docs/targets.md "Session 11: why the worst
+ * H747 rows miss"). The set in use is the session-9 one.
+ * - A (c712fbc): k×k MACs priced by the inner loop ST's lite kernel runs: the direct int8 k×k kernels (deep_3x3, deep,
+ *   dilated: layer-work.ts isDirectInt8Conv) with the 1×1 convs (`macs_direct`), the s16-column kernels apart
+ *   (`macs_columns`). H747 4.0 6.77 → 6.99 %, F769 7.05 → 8.14 %.
+ * - B (c5ad2ab): the same, the direct k×k kernels with their own price (`macs_conv_direct`). H747 6.78 %, F769 6.79 %;
+ *   the full fit prices direct and column k×k MACs alike (0.83 cycles/MAC) and keeps the max pool at 16.4 cycles per
+ *   window op: the worst rows do not move (SqueezeNet +25.5 / +29.3 %, ResNet v1 8 +21.6 %, ST YOLO LC −12.8 %).
+ * - C (3be5cd9): the k×k filter re-reads that miss the D-cache priced from internal flash too
+ *   (`bytes_weights_reread_internal`). H747 6.79 %, worst row 30.1 → 20.6 % (ResNet v1 8 +6.8 %, SqueezeNet +16.3 / +20.6 %,
+ *   ST YOLO LC unchanged −12.8 %), but F769 7.05 → 11.16 % (EfficientNet LC −2.4 → +12.0 %) and ST MNIST +0.7 → −15.4 %:
+ *   beyond the F769 goal, so not kept.
+ */
+export const M7_KERNEL_ALTERNATIVES: Record<string, LatencyFeature[]> = {
+  A: ['macs_columns', 'macs_direct', ...FEATURE_SETS['cortex-m7']!.filter((f) => f !== 'macs_conv' && f !== 'macs_pointwise')],
+  B: ['macs_columns', 'macs_conv_direct', 'macs_pointwise', ...FEATURE_SETS['cortex-m7']!.filter((f) => f !== 'macs_conv' && f !== 'macs_pointwise')],
+  C: [...FEATURE_SETS['cortex-m7']!, 'bytes_weights_reread_internal'],
 };
 
 /** The feature set of a key: the longest ':'-prefix of the key (version '@…' dropped) that has one. */
@@ -175,6 +203,10 @@ export function fillWorkFeatureVector<T extends number[] | Float64Array>(out: T,
   out[24] = mask[24] ? w.bytes_im2col : 0;
   out[25] = mask[25] ? w.ops_maxpool : 0;
   out[26] = mask[26] ? w.elems_avgpool_in : 0;
+  out[27] = mask[27] ? w.macs_pointwise + w.macs_conv_direct : 0;
+  out[28] = mask[28] ? w.macs_conv - w.macs_conv_direct : 0;
+  out[29] = mask[29] ? w.macs_conv_direct : 0;
+  out[30] = mask[30] && !wx ? w.bytes_weights_streamed - w.bytes_weights : 0;
   return out;
 }
 

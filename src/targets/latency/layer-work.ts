@@ -34,6 +34,7 @@ export const WORK_TERMS = [
   'ops_maxpool', // window ops of max pools (ST's lite max pool kernel, or fused into the conv before it): see isMaxPool
   'elems_avgpool_in', // input elements of average / global-average pools and MEAN (ST's hybrid forward_ap_integer_INT8)
   'bytes_fused_rows', // of bytes_act: a fused conv + max pool's conv output and pool input, kept in the kernel's rows buffer on ST's MCU runtime (analysisLayerWorks)
+  'macs_conv_direct', // of macs_conv: k×k MACs of ST's lite kernels that multiply the int8 input in place (see isDirectInt8Conv)
 ] as const;
 export type WorkTerm = (typeof WORK_TERMS)[number];
 export type LayerWork = Record<WorkTerm, number>;
@@ -95,6 +96,28 @@ export function buildsIm2colColumns(l: Layer): boolean {
   if (call === undefined) return !oneByOne;
   if (oneByOne && c.strides[0] === 1 && c.strides[1] === 1) return false;
   return IM2COL_COLUMN_KERNELS.has(call.kernel);
+}
+
+/**
+ * The lite k×k kernels whose inner loop multiplies the int8 input where it lies, as the pointwise kernel does, with no
+ * s16 im2col columns: their closures in NetworkRuntime1200_CM7_GCC.a (data/st-generated/runtime-library-1200-cm7.json
+ * `entryPoints`) reach `st_sssa8_ch_nn_mat_mult_deep_conv2d_3x3` (deep_3x3), `st_sssa8_ch_nn_mat_mult_conv2d_nt_t` /
+ * `st_sssa8_ch_nn_mat_mult_conv2d_dilated_nt_t` with `st_sssa8_ch_fullW_prefetch` + `weights_2channels_prefetch` (deep,
+ * dilated), the same family as `forward_lite_pw_sssa8_ch` (`st_sssa8_ch_nn_mat_mult_pw_nt_t`, `st_sssa8_ch_fullW_prefetch`,
+ * `weights_2channels_prefetch`), and no `st_int8_to16_*`. The other k×k kernels (generic, rgb, the per-tensor hybrid) build
+ * columns (IM2COL_COLUMN_KERNELS) and multiply them with `st_sssa8[_ch]_nn_mat_mult_kernel*_opt`.
+ */
+const DIRECT_INT8_KERNELS: ReadonlySet<LiteConvKernel> = new Set<LiteConvKernel>(['conv2d_deep_3x3', 'conv2d_deep', 'conv2d_dilated']);
+
+/**
+ * Whether a k×k convolution runs one of ST's direct int8 lite kernels (DIRECT_INT8_KERNELS: the one lite conv rule,
+ * lite-conv-kernel.ts, says which a layer calls). Session 11: its MACs (`macs_conv_direct`) are priced with the 1×1
+ * convs on the Cortex-M7 (features.ts `macs_direct`), the column-building k×k kernels apart (`macs_columns`).
+ */
+export function isDirectInt8Conv(l: Layer): boolean {
+  if (l.kind !== 'conv') return false;
+  const call = liteConvCallOf(l);
+  return call !== undefined && DIRECT_INT8_KERNELS.has(call.kernel);
 }
 
 /**
@@ -185,6 +208,7 @@ export function emptyWork(): LayerWork {
     ops_maxpool: 0,
     elems_avgpool_in: 0,
     bytes_fused_rows: 0,
+    macs_conv_direct: 0,
   };
 }
 
@@ -193,8 +217,10 @@ export function layerWork(l: Layer): LayerWork {
   if (l.kind === 'view') return w;
   const outputs = elems(l.outputShapes);
   const k = l.kind;
-  if (k === 'conv') w.macs_conv = l.macs;
-  else if (k === 'pointwise') w.macs_pointwise = l.macs;
+  if (k === 'conv') {
+    w.macs_conv = l.macs;
+    if (isDirectInt8Conv(l)) w.macs_conv_direct = l.macs;
+  } else if (k === 'pointwise') w.macs_pointwise = l.macs;
   else if (k === 'depthwise') w.macs_depthwise = l.macs;
   else if (k === 'dense' || k === 'matmul') w.macs_dense = l.macs;
   else if (k === 'eltwise') w.ops_eltwise = l.macs;
@@ -287,6 +313,7 @@ export function sumWork(works: readonly LayerWork[]): LayerWork {
     sum.ops_maxpool += w.ops_maxpool;
     sum.elems_avgpool_in += w.elems_avgpool_in;
     sum.bytes_fused_rows += w.bytes_fused_rows;
+    sum.macs_conv_direct += w.macs_conv_direct;
   }
   return sum;
 }
