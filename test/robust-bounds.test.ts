@@ -78,7 +78,7 @@ describe('buffers live at once', () => {
     const e = refusal(() => planMemory(analysis));
     expect(e.code).toBe('LIMIT');
     expect(e.message).toBe(
-      `wide.onnx: at step ${over - 1} (layer 'Relu_${over - 1}'), ${(over + 1).toLocaleString('en-US')} activation buffers are live at once; edgefit plans activation memory for at most 1,024 live at one step (each planner compares them pair by pair)`,
+      `wide.onnx: at step ${over - 1} (layer 'Relu_${over - 1}'), ${(over + 1).toLocaleString('en-US')} activation buffers are live at once; edgefit plans activation memory for at most 1,024 live at one step (each planner compares them pair by pair; raise the cap with --max-live-buffers / maxLiveBuffers)`,
     );
   });
 

@@ -8,7 +8,7 @@
  */
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { addModelOptions, analyzeAtForCli, loadModelForCli, parseSweepResolutions, type ModelCliOptions } from '../model-options.ts';
+import { addModelOptions, withPlanningCaps, analyzeAtForCli, loadModelForCli, parseSweepResolutions, type ModelCliOptions } from '../model-options.ts';
 import { EdgefitError } from '../../analyzer/errors.ts';
 import { DEFAULT_TARGETS, evaluateTargets, type TargetResult } from '../../targets/evaluate.ts';
 import { formatBytes, formatCount, resultJson } from '../../targets/present.ts';
@@ -46,7 +46,7 @@ export function registerCompare(program: Command): void {
     .option('--wide', 'one line per target with the variant, MACs and weights as columns (about 200 characters wide)')
     .option('--json', 'print JSON (variants[], each with targets[] as check --json; docs/json.md)')
     .option('--no-progress', 'never show the progress bar');
-  addModelOptions(cmd).action((models: string[], opts: CompareOptions) => {
+  addModelOptions(cmd).action((models: string[], opts: CompareOptions) => withPlanningCaps(opts, () => {
       const resolutions: (number | undefined)[] = opts.resolutions ? parseSweepResolutions(opts.resolutions) : [undefined];
       if (models.length === 1 && !opts.resolutions) throw new EdgefitError('USAGE', 'compare: give --resolutions for one model, or several models to compare');
       const targets = opts.target?.length ? uniqueTargets(opts.target) : DEFAULT_TARGETS;
@@ -85,7 +85,7 @@ export function registerCompare(program: Command): void {
       // the narrow layout wraps the thin-data reasons to the table's width too; --wide keeps one line each
       const thinText = opts.wide ? thin : thin.split('\n').map((l) => (l.startsWith('  ') ? wrapNote(l) : wrapText(l, NARROW_TABLE_COLUMNS))).join('\n');
       process.stdout.write(safeOutput([partial, thinText, FIT_TABLE_LEGEND].filter(Boolean).join('\n') + '\n'));
-    });
+    }));
 }
 
 /**
