@@ -2,12 +2,17 @@
  * Limits and malformed dims say the same thing whichever reader met them: a negative dim is DIM_OVERFLOW in ONNX and
  * TFLite alike (was BAD_MODEL in TFLite), and a valid file nested past the sub-graph cap is refused as above a limit
  * (LIMIT, naming the cap) by one line whether the decoder or the converter stopped it (the decoder called it "a
- * damaged ONNX file").
+ * damaged ONNX file"); a TFLite option vector past its cap names the cap.
  */
+import * as flatbuffers from 'flatbuffers';
 import { describe, expect, it } from 'vitest';
 import { loadModelBytes } from '../src/analyzer/load.ts';
 import { OnnxGraphBuilder } from '../src/analyzer/onnx/builder.ts';
 import { BuiltinOperator } from '../src/analyzer/tflite/gen/tflite/builtin-operator.ts';
+import { BuiltinOptions } from '../src/analyzer/tflite/gen/tflite/builtin-options.ts';
+import { Operator } from '../src/analyzer/tflite/gen/tflite/operator.ts';
+import { ReshapeOptions } from '../src/analyzer/tflite/gen/tflite/reshape-options.ts';
+import { decodeBuiltinOptions } from '../src/analyzer/tflite/options.ts';
 import { nestedIfModel } from './helpers/nested-if-model.ts';
 import { refusal } from './helpers/refusal.ts';
 import { buildTflite } from './robust-files.ts';
@@ -57,5 +62,19 @@ describe('sub-graphs nested past the cap', () => {
 
   it('63 deep loads', () => {
     expect(loadModelBytes(nestedIfModel(63), 'ok.onnx').graph.nodes).toHaveLength(1);
+  });
+});
+
+describe('a TFLite option vector past the cap', () => {
+  it('names the cap (4,096) rather than only the count', () => {
+    const b = new flatbuffers.Builder(1024);
+    const shape = ReshapeOptions.createNewShapeVector(b, new Array(5000).fill(1));
+    const options = ReshapeOptions.createReshapeOptions(b, shape);
+    Operator.startOperator(b);
+    Operator.addBuiltinOptionsType(b, BuiltinOptions.ReshapeOptions);
+    Operator.addBuiltinOptions(b, options);
+    b.finish(Operator.endOperator(b));
+    const op = Operator.getRootAsOperator(new flatbuffers.ByteBuffer(b.asUint8Array()));
+    expect(() => decodeBuiltinOptions(op)).toThrow(/^option new_shape has 5000 elements, more than the 4,096 edgefit reads in one option/);
   });
 });
