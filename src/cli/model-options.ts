@@ -1,6 +1,7 @@
 /**
- * The options every command that reads a model file shares: input-shape overrides and the size caps.
- * `addModelOptions(cmd)` declares them; `loadModelForCli(path, opts)` loads the model with them applied.
+ * The options every command that reads a model file shares: input-shape overrides and the caps.
+ * `addModelOptions(cmd)` declares them; `loadModelForCli(path, opts)` loads the model with the size caps applied;
+ * `withPlanningCaps(opts, fn)` runs a command's work with the live-buffer cap (--max-live-buffers) in force.
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { Command } from 'commander';
@@ -8,6 +9,7 @@ import { EdgefitError, isEdgefitError } from '../analyzer/errors.ts';
 import type { IRModel } from '../analyzer/ir.ts';
 import type { Analysis } from '../analyzer/layer.ts';
 import { loadModel } from '../analyzer/load.ts';
+import { MAX_LIVE_BUFFERS, withLiveBufferCap } from '../analyzer/memory/live-buffer-cap.ts';
 import { analyzeLoadedAt, parseResolutions } from '../targets/present.ts';
 import { withPrintableLabels } from './format/safe-text.ts';
 
@@ -15,6 +17,7 @@ export interface ModelCliOptions {
   inputShape?: string[];
   maxFileBytes?: string;
   maxTensorBytes?: string;
+  maxLiveBuffers?: string;
 }
 
 export function addModelOptions(cmd: Command): Command {
@@ -25,7 +28,16 @@ export function addModelOptions(cmd: Command): Command {
       (value: string, prev: string[] = []) => [...prev, value],
     )
     .option('--max-file-bytes <bytes>', 'refuse model files larger than this (default 2 GiB)')
-    .option('--max-tensor-bytes <bytes>', 'refuse constant tensors larger than this (default 1 GiB)');
+    .option('--max-tensor-bytes <bytes>', 'refuse constant tensors larger than this (default 1 GiB)')
+    .option('--max-live-buffers <count>', `refuse to plan activation memory when more buffers than this are live at one step (default ${MAX_LIVE_BUFFERS.toLocaleString('en-US')})`);
+}
+
+/**
+ * Runs a command's work (loading, analysis, planning, mapping, and what it awaits) with --max-live-buffers in force.
+ * The value is checked first, so a bad one is refused before the model is read.
+ */
+export function withPlanningCaps<T>(opts: ModelCliOptions, fn: () => T): T {
+  return withLiveBufferCap(parseWholeCount(opts.maxLiveBuffers, '--max-live-buffers', 'buffers'), fn);
 }
 
 /** Loads a model with the command's caps and parses its --input-shape overrides against the model's inputs. */
@@ -96,10 +108,15 @@ export function textFirstLine(head: Uint8Array): string | undefined {
 
 /** A positive integer byte count from the command line, or undefined when the option was not given. */
 export function parseByteCount(text: string | undefined, option: string): number | undefined {
+  return parseWholeCount(text, option, 'bytes');
+}
+
+/** A positive whole number of `unit` from the command line, or undefined when the option was not given. */
+export function parseWholeCount(text: string | undefined, option: string, unit: string): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
   if (!/^\d+$/.test(text.trim()) || !Number.isSafeInteger(n) || n < 1) {
-    throw new EdgefitError('USAGE', `${option} '${text}': expected a positive whole number of bytes`);
+    throw new EdgefitError('USAGE', `${option} '${text}': expected a positive whole number of ${unit}`);
   }
   return n;
 }

@@ -202,7 +202,7 @@ export function evaluateProfile(given: ModelFeatures, profile: TargetProfile, la
     }
     if (model.kind === 'borrowed') latencyNote = `thin data: ${borrowedModelWords(model)}`;
     uncalibratedExternal = externalActivationsUncalibrated(model, features, profile);
-  } else latencyNote ||= `no calibrated latency model for ${engine.calibrationKey}`;
+  } else latencyNote ||= noLatencyModelNote(engine, [...cal.engineModels.keys()]);
   const perTensorOnMp2 = engine.kind === 'mpu-gpu-npu' && !features.perChannel;
   if (engine.kind === 'mpu-gpu-npu') notes.push(perTensorOnMp2 ? 'per-tensor model: runs on the NPU' : 'per-channel model: runs mainly on the GPU (the NPU takes per-tensor int8 only)');
   if (engine.kind === 'mpu-cpu') notes.push(mpuCpuPathNote(features, NEWEST_MPU_TOOL));
@@ -352,3 +352,14 @@ function peakFor(a: Analysis, base: ModelFeatures, engine: TargetProfile['scratc
 
 /** Boards `compare` and `check` use when no --target is given (series profiles left out). */
 export const DEFAULT_TARGETS = ['stm32h747i-disco', 'stm32f769i-disco', 'b-u585i-iot02a', 'stm32n6570-dk', 'stm32mp257f-dk2', 'stm32mp157f-dk2', 'stm32mp135f-dk2'];
+
+/**
+ * Why a target has no latency figure, for the JSON `latencyNote` as check's "no latency figure:" line says it: an
+ * engine whose calibration key no published rows were fitted for (a user's profile: "cortex-m4") is told the keys
+ * that have a model. `modelKeys`: the calibrated engine models' keys ("cortex-m7", "cortex-a7x2:xnnpack" …).
+ */
+export function noLatencyModelNote(engine: { name: string; calibrationKey: string }, modelKeys: readonly string[]): string {
+  const fitted = [...new Set(modelKeys.map((k) => k.split(/[:@]/)[0]!))];
+  if (fitted.includes(engine.calibrationKey)) return `no calibrated latency model for ${engine.calibrationKey}`;
+  return `its engine ${engine.name} has "calibrationKey": "${engine.calibrationKey}", which no published rows were fitted for; keys with a latency model: ${fitted.join(', ')}`;
+}

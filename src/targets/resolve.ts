@@ -43,12 +43,17 @@ function looksLikePath(s: string): boolean {
   return s.endsWith('.json') || s.includes('/') || s.includes('\\');
 }
 
-/** A built-in profile by id, name or alias (case-insensitive), or a user's profile file. */
+/**
+ * A built-in profile by id, name or alias (case-insensitive), or a user's profile file. The "STM32" prefix may be left
+ * out of any of them (`MP1` = `STM32MP1`, `MP13`, `F7`), as `H7`, `N6` and `U5` are written; an exact name wins.
+ */
 export function resolveTarget(nameOrPath: string): TargetProfile {
   if (looksLikePath(nameOrPath)) return loadProfileFile(resolve(nameOrPath));
   const key = norm(nameOrPath);
-  for (const p of builtinProfiles()) {
-    if ([p.id, p.name, ...p.aliases].some((n) => norm(n) === key)) return p;
+  for (const k of key.startsWith('stm32') ? [key] : [key, `stm32${key}`]) {
+    for (const p of builtinProfiles()) {
+      if ([p.id, p.name, ...p.aliases].some((n) => norm(n) === k)) return p;
+    }
   }
   const known = builtinProfiles()
     .map((p) => p.name)

@@ -72,7 +72,9 @@ function decodeModel(r: WireReader, path: string): WireModel {
   } catch (e) {
     if (isEdgefitError(e)) throw e;
     const msg = e instanceof Error ? e.message : String(e);
-    if (/call stack|nested too deeply/i.test(msg)) throw new EdgefitError('BAD_MODEL', `${path} is a damaged ONNX file: messages nested too deeply`);
+    // the decoder stops following sub-graphs past its own depth (wire-decode.ts), deeper than the cap below: the same line
+    if (/nested too deeply/i.test(msg)) throw subgraphDepthError(path);
+    if (/call stack/i.test(msg)) throw new EdgefitError('BAD_MODEL', `${path} is a damaged ONNX file: messages nested too deeply`);
     if (e instanceof WireError || e instanceof RangeError) throw new EdgefitError('BAD_MODEL', `${path} is a damaged ONNX file (${msg})`);
     throw e;
   }
@@ -249,12 +251,20 @@ class GraphAttrContext implements AttrContext {
   }
 }
 
+/** Sub-graph (If/Loop/Scan body) nesting edgefit reads: a fixed cap, as recursion follows it (real models nest a few levels). */
+export const MAX_SUBGRAPH_DEPTH = 64;
+
+/** A valid file nested past the cap is not damaged: the line names the cap (LIMIT, docs/robustness.md). */
+function subgraphDepthError(path: string): EdgefitError {
+  return new EdgefitError('LIMIT', `${path}: sub-graphs (If/Loop/Scan bodies) nested more than ${MAX_SUBGRAPH_DEPTH} deep; edgefit reads at most ${MAX_SUBGRAPH_DEPTH} levels (a fixed limit: real models nest a few)`);
+}
+
 /**
  * The WireGraph as an IRGraph. `ids` (top-level graph): filled with the graph's names as numbers
  * (graph-check's NameIds), for the graph check.
  */
 function convertGraph(g: WireGraph, ctx: ReadContext, ids?: NameIds): IRGraph {
-  if (ctx.depth > 64) throw new EdgefitError('BAD_MODEL', `${ctx.path}: sub-graphs nested more than 64 deep`);
+  if (ctx.depth > MAX_SUBGRAPH_DEPTH) throw subgraphDepthError(ctx.path);
   // tensors found by name number (duplicates without hashing a string); the IR's Map indexes them when first used
   const tensors = new TensorTable(ctx.idCount);
   const graphName = g.name;

@@ -106,7 +106,7 @@ export function decodeBuiltinOptions(op: Operator): Record<string, AttrValue> {
       if (value !== undefined) attrs[snakeCase(name)] = value;
     } else if (fn.length === 1 && names.includes(`${name}Length`)) {
       const len = methods[`${name}Length`]!.call(table) as number;
-      if (len > MAX_OPTION_VECTOR) throw new RangeError(`option ${snakeCase(name)} has ${len} elements`);
+      if (len > MAX_OPTION_VECTOR) throw new RangeError(`option ${snakeCase(name)} has ${len} elements, more than the ${MAX_OPTION_VECTOR.toLocaleString('en-US')} edgefit reads in one option (a fixed limit: shapes and axes hold a few)`);
       const values: number[] = [];
       for (let i = 0; i < len; i++) {
         const v = scalar(methods[name]!.call(table, i));

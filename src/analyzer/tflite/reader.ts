@@ -358,7 +358,8 @@ class TfliteDecoder {
     const symbolic = signature.length === dims.length ? signature : dims;
     return dims.map((d, k): Dim => {
       if (symbolic[k] === -1 || d === -1) return k === 0 ? 'batch' : `${name}:${k}`;
-      if (d < 0) this.bad(`tensor '${name}' has a negative dimension ${d}`);
+      // DIM_OVERFLOW as the ONNX reader says it (docs/robustness.md, error codes): -1 alone means "not known" in TFLite
+      if (d < 0) throw new EdgefitError('DIM_OVERFLOW', `${this.opts.path}: tensor '${name}' has a negative dim ${d}`);
       return d;
     });
   }

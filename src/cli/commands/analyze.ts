@@ -6,7 +6,7 @@
 import type { Command } from 'commander';
 import { analyzeModel } from '../../analyzer/analyze.ts';
 import type { Analysis, Layer } from '../../analyzer/layer.ts';
-import { addModelOptions, loadModelForCli, type ModelCliOptions } from '../model-options.ts';
+import { addModelOptions, withPlanningCaps, loadModelForCli, type ModelCliOptions } from '../model-options.ts';
 import { planMemory, type MemoryReport } from '../../analyzer/memory/index.ts';
 import { renderMemorySummary } from '../format/memory-summary.ts';
 import { analysisToJson, stPeakBytes } from '../format/analysis-json.ts';
@@ -24,7 +24,7 @@ export function registerAnalyze(program: Command): void {
     .description('Per-layer shapes, MACs, parameters, weight and activation bytes of an ONNX or TFLite model')
     .argument('<model>', 'model file (.onnx or .tflite)')
     .option('--json', 'print the analysis as JSON (schema: docs/json.md)');
-  addModelOptions(cmd).action((path: string, opts: AnalyzeCliOptions) => {
+  addModelOptions(cmd).action((path: string, opts: AnalyzeCliOptions) => withPlanningCaps(opts, () => {
       const { model, inputShapes } = loadModelForCli(path, opts);
       const analysis = analyzeModel(model, { inputShapes });
       const memory = planMemory(analysis);
@@ -32,7 +32,7 @@ export function registerAnalyze(program: Command): void {
       if (peak !== undefined) analysis.totals.activationPeakBytes = peak;
       if (opts.json) process.stdout.write(safeOutput(`${JSON.stringify(analysisToJson(analysis, memory), null, 2)}\n`));
       else process.stdout.write(safeOutput(`${renderAnalysis(analysis, memory)}\n`));
-    });
+    }));
 }
 
 export { parseByteCount, parseInputShapes } from '../model-options.ts';

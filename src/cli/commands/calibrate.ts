@@ -1,10 +1,13 @@
 /**
  * `edgefit calibrate [--json] [--write]`: refits every latency and memory model on the published rows
  * (data/published, data/features) and prints each target's leave-one-MODEL-out error. `--write` stores the
- * table as data/calibration-error.json, the expected error every prediction carries.
+ * table as data/calibration-error.json, the expected error every prediction carries. The refit takes seconds (each
+ * architecture held out in turn): a progress bar (cli-progress, as compare's) shows on stderr when it is a TTY, never
+ * with --json.
  */
+import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { calibrate, CALIBRATION_ERROR_PATH, QUANTITIES, writeCalibrationError, type QuantityError } from '../../targets/calibration/calibrate.ts';
+import { calibrate, CALIBRATION_ERROR_PATH, QUANTITIES, writeCalibrationError, type CalibrateProgress, type QuantityError } from '../../targets/calibration/calibrate.ts';
 import { NARROW_TABLE_COLUMNS, wrapNote } from '../format/fit-table.ts';
 import { renderTable, wrapText } from '../format/table.ts';
 import { signedPct } from './targets.ts';
@@ -38,7 +41,13 @@ export function registerCalibrate(program: Command): void {
     .option('--write', `store the error table as ${CALIBRATION_ERROR_PATH.replace(/.*\/data\//, 'data/')}`)
     .option('--wide', `one line per target and per note (about 170 characters and more; default: within ${NARROW_TABLE_COLUMNS})`)
     .action((opts: { json?: boolean; write?: boolean; wide?: boolean }) => {
-      const report = calibrate();
+      const bar = opts.json || process.stderr.isTTY !== true ? undefined : heldOutBar(process.stderr);
+      let report;
+      try {
+        report = calibrate(bar ? { onProgress: bar.onProgress } : {});
+      } finally {
+        bar?.stop();
+      }
       if (opts.write) writeCalibrationError(report);
       if (opts.json) {
         process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -71,4 +80,30 @@ export function registerCalibrate(program: Command): void {
           .join('\n') + '\n',
       );
     });
+}
+
+/** The bar's job column: the architecture held out, cut to keep the line within 80 columns. */
+const HELD_OUT_CHARS = 32;
+
+/**
+ * A progress bar on `stream` over the latency leave-one-out, started at its first held-out architecture (the total
+ * is known then) and cleared when stopped. calibrate runs synchronously: cli-progress redraws within update().
+ */
+export function heldOutBar(stream: NodeJS.WritableStream): { onProgress: CalibrateProgress; stop: () => void } {
+  const bar = new cliProgress.SingleBar(
+    { stream, format: 'calibrate [{bar}] {value}/{total} held out: {job}', barsize: 18, hideCursor: true, clearOnComplete: true },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    onProgress: (done, total, heldOut) => {
+      const job = heldOut.length > HELD_OUT_CHARS ? `${heldOut.slice(0, HELD_OUT_CHARS - 1)}…` : heldOut;
+      if (!started) bar.start(total, 0, { job });
+      started = true;
+      bar.update(done - 1, { job });
+    },
+    stop: () => {
+      if (started) bar.stop();
+    },
+  };
 }

@@ -4,7 +4,7 @@
  * leave-one-model-out error. Exit codes: 0 all targets fit, 1 any does not, 2 bad input or usage.
  */
 import type { Command } from 'commander';
-import { addModelOptions, analyzeAtForCli, loadModelForCli, type ModelCliOptions } from '../model-options.ts';
+import { addModelOptions, withPlanningCaps, analyzeAtForCli, loadModelForCli, type ModelCliOptions } from '../model-options.ts';
 import { DEFAULT_TARGETS, evaluateTargets, resolveTarget, type TargetResult } from '../../targets/evaluate.ts';
 import { formatBytes, formatCount, parseResolution, resultJson } from '../../targets/present.ts';
 import { boundedActivationsCell, boundedLatencyCell, boundedRoleCell, FIT_TABLE_LEGEND, fittedLatencyKeys, groupedNoteLines, noLatencyLines, thinLatencyLines, uncalibratedLatencyLines, verdictLine } from '../format/fit-notes.ts';
@@ -58,7 +58,7 @@ export function registerCheck(program: Command): void {
     .option('--resolution <px>', 're-infer shapes at this square input size in pixels (no new file), e.g. 160')
     .option('--wide', 'one line per target with the limiting memory as a column (about 265 characters wide)')
     .option('--json', 'print JSON (targets[] with id, fits, ram, flash, latencyMs, latencyErrorPct, limitingMemory; docs/json.md)');
-  addModelOptions(cmd).action((path: string, opts: CheckOptions) => {
+  addModelOptions(cmd).action((path: string, opts: CheckOptions) => withPlanningCaps(opts, () => {
       const res = opts.resolution !== undefined ? [parseResolution(opts.resolution)] : undefined;
       const { model, inputShapes } = loadModelForCli(path, opts);
       const analysis = analyzeAtForCli(path, model, res?.[0], inputShapes);
@@ -99,5 +99,5 @@ export function registerCheck(program: Command): void {
         ));
       }
       process.exitCode = allFit ? 0 : 1;
-    });
+    }));
 }

@@ -8,11 +8,12 @@
  */
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
-import { addModelOptions, analyzeAtForCli, loadModelForCli, parseSweepResolutions, type ModelCliOptions } from '../model-options.ts';
+import { addModelOptions, withPlanningCaps, analyzeAtForCli, loadModelForCli, parseSweepResolutions, type ModelCliOptions } from '../model-options.ts';
 import { EdgefitError } from '../../analyzer/errors.ts';
 import { DEFAULT_TARGETS, evaluateTargets, type TargetResult } from '../../targets/evaluate.ts';
 import { formatBytes, formatCount, resultJson } from '../../targets/present.ts';
 import { boundedActivationsCell, boundedLatencyCell, boundedRoleCell, FIT_TABLE_LEGEND, thinLatencyLines } from '../format/fit-notes.ts';
+import { formatByteFigures } from '../format/numbers.ts';
 import { NARROW_FIT_COLUMNS, NARROW_TABLE_COLUMNS, narrowFitRow, wrapNote } from '../format/fit-table.ts';
 import { renderTable, type SpanRow, wrapText } from '../format/table.ts';
 import { uniqueTargets } from '../target-list.ts';
@@ -46,7 +47,7 @@ export function registerCompare(program: Command): void {
     .option('--wide', 'one line per target with the variant, MACs and weights as columns (about 200 characters wide)')
     .option('--json', 'print JSON (variants[], each with targets[] as check --json; docs/json.md)')
     .option('--no-progress', 'never show the progress bar');
-  addModelOptions(cmd).action((models: string[], opts: CompareOptions) => {
+  addModelOptions(cmd).action((models: string[], opts: CompareOptions) => withPlanningCaps(opts, () => {
       const resolutions: (number | undefined)[] = opts.resolutions ? parseSweepResolutions(opts.resolutions) : [undefined];
       if (models.length === 1 && !opts.resolutions) throw new EdgefitError('USAGE', 'compare: give --resolutions for one model, or several models to compare');
       const targets = opts.target?.length ? uniqueTargets(opts.target) : DEFAULT_TARGETS;
@@ -81,11 +82,41 @@ export function registerCompare(program: Command): void {
       const table = opts.wide ? wideTable(variants, label) : narrowTable(variants, label);
       process.stdout.write(safeOutput(table + '\n'));
       const partial = variants.some((v) => v.partial) ? 'PARTIAL = some ops are unknown to edgefit: their figures are left out (lower bounds).' : '';
+      // check's notes (activation plan used, spills, code flash lower bounds …), each once, said of the variants it holds for
+      const notes = compareNoteLines(variants, label).map((l) => (opts.wide ? l : wrapNote(l)));
       const thin = thinLatencyLines(variants.flatMap((v) => v.targets));
       // the narrow layout wraps the thin-data reasons to the table's width too; --wide keeps one line each
       const thinText = opts.wide ? thin : thin.split('\n').map((l) => (l.startsWith('  ') ? wrapNote(l) : wrapText(l, NARROW_TABLE_COLUMNS))).join('\n');
-      process.stdout.write(safeOutput([partial, thinText, FIT_TABLE_LEGEND].filter(Boolean).join('\n') + '\n'));
-    });
+      process.stdout.write(safeOutput([notes.length ? `notes:\n${notes.join('\n')}` : '', partial, thinText, FIT_TABLE_LEGEND].filter(Boolean).join('\n') + '\n'));
+    }));
+}
+
+/**
+ * check's "notes:" lines for a comparison: each note once, after whom it is said of. A note said of the same targets in
+ * every variant reads as check's ("  STM32H747I-DISCO, STM32F769I-DISCO: …"); otherwise each variant is named with
+ * its targets ("  net.tflite @224: STM32H747I-DISCO; net.tflite @256: STM32H747I-DISCO, STM32N6570-DK: …").
+ */
+export function compareNoteLines(variants: readonly CompareVariant[], label: (v: CompareVariant) => string): string[] {
+  const byNote = new Map<string, Map<CompareVariant, string[]>>();
+  for (const v of variants) {
+    for (const r of v.targets) {
+      for (const n of r.notes) {
+        const text = formatByteFigures(n);
+        const of = byNote.get(text) ?? new Map<CompareVariant, string[]>();
+        const names = of.get(v) ?? [];
+        if (!names.includes(r.name)) names.push(r.name);
+        byNote.set(text, of.set(v, names));
+      }
+    }
+  }
+  const lines = [...byNote].map(([text, of]) => {
+    const lists = [...of.values()].map((names) => names.join(', '));
+    const everywhere = of.size === variants.length && lists.every((l) => l === lists[0]);
+    const who = everywhere ? lists[0]! : [...of].map(([v, names]) => `${label(v)}: ${names.join(', ')}`).join('; ');
+    return { everywhere, line: `  ${who}: ${text}` };
+  });
+  // notes true of every variant first, then the others in the order the variants met them
+  return [...lines.filter((l) => l.everywhere), ...lines.filter((l) => !l.everywhere)].map((l) => l.line);
 }
 
 /**

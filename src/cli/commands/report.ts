@@ -4,7 +4,7 @@
  */
 import { basename, extname, join } from 'node:path';
 import type { Command } from 'commander';
-import { addModelOptions, analyzeAtForCli, loadModelForCli, parseSweepResolutions, type ModelCliOptions } from '../model-options.ts';
+import { addModelOptions, withPlanningCaps, analyzeAtForCli, loadModelForCli, parseSweepResolutions, type ModelCliOptions } from '../model-options.ts';
 import { buildReportInput } from '../../report/build-input.ts';
 import { publishedQueryForFile } from '../../report/published.ts';
 import { isEdgefitError } from '../../analyzer/errors.ts';
@@ -36,7 +36,7 @@ export function registerReport(program: Command): void {
     .option('-t, --target <name|profile.json>', 'target board/series as ST prints it, or a profile file (repeatable; default: every built-in board)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--resolutions <list>', 'also re-analyse at these square input sizes, e.g. 96,128,160,192,224')
     .option('-o, --output <file>', 'where to write the HTML (default: reports/<model>.html)');
-  addModelOptions(cmd).action(async (modelPath: string, opts: ReportCliOptions) => {
+  addModelOptions(cmd).action((modelPath: string, opts: ReportCliOptions) => withPlanningCaps(opts, async () => {
       const resolutions = opts.resolutions !== undefined ? parseResolutions(opts.resolutions) : undefined;
       // ST's own benchmarked files (named row by row in data/published) get their published figures beside ours
       const published = publishedQueryForFile(modelPath);
@@ -52,5 +52,5 @@ export function registerReport(program: Command): void {
       }
       const written = writeReport(opts.output ?? defaultReportPath(modelPath), renderReport(input));
       process.stdout.write(`report written: ${written.path}\n${written.url}\n`);
-    });
+    }));
 }

@@ -101,12 +101,20 @@ function toRecords(q: Quantity, outs: LooOutcome<CalibrationRow>[], roleOf: (r: 
 }
 
 /** Leave-one-model-out latency predictions for every row whose engine has a model. */
-export function latencyLoo(rows: CalibrationRow[], profiles: Map<string, TargetProfile>): LooOutcome<CalibrationRow>[] {
+/** Called as each architecture is held out of the latency leave-one-out (most of calibrate's time): `done` of `total`. */
+export type CalibrateProgress = (done: number, total: number, heldOut: string) => void;
+
+export function latencyLoo(rows: CalibrationRow[], profiles: Map<string, TargetProfile>, onProgress?: CalibrateProgress): LooOutcome<CalibrationRow>[] {
   const lrows = latencyRows(rows);
+  const total = new Set(lrows.map((r) => r.arch)).size;
+  let done = 0;
   return looByGroup(
     lrows,
     (r) => r.arch,
-    (train) => fitEngineModels(train, profiles),
+    (train, heldOut) => {
+      onProgress?.(++done, total, heldOut);
+      return fitEngineModels(train, profiles);
+    },
     (models: Map<string, EngineModel>, r) => {
       const m = models.get(r.calibrationKey);
       if (!m) return undefined;
@@ -326,12 +334,12 @@ function st81ActivationMemory(activationRam: LooOutcome<CalibrationRow>[]): LooO
   });
 }
 
-export function calibrate(opts: { rows?: CalibrationRow[]; profiles?: TargetProfile[] } = {}): CalibrationReport {
+export function calibrate(opts: { rows?: CalibrationRow[]; profiles?: TargetProfile[]; onProgress?: CalibrateProgress } = {}): CalibrationReport {
   const profileList = opts.profiles ?? builtinProfiles();
   const profiles = new Map(profileList.map((p) => [p.id, p]));
   const rows = opts.rows ?? loadCalibrationRows({ profiles: profileList });
   const outcomes: Record<Quantity, LooOutcome<CalibrationRow>[]> = {
-    latency: latencyLoo(rows, profiles),
+    latency: latencyLoo(rows, profiles, opts.onProgress),
     activationRam: directMemory(rows, 'activationRam', profiles),
     weightsFlash: directMemory(rows, 'weightsFlash', profiles),
     runtimeRam: runtimeLoo(rows, 'runtimeRam'),
