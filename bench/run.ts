@@ -147,9 +147,10 @@ async function perModel(): Promise<ModelRow[]> {
     }
   // Phase 1: load and shapes of every file, nothing else in between, as python times its side (a process that only
   // loads and shape-infers, file after file: bench/onnx_python.py). Timed between the analyze / plan / targets runs
-  // of the other files (phase 2), the same loads cost 1.4–1.6× the CPU (9 large files, two runs, load average 7–9):
-  // the heap those runs leave (their results promoted to the old generation, garbage for the next major GC) is
-  // charged to the load that happens to allocate when V8 collects it. Same work, same repetitions, same medians.
+  // of the other files (phase 2), the same loads cost 1.4–1.6× the CPU (bench/harness-order.ts: 9 large files, three
+  // runs, load average 7–9; 0.61–0.70× in their own phase). Cause not isolated; likely the heap those runs leave
+  // (--trace-gc: scavenges of 6–24 ms with 45–70 MB of heap), charged to whichever load allocates when V8 collects
+  // it. Same work, same repetitions, same medians.
   const loadShapes = new Map<string, { load: Timing; loadAllBytes: Timing; shapes: Timing }>();
   for (const path of paths) {
     let model: IRModel;
@@ -308,12 +309,13 @@ async function main(): Promise<void> {
         // not the goal's measure: ours reads weights only when a stage needs them; onnx.load reads every byte
         loadAllBytesShapes: summary('load with every weight read + shapes', (r) => r.loadAllBytes.medianMs + r.shapes.medianMs),
       };
-      // the same comparison in CPU time per run (steadier than wall-clock medians on a shared machine)
+      // the same comparison in process CPU time per run, averaged over the runs and warm-up runs: every thread counts
+      // (ours: V8's background GC and compiler threads too; python's: its one thread), waiting for a core does not
       const withCpu = withPy.filter((r) => r.pythonCpuMs !== undefined);
       if (withCpu.length === withPy.length) {
         const oursCpu = withCpu.reduce((s, r) => s + r.load.cpuMs + r.shapes.cpuMs, 0);
         const pyCpu = withCpu.reduce((s, r) => s + r.pythonCpuMs!, 0);
-        console.log(`  load + shapes, CPU ms per run: ours ${ms(oursCpu)} vs python ${ms(pyCpu)} → ours/python ${(oursCpu / pyCpu).toFixed(2)}`);
+        console.log(`  load + shapes, process CPU ms per run (mean, every thread): ours ${ms(oursCpu)} vs python ${ms(pyCpu)} → ours/python ${(oursCpu / pyCpu).toFixed(2)}`);
         (report.python as Record<string, unknown>).loadShapesCpu = { oursMs: oursCpu, pythonMs: pyCpu, ratio: oursCpu / pyCpu };
       }
     }
