@@ -519,19 +519,13 @@ export function runtimeObjectCounts(a: Analysis): RuntimeObjectCounts {
   let layers = 0;
   let paramTensors = 0;
   let perChannelScales = 0;
-  const library = new Set<string>();
   let lutTables = 0;
   const fused = fusedConvPools(a);
   const fusedPoolOf = new Map([...fused].map(([pool, conv]) => [conv, pool]));
   /** liteHybridReason of each layer, asked once: the library calls, the LUT tables and the hybrid count read it. */
   const reasons = new Array<string | undefined>(a.layers.length);
-  /** Max pools their convolution's `_nl_pool` kernel runs (the record has one for per-channel convolutions only). */
-  const poolsInConv = new Set<Layer>();
-  const uncounted: Record<string, number> = {};
   const folding = constantFolding(a);
-  let liteCalls = 0;
-  let floatWeightsDelta = 0;
-  let floatInputConvs = 0;
+  const lite = new LiteTally();
   for (let i = 0; i < a.layers.length; i++) {
     const l = a.layers[i]!;
     if (l.kind === 'view') continue;
@@ -539,22 +533,7 @@ export function runtimeObjectCounts(a: Analysis): RuntimeObjectCounts {
     const floatConv = runsFloatConvOnInt8Weights(l);
     // the legacy figures (layers, tensors, parameters) count every layer; the lite ones skip constant-only layers
     const folded = folding.layers.has(l.index);
-    if (!poolsInConv.has(l) && !folded) {
-      const pool = fusedPoolOf.get(l);
-      const calls = libraryCallsOf(l, pool, reason);
-      // a padded copy before the kernel, a conversion after a float kernel run on int8 weights: calls of their own
-      liteCalls += 1 + (l.op !== 'Pad' && calls?.includes('forward_lite_pad_constant') ? 1 : 0) + (floatConv && (calls?.length ?? 0) > 1 ? 1 : 0);
-      if (floatConv) {
-        // ST's lite generator stores the int8 kernel as float32: 3 B more per weight (the bias, int32 or float, keeps 4 B)
-        floatWeightsDelta += 3 * (l.weightBytes - l.biasBytes);
-        floatInputConvs++;
-      }
-      if (calls === undefined) {
-        const key = uncountedKey(l);
-        uncounted[key] = (uncounted[key] ?? 0) + 1;
-      } else for (const fn of calls) library.add(fn);
-      if (pool && calls?.some((fn) => fn.endsWith('_nl_pool'))) poolsInConv.add(pool);
-    }
+    if (!lite.poolsInConv.has(l) && !folded) lite.add(l, fusedPoolOf.get(l), reason, floatConv);
     if (!folded && l.op === 'Activation' && reason === 'nl-lut' && (l.dtype === 'int8' || l.dtype === 'uint8')) lutTables++;
     layers++;
     l.inputs.forEach((t) => acts.add(t));
@@ -564,20 +543,51 @@ export function runtimeObjectCounts(a: Analysis): RuntimeObjectCounts {
     if (l.perChannel && !floatConv) perChannelScales += l.conv?.cout ?? l.outputShapes[0]?.at(-1) ?? 0;
   }
   const constantOutputs = folding.results.filter((r) => r.isGraphOutput).length;
-  if (constantOutputs) library.add('forward_concat'); // the constant output's copy
-  liteCalls += constantOutputs;
-  const weightsDelta = liteFoldedWeightsDeltaBytes(a) + floatWeightsDelta;
+  if (constantOutputs) lite.library.add('forward_concat'); // the constant output's copy
+  lite.calls += constantOutputs;
+  const weightsDelta = liteFoldedWeightsDeltaBytes(a) + lite.floatWeightsDelta;
   return {
     layers,
     activationTensors: acts.size,
     paramTensors,
     perChannelScales,
     lite: hybridCount(a, reasons, fused, folding),
-    libraryFunctions: [...library].sort(),
+    libraryFunctions: [...lite.library].sort(),
     lutTables,
-    liteCalls,
+    liteCalls: lite.calls,
     ...(weightsDelta ? { liteWeightsDeltaBytes: weightsDelta } : {}),
-    ...(floatInputConvs ? { floatInputInt8WeightConvs: floatInputConvs } : {}),
-    ...(Object.keys(uncounted).length ? { uncountedLayers: uncounted } : {}),
+    ...(lite.floatInputConvs ? { floatInputInt8WeightConvs: lite.floatInputConvs } : {}),
+    ...(Object.keys(lite.uncounted).length ? { uncountedLayers: lite.uncounted } : {}),
   };
+}
+
+/** The lite generator's figures over the layers it runs (constant-only ones left out), summed as runtimeObjectCounts walks them. */
+class LiteTally {
+  /** Calls of the generated network's run function. */
+  calls = 0;
+  /** Runtime library functions the calls reach. */
+  readonly library = new Set<string>();
+  /** Layers no library function is known for, by uncountedKey. */
+  readonly uncounted: Record<string, number> = {};
+  /** Max pools their convolution's `_nl_pool` kernel runs (the record has one for per-channel convolutions only). */
+  readonly poolsInConv = new Set<Layer>();
+  floatWeightsDelta = 0;
+  floatInputConvs = 0;
+
+  /** Layer `l` (with the max pool fused into it, if any), run by the lite generator. */
+  add(l: Layer, pool: Layer | undefined, reason: string | undefined, floatConv: boolean): void {
+    const calls = libraryCallsOf(l, pool, reason);
+    // a padded copy before the kernel, a conversion after a float kernel run on int8 weights: calls of their own
+    this.calls += 1 + (l.op !== 'Pad' && calls?.includes('forward_lite_pad_constant') ? 1 : 0) + (floatConv && (calls?.length ?? 0) > 1 ? 1 : 0);
+    if (floatConv) {
+      // ST's lite generator stores the int8 kernel as float32: 3 B more per weight (the bias, int32 or float, keeps 4 B)
+      this.floatWeightsDelta += 3 * (l.weightBytes - l.biasBytes);
+      this.floatInputConvs++;
+    }
+    if (calls === undefined) {
+      const key = uncountedKey(l);
+      this.uncounted[key] = (this.uncounted[key] ?? 0) + 1;
+    } else for (const fn of calls) this.library.add(fn);
+    if (pool && calls?.some((fn) => fn.endsWith('_nl_pool'))) this.poolsInConv.add(pool);
+  }
 }
