@@ -344,25 +344,8 @@ function libraryCallsOf(l: Layer, fusedPool: Layer | undefined, hybridReason: st
     const convert = conversionCall('float32', out);
     return convert === undefined ? undefined : [...kernel, convert];
   }
-  if (l.op === 'Conv' && c && int8Kernel) {
-    // one rule for which kernel, shared with latency and the lite pool (analyzer/memory/lite-conv-kernel.ts)
-    const { kernel: k, paddedCopy } = liteConvCallFor(c, l.perChannel);
-    if (k === 'conv2d_integer_SSSA') return ['forward_conv2d_integer_SSSA'];
-    if (fusedPool) {
-      const conv = k === 'conv2d_deep_3x3' ? 'forward_conv2d_deep_3x3_sssa8_ch_nl_pool' : k === 'conv2d_deep' ? 'forward_conv2d_deep_sssa8_ch_nl_pool' : 'forward_conv2d_sssa8_ch_nl_pool';
-      return [conv, 'pool_func_mp_array_integer_INT8'];
-    }
-    const fn = `forward_lite_${k}_sssa8_ch`;
-    // a kernel that takes valid padding only runs a padded convolution as a pad_before copy + the kernel
-    return paddedCopy && hasPadding(c) ? [fn, 'forward_lite_pad_constant'] : [fn];
-  }
-  if (l.op === 'DepthwiseConv' && c && int8Kernel) {
-    if (l.perChannel === false) return ['forward_conv2d_integer_SSSA'];
-    if (c.cout !== c.cin) return ['forward_lite_dw_dm_sssa8_ch'];
-    // the 3×3 depthwise kernel takes valid padding only (ST's lite_dw.h), as the MobileNet network.c's pad_before copies show
-    if (c.kernel[0] === 3 && c.kernel[1] === 3) return hasPadding(c) ? ['forward_lite_dw_3x3_sssa8_ch', 'forward_lite_pad_constant'] : ['forward_lite_dw_3x3_sssa8_ch'];
-    return ['forward_lite_dw_sssa8_ch'];
-  }
+  if (l.op === 'Conv' && c && int8Kernel) return int8ConvCalls(c, l.perChannel, fusedPool);
+  if (l.op === 'DepthwiseConv' && c && int8Kernel) return int8DepthwiseCalls(c, l.perChannel);
   if (l.op === 'Dense' && int8Kernel) return [l.perChannel ? 'forward_dense_integer_SSSA_ch' : 'forward_lite_dense_is8os8ws8'];
   if (l.op === 'Resize') {
     const fn = resizeCallOf(l);
@@ -394,6 +377,29 @@ function libraryCallsOf(l: Layer, fusedPool: Layer | undefined, hybridReason: st
     default:
       return undefined;
   }
+}
+
+/** An int8 convolution's calls: its kernel (with a max pool fused into it, the kernel's `_nl_pool` form), and a padded copy before a valid-padding-only kernel. */
+function int8ConvCalls(c: ConvGeometry, perChannel: Layer['perChannel'], fusedPool: Layer | undefined): string[] {
+  // one rule for which kernel, shared with latency and the lite pool (analyzer/memory/lite-conv-kernel.ts)
+  const { kernel: k, paddedCopy } = liteConvCallFor(c, perChannel);
+  if (k === 'conv2d_integer_SSSA') return ['forward_conv2d_integer_SSSA'];
+  if (fusedPool) {
+    const conv = k === 'conv2d_deep_3x3' ? 'forward_conv2d_deep_3x3_sssa8_ch_nl_pool' : k === 'conv2d_deep' ? 'forward_conv2d_deep_sssa8_ch_nl_pool' : 'forward_conv2d_sssa8_ch_nl_pool';
+    return [conv, 'pool_func_mp_array_integer_INT8'];
+  }
+  const fn = `forward_lite_${k}_sssa8_ch`;
+  // a kernel that takes valid padding only runs a padded convolution as a pad_before copy + the kernel
+  return paddedCopy && hasPadding(c) ? [fn, 'forward_lite_pad_constant'] : [fn];
+}
+
+/** An int8 depthwise convolution's calls: per-tensor, channel-multiplier, 3×3 (valid padding only: a padded copy first) or general kernel. */
+function int8DepthwiseCalls(c: ConvGeometry, perChannel: Layer['perChannel']): string[] {
+  if (perChannel === false) return ['forward_conv2d_integer_SSSA'];
+  if (c.cout !== c.cin) return ['forward_lite_dw_dm_sssa8_ch'];
+  // the 3×3 depthwise kernel takes valid padding only (ST's lite_dw.h), as the MobileNet network.c's pad_before copies show
+  if (c.kernel[0] === 3 && c.kernel[1] === 3) return hasPadding(c) ? ['forward_lite_dw_3x3_sssa8_ch', 'forward_lite_pad_constant'] : ['forward_lite_dw_3x3_sssa8_ch'];
+  return ['forward_lite_dw_sssa8_ch'];
 }
 
 const DATAMOVE_FUNCTION: Partial<Record<Layer['op'], string>> = {
