@@ -434,20 +434,20 @@
     });
   }
 
+  // A chart with a select box: drawn for the selected value, and again on each change.
+  function drawOnSelect(selectId, draw) {
+    var select = document.getElementById(selectId);
+    if (!select) return;
+    select.addEventListener('change', function () { draw(select.value); });
+    draw(select.value);
+  }
+
   buildTable();
   macsChart();
-  var latencySelect = document.getElementById('latency-target-select');
-  if (latencySelect) {
-    latencySelect.addEventListener('change', function () { drawLatency(latencySelect.value); });
-    drawLatency(latencySelect.value);
-  }
+  drawOnSelect('latency-target-select', drawLatency);
   liveChart();
   plannersChart();
-  var select = document.getElementById('buffer-plan-select');
-  if (select) {
-    select.addEventListener('change', function () { drawBufferPlan(select.value); });
-    drawBufferPlan(select.value);
-  }
+  drawOnSelect('buffer-plan-select', drawBufferPlan);
   sweepChart('chart-sweep-ram', function (s) { return s.ramBytes; }, function (s) { return s.ramCapacityBytes; }, bytesAxis(true), fmtBytes);
   sweepChart('chart-sweep-flash', function (s) { return s.flashBytes; }, function (s) { return s.flashCapacityBytes; }, bytesAxis(true), fmtBytes);
   sweepChart('chart-sweep-latency', function (s) { return s.latencyMs; }, null, { type: 'logarithmic', title: { display: true, text: 'ms' }, ticks: { callback: logTick(tickMs) } }, fmtMs);
