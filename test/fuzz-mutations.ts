@@ -59,8 +59,12 @@ export interface FuzzCase {
   inputShapes?: Record<string, number[]>;
 }
 
-/** A small QDQ conv model with an INT4 weight, a Constant node and an activation (always available). */
-function builderModel(): Uint8Array {
+/**
+ * The fuzz seeds' QDQ conv, up to its output 'y' ([N, 4, 8, 8]): x [N, 3, 8, 8] into a 3×3 Conv (pads 1) whose
+ * INT4 weight (per-channel scales) and int32 bias (scale from a Constant node) are dequantized. `convName`
+ * names the Conv node (unnamed when absent); the caller adds what follows and the output.
+ */
+export function qdqInt4ConvBuilder(convName?: string): OnnxGraphBuilder {
   const g = new OnnxGraphBuilder({ name: 'fuzz', opsets: { '': 21 } });
   g.input('x', 'float32', ['N', 3, 8, 8]);
   g.initializer('w', 'int4', [4, 3, 3, 3], new Array(108).fill(3), { typedField: true });
@@ -69,7 +73,14 @@ function builderModel(): Uint8Array {
   g.node('DequantizeLinear', ['w', 's'], ['wf'], { axis: 0 });
   g.constant('bs', 'float32', [], [0.5]);
   g.node('DequantizeLinear', ['b', 'bs'], ['bf']);
-  g.node('Conv', ['x', 'wf', 'bf'], ['y'], { pads: [1, 1, 1, 1] }, { name: 'conv' });
+  if (convName === undefined) g.node('Conv', ['x', 'wf', 'bf'], ['y'], { pads: [1, 1, 1, 1] });
+  else g.node('Conv', ['x', 'wf', 'bf'], ['y'], { pads: [1, 1, 1, 1] }, { name: convName });
+  return g;
+}
+
+/** A small QDQ conv model with an INT4 weight, a Constant node and an activation (always available). */
+function builderModel(): Uint8Array {
+  const g = qdqInt4ConvBuilder('conv');
   g.node('MaxPool', ['y'], ['p'], { kernel_shape: [2, 2], strides: [2, 2] }, { name: 'pool' });
   g.initializer('shape', 'int64', [2], [1, -1]);
   g.node('Reshape', ['p', 'shape'], ['f'], {}, { name: 'flatten' });

@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import type { ActivationTensor, Analysis, ConvGeometry, Layer, LayerOp } from '../src/analyzer/layer.ts';
 import type { DType } from '../src/analyzer/dtype.ts';
+import { NO_WORK_FIGURES } from './helpers/layer-figures.ts';
 
 export interface GraphRecipe {
   inputHw: number;
@@ -98,14 +99,7 @@ export function buildGraph(recipe: GraphRecipe): Analysis {
       dtype: 'int8',
       layout: 'NHWC',
       conv,
-      macs: 0,
-      macsUnit: 'op',
-      stMacc: 0,
-      params: 0,
-      weightBytes: 0,
-      biasBytes: 0,
-      quantParamBytes: 0,
-      constBytes: 0,
+      ...NO_WORK_FIGURES,
       outputBytes: bytesOf(out, dtype),
     };
     for (const t of inputs) if (!t.consumers.includes(index)) t.consumers.push(index);

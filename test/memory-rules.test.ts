@@ -11,6 +11,7 @@ import type { Analysis, ConvGeometry, Layer, LayerOp } from '../src/analyzer/lay
 import { StPlanner, stExecutionOrder } from '../src/analyzer/memory/st-plan.ts';
 import { cmsisNnScratchBytes } from '../src/analyzer/memory/scratch-rules.ts';
 import { stScratchBytes } from '../src/analyzer/memory/st-scratch-rules.ts';
+import { NO_WORK_FIGURES } from './helpers/layer-figures.ts';
 import { elementwiseOverlap, layerOverlap, overlapSavingBytes, padRowOverlap, rowOverlap, splitPadding, stFusedPoolRowsBytes, stRgbConvEndBoundBytes, stRgbConvMarginBytes, stRowEndBoundBytes, stScratchFollowsInput, stSplitsPadding } from '../src/analyzer/memory/overlap-rules.ts';
 
 function layer(op: LayerOp, inShape: number[], outShape: number[], conv?: Partial<ConvGeometry>, dtypes: [string, string] = ['int8', 'int8']): Layer {
@@ -40,14 +41,7 @@ function layer(op: LayerOp, inShape: number[], outShape: number[], conv?: Partia
     dtype: 'int8',
     layout: 'NHWC',
     conv: g,
-    macs: 0,
-    macsUnit: 'op',
-    stMacc: 0,
-    params: 0,
-    weightBytes: 0,
-    biasBytes: 0,
-    quantParamBytes: 0,
-    constBytes: 0,
+    ...NO_WORK_FIGURES,
     outputBytes: 0,
   };
 }

@@ -13,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { analyzeFile } from '../src/analyzer/analyze.ts';
 import { planMemory, type MemoryReport } from '../src/analyzer/memory/index.ts';
 import { planStLitePeakBytes, stAllocatorFamily } from '../src/analyzer/memory/st4x-plan.ts';
+import { parseCsv } from '../src/targets/calibration/csv.ts';
 import { CALIBRATION_DIR, HAVE_SHARED, modelLabel, sharedModels } from './helpers/shared.ts';
 
 /** Zoo 4.1 file names of byte-identical files we hold under another name (models/manifest.csv, sha256 == LFS oid). */
@@ -63,28 +64,8 @@ interface PublishedRow {
   source: string;
 }
 
-/** Minimal RFC 4180 CSV reader (quoted fields, doubled quotes). */
-function readCsv(path: string): Record<string, string>[] {
-  const text = readFileSync(path, 'utf8');
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') row.push(field), (field = '');
-    else if (ch === '\n') row.push(field), rows.push(row), (row = []), (field = '');
-    else if (ch !== '\r') field += ch;
-  }
-  if (field !== '' || row.length > 0) row.push(field), rows.push(row);
-  const [header, ...body] = rows;
-  return body.filter((r) => r.length === header!.length).map((r) => Object.fromEntries(header!.map((h, i) => [h, r[i]!])));
-}
+/** A published table's rows (the calibration module's CSV reader: quoted fields, doubled quotes). */
+const readCsv = (path: string): Record<string, string>[] => parseCsv(readFileSync(path, 'utf8'));
 
 function publishedRows(models: string[]): PublishedRow[] {
   const out: PublishedRow[] = [];

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { EdgefitError, type ErrorCode } from '../src/analyzer/errors.ts';
 import { loadModel, loadModelBytes } from '../src/analyzer/load.ts';
 import { OnnxGraphBuilder, encodeModel } from '../src/analyzer/onnx/builder.ts';
+import { externalFloat32 } from './helpers/external-tensor.ts';
 import { HAVE_SHARED, MODELS_DIR } from './helpers/shared.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'edgefit-bad-'));
@@ -212,19 +213,7 @@ describe('dims and sizes', () => {
 
 describe('external data', () => {
   function external(location: string, length = 16): OnnxGraphBuilder {
-    return tiny((b) =>
-      b.rawInitializer({
-        name: 'w',
-        dataType: 1,
-        dims: [4],
-        dataLocation: 1,
-        externalData: [
-          { key: 'location', value: location },
-          { key: 'offset', value: '0' },
-          { key: 'length', value: String(length) },
-        ],
-      }),
-    );
+    return tiny((b) => b.rawInitializer(externalFloat32('w', [4], location, 0, length)));
   }
 
   it('refuses an absolute location', () => {

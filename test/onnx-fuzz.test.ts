@@ -9,35 +9,17 @@ import { readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EdgefitError } from '../src/analyzer/errors.ts';
 import { loadModelBytes } from '../src/analyzer/load.ts';
-import { OnnxGraphBuilder, encodeModel } from '../src/analyzer/onnx/builder.ts';
+import { encodeModel } from '../src/analyzer/onnx/builder.ts';
 import { onnx, type ModelProto } from '../src/analyzer/onnx/proto.ts';
+import { prng, qdqInt4ConvBuilder } from './fuzz-mutations.ts';
 import { modelLabel, sharedModels } from './helpers/shared.ts';
 
 const CASES = Number(process.env.EDGEFIT_FUZZ_CASES ?? 600);
 const SEED = Number(process.env.EDGEFIT_FUZZ_SEED ?? 20261126);
 
-/** Small deterministic PRNG (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
+/** The fuzz seeds' QDQ INT4 conv (unnamed) and a LeakyRelu. */
 function builderModel(): Uint8Array {
-  const g = new OnnxGraphBuilder({ name: 'fuzz', opsets: { '': 21 } });
-  g.input('x', 'float32', ['N', 3, 8, 8]);
-  g.initializer('w', 'int4', [4, 3, 3, 3], new Array(108).fill(3), { typedField: true });
-  g.initializer('s', 'float32', [4], [0.1, 0.2, 0.3, 0.4]);
-  g.initializer('b', 'int32', [4], [1, 2, 3, 4], { typedField: true });
-  g.node('DequantizeLinear', ['w', 's'], ['wf'], { axis: 0 });
-  g.constant('bs', 'float32', [], [0.5]);
-  g.node('DequantizeLinear', ['b', 'bs'], ['bf']);
-  g.node('Conv', ['x', 'wf', 'bf'], ['y'], { pads: [1, 1, 1, 1] });
+  const g = qdqInt4ConvBuilder();
   g.node('LeakyRelu', ['y'], ['z'], { alpha: 0.1 });
   g.output('z', 'float32', ['N', 4, 8, 8]);
   return g.toBytes();

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { TensorInfo } from '../src/analyzer/ir.ts';
 import { loadModelBytes } from '../src/analyzer/load.ts';
-import { OnnxGraphBuilder } from '../src/analyzer/onnx/builder.ts';
 import { DeferredTensorMap, TensorTable } from '../src/analyzer/onnx/tensor-map.ts';
+import { DECLARED_CONSTANT_FILE, declaredConstantBytes } from './helpers/onnx-declared-constant.ts';
 
 const info = (name: string): TensorInfo => ({ name, dtype: 'float32', shape: [1] });
 
@@ -125,16 +125,7 @@ describe('TensorTable', () => {
 
 describe("a loaded graph's tensors", () => {
   it('a Constant node output declared earlier (value_info, graph output) takes the declaration\'s place, once', () => {
-    const g = new OnnxGraphBuilder({ name: 't', opsets: { '': 17 } });
-    g.input('x', 'float32', [1, 4]);
-    g.initializer('w', 'float32', [4], new Float32Array(4));
-    g.valueInfo('c2', 'float32', [1]);
-    g.constant('c1', 'float32', [1], new Float32Array([2]));
-    g.constant('c2', 'float32', [1], new Float32Array([3]));
-    g.node('Mul', ['x', 'c1'], ['y'], {}, { name: 'mul' });
-    g.node('Add', ['y', 'c2'], ['z'], {}, { name: 'add' });
-    g.output('z', 'float32', null);
-    const tensors = loadModelBytes(g.toBytes(), 'declared-constant.onnx').graph.tensors;
+    const tensors = loadModelBytes(declaredConstantBytes(), DECLARED_CONSTANT_FILE).graph.tensors;
     // Map#set semantics: initializers, inputs, value_info, outputs, then Constant outputs not declared before
     expect([...tensors.keys()]).toEqual(['w', 'x', 'c2', 'z', 'c1']);
     expect(tensors.size).toBe(5);

@@ -4,11 +4,11 @@
  * on it, the layer table sorts on header clicks, and hostile model strings render as text with no script run.
  * Screenshots of each run go to test-output/ (git-ignored) for a human to look at.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDemoInput } from '../src/cli/commands/demo.ts';
 import { OnnxGraphBuilder } from '../src/analyzer/onnx/builder.ts';
@@ -17,9 +17,8 @@ import { renderReport } from '../src/report/render.ts';
 import type { ReportInput } from '../src/report/types.ts';
 import { HOSTILE_NAME, fixtureReportInput } from './fixtures/report-input.ts';
 import { REPO_ROOT } from './helpers/shared.ts';
+import { CHROMIUM, HAVE_CHROMIUM, launchChromium, watchedPage, type WatchedPage } from './helpers/watched-page.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
 if (!HAVE_CHROMIUM) console.warn(`[report-browser] ${CHROMIUM} is missing: browser tests skipped (CI installs it).`);
 
 const OUT_DIR = join(REPO_ROOT, 'test-output');
@@ -30,10 +29,7 @@ beforeAll(async () => {
   if (!HAVE_CHROMIUM) return;
   mkdirSync(OUT_DIR, { recursive: true });
   workDir = mkdtempSync(join(tmpdir(), 'edgefit-report-'));
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -41,11 +37,8 @@ afterAll(async () => {
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
 
-interface Loaded {
-  page: Page;
+interface Loaded extends WatchedPage {
   url: string;
-  requests: string[];
-  consoleErrors: string[];
 }
 
 /** Writes the report, opens it, and records every request and console error. */
@@ -53,16 +46,7 @@ async function open(name: string, input: ReportInput): Promise<Loaded> {
   const path = join(OUT_DIR, `report-${name}.html`);
   writeFileSync(path, renderReport(input));
   const url = pathToFileURL(resolve(path)).href;
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const requests: string[] = [];
-  const consoleErrors: string[] = [];
-  page.on('request', (r) => requests.push(r.url()));
-  page.on('console', (m) => {
-    if (m.type() === 'error' || m.type() === 'warning') consoleErrors.push(`${m.type()}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
-  await page.goto(url, { waitUntil: 'load' });
-  await page.waitForSelector('html[data-report-ready]', { state: 'attached', timeout: 15_000 });
+  const { page, requests, consoleErrors } = await watchedPage(browser, url);
   await page.screenshot({ path: join(OUT_DIR, `report-${name}.png`), fullPage: true });
   return { page, url, requests, consoleErrors };
 }

@@ -9,11 +9,11 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { externalFloat32 } from './helpers/external-tensor.ts';
 import { refusal as caughtRefusal } from './helpers/refusal.ts';
 import { EdgefitError } from '../src/analyzer/errors.ts';
 import { loadModel } from '../src/analyzer/load.ts';
 import { OnnxGraphBuilder } from '../src/analyzer/onnx/builder.ts';
-import { onnx } from '../src/analyzer/onnx/proto.ts';
 
 let root: string;
 beforeAll(() => {
@@ -35,17 +35,7 @@ function chainModel(folder: string, n: number, refs: Ref[]): string {
   b.input('x', 'float32', [1, n]);
   let prev = 'x';
   refs.forEach((r, i) => {
-    b.rawInitializer({
-      name: `w${i}`,
-      dims: [1, n],
-      dataType: onnx.TensorProto.DataType.FLOAT,
-      dataLocation: onnx.TensorProto.DataLocation.EXTERNAL,
-      externalData: [
-        { key: 'location', value: r.location },
-        { key: 'offset', value: String(r.offset) },
-        { key: 'length', value: String(r.length) },
-      ],
-    });
+    b.rawInitializer(externalFloat32(`w${i}`, [1, n], r.location, r.offset, r.length));
     b.node('Add', [prev, `w${i}`], [`a${i}`]);
     prev = `a${i}`;
   });

@@ -6,18 +6,17 @@
  * `window.__pwned` if it ran. The page must run none of them, log no error, load nothing but itself, and show
  * the strings as text (tables, and the chart tooltips on hover).
  */
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OnnxGraphBuilder } from '../src/analyzer/onnx/builder.ts';
 import { buildReportInput } from '../src/report/build-input.ts';
 import { renderReport } from '../src/report/render.ts';
+import { CHROMIUM, HAVE_CHROMIUM, launchChromium, watchedPage } from './helpers/watched-page.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
 if (!HAVE_CHROMIUM) console.warn(`[robust-report] ${CHROMIUM} is missing: browser test skipped (CI installs it).`);
 
 /** Injection attempts, each setting window.__pwned to its own number if it ran. */
@@ -40,10 +39,7 @@ let dir: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'edgefit-robust-report-'));
   if (!HAVE_CHROMIUM) return;
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
-  });
+  browser = await launchChromium();
 }, 60_000);
 
 afterAll(async () => {
@@ -79,20 +75,7 @@ describe.skipIf(!HAVE_CHROMIUM)('report of a model whose strings are injection a
     for (const tag of ['<img', '<svg', '<iframe', '<textarea', '<!--<script>']) expect(html.includes(tag), tag).toBe(false);
 
     const url = pathToFileURL(htmlPath).href;
-    const page = await browser!.newPage({ viewport: { width: 1280, height: 900 } });
-    const requests: string[] = [];
-    const consoleErrors: string[] = [];
-    page.on('request', (r) => requests.push(r.url()));
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') consoleErrors.push(`${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => consoleErrors.push(`pageerror: ${e.message}`));
-    page.on('dialog', (d) => {
-      consoleErrors.push(`dialog: ${d.message()}`);
-      void d.dismiss();
-    });
-    await page.goto(url, { waitUntil: 'load' });
-    await page.waitForSelector('html[data-report-ready]', { state: 'attached', timeout: 15_000 });
+    const { page, requests, consoleErrors } = await watchedPage(browser!, url, { dialogsAreErrors: true });
 
     // hover every chart across its width: tooltips show layer and tensor names
     for (const canvas of await page.locator('canvas').all()) {

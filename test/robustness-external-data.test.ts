@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeFile } from '../src/analyzer/analyze.ts';
 import { EdgefitError } from '../src/analyzer/errors.ts';
 import { OnnxGraphBuilder } from '../src/analyzer/onnx/builder.ts';
+import { externalFloat32 } from './helpers/external-tensor.ts';
 import { MODEL_COMMANDS, oneErrorLine, runAll, type CliRun } from './robustness-cli.ts';
 
 let dir: string;
@@ -21,17 +22,7 @@ let runs: Record<string, CliRun> = {};
 function withExternalBias(location: string): OnnxGraphBuilder {
   const g = new OnnxGraphBuilder({ opsets: { '': 13 } });
   g.input('x', 'float32', [1, 4]);
-  g.rawInitializer({
-    name: 'bias',
-    dataType: 1,
-    dims: [4],
-    dataLocation: 1,
-    externalData: [
-      { key: 'location', value: location },
-      { key: 'offset', value: '0' },
-      { key: 'length', value: '16' },
-    ],
-  });
+  g.rawInitializer(externalFloat32('bias', [4], location, 0, 16));
   g.node('Add', ['x', 'bias'], ['y'], {}, { name: 'add' });
   g.output('y', 'float32', [1, 4]);
   return g;

@@ -10,6 +10,7 @@ import { loadModel, loadModelBytes } from '../src/analyzer/load.ts';
 import { inferShapes, ShapeTypeMap, type ShapeResult } from '../src/analyzer/shapes/infer.ts';
 import { analyzeModel } from '../src/analyzer/analyze.ts';
 import type { IRModel, TensorType } from '../src/analyzer/ir.ts';
+import { DECLARED_CONSTANT_FILE, declaredConstantBytes } from './helpers/onnx-declared-constant.ts';
 import { modelLabel, sharedModels } from './helpers/shared.ts';
 
 /** The same model without its name numbers: shape inference keys everything by name. */
@@ -98,16 +99,7 @@ describe('shapes by name number', () => {
   });
 
   it('a Constant node output declared before the other constants (numbers out of graph.tensors order) is inferred by name', () => {
-    const g = new OnnxGraphBuilder({ name: 't', opsets: { '': 17 } });
-    g.input('x', 'float32', [1, 4]);
-    g.initializer('w', 'float32', [4], new Float32Array(4));
-    g.valueInfo('c2', 'float32', [1]);
-    g.constant('c1', 'float32', [1], new Float32Array([2]));
-    g.constant('c2', 'float32', [1], new Float32Array([3]));
-    g.node('Mul', ['x', 'c1'], ['y'], {}, { name: 'mul' });
-    g.node('Add', ['y', 'c2'], ['z'], {}, { name: 'add' });
-    g.output('z', 'float32', null);
-    const m = loadModelBytes(g.toBytes(), 'declared-constant.onnx');
+    const m = loadModelBytes(declaredConstantBytes(), DECLARED_CONSTANT_FILE);
     const r = inferShapes(m);
     expect(r.types).not.toBeInstanceOf(ShapeTypeMap);
     expect([...r.types.keys()]).toEqual(['w', 'c2', 'c1', 'x', 'y', 'z']);

@@ -20,36 +20,10 @@ import { fileConstBytes } from '../src/analyzer/analyze.ts';
 import { inferShapes } from '../src/analyzer/shapes/infer.ts';
 import { buildTfliteLayers } from '../src/analyzer/tflite/layers.ts';
 import { readTflite } from '../src/analyzer/tflite/reader.ts';
+import { parseCsv } from '../src/targets/calibration/csv.ts';
 import { CALIBRATION_DIR, HAVE_SHARED, MODELS_DIR, sharedModels } from './helpers/shared.ts';
 
 const TOLERANCE_PCT = 0.5;
-
-/** RFC 4180 CSV (quoted fields may hold commas, doubled quotes). */
-function parseCsv(text: string): Record<string, string>[] {
-  const records: string[][] = [];
-  let field = '';
-  let row: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') field += text[++i];
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(field), (field = '');
-    else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field);
-      records.push(row);
-      row = [];
-      field = '';
-    } else field += c;
-  }
-  if (field !== '' || row.length) records.push([...row, field]);
-  const [header, ...rest] = records.filter((r) => r.length > 1 || r[0] !== '');
-  return rest.map((r) => Object.fromEntries(header!.map((h, i) => [h, r[i] ?? ''])));
-}
 
 interface PublishedRow {
   csv: 'mcu' | 'legacy';

@@ -33,6 +33,22 @@ export function isGraph(v: unknown): v is IRGraph {
   return typeof v === 'object' && v !== null && 'nodes' in v && 'tensors' in v && Array.isArray((v as IRGraph).nodes);
 }
 
+/**
+ * `attrs` with every sub-graph replaced by `f(sub-graph)`: the walk into If/Loop/Scan bodies that rewrites a
+ * graph's strings needs (withPrintableNames here, the CLI's withPrintableLabels). The same object when `f`
+ * returns every sub-graph unchanged.
+ */
+export function mapSubgraphs(attrs: IRNode['attrs'], f: (graph: IRGraph) => IRGraph): IRNode['attrs'] {
+  let out: IRNode['attrs'] | undefined;
+  for (const k in attrs) {
+    const v = attrs[k];
+    if (!isGraph(v)) continue;
+    const mapped = f(v);
+    if (mapped !== v) (out ??= { ...attrs })[k] = mapped;
+  }
+  return out ?? attrs;
+}
+
 function hasGraphAttr(node: IRNode): boolean {
   const attrs = node.attrs;
   for (const k in attrs) if (isGraph(attrs[k])) return true;
@@ -75,14 +91,6 @@ function implicitInputs(node: IRNode): string[] {
 export function withPrintableNames(graph: IRGraph): IRGraph {
   if (!graphHasHostileName(graph)) return graph;
   const fix = (s: string): string => (CONTROL_CHARS.test(s) ? escapeControlChars(s) : s);
-  const fixAttrs = (attrs: IRNode['attrs']): IRNode['attrs'] => {
-    let out: IRNode['attrs'] | undefined;
-    for (const k in attrs) {
-      const v = attrs[k];
-      if (isGraph(v)) (out ??= { ...attrs })[k] = withPrintableNames(v);
-    }
-    return out ?? attrs;
-  };
   const tensors = new Map<string, IRGraph['tensors'] extends Map<string, infer T> ? T : never>();
   for (const [name, info] of graph.tensors) tensors.set(fix(name), CONTROL_CHARS.test(info.name) ? { ...info, name: fix(info.name) } : info);
   return {
@@ -90,7 +98,7 @@ export function withPrintableNames(graph: IRGraph): IRGraph {
     name: fix(graph.name),
     inputs: graph.inputs.map(fix),
     outputs: graph.outputs.map(fix),
-    nodes: graph.nodes.map((n) => ({ ...n, name: fix(n.name), inputs: n.inputs.map(fix), outputs: n.outputs.map(fix), attrs: fixAttrs(n.attrs) })),
+    nodes: graph.nodes.map((n) => ({ ...n, name: fix(n.name), inputs: n.inputs.map(fix), outputs: n.outputs.map(fix), attrs: mapSubgraphs(n.attrs, withPrintableNames) })),
     tensors,
   };
 }

@@ -279,53 +279,61 @@ function partError(fit: ReportTargetResult['ram'] | undefined, name: 'activation
  */
 function attachPredictions(figures: PublishedFigure[], evaluated: EvaluatedModel[], byResolution: Map<number, EvaluatedModel>, arch?: string): PublishedFigure[] {
   return figures.map((f) => {
-    const e = f.inputSize
-      ? evaluated.find((x) => {
-          const size = inputSizeOf(x.analysis);
-          return size !== undefined && sameInputSize(size, f.inputSize!);
-        })
-      : f.resolution !== undefined
-        ? byResolution.get(f.resolution)
-        : undefined;
-    if (!e) return f;
-    const t = e.targets?.find((x) => x.id === f.targetId);
-    let predicted: number | null = null;
-    let errorPct: number | null = null;
-    if (f.metric === 'latencyMs') {
-      predicted = t?.latencyMs ?? null;
-      errorPct = t?.latencyErrorPct ?? null;
-      const ours = f.publishedCpuPath ? mpuCpuPath(runtimeShapeOps(e.analysis)) : undefined;
-      if (ours && ours !== f.publishedCpuPath) {
-        const kernels = (p: string) => (p === 'builtin' ? "TFLite's built-in kernels" : 'XNNPACK');
-        return {
-          ...f,
-          predictedValue: predicted,
-          predictedErrorPct: errorPct,
-          comparable: false,
-          comparabilityNote: `not like for like: ST's file ran on ${kernels(f.publishedCpuPath!)}${f.publishedCpuPath === 'builtin' ? ' (a run-time SHAPE op makes TFLite drop XNNPACK)' : ''}, this model is priced on ${kernels(ours)}`,
-        };
-      }
-    } else if (f.metric === 'weightsFlashBytes') {
-      predicted = t?.flash.parts?.weights ?? e.analysis.totals.weightBytes;
-      errorPct = partError(t?.flash, 'weights');
-      if (f.publishedWeightsForm === 'application-blob') {
-        // calibrate scores this row on the same form (calibration/weight-forms.ts); check's figure is the other one
-        const blob = e.results?.find((r) => r.id === f.targetId)?.weightsBlobBytes ?? neuralArtBlobBytes(e.analysis);
-        const note = `ST publishes this row in the form of its application blobs (3×3 depthwise kernels stored ×8, no biases): compared with that form of ours; check's N6 weights figure, the form of ST's other N6 rows, is ${predicted} B`;
-        return { ...f, predictedValue: blob, predictedErrorPct: errorPct, comparable: true, comparabilityNote: note };
-      }
-    } else if (f.metric === 'activationRamBytes') {
-      predicted = t?.ram.parts?.activations ?? e.memory?.planners.st?.peakBytes ?? null;
-      errorPct = partError(t?.ram, 'activations');
-      const unlike = inputTypeMismatch(f, e.analysis);
-      if (unlike) return { ...f, predictedValue: predicted, predictedErrorPct: errorPct, comparable: false, comparabilityNote: unlike };
-    } else if (f.metric === 'internalRamBytes' || f.metric === 'externalRamBytes') {
-      predicted = t ? (f.metric === 'internalRamBytes' ? t.ram.internalBytes : t.ram.externalBytes) : null;
-      if (predicted !== null) return { ...f, predictedValue: predicted, ...ramSplitError(f, figures, t!) };
-    }
-    const inSample = f.metric === 'latencyMs' && predicted !== null ? (inSampleLatencyNote(f.rowId) ?? borrowedInSampleNote(f, e, arch)) : undefined;
-    return { ...f, predictedValue: predicted, predictedErrorPct: errorPct, ...(inSample ? { comparabilityNote: inSample } : {}) };
+    const e = evaluatedModelFor(f, evaluated, byResolution);
+    return e ? withPrediction(f, e, figures, arch) : f;
   });
+}
+
+/** The evaluated analysis whose input has the figure's size (H × W × C; for a figure without one, the square resolution). */
+function evaluatedModelFor(f: PublishedFigure, evaluated: EvaluatedModel[], byResolution: Map<number, EvaluatedModel>): EvaluatedModel | undefined {
+  if (f.inputSize) {
+    return evaluated.find((x) => {
+      const size = inputSizeOf(x.analysis);
+      return size !== undefined && sameInputSize(size, f.inputSize!);
+    });
+  }
+  return f.resolution !== undefined ? byResolution.get(f.resolution) : undefined;
+}
+
+/** The figure with our prediction from `e` beside it, its expected error, and whether (and why not) the two compare. */
+function withPrediction(f: PublishedFigure, e: EvaluatedModel, figures: PublishedFigure[], arch: string | undefined): PublishedFigure {
+  const t = e.targets?.find((x) => x.id === f.targetId);
+  let predicted: number | null = null;
+  let errorPct: number | null = null;
+  if (f.metric === 'latencyMs') {
+    predicted = t?.latencyMs ?? null;
+    errorPct = t?.latencyErrorPct ?? null;
+    const ours = f.publishedCpuPath ? mpuCpuPath(runtimeShapeOps(e.analysis)) : undefined;
+    if (ours && ours !== f.publishedCpuPath) {
+      const kernels = (p: string) => (p === 'builtin' ? "TFLite's built-in kernels" : 'XNNPACK');
+      return {
+        ...f,
+        predictedValue: predicted,
+        predictedErrorPct: errorPct,
+        comparable: false,
+        comparabilityNote: `not like for like: ST's file ran on ${kernels(f.publishedCpuPath!)}${f.publishedCpuPath === 'builtin' ? ' (a run-time SHAPE op makes TFLite drop XNNPACK)' : ''}, this model is priced on ${kernels(ours)}`,
+      };
+    }
+  } else if (f.metric === 'weightsFlashBytes') {
+    predicted = t?.flash.parts?.weights ?? e.analysis.totals.weightBytes;
+    errorPct = partError(t?.flash, 'weights');
+    if (f.publishedWeightsForm === 'application-blob') {
+      // calibrate scores this row on the same form (calibration/weight-forms.ts); check's figure is the other one
+      const blob = e.results?.find((r) => r.id === f.targetId)?.weightsBlobBytes ?? neuralArtBlobBytes(e.analysis);
+      const note = `ST publishes this row in the form of its application blobs (3×3 depthwise kernels stored ×8, no biases): compared with that form of ours; check's N6 weights figure, the form of ST's other N6 rows, is ${predicted} B`;
+      return { ...f, predictedValue: blob, predictedErrorPct: errorPct, comparable: true, comparabilityNote: note };
+    }
+  } else if (f.metric === 'activationRamBytes') {
+    predicted = t?.ram.parts?.activations ?? e.memory?.planners.st?.peakBytes ?? null;
+    errorPct = partError(t?.ram, 'activations');
+    const unlike = inputTypeMismatch(f, e.analysis);
+    if (unlike) return { ...f, predictedValue: predicted, predictedErrorPct: errorPct, comparable: false, comparabilityNote: unlike };
+  } else if (f.metric === 'internalRamBytes' || f.metric === 'externalRamBytes') {
+    predicted = t ? (f.metric === 'internalRamBytes' ? t.ram.internalBytes : t.ram.externalBytes) : null;
+    if (predicted !== null) return { ...f, predictedValue: predicted, ...ramSplitError(f, figures, t!) };
+  }
+  const inSample = f.metric === 'latencyMs' && predicted !== null ? (inSampleLatencyNote(f.rowId) ?? borrowedInSampleNote(f, e, arch)) : undefined;
+  return { ...f, predictedValue: predicted, predictedErrorPct: errorPct, ...(inSample ? { comparabilityNote: inSample } : {}) };
 }
 
 /**

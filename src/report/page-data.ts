@@ -158,40 +158,9 @@ function onChipCapacity(fit: ReportTargetResult['ram']): number {
 export function buildPageData(input: ReportInput): PageData {
   const layers = input.analysis.layers;
   const targets = input.targets ?? [];
-  const colorOf = new Map<string, string>();
-  const ids = [...targets.map((t) => t.id), ...(input.sweep ?? []).flatMap((p) => p.targets.map((t) => t.id))];
-  for (const id of ids) if (!colorOf.has(id)) colorOf.set(id, TARGET_COLORS[colorOf.size % TARGET_COLORS.length]!);
-
-  let memory: PageData['memory'] = null;
-  if (input.memory) {
-    const plans = plannerOrder(Object.keys(input.memory.planners)).map((n) => pagePlan(n, input.memory!.planners[n]!, layers));
-    memory = { plans, liveCurves: liveCurves(plans), lowerBoundBytes: input.memory.lowerBoundBytes };
-  }
-
-  let sweep: PageData['sweep'] = null;
-  if (input.sweep && input.sweep.length > 0) {
-    const points = [...input.sweep].sort((a, b) => a.resolution - b.resolution);
-    const seriesIds = [...new Set(points.flatMap((p) => p.targets.map((t) => t.id)))];
-    sweep = {
-      resolutions: points.map((p) => p.resolution),
-      macs: points.map((p) => p.macs),
-      series: seriesIds.map((id) => {
-        const at = points.map((p) => p.targets.find((t) => t.id === id));
-        const first = at.find((t) => t !== undefined)!;
-        return {
-          id,
-          label: targetLabel(first),
-          color: colorOf.get(id)!,
-          ramBytes: at.map((t) => (t ? t.ram.internalBytes + t.ram.externalBytes : null)),
-          ramCapacityBytes: at.map((t) => (t ? onChipCapacity(t.ram) : null)),
-          flashBytes: at.map((t) => (t ? t.flash.internalBytes + t.flash.externalBytes : null)),
-          flashCapacityBytes: at.map((t) => (t ? onChipCapacity(t.flash) : null)),
-          latencyMs: at.map((t) => t?.latencyMs ?? null),
-        };
-      }),
-    };
-  }
-
+  const colorOf = targetColors(input);
+  const memory = pageMemory(input);
+  const sweep = pageSweep(input, colorOf);
   return {
     layers: layers.map((l) => ({
       index: l.index,
@@ -216,5 +185,45 @@ export function buildPageData(input: ReportInput): PageData {
     })),
     memory,
     sweep,
+  };
+}
+
+/** A colour per target id, in order of first appearance (the report's targets, then the sweep's). */
+function targetColors(input: ReportInput): Map<string, string> {
+  const colorOf = new Map<string, string>();
+  const ids = [...(input.targets ?? []).map((t) => t.id), ...(input.sweep ?? []).flatMap((p) => p.targets.map((t) => t.id))];
+  for (const id of ids) if (!colorOf.has(id)) colorOf.set(id, TARGET_COLORS[colorOf.size % TARGET_COLORS.length]!);
+  return colorOf;
+}
+
+/** The planners' plans (in the page's order) and their live-bytes curves; null without a memory report. */
+function pageMemory(input: ReportInput): PageData['memory'] {
+  if (!input.memory) return null;
+  const plans = plannerOrder(Object.keys(input.memory.planners)).map((n) => pagePlan(n, input.memory!.planners[n]!, input.analysis.layers));
+  return { plans, liveCurves: liveCurves(plans), lowerBoundBytes: input.memory.lowerBoundBytes };
+}
+
+/** The resolution sweep by increasing resolution, a series per target (null where a point lacks it); null without a sweep. */
+function pageSweep(input: ReportInput, colorOf: Map<string, string>): PageData['sweep'] {
+  if (!input.sweep || input.sweep.length === 0) return null;
+  const points = [...input.sweep].sort((a, b) => a.resolution - b.resolution);
+  const seriesIds = [...new Set(points.flatMap((p) => p.targets.map((t) => t.id)))];
+  return {
+    resolutions: points.map((p) => p.resolution),
+    macs: points.map((p) => p.macs),
+    series: seriesIds.map((id) => {
+      const at = points.map((p) => p.targets.find((t) => t.id === id));
+      const first = at.find((t) => t !== undefined)!;
+      return {
+        id,
+        label: targetLabel(first),
+        color: colorOf.get(id)!,
+        ramBytes: at.map((t) => (t ? t.ram.internalBytes + t.ram.externalBytes : null)),
+        ramCapacityBytes: at.map((t) => (t ? onChipCapacity(t.ram) : null)),
+        flashBytes: at.map((t) => (t ? t.flash.internalBytes + t.flash.externalBytes : null)),
+        flashCapacityBytes: at.map((t) => (t ? onChipCapacity(t.flash) : null)),
+        latencyMs: at.map((t) => t?.latencyMs ?? null),
+      };
+    }),
   };
 }

@@ -108,7 +108,6 @@ export function findPublishedFigures(query: PublishedQuery, dataDir = DATA_DIR):
     if (r.arch !== query.arch || r.format !== format || !query.datasets.includes(r.dataset ?? '')) continue;
     const size = parseInputSize(r.resolution ?? '');
     if (size === undefined || !matchesQuery(size, query)) continue;
-    const resolution = size.h === size.w ? size.h : undefined;
     for (const [metric, column, scale] of METRIC_COLUMNS) {
       const raw = r[column];
       if (raw === undefined || raw.trim() === '' || !Number.isFinite(Number(raw))) continue;
@@ -116,28 +115,7 @@ export function findPublishedFigures(query: PublishedQuery, dataDir = DATA_DIR):
       const rank = releaseRank(r.zoo_release ?? '');
       const prior = best.get(key);
       if (prior && prior.rank >= rank) continue;
-      const tool = r.tool_version ? `, ${r.tool_version}` : '';
-      const inputDtype = metric === 'activationRamBytes' ? benchmarkedInputDtype(r.model_file || r.stand_in_ref || '') : undefined;
-      const cpuPath = metric === 'latencyMs' && table === 'mpu' && r.engine === 'a7' ? publishedCpuPath(dataDir, r.stand_in_ref, r.tool_version) : undefined;
-      const weightsForm = metric === 'weightsFlashBytes' ? weightFormRows(dataDir).get(r.row_id ?? '') : undefined;
-      best.set(key, {
-        rank,
-        figure: {
-          ...(cpuPath ? { publishedCpuPath: cpuPath } : {}),
-          ...(weightsForm ? { publishedWeightsForm: weightsForm } : {}),
-          ...(inputDtype ? { publishedInputDtype: inputDtype } : {}),
-          ...(r.stand_in === 'exact-file' && r.stand_in_ref ? { benchmarkedFile: r.stand_in_ref } : {}),
-          targetId: r.target ?? '',
-          board: names.get(r.target ?? '') ?? r.target ?? '',
-          ...(resolution !== undefined ? { resolution } : {}),
-          inputSize: size,
-          metric,
-          publishedValue: Number(raw) * scale,
-          row: `${r.model} (${r.dataset}, ${r.format}, ${r.resolution}${tool})`,
-          ...(r.row_id ? { rowId: r.row_id } : {}),
-          source: { zooRelease: r.zoo_release ?? '', table: r.source ?? '' },
-        },
-      });
+      best.set(key, { rank, figure: figureOfRow({ table, row: r }, metric, Number(raw) * scale, size, dataDir, names) });
     }
   }
   const metricOrder = METRIC_COLUMNS.map(([m]) => m);
@@ -151,6 +129,30 @@ export function findPublishedFigures(query: PublishedQuery, dataDir = DATA_DIR):
         a.targetId.localeCompare(b.targetId) ||
         metricOrder.indexOf(a.metric) - metricOrder.indexOf(b.metric),
     );
+}
+
+/** One published figure of a table row (`value`: the row's `metric` column in our unit), with what it was measured on. */
+function figureOfRow({ table, row: r }: { table: string; row: Record<string, string> }, metric: PublishedFigure['metric'], value: number, size: InputSize, dataDir: string, names: Map<string, string>): PublishedFigure {
+  const resolution = size.h === size.w ? size.h : undefined;
+  const tool = r.tool_version ? `, ${r.tool_version}` : '';
+  const inputDtype = metric === 'activationRamBytes' ? benchmarkedInputDtype(r.model_file || r.stand_in_ref || '') : undefined;
+  const cpuPath = metric === 'latencyMs' && table === 'mpu' && r.engine === 'a7' ? publishedCpuPath(dataDir, r.stand_in_ref, r.tool_version) : undefined;
+  const weightsForm = metric === 'weightsFlashBytes' ? weightFormRows(dataDir).get(r.row_id ?? '') : undefined;
+  return {
+    ...(cpuPath ? { publishedCpuPath: cpuPath } : {}),
+    ...(weightsForm ? { publishedWeightsForm: weightsForm } : {}),
+    ...(inputDtype ? { publishedInputDtype: inputDtype } : {}),
+    ...(r.stand_in === 'exact-file' && r.stand_in_ref ? { benchmarkedFile: r.stand_in_ref } : {}),
+    targetId: r.target ?? '',
+    board: names.get(r.target ?? '') ?? r.target ?? '',
+    ...(resolution !== undefined ? { resolution } : {}),
+    inputSize: size,
+    metric,
+    publishedValue: value,
+    row: `${r.model} (${r.dataset}, ${r.format}, ${r.resolution}${tool})`,
+    ...(r.row_id ? { rowId: r.row_id } : {}),
+    source: { zooRelease: r.zoo_release ?? '', table: r.source ?? '' },
+  };
 }
 
 /** Row id → weights form (calibration/weight-forms.ts), read once per data folder. */

@@ -8,7 +8,7 @@
  *      (`PeakEstimate.planError`) and `evaluateTargets` adds it to each affected target's notes.
  */
 import type { ScratchEngineName } from '../analyzer/memory/scratch-rules.ts';
-import type { Analysis } from '../analyzer/layer.ts';
+import type { ActivationTensor, Analysis } from '../analyzer/layer.ts';
 import { planStPeakBytes } from '../analyzer/memory/index.ts';
 import { liteFitsWithin, liteIncrementalPool, planLivenessBytes, planStLiteLiveness, planStLitePeakBytes, stAllocatorFamily } from '../analyzer/memory/st4x-plan.ts';
 import type { Liveness } from '../analyzer/memory/liveness.ts';
@@ -156,6 +156,32 @@ interface NpuBuffer {
  */
 function neuralArtBuffers(a: Analysis): NpuBuffer[] {
   const tensors = new Map(a.tensors.map((t) => [t.name, t]));
+  const { alias, skipped } = neuralArtAliases(a, tensors);
+  const root = (n: string): string => {
+    let r = n;
+    for (let i = 0; i < 1000 && alias.has(r); i++) r = alias.get(r)!;
+    return r;
+  };
+  const last = a.layers.length - 1;
+  const byRoot = new Map<string, NpuBuffer>();
+  for (const t of a.tensors) {
+    if (skipped.has(t.name)) continue;
+    const r = root(t.name);
+    const first = t.producer < 0 || skipped.has(a.layers[t.producer]?.inputs[0] ?? '') ? 0 : t.producer;
+    const end = t.isGraphOutput ? last : Math.max(first, ...t.consumers);
+    const b = byRoot.get(r);
+    if (b) (b.first = Math.min(b.first, first)), (b.last = Math.max(b.last, end));
+    else byRoot.set(r, { bytes: tensors.get(r)!.bytes, first, last: end });
+  }
+  return [...byRoot.values()].filter((b) => b.bytes > 0);
+}
+
+/**
+ * neuralArtBuffers's rules as data: `alias` maps a tensor to the tensor whose buffer it is written in (a convolution's
+ * output into its max pool's, a view, a streamed Pad or SiLU sigmoid into its input's, a concatenation's inputs into
+ * its output's); `skipped` holds the float graph input a Quantize reads (no buffer).
+ */
+function neuralArtAliases(a: Analysis, tensors: Map<string, ActivationTensor>): { alias: Map<string, string>; skipped: Set<string> } {
   const isConv = (l: Analysis['layers'][number]): boolean => l.kind === 'conv' || l.kind === 'pointwise' || l.kind === 'depthwise';
   // a QDQ ONNX Concat re-quantizes its output (DequantizeLinear → Concat → QuantizeLinear, each input with its own
   // scale: every Concat of the zoo builder's SqueezeNet, 21 of 22 in YOLO26n's file), so it copies its inputs
@@ -189,23 +215,7 @@ function neuralArtBuffers(a: Analysis): NpuBuffer[] {
       if (src.isGraphInput && src.dtype === 'float32' && src.consumers.length === 1) skipped.add(input);
     }
   });
-  const root = (n: string): string => {
-    let r = n;
-    for (let i = 0; i < 1000 && alias.has(r); i++) r = alias.get(r)!;
-    return r;
-  };
-  const last = a.layers.length - 1;
-  const byRoot = new Map<string, NpuBuffer>();
-  for (const t of a.tensors) {
-    if (skipped.has(t.name)) continue;
-    const r = root(t.name);
-    const first = t.producer < 0 || skipped.has(a.layers[t.producer]?.inputs[0] ?? '') ? 0 : t.producer;
-    const end = t.isGraphOutput ? last : Math.max(first, ...t.consumers);
-    const b = byRoot.get(r);
-    if (b) (b.first = Math.min(b.first, first)), (b.last = Math.max(b.last, end));
-    else byRoot.set(r, { bytes: tensors.get(r)!.bytes, first, last: end });
-  }
-  return [...byRoot.values()].filter((b) => b.bytes > 0);
+  return { alias, skipped };
 }
 
 /** Lowest offset in [lo, hi) where `bytes` fit between the (start-sorted) busy ranges; undefined when none. */
@@ -226,6 +236,20 @@ function lowestFit(busy: { start: number; end: number }[], lo: number, hi: numbe
  */
 export function neuralArtPoolPlan(a: Analysis, pools: ActivationPool[], addressOrder: string[] = pools.filter((p) => !p.external).map((p) => p.id)): PoolPlan {
   const internal = pools.filter((p) => !p.external);
+  const { base, externalBase } = poolAddresses(internal, addressOrder);
+  const buffers = neuralArtBuffers(a).sort((x, y) => y.bytes - x.bytes || x.first - y.first);
+  const placed = placeNpuBuffers(buffers, internal, base, externalBase);
+  // each pool's high-water mark over the address range it covers: a virtual-pool buffer counts in every pool it spans,
+  // as ST's report counts "Used memory ranges" per physical pool (MobileNet v2 1.0 224: its 1,204,224 B expansion
+  // tensor spans cpuRAM2 and npuRAM3, and the sum is the published 2058 KiB to the byte)
+  const highWater = (lo: number, hi: number): number => placed.reduce((m, p) => (p.start < hi && p.end > lo ? Math.max(m, Math.min(p.end, hi) - lo) : m), 0);
+  const used = internal.map((p) => ({ id: p.id, bytes: highWater(base.get(p.id)!, base.get(p.id)! + p.bytes) }));
+  const virtualBytes = placed.filter((p) => p.pool === 'virtual').reduce((m, p) => Math.max(m, p.end - p.start), 0);
+  return poolPlanOf(used, { id: pools.find((p) => p.external)?.id, bytes: highWater(externalBase, Infinity) }, virtualBytes, buffers.length);
+}
+
+/** The internal pools laid end to end, `addressOrder` first (the rest after, in their order); external RAM after them all. */
+function poolAddresses(internal: ActivationPool[], addressOrder: string[]): { base: Map<string, number>; externalBase: number } {
   const base = new Map<string, number>();
   let span = 0;
   for (const id of addressOrder) {
@@ -233,10 +257,24 @@ export function neuralArtPoolPlan(a: Analysis, pools: ActivationPool[], addressO
     if (p) base.set(p.id, span), (span += p.bytes);
   }
   for (const p of internal) if (!base.has(p.id)) base.set(p.id, span), (span += p.bytes);
-  const externalBase = span;
-  const buffers = neuralArtBuffers(a).sort((x, y) => y.bytes - x.bytes || x.first - y.first);
-  // `pool`: the internal pool holding the buffer, 'virtual' (the span over the contiguous internal pools), or 'external'
-  const placed: { start: number; end: number; first: number; last: number; pool: string }[] = [];
+  return { base, externalBase: span };
+}
+
+/** A placed Neural-ART buffer; `pool`: the internal pool holding it, 'virtual' (the span over the contiguous internal pools), or 'external'. */
+interface PlacedNpuBuffer {
+  start: number;
+  end: number;
+  first: number;
+  last: number;
+  pool: string;
+}
+
+/**
+ * Places each buffer (in the given order) at the lowest free offset of the first internal pool it fits in, else of the
+ * span over the contiguous internal pools, else of external RAM.
+ */
+function placeNpuBuffers(buffers: NpuBuffer[], internal: ActivationPool[], base: Map<string, number>, externalBase: number): PlacedNpuBuffer[] {
+  const placed: PlacedNpuBuffer[] = [];
   // the placed buffers live at each step (indices into `placed`): a buffer's lifetime neighbours without a scan of
   // every placed buffer (lowestFit takes them in start order and does not depend on the order among equal starts)
   let steps = 0;
@@ -270,13 +308,7 @@ export function neuralArtPoolPlan(a: Analysis, pools: ActivationPool[], addressO
     for (let s = Math.max(0, b.first); s <= b.last; s++) liveAt[s]!.push(placed.length);
     placed.push({ start: at, end: at + b.bytes, first: b.first, last: b.last, pool });
   }
-  // each pool's high-water mark over the address range it covers: a virtual-pool buffer counts in every pool it spans,
-  // as ST's report counts "Used memory ranges" per physical pool (MobileNet v2 1.0 224: its 1,204,224 B expansion
-  // tensor spans cpuRAM2 and npuRAM3, and the sum is the published 2058 KiB to the byte)
-  const highWater = (lo: number, hi: number): number => placed.reduce((m, p) => (p.start < hi && p.end > lo ? Math.max(m, Math.min(p.end, hi) - lo) : m), 0);
-  const used = internal.map((p) => ({ id: p.id, bytes: highWater(base.get(p.id)!, base.get(p.id)! + p.bytes) }));
-  const virtualBytes = placed.filter((p) => p.pool === 'virtual').reduce((m, p) => Math.max(m, p.end - p.start), 0);
-  return poolPlanOf(used, { id: pools.find((p) => p.external)?.id, bytes: highWater(externalBase, Infinity) }, virtualBytes, buffers.length);
+  return placed;
 }
 
 /**

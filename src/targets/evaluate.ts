@@ -144,12 +144,7 @@ export function evaluateProfile(given: ModelFeatures, profile: TargetProfile, la
   const isMcu = profile.class === 'mcu';
   const runtimeRamBytes = isMcu && cal.runtime.runtimeRam ? Math.round(predictRuntimeBytes(cal.runtime.runtimeRam, features)) : 0;
   const codeFlashBytes = isMcu && cal.runtime.codeFlash ? Math.round(predictRuntimeBytes(cal.runtime.codeFlash, features, engine.kind)) : 0;
-  const stored = profile.activationPools ? features.activationPeakBytesNeuralArt : undefined;
-  const activation = poolPlan
-    ? { bytes: poolPlan.bytes, source: poolPlan.kind === 'memory-pools' ? ('memory-pools' as const) : ('neural-art-pools' as const), pools: poolPlan.pools.map((p) => ({ id: p.id, bytes: p.bytes })) }
-    : stored !== undefined
-      ? { bytes: stored, source: 'neural-art-pools' as const }
-      : { bytes: features.activationPeakBytes, source: features.activationPeakSource };
+  const activation = activationFigure(features, profile, poolPlan);
   // the N6 Neural-ART compiler adds per-channel requantization tables to the weights (neural-art-weights.ts)
   // the lite generator (MCU, STEdgeAI 3.x/4.x) stores constant-only subgraphs as their results (runtime-lite.ts)
   const foldedBytes = isMcu && runtimeFamily(cal.mcuToolVersion) === 'lite' ? (features.runtimeObjects.liteWeightsDeltaBytes ?? 0) : 0;
@@ -161,27 +156,116 @@ export function evaluateProfile(given: ModelFeatures, profile: TargetProfile, la
     codeFlashBytes,
     ...('pools' in activation ? { activationPools: activation.pools } : {}),
   });
-  const model = modelForEngine(cal.engineModels, engine.calibrationKey, features, engine.kind);
   const err = calibrationEntryFor(profile, cal.errors);
   const lat = err?.errors.latency;
-  const notes = [...mapping.notes];
-  if (profile.activationPools && activation.source !== 'neural-art-pools') notes.push('activation RAM from the MCU plan: no per-pool (Neural-ART) layout was made for this model');
+  const blob = profile.activationPools ? features.weightsBlobBytesNeuralArt : undefined;
+  const notes = [...mapping.notes, ...figureNotes({ features, profile, activationSource: activation.source, weightBytes, foldedBytes, blob, flashMarginBytes: mapping.flash.marginBytes, codeFlashBytes })];
+  const latency = latencyFigures(cal, features, profile, engine, lat, layerWorks);
+  const perTensorOnMp2 = engine.kind === 'mpu-gpu-npu' && !features.perChannel;
+  if (engine.kind === 'mpu-gpu-npu') notes.push(perTensorOnMp2 ? 'per-tensor model: runs on the NPU' : 'per-channel model: runs mainly on the GPU (the NPU takes per-tensor int8 only)');
+  if (engine.kind === 'mpu-cpu') notes.push(mpuCpuPathNote(features, NEWEST_MPU_TOOL));
+  const { latencyMs, thin } = latency;
+  return {
+    id: profile.id,
+    name: profile.name,
+    class: profile.class,
+    engine: { id: engine.id, name: engine.name, kind: engine.kind, clockMHz: engine.clockMHz },
+    fits: mapping.fits,
+    ram: mapping.ram,
+    flash: mapping.flash,
+    limitingMemory: mapping.limitingMemory,
+    activationBytes: activation.bytes,
+    activationSource: activation.source,
+    weightBytes,
+    ...(blob !== undefined ? { weightsBlobBytes: blob } : {}),
+    runtimeRamBytes,
+    codeFlashBytes,
+    latencyMs,
+    layerLatencyMs: latency.layerLatencyMs,
+    perInferenceMs: latency.perInferenceMs,
+    latencyErrorPct: latencyMs !== null && lat?.summary && !thin ? lat.summary.mapePct : null,
+    latencyWorstPct: latencyMs !== null && lat?.summary && !thin ? lat.summary.worstPct : null,
+    latencyStatus: latencyMs === null ? 'none' : thin ? 'thin' : (lat?.status ?? 'none'),
+    latencyNote: latency.latencyNote,
+    memoryErrorPct: {
+      // the LOO figure is the single lite pool's on ST's one-figure tables: it is not the error of a descriptor placement,
+      // which only the two re-identification rows publish (calibrate's note), so that figure carries none
+      activationRam: activation.source === 'memory-pools' ? null : (err?.errors.activationRam.summary?.mapePct ?? null),
+      weightsFlash: err?.errors.weightsFlash.summary?.mapePct ?? null,
+    },
+    // the tool version the figures are for: the latency's, else (latency too thin to carry one, e.g. the U5) the memory quantities'
+    toolVersion: lat?.toolVersion || err?.errors.activationRam.toolVersion || err?.errors.weightsFlash.toolVersion || '',
+    placements: mapping.placements,
+    memories: mapping.memories,
+    notes,
+  };
+}
+
+interface ActivationFigure {
+  bytes: number;
+  source: TargetResult['activationSource'];
+  /** Per memory pool, when a pool plan (N6 compiler, MCU memory-pool descriptor) laid the buffers out. */
+  pools?: { id: string; bytes: number }[];
+}
+
+/** The activation bytes a target is checked with: its pool plan's, else a stored per-pool (Neural-ART) figure, else the MCU plan's. */
+function activationFigure(features: ModelFeatures, profile: TargetProfile, poolPlan: PoolPlan | undefined): ActivationFigure {
+  const stored = profile.activationPools ? features.activationPeakBytesNeuralArt : undefined;
+  return poolPlan
+    ? { bytes: poolPlan.bytes, source: poolPlan.kind === 'memory-pools' ? ('memory-pools' as const) : ('neural-art-pools' as const), pools: poolPlan.pools.map((p) => ({ id: p.id, bytes: p.bytes })) }
+    : stored !== undefined
+      ? { bytes: stored, source: 'neural-art-pools' as const }
+      : { bytes: features.activationPeakBytes, source: features.activationPeakSource };
+}
+
+/** What evaluateProfile's memory figures rest on, for figureNotes. */
+interface FigureNoteInput {
+  features: ModelFeatures;
+  profile: TargetProfile;
+  activationSource: ActivationFigure['source'];
+  weightBytes: number;
+  /** Constant-only subgraphs the lite generator stores as their results, included in weightBytes. */
+  foldedBytes: number;
+  /** The Neural-ART blob form of the weights (N6), when known. */
+  blob: number | undefined;
+  flashMarginBytes: number;
+  codeFlashBytes: number;
+}
+
+/** The notes on where the activation and flash figures come from and where they are bounds, after the placement's. */
+function figureNotes({ features, profile, activationSource, weightBytes, foldedBytes, blob, flashMarginBytes, codeFlashBytes }: FigureNoteInput): string[] {
+  const notes: string[] = [];
+  if (profile.activationPools && activationSource !== 'neural-art-pools') notes.push('activation RAM from the MCU plan: no per-pool (Neural-ART) layout was made for this model');
   const tableBytes = weightBytes - foldedBytes - (features.weightsFlashBytes ?? features.weightBytes);
   if (tableBytes > 0) notes.push(`weights flash includes ${tableBytes} B of Neural-ART per-channel requantization tables (convolutions over 512 output channels)`);
-  const blob = profile.activationPools ? features.weightsBlobBytesNeuralArt : undefined;
   // printed where the two forms differ by more than 1 % (the blob form drops biases; it is larger where 3x3 depthwise kernels are)
   // the fit is checked with weightBytes; which build options give the blob form is not public (neural-art-weights.ts)
   if (blob !== undefined && Math.abs(blob - weightBytes) > 0.01 * weightBytes) {
     notes.push(
-      `weights flash, two forms: the table's flash figure, ${weightBytes} B, decides the fit (the form of ST's N6 benchmark rows for classification, detection and Yamnet models); ST's re-identification applications flash a blob form (3x3 depthwise kernels stored x8, no biases) of ${blob} B. Which build options give which form is not public; ${mapping.flash.marginBytes + weightBytes - blob >= 0 ? 'the flash has room for either' : 'the flash has no room for the blob form'}`,
+      `weights flash, two forms: the table's flash figure, ${weightBytes} B, decides the fit (the form of ST's N6 benchmark rows for classification, detection and Yamnet models); ST's re-identification applications flash a blob form (3x3 depthwise kernels stored x8, no biases) of ${blob} B. Which build options give which form is not public; ${flashMarginBytes + weightBytes - blob >= 0 ? 'the flash has room for either' : 'the flash has no room for the blob form'}`,
     );
   }
-  if (activation.source === 'fallback-max-live') notes.push('activation RAM from the max-live fallback (no st plan): an over-estimate for many nets');
+  if (activationSource === 'fallback-max-live') notes.push('activation RAM from the max-live fallback (no st plan): an over-estimate for many nets');
   if (features.partial) notes.push(`${PARTIAL_NOTE_START}: figures are lower bounds`);
   const uncounted = features.runtimeObjects.uncountedLayers;
   if (codeFlashBytes > 0 && uncounted) {
     notes.push(`${CODE_FLASH_LOWER_BOUND_NOTE_START}: no function of ST's runtime library is known for these layers (op, the types its kernel takes, count): ${uncountedLayerList(uncounted)}; their kernels' code is not counted`);
   }
+  return notes;
+}
+
+interface LatencyFigures {
+  latencyMs: number | null;
+  layerLatencyMs: number[] | null;
+  perInferenceMs: number | null;
+  latencyNote: string;
+  /** The figure has no reliable error: thin calibration data, a borrowed model, or a model outside every fitted row. */
+  thin: boolean;
+}
+
+/** The latency on the profile's default engine, its per-layer split (with `layerWorks`), and what its error figure is worth. */
+function latencyFigures(cal: Calibrated, features: ModelFeatures, profile: TargetProfile, engine: TargetProfile['engines'][number], lat: QuantityError | undefined, layerWorks: LayerWork[] | undefined): LatencyFigures {
+  const model = modelForEngine(cal.engineModels, engine.calibrationKey, features, engine.kind);
   let latencyMs: number | null = null;
   let layerLatencyMs: number[] | null = null;
   let perInferenceMs: number | null = null;
@@ -203,9 +287,6 @@ export function evaluateProfile(given: ModelFeatures, profile: TargetProfile, la
     if (model.kind === 'borrowed') latencyNote = `thin data: ${borrowedModelWords(model)}`;
     uncalibratedExternal = externalActivationsUncalibrated(model, features, profile);
   } else latencyNote ||= noLatencyModelNote(engine, [...cal.engineModels.keys()]);
-  const perTensorOnMp2 = engine.kind === 'mpu-gpu-npu' && !features.perChannel;
-  if (engine.kind === 'mpu-gpu-npu') notes.push(perTensorOnMp2 ? 'per-tensor model: runs on the NPU' : 'per-channel model: runs mainly on the GPU (the NPU takes per-tensor int8 only)');
-  if (engine.kind === 'mpu-cpu') notes.push(mpuCpuPathNote(features, NEWEST_MPU_TOOL));
   let thin = lat?.status === 'thin' || model?.kind === 'borrowed';
   // latency outside every fit: kernels no calibration row runs (every row is an int8 model on int8 kernels), and/or
   // activations in an external RAM no row of this engine had; the figure is thin and the note gives each reason
@@ -224,40 +305,7 @@ export function evaluateProfile(given: ModelFeatures, profile: TargetProfile, la
     thin = true;
     latencyNote = unfitted.join('; ');
   }
-  return {
-    id: profile.id,
-    name: profile.name,
-    class: profile.class,
-    engine: { id: engine.id, name: engine.name, kind: engine.kind, clockMHz: engine.clockMHz },
-    fits: mapping.fits,
-    ram: mapping.ram,
-    flash: mapping.flash,
-    limitingMemory: mapping.limitingMemory,
-    activationBytes: activation.bytes,
-    activationSource: activation.source,
-    weightBytes,
-    ...(blob !== undefined ? { weightsBlobBytes: blob } : {}),
-    runtimeRamBytes,
-    codeFlashBytes,
-    latencyMs,
-    layerLatencyMs,
-    perInferenceMs,
-    latencyErrorPct: latencyMs !== null && lat?.summary && !thin ? lat.summary.mapePct : null,
-    latencyWorstPct: latencyMs !== null && lat?.summary && !thin ? lat.summary.worstPct : null,
-    latencyStatus: latencyMs === null ? 'none' : thin ? 'thin' : (lat?.status ?? 'none'),
-    latencyNote,
-    memoryErrorPct: {
-      // the LOO figure is the single lite pool's on ST's one-figure tables: it is not the error of a descriptor placement,
-      // which only the two re-identification rows publish (calibrate's note), so that figure carries none
-      activationRam: activation.source === 'memory-pools' ? null : (err?.errors.activationRam.summary?.mapePct ?? null),
-      weightsFlash: err?.errors.weightsFlash.summary?.mapePct ?? null,
-    },
-    // the tool version the figures are for: the latency's, else (latency too thin to carry one, e.g. the U5) the memory quantities'
-    toolVersion: lat?.toolVersion || err?.errors.activationRam.toolVersion || err?.errors.weightsFlash.toolVersion || '',
-    placements: mapping.placements,
-    memories: mapping.memories,
-    notes,
-  };
+  return { latencyMs, layerLatencyMs, perInferenceMs, latencyNote, thin };
 }
 
 /**

@@ -96,170 +96,240 @@ export function activationSplitFor(profile: TargetProfile, toolVersion?: string)
 
 export function mapMemory(profile: TargetProfile, needs: MemoryNeeds, opts: MapOptions = {}): MemoryMapping {
   const mems = profile.memories;
-  const used = new Map<string, number>(mems.map((m) => [m.id, 0]));
-  const placements: Placement[] = [];
-  const notes: string[] = [];
-  /** Internal memories whose content had to move to external memory (they are what limits the model). */
-  const overflowed: string[] = [];
-  const put = (role: MemoryRole, m: MemoryRegion, bytes: number): void => {
-    if (bytes <= 0) return;
-    used.set(m.id, used.get(m.id)! + bytes);
-    placements.push({ role, memoryId: m.id, memoryName: m.name, external: isExternal(m), bytes });
-  };
-  const room = (m: MemoryRegion): number => m.bytes - used.get(m.id)!;
-
-  // --- activations
-  const actInternal = mems.filter((m) => m.activations && m.kind === 'internal-ram').sort((a, b) => b.bytes - a.bytes);
-  const actExternal = mems.filter((m) => m.activations && m.kind === 'external-ram').sort((a, b) => b.bytes - a.bytes);
-  const actRegions = profile.activationPlacement === 'largest-region' ? actInternal.slice(0, 1) : actInternal;
-  const ramRoleMems = new Set<MemoryRegion>([...actRegions, ...actExternal]);
-  let need = needs.activationBytes;
-  const split = activationSplitFor(profile, opts.toolVersion);
+  const ledger = new Ledger(mems);
+  const homes = activationHomes(profile);
+  const ramRoleMems = new Set<MemoryRegion>([...homes.regions, ...homes.external]);
   // runtime RAM's home when it need not share the activations' memory: the largest other internal data RAM that
   // holds it (chosen before the activations are placed, which never touch it; the pool's size depends on it)
   const runtimeOther =
     needs.runtimeRamBytes > 0
-      ? mems.filter((m) => m.kind === 'internal-ram' && m.data && !actRegions.includes(m) && m.bytes >= needs.runtimeRamBytes).sort((a, b) => b.bytes - a.bytes)[0]
+      ? mems.filter((m) => m.kind === 'internal-ram' && m.data && !homes.regions.includes(m) && m.bytes >= needs.runtimeRamBytes).sort((a, b) => b.bytes - a.bytes)[0]
       : undefined;
-  if (profile.activationPlacement === 'largest-region' && needs.activationPools) {
-    // a memory-pool descriptor's plan (activation-peak.ts memoryPoolLitePlan): each pool at its own memory
-    const parts: string[] = [];
-    for (const p of needs.activationPools) {
-      const m = mems.find((x) => x.id === p.id);
-      if (!m) throw new Error(`activation pool '${p.id}' is not a memory of ${profile.id}`);
-      put('activations', m, p.bytes);
-      ramRoleMems.add(m);
-      parts.push(`${p.bytes} B in ${m.name}`);
-      if (isExternal(m) && p.bytes > 0) overflowed.push(...actRegions.map((r) => r.name));
-    }
-    notes.push(`activations exceed the first pool of ST's memory-pool descriptor: each buffer goes whole to one pool, ${parts.join(', ')} (${needs.activationBytes} B in all)`);
-  } else if (profile.activationPlacement === 'largest-region') {
-    const region = actRegions[0];
-    // runtime RAM shares the region when no other internal data memory can hold it: the pool must leave it room
-    const runtimeBeside = runtimeOther ? 0 : needs.runtimeRamBytes;
-    const internalMax = split ? Math.min(split.internalPoolMaxBytes, region?.bytes ?? 0) : (region?.bytes ?? 0) - runtimeBeside;
-    if (region && need <= internalMax) put('activations', region, need);
-    else if (region && split && actExternal[0]) {
-      const inside = Math.min(split.splitInternalBytes, region.bytes);
-      put('activations', region, inside);
-      put('activations', actExternal[0], need - inside);
-      notes.push(`activations (${need} B) exceed what ${region.name} keeps for them (${split.internalPoolMaxBytes} B): ${inside} B stay there, ${need - inside} B go to ${actExternal[0].name}`);
-      overflowed.push(region.name);
-    } else if (actExternal[0]) {
-      put('activations', actExternal[0], need);
-      if (region) {
-        const beside = runtimeBeside && need <= region.bytes ? ` beside ${runtimeBeside} B of runtime RAM` : '';
-        notes.push(`activations (${need} B) exceed ${region.name} (${region.bytes} B${beside}): the pool goes to ${actExternal[0].name}`);
-        overflowed.push(region.name);
-      }
-    } else if (region) put('activations', region, need); // does not fit: over-commit, reported by margins
-  } else if (needs.activationPools) {
-    for (const p of needs.activationPools) {
-      const m = mems.find((x) => x.id === p.id);
-      if (!m) throw new Error(`activation pool '${p.id}' is not a memory of ${profile.id}`);
-      put('activations', m, p.bytes);
-      need -= p.bytes;
-      if (isExternal(m) && p.bytes > 0) {
-        notes.push(`${p.bytes} B of activations spill to ${m.name}`);
-        overflowed.push(...actRegions.filter((r) => !isExternal(r)).map((r) => r.name));
-      }
-    }
-    // buffers the plan could put in no pool (a profile with no external RAM for activations): over-commit the largest
-    // internal region, reported by margins, as the region-filling branch below does
-    if (need > 0 && actRegions[0]) {
-      notes.push(`${need} B of activations fit in no pool (no external RAM holds activations)`);
-      put('activations', actRegions[0], need);
-    }
-  } else {
-    for (const m of actRegions) {
-      const b = Math.min(need, m.bytes);
-      put('activations', m, b);
-      need -= b;
-    }
-    if (need > 0) {
-      const ext = actExternal[0];
-      if (ext) {
-        put('activations', ext, need);
-        notes.push(`${need} B of activations spill to ${ext.name}`);
-        overflowed.push(...actRegions.map((m) => m.name));
-      } else if (actRegions[0]) put('activations', actRegions[0], need);
-    }
-  }
+  placeActivations(ledger, profile, needs, homes, { split: activationSplitFor(profile, opts.toolVersion), runtimeOther, ramRoleMems });
+  if (needs.runtimeRamBytes > 0) ramRoleMems.add(placeRuntimeRam(ledger, mems, needs.runtimeRamBytes, homes.regions, runtimeOther));
+  const flashRoleMems = placeWeightsAndCode(ledger, mems, needs);
+  const ram = roleSummary(ledger, ['activations', 'runtime-ram'], ramRoleMems);
+  const flash = roleSummary(ledger, ['weights', 'code'], flashRoleMems);
 
-  // --- runtime RAM: an internal region not holding activations if one has room, else with the activations
-  if (needs.runtimeRamBytes > 0) {
-    // else the activation region when the pool left it room (e.g. the pool went to external RAM), else the pool's home
-    const freedRegion = actRegions.find((m) => m.data && room(m) >= needs.runtimeRamBytes);
-    const actHome = placements.find((p) => p.role === 'activations');
-    const target = runtimeOther ?? freedRegion ?? (actHome ? mems.find((m) => m.id === actHome.memoryId)! : (actRegions[0] ?? mems[0]!));
-    put('runtime-ram', target, needs.runtimeRamBytes);
-    ramRoleMems.add(target);
-  }
-
-  // --- weights and code
-  const wInternal = mems.filter((m) => m.weights && m.kind === 'internal-flash').sort((a, b) => b.bytes - a.bytes);
-  const wExternal = mems.filter((m) => m.weights && (m.kind === 'external-flash' || m.kind === 'external-ram')).sort((a, b) => b.bytes - a.bytes);
-  const flashRoleMems = new Set<MemoryRegion>([...wInternal, ...wExternal]);
-  const codeHome = wInternal[0] ?? wExternal[0];
-  if (codeHome && needs.codeFlashBytes > 0) put('code', codeHome, needs.codeFlashBytes);
-  const inF = wInternal[0];
-  if (inF && room(inF) >= needs.weightBytes) put('weights', inF, needs.weightBytes);
-  else if (wExternal[0]) {
-    put('weights', wExternal[0], needs.weightBytes);
-    if (inF) {
-      notes.push(`weights (${needs.weightBytes} B) do not fit ${inF.name} beside the code: they go to ${wExternal[0].name}`);
-      overflowed.push(inF.name);
-    }
-  } else if (inF) put('weights', inF, needs.weightBytes);
-
-  const summary = (roles: MemoryRole[], roleMems: Set<MemoryRegion>): RoleSummary => {
-    const ps = placements.filter((p) => roles.includes(p.role));
-    const internalBytes = ps.filter((p) => !p.external).reduce((s, p) => s + p.bytes, 0);
-    const externalBytes = ps.filter((p) => p.external).reduce((s, p) => s + p.bytes, 0);
-    const memsList = [...roleMems];
-    const capacityBytes = memsList.reduce((s, m) => s + m.bytes, 0);
-    // room left in this role's memories (other roles sharing a memory, e.g. MPU DDR, count against it);
-    // when one of them is over-full, the shortfall of the worst one (free bytes elsewhere do not help a
-    // pool that must be contiguous)
-    const worstRoom = Math.min(...memsList.map(room));
-    const marginBytes = worstRoom < 0 ? worstRoom : memsList.reduce((s, m) => s + room(m), 0);
-    const internalMems = memsList.filter((m) => !isExternal(m));
-    const internalCapacityBytes = internalMems.reduce((s, m) => s + m.bytes, 0);
-    const internalMarginBytes = internalCapacityBytes - internalBytes - externalBytes;
-    return {
-      internalBytes,
-      externalBytes,
-      capacityBytes,
-      marginBytes,
-      marginPct: capacityBytes ? (100 * marginBytes) / capacityBytes : 0,
-      internalCapacityBytes,
-      internalMarginBytes,
-    };
-  };
-  const ram = summary(['activations', 'runtime-ram'], ramRoleMems);
-  const flash = summary(['weights', 'code'], flashRoleMems);
-
-  // limiting memory: the used memory with the least relative room
-  let limiting = '';
-  let worst = Infinity;
-  for (const m of mems) {
-    const u = used.get(m.id)!;
-    if (u === 0) continue;
-    const rel = (m.bytes - u) / m.bytes;
-    if (rel < worst) (worst = rel), (limiting = m.name);
-  }
-  const overfull = mems.filter((m) => used.get(m.id)! > m.bytes);
-  if (!overfull.length && overflowed.length) limiting = `${overflowed[0]} (overflowed to external memory)`;
-  for (const m of overfull) notes.push(`${m.name} over by ${used.get(m.id)! - m.bytes} B`);
+  let limiting = leastRoomMemory(ledger, mems);
+  const overfull = mems.filter((m) => ledger.usedBytes(m) > m.bytes);
+  if (!overfull.length && ledger.overflowed.length) limiting = `${ledger.overflowed[0]} (overflowed to external memory)`;
+  for (const m of overfull) ledger.notes.push(`${m.name} over by ${ledger.usedBytes(m) - m.bytes} B`);
   return {
     needs,
-    memories: mems.map((m) => ({ id: m.id, name: m.name, kind: m.kind, capacityBytes: m.bytes, usedBytes: used.get(m.id)! })),
-    placements,
+    memories: mems.map((m) => ({ id: m.id, name: m.name, kind: m.kind, capacityBytes: m.bytes, usedBytes: ledger.usedBytes(m) })),
+    placements: ledger.placements,
     ram,
     flash,
     limitingMemory: limiting,
     fits: overfull.length === 0,
-    usesExternal: placements.some((p) => p.external && (p.role === 'activations' || p.role === 'weights') && profile.class !== 'mpu'),
-    notes,
+    usesExternal: ledger.placements.some((p) => p.external && (p.role === 'activations' || p.role === 'weights') && profile.class !== 'mpu'),
+    notes: ledger.notes,
   };
+}
+
+/** What mapMemory has placed so far: bytes per memory, the placements in order, its notes. */
+class Ledger {
+  private readonly used: Map<string, number>;
+  readonly placements: Placement[] = [];
+  readonly notes: string[] = [];
+  /** Internal memories whose content had to move to external memory (they are what limits the model). */
+  readonly overflowed: string[] = [];
+
+  constructor(mems: readonly MemoryRegion[]) {
+    this.used = new Map(mems.map((m) => [m.id, 0]));
+  }
+
+  put(role: MemoryRole, m: MemoryRegion, bytes: number): void {
+    if (bytes <= 0) return;
+    this.used.set(m.id, this.used.get(m.id)! + bytes);
+    this.placements.push({ role, memoryId: m.id, memoryName: m.name, external: isExternal(m), bytes });
+  }
+
+  usedBytes(m: MemoryRegion): number {
+    return this.used.get(m.id)!;
+  }
+
+  room(m: MemoryRegion): number {
+    return m.bytes - this.used.get(m.id)!;
+  }
+}
+
+/** Where activations may go: internal regions (largest first; only the largest for 'largest-region') and external RAM. */
+interface ActivationHomes {
+  regions: MemoryRegion[];
+  external: MemoryRegion[];
+}
+
+function activationHomes(profile: TargetProfile): ActivationHomes {
+  const internal = profile.memories.filter((m) => m.activations && m.kind === 'internal-ram').sort((a, b) => b.bytes - a.bytes);
+  const external = profile.memories.filter((m) => m.activations && m.kind === 'external-ram').sort((a, b) => b.bytes - a.bytes);
+  return { regions: profile.activationPlacement === 'largest-region' ? internal.slice(0, 1) : internal, external };
+}
+
+interface ActivationContext {
+  /** The profile's split rule for the tool version asked (activationSplitFor). */
+  split: ActivationSplit | undefined;
+  /** The internal region runtime RAM takes when not the activations' (none: it shares theirs). */
+  runtimeOther: MemoryRegion | undefined;
+  /** The RAM role's memories: a memory-pool descriptor adds the memories its pools are at. */
+  ramRoleMems: Set<MemoryRegion>;
+}
+
+function placeActivations(ledger: Ledger, profile: TargetProfile, needs: MemoryNeeds, homes: ActivationHomes, ctx: ActivationContext): void {
+  if (profile.activationPlacement === 'largest-region') {
+    if (needs.activationPools) placeDescriptorPools(ledger, profile, needs, needs.activationPools, homes, ctx.ramRoleMems);
+    else placeLargestRegion(ledger, needs, homes, ctx);
+  } else if (needs.activationPools) placeCompilerPools(ledger, profile, needs, needs.activationPools, homes);
+  else fillRegions(ledger, needs, homes);
+}
+
+function poolMemory(profile: TargetProfile, id: string): MemoryRegion {
+  const m = profile.memories.find((x) => x.id === id);
+  if (!m) throw new Error(`activation pool '${id}' is not a memory of ${profile.id}`);
+  return m;
+}
+
+/** A memory-pool descriptor's plan (activation-peak.ts memoryPoolLitePlan): each pool at its own memory. */
+function placeDescriptorPools(ledger: Ledger, profile: TargetProfile, needs: MemoryNeeds, pools: readonly { id: string; bytes: number }[], homes: ActivationHomes, ramRoleMems: Set<MemoryRegion>): void {
+  const parts: string[] = [];
+  for (const p of pools) {
+    const m = poolMemory(profile, p.id);
+    ledger.put('activations', m, p.bytes);
+    ramRoleMems.add(m);
+    parts.push(`${p.bytes} B in ${m.name}`);
+    if (isExternal(m) && p.bytes > 0) ledger.overflowed.push(...homes.regions.map((r) => r.name));
+  }
+  ledger.notes.push(`activations exceed the first pool of ST's memory-pool descriptor: each buffer goes whole to one pool, ${parts.join(', ')} (${needs.activationBytes} B in all)`);
+}
+
+/** One pool in the largest internal region; split or moved whole to external RAM when it does not fit there. */
+function placeLargestRegion(ledger: Ledger, needs: MemoryNeeds, homes: ActivationHomes, { split, runtimeOther }: ActivationContext): void {
+  const need = needs.activationBytes;
+  const region = homes.regions[0];
+  const external = homes.external[0];
+  // runtime RAM shares the region when no other internal data memory can hold it: the pool must leave it room
+  const runtimeBeside = runtimeOther ? 0 : needs.runtimeRamBytes;
+  const internalMax = split ? Math.min(split.internalPoolMaxBytes, region?.bytes ?? 0) : (region?.bytes ?? 0) - runtimeBeside;
+  if (region && need <= internalMax) ledger.put('activations', region, need);
+  else if (region && split && external) {
+    const inside = Math.min(split.splitInternalBytes, region.bytes);
+    ledger.put('activations', region, inside);
+    ledger.put('activations', external, need - inside);
+    ledger.notes.push(`activations (${need} B) exceed what ${region.name} keeps for them (${split.internalPoolMaxBytes} B): ${inside} B stay there, ${need - inside} B go to ${external.name}`);
+    ledger.overflowed.push(region.name);
+  } else if (external) {
+    ledger.put('activations', external, need);
+    if (region) {
+      const beside = runtimeBeside && need <= region.bytes ? ` beside ${runtimeBeside} B of runtime RAM` : '';
+      ledger.notes.push(`activations (${need} B) exceed ${region.name} (${region.bytes} B${beside}): the pool goes to ${external.name}`);
+      ledger.overflowed.push(region.name);
+    }
+  } else if (region) ledger.put('activations', region, need); // does not fit: over-commit, reported by margins
+}
+
+/** The compiler's per-pool plan ('all-regions', N6): each pool gets its own high-water mark. */
+function placeCompilerPools(ledger: Ledger, profile: TargetProfile, needs: MemoryNeeds, pools: readonly { id: string; bytes: number }[], homes: ActivationHomes): void {
+  let need = needs.activationBytes;
+  for (const p of pools) {
+    const m = poolMemory(profile, p.id);
+    ledger.put('activations', m, p.bytes);
+    need -= p.bytes;
+    if (isExternal(m) && p.bytes > 0) {
+      ledger.notes.push(`${p.bytes} B of activations spill to ${m.name}`);
+      ledger.overflowed.push(...homes.regions.filter((r) => !isExternal(r)).map((r) => r.name));
+    }
+  }
+  // buffers the plan could put in no pool (a profile with no external RAM for activations): over-commit the largest
+  // internal region, reported by margins, as fillRegions does
+  if (need > 0 && homes.regions[0]) {
+    ledger.notes.push(`${need} B of activations fit in no pool (no external RAM holds activations)`);
+    ledger.put('activations', homes.regions[0], need);
+  }
+}
+
+/** No plan per pool ('all-regions'): fill the internal regions largest first, the rest spills to external RAM. */
+function fillRegions(ledger: Ledger, needs: MemoryNeeds, homes: ActivationHomes): void {
+  let need = needs.activationBytes;
+  for (const m of homes.regions) {
+    const b = Math.min(need, m.bytes);
+    ledger.put('activations', m, b);
+    need -= b;
+  }
+  if (need > 0) {
+    const ext = homes.external[0];
+    if (ext) {
+      ledger.put('activations', ext, need);
+      ledger.notes.push(`${need} B of activations spill to ${ext.name}`);
+      ledger.overflowed.push(...homes.regions.map((m) => m.name));
+    } else if (homes.regions[0]) ledger.put('activations', homes.regions[0], need);
+  }
+}
+
+/**
+ * Runtime RAM: an internal region not holding activations if one has room, else the activation region when the
+ * pool left it room (e.g. the pool went to external RAM), else the pool's home. Returns the memory it went to.
+ */
+function placeRuntimeRam(ledger: Ledger, mems: readonly MemoryRegion[], bytes: number, regions: readonly MemoryRegion[], runtimeOther: MemoryRegion | undefined): MemoryRegion {
+  const freedRegion = regions.find((m) => m.data && ledger.room(m) >= bytes);
+  const actHome = ledger.placements.find((p) => p.role === 'activations');
+  const target = runtimeOther ?? freedRegion ?? (actHome ? mems.find((m) => m.id === actHome.memoryId)! : (regions[0] ?? mems[0]!));
+  ledger.put('runtime-ram', target, bytes);
+  return target;
+}
+
+/** Code in the largest internal flash; weights beside it when they fit, else in external flash. Returns the flash role's memories. */
+function placeWeightsAndCode(ledger: Ledger, mems: readonly MemoryRegion[], needs: MemoryNeeds): Set<MemoryRegion> {
+  const wInternal = mems.filter((m) => m.weights && m.kind === 'internal-flash').sort((a, b) => b.bytes - a.bytes);
+  const wExternal = mems.filter((m) => m.weights && (m.kind === 'external-flash' || m.kind === 'external-ram')).sort((a, b) => b.bytes - a.bytes);
+  const codeHome = wInternal[0] ?? wExternal[0];
+  if (codeHome && needs.codeFlashBytes > 0) ledger.put('code', codeHome, needs.codeFlashBytes);
+  const inF = wInternal[0];
+  if (inF && ledger.room(inF) >= needs.weightBytes) ledger.put('weights', inF, needs.weightBytes);
+  else if (wExternal[0]) {
+    ledger.put('weights', wExternal[0], needs.weightBytes);
+    if (inF) {
+      ledger.notes.push(`weights (${needs.weightBytes} B) do not fit ${inF.name} beside the code: they go to ${wExternal[0].name}`);
+      ledger.overflowed.push(inF.name);
+    }
+  } else if (inF) ledger.put('weights', inF, needs.weightBytes);
+  return new Set<MemoryRegion>([...wInternal, ...wExternal]);
+}
+
+function roleSummary(ledger: Ledger, roles: MemoryRole[], roleMems: Set<MemoryRegion>): RoleSummary {
+  const ps = ledger.placements.filter((p) => roles.includes(p.role));
+  const internalBytes = ps.filter((p) => !p.external).reduce((s, p) => s + p.bytes, 0);
+  const externalBytes = ps.filter((p) => p.external).reduce((s, p) => s + p.bytes, 0);
+  const memsList = [...roleMems];
+  const capacityBytes = memsList.reduce((s, m) => s + m.bytes, 0);
+  // room left in this role's memories (other roles sharing a memory, e.g. MPU DDR, count against it);
+  // when one of them is over-full, the shortfall of the worst one (free bytes elsewhere do not help a
+  // pool that must be contiguous)
+  const worstRoom = Math.min(...memsList.map((m) => ledger.room(m)));
+  const marginBytes = worstRoom < 0 ? worstRoom : memsList.reduce((s, m) => s + ledger.room(m), 0);
+  const internalMems = memsList.filter((m) => !isExternal(m));
+  const internalCapacityBytes = internalMems.reduce((s, m) => s + m.bytes, 0);
+  const internalMarginBytes = internalCapacityBytes - internalBytes - externalBytes;
+  return {
+    internalBytes,
+    externalBytes,
+    capacityBytes,
+    marginBytes,
+    marginPct: capacityBytes ? (100 * marginBytes) / capacityBytes : 0,
+    internalCapacityBytes,
+    internalMarginBytes,
+  };
+}
+
+/** The used memory with the least relative room ('' when nothing is placed). */
+function leastRoomMemory(ledger: Ledger, mems: readonly MemoryRegion[]): string {
+  let limiting = '';
+  let worst = Infinity;
+  for (const m of mems) {
+    const u = ledger.usedBytes(m);
+    if (u === 0) continue;
+    const rel = (m.bytes - u) / m.bytes;
+    if (rel < worst) (worst = rel), (limiting = m.name);
+  }
+  return limiting;
 }

@@ -344,25 +344,8 @@ function libraryCallsOf(l: Layer, fusedPool: Layer | undefined, hybridReason: st
     const convert = conversionCall('float32', out);
     return convert === undefined ? undefined : [...kernel, convert];
   }
-  if (l.op === 'Conv' && c && int8Kernel) {
-    // one rule for which kernel, shared with latency and the lite pool (analyzer/memory/lite-conv-kernel.ts)
-    const { kernel: k, paddedCopy } = liteConvCallFor(c, l.perChannel);
-    if (k === 'conv2d_integer_SSSA') return ['forward_conv2d_integer_SSSA'];
-    if (fusedPool) {
-      const conv = k === 'conv2d_deep_3x3' ? 'forward_conv2d_deep_3x3_sssa8_ch_nl_pool' : k === 'conv2d_deep' ? 'forward_conv2d_deep_sssa8_ch_nl_pool' : 'forward_conv2d_sssa8_ch_nl_pool';
-      return [conv, 'pool_func_mp_array_integer_INT8'];
-    }
-    const fn = `forward_lite_${k}_sssa8_ch`;
-    // a kernel that takes valid padding only runs a padded convolution as a pad_before copy + the kernel
-    return paddedCopy && hasPadding(c) ? [fn, 'forward_lite_pad_constant'] : [fn];
-  }
-  if (l.op === 'DepthwiseConv' && c && int8Kernel) {
-    if (l.perChannel === false) return ['forward_conv2d_integer_SSSA'];
-    if (c.cout !== c.cin) return ['forward_lite_dw_dm_sssa8_ch'];
-    // the 3×3 depthwise kernel takes valid padding only (ST's lite_dw.h), as the MobileNet network.c's pad_before copies show
-    if (c.kernel[0] === 3 && c.kernel[1] === 3) return hasPadding(c) ? ['forward_lite_dw_3x3_sssa8_ch', 'forward_lite_pad_constant'] : ['forward_lite_dw_3x3_sssa8_ch'];
-    return ['forward_lite_dw_sssa8_ch'];
-  }
+  if (l.op === 'Conv' && c && int8Kernel) return int8ConvCalls(c, l.perChannel, fusedPool);
+  if (l.op === 'DepthwiseConv' && c && int8Kernel) return int8DepthwiseCalls(c, l.perChannel);
   if (l.op === 'Dense' && int8Kernel) return [l.perChannel ? 'forward_dense_integer_SSSA_ch' : 'forward_lite_dense_is8os8ws8'];
   if (l.op === 'Resize') {
     const fn = resizeCallOf(l);
@@ -394,6 +377,29 @@ function libraryCallsOf(l: Layer, fusedPool: Layer | undefined, hybridReason: st
     default:
       return undefined;
   }
+}
+
+/** An int8 convolution's calls: its kernel (with a max pool fused into it, the kernel's `_nl_pool` form), and a padded copy before a valid-padding-only kernel. */
+function int8ConvCalls(c: ConvGeometry, perChannel: Layer['perChannel'], fusedPool: Layer | undefined): string[] {
+  // one rule for which kernel, shared with latency and the lite pool (analyzer/memory/lite-conv-kernel.ts)
+  const { kernel: k, paddedCopy } = liteConvCallFor(c, perChannel);
+  if (k === 'conv2d_integer_SSSA') return ['forward_conv2d_integer_SSSA'];
+  if (fusedPool) {
+    const conv = k === 'conv2d_deep_3x3' ? 'forward_conv2d_deep_3x3_sssa8_ch_nl_pool' : k === 'conv2d_deep' ? 'forward_conv2d_deep_sssa8_ch_nl_pool' : 'forward_conv2d_sssa8_ch_nl_pool';
+    return [conv, 'pool_func_mp_array_integer_INT8'];
+  }
+  const fn = `forward_lite_${k}_sssa8_ch`;
+  // a kernel that takes valid padding only runs a padded convolution as a pad_before copy + the kernel
+  return paddedCopy && hasPadding(c) ? [fn, 'forward_lite_pad_constant'] : [fn];
+}
+
+/** An int8 depthwise convolution's calls: per-tensor, channel-multiplier, 3×3 (valid padding only: a padded copy first) or general kernel. */
+function int8DepthwiseCalls(c: ConvGeometry, perChannel: Layer['perChannel']): string[] {
+  if (perChannel === false) return ['forward_conv2d_integer_SSSA'];
+  if (c.cout !== c.cin) return ['forward_lite_dw_dm_sssa8_ch'];
+  // the 3×3 depthwise kernel takes valid padding only (ST's lite_dw.h), as the MobileNet network.c's pad_before copies show
+  if (c.kernel[0] === 3 && c.kernel[1] === 3) return hasPadding(c) ? ['forward_lite_dw_3x3_sssa8_ch', 'forward_lite_pad_constant'] : ['forward_lite_dw_3x3_sssa8_ch'];
+  return ['forward_lite_dw_sssa8_ch'];
 }
 
 const DATAMOVE_FUNCTION: Partial<Record<Layer['op'], string>> = {
@@ -519,19 +525,13 @@ export function runtimeObjectCounts(a: Analysis): RuntimeObjectCounts {
   let layers = 0;
   let paramTensors = 0;
   let perChannelScales = 0;
-  const library = new Set<string>();
   let lutTables = 0;
   const fused = fusedConvPools(a);
   const fusedPoolOf = new Map([...fused].map(([pool, conv]) => [conv, pool]));
   /** liteHybridReason of each layer, asked once: the library calls, the LUT tables and the hybrid count read it. */
   const reasons = new Array<string | undefined>(a.layers.length);
-  /** Max pools their convolution's `_nl_pool` kernel runs (the record has one for per-channel convolutions only). */
-  const poolsInConv = new Set<Layer>();
-  const uncounted: Record<string, number> = {};
   const folding = constantFolding(a);
-  let liteCalls = 0;
-  let floatWeightsDelta = 0;
-  let floatInputConvs = 0;
+  const lite = new LiteTally();
   for (let i = 0; i < a.layers.length; i++) {
     const l = a.layers[i]!;
     if (l.kind === 'view') continue;
@@ -539,22 +539,7 @@ export function runtimeObjectCounts(a: Analysis): RuntimeObjectCounts {
     const floatConv = runsFloatConvOnInt8Weights(l);
     // the legacy figures (layers, tensors, parameters) count every layer; the lite ones skip constant-only layers
     const folded = folding.layers.has(l.index);
-    if (!poolsInConv.has(l) && !folded) {
-      const pool = fusedPoolOf.get(l);
-      const calls = libraryCallsOf(l, pool, reason);
-      // a padded copy before the kernel, a conversion after a float kernel run on int8 weights: calls of their own
-      liteCalls += 1 + (l.op !== 'Pad' && calls?.includes('forward_lite_pad_constant') ? 1 : 0) + (floatConv && (calls?.length ?? 0) > 1 ? 1 : 0);
-      if (floatConv) {
-        // ST's lite generator stores the int8 kernel as float32: 3 B more per weight (the bias, int32 or float, keeps 4 B)
-        floatWeightsDelta += 3 * (l.weightBytes - l.biasBytes);
-        floatInputConvs++;
-      }
-      if (calls === undefined) {
-        const key = uncountedKey(l);
-        uncounted[key] = (uncounted[key] ?? 0) + 1;
-      } else for (const fn of calls) library.add(fn);
-      if (pool && calls?.some((fn) => fn.endsWith('_nl_pool'))) poolsInConv.add(pool);
-    }
+    if (!lite.poolsInConv.has(l) && !folded) lite.add(l, fusedPoolOf.get(l), reason, floatConv);
     if (!folded && l.op === 'Activation' && reason === 'nl-lut' && (l.dtype === 'int8' || l.dtype === 'uint8')) lutTables++;
     layers++;
     l.inputs.forEach((t) => acts.add(t));
@@ -564,20 +549,51 @@ export function runtimeObjectCounts(a: Analysis): RuntimeObjectCounts {
     if (l.perChannel && !floatConv) perChannelScales += l.conv?.cout ?? l.outputShapes[0]?.at(-1) ?? 0;
   }
   const constantOutputs = folding.results.filter((r) => r.isGraphOutput).length;
-  if (constantOutputs) library.add('forward_concat'); // the constant output's copy
-  liteCalls += constantOutputs;
-  const weightsDelta = liteFoldedWeightsDeltaBytes(a) + floatWeightsDelta;
+  if (constantOutputs) lite.library.add('forward_concat'); // the constant output's copy
+  lite.calls += constantOutputs;
+  const weightsDelta = liteFoldedWeightsDeltaBytes(a) + lite.floatWeightsDelta;
   return {
     layers,
     activationTensors: acts.size,
     paramTensors,
     perChannelScales,
     lite: hybridCount(a, reasons, fused, folding),
-    libraryFunctions: [...library].sort(),
+    libraryFunctions: [...lite.library].sort(),
     lutTables,
-    liteCalls,
+    liteCalls: lite.calls,
     ...(weightsDelta ? { liteWeightsDeltaBytes: weightsDelta } : {}),
-    ...(floatInputConvs ? { floatInputInt8WeightConvs: floatInputConvs } : {}),
-    ...(Object.keys(uncounted).length ? { uncountedLayers: uncounted } : {}),
+    ...(lite.floatInputConvs ? { floatInputInt8WeightConvs: lite.floatInputConvs } : {}),
+    ...(Object.keys(lite.uncounted).length ? { uncountedLayers: lite.uncounted } : {}),
   };
+}
+
+/** The lite generator's figures over the layers it runs (constant-only ones left out), summed as runtimeObjectCounts walks them. */
+class LiteTally {
+  /** Calls of the generated network's run function. */
+  calls = 0;
+  /** Runtime library functions the calls reach. */
+  readonly library = new Set<string>();
+  /** Layers no library function is known for, by uncountedKey. */
+  readonly uncounted: Record<string, number> = {};
+  /** Max pools their convolution's `_nl_pool` kernel runs (the record has one for per-channel convolutions only). */
+  readonly poolsInConv = new Set<Layer>();
+  floatWeightsDelta = 0;
+  floatInputConvs = 0;
+
+  /** Layer `l` (with the max pool fused into it, if any), run by the lite generator. */
+  add(l: Layer, pool: Layer | undefined, reason: string | undefined, floatConv: boolean): void {
+    const calls = libraryCallsOf(l, pool, reason);
+    // a padded copy before the kernel, a conversion after a float kernel run on int8 weights: calls of their own
+    this.calls += 1 + (l.op !== 'Pad' && calls?.includes('forward_lite_pad_constant') ? 1 : 0) + (floatConv && (calls?.length ?? 0) > 1 ? 1 : 0);
+    if (floatConv) {
+      // ST's lite generator stores the int8 kernel as float32: 3 B more per weight (the bias, int32 or float, keeps 4 B)
+      this.floatWeightsDelta += 3 * (l.weightBytes - l.biasBytes);
+      this.floatInputConvs++;
+    }
+    if (calls === undefined) {
+      const key = uncountedKey(l);
+      this.uncounted[key] = (this.uncounted[key] ?? 0) + 1;
+    } else for (const fn of calls) this.library.add(fn);
+    if (pool && calls?.some((fn) => fn.endsWith('_nl_pool'))) this.poolsInConv.add(pool);
+  }
 }

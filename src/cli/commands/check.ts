@@ -7,8 +7,8 @@ import type { Command } from 'commander';
 import { addModelOptions, withPlanningCaps, analyzeAtForCli, loadModelForCli, type ModelCliOptions } from '../model-options.ts';
 import { DEFAULT_TARGETS, evaluateTargets, resolveTarget, type TargetResult } from '../../targets/evaluate.ts';
 import { formatBytes, formatCount, parseResolution, resultJson } from '../../targets/present.ts';
-import { boundedActivationsCell, boundedLatencyCell, boundedRoleCell, FIT_TABLE_LEGEND, fittedLatencyKeys, groupedNoteLines, noLatencyLines, thinLatencyLines, uncalibratedLatencyLines, verdictLine } from '../format/fit-notes.ts';
-import { NARROW_FIT_COLUMNS, NARROW_TABLE_COLUMNS, narrowFitRow, wrapNote } from '../format/fit-table.ts';
+import { FIT_TABLE_LEGEND, fittedLatencyKeys, groupedNoteLines, noLatencyLines, thinLatencyLines, uncalibratedLatencyLines, verdictLine } from '../format/fit-notes.ts';
+import { NARROW_FIT_COLUMNS, NARROW_TABLE_COLUMNS, narrowFitRow, wideFitCells, wideFitColumns, type WideFitColumnName, wrapNote } from '../format/fit-table.ts';
 import { renderTable, wrapText } from '../format/table.ts';
 import { uniqueTargets } from '../target-list.ts';
 import { safeOutput } from '../format/safe-text.ts';
@@ -28,20 +28,12 @@ function narrowTable(results: readonly TargetResult[]): string {
   return renderTable(NARROW_FIT_COLUMNS, results.map(narrowFitRow));
 }
 
-/** The table as it was before the narrow one: one line per target, the limiting memory as a column (about 265 columns). */
+/** The --wide table's columns: one line per target, the limiting memory as a column (about 265 columns). */
+const WIDE_COLUMNS: readonly WideFitColumnName[] = ['target', 'fits', 'activations', 'ram', 'flash', 'limitingMemory', 'latency'];
+
+/** The table as it was before the narrow one. */
 function wideTable(results: readonly TargetResult[]): string {
-  return renderTable(
-    [
-      { header: 'target' },
-      { header: 'fits' },
-      { header: 'activations', align: 'right' },
-      { header: 'RAM used / capacity (free)' },
-      { header: 'flash used / capacity (free)' },
-      { header: 'limiting memory' },
-      { header: 'latency ± LOO error', align: 'right' },
-    ],
-    results.map((r) => [r.name, r.fits ? 'yes' : 'NO', boundedActivationsCell(r), boundedRoleCell(r, 'ram'), boundedRoleCell(r, 'flash'), r.limitingMemory, boundedLatencyCell(r)]),
-  );
+  return renderTable(wideFitColumns(WIDE_COLUMNS), results.map((r) => wideFitCells(r, WIDE_COLUMNS)));
 }
 
 /** "limiting memory (least room left):" and a line per target, as the notes are: the --wide table's column. */

@@ -12,10 +12,10 @@ import { addModelOptions, withPlanningCaps, analyzeAtForCli, loadModelForCli, pa
 import { EdgefitError } from '../../analyzer/errors.ts';
 import { DEFAULT_TARGETS, evaluateTargets, type TargetResult } from '../../targets/evaluate.ts';
 import { formatBytes, formatCount, resultJson } from '../../targets/present.ts';
-import { boundedActivationsCell, boundedLatencyCell, boundedRoleCell, FIT_TABLE_LEGEND, thinLatencyLines } from '../format/fit-notes.ts';
+import { FIT_TABLE_LEGEND, thinLatencyLines } from '../format/fit-notes.ts';
 import { formatByteFigures } from '../format/numbers.ts';
-import { NARROW_FIT_COLUMNS, NARROW_TABLE_COLUMNS, narrowFitRow, wrapNote } from '../format/fit-table.ts';
-import { renderTable, type SpanRow, wrapText } from '../format/table.ts';
+import { NARROW_FIT_COLUMNS, NARROW_TABLE_COLUMNS, narrowFitRow, wideFitCells, wideFitColumns, type WideFitColumnName, wrapNote } from '../format/fit-table.ts';
+import { type Column, renderTable, type SpanRow, wrapText } from '../format/table.ts';
 import { uniqueTargets } from '../target-list.ts';
 import { safeOutput } from '../format/safe-text.ts';
 
@@ -143,37 +143,15 @@ function narrowTable(variants: readonly CompareVariant[], label: (v: CompareVari
   return renderTable(NARROW_FIT_COLUMNS, rows);
 }
 
+/** The --wide table's per-target columns, after the variant's label, MACs and weights. */
+const WIDE_TARGET_COLUMNS: readonly WideFitColumnName[] = ['target', 'activations', 'fits', 'ram', 'flash', 'latency'];
+
 /** The table as it was before the narrow one: one line per target, the variant's label, MACs and weights on its first. */
 function wideTable(variants: readonly CompareVariant[], label: (v: CompareVariant) => string): string {
-  const rows: string[][] = [];
-  for (const v of variants) {
-    v.targets.forEach((r, i) => {
-      rows.push([
-        i === 0 ? label(v) : '',
-        i === 0 ? formatCount(v.macs) : '',
-        i === 0 ? formatBytes(v.weightBytes) : '',
-        r.name,
-        // each target's own figure: the N6 compiler's pools, the newest MCU tool's pool, the st plan elsewhere
-        boundedActivationsCell(r),
-        r.fits ? 'yes' : 'NO',
-        boundedRoleCell(r, 'ram'),
-        boundedRoleCell(r, 'flash'),
-        boundedLatencyCell(r),
-      ]);
-    });
-  }
-  return renderTable(
-    [
-      { header: 'variant' },
-      { header: 'MACs', align: 'right' },
-      { header: 'weights', align: 'right' },
-      { header: 'target' },
-      { header: 'activations', align: 'right' },
-      { header: 'fits' },
-      { header: 'RAM used / capacity (free)' },
-      { header: 'flash used / capacity (free)' },
-      { header: 'latency ± LOO error', align: 'right' },
-    ],
-    rows,
-  );
+  const rows = variants.flatMap((v) => {
+    const variantCells = [label(v), formatCount(v.macs), formatBytes(v.weightBytes)];
+    return v.targets.map((r, i) => [...(i === 0 ? variantCells : variantCells.map(() => '')), ...wideFitCells(r, WIDE_TARGET_COLUMNS)]);
+  });
+  const variantColumns: Column[] = [{ header: 'variant' }, { header: 'MACs', align: 'right' }, { header: 'weights', align: 'right' }];
+  return renderTable([...variantColumns, ...wideFitColumns(WIDE_TARGET_COLUMNS)], rows);
 }

@@ -21,7 +21,7 @@
  *   line from the loader). An op type holding such a character is unknown either way.
  * Text with none of these characters (every real model we hold) is returned unchanged.
  */
-import { isGraph } from '../../analyzer/graph-check.ts';
+import { mapSubgraphs } from '../../analyzer/graph-check.ts';
 import type { IRGraph, IRModel, IRNode } from '../../analyzer/ir.ts';
 
 /** Characters that must not reach a terminal raw (see the module comment), `\n` included. */
@@ -62,15 +62,9 @@ const UNSAFE_ONE = new RegExp(`[${UNSAFE}]`);
 function graphWithPrintableLabels(graph: IRGraph): IRGraph {
   let nodes: IRNode[] | undefined;
   graph.nodes.forEach((n, i) => {
-    let attrs: IRNode['attrs'] | undefined;
-    for (const k in n.attrs) {
-      const v = n.attrs[k];
-      if (!isGraph(v)) continue;
-      const fixed = graphWithPrintableLabels(v);
-      if (fixed !== v) (attrs ??= { ...n.attrs })[k] = fixed;
-    }
-    if (attrs || UNSAFE_ONE.test(n.opType) || UNSAFE_ONE.test(n.domain)) {
-      (nodes ??= graph.nodes.slice())[i] = { ...n, opType: safeText(n.opType), domain: safeText(n.domain), attrs: attrs ?? n.attrs };
+    const attrs = mapSubgraphs(n.attrs, graphWithPrintableLabels);
+    if (attrs !== n.attrs || UNSAFE_ONE.test(n.opType) || UNSAFE_ONE.test(n.domain)) {
+      (nodes ??= graph.nodes.slice())[i] = { ...n, opType: safeText(n.opType), domain: safeText(n.domain), attrs };
     }
   });
   return nodes ? { ...graph, nodes } : graph;

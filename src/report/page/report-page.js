@@ -190,30 +190,32 @@
   function canvas(id) { return document.getElementById(id); }
   function layerTitle(i) { var l = data.layers[i]; return l ? '#' + l.index + ' ' + l.op + ' ' + l.name : ''; }
 
+  // Per-layer bar charts: a bar per layer ('#index' on the x axis), one series per layer kind in its colour.
+  function layerAxis() { return { ticks: { maxRotation: 0, autoSkipPadding: 8 } }; }
+  function layerBarsByKind(valueOf) {
+    var kinds = [];
+    data.layers.forEach(function (l) { if (kinds.indexOf(l.kind) < 0) kinds.push(l.kind); });
+    return {
+      labels: data.layers.map(function (l) { return '#' + l.index; }),
+      datasets: kinds.map(function (k) {
+        return {
+          label: k,
+          data: data.layers.map(function (l) { return l.kind === k ? valueOf(l) : null; }),
+          backgroundColor: KIND_COLORS[k] || '#999999',
+          grouped: false, skipNull: true, minBarLength: 1, barPercentage: 1, categoryPercentage: 0.9,
+        };
+      }),
+    };
+  }
+
   function macsChart() {
     var c = canvas('chart-macs');
     if (!c) return;
-    var kinds = [];
-    data.layers.forEach(function (l) { if (kinds.indexOf(l.kind) < 0) kinds.push(l.kind); });
     new Chart(c, {
       type: 'bar',
-      data: {
-        labels: data.layers.map(function (l) { return '#' + l.index; }),
-        datasets: kinds.map(function (k) {
-          return {
-            label: k,
-            data: data.layers.map(function (l) { return l.kind === k ? l.macs : null; }),
-            backgroundColor: KIND_COLORS[k] || '#999999',
-            grouped: false,
-            skipNull: true,
-            minBarLength: 1,
-            barPercentage: 1,
-            categoryPercentage: 0.9,
-          };
-        }),
-      },
+      data: layerBarsByKind(function (l) { return l.macs; }),
       options: {
-        scales: { x: { ticks: { maxRotation: 0, autoSkipPadding: 8 } }, y: { beginAtZero: true, title: { display: true, text: 'MACs' }, ticks: { callback: function (v) { return fmtCount(Number(v)); } } } },
+        scales: { x: layerAxis(), y: { beginAtZero: true, title: { display: true, text: 'MACs' }, ticks: { callback: function (v) { return fmtCount(Number(v)); } } } },
         plugins: {
           legend: { position: 'bottom', labels: { boxWidth: 10 } },
           tooltip: { callbacks: { title: function (items) { return layerTitle(items[0].dataIndex); }, label: function (item) { return fmtCount(item.parsed.y) + (data.layers[item.dataIndex].macsUnit === 'op' ? ' ops' : ' MACs'); } } },
@@ -231,23 +233,11 @@
     if (!t) return;
     if (latencyChartObj) latencyChartObj.destroy();
     var total = t.layerLatencyMs.reduce(function (a, b) { return a + b; }, 0);
-    var kinds = [];
-    data.layers.forEach(function (l) { if (kinds.indexOf(l.kind) < 0) kinds.push(l.kind); });
     latencyChartObj = new Chart(c, {
       type: 'bar',
-      data: {
-        labels: data.layers.map(function (l) { return '#' + l.index; }),
-        datasets: kinds.map(function (k) {
-          return {
-            label: k,
-            data: data.layers.map(function (l) { return l.kind === k ? t.layerLatencyMs[l.index] : null; }),
-            backgroundColor: KIND_COLORS[k] || '#999999',
-            grouped: false, skipNull: true, minBarLength: 1, barPercentage: 1, categoryPercentage: 0.9,
-          };
-        }),
-      },
+      data: layerBarsByKind(function (l) { return t.layerLatencyMs[l.index]; }),
       options: {
-        scales: { x: { ticks: { maxRotation: 0, autoSkipPadding: 8 } }, y: { beginAtZero: true, title: { display: true, text: 'ms per layer' }, ticks: { callback: function (v) { return Number(Number(v).toPrecision(3)) + ' ms'; } } } },
+        scales: { x: layerAxis(), y: { beginAtZero: true, title: { display: true, text: 'ms per layer' }, ticks: { callback: function (v) { return Number(Number(v).toPrecision(3)) + ' ms'; } } } },
         plugins: {
           legend: { position: 'bottom', labels: { boxWidth: 10 } },
           title: { display: true, text: t.label + ': ' + fmtMs(total) + ' in layers' + (t.latencyErrorPct !== null ? ' (total ±' + grouped(t.latencyErrorPct, 1) + ' %)' : ''), font: { weight: 'normal' } },
@@ -444,20 +434,20 @@
     });
   }
 
+  // A chart with a select box: drawn for the selected value, and again on each change.
+  function drawOnSelect(selectId, draw) {
+    var select = document.getElementById(selectId);
+    if (!select) return;
+    select.addEventListener('change', function () { draw(select.value); });
+    draw(select.value);
+  }
+
   buildTable();
   macsChart();
-  var latencySelect = document.getElementById('latency-target-select');
-  if (latencySelect) {
-    latencySelect.addEventListener('change', function () { drawLatency(latencySelect.value); });
-    drawLatency(latencySelect.value);
-  }
+  drawOnSelect('latency-target-select', drawLatency);
   liveChart();
   plannersChart();
-  var select = document.getElementById('buffer-plan-select');
-  if (select) {
-    select.addEventListener('change', function () { drawBufferPlan(select.value); });
-    drawBufferPlan(select.value);
-  }
+  drawOnSelect('buffer-plan-select', drawBufferPlan);
   sweepChart('chart-sweep-ram', function (s) { return s.ramBytes; }, function (s) { return s.ramCapacityBytes; }, bytesAxis(true), fmtBytes);
   sweepChart('chart-sweep-flash', function (s) { return s.flashBytes; }, function (s) { return s.flashCapacityBytes; }, bytesAxis(true), fmtBytes);
   sweepChart('chart-sweep-latency', function (s) { return s.latencyMs; }, null, { type: 'logarithmic', title: { display: true, text: 'ms' }, ticks: { callback: logTick(tickMs) } }, fmtMs);
