@@ -21,6 +21,7 @@ import { fallbackMaxLiveBytes } from '../src/targets/activation-peak.ts';
 import { evaluateTargets } from '../src/targets/evaluate.ts';
 import { runCli } from './robustness-cli.ts';
 import { sharedModels } from './helpers/shared.ts';
+import { wideConcat } from './helpers/wide-concat.ts';
 
 let dir: string;
 beforeAll(() => {
@@ -30,20 +31,6 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** x → Relu_i (n of them) → Concat(Relu_0 … Relu_{n-1}, with `repeat` of them named twice) → y. */
-function wideConcat(n: number, repeat = 0): OnnxGraphBuilder {
-  const b = new OnnxGraphBuilder();
-  b.input('x', 'float32', [1, 4]);
-  const ins: string[] = [];
-  for (let i = 0; i < n; i++) {
-    b.node('Relu', ['x'], [`r${i}`], {}, { name: `Relu_${i}` });
-    ins.push(`r${i}`);
-  }
-  for (let i = 0; i < repeat; i++) ins.push(`r${(i * 7) % n}`);
-  b.node('Concat', ins, ['y'], { axis: 1 }, { name: 'cat' });
-  b.output('y', 'float32', [1, 4 * ins.length]);
-  return b;
-}
 
 
 /** The definition: bytes of the tensors live at each non-view step (producer to last consumer), summed, max over steps. */

@@ -13,27 +13,15 @@ import type { Analysis } from '../src/analyzer/layer.ts';
 import { loadModelBytes } from '../src/analyzer/load.ts';
 import { liveBufferCap, MAX_LIVE_BUFFERS, withLiveBufferCap } from '../src/analyzer/memory/live-buffer-cap.ts';
 import { planMemory } from '../src/analyzer/memory/index.ts';
-import { OnnxGraphBuilder } from '../src/analyzer/onnx/builder.ts';
 import { withPlanningCaps } from '../src/cli/model-options.ts';
 import { refusal } from './helpers/refusal.ts';
 import { MODEL_COMMANDS, commandOptions, oneErrorLine, runAll, type CliRun } from './robustness-cli.ts';
+import { wideConcat } from './helpers/wide-concat.ts';
 
 /** Relu outputs all waiting for one Concat: at the last Relu, x and the N Relu outputs are live (N + 1 buffers). */
 const RELUS = 1100;
 const LIVE = RELUS + 1;
 
-function wideConcat(n: number): OnnxGraphBuilder {
-  const b = new OnnxGraphBuilder();
-  b.input('x', 'float32', [1, 4]);
-  const ins: string[] = [];
-  for (let i = 0; i < n; i++) {
-    b.node('Relu', ['x'], [`r${i}`], {}, { name: `Relu_${i}` });
-    ins.push(`r${i}`);
-  }
-  b.node('Concat', ins, ['y'], { axis: 1 }, { name: 'cat' });
-  b.output('y', 'float32', [1, 4 * n]);
-  return b;
-}
 
 const REFUSAL = new RegExp(
   `wide\\.onnx: at step \\d+ \\(layer 'Relu_\\d+'\\), ${LIVE.toLocaleString('en-US')} activation buffers are live at once; edgefit plans activation memory for at most ([\\d,]+) live at one step \\(each planner compares them pair by pair; raise the cap with --max-live-buffers / maxLiveBuffers\\)$`,

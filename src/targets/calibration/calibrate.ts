@@ -100,10 +100,10 @@ function toRecords(q: Quantity, outs: LooOutcome<CalibrationRow>[], roleOf: (r: 
   });
 }
 
-/** Leave-one-model-out latency predictions for every row whose engine has a model. */
 /** Called as each architecture is held out of the latency leave-one-out (most of calibrate's time): `done` of `total`. */
 export type CalibrateProgress = (done: number, total: number, heldOut: string) => void;
 
+/** Leave-one-model-out latency predictions for every row whose engine has a model. */
 export function latencyLoo(rows: CalibrationRow[], profiles: Map<string, TargetProfile>, onProgress?: CalibrateProgress): LooOutcome<CalibrationRow>[] {
   const lrows = latencyRows(rows);
   const total = new Set(lrows.map((r) => r.arch)).size;
