@@ -47,3 +47,35 @@ describe('notes speak to users: no source file names, calibration keys or tool i
     expect(internalIn(texts)).toEqual([]);
   });
 });
+
+describe("N6: the limiting memory is said as the fullest pool, beside a RAM figure that sums the pools", () => {
+  it.skipIf(!HAVE_SHARED)('check: the limiting line names the pool with its own use and says the RAM figure is the pools\' sum; the report says the same', async () => {
+    await run('check', YAMNET, '--target', 'STM32N6570-DK', '--json');
+    const t = JSON.parse(cli.out).targets[0] as { limitingMemory: string; ram: { internalBytes: number; internalCapacityBytes: number }; memories: { name: string; kind: string; capacityBytes: number; usedBytes: number }[] };
+    const pools = t.memories.filter((m) => m.kind === 'internal-ram');
+    const pool = pools.find((m) => m.name === t.limitingMemory)!;
+    expect(pools.length).toBeGreaterThan(1);
+    expect(pool).toBeDefined(); // JSON keeps naming the one pool
+    // the RAM figure is the pools' sum (the oracle: memories[])
+    expect(t.ram.internalCapacityBytes).toBe(pools.reduce((a, m) => a + m.capacityBytes, 0));
+    cli.out = '';
+    await run('check', YAMNET, '--target', 'STM32N6570-DK');
+    const line = cli.out.split('\n').find((l) => l.startsWith('  STM32N6570-DK: ') && l.includes(pool.name))!;
+    expect(line).toContain(`the fullest of the ${pools.length} internal RAM pools (${Math.round((100 * pool.usedBytes) / pool.capacityBytes)}% used); the RAM figure is their sum`);
+    const { toReportTarget } = await import('../src/report/build-input.ts');
+    expect(toReportTarget({ ...t, id: 'stm32n6570-dk' }).limitingMemory).toBe(line.slice('  STM32N6570-DK: '.length));
+  });
+
+  it.skipIf(!HAVE_SHARED)('the verdict of a target that does not fit names the pools, whose sum the shortfall is', async () => {
+    const { limitingMemoryShort } = await import('../src/cli/format/limiting-memory.ts');
+    const { evaluateTargets } = await import('../src/targets/evaluate.ts');
+    const { analyzeModel } = await import('../src/analyzer/analyze.ts');
+    const { loadModel } = await import('../src/analyzer/load.ts');
+    const [r] = evaluateTargets(analyzeModel(loadModel(YAMNET)), ['stm32n6570-dk']);
+    const pools = r!.memories.filter((m) => m.kind === 'internal-ram');
+    expect(limitingMemoryShort(r!)).toBe(`the ${pools.length} internal RAM pools, 144.00 KiB used (fullest: ${r!.limitingMemory})`);
+    // an MCU's limiting memory is said as it is
+    const [h7] = evaluateTargets(analyzeModel(loadModel(YAMNET)), ['stm32h747i-disco']);
+    expect(limitingMemoryShort(h7!)).toBe(h7!.limitingMemory);
+  });
+});

@@ -12,6 +12,7 @@ import { NARROW_FIT_COLUMNS, NARROW_TABLE_COLUMNS, narrowFitRow, wideFitCells, w
 import { renderTable, wrapText } from '../format/table.ts';
 import { uniqueTargets } from '../target-list.ts';
 import { safeOutput } from '../format/safe-text.ts';
+import { limitingMemoryWords } from '../format/limiting-memory.ts';
 
 interface CheckOptions extends ModelCliOptions {
   target?: string[];
@@ -38,7 +39,7 @@ function wideTable(results: readonly TargetResult[]): string {
 
 /** "limiting memory (least room left):" and a line per target, as the notes are: the --wide table's column. */
 function limitingLine(results: readonly TargetResult[]): string {
-  return `limiting memory (least room left):\n${results.map((r) => wrapNote(`  ${r.name}: ${r.limitingMemory}`)).join('\n')}`;
+  return `limiting memory (least room left):\n${results.map((r) => wrapNote(`  ${r.name}: ${limitingMemoryWords(r)}`)).join('\n')}`;
 }
 
 export function registerCheck(program: Command): void {

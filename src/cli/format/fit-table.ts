@@ -6,6 +6,7 @@
 import type { TargetResult } from '../../targets/evaluate.ts';
 import { boundedActivationsCell, boundedLatencyCell, boundedRoleCell, boundedRoleLines } from './fit-notes.ts';
 import { type Column, wrapText } from './table.ts';
+import { limitingMemoryWords } from './limiting-memory.ts';
 
 /** The default tables of check and compare fit a terminal this wide (columns + borders). */
 export const NARROW_TABLE_COLUMNS = 120;
@@ -43,7 +44,7 @@ const WIDE_FIT_COLUMNS = {
   activations: { column: { header: 'activations', align: 'right' }, cell: boundedActivationsCell },
   ram: { column: { header: 'RAM used / capacity (free)' }, cell: (r) => boundedRoleCell(r, 'ram') },
   flash: { column: { header: 'flash used / capacity (free)' }, cell: (r) => boundedRoleCell(r, 'flash') },
-  limitingMemory: { column: { header: 'limiting memory' }, cell: (r) => r.limitingMemory },
+  limitingMemory: { column: { header: 'limiting memory' }, cell: (r) => limitingMemoryWords(r) },
   latency: { column: { header: 'latency ± LOO error', align: 'right' }, cell: boundedLatencyCell },
 } satisfies Record<string, WideFitColumn>;
 
