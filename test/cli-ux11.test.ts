@@ -79,3 +79,22 @@ describe("N6: the limiting memory is said as the fullest pool, beside a RAM figu
     expect(limitingMemoryShort(h7!)).toBe(h7!.limitingMemory);
   });
 });
+
+describe("the report's sizes follow the CLI's rule: MiB from 1 MiB, two decimals", () => {
+  const sizes = [0, 512, 1536, 917_536, 1_048_576, 1.5 * 2 ** 20, 5_600_000, 20 * 2 ** 20, 3 * 2 ** 30];
+  it('report/format.ts formatBytes prints each size as the CLI does', async () => {
+    const { formatBytes: cliBytes } = await import('../src/cli/format/numbers.ts');
+    const { formatBytes: reportBytes } = await import('../src/report/format.ts');
+    expect(sizes.map(reportBytes)).toEqual(sizes.map(cliBytes));
+    // the hand-checked forms: 1.5 MiB was "1,536.0 KiB" in the report, "1.50 MiB" in check
+    expect([reportBytes(1.5 * 2 ** 20), reportBytes(917_536), reportBytes(20 * 2 ** 20)]).toEqual(['1.50 MiB', '896.03 KiB', '20.00 MiB']);
+  });
+
+  it("the page script's fmtBytes (layer table, charts) prints each size as the CLI does", async () => {
+    const { formatBytes: cliBytes } = await import('../src/cli/format/numbers.ts');
+    const src = readFileSync(join(REPO_ROOT, 'src/report/page/report-page.js'), 'utf8');
+    const body = src.match(/ {2}function grouped\(v, d\) \{[\s\S]*?\n {2}\}\n {2}function fmtBytes\(b\) \{[\s\S]*?\n {2}\}\n/)![0];
+    const fmtBytes = new Function('KIB', 'MIB', 'GIB', `${body}\nreturn fmtBytes;`)(1024, 2 ** 20, 2 ** 30) as (b: number) => string;
+    expect(sizes.map(fmtBytes)).toEqual(sizes.map(cliBytes));
+  });
+});
