@@ -98,3 +98,28 @@ describe("the report's sizes follow the CLI's rule: MiB from 1 MiB, two decimals
     expect(sizes.map(fmtBytes)).toEqual(sizes.map(cliBytes));
   });
 });
+
+describe("check and compare wrap their thin-latency notes with one function", () => {
+  it('wrapNoteBlock: "  TARGET: text" lines within 120 columns, continuations indented; --wide unchanged', async () => {
+    const { wrapNoteBlock } = await import('../src/cli/format/fit-table.ts');
+    const block = `latency from thin data (no reliable error figure):\n  BOARD: ${'word '.repeat(60).trim()}`;
+    const narrow = wrapNoteBlock(block).split('\n');
+    expect(narrow[0]).toBe('latency from thin data (no reliable error figure):');
+    expect(narrow.length).toBeGreaterThan(2);
+    expect(narrow.slice(2).every((l) => l.startsWith('    word'))).toBe(true);
+    expect(Math.max(...narrow.map((l) => l.length))).toBeLessThanOrEqual(120);
+    expect(narrow.join(' ').replace(/\s+/g, ' ')).toBe(block.replace(/\s+/g, ' '));
+    expect(wrapNoteBlock(block, true)).toBe(block);
+  });
+
+  it.skipIf(!HAVE_SHARED)("compare prints check's thin-latency lines for a model, wrapped alike", async () => {
+    const block = (text: string) => text.split('latency from thin data (no reliable error figure):\n')[1]!.split(/\n(?! )/)[0]!;
+    await run('check', TINY_CONV);
+    const checkLines = block(cli.out).split(/\n(?=  \S)/);
+    cli.out = '';
+    await run('compare', TINY_CONV, YAMNET);
+    const compareBlock = block(cli.out);
+    expect(checkLines.length).toBeGreaterThan(3);
+    for (const l of checkLines) expect(compareBlock).toContain(l);
+  });
+});

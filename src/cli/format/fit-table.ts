@@ -64,3 +64,16 @@ export function wideFitCells(r: TargetResult, names: readonly WideFitColumnName[
 export function wrapNote(line: string): string {
   return wrapText(line.trimStart(), NARROW_TABLE_COLUMNS, '  ', '    ');
 }
+
+/**
+ * A block of note lines as check and compare print it under the narrow table: a heading ("latency from thin data (no
+ * reliable error figure):"), then "  TARGET: text" lines, each wrapped by wrapNote, the heading to the table's width.
+ * `wide` (--wide): one line each, unchanged.
+ */
+export function wrapNoteBlock(block: string, wide = false): string {
+  if (wide || !block) return block;
+  return block
+    .split('\n')
+    .map((l) => (l.startsWith('  ') ? wrapNote(l) : wrapText(l, NARROW_TABLE_COLUMNS)))
+    .join('\n');
+}
