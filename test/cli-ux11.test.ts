@@ -123,3 +123,44 @@ describe("check and compare wrap their thin-latency notes with one function", ()
     for (const l of checkLines) expect(compareBlock).toContain(l);
   });
 });
+
+describe("analyze: the layer table fits 120 columns by default; --wide keeps the old one", () => {
+  const YOLO11_TFLITE = join(MODELS_DIR, 'object_detection/yolo11n_256_quant_pc_uf_od_coco-person-st.tflite');
+  const YOLO26_ONNX = join(MODELS_DIR, 'object_detection/yolo26_256_qdq_int8_od_coco-person-st.onnx');
+  /** The layer table's rows (cells trimmed), continuation lines of wrapped cells joined to their row. */
+  const layerRows = (text: string) => {
+    const lines = text.split('\n');
+    const start = lines.findIndex((l) => l.startsWith('inputs:')) + 1;
+    const table = lines.slice(start, lines.findIndex((l, i) => i > start && l.startsWith('└')));
+    const rows: string[][] = [];
+    for (const l of table.filter((x) => x.startsWith('│'))) {
+      const cells = l.split('│').slice(1, -1).map((c) => c.trim());
+      if (cells[0] === '' && rows.length) rows[rows.length - 1] = rows[rows.length - 1]!.map((c, i) => (cells[i] ? `${c} ${cells[i]}` : c));
+      else rows.push(cells);
+    }
+    return { rows, width: Math.max(...table.map((l) => l.length)) };
+  };
+
+  it.skipIf(!HAVE_SHARED)('YOLO11n TFLite (1,270 columns wide: Split outputs) and YOLO26 ONNX (164): within 120, the same layers and figures as --wide', async () => {
+    for (const model of [YOLO11_TFLITE, YOLO26_ONNX, YAMNET]) {
+      cli.out = '';
+      expect(await run('analyze', model)).toBe(0);
+      const narrow = layerRows(cli.out);
+      cli.out = '';
+      expect(await run('analyze', model, '--wide')).toBe(0);
+      const wide = layerRows(cli.out);
+      expect(narrow.width, model).toBeLessThanOrEqual(120);
+      expect(narrow.rows.length).toBe(wide.rows.length);
+      narrow.rows.forEach((r, i) => {
+        const w = wide.rows[i]!;
+        // #, op, output shapes, dtype, MACs, params, weight B, output B as --wide gives them; the name's tail
+        expect([r[0], r[1], r[3], ...r.slice(4)]).toEqual([w[0], w[1], w[3], ...w.slice(4)]);
+        expect(w[2]!.endsWith(r[2]!.replace(/^…/, ''))).toBe(true);
+      });
+    }
+    // the old table, kept by --wide, was wider than a terminal
+    cli.out = '';
+    await run('analyze', YOLO11_TFLITE, '--wide');
+    expect(layerRows(cli.out).width).toBeGreaterThan(1000);
+  });
+});
