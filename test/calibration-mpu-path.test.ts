@@ -69,7 +69,7 @@ describe('MPU CPU runtime path (XNNPACK vs TFLite built-in kernels)', () => {
     // NPU are shown priced as a user's per-channel model would be (the GPU fit): far too slow, and said so
     const mp2 = report.targets.find((t) => t.target === 'stm32mp257f-dk2')!.errors.latency;
     expect(mp2.summary!.mapePct).toBeLessThan(10);
-    expect(mp2.details!.join('\n')).toMatch(/npu \(thin\)/);
+    expect(mp2.details!.join('\n')).toMatch(/per-tensor int8 \(NPU\) \(thin\):/);
     expect(mp2.details!.join('\n')).toMatch(/per-channel models ST ran on the NPU.*st_yolo_lc_v1 192 \+\d+ %/);
     const odd = report.records.filter((r) => r.role === 'contradicted');
     expect(odd.length).toBeGreaterThan(0);

@@ -52,7 +52,7 @@ describe('published MPU times and the runtime path', () => {
       if (io === 'float32') {
         expect(act[0]!.comparable).toBe(false);
         // 224 × 224 × 3 float32 = 588 KiB of graph input in the pool
-        expect(act[0]!.comparabilityNote).toMatch(/takes a uint8 input, this model a float32 one \(588\.0 KiB/);
+        expect(act[0]!.comparabilityNote).toMatch(/takes a uint8 input, this model a float32 one \(588\.00 KiB/);
         expect(publishedLine(input)).toMatch(/STM32H747I-DISCO activation RAM: ST's file takes a uint8 input, this model a float32 one;/);
       } else expect(act[0]!.comparable, 'same input type: like for like').toBeUndefined();
     }

@@ -22,6 +22,7 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
       'edgefit analyze model.onnx',
       'edgefit analyze model.tflite --json > model.json',
       'edgefit analyze model.onnx --input-shape images=1x3x320x320',
+      'edgefit analyze model.onnx --wide            # the layer table with whole names (often 140+ columns)',
     ],
     units:
       'MACs = multiply-accumulates of conv/dense/matmul layers ("op" = elementary operations); bytes exact (B), ' +

@@ -25,6 +25,7 @@ import { calibrationSources, findPublishedFigures, sameInputSize, type InputSize
 import { calibrationEntry, combinedError, lowerBoundsOf, memoryParts, profileOf, type LowerBounds } from './memory-parts.ts';
 import type { TargetProfile } from '../targets/profile-schema.ts';
 import { formatBytes, formatMs } from './format.ts';
+import { limitingMemoryWords, type LimitingMemoryInput } from '../cli/format/limiting-memory.ts';
 import type { PublishedFigure, ReportInput, ReportMemory, ReportMemoryPlan, ReportTargetResult, ResolutionPoint } from './types.ts';
 
 export const EDGEFIT_VERSION = 'edgefit 0.1.0';
@@ -136,6 +137,8 @@ interface TargetResultExtras {
   codeFlashBytes?: number;
   latencyNote?: string;
   class?: string;
+  /** Every memory with its bytes (check --json memories[]): says an N6 limiting pool beside the pools' sum. */
+  memories?: LimitingMemoryInput['memories'];
 }
 
 /**
@@ -178,7 +181,7 @@ export function toReportTarget(x: unknown, ctx: { profile?: TargetProfile; bound
     flash,
     latencyMs: typeof t.latencyMs === 'number' ? t.latencyMs : null,
     latencyErrorPct: typeof t.latencyErrorPct === 'number' ? t.latencyErrorPct : null,
-    limitingMemory: t.limitingMemory ?? null,
+    limitingMemory: t.limitingMemory ? limitingMemoryWords({ limitingMemory: t.limitingMemory, ...(cls ? { class: cls } : {}), ...(Array.isArray(t.memories) ? { memories: t.memories } : {}) }) : null,
     ...(Array.isArray(t.layerLatencyMs) ? { layerLatencyMs: t.layerLatencyMs } : {}),
     ...(notes.length ? { notes } : {}),
   };

@@ -1,27 +1,22 @@
 /** Number formatting shared by the report's HTML (the page script has the same rules for its table and charts). */
-import { formatByteFigures as formatByteFiguresWith } from '../cli/format/numbers.ts';
-
-const KIB = 1024;
-const MIB = 1024 * 1024;
-const GIB = 1024 * 1024 * 1024;
+import { formatByteFigures as formatByteFiguresWith, formatBytes as formatCliBytes } from '../cli/format/numbers.ts';
 
 function grouped(value: number, decimals: number): string {
   return value.toLocaleString('en-US', { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
 }
 
-/** Bytes as ST's tables print them (KiB) up to 16 MiB, then MiB / GiB. */
+/**
+ * Bytes by the CLI's rule (cli/format/numbers.ts formatBytes), so the report and the terminal print a figure alike:
+ * "512 B", "1.50 KiB", MiB from 1 MiB, GiB from 1 GiB, two decimals. '—' for a missing figure.
+ */
 export function formatBytes(bytes: number): string {
   if (!Number.isFinite(bytes)) return '—';
-  const abs = Math.abs(bytes);
-  if (abs < KIB) return `${grouped(bytes, 0)} B`;
-  if (abs < 16 * MIB) return `${grouped(bytes / KIB, 1)} KiB`;
-  if (abs < 16 * GIB) return `${grouped(bytes / MIB, 1)} MiB`;
-  return `${grouped(bytes / GIB, 1)} GiB`;
+  return formatCliBytes(bytes);
 }
 
 /**
  * The exact byte figures a note carries ("activations (917536 B) exceed …", as check --json keeps them) in the
- * report's byte format ("896.7 KiB"), so notes read like the figures beside them. A byte figure is a whole
+ * report's byte format ("896.03 KiB"), so notes read like the figures beside them. A byte figure is a whole
  * number directly followed by " B" (the CLI's rule: cli/format/numbers.ts).
  */
 export function formatByteFigures(text: string): string {

@@ -69,7 +69,7 @@ function totalError(parts: ReportMemoryPart[]): { span: string; note: string } {
   return { span, note };
 }
 
-/** "119.7 KiB free (23 %)" or "short by 45.6 KiB (9 %)": the room left in `capacityBytes`, or the shortfall. */
+/** "119.70 KiB free (23 %)" or "short by 45.56 KiB (9 %)": the room left in `capacityBytes`, or the shortfall. */
 function roomWords(marginBytes: number, capacityBytes: number): string {
   const pct = formatPct(capacityBytes > 0 ? (100 * Math.abs(marginBytes)) / capacityBytes : 0, 0);
   return marginBytes >= 0 ? `${formatBytes(marginBytes)} free (${pct})` : `short by ${formatBytes(-marginBytes)} (${pct})`;

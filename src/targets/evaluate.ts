@@ -15,7 +15,7 @@ import { loadCalibrationRows } from './calibration/dataset.ts';
 import { referenceVersionOf } from './latency/fit.ts';
 import { mpuCpuPath } from './latency/runtime-path.ts';
 import { NEWEST_MPU_TOOL, convMacsOf, fitEngineModels, latencyPlacement, latencyRows, modelForEngine, neuralArtExternalShare, predictLayerMs, predictMs, type EngineModel } from './latency/engine-models.ts';
-import { borrowedModelWords, latencyModelWords, otherBorrowedWords } from './latency/engine-words.ts';
+import { borrowedModelWords, latencyModelWords, otherBorrowedWords, toolWords } from './latency/engine-words.ts';
 import { pricesExternalActivations } from './latency/features.ts';
 import { mapMemory, type MemoryUse, type Placement, type RoleSummary } from './memory-map.ts';
 import { activationPeakBytesForTool, poolPlanFor, type PeakEstimate, type PoolPlan } from './activation-peak.ts';
@@ -295,7 +295,7 @@ function latencyFigures(cal: Calibrated, features: ModelFeatures, profile: Targe
       ? undefined
       : features.weightFormat !== 'int8'
         ? // float kernels (several × slower on MCU) or int4 weights are extrapolation
-          `${features.weightFormat} weights: latency models are calibrated on int8 models only, expect a large error`
+          `${features.weightFormat === 'none' ? 'no weights' : `${features.weightFormat} weights`}: latency models are calibrated on int8 models only, expect a large error`
         : features.runtimeObjects.floatInputInt8WeightConvs
           ? // int8 weights, but convolutions on a float32 input: ST runs them as its float kernel (runtime-lite.ts)
             `${features.runtimeObjects.floatInputInt8WeightConvs} convolution(s) with int8 weights on a float32 input (ST's MCU runtime runs its float kernel on them): latency models are calibrated on int8 kernels only, expect a large error`
@@ -334,7 +334,7 @@ function externalActivationsUncalibrated(model: EngineModel, features: ModelFeat
   if (!(share > 0)) return undefined;
   const where = profile.memories.find((m) => m.activations && m.kind === 'external-ram')?.name ?? 'external RAM';
   const plan = neuralArtExternalShare(features, profile) !== undefined ? 'the Neural-ART pool plan' : 'the activation plan';
-  return `${(100 * share).toFixed(1)} % of the activation bytes are in ${where} by ${plan}; no calibration row of ${key} has activations in external RAM, so their cost is not calibrated: the figure leaves it out (expect the time to be higher)`;
+  return `${(100 * share).toFixed(1)} % of the activation bytes are in ${where} by ${plan}; no published row behind the ${latencyModelWords(key)} latency model has activations in external RAM, so their cost is not calibrated: the figure leaves it out (expect the time to be higher)`;
 }
 
 /**
@@ -342,7 +342,7 @@ function externalActivationsUncalibrated(model: EngineModel, features: ModelFeat
  * default, or the built-in kernels TFLite falls back to when the file computes a shape at run time.
  */
 function mpuCpuPathNote(f: ModelFeatures, toolVersion: string): string {
-  const tool = toolVersion.replace(/^x-linux-ai-/, 'X-LINUX-AI ');
+  const tool = toolWords(toolVersion);
   const kind = f.weightFormat === 'int8' && !f.perChannel ? ' (per-tensor int8 kernels)' : '';
   if (mpuCpuPath(f.runtimeShapeOps, toolVersion) === 'xnnpack') return `latency for TFLite on ${tool} with its XNNPACK delegate${kind}, which it applies by default to a model whose tensor sizes are all fixed`;
   const n = f.runtimeShapeOps ?? 0;
@@ -372,9 +372,9 @@ export function evaluateTargets(analysis: Analysis, targetIds: string[]): Target
     // the descriptor applies from its profile's fromToolVersion: check predicts for the newest MCU tool
     const r = evaluateProfile({ ...f.features, ...(profile.activationPools ? neuralArt : {}) }, profile, works, poolPlanFor(analysis, profile, mcuToolVersion));
     if (f.planError !== undefined) r.notes.push(`st activation plan failed (${profile.scratchEngine} scratch rules): ${f.planError}`);
-    const lite = `STEdgeAI ${mcuToolVersion.replace(/^stedgeai-/, '')} lite-generator`;
+    const lite = `${toolWords(mcuToolVersion)} lite-generator`;
     if (f.plan === 'stedgeai-lite' && r.activationSource === 'st-plan') {
-      r.notes.push(`activation RAM: the ${lite} pool (st4x-plan.ts); the STM32Cube.AI 8.1 plan gives ${base.activationPeakBytes} B`);
+      r.notes.push(`activation RAM: the ${lite} pool (docs/memory-4x.md); the STM32Cube.AI 8.1 plan gives ${base.activationPeakBytes} B`);
     } else if (f.plan === 'stedgeai-lite' && r.activationSource === 'memory-pools') {
       // the figure is the pools' sum (activation-peak.ts memoryPoolLitePlan), not the lite pool: both are quoted
       const single = calibrationEntryFor(profile, calibratedModels().errors)?.errors.activationRam.summary?.mapePct;
@@ -408,6 +408,6 @@ export const DEFAULT_TARGETS = ['stm32h747i-disco', 'stm32f769i-disco', 'b-u585i
  */
 export function noLatencyModelNote(engine: { name: string; calibrationKey: string }, modelKeys: readonly string[]): string {
   const fitted = [...new Set(modelKeys.map((k) => k.split(/[:@]/)[0]!))];
-  if (fitted.includes(engine.calibrationKey)) return `no calibrated latency model for ${engine.calibrationKey}`;
+  if (fitted.includes(engine.calibrationKey)) return `no calibrated latency model for ${latencyModelWords(engine.calibrationKey)}`;
   return `its engine ${engine.name} has "calibrationKey": "${engine.calibrationKey}", which no published rows were fitted for; keys with a latency model: ${fitted.join(', ')}`;
 }

@@ -11,11 +11,12 @@ import { planMemory, type MemoryReport } from '../../analyzer/memory/index.ts';
 import { renderMemorySummary } from '../format/memory-summary.ts';
 import { analysisToJson, stPeakBytes } from '../format/analysis-json.ts';
 import { formatBytesExact, formatCompact, formatCount, formatShape, truncateLeft } from '../format/numbers.ts';
-import { renderKeyValues, renderTable } from '../format/table.ts';
+import { renderKeyValues, renderTable, wrapText } from '../format/table.ts';
 import { safeOutput } from '../format/safe-text.ts';
 
 interface AnalyzeCliOptions extends ModelCliOptions {
   json?: boolean;
+  wide?: boolean;
 }
 
 export function registerAnalyze(program: Command): void {
@@ -23,7 +24,8 @@ export function registerAnalyze(program: Command): void {
     .command('analyze')
     .description('Per-layer shapes, MACs, parameters, weight and activation bytes of an ONNX or TFLite model')
     .argument('<model>', 'model file (.onnx or .tflite)')
-    .option('--json', 'print the analysis as JSON (schema: docs/json.md)');
+    .option('--json', 'print the analysis as JSON (schema: docs/json.md)')
+    .option('--wide', 'the layer table with whole names and every output shape on one line (often 140+ characters wide)');
   addModelOptions(cmd).action((path: string, opts: AnalyzeCliOptions) => withPlanningCaps(opts, () => {
       const { model, inputShapes } = loadModelForCli(path, opts);
       const analysis = analyzeModel(model, { inputShapes });
@@ -31,7 +33,7 @@ export function registerAnalyze(program: Command): void {
       const peak = stPeakBytes(memory);
       if (peak !== undefined) analysis.totals.activationPeakBytes = peak;
       if (opts.json) process.stdout.write(safeOutput(`${JSON.stringify(analysisToJson(analysis, memory), null, 2)}\n`));
-      else process.stdout.write(safeOutput(`${renderAnalysis(analysis, memory)}\n`));
+      else process.stdout.write(safeOutput(`${renderAnalysis(analysis, memory, { wide: opts.wide })}\n`));
     }));
 }
 
@@ -48,39 +50,66 @@ function macsCell(macs: number, unit: 'mac' | 'op'): string {
   return unit === 'mac' ? formatCount(macs) : `${formatCount(macs)} op`;
 }
 
-export function renderAnalysis(a: Analysis, memory?: MemoryReport): string {
+/** The analyze table's width by default (check's, targets', calibrate's); --wide: the table as wide as its cells. */
+export const ANALYZE_TABLE_COLUMNS = 120;
+
+const LAYER_HEADERS = ['#', 'op', 'name', 'output shape', 'dtype', 'MACs', 'params', 'weight B', 'output B'];
+const LAYER_ALIGNS: ('left' | 'right')[] = ['right', 'left', 'left', 'left', 'left', 'right', 'right', 'right', 'right'];
+const NAME = 2;
+const SHAPE = 3;
+
+/** One layer's cells; `name` and `shapes` as the table shows them (shortened, or wrapped over lines). */
+function layerCells(l: Layer, name: string, shapes: string): string[] {
+  return [String(l.index), opLabel(l), name, shapes, l.weightDtype ? `${l.dtype}/w:${l.weightDtype}` : l.dtype, macsCell(l.macs, l.macsUnit), formatCount(l.params), formatCount(l.weightBytes), formatCount(l.outputBytes)];
+}
+
+const columnsOf = () => LAYER_HEADERS.map((header, i) => ({ header, align: LAYER_ALIGNS[i] }));
+
+/** The layer table as wide as its cells: names up to 40 characters, every output shape on one line (--wide). */
+function wideLayerTable(a: Analysis): string {
+  return renderTable(columnsOf(), a.layers.map((l) => layerCells(l, truncateLeft(l.name, 40), l.outputShapes.map(formatShape).join(', '))));
+}
+
+/**
+ * The layer table within ANALYZE_TABLE_COLUMNS: the numeric columns keep their widths; the rest goes to the output
+ * shapes (several shapes wrap over lines, a shape is never split), the name (its informative tail kept, as --wide
+ * does past 40 characters) and the op (an unknown op's label "ZipMap (unknown)" may wrap at its space so the name
+ * keeps NAME_MIN characters). A table whose fixed columns alone are wider stays as narrow as they allow.
+ */
+const NAME_MIN = 16;
+function narrowLayerTable(a: Analysis): string {
+  const OP = 1;
+  const shapes = a.layers.map((l) => l.outputShapes.map(formatShape));
+  const cells = a.layers.map((l) => layerCells(l, '', ''));
+  const widest = (i: number) => Math.max(LAYER_HEADERS[i]!.length, ...a.layers.map((l, k) => (i === NAME ? Math.min(l.name.length, 40) : i === SHAPE ? shapes[k]!.join(', ').length : cells[k]![i]!.length)));
+  const borders = 3 * LAYER_HEADERS.length + 1; // "│ " before each cell, " " after, the closing "│"
+  const fixed = LAYER_HEADERS.reduce((sum, _, i) => (i === NAME || i === SHAPE || i === OP ? sum : sum + widest(i)), borders);
+  // a wrapped shape line keeps its comma: "1x16x160x160,"
+  const oneShape = Math.max(LAYER_HEADERS[SHAPE]!.length, ...shapes.flatMap((ss) => ss.map((x, i) => x.length + (i < ss.length - 1 ? 1 : 0))));
+  const opWords = Math.max(LAYER_HEADERS[OP]!.length, ...cells.flatMap((c) => c[OP]!.split(' ').map((w) => w.length)));
+  const room = ANALYZE_TABLE_COLUMNS - fixed;
+  const nameNeed = Math.min(widest(NAME), NAME_MIN);
+  const opWidth = Math.max(opWords, Math.min(widest(OP), room - oneShape - nameNeed));
+  const shapeWidth = Math.max(oneShape, Math.min(widest(SHAPE), room - opWidth - nameNeed));
+  const nameWidth = Math.max(LAYER_HEADERS[NAME]!.length, Math.min(widest(NAME), room - opWidth - shapeWidth));
+  return renderTable(
+    columnsOf(),
+    a.layers.map((l, k) => {
+      const row = layerCells(l, truncateLeft(l.name, nameWidth), wrapText(shapes[k]!.join(', '), shapeWidth));
+      row[OP] = wrapText(row[OP]!, opWidth);
+      return row;
+    }),
+  );
+}
+
+export function renderAnalysis(a: Analysis, memory?: MemoryReport, opts: { wide?: boolean } = {}): string {
   const parts: string[] = [];
   const banner = a.partial ? 'PARTIAL ANALYSIS: some ops are unknown to edgefit; their figures are missing (see warnings)' : '';
   if (banner) parts.push(banner, '');
   const inputs = a.model.inputs.map((t) => `${t.name} ${formatShape(t.shape)} ${t.dtype}`).join(', ');
   parts.push(`${a.model.path}  (${a.model.format}, ${formatCount(a.model.fileBytes)} B${a.model.producer ? `, ${a.model.producer}` : ''})`);
   parts.push(`inputs: ${inputs || 'none'}`);
-  parts.push(
-    renderTable(
-      [
-        { header: '#', align: 'right' },
-        { header: 'op' },
-        { header: 'name' },
-        { header: 'output shape' },
-        { header: 'dtype' },
-        { header: 'MACs', align: 'right' },
-        { header: 'params', align: 'right' },
-        { header: 'weight B', align: 'right' },
-        { header: 'output B', align: 'right' },
-      ],
-      a.layers.map((l) => [
-        l.index,
-        opLabel(l),
-        truncateLeft(l.name, 40),
-        l.outputShapes.map(formatShape).join(', '),
-        l.weightDtype ? `${l.dtype}/w:${l.weightDtype}` : l.dtype,
-        macsCell(l.macs, l.macsUnit),
-        formatCount(l.params),
-        formatCount(l.weightBytes),
-        formatCount(l.outputBytes),
-      ]),
-    ),
-  );
+  parts.push(opts.wide ? wideLayerTable(a) : narrowLayerTable(a));
   const t = a.totals;
   const totals: [string, string][] = [
     ['layers', formatCount(a.layers.length)],

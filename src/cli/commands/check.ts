@@ -8,10 +8,11 @@ import { addModelOptions, withPlanningCaps, analyzeAtForCli, loadModelForCli, ty
 import { DEFAULT_TARGETS, evaluateTargets, resolveTarget, type TargetResult } from '../../targets/evaluate.ts';
 import { formatBytes, formatCount, parseResolution, resultJson } from '../../targets/present.ts';
 import { FIT_TABLE_LEGEND, fittedLatencyKeys, groupedNoteLines, noLatencyLines, thinLatencyLines, uncalibratedLatencyLines, verdictLine } from '../format/fit-notes.ts';
-import { NARROW_FIT_COLUMNS, NARROW_TABLE_COLUMNS, narrowFitRow, wideFitCells, wideFitColumns, type WideFitColumnName, wrapNote } from '../format/fit-table.ts';
+import { NARROW_FIT_COLUMNS, NARROW_TABLE_COLUMNS, narrowFitRow, wideFitCells, wideFitColumns, type WideFitColumnName, wrapNote, wrapNoteBlock } from '../format/fit-table.ts';
 import { renderTable, wrapText } from '../format/table.ts';
 import { uniqueTargets } from '../target-list.ts';
 import { safeOutput } from '../format/safe-text.ts';
+import { limitingMemoryWords } from '../format/limiting-memory.ts';
 
 interface CheckOptions extends ModelCliOptions {
   target?: string[];
@@ -38,7 +39,7 @@ function wideTable(results: readonly TargetResult[]): string {
 
 /** "limiting memory (least room left):" and a line per target, as the notes are: the --wide table's column. */
 function limitingLine(results: readonly TargetResult[]): string {
-  return `limiting memory (least room left):\n${results.map((r) => wrapNote(`  ${r.name}: ${r.limitingMemory}`)).join('\n')}`;
+  return `limiting memory (least room left):\n${results.map((r) => wrapNote(`  ${r.name}: ${limitingMemoryWords(r)}`)).join('\n')}`;
 }
 
 export function registerCheck(program: Command): void {
@@ -82,8 +83,8 @@ export function registerCheck(program: Command): void {
         const profiles = results.some((r) => r.latencyMs === null || (r.latencyStatus === 'none' && !r.latencyNote)) ? targetNames.map((t) => resolveTarget(t)) : [];
         const thinLines = [thinLatencyLines(results), ...uncalibratedLatencyLines(results, profiles)].filter(Boolean);
         if (thinLines.length && !thinLines[0]!.startsWith('latency from thin data')) thinLines.unshift('latency from thin data (no reliable error figure):');
-        const thin = thinLines.join('\n').split('\n').map((l) => (l.startsWith('  ') ? fit(l) : l)).join('\n');
-        const none = profiles.length ? noLatencyLines(results, profiles, fittedLatencyKeys()).split('\n').map((l) => (l.startsWith('  ') ? fit(l) : l)).join('\n') : '';
+        const thin = wrapNoteBlock(thinLines.join('\n'), opts.wide);
+        const none = profiles.length ? wrapNoteBlock(noLatencyLines(results, profiles, fittedLatencyKeys()), opts.wide) : '';
         process.stdout.write(safeOutput(
           [opts.wide ? head : wrapText(head, NARROW_TABLE_COLUMNS), table, verdictLine(results), opts.wide ? '' : limitingLine(results), notes.length ? `notes:\n${notes.join('\n')}` : '', thin, none, FIT_TABLE_LEGEND, opts.wide ? '' : NARROW_TABLE_LEGEND]
             .filter(Boolean)

@@ -14,8 +14,8 @@ import { DEFAULT_TARGETS, evaluateTargets, type TargetResult } from '../../targe
 import { formatBytes, formatCount, resultJson } from '../../targets/present.ts';
 import { FIT_TABLE_LEGEND, thinLatencyLines } from '../format/fit-notes.ts';
 import { formatByteFigures } from '../format/numbers.ts';
-import { NARROW_FIT_COLUMNS, NARROW_TABLE_COLUMNS, narrowFitRow, wideFitCells, wideFitColumns, type WideFitColumnName, wrapNote } from '../format/fit-table.ts';
-import { type Column, renderTable, type SpanRow, wrapText } from '../format/table.ts';
+import { NARROW_FIT_COLUMNS, narrowFitRow, wideFitCells, wideFitColumns, type WideFitColumnName, wrapNote, wrapNoteBlock } from '../format/fit-table.ts';
+import { type Column, renderTable, type SpanRow } from '../format/table.ts';
 import { uniqueTargets } from '../target-list.ts';
 import { safeOutput } from '../format/safe-text.ts';
 
@@ -85,8 +85,8 @@ export function registerCompare(program: Command): void {
       // check's notes (activation plan used, spills, code flash lower bounds …), each once, said of the variants it holds for
       const notes = compareNoteLines(variants, label).map((l) => (opts.wide ? l : wrapNote(l)));
       const thin = thinLatencyLines(variants.flatMap((v) => v.targets));
-      // the narrow layout wraps the thin-data reasons to the table's width too; --wide keeps one line each
-      const thinText = opts.wide ? thin : thin.split('\n').map((l) => (l.startsWith('  ') ? wrapNote(l) : wrapText(l, NARROW_TABLE_COLUMNS))).join('\n');
+      // the narrow layout wraps the thin-data reasons to the table's width too (as check does); --wide keeps one line each
+      const thinText = wrapNoteBlock(thin, opts.wide);
       process.stdout.write(safeOutput([notes.length ? `notes:\n${notes.join('\n')}` : '', partial, thinText, FIT_TABLE_LEGEND].filter(Boolean).join('\n') + '\n'));
     }));
 }

@@ -5,6 +5,7 @@
 import { calibratedModels, CODE_FLASH_LOWER_BOUND_NOTE_START, PARTIAL_NOTE_START, type TargetResult } from '../../targets/evaluate.ts';
 import type { TargetProfile } from '../../targets/profile-schema.ts';
 import { formatBytes, latencyCell, roleCell, roleCellLines } from '../../targets/present.ts';
+import { limitingMemoryShort } from './limiting-memory.ts';
 import { formatByteFigures } from './numbers.ts';
 
 /** The legend under a fit table (check, compare). */
@@ -110,7 +111,7 @@ export function verdictLine(results: readonly TargetResult[]): string {
   if (!nofit.length) return `${results.length === 1 ? 'The target fits' : `All ${results.length} targets fit`} (exit code 0).`;
   const why = (r: TargetResult) => {
     const short = Math.min(r.ram.marginBytes, r.flash.marginBytes);
-    return `${r.name} (${r.limitingMemory}${short < 0 ? ` short by ${formatBytes(-short)}` : ''})`;
+    return `${r.name} (${limitingMemoryShort(r)}${short < 0 ? ` short by ${formatBytes(-short)}` : ''})`;
   };
   return `Does not fit: ${nofit.map(why).join(', ')} (exit code 1).`;
 }

@@ -6,6 +6,7 @@
 import type { TargetResult } from '../../targets/evaluate.ts';
 import { boundedActivationsCell, boundedLatencyCell, boundedRoleCell, boundedRoleLines } from './fit-notes.ts';
 import { type Column, wrapText } from './table.ts';
+import { limitingMemoryWords } from './limiting-memory.ts';
 
 /** The default tables of check and compare fit a terminal this wide (columns + borders). */
 export const NARROW_TABLE_COLUMNS = 120;
@@ -43,7 +44,7 @@ const WIDE_FIT_COLUMNS = {
   activations: { column: { header: 'activations', align: 'right' }, cell: boundedActivationsCell },
   ram: { column: { header: 'RAM used / capacity (free)' }, cell: (r) => boundedRoleCell(r, 'ram') },
   flash: { column: { header: 'flash used / capacity (free)' }, cell: (r) => boundedRoleCell(r, 'flash') },
-  limitingMemory: { column: { header: 'limiting memory' }, cell: (r) => r.limitingMemory },
+  limitingMemory: { column: { header: 'limiting memory' }, cell: (r) => limitingMemoryWords(r) },
   latency: { column: { header: 'latency ± LOO error', align: 'right' }, cell: boundedLatencyCell },
 } satisfies Record<string, WideFitColumn>;
 
@@ -62,4 +63,17 @@ export function wideFitCells(r: TargetResult, names: readonly WideFitColumnName[
 /** A "  TARGET: text" line wrapped to the narrow table's width, continuation lines indented under the text. */
 export function wrapNote(line: string): string {
   return wrapText(line.trimStart(), NARROW_TABLE_COLUMNS, '  ', '    ');
+}
+
+/**
+ * A block of note lines as check and compare print it under the narrow table: a heading ("latency from thin data (no
+ * reliable error figure):"), then "  TARGET: text" lines, each wrapped by wrapNote, the heading to the table's width.
+ * `wide` (--wide): one line each, unchanged.
+ */
+export function wrapNoteBlock(block: string, wide = false): string {
+  if (wide || !block) return block;
+  return block
+    .split('\n')
+    .map((l) => (l.startsWith('  ') ? wrapNote(l) : wrapText(l, NARROW_TABLE_COLUMNS)))
+    .join('\n');
 }

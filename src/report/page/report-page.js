@@ -11,10 +11,11 @@
   function fmtBytes(b) {
     if (b === null || b === undefined || !isFinite(b)) return '—';
     var a = Math.abs(b);
+    // the CLI's rule (src/cli/format/numbers.ts formatBytes, src/report/format.ts): MiB from 1 MiB, two decimals
     if (a < KIB) return grouped(b, 0) + ' B';
-    if (a < 16 * MIB) return grouped(b / KIB, 1) + ' KiB';
-    if (a < 16 * GIB) return grouped(b / MIB, 1) + ' MiB';
-    return grouped(b / GIB, 1) + ' GiB';
+    if (a < MIB) return (b / KIB).toFixed(2) + ' KiB';
+    if (a < GIB) return (b / MIB).toFixed(2) + ' MiB';
+    return (b / GIB).toFixed(2) + ' GiB';
   }
   function fmtCount(n) {
     if (n === null || n === undefined || !isFinite(n)) return '—';

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { stAllocatorFamily } from '../../analyzer/memory/st4x-plan.ts';
 import { activationBytesForTool } from '../activation-peak.ts';
 import { referenceVersionOf, versionRank } from '../latency/fit.ts';
+import { latencyModelWords, toolWords } from '../latency/engine-words.ts';
 import { BORROW, fitEngineModels, latencyRows, MIN_MODELS_FOR_FIT, predictMs, timedRows, type EngineModel } from '../latency/engine-models.ts';
 import type { TargetProfile } from '../profile-schema.ts';
 import { builtinProfiles } from '../resolve.ts';
@@ -376,15 +377,15 @@ export function calibrate(opts: { rows?: CalibrationRow[]; profiles?: TargetProf
         const models = keys.flatMap((k) => [...allModels.values()].filter((m) => m.key === k || m.key.startsWith(`${k}:`) || m.key.startsWith(`${k}@`)));
         const borrowed = models.filter((m) => m.kind === 'borrowed');
         if (borrowed.length) {
-          note = borrowed.map((m) => `${m.key}: ${m.models.length} model(s) only; ${m.borrowedFrom} cycles × ${m.ratio!.toFixed(3)}`).join('; ');
+          note = borrowed.map((m) => `${latencyModelWords(m.key)}: ${m.models.length} model(s) only; the ${latencyModelWords(m.borrowedFrom!)} model's cycles × ${m.ratio!.toFixed(3)}`).join('; ');
           if (borrowed.length === models.length) status = 'thin';
         }
-        if (!models.length) note = `no published time with a model we can analyze for ${keys.join(', ')}`;
+        if (!models.length) note = `no published time with a model we can analyze for ${keys.map(latencyModelWords).join(', ')}`;
         const newest = every.filter((o) => o.item.toolVersion === toolVersion);
         const parts: string[] = [];
         const byKey = new Map<string, LooOutcome<CalibrationRow>[]>();
         for (const o of newest) byKey.set(o.item.calibrationKey, [...(byKey.get(o.item.calibrationKey) ?? []), o]);
-        if (byKey.size > 1) for (const [k, os] of [...byKey].sort()) parts.push(`${k}${latencyRole(os[0]!.item) === 'thin' ? ' (thin)' : ''} ${pct(summarizeErrors(os, (r) => r.arch))}`);
+        if (byKey.size > 1) for (const [k, os] of [...byKey].sort()) parts.push(`${latencyModelWords(k)}${latencyRole(os[0]!.item) === 'thin' ? ' (thin)' : ''}: ${pct(summarizeErrors(os, (r) => r.arch))}`);
         if (hasScored && newest.length > outs.length) parts.push(`all rows incl. thin ${pct(summarizeErrors(newest, (r) => r.arch))}`);
         const odd = contradicted.filter((o) => calib.has(o.item.target) && o.item.toolVersion === toolVersion);
         if (odd.length) {
@@ -400,7 +401,7 @@ export function calibrate(opts: { rows?: CalibrationRow[]; profiles?: TargetProf
       }
       if (q === 'activationRam') {
         const st81 = st81Activation.filter((o) => calib.has(o.item.target) && o.item.toolVersion === toolVersion);
-        if (st81.length) details = [`the figure is the STEdgeAI 3.0/4.0 lite-generator pool (st4x-plan.ts, partial); the STM32Cube.AI 8.1 st plan on the same rows: ${pct(summarizeErrors(st81, (r) => r.arch))}`];
+        if (st81.length) details = [`the figure is the STEdgeAI 3.0/4.0 lite-generator pool (docs/memory-4x.md; partial); the STM32Cube.AI 8.1 st plan on the same rows: ${pct(summarizeErrors(st81, (r) => r.arch))}`];
         const pooled = outs.filter((o) => publishesPools(o.item));
         if (pooled.length) {
           const signed = (v: number) => `${v >= 0 ? '+' : ''}${round(v, 1)} %`;
@@ -446,7 +447,7 @@ export function calibrate(opts: { rows?: CalibrationRow[]; profiles?: TargetProf
         const copied = copiedMemory[q].filter((o) => calib.has(o.item.target) && o.item.toolVersion === toolVersion);
         if (copied.length) {
           const each = copied.map((o) => `${o.item.model} ${o.item.resolution.split('x')[0]} ${o.errorPct >= 0 ? '+' : ''}${round(o.errorPct, 1)} %`).join(', ');
-          details = [...(details ?? []), `not in the figure, memory columns of an older tool printed under this label (${[...new Set(copied.map((o) => o.item.memoryCopyOf!.split(' ')[0]))].join(', ')}): ${each}`];
+          details = [...(details ?? []), `not in the figure, memory columns of an older tool printed under this label (${[...new Set(copied.map((o) => toolWords(o.item.memoryCopyOf!.split(' ')[0]!)))].join(', ')}): ${each}`];
         }
       }
       if (summary && summary.models < MIN_MODELS_FOR_FIT) {

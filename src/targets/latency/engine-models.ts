@@ -4,6 +4,7 @@
  * times one fitted ratio (e.g. Cortex-M33 = r × Cortex-M7 cycles) and is flagged as such.
  */
 import { activationBytesForTool, memoryPoolsApplying } from '../activation-peak.ts';
+import { toolWords } from './engine-words.ts';
 import { mpuKey, type CalibrationRow } from '../calibration/dataset.ts';
 import { mapMemory } from '../memory-map.ts';
 import type { ModelFeatures } from '../model-features.ts';
@@ -205,7 +206,7 @@ export function fitEngineModels(rows: CalibrationRow[], profiles: Map<string, Ta
 function smallestRowOf(rs: CalibrationRow[]): EngineModel['smallestRow'] {
   let best: CalibrationRow | undefined;
   for (const r of rs) if (!best || convMacsOf(r.features!) < convMacsOf(best.features!)) best = r;
-  return best && { convMacs: convMacsOf(best.features!), label: `${best.model} ${best.resolution}, ${best.published.inferenceMs} ms on ${best.target} with ${best.toolVersion}` };
+  return best && { convMacs: convMacsOf(best.features!), label: `${best.model} ${best.resolution}, ${best.published.inferenceMs} ms on ${best.target.toUpperCase()} with ${toolWords(best.toolVersion)}` };
 }
 
 /** Conv / dense MACs of a model (k×k, 1×1, depthwise and dense work terms): the "MACs (conv/dense)" check prints. */

@@ -31,6 +31,17 @@ export function latencyModelWords(key: string): string {
   return [ENGINES[engine!] ?? engine!, ...rest.map((p) => PARTS[p] ?? p)].join(', ');
 }
 
+/**
+ * A tool version as ST names the tool, for notes: "stedgeai-4.0" → "STEdgeAI 4.0", "cubeai-8.1" → "STM32Cube.AI 8.1",
+ * "x-linux-ai-6.1.0" → "X-LINUX-AI 6.1.0"; anything else unchanged.
+ */
+export function toolWords(toolVersion: string): string {
+  return toolVersion
+    .replace(/^stedgeai-/, 'STEdgeAI ')
+    .replace(/^cubeai-/, 'STM32Cube.AI ')
+    .replace(/^x-linux-ai-/, 'X-LINUX-AI ');
+}
+
 /** "1 published model: yamnet_256", "3 published models: a, b, c". */
 function modelCount(models: readonly string[]): string {
   return `${models.length} published model${models.length === 1 ? '' : 's'}${models.length ? `: ${models.join(', ')}` : ''}`;
