@@ -89,8 +89,9 @@ function layerDtypes(layer: Layer): string {
  */
 export function liveBytesPerStep(plan: Pick<ReportMemoryPlan, 'buffers'>): { firstStep: number; liveBytes: number[] } {
   if (plan.buffers.length === 0) return { firstStep: 0, liveBytes: [] };
-  const firstStep = Math.min(...plan.buffers.map((b) => b.firstStep));
-  const lastStep = Math.max(...plan.buffers.map((b) => b.lastStep));
+  // loops, not Math.min(...): a spread of one argument per buffer overflows the call stack on 100,000-layer models
+  const firstStep = plan.buffers.reduce((m, b) => Math.min(m, b.firstStep), Infinity);
+  const lastStep = plan.buffers.reduce((m, b) => Math.max(m, b.lastStep), -Infinity);
   const live: number[] = [];
   for (let s = firstStep; s <= lastStep; s++) {
     const spans = plan.buffers

@@ -55,6 +55,7 @@ export const ANALYZE_TABLE_COLUMNS = 120;
 
 const LAYER_HEADERS = ['#', 'op', 'name', 'output shape', 'dtype', 'MACs', 'params', 'weight B', 'output B'];
 const LAYER_ALIGNS: ('left' | 'right')[] = ['right', 'left', 'left', 'left', 'left', 'right', 'right', 'right', 'right'];
+const OP = 1;
 const NAME = 2;
 const SHAPE = 3;
 
@@ -70,23 +71,25 @@ function wideLayerTable(a: Analysis): string {
   return renderTable(columnsOf(), a.layers.map((l) => layerCells(l, truncateLeft(l.name, 40), l.outputShapes.map(formatShape).join(', '))));
 }
 
+/** Characters the name column keeps before an unknown op's label wraps (narrowLayerTable). */
+const NAME_MIN = 16;
+
 /**
  * The layer table within ANALYZE_TABLE_COLUMNS: the numeric columns keep their widths; the rest goes to the output
  * shapes (several shapes wrap over lines, a shape is never split), the name (its informative tail kept, as --wide
  * does past 40 characters) and the op (an unknown op's label "ZipMap (unknown)" may wrap at its space so the name
  * keeps NAME_MIN characters). A table whose fixed columns alone are wider stays as narrow as they allow.
  */
-const NAME_MIN = 16;
 function narrowLayerTable(a: Analysis): string {
-  const OP = 1;
   const shapes = a.layers.map((l) => l.outputShapes.map(formatShape));
   const cells = a.layers.map((l) => layerCells(l, '', ''));
-  const widest = (i: number) => Math.max(LAYER_HEADERS[i]!.length, ...a.layers.map((l, k) => (i === NAME ? Math.min(l.name.length, 40) : i === SHAPE ? shapes[k]!.join(', ').length : cells[k]![i]!.length)));
+  // loops, not Math.max(...): a spread of one argument per layer overflows the call stack on 100,000-layer models
+  const widest = (i: number) => a.layers.reduce((w, l, k) => Math.max(w, i === NAME ? Math.min(l.name.length, 40) : i === SHAPE ? shapes[k]!.join(', ').length : cells[k]![i]!.length), LAYER_HEADERS[i]!.length);
   const borders = 3 * LAYER_HEADERS.length + 1; // "│ " before each cell, " " after, the closing "│"
   const fixed = LAYER_HEADERS.reduce((sum, _, i) => (i === NAME || i === SHAPE || i === OP ? sum : sum + widest(i)), borders);
   // a wrapped shape line keeps its comma: "1x16x160x160,"
-  const oneShape = Math.max(LAYER_HEADERS[SHAPE]!.length, ...shapes.flatMap((ss) => ss.map((x, i) => x.length + (i < ss.length - 1 ? 1 : 0))));
-  const opWords = Math.max(LAYER_HEADERS[OP]!.length, ...cells.flatMap((c) => c[OP]!.split(' ').map((w) => w.length)));
+  const oneShape = shapes.reduce((w, ss) => ss.reduce((v, x, i) => Math.max(v, x.length + (i < ss.length - 1 ? 1 : 0)), w), LAYER_HEADERS[SHAPE]!.length);
+  const opWords = cells.reduce((w, c) => c[OP]!.split(' ').reduce((v, word) => Math.max(v, word.length), w), LAYER_HEADERS[OP]!.length);
   const room = ANALYZE_TABLE_COLUMNS - fixed;
   const nameNeed = Math.min(widest(NAME), NAME_MIN);
   const opWidth = Math.max(opWords, Math.min(widest(OP), room - oneShape - nameNeed));

@@ -18,15 +18,62 @@ export interface SpanRow {
   span: string;
 }
 
-export function renderTable(columns: Column[], rows: ((string | number)[] | SpanRow)[]): string {
+type TableRow = (string | number)[] | SpanRow;
+
+/**
+ * Rows cli-table3 draws in one table. Its layout is quadratic in rows (layout-manager's fillInTable and
+ * conflictExists look for row spans over every cell: `analyze` of a 20,000-layer chain spent 126 s drawing its layer
+ * table) and its toString copies the rows with `push.apply`, one call argument per row, which overflows the call stack
+ * past ~100,000 rows ("Maximum call stack size exceeded" on a 200,000-layer chain). Longer tables are drawn in parts of
+ * this many rows and joined (renderLongTable), which gives the same text (test/cli-table-parts.test.ts).
+ */
+export const TABLE_PART_ROWS = 250;
+
+export function renderTable(columns: Column[], rows: TableRow[], partRows = TABLE_PART_ROWS): string {
+  if (rows.length > partRows) return renderLongTable(columns, rows, partRows);
+  return drawTable(columns, rows);
+}
+
+function drawTable(columns: readonly Column[], rows: readonly TableRow[], colWidths?: number[]): string {
+  const fixed = columns.every((c) => c.width !== undefined);
   const table = new Table({
     head: columns.map((c) => c.header),
     colAligns: columns.map((c) => c.align ?? 'left'),
     style: { head: [], border: [], compact: true, 'padding-left': 1, 'padding-right': 1 },
-    ...(columns.every((c) => c.width !== undefined) ? { colWidths: columns.map((c) => c.width!), wordWrap: true } : { wordWrap: false }),
+    ...(fixed ? { colWidths: columns.map((c) => c.width!), wordWrap: true } : { wordWrap: false, ...(colWidths ? { colWidths } : {}) }),
   });
   for (const r of rows) table.push(Array.isArray(r) ? r.map((v) => String(v)) : [{ colSpan: columns.length, content: r.span }]);
   return table.toString();
+}
+
+/** Each column's width, padding included, read off a drawn table's top border ("┌───┬─────┐"). */
+function drawnWidths(drawn: string): number[] {
+  const top = drawn.slice(0, drawn.indexOf('\n'));
+  return top.slice(1, -1).split('┬').map((segment) => segment.length);
+}
+
+/**
+ * The table renderTable draws, in parts of `partRows` rows: every part drawn at the widest width any part needs, then
+ * joined (the compact style draws no line between rows, so a part's rows follow the previous part's directly).
+ */
+function renderLongTable(columns: Column[], rows: readonly TableRow[], partRows: number): string {
+  const parts: TableRow[][] = [];
+  for (let i = 0; i < rows.length; i += partRows) parts.push(rows.slice(i, i + partRows));
+  let widths: number[] | undefined;
+  if (!columns.every((c) => c.width !== undefined)) {
+    widths = columns.map(() => 0);
+    for (const part of parts) drawnWidths(drawTable(columns, part)).forEach((w, i) => (widths![i] = Math.max(widths![i]!, w)));
+  }
+  // lines before a part's first row: the top border, the header's lines, the line under the header
+  const headerLines = drawTable(columns, [], widths).split('\n').length - 2;
+  const lines: string[] = [];
+  parts.forEach((part, k) => {
+    const drawn = drawTable(columns, part, widths).split('\n');
+    const first = k === 0 ? 0 : 1 + headerLines + 1;
+    const last = k === parts.length - 1 ? drawn.length : drawn.length - 1;
+    for (let i = first; i < last; i++) lines.push(drawn[i]!);
+  });
+  return lines.join('\n');
 }
 
 /** Two-column "label  value" block without borders, for totals and summaries. */
