@@ -128,6 +128,26 @@ describe('liveBytesPerStep', () => {
     });
     expect(liveBytes).toEqual([100, 120, 100]);
   });
+
+  it('equals the definition (union of the ranges of every buffer live at the step) on random plans', () => {
+    let seed = 7;
+    const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+    for (let trial = 0; trial < 200; trial++) {
+      const buffers = Array.from({ length: 1 + rand(12) }, (_, i) => {
+        const first = rand(10);
+        return { name: `t${i}`, sizeBytes: rand(4) === 0 ? 0 : 1 + rand(64), offsetBytes: rand(100), firstStep: first, lastStep: first + rand(5) };
+      });
+      const first = Math.min(...buffers.map((b) => b.firstStep));
+      const last = Math.max(...buffers.map((b) => b.lastStep));
+      const expected: number[] = [];
+      for (let s = first; s <= last; s++) {
+        const bytes = new Set<number>();
+        for (const b of buffers) if (b.firstStep <= s && s <= b.lastStep) for (let x = b.offsetBytes; x < b.offsetBytes + b.sizeBytes; x++) bytes.add(x);
+        expected.push(bytes.size);
+      }
+      expect(liveBytesPerStep({ buffers })).toEqual({ firstStep: first, liveBytes: expected });
+    }
+  });
 });
 
 describe('adapters', () => {
