@@ -7,6 +7,7 @@
  */
 import { Session } from 'node:inspector';
 import { flag, loadableOnnxFiles, option, SHARED_MODELS_DIR as MODELS, SRC_DIR as SRC, treeLoader } from './tree-args.ts';
+import { inspectorPost } from './cpu-profile.ts';
 
 const tree = await treeLoader(SRC);
 const { loadModel, inferShapes } = tree;
@@ -24,7 +25,7 @@ for (let i = 0; i < 20; i++) pass();
 interface HeapNode { callFrame: { functionName: string; url: string }; selfSize: number; children: HeapNode[] }
 const session = new Session();
 session.connect();
-const post = <T>(method: string, params?: object) => new Promise<T>((ok, no) => session.post(method, params ?? {}, (e, r) => (e ? no(e) : ok(r as T))));
+const post = inspectorPost(session);
 await post('HeapProfiler.enable');
 await post('HeapProfiler.startSampling', { samplingInterval: 512, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
 for (let i = 0; i < LOOPS; i++) pass();
