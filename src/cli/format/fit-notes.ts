@@ -19,21 +19,14 @@ export const FIT_TABLE_LEGEND = [
 ].join('\n');
 
 /**
- * "latency from thin data (no reliable error figure):" and one line per target whose latency is thin, with
- * its reason; '' when every latency has an error figure. The same target met again (compare's variants)
- * is listed once.
+ * "latency from thin data (no reliable error figure):" and one line per reason, after the names of every
+ * target it is said of ("  STM32H747I-DISCO, STM32F769I-DISCO: float32 weights: …"), as groupedNoteLines
+ * does for notes; '' when every latency has an error figure. A target met again (compare's variants) is
+ * named once.
  */
 export function thinLatencyLines(results: readonly TargetResult[]): string {
-  const seen = new Set<string>();
-  const lines: string[] = [];
-  for (const r of results) {
-    if (r.latencyStatus !== 'thin') continue;
-    // the heading says "thin data" already
-    const line = `  ${r.name}: ${formatByteFigures(r.latencyNote).replace(/^thin data: /, '')}`;
-    if (seen.has(line)) continue;
-    seen.add(line);
-    lines.push(line);
-  }
+  // the heading says "thin data" already
+  const lines = linesByText(results.filter((r) => r.latencyStatus === 'thin').map((r) => [r.name, formatByteFigures(r.latencyNote).replace(/^thin data: /, '')]));
   return lines.length ? `latency from thin data (no reliable error figure):\n${lines.join('\n')}` : '';
 }
 
@@ -85,16 +78,18 @@ export function fittedLatencyKeys(): string[] {
  * sentence under three boards read as three findings.
  */
 export function groupedNoteLines(results: readonly TargetResult[]): string[] {
-  const targetsOf = new Map<string, string[]>();
-  for (const r of results) {
-    for (const n of r.notes) {
-      const text = formatByteFigures(n);
-      const names = targetsOf.get(text) ?? [];
-      if (!names.includes(r.name)) names.push(r.name);
-      targetsOf.set(text, names);
-    }
+  return linesByText(results.flatMap((r) => r.notes.map((n): [string, string] => [r.name, formatByteFigures(n)])));
+}
+
+/** "  <name>, <name>: <text>": each text once, after every name said with it, in first-met order; a name once per text. */
+function linesByText(said: readonly (readonly [name: string, text: string])[]): string[] {
+  const namesOf = new Map<string, string[]>();
+  for (const [name, text] of said) {
+    const names = namesOf.get(text) ?? [];
+    if (!names.includes(name)) names.push(name);
+    namesOf.set(text, names);
   }
-  return [...targetsOf].map(([text, names]) => `  ${names.join(', ')}: ${text}`);
+  return [...namesOf].map(([text, names]) => `  ${names.join(', ')}: ${text}`);
 }
 
 /**
