@@ -125,17 +125,33 @@ describe('bad input: one edgefit line, exit code 2', () => {
 
   it.skipIf(!HAVE_SHARED)('a --resolution(s) size the model does not take names the file and the size (check, compare, report)', async () => {
     // the YOLOv8n TFLite upsamples to a stored constant size (16×16 at 256 px): at 192 px its concat cannot agree
-    const expected = `edgefit: ${YOLO_TFLITE} at 192×192 px (shapes re-inferred at that size): node 'CONCATENATION_111' (CONCATENATION): input shapes [1,16,16,256] and [1,12,12,128] differ off the axis\n`;
+    const message = `${YOLO_TFLITE} at 192×192 px (shapes re-inferred at that size): node 'CONCATENATION_111' (CONCATENATION): input shapes [1,16,16,256] and [1,12,12,128] differ off the axis (the file fixes this shape for its own input size; at 192×192 px it needs a file exported at that size or with dynamic axes)`;
     expect(await run('check', YOLO_TFLITE, '-t', 'H747', '--resolution', '192')).toBe(2);
-    expect(cli.err).toBe(expected);
+    expect(cli.err).toBe(`edgefit: ${message}\n`);
+    // a sweep goes on without that size: the others compared, the one left out named (stderr, and failed[] in --json), exit 2
     cli.err = '';
     expect(await run('compare', YOLO_TFLITE, '-t', 'H747', '--resolutions', '256,192', '--json')).toBe(2);
-    expect(cli.err).toBe(expected);
-    expect(cli.out).toBe('');
+    expect(cli.err).toBe(`edgefit: not compared: ${message}\n`);
+    const j = JSON.parse(cli.out) as { variants: { resolution: number }[]; failed: unknown[] };
+    expect(j.variants.map((v) => v.resolution)).toEqual([256]);
+    expect(j.failed).toEqual([{ model: YOLO_TFLITE, resolution: 192, code: 'BAD_SHAPE', message }]);
+    // every size failing: the first one's error, nothing on stdout
     cli.err = '';
-    expect(await run('report', YOLO_TFLITE, '-t', 'H747', '--resolutions', '192,256', '-o', join(dir, 'y.html'))).toBe(2);
-    expect(cli.err).toBe(expected);
+    cli.out = '';
+    expect(await run('compare', YOLO_TFLITE, '-t', 'H747', '--resolutions', '192,160')).toBe(2);
+    expect(cli.err).toBe(`edgefit: ${message}\n`);
+    expect(cli.out).toBe('');
+    // the report is written for the sizes that work, says under its sweep which one is not, and exits 2
+    cli.err = '';
+    const html = join(dir, 'y.html');
+    expect(await run('report', YOLO_TFLITE, '-t', 'H747', '--resolutions', '192,256', '-o', html)).toBe(2);
+    expect(cli.err).toBe(`edgefit: not in the report: ${message}\n`);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain('Not analysed at 192×192 px:');
+    expect(page).toContain('<th>256×256</th>');
+    expect(page).not.toContain('<th>192×192</th>');
   });
+
 });
 
 describe.skipIf(!HAVE_SHARED)('check: the table says what check --json says', () => {
@@ -280,11 +296,16 @@ describe.skipIf(!HAVE_SHARED)('docs/json.md names every field check --json and c
     const j = JSON.parse(cli.out);
     const checkBlock = block('// compare --json');
     const compareBlock = checkBlock.slice(checkBlock.indexOf('// compare --json'));
-    expect(keys(compareBlock, 2)).toEqual(Object.keys(j));
-    expect(keys(compareBlock, 4).sort()).toEqual(Object.keys(j.variants[0]).sort());
+    // failed[] only when a size was left out (below)
+    const [variantsBlock, failedBlock] = compareBlock.split(/\n(?=  failed\?: )/) as [string, string];
+    expect(keys(compareBlock, 2)).toEqual([...Object.keys(j), 'failed']);
+    expect(keys(variantsBlock, 4).sort()).toEqual(Object.keys(j.variants[0]).sort());
     const targetFit = block('`TargetFit` (one per target):');
     const documented = keys(targetFit.slice(0, targetFit.indexOf('RoleFit = {')), 2).filter((k) => k !== 'layerLatencyMs');
     expect(Object.keys(j.variants[0].targets[0]).sort()).toEqual(documented.sort());
+    cli.out = '';
+    expect(await run('compare', YOLO_TFLITE, '--resolutions', '256,192', '-t', 'H747', '--json')).toBe(2);
+    expect(keys(failedBlock, 4).sort()).toEqual(Object.keys(JSON.parse(cli.out).failed[0]).sort());
   });
 });
 

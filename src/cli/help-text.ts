@@ -52,7 +52,7 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
       'edgefit compare a.onnx b.tflite --wide                     # one line per target (about 200 columns)',
     ],
     units: 'as check: MACs (conv/dense), bytes in KiB/MiB (1024), latency in ms ± leave-one-model-out MAPE.',
-    exitCodes: `0 compared (whether or not every variant fits: use check for a fit verdict); ${BAD_INPUT}`,
+    exitCodes: `0 compared (whether or not every variant fits: use check for a fit verdict); ${BAD_INPUT}; 2 also when a --resolutions size was left out (the file fixes a shape for its own input size), the other sizes compared`,
   },
   targets: {
     examples: ['edgefit targets', 'edgefit targets --json'],
@@ -70,7 +70,7 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
       'edgefit report model.tflite --resolutions 96,128,160 -o reports/sweep.html',
       'edgefit report model.onnx -t H747 -t N6',
     ],
-    exitCodes: `0 report written; ${BAD_INPUT}`,
+    exitCodes: `0 report written; ${BAD_INPUT}; 2 also when a --resolutions size was left out of the written report (named on stderr)`,
   },
   demo: {
     examples: ['edgefit demo', 'edgefit demo -o /tmp/demo.html --models-dir /tmp/demo-models'],

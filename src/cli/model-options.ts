@@ -10,7 +10,7 @@ import type { IRModel } from '../analyzer/ir.ts';
 import type { Analysis } from '../analyzer/layer.ts';
 import { loadModel } from '../analyzer/load.ts';
 import { MAX_LIVE_BUFFERS, withLiveBufferCap } from '../analyzer/memory/live-buffer-cap.ts';
-import { analyzeLoadedAt, parseResolutions } from '../targets/present.ts';
+import { analyzeLoadedAt, atResolutionError, parseResolutions } from '../targets/present.ts';
 import { withPrintableLabels } from './format/safe-text.ts';
 
 export interface ModelCliOptions {
@@ -156,7 +156,7 @@ export function analyzeAtForCli(path: string, model: IRModel, res: number | unde
     return analyzeLoadedAt(model, res, inputShapes);
   } catch (e) {
     if (res === undefined || !isEdgefitError(e) || e.code === 'USAGE') throw e;
-    throw new EdgefitError(e.code, `${path} at ${res}×${res} px (shapes re-inferred at that size): ${e.message}`, e.exitCode);
+    throw atResolutionError(path, res, e);
   }
 }
 

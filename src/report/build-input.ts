@@ -7,7 +7,7 @@
 import { basename } from 'node:path';
 import { analyzeModel } from '../analyzer/analyze.ts';
 import { storageBytes } from '../analyzer/dtype.ts';
-import { EdgefitError } from '../analyzer/errors.ts';
+import { EdgefitError, isEdgefitError } from '../analyzer/errors.ts';
 import type { IRModel } from '../analyzer/ir.ts';
 import type { Analysis } from '../analyzer/layer.ts';
 import { loadModel } from '../analyzer/load.ts';
@@ -17,7 +17,7 @@ import { latencyModelWords } from '../targets/latency/engine-words.ts';
 import { modelForEngine } from '../targets/latency/engine-models.ts';
 import { modelFeatures } from '../targets/model-features.ts';
 import { neuralArtBlobBytes } from '../targets/neural-art-weights.ts';
-import { tightestMemory, type TightestMemory } from '../targets/present.ts';
+import { atResolutionError, tightestMemory, type TightestMemory } from '../targets/present.ts';
 import { resolveTarget } from '../targets/resolve.ts';
 import { layerLatencyOf } from './layer-latency.ts';
 import { mpuCpuPath, runtimeShapeOps } from '../targets/latency/runtime-path.ts';
@@ -412,10 +412,19 @@ export async function buildReportInput(modelPath: string, opts: ReportBuildOptio
   for (const r of opts.resolutionModels ?? []) {
     byResolution.set(r.resolution, r.path === modelPath ? main : evaluate(loadModel(r.path), targetIds));
   }
+  // a size the file's shapes do not follow is left out of the sweep and said (the report of the other sizes is still of use)
+  const sweepFailures: { resolution: number; message: string }[] = [];
   for (const r of opts.resolutions ?? []) {
-    if (!byResolution.has(r)) byResolution.set(r, evaluate(model, targetIds, { ...opts.inputShapes, ...inputShapeAt(main.analysis, r) }));
+    if (byResolution.has(r)) continue;
+    const shapes = { ...opts.inputShapes, ...inputShapeAt(main.analysis, r) };
+    try {
+      byResolution.set(r, evaluate(model, targetIds, shapes));
+    } catch (e) {
+      if (!isEdgefitError(e) || e.code === 'USAGE') throw e;
+      sweepFailures.push({ resolution: r, message: atResolutionError(modelPath, r, e).message });
+    }
   }
-  const sweepResolutions = [...new Set([...(opts.resolutions ?? []), ...(opts.resolutionModels ?? []).map((r) => r.resolution)])].sort((a, b) => a - b);
+  const sweepResolutions = [...new Set([...(opts.resolutions ?? []), ...(opts.resolutionModels ?? []).map((r) => r.resolution)])].filter((r) => byResolution.has(r)).sort((a, b) => a - b);
   const sweep = sweepResolutions.length ? sweepResolutions.map((r) => sweepPoint(r, byResolution.get(r)!)) : undefined;
 
   let published: PublishedFigure[] = [];
@@ -436,6 +445,7 @@ export async function buildReportInput(modelPath: string, opts: ReportBuildOptio
     ...(main.memory ? { memory: main.memory } : {}),
     ...(main.targets ? { targets: main.targets } : {}),
     ...(sweep ? { sweep } : {}),
+    ...(sweepFailures.length ? { sweepFailures } : {}),
     published,
     ...(main.targets ? { calibrationSources: calibrationSources(main.targets.map((t) => t.id)) } : {}),
     notes,

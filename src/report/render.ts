@@ -315,9 +315,19 @@ function sweepCell(t: ReportTargetResult | undefined): string {
   return `<td class="${t.fits ? 'okc' : 'badc'}"><span class="mark">${t.fits ? '✓' : '✗'}</span> ${esc(formatMs(t.latencyMs))}${err}<div class="sub">RAM ${esc(formatBytes(ram))}${spill}</div></td>`;
 }
 
+/** The sweep sizes left out, each with why (the file fixes a shape for its own input size). */
+function sweepFailuresList(input: ReportInput): string {
+  const failures = input.sweepFailures ?? [];
+  if (!failures.length) return '';
+  return `<div class="absent sweep-failures">Not analysed at ${failures.map((f) => `${f.resolution}×${f.resolution}`).join(', ')} px:<ul>${failures.map((f) => `<li>${esc(f.message)}</li>`).join('')}</ul></div>`;
+}
+
 function sweepSection(input: ReportInput, data: PageData): string {
   if (!data.sweep) {
-    return `<section id="resolutions"><h2>Resolutions</h2><p class="absent">No resolution sweep: run <code>edgefit report &lt;model&gt; --resolutions 96,128,160</code> to see RAM, flash and latency versus input size.</p></section>`;
+    const absent = input.sweepFailures?.length
+      ? sweepFailuresList(input)
+      : '<p class="absent">No resolution sweep: run <code>edgefit report &lt;model&gt; --resolutions 96,128,160</code> to see RAM, flash and latency versus input size.</p>';
+    return `<section id="resolutions"><h2>Resolutions</h2>${absent}</section>`;
   }
   const points = [...input.sweep!].sort((a, b) => a.resolution - b.resolution);
   const head = points.map((p) => `<th>${p.resolution}×${p.resolution}</th>`).join('');
@@ -337,6 +347,7 @@ ${data.sweep.series
   return `<section id="resolutions"><h2>Resolutions</h2>
 <p class="intro">The same network analysed at each input resolution: per target, ✓ fits / ✗ does not fit, predicted latency with its error, and the RAM it needs.</p>
 ${table}
+${sweepFailuresList(input)}
 <div class="grid grid3">
 ${chartFigure('chart-sweep-ram', 'RAM versus resolution', caption, data.sweep.series.length > 0, 'No target results: RAM against capacity needs target verdicts.')}
 ${chartFigure('chart-sweep-flash', 'Flash versus resolution', caption, data.sweep.series.length > 0, 'No target results: flash against capacity needs target verdicts.')}

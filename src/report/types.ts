@@ -169,6 +169,8 @@ export interface ReportInput {
   memory?: ReportMemory;
   targets?: ReportTargetResult[];
   sweep?: ResolutionPoint[];
+  /** Sweep sizes the file's shapes do not follow (a Reshape target fixed for its own size): left out of `sweep`, with why. */
+  sweepFailures?: { resolution: number; message: string }[];
   published?: PublishedFigure[];
   /** Sources behind the calibration (zoo releases and tables the latency/memory models were fitted on). */
   calibrationSources?: FigureSource[];

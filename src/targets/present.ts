@@ -32,6 +32,16 @@ export function analyzeLoadedAt(model: IRModel, res?: number, inputShapes: Recor
   return analyzeModel(model, { inputShapes: { ...inputShapes, ...resolutionOverrides(base, res) } });
 }
 
+/**
+ * An error met re-inferring `path`'s shapes at `res`×`res` px, with the file and the size named, so a sweep says which
+ * point failed: `model.tflite at 192×192 px (shapes re-inferred at that size): node 'CONCATENATION_111' …`. A shape the
+ * file fixed for its own input size (a Reshape target, a baked-in constant) does not follow a new one: BAD_SHAPE says so.
+ */
+export function atResolutionError(path: string, res: number, e: EdgefitError): EdgefitError {
+  const why = e.code === 'BAD_SHAPE' ? ` (the file fixes this shape for its own input size; at ${res}×${res} px it needs a file exported at that size or with dynamic axes)` : '';
+  return new EdgefitError(e.code, `${path} at ${res}×${res} px (shapes re-inferred at that size): ${e.message}${why}`, e.exitCode);
+}
+
 export function parseResolutions(spec: string, flag = '--resolutions'): number[] {
   const list = spec.split(',').map((s) => s.trim());
   const out = list.map((s) => Number(s));

@@ -4,12 +4,13 @@
  * compares variants (each at every resolution when both are given). A progress bar (cli-progress) shows on
  * long sweeps when stderr is a TTY and --json is off. The default table fits 120 columns (check's narrow layout,
  * fit-table.ts, a heading row per variant); --wide prints one line per target with the variant columns.
- * Exit codes: 0, or 2 on bad input.
+ * Exit codes: 0, or 2 on bad input. A size of the sweep a file's shapes do not follow (a Reshape target fixed for the
+ * file's own size) is left out of the table and named on stderr, exit 2; when every point fails, the first one's error.
  */
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { addModelOptions, withPlanningCaps, analyzeAtForCli, loadModelForCli, parseSweepResolutions, type ModelCliOptions } from '../model-options.ts';
-import { EdgefitError } from '../../analyzer/errors.ts';
+import { EdgefitError, isEdgefitError, type ErrorCode } from '../../analyzer/errors.ts';
 import { DEFAULT_TARGETS, evaluateTargets, type TargetResult } from '../../targets/evaluate.ts';
 import { formatBytes, formatCount, resultJson } from '../../targets/present.ts';
 import { FIT_TABLE_LEGEND, thinLatencyLines } from '../format/fit-notes.ts';
@@ -25,6 +26,15 @@ interface CompareOptions extends ModelCliOptions {
   json?: boolean;
   progress?: boolean;
   wide?: boolean;
+}
+
+/** A size of the sweep whose shapes could not be re-inferred (compare --json `failed[]`, without exitCode). */
+interface FailedVariant {
+  model: string;
+  resolution: number;
+  code: ErrorCode;
+  message: string;
+  exitCode: number;
 }
 
 export interface CompareVariant {
@@ -56,23 +66,37 @@ export function registerCompare(program: Command): void {
       const bar = showBar ? new cliProgress.SingleBar({ stream: process.stderr, format: 'compare [{bar}] {value}/{total} {job}', barsize: PROGRESS_BAR_CHARS, hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic) : undefined;
       bar?.start(jobs.length, 0, { job: '' });
       const variants: CompareVariant[] = [];
+      // sizes a file's shapes do not follow: the sweep goes on without them, and says so (exit 2)
+      const failed: FailedVariant[] = [];
       // each file is read once (with the size caps); --input-shape applies to every file and resolutions on top
       const loaded = new Map<string, ReturnType<typeof loadModelForCli>>();
       const load = (path: string) => loaded.get(path) ?? loaded.set(path, loadModelForCli(path, opts)).get(path)!;
       try {
-        for (const j of jobs) {
-          bar?.update(variants.length, { job: progressLabel(j.model, j.resolution) });
+        for (const [done, j] of jobs.entries()) {
+          bar?.update(done, { job: progressLabel(j.model, j.resolution) });
           const { model, inputShapes } = load(j.model);
-          const a = analyzeAtForCli(j.model, model, j.resolution, inputShapes);
+          let a;
+          try {
+            a = analyzeAtForCli(j.model, model, j.resolution, inputShapes);
+          } catch (e) {
+            if (j.resolution === undefined || !isEdgefitError(e) || e.code === 'USAGE') throw e;
+            failed.push({ model: j.model, resolution: j.resolution, code: e.code, message: e.message, exitCode: e.exitCode });
+            continue;
+          }
           const results = evaluateTargets(a, targets);
           variants.push({ model: j.model, resolution: j.resolution ?? null, macs: a.totals.macsConvDense, activationBytes: results[0]?.activationBytes ?? 0, weightBytes: a.totals.weightBytes, partial: a.partial, targets: results });
-          bar?.update(variants.length);
+          bar?.update(done + 1);
         }
       } finally {
         bar?.stop();
       }
+      // nothing to compare: the first point's own error, as before
+      if (!variants.length && failed[0]) throw new EdgefitError(failed[0].code, failed[0].message, failed[0].exitCode);
+      if (failed.length) process.exitCode = failed[0]!.exitCode;
       if (opts.json) {
-        process.stdout.write(safeOutput(`${JSON.stringify({ variants: variants.map((v) => ({ ...v, targets: v.targets.map(resultJson) })) }, null, 2)}\n`));
+        const failedJson = failed.map(({ exitCode: _, ...f }) => f);
+        process.stdout.write(safeOutput(`${JSON.stringify({ variants: variants.map((v) => ({ ...v, targets: v.targets.map(resultJson) })), ...(failed.length ? { failed: failedJson } : {}) }, null, 2)}\n`));
+        sayNotCompared(failed);
         return;
       }
       // the file name alone, unless two models share it (a.onnx in two folders): then the path as given
@@ -88,7 +112,13 @@ export function registerCompare(program: Command): void {
       // the narrow layout wraps the thin-data reasons to the table's width too (as check does); --wide keeps one line each
       const thinText = wrapNoteBlock(thin, opts.wide);
       process.stdout.write(safeOutput([notes.length ? `notes:\n${notes.join('\n')}` : '', partial, thinText, FIT_TABLE_LEGEND].filter(Boolean).join('\n') + '\n'));
+      sayNotCompared(failed);
     }));
+}
+
+/** Each size left out of the comparison, on stderr after the table or JSON, in the words check --resolution uses for it. */
+function sayNotCompared(failed: readonly FailedVariant[]): void {
+  for (const f of failed) process.stderr.write(safeOutput(`edgefit: not compared: ${f.message}\n`));
 }
 
 /**
