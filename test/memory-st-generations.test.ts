@@ -7,7 +7,10 @@
  * - legacy-2025-h747-ssd-mobilenet-v1-025-192.json: ST's STM32H747I-DISCO object-detection application, legacy C
  *   API, generated 2025-04-04 (X-CUBE-AI 10.x era), pool 246,256 B;
  * - their 3.0.0 lite counterparts (ev7-placement-3.0.0-*.json, ST's own 3.0.0 outputs of the same networks);
- * - cinfo-4.0.0-u3-yamnet-256-time.json: ST Edge AI Core 4.0.0 lite with `-O time` (ST's U3 application).
+ * - cinfo-4.0.0-u3-yamnet-256-time.json: ST Edge AI Core 4.0.0 lite with `-O time` (ST's U3 application);
+ * - legacy-8.0.0-u5-yamnet-256-fsd50k.json: STM.ai 8.0.0 `-O balanced`, ST's U5 audio application (another head);
+ * - legacy-2024-h747-mobilenet-v2-035-128.json: ST's H747 image-classification application (legacy API, 2024-06-04),
+ *   MobileNet v2 0.35 128 with the weights of the zoo file of the H747 row.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,7 +29,10 @@ const yamnet300 = load('ev7-placement-3.0.0-u5-yamnet-256.json');
 const ssdLegacy = load('legacy-2025-h747-ssd-mobilenet-v1-025-192.json');
 const ssd300 = load('ev7-placement-3.0.0-h747-ssd-mobilenet-v1-025-192.json');
 const yamnetTime = load('cinfo-4.0.0-u3-yamnet-256-time.json');
+const yamnet800 = load('legacy-8.0.0-u5-yamnet-256-fsd50k.json');
+const mbv2 = load('legacy-2024-h747-mobilenet-v2-035-128.json');
 const YAMNET = join(MODELS_DIR, 'audio_event_detection/yamnet_e256_64x96_tl_int8.tflite');
+const MBV2 = join(MODELS_DIR, 'legacy_tflite/MohamedElhadidy0019/image_classification/mobilenetv2/mobilenet_v2_0.35_128_fft_int8.tflite');
 
 /** Buffers of `a` whose size or offset differs from the same-named buffer of `b` (names: `rename` maps a → b). */
 function differing(a: StGeneratedPlacement, b: StGeneratedPlacement, rename: Record<string, string> = {}): string[] {
@@ -107,5 +113,34 @@ describe('-O time (STEdgeAI 4.0.0, ST U3 application)', () => {
 
   it('costs this network +41.5 % over the balanced generation of the same weights (158,720 vs 112,196 B)', () => {
     expect(yamnetTime.poolBytes - yamnet300.poolBytes).toBe(46_524);
+  });
+});
+
+describe('older legacy generations of networks we hold (ST applications)', () => {
+  it('both are valid plans; our st planner replays them to their highest byte', () => {
+    for (const [p, top] of [[yamnet800, 112_193], [mbv2, 229_888]] as const) {
+      const c = checkStPlacement(p);
+      expect(c.conflicts, p.source).toEqual([]);
+      expect(c.topBytes, p.source).toBe(top);
+      expect(replayOnStPlanner(p), p.source).toBe(top);
+    }
+  });
+
+  it('STM.ai 8.0.0 Yamnet (another head): from conv2d_2 on, every buffer where 9.1.0 puts it, the 34×50 padded copy included', () => {
+    const byName = new Map(yamnet100.buffers.map((b) => [b.name, b]));
+    const body = yamnet800.buffers.filter((b) => /^conv2d_([2-9]|1[01])_/.test(b.name));
+    expect(body).toHaveLength(25);
+    for (const b of body) expect([b.sizeBytes, b.offsetBytes], b.name).toEqual([byName.get(b.name)!.sizeBytes, byName.get(b.name)!.offsetBytes]);
+    expect(yamnet800.buffers.find((b) => b.name === 'conv2d_4_pad_before_output_array')!.sizeBytes).toBe(34 * 50 * 64);
+  });
+
+  it.skipIf(!HAVE_SHARED || !existsSync(MBV2))("MobileNet v2 0.35 128: ST's H747 application file is our pool to the byte (8.1 and lite plans); the zoo's 9.1.0/4.x row is 13,128 B above it", () => {
+    const a = analyzeModel(loadModelBytes(readFileSync(MBV2), MBV2));
+    const top = checkStPlacement(mbv2).topBytes;
+    expect(planStPeakBytes(a, { scratchEngine: 'st' })).toBe(top);
+    expect(planStLitePeakBytes(a, { scratchEngine: 'st' })).toBe(top);
+    const rows = JSON.parse(readFileSync(join(DATA, 'zoo-4x-h747-rows.json'), 'utf8')) as { rows: { file: string; activationKib4x: number }[] };
+    const row = rows.rows.find((r) => r.file.endsWith('mobilenet_v2_0.35_128_fft_int8.tflite'))!;
+    expect(Math.round(row.activationKib4x * 1024) - top).toBe(13_128);
   });
 });
