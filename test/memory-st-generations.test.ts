@@ -4,13 +4,14 @@
  * Oracles: ST's own generated files (data/st-generated):
  * - legacy-1.0.0-u5-yamnet-256.json: ST Edge AI Core 1.0.0 (the X-CUBE-AI 9.1.0 generation), legacy C runtime,
  *   `optimization: balanced`, the zoo Yamnet 256 as ST's developer cloud generated it (report: 112,196 B);
- * - legacy-2025-h747-ssd-mobilenet-v1-025-192.json: ST's STM32H747I-DISCO object-detection application, legacy C
+ * - legacy-2.0.0-h747-ssd-mobilenet-v1-025-192.json: ST's STM32H747I-DISCO object-detection application, legacy C
  *   API, generated 2025-04-04 (X-CUBE-AI 10.x era), pool 246,256 B;
  * - their 3.0.0 lite counterparts (ev7-placement-3.0.0-*.json, ST's own 3.0.0 outputs of the same networks);
  * - cinfo-4.0.0-u3-yamnet-256-time.json: ST Edge AI Core 4.0.0 lite with `-O time` (ST's U3 application);
  * - legacy-8.0.0-u5-yamnet-256-fsd50k.json: STM.ai 8.0.0 `-O balanced`, ST's U5 audio application (another head);
- * - legacy-2024-h747-mobilenet-v2-035-128.json: ST's H747 image-classification application (legacy API, 2024-06-04),
- *   MobileNet v2 0.35 128 with the weights of the zoo file of the H747 row.
+ * - legacy-2024-h747-mobilenet-v2-035-128.json / legacy-2.0.0-h747-mobilenet-v2-035-128.json: ST's H747
+ *   image-classification application generated 2024-06-04 and 2025-04-04 (ST Edge AI Core 2.0.0 era), MobileNet v2
+ *   0.35 128 with the weights of the zoo file of the H747 row.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,11 +27,12 @@ const DATA = join(REPO_ROOT, 'data/st-generated');
 const load = (f: string) => loadStPlacement(join(DATA, f));
 const yamnet100 = load('legacy-1.0.0-u5-yamnet-256.json');
 const yamnet300 = load('ev7-placement-3.0.0-u5-yamnet-256.json');
-const ssdLegacy = load('legacy-2025-h747-ssd-mobilenet-v1-025-192.json');
+const ssdLegacy = load('legacy-2.0.0-h747-ssd-mobilenet-v1-025-192.json');
 const ssd300 = load('ev7-placement-3.0.0-h747-ssd-mobilenet-v1-025-192.json');
 const yamnetTime = load('cinfo-4.0.0-u3-yamnet-256-time.json');
 const yamnet800 = load('legacy-8.0.0-u5-yamnet-256-fsd50k.json');
 const mbv2 = load('legacy-2024-h747-mobilenet-v2-035-128.json');
+const mbv2v200 = load('legacy-2.0.0-h747-mobilenet-v2-035-128.json');
 const YAMNET = join(MODELS_DIR, 'audio_event_detection/yamnet_e256_64x96_tl_int8.tflite');
 const MBV2 = join(MODELS_DIR, 'legacy_tflite/MohamedElhadidy0019/image_classification/mobilenetv2/mobilenet_v2_0.35_128_fft_int8.tflite');
 
@@ -117,8 +119,8 @@ describe('-O time (STEdgeAI 4.0.0, ST U3 application)', () => {
 });
 
 describe('older legacy generations of networks we hold (ST applications)', () => {
-  it('both are valid plans; our st planner replays them to their highest byte', () => {
-    for (const [p, top] of [[yamnet800, 112_193], [mbv2, 229_888]] as const) {
+  it('all three are valid plans; our st planner replays them to their highest byte', () => {
+    for (const [p, top] of [[yamnet800, 112_193], [mbv2, 229_888], [mbv2v200, 229_888]] as const) {
       const c = checkStPlacement(p);
       expect(c.conflicts, p.source).toEqual([]);
       expect(c.topBytes, p.source).toBe(top);
@@ -134,9 +136,19 @@ describe('older legacy generations of networks we hold (ST applications)', () =>
     expect(yamnet800.buffers.find((b) => b.name === 'conv2d_4_pad_before_output_array')!.sizeBytes).toBe(34 * 50 * 64);
   });
 
-  it.skipIf(!HAVE_SHARED || !existsSync(MBV2))("MobileNet v2 0.35 128: ST's H747 application file is our pool to the byte (8.1 and lite plans); the zoo's 9.1.0/4.x row is 13,128 B above it", () => {
+  it('MobileNet v2 0.35 128, 2024 and 2025 generations: 72 buffers (the non-scratch1 ones of the older file) keep their offsets', () => {
+    expect(mbv2v200.buffers).toHaveLength(139);
+    expect(mbv2.buffers.filter((b) => b.name.includes('_scratch1_'))).toHaveLength(35);
+    expect(mbv2v200.buffers.filter((b) => b.name.includes('_scratch1_'))).toHaveLength(0);
+    const older = new Map(mbv2.buffers.map((b) => [b.name, b]));
+    const kept = mbv2v200.buffers.filter((b) => older.get(b.name)?.offsetBytes === b.offsetBytes && older.get(b.name)?.sizeBytes === b.sizeBytes);
+    expect(kept).toHaveLength(72);
+  });
+
+  it.skipIf(!HAVE_SHARED || !existsSync(MBV2))("MobileNet v2 0.35 128: ST's H747 application files (2024, 2025) are our pool to the byte (8.1 and lite plans); the zoo's 9.1.0/4.x row is 13,128 B above them", () => {
     const a = analyzeModel(loadModelBytes(readFileSync(MBV2), MBV2));
     const top = checkStPlacement(mbv2).topBytes;
+    expect(checkStPlacement(mbv2v200).topBytes).toBe(top);
     expect(planStPeakBytes(a, { scratchEngine: 'st' })).toBe(top);
     expect(planStLitePeakBytes(a, { scratchEngine: 'st' })).toBe(top);
     const rows = JSON.parse(readFileSync(join(DATA, 'zoo-4x-h747-rows.json'), 'utf8')) as { rows: { file: string; activationKib4x: number }[] };
