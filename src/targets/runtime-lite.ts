@@ -168,6 +168,31 @@ export function liteHybridCount(a: Analysis): LiteHybridCount {
 }
 
 /**
+ * An int8 dense layer with one weight scale: ST's lite kernel `forward_lite_dense_is8os8ws8`, nothing in RAM. The same
+ * layer quantized per output channel is the hybrid `forward_dense_integer_SSSA_ch` (liteHybridReason).
+ */
+export function isPerTensorInt8Dense(l: Layer): boolean {
+  return l.op === 'Dense' && l.weightDtype === 'int8' && l.perChannel === false && (l.inputDtypes[0] ?? l.dtype) === 'int8';
+}
+
+/**
+ * liteHybridCount of the same graph with every int8 dense layer quantized per channel: the benchmarked export of a
+ * stand-in that differs from it only so (the zoo 4.x fft MobileNets: data/published/zoo-4x-file-identity.json
+ * `benchmarkedExport`, docs/targets.md "Session 12: runtime RAM of the fft rows"). Undefined when the graph has no
+ * per-tensor int8 dense layer (the count would be `lite`'s).
+ */
+function litePerChannelDenseCount(a: Analysis, reasons: readonly (string | undefined)[], fused: Map<Layer, Layer>, folding: ConstantFolding): LiteHybridCount | undefined {
+  let changed = false;
+  const asPerChannel = reasons.map((why, i) => {
+    const l = a.layers[i]!;
+    if (l.kind === 'view' || folding.layers.has(l.index) || !isPerTensorInt8Dense(l)) return why;
+    changed = true;
+    return 'dense-per-channel';
+  });
+  return changed ? hybridCount(a, asPerChannel, fused, folding) : undefined;
+}
+
+/**
  * liteHybridCount with what its caller already has: `reasons[i]` = liteHybridReason(a.layers[i]) (views may be left
  * undefined), the fused conv + pool pairs (fusedConvPools) and the constant folding.
  */
@@ -269,6 +294,11 @@ export interface RuntimeObjectCounts {
   /** Output channels of per-channel quantized layers. */
   perChannelScales: number;
   lite: LiteHybridCount;
+  /**
+   * `lite` with every int8 dense layer quantized per channel (`litePerChannelDenseCount`): the runtime RAM of a
+   * benchmarked export that differs from this file only so. Present only when the file has a per-tensor int8 dense.
+   */
+  litePerChannelDense?: LiteHybridCount;
   /**
    * The entry points of ST's runtime library network.c references for this graph (`libraryFunctionsOf`), distinct,
    * sorted: the roots of what the linker keeps of the library (runtime-memory.ts counts their code).
@@ -552,12 +582,14 @@ export function runtimeObjectCounts(a: Analysis): RuntimeObjectCounts {
   if (constantOutputs) lite.library.add('forward_concat'); // the constant output's copy
   lite.calls += constantOutputs;
   const weightsDelta = liteFoldedWeightsDeltaBytes(a) + lite.floatWeightsDelta;
+  const perChannelDense = litePerChannelDenseCount(a, reasons, fused, folding);
   return {
     layers,
     activationTensors: acts.size,
     paramTensors,
     perChannelScales,
     lite: hybridCount(a, reasons, fused, folding),
+    ...(perChannelDense ? { litePerChannelDense: perChannelDense } : {}),
     libraryFunctions: [...lite.library].sort(),
     lutTables,
     liteCalls: lite.calls,

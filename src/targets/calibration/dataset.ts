@@ -15,6 +15,7 @@ import { mpuCpuPath } from '../latency/runtime-path.ts';
 import { relabelledCopies } from '../runtime-copies.ts';
 import { markMemoryCopies } from './memory-copies.ts';
 import { markWeightForms, type WeightsForm } from './weight-forms.ts';
+import { markBenchmarkedExports, type BenchmarkedExport } from './benchmarked-exports.ts';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const DATA_DIR = join(REPO, 'data');
@@ -61,6 +62,11 @@ export interface CalibrationRow {
   memoryCopyOf?: string;
   /** Set when ST's weights figure of this row is its weight blob in the application form (weight-forms.ts). */
   weightsForm?: WeightsForm;
+  /**
+   * Set when the file ST benchmarked is the stand-in changed in one known way (benchmarked-exports.ts): runtime RAM
+   * is counted on that export.
+   */
+  benchmarkedExport?: BenchmarkedExport;
   /** MPU tables: share of the time ST measured on the NPU (MP2), when published. */
   npuPct?: number;
   model: string;
@@ -171,6 +177,7 @@ export function loadCalibrationRows(opts: { dataDir?: string; profiles?: TargetP
   }
   markMemoryCopies(kept, dataDir);
   markWeightForms(kept, dataDir);
+  markBenchmarkedExports(kept, dataDir);
   return kept;
 }
 
