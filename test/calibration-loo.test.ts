@@ -66,6 +66,9 @@ describe('calibration against ST’s published tables', () => {
         else expect(s.errors[q].summary?.mapePct, `${t.target} ${q}`).toBeCloseTo(now, 1);
       }
     }
+    // and the whole file, notes and details included (check and the report print them): `edgefit calibrate --write` after
+    // any change to the fits or their wording (the MPU details had drifted for a session before this line)
+    expect(readFileSync(CALIBRATION_ERROR_PATH, 'utf8')).toBe(JSON.stringify(report, null, 1) + '\n');
   });
 
   it('every leave-one-out prediction is within the worst error the table reports, and MAPE is their mean', () => {
