@@ -128,7 +128,10 @@ export function renderAnalysis(a: Analysis, memory?: MemoryReport, opts: { wide?
   parts.push('', 'Totals', renderKeyValues(totals));
   const mem = renderMemory(memory);
   if (mem) parts.push('', mem);
-  if (a.warnings.length > 0) parts.push('', `Warnings (${a.warnings.length})`, ...a.warnings.map((w) => `- ${w}`));
+  if (a.warnings.length > 0) {
+    parts.push('', `Warnings (${a.warnings.length})`);
+    for (const w of a.warnings) parts.push(`- ${w}`); // a loop: a model's 10^5 warnings spread into push overflow the stack
+  }
   if (banner) parts.push('', banner);
   return parts.join('\n');
 }
