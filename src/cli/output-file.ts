@@ -7,7 +7,8 @@ import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { EdgefitError } from '../analyzer/errors.ts';
 
-function reason(e: unknown): string {
+/** Why a write failed, in words ("no space left on the device"); the CLI's stdout failures say it too (bin/edgefit.js). */
+export function writeFailureReason(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
   switch (code) {
     case 'ENOENT': return 'no such folder';
@@ -46,7 +47,7 @@ export function ensureFolder(dir: string, what: string): void {
       mkdirSync(d);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'EEXIST') continue;
-      throw new EdgefitError('USAGE', `cannot write ${what}: cannot create folder ${d}: ${reason(e)}`);
+      throw new EdgefitError('USAGE', `cannot write ${what}: cannot create folder ${d}: ${writeFailureReason(e)}`);
     }
   }
 }
@@ -57,6 +58,6 @@ export function writeOutputFile(path: string, data: string | Uint8Array, what = 
   try {
     writeFileSync(path, data);
   } catch (e) {
-    throw new EdgefitError('USAGE', `cannot write ${what}: ${reason(e)}`);
+    throw new EdgefitError('USAGE', `cannot write ${what}: ${writeFailureReason(e)}`);
   }
 }
