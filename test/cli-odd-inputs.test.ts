@@ -74,5 +74,12 @@ describe('odd outputs', () => {
     }
   });
 
+  it("-o '': one line asking for a file path, exit 2", () => {
+    for (const key of ['report -o empty', 'zoo -o empty']) {
+      expect(runs[key]!.code, key).toBe(2);
+      expect(oneErrorLine(runs[key]!), key).toBe("edgefit: -o '': give the path of the file to write");
+    }
+  });
+
 });
 

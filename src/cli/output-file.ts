@@ -22,6 +22,15 @@ export function writeFailureReason(e: unknown): string {
   }
 }
 
+/**
+ * The value of an `-o, --output <file>` option (its argument parser): an empty path is refused with one line. It
+ * read as the current folder: "cannot write report : no such folder", zoo's "cannot write /cwd: it is a folder".
+ */
+export function outputPathOption(value: string): string {
+  if (value.trim() === '') throw new EdgefitError('USAGE', `-o '${value}': give the path of the file to write`);
+  return value;
+}
+
 /** Creates `dir` and any missing parents; `what` names the file being written, for the error line. */
 export function ensureFolder(dir: string, what: string): void {
   const missing: string[] = [];

@@ -11,6 +11,7 @@ import { isEdgefitError } from '../../analyzer/errors.ts';
 import { renderReport } from '../../report/render.ts';
 import { writeReport } from '../../report/write.ts';
 import { uniqueTargets } from '../target-list.ts';
+import { outputPathOption } from '../output-file.ts';
 
 interface ReportCliOptions extends ModelCliOptions {
   target?: string[];
@@ -35,7 +36,7 @@ export function registerReport(program: Command): void {
     .argument('<model>', 'model file (.onnx or .tflite)')
     .option('-t, --target <name|profile.json>', 'target board/series as ST prints it, or a profile file (repeatable; default: every built-in board)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--resolutions <list>', 'also re-analyse at these square input sizes, e.g. 96,128,160,192,224')
-    .option('-o, --output <file>', 'where to write the HTML (default: reports/<model>.html)');
+    .option('-o, --output <file>', 'where to write the HTML (default: reports/<model>.html)', outputPathOption);
   addModelOptions(cmd).action((modelPath: string, opts: ReportCliOptions) => withPlanningCaps(opts, async () => {
       const resolutions = opts.resolutions !== undefined ? parseResolutions(opts.resolutions) : undefined;
       // ST's own benchmarked files (named row by row in data/published) get their published figures beside ours
