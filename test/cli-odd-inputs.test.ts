@@ -81,5 +81,15 @@ describe('odd outputs', () => {
     }
   });
 
+  it('report -o the model itself (or through a symlink) is refused and the model left as it was', () => {
+    expect(runs['report over model']!.code).toBe(2);
+    expect(oneErrorLine(runs['report over model']!)).toBe(`edgefit: -o '${victim}' is the model being read (${victim}); write the report to another file`);
+    expect(runs['report over model via link']!.code).toBe(2);
+    expect(oneErrorLine(runs['report over model via link']!)).toMatch(/is the model being read/);
+    expect(readFileSync(victim).equals(modelBytes)).toBe(true);
+    // beside it (a name with a space) is fine
+    expect(runs['report beside']!.code, runs['report beside']!.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'one layer.html'), 'utf8')).toMatch(/^<!DOCTYPE html>/);
+  });
 });
 

@@ -31,6 +31,24 @@ export function outputPathOption(value: string): string {
   return value;
 }
 
+/**
+ * Refuses an output path that is the input file itself (the same file by device and inode: through a symlink, a hard
+ * link or another spelling too): `edgefit report m.onnx -o m.onnx` replaced the model with its own report.
+ */
+export function refuseOverwritingInput(outputPath: string, inputPath: string): void {
+  let out;
+  let inp;
+  try {
+    out = statSync(outputPath);
+    inp = statSync(inputPath);
+  } catch {
+    return; // one of them does not exist: not the same file
+  }
+  if (out.isFile() && out.dev === inp.dev && out.ino === inp.ino) {
+    throw new EdgefitError('USAGE', `-o '${outputPath}' is the model being read (${inputPath}); write the report to another file`);
+  }
+}
+
 /** Creates `dir` and any missing parents; `what` names the file being written, for the error line. */
 export function ensureFolder(dir: string, what: string): void {
   const missing: string[] = [];

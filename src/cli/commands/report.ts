@@ -11,7 +11,7 @@ import { isEdgefitError } from '../../analyzer/errors.ts';
 import { renderReport } from '../../report/render.ts';
 import { writeReport } from '../../report/write.ts';
 import { uniqueTargets } from '../target-list.ts';
-import { outputPathOption } from '../output-file.ts';
+import { outputPathOption, refuseOverwritingInput } from '../output-file.ts';
 
 interface ReportCliOptions extends ModelCliOptions {
   target?: string[];
@@ -39,6 +39,8 @@ export function registerReport(program: Command): void {
     .option('-o, --output <file>', 'where to write the HTML (default: reports/<model>.html)', outputPathOption);
   addModelOptions(cmd).action((modelPath: string, opts: ReportCliOptions) => withPlanningCaps(opts, async () => {
       const resolutions = opts.resolutions !== undefined ? parseResolutions(opts.resolutions) : undefined;
+      const output = opts.output ?? defaultReportPath(modelPath);
+      refuseOverwritingInput(output, modelPath);
       // ST's own benchmarked files (named row by row in data/published) get their published figures beside ours
       const published = publishedQueryForFile(modelPath);
       const { model, inputShapes } = loadModelForCli(modelPath, opts);
@@ -51,7 +53,7 @@ export function registerReport(program: Command): void {
         if (resolutions && isEdgefitError(e)) for (const r of resolutions) analyzeAtForCli(modelPath, model, r, inputShapes);
         throw e;
       }
-      const written = writeReport(opts.output ?? defaultReportPath(modelPath), renderReport(input));
+      const written = writeReport(output, renderReport(input));
       process.stdout.write(`report written: ${written.path}\n${written.url}\n`);
     }));
 }
