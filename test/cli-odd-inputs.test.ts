@@ -93,3 +93,14 @@ describe('odd outputs', () => {
   });
 });
 
+describe('odd options', () => {
+  it('--input-shape giving one input two shapes is refused; the same shape twice is fine', () => {
+    const r = runs['shape twice']!;
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(oneErrorLine(r)).toBe("edgefit: --input-shape 'x=1x3x32x32': input 'x' was already given the shape 1x3x16x16; give each input one shape");
+    const same = runs['shape twice, same']!;
+    expect(same.code, same.stderr).toBe(0);
+    expect(JSON.parse(same.stdout).model.inputs[0].shape).toEqual([1, 3, 32, 32]);
+  });
+});
