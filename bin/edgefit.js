@@ -3,14 +3,19 @@
 import { register } from 'tsx/esm/api';
 
 register();
-// A closed pipe (`edgefit … | head`) ends the output quietly, as with any Unix tool.
+let writeFailure = (e) => e?.code ?? String(e?.message ?? e);
+// A closed pipe (`edgefit … | head`) ends the output quietly, as with any Unix tool. Any other failure to write what
+// the command prints (`> /dev/full`, a full disk) is one line on stderr and exit 2, as a failed -o file is; it was
+// rethrown here, so Node printed its stack.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (e) => {
     if (e && e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-    throw e;
+    if (stream === process.stdout) process.stderr.write(`edgefit: cannot write the output: ${writeFailure(e)}\n`);
+    process.exit(2);
   });
 }
 try {
+  ({ writeFailureReason: writeFailure } = await import('../src/cli/output-file.ts'));
   const { main } = await import('../src/cli/main.ts');
   process.exitCode = await main(process.argv);
 } catch (e) {

@@ -99,7 +99,7 @@ describe.skipIf(!HAVE_SHARED)('check: a note said of several targets is printed 
   it('EfficientNet LC 224 on every board: the lite-generator note once for the three Cortex-M boards', async () => {
     expect(await run('check', EFF224, '--json')).toBe(0);
     const targets = JSON.parse(cli.out).targets as { name: string; notes: string[] }[];
-    const shared = targets[0]!.notes.find((n) => n.startsWith('activation RAM: the STEdgeAI 4.0 lite-generator pool'))!;
+    const shared = targets[0]!.notes.find((n) => n.startsWith('activation RAM: the STEdgeAI Core 4.0 lite-generator pool'))!;
     const saying = targets.filter((t) => t.notes.includes(shared)).map((t) => t.name);
     expect(saying.length).toBeGreaterThanOrEqual(3);
     cli.out = '';
@@ -107,7 +107,7 @@ describe.skipIf(!HAVE_SHARED)('check: a note said of several targets is printed 
     const notes = cli.out.split('\nnotes:\n')[1]!.split('\nlatency from thin data')[0]!.replace(/\n {4}/g, ' ');
     const lines = notes.split('\n').filter((l) => l.includes('lite-generator pool'));
     expect(lines).toHaveLength(1);
-    expect(lines[0]!.startsWith(`  ${saying.join(', ')}: activation RAM: the STEdgeAI 4.0 lite-generator pool`)).toBe(true);
+    expect(lines[0]!.startsWith(`  ${saying.join(', ')}: activation RAM: the STEdgeAI Core 4.0 lite-generator pool`)).toBe(true);
     // the thin-latency lines do not repeat their heading's "thin data"
     const thin = cli.out.split('\nlatency from thin data (no reliable error figure):\n')[1]!.split('\nRAM = ')[0]!;
     expect(thin).not.toMatch(/^ {2}[^:]+: thin data:/m);

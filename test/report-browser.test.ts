@@ -133,6 +133,19 @@ describe.skipIf(!HAVE_CHROMIUM)('HTML report in Chromium', () => {
     await page.close();
   });
 
+  it('draws a plan of 200,000 buffers (the buffer chart spans its steps in loops, not Math.min.apply over every buffer)', async () => {
+    // a 200,000-layer chain's plan: one argument per buffer overflowed the page's call stack ("Maximum call stack size exceeded")
+    const input = fixtureReportInput();
+    const plans = input.memory!.planners;
+    const first = Object.keys(plans)[0]!;
+    const buffers = Array.from({ length: 200_000 }, (_, i) => ({ name: `b${i}`, sizeBytes: 16, offsetBytes: (i % 2) * 16, firstStep: i, lastStep: i + 1 }));
+    plans[first] = { ...plans[first]!, peakBytes: 32, buffers };
+    const { page, consoleErrors } = await open('many-buffers', input);
+    expect(consoleErrors).toEqual([]);
+    const ink = (await canvasInk(page)).find((c) => c.id === 'chart-buffers')!;
+    expect(ink.colored, 'chart-buffers has no data drawn').toBeGreaterThan(200);
+  }, 120_000);
+
   it('renders hostile names from a hand-made input as text and runs none of them', async () => {
     const { page, url, requests, consoleErrors } = await open('hostile-fixture', fixtureReportInput({ hostileNames: true }));
     expect(consoleErrors).toEqual([]);

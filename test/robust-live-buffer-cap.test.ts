@@ -12,7 +12,8 @@ import { analyzeModel } from '../src/analyzer/analyze.ts';
 import type { Analysis } from '../src/analyzer/layer.ts';
 import { loadModelBytes } from '../src/analyzer/load.ts';
 import { liveBufferCap, MAX_LIVE_BUFFERS, withLiveBufferCap } from '../src/analyzer/memory/live-buffer-cap.ts';
-import { planMemory } from '../src/analyzer/memory/index.ts';
+import { planMemory, planStPeakBytes } from '../src/analyzer/memory/index.ts';
+import { planStLiteLiveness, planStLitePeakBytes } from '../src/analyzer/memory/st4x-plan.ts';
 import { withPlanningCaps } from '../src/cli/model-options.ts';
 import { refusal } from './helpers/refusal.ts';
 import { MODEL_COMMANDS, commandOptions, oneErrorLine, runAll, type CliRun } from './robustness-cli.ts';
@@ -86,6 +87,29 @@ describe('withLiveBufferCap (library)', () => {
     expect(refusal(() => planMemory(fresh())).code).toBe('LIMIT');
     // nested: the innermost cap holds
     expect(() => withLiveBufferCap(LIVE, () => withLiveBufferCap(8, () => planMemory(fresh())))).toThrow(/at most 8 live/);
+  });
+
+  it('a model planned under a raised cap is refused when planned again under a lower one (memoised liveness, pool sizes)', () => {
+    // the refusal a fresh analysis gets at the lower cap: reusing what the raised call memoised must end the same way
+    const expected = refusal(() => withLiveBufferCap(LIVE - 1, () => planMemory(fresh()))).message;
+    const entries: [string, (a: Analysis) => unknown][] = [
+      ['planMemory', (a) => planMemory(a)],
+      ['planStPeakBytes', (a) => planStPeakBytes(a)],
+      ['planStPeakBytes (dsp scratch)', (a) => planStPeakBytes(a, { scratchEngine: 'dsp' })],
+      ['planStLitePeakBytes', (a) => planStLitePeakBytes(a)],
+      ['planStLiteLiveness', (a) => planStLiteLiveness(a)],
+    ];
+    for (const [first, plan] of entries) {
+      const a = fresh();
+      withLiveBufferCap(LIVE, () => plan(a));
+      for (const [again, replan] of entries) {
+        withLiveBufferCap(LIVE, () => replan(a)); // memoised under the raised cap too
+        const e = refusal(() => withLiveBufferCap(LIVE - 1, () => replan(a)), `${first} then ${again}: planned at cap ${LIVE - 1}`);
+        expect(e.code, `${first} then ${again}`).toBe('LIMIT');
+        expect(e.message.replace(/at most [\d,]+/, ''), `${first} then ${again}`).toBe(expected.replace(/at most [\d,]+/, ''));
+        expect(refusal(() => replan(a)).message, `${first} then ${again} at the default`).toMatch(/at most 1,024 live/);
+      }
+    }
   });
 
   it('a cap that is not a positive whole number is a usage error', () => {

@@ -141,7 +141,13 @@ export function parseInputShapes(specs: string[], graphInputs: readonly string[]
     if (dims.length === 0 || dims.some((d) => !/^\d+$/.test(d) || Number(d) < 1 || !Number.isSafeInteger(Number(d)))) {
       throw new EdgefitError('USAGE', `--input-shape '${spec}': dims must be positive integers separated by 'x', e.g. ${name}=1x3x224x224`);
     }
-    out[name] = dims.map(Number);
+    const shape = dims.map(Number);
+    const before = out[name];
+    // the last one silently won: a sweep script passing a shape twice analysed one of them without a word
+    if (before && before.join('x') !== shape.join('x')) {
+      throw new EdgefitError('USAGE', `--input-shape '${spec}': input '${name}' was already given the shape ${before.join('x')}; give each input one shape`);
+    }
+    out[name] = shape;
   }
   return out;
 }

@@ -7,7 +7,8 @@ import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { EdgefitError } from '../analyzer/errors.ts';
 
-function reason(e: unknown): string {
+/** Why a write failed, in words ("no space left on the device"); the CLI's stdout failures say it too (bin/edgefit.js). */
+export function writeFailureReason(e: unknown): string {
   const code = (e as NodeJS.ErrnoException).code;
   switch (code) {
     case 'ENOENT': return 'no such folder';
@@ -18,6 +19,33 @@ function reason(e: unknown): string {
     case 'EROFS': return 'read-only file system';
     case 'ENOSPC': return 'no space left on the device';
     default: return code ?? (e as Error).message.split('\n')[0]!;
+  }
+}
+
+/**
+ * The value of an `-o, --output <file>` option (its argument parser): an empty path is refused with one line. It
+ * read as the current folder: "cannot write report : no such folder", zoo's "cannot write /cwd: it is a folder".
+ */
+export function outputPathOption(value: string): string {
+  if (value.trim() === '') throw new EdgefitError('USAGE', `-o '${value}': give the path of the file to write`);
+  return value;
+}
+
+/**
+ * Refuses an output path that is the input file itself (the same file by device and inode: through a symlink, a hard
+ * link or another spelling too): `edgefit report m.onnx -o m.onnx` replaced the model with its own report.
+ */
+export function refuseOverwritingInput(outputPath: string, inputPath: string): void {
+  let out;
+  let inp;
+  try {
+    out = statSync(outputPath);
+    inp = statSync(inputPath);
+  } catch {
+    return; // one of them does not exist: not the same file
+  }
+  if (out.isFile() && out.dev === inp.dev && out.ino === inp.ino) {
+    throw new EdgefitError('USAGE', `-o '${outputPath}' is the model being read (${inputPath}); write the report to another file`);
   }
 }
 
@@ -46,7 +74,7 @@ export function ensureFolder(dir: string, what: string): void {
       mkdirSync(d);
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'EEXIST') continue;
-      throw new EdgefitError('USAGE', `cannot write ${what}: cannot create folder ${d}: ${reason(e)}`);
+      throw new EdgefitError('USAGE', `cannot write ${what}: cannot create folder ${d}: ${writeFailureReason(e)}`);
     }
   }
 }
@@ -57,6 +85,6 @@ export function writeOutputFile(path: string, data: string | Uint8Array, what = 
   try {
     writeFileSync(path, data);
   } catch (e) {
-    throw new EdgefitError('USAGE', `cannot write ${what}: ${reason(e)}`);
+    throw new EdgefitError('USAGE', `cannot write ${what}: ${writeFailureReason(e)}`);
   }
 }

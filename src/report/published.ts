@@ -12,6 +12,7 @@ import { benchmarkedInputDtype } from '../targets/calibration/model-sources.ts';
 import { featureFileName, type FeatureRecord } from '../targets/calibration/feature-store.ts';
 import { weightFormsByRowId, type WeightsForm } from '../targets/calibration/weight-forms.ts';
 import { mpuCpuPath } from '../targets/latency/runtime-path.ts';
+import { toolWords } from '../targets/latency/engine-words.ts';
 import { builtinProfiles } from '../targets/resolve.ts';
 import type { FigureSource, PublishedFigure } from './types.ts';
 
@@ -134,7 +135,7 @@ export function findPublishedFigures(query: PublishedQuery, dataDir = DATA_DIR):
 /** One published figure of a table row (`value`: the row's `metric` column in our unit), with what it was measured on. */
 function figureOfRow({ table, row: r }: { table: string; row: Record<string, string> }, metric: PublishedFigure['metric'], value: number, size: InputSize, dataDir: string, names: Map<string, string>): PublishedFigure {
   const resolution = size.h === size.w ? size.h : undefined;
-  const tool = r.tool_version ? `, ${r.tool_version}` : '';
+  const tool = r.tool_version ? `, ${toolWords(r.tool_version)}` : '';
   const inputDtype = metric === 'activationRamBytes' ? benchmarkedInputDtype(r.model_file || r.stand_in_ref || '') : undefined;
   const cpuPath = metric === 'latencyMs' && table === 'mpu' && r.engine === 'a7' ? publishedCpuPath(dataDir, r.stand_in_ref, r.tool_version) : undefined;
   const weightsForm = metric === 'weightsFlashBytes' ? weightFormRows(dataDir).get(r.row_id ?? '') : undefined;

@@ -168,7 +168,8 @@ function neuralArtBuffers(a: Analysis): NpuBuffer[] {
     if (skipped.has(t.name)) continue;
     const r = root(t.name);
     const first = t.producer < 0 || skipped.has(a.layers[t.producer]?.inputs[0] ?? '') ? 0 : t.producer;
-    const end = t.isGraphOutput ? last : Math.max(first, ...t.consumers);
+    let end = t.isGraphOutput ? last : first;
+    if (!t.isGraphOutput) for (const c of t.consumers) if (c > end) end = c; // a loop: spreading 10^5 consumers into Math.max overflows the stack
     const b = byRoot.get(r);
     if (b) (b.first = Math.min(b.first, first)), (b.last = Math.max(b.last, end));
     else byRoot.set(r, { bytes: tensors.get(r)!.bytes, first, last: end });

@@ -8,7 +8,7 @@ import { LAYER_OPS } from '../layer-ops.ts';
 import { searchBestSchedule } from './best-schedule.ts';
 import { GreedyBySizePlanner } from './greedy-by-size.ts';
 import { LinearFirstFitPlanner } from './linear-first-fit.ts';
-import { assembleLiveness, computeLiveness, fusedConvPoolPairs, livenessLowerBoundBytes, livenessSkeleton, type FuseConvPoolRule, type Liveness, type LivenessSkeleton } from './liveness.ts';
+import { assembleLiveness, checkSkeletonLiveBuffers, computeLiveness, fusedConvPoolPairs, livenessLowerBoundBytes, livenessSkeleton, type FuseConvPoolRule, type Liveness, type LivenessSkeleton } from './liveness.ts';
 import { defaultSchedule, assertValidSchedule } from './schedule.ts';
 import type { ScratchEngineName } from './scratch-rules.ts';
 import { StPlanner, stExecutionOrder } from './st-plan.ts';
@@ -150,15 +150,58 @@ interface PlanningMemo {
    * Pool sizes, one map for every plan: the st plan's (planMemory / planStPeakBytes, `stPeakKey`) and other plans'
    * (memoisedPeakBytes: st4x-plan.ts's lite pool) by their caller's key (undefined: that plan has no pool).
    */
-  peakBytes: Map<string, number | undefined>;
+  peakBytes: Map<string, Memoised<number | undefined>>;
   /** Livenesses other plans assemble (memoisedLiveness: st4x-plan.ts's lite liveness), by their caller's key. */
-  livenesses: Map<string, Liveness>;
+  livenesses: Map<string, Memoised<Liveness>>;
   /** ST's execution order on the model's own schedule (stScheduleFor), and whether it moved a layer. */
   stSchedule?: number[];
   stScheduleMoved?: boolean;
 }
 
 const MEMO = new WeakMap<Analysis, PlanningMemo>();
+
+/**
+ * A memoised result and the skeletons it was planned from. The live-buffer cap (live-buffer-cap.ts) is checked when a
+ * skeleton is built; the cap in force may be lower when the result is reused (a model planned under a raised
+ * --max-live-buffers, then under the default), so each reuse checks those skeletons again and refuses as a fresh
+ * analysis would.
+ */
+interface Memoised<T> {
+  value: T;
+  uses: SkeletonUse[];
+}
+
+/** A skeleton and the analysis (or lite view) it was built on, whose layer names the refusal gives. */
+interface SkeletonUse {
+  skeleton: LivenessSkeleton;
+  planned: Analysis;
+}
+
+/** The skeleton uses of each memoised computation now running (innermost last); planning is synchronous. */
+const recording: SkeletonUse[][] = [];
+
+/** Checks `uses` against the cap in force and records them for every memoised computation running. */
+function useSkeletons(uses: readonly SkeletonUse[]): void {
+  for (const u of uses) checkSkeletonLiveBuffers(u.skeleton, u.planned);
+  for (const frame of recording) for (const u of uses) frame.push(u);
+}
+
+/** Runs `compute`, returning its value and the skeletons it used (skeletonFor, reused memo entries). */
+function recordUses<T>(compute: () => T): Memoised<T> {
+  const uses: SkeletonUse[] = [];
+  recording.push(uses);
+  try {
+    return { value: compute(), uses };
+  } finally {
+    recording.pop();
+  }
+}
+
+/** A memo entry's value after checking its skeletons against the cap in force (useSkeletons); undefined when absent. */
+function reuse<T>(entry: Memoised<T> | undefined): Memoised<T> | undefined {
+  if (entry) useSkeletons(entry.uses);
+  return entry;
+}
 
 function memoFor(analysis: Analysis): PlanningMemo {
   let m = MEMO.get(analysis);
@@ -215,7 +258,11 @@ function skeletonFor(
   view?: { analysis: Analysis; key: string },
 ): LivenessSkeleton {
   const planned = view?.analysis ?? analysis;
-  if (!memo) return livenessSkeleton(planned, schedule, opts);
+  if (!memo) {
+    const built = livenessSkeleton(planned, schedule, opts);
+    useSkeletons([{ skeleton: built, planned }]);
+    return built;
+  }
   let fuse: FuseConvPoolRule = opts.fuseConvPool ?? false;
   if (fuse) {
     const pairsKey = `${view?.key ?? ''}|${stOrder}|${fuse}`;
@@ -226,6 +273,7 @@ function skeletonFor(
   const key = `${view ? `${view.key}|` : ''}${opts.allocateIo}|${!!opts.splitPads}|${fuse}|${stOrder}`;
   let sk = memo.skeletons.get(key);
   if (!sk) memo.skeletons.set(key, (sk = livenessSkeleton(planned, schedule, { ...opts, fuseConvPool: fuse })));
+  useSkeletons([{ skeleton: sk, planned }]);
   return sk;
 }
 
@@ -256,11 +304,12 @@ export function memoisedLiveness(analysis: Analysis, key: string, compute: () =>
   return schedule ? compute() : memoised(memoFor(analysis).livenesses, key, compute);
 }
 
-function memoised<T>(table: Map<string, T>, key: string, compute: () => T): T {
-  if (table.has(key)) return table.get(key)!;
-  const value = compute();
-  table.set(key, value);
-  return value;
+function memoised<T>(table: Map<string, Memoised<T>>, key: string, compute: () => T): T {
+  const known = reuse(table.get(key));
+  if (known) return known.value;
+  const entry = recordUses(compute);
+  table.set(key, entry);
+  return entry.value;
 }
 
 /**
@@ -346,17 +395,19 @@ export function planStPeakBytes(analysis: Analysis, opts: MemoryOptions = {}): n
   const fuseConvPool = opts.stFuseConvPool ?? true;
   const memo = opts.schedule ? undefined : memoFor(analysis);
   const key = stPeakKey(scratchEngine, allocateIo, alignmentBytes, splitPads, fuseConvPool);
-  const known = memo?.peakBytes.get(key);
-  if (known !== undefined) return known;
-  const schedule = checkedSchedule(analysis, opts.schedule, memo);
-  const stSchedule = stScheduleFor(analysis, schedule, opts.schedule !== undefined, memo);
-  const skeleton = skeletonFor(analysis, stSchedule, memo, { allocateIo, splitPads, fuseConvPool }, stSchedule !== schedule);
-  // runPlanner's peakBytes is the planner's arena; the per-buffer report is not needed here.
-  const planner = new StPlanner({ alignmentBytes });
-  loadPlanner(assembleLiveness(skeleton, analysis, scratchFunction(scratchEngine)), planner);
-  const peak = planner.arenaBytes();
-  memo?.peakBytes.set(key, peak);
-  return peak;
+  const known = reuse(memo?.peakBytes.get(key));
+  if (known && known.value !== undefined) return known.value;
+  const planned = recordUses(() => {
+    const schedule = checkedSchedule(analysis, opts.schedule, memo);
+    const stSchedule = stScheduleFor(analysis, schedule, opts.schedule !== undefined, memo);
+    const skeleton = skeletonFor(analysis, stSchedule, memo, { allocateIo, splitPads, fuseConvPool }, stSchedule !== schedule);
+    // runPlanner's peakBytes is the planner's arena; the per-buffer report is not needed here.
+    const planner = new StPlanner({ alignmentBytes });
+    loadPlanner(assembleLiveness(skeleton, analysis, scratchFunction(scratchEngine)), planner);
+    return planner.arenaBytes();
+  });
+  memo?.peakBytes.set(key, planned);
+  return planned.value;
 }
 
 export function planMemory(analysis: Analysis, opts: MemoryOptions = {}): MemoryReport | undefined {
@@ -378,7 +429,10 @@ export function planMemory(analysis: Analysis, opts: MemoryOptions = {}): Memory
   const stSkeleton = splitPads || fuseConvPool || reordered ? skeletonFor(analysis, stSchedule, memo, { allocateIo, splitPads, fuseConvPool }, reordered) : undefined;
   const stLiveness = stSkeleton ? assembleLiveness(stSkeleton, analysis, scratchBytes) : liveness;
   const st = runPlanner(analysis, stLiveness, new StPlanner({ alignmentBytes }), alignmentBytes);
-  memo?.peakBytes.set(stPeakKey(scratchEngine, allocateIo, alignmentBytes, splitPads, fuseConvPool), st.peakBytes);
+  if (memo) {
+    const stPlanned = stSkeleton ?? skeletonFor(analysis, schedule, memo, { allocateIo });
+    memo.peakBytes.set(stPeakKey(scratchEngine, allocateIo, alignmentBytes, splitPads, fuseConvPool), { value: st.peakBytes, uses: [{ skeleton: stPlanned, planned: analysis }] });
+  }
   const greedy = runPlanner(analysis, liveness, new GreedyBySizePlanner({ alignmentBytes }), alignmentBytes);
   const linear = runPlanner(analysis, liveness, new LinearFirstFitPlanner({ alignmentBytes }), alignmentBytes);
 

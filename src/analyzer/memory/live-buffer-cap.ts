@@ -9,8 +9,8 @@
  * computed deep inside every planner and every target's activation figure, so the cap travels with the call, not
  * through each planner's options. The scope follows `fn`'s async continuations (AsyncLocalStorage), so an async
  * command (report) keeps it and nothing leaks to the next call. The cap is checked when an analysis's liveness is
- * computed; planning memoises that liveness with the analysis (memory/index.ts), so a later call on the same
- * analysis reuses it whatever the cap then (the cost the cap guards against is already paid).
+ * computed and again whenever planning reuses what it memoised with the analysis (memory/index.ts): a model planned
+ * under a raised cap and planned again under a lower one is refused, as it would be on a fresh analysis.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { EdgefitError } from '../errors.ts';
@@ -63,11 +63,18 @@ export function peakLiveBuffers(buffers: readonly LiveBuffer[]): { count: number
   return best;
 }
 
-/** Refuses a liveness with more buffers live at one step than the cap in force; `where(step)` names the model and the layer run there. */
-export function checkLiveBufferCount(buffers: readonly LiveBuffer[], where: (step: number) => string): void {
+/**
+ * Refuses a liveness with more buffers live at one step than the cap in force; `where(step)` names the model and the
+ * layer run there; `peakOf` counts them (peakLiveBuffers; a caller that checks one list again may pass a memo of it).
+ */
+export function checkLiveBufferCount(
+  buffers: readonly LiveBuffer[],
+  where: (step: number) => string,
+  peakOf: (buffers: readonly LiveBuffer[]) => { count: number; step: number } = peakLiveBuffers,
+): void {
   const cap = liveBufferCap();
   if (buffers.length <= cap) return;
-  const peak = peakLiveBuffers(buffers);
+  const peak = peakOf(buffers);
   if (peak.count <= cap) return;
   throw new EdgefitError(
     'LIMIT',

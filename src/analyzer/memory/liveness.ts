@@ -26,7 +26,7 @@ import {
 import type { OverlapBounds } from './overlap-rules.ts';
 import { residentBytesPerStep } from './resident-bytes.ts';
 import type { BufferKind, LiveBuffer } from './types.ts';
-import { checkLiveBufferCount } from './live-buffer-cap.ts';
+import { checkLiveBufferCount, peakLiveBuffers } from './live-buffer-cap.ts';
 
 export interface BufferOverlap {
   /** Indices into `Liveness.buffers`. */
@@ -399,9 +399,30 @@ export function livenessSkeleton(analysis: Analysis, schedule: readonly number[]
     if (pad || overlaps.length > 0 || scratchAfter !== undefined) positions[pos] = { pad, overlaps, scratchAfter };
   }
 
-  checkLiveBufferCount(buffers, (step) => `${analysis.model.path}: at step ${step} (layer '${layers[steps[step]!]?.name ?? '?'}')`);
-  return { schedule, steps, stepOf, baseBuffers: buffers, positions, savingBytes, fusedPairCount: fusedPoolOf.size, inputBytes, outputBytes, ioInPool: allocateIo };
+  const skeleton: LivenessSkeleton = { schedule, steps, stepOf, baseBuffers: buffers, positions, savingBytes, fusedPairCount: fusedPoolOf.size, inputBytes, outputBytes, ioInPool: allocateIo };
+  checkSkeletonLiveBuffers(skeleton, analysis);
+  return skeleton;
 }
+
+/**
+ * Refuses a skeleton with more buffers live at one step than the cap in force (live-buffer-cap.ts), naming the model
+ * and the layer run there. livenessSkeleton checks the skeleton it builds; memory/index.ts checks again each time a
+ * memoised skeleton, or a figure planned from one, is reused, so a lower cap in force later still refuses it.
+ */
+export function checkSkeletonLiveBuffers(skeleton: LivenessSkeleton, analysis: Analysis): void {
+  checkLiveBufferCount(
+    skeleton.baseBuffers,
+    (step) => `${analysis.model.path}: at step ${step} (layer '${analysis.layers[skeleton.steps[step]!]?.name ?? '?'}')`,
+    (buffers) => {
+      let peak = SKELETON_PEAKS.get(skeleton);
+      if (!peak) SKELETON_PEAKS.set(skeleton, (peak = peakLiveBuffers(buffers)));
+      return peak;
+    },
+  );
+}
+
+/** The most buffers live at one step of each skeleton checked (a skeleton is not modified after livenessSkeleton). */
+const SKELETON_PEAKS = new WeakMap<LivenessSkeleton, { count: number; step: number }>();
 
 /**
  * The liveness of a skeleton with the given kernel scratch sizes: the activation buffers, then per schedule

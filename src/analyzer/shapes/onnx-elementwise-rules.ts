@@ -25,7 +25,8 @@ function input0DType(ctx: ShapeContext): DType {
  * Broadcast over all present inputs; output dtype from `dtypeOf` (default: input 0). Operands of one shape (the
  * activations of a SiLU's Mul, a residual Add) give the first one's shape array back, shared (see infer.ts).
  */
-function broadcasting(fold?: (dtype: DType) => (...xs: number[]) => number, dtypeOf: (ctx: ShapeContext) => DType = input0DType): ShapeRule {
+/** `pairwise`: `fold` is binary and folds any number of operands from the left (foldBroadcast; variadic ops). */
+function broadcasting(fold?: (dtype: DType) => (...xs: number[]) => number, dtypeOf: (ctx: ShapeContext) => DType = input0DType, pairwise = false): ShapeRule {
   return (ctx) => {
     const inputs = ctx.inputs;
     if (inputs.length === 2) {
@@ -53,7 +54,7 @@ function broadcasting(fold?: (dtype: DType) => (...xs: number[]) => number, dtyp
     if (!fold) return [tensor(dtype, shape)];
     const x0 = req(ctx, 0);
     // the fold function only for operands that all carry values (foldBroadcast gives none otherwise)
-    return [tensor(dtype, shape, allValues ? foldBroadcast(ins, shape, fold(x0.dtype)) : undefined)];
+    return [tensor(dtype, shape, allValues ? foldBroadcast(ins, shape, fold(x0.dtype), pairwise) : undefined)];
   };
 }
 
@@ -136,9 +137,10 @@ const binaryRules: Record<string, ShapeRule> = {
   Pow: broadcasting(() => (a, b) => a ** b),
   Mod: broadcasting(),
   BitShift: broadcasting(),
-  Max: broadcasting(() => (...xs) => Math.max(...xs)),
-  Min: broadcasting(() => (...xs) => Math.min(...xs)),
-  Sum: broadcasting(() => (...xs) => xs.reduce((a, b) => a + b, 0)),
+  // variadic: folded pairwise (a node may have 10^5 operands)
+  Max: broadcasting(() => (a, b) => Math.max(a, b), input0DType, true),
+  Min: broadcasting(() => (a, b) => Math.min(a, b), input0DType, true),
+  Sum: broadcasting(() => (a, b) => a + b, input0DType, true),
   Mean: broadcasting(),
   Equal: broadcasting(() => (a, b) => truthy(a === b), bool),
   Less: broadcasting(() => (a, b) => truthy(a < b), bool),

@@ -157,11 +157,17 @@ function broadcastStrides(shape: number[], outShape: number[]): number[] {
   return strides;
 }
 
-/** Applies `fn` elementwise over broadcast small values; undefined when any value is missing or the result is large. */
+/**
+ * Applies `fn` elementwise over broadcast small values; undefined when any value is missing or the result is large.
+ * `pairwise` (the variadic Max, Min, Sum): `fn` is binary and applied from the left over the operands, fn(fn(a, b), c) …,
+ * one operand given back as it is; a spread of one argument per operand overflowed the call stack on a node with 10^5
+ * inputs. Otherwise `fn` takes every operand at once (fixed-arity ops: Add, Where …).
+ */
 export function foldBroadcast(
   inputs: (TensorType | undefined)[],
   outShape: number[],
   fn: (...xs: number[]) => number,
+  pairwise = false,
 ): number[] | undefined {
   const n = product(outShape);
   if (n > MAX_VALUE_ELEMENTS) return undefined;
@@ -170,13 +176,21 @@ export function foldBroadcast(
   const strides = ts.map((t) => broadcastStrides(t.shape, outShape));
   const out = new Array<number>(n);
   const idx = filled(outShape.length, 0);
+  const operand = (j: number): number => {
+    let off = 0;
+    for (let d = 0; d < idx.length; d++) off += idx[d]! * strides[j]![d]!;
+    return ts[j]!.value![off]!;
+  };
   for (let k = 0; k < n; k++) {
-    const args = ts.map((t, j) => {
-      let off = 0;
-      for (let d = 0; d < idx.length; d++) off += idx[d]! * strides[j]![d]!;
-      return t.value![off]!;
-    });
-    out[k] = fn(...args);
+    if (pairwise) {
+      let acc = operand(0);
+      for (let j = 1; j < ts.length; j++) acc = fn(acc, operand(j));
+      out[k] = acc;
+    } else {
+      const args = new Array<number>(ts.length);
+      for (let j = 0; j < ts.length; j++) args[j] = operand(j);
+      out[k] = fn(...args);
+    }
     for (let d = idx.length - 1; d >= 0; d--) {
       if (++idx[d]! < outShape[d]!) break;
       idx[d] = 0;

@@ -10,7 +10,7 @@ import { addModelOptions, withPlanningCaps, loadModelForCli, type ModelCliOption
 import { planMemory, type MemoryReport } from '../../analyzer/memory/index.ts';
 import { renderMemorySummary } from '../format/memory-summary.ts';
 import { analysisToJson, stPeakBytes } from '../format/analysis-json.ts';
-import { formatBytesExact, formatCompact, formatCount, formatShape, truncateLeft } from '../format/numbers.ts';
+import { formatBytesExact, formatCompact, formatCount, formatShape, truncateLeft, truncateRight } from '../format/numbers.ts';
 import { renderKeyValues, renderTable, wrapText } from '../format/table.ts';
 import { safeOutput } from '../format/safe-text.ts';
 
@@ -71,14 +71,22 @@ function wideLayerTable(a: Analysis): string {
   return renderTable(columnsOf(), a.layers.map((l) => layerCells(l, truncateLeft(l.name, 40), l.outputShapes.map(formatShape).join(', '))));
 }
 
-/** Characters the name column keeps before an unknown op's label wraps (narrowLayerTable). */
+/** Characters the name column keeps before the op column wraps or shortens an unknown op's label (narrowLayerTable). */
 const NAME_MIN = 16;
+/**
+ * Characters an unknown op's label keeps however tight the table (narrowLayerTable): "CustomAtt…" still says what it
+ * is, and "(unknown)" (9) stays whole. An unknown op type is any string the file holds (21 letters and more); our own
+ * labels ("DepthwiseConv+relu6", "Activation:sigmoid") are few and short and are never cut.
+ */
+const UNKNOWN_OP_MIN = 10;
 
 /**
  * The layer table within ANALYZE_TABLE_COLUMNS: the numeric columns keep their widths; the rest goes to the output
  * shapes (several shapes wrap over lines, a shape is never split), the name (its informative tail kept, as --wide
- * does past 40 characters) and the op (an unknown op's label "ZipMap (unknown)" may wrap at its space so the name
- * keeps NAME_MIN characters). A table whose fixed columns alone are wider stays as narrow as they allow.
+ * does past 40 characters) and the op. The op column is at least as wide as the longest word of our own op labels;
+ * an unknown op's label ("ZipMap (unknown)") wraps at its spaces and a word longer than the column is cut with an
+ * ellipsis ("CustomAtt…", down to UNKNOWN_OP_MIN characters) before the name goes below NAME_MIN characters. A table
+ * whose fixed columns alone are wider stays as narrow as they allow.
  */
 function narrowLayerTable(a: Analysis): string {
   const shapes = a.layers.map((l) => l.outputShapes.map(formatShape));
@@ -89,7 +97,8 @@ function narrowLayerTable(a: Analysis): string {
   const fixed = LAYER_HEADERS.reduce((sum, _, i) => (i === NAME || i === SHAPE || i === OP ? sum : sum + widest(i)), borders);
   // a wrapped shape line keeps its comma: "1x16x160x160,"
   const oneShape = shapes.reduce((w, ss) => ss.reduce((v, x, i) => Math.max(v, x.length + (i < ss.length - 1 ? 1 : 0)), w), LAYER_HEADERS[SHAPE]!.length);
-  const opWords = cells.reduce((w, c) => c[OP]!.split(' ').reduce((v, word) => Math.max(v, word.length), w), LAYER_HEADERS[OP]!.length);
+  // an unknown op's words count up to UNKNOWN_OP_MIN characters: past that its label is cut, not the name
+  const opWords = cells.reduce((w, c, k) => c[OP]!.split(' ').reduce((v, word) => Math.max(v, a.layers[k]!.unknown ? Math.min(word.length, UNKNOWN_OP_MIN) : word.length), w), LAYER_HEADERS[OP]!.length);
   const room = ANALYZE_TABLE_COLUMNS - fixed;
   const nameNeed = Math.min(widest(NAME), NAME_MIN);
   const opWidth = Math.max(opWords, Math.min(widest(OP), room - oneShape - nameNeed));
@@ -99,7 +108,10 @@ function narrowLayerTable(a: Analysis): string {
     columnsOf(),
     a.layers.map((l, k) => {
       const row = layerCells(l, truncateLeft(l.name, nameWidth), wrapText(shapes[k]!.join(', '), shapeWidth));
-      row[OP] = wrapText(row[OP]!, opWidth);
+      row[OP] = wrapText(row[OP]!, opWidth)
+        .split('\n')
+        .map((line) => truncateRight(line, opWidth))
+        .join('\n');
       return row;
     }),
   );
@@ -128,7 +140,10 @@ export function renderAnalysis(a: Analysis, memory?: MemoryReport, opts: { wide?
   parts.push('', 'Totals', renderKeyValues(totals));
   const mem = renderMemory(memory);
   if (mem) parts.push('', mem);
-  if (a.warnings.length > 0) parts.push('', `Warnings (${a.warnings.length})`, ...a.warnings.map((w) => `- ${w}`));
+  if (a.warnings.length > 0) {
+    parts.push('', `Warnings (${a.warnings.length})`);
+    for (const w of a.warnings) parts.push(`- ${w}`); // a loop: a model's 10^5 warnings spread into push overflow the stack
+  }
   if (banner) parts.push('', banner);
   return parts.join('\n');
 }

@@ -11,6 +11,7 @@ import { calibrate, CALIBRATION_ERROR_PATH, QUANTITIES, writeCalibrationError, t
 import { NARROW_TABLE_COLUMNS, wrapNote } from '../format/fit-table.ts';
 import { renderTable, wrapText } from '../format/table.ts';
 import { signedPct } from './targets.ts';
+import { toolWords } from '../../targets/latency/engine-words.ts';
 
 const LABEL = { latency: 'latency', activationRam: 'activation RAM', weightsFlash: 'weights flash', runtimeRam: 'runtime RAM', codeFlash: 'code flash' } as const;
 
@@ -22,15 +23,16 @@ function cell(e: QuantityError, sep = ' '): string {
 }
 
 /** The default table's widths (padding included): 7 columns + 8 borders = NARROW_TABLE_COLUMNS at most, as check's. */
-const NARROW_WIDTHS = { target: 18, tool: 18, quantity: 14 };
+const NARROW_WIDTHS = { target: 18, tool: 19, quantity: 14 };
 
 /**
  * The tool version a target's row was fitted on: the latency's, or, where latency is too thin to have one
- * (the U5), the memory quantities' — a blank cell read as "no tool".
+ * (the U5), the memory quantities' — a blank cell read as "no tool". As the calibration data spells it
+ * ("stedgeai-4.0"), or as `words` puts it (the table: toolWords, ST's names, "STEdgeAI Core 4.0").
  */
-export function toolOf(errors: Record<(typeof QUANTITIES)[number], QuantityError>): string {
+export function toolOf(errors: Record<(typeof QUANTITIES)[number], QuantityError>, words: (toolVersion: string) => string = (v) => v): string {
   const versions = [...new Set(QUANTITIES.map((q) => errors[q].toolVersion).filter((v): v is string => Boolean(v)))];
-  return versions.join(', ') || '—';
+  return versions.map(words).join(', ') || '—';
 }
 
 export function registerCalibrate(program: Command): void {
@@ -54,7 +56,7 @@ export function registerCalibrate(program: Command): void {
         return;
       }
       // the default table puts each cell's counts on a second line and wraps the notes; --wide is the old layout
-      const rows = report.targets.map((t) => [t.name, toolOf(t.errors), ...QUANTITIES.map((q) => cell(t.errors[q], opts.wide ? ' ' : '\n'))]);
+      const rows = report.targets.map((t) => [t.name, toolOf(t.errors, toolWords), ...QUANTITIES.map((q) => cell(t.errors[q], opts.wide ? ' ' : '\n'))]);
       const columns = [
         { header: 'target', width: NARROW_WIDTHS.target },
         { header: 'tool', width: NARROW_WIDTHS.tool },

@@ -14,7 +14,7 @@ import { writeReport } from '../../report/write.ts';
 import { buildZooModel } from '../../zoo/index.ts';
 import { NARROW_TABLE_COLUMNS } from '../format/fit-table.ts';
 import { renderTable, wrapText } from '../format/table.ts';
-import { ensureFolder, writeOutputFile } from '../output-file.ts';
+import { ensureFolder, outputPathOption, writeOutputFile } from '../output-file.ts';
 
 export const DEMO_NETWORK = 'st_efficientnet_lc_v1';
 export const DEMO_RESOLUTIONS = [128, 224] as const;
@@ -112,7 +112,7 @@ export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description('Build ST EfficientNet LC v1 at 128 and 224 px, check every STM32 target, and write an HTML report')
-    .option('-o, --output <file>', 'where to write the report', join('reports', `demo-${DEMO_NETWORK}.html`))
+    .option('-o, --output <file>', 'where to write the report', outputPathOption, join('reports', `demo-${DEMO_NETWORK}.html`))
     .option('--models-dir <dir>', 'where to write the built ONNX models', join('reports', 'demo-models'))
     .action(async (opts: DemoCliOptions) => {
       const input = await buildDemoInput(opts.modelsDir ?? join('reports', 'demo-models'));

@@ -12,6 +12,7 @@ import { renderReport } from '../../report/render.ts';
 import { writeReport } from '../../report/write.ts';
 import { uniqueTargets } from '../target-list.ts';
 import { safeOutput } from '../format/safe-text.ts';
+import { outputPathOption, refuseOverwritingInput } from '../output-file.ts';
 
 interface ReportCliOptions extends ModelCliOptions {
   target?: string[];
@@ -36,15 +37,17 @@ export function registerReport(program: Command): void {
     .argument('<model>', 'model file (.onnx or .tflite)')
     .option('-t, --target <name|profile.json>', 'target board/series as ST prints it, or a profile file (repeatable; default: every built-in board)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--resolutions <list>', 'also re-analyse at these square input sizes, e.g. 96,128,160,192,224')
-    .option('-o, --output <file>', 'where to write the HTML (default: reports/<model>.html)');
+    .option('-o, --output <file>', 'where to write the HTML (default: reports/<model>.html)', outputPathOption);
   addModelOptions(cmd).action((modelPath: string, opts: ReportCliOptions) => withPlanningCaps(opts, async () => {
       const resolutions = opts.resolutions !== undefined ? parseResolutions(opts.resolutions) : undefined;
+      const output = opts.output ?? defaultReportPath(modelPath);
+      refuseOverwritingInput(output, modelPath);
       // ST's own benchmarked files (named row by row in data/published) get their published figures beside ours
       const published = publishedQueryForFile(modelPath);
       const { model, inputShapes } = loadModelForCli(modelPath, opts);
       const targets = opts.target && uniqueTargets(opts.target); // an unknown --target fails here, before any analysis
       const input = await buildReportInput(modelPath, { targets, resolutions, model, inputShapes, ...(published ? { published } : {}) });
-      const written = writeReport(opts.output ?? defaultReportPath(modelPath), renderReport(input));
+      const written = writeReport(output, renderReport(input));
       process.stdout.write(`report written: ${written.path}\n${written.url}\n`);
       // sizes of the sweep the file's shapes do not follow: the report says so under its sweep, and so does the exit code
       for (const f of input.sweepFailures ?? []) process.stderr.write(safeOutput(`edgefit: not in the report: ${f.message}\n`));

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { EdgefitError } from '../../analyzer/errors.ts';
 import { buildZooModel, listNetworks, ZOO_IO_VALUES, type ZooIo, type ZooResolution } from '../../zoo/index.ts';
 import { formatBytesExact } from '../format/numbers.ts';
-import { writeOutputFile } from '../output-file.ts';
+import { outputPathOption, writeOutputFile } from '../output-file.ts';
 
 function numberOption(flag: string, integer: boolean) {
   return (value: string): number => {
@@ -97,6 +97,6 @@ export function registerZoo(program: Command): void {
     .option('--w4 <percent>', 'store this share of the weight count as INT4, largest tensors first (opset 21)', numberOption('--w4', false))
     .option('--io <types>', `graph input/output: float (ST's QDQ ONNX, default), int8 (int8 in and out), uint8 (uint8 in, float out, as ST's int8 TFLite files)`, ioOption)
     .option('--seed <n>', 'seed of the random weights', numberOption('--seed', true))
-    .option('-o, --output <file>', 'output .onnx path (default: <name>.onnx)')
+    .option('-o, --output <file>', 'output .onnx path (default: <name>.onnx)', outputPathOption)
     .action((net: string, flags: BuildFlags) => build(net, flags));
 }

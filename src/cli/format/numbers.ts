@@ -57,6 +57,11 @@ export function formatShape(shape: readonly number[]): string {
   return shape.length === 0 ? 'scalar' : shape.join('x');
 }
 
+/** Long labels keep their head: "CustomAttentionKe…" (an op type: its start says what it is). */
+export function truncateRight(s: string, max: number): string {
+  return s.length <= max ? s : `${s.slice(0, Math.max(0, max - 1))}…`;
+}
+
 /** Long names keep their informative tail: "…/model.22/cv3.2/conv/Conv". */
 export function truncateLeft(s: string, max: number): string {
   return s.length <= max ? s : `…${s.slice(s.length - max + 1)}`;

@@ -370,8 +370,13 @@
     var plan = data.memory.plans.find(function (p) { return p.name === name; });
     if (!plan) return;
     if (bufferChart) bufferChart.destroy();
-    var minX = Math.min.apply(null, plan.buffers.map(function (b) { return b.firstStep; }));
-    var maxX = Math.max.apply(null, plan.buffers.map(function (b) { return b.lastStep; }));
+    // a loop, not Math.min.apply: one argument per buffer overflows the call stack on 100,000-layer models
+    var minX = Infinity;
+    var maxX = -Infinity;
+    plan.buffers.forEach(function (b) {
+      if (b.firstStep < minX) minX = b.firstStep;
+      if (b.lastStep > maxX) maxX = b.lastStep;
+    });
     bufferChart = new Chart(c, {
       type: 'scatter',
       data: {

@@ -32,12 +32,14 @@ export function latencyModelWords(key: string): string {
 }
 
 /**
- * A tool version as ST names the tool, for notes: "stedgeai-4.0" → "STEdgeAI 4.0", "cubeai-8.1" → "STM32Cube.AI 8.1",
- * "x-linux-ai-6.1.0" → "X-LINUX-AI 6.1.0"; anything else unchanged.
+ * A tool version as ST names the tool, for notes and tables: "stedgeai-4.0" → "STEdgeAI Core 4.0", "cubeai-8.1" →
+ * "STM32Cube.AI 8.1", "x-linux-ai-6.1.0" → "X-LINUX-AI 6.1.0"; anything else unchanged. The names ST's benchmark
+ * tables print ("STEdgeAI Core version", "STM32Cube.AI 8.1.0", "X-LINUX-AI v6.1.0": ../shared/calibration/README.md
+ * and raw/).
  */
 export function toolWords(toolVersion: string): string {
   return toolVersion
-    .replace(/^stedgeai-/, 'STEdgeAI ')
+    .replace(/^stedgeai-/, 'STEdgeAI Core ')
     .replace(/^cubeai-/, 'STM32Cube.AI ')
     .replace(/^x-linux-ai-/, 'X-LINUX-AI ');
 }
