@@ -176,10 +176,11 @@ export function isPerTensorInt8Dense(l: Layer): boolean {
 }
 
 /**
- * liteHybridCount of the same graph with every int8 dense layer quantized per channel: the benchmarked export of a
- * stand-in that differs from it only so (the zoo 4.x fft MobileNets: data/published/zoo-4x-file-identity.json
- * `benchmarkedExport`, docs/targets.md "Session 12: runtime RAM of the fft rows"). Undefined when the graph has no
- * per-tensor int8 dense layer (the count would be `lite`'s).
+ * liteHybridCount of the same graph with every int8 dense layer quantized per channel: the hybrid objects of the zoo
+ * 4.x fft MobileNets' exports (data/published/zoo-4x-file-identity.json `benchmarkedExport`, docs/targets.md "Session
+ * 12: runtime RAM of the fft rows"). Calibration computes those rows on the export's own features since padfft12
+ * (its PADs folded too, calibration/benchmarked-exports.ts), whose `lite` equals this count (tested). Undefined when
+ * the graph has no per-tensor int8 dense layer (the count would be `lite`'s).
  */
 function litePerChannelDenseCount(a: Analysis, reasons: readonly (string | undefined)[], fused: Map<Layer, Layer>, folding: ConstantFolding): LiteHybridCount | undefined {
   let changed = false;

@@ -15,7 +15,6 @@ import type { TargetProfile } from '../profile-schema.ts';
 import { builtinProfiles } from '../resolve.ts';
 import { publishedRuntimeBytes, runtimeFitInput, runtimeRows } from '../runtime-copies.ts';
 import { fitRuntimeMemory, predictRuntimeBytes, type RuntimeMemoryFit } from '../runtime-memory.ts';
-import { runtimeRamFeatures } from './benchmarked-exports.ts';
 import { DATA_DIR, loadCalibrationRows, type CalibrationRow } from './dataset.ts';
 import { looByGroup, outcomeOf, summarizeErrors, type ErrorSummary, type LooOutcome } from './loo.ts';
 
@@ -190,7 +189,7 @@ export function runtimeLoo(rows: CalibrationRow[], quantity: 'runtimeRam' | 'cod
           const input = runtimeFitInput(train, quantity);
           return fitRuntimeMemory(quantity === 'runtimeRam' ? 'runtime-ram' : 'code-flash', version, input.rows, input.models);
         },
-        (fit: RuntimeMemoryFit, r) => predictRuntimeBytes(fit, quantity === 'runtimeRam' ? runtimeRamFeatures(r) : r.features!, r.engineKind),
+        (fit: RuntimeMemoryFit, r) => predictRuntimeBytes(fit, r.features!, r.engineKind),
         (r) => publishedRuntimeBytes(r, quantity)!,
       ),
     );

@@ -63,8 +63,8 @@ export interface CalibrationRow {
   /** Set when ST's weights figure of this row is its weight blob in the application form (weight-forms.ts). */
   weightsForm?: WeightsForm;
   /**
-   * Set when the file ST benchmarked is the stand-in changed in one known way (benchmarked-exports.ts): runtime RAM
-   * is counted on that export.
+   * Set when the file ST benchmarked is the stand-in changed in known ways (benchmarked-exports.ts): `features` are
+   * then that export's (every quantity is computed on it), `featuresRef` still names the stand-in file.
    */
   benchmarkedExport?: BenchmarkedExport;
   /** MPU tables: share of the time ST measured on the NPU (MP2), when published. */
@@ -177,7 +177,7 @@ export function loadCalibrationRows(opts: { dataDir?: string; profiles?: TargetP
   }
   markMemoryCopies(kept, dataDir);
   markWeightForms(kept, dataDir);
-  markBenchmarkedExports(kept, dataDir);
+  markBenchmarkedExports(kept, dataDir, store);
   return kept;
 }
 

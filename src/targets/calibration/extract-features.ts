@@ -19,6 +19,7 @@ import type { ZooBuildOptions, ZooIo } from '../../zoo/index.ts';
 import { modelFeatures } from '../model-features.ts';
 import { featureFileName, type FeatureRecord } from './feature-store.ts';
 import { parseCsv } from './csv.ts';
+import { benchmarkedExportAnalysis, benchmarkedExportsByStandIn, type BenchmarkedExport } from './benchmarked-exports.ts';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
 export const FEATURES_DIR = join(REPO, 'data/features');
@@ -44,7 +45,7 @@ function zooOptions(ref: string): { id: string; opts: ZooBuildOptions } {
   return { id: m[1]!, opts };
 }
 
-export async function extractOne(ref: string, sharedDir: string, analyze: AnalyzeFile): Promise<FeatureRecord> {
+export async function extractOne(ref: string, sharedDir: string, analyze: AnalyzeFile, exportOf?: BenchmarkedExport): Promise<FeatureRecord> {
   let path: string;
   let tmp: string | undefined;
   if (ref.startsWith('zoo:')) {
@@ -66,6 +67,7 @@ export async function extractOne(ref: string, sharedDir: string, analyze: Analyz
       fileBytes: bytes.length,
       analyzer: 'edgefit analyzeFile',
       features: modelFeatures(analysis, { withLitePeak: true }),
+      ...(exportOf ? { benchmarkedExport: { differs: exportOf, features: modelFeatures(benchmarkedExportAnalysis(analysis, exportOf), { withLitePeak: true }) } } : {}),
     };
   } finally {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
@@ -87,6 +89,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1
   const shared = resolve(process.argv[2] ?? join(REPO, '../shared'));
   const only = process.argv[3];
   const analyze = await analyzer();
+  const exports = benchmarkedExportsByStandIn(join(REPO, 'data'));
   let ok = 0;
   for (const ref of referencedModels()) {
     if (only && !ref.includes(only)) continue;
@@ -96,7 +99,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1
       continue;
     }
     try {
-      const rec = await extractOne(ref, shared, analyze);
+      const rec = await extractOne(ref, shared, analyze, exports.get(ref));
       writeFileSync(out, JSON.stringify(rec, null, 1) + '\n');
       ok++;
       console.log(`${ref}: ${rec.features.macs} MACs, ${rec.features.weightBytes} B weights, peak ${rec.features.activationPeakBytes} B (${rec.features.activationPeakSource})${rec.features.partial ? ' PARTIAL' : ''}`);

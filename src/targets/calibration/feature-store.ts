@@ -1,5 +1,6 @@
 /** The derived per-model feature files (data/features/<key>.json) and how they are named. */
 import type { ModelFeatures } from '../model-features.ts';
+import type { BenchmarkedExport } from './benchmarked-exports.ts';
 
 export interface FeatureRecord {
   ref: string;
@@ -8,6 +9,11 @@ export interface FeatureRecord {
   fileBytes: number;
   analyzer: string;
   features: ModelFeatures;
+  /**
+   * The features of the file ST benchmarked in this stand-in's place, when it is the stand-in changed in known ways
+   * (benchmarked-exports.ts, data/published/zoo-4x-file-identity.json): what the rows of that file are computed on.
+   */
+  benchmarkedExport?: { differs: BenchmarkedExport; features: ModelFeatures };
 }
 
 export function featureFileName(ref: string): string {
