@@ -176,24 +176,6 @@ export function isPerTensorInt8Dense(l: Layer): boolean {
 }
 
 /**
- * liteHybridCount of the same graph with every int8 dense layer quantized per channel: the hybrid objects of the zoo
- * 4.x fft MobileNets' exports (data/published/zoo-4x-file-identity.json `benchmarkedExport`, docs/targets.md "Session
- * 12: runtime RAM of the fft rows"). Calibration computes those rows on the export's own features since padfft12
- * (its PADs folded too, calibration/benchmarked-exports.ts), whose `lite` equals this count (tested). Undefined when
- * the graph has no per-tensor int8 dense layer (the count would be `lite`'s).
- */
-function litePerChannelDenseCount(a: Analysis, reasons: readonly (string | undefined)[], fused: Map<Layer, Layer>, folding: ConstantFolding): LiteHybridCount | undefined {
-  let changed = false;
-  const asPerChannel = reasons.map((why, i) => {
-    const l = a.layers[i]!;
-    if (l.kind === 'view' || folding.layers.has(l.index) || !isPerTensorInt8Dense(l)) return why;
-    changed = true;
-    return 'dense-per-channel';
-  });
-  return changed ? hybridCount(a, asPerChannel, fused, folding) : undefined;
-}
-
-/**
  * liteHybridCount with what its caller already has: `reasons[i]` = liteHybridReason(a.layers[i]) (views may be left
  * undefined), the fused conv + pool pairs (fusedConvPools) and the constant folding.
  */
@@ -295,11 +277,6 @@ export interface RuntimeObjectCounts {
   /** Output channels of per-channel quantized layers. */
   perChannelScales: number;
   lite: LiteHybridCount;
-  /**
-   * `lite` with every int8 dense layer quantized per channel (`litePerChannelDenseCount`): the runtime RAM of a
-   * benchmarked export that differs from this file only so. Present only when the file has a per-tensor int8 dense.
-   */
-  litePerChannelDense?: LiteHybridCount;
   /**
    * The entry points of ST's runtime library network.c references for this graph (`libraryFunctionsOf`), distinct,
    * sorted: the roots of what the linker keeps of the library (runtime-memory.ts counts their code).
@@ -583,14 +560,12 @@ export function runtimeObjectCounts(a: Analysis): RuntimeObjectCounts {
   if (constantOutputs) lite.library.add('forward_concat'); // the constant output's copy
   lite.calls += constantOutputs;
   const weightsDelta = liteFoldedWeightsDeltaBytes(a) + lite.floatWeightsDelta;
-  const perChannelDense = litePerChannelDenseCount(a, reasons, fused, folding);
   return {
     layers,
     activationTensors: acts.size,
     paramTensors,
     perChannelScales,
     lite: hybridCount(a, reasons, fused, folding),
-    ...(perChannelDense ? { litePerChannelDense: perChannelDense } : {}),
     libraryFunctions: [...lite.library].sort(),
     lutTables,
     liteCalls: lite.calls,
