@@ -232,6 +232,9 @@ const shared = {
 /** Ints per string in StringTable.entries: its hash, where its words start in the pool, its length in bytes. */
 const ENTRY = 4;
 
+/** Whether this host is little-endian (the pool's Int32Array then holds the file's bytes in their order). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
 /**
  * The strings one load decoded, keyed by their bytes (open addressing; a multiplicative hash over 4-byte
  * words, the slot taken from its top bits). A tensor name appears as a node output, then as one or more node
@@ -272,6 +275,8 @@ class StringTable {
    * they were read from is reused): a string being looked up is compared word against word with it.
    */
   private pool: Int32Array;
+  /** A DataView of `pool`'s buffer (8-byte comparisons). */
+  private poolView: DataView;
   private poolUsed = 0;
   /** A DataView of `viewOf` (the reader's current window), for reading 4 bytes at a time. */
   private view: DataView = new DataView(new ArrayBuffer(0));
@@ -319,6 +324,7 @@ class StringTable {
     this.slots = shared.slots;
     this.entries = shared.entries;
     this.pool = shared.pool;
+    this.poolView = new DataView(this.pool.buffer);
     this.wordKeys = shared.wordKeys.fill(0);
     this.wordIds = shared.wordIds;
     this.mask = size - 1;
@@ -442,6 +448,15 @@ class StringTable {
         // the kept string's words against the bytes being read
         const from = entries[e + 1]!;
         let j = 0;
+        if (LITTLE_ENDIAN) {
+          // 8 bytes at a time as doubles: exact here, since a pooled string is printable ASCII, so each of its
+          // 8-byte groups is a normal double (no NaN, ±0 or subnormal: those need a byte of 0x00, 0x7f or ≥ 0x80
+          // at the top), equal to the group being read only when every bit is
+          const pv = this.poolView;
+          const pairs = words >> 1;
+          while (j < pairs && pv.getFloat64(4 * from + 8 * j, true) === view.getFloat64(start + 8 * j, true)) j++;
+          j *= 2;
+        }
         while (j < words && pool[from + j] === view.getInt32(start + 4 * j, true)) j++;
         if (j === words && ((n & 3) === 0 || pool[from + words] === tail)) {
           this.lastId = id;
@@ -549,6 +564,7 @@ class StringTable {
     const bigger = new Int32Array(Math.max(this.pool.length * 2, this.poolUsed + cells));
     bigger.set(this.pool.subarray(0, this.poolUsed));
     this.pool = shared.pool = bigger;
+    this.poolView = new DataView(bigger.buffer);
   }
 }
 
