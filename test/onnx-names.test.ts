@@ -132,6 +132,56 @@ describe('names decoded once per load', () => {
   });
 });
 
+/**
+ * The format's words (op types, attribute names, domains), which the reader looks up in a small cache of its own
+ * before the string table (wire-reader.ts StringTable.word): for every length from 1 to 17 bytes, a base word and
+ * the words equal to it but for one byte, at each position (the cache keys a word by four overlapping 4-byte reads
+ * that must cover every byte), each used many times and interleaved, as op type, attribute name and domain.
+ */
+function formatWords(): string[] {
+  const base = 'QuantizeLinearXYZ';
+  const words: string[] = [];
+  for (let n = 1; n <= base.length; n++) {
+    const w = base.slice(0, n);
+    words.push(w);
+    for (let p = 0; p < n; p++) words.push(w.slice(0, p) + String.fromCharCode(w.charCodeAt(p) ^ 0x20) + w.slice(p + 1));
+  }
+  return words;
+}
+
+describe("the format's words, looked up in a cache before the string table", () => {
+  const words = formatWords();
+  const b = new OnnxGraphBuilder({ opsets: { '': 17 } });
+  b.input('t0', 'float32', [1]);
+  let k = 0;
+  for (let round = 0; round < 3; round++) {
+    for (let i = 0; i < words.length; i++, k++) {
+      const op = words[(i * 7 + round) % words.length]!;
+      const attr = words[(i * 11 + round) % words.length]!;
+      const domain = words[(i * 13 + round) % words.length]!;
+      b.node(op, [`t${k}`], [`t${k + 1}`], { [attr]: k }, { domain });
+    }
+  }
+  b.output(`t${k}`, 'float32', [1]);
+  const bytes = b.toBytes();
+  const expected = onnx.ModelProto.decode(bytes).graph!.node!.map((n) => ({
+    opType: n.opType!,
+    domain: n.domain!,
+    attrs: n.attribute!.map((a) => a.name!),
+  }));
+
+  for (const [how, load] of [
+    ['in memory', () => loadModelBytes(bytes, 'words.onnx')],
+    ['from a file', () => (writeFileSync(join(tmp, 'words.onnx'), bytes), loadModel(join(tmp, 'words.onnx')))],
+  ] as const) {
+    it(`${how}: every op type, domain and attribute name as protobufjs decodes it`, () => {
+      const got = load().graph.nodes.map((n) => ({ opType: n.opType, domain: n.domain, attrs: Object.keys(n.attrs) }));
+      expect(got).toEqual(expected);
+      expect(new Set(got.map((n) => n.opType)).size).toBe(words.length);
+    });
+  }
+});
+
 /** Every name of a graph and its sub-graphs: graph, node, input, output and tensor names. */
 function everyName(g: IRModel['graph']): string[] {
   const out = [g.name, ...g.inputs, ...g.outputs, ...g.tensors.keys()];

@@ -31,6 +31,7 @@ import { hashPrintable, WireError, WireReader, type FileIdentity } from './wire-
 import { scanModelWire, scanModelWireAt } from './wire-scan.ts';
 import { ExternalReads } from './external-data.ts';
 import { DeferredTensorMap, TensorTable } from './tensor-map.ts';
+import { objectArray } from './push-arrays.ts';
 
 export interface OnnxReadOptions {
   /** Path as given by the user, for messages and IRModel.path. */
@@ -325,7 +326,7 @@ function convertGraph(g: WireGraph, ctx: ReadContext, ids?: NameIds): IRGraph {
     } else if (!existing.data && existing.shape === undefined && declared.shape) existing.shape = declared.shape;
   }
 
-  const nodes: IRNode[] = [];
+  const nodes: IRNode[] = objectArray();
   /** The graph inputs as a Set, made for the first Constant node whose output has no number. */
   let inputSet: Set<string> | undefined;
   const fileNodes = g.node;

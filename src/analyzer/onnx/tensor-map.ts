@@ -8,6 +8,7 @@
  * reader's own duplicate tests are by the string table's numbers (equal numbers are equal names).
  */
 import type { TensorInfo } from '../ir.ts';
+import { objectArray } from './push-arrays.ts';
 
 /**
  * Tensors by name as gathered by the reader: in insertion order (`names`, `infos`), found by name number
@@ -17,8 +18,8 @@ import type { TensorInfo } from '../ir.ts';
  * each other.
  */
 export class TensorTable {
-  readonly names: string[] = [];
-  readonly infos: TensorInfo[] = [];
+  readonly names: string[] = objectArray();
+  readonly infos: TensorInfo[] = objectArray();
   /** Index + 1 into names/infos, by name number. */
   private readonly byId: Int32Array;
   /** Index by name, for unnumbered names (made for the first). */

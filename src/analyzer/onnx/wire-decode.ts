@@ -16,6 +16,7 @@
  */
 import type { IRNode } from '../ir.ts';
 import type { PackedFields } from './tensor-proto-decode.ts';
+import { doubleArray, objectArray, smiArrayOf } from './push-arrays.ts';
 import { concatBytes, readLazyRange, WireError, type LazyRange, type WireReader } from './wire-reader.ts';
 
 /** AttributeProto.AttributeType GRAPH. */
@@ -140,12 +141,12 @@ export class WireGraph {
    * The nodes as the IR holds them, straight from the file: reader.ts renames them, normalises their domain
    * and fills `attrs` from `nodeAttributes` (same index), and takes Constant nodes out.
    */
-  node: IRNode[] = [];
-  nodeAttributes: (WireAttribute[] | undefined)[] = [];
-  initializer: WireTensor[] = [];
+  node: IRNode[] = objectArray();
+  nodeAttributes: (WireAttribute[] | undefined)[] = objectArray();
+  initializer: WireTensor[] = objectArray();
   input: WireValueInfo[] = [];
   output: WireValueInfo[] = [];
-  valueInfo: WireValueInfo[] = [];
+  valueInfo: WireValueInfo[] = objectArray();
   /** Sparse initializers: the name of each one's values (undefined when unnamed or absent). */
   sparseInitializer: (string | undefined)[] = EMPTY;
   /**
@@ -156,14 +157,14 @@ export class WireGraph {
   nodeInputIds: number[] = [];
   nodeOutputIds: number[] = [];
   /** Node j's inputs are nodeInputIds[nodeInputStart[j] … nodeInputStart[j + 1]) (and the same for outputs). */
-  nodeInputStart: number[] = [0];
-  nodeOutputStart: number[] = [0];
+  nodeInputStart: number[] = smiArrayOf(0);
+  nodeOutputStart: number[] = smiArrayOf(0);
   /**
    * A hash of each node's name (WireReader.unkeptHash), by node index, while `nodeNamesHashed`: every node
    * has a name of printable ASCII or none (equal names have equal hashes), and reader.ts tests the names
    * for clashes by hash (node names are not kept in the reader's string table).
    */
-  nodeNameHashes: number[] = []; // reader.ts fills in the entries of unnamed nodes
+  nodeNameHashes: number[] = doubleArray(); // reader.ts fills in the entries of unnamed nodes
   nodeNamesHashed = true;
   /** Nodes without a name (their entry in nodeNameHashes is 0: reader.ts hashes the name it gives them). */
   unnamedNodes = 0;

@@ -206,6 +206,16 @@ const MAX_INTERNED_CHARS = 256;
 const BLOCK_CHARS = 16 * 1024;
 
 /**
+ * The format's words (op types, attribute names, domains: `flat` strings) up to this many bytes are looked up
+ * first in a small direct-mapped cache of the words of this load (StringTable.word), before the table.
+ */
+const MAX_WORD_BYTES = 16;
+/** Entries of that cache (a power of two; 2^WORD_BITS). */
+const WORD_BITS = 6;
+/** Ints per cache entry: the length, then four words that together cover every byte of it (see StringTable.word). */
+const WORD_ENTRY = 5;
+
+/**
  * The string table's storage, kept from one load to the next (loads are synchronous) and grown when a load
  * needs more, so a load does not allocate (and the system zero) fresh arrays of this size. Typed arrays only:
  * the strings themselves go to an array of each load's own (see StringTable.strings).
@@ -214,10 +224,16 @@ const shared = {
   slots: new Int32Array(0),
   entries: new Int32Array(0),
   pool: new Int32Array(0),
+  /** StringTable.wordKeys / wordIds (cleared at each load). */
+  wordKeys: new Int32Array(WORD_ENTRY << WORD_BITS),
+  wordIds: new Int32Array(1 << WORD_BITS),
 };
 
 /** Ints per string in StringTable.entries: its hash, where its words start in the pool, its length in bytes. */
 const ENTRY = 4;
+
+/** Whether this host is little-endian (the pool's Int32Array then holds the file's bytes in their order). */
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /**
  * The strings one load decoded, keyed by their bytes (open addressing; a multiplicative hash over 4-byte
@@ -259,6 +275,8 @@ class StringTable {
    * they were read from is reused): a string being looked up is compared word against word with it.
    */
   private pool: Int32Array;
+  /** A DataView of `pool`'s buffer (8-byte comparisons). */
+  private poolView: DataView;
   private poolUsed = 0;
   /** A DataView of `viewOf` (the reader's current window), for reading 4 bytes at a time. */
   private view: DataView = new DataView(new ArrayBuffer(0));
@@ -278,6 +296,14 @@ class StringTable {
    * has nothing to escape).
    */
   controlChars = false;
+  /**
+   * The cache of the format's words (StringTable.word): per entry WORD_ENTRY ints (length 0: empty) in `wordKeys`,
+   * the string and its number at the same index in `wordStrings` / `wordIds`. The typed arrays are kept from one
+   * load to the next (cleared), the strings are this load's own.
+   */
+  private readonly wordKeys: Int32Array;
+  private readonly wordIds: Int32Array;
+  private readonly wordStrings: string[] = new Array<string>(1 << WORD_BITS).fill('');
   /** The hash of the bytes of the string last read by unkept(). */
   unkeptHash = 0;
   /** Whether that string is printable ASCII (its bytes are its characters). */
@@ -298,6 +324,9 @@ class StringTable {
     this.slots = shared.slots;
     this.entries = shared.entries;
     this.pool = shared.pool;
+    this.poolView = new DataView(this.pool.buffer);
+    this.wordKeys = shared.wordKeys.fill(0);
+    this.wordIds = shared.wordIds;
     this.mask = size - 1;
     this.shift = 32 - bits;
     this.limit = size / 2;
@@ -344,6 +373,48 @@ class StringTable {
   }
 
   /**
+   * A word of the format (an op type, attribute name or domain) of 1 to MAX_WORD_BYTES bytes at `start`: a graph
+   * holds a few dozen distinct ones, each read hundreds of times. Looked up first in a direct-mapped cache keyed by
+   * its length and four 4-byte reads at offsets 0, min(4, n − 4), min(8, n − 4) and n − 4, which together cover
+   * every byte (for n < 4, its bytes packed into the first): equal keys are equal bytes, so a hit is exact with no
+   * comparison against the pool. A miss goes to `intern` and a kept result takes the entry.
+   */
+  word(buf: Buffer, start: number, n: number): string {
+    let w0 = 0;
+    let w1 = 0;
+    let w2 = 0;
+    let w3 = 0;
+    if (n >= 4) {
+      const view = this.dataViewOf(buf);
+      const last = n - 4;
+      w0 = view.getInt32(start, true);
+      w1 = view.getInt32(start + (last < 4 ? last : 4), true);
+      w2 = view.getInt32(start + (last < 8 ? last : 8), true);
+      w3 = view.getInt32(start + last, true);
+    } else {
+      for (let i = n - 1; i >= 0; i--) w0 = (w0 << 8) | buf[start + i]!;
+    }
+    const slot = Math.imul(w0 ^ Math.imul(w3, 0x85ebca6b) ^ n, 0x9e3779b1) >>> (32 - WORD_BITS);
+    const keys = this.wordKeys;
+    const k = slot * WORD_ENTRY;
+    if (keys[k] === n && keys[k + 1] === w0 && keys[k + 2] === w1 && keys[k + 3] === w2 && keys[k + 4] === w3) {
+      this.lastId = this.wordIds[slot]!;
+      return this.wordStrings[slot]!;
+    }
+    const s = this.intern(buf, start, n, true);
+    if (this.lastId > 0) {
+      keys[k] = n;
+      keys[k + 1] = w0;
+      keys[k + 2] = w1;
+      keys[k + 3] = w2;
+      keys[k + 4] = w3;
+      this.wordIds[slot] = this.lastId;
+      this.wordStrings[slot] = s;
+    }
+    return s;
+  }
+
+  /**
    * The string of the n bytes at `start` (see WireReader.string for `flat`). The bytes are tested for characters
    * that are not printable ASCII only when they are not in the table: a string found there is a kept one, which
    * passed the test when it was kept.
@@ -377,6 +448,15 @@ class StringTable {
         // the kept string's words against the bytes being read
         const from = entries[e + 1]!;
         let j = 0;
+        if (LITTLE_ENDIAN) {
+          // 8 bytes at a time as doubles: exact here, since a pooled string is printable ASCII, so each of its
+          // 8-byte groups is a normal double (no NaN, ±0 or subnormal: those need a byte of 0x00, 0x7f or ≥ 0x80
+          // at the top), equal to the group being read only when every bit is
+          const pv = this.poolView;
+          const pairs = words >> 1;
+          while (j < pairs && pv.getFloat64(4 * from + 8 * j, true) === view.getFloat64(start + 8 * j, true)) j++;
+          j *= 2;
+        }
         while (j < words && pool[from + j] === view.getInt32(start + 4 * j, true)) j++;
         if (j === words && ((n & 3) === 0 || pool[from + words] === tail)) {
           this.lastId = id;
@@ -484,6 +564,7 @@ class StringTable {
     const bigger = new Int32Array(Math.max(this.pool.length * 2, this.poolUsed + cells));
     bigger.set(this.pool.subarray(0, this.poolUsed));
     this.pool = shared.pool = bigger;
+    this.poolView = new DataView(bigger.buffer);
   }
 }
 
@@ -770,6 +851,7 @@ export class WireReader {
       return '';
     }
     const start = this.claim(n);
+    if (flat && n <= MAX_WORD_BYTES) return this.names.word(this.buf, start, n);
     if (n <= MAX_INTERNED_CHARS) return this.names.intern(this.buf, start, n, flat);
     return this.names.decoded(this.buf, start, start + n);
   }
