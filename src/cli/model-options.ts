@@ -169,12 +169,13 @@ export function analyzeAtForCli(path: string, model: IRModel, res: number | unde
 /**
  * compare's and report's --resolutions: square sizes in pixels (targets/present.ts parseResolutions). A size written
  * HxW ("96x128", as `zoo build --resolution` takes it) gets its own message: the sweep is square, and a non-square
- * input is set with --input-shape.
+ * input is set with --input-shape. A size given twice is swept once.
  */
 export function parseSweepResolutions(spec: string): number[] {
   const rect = spec.split(',').map((s) => s.trim()).find((s) => /^\d+\s*[x×]\s*\d+$/i.test(s));
   if (rect) {
     throw new EdgefitError('USAGE', `--resolutions '${spec}': the sweep takes square sizes in pixels (e.g. 96,128,160), not ${rect}; for a non-square input give its whole shape, in the model's own layout, with --input-shape (e.g. input=1x3x96x128)`);
   }
-  return parseResolutions(spec);
+  // each size once, in the order given: `--resolutions 32,32` is one point, not two identical variants
+  return [...new Set(parseResolutions(spec))];
 }

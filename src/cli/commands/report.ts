@@ -22,7 +22,7 @@ interface ReportCliOptions extends ModelCliOptions {
 
 /** The sweep sizes of --resolutions (same rules as compare), sorted and without repeats. */
 export function parseResolutions(text: string): number[] {
-  return [...new Set(parseSweepResolutions(text))].sort((a, b) => a - b);
+  return parseSweepResolutions(text).sort((a, b) => a - b);
 }
 
 export function defaultReportPath(modelPath: string): string {
