@@ -11,12 +11,16 @@ import type { IRModel, TensorType } from './ir.ts';
 import type { Analysis, Layer, ModelSummary, TensorSummary, Totals } from './layer.ts';
 import { loadModel, type LoadOptions } from './load.ts';
 import { inferShapes } from './shapes/infer.ts';
+import type { NativeTypes } from './shapes/follow-size.ts';
+import { EdgefitError } from './errors.ts';
 import { buildLayers } from './fuse/index.ts';
 import { unreadConstBytes } from './fuse/const-size.ts';
 
 export interface AnalyzeOptions {
   /** Overrides of graph-input shapes by name (`--input-shape name=1x3x224x224`). */
   inputShapes?: Record<string, number[]>;
+  /** The file's own inference, when `inputShapes` re-infer it at another size (shapes/follow-size.ts). */
+  followFrom?: NativeTypes;
 }
 
 export function analyzeFile(path: string, opts: AnalyzeOptions & LoadOptions = {}): Analysis {
@@ -25,7 +29,7 @@ export function analyzeFile(path: string, opts: AnalyzeOptions & LoadOptions = {
 }
 
 export function analyzeModel(model: IRModel, opts: AnalyzeOptions = {}): Analysis {
-  const shapes = inferShapes(model, { inputShapes: opts.inputShapes });
+  const shapes = inferShapes(model, { inputShapes: opts.inputShapes, ...(opts.followFrom ? { followFrom: opts.followFrom } : {}) });
   const built = buildLayers(model, shapes.types);
   const warnings = unique([...model.warnings, ...shapes.warnings, ...built.warnings]);
   return {
@@ -36,6 +40,28 @@ export function analyzeModel(model: IRModel, opts: AnalyzeOptions = {}): Analysi
     partial: built.partial || shapes.unknownNodes.length > 0,
     warnings,
   };
+}
+
+/**
+ * The analysis with the graph inputs at another size (`inputShapes`: --input-shape, --resolution; `fileInputShapes`:
+ * the overrides that give the file's own size, none by default). A file that fixed some shapes for its own size (a YOLO export's Reshape targets and
+ * anchor constants) fails at another one: it is analysed again with those shapes following the input
+ * (shapes/follow-size.ts; each said in a warning starting FOLLOWED_SHAPE_NOTE_START). When that fails too, the first
+ * error stands. The file's own inference is run only then.
+ */
+export function analyzeModelAt(model: IRModel, inputShapes: Record<string, number[]>, fileInputShapes: Record<string, number[]> = {}): Analysis {
+  try {
+    return analyzeModel(model, { inputShapes });
+  } catch (e) {
+    if (!(e instanceof EdgefitError) || e.code !== 'BAD_SHAPE') throw e;
+    let followed: Analysis;
+    try {
+      followed = analyzeModel(model, { inputShapes, followFrom: inferShapes(model, { inputShapes: fileInputShapes }).types });
+    } catch {
+      throw e;
+    }
+    return followed;
+  }
 }
 
 export function computeTotals(layers: readonly Layer[], fileConstBytesTotal: number): Totals {

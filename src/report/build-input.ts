@@ -5,7 +5,7 @@
  * and a missing piece becomes an absent section, never an invented number.
  */
 import { basename } from 'node:path';
-import { analyzeModel } from '../analyzer/analyze.ts';
+import { analyzeModel, analyzeModelAt } from '../analyzer/analyze.ts';
 import { storageBytes } from '../analyzer/dtype.ts';
 import { EdgefitError, isEdgefitError } from '../analyzer/errors.ts';
 import type { IRModel } from '../analyzer/ir.ts';
@@ -235,8 +235,9 @@ function attachLayerLatency(e: EvaluatedModel): void {
   });
 }
 
-function evaluate(model: IRModel, targetIds: string[], inputShapes?: Record<string, number[]>): EvaluatedModel {
-  const analysis = analyzeModel(model, { inputShapes });
+/** `fileInputShapes` given: `inputShapes` re-infer the file at another size (analyzeModelAt). */
+function evaluate(model: IRModel, targetIds: string[], inputShapes?: Record<string, number[]>, fileInputShapes?: Record<string, number[]>): EvaluatedModel {
+  const analysis = fileInputShapes && inputShapes ? analyzeModelAt(model, inputShapes, fileInputShapes) : analyzeModel(model, { inputShapes });
   const memory = toReportMemory(planMemory(analysis, { allocateIo: true }), analysis);
   if (memory?.planners.st && analysis.totals.activationPeakBytes === undefined) analysis.totals.activationPeakBytes = memory.planners.st.peakBytes;
   const results = targetIds.length ? evaluateTargets(analysis, targetIds) : undefined;
@@ -418,7 +419,7 @@ export async function buildReportInput(modelPath: string, opts: ReportBuildOptio
     if (byResolution.has(r)) continue;
     const shapes = { ...opts.inputShapes, ...inputShapeAt(main.analysis, r) };
     try {
-      byResolution.set(r, evaluate(model, targetIds, shapes));
+      byResolution.set(r, evaluate(model, targetIds, shapes, opts.inputShapes ?? {}));
     } catch (e) {
       if (!isEdgefitError(e) || e.code === 'USAGE') throw e;
       sweepFailures.push({ resolution: r, message: atResolutionError(modelPath, r, e).message });

@@ -8,6 +8,7 @@
  * ```
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { FOLLOWED_SHAPE_NOTE_START } from '../analyzer/shapes/follow-size.ts';
 import type { Analysis } from '../analyzer/layer.ts';
 import { analysisLayerWorks, type LayerWork } from './latency/layer-work.ts';
 import { CALIBRATION_ERROR_PATH, calibrate, type CalibrationReport, type QuantityError } from './calibration/calibrate.ts';
@@ -361,6 +362,7 @@ export function evaluateTargets(analysis: Analysis, targetIds: string[]): Target
   const results: TargetResult[] = [];
   // the Neural-ART weight forms depend on the analysis only: computed once for every N6 profile
   let neuralArt: { weightsFlashBytesNeuralArt: number; weightsBlobBytesNeuralArt: number } | undefined;
+  const followed = followedShapesNote(analysis);
   for (const t of targetIds) {
     const profile = resolveTarget(t);
     // the activation plan depends on the target's kernel scratch rules (CMSIS-NN DSP vs MVE, facts §3); the latency
@@ -382,9 +384,21 @@ export function evaluateTargets(analysis: Analysis, targetIds: string[]): Target
         `activation RAM: the ${lite} buffers placed over ST's memory-pool descriptor, as ST's deployment scripts do for a pool larger than the first memory (no calibrated error: only ST's two re-identification rows publish this placement, see \`edgefit calibrate\`); as one lite pool, the figure of ST's benchmark tables: ${f.features.activationPeakBytes} B${single !== undefined ? ` (± ${single.toFixed(1)} %)` : ''}; the STM32Cube.AI 8.1 plan gives ${base.activationPeakBytes} B`,
       );
     }
+    if (followed) r.notes.push(followed);
     results.push(r);
   }
   return results;
+}
+
+/**
+ * The note of an analysis re-inferred at another size whose file fixed some shapes for its own (follow-size.ts):
+ * how many followed the input, the first of them, and what that means for the figures; undefined when none did.
+ */
+export function followedShapesNote(analysis: Analysis): string | undefined {
+  const followed = analysis.warnings.filter((w) => w.startsWith(FOLLOWED_SHAPE_NOTE_START));
+  if (!followed.length) return undefined;
+  const first = followed[0]!.slice(FOLLOWED_SHAPE_NOTE_START.length).trim();
+  return `${FOLLOWED_SHAPE_NOTE_START} ${followed.length} shape${followed.length > 1 ? 's' : ''} the file fixed for its own input size follow${followed.length > 1 ? '' : 's'} this one, as an export at this size would hold them (${first}${followed.length > 1 ? '; the rest in analyze --json warnings' : ''}): the figures are the network's at this size; a constant that follows keeps the file's bytes`;
 }
 
 /**

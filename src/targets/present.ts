@@ -2,7 +2,7 @@
  * Shared by the check / compare / targets commands: analyzing a model at a given input resolution, and
  * turning TargetResults into table cells and JSON.
  */
-import { analyzeModel } from '../analyzer/analyze.ts';
+import { analyzeModelAt } from '../analyzer/analyze.ts';
 import type { IRModel } from '../analyzer/ir.ts';
 import { EdgefitError } from '../analyzer/errors.ts';
 import type { Analysis } from '../analyzer/layer.ts';
@@ -27,9 +27,10 @@ export function resolutionOverrides(a: Analysis, h: number, w = h): Record<strin
  * `res` on top of them (no new file needed).
  */
 export function analyzeLoadedAt(model: IRModel, res?: number, inputShapes: Record<string, number[]> = {}): Analysis {
-  const base = analyzeModel(model, { inputShapes });
+  // --input-shape is a re-inference at another size too (analyzeModelAt: shapes the file fixed may follow it)
+  const base = analyzeModelAt(model, inputShapes);
   if (res === undefined) return base;
-  return analyzeModel(model, { inputShapes: { ...inputShapes, ...resolutionOverrides(base, res) } });
+  return analyzeModelAt(model, { ...inputShapes, ...resolutionOverrides(base, res) }, inputShapes);
 }
 
 /**

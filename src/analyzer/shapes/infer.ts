@@ -21,6 +21,7 @@ import { EdgefitError } from '../errors.ts';
 import { checkConstBytes, decodeConst, decodeSmallConst } from '../const-data.ts';
 import { shapeRulesOf, type ShapeContext, type ShapeRule } from './registry.ts';
 import { MAX_VALUE_ELEMENTS, opLabel } from './rule-helpers.ts';
+import { retryFollowingSize, type NativeTypes } from './follow-size.ts';
 import './onnx-rules.ts';
 import './tflite-rules.ts';
 
@@ -29,6 +30,12 @@ export interface ShapeOptions {
   inputShapes?: Record<string, number[]>;
   /** Value for symbolic or unknown input dims ('N', 'batch', 'unk__150'); default 1. */
   defaultDim?: number;
+  /**
+   * The file's own inference, when this one re-infers it at another input size: a node that fails on a shape the
+   * file fixed for its own size is retried with that shape following the input (follow-size.ts), and said in a
+   * warning.
+   */
+  followFrom?: NativeTypes;
 }
 
 export interface ShapeResult {
@@ -452,7 +459,7 @@ function inferShapesByName(model: IRModel, opts: ShapeOptions): ShapeResult {
   for (let k = 0; k < nodes.length; k++) {
     const node = nodes[k]!;
     const missing = ctx.readInputs(node, types);
-    const outs = outputTypes(node, missing, finder, ctx, g, defaultedHint, unknownNodes, warnings);
+    const outs = outputTypes(node, missing, finder, ctx, g, defaultedHint, unknownNodes, warnings, opts.followFrom);
     const outputs = node.outputs;
     for (let i = 0; i < outputs.length; i++) {
       const name = outputs[i]!;
@@ -536,7 +543,7 @@ function inferShapesById(model: IRModel, opts: ShapeOptions, ids: GraphNameIds):
       try {
         outs = rule(ctx);
       } catch (e) {
-        outs = ruleFailure(e, ctx, defaultedHint);
+        outs = followedOutputs(e, rule, ctx, opts.followFrom, warnings) ?? ruleFailure(e, ctx, defaultedHint);
       }
     } else outs = rule === undefined ? `no shape rule for op ${opLabel(node)}` : missingReason(node, ctx.inputs);
     if (typeof outs === 'string') outs = declaredOutputs(node, g, outs, unknownNodes, warnings);
@@ -567,6 +574,7 @@ function outputTypes(
   defaultedHint: string,
   unknownNodes: string[],
   warnings: string[],
+  followFrom: NativeTypes | undefined,
 ): (TensorType | undefined)[] {
   const rule = finder.ruleOf(node);
   // the output types, or why they stay unresolved (then the declared shapes stand in)
@@ -575,7 +583,7 @@ function outputTypes(
   else if (missing > 0) outs = missingReason(node, ctx.inputs);
   else {
     ctx.opset = finder.opset;
-    outs = applyRule(rule, ctx, defaultedHint);
+    outs = applyRule(rule, ctx, defaultedHint, followFrom, warnings);
   }
   return typeof outs === 'string' ? declaredOutputs(node, g, outs, unknownNodes, warnings) : outs;
 }
@@ -584,12 +592,18 @@ function outputTypes(
  * The rule's output types, or the reason they stay unresolved (a DYNAMIC_DIM: partial result). Any other
  * failure is the model's: an EdgefitError naming the node, with the dynamic-dims hint.
  */
-function applyRule(rule: ShapeRule, ctx: NodeShapeContext, defaultedHint: string): TensorType[] | string {
+function applyRule(rule: ShapeRule, ctx: NodeShapeContext, defaultedHint: string, followFrom: NativeTypes | undefined, warnings: string[]): TensorType[] | string {
   try {
     return rule(ctx);
   } catch (e) {
-    return ruleFailure(e, ctx, defaultedHint);
+    return followedOutputs(e, rule, ctx, followFrom, warnings) ?? ruleFailure(e, ctx, defaultedHint);
   }
+}
+
+/** A BAD_SHAPE met re-inferring at another size (`followFrom` given): the node's outputs with its fixed shape following the input, if it has one. */
+function followedOutputs(e: unknown, rule: ShapeRule, ctx: NodeShapeContext, followFrom: NativeTypes | undefined, warnings: string[]): TensorType[] | undefined {
+  if (!followFrom || !(e instanceof EdgefitError) || e.code !== 'BAD_SHAPE') return undefined;
+  return retryFollowingSize(rule, ctx, followFrom, (text) => warnings.push(text));
 }
 
 /** What applyRule makes of what the rule threw: the reason its outputs stay unresolved, else an EdgefitError thrown. */

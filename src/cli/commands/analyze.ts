@@ -4,7 +4,7 @@
  * Exit codes: 0 ok (also for a partial analysis, which is labelled), 2 bad input or usage.
  */
 import type { Command } from 'commander';
-import { analyzeModel } from '../../analyzer/analyze.ts';
+import { analyzeModelAt } from '../../analyzer/analyze.ts';
 import type { Analysis, Layer } from '../../analyzer/layer.ts';
 import { addModelOptions, withPlanningCaps, loadModelForCli, type ModelCliOptions } from '../model-options.ts';
 import { planMemory, type MemoryReport } from '../../analyzer/memory/index.ts';
@@ -28,7 +28,7 @@ export function registerAnalyze(program: Command): void {
     .option('--wide', 'the layer table with whole names and every output shape on one line (often 140+ characters wide)');
   addModelOptions(cmd).action((path: string, opts: AnalyzeCliOptions) => withPlanningCaps(opts, () => {
       const { model, inputShapes } = loadModelForCli(path, opts);
-      const analysis = analyzeModel(model, { inputShapes });
+      const analysis = analyzeModelAt(model, inputShapes);
       const memory = planMemory(analysis);
       const peak = stPeakBytes(memory);
       if (peak !== undefined) analysis.totals.activationPeakBytes = peak;
