@@ -77,6 +77,8 @@ describe('shapes fixed for the file size follow a new input size', () => {
     // three equal dims: which two are H and W is not known
     expect(followedReshape([1, 8, 8, 8], [1, 2, 4, 64], [1, 2, 4, 100])).toBeUndefined();
     expect(followedReshape([1, 4, 16, 1344], [1, 64, 1344], [1, 64, 1344])).toBeUndefined();
+    // two runs of the input with the same native product (8·8 and 4·16) and different new ones: no target
+    expect(followedReshape([1, 64, 64], [1, 8, 8, 4, 16], [1, 10, 10, 4, 12])).toBeUndefined();
   });
 });
 

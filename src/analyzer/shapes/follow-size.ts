@@ -82,8 +82,9 @@ export function followedReshape(nativeOut: readonly number[], nativeIn: readonly
   const newOf = (v: number) => (conflicting.has(v) ? undefined : changed.get(v));
   // a target dim taken one for one: not when an unchanged input dim has its value too (C = H: which one is it?)
   const directOf = (v: number) => (unchanged.has(v) ? undefined : newOf(v));
-  // products of runs of consecutive input dims with a change in them: native product → new product
-  const products = new Map<number, number>();
+  // products of runs of consecutive input dims with a change in them: native product → new product (one native
+  // product with two new ones is not mapped)
+  const products = new Map<number, number | undefined>();
   for (let j = 0; j < nativeIn.length; j++) {
     let p = 1;
     let q = 1;
@@ -92,7 +93,7 @@ export function followedReshape(nativeOut: readonly number[], nativeIn: readonly
       p *= nativeIn[k]!;
       q *= newIn[k]!;
       moved ||= nativeIn[k] !== newIn[k];
-      if (k > j && moved && !products.has(p)) products.set(p, q);
+      if (k > j && moved) products.set(p, products.has(p) && products.get(p) !== q ? undefined : q);
     }
   }
   const out = [...nativeOut];
