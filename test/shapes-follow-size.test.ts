@@ -107,6 +107,19 @@ describe.skipIf(!HAVE_SHARED)('the YOLO QDQ exports (fixed for 256 px) at other 
     }
   });
 
+  it("the YOLOv8n TFLite for 256 px, at 192 px, is ST's own 192 px export layer for layer", () => {
+    // ST publishes the same network exported at both sizes: the stored shapes of the 192 file are the oracle
+    const followed = analyzeLoadedAt(loadModel(join(MODELS_DIR, 'object_detection/yolov8n_256_quant_pc_uf_od_coco-person.tflite')), 192);
+    const exported = analyzeLoadedAt(loadModel(join(MODELS_DIR, 'object_detection/yolov8n_192_quant_pc_uf_od_coco-person.tflite')));
+    const layers = (a: typeof followed) => a.layers.map((l) => ({ op: l.op, outputShapes: l.outputShapes, macs: l.macs }));
+    expect(layers(followed)).toEqual(layers(exported));
+    expect(followed.totals.weightBytes).toBe(exported.totals.weightBytes);
+    // its two upsamples took the input's scale, and the head's Reshapes and anchors followed
+    const said = followed.warnings.filter((w) => w.startsWith(FOLLOWED_SHAPE_NOTE_START));
+    expect(said.filter((w) => w.includes('(RESIZE_NEAREST_NEIGHBOR): size [16,16] → [12,12]'))).toHaveLength(1);
+    expect(said.length).toBeGreaterThan(5);
+  });
+
   it('YOLOv8n (convolutions only): conv MACs scale exactly as r²', () => {
     const model = loadModel(YOLOV8N);
     const at256 = analyzeLoadedAt(model).totals.macsConvDense;

@@ -12,7 +12,9 @@
  *   (C = H) is not mapped. The result must hold the input's elements, or the node fails as before.
  * - Broadcasting ops: an operand whose shape did not change (a constant) takes, on each axis where it disagrees, the
  *   other operand's new dim when it equals that operand's dim at the file's size.
+ * - TFLite resizes to a stored size: scaled as their input was, before their rule (followedResizeInputs).
  *
+ * ONNX's default domain and TFLite builtins.
  * Nothing else is guessed, and each retried node is said in a warning starting with FOLLOWED_SHAPE_NOTE_START. A
  * constant that follows keeps its stored bytes: its weight bytes are the file's (a few KiB for anchor points).
  */
@@ -25,8 +27,42 @@ export const FOLLOWED_SHAPE_NOTE_START = 'shape follows the input size:';
 /** The types of the file's own inference, by tensor name: what a node's operands were at the file's size. */
 export type NativeTypes = ReadonlyMap<string, TensorType>;
 
-/** Ops whose operands broadcast (numpy rules), whose fixed operand may follow the others. */
-const BROADCASTING = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min', 'Mean', 'Sum', 'Equal', 'Greater', 'Less', 'GreaterOrEqual', 'LessOrEqual', 'And', 'Or', 'Xor', 'Where', 'PRelu', 'Mod', 'BitShift']);
+/** Ops whose operands broadcast (numpy rules), whose fixed operand may follow the others: ONNX, then TFLite builtins. */
+const BROADCASTING = new Set([
+  'Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min', 'Mean', 'Sum', 'Equal', 'Greater', 'Less', 'GreaterOrEqual', 'LessOrEqual', 'And', 'Or', 'Xor', 'Where', 'PRelu', 'Mod', 'BitShift',
+  'ADD', 'SUB', 'MUL', 'DIV', 'FLOOR_DIV', 'MINIMUM', 'MAXIMUM', 'SQUARED_DIFFERENCE', 'POW',
+]);
+
+/** Reshapes whose target is their second input: ONNX Reshape, TFLite RESHAPE (whose new_shape option is not followed). */
+const RESHAPES = new Set(['Reshape', 'RESHAPE']);
+
+/** TFLite resizes to a stored size (input 1, [height, width]) of an NHWC input. */
+const TFLITE_RESIZES = new Set(['RESIZE_NEAREST_NEIGHBOR', 'RESIZE_BILINEAR']);
+
+/** Whether `node` is of a format whose rules this module knows (ONNX's default domain, TFLite builtins). */
+function followable(domain: string): boolean {
+  return domain === '' || domain === 'ai.onnx' || domain === 'tflite';
+}
+
+/**
+ * Before a TFLite resize's rule, in a re-inference that follows the input size: its stored output size scaled as
+ * its input was (a YOLO neck's 2× upsample to 16×16 at 256 px is 12×12 at 192), when both axes keep an integer
+ * scale; said in a warning. A resize does not fail at another size: the CONCATENATION after it does, which is why
+ * this one is changed before its rule, not retried. Undefined when the node is not such a resize or nothing changed.
+ */
+export function followedResizeInputs(ctx: ShapeContext, native: NativeTypes, note: (text: string) => void): (TensorType | undefined)[] | undefined {
+  const node = ctx.node;
+  if (node.domain !== 'tflite' || !TFLITE_RESIZES.has(node.opType)) return undefined;
+  const x = ctx.inputs[0];
+  const size = ctx.inputs[1]?.value;
+  const nativeX = node.inputs[0] ? native.get(node.inputs[0])?.shape : undefined;
+  if (!x || !size || size.length !== 2 || !nativeX || nativeX.length !== 4 || x.shape.length !== 4) return undefined;
+  if (x.shape[1] === nativeX[1] && x.shape[2] === nativeX[2]) return undefined;
+  const scaled = [0, 1].map((a) => (size[a]! * x.shape[a + 1]!) / nativeX[a + 1]!);
+  if (!scaled.every((d) => Number.isInteger(d) && d > 0)) return undefined;
+  note(`${FOLLOWED_SHAPE_NOTE_START} node '${node.name}' (${node.opType}): size [${size.join(',')}] → [${scaled.join(',')}]`);
+  return [x, { dtype: ctx.inputs[1]!.dtype, shape: [2], value: scaled }, ...ctx.inputs.slice(2)];
+}
 
 /**
  * The node's outputs from `rule` run once more with its fixed operand following the input size, or undefined when
@@ -34,16 +70,16 @@ const BROADCASTING = new Set(['Add', 'Sub', 'Mul', 'Div', 'Pow', 'Max', 'Min', '
  */
 export function retryFollowingSize(rule: ShapeRule, ctx: ShapeContext, native: NativeTypes, note: (text: string) => void): TensorType[] | undefined {
   const node = ctx.node;
-  if (node.domain !== '' && node.domain !== 'ai.onnx') return undefined;
+  if (!followable(node.domain)) return undefined;
   const nativeIn = node.inputs.map((n) => (n ? native.get(n)?.shape : undefined));
   let inputs: (TensorType | undefined)[] | undefined;
   let said = '';
-  if (node.opType === 'Reshape') {
+  if (RESHAPES.has(node.opType) && ctx.inputs[1]?.value) {
     const out = node.outputs[0] ? native.get(node.outputs[0])?.shape : undefined;
     const x = ctx.inputs[0];
     const target = out && x && nativeIn[0] ? followedReshape(out, nativeIn[0], x.shape) : undefined;
     if (!target) return undefined;
-    inputs = [x, { dtype: 'int64', shape: [target.length], value: target }, ...ctx.inputs.slice(2)];
+    inputs = [x, { dtype: ctx.inputs[1]!.dtype, shape: [target.length], value: target }, ...ctx.inputs.slice(2)];
     said = `target [${out!.join(',')}] → [${target.join(',')}]`;
   } else if (BROADCASTING.has(node.opType)) {
     const followed = followedOperands(ctx.inputs, nativeIn);

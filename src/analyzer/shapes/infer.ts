@@ -21,7 +21,7 @@ import { EdgefitError } from '../errors.ts';
 import { checkConstBytes, decodeConst, decodeSmallConst } from '../const-data.ts';
 import { shapeRulesOf, type ShapeContext, type ShapeRule } from './registry.ts';
 import { MAX_VALUE_ELEMENTS, opLabel } from './rule-helpers.ts';
-import { retryFollowingSize, type NativeTypes } from './follow-size.ts';
+import { followedResizeInputs, retryFollowingSize, type NativeTypes } from './follow-size.ts';
 import './onnx-rules.ts';
 import './tflite-rules.ts';
 
@@ -540,6 +540,7 @@ function inferShapesById(model: IRModel, opts: ShapeOptions, ids: GraphNameIds):
     let outs: (TensorType | undefined)[] | string;
     if (rule !== undefined && missing === 0) {
       ctx.opset = finder.opset;
+      if (opts.followFrom) followBeforeRule(ctx, opts.followFrom, warnings);
       try {
         outs = rule(ctx);
       } catch (e) {
@@ -583,6 +584,7 @@ function outputTypes(
   else if (missing > 0) outs = missingReason(node, ctx.inputs);
   else {
     ctx.opset = finder.opset;
+    if (followFrom) followBeforeRule(ctx, followFrom, warnings);
     outs = applyRule(rule, ctx, defaultedHint, followFrom, warnings);
   }
   return typeof outs === 'string' ? declaredOutputs(node, g, outs, unknownNodes, warnings) : outs;
@@ -598,6 +600,12 @@ function applyRule(rule: ShapeRule, ctx: NodeShapeContext, defaultedHint: string
   } catch (e) {
     return followedOutputs(e, rule, ctx, followFrom, warnings) ?? ruleFailure(e, ctx, defaultedHint);
   }
+}
+
+/** Re-inferring at another size: a node that holds a size of its own (a TFLite resize) takes the input's scale first. */
+function followBeforeRule(ctx: NodeShapeContext, followFrom: NativeTypes, warnings: string[]): void {
+  const inputs = followedResizeInputs(ctx, followFrom, (text) => warnings.push(text));
+  if (inputs) ctx.inputs = inputs;
 }
 
 /** A BAD_SHAPE met re-inferring at another size (`followFrom` given): the node's outputs with its fixed shape following the input, if it has one. */

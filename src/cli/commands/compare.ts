@@ -4,9 +4,9 @@
  * compares variants (each at every resolution when both are given). A progress bar (cli-progress) shows on
  * long sweeps when stderr is a TTY and --json is off. The default table fits 120 columns (check's narrow layout,
  * fit-table.ts, a heading row per variant); --wide prints one line per target with the variant columns.
- * Exit codes: 0, or 2 on bad input. A size of the sweep a file's shapes do not follow (a TFLite resize to a stored
- * size; an ONNX export's fixed Reshape targets and anchor constants do follow: shapes/follow-size.ts) is left out of
- * the table and named on stderr, exit 2; when every point fails, the first one's error.
+ * Exit codes: 0, or 2 on bad input. A size of the sweep a file's shapes do not follow (shapes/follow-size.ts makes a
+ * YOLO export's fixed Reshape targets, anchor constants and upsample sizes follow; it guesses nothing else) is left
+ * out of the table and named on stderr, exit 2; when every point fails, the first one's error.
  */
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
