@@ -53,15 +53,20 @@ export function analyzeModelAt(model: IRModel, inputShapes: Record<string, numbe
   try {
     return analyzeModel(model, { inputShapes });
   } catch (e) {
-    if (!(e instanceof EdgefitError) || e.code !== 'BAD_SHAPE') throw e;
-    let followed: Analysis;
+    // at the file's own size there is nothing to follow: the file's inference is the one that just failed
+    if (!(e instanceof EdgefitError) || e.code !== 'BAD_SHAPE' || sameOverrides(inputShapes, fileInputShapes)) throw e;
     try {
-      followed = analyzeModel(model, { inputShapes, followFrom: inferShapes(model, { inputShapes: fileInputShapes }).types });
+      return analyzeModel(model, { inputShapes, followFrom: inferShapes(model, { inputShapes: fileInputShapes }).types });
     } catch {
       throw e;
     }
-    return followed;
   }
+}
+
+/** Whether two sets of input-shape overrides give every input the same shape (the same keys, equal dims). */
+function sameOverrides(a: Record<string, number[]>, b: Record<string, number[]>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => Object.hasOwn(b, k) && a[k]!.join('x') === b[k]!.join('x'));
 }
 
 export function computeTotals(layers: readonly Layer[], fileConstBytesTotal: number): Totals {

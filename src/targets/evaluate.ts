@@ -394,7 +394,7 @@ export function evaluateTargets(analysis: Analysis, targetIds: string[]): Target
  * The note of an analysis re-inferred at another size whose file fixed some shapes for its own (follow-size.ts):
  * how many followed the input, the first of them, and what that means for the figures; undefined when none did.
  */
-export function followedShapesNote(analysis: Analysis): string | undefined {
+function followedShapesNote(analysis: Analysis): string | undefined {
   const followed = analysis.warnings.filter((w) => w.startsWith(FOLLOWED_SHAPE_NOTE_START));
   if (!followed.length) return undefined;
   const first = followed[0]!.slice(FOLLOWED_SHAPE_NOTE_START.length).trim();
